@@ -1,0 +1,216 @@
+"""A typed, read-only view over a validated survey definition.
+
+Built once per survey version (see ``definition_of``) and shared by the
+answer pages, the response file, the demo and the report, so that options
+of a named scale, question order and variable names are worked out in one
+place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from survey.definitions.question_types.base import QuestionType
+
+
+@dataclass(frozen=True)
+class OptionDef:
+    code: int
+    label: dict[str, str]
+    missing: bool = False
+    phenomenon: str | None = None
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class RowDef:
+    key: str
+    label: dict[str, str]
+    phenomenon: str | None = None
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    """A stored answer slot (see ``survey.models.Variable``)."""
+
+    name: str
+    row_key: str | None = None
+    rank: int | None = None
+    phenomenon: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    key: str
+    type: str
+    spec: dict[str, Any]
+    page_key: str
+    page_index: int
+    position: int
+    options: tuple[OptionDef, ...]
+    rows: tuple[RowDef, ...]
+
+    @property
+    def qtype(self) -> QuestionType:
+        from survey.definitions.question_types import get_type
+
+        return get_type(self.type)
+
+    @property
+    def text(self) -> dict[str, str]:
+        return dict(self.spec.get("text", {}))
+
+    @property
+    def help(self) -> dict[str, str] | None:
+        return self.spec.get("help")
+
+    @property
+    def required(self) -> bool:
+        return bool(self.spec.get("required", False))
+
+    @property
+    def show_if(self) -> dict[str, Any] | None:
+        return self.spec.get("show_if")
+
+    @property
+    def measure(self) -> str | None:
+        return self.spec.get("measure")
+
+    @property
+    def dimension(self) -> str | None:
+        if "dimension" in self.spec:
+            return str(self.spec["dimension"])
+        bands = self.spec.get("bands")
+        return str(bands["dimension"]) if bands else None
+
+    def option(self, code: int) -> OptionDef | None:
+        for option in self.options:
+            if option.code == code:
+                return option
+        return None
+
+    @property
+    def codes(self) -> frozenset[int]:
+        return frozenset(o.code for o in self.options)
+
+    @property
+    def valid_codes(self) -> frozenset[int]:
+        return frozenset(o.code for o in self.options if not o.missing)
+
+    def variables(self) -> list[VariableSpec]:
+        return self.qtype.variables(self)
+
+
+@dataclass(frozen=True)
+class PageDef:
+    key: str
+    title: dict[str, str]
+    index: int
+    questions: tuple[QuestionDef, ...]
+
+
+@dataclass(frozen=True)
+class SurveyDefinition:
+    raw: dict[str, Any]
+    pages: tuple[PageDef, ...]
+    questions: tuple[QuestionDef, ...]
+    _by_key: dict[str, QuestionDef] = field(repr=False)
+
+    @property
+    def key(self) -> str:
+        return str(self.raw["key"])
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.raw["languages"])
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def phenomena(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("phenomena", []))
+
+    def question(self, key: str) -> QuestionDef:
+        return self._by_key[key]
+
+    def has_question(self, key: str) -> bool:
+        return key in self._by_key
+
+    def variables(self) -> list[tuple[QuestionDef, VariableSpec]]:
+        return [(q, v) for q in self.questions for v in q.variables()]
+
+
+def _options(spec: dict[str, Any], scales: dict[str, Any]) -> tuple[OptionDef, ...]:
+    raw = spec.get("options")
+    if raw is None and isinstance(spec.get("scale"), str):
+        raw = scales.get(spec["scale"], [])
+    return tuple(
+        OptionDef(
+            code=int(o["code"]),
+            label=dict(o["label"]),
+            missing=bool(o.get("missing", False)),
+            phenomenon=o.get("phenomenon"),
+            exclusive=bool(o.get("exclusive", False)),
+        )
+        for o in raw or []
+    )
+
+
+def build_definition(raw: dict[str, Any]) -> SurveyDefinition:
+    """Build the view; ``raw`` must already have passed validation."""
+    scales = raw.get("scales") or {}
+    pages: list[PageDef] = []
+    questions: list[QuestionDef] = []
+    position = 0
+    for page_index, page in enumerate(raw["pages"]):
+        page_questions = []
+        for spec in page["questions"]:
+            question = QuestionDef(
+                key=spec["key"],
+                type=spec["type"],
+                spec=spec,
+                page_key=page["key"],
+                page_index=page_index,
+                position=position,
+                options=_options(spec, scales),
+                rows=tuple(
+                    RowDef(key=r["key"], label=dict(r["label"]), phenomenon=r.get("phenomenon"))
+                    for r in spec.get("rows", [])
+                ),
+            )
+            position += 1
+            page_questions.append(question)
+            questions.append(question)
+        pages.append(
+            PageDef(
+                key=page["key"],
+                title=dict(page["title"]),
+                index=page_index,
+                questions=tuple(page_questions),
+            )
+        )
+    return SurveyDefinition(
+        raw=raw,
+        pages=tuple(pages),
+        questions=tuple(questions),
+        _by_key={q.key: q for q in questions},
+    )
+
+
+_CACHE: dict[tuple[int, int, str], SurveyDefinition] = {}
+
+
+def definition_of(survey: Any) -> SurveyDefinition:
+    """The view for a stored ``Survey``, cached per survey, version and
+    creation time (a new draft version always bumps ``version``)."""
+    cache_key = (survey.id, survey.version, str(survey.created_at))
+    view = _CACHE.get(cache_key)
+    if view is None:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        view = _CACHE[cache_key] = build_definition(survey.definition)
+    return view

@@ -1,0 +1,62 @@
+"""Read a survey file (YAML or JSON) safely.
+
+Aliases and anchors are refused: a few lines of aliases can expand into
+billions of nodes (a "YAML bomb") once the result is walked. Files larger
+than ``MAX_FILE_BYTES`` are refused before parsing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class LoadError(Exception):
+    """The file cannot be read as YAML; the message says where and why."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            mark = event.start_mark
+            raise LoadError(
+                f"line {mark.line + 1}: aliases (*{event.anchor}) are not allowed in survey files"
+            )
+        return super().compose_node(parent, index)
+
+
+def load_definition(data: bytes | str) -> Any:
+    """Parse survey file content; raise ``LoadError`` with a one-line reason."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise LoadError(f"the file is larger than {MAX_FILE_BYTES // 1024} KB")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"the file is not UTF-8 (byte {exc.start})") from exc
+    else:
+        text = data
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise LoadError(f"the file is larger than {MAX_FILE_BYTES // 1024} KB")
+    if "\x00" in text:
+        raise LoadError("the file contains NUL bytes")
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise LoadError(f"{where}{exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise LoadError(str(exc)) from exc
+    except RecursionError as exc:
+        raise LoadError("the file is nested too deeply") from exc
+
+
+def dump_definition(definition: Any) -> str:
+    """Write a definition as YAML, keys in their given order."""
+    return yaml.safe_dump(definition, allow_unicode=True, sort_keys=False, width=100)

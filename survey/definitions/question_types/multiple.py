@@ -1,0 +1,93 @@
+"""``multiple``: any number of options (checkboxes), optionally at most ``max``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+
+from survey.definitions.definition import QuestionDef
+from survey.definitions.question_types.base import (
+    AnswerRow,
+    CellError,
+    Problem,
+    QuestionType,
+    parse_code,
+)
+from survey.definitions.validation import Checker
+
+
+class MultipleChoice(QuestionType):
+    """Checkboxes. Stored as one answer row per chosen code under one
+    variable (so "% of respondents choosing X" is a COUNT over that code);
+    the response file shows one 0/1 column ``key.code`` per option. An option
+    marked ``exclusive`` (e.g. "none of these") cannot be combined."""
+
+    name = "multiple"
+    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "max"})
+    measures: ClassVar[frozenset[str]] = frozenset({"priority"})
+    template = "questions/multiple.html"
+
+    def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
+        count = checker.choices(spec, path, allow_exclusive=True)
+        if "max" in spec:
+            checker.integer(spec["max"], f"{path}.max", minimum=1, maximum=max(count, 1))
+
+    def column_names(self, question: QuestionDef) -> list[str]:
+        return [f"{question.key}.{o.code}" for o in question.options]
+
+    def empty(self, question: QuestionDef) -> list[int]:
+        return []
+
+    def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
+        if not value:
+            return [AnswerRow(question.key)]
+        return [AnswerRow(question.key, code=code) for code in value]
+
+    def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> list[int]:
+        chosen = []
+        for option in question.options:
+            name = f"{question.key}.{option.code}"
+            raw = cells.get(name, "").strip()
+            if raw in ("", "0"):
+                continue
+            if raw != "1":
+                raise CellError(name, _l("Use 1 for chosen and 0 for not chosen."))
+            chosen.append(option.code)
+        return chosen
+
+    def from_form(self, question: QuestionDef, form: Any) -> list[int]:
+        raw = form.getlist(question.key)
+        codes = [parse_code(question.key, item) for item in raw]
+        if len(set(codes)) != len(codes):
+            raise CellError(question.key, _l("This answer was sent more than once."))
+        order = {o.code: i for i, o in enumerate(question.options)}
+        return sorted(codes, key=lambda c: order.get(c, len(order)))
+
+    def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
+        chosen = set(value or [])
+        if not value:
+            # Shown but nothing chosen: empty cells, not zeros.
+            return {f"{question.key}.{o.code}": None for o in question.options}
+        return {f"{question.key}.{o.code}": int(o.code in chosen) for o in question.options}
+
+    def check(self, question: QuestionDef, value: Any) -> list[Problem]:
+        problems: list[Problem] = []
+        value = value or []
+        if question.required and not value:
+            problems.append((question.key, _l("Choose at least one option.")))
+        if any(code not in question.codes for code in value):
+            problems.append((question.key, _l("Choose one of the options.")))
+        limit = question.spec.get("max")
+        if limit and len(value) > limit:
+            problems.append((question.key, _l("Choose at most %(max)s options.", max=limit)))
+        exclusive = {o.code for o in question.options if o.exclusive}
+        if len(value) > 1 and exclusive & set(value):
+            problems.append(
+                (question.key, _l("This option cannot be combined with the other options."))
+            )
+        return problems
+
+    def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
+        return code in (value or [])

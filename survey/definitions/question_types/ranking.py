@@ -1,0 +1,102 @@
+"""``ranking``: choose and order up to ``choose`` options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+
+from survey.definitions.definition import QuestionDef, VariableSpec
+from survey.definitions.question_types.base import (
+    AnswerRow,
+    Problem,
+    QuestionType,
+    parse_code,
+)
+from survey.definitions.validation import Checker
+
+
+class Ranking(QuestionType):
+    """First, second, third choice (works without JavaScript: one select
+    per rank). Variables ``key.1`` .. ``key.N`` hold the option code at each
+    rank. Ranks must be filled from the first on, without repeats; fewer
+    than N is allowed unless ``required`` (then at least the first).
+    Figures: % of respondents choosing an option at any rank, first-place
+    count, and Borda points (N for first place down to 1)."""
+
+    name = "ranking"
+    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose"})
+    measures: ClassVar[frozenset[str]] = frozenset({"priority"})
+    template = "questions/ranking.html"
+
+    def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
+        count = checker.choices(spec, path)
+        if "choose" not in spec:
+            checker.problem(f"{path}.choose", "is required for a ranking")
+        else:
+            checker.integer(spec["choose"], f"{path}.choose", minimum=1, maximum=max(count, 1))
+
+    @staticmethod
+    def choose(question: QuestionDef) -> int:
+        return int(question.spec.get("choose", 1))
+
+    def variables(self, question: QuestionDef) -> list[VariableSpec]:
+        return [
+            VariableSpec(name=f"{question.key}.{rank}", rank=rank)
+            for rank in range(1, self.choose(question) + 1)
+        ]
+
+    def empty(self, question: QuestionDef) -> list[int]:
+        return []
+
+    def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
+        value = list(value or [])
+        return [
+            AnswerRow(
+                f"{question.key}.{rank}", code=value[rank - 1] if rank <= len(value) else None
+            )
+            for rank in range(1, self.choose(question) + 1)
+        ]
+
+    def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> list[int]:
+        # Kept positional: a gap (rank 2 empty, rank 3 filled) is caught by
+        # ``check`` with a clear message rather than silently closed.
+        ranks: list[int | None] = []
+        for rank in range(1, self.choose(question) + 1):
+            name = f"{question.key}.{rank}"
+            raw = cells.get(name, "")
+            ranks.append(None if raw.strip() == "" else parse_code(name, raw))
+        while ranks and ranks[-1] is None:
+            ranks.pop()
+        return ranks  # type: ignore[return-value]
+
+    def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
+        value = list(value or [])
+        return {
+            f"{question.key}.{rank}": value[rank - 1] if rank <= len(value) else None
+            for rank in range(1, self.choose(question) + 1)
+        }
+
+    def check(self, question: QuestionDef, value: Any) -> list[Problem]:
+        problems: list[Problem] = []
+        value = list(value or [])
+        if question.required and not value:
+            problems.append((f"{question.key}.1", _l("Choose at least your first choice.")))
+        if len(value) > self.choose(question):
+            problems.append(
+                (question.key, _l("Choose at most %(n)s options.", n=self.choose(question)))
+            )
+        for rank, code in enumerate(value, start=1):
+            name = f"{question.key}.{rank}"
+            if code is None:
+                problems.append((name, _l("Fill in the choices in order, without gaps.")))
+            elif code not in question.codes:
+                problems.append((name, _l("Choose one of the options.")))
+        chosen = [c for c in value if c is not None]
+        if len(set(chosen)) != len(chosen):
+            problems.append((question.key, _l("Choose each option only once.")))
+        return problems
+
+    def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
+        return code in (value or [])

@@ -1,0 +1,13 @@
+"""``scale``: a single choice on an ordered scale, shown as a row of points."""
+
+from __future__ import annotations
+
+from survey.definitions.question_types.single import SingleChoice
+
+
+class ScaleChoice(SingleChoice):
+    """Like ``single`` (same storage and figures), rendered as a horizontal
+    row of points from the first to the last option of the scale."""
+
+    name = "scale"
+    template = "questions/scale.html"

@@ -1,0 +1,545 @@
+"""Validation of a survey file (contract section 1).
+
+Every problem is reported with its path, e.g.
+``pages[0].questions[1].options[2].code: 2 is used twice``; a file with any
+problem is refused whole. Validation never raises on a malformed file: a
+wrong type anywhere becomes a problem at that path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from survey.definitions.loader import LoadError, load_definition
+
+SURVEY_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
+QUESTION_KEY_RE = re.compile(r"[a-z0-9_]{1,40}")
+PAGE_KEY_RE = re.compile(r"[a-z0-9_-]{1,64}")
+KNOWN_LANGUAGES = ("nl", "fr", "en", "de")
+AUDIENCES = ("citizen", "partner")
+ACCESSES = ("open", "invitation", "partner")
+TOP_KEYS = frozenset(
+    {
+        "format",
+        "key",
+        "consultation",
+        "audience",
+        "access",
+        "languages",
+        "title",
+        "intro",
+        "closing",
+        "phenomena",
+        "scales",
+        "pages",
+    }
+)
+MAX_QUESTIONS = 400
+MAX_OPTIONS = 200
+
+
+@dataclass
+class Checker:
+    """Collects problems while walking a definition."""
+
+    languages: list[str] = field(default_factory=lambda: ["nl"])
+    phenomena: set[str] = field(default_factory=set)
+    scales: dict[str, list[Any]] = field(default_factory=dict)
+    dimensions: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    # --- scalars ---------------------------------------------------------
+    def is_mapping(self, value: Any, path: str) -> bool:
+        if not isinstance(value, dict):
+            self.problem(path, f"must be a mapping, not {_kind(value)}")
+            return False
+        return True
+
+    def is_list(self, value: Any, path: str, *, non_empty: bool = True) -> bool:
+        if not isinstance(value, list):
+            self.problem(path, f"must be a list, not {_kind(value)}")
+            return False
+        if non_empty and not value:
+            self.problem(path, "must not be empty")
+            return False
+        return True
+
+    def unknown_keys(self, value: dict[str, Any], allowed: frozenset[str], path: str) -> None:
+        for key in value:
+            if key not in allowed:
+                self.problem(f"{path}.{key}" if path else str(key), "is not a known key")
+
+    def integer(
+        self, value: Any, path: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(path, f"must be a whole number, not {_kind(value)}")
+            return False
+        if minimum is not None and value < minimum:
+            self.problem(path, f"must be at least {minimum}")
+            return False
+        if maximum is not None and value > maximum:
+            self.problem(path, f"must be at most {maximum}")
+            return False
+        return True
+
+    def number(self, value: Any, path: str) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(path, f"must be a number, not {_kind(value)}")
+            return False
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(path, "must be a finite number")
+            return False
+        return True
+
+    def boolean(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            self.problem(path, f"must be true or false, not {_kind(value)}")
+            return False
+        return True
+
+    def identifier(self, value: Any, path: str, pattern: re.Pattern[str] = QUESTION_KEY_RE) -> bool:
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            self.problem(path, f"{value!r} must match {pattern.pattern}")
+            return False
+        return True
+
+    def text(self, value: Any, path: str, *, max_length: int = 5000) -> None:
+        """A text: a mapping language -> string, with the first language."""
+        if not isinstance(value, dict):
+            self.problem(path, f"must be a mapping of language to text, not {_kind(value)}")
+            return
+        for lang, text in value.items():
+            if lang not in self.languages:
+                self.problem(f"{path}.{lang}", "is not one of the survey's languages")
+            elif not isinstance(text, str):
+                self.problem(f"{path}.{lang}", f"must be text, not {_kind(text)}")
+            elif len(text) > max_length:
+                self.problem(f"{path}.{lang}", f"is longer than {max_length} characters")
+        first = self.languages[0]
+        if not isinstance(value.get(first), str) or not value.get(first, "").strip():
+            self.problem(f"{path}.{first}", "is missing (the first language must be everywhere)")
+
+    # --- options, rows, scales -------------------------------------------
+    def option_list(self, options: Any, path: str, *, allow_exclusive: bool = False) -> list[int]:
+        """Check options; return their valid codes."""
+        if not self.is_list(options, path):
+            return []
+        if len(options) > MAX_OPTIONS:
+            self.problem(path, f"has more than {MAX_OPTIONS} options")
+            return []
+        allowed = frozenset({"code", "label", "missing", "phenomenon"})
+        if allow_exclusive:
+            allowed |= {"exclusive"}
+        codes: list[int] = []
+        for i, option in enumerate(options):
+            opath = f"{path}[{i}]"
+            if not self.is_mapping(option, opath):
+                continue
+            self.unknown_keys(option, allowed, opath)
+            if "code" not in option:
+                self.problem(f"{opath}.code", "is required")
+            elif self.integer(option["code"], f"{opath}.code", minimum=-999999, maximum=999999):
+                if option["code"] in codes:
+                    self.problem(f"{opath}.code", f"{option['code']} is used twice")
+                codes.append(option["code"])
+            if "label" not in option:
+                self.problem(f"{opath}.label", "is required")
+            else:
+                self.text(option["label"], f"{opath}.label", max_length=500)
+            for flag in ("missing", "exclusive"):
+                if flag in option:
+                    self.boolean(option[flag], f"{opath}.{flag}")
+            if "phenomenon" in option:
+                self.phenomenon(option["phenomenon"], f"{opath}.phenomenon")
+        return codes
+
+    def phenomenon(self, value: Any, path: str) -> None:
+        if not isinstance(value, str) or value not in self.phenomena:
+            self.problem(path, f"{value!r} is not one of the survey's phenomena")
+
+    def choices(self, spec: dict[str, Any], path: str, *, allow_exclusive: bool = False) -> int:
+        """``options`` or ``scale`` (exactly one); returns the option count."""
+        has_options, has_scale = "options" in spec, "scale" in spec
+        if has_options == has_scale:
+            self.problem(path, "needs either options or scale (exactly one)")
+            return 0
+        if has_options:
+            return len(
+                self.option_list(
+                    spec["options"], f"{path}.options", allow_exclusive=allow_exclusive
+                )
+            )
+        name = spec["scale"]
+        if not isinstance(name, str) or name not in self.scales:
+            self.problem(f"{path}.scale", f"{name!r} is not defined under scales")
+            return 0
+        return len(self.scales[name])
+
+    def codes_of(self, spec: dict[str, Any]) -> list[int]:
+        raw = spec.get("options")
+        if raw is None and isinstance(spec.get("scale"), str):
+            raw = self.scales.get(spec["scale"], [])
+        if not isinstance(raw, list):
+            return []
+        return [o["code"] for o in raw if isinstance(o, dict) and isinstance(o.get("code"), int)]
+
+    def rows(self, spec: dict[str, Any], path: str) -> None:
+        if "rows" not in spec:
+            self.problem(f"{path}.rows", "is required for a matrix")
+            return
+        rows = spec["rows"]
+        if not self.is_list(rows, f"{path}.rows"):
+            return
+        seen: set[str] = set()
+        for i, row in enumerate(rows):
+            rpath = f"{path}.rows[{i}]"
+            if not self.is_mapping(row, rpath):
+                continue
+            self.unknown_keys(row, frozenset({"key", "label", "phenomenon"}), rpath)
+            key = row.get("key")
+            if self.identifier(key, f"{rpath}.key"):
+                if key in seen:
+                    self.problem(f"{rpath}.key", f"{key!r} is used twice")
+                seen.add(key)
+            if "label" not in row:
+                self.problem(f"{rpath}.label", "is required")
+            else:
+                self.text(row["label"], f"{rpath}.label", max_length=500)
+            if "phenomenon" in row:
+                self.phenomenon(row["phenomenon"], f"{rpath}.phenomenon")
+
+    def concern_codes(self, spec: dict[str, Any], path: str) -> None:
+        measure = spec.get("measure")
+        if "concern_codes" in spec and measure != "concern":
+            self.problem(f"{path}.concern_codes", "only applies to measure: concern")
+            return
+        if measure != "concern":
+            return
+        codes = spec.get("concern_codes")
+        if codes is None:
+            self.problem(f"{path}.concern_codes", "is required for measure: concern")
+            return
+        if not self.is_list(codes, f"{path}.concern_codes"):
+            return
+        known = self.codes_of(spec)
+        for i, code in enumerate(codes):
+            if self.integer(code, f"{path}.concern_codes[{i}]") and code not in known:
+                self.problem(f"{path}.concern_codes[{i}]", f"{code} is not one of the codes")
+
+    def numeric_limits(self, spec: dict[str, Any], path: str) -> None:
+        ok = True
+        for name in ("min", "max"):
+            if name in spec:
+                ok = self.number(spec[name], f"{path}.{name}") and ok
+        if "decimals" in spec:
+            self.integer(spec["decimals"], f"{path}.decimals", minimum=0, maximum=6)
+        if ok and "min" in spec and "max" in spec and spec["min"] > spec["max"]:
+            self.problem(f"{path}.max", "must not be below min")
+
+    def bands(self, bands: Any, path: str, spec: dict[str, Any]) -> None:
+        if not self.is_mapping(bands, path):
+            return
+        self.unknown_keys(bands, frozenset({"dimension", "edges"}), path)
+        self.identifier(bands.get("dimension"), f"{path}.dimension")
+        edges = bands.get("edges")
+        if not self.is_list(edges, f"{path}.edges"):
+            return
+        if not all(self.number(e, f"{path}.edges[{i}]") for i, e in enumerate(edges)):
+            return
+        if any(b <= a for a, b in pairwise(edges)):
+            self.problem(f"{path}.edges", "must be strictly increasing")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+@dataclass
+class ValidationResult:
+    definition: dict[str, Any] | None
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_file(data: bytes | str) -> ValidationResult:
+    """Load and validate survey file content."""
+    try:
+        raw = load_definition(data)
+    except LoadError as exc:
+        return ValidationResult(None, [f"(file): {exc}"])
+    return validate_definition(raw)
+
+
+def validate_definition(raw: Any) -> ValidationResult:
+    """Check a parsed definition against contract section 1; never raises."""
+    checker = Checker()
+    if not isinstance(raw, dict):
+        checker.problem("(file)", f"must be a mapping at the top, not {_kind(raw)}")
+        return ValidationResult(None, checker.problems)
+    try:
+        _check_top(raw, checker)
+    except RecursionError:
+        checker.problem("(file)", "is nested too deeply")
+    return ValidationResult(raw if not checker.problems else None, checker.problems)
+
+
+def _check_top(raw: dict[str, Any], c: Checker) -> None:
+    c.unknown_keys(raw, TOP_KEYS, "")
+    for required in (
+        "format",
+        "key",
+        "consultation",
+        "audience",
+        "access",
+        "languages",
+        "title",
+        "pages",
+    ):
+        if required not in raw:
+            c.problem(required, "is required")
+    if "format" in raw and raw["format"] != 1:
+        c.problem("format", f"{raw['format']!r} is not supported (use 1)")
+    if "key" in raw:
+        c.identifier(raw["key"], "key", SURVEY_KEY_RE)
+    if "consultation" in raw:
+        c.identifier(raw["consultation"], "consultation", SURVEY_KEY_RE)
+    audience, access = raw.get("audience"), raw.get("access")
+    if "audience" in raw and audience not in AUDIENCES:
+        c.problem("audience", f"{audience!r} must be one of {', '.join(AUDIENCES)}")
+    if "access" in raw and access not in ACCESSES:
+        c.problem("access", f"{access!r} must be one of {', '.join(ACCESSES)}")
+    elif (access == "partner") != (audience == "partner") and audience in AUDIENCES:
+        c.problem("access", "partner access goes with the partner audience, and only with it")
+
+    languages = raw.get("languages")
+    if "languages" in raw and c.is_list(languages, "languages") and isinstance(languages, list):
+        good = [lang for lang in languages if isinstance(lang, str) and lang in KNOWN_LANGUAGES]
+        for i, lang in enumerate(languages):
+            if lang not in KNOWN_LANGUAGES:
+                c.problem(
+                    f"languages[{i}]", f"{lang!r} must be one of {', '.join(KNOWN_LANGUAGES)}"
+                )
+        if len(set(good)) != len(good):
+            c.problem("languages", "lists a language twice")
+        if good:
+            c.languages = list(dict.fromkeys(good))
+
+    for name in ("title", "intro", "closing"):
+        if name in raw:
+            c.text(raw[name], name, max_length=200 if name == "title" else 10000)
+
+    _check_phenomena(raw.get("phenomena", []), c)
+    _check_scales(raw.get("scales", {}), c)
+    if "pages" in raw:
+        _check_pages(raw["pages"], c)
+
+
+def _check_phenomena(phenomena: Any, c: Checker) -> None:
+    if not c.is_list(phenomena, "phenomena", non_empty=False):
+        return
+    for i, item in enumerate(phenomena):
+        path = f"phenomena[{i}]"
+        if not c.is_mapping(item, path):
+            continue
+        c.unknown_keys(item, frozenset({"key", "label", "federal_priority"}), path)
+        key = item.get("key")
+        if c.identifier(key, f"{path}.key"):
+            if key in c.phenomena:
+                c.problem(f"{path}.key", f"{key!r} is used twice")
+            c.phenomena.add(key)
+        if "label" not in item:
+            c.problem(f"{path}.label", "is required")
+        else:
+            c.text(item["label"], f"{path}.label", max_length=200)
+        if "federal_priority" in item:
+            c.boolean(item["federal_priority"], f"{path}.federal_priority")
+
+
+def _check_scales(scales: Any, c: Checker) -> None:
+    if not c.is_mapping(scales, "scales"):
+        return
+    for name, options in scales.items():
+        path = f"scales.{name}"
+        if not c.identifier(name, path):
+            continue
+        if c.option_list(options, path):
+            c.scales[name] = options
+
+
+def _check_pages(pages: Any, c: Checker) -> None:
+    from survey.definitions.question_types import REGISTRY
+
+    if not c.is_list(pages, "pages"):
+        return
+    page_keys: set[str] = set()
+    # question key -> (type, codes, row keys); only questions before the
+    # current one, so show_if can only look back.
+    earlier: dict[str, tuple[str, list[int], list[str]]] = {}
+    total = 0
+    for p, page in enumerate(pages):
+        ppath = f"pages[{p}]"
+        if not c.is_mapping(page, ppath):
+            continue
+        c.unknown_keys(page, frozenset({"key", "title", "questions", "show_if"}), ppath)
+        key = page.get("key")
+        if c.identifier(key, f"{ppath}.key", PAGE_KEY_RE):
+            if key in page_keys:
+                c.problem(f"{ppath}.key", f"{key!r} is used twice")
+            page_keys.add(key)
+        if "title" not in page:
+            c.problem(f"{ppath}.title", "is required")
+        else:
+            c.text(page["title"], f"{ppath}.title", max_length=200)
+        if "show_if" in page:
+            c.problem(f"{ppath}.show_if", "is not supported on pages; put it on the questions")
+        questions = page.get("questions")
+        if not c.is_list(questions, f"{ppath}.questions"):
+            continue
+        for q, spec in enumerate(questions):
+            qpath = f"{ppath}.questions[{q}]"
+            total += 1
+            if total > MAX_QUESTIONS:
+                c.problem(qpath, f"a survey has at most {MAX_QUESTIONS} questions")
+                return
+            if not c.is_mapping(spec, qpath):
+                continue
+            _check_question(spec, qpath, c, earlier, REGISTRY)
+
+
+def _check_question(
+    spec: dict[str, Any],
+    path: str,
+    c: Checker,
+    earlier: dict[str, tuple[str, list[int], list[str]]],
+    registry: dict[str, Any],
+) -> None:
+    qtype_name = spec.get("type")
+    qtype = registry.get(qtype_name) if isinstance(qtype_name, str) else None
+    if qtype is None:
+        c.problem(f"{path}.type", f"{qtype_name!r} must be one of {', '.join(registry)}")
+    else:
+        c.unknown_keys(spec, qtype.allowed_keys(), path)
+        qtype.validate(spec, path, c)
+        measure = spec.get("measure")
+        if measure is not None and measure not in qtype.measures:
+            allowed = ", ".join(sorted(qtype.measures)) or "none"
+            c.problem(f"{path}.measure", f"{measure!r} is not possible here (allowed: {allowed})")
+    if "text" not in spec:
+        c.problem(f"{path}.text", "is required")
+    else:
+        c.text(spec["text"], f"{path}.text", max_length=2000)
+    if "help" in spec:
+        c.text(spec["help"], f"{path}.help", max_length=2000)
+    if "required" in spec:
+        c.boolean(spec["required"], f"{path}.required")
+    if "show_if" in spec:
+        _check_condition(spec["show_if"], f"{path}.show_if", c, earlier, depth=0)
+    for dim_path, dimension in (
+        (f"{path}.dimension", spec.get("dimension")),
+        (
+            f"{path}.bands.dimension",
+            (spec.get("bands") or {}).get("dimension")
+            if isinstance(spec.get("bands"), dict)
+            else None,
+        ),
+    ):
+        if isinstance(dimension, str):
+            if dimension in c.dimensions:
+                c.problem(dim_path, f"{dimension!r} is used by another question")
+            c.dimensions.add(dimension)
+
+    key = spec.get("key")
+    if isinstance(key, str) and c.identifier(key, f"{path}.key"):
+        if key in earlier:
+            c.problem(f"{path}.key", f"{key!r} is used twice")
+        else:
+            raw_rows = spec.get("rows")
+            rows = (
+                [str(r.get("key")) for r in raw_rows if isinstance(r, dict)]
+                if isinstance(raw_rows, list)
+                else []
+            )
+            earlier[key] = (str(qtype_name), c.codes_of(spec), rows)
+
+
+def _check_condition(
+    cond: Any,
+    path: str,
+    c: Checker,
+    earlier: dict[str, tuple[str, list[int], list[str]]],
+    depth: int,
+) -> None:
+    if depth > 10:
+        c.problem(path, "is nested too deeply")
+        return
+    if not c.is_mapping(cond, path):
+        return
+    for combinator in ("all", "any"):
+        if combinator in cond:
+            c.unknown_keys(cond, frozenset({combinator}), path)
+            if c.is_list(cond[combinator], f"{path}.{combinator}"):
+                for i, part in enumerate(cond[combinator]):
+                    _check_condition(part, f"{path}.{combinator}[{i}]", c, earlier, depth + 1)
+            return
+    if "not" in cond:
+        c.unknown_keys(cond, frozenset({"not"}), path)
+        _check_condition(cond["not"], f"{path}.not", c, earlier, depth + 1)
+        return
+    if "question" not in cond:
+        c.problem(path, "needs question (with equals, in or answered), or all, any, not")
+        return
+    c.unknown_keys(cond, frozenset({"question", "equals", "in", "answered"}), path)
+    tests = [name for name in ("equals", "in", "answered") if name in cond]
+    if len(tests) != 1:
+        c.problem(path, "needs exactly one of equals, in, answered")
+    reference = cond["question"]
+    if not isinstance(reference, str):
+        c.problem(f"{path}.question", f"must be a question key, not {_kind(reference)}")
+        return
+    key, _, row = reference.partition(".")
+    if key not in earlier:
+        c.problem(
+            f"{path}.question",
+            f"{reference!r} is not a question on an earlier page or earlier on this page",
+        )
+        return
+    qtype, codes, rows = earlier[key]
+    if row and qtype != "matrix":
+        c.problem(f"{path}.question", f"{reference!r}: only a matrix has rows")
+        return
+    if row and row not in rows:
+        c.problem(f"{path}.question", f"{reference!r}: {row!r} is not a row of {key!r}")
+        return
+    wanted: list[Any] = []
+    if "equals" in cond:
+        wanted = [cond["equals"]]
+    elif "in" in cond and c.is_list(cond["in"], f"{path}.in"):
+        wanted = list(cond["in"])
+    elif "answered" in cond:
+        c.boolean(cond["answered"], f"{path}.answered")
+    for value in wanted:
+        if qtype == "number":
+            c.number(value, f"{path}.equals")
+        elif qtype == "text":
+            c.problem(path, "a text answer can only be tested with answered")
+        elif isinstance(value, bool) or not isinstance(value, int) or value not in codes:
+            c.problem(f"{path}", f"{value!r} is not a code of {key!r}")

@@ -1,0 +1,52 @@
+"""The database models, one module per area; imported here so that Alembic
+and the app see every table."""
+
+from survey.models.consultation import (
+    Consultation,
+    ObjectiveIndicator,
+    Phenomenon,
+    PopulationMargin,
+)
+from survey.models.partner import PartnerLink, PartnerOrganisation
+from survey.models.planner import PlannerUser, Role
+from survey.models.response import (
+    Answer,
+    Draft,
+    FreeText,
+    InvitationCode,
+    Response,
+    ResponseMode,
+)
+from survey.models.survey import (
+    DefinitionFrozen,
+    InvalidTransition,
+    Question,
+    QuestionOption,
+    Survey,
+    SurveyState,
+    Variable,
+)
+
+__all__ = [
+    "Answer",
+    "Consultation",
+    "DefinitionFrozen",
+    "Draft",
+    "FreeText",
+    "InvalidTransition",
+    "InvitationCode",
+    "ObjectiveIndicator",
+    "PartnerLink",
+    "PartnerOrganisation",
+    "Phenomenon",
+    "PlannerUser",
+    "PopulationMargin",
+    "Question",
+    "QuestionOption",
+    "Response",
+    "ResponseMode",
+    "Role",
+    "Survey",
+    "SurveyState",
+    "Variable",
+]

@@ -1,0 +1,95 @@
+"""A consultation groups the surveys that feed one priority report, with its
+phenomena, population margins and objective indicators."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import Model
+from survey.models.base import utcnow
+
+if TYPE_CHECKING:
+    from survey.models.survey import Survey
+
+
+class Consultation(Model):
+    """One ZVP consultation (e.g. ``zvp-2026-2031``). ``retention_until`` is
+    the date after which codes, drafts and raw free text may be purged."""
+
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    retention_until: Mapped[date | None]
+    # Planner-set weights of the priority matrix: {indicator: weight}.
+    matrix_weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Extra free-text keywords per phenomenon: {phenomenon: [word, ...]}.
+    lexicon: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    phenomena: Mapped[list[Phenomenon]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan", order_by="Phenomenon.position"
+    )
+    surveys: Mapped[list[Survey]] = relationship(back_populates="consultation")
+    margins: Mapped[list[PopulationMargin]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list[ObjectiveIndicator]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan"
+    )
+
+
+class Phenomenon(Model):
+    """A candidate priority (e.g. drugs). Surveys of a consultation name
+    phenomena by key; labels are language -> text."""
+
+    __tablename__ = "phenomena"
+    __table_args__ = (UniqueConstraint("consultation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[dict[str, str]] = mapped_column(JSON)
+    federal_priority: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="phenomena")
+
+
+class PopulationMargin(Model):
+    """Population count of one category of one weighting dimension, from the
+    contract's margins CSV (``dimension,code,population``)."""
+
+    __tablename__ = "population_margins"
+    __table_args__ = (UniqueConstraint("consultation_id", "dimension", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(40))
+    code: Mapped[int]
+    population: Mapped[int]
+
+    consultation: Mapped[Consultation] = relationship(back_populates="margins")
+
+
+class ObjectiveIndicator(Model):
+    """A registered figure for a phenomenon and year (e.g. facts recorded in
+    the crime barometer). ``value`` is a count or rate, as ``unit`` says."""
+
+    __tablename__ = "objective_indicators"
+    __table_args__ = (UniqueConstraint("consultation_id", "phenomenon_key", "year", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    phenomenon_key: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    value: Mapped[float]
+    unit: Mapped[str] = mapped_column(String(40), default="feiten")
+    source: Mapped[str] = mapped_column(String(120), default="")
+
+    consultation: Mapped[Consultation] = relationship(back_populates="indicators")

@@ -1,0 +1,48 @@
+"""Partner organisations and their personal links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import Model
+from survey.models.base import utcnow
+
+
+class PartnerOrganisation(Model):
+    """A partner (mayor's office, parket, school, ...) that answers by name."""
+
+    __tablename__ = "partner_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sector: Mapped[str] = mapped_column(String(80))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    links: Mapped[list[PartnerLink]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+
+class PartnerLink(Model):
+    """The personal link of one organisation for one survey. Only a hash of
+    the token is stored; a revoked link stops working and a new one can be
+    issued."""
+
+    __tablename__ = "partner_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_organisations.id", ondelete="CASCADE"), index=True
+    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    first_opened_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+
+    organisation: Mapped[PartnerOrganisation] = relationship(back_populates="links")

@@ -1,0 +1,143 @@
+"""Submitted responses and their answers, and the drafts they grow from.
+
+Answers are one row per variable with an integer ``code`` (or a ``number``),
+so every count in a report is a GROUP BY in the database. A row with
+``code`` NULL means "shown and left empty": absence of a row means the
+question was not shown. Free text lives in its own table because it is
+redacted and purged apart from the codes.
+
+Privacy: a response has no IP address, user agent, time of day or
+invitation code; only the date it was submitted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import Model
+from survey.models.base import today, utcnow
+
+if TYPE_CHECKING:
+    from survey.models.survey import Survey
+
+# SQLite only auto-increments INTEGER PRIMARY KEY, not BIGINT.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class ResponseMode:
+    WEB = "web"
+    PAPER = "paper"
+    IMPORT = "import"
+    ALL = (WEB, PAPER, IMPORT)
+
+
+class Response(Model):
+    """One complete, submitted questionnaire. ``public_id`` is the opaque id
+    used in exports; ``submission_key`` makes a replayed submit a no-op."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    survey_version: Mapped[int]
+    mode: Mapped[str] = mapped_column(String(8), default=ResponseMode.WEB)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    submitted_on: Mapped[date] = mapped_column(default=today)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organisations.id", ondelete="SET NULL"), index=True
+    )
+    synthetic: Mapped[bool] = mapped_column(default=False)
+
+    survey: Mapped[Survey] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(Model):
+    """The answer to one variable. ``code`` is the option code (a band code
+    for a banded number, 1 for an answered text); NULL with ``number`` NULL
+    means shown but not answered."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        Index("ix_answers_variable_code", "variable_id", "code"),
+        Index("ix_answers_response_variable", "response_id", "variable_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    variable_id: Mapped[int] = mapped_column(ForeignKey("variables.id", ondelete="CASCADE"))
+    code: Mapped[int | None]
+    number: Mapped[float | None]
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class FreeText(Model):
+    """An open answer. ``text`` is the raw answer and is purged (set to NULL)
+    after the retention date; ``redacted`` is what reports may show."""
+
+    __tablename__ = "free_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    variable_id: Mapped[int] = mapped_column(ForeignKey("variables.id", ondelete="CASCADE"))
+    text: Mapped[str | None] = mapped_column(Text)
+    redacted: Mapped[str] = mapped_column(Text)
+
+
+class Draft(Model):
+    """Answers in progress, kept on the server between pages. The resident or
+    partner holds the resume token; only its hash is stored. ``revision``
+    rises with every save so that two tabs cannot silently overwrite each
+    other. After submit, ``data`` is emptied and the invitation code link
+    dropped; the row stays until expiry so a replayed submit finds it."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    page_index: Mapped[int] = mapped_column(default=0)
+    revision: Mapped[int] = mapped_column(default=0)
+    invitation_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation_codes.id", ondelete="SET NULL")
+    )
+    partner_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_links.id", ondelete="CASCADE"), index=True
+    )
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    submitted: Mapped[bool] = mapped_column(default=False)
+    mode: Mapped[str] = mapped_column(String(8), default=ResponseMode.WEB)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class InvitationCode(Model):
+    """A one-time code printed on a letter. Only an HMAC of the code is kept,
+    and no time of use: a used code cannot be matched to a response by time
+    or order."""
+
+    __tablename__ = "invitation_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str] = mapped_column(String(32))
+    created_on: Mapped[date] = mapped_column(default=today)
+    used: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,1 @@
+"""Complete responses: checking answer values and storing them."""

@@ -1,0 +1,103 @@
+"""Writing complete responses: one ``Response`` row, its answer rows and its
+free texts, inserted in bulk in the caller's transaction.
+
+Nothing here commits: the request or command that calls ``write`` commits
+once, so a response is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from survey.analysis.redaction import redact
+from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
+from survey.extensions import DbSession
+from survey.models import Answer, FreeText, Response, ResponseMode, Survey, Variable
+
+
+def new_public_id() -> str:
+    """An opaque response id for exports: random, so it reveals no order."""
+    return secrets.token_hex(12)
+
+
+class ResponseWriter:
+    """Stores responses of one survey; looks the variable ids up once."""
+
+    def __init__(self, session: DbSession, survey: Survey) -> None:
+        self.session = session
+        self.survey = survey
+        self.definition: SurveyDefinition = definition_of(survey)
+        self.variable_ids: dict[str, int] = dict(
+            session.execute(
+                select(Variable.name, Variable.id).where(Variable.survey_id == survey.id)
+            ).all()
+        )
+
+    def write(
+        self,
+        shown: list[QuestionDef],
+        values: Mapping[str, Any],
+        *,
+        mode: str = ResponseMode.WEB,
+        language: str = "nl",
+        submission_key: str | None = None,
+        partner_id: int | None = None,
+        synthetic: bool = False,
+        submitted_on: date | None = None,
+    ) -> Response:
+        """Store one response whose ``values`` were checked (see
+        ``survey.responses.checking.check_values``) for the ``shown``
+        questions. Every shown question gets at least one answer row."""
+        response = Response(
+            public_id=new_public_id(),
+            survey_id=self.survey.id,
+            survey_version=self.survey.version,
+            mode=mode,
+            language=language,
+            submission_key=submission_key,
+            partner_id=partner_id,
+            synthetic=synthetic,
+        )
+        if submitted_on is not None:
+            response.submitted_on = submitted_on
+        self.session.add(response)
+        self.session.flush()
+        answers, texts = self.rows_for(response.id, shown, values)
+        if answers:
+            self.session.execute(insert(Answer), answers)
+        if texts:
+            self.session.execute(insert(FreeText), texts)
+        return response
+
+    def rows_for(
+        self, response_id: int, shown: list[QuestionDef], values: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Answer and free-text rows (dicts for a bulk insert)."""
+        answers: list[dict[str, Any]] = []
+        texts: list[dict[str, Any]] = []
+        for question in shown:
+            for row in question.qtype.answer_rows(question, values.get(question.key)):
+                variable_id = self.variable_ids[row.variable]
+                answers.append(
+                    {
+                        "response_id": response_id,
+                        "variable_id": variable_id,
+                        "code": row.code,
+                        "number": row.number,
+                    }
+                )
+                if row.text:
+                    texts.append(
+                        {
+                            "response_id": response_id,
+                            "variable_id": variable_id,
+                            "text": row.text,
+                            "redacted": redact(row.text),
+                        }
+                    )
+        return answers, texts

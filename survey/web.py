@@ -1,0 +1,92 @@
+"""The ``register_*`` steps of ``create_app``: extensions, blueprints,
+error pages and security headers."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey.i18n import LANGUAGE_NAMES, select_locale, text_for
+
+log = logging.getLogger(__name__)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+
+    from survey import models
+
+    @login_manager.user_loader  # type: ignore[untyped-decorator]
+    def load_user(user_id: str) -> models.PlannerUser | None:
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(models.PlannerUser, int(user_id))
+        return user if user is not None and user.active else None
+
+    app.jinja_env.globals.update(text_for=text_for, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+
+def register_blueprints(app: Flask) -> None:
+    from survey.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    for module in ("survey.respond.routes", "survey.partner.routes", "survey.planner.routes"):
+        # Each area registers itself when it exists; the foundation ships
+        # only the health check.
+        try:
+            blueprint = __import__(module, fromlist=["bp"]).bp
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        app.register_blueprint(blueprint)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Every error is a Dutch page; a crash gets an incident id that is
+    logged with the traceback and shown to the user instead of it."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        return render_template("errors/http.html", code=code, error=exc), code
+
+    @app.errorhandler(Exception)
+    def crash(exc: Exception) -> tuple[str, int]:
+        incident = secrets.token_hex(4)
+        log.exception("incident %s on %s %s", incident, request.method, request.path)
+        db.session.rollback()
+        return render_template("errors/500.html", incident=incident), 500
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if getattr(g, "no_store", False):
+            response.headers["Cache-Control"] = "no-store"
+        return response
