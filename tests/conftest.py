@@ -1,0 +1,149 @@
+"""Fixtures shared by every test: the app on SQLite or PostgreSQL, a clean
+database per test, the default surveys, and helpers to submit rendered forms.
+
+``SURVEY_TEST_DATABASE=postgresql`` runs the whole suite on a throwaway
+PostgreSQL server (scripts/pgserver.py), one per pytest-xdist worker.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SURVEYS = ROOT / "survey" / "definitions" / "default_surveys"
+RESIDENT_FILE = DEFAULT_SURVEYS / "burgers.yaml"
+PARTNER_FILE = DEFAULT_SURVEYS / "partners.yaml"
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _load_pgserver() -> Any:
+    spec = importlib.util.spec_from_file_location("pgserver", ROOT / "scripts" / "pgserver.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pgserver"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def engine_name() -> str:
+    return os.environ.get("SURVEY_TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this test session (or xdist worker)."""
+    if engine_name() == "postgresql":
+        server = _load_pgserver().PostgresServer().start()
+        try:
+            yield server.create_database("survey_test")
+        finally:
+            server.stop()
+    else:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    from survey import create_app
+    from survey.extensions import db
+
+    application = create_app(
+        {
+            "SURVEY_ENV": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+        }
+    )
+    application.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _wipe(app: Flask) -> None:
+    from survey.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in db.metadata.sorted_tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts from empty tables (only for tests that use the app)."""
+    yield
+    if "app" in request.fixturenames:
+        _wipe(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def session(app_ctx: Flask) -> Any:
+    from survey.extensions import db
+
+    return db.session
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+def import_file(app: Flask, path: Path, *, open_it: bool = True) -> str:
+    """Import (and open) a survey file; return its key."""
+    from survey.definitions.lifecycle import open_survey
+    from survey.definitions.loader import load_definition
+    from survey.definitions.store import import_survey
+    from survey.extensions import db
+
+    with app.app_context():
+        result = import_survey(db.session, load_definition(path.read_bytes()))
+        key = result.survey.key
+        if open_it:
+            open_survey(db.session, key)
+        db.session.commit()
+    return key
+
+
+@pytest.fixture
+def resident_survey(app: Flask) -> str:
+    """The default resident survey (burgers-2026), imported and open."""
+    return import_file(app, RESIDENT_FILE)
+
+
+@pytest.fixture
+def partner_survey(app: Flask) -> str:
+    """The default partner survey (partners-2026), imported and open."""
+    return import_file(app, PARTNER_FILE)
