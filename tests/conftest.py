@@ -41,16 +41,36 @@ def engine_name() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, empty database for this test session (or xdist worker)."""
-    if engine_name() == "postgresql":
-        server = _load_pgserver().PostgresServer().start()
-        try:
-            yield server.create_database("survey_test")
-        finally:
-            server.stop()
-    else:
-        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+def pg_server() -> Iterator[Any]:
+    """The throwaway PostgreSQL server of this worker (None on SQLite)."""
+    if engine_name() != "postgresql":
+        yield None
+        return
+    server = _load_pgserver().PostgresServer(max_connections=300).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(pg_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A factory of new, empty databases on the engine under test."""
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "extra") -> str:
+        unique = f"{name}_{next(counter)}"
+        if pg_server is not None:
+            return str(pg_server.create_database(unique))
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / f"{unique}.sqlite")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database_url: Any) -> str:
+    """The database of this test session (or xdist worker)."""
+    return str(fresh_database_url("survey_test"))
 
 
 @pytest.fixture(scope="session")

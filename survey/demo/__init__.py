@@ -1,0 +1,1 @@
+"""The demo consultation: default surveys with synthetic (not real) data."""

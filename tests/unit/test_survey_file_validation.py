@@ -1,0 +1,180 @@
+"""Survey files: every fault is listed with its path, nothing raises."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from survey.definitions.validation import validate_definition, validate_file
+
+DEFAULTS = Path(__file__).resolve().parents[2] / "survey" / "definitions" / "default_surveys"
+
+
+def _minimal() -> dict:
+    return {
+        "format": 1,
+        "key": "test-survey",
+        "consultation": "zvp-test",
+        "audience": "citizen",
+        "access": "open",
+        "languages": ["nl", "fr"],
+        "title": {"nl": "Test"},
+        "phenomena": [{"key": "drugs", "label": {"nl": "Drugs"}}],
+        "scales": {"jn": [{"code": 1, "label": {"nl": "Ja"}}, {"code": 2, "label": {"nl": "Nee"}}]},
+        "pages": [
+            {
+                "key": "p1",
+                "title": {"nl": "Pagina"},
+                "questions": [
+                    {"key": "q1", "type": "single", "text": {"nl": "Vraag?"}, "scale": "jn"},
+                    {
+                        "key": "q2",
+                        "type": "single",
+                        "text": {"nl": "Vervolg?"},
+                        "scale": "jn",
+                        "show_if": {"question": "q1", "equals": 1},
+                    },
+                ],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("name", ["burgers.yaml", "partners.yaml"])
+def test_default_surveys_validate(name: str) -> None:
+    result = validate_file((DEFAULTS / name).read_bytes())
+    assert result.problems == []
+
+
+def test_minimal_survey_is_valid() -> None:
+    assert validate_definition(_minimal()).problems == []
+
+
+def test_file_with_many_faults_lists_each_with_its_path() -> None:
+    raw = _minimal()
+    raw["key"] = "Bad Key!"
+    raw["audience"] = "everyone"
+    raw["languages"] = ["nl", "xx"]
+    raw["unexpected"] = True
+    page = raw["pages"][0]
+    page["questions"].append(
+        {
+            "key": "q3",
+            "type": "single",
+            "text": {"fr": "Pas de néerlandais"},
+            "options": [
+                {"code": 1, "label": {"nl": "A"}},
+                {"code": 1, "label": {"nl": "B"}},
+                {"code": "x", "label": {"nl": "C"}},
+            ],
+        }
+    )
+    page["questions"].append(
+        {
+            "key": "q1",
+            "type": "slider",
+            "text": {"nl": "Dubbel"},
+            "show_if": {"question": "q9", "equals": 1},
+        }
+    )
+    page["questions"].append(
+        {
+            "key": "q5",
+            "type": "ranking",
+            "text": {"nl": "Top"},
+            "options": [{"code": 1, "label": {"nl": "A"}, "phenomenon": "nope"}],
+        }
+    )
+    problems = validate_definition(raw).problems
+    expected = [
+        "key: 'Bad Key!' must match",
+        "audience: 'everyone' must be one of",
+        "languages[1]: 'xx' must be one of",
+        "unexpected: is not a known key",
+        "pages[0].questions[2].text.fr: is not one of the survey's languages",
+        "pages[0].questions[2].text.nl: is missing",
+        "pages[0].questions[2].options[1].code: 1 is used twice",
+        "pages[0].questions[2].options[2].code: must be a whole number",
+        "pages[0].questions[3].type: 'slider' must be one of",
+        "pages[0].questions[3].show_if.question: 'q9' is not a question",
+        "pages[0].questions[3].key: 'q1' is used twice",
+        "pages[0].questions[4].choose: is required",
+        "pages[0].questions[4].options[0].phenomenon: 'nope' is not one of",
+    ]
+    for start in expected:
+        assert any(p.startswith(start) for p in problems), (start, problems)
+    assert len(problems) == len(expected), problems
+
+
+def test_show_if_may_not_look_forward() -> None:
+    raw = _minimal()
+    questions = raw["pages"][0]["questions"]
+    questions[0]["show_if"] = {"question": "q2", "equals": 1}
+    problems = validate_definition(raw).problems
+    assert any(p.startswith("pages[0].questions[0].show_if.question") for p in problems)
+
+
+def test_show_if_on_a_matrix_row_checks_row_and_code() -> None:
+    raw = _minimal()
+    questions = raw["pages"][0]["questions"]
+    questions.insert(
+        0,
+        {
+            "key": "m",
+            "type": "matrix",
+            "text": {"nl": "Grid"},
+            "scale": "jn",
+            "rows": [{"key": "a", "label": {"nl": "A"}}],
+        },
+    )
+    questions[1]["show_if"] = {"question": "m.a", "equals": 1}
+    assert validate_definition(raw).problems == []
+    questions[1]["show_if"] = {"question": "m.b", "equals": 3}
+    problems = validate_definition(copy.deepcopy(raw)).problems
+    assert problems == ["pages[0].questions[1].show_if.question: 'm.b': 'b' is not a row of 'm'"]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"a: &x [1]\nb: *x\n", "aliases"),
+        (b"key: [unclosed\n", "line 2"),
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (b"- just\n- a list\n", "must be a mapping"),
+        (b"x" * (1024 * 1024 + 1), "larger than"),
+    ],
+)
+def test_unreadable_files_give_one_clear_problem(content: bytes, fragment: str) -> None:
+    result = validate_file(content)
+    assert not result.ok
+    assert len(result.problems) == 1
+    assert fragment in result.problems[0]
+
+
+def test_yaml_bomb_is_refused_without_expanding() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
+    )
+    result = validate_file(bomb.encode())
+    assert not result.ok and "aliases" in result.problems[0]
+
+
+def test_wrong_types_everywhere_never_raise() -> None:
+    for junk in (None, 1, "text", [], {"pages": "x"}, {"pages": [None, 3, {"questions": {}}]}):
+        result = validate_definition(junk)
+        assert not result.ok
+    raw = _minimal()
+    raw["pages"][0]["questions"][0] = {"key": 5, "type": ["single"], "text": "plain", "show_if": []}
+    assert not validate_definition(raw).ok
+
+
+def test_round_trip_through_yaml_keeps_the_definition() -> None:
+    original = yaml.safe_load((DEFAULTS / "burgers.yaml").read_text(encoding="utf-8"))
+    from survey.definitions.loader import dump_definition, load_definition
+
+    again = load_definition(dump_definition(original))
+    assert again == original
