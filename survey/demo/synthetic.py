@@ -16,7 +16,7 @@ from typing import Any
 
 from survey.definitions.conditions import evaluate
 from survey.definitions.definition import QuestionDef, SurveyDefinition
-from survey.demo.comments import RESIDENT_COMMENTS, PARTNER_POINTS
+from survey.demo.comments import PARTNER_POINTS, RESIDENT_COMMENTS
 
 # Share of residents per district (codes 1..5) and per age band in the
 # population, and how much more likely each age band is to answer.
@@ -200,7 +200,7 @@ class ResidentGenerator:
             p = self._concern(phenomenon, person)
             valid = [o.code for o in question.options if not o.missing]
             if concern_codes and rng.random() < p:
-                return rng.choice(concern_codes)
+                return int(rng.choice(concern_codes))
             others = [c for c in valid if c not in concern_codes]
             # "Sometimes" is likelier for people who worry.
             weights = {c: (1.0 + person.worry * i) for i, c in enumerate(others)}

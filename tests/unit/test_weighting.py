@@ -1,0 +1,301 @@
+"""Raking on cell counts, checked against a brute-force per-respondent IPF."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import statistics
+from typing import Any
+
+import pytest
+
+from survey.analysis.weighting import (
+    RakingResult,
+    WeightingError,
+    design_effect,
+    kish_effective_n,
+    rake,
+    weighted_counts,
+)
+
+
+def brute_force_ipf(
+    respondents: list[tuple[Any, ...]], margins: dict[str, dict[Any, float]], sweeps: int = 5000
+) -> list[float]:
+    """Textbook IPF on one weight per respondent, written independently of the module."""
+    dims = list(margins)
+    n = len(respondents)
+    weights = [1.0] * n
+    for _ in range(sweeps):
+        for d, dim in enumerate(dims):
+            total_pop = sum(margins[dim].values())
+            for code, population in margins[dim].items():
+                idx = [i for i, r in enumerate(respondents) if r[d] == code]
+                current = sum(weights[i] for i in idx)
+                factor = population / total_pop * n / current
+                for i in idx:
+                    weights[i] *= factor
+    return weights
+
+
+def expand(cells: dict[tuple[Any, ...], int]) -> list[tuple[Any, ...]]:
+    return [key for key, count in cells.items() for _ in range(count)]
+
+
+def weighted_share(
+    result: RakingResult, cells: dict[tuple[Any, ...], int], d: int, code: Any
+) -> float:
+    total = sum(result.weights[k] * c for k, c in cells.items() if k in result.weights)
+    part = sum(
+        result.weights[k] * c for k, c in cells.items() if k in result.weights and k[d] == code
+    )
+    return part / total
+
+
+SMALL_CELLS = {(1, 1): 30, (1, 2): 20, (2, 1): 10, (2, 2): 40}
+SMALL_MARGINS = {"district": {1: 6000.0, 2: 4000.0}, "sex": {1: 4800.0, 2: 5200.0}}
+
+
+def test_two_by_two_matches_brute_force_and_margins() -> None:
+    result = rake(SMALL_CELLS, SMALL_MARGINS)
+    assert result.converged
+    assert result.dimensions == ("district", "sex")
+    assert result.respondents == 100 and result.excluded == 0
+    brute = brute_force_ipf(expand(SMALL_CELLS), SMALL_MARGINS)
+    for key, weight in zip(expand(SMALL_CELLS), brute, strict=True):
+        assert result.weights[key] == pytest.approx(weight, rel=1e-6)
+    for d, dim in enumerate(result.dimensions):
+        total = sum(SMALL_MARGINS[dim].values())
+        for code, population in SMALL_MARGINS[dim].items():
+            share = weighted_share(result, SMALL_CELLS, d, code)
+            assert share == pytest.approx(population / total, rel=1e-6)
+            assert result.weighted_shares[dim][code] == pytest.approx(share)
+            assert result.target_shares[dim][code] == pytest.approx(population / total)
+    assert result.max_deviation <= 1e-6
+
+
+def test_weights_have_mean_one_and_diagnostics_match_formulas() -> None:
+    result = rake(SMALL_CELLS, SMALL_MARGINS)
+    per_respondent = [result.weights[k] for k in expand(SMALL_CELLS)]
+    assert statistics.fmean(per_respondent) == pytest.approx(1.0, abs=1e-12)
+    cv = statistics.pstdev(per_respondent) / statistics.fmean(per_respondent)
+    assert result.design_effect == pytest.approx(1 + cv**2)
+    kish = sum(per_respondent) ** 2 / sum(w * w for w in per_respondent)
+    assert result.effective_n == pytest.approx(kish)
+    assert result.effective_n == pytest.approx(100 / result.design_effect)
+
+
+def test_three_dimensions_random_against_brute_force() -> None:
+    rng = random.Random(2026)
+    cells = {key: rng.randint(1, 15) for key in itertools.product([1, 2, 3], [1, 2, 3, 4], [1, 2])}
+    margins = {
+        "district": {1: 12034.0, 2: 8000.0, 3: 5000.0},
+        "age": {1: 5000.0, 2: 6000.0, 3: 8000.0, 4: 6000.0},
+        "sex": {1: 12400.0, 2: 12634.0},
+    }
+    result = rake(cells, margins)
+    assert result.converged
+    brute = brute_force_ipf(expand(cells), margins, sweeps=300)
+    for key, weight in zip(expand(cells), brute, strict=True):
+        assert result.weights[key] == pytest.approx(weight, rel=1e-5)
+    for d, dim in enumerate(result.dimensions):
+        total = sum(margins[dim].values())
+        for code, population in margins[dim].items():
+            assert weighted_share(result, cells, d, code) == pytest.approx(
+                population / total, rel=1e-6
+            )
+
+
+def test_already_representative_sample_gets_weight_one() -> None:
+    cells = {(1, 1): 25, (1, 2): 25, (2, 1): 25, (2, 2): 25}
+    margins = {"a": {1: 50.0, 2: 50.0}, "b": {1: 7.0, 2: 7.0}}
+    result = rake(cells, margins)
+    assert result.converged and result.iterations == 0
+    assert all(w == pytest.approx(1.0) for w in result.weights.values())
+    assert result.design_effect == pytest.approx(1.0)
+    assert result.effective_n == pytest.approx(100.0)
+
+
+def test_margin_totals_may_differ_between_dimensions() -> None:
+    scaled = {"district": {1: 60.0, 2: 40.0}, "sex": {1: 4800.0, 2: 5200.0}}
+    a = rake(SMALL_CELLS, SMALL_MARGINS)
+    b = rake(SMALL_CELLS, scaled)
+    for key in SMALL_CELLS:
+        assert a.weights[key] == pytest.approx(b.weights[key])
+
+
+def test_incomplete_respondents_are_excluded() -> None:
+    cells: dict[tuple[Any, ...], int] = dict(SMALL_CELLS)
+    cells[(1, None)] = 7
+    cells[(None, None)] = 3
+    result = rake(cells, SMALL_MARGINS)
+    assert result.excluded == 10
+    assert result.respondents == 100
+    assert result.weight_of((1, None)) is None
+    assert (1, None) not in result.weights
+    reference = rake(SMALL_CELLS, SMALL_MARGINS)
+    for key in SMALL_CELLS:
+        assert result.weights[key] == pytest.approx(reference.weights[key])
+
+
+def test_explicit_dimension_order() -> None:
+    swapped_cells = {(s, d): c for (d, s), c in SMALL_CELLS.items()}
+    result = rake(swapped_cells, SMALL_MARGINS, dimensions=["sex", "district"])
+    reference = rake(SMALL_CELLS, SMALL_MARGINS)
+    for (d, s), weight in reference.weights.items():
+        assert result.weights[(s, d)] == pytest.approx(weight)
+
+
+def test_margin_code_without_respondents_is_an_error() -> None:
+    margins = {"district": {1: 6000.0, 2: 4000.0, 3: 100.0}, "sex": SMALL_MARGINS["sex"]}
+    with pytest.raises(WeightingError) as info:
+        rake(SMALL_CELLS, margins)
+    assert info.value.code == "margin_without_respondents"
+    assert info.value.details == {"dimension": "district", "code": 3}
+
+
+def test_zero_population_code_without_respondents_is_fine() -> None:
+    margins = {"district": {1: 6000.0, 2: 4000.0, 3: 0.0}, "sex": SMALL_MARGINS["sex"]}
+    assert rake(SMALL_CELLS, margins).converged
+
+
+def test_zero_population_code_with_respondents_is_an_error() -> None:
+    margins = {"district": {1: 6000.0, 2: 0.0}, "sex": SMALL_MARGINS["sex"]}
+    with pytest.raises(WeightingError) as info:
+        rake(SMALL_CELLS, margins)
+    assert info.value.code == "zero_population_with_respondents"
+    assert info.value.details["respondents"] == 50
+
+
+def test_unknown_code_is_an_error_or_excluded() -> None:
+    cells = dict(SMALL_CELLS)
+    cells[(9, 1)] = 4
+    with pytest.raises(WeightingError) as info:
+        rake(cells, SMALL_MARGINS)
+    assert info.value.code == "unknown_code"
+    assert info.value.details == {"dimension": "district", "code": 9, "respondents": 4}
+    assert "not in the margins" in str(info.value)
+    result = rake(cells, SMALL_MARGINS, on_unknown_code="exclude")
+    assert result.excluded == 4 and result.respondents == 100
+
+
+@pytest.mark.parametrize(
+    ("cells", "margins", "code"),
+    [
+        ({}, SMALL_MARGINS, "no_complete_responses"),
+        ({(None, 1): 5}, SMALL_MARGINS, "no_complete_responses"),
+        ({(1,): 5}, SMALL_MARGINS, "bad_cell_key"),
+        ({(1, 1): -1}, SMALL_MARGINS, "negative_count"),
+        (SMALL_CELLS, {}, "no_dimensions"),
+        (SMALL_CELLS, {"district": {1: 0.0, 2: 0.0}, "sex": {1: 1.0, 2: 1.0}}, "empty_margin"),
+        (
+            SMALL_CELLS,
+            {"district": {1: -5.0, 2: 3.0}, "sex": {1: 1.0, 2: 1.0}},
+            "negative_population",
+        ),
+    ],
+)
+def test_bad_input_errors(
+    cells: dict[tuple[Any, ...], int], margins: dict[str, dict[Any, float]], code: str
+) -> None:
+    with pytest.raises(WeightingError) as info:
+        rake(cells, margins)
+    assert info.value.code == code
+
+
+def test_dimension_without_margins_and_bad_trim() -> None:
+    with pytest.raises(WeightingError) as info:
+        rake(SMALL_CELLS, SMALL_MARGINS, dimensions=["district", "age"])
+    assert info.value.code == "empty_margin"
+    with pytest.raises(WeightingError) as info:
+        rake(SMALL_CELLS, SMALL_MARGINS, trim=0.5)
+    assert info.value.code == "bad_trim"
+
+
+def test_structural_zero_cannot_converge_and_says_so() -> None:
+    # Only (1,1) and (2,2) observed: the district margin forces the sex margin.
+    cells = {(1, 1): 10, (2, 2): 10}
+    margins = {"district": {1: 70.0, 2: 30.0}, "sex": {1: 50.0, 2: 50.0}}
+    result = rake(cells, margins, max_iter=50)
+    assert not result.converged
+    assert result.iterations == 50
+    assert result.max_deviation > 0.1
+
+
+def test_trimming_caps_weights_and_keeps_margins_when_possible() -> None:
+    cells = {(1, 1): 200, (1, 2): 150, (2, 1): 100, (2, 2): 3, (2, 3): 40, (1, 3): 30}
+    margins = {"a": {1: 50.0, 2: 50.0}, "b": {1: 40.0, 2: 40.0, 3: 20.0}}
+    untrimmed = rake(cells, margins)
+    assert untrimmed.max_weight > 3.0
+    trimmed = rake(cells, margins, trim=3.0)
+    assert trimmed.max_weight <= 3.0 * (1 + 1e-6)
+    assert trimmed.trimmed_cells
+    assert trimmed.design_effect < untrimmed.design_effect
+    per_respondent = [trimmed.weights[k] for k in expand(cells)]
+    assert statistics.fmean(per_respondent) == pytest.approx(1.0)
+    if trimmed.converged:
+        assert trimmed.max_deviation <= 1e-6
+    else:
+        assert trimmed.max_deviation > 1e-6
+
+
+def test_trimming_that_is_not_needed_changes_nothing() -> None:
+    a = rake(SMALL_CELLS, SMALL_MARGINS)
+    b = rake(SMALL_CELLS, SMALL_MARGINS, trim=10.0)
+    assert b.converged and not b.trimmed_cells
+    for key in SMALL_CELLS:
+        assert a.weights[key] == pytest.approx(b.weights[key], rel=1e-6)
+
+
+def test_trimming_infeasible_keeps_cap_and_reports_non_convergence() -> None:
+    # One respondent must carry half the population: impossible with a cap of 2.
+    cells = {(1,): 1, (2,): 99}
+    margins = {"a": {1: 50.0, 2: 50.0}}
+    result = rake(cells, margins, trim=2.0, max_iter=100)
+    assert not result.converged
+    assert result.max_weight <= 2.0 * (1 + 1e-9)
+
+
+def test_kish_and_design_effect_helpers() -> None:
+    pairs = [(0.5, 10.0), (1.0, 20.0), (2.0, 5.0)]
+    flat = [w for w, c in pairs for _ in range(int(c))]
+    assert kish_effective_n(pairs) == pytest.approx(sum(flat) ** 2 / sum(w * w for w in flat))
+    cv2 = (statistics.pstdev(flat) / statistics.fmean(flat)) ** 2
+    assert design_effect(pairs) == pytest.approx(1 + cv2)
+    assert design_effect(pairs) == pytest.approx(len(flat) / kish_effective_n(pairs))
+    assert kish_effective_n([]) == 0.0
+    assert design_effect([]) == 1.0
+    assert kish_effective_n([(1.0, 42.0)]) == pytest.approx(42.0)
+
+
+def test_weighted_counts_for_one_question() -> None:
+    weights = {(1,): 0.5, (2,): 2.0}
+    rows = [((1,), 1, 30), ((1,), 2, 10), ((2,), 1, 5), ((2,), 2, 15), ((None,), 1, 4)]
+    tally = weighted_counts(rows, weights)
+    assert tally.counts == {1: 25.0, 2: 35.0}
+    assert tally.unweighted == {1: 35, 2: 25}
+    assert tally.total == 60.0
+    assert tally.excluded == 4
+    assert tally.percent(1) == pytest.approx(25 / 60 * 100)
+    assert tally.share(3) == 0.0
+    flat = [0.5] * 40 + [2.0] * 20
+    assert tally.effective_n == pytest.approx(sum(flat) ** 2 / sum(w * w for w in flat))
+    empty = weighted_counts([], weights)
+    assert empty.share(1) is None and empty.percent(1) is None and empty.effective_n == 0.0
+
+
+def test_large_sample_is_fast_and_exact() -> None:
+    rng = random.Random(1)
+    cells = {key: rng.randint(0, 400) for key in itertools.product(range(12), range(4), range(2))}
+    cells[(0, 0, 0)] = 5
+    margins = {
+        "district": {d: float(rng.randint(2000, 20000)) for d in range(12)},
+        "age": {a: float(rng.randint(5000, 9000)) for a in range(4)},
+        "sex": {0: 49.0, 1: 51.0},
+    }
+    result = rake(cells, margins)
+    assert result.converged and result.max_deviation <= 1e-6
+    assert math.isclose(
+        sum(result.weights[k] * c for k, c in cells.items() if c), sum(cells.values()), rel_tol=1e-9
+    )
