@@ -1,0 +1,466 @@
+"""The priority matrix of a consultation: per phenomenon the indicators from
+the surveys and the objective figures, combined into a score, ranked with a
+bootstrap interval, checked for sensitivity and given a proposed label.
+
+Indicators (contract section 1, ``measure``), pooled over every survey of the
+consultation and every question or matrix row that names the phenomenon:
+
+- ``concern``: % of valid answers in the question's ``concern_codes``;
+- ``priority``: % of respondents who chose it (ranking: at any rank;
+  multiple: ticked) among respondents who chose anything;
+- ``importance``: mean code of the valid partner answers (scale points);
+  also per partner sector (``PartnerOrganisation.sector``);
+- ``victimisation``: % of valid answers with the question's first option;
+- ``facts``: the latest year's objective figure (``ObjectiveIndicator``), and
+  ``trend``: its % change on the year before.
+
+Every indicator reads "higher = more reason to prioritise". Combination,
+ranks, bootstrap and labels are the pure functions of
+``survey.analysis.ranking``: min-max normalisation per indicator, weighted
+mean over the indicators a phenomenon has (missing ones re-weighted away),
+weights from ``Consultation.matrix_weights`` or ``ranking.DEFAULT_WEIGHTS``.
+The bootstrap draws each survey indicator from its normal approximation
+(standard error of a share or of a mean); objective figures are fixed.
+
+Disclosure control: a published share resting on a count of
+1..threshold-1 is shown as null (it is still used for the score), and a
+sector mean on fewer than ``SECTOR_MIN_N`` partner answers is not shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from babel.numbers import format_decimal
+from flask_babel import gettext
+
+from survey.analysis import queries, ranking
+from survey.analysis.suppression import is_primary
+from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
+from survey.extensions import DbSession
+from survey.i18n import text_for
+
+if TYPE_CHECKING:
+    from survey.analysis.report import ReportSettings, SurveyData
+
+SURVEY_INDICATORS = ("concern", "priority", "importance", "victimisation")
+OBJECTIVE_INDICATORS = ("facts", "trend")
+INDICATORS = SURVEY_INDICATORS + OBJECTIVE_INDICATORS
+SECTOR_MIN_N = 3
+SENSITIVITY_TOP = 5
+SENSITIVITY_DELTA = 0.2
+LOCALE = "nl_BE"
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Tally:
+    """Counts behind one indicator of one phenomenon."""
+
+    hits: float = 0.0
+    base: float = 0.0
+    total: float = 0.0  # sum of codes, for a mean
+    squares: float = 0.0
+
+    def share(self) -> float | None:
+        return self.hits / self.base * 100.0 if self.base > 0 else None
+
+    def share_se(self) -> float | None:
+        if self.base <= 0:
+            return None
+        p = self.hits / self.base
+        return math.sqrt(p * (1 - p) / self.base) * 100.0
+
+    def mean(self) -> float | None:
+        return self.total / self.base if self.base > 0 else None
+
+    def mean_se(self) -> float | None:
+        if self.base < 2:
+            return None
+        mean = self.total / self.base
+        variance = (self.squares - self.base * mean * mean) / (self.base - 1)
+        return math.sqrt(max(variance, 0.0) / self.base)
+
+
+@dataclass
+class PhenomenonFigures:
+    tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    sectors: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+
+@dataclass(frozen=True)
+class SurveyCounts:
+    """Aggregates of one survey that the indicators need."""
+
+    definition: SurveyDefinition
+    variables: dict[str, queries.VariableRow]
+    counts: dict[int, dict[int | None, int]]
+    valid_respondents: dict[int, int]
+    by_sector: list[tuple[int, str, int | None, int]]
+
+
+def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) -> None:
+    """Add one survey's measure questions to the per-phenomenon tallies (pure)."""
+    sector_rows: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
+    for variable_id, sector, code, n in survey.by_sector:
+        sector_rows[variable_id].append((sector, code, n))
+    for question in survey.definition.questions:
+        measure = question.measure
+        if measure not in SURVEY_INDICATORS:
+            continue
+        if measure == "priority":
+            _tally_priority(question, survey, figures)
+            continue
+        for phenomenon, name in _phenomenon_slots(question):
+            variable = survey.variables.get(name)
+            if variable is None:
+                continue
+            counts = survey.counts.get(variable.id, {})
+            valid = {c: n for c, n in counts.items() if c is not None and c in question.valid_codes}
+            tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies[measure]
+            if measure == "concern":
+                concern_codes = set(question.spec.get("concern_codes", []))
+                tally.hits += sum(n for c, n in valid.items() if c in concern_codes)
+                tally.base += sum(valid.values())
+            elif measure == "victimisation":
+                first = next((o.code for o in question.options if not o.missing), None)
+                tally.hits += valid.get(first, 0) if first is not None else 0
+                tally.base += sum(valid.values())
+            else:  # importance: mean of the codes
+                tally.base += sum(valid.values())
+                tally.total += sum(c * n for c, n in valid.items())
+                tally.squares += sum(c * c * n for c, n in valid.items())
+                for sector, code, n in sector_rows.get(variable.id, []):
+                    if code is None or code not in question.valid_codes:
+                        continue
+                    sector_tally = figures[phenomenon].sectors[sector]
+                    sector_tally.base += n
+                    sector_tally.total += code * n
+                    sector_tally.squares += code * code * n
+
+
+def _phenomenon_slots(question: QuestionDef) -> list[tuple[str, str]]:
+    """(phenomenon, variable name) of a concern/importance/victimisation question."""
+    if question.type == "matrix":
+        return [(r.phenomenon, f"{question.key}.{r.key}") for r in question.rows if r.phenomenon]
+    phenomenon = question.spec.get("phenomenon")
+    return [(str(phenomenon), question.key)] if phenomenon else []
+
+
+def _tally_priority(
+    question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
+) -> None:
+    if question.type == "ranking":
+        choose = int(question.spec.get("choose", 1))
+        names = [f"{question.key}.{r}" for r in range(1, choose + 1)]
+        first = survey.variables.get(names[0])
+        base = (
+            sum(
+                n
+                for c, n in survey.counts.get(first.id, {}).items()
+                if c is not None and c in question.valid_codes
+            )
+            if first
+            else 0
+        )
+    else:
+        names = [question.key]
+        variable = survey.variables.get(question.key)
+        base = survey.valid_respondents.get(variable.id, 0) if variable else 0
+    chosen: dict[int, int] = defaultdict(int)
+    for name in names:
+        variable = survey.variables.get(name)
+        if variable is None:
+            continue
+        for code, n in survey.counts.get(variable.id, {}).items():
+            if code is not None:
+                chosen[code] += n
+    for option in question.options:
+        if not option.phenomenon or option.missing:
+            continue
+        tally = figures.setdefault(option.phenomenon, PhenomenonFigures()).tallies["priority"]
+        tally.hits += chosen.get(option.code, 0)
+        tally.base += base
+
+
+def collect_counts(session: DbSession, consultation_id: int) -> list[SurveyCounts]:
+    """One GROUP BY per survey of the consultation (plus the multiple-choice
+    bases and the partner sectors of importance questions)."""
+    found = []
+    for survey in queries.consultation_surveys(session, consultation_id):
+        definition = definition_of(survey)
+        if not any(q.measure in SURVEY_INDICATORS for q in definition.questions):
+            continue
+        variables = {v.name: v for v in queries.variables(session, survey.id)}
+        multiple = [
+            variables[q.key].id
+            for q in definition.questions
+            if q.type == "multiple" and q.measure == "priority" and q.key in variables
+        ]
+        importance = [
+            variables[name].id
+            for q in definition.questions
+            if q.measure == "importance"
+            for _p, name in _phenomenon_slots(q)
+            if name in variables
+        ]
+        found.append(
+            SurveyCounts(
+                definition=definition,
+                variables=variables,
+                counts=queries.code_counts(session, survey.id),
+                valid_respondents=queries.valid_respondents(session, multiple),
+                by_sector=queries.codes_by_sector(session, importance),
+            )
+        )
+    return found
+
+
+def objective_figures(rows: list[queries.IndicatorRow]) -> dict[str, Json]:
+    """Latest year, its value, and the % change on the previous year, per phenomenon."""
+    by_phenomenon: dict[str, list[queries.IndicatorRow]] = defaultdict(list)
+    for row in rows:
+        by_phenomenon[row.phenomenon].append(row)
+    result: dict[str, Json] = {}
+    for phenomenon, items in by_phenomenon.items():
+        items.sort(key=lambda r: r.year)
+        latest = items[-1]
+        previous = next((r for r in reversed(items[:-1]) if r.year == latest.year - 1), None)
+        trend = None
+        if previous is not None and previous.value:
+            trend = (latest.value - previous.value) / previous.value * 100.0
+        result[phenomenon] = {
+            "year": latest.year,
+            "value": latest.value,
+            "unit": latest.unit,
+            "source": latest.source,
+            "previous_year": previous.year if previous else None,
+            "previous_value": previous.value if previous else None,
+            "trend_percent": None if trend is None else round(trend, 2),
+            "series": [{"year": r.year, "value": r.value} for r in items],
+        }
+    return result
+
+
+def _(msgid: str, **values: Any) -> str:
+    return str(gettext(msgid, **values))
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return str(format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALE))
+
+
+def reason_sentence(proposal: ranking.LabelProposal) -> str:
+    """Why a label is proposed, as one sentence (gettext; numbers Dutch-style)."""
+    d = proposal.details
+    if proposal.reason == "no_score":
+        return _("No score: there are no figures for this phenomenon.")
+    values = {
+        "rank": d["rank"],
+        "n": d["n_phenomena"],
+        "score": _fmt(d["score"]),
+        "top": d["priority_max_rank"],
+        "minimum": _fmt(d["priority_min_score"]),
+        "attention_top": d["attention_max_rank"],
+        "attention_minimum": _fmt(d["attention_min_score"]),
+    }
+    if proposal.reason == "top_rank_and_high_score":
+        return _(
+            "Rank %(rank)s of %(n)s with score %(score)s: in the top %(top)s with a score of "
+            "at least %(minimum)s, so proposed as a priority.",
+            **values,
+        )
+    if proposal.reason == "attention_rank_and_score":
+        return _(
+            "Rank %(rank)s of %(n)s with score %(score)s: in the top %(attention_top)s with a "
+            "score of at least %(attention_minimum)s, so proposed as an attention point.",
+            **values,
+        )
+    if proposal.reason == "attention_rank":
+        return _(
+            "Rank %(rank)s of %(n)s with score %(score)s: in the top %(attention_top)s, so "
+            "proposed as an attention point.",
+            **values,
+        )
+    if proposal.reason == "attention_score":
+        return _(
+            "Rank %(rank)s of %(n)s with score %(score)s: a score of at least "
+            "%(attention_minimum)s, so proposed as an attention point.",
+            **values,
+        )
+    return _(
+        "Rank %(rank)s of %(n)s with score %(score)s: not in the top %(attention_top)s and a "
+        "score below %(attention_minimum)s, so basic police care.",
+        **values,
+    )
+
+
+@dataclass(frozen=True)
+class PhenomenonInfo:
+    key: str
+    label: str
+    federal_priority: bool
+
+
+def assemble_priorities(
+    phenomena: list[PhenomenonInfo],
+    figures: Mapping[str, PhenomenonFigures],
+    objective: Mapping[str, Json],
+    weights: Mapping[str, float],
+    weights_source: str,
+    threshold: int,
+    seed: int,
+    samples: int,
+) -> Json:
+    """Pure: the ``priorities`` list and the ``priority_method`` block."""
+    values: dict[str, dict[str, float | None]] = {}
+    estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
+    published: dict[str, Json] = {}
+    for info in phenomena:
+        figure = figures.get(info.key, PhenomenonFigures())
+        row: dict[str, float | None] = {}
+        est: dict[str, ranking.Estimate | None] = {}
+        shown: Json = {"indicators": {}, "bases": {}, "suppressed_indicators": []}
+        for name in SURVEY_INDICATORS:
+            tally = figure.tallies.get(name)
+            if tally is None or tally.base <= 0:
+                row[name] = None
+                est[name] = None
+                continue
+            if name == "importance":
+                value, se = tally.mean(), tally.mean_se()
+            else:
+                value, se = tally.share(), tally.share_se()
+            row[name] = value
+            est[name] = None if value is None else (value, se)
+            shown["bases"][name] = int(tally.base)
+            hide = name != "importance" and is_primary(tally.hits, threshold)
+            if hide:
+                shown["indicators"][name] = None
+                shown["suppressed_indicators"].append(name)
+            else:
+                shown["indicators"][name] = None if value is None else round(value, 2)
+        objective_row = objective.get(info.key)
+        if objective_row is not None:
+            row["facts"] = objective_row["value"]
+            row["trend"] = objective_row["trend_percent"]
+            est["facts"] = (objective_row["value"], None)
+            est["trend"] = (
+                None
+                if objective_row["trend_percent"] is None
+                else (objective_row["trend_percent"], None)
+            )
+            shown["indicators"]["facts"] = objective_row["value"]
+            shown["indicators"]["trend"] = objective_row["trend_percent"]
+            shown["objective"] = objective_row
+        sectors = {}
+        for sector, tally in sorted(figure.sectors.items()):
+            mean = tally.mean()
+            sectors[sector] = {
+                "n": int(tally.base),
+                "mean": None if mean is None or tally.base < SECTOR_MIN_N else round(mean, 2),
+            }
+        if sectors:
+            shown["importance_by_sector"] = sectors
+        values[info.key] = row
+        estimates[info.key] = est
+        published[info.key] = shown
+
+    scores = ranking.combine_scores(values, weights)
+    ranks = ranking.rank(scores)
+    intervals = ranking.bootstrap_rank_intervals(estimates, weights, n_boot=samples, seed=seed)
+    sensitivity = ranking.sensitivity_top_n(
+        values, weights, n=SENSITIVITY_TOP, delta=SENSITIVITY_DELTA
+    )
+    n_scored = sum(1 for s in scores.values() if s is not None)
+    priorities = []
+    for info in phenomena:
+        proposal = ranking.propose_label(ranks.get(info.key), scores.get(info.key), n_scored)
+        score = scores.get(info.key)
+        interval = intervals.get(info.key)
+        entry: Json = {
+            "phenomenon": info.key,
+            "label": info.label,
+            "federal_priority": info.federal_priority,
+            **published[info.key],
+            "score": None if score is None else round(score, 3),
+            "rank": ranks.get(info.key),
+            "rank_interval": None if interval is None else [interval[0], interval[1]],
+            "proposal": proposal.label_nl,
+            "proposal_key": proposal.label,
+            "reason": reason_sentence(proposal),
+        }
+        if not entry["suppressed_indicators"]:
+            del entry["suppressed_indicators"]
+        priorities.append(entry)
+    priorities.sort(key=lambda e: (e["rank"] is None, e["rank"] or 0, e["phenomenon"]))
+    method: Json = {
+        "weights": {k: v for k, v in weights.items() if v > 0},
+        "weights_source": weights_source,
+        "normalisation": "minmax",
+        "bootstrap": {"samples": samples, "seed": seed, "level": 0.95},
+        "sensitivity": {
+            "top": sensitivity.n,
+            "delta": sensitivity.delta,
+            "stable": sensitivity.stable,
+            "base_top": list(sensitivity.base_top),
+            "changes": [
+                {
+                    "indicator": case.indicator,
+                    "factor": round(case.factor, 2),
+                    "entered": list(case.entered),
+                    "left": list(case.left),
+                }
+                for case in sensitivity.cases
+                if case.changed
+            ],
+        },
+        "sector_min_n": SECTOR_MIN_N,
+    }
+    return {"priorities": priorities, "priority_method": method}
+
+
+def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], str]:
+    """The planner's weights when set (non-negative numbers for known
+    indicators), else the documented defaults."""
+    if stored:
+        weights = {
+            k: float(v)
+            for k, v in stored.items()
+            if k in INDICATORS and isinstance(v, int | float) and v >= 0
+        }
+        if any(v > 0 for v in weights.values()):
+            return weights, "consultation"
+    return dict(ranking.DEFAULT_WEIGHTS), "default"
+
+
+def build_priorities(session: DbSession, data: SurveyData, settings: ReportSettings) -> Json:
+    """Collect the consultation's aggregates and assemble the priority matrix."""
+    survey = queries.find_survey(session, data.key)
+    consultation = queries.consultation_of(session, survey.consultation_id)
+    figures: dict[str, PhenomenonFigures] = {}
+    for counts in collect_counts(session, consultation.id):
+        tally_survey(counts, figures)
+    phenomena = [
+        PhenomenonInfo(p.key, text_for(p.label, settings.language), p.federal_priority)
+        for p in consultation.phenomena
+    ]
+    known = {p.key for p in phenomena}
+    phenomena.extend(PhenomenonInfo(key, key, False) for key in sorted(figures) if key not in known)
+    weights, source = matrix_weights(consultation.matrix_weights)
+    result = assemble_priorities(
+        phenomena,
+        figures,
+        objective_figures(queries.objective_indicators(session, consultation.id)),
+        weights,
+        source,
+        settings.threshold,
+        settings.seed,
+        settings.bootstrap_samples,
+    )
+    return result

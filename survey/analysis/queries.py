@@ -1,0 +1,444 @@
+"""The only database access of the analysis: SQL aggregates over answers.
+
+Every figure of the input report starts here as a GROUP BY over integer codes
+(``Answer.code``), numbers (``Answer.number``) or the response mode; no
+response is ever loaded as an object, so memory stays flat as responses grow.
+The functions return plain tuples, dicts and dataclasses; what they mean is
+worked out by the pure functions of ``survey.analysis.report``.
+
+Conventions:
+
+- ``code None`` in a result is an answer row with code NULL: the question (or
+  matrix row, or rank) was shown and left empty. No row means not shown.
+- Codes of ``missing: true`` options are returned as they are; the report
+  decides that they are missing (it knows the options).
+- ``valid respondents`` of a variable are the distinct responses with at least
+  one answer row whose code is a non-missing option of its question (joined to
+  ``QuestionOption`` in SQL); that is the base of a multiple-choice question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, false, func, select
+from sqlalchemy.orm import aliased
+
+from survey.extensions import DbSession
+from survey.models import (
+    Answer,
+    Consultation,
+    FreeText,
+    ObjectiveIndicator,
+    PartnerOrganisation,
+    PopulationMargin,
+    QuestionOption,
+    Response,
+    Survey,
+    Variable,
+)
+
+CellKey = tuple[Any, ...]
+MODE_DIMENSION = "mode"
+
+
+class SurveyNotFound(LookupError):
+    """No survey with this key."""
+
+
+@dataclass(frozen=True)
+class VariableRow:
+    id: int
+    name: str
+    question_id: int
+    question_key: str
+    row_key: str | None
+    rank: int | None
+
+
+def find_survey(session: DbSession, key: str) -> Survey:
+    survey = session.scalar(select(Survey).where(Survey.key == key))
+    if survey is None:
+        raise SurveyNotFound(key)
+    return survey
+
+
+def consultation_surveys(session: DbSession, consultation_id: int) -> list[Survey]:
+    return list(
+        session.scalars(
+            select(Survey).where(Survey.consultation_id == consultation_id).order_by(Survey.key)
+        )
+    )
+
+
+def consultation_of(session: DbSession, consultation_id: int) -> Consultation:
+    consultation = session.get(Consultation, consultation_id)
+    assert consultation is not None
+    return consultation
+
+
+def variables(session: DbSession, survey_id: int) -> list[VariableRow]:
+    """The stored answer slots of a survey, with their question key."""
+    from survey.models import Question
+
+    rows = session.execute(
+        select(
+            Variable.id,
+            Variable.name,
+            Variable.question_id,
+            Question.key,
+            Variable.row_key,
+            Variable.rank,
+        )
+        .join(Question, Question.id == Variable.question_id)
+        .where(Variable.survey_id == survey_id)
+        .order_by(Variable.position)
+    ).all()
+    return [VariableRow(*row) for row in rows]
+
+
+def response_count(session: DbSession, survey_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Response).where(Response.survey_id == survey_id)
+        )
+        or 0
+    )
+
+
+def responses_by_mode(session: DbSession, survey_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Response.mode, func.count())
+        .where(Response.survey_id == survey_id)
+        .group_by(Response.mode)
+    ).all()
+    return {str(mode): int(n) for mode, n in rows}
+
+
+def code_counts(session: DbSession, survey_id: int) -> dict[int, dict[int | None, int]]:
+    """Answer rows per (variable, code) for the whole survey, in ONE GROUP BY:
+    ``{variable_id: {code: count}}``; code None = shown, left empty."""
+    rows = session.execute(
+        select(Answer.variable_id, Answer.code, func.count())
+        .join(Variable, Variable.id == Answer.variable_id)
+        .where(Variable.survey_id == survey_id)
+        .group_by(Answer.variable_id, Answer.code)
+    ).all()
+    result: dict[int, dict[int | None, int]] = defaultdict(dict)
+    for variable_id, code, n in rows:
+        result[int(variable_id)][None if code is None else int(code)] = int(n)
+    return dict(result)
+
+
+def _valid_option_join(answer: Any) -> Any:
+    """Join condition: the answer's code is a non-missing option of its question."""
+    return and_(
+        QuestionOption.question_id == Variable.question_id,
+        QuestionOption.code == answer.code,
+        QuestionOption.missing == false(),
+    )
+
+
+def valid_respondents(session: DbSession, variable_ids: Sequence[int]) -> dict[int, int]:
+    """Distinct responses with at least one valid (non-missing) code, per variable."""
+    if not variable_ids:
+        return {}
+    rows = session.execute(
+        select(Answer.variable_id, func.count(func.distinct(Answer.response_id)))
+        .join(Variable, Variable.id == Answer.variable_id)
+        .join(QuestionOption, _valid_option_join(Answer))
+        .where(Answer.variable_id.in_(variable_ids))
+        .group_by(Answer.variable_id)
+    ).all()
+    return {int(v): int(n) for v, n in rows}
+
+
+def shown_respondents(session: DbSession, variable_ids: Sequence[int]) -> dict[int, int]:
+    """Distinct responses with any answer row (shown), per variable."""
+    if not variable_ids:
+        return {}
+    rows = session.execute(
+        select(Answer.variable_id, func.count(func.distinct(Answer.response_id)))
+        .where(Answer.variable_id.in_(variable_ids))
+        .group_by(Answer.variable_id)
+    ).all()
+    return {int(v): int(n) for v, n in rows}
+
+
+def number_values(
+    session: DbSession, variable_ids: Sequence[int]
+) -> dict[int, list[tuple[float, int]]]:
+    """``(value, count)`` per number variable (answered rows only)."""
+    if not variable_ids:
+        return {}
+    rows = session.execute(
+        select(Answer.variable_id, Answer.number, func.count())
+        .where(Answer.variable_id.in_(variable_ids), Answer.number.is_not(None))
+        .group_by(Answer.variable_id, Answer.number)
+    ).all()
+    result: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for variable_id, value, n in rows:
+        result[int(variable_id)].append((float(value or 0.0), int(n)))
+    return dict(result)
+
+
+# --- cross-tabs ---------------------------------------------------------------
+
+
+def _dimension_column(dimension_variable_id: int | None) -> tuple[Any, Any]:
+    """(column, join) for a dimension: the code of a dimension variable (a
+    self-join of answers on response_id), or the response mode."""
+    answer = aliased(Answer)
+    if dimension_variable_id is None:
+        return Response.mode, None
+    return answer.code, answer
+
+
+def crosstab_counts(
+    session: DbSession, variable_ids: Sequence[int], dimension_variable_id: int | None
+) -> list[tuple[int, int | None, Any, int]]:
+    """``(variable_id, code, dimension code, count)`` for the given variables,
+    grouped by the answer of the dimension variable of the same response (a
+    self-join in SQL), or by the response mode when ``dimension_variable_id``
+    is None. Responses without an answer on the dimension are left out."""
+    if not variable_ids:
+        return []
+    column, dim = _dimension_column(dimension_variable_id)
+    query = select(Answer.variable_id, Answer.code, column, func.count())
+    if dim is None:
+        query = query.join(Response, Response.id == Answer.response_id)
+    else:
+        query = query.join(
+            dim,
+            and_(dim.response_id == Answer.response_id, dim.variable_id == dimension_variable_id),
+        ).where(dim.code.is_not(None))
+    rows = session.execute(
+        query.where(Answer.variable_id.in_(variable_ids)).group_by(
+            Answer.variable_id, Answer.code, column
+        )
+    ).all()
+    return [(int(v), None if c is None else int(c), d, int(n)) for v, c, d, n in rows]
+
+
+def crosstab_valid_respondents(
+    session: DbSession, variable_ids: Sequence[int], dimension_variable_id: int | None
+) -> list[tuple[int, Any, int]]:
+    """``(variable_id, dimension code, respondents with >= 1 valid code)``."""
+    if not variable_ids:
+        return []
+    column, dim = _dimension_column(dimension_variable_id)
+    query = (
+        select(Answer.variable_id, column, func.count(func.distinct(Answer.response_id)))
+        .join(Variable, Variable.id == Answer.variable_id)
+        .join(QuestionOption, _valid_option_join(Answer))
+    )
+    if dim is None:
+        query = query.join(Response, Response.id == Answer.response_id)
+    else:
+        query = query.join(
+            dim,
+            and_(dim.response_id == Answer.response_id, dim.variable_id == dimension_variable_id),
+        ).where(dim.code.is_not(None))
+    rows = session.execute(
+        query.where(Answer.variable_id.in_(variable_ids)).group_by(Answer.variable_id, column)
+    ).all()
+    return [(int(v), d, int(n)) for v, d, n in rows]
+
+
+# --- weighting ---------------------------------------------------------------
+
+
+def cell_counts(
+    session: DbSession, survey_id: int, dimension_variable_ids: Sequence[int]
+) -> dict[CellKey, int]:
+    """Responses grouped by their codes on the weighting dimensions (None when
+    a dimension was not answered): the cells that raking works on."""
+    dims = [aliased(Answer) for _ in dimension_variable_ids]
+    columns = [d.code for d in dims]
+    query = select(*columns, func.count()).select_from(Response)
+    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
+        query = query.outerjoin(
+            dim, and_(dim.response_id == Response.id, dim.variable_id == variable_id)
+        )
+    rows: list[Any] = list(
+        session.execute(query.where(Response.survey_id == survey_id).group_by(*columns)).all()
+    )
+    return {tuple(None if c is None else int(c) for c in row[:-1]): int(row[-1]) for row in rows}
+
+
+def weighted_code_counts(
+    session: DbSession, variable_ids: Sequence[int], dimension_variable_ids: Sequence[int]
+) -> list[tuple[CellKey, int, int | None, int]]:
+    """``(cell, variable_id, code, count)``: answers grouped by the weighting
+    cell of their response (self-joins of answers on response_id)."""
+    if not variable_ids:
+        return []
+    dims = [aliased(Answer) for _ in dimension_variable_ids]
+    columns = [d.code for d in dims]
+    query = select(*columns, Answer.variable_id, Answer.code, func.count()).select_from(Answer)
+    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
+        query = query.outerjoin(
+            dim, and_(dim.response_id == Answer.response_id, dim.variable_id == variable_id)
+        )
+    rows: list[Any] = list(
+        session.execute(
+            query.where(Answer.variable_id.in_(variable_ids)).group_by(
+                *columns, Answer.variable_id, Answer.code
+            )
+        ).all()
+    )
+    k = len(dims)
+    return [
+        (
+            tuple(None if c is None else int(c) for c in row[:k]),
+            int(row[k]),
+            None if row[k + 1] is None else int(row[k + 1]),
+            int(row[k + 2]),
+        )
+        for row in rows
+    ]
+
+
+def weighted_valid_respondents(
+    session: DbSession, variable_ids: Sequence[int], dimension_variable_ids: Sequence[int]
+) -> list[tuple[CellKey, int, int]]:
+    """``(cell, variable_id, respondents with >= 1 valid code)`` (multiple choice)."""
+    if not variable_ids:
+        return []
+    dims = [aliased(Answer) for _ in dimension_variable_ids]
+    columns = [d.code for d in dims]
+    query = (
+        select(*columns, Answer.variable_id, func.count(func.distinct(Answer.response_id)))
+        .select_from(Answer)
+        .join(Variable, Variable.id == Answer.variable_id)
+        .join(QuestionOption, _valid_option_join(Answer))
+    )
+    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
+        query = query.outerjoin(
+            dim, and_(dim.response_id == Answer.response_id, dim.variable_id == variable_id)
+        )
+    rows: list[Any] = list(
+        session.execute(
+            query.where(Answer.variable_id.in_(variable_ids)).group_by(
+                *columns, Answer.variable_id
+            )
+        ).all()
+    )
+    k = len(dims)
+    return [
+        (tuple(None if c is None else int(c) for c in row[:k]), int(row[k]), int(row[k + 1]))
+        for row in rows
+    ]
+
+
+# --- partners, free text, consultation data ----------------------------------
+
+
+def codes_by_sector(
+    session: DbSession, variable_ids: Sequence[int]
+) -> list[tuple[int, str, int | None, int]]:
+    """``(variable_id, partner sector, code, count)`` over partner responses."""
+    if not variable_ids:
+        return []
+    rows = session.execute(
+        select(Answer.variable_id, PartnerOrganisation.sector, Answer.code, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .join(PartnerOrganisation, PartnerOrganisation.id == Response.partner_id)
+        .where(Answer.variable_id.in_(variable_ids))
+        .group_by(Answer.variable_id, PartnerOrganisation.sector, Answer.code)
+    ).all()
+    return [(int(v), str(s), None if c is None else int(c), int(n)) for v, s, c, n in rows]
+
+
+def partner_response_count(session: DbSession, survey_id: int) -> dict[str, int]:
+    """Partner responses per sector."""
+    rows = session.execute(
+        select(PartnerOrganisation.sector, func.count())
+        .join(Response, Response.partner_id == PartnerOrganisation.id)
+        .where(Response.survey_id == survey_id)
+        .group_by(PartnerOrganisation.sector)
+    ).all()
+    return {str(s): int(n) for s, n in rows}
+
+
+@dataclass(frozen=True)
+class TextRow:
+    variable_id: int
+    redacted: str
+    partner_name: str | None
+    """The organisation's name, only when it agreed to be named."""
+
+
+def redacted_texts(
+    session: DbSession, variable_ids: Sequence[int], consent_variable_id: int | None = None
+) -> list[TextRow]:
+    """Redacted free texts (never the raw text) of the given variables. With
+    ``consent_variable_id`` (the partner's ``vermelding`` question) the
+    organisation's name comes along only when that answer is code 1."""
+    if not variable_ids:
+        return []
+    if consent_variable_id is None:
+        rows = session.execute(
+            select(FreeText.variable_id, FreeText.redacted)
+            .where(FreeText.variable_id.in_(variable_ids))
+            .order_by(FreeText.id)
+        ).all()
+        return [TextRow(int(v), str(t), None) for v, t in rows]
+    consent = aliased(Answer)
+    named = session.execute(
+        select(FreeText.variable_id, FreeText.redacted, PartnerOrganisation.name, consent.code)
+        .join(Response, Response.id == FreeText.response_id)
+        .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Response.partner_id)
+        .outerjoin(
+            consent,
+            and_(
+                consent.response_id == FreeText.response_id,
+                consent.variable_id == consent_variable_id,
+            ),
+        )
+        .where(FreeText.variable_id.in_(variable_ids))
+        .order_by(FreeText.id)
+    ).all()
+    return [
+        TextRow(int(v), str(t), str(name) if name is not None and code == 1 else None)
+        for v, t, name, code in named
+    ]
+
+
+def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int]]:
+    rows = session.execute(
+        select(PopulationMargin.dimension, PopulationMargin.code, PopulationMargin.population)
+        .where(PopulationMargin.consultation_id == consultation_id)
+        .order_by(PopulationMargin.dimension, PopulationMargin.code)
+    ).all()
+    result: dict[str, dict[int, int]] = defaultdict(dict)
+    for dimension, code, population in rows:
+        result[str(dimension)][int(code)] = int(population)
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    phenomenon: str
+    year: int
+    value: float
+    unit: str
+    source: str
+
+
+def objective_indicators(session: DbSession, consultation_id: int) -> list[IndicatorRow]:
+    rows = session.execute(
+        select(
+            ObjectiveIndicator.phenomenon_key,
+            ObjectiveIndicator.year,
+            ObjectiveIndicator.value,
+            ObjectiveIndicator.unit,
+            ObjectiveIndicator.source,
+        )
+        .where(ObjectiveIndicator.consultation_id == consultation_id)
+        .order_by(ObjectiveIndicator.phenomenon_key, ObjectiveIndicator.year)
+    ).all()
+    return [IndicatorRow(str(p), int(y), float(v), str(u), str(s)) for p, y, v, u, s in rows]
