@@ -9,6 +9,7 @@ from survey.models.consultation import (
 )
 from survey.models.partner import PartnerLink, PartnerOrganisation
 from survey.models.planner import PlannerUser, Role
+from survey.models.purge import PurgeLog
 from survey.models.response import (
     Answer,
     Draft,
@@ -41,6 +42,7 @@ __all__ = [
     "Phenomenon",
     "PlannerUser",
     "PopulationMargin",
+    "PurgeLog",
     "Question",
     "QuestionOption",
     "Response",

@@ -1,0 +1,1 @@
+"""The planners' workspace: accounts, surveys, letters, fieldwork, data entry, exports."""

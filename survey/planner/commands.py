@@ -1,0 +1,242 @@
+"""The planners' ``flask`` commands: users, responses (import, export),
+margins, indicators and purge. Thin wrappers: parse, call a service,
+commit once, print one line; a failure exits non-zero and stores nothing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from survey.extensions import db
+
+users_cli = AppGroup("users", help="Planner accounts.")
+responses_cli = AppGroup("responses", help="Response files: import and export.")
+margins_cli = AppGroup("margins", help="Population margins of a consultation.")
+indicators_cli = AppGroup("indicators", help="Objective indicators of a consultation.")
+
+
+def _fail(message: str) -> click.ClickException:
+    db.session.rollback()
+    return click.ClickException(message)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from exc
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice(["admin", "planner", "viewer"]), default="viewer", show_default=True
+)
+@click.option("--name", default="", help="Display name.")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False),
+    help="Read the password from this file (first line).",
+)
+def users_create(email: str, role: str, name: str, password_file: str | None) -> None:
+    """Create a planner user. The password comes from --password-file, the
+    SURVEY_NEW_USER_PASSWORD environment variable, or a prompt."""
+    from survey.planner.accounts import AccountError, create_user
+
+    if password_file:
+        lines = _read(password_file).decode("utf-8", errors="replace").splitlines()
+        password = lines[0] if lines else ""
+    elif os.environ.get("SURVEY_NEW_USER_PASSWORD"):
+        password = os.environ["SURVEY_NEW_USER_PASSWORD"]
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, email, password, role, name)
+    except AccountError as exc:
+        raise _fail(str(exc.message)) from exc
+    db.session.commit()
+    click.echo(f"user {user.email} created with role {user.role}")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """One line per user: e-mail, role, active."""
+    from survey.planner.accounts import list_users
+
+    for user in list_users(db.session):
+        click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'inactive'}")
+
+
+def _survey(key: str):  # type: ignore[no-untyped-def]
+    from survey.definitions.store import find_survey
+
+    survey = find_survey(db.session, key)
+    if survey is None:
+        raise _fail(f"no survey with key {key!r}")
+    return survey
+
+
+def _consultation(key: str):  # type: ignore[no-untyped-def]
+    from survey.planner.surveys import get_consultation
+
+    consultation = get_consultation(db.session, key)
+    if consultation is None:
+        raise _fail(f"no consultation with key {key!r}")
+    return consultation
+
+
+@responses_cli.command("import")
+@click.argument("key")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--mode",
+    type=click.Choice(["import", "paper"]),
+    default="import",
+    show_default=True,
+    help="Mode stored with each response.",
+)
+def responses_import(key: str, file: str, mode: str) -> None:
+    """Store every row of a response file as a response, all or nothing."""
+    from survey.responses.csv_import import ResponseImportRefused, import_responses
+
+    survey = _survey(key)
+    try:
+        with open(file, "rb") as handle:
+            report = import_responses(db.session, survey, handle, mode=mode)
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror}") from exc
+    except ResponseImportRefused as exc:
+        db.session.rollback()
+        for line in exc.report.errors:
+            click.echo(line, err=True)
+        hidden = exc.report.error_count - len(exc.report.errors)
+        if hidden > 0:
+            click.echo(f"... and {hidden} more", err=True)
+        raise _fail(f"{file}: nothing imported, {exc.report.error_count} error(s)") from exc
+    db.session.commit()
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(f"{report.stored} responses imported into {survey.key}")
+
+
+@responses_cli.command("export")
+@click.argument("key")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), required=True, help="FILE.csv, FILE.xlsx or FILE.sav."
+)
+def responses_export(key: str, out: str) -> None:
+    """Write the responses of a survey as a response file (CSV), or XLSX or
+    SPSS .sav (by the file's extension)."""
+    from survey.responses.csv_export import iter_csv
+
+    survey = _survey(key)
+    path = Path(out)
+    ext = path.suffix.lower()
+    if ext not in (".csv", ".xlsx", ".sav"):
+        raise _fail("--out must end in .csv, .xlsx or .sav")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp{ext}")
+    try:
+        if ext == ".csv":
+            with open(tmp, "wb") as handle:
+                for chunk in iter_csv(db.session, survey):
+                    handle.write(chunk)
+        elif ext == ".xlsx":
+            from survey.responses.xlsx_export import write_xlsx
+
+            write_xlsx(db.session, survey, str(tmp))
+        else:
+            from survey.responses.sav_export import write_sav
+
+            write_sav(db.session, survey, str(tmp))
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _fail(f"cannot write {out}: {exc.strerror or exc}") from exc
+    except Exception:
+        tmp.unlink(missing_ok=True)
+        raise
+    click.echo(f"{survey.key} exported to {out}")
+
+
+@margins_cli.command("import")
+@click.argument("consultation")
+@click.argument("file", type=click.Path(dir_okay=False))
+def margins_import(consultation: str, file: str) -> None:
+    """Store population margins (dimension,code,population), all or nothing."""
+    from survey.planner.csvfile import CsvRefused
+    from survey.planner.margins import import_margins
+
+    item = _consultation(consultation)
+    try:
+        stored = import_margins(db.session, item, _read(file))
+    except CsvRefused as exc:
+        for line in exc.errors:
+            click.echo(line, err=True)
+        raise _fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
+    db.session.commit()
+    click.echo(f"{stored} margins stored for {item.key}")
+
+
+@indicators_cli.command("import")
+@click.argument("consultation")
+@click.argument("file", type=click.Path(dir_okay=False))
+def indicators_import(consultation: str, file: str) -> None:
+    """Store objective indicators (phenomenon,year,value[,unit,source])."""
+    from survey.planner.csvfile import CsvRefused
+    from survey.planner.indicators import import_indicators
+
+    item = _consultation(consultation)
+    try:
+        stored = import_indicators(db.session, item, _read(file))
+    except CsvRefused as exc:
+        for line in exc.errors:
+            click.echo(line, err=True)
+        raise _fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
+    db.session.commit()
+    click.echo(f"{stored} indicators stored for {item.key}")
+
+
+@click.command("purge")
+@click.option(
+    "--consultation",
+    "key",
+    default=None,
+    help="Only this consultation (default: every consultation past its retention date).",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+@click.option("--force", is_flag=True, help="Purge even before the retention date.")
+def purge(key: str | None, dry_run: bool, force: bool) -> None:
+    """Delete invitation codes and drafts and blank raw free text of
+    consultations past their retention date. Logged as counts."""
+    from survey.planner.purge import PurgeRefused, due_consultations, purge_consultation
+
+    targets = [_consultation(key)] if key else due_consultations(db.session)
+    if not targets:
+        click.echo("nothing to purge: no consultation is past its retention date")
+        return
+    for item in targets:
+        try:
+            counts = purge_consultation(
+                db.session, item, dry_run=dry_run, force=force, actor="command line"
+            )
+        except PurgeRefused as exc:
+            raise _fail(f"{item.key}: {exc.message}") from exc
+        verb = "would remove" if dry_run else "removed"
+        click.echo(
+            f"{item.key}: {verb} {counts.codes} codes, {counts.drafts} drafts, "
+            f"{counts.free_texts} raw free texts"
+        )
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+
+
+def register(app: Flask) -> None:
+    for command in (users_cli, responses_cli, margins_cli, indicators_cli, purge):
+        app.cli.add_command(command)

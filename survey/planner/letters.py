@@ -1,0 +1,80 @@
+"""Invitation letters: a batch of one-time codes, handed out once as a CSV
+for a mail merge or as a print-ready PDF of Dutch letters (one A4 page per
+letter: the code, the link and a QR code of the link with the code).
+
+Codes are made by ``survey.respond.codes.generate_codes`` (only their
+hashes are stored). The plain codes exist only in the response of the
+request that made them: the file is built in memory and streamed back,
+nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import segno
+from flask import render_template
+
+from survey.definitions.definition import definition_of
+from survey.extensions import DbSession
+from survey.i18n import text_for
+from survey.models import Survey
+from survey.respond.codes import CodeBatch, codes_csv, generate_codes
+
+MAX_LETTERS_PDF = 5000
+
+
+@dataclass(frozen=True)
+class Letter:
+    code: str
+    link: str
+    qr_data_uri: str
+
+
+def start_link(base_url: str, survey: Survey) -> str:
+    """The address printed on the letter, to type by hand."""
+    return f"{base_url.rstrip('/')}/s/{quote(survey.key)}"
+
+
+def link_maker(base_url: str, survey: Survey) -> Callable[[str], str]:
+    """The link with the code filled in (for the QR code and the CSV), in
+    the same form as the ``codes generate`` command."""
+    start = start_link(base_url, survey)
+    return lambda code: f"{start}/code?code={quote(code)}"
+
+
+def make_codes(session: DbSession, survey: Survey, count: int) -> CodeBatch:
+    """Generate and store (hashed) ``count`` codes; raises ``CodesRefused``."""
+    return generate_codes(session, survey, count)
+
+
+def letters_csv(batch: CodeBatch, base_url: str, survey: Survey) -> bytes:
+    return codes_csv(batch.codes, link_maker(base_url, survey))
+
+
+def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey, sender: str) -> bytes:
+    """The letters as one PDF, one A4 page per code."""
+    from weasyprint import HTML
+
+    link_for = link_maker(base_url, survey)
+    letters = [
+        Letter(
+            code=code,
+            link=link_for(code),
+            qr_data_uri=segno.make(link_for(code), error="m").svg_data_uri(scale=4),
+        )
+        for code in batch.codes
+    ]
+    definition = definition_of(survey)
+    html = render_template(
+        "planner/letters_pdf.html",
+        letters=letters,
+        survey=survey,
+        title=text_for(definition.raw.get("title"), "nl"),
+        start=start_link(base_url, survey),
+        sender=sender,
+        batch=batch.batch,
+    )
+    return bytes(HTML(string=html).write_pdf())

@@ -1,0 +1,147 @@
+"""Consultations and surveys as planners see them: overview lists, creating
+a consultation, uploading a survey file, and the life cycle (open, close,
+reopen). Thin wrappers over ``survey.definitions.store`` and the models'
+``transition``: the rules live there."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, cast, func, select
+
+from survey.definitions.loader import LoadError, load_definition
+from survey.definitions.store import ImportRefused, ImportResult, import_survey
+from survey.extensions import DbSession
+from survey.models import (
+    Consultation,
+    InvalidTransition,
+    InvitationCode,
+    Response,
+    Survey,
+    SurveyState,
+)
+
+CONSULTATION_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
+
+
+class PlannerError(ValueError):
+    """A planner action that cannot be done; ``message`` is a lazy msgid
+    (or a list of problems for survey uploads)."""
+
+    def __init__(self, message: Any, problems: list[str] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    survey: Survey
+    responses: int
+    codes_issued: int
+    codes_used: int
+
+
+def response_counts(session: DbSession) -> dict[int, int]:
+    """Responses per survey id (one GROUP BY)."""
+    return {
+        int(sid): int(n)
+        for sid, n in session.execute(
+            select(Response.survey_id, func.count()).group_by(Response.survey_id)
+        ).all()
+    }
+
+
+def code_counts(session: DbSession) -> dict[int, tuple[int, int]]:
+    """(issued, used) invitation codes per survey id."""
+    used = func.sum(cast(InvitationCode.used, Integer))
+    return {
+        int(sid): (int(n), int(u or 0))
+        for sid, n, u in session.execute(
+            select(InvitationCode.survey_id, func.count(), used).group_by(InvitationCode.survey_id)
+        ).all()
+    }
+
+
+def overview(session: DbSession) -> list[tuple[Consultation, list[SurveyRow]]]:
+    """Every consultation with its surveys and their counts, by key."""
+    counts = response_counts(session)
+    codes = code_counts(session)
+    result = []
+    for consultation in session.scalars(select(Consultation).order_by(Consultation.key)):
+        rows = [
+            SurveyRow(s, counts.get(s.id, 0), *codes.get(s.id, (0, 0)))
+            for s in sorted(consultation.surveys, key=lambda s: s.key)
+        ]
+        result.append((consultation, rows))
+    return result
+
+
+def survey_row(session: DbSession, survey: Survey) -> SurveyRow:
+    counts = response_counts(session)
+    codes = code_counts(session)
+    return SurveyRow(survey, counts.get(survey.id, 0), *codes.get(survey.id, (0, 0)))
+
+
+def get_consultation(session: DbSession, key: str) -> Consultation | None:
+    return session.scalar(select(Consultation).where(Consultation.key == key))
+
+
+def create_consultation(
+    session: DbSession, key: str, title: str, retention_until: date | None
+) -> Consultation:
+    """A new, empty consultation. Its key is what survey files name in
+    ``consultation:``."""
+    key = key.strip()
+    if not CONSULTATION_KEY_RE.fullmatch(key):
+        raise PlannerError(
+            _l("Use 3 to 64 small letters, digits and hyphens for the key, e.g. zvp-2026-2031.")
+        )
+    if get_consultation(session, key) is not None:
+        raise PlannerError(_l("There is already a consultation with this key."))
+    consultation = Consultation(
+        key=key, title=title.strip()[:200] or key, retention_until=retention_until
+    )
+    session.add(consultation)
+    session.flush()
+    return consultation
+
+
+def set_retention(session: DbSession, consultation: Consultation, until: date | None) -> None:
+    consultation.retention_until = until
+    session.flush()
+
+
+def upload_survey(session: DbSession, data: bytes) -> ImportResult:
+    """Store an uploaded survey file: a new survey, or a new version of a
+    draft survey. Raises ``PlannerError`` with every problem (by path) when
+    the file is refused; an opened survey's definition cannot change."""
+    try:
+        raw = load_definition(data)
+    except LoadError as exc:
+        raise PlannerError(_l("The file cannot be read."), [str(exc)]) from exc
+    try:
+        return import_survey(session, raw)
+    except ImportRefused as exc:
+        raise PlannerError(_l("The survey file was not stored."), exc.problems) from exc
+
+
+def change_state(session: DbSession, survey: Survey, action: str) -> None:
+    """``open`` (from draft, or reopen when closed) or ``close``."""
+    wanted = {"open": SurveyState.OPEN, "close": SurveyState.CLOSED}.get(action)
+    if wanted is None:
+        raise PlannerError(_l("Unknown action."))
+    try:
+        survey.transition(wanted)
+    except InvalidTransition as exc:
+        raise PlannerError(
+            _l(
+                "A survey that is %(state)s cannot be changed this way.",
+                state=survey.state.value,
+            )
+        ) from exc
+    session.flush()
