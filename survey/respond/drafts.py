@@ -1,0 +1,189 @@
+"""Drafts: a resident's answers kept on the server between pages.
+
+A draft is reached with one of two secrets, both stored only as an HMAC
+(``survey.tokens.token_hash``): a long token in the resume link and in the
+session cookie, and a short resume code a resident can write down. The
+plain secrets live only in the resident's session cookie. When a resident
+comes back with one of them, the other is issued anew (we cannot show what
+we did not keep), so both can be shown on every page again.
+
+A draft expires ``DRAFT_LIFETIME_DAYS`` after its last save; an expired
+draft is refused. ``Draft.data`` maps question keys to typed answer values
+(see ``survey.definitions.question_types.base``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from survey.extensions import DbSession
+from survey.models import Draft, ResponseMode, Survey
+from survey.models.base import utcnow
+from survey.tokens import CODE_ALPHABET, new_url_token, normalise_code, token_hash
+
+# Purposes of token_hash (not secrets): a resume token is no partner link.
+TOKEN_PURPOSE = "resume-link"  # noqa: S105
+CODE_PURPOSE = "resume-code"
+RESUME_CODE_LENGTH = 8  # 25**8: about 37 bits, and the entry form is rate-limited
+
+
+@dataclass
+class Credentials:
+    """The secrets of a draft that this browser knows (plain text)."""
+
+    token: str | None = None
+    code: str | None = None
+
+    def as_cookie(self) -> dict[str, str]:
+        return {k: v for k, v in (("t", self.token), ("c", self.code)) if v}
+
+    @classmethod
+    def from_cookie(cls, raw: Any) -> Credentials:
+        if not isinstance(raw, dict):
+            return cls()
+        token, code = raw.get("t"), raw.get("c")
+        return cls(
+            token=token if isinstance(token, str) else None,
+            code=code if isinstance(code, str) else None,
+        )
+
+
+def new_resume_code() -> str:
+    """A short code such as ``KM7Q-XA3T`` (same alphabet as invitation codes)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def lifetime() -> timedelta:
+    return timedelta(days=int(current_app.config["DRAFT_LIFETIME_DAYS"]))
+
+
+def is_expired(draft: Draft, now: datetime | None = None) -> bool:
+    return draft.expires_at <= (now or utcnow())
+
+
+def create_draft(
+    session: DbSession,
+    survey: Survey,
+    *,
+    language: str,
+    invitation_code_id: int | None = None,
+) -> tuple[Draft, Credentials]:
+    """A new, empty draft and its two secrets. Flushes."""
+    credentials = Credentials(token=new_url_token(), code=new_resume_code())
+    now = utcnow()
+    draft = Draft(
+        token_hash=token_hash(credentials.token or "", TOKEN_PURPOSE),
+        resume_code_hash=token_hash(normalise_code(credentials.code or ""), CODE_PURPOSE),
+        survey_id=survey.id,
+        data={},
+        language=language,
+        page_index=0,
+        invitation_code_id=invitation_code_id,
+        submission_key=secrets.token_hex(16),
+        mode=ResponseMode.WEB,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + lifetime(),
+    )
+    session.add(draft)
+    session.flush()
+    return draft, credentials
+
+
+def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | None:
+    if not token or len(token) > 100:
+        return None
+    return session.scalar(
+        select(Draft).where(
+            Draft.survey_id == survey.id,
+            Draft.token_hash == token_hash(token, TOKEN_PURPOSE),
+            Draft.partner_link_id.is_(None),
+        )
+    )
+
+
+def find_by_code(session: DbSession, survey: Survey, typed: str) -> Draft | None:
+    code = normalise_code(typed or "")
+    if len(code) != RESUME_CODE_LENGTH:
+        return None
+    return session.scalar(
+        select(Draft).where(
+            Draft.survey_id == survey.id,
+            Draft.resume_code_hash == token_hash(code, CODE_PURPOSE),
+            Draft.partner_link_id.is_(None),
+        )
+    )
+
+
+def find_draft(session: DbSession, survey: Survey, credentials: Credentials) -> Draft | None:
+    """The draft this browser holds, by token first, else by resume code."""
+    if credentials.token:
+        draft = find_by_token(session, survey, credentials.token)
+        if draft is not None:
+            return draft
+    if credentials.code:
+        return find_by_code(session, survey, credentials.code)
+    return None
+
+
+def find_open_draft_for_code(
+    session: DbSession, survey: Survey, invitation_code_id: int
+) -> Draft | None:
+    """An unsent, unexpired draft started earlier with this invitation code:
+    typing the letter's code again continues it instead of starting over."""
+    return session.scalar(
+        select(Draft)
+        .where(
+            Draft.survey_id == survey.id,
+            Draft.invitation_code_id == invitation_code_id,
+            Draft.submitted.is_(False),
+            Draft.expires_at > utcnow(),
+        )
+        .order_by(Draft.updated_at.desc())
+        .limit(1)
+    )
+
+
+def complete_credentials(session: DbSession, draft: Draft, credentials: Credentials) -> Credentials:
+    """Issue whichever secret the browser does not know (replacing the old
+    one), so that both a link and a code can be shown. Flushes."""
+    token, code = credentials.token, credentials.code
+    if not token:
+        token = new_url_token()
+        draft.token_hash = token_hash(token, TOKEN_PURPOSE)
+    if not code:
+        code = new_resume_code()
+        draft.resume_code_hash = token_hash(normalise_code(code), CODE_PURPOSE)
+    if (token, code) != (credentials.token, credentials.code):
+        session.flush()
+    return Credentials(token=token, code=code)
+
+
+def save_page(
+    session: DbSession,
+    draft: Draft,
+    *,
+    page_keys: list[str],
+    page_values: dict[str, Any],
+    reached: int,
+    language: str,
+) -> None:
+    """Replace the answers of one page (``page_keys`` are all its questions;
+    ``page_values`` the answers of those shown) and move the furthest page
+    reached on. Extends the expiry date. Flushes."""
+    data = {k: v for k, v in (draft.data or {}).items() if k not in page_keys}
+    data.update(page_values)
+    draft.data = data  # a new dict: JSON columns do not track changes in place
+    draft.page_index = max(draft.page_index, reached)
+    draft.language = language
+    now = utcnow()
+    draft.updated_at = now
+    draft.expires_at = now + lifetime()
+    session.flush()

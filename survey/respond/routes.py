@@ -1,0 +1,496 @@
+"""The residents' pages under ``/s/<survey key>``: start, invitation code,
+one page per survey page, check your answers, thank you, and resume.
+
+Routes stay thin: they find the survey and the browser's draft, call a
+service (``drafts``, ``pages``, ``submission``, ``codes``), commit once and
+render. Every answer page is sent with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as cookie
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
+from survey.definitions.store import find_survey
+from survey.extensions import db, limiter
+from survey.i18n import text_for
+from survey.models import Draft, Survey, SurveyState
+from survey.respond import codes as code_service
+from survey.respond import drafts, pages, submission
+from survey.respond.display import answer_lines
+
+bp = Blueprint("respond", __name__, url_prefix="/s")
+
+COOKIE_KEY = "respond"
+ESTIMATED_MINUTES = 10
+_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
+# Per client address; a code or resume code cannot be guessed at this pace.
+CODE_LIMIT = "10/minute"
+
+
+@bp.before_request
+def _no_store() -> None:
+    g.no_store = True
+
+
+# --- helpers -------------------------------------------------------------
+
+
+def _stop(response: Response) -> NoReturn:
+    abort(response)
+
+
+def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoReturn:
+    context: dict[str, Any] = {"reason": reason}
+    if survey is not None:
+        context.update(_context(survey))
+    _stop(make_response(render_template("respond/unavailable.html", **context), status))
+
+
+def _load(key: str) -> Survey:
+    """The open resident survey ``key`` with the page language set, or a
+    Dutch page: 404 when unknown or not yet open, 410 when closed."""
+    survey = find_survey(db.session, key) if _KEY_RE.fullmatch(key) else None
+    if (
+        survey is None
+        or survey.state is SurveyState.DRAFT
+        or survey.access not in ("open", "invitation")
+    ):
+        _unavailable("unknown", 404)
+    _set_language(definition_of(survey))
+    if survey.state is SurveyState.CLOSED:
+        _unavailable("closed", 410, survey)
+    return survey
+
+
+def _set_language(definition: SurveyDefinition) -> None:
+    """``?lang=`` (stored in the session) when the survey offers it, else
+    the survey's first language."""
+    offered = definition.languages
+    chosen = request.args.get("lang")
+    if chosen in offered:
+        cookie["lang"] = chosen
+    stored = cookie.get("lang")
+    g.language = stored if stored in offered else definition.default_language
+
+
+def _context(survey: Survey) -> dict[str, Any]:
+    definition = definition_of(survey)
+    lang: str = g.language
+    default = definition.default_language
+
+    def t(texts: Any) -> str:
+        return text_for(texts, lang, default)
+
+    return {
+        "survey": survey,
+        "definition": definition,
+        "lang": lang,
+        "page_language": lang,
+        "t": t,
+        "languages": [code for code in definition.languages if code != lang],
+    }
+
+
+def _credentials(survey: Survey) -> drafts.Credentials:
+    return drafts.Credentials.from_cookie((cookie.get(COOKIE_KEY) or {}).get(survey.key))
+
+
+def _remember(survey: Survey, credentials: drafts.Credentials) -> None:
+    stored = dict(cookie.get(COOKIE_KEY) or {})
+    stored[survey.key] = credentials.as_cookie()
+    cookie[COOKIE_KEY] = stored
+
+
+def _current(survey: Survey) -> Draft | None:
+    credentials = _credentials(survey)
+    if not (credentials.token or credentials.code):
+        return None
+    return drafts.find_draft(db.session, survey, credentials)
+
+
+def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
+    """The browser's unsent, unexpired draft, or a redirect / Dutch page."""
+    draft = _current(survey)
+    if draft is None:
+        _stop(redirect(url_for(".start", key=survey.key)))
+    if draft.submitted:
+        _stop(redirect(url_for(".thanks", key=survey.key)))
+    if drafts.is_expired(draft):
+        _unavailable("expired", 410, survey)
+    credentials = drafts.complete_credentials(db.session, draft, _credentials(survey))
+    _remember(survey, credentials)
+    return draft, credentials
+
+
+def _page(definition: SurveyDefinition, page_key: str) -> PageDef:
+    for page in definition.pages:
+        if page.key == page_key:
+            return page
+    abort(404)
+
+
+def _resume_url(survey: Survey, draft: Draft) -> str:
+    """The furthest page the resident reached (or the check page)."""
+    definition = definition_of(survey)
+    for page in pages.shown_pages(definition, draft.data or {}):
+        if page.index >= draft.page_index:
+            return url_for(".page", key=survey.key, page_key=page.key)
+    return url_for(".check", key=survey.key)
+
+
+def _first_url(survey: Survey) -> str:
+    shown = pages.shown_pages(definition_of(survey), {})
+    if not shown:
+        return url_for(".check", key=survey.key)
+    return url_for(".page", key=survey.key, page_key=shown[0].key)
+
+
+def _commit() -> None:
+    db.session.commit()
+
+
+# --- start, codes, resume ------------------------------------------------
+
+
+@bp.get("/<key>")
+def start(key: str) -> str:
+    survey = _load(key)
+    draft = _current(survey)
+    active = draft is not None and not draft.submitted and not drafts.is_expired(draft)
+    code = request.args.get("code", "")[:40]
+    return render_template(
+        "respond/start.html",
+        **_context(survey),
+        active=active,
+        sent=draft is not None and draft.submitted,
+        code=code,
+        minutes=ESTIMATED_MINUTES,
+        controller=current_app.config["PRIVACY_CONTROLLER"],
+        contact=current_app.config["PRIVACY_CONTACT"],
+        days=current_app.config["DRAFT_LIFETIME_DAYS"],
+    )
+
+
+@bp.post("/<key>/begin")
+def begin(key: str) -> Response:
+    """Start an open survey: a new draft for this browser."""
+    survey = _load(key)
+    if survey.access != "open":
+        return redirect(url_for(".code", key=key))
+    _, credentials = drafts.create_draft(db.session, survey, language=g.language)
+    _commit()
+    _remember(survey, credentials)
+    return redirect(_first_url(survey))
+
+
+@bp.route("/<key>/code", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"])
+def code(key: str) -> Response | str:
+    """The code from the letter: checked here, consumed only at submit."""
+    survey = _load(key)
+    if survey.access != "invitation":
+        return redirect(url_for(".start", key=key))
+    typed = request.form.get("code", "") if request.method == "POST" else ""
+    if request.method == "GET":
+        typed = request.args.get("code", "")[:40]
+    error = None
+    if request.method == "POST":
+        found = code_service.find_code(db.session, survey, typed)
+        if not typed.strip():
+            error = _("Enter the code from your letter.")
+        elif found is None:
+            error = _("We do not recognise this code. Check the code on your letter and try again.")
+        elif found.used:
+            error = _(
+                "This code has already been used to send answers. Each code can be used once."
+            )
+        else:
+            draft = drafts.find_open_draft_for_code(db.session, survey, found.id)
+            if draft is None:
+                draft, credentials = drafts.create_draft(
+                    db.session, survey, language=g.language, invitation_code_id=found.id
+                )
+                target = _first_url(survey)
+            else:
+                # The same letter again: continue where it was left.
+                credentials = drafts.complete_credentials(db.session, draft, drafts.Credentials())
+                target = _resume_url(survey, draft)
+            _commit()
+            _remember(survey, credentials)
+            return redirect(target)
+    return render_template("respond/code.html", **_context(survey), typed=typed[:40], error=error)
+
+
+@bp.route("/<key>/hervat", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"])
+def resume_code(key: str) -> Response | str:
+    """Continue with the short resume code."""
+    survey = _load(key)
+    typed = request.form.get("resume_code", "")[:40] if request.method == "POST" else ""
+    error = None
+    if request.method == "POST":
+        draft = drafts.find_by_code(db.session, survey, typed)
+        if not typed.strip():
+            error = _("Enter the code you wrote down to continue later.")
+        elif draft is None:
+            error = _("We do not recognise this code. Check the code and try again.")
+        elif draft.submitted:
+            error = _("The answers saved under this code have already been sent.")
+        elif drafts.is_expired(draft):
+            error = _(
+                "This code has expired: unfinished answers are kept for %(days)s days. "
+                "You can start again.",
+                days=current_app.config["DRAFT_LIFETIME_DAYS"],
+            )
+        else:
+            credentials = drafts.complete_credentials(
+                db.session, draft, drafts.Credentials(code=typed.strip().upper())
+            )
+            _commit()
+            _remember(survey, credentials)
+            return redirect(_resume_url(survey, draft))
+    return render_template("respond/resume.html", **_context(survey), typed=typed, error=error)
+
+
+@bp.get("/<key>/hervat/<token>")
+def resume_link(key: str, token: str) -> Response:
+    survey = _load(key)
+    draft = drafts.find_by_token(db.session, survey, token)
+    if draft is None:
+        _unavailable("bad-link", 404, survey)
+    if draft.submitted:
+        _remember(survey, drafts.Credentials(token=token))
+        return redirect(url_for(".thanks", key=key))
+    if drafts.is_expired(draft):
+        _unavailable("expired", 410, survey)
+    credentials = drafts.complete_credentials(db.session, draft, drafts.Credentials(token=token))
+    _commit()
+    _remember(survey, credentials)
+    return redirect(_resume_url(survey, draft))
+
+
+# --- the survey pages ----------------------------------------------------
+
+
+def _render_page(
+    survey: Survey,
+    draft: Draft,
+    credentials: drafts.Credentials,
+    view: pages.PageView,
+    values: dict[str, Any],
+    errors: list[tuple[Any, str, Any]] | None = None,
+    changed: bool = False,
+) -> str:
+    definition = definition_of(survey)
+    data = draft.data or {}
+    shown = pages.shown_pages(definition, {**data, **values})
+    keys = [p.key for p in shown]
+    step = keys.index(view.page.key) + 1 if view.page.key in keys else 1
+    previous = pages.previous_page(definition, data, view.page)
+    context = _context(survey)
+    by_field: dict[str, list[str]] = {}
+    summary: list[tuple[str, str]] = []
+    for question, name, message in errors or []:
+        by_field.setdefault(name, []).append(str(message))
+        summary.append(
+            (
+                pages.anchor_for(question, name),
+                f"{context['t'](pages.field_label(question, name))}: {message}",
+            )
+        )
+    return render_template(
+        "respond/page.html",
+        **context,
+        view=view,
+        values=values,
+        errors=by_field,
+        summary=summary,
+        changed=changed,
+        step=step,
+        total=len(shown),
+        previous=previous,
+        back_to_check=request.args.get("terug") == "controle",
+        resume_link=url_for(
+            ".resume_link", key=survey.key, token=credentials.token, _external=True
+        ),
+        resume_code=credentials.code,
+        expires=format_date(draft.expires_at, "long"),
+        field_id=pages.field_id,
+        show_if=_show_if_payload,
+        same_page=pages.same_page_condition,
+    )
+
+
+def _show_if_payload(view: pages.PageView, question: Any) -> dict[str, Any]:
+    """What the page script needs to evaluate a condition in the browser."""
+    from survey.definitions.conditions import references
+
+    definition_types = {q.key: q.type for q in view.page.questions}
+    types: dict[str, str] = {}
+    for ref in references(question.show_if or {}):
+        key = ref.partition(".")[0]
+        types[key] = definition_types.get(key, "")
+    return {"if": question.show_if, "known": view.known, "types": types}
+
+
+@bp.route("/<key>/stap/<page_key>", methods=["GET", "POST"])
+def page(key: str, page_key: str) -> Response | str:
+    survey = _load(key)
+    draft, credentials = _require_draft(survey)
+    definition = definition_of(survey)
+    current = _page(definition, page_key)
+    data = dict(draft.data or {})
+    if current.index > draft.page_index:
+        return redirect(_resume_url(survey, draft))
+    back_to_check = request.args.get("terug") == "controle"
+    if request.method == "GET":
+        view = pages.page_view(definition, data, current)
+        if not view.visible and not view.conditional:
+            following = pages.next_page(definition, data, current)
+            if following is None:
+                return redirect(url_for(".check", key=key))
+            return redirect(url_for(".page", key=key, page_key=following.key))
+        _commit()  # credentials issued on resume
+        return _render_page(survey, draft, credentials, view, data)
+
+    outcome = pages.read_page(definition, data, current, request.form)
+    if outcome.status != "saved":
+        _commit()  # only credentials issued on resume; no answer is saved
+        return _render_page(
+            survey,
+            draft,
+            credentials,
+            outcome.view,
+            {**data, **outcome.shown_values},
+            errors=outcome.errors,
+            changed=outcome.status == "changed",
+        )
+    merged = {k: v for k, v in data.items() if k not in {q.key for q in current.questions}}
+    merged.update(outcome.page_values)
+    following = pages.next_page(definition, merged, current)
+    reached = following.index if following is not None else len(definition.pages)
+    drafts.save_page(
+        db.session,
+        draft,
+        page_keys=[q.key for q in current.questions],
+        page_values=outcome.page_values,
+        reached=reached,
+        language=g.language,
+    )
+    try:
+        _commit()
+    except StaleDataError:
+        # Saved meanwhile from another window: show the page as it is now.
+        db.session.rollback()
+        return redirect(url_for(".page", key=key, page_key=page_key))
+    if following is None or back_to_check:
+        return redirect(url_for(".check", key=key))
+    return redirect(url_for(".page", key=key, page_key=following.key))
+
+
+# --- check your answers, submit, thank you -------------------------------
+
+
+def _render_check(
+    survey: Survey, draft: Draft, problems: list[tuple[str, str]] | None = None
+) -> str:
+    from survey.definitions.conditions import shown_questions
+
+    definition = definition_of(survey)
+    context = _context(survey)
+    shown, kept = shown_questions(definition, draft.data or {})
+    sections = []
+    for page_def in definition.pages:
+        rows = [
+            {
+                "question": q,
+                "lines": answer_lines(q, kept.get(q.key), context["lang"]),
+                "change": url_for(".page", key=survey.key, page_key=page_def.key, terug="controle")
+                + "#"
+                + pages.anchor_for(q, q.key),
+            }
+            for q in shown
+            if q.page_index == page_def.index
+        ]
+        if rows:
+            sections.append({"page": page_def, "rows": rows})
+    return render_template(
+        "respond/check.html", **context, sections=sections, summary=problems or []
+    )
+
+
+@bp.route("/<key>/controle", methods=["GET", "POST"])
+def check(key: str) -> Response | str:
+    survey = _load(key)
+    draft, _ignored = _require_draft(survey)
+    definition = definition_of(survey)
+    if draft.page_index < len(definition.pages):
+        return redirect(_resume_url(survey, draft))
+    if request.method == "GET":
+        _commit()
+        return _render_check(survey, draft)
+
+    outcome = submission.submit_draft(db.session, survey, draft.id)
+    if outcome.status == "stored":
+        try:
+            _commit()
+        except IntegrityError:
+            # The same submission stored by a concurrent request.
+            db.session.rollback()
+        return redirect(url_for(".thanks", key=key))
+    db.session.rollback()
+    if outcome.status == "already":
+        return redirect(url_for(".thanks", key=key))
+    draft, _ignored = _require_draft(survey)
+    _commit()
+    context = _context(survey)
+    problems: list[tuple[str, str]] = []
+    if outcome.status == "code_used":
+        problems.append(
+            (
+                url_for(".code", key=key),
+                _("The code from your letter has already been used to send answers."),
+            )
+        )
+    for name, message in outcome.problems:
+        question_key = name.partition(".")[0]
+        if not definition.has_question(question_key):
+            continue
+        question = definition.question(question_key)
+        target = url_for(".page", key=key, page_key=question.page_key, terug="controle")
+        problems.append(
+            (
+                f"{target}#{pages.anchor_for(question, name)}",
+                f"{context['t'](question.text)}: {message}",
+            )
+        )
+    return _render_check(survey, draft, problems)
+
+
+@bp.get("/<key>/bedankt")
+def thanks(key: str) -> Response | str:
+    survey = _load(key)
+    draft = _current(survey)
+    if draft is None or not draft.submitted:
+        return redirect(url_for(".start", key=key))
+    return render_template("respond/thanks.html", **_context(survey))
