@@ -33,3 +33,69 @@ def logged_in(app: Flask, client: Any, role: str = "admin", email: str | None = 
     response = log_in(client, email)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
+
+
+def submit_file(client: Any, page: Page, data: bytes, filename: str, **extra: str) -> Any:
+    """Submit the page's file-upload form with ``data`` as its file."""
+    import io
+
+    form = page.form()
+    fields = {name: f.value for name, f in form.fields.items() if f.kind != "file"}
+    fields.update(extra)
+    payload: dict[str, Any] = dict(fields)
+    payload["file"] = (io.BytesIO(data), filename)
+    return client.post(form.action, data=payload, content_type="multipart/form-data")
+
+
+def random_values(definition: Any, rng: Any) -> dict[str, Any]:
+    """A valid answer set: follows show_if, each type's rules."""
+    from survey.definitions.conditions import evaluate
+
+    kept: dict[str, Any] = {}
+    for question in definition.questions:
+        if not evaluate(question.show_if, definition, kept):
+            continue
+        codes = [o.code for o in question.options]
+        plain = [o.code for o in question.options if not o.exclusive]
+        spec = question.spec
+        kind = question.type
+        if kind in ("single", "scale"):
+            kept[question.key] = rng.choice(codes)
+        elif kind == "multiple":
+            limit = min(int(spec.get("max", len(plain))), len(plain))
+            kept[question.key] = sorted(
+                rng.sample(plain, rng.randint(0, limit)), key=codes.index
+            )
+        elif kind == "matrix":
+            kept[question.key] = {row.key: rng.choice(codes) for row in question.rows}
+        elif kind == "ranking":
+            kept[question.key] = rng.sample(codes, int(spec["choose"]))
+        elif kind == "number":
+            low, high = int(spec.get("min", 0)), int(spec.get("max", 100))
+            kept[question.key] = rng.randint(low, high)
+        elif kind == "text":
+            kept[question.key] = rng.choice([None, "Te veel sluikstort aan de kerk", "=1+2"])
+    return kept
+
+
+def response_csv(definition: Any, count: int, seed: int = 7) -> bytes:
+    """A response file of ``count`` valid responses (contract section 2)."""
+    import csv
+    import io
+    import random
+
+    rng = random.Random(seed)
+    columns = [name for q in definition.questions for name in q.qtype.column_names(q)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*columns, "language"])
+    for _ in range(count):
+        values = random_values(definition, rng)
+        cells: dict[str, Any] = {}
+        for question in definition.questions:
+            if question.key in values:
+                cells.update(question.qtype.to_cells(question, values[question.key]))
+        writer.writerow(
+            ["" if cells.get(c) is None else cells[c] for c in columns] + ["nl"]
+        )
+    return buffer.getvalue().encode("utf-8")
