@@ -1,0 +1,1 @@
+"""Stored answers -> figures: pure statistics, weighting, disclosure control, priorities."""

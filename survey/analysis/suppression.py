@@ -1,0 +1,310 @@
+"""Disclosure control: which published cells must be hidden. Pure functions over counts.
+
+All inputs are **unweighted counts**. The functions return *masks*: the set of keys
+whose count, percentage, weighted percentage and intervals must be replaced by
+``null`` / "x" in every format. Weighted figures are suppressed on the unweighted
+count of the same cell, never on a weighted count.
+
+Rules (contract section 3, default threshold 10):
+
+1. **Primary**: a cell with an unweighted count of 1 .. threshold-1 is suppressed.
+   A zero is never suppressed by this rule (it reveals nobody).
+2. **Complementary, one table** (:func:`suppress_table`): the options of a single or
+   scale question, of one matrix row, or one column of a cross-tab add up to the
+   published ``valid``; so a table never keeps exactly one suppressed cell. If it
+   has one, the cell with the next smallest count is suppressed too (ties: the
+   lowest code). Following the contract literally, that cell may be a **zero**:
+   suppressing a zero hides little (the pair then only reveals that their sum equals
+   the hidden cell), so ``nonzero_complement=True`` prefers non-zero cells and falls
+   back to zeros only when there is nothing else. Tables that do not add up to a
+   published total (``multiple``, ``ranking``) only get the primary rule
+   (:func:`primary_suppression`).
+3. **Cross-tabs** (:func:`suppress_crosstab`): rows x columns with published row
+   totals, column totals and grand total (= ``valid``). Totals in 1 .. threshold-1
+   are suppressed like cells. Then, until nothing changes: every row, every column,
+   the row of column totals and the column of row totals is a *line* adding up to
+   a published total; no line may have exactly one suppressed entry (fixed as in
+   rule 2, preferring interior cells over totals on equal counts). Finally, a
+   suppressed entry can still be recomputed from the linear equations without any
+   line having exactly one hidden entry (a *bridge* in the graph of lines and
+   hidden entries, e.g. two groups of hidden cells linked by one cell); such entries
+   get one more complementary entry linking both sides, again the smallest count.
+   After this no hidden entry is determined exactly by the published figures.
+   Bounds from non-negativity (interval disclosure) are not audited.
+
+:func:`base_flag` is the separate rule for percentages: on a base (valid n) below 30
+they are hidden, below 100 they are shown but flagged as unreliable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+
+DEFAULT_THRESHOLD = 10
+HIDE_BELOW = 30
+FLAG_BELOW = 100
+
+BaseFlag = Literal["hidden", "unreliable", "ok"]
+
+
+def base_flag(n: float, hide_below: float = HIDE_BELOW, flag_below: float = FLAG_BELOW) -> BaseFlag:
+    """Flag for percentages on a base of ``n`` valid answers (unweighted).
+
+    ``"hidden"`` when ``n < hide_below`` (default 30): show counts (subject to
+    suppression) but no percentages; ``"unreliable"`` when ``n < flag_below``
+    (default 100): show percentages with a warning; ``"ok"`` otherwise.
+    """
+    if n < hide_below:
+        return "hidden"
+    if n < flag_below:
+        return "unreliable"
+    return "ok"
+
+
+def is_primary(count: float, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True when an unweighted count is in 1 .. threshold-1 (rule 1)."""
+    return 0 < count < threshold
+
+
+def primary_suppression(counts: Mapping[K, float], threshold: int = DEFAULT_THRESHOLD) -> set[K]:
+    """Keys whose count is 1 .. threshold-1; for tables without a published total."""
+    return {key for key, count in counts.items() if is_primary(count, threshold)}
+
+
+def suppress_table(
+    counts: Mapping[K, float],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    nonzero_complement: bool = False,
+    already: Iterable[K] = (),
+) -> set[K]:
+    """Suppressed keys of one table whose counts add up to a published total.
+
+    Primary suppression, then, if exactly one key is suppressed, the key with the
+    next smallest count (ties: the lowest code) is added. ``already`` seeds keys
+    that another table forced to be hidden. A one-cell table cannot be protected
+    this way: its total *is* the cell, so the caller must hide the total as well.
+    """
+    suppressed = primary_suppression(counts, threshold) | set(already)
+    if len(suppressed) == 1:
+        candidates = [key for key in counts if key not in suppressed]
+        if candidates:
+            suppressed.add(
+                min(
+                    candidates,
+                    key=lambda k: (
+                        nonzero_complement and counts[k] == 0,
+                        counts[k],
+                        _sort_key(k),
+                    ),
+                )
+            )
+    return suppressed
+
+
+@dataclass(frozen=True)
+class CrosstabSuppression(Generic[R, C]):
+    """Mask of a cross-tab: hidden cells and hidden row and column totals."""
+
+    cells: frozenset[tuple[R, C]]
+    row_totals: frozenset[R]
+    column_totals: frozenset[C]
+    unprotected: tuple[tuple[str, Any], ...] = ()
+    """Entries that no complementary suppression could protect, as (kind, key) with
+    kind ``"cell"``, ``"row_total"`` or ``"column_total"``; empty when fully protected.
+    Happens only in degenerate tables (one row or one column)."""
+
+    def is_suppressed(self, row: R, column: C) -> bool:
+        return (row, column) in self.cells
+
+
+# Entries of the extended table: ("cell", (r, c)), ("row_total", r), ("column_total", c).
+_Entry = tuple[str, Any]
+_Line = tuple[str, Any]
+_GROUND: _Line = ("ground", None)
+
+
+def suppress_crosstab(
+    counts: Mapping[tuple[R, C], float],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    row_totals_published: bool = True,
+    column_totals_published: bool = True,
+    nonzero_complement: bool = False,
+    suppressed_row_totals: Iterable[R] = (),
+    suppressed_column_totals: Iterable[C] = (),
+) -> CrosstabSuppression[R, C]:
+    """Suppression mask of a cross-tab ``{(row, column): count}`` (rule 3).
+
+    Rows and columns are the keys seen in ``counts``; absent combinations count as
+    zero cells. Row totals are usually also published elsewhere (the overall table
+    of the question), so they are protected by default; if the overall table hid
+    some totals, pass them in ``suppressed_row_totals`` and, conversely, hide in
+    the overall table every row total this function returns.
+    """
+    rows = sorted({key[0] for key in counts}, key=_sort_key)
+    columns = sorted({key[1] for key in counts}, key=_sort_key)
+    value: dict[_Entry, float] = {}
+    for r in rows:
+        for c in columns:
+            value[("cell", (r, c))] = float(counts.get((r, c), 0))
+    # Unpublished totals are not entries at all: nothing to hide, nothing to solve.
+    if row_totals_published:
+        for r in rows:
+            value[("row_total", r)] = sum(value[("cell", (r, c))] for c in columns)
+    if column_totals_published:
+        for c in columns:
+            value[("column_total", c)] = sum(value[("cell", (r, c))] for r in rows)
+
+    lines: dict[_Line, list[_Entry]] = {}
+    for r in rows:
+        if row_totals_published:
+            lines[("row", r)] = [("cell", (r, c)) for c in columns] + [("row_total", r)]
+    for c in columns:
+        if column_totals_published:
+            lines[("column", c)] = [("cell", (r, c)) for r in rows] + [("column_total", c)]
+    # The grand total closes these two lines; it is `valid` and always published.
+    if column_totals_published:
+        lines[("column_totals", None)] = [("column_total", c) for c in columns]
+    if row_totals_published:
+        lines[("row_totals", None)] = [("row_total", r) for r in rows]
+
+    def endpoints(entry: _Entry) -> tuple[_Line, _Line]:
+        kind, key = entry
+        if kind == "cell":
+            first: _Line = ("row", key[0])
+            second: _Line = ("column", key[1])
+        elif kind == "row_total":
+            first, second = ("row", key), ("row_totals", None)
+        else:
+            first, second = ("column_totals", None), ("column", key)
+        return (first if first in lines else _GROUND, second if second in lines else _GROUND)
+
+    def order(entry: _Entry) -> tuple[Any, ...]:
+        count = value[entry]
+        return (
+            nonzero_complement and count == 0,
+            count,
+            entry[0] != "cell",
+            _sort_key(entry[1]),
+        )
+
+    suppressed: set[_Entry] = {e for e, count in value.items() if is_primary(count, threshold)}
+    suppressed.update(("row_total", r) for r in suppressed_row_totals if ("row_total", r) in value)
+    suppressed.update(
+        ("column_total", c) for c in suppressed_column_totals if ("column_total", c) in value
+    )
+    unprotected: set[_Entry] = set()
+
+    while True:
+        _close_single_lines(lines, suppressed, unprotected, order)
+        bridge = _first_bridge(suppressed, endpoints, unprotected)
+        if bridge is None:
+            break
+        side_a, side_b = _sides(bridge, suppressed, endpoints)
+        candidates = [
+            e
+            for e in value
+            if e not in suppressed
+            and (
+                (endpoints(e)[0] in side_a and endpoints(e)[1] in side_b)
+                or (endpoints(e)[0] in side_b and endpoints(e)[1] in side_a)
+            )
+        ]
+        if candidates:
+            suppressed.add(min(candidates, key=order))
+        else:
+            unprotected.add(bridge)
+
+    return CrosstabSuppression(
+        cells=frozenset(key for kind, key in suppressed if kind == "cell"),
+        row_totals=frozenset(key for kind, key in suppressed if kind == "row_total"),
+        column_totals=frozenset(key for kind, key in suppressed if kind == "column_total"),
+        unprotected=tuple(sorted(unprotected, key=lambda e: (e[0], _sort_key(e[1])))),
+    )
+
+
+def _close_single_lines(
+    lines: Mapping[_Line, list[_Entry]],
+    suppressed: set[_Entry],
+    unprotected: set[_Entry],
+    order: Any,
+) -> None:
+    """Rule 3, first part: no line keeps exactly one suppressed entry."""
+    changed = True
+    while changed:
+        changed = False
+        for entries in lines.values():
+            hidden = [e for e in entries if e in suppressed]
+            if len(hidden) != 1:
+                continue
+            candidates = [e for e in entries if e not in suppressed]
+            if candidates:
+                suppressed.add(min(candidates, key=order))
+                changed = True
+            else:
+                unprotected.add(hidden[0])
+
+
+def _first_bridge(
+    suppressed: set[_Entry], endpoints: Any, unprotected: set[_Entry]
+) -> _Entry | None:
+    """A hidden entry the equations determine: a bridge of the line graph.
+
+    Vertices are lines (equations), edges the hidden entries (unknowns, each in two
+    lines). Unknowns on a cycle can shift along it without changing any line sum;
+    an edge on no cycle is fixed by the equations on one side of it. Entries of
+    unpublished lines hang on the equation-free ``ground`` vertex, where any cycle
+    may close. Tables are small, so each edge is tested by removing it.
+    """
+    edges = sorted(suppressed, key=lambda e: (e[0], _sort_key(e[1])))
+    for edge in edges:
+        if edge in unprotected:
+            continue
+        start, end = endpoints(edge)
+        if start == end:
+            continue
+        if end not in _reachable(start, [e for e in edges if e != edge], endpoints):
+            return edge
+    return None
+
+
+def _sides(
+    bridge: _Entry, suppressed: set[_Entry], endpoints: Any
+) -> tuple[set[_Line], set[_Line]]:
+    others = [e for e in suppressed if e != bridge]
+    start, end = endpoints(bridge)
+    return _reachable(start, others, endpoints), _reachable(end, others, endpoints)
+
+
+def _reachable(start: _Line, edges: list[_Entry], endpoints: Any) -> set[_Line]:
+    neighbours: dict[_Line, list[_Line]] = {}
+    for edge in edges:
+        a, b = endpoints(edge)
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in neighbours.get(stack.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _sort_key(value: Any) -> tuple[Any, ...]:
+    """Order mixed codes deterministically: numbers numerically, then text."""
+    if isinstance(value, tuple):
+        return (2, tuple(_sort_key(item) for item in value))
+    if value is None:
+        return (3, "")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return (1, str(value))
+    return (0, float(value))

@@ -1,0 +1,443 @@
+"""Raking (iterative proportional fitting) on cell counts, and weight diagnostics.
+
+Respondents are never handled one by one: the caller groups complete responses by
+their codes on the weighting dimensions (``SELECT district, age, COUNT(*) ...
+GROUP BY district, age``) and passes the counts per cell. Everybody in a cell gets
+the same weight, so raking on cells is exactly raking on respondents.
+
+Rules (contract section 3, "raking of every complete response"):
+
+- **Complete** means: a valid code on every weighting dimension. A cell whose key
+  contains ``None`` (question not answered, or answered with a ``missing: true``
+  code, which the caller maps to ``None``) is *not complete*: it is excluded from
+  raking, gets no weight (absent from :attr:`RakingResult.weights`) and must be left
+  out of every weighted figure. Its respondents still count in unweighted figures.
+  They are reported in :attr:`RakingResult.excluded`.
+- A code that is present in the data but absent from the margins is an error by
+  default (the margins are incomplete and silently dropping people would bias the
+  weights); pass ``on_unknown_code="exclude"`` to treat such respondents as
+  incomplete instead.
+- A margin code with a positive population but no respondents cannot be raked to:
+  error (the planner must merge categories or give other margins).
+- Margins are used as **shares** of their own dimension total, scaled to the
+  number of complete respondents, so dimensions whose population totals differ
+  slightly (e.g. from different Statbel tables) can be combined. Weights therefore
+  have mean 1 over complete respondents.
+- Convergence: every margin (weighted share vs population share) within ``tol``
+  relative (default 1e-6). Raking then goes on, while ``max_iter`` sweeps allow, to
+  ``tol * 1e-4`` so the weights sit on the fixed point, not merely near it.
+- ``design_effect`` = 1 + CV^2 of the respondent weights (Kish), CV with the
+  population standard deviation; ``effective_n`` = (sum w)^2 / sum w^2. With mean-1
+  weights ``effective_n = n / design_effect``.
+- Trimming (optional, never by default): ``trim = 5.0`` caps every weight at 5 x the
+  mean weight; raking and capping alternate until both the margins and the cap hold
+  (or ``max_iter`` sweeps are used; then ``converged`` is ``False`` and the cap holds
+  while the margins are off by :attr:`RakingResult.max_deviation`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+# Any rather than Hashable: Mapping keys are invariant, and callers pass dict[int, ...].
+Code = Any
+"""A category code on one dimension (usually an int; ``None`` means missing)."""
+CellKey = tuple[Any, ...]
+"""One code per weighting dimension, in the order of ``dimensions``."""
+
+
+POLISH = 1e-4
+"""After reaching ``tol``, raking continues to ``tol * POLISH`` while ``max_iter`` allows."""
+
+
+class WeightingError(ValueError):
+    """Raking is impossible with these data and margins.
+
+    ``code`` names the problem for translation (the message is English); ``details``
+    holds the values to put in the translated sentence.
+
+    Codes: ``no_dimensions``, ``bad_cell_key``, ``negative_count``,
+    ``no_complete_responses``, ``empty_margin``, ``negative_population``,
+    ``margin_without_respondents`` (dimension, code), ``unknown_code`` (dimension,
+    code, respondents), ``zero_population_with_respondents`` (dimension, code,
+    respondents), ``bad_trim``.
+    """
+
+    def __init__(self, code: str, message: str, /, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details: dict[str, Any] = details
+
+
+@dataclass(frozen=True)
+class RakingResult:
+    """Weights per cell and diagnostics. Weights have mean 1 over complete respondents."""
+
+    dimensions: tuple[str, ...]
+    weights: dict[CellKey, float]
+    """Weight of each respondent in a complete cell; incomplete cells are absent."""
+    respondents: int
+    """Complete respondents (the ones with a weight)."""
+    excluded: int
+    """Respondents in incomplete cells (no weight, left out of weighted figures)."""
+    iterations: int
+    """Full sweeps over all dimensions."""
+    converged: bool
+    max_deviation: float
+    """Largest relative difference between a weighted margin and its target."""
+    design_effect: float
+    effective_n: float
+    trim: float | None = None
+    trimmed_cells: frozenset[CellKey] = field(default_factory=frozenset)
+    """Cells whose weight sits at the trimming cap."""
+    weighted_shares: dict[str, dict[Code, float]] = field(default_factory=dict)
+    """Weighted share (fraction 0-1) of every margin code, for the method section."""
+    target_shares: dict[str, dict[Code, float]] = field(default_factory=dict)
+    """Population share (fraction 0-1) of every margin code."""
+
+    def weight_of(self, cell: CellKey) -> float | None:
+        """Weight of a respondent in ``cell``; ``None`` when the cell is incomplete."""
+        return self.weights.get(tuple(cell))
+
+    @property
+    def min_weight(self) -> float:
+        return min(self.weights.values())
+
+    @property
+    def max_weight(self) -> float:
+        return max(self.weights.values())
+
+
+def kish_effective_n(weights_with_counts: Iterable[tuple[float, float]]) -> float:
+    """Kish effective sample size (sum w)^2 / sum w^2 over ``(weight, count)`` pairs.
+
+    ``count`` respondents share ``weight``. Returns 0.0 when there is no weight.
+    """
+    total = 0.0
+    squares = 0.0
+    for weight, count in weights_with_counts:
+        total += weight * count
+        squares += weight * weight * count
+    return total * total / squares if squares > 0 else 0.0
+
+
+def design_effect(weights_with_counts: Iterable[tuple[float, float]]) -> float:
+    """Kish design effect 1 + CV^2 of the weights over ``(weight, count)`` pairs.
+
+    CV uses the population standard deviation (divisor n), which makes
+    ``design_effect == n * sum w^2 / (sum w)^2 == n / effective_n`` exactly.
+    Returns 1.0 when there is no weight.
+    """
+    n = 0.0
+    total = 0.0
+    squares = 0.0
+    for weight, count in weights_with_counts:
+        n += count
+        total += weight * count
+        squares += weight * weight * count
+    if n <= 0 or total <= 0:
+        return 1.0
+    mean = total / n
+    variance = squares / n - mean * mean
+    return 1.0 + max(variance, 0.0) / (mean * mean)
+
+
+def rake(
+    cells: Mapping[CellKey, float],
+    margins: Mapping[str, Mapping[Code, float]],
+    max_iter: int = 1000,
+    tol: float = 1e-6,
+    trim: float | None = None,
+    *,
+    dimensions: Sequence[str] | None = None,
+    on_unknown_code: Literal["error", "exclude"] = "error",
+) -> RakingResult:
+    """Rake cell counts to population margins; see the module docstring for the rules.
+
+    ``cells`` maps a tuple of codes (one per dimension, in the order of
+    ``dimensions``; by default the order of ``margins``) to the number of responses
+    in that cell. ``margins`` maps each dimension to ``{code: population}``.
+    ``trim`` is the cap as a multiple of the mean weight (e.g. 5.0), or ``None``.
+
+    Raises :class:`WeightingError` for impossible input. Non-convergence is not an
+    error: it is reported by ``converged=False`` so the report can say so.
+    """
+    dims = tuple(margins) if dimensions is None else tuple(dimensions)
+    if not dims:
+        raise WeightingError("no_dimensions", "no weighting dimensions given")
+    missing_margins = [d for d in dims if d not in margins]
+    if missing_margins:
+        raise WeightingError(
+            "empty_margin",
+            f"no margins for dimension {missing_margins[0]!r}",
+            dimension=missing_margins[0],
+        )
+    if trim is not None and not trim > 1.0:
+        raise WeightingError("bad_trim", f"trim must be a factor above 1, got {trim}", trim=trim)
+
+    targets: dict[str, dict[Code, float]] = {}
+    for dim in dims:
+        populations = margins[dim]
+        for code, population in populations.items():
+            if population < 0 or not math.isfinite(population):
+                raise WeightingError(
+                    "negative_population",
+                    f"population {population} for {dim}={code} is not a non-negative number",
+                    dimension=dim,
+                    code=code,
+                )
+        dim_total = float(sum(populations.values()))
+        if dim_total <= 0:
+            raise WeightingError(
+                "empty_margin", f"the margins of {dim!r} add up to zero", dimension=dim
+            )
+        targets[dim] = {code: population / dim_total for code, population in populations.items()}
+
+    complete: dict[CellKey, float] = {}
+    excluded = 0
+    unknown: dict[tuple[str, Code], float] = {}
+    for raw_key, count in cells.items():
+        key = tuple(raw_key)
+        if len(key) != len(dims):
+            raise WeightingError(
+                "bad_cell_key",
+                f"cell {key!r} has {len(key)} codes, expected {len(dims)} ({', '.join(dims)})",
+                cell=key,
+            )
+        if count < 0:
+            raise WeightingError("negative_count", f"negative count for cell {key!r}", cell=key)
+        if count == 0:
+            continue
+        if any(code is None for code in key):
+            excluded += int(count)
+            continue
+        bad = [(dim, code) for dim, code in zip(dims, key, strict=True) if code not in targets[dim]]
+        if bad:
+            if on_unknown_code == "exclude":
+                excluded += int(count)
+                continue
+            for pair in bad:
+                unknown[pair] = unknown.get(pair, 0.0) + count
+            continue
+        complete[key] = complete.get(key, 0.0) + float(count)
+
+    if unknown:
+        (dim, code), count = sorted(
+            unknown.items(), key=lambda item: (item[0][0], str(item[0][1]))
+        )[0]
+        raise WeightingError(
+            "unknown_code",
+            f"{int(count)} respondent(s) have {dim}={code!r}, which is not in the margins",
+            dimension=dim,
+            code=code,
+            respondents=int(count),
+        )
+    if not complete:
+        raise WeightingError(
+            "no_complete_responses", "no response has a valid code on every weighting dimension"
+        )
+
+    keys = sorted(complete, key=_sort_key)
+    counts = np.array([complete[key] for key in keys], dtype=float)
+    n = float(counts.sum())
+
+    # Per dimension: the list of codes with a positive target, a cell -> code index
+    # and the target counts. Zero-population codes must be empty.
+    members: list[tuple[list[Code], np.ndarray, np.ndarray]] = []
+    for d, dim in enumerate(dims):
+        present: dict[Code, float] = {}
+        for key, count in zip(keys, counts, strict=True):
+            present[key[d]] = present.get(key[d], 0.0) + float(count)
+        codes = [code for code, share in targets[dim].items() if share > 0]
+        for code, share in targets[dim].items():
+            if share > 0 and code not in present:
+                raise WeightingError(
+                    "margin_without_respondents",
+                    f"{dim}={code!r} has a population but no respondents; merge it with"
+                    " another category or leave this dimension out",
+                    dimension=dim,
+                    code=code,
+                )
+            if share == 0 and code in present:
+                raise WeightingError(
+                    "zero_population_with_respondents",
+                    f"{int(present[code])} respondent(s) have {dim}={code!r},"
+                    " whose population is 0",
+                    dimension=dim,
+                    code=code,
+                    respondents=int(present[code]),
+                )
+        index = {code: i for i, code in enumerate(codes)}
+        cell_index = np.array([index[key[d]] for key in keys], dtype=np.intp)
+        target = np.array([targets[dim][code] * n for code in codes], dtype=float)
+        members.append((codes, cell_index, target))
+
+    weights = np.ones(len(keys), dtype=float)
+    cap = math.inf if trim is None else float(trim)
+    iterations = 0
+    # Stopping at exactly ``tol`` would leave the weights about ``tol`` away from the
+    # raking fixed point; polishing on to ``tol * POLISH`` (cheap on cells) makes the
+    # figures agree with any other correct implementation far beyond report rounding.
+    polish_tol = tol * POLISH
+    deviation = _max_deviation(weights, counts, members)
+    converged = deviation <= tol and _within_cap(weights, counts, cap, tol)
+    polished = deviation <= polish_tol and _within_cap(weights, counts, cap, polish_tol)
+    while not polished and iterations < max_iter:
+        iterations += 1
+        for _codes, cell_index, target in members:
+            current = np.bincount(cell_index, weights=weights * counts, minlength=len(target))
+            weights = weights * (target / current)[cell_index]
+        if trim is not None:
+            weights = _cap_mean_one(weights, counts, cap)
+        deviation = _max_deviation(weights, counts, members)
+        converged = deviation <= tol and _within_cap(weights, counts, cap, tol)
+        polished = deviation <= polish_tol and _within_cap(weights, counts, cap, polish_tol)
+
+    weights = _to_mean_one(weights, counts)
+    pairs = list(zip(weights.tolist(), counts.tolist(), strict=True))
+    weight_map = {key: float(w) for key, w in zip(keys, weights, strict=True)}
+    trimmed = (
+        frozenset(key for key, w in weight_map.items() if w >= cap * (1 - tol))
+        if trim is not None
+        else frozenset()
+    )
+    shares: dict[str, dict[Code, float]] = {}
+    for dim, (codes, cell_index, _target) in zip(dims, members, strict=True):
+        totals = np.bincount(cell_index, weights=weights * counts, minlength=len(codes))
+        shares[dim] = {code: float(totals[i] / n) for i, code in enumerate(codes)}
+    return RakingResult(
+        dimensions=dims,
+        weights=weight_map,
+        respondents=round(n),
+        excluded=excluded,
+        iterations=iterations,
+        converged=converged,
+        max_deviation=_max_deviation(weights, counts, members),
+        design_effect=design_effect(pairs),
+        effective_n=kish_effective_n(pairs),
+        trim=trim,
+        trimmed_cells=trimmed,
+        weighted_shares=shares,
+        target_shares={dim: dict(targets[dim]) for dim in dims},
+    )
+
+
+@dataclass(frozen=True)
+class WeightedCounts:
+    """Weighted tally of one question (or matrix row) over its valid answers."""
+
+    counts: dict[Code, float]
+    """Weighted count per answer code."""
+    unweighted: dict[Code, int]
+    """Unweighted count per answer code, from complete respondents only."""
+    total: float
+    """Sum of the weighted counts (the weighted valid base)."""
+    effective_n: float
+    """Kish effective n of this question's valid answers (n of ``weighted_ci95``)."""
+    excluded: int
+    """Valid answers from incomplete respondents (not in any weighted figure)."""
+
+    def share(self, code: Code) -> float | None:
+        """Weighted share of ``code`` as a fraction 0-1 (``None`` without a base)."""
+        return self.counts.get(code, 0.0) / self.total if self.total > 0 else None
+
+    def percent(self, code: Code) -> float | None:
+        """Weighted share of ``code`` in percent 0-100 (``None`` without a base)."""
+        share = self.share(code)
+        return None if share is None else share * 100.0
+
+
+def weighted_counts(
+    rows: Iterable[tuple[CellKey, Code, float]], weights: Mapping[CellKey, float]
+) -> WeightedCounts:
+    """Apply cell weights to ``(cell, answer code, count)`` rows of *valid* answers.
+
+    Feed it ``SELECT district, age, code, COUNT(*) ... GROUP BY district, age, code``
+    restricted to valid answers (no missing codes). Rows whose cell has no weight
+    (incomplete respondents) are skipped and counted in ``excluded``.
+    """
+    counts: dict[Code, float] = {}
+    unweighted: dict[Code, int] = {}
+    per_cell: dict[CellKey, float] = {}
+    excluded = 0
+    for cell, code, count in rows:
+        key = tuple(cell)
+        weight = weights.get(key)
+        if weight is None:
+            excluded += int(count)
+            continue
+        counts[code] = counts.get(code, 0.0) + weight * count
+        unweighted[code] = unweighted.get(code, 0) + int(count)
+        per_cell[key] = per_cell.get(key, 0.0) + count
+    pairs = [(weights[key], count) for key, count in per_cell.items()]
+    return WeightedCounts(
+        counts=counts,
+        unweighted=unweighted,
+        total=sum(counts.values()),
+        effective_n=kish_effective_n(pairs),
+        excluded=excluded,
+    )
+
+
+def _to_mean_one(weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    result: np.ndarray = weights * (counts.sum() / float(np.dot(weights, counts)))
+    return result
+
+
+def _cap_mean_one(weights: np.ndarray, counts: np.ndarray, cap: float) -> np.ndarray:
+    """Scale to mean 1 with no weight above ``cap``.
+
+    Capping first and rescaling afterwards would push the capped weights above the
+    cap again, so the capped set is grown until the uncapped rest, scaled to make
+    the mean exactly 1, stays below the cap.
+    """
+    n = float(counts.sum())
+    capped = np.zeros(len(weights), dtype=bool)
+    while True:
+        free_total = float(np.dot(weights[~capped], counts[~capped]))
+        room = n - cap * float(counts[capped].sum())
+        if free_total <= 0 or room <= 0:
+            # Everything is at the cap (only possible with cap <= 1): weights equal.
+            return np.ones(len(weights), dtype=float)
+        scaled = np.where(capped, cap, weights * (room / free_total))
+        over = (scaled > cap) & ~capped
+        if not over.any():
+            result: np.ndarray = scaled
+            return result
+        capped |= over
+
+
+def _within_cap(weights: np.ndarray, counts: np.ndarray, cap: float, tol: float) -> bool:
+    if math.isinf(cap):
+        return True
+    return bool(np.max(_to_mean_one(weights, counts)) <= cap * (1 + tol))
+
+
+def _max_deviation(
+    weights: np.ndarray,
+    counts: np.ndarray,
+    members: list[tuple[list[Code], np.ndarray, np.ndarray]],
+) -> float:
+    # Compared as shares, so a uniform rescaling of the weights does not count.
+    weighted = weights * counts
+    total = float(weighted.sum())
+    worst = 0.0
+    for _codes, cell_index, target in members:
+        current = np.bincount(cell_index, weights=weighted, minlength=len(target)) / total
+        wanted = target / target.sum()
+        worst = max(worst, float(np.max(np.abs(current - wanted) / wanted)))
+    return worst
+
+
+def _sort_key(value: Any) -> tuple[Any, ...]:
+    """Order mixed codes deterministically: numbers numerically, then text."""
+    if isinstance(value, tuple):
+        return (2, tuple(_sort_key(item) for item in value))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return (1, str(value))
+    return (0, float(value))

@@ -1,0 +1,241 @@
+"""Priority matrix: scores, ranks, bootstrap intervals, sensitivity and labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey.analysis.ranking import (
+    DEFAULT_WEIGHTS,
+    LABELS_NL,
+    bootstrap_rank_intervals,
+    combine_scores,
+    explain_nl,
+    propose_label,
+    rank,
+    sensitivity_top_n,
+    top_n,
+)
+
+INDICATORS: dict[str, dict[str, float | None]] = {
+    "drugs": {"concern": 31.5, "priority": 42.4, "importance": 4.2},
+    "verkeer": {"concern": 55.0, "priority": 38.0, "importance": 3.6},
+    "inbraak": {"concern": 20.0, "priority": 25.0, "importance": 4.8},
+    "overlast": {"concern": 40.0, "priority": 10.0, "importance": None},
+}
+WEIGHTS = {"concern": 1.0, "priority": 1.0, "importance": 2.0}
+
+
+def hand_minmax(values: dict[str, float | None]) -> dict[str, float]:
+    present = {k: v for k, v in values.items() if v is not None}
+    low, high = min(present.values()), max(present.values())
+    return {k: (v - low) / (high - low) for k, v in present.items()}
+
+
+def test_combine_scores_matches_hand_computation() -> None:
+    normalised = {
+        name: hand_minmax({p: INDICATORS[p][name] for p in INDICATORS}) for name in WEIGHTS
+    }
+    expected = {}
+    for p in INDICATORS:
+        have = [n for n in WEIGHTS if p in normalised[n]]
+        expected[p] = sum(WEIGHTS[n] * normalised[n][p] for n in have) / sum(
+            WEIGHTS[n] for n in have
+        )
+    scores = combine_scores(INDICATORS, WEIGHTS)
+    assert scores == pytest.approx(expected)
+    # overlast misses importance: scored on concern and priority only (weights 1:1).
+    assert scores["overlast"] == pytest.approx((20 / 35 + 0.0) / 2)
+
+
+def test_only_weight_ratios_matter() -> None:
+    a = combine_scores(INDICATORS, WEIGHTS)
+    b = combine_scores(INDICATORS, {k: v * 7 for k, v in WEIGHTS.items()})
+    assert a == pytest.approx(b)
+
+
+def test_constant_indicator_and_unknown_names() -> None:
+    data = {"a": {"x": 5.0, "y": 1.0}, "b": {"x": 5.0, "y": 3.0}}
+    scores = combine_scores(data, {"x": 1.0, "y": 1.0, "unused": 3.0})
+    assert scores == pytest.approx({"a": 0.25, "b": 0.75})
+    # Indicators without a weight are ignored.
+    assert combine_scores(data, {"y": 1.0}) == pytest.approx({"a": 0.0, "b": 1.0})
+
+
+def test_no_indicators_gives_no_score() -> None:
+    data: dict[str, dict[str, float | None]] = {"a": {"x": 1.0}, "b": {"x": None}, "c": {}}
+    scores = combine_scores(data, {"x": 1.0})
+    assert scores == {"a": 0.5, "b": None, "c": None}
+    assert rank(scores) == {"a": 1, "b": None, "c": None}
+    assert combine_scores({}, {"x": 1.0}) == {}
+
+
+def test_normalisation_none_and_errors() -> None:
+    data = {"a": {"x": 0.2, "y": 0.9}, "b": {"x": 0.4, "y": 0.1}}
+    assert combine_scores(data, {"x": 1.0, "y": 3.0}, normalisation="none") == pytest.approx(
+        {"a": (0.2 + 2.7) / 4, "b": (0.4 + 0.3) / 4}
+    )
+    with pytest.raises(ValueError):
+        combine_scores(data, {"x": -1.0})
+    with pytest.raises(ValueError):
+        combine_scores(data, {"x": 1.0}, normalisation="zscore")  # type: ignore[arg-type]
+
+
+def test_rank_ties_share_best_rank() -> None:
+    assert rank({"a": 0.9, "b": 0.5, "c": 0.5, "d": 0.1}) == {"a": 1, "b": 2, "c": 2, "d": 4}
+    assert rank({"a": 0.1 + 0.2, "b": 0.3}) == {"a": 1, "b": 1}
+    assert rank({}) == {}
+
+
+def test_top_n_includes_ties_at_the_boundary() -> None:
+    scores = {"a": 0.9, "b": 0.5, "c": 0.5, "d": 0.1}
+    assert top_n(scores, 2) == ("a", "b", "c")
+    assert top_n(scores, 1) == ("a",)
+
+
+# --- bootstrap ------------------------------------------------------------------
+
+
+def estimates_with(se: float) -> dict[str, dict[str, tuple[float, float | None] | None]]:
+    return {
+        p: {name: (v, se) if v is not None else None for name, v in values.items()}
+        for p, values in INDICATORS.items()
+    }
+
+
+def test_bootstrap_without_noise_gives_point_ranks() -> None:
+    point = rank(combine_scores(INDICATORS, WEIGHTS))
+    intervals = bootstrap_rank_intervals(estimates_with(0.0), WEIGHTS, n_boot=50)
+    assert intervals == {p: (r, r) for p, r in point.items()}
+
+
+def test_bootstrap_is_deterministic_and_seed_dependent() -> None:
+    est = estimates_with(8.0)
+    a = bootstrap_rank_intervals(est, WEIGHTS, n_boot=400, seed=1)
+    b = bootstrap_rank_intervals(est, WEIGHTS, n_boot=400, seed=1)
+    assert a == b
+    point = rank(combine_scores(INDICATORS, WEIGHTS))
+    for p, interval in a.items():
+        assert interval is not None
+        low, high = interval
+        assert 1 <= low <= high <= len(INDICATORS)
+        assert low <= point[p] <= high  # type: ignore[operator]
+    wide = [interval for interval in a.values() if interval and interval[1] > interval[0]]
+    assert wide, "noise this large must widen some interval"
+
+
+def test_bootstrap_separated_phenomena_have_tight_intervals() -> None:
+    est: dict[str, dict[str, tuple[float, float | None] | None]] = {
+        "a": {"concern": (90.0, 1.0)},
+        "b": {"concern": (50.0, 1.0)},
+        "c": {"concern": (10.0, 1.0)},
+        "d": {"concern": (49.0, 3.0)},
+        "e": {"concern": None},
+    }
+    intervals = bootstrap_rank_intervals(est, {"concern": 1.0}, n_boot=1000, seed=3)
+    assert intervals["a"] == (1, 1)
+    assert intervals["c"] == (4, 4)
+    assert intervals["b"] == (2, 3) and intervals["d"] == (2, 3)
+    assert intervals["e"] is None
+
+
+def test_bootstrap_percentiles_against_manual_replicates() -> None:
+    import numpy as np
+
+    est: dict[str, dict[str, tuple[float, float | None] | None]] = {
+        "a": {"x": (1.0, 0.5)},
+        "b": {"x": (1.2, 0.5)},
+        "c": {"x": (0.8, None)},
+    }
+    rng = np.random.default_rng(99)
+    draws = rng.standard_normal((300, 3, 1))
+    ranks_a: list[int] = []
+    for d in draws:
+        values = {"a": 1.0 + 0.5 * d[0, 0], "b": 1.2 + 0.5 * d[1, 0], "c": 0.8}
+        r = rank(values)["a"]
+        assert r is not None
+        ranks_a.append(r)
+    expected = (
+        int(np.quantile(ranks_a, 0.025, method="lower")),
+        int(np.quantile(ranks_a, 0.975, method="higher")),
+    )
+    assert bootstrap_rank_intervals(est, {"x": 1.0}, n_boot=300, seed=99)["a"] == expected
+
+
+def test_bootstrap_argument_errors() -> None:
+    with pytest.raises(ValueError):
+        bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, n_boot=0)
+    with pytest.raises(ValueError):
+        bootstrap_rank_intervals({"a": {"x": (1.0, -1.0)}}, {"x": 1.0})
+    with pytest.raises(ValueError):
+        bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, level=1.5)
+    assert bootstrap_rank_intervals({}, WEIGHTS) == {}
+
+
+# --- sensitivity ----------------------------------------------------------------
+
+
+def test_sensitivity_detects_a_top_change() -> None:
+    data: dict[str, dict[str, float | None]] = {
+        "a": {"x": 1.0, "y": 0.0},
+        "b": {"x": 0.0, "y": 1.05},
+        "c": {"x": 0.2, "y": 0.2},
+    }
+    result = sensitivity_top_n(data, {"x": 1.0, "y": 1.0}, n=1, delta=0.2, normalisation="none")
+    assert result.base_top == ("b",)
+    assert not result.stable
+    by_case = {(c.indicator, round(c.factor, 2)): c for c in result.cases}
+    assert set(by_case) == {("x", 1.2), ("x", 0.8), ("y", 1.2), ("y", 0.8)}
+    assert by_case[("x", 1.2)].entered == ("a",) and by_case[("x", 1.2)].left == ("b",)
+    assert by_case[("x", 1.2)].changed
+    assert not by_case[("y", 1.2)].changed
+    assert by_case[("y", 0.8)].top == ("a",)
+
+
+def test_sensitivity_stable_case() -> None:
+    data: dict[str, dict[str, float | None]] = {
+        f"p{i}": {"x": float(i), "y": float(i) * 2} for i in range(10)
+    }
+    result = sensitivity_top_n(data, {"x": 1.0, "y": 1.0, "z": 0.0})
+    assert result.stable
+    assert result.base_top == ("p9", "p8", "p7", "p6", "p5")
+    assert len(result.cases) == 4  # zero weights are not moved
+
+
+# --- labels ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("r", "score", "label", "reason"),
+    [
+        (1, 0.9, "priority", "top_rank_and_high_score"),
+        (3, 0.6, "priority", "top_rank_and_high_score"),
+        (2, 0.55, "attention", "attention_rank_and_score"),
+        (4, 0.7, "attention", "attention_rank_and_score"),
+        (5, 0.2, "attention", "attention_rank"),
+        (8, 0.45, "attention", "attention_score"),
+        (7, 0.39, "basic", "below_thresholds"),
+        (None, None, "basic", "no_score"),
+    ],
+)
+def test_propose_label_rules(r: int | None, score: float | None, label: str, reason: str) -> None:
+    proposal = propose_label(r, score, 10)
+    assert (proposal.label, proposal.reason) == (label, reason)
+    assert proposal.details["n_phenomena"] == 10
+    assert proposal.label_nl == LABELS_NL[label]
+    text = explain_nl(proposal)
+    assert text.endswith(".")
+    if score is not None:
+        assert f"{score:.2f}".replace(".", ",") in text
+
+
+def test_propose_label_thresholds_are_parameters() -> None:
+    proposal = propose_label(5, 0.5, 10, priority_max_rank=5, priority_min_score=0.5)
+    assert proposal.label == "priority"
+    assert proposal.details["priority_max_rank"] == 5
+    assert "prioriteit" in explain_nl(proposal)
+    assert "basiszorg" in explain_nl(propose_label(9, 0.1, 10))
+
+
+def test_default_weights_are_documented_and_positive() -> None:
+    assert set(DEFAULT_WEIGHTS) >= {"concern", "priority", "importance", "victimisation"}
+    assert all(w > 0 for w in DEFAULT_WEIGHTS.values())

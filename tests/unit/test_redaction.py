@@ -1,0 +1,183 @@
+"""Redaction of personal identifiers; ordinary numbers must survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey.analysis.redaction import (
+    EMAIL,
+    IBAN,
+    NATIONAL_NUMBER,
+    PHONE,
+    PLATE,
+    iban_is_valid,
+    national_number_is_valid,
+    redact,
+)
+
+
+def nrn_check(body: str, born_2000s: bool = False) -> str:
+    """Check digits computed independently: 97 - (body mod 97), '2' prefixed from 2000."""
+    number = int(("2" if born_2000s else "") + body)
+    return f"{97 - number % 97:02d}"
+
+
+def test_placeholders_are_dutch() -> None:
+    assert EMAIL == "[e-mail verwijderd]"
+    assert PHONE == "[telefoonnummer verwijderd]"
+    assert NATIONAL_NUMBER == "[rijksregisternummer verwijderd]"
+    assert PLATE == "[nummerplaat verwijderd]"
+    assert IBAN == "[IBAN verwijderd]"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jan.peeters@telenet.be",
+        "J.Peeters+zvp@politie-gent.be",
+        "info@stad.evergem.be",
+        "a_b@x.co.uk",
+    ],
+)
+def test_email(address: str) -> None:
+    assert redact(f"Mail mij op {address}, bedankt.") == f"Mail mij op {EMAIL}, bedankt."
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+32 470 12 34 56",
+        "+32470123456",
+        "+32 (0)9 123 45 67",
+        "0032 470 12 34 56",
+        "0032 9 123 45 67",
+        "0470 12 34 56",
+        "0470/12.34.56",
+        "0470123456",
+        "0470 123 456",
+        "04 70 12 34 56",
+        "09 123 45 67",
+        "09/123.45.67",
+        "091234567",
+        "02-123-45-67",
+        "050 12 34 56",
+        "+31 6 12345678",
+        "0485-12-34-56",
+        "09.123.45.67",
+        "0032(0)470 12 34 56",
+        "0800 12 345",
+    ],
+)
+def test_phone_numbers(number: str) -> None:
+    assert redact(f"Bel {number} na 18 uur") == f"Bel {PHONE} na 18 uur"
+
+
+def test_phone_followed_by_another_number() -> None:
+    assert redact("Ik belde 0470 12 34 56 2 keer") == f"Ik belde {PHONE} 2 keer"
+    assert redact("tel: 09 123 45 67.") == f"tel: {PHONE}."
+
+
+def test_national_register_numbers() -> None:
+    formatted = f"85.07.30-033.{nrn_check('850730033')}"
+    assert redact(f"Mijn RRN is {formatted}.") == f"Mijn RRN is {NATIONAL_NUMBER}."
+    for text in ("850730-033.28", "850730 033 28", "85 07 30 033 28", "85.07.30.033.28"):
+        assert redact(f"nr {text} ok") == f"nr {NATIONAL_NUMBER} ok"
+    # Formatted numbers go even with wrong check digits.
+    assert redact("85.07.30-033.99") == NATIONAL_NUMBER
+    bare = "850730033" + nrn_check("850730033")
+    assert redact(f"rrn {bare}") == f"rrn {NATIONAL_NUMBER}"
+    bare_2000s = "040105123" + nrn_check("040105123", born_2000s=True)
+    assert redact(f"zoon: {bare_2000s}") == f"zoon: {NATIONAL_NUMBER}"
+
+
+def test_bare_eleven_digits_without_valid_checksum_survive() -> None:
+    assert redact("bestelling 85073003399 is zoek") == "bestelling 85073003399 is zoek"
+    assert not national_number_is_valid("85073003399")
+    assert national_number_is_valid("85073003328")
+    assert not national_number_is_valid("8507300332")
+
+
+@pytest.mark.parametrize(
+    "plate",
+    [
+        "1-ABC-123",
+        "1ABC123",
+        "2-xyz-987",
+        "1 ABC 123",
+        "ABC-123",
+        "ABC123",
+        "abc-123",
+        "123-ABC",
+        "2-ABC123",
+    ],
+)
+def test_licence_plates(plate: str) -> None:
+    assert (
+        redact(f"De wagen met plaat {plate} rijdt te snel")
+        == f"De wagen met plaat {PLATE} rijdt te snel"
+    )
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "BE68 5390 0754 7034",
+        "BE68539007547034",
+        "be68 5390 0754 7034",
+        "BE12 3456 7890 1234",  # Belgian format: always, even with a wrong check
+        "NL91 ABNA 0417 1643 00",
+        "NL91ABNA0417164300",
+        "DE89 3704 0044 0532 0130 00",
+        "FR14 2004 1010 0505 0001 3M02 606",
+    ],
+)
+def test_ibans(iban: str) -> None:
+    assert redact(f"Stort op {iban} aub") == f"Stort op {IBAN} aub"
+
+
+def test_foreign_iban_needs_valid_checksum() -> None:
+    assert iban_is_valid("GB82 WEST 1234 5698 7654 32")
+    assert not iban_is_valid("NL92ABNA0417164300")
+    assert redact("code NL92ABNA0417164300") == "code NL92ABNA0417164300"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Er wordt hier 30 km/u gereden, soms 50 km/u.",
+        "Sinds 2024 is het erger, in 2019 was het beter.",
+        "Ik heb al 3 keer gebeld.",
+        "Postcode 9000 Gent, 9940 Evergem.",
+        "Op 12/03/2024 om 10:30 en op 01.02.2024 om 14.30 uur.",
+        "Het kost € 1.250,00 per jaar en 0,5 promille is de grens.",
+        "Zone 30 aan de school, de N9 en de E40, bus 123.",
+        "Tussen 22u en 6u, 100 meter verder, 1 op 3 buren.",
+        "De boete was EUR 100 of 100 EUR.",
+        "Huisnummer 12, bus 3, 2 kinderen van 7 en 10 jaar.",
+        "Ondernemingsnummer 0123.456.789 mag blijven.",
+        "Tel. 112 of 101 in nood.",
+        "Om 07 30 en 08 00 staat het vast.",
+        "Het NVP 2022-2025 en KIV 2022-2024.",
+        "COVID-19 maatregelen, 2de keer.",
+        "Meer dan 1.000.000 euro schade en 12345678 views.",
+    ],
+)
+def test_ordinary_numbers_survive(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_several_identifiers_in_one_comment() -> None:
+    text = (
+        "Mijn buurman (jan@example.com, 0470 12 34 56) parkeert zijn 1-ABC-123 elke dag"
+        " op het voetpad. Rekening BE68 5390 0754 7034. Al 3 keer gemeld sinds 2023."
+    )
+    assert redact(text) == (
+        f"Mijn buurman ({EMAIL}, {PHONE}) parkeert zijn {PLATE} elke dag"
+        f" op het voetpad. Rekening {IBAN}. Al 3 keer gemeld sinds 2023."
+    )
+
+
+def test_empty_and_idempotent() -> None:
+    assert redact("") == ""
+    once = redact("Bel 0470 12 34 56 of mail a@b.be")
+    assert redact(once) == once

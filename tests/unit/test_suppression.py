@@ -1,0 +1,286 @@
+"""Primary and complementary suppression, audited by an independent linear-algebra attack."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from survey.analysis.suppression import (
+    base_flag,
+    is_primary,
+    primary_suppression,
+    suppress_crosstab,
+    suppress_table,
+)
+
+# --- base flag and primary rule -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "flag"),
+    [
+        (0, "hidden"),
+        (29, "hidden"),
+        (30, "unreliable"),
+        (99, "unreliable"),
+        (100, "ok"),
+        (5000, "ok"),
+    ],
+)
+def test_base_flag_defaults(n: int, flag: str) -> None:
+    assert base_flag(n) == flag
+
+
+def test_base_flag_parameters() -> None:
+    assert base_flag(45, hide_below=50, flag_below=200) == "hidden"
+    assert base_flag(150, hide_below=50, flag_below=200) == "unreliable"
+
+
+def test_primary_rule_zero_is_not_suppressed() -> None:
+    assert [is_primary(c) for c in (0, 1, 9, 10, 11)] == [False, True, True, False, False]
+    assert is_primary(4, threshold=5) and not is_primary(5, threshold=5)
+    assert primary_suppression({1: 0, 2: 1, 3: 9, 4: 10}) == {2, 3}
+
+
+# --- one table (contract: "never exactly one suppressed cell") ------------------
+
+
+def test_single_primary_gets_next_smallest_complement() -> None:
+    assert suppress_table({1: 100, 2: 5, 3: 40}) == {2, 3}
+
+
+def test_complement_ties_take_lowest_code() -> None:
+    assert suppress_table({1: 50, 2: 3, 4: 20, 3: 20}) == {2, 3}
+    assert suppress_table({10: 20, 2: 20, 1: 7}) == {1, 2}
+
+
+def test_zero_complement_literal_and_optional_nonzero() -> None:
+    counts = {1: 50, 2: 3, 3: 0}
+    assert suppress_table(counts) == {2, 3}
+    assert suppress_table(counts, nonzero_complement=True) == {1, 2}
+    # Only zeros left: fall back to a zero rather than leave one cell open.
+    assert suppress_table({1: 4, 2: 0}, nonzero_complement=True) == {1, 2}
+
+
+def test_no_complement_when_zero_or_two_suppressed() -> None:
+    assert suppress_table({1: 4, 2: 6, 3: 90}) == {1, 2}
+    assert suppress_table({1: 0, 2: 50}) == set()
+    assert suppress_table({1: 3, 2: 3, 3: 3}) == {1, 2, 3}
+
+
+def test_threshold_and_seeded_cells() -> None:
+    assert suppress_table({1: 6, 2: 40, 3: 30}, threshold=5) == set()
+    assert suppress_table({1: 4, 2: 40, 3: 30}, threshold=5) == {1, 3}
+    assert suppress_table({1: 40, 2: 30, 3: 50}, already=[3]) == {2, 3}
+
+
+def test_one_cell_table_cannot_be_protected_by_cells() -> None:
+    assert suppress_table({1: 4}) == {1}
+
+
+def recoverable_in_table(counts: dict[Any, int], hidden: set[Any]) -> bool:
+    """With the total published, one hidden cell is recoverable; two or more are not."""
+    return len(hidden) == 1
+
+
+def test_random_tables_never_leave_a_single_hidden_cell() -> None:
+    rng = random.Random(5)
+    for _ in range(500):
+        counts = {
+            code: rng.choice([0, 0, 1, 3, 9, 10, 15, 40]) for code in range(1, rng.randint(3, 8))
+        }
+        hidden = suppress_table(counts)
+        primary = primary_suppression(counts)
+        assert primary <= hidden
+        assert not recoverable_in_table(counts, hidden)
+        extra = hidden - primary
+        assert len(extra) <= 1
+
+
+# --- cross-tabs -----------------------------------------------------------------
+
+
+def test_crosstab_hand_example_forms_a_rectangle() -> None:
+    counts = {
+        (1, "A"): 50, (1, "B"): 40, (1, "C"): 30,
+        (2, "A"): 5, (2, "B"): 45, (2, "C"): 35,
+        (3, "A"): 30, (3, "B"): 20, (3, "C"): 25,
+    }  # fmt: skip
+    mask = suppress_crosstab(counts)
+    assert mask.cells == {(2, "A"), (2, "C"), (3, "A"), (3, "C")}
+    assert mask.row_totals == frozenset() and mask.column_totals == frozenset()
+    assert mask.unprotected == ()
+    assert mask.is_suppressed(2, "A") and not mask.is_suppressed(1, "A")
+
+
+def test_crosstab_small_column_total_is_protected() -> None:
+    # District C has 6 respondents: its column total is suppressed, so another
+    # column total must go too, and its cells are small anyway.
+    counts = {
+        (1, "A"): 60, (1, "B"): 50, (1, "C"): 4,
+        (2, "A"): 40, (2, "B"): 30, (2, "C"): 2,
+    }  # fmt: skip
+    mask = suppress_crosstab(counts)
+    assert "C" in mask.column_totals
+    assert len(mask.column_totals) >= 2
+    assert {(1, "C"), (2, "C")} <= mask.cells
+    assert_not_recoverable(counts, mask, True, True)
+
+
+def test_crosstab_seeded_row_total() -> None:
+    counts = {(1, "A"): 30, (1, "B"): 40, (2, "A"): 25, (2, "B"): 20, (3, "A"): 50, (3, "B"): 60}
+    mask = suppress_crosstab(counts, suppressed_row_totals=[2])
+    assert 2 in mask.row_totals
+    assert len(mask.row_totals) >= 2
+    assert_not_recoverable(counts, mask, True, True)
+
+
+def test_crosstab_bridge_between_two_rectangles_is_closed() -> None:
+    # Hidden rectangles {r1,r2}x{c1,c2} and {r3,r4}x{c3,c4} joined by (r2, c3):
+    # every line has two hidden entries, yet (r2, c3) is recoverable.
+    counts = {(r, c): 50 for r in range(1, 5) for c in range(1, 5)}
+    for key in [(1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (3, 4), (4, 3), (4, 4)]:
+        counts[key] = 5
+    counts[(2, 3)] = 5
+    counts[(2, 2)] = 11  # not primary; hidden only as complement below
+    counts[(3, 3)] = 11
+    mask = suppress_crosstab(counts)
+    assert_not_recoverable(counts, mask, True, True)
+
+
+def test_crosstab_without_row_totals() -> None:
+    counts = {(1, "A"): 5, (1, "B"): 50, (2, "A"): 40, (2, "B"): 30}
+    mask = suppress_crosstab(counts, row_totals_published=False)
+    assert mask.cells == {(1, "A"), (2, "A")}
+    assert_not_recoverable(counts, mask, False, True)
+
+
+def test_crosstab_single_column_is_reported_unprotected() -> None:
+    mask = suppress_crosstab({(1, "A"): 5}, row_totals_published=False)
+    assert mask.cells == {(1, "A")}
+    assert mask.unprotected
+
+
+def test_crosstab_zero_complement_option() -> None:
+    counts = {(1, "A"): 5, (2, "A"): 0, (3, "A"): 40, (1, "B"): 60, (2, "B"): 0, (3, "B"): 50}
+    literal = suppress_crosstab(counts, row_totals_published=False)
+    assert literal.cells == {(1, "A"), (2, "A")}
+    nonzero = suppress_crosstab(counts, row_totals_published=False, nonzero_complement=True)
+    assert nonzero.cells == {(1, "A"), (3, "A")}
+
+
+def test_crosstab_is_deterministic() -> None:
+    rng = random.Random(11)
+    counts = {(r, c): rng.choice([0, 2, 8, 12, 30, 80]) for r in range(1, 5) for c in range(1, 6)}
+    first = suppress_crosstab(counts)
+    for _ in range(3):
+        shuffled = dict(rng.sample(list(counts.items()), len(counts)))
+        assert suppress_crosstab(shuffled) == first
+
+
+# --- independent audit: can a hidden entry be solved from the published figures? --
+
+
+def recoverable_entries(
+    counts: dict[tuple[Any, Any], int],
+    hidden_cells: set[tuple[Any, Any]],
+    hidden_row_totals: set[Any],
+    hidden_column_totals: set[Any],
+    rows_published: bool,
+    columns_published: bool,
+) -> list[str]:
+    """Solve the published linear system; return hidden entries it determines exactly."""
+    rows = sorted({k[0] for k in counts})
+    cols = sorted({k[1] for k in counts})
+    names = [f"cell{r},{c}" for r in rows for c in cols]
+    names += [f"row{r}" for r in rows] + [f"col{c}" for c in cols]
+    index = {name: i for i, name in enumerate(names)}
+    equations: list[np.ndarray] = []
+    for r in rows:
+        eq = np.zeros(len(names))
+        for c in cols:
+            eq[index[f"cell{r},{c}"]] = 1
+        eq[index[f"row{r}"]] = -1
+        equations.append(eq)
+    for c in cols:
+        eq = np.zeros(len(names))
+        for r in rows:
+            eq[index[f"cell{r},{c}"]] = 1
+        eq[index[f"col{c}"]] = -1
+        equations.append(eq)
+    grand = np.zeros(len(names))  # the grand total (valid) is always published
+    for r in rows:
+        grand[index[f"row{r}"]] = 1
+    equations.append(grand)
+    unknown = {f"cell{r},{c}" for r, c in hidden_cells}
+    unknown |= {f"row{r}" for r in hidden_row_totals} | {f"col{c}" for c in hidden_column_totals}
+    if not rows_published:
+        unknown |= {f"row{r}" for r in rows}
+    if not columns_published:
+        unknown |= {f"col{c}" for c in cols}
+    unknown_idx = [index[name] for name in names if name in unknown]
+    matrix = np.array(equations)[:, unknown_idx]
+    base_rank = np.linalg.matrix_rank(matrix)
+    found = []
+    reported = {f"cell{r},{c}" for r, c in hidden_cells}
+    reported |= {f"row{r}" for r in hidden_row_totals} | {f"col{c}" for c in hidden_column_totals}
+    for j, i in enumerate(unknown_idx):
+        if names[i] not in reported:
+            continue
+        unit = np.zeros(len(unknown_idx))
+        unit[j] = 1
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == base_rank:
+            found.append(names[i])
+    return found
+
+
+def assert_not_recoverable(
+    counts: dict[tuple[Any, Any], int], mask: Any, rows_pub: bool, cols_pub: bool
+) -> None:
+    assert not recoverable_entries(
+        counts, set(mask.cells), set(mask.row_totals), set(mask.column_totals), rows_pub, cols_pub
+    )
+
+
+def test_audit_catches_a_naive_pattern() -> None:
+    counts = {(1, 1): 5, (1, 2): 50, (2, 1): 50, (2, 2): 50}
+    assert recoverable_entries(counts, {(1, 1)}, set(), set(), True, True) == ["cell1,1"]
+
+
+@pytest.mark.parametrize(("rows_pub", "cols_pub"), [(True, True), (False, True), (True, False)])
+def test_random_crosstabs_pass_the_audit(rows_pub: bool, cols_pub: bool) -> None:
+    rng = random.Random(42)
+    for _ in range(300):
+        n_rows, n_cols = rng.randint(2, 5), rng.randint(2, 6)
+        counts = {
+            (r, c): rng.choice([0, 0, 1, 2, 5, 9, 10, 12, 20, 35, 60])
+            for r, c in itertools.product(range(1, n_rows + 1), range(1, n_cols + 1))
+        }
+        mask = suppress_crosstab(
+            counts, row_totals_published=rows_pub, column_totals_published=cols_pub
+        )
+        primary = {k for k, v in counts.items() if 0 < v < 10}
+        assert primary <= mask.cells
+        for c in range(1, n_cols + 1):
+            total = sum(counts[(r, c)] for r in range(1, n_rows + 1))
+            if 0 < total < 10 and cols_pub:
+                assert c in mask.column_totals
+            if not cols_pub:
+                assert not mask.column_totals
+        if not mask.unprotected:
+            assert_not_recoverable(counts, mask, rows_pub, cols_pub)
+        # Every published line with a hidden entry hides at least two.
+        for r in range(1, n_rows + 1):
+            hidden = sum((r, c) in mask.cells for c in range(1, n_cols + 1)) + (
+                r in mask.row_totals
+            )
+            assert hidden != 1 or not rows_pub or mask.unprotected
+        for c in range(1, n_cols + 1):
+            hidden = sum((r, c) in mask.cells for r in range(1, n_rows + 1)) + (
+                c in mask.column_totals
+            )
+            assert hidden != 1 or not cols_pub or mask.unprotected
