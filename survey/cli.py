@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from survey.extensions import db
@@ -147,6 +147,7 @@ def surveys_close(key: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic data.")
 @click.option("--residents", default=1500, show_default=True, help="Synthetic resident responses.")
 def demo(seed: int, residents: int) -> None:
@@ -165,3 +166,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(demo)
     app.cli.add_command(__import__("survey.respond.commands", fromlist=["x"]).codes_cli)
+    __import__("survey.planner.commands", fromlist=["x"]).register(app)
