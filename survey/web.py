@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
                 continue
             raise
         app.register_blueprint(blueprint)
+    app.register_blueprint(__import__("survey.partner.routes", fromlist=["admin_bp"]).admin_bp)
 
 
 def register_error_pages(app: Flask) -> None:
