@@ -165,5 +165,6 @@ def demo(seed: int, residents: int) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(__import__("survey.reporting.commands", fromlist=["x"]).report_cli)
     app.cli.add_command(__import__("survey.respond.commands", fromlist=["x"]).codes_cli)
     __import__("survey.planner.commands", fromlist=["x"]).register(app)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from survey.analysis import queries
+from survey.analysis import queries, tagging
 from survey.analysis.intervals import summarise_numbers, weighted_wilson_interval, wilson_interval
 from survey.analysis.suppression import (
     DEFAULT_THRESHOLD,
@@ -118,6 +118,7 @@ class WeightData:
     margins: dict[str, dict[int, float]]
     code_rows: list[tuple[tuple[Any, ...], int, int | None, int]]
     valid_rows: list[tuple[tuple[Any, ...], int, int]]
+    cells: dict[tuple[Any, ...], float] = field(default_factory=dict)
 
 
 @dataclass
@@ -321,7 +322,7 @@ def _collect_weighting(
         (_clean_cell(cell, missing), v, n)
         for cell, v, n in queries.weighted_valid_respondents(session, multiple_ids, dim_ids)
     ]
-    return WeightData(dimensions, result, margins, code_rows, valid_rows)
+    return WeightData(dimensions, result, margins, code_rows, valid_rows, dict(cells))
 
 
 def _clean_cell(cell: tuple[Any, ...], missing: list[set[int]]) -> tuple[Any, ...]:
@@ -373,7 +374,108 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     data = collect(session, key, settings)
     model = assemble(data, settings)
     model.update(priority.build_priorities(session, data, settings))
+    model.update(collect_texts(session, data, model, settings))
     return model
+
+
+# --- free text and partner input --------------------------------------------------
+
+CONSENT_QUESTION = "vermelding"
+QUOTES_PER_THEME = 3
+
+
+def collect_texts(
+    session: DbSession, data: SurveyData, model: Json, settings: ReportSettings
+) -> Json:
+    """The free-text themes of this survey and the partner input of the
+    consultation. Only redacted texts are read; a partner is named only when
+    it answered 1 (yes) on the ``vermelding`` question."""
+    survey = queries.find_survey(session, data.key)
+    consultation = queries.consultation_of(session, survey.consultation_id)
+    lexicon = tagging.merge_lexicon(tagging.DEFAULT_LEXICON, consultation.lexicon or {})
+    labels = {p["phenomenon"]: p["label"] for p in model.get("priorities", [])}
+    text_ids = [
+        data.variables[q.key].id
+        for q in data.definition.questions
+        if q.type == "text" and q.key in data.variables
+    ]
+    rows = queries.redacted_texts(session, text_ids)
+    result: Json = {
+        "free_text": free_text_themes(
+            [(i, row.redacted) for i, row in enumerate(rows)], lexicon, labels, settings
+        )
+    }
+    partner_surveys = [
+        s for s in queries.consultation_surveys(session, consultation.id) if s.audience == "partner"
+    ]
+    partner: Json = {"surveys": [], "responses": 0, "by_sector": {}, "quotes": []}
+    seen: set[tuple[str, str | None]] = set()
+    for other in partner_surveys:
+        definition = definition_of(other)
+        variables = {v.name: v for v in queries.variables(session, other.id)}
+        by_sector = queries.partner_response_count(session, other.id)
+        partner["surveys"].append(other.key)
+        partner["responses"] += sum(by_sector.values())
+        for sector, n in by_sector.items():
+            partner["by_sector"][sector] = partner["by_sector"].get(sector, 0) + n
+        ids = [
+            variables[q.key].id
+            for q in definition.questions
+            if q.type == "text" and q.key in variables
+        ]
+        consent = variables.get(CONSENT_QUESTION)
+        for row in queries.redacted_texts(session, ids, consent.id if consent else None):
+            text = row.redacted.strip()
+            if not text or (text, row.partner_name) in seen:
+                continue
+            seen.add((text, row.partner_name))
+            partner["quotes"].append(
+                {
+                    "text": text,
+                    "organisation": row.partner_name,
+                    "phenomena": sorted(tagging.tag(text, lexicon)),
+                }
+            )
+    partner["by_sector"] = dict(sorted(partner["by_sector"].items()))
+    result["partner_input"] = partner
+    return result
+
+
+def free_text_themes(
+    comments: list[tuple[int, str]],
+    lexicon: Mapping[str, Any],
+    labels: Mapping[str, str],
+    settings: ReportSettings,
+) -> Json:
+    """Pure: comments per phenomenon (a comment may have several) with
+    representative quotes; theme counts of 1..threshold-1 are suppressed."""
+    counts: dict[str, int] = defaultdict(int)
+    untagged = 0
+    texts = [(i, t) for i, t in comments if t and t.strip()]
+    for _i, text in texts:
+        found = tagging.tag(text, lexicon)
+        if not found:
+            untagged += 1
+        for phenomenon in found:
+            counts[phenomenon] += 1
+    hidden = primary_suppression(counts, settings.threshold)
+    themes = []
+    for phenomenon in sorted(counts, key=lambda p: (-counts[p], p)):
+        quotes = tagging.representative_quotes(texts, phenomenon, lexicon, k=QUOTES_PER_THEME)
+        themes.append(
+            {
+                "phenomenon": phenomenon,
+                "label": labels.get(phenomenon, phenomenon),
+                "count": None if phenomenon in hidden else counts[phenomenon],
+                "suppressed": phenomenon in hidden,
+                "quotes": [q for _i, q in quotes],
+            }
+        )
+    return {
+        "comments": len(texts),
+        "untagged": None if 0 < untagged < settings.threshold else untagged,
+        "themes": themes,
+    }
 
 
 def assemble(data: SurveyData, settings: ReportSettings) -> Json:
@@ -451,8 +553,13 @@ def _weighting_summary(data: SurveyData, lang: str) -> Json | None:
     result = data.weighting.result
     dims = dimension_questions(data.definition)
     margins = []
-    for dimension in data.weighting.dimensions:
+    complete = {cell: n for cell, n in data.weighting.cells.items() if cell in result.weights}
+    total = sum(complete.values())
+    for index, dimension in enumerate(data.weighting.dimensions):
         _codes, labels, _missing = dimension_codes(dims[dimension], lang)
+        sample: dict[Any, float] = defaultdict(float)
+        for cell, n in complete.items():
+            sample[cell[index]] += n
         for code, share in result.target_shares[dimension].items():
             margins.append(
                 {
@@ -461,6 +568,7 @@ def _weighting_summary(data: SurveyData, lang: str) -> Json | None:
                     "label": labels.get(code, str(code)),
                     "population": data.weighting.margins[dimension][cast(int, code)],
                     "population_percent": r2(share * 100),
+                    "sample_percent": r2(sample.get(code, 0) / total * 100) if total else None,
                     "weighted_percent": r2(result.weighted_shares[dimension].get(code, 0) * 100),
                 }
             )
@@ -756,7 +864,9 @@ def _crosstab_json(
         )
     entry: Json = {
         "question": question.key,
+        "question_text": text_for(question.text, lang),
         "type": question.type,
+        "measure": question.measure,
         "dimension": tab.data.dimension,
         "columns": columns_json,
         "options": rows_json,

@@ -1,0 +1,316 @@
+"""Charts of the input report, drawn with matplotlib ``Figure`` objects (never
+pyplot: no global state, safe in a web process) and returned as SVG with a
+text alternative that gives the same numbers.
+
+Every chart takes numbers from the report model only, so a chart never shows
+a figure that the tables suppress: a suppressed or hidden percentage is not
+drawn and the text alternative says it is not shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from babel.numbers import format_decimal
+from flask_babel import gettext
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+LOCALE = "nl_BE"
+PALETTE = ("#1d4f91", "#5b8fd6", "#a9c4ea", "#e3a33b", "#b5562b", "#6d6d6d")
+INK = "#1b1b1b"
+GRID = "#d0d5dd"
+FONT = ["DejaVu Sans", "sans-serif"]
+
+
+def _(msgid: str, **values: object) -> str:
+    return str(gettext(msgid, **values))
+
+
+def pct(value: float | None) -> str:
+    """A percentage the Dutch way: 12,34 %."""
+    if value is None:
+        return "-"
+    return f"{format_decimal(value, format='#,##0.0#', locale=LOCALE)} %"
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=LOCALE))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG chart and its text alternative (same numbers, in words)."""
+
+    svg: str
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        """For ``<img src>``: the page's CSP allows data: images, and an SVG
+        in an image keeps its own styles."""
+        encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return f"data:image/svg+xml;base64,{encoded}"
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "zvp-report"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    figure = Figure(figsize=(width, height), dpi=100)
+    figure.patch.set_alpha(0)
+    return figure
+
+
+def _style(ax: object) -> None:
+    from matplotlib.axes import Axes
+
+    assert isinstance(ax, Axes)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_color(GRID)
+    ax.spines["bottom"].set_color(GRID)
+    ax.tick_params(colors=INK, labelsize=8)
+    ax.xaxis.label.set_color(INK)
+
+
+def _wrap(label: str, width: int = 38) -> str:
+    words = label.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return "\n".join(lines[:3])
+
+
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    percents: Sequence[float | None],
+    intervals: Sequence[Sequence[float] | None],
+    *,
+    unit_note: str = "",
+) -> Chart:
+    """Horizontal bars (percent 0-100) with 95 % interval whiskers. Bars whose
+    percentage is not shown (suppressed, small base) are left empty."""
+    height = 0.9 + 0.42 * len(labels)
+    figure = _new_figure(6.6, height)
+    ax = figure.add_subplot()
+    positions = list(range(len(labels)))[::-1]
+    for y, value, ci in zip(positions, percents, intervals, strict=True):
+        if value is None:
+            ax.text(1, y, _("not shown"), va="center", fontsize=7, color="#6d6d6d")
+            continue
+        ax.barh(y, value, color=PALETTE[0], height=0.62)
+        if ci is not None:
+            ax.errorbar(
+                value,
+                y,
+                xerr=[[value - ci[0]], [ci[1] - value]],
+                fmt="none",
+                ecolor=INK,
+                elinewidth=0.9,
+                capsize=2.5,
+            )
+        right = ci[1] if ci is not None else value
+        ax.text(right + 1.2, y, pct(value), va="center", fontsize=7.5, color=INK)
+    ax.set_yticks(positions, [_wrap(label) for label in labels], fontsize=8)
+    top = max([c[1] for c in intervals if c is not None] + [v or 0 for v in percents] + [10])
+    ax.set_xlim(0, min(100.0, top * 1.18 + 4))
+    ax.set_xlabel(unit_note or _("percent of valid answers (line: 95% interval)"), fontsize=8)
+    ax.grid(axis="x", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    _style(ax)
+    parts = []
+    for label, value, ci in zip(labels, percents, intervals, strict=True):
+        if value is None:
+            parts.append(_("%(label)s: not shown", label=label))
+        elif ci is not None:
+            parts.append(
+                _(
+                    "%(label)s: %(value)s (95%% interval %(low)s to %(high)s)",
+                    label=label,
+                    value=pct(value),
+                    low=pct(ci[0]),
+                    high=pct(ci[1]),
+                )
+            )
+        else:
+            parts.append(f"{label}: {pct(value)}")
+    alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    return Chart(_svg(figure), alt)
+
+
+def stacked_bars(
+    title: str,
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    option_labels: Sequence[str],
+) -> Chart:
+    """One 100 % bar per matrix row, split by answer option. A row with any
+    percentage not shown is drawn empty (its parts would reveal the rest)."""
+    height = 1.3 + 0.4 * len(rows)
+    figure = _new_figure(6.6, height)
+    ax = figure.add_subplot()
+    positions = list(range(len(rows)))[::-1]
+    colours = _sequential(len(option_labels))
+    for y, (_label, values) in zip(positions, rows, strict=True):
+        if any(v is None for v in values):
+            ax.text(1, y, _("not shown"), va="center", fontsize=7, color="#6d6d6d")
+            continue
+        left = 0.0
+        for index, value in enumerate(values):
+            assert value is not None
+            ax.barh(y, value, left=left, color=colours[index], height=0.66)
+            if value >= 7:
+                ax.text(
+                    left + value / 2,
+                    y,
+                    num(value, 0),
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if index < len(colours) / 2 else INK,
+                )
+            left += value
+    ax.set_yticks(positions, [_wrap(label, 34) for label, _v in rows], fontsize=7.5)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(_("percent of valid answers"), fontsize=8)
+    handles = [Patch(color=colours[i], label=label) for i, label in enumerate(option_labels)]
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.4, 1.0),
+        ncol=min(len(option_labels), 3),
+        fontsize=7,
+        frameon=False,
+    )
+    _style(ax)
+    parts = []
+    for label, values in rows:
+        if any(v is None for v in values):
+            parts.append(_("%(label)s: not shown", label=label))
+            continue
+        pieces = ", ".join(
+            f"{option} {pct(v)}" for option, v in zip(option_labels, values, strict=True)
+        )
+        parts.append(f"{label}: {pieces}")
+    alt = _("Stacked bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    return Chart(_svg(figure), alt)
+
+
+def _sequential(n: int) -> list[str]:
+    base = ["#0b3c7a", "#2e6bb8", "#7fa7dc", "#c7d8ef", "#f0c987", "#d9822b", "#a3461d"]
+    if n <= len(base):
+        step = (len(base) - 1) / max(n - 1, 1)
+        return [base[round(i * step)] for i in range(n)]
+    return [base[i % len(base)] for i in range(n)]
+
+
+def bubble_chart(
+    title: str,
+    points: Sequence[tuple[str, float | None, float | None, float | None]],
+    *,
+    x_label: str,
+    y_label: str,
+    size_label: str,
+) -> Chart:
+    """The priority matrix: x = citizen concern (%), y = partner importance
+    (mean), bubble area = objective figure. Phenomena without x or y are
+    listed in the text alternative only."""
+    figure = _new_figure(6.6, 4.6)
+    ax = figure.add_subplot()
+    sizes = [s for _n, _x, _y, s in points if s is not None and s > 0]
+    largest = max(sizes) if sizes else 1.0
+    drawn = []
+    for name, x, y, size in points:
+        if x is None or y is None:
+            continue
+        area = 60 + 1400 * ((size or 0) / largest if largest else 0)
+        ax.scatter(x, y, s=area, color=PALETTE[1], alpha=0.55, edgecolors=PALETTE[0])
+        ax.annotate(
+            _wrap(name, 22),
+            (x, y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=6.8,
+            color=INK,
+        )
+        drawn.append((x, y))
+    if drawn:
+        xs = [p[0] for p in drawn]
+        ys = [p[1] for p in drawn]
+        ax.set_xlim(max(0.0, min(xs) - 8), max(xs) + 8)
+        ax.set_ylim(max(0.0, min(ys) - 0.5), max(ys) + 0.5)
+        ax.axvline(sum(xs) / len(xs), color=GRID, linewidth=0.8, linestyle="--")
+        ax.axhline(sum(ys) / len(ys), color=GRID, linewidth=0.8, linestyle="--")
+    ax.set_xlabel(x_label, fontsize=8)
+    ax.set_ylabel(y_label, fontsize=8)
+    _style(ax)
+    parts = []
+    for name, x, y, size in points:
+        parts.append(
+            _(
+                "%(name)s: concern %(x)s, importance %(y)s, %(size_label)s %(size)s",
+                name=name,
+                x=pct(x),
+                y=num(y),
+                size_label=size_label,
+                size=num(size, 0),
+            )
+        )
+    alt = _("Bubble chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    return Chart(_svg(figure), alt)
+
+
+def grouped_bars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+) -> Chart:
+    """Vertical grouped bars in percent, e.g. responses against population per district."""
+    figure = _new_figure(6.6, 3.0)
+    ax = figure.add_subplot()
+    width = 0.8 / max(len(series), 1)
+    for index, (name, values) in enumerate(series):
+        xs = [i + (index - (len(series) - 1) / 2) * width for i in range(len(labels))]
+        ax.bar(
+            xs,
+            [0.0 if v is None or math.isnan(v) else v for v in values],
+            width=width * 0.95,
+            color=PALETTE[index * 2 % len(PALETTE)],
+            label=name,
+        )
+    ax.set_xticks(range(len(labels)), [_wrap(label, 14) for label in labels], fontsize=7.5)
+    ax.set_ylabel(_("percent"), fontsize=8)
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(axis="y", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    _style(ax)
+    parts = []
+    for i, label in enumerate(labels):
+        pieces = ", ".join(f"{name} {pct(values[i])}" for name, values in series)
+        parts.append(f"{label}: {pieces}")
+    alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    return Chart(_svg(figure), alt)

@@ -1,0 +1,89 @@
+"""``flask report build KEY --format json|html|pdf|xlsx --out FILE``.
+
+Thin: parse the options, build the report model, hand it to one writer,
+write the file atomically (a failure leaves no half-written file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from survey.extensions import db
+
+report_cli = AppGroup("report", help="The input report of a survey and its consultation.")
+
+FORMATS = ("json", "html", "pdf", "xlsx")
+
+
+def render(model: dict[str, object], fmt: str) -> bytes:
+    """The report model in one format."""
+    if fmt == "json":
+        from survey.reporting.json_writer import render_json
+
+        return render_json(model)
+    if fmt == "html":
+        from survey.reporting.html_writer import render_report_html
+
+        return render_report_html(model, standalone=True).encode("utf-8")
+    if fmt == "pdf":
+        from survey.reporting.pdf_writer import render_pdf
+
+        return render_pdf(model)
+    from survey.reporting.xlsx_writer import render_xlsx
+
+    return render_xlsx(model)
+
+
+@report_cli.command("build")
+@click.argument("key")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option(
+    "--margins",
+    type=click.Path(dir_okay=False),
+    help="Population margins CSV (dimension,code,population); default: the consultation's.",
+)
+@click.option(
+    "--threshold",
+    type=click.IntRange(min=2),
+    default=10,
+    show_default=True,
+    help="Cells with a count of 1 to threshold-1 are suppressed.",
+)
+@click.option(
+    "--trim",
+    type=click.FloatRange(min=1.0, min_open=True),
+    help="Cap weights at this multiple of the mean.",
+)
+def build(
+    key: str, fmt: str, out: str, margins: str | None, threshold: int, trim: float | None
+) -> None:
+    """Build the input report of survey KEY."""
+    from survey.analysis.report import ReportError, ReportSettings, build_report, read_margins_csv
+
+    try:
+        margin_values = None
+        if margins:
+            try:
+                text = Path(margins).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ReportError(f"cannot read {margins}: {exc}") from exc
+            margin_values = read_margins_csv(text)
+        settings = ReportSettings(threshold=threshold, margins=margin_values, trim=trim)
+        model = build_report(db.session, key, settings)
+        data = render(model, fmt)
+    except ReportError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.rollback()  # read only
+    path = Path(out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from exc
+    click.echo(f"{key}: {fmt} report written to {out} ({model['responses']} responses)")

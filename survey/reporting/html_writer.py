@@ -1,0 +1,351 @@
+"""The report as HTML, from the templates in ``reports/`` (a zone may restyle
+them): the planner workspace shows the fragment, the download and the PDF
+use the whole document.
+
+Everything shown comes from the report model; the writer only adds charts
+(drawn from the same numbers) and sentences that put key figures in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+from flask import current_app, has_app_context
+from flask_babel import gettext, ngettext
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from survey.reporting import charts
+from survey.reporting.charts import Chart, num, pct
+
+REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
+TEMPLATE = "input_report.html"
+STYLESHEET = "report.css"
+LOCALE = "nl_BE"
+
+Json = dict[str, Any]
+
+
+def _(msgid: str, **values: object) -> str:
+    return str(gettext(msgid, **values))
+
+
+def reports_folder() -> Path:
+    """``reports/`` of the project, or ``SURVEY_REPORTS_FOLDER`` when set."""
+    if has_app_context():
+        configured = current_app.config.get("SURVEY_REPORTS_FOLDER")
+        if configured:
+            return Path(configured)
+    return REPORTS_FOLDER
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(reports_folder())),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext, ngettext=ngettext, newstyle=True
+    )
+    env.filters["pct"] = pct
+    env.filters["num"] = num
+    env.filters["int"] = integer
+    env.filters["ci"] = ci_text
+    return env
+
+
+def integer(value: float | None) -> str:
+    if value is None:
+        return "x"
+    return str(format_decimal(value, format="#,##0", locale=LOCALE))
+
+
+def ci_text(bounds: list[float] | None) -> str:
+    if not bounds:
+        return "-"
+    low = format_decimal(bounds[0], format="0.0#", locale=LOCALE)
+    high = format_decimal(bounds[1], format="0.0#", locale=LOCALE)
+    return f"{low} - {high}"
+
+
+def stylesheet() -> str:
+    return (reports_folder() / STYLESHEET).read_text(encoding="utf-8")
+
+
+def render_report_html(model: Json, *, standalone: bool = False, pdf: bool = False) -> str:
+    """The report as HTML. ``standalone`` gives a whole document with the
+    stylesheet embedded (a downloaded file has no server to fetch it from);
+    otherwise a fragment for a page that links ``reports/report.css`` itself
+    (the workspace's CSP refuses inline styles). ``pdf`` adds the title page
+    and page layout of the annex."""
+    env = environment()
+    template = env.get_template(TEMPLATE)
+    return template.render(
+        r=model,
+        charts=build_charts(model),
+        summary=summary_sentences(model),
+        method=method_sentences(model),
+        standalone=standalone or pdf,
+        pdf=pdf,
+        css=stylesheet() if (standalone or pdf) else "",
+        themes=themes(model),
+        dimension_label=dimension_label,
+        indicator_label=indicator_label,
+    )
+
+
+def dimension_label(name: str) -> str:
+    return {
+        "district": _("district"),
+        "age": _("age band"),
+        "sex": _("sex"),
+        "mode": _("response mode"),
+    }.get(name, name)
+
+
+def indicator_label(name: str) -> str:
+    return {
+        "concern": _("concern (%)"),
+        "priority": _("priority (%)"),
+        "importance": _("importance (1-5)"),
+        "victimisation": _("victimisation (%)"),
+        "facts": _("registered facts"),
+        "trend": _("trend (%)"),
+    }.get(name, name)
+
+
+def themes(model: Json) -> list[Json]:
+    """Questions grouped by survey page, in page order (the results per theme)."""
+    pages: dict[str, Json] = {}
+    for page in model.get("pages", []):
+        pages[page["key"]] = {"key": page["key"], "title": page["title"], "questions": []}
+    for question in model["questions"]:
+        pages.setdefault(
+            question["page"],
+            {"key": question["page"], "title": question["page_title"], "questions": []},
+        )["questions"].append(question)
+    return [p for p in pages.values() if p["questions"]]
+
+
+def _percent_key(question: Json) -> str:
+    return "chosen_percent" if question["type"] == "ranking" else "percent"
+
+
+def build_charts(model: Json) -> dict[str, Chart]:
+    """Charts keyed by question key (and ``key.row`` is not charted alone:
+    a matrix gets one stacked chart); ``priority_matrix`` and ``response``."""
+    found: dict[str, Chart] = {}
+    for question in model["questions"]:
+        kind = question["type"]
+        if kind in {"single", "scale", "multiple", "ranking"}:
+            options = [o for o in question["options"] if not o.get("missing")]
+            if not options:
+                continue
+            key = _percent_key(question)
+            found[question["key"]] = charts.bar_chart(
+                question["text"],
+                [o["label"] for o in options],
+                [o.get(key) for o in options],
+                [o.get("ci95") for o in options],
+                unit_note=(
+                    _("percent of respondents who chose an option (line: 95% interval)")
+                    if kind in {"multiple", "ranking"}
+                    else ""
+                ),
+            )
+        elif kind == "matrix" and question.get("rows"):
+            first = question["rows"][0]
+            option_labels = [o["label"] for o in first["options"] if not o.get("missing")]
+            found[question["key"]] = charts.stacked_bars(
+                question["text"],
+                [
+                    (
+                        row["label"],
+                        [o.get("percent") for o in row["options"] if not o.get("missing")],
+                    )
+                    for row in question["rows"]
+                ],
+                option_labels,
+            )
+        elif kind == "number" and question.get("bands"):
+            bands = question["bands"]
+            found[question["key"]] = charts.bar_chart(
+                question["text"],
+                [b["label"] for b in bands],
+                [b.get("percent") for b in bands],
+                [b.get("ci95") for b in bands],
+            )
+    priorities = model.get("priorities") or []
+    if priorities:
+        found["priority_matrix"] = charts.bubble_chart(
+            _("Priority matrix"),
+            [
+                (
+                    p["label"],
+                    p["indicators"].get("concern"),
+                    p["indicators"].get("importance"),
+                    p["indicators"].get("facts"),
+                )
+                for p in priorities
+            ],
+            x_label=_("residents: share who see it as a frequent problem (%)"),
+            y_label=_("partners: mean importance (1-5)"),
+            size_label=_("registered facts"),
+        )
+    district = _district_response(model)
+    if district is not None:
+        found["response"] = district
+    return found
+
+
+def _district_response(model: Json) -> Chart | None:
+    weighting = model.get("weighting")
+    if not weighting:
+        return None
+    margins = [m for m in weighting["margins"] if m["dimension"] == "district"]
+    if not margins:
+        return None
+    return charts.grouped_bars(
+        _("Responses and population per district"),
+        [m["label"] for m in margins],
+        [
+            (_("responses (unweighted)"), [m.get("sample_percent") for m in margins]),
+            (_("population"), [m.get("population_percent") for m in margins]),
+        ],
+    )
+
+
+def _join(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
+
+
+def summary_sentences(model: Json) -> list[str]:
+    """The key figures in plain sentences for the summary."""
+    sentences = [
+        _(
+            "%(n)s residents took part in the survey.",
+            n=integer(model["responses"]),
+        )
+    ]
+    weighting = model.get("weighting")
+    if weighting:
+        sentences.append(
+            _(
+                "The results are weighted so that they match the population by %(dimensions)s.",
+                dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+            )
+        )
+    priorities = [p for p in model.get("priorities") or [] if p.get("rank") is not None]
+    proposed = [p["label"] for p in priorities if p.get("proposal_key") == "priority"]
+    attention = [p["label"] for p in priorities if p.get("proposal_key") == "attention"]
+    if priorities:
+        top = priorities[:3]
+        sentences.append(
+            _(
+                "The priority matrix ranks these phenomena highest: %(names)s.",
+                names=_join([p["label"] for p in top]),
+            )
+        )
+    for p in priorities[:3]:
+        indicators = p["indicators"]
+        if indicators.get("concern") is not None:
+            sentences.append(
+                _(
+                    "%(concern)s of residents say that %(label)s is a frequent problem in "
+                    "their neighbourhood.",
+                    concern=pct(indicators["concern"]),
+                    label=p["label"].lower(),
+                )
+            )
+        if indicators.get("priority") is not None:
+            sentences.append(
+                _(
+                    "%(share)s of residents want the police to tackle %(label)s first.",
+                    share=pct(indicators["priority"]),
+                    label=p["label"].lower(),
+                )
+            )
+    if proposed:
+        sentences.append(_("Proposed as priorities: %(names)s.", names=_join(proposed)))
+    if attention:
+        sentences.append(_("Proposed as attention points: %(names)s.", names=_join(attention)))
+    method = model.get("priority_method") or {}
+    sensitivity = method.get("sensitivity")
+    if sensitivity:
+        if sensitivity["stable"]:
+            sentences.append(
+                _(
+                    "The top %(n)s stays the same when any weight of the matrix moves by "
+                    "%(delta)s up or down.",
+                    n=sensitivity["top"],
+                    delta=pct(sensitivity["delta"] * 100),
+                )
+            )
+        else:
+            sentences.append(
+                _(
+                    "The top %(n)s changes when some weights move by %(delta)s: read the "
+                    "ranking as an indication, not a verdict.",
+                    n=sensitivity["top"],
+                    delta=pct(sensitivity["delta"] * 100),
+                )
+            )
+    sentences.append(
+        _("These are proposals for the zonal security council; the council chooses the priorities.")
+    )
+    return sentences
+
+
+def method_sentences(model: Json) -> Json:
+    """Sentences of the method section (numbers Dutch-style)."""
+    weighting = model.get("weighting")
+    result: Json = {
+        "threshold": _(
+            "Every figure based on 1 to %(last)s answers is not shown (marked x), so that "
+            "nobody can be recognised. Where one hidden number could be worked out from a "
+            "total, a second number is hidden too.",
+            last=model["suppression_threshold"] - 1,
+        ),
+        "bases": _(
+            "Percentages on fewer than %(hidden)s answers are not shown; percentages on fewer "
+            "than %(unreliable)s answers are marked as uncertain.",
+            hidden=model["base_rules"]["hidden_below"],
+            unreliable=model["base_rules"]["unreliable_below"],
+        ),
+        "ci": _(
+            "Each percentage has a 95% interval: the range in which the true share in the "
+            "population lies with 95% certainty. The more answers, the narrower the "
+            "interval. Two percentages whose intervals overlap may not really differ."
+        ),
+    }
+    if weighting:
+        result["weighting"] = _(
+            "Some groups answer more often than others. To correct for this, every answer "
+            "gets a weight so that the responses match the population by %(dimensions)s "
+            "(raking). The design effect is %(deff)s: the weighted results are as precise as "
+            "a simple random sample of %(neff)s people. %(excluded)s responses without a "
+            "usable answer on these characteristics are not weighted; they count in the "
+            "unweighted figures only.",
+            dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+            deff=num(weighting["design_effect"]),
+            neff=integer(weighting["effective_n"]),
+            excluded=integer(weighting["excluded_responses"]),
+        )
+    else:
+        result["weighting"] = _(
+            "No population margins were given, so the results are not weighted: they "
+            "describe the people who answered."
+        )
+    return result
+
+
+RenderFn = Callable[[Json], str]

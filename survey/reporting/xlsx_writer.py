@@ -1,0 +1,362 @@
+"""The report as an XLSX workbook: one sheet per table, plus a contents sheet.
+
+Suppressed cells are written as the letter "x": the number is absent from
+the file, so nobody can unhide it (a hidden column or a white font would
+still hold the value). Percentages are numbers 0-100 with two decimals, as
+in the JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import xlsxwriter
+from flask_babel import gettext
+
+Json = dict[str, Any]
+SUPPRESSED = "x"
+
+
+def _(msgid: str, **values: object) -> str:
+    return str(gettext(msgid, **values))
+
+
+class _Book:
+    """Sheets with unique names of at most 31 characters and a contents list."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(
+            self.buffer, {"in_memory": True, "strings_to_numbers": False}
+        )
+        self.bold = self.book.add_format({"bold": True})
+        self.title = self.book.add_format({"bold": True, "font_size": 13, "font_color": "#1d4f91"})
+        self.pct = self.book.add_format({"num_format": "0.00"})
+        self.muted = self.book.add_format({"font_color": "#5a6270", "italic": True})
+        self.contents: list[tuple[str, str]] = []
+        self.names: set[str] = set()
+        self.index = self.book.add_worksheet(_("Contents")[:31])
+        self.names.add(self.index.name.lower())
+
+    def sheet(self, name: str, title: str) -> Any:
+        base = re.sub(r"[\[\]:*?/\\]", "_", name)[:28] or "tabel"
+        candidate = base
+        number = 2
+        while candidate.lower() in self.names:
+            suffix = f"~{number}"
+            candidate = base[: 31 - len(suffix)] + suffix
+            number += 1
+        self.names.add(candidate.lower())
+        worksheet = self.book.add_worksheet(candidate)
+        worksheet.write(0, 0, title, self.title)
+        worksheet.set_column(0, 0, 46)
+        worksheet.set_column(1, 12, 13)
+        self.contents.append((candidate, title))
+        return worksheet
+
+    def close(self) -> bytes:
+        self.index.write(0, 0, _("Contents"), self.title)
+        self.index.set_column(0, 0, 32)
+        self.index.set_column(1, 1, 90)
+        for row, (name, title) in enumerate(self.contents, start=2):
+            self.index.write_url(row, 0, f"internal:'{name}'!A1", string=name)
+            self.index.write(row, 1, title)
+        self.book.close()
+        return self.buffer.getvalue()
+
+
+def _value(value: Any, suppressed: bool) -> Any:
+    if suppressed:
+        return SUPPRESSED
+    return value
+
+
+def _write_row(book: _Book, ws: Any, row: int, values: list[Any]) -> None:
+    for col, value in enumerate(values):
+        if value is None:
+            continue
+        if isinstance(value, float):
+            ws.write_number(row, col, value, book.pct)
+        else:
+            ws.write(row, col, value)
+
+
+def _option_sheet(
+    book: _Book, name: str, title: str, table: Json, model: Json, ranking: bool
+) -> None:
+    ws = book.sheet(name, title)
+    weighted = bool(model.get("weighting")) and "effective_n" in table
+    headers = [
+        _("Answer"),
+        _("Code"),
+        _("Number"),
+        _("Percent"),
+        _("95% interval low"),
+        _("95% interval high"),
+    ]
+    if ranking:
+        headers = [
+            _("Answer"),
+            _("Code"),
+            _("Chosen"),
+            _("Percent chosen"),
+            _("95% interval low"),
+            _("95% interval high"),
+            _("First place"),
+            _("Borda points"),
+        ]
+    if weighted:
+        headers += [_("Weighted percent"), _("Weighted 95% low"), _("Weighted 95% high")]
+    headers.append(_("Suppressed"))
+    for col, header in enumerate(headers):
+        ws.write(2, col, header, book.bold)
+    row = 3
+    for option in table.get("options") or table.get("bands") or []:
+        hidden = bool(option.get("suppressed"))
+        label = option["label"] + (f" ({_('not in the base')})" if option.get("missing") else "")
+        ci = option.get("ci95") or [None, None]
+        if ranking:
+            values = [
+                label,
+                option["code"],
+                _value(option.get("chosen_count"), hidden),
+                _value(option.get("chosen_percent"), hidden),
+                _value(ci[0], hidden),
+                _value(ci[1], hidden),
+                _value(option.get("first_count"), hidden or bool(option.get("first_suppressed"))),
+                _value(option.get("borda"), hidden),
+            ]
+        else:
+            values = [
+                label,
+                option["code"],
+                _value(option.get("count"), hidden),
+                _value(option.get("percent"), hidden),
+                _value(ci[0], hidden),
+                _value(ci[1], hidden),
+            ]
+        if weighted:
+            wci = option.get("weighted_ci95") or [None, None]
+            values += [
+                _value(option.get("weighted_percent"), hidden),
+                _value(wci[0], hidden),
+                _value(wci[1], hidden),
+            ]
+        values.append(_("yes") if hidden else _("no"))
+        _write_row(book, ws, row, values)
+        row += 1
+    row += 1
+    for label, value in (
+        (_("Valid answers"), table.get("valid")),
+        (_("No answer or don't know"), table.get("missing")),
+        (_("Effective n after weighting"), table.get("effective_n")),
+        (_("Base"), table.get("base_flag")),
+    ):
+        if value is None:
+            continue
+        ws.write(row, 0, label, book.bold)
+        ws.write(row, 1, value)
+        row += 1
+
+
+def render_xlsx(model: Json) -> bytes:
+    """The report model as an XLSX workbook (bytes)."""
+    book = _Book()
+    ws = book.sheet(_("Report"), model.get("title", ""))
+    facts = [
+        (_("Survey"), model["survey"]),
+        (_("Consultation"), model["consultation"]["title"]),
+        (_("Date of the report"), model["generated_on"]),
+        (_("Responses"), model["responses"]),
+        (_("Suppression threshold"), model["suppression_threshold"]),
+    ]
+    weighting = model.get("weighting")
+    if weighting:
+        facts += [
+            (_("Weighting dimensions"), ", ".join(weighting["dimensions"])),
+            (_("Design effect"), weighting["design_effect"]),
+            (_("Effective sample size"), weighting["effective_n"]),
+        ]
+    for row, (label, value) in enumerate(facts, start=2):
+        ws.write(row, 0, label, book.bold)
+        ws.write(row, 1, value)
+
+    if weighting:
+        ws = book.sheet(_("Weighting"), _("Population margins and responses"))
+        headers = [
+            _("Characteristic"),
+            _("Code"),
+            _("Group"),
+            _("Population"),
+            _("Population %"),
+            _("Responses %"),
+            _("Weighted %"),
+        ]
+        for col, header in enumerate(headers):
+            ws.write(2, col, header, book.bold)
+        for row, m in enumerate(weighting["margins"], start=3):
+            _write_row(
+                book,
+                ws,
+                row,
+                [
+                    m["dimension"],
+                    m["code"],
+                    m["label"],
+                    m["population"],
+                    m.get("population_percent"),
+                    m.get("sample_percent"),
+                    m.get("weighted_percent"),
+                ],
+            )
+
+    for question in model["questions"]:
+        kind = question["type"]
+        if kind in {"single", "scale", "multiple"}:
+            _option_sheet(book, question["key"], question["text"], question, model, ranking=False)
+        elif kind == "ranking":
+            _option_sheet(book, question["key"], question["text"], question, model, ranking=True)
+        elif kind == "matrix":
+            for row in question.get("rows", []):
+                _option_sheet(
+                    book,
+                    f"{question['key']}.{row['key']}",
+                    f"{question['text']} - {row['label']}",
+                    row,
+                    model,
+                    ranking=False,
+                )
+        elif kind == "number":
+            ws = book.sheet(question["key"], question["text"])
+            hidden = bool(question.get("suppressed"))
+            ci = question.get("ci95") or [None, None]
+            for row, (label, value) in enumerate(
+                (
+                    (_("Valid answers"), question["valid"]),
+                    (_("No answer"), question["missing"]),
+                    (_("Mean"), _value(question.get("mean"), hidden)),
+                    (_("Median"), _value(question.get("median"), hidden)),
+                    (_("95% interval low"), _value(ci[0], hidden)),
+                    (_("95% interval high"), _value(ci[1], hidden)),
+                ),
+                start=2,
+            ):
+                ws.write(row, 0, label, book.bold)
+                if value is not None:
+                    ws.write(row, 1, value)
+            if question.get("bands"):
+                _option_sheet(
+                    book,
+                    f"{question['key']}.bands",
+                    question["text"],
+                    question,
+                    model,
+                    ranking=False,
+                )
+
+    _priorities_sheet(book, model)
+    _partner_sheet(book, model)
+    _free_text_sheet(book, model)
+
+    for number, tab in enumerate(model.get("crosstabs") or [], start=1):
+        subject = tab.get("row_label") or tab["question_text"]
+        name = f"X{number:03d} {tab['question']}" + (f".{tab['row']}" if tab.get("row") else "")
+        ws = book.sheet(name, f"{subject} x {tab['dimension']}")
+        ws.write(2, 0, _("Answer"), book.bold)
+        columns = tab["columns"]
+        for col, column in enumerate(columns, start=1):
+            label = _("unknown") if column["code"] is None else column["label"]
+            ws.write(2, 2 * col - 1, f"{label} n", book.bold)
+            ws.write(2, 2 * col, f"{label} %", book.bold)
+        ws.write(3, 0, _("Valid answers"), book.muted)
+        for col, column in enumerate(columns, start=1):
+            ws.write(3, 2 * col - 1, _value(column["valid"], bool(column["suppressed"])))
+        for row, option in enumerate(tab["options"], start=4):
+            ws.write(row, 0, option["label"])
+            for col, cell in enumerate(option["cells"], start=1):
+                hidden = bool(cell["suppressed"])
+                ws.write(row, 2 * col - 1, _value(cell["count"], hidden))
+                if hidden:
+                    ws.write(row, 2 * col, SUPPRESSED)
+                elif cell["percent"] is not None:
+                    ws.write_number(row, 2 * col, cell["percent"], book.pct)
+    return book.close()
+
+
+def _priorities_sheet(book: _Book, model: Json) -> None:
+    priorities = model.get("priorities") or []
+    if not priorities:
+        return
+    ws = book.sheet(_("Priority matrix"), _("Priority matrix"))
+    names = ["concern", "priority", "importance", "victimisation", "facts", "trend"]
+    headers = [
+        _("Phenomenon"),
+        _("Key"),
+        _("Federal priority"),
+        *names,
+        _("Score"),
+        _("Rank"),
+        _("Rank interval low"),
+        _("Rank interval high"),
+        _("Proposal"),
+        _("Reason"),
+    ]
+    for col, header in enumerate(headers):
+        ws.write(2, col, header, book.bold)
+    for row, p in enumerate(priorities, start=3):
+        hidden = set(p.get("suppressed_indicators") or [])
+        interval = p.get("rank_interval") or [None, None]
+        values = [p["label"], p["phenomenon"], _("yes") if p["federal_priority"] else _("no")]
+        values += [SUPPRESSED if n in hidden else p["indicators"].get(n) for n in names]
+        values += [
+            p.get("score"),
+            p.get("rank"),
+            interval[0],
+            interval[1],
+            p.get("proposal"),
+            p.get("reason"),
+        ]
+        _write_row(book, ws, row, values)
+    method = model.get("priority_method") or {}
+    row = len(priorities) + 4
+    ws.write(row, 0, _("Weights"), book.bold)
+    for offset, (name, weight) in enumerate((method.get("weights") or {}).items(), start=1):
+        ws.write(row + offset, 0, name)
+        ws.write(row + offset, 1, weight)
+
+
+def _partner_sheet(book: _Book, model: Json) -> None:
+    partner = model.get("partner_input") or {}
+    if not partner.get("responses"):
+        return
+    ws = book.sheet(_("Partners"), _("Input from partners"))
+    row = 2
+    for sector, n in partner["by_sector"].items():
+        ws.write(row, 0, sector)
+        ws.write(row, 1, n)
+        row += 1
+    row += 1
+    ws.write(row, 0, _("What partners wrote"), book.bold)
+    for quote in partner.get("quotes", []):
+        row += 1
+        ws.write(row, 0, quote["text"])
+        ws.write(row, 1, quote["organisation"] or _("a partner organisation"))
+
+
+def _free_text_sheet(book: _Book, model: Json) -> None:
+    free = model.get("free_text") or {}
+    if not free.get("comments"):
+        return
+    ws = book.sheet(_("Comments"), _("What residents wrote"))
+    ws.write(2, 0, _("Phenomenon"), book.bold)
+    ws.write(2, 1, _("Comments"), book.bold)
+    row = 3
+    for theme in free["themes"]:
+        ws.write(row, 0, theme["label"])
+        ws.write(row, 1, _value(theme["count"], bool(theme["suppressed"])))
+        for quote in theme["quotes"]:
+            row += 1
+            ws.write(row, 0, quote, book.muted)
+        row += 1
