@@ -63,9 +63,7 @@ def random_values(definition: Any, rng: Any) -> dict[str, Any]:
             kept[question.key] = rng.choice(codes)
         elif kind == "multiple":
             limit = min(int(spec.get("max", len(plain))), len(plain))
-            kept[question.key] = sorted(
-                rng.sample(plain, rng.randint(0, limit)), key=codes.index
-            )
+            kept[question.key] = sorted(rng.sample(plain, rng.randint(0, limit)), key=codes.index)
         elif kind == "matrix":
             kept[question.key] = {row.key: rng.choice(codes) for row in question.rows}
         elif kind == "ranking":
@@ -95,7 +93,5 @@ def response_csv(definition: Any, count: int, seed: int = 7) -> bytes:
         for question in definition.questions:
             if question.key in values:
                 cells.update(question.qtype.to_cells(question, values[question.key]))
-        writer.writerow(
-            ["" if cells.get(c) is None else cells[c] for c in columns] + ["nl"]
-        )
+        writer.writerow(["" if cells.get(c) is None else cells[c] for c in columns] + ["nl"])
     return buffer.getvalue().encode("utf-8")

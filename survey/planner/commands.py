@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from survey.extensions import db
 
@@ -210,6 +210,7 @@ def indicators_import(consultation: str, file: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
 @click.option("--force", is_flag=True, help="Purge even before the retention date.")
+@with_appcontext
 def purge(key: str | None, dry_run: bool, force: bool) -> None:
     """Delete invitation codes and drafts and blank raw free text of
     consultations past their retention date. Logged as counts."""

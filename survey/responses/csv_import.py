@@ -137,14 +137,21 @@ def import_responses(
         report.error_count = 1
         raise ResponseImportRefused(report)
     definition = definition_of(survey)
+    stream = _text_stream(data)
     try:
-        _read(session, survey, definition, data, mode, report)
+        _read(session, survey, definition, stream, mode, report)
     except UnicodeDecodeError as exc:
         report.errors.append(_("The file is not UTF-8 text (byte %(n)s).", n=exc.start))
         report.error_count += 1
     except csv.Error as exc:
         report.errors.append(_("The file is not a valid CSV file: %(reason)s", reason=str(exc)))
         report.error_count += 1
+    finally:
+        # Leave a file handle of the caller open; close our own buffer.
+        if isinstance(data, bytes):
+            stream.close()
+        else:
+            stream.detach()
     if not report.ok:
         raise ResponseImportRefused(report)
     return report
@@ -154,11 +161,11 @@ def _read(
     session: DbSession,
     survey: Survey,
     definition: SurveyDefinition,
-    data: bytes | IO[bytes],
+    stream: io.TextIOWrapper,
     mode: str,
     report: ImportReport,
 ) -> None:
-    rows = _rows(_text_stream(data))
+    rows = _rows(stream)
     header = [name.strip() for name in next(rows, [])]
     if not header or header == [""]:
         report.errors.append(_("The file is empty: the first row must name the columns."))

@@ -41,7 +41,7 @@ def _fill_paper_form(form):
     for rank in (1, 2, 3):
         form.set(f"top3.{rank}", str(rank))
     form.set("leeftijd", "41")
-    form.set("opmerkingen", "=HYPERLINK(\"http://x\") bel 0470 12 34 56")
+    form.set("opmerkingen", '=HYPERLINK("http://x") bel 0470 12 34 56')
     return form
 
 

@@ -1,0 +1,110 @@
+"""Population margins and objective indicators: CSV upload with per-row
+errors in Dutch, all or nothing; and their commands."""
+
+from __future__ import annotations
+
+from formtools import Page
+from planner_helpers import logged_in, submit_file
+from sqlalchemy import func, select
+
+CONSULTATION = "zvp-2026-2031"
+
+
+def test_margins_upload_refuses_bad_rows_and_stores_good_files(app, client, resident_survey):
+    from survey.extensions import db
+    from survey.models import PopulationMargin
+
+    logged_in(app, client, "planner")
+    url = f"/planner/consultations/{CONSULTATION}/margins"
+    bad = b"dimension,code,population\ndistrict,1,1200\ndistrict,x,5\nsex,1,-3\ndistrict,1,9\n"
+    response = submit_file(client, Page(client.get(url)), bad, "m.csv")
+    assert response.status_code == 422
+    text = Page(response).text
+    assert "Row 3" in text and "Row 4" in text and "Row 5" in text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PopulationMargin)) == 0
+    good = "dimension;code;population\ndistrict;1;1200\ndistrict;2;800\nsex;1;1000\nsex;2;1000\n"
+    response = submit_file(client, Page(client.get(url)), good.encode("utf-8-sig"), "m.csv")
+    assert response.status_code == 302
+    # A second upload of one dimension replaces only that dimension.
+    one = b"dimension,code,population\nsex,1,7\n"
+    response = submit_file(client, Page(client.get(url)), one, "m.csv")
+    assert response.status_code == 302
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                PopulationMargin.dimension, PopulationMargin.code, PopulationMargin.population
+            ).order_by(PopulationMargin.dimension, PopulationMargin.code)
+        ).all()
+    assert [tuple(r) for r in rows] == [("district", 1, 1200), ("district", 2, 800), ("sex", 1, 7)]
+
+
+def test_missing_columns_and_not_utf8(app, client, resident_survey):
+    logged_in(app, client, "planner")
+    url = f"/planner/consultations/{CONSULTATION}/margins"
+    response = submit_file(client, Page(client.get(url)), b"dim,code\nx,1\n", "m.csv")
+    assert response.status_code == 422 and "dimension" in Page(response).text
+    response = submit_file(client, Page(client.get(url)), b"\xff\xfe\x00d", "m.csv")
+    assert response.status_code == 422
+
+
+def test_indicators_upload(app, client, resident_survey):
+    from survey.extensions import db
+    from survey.models import ObjectiveIndicator
+
+    logged_in(app, client, "planner")
+    url = f"/planner/consultations/{CONSULTATION}/indicators"
+    bad = (
+        b"phenomenon,year,value\ninbraak,2024,412\nonbekend,2024,1\ndrugs,20x4,1\ndrugs,2024,veel\n"
+    )
+    response = submit_file(client, Page(client.get(url)), bad, "i.csv")
+    assert response.status_code == 422
+    text = Page(response).text
+    assert "Row 3" in text and "Row 4" in text and "Row 5" in text
+    good = (
+        "phenomenon,year,value,unit,source\n"
+        "inbraak,2024,412,feiten,criminaliteitsbarometer\n"
+        'drugs,2024,"133,5",per 10.000 inwoners,barometer\n'
+    )
+    response = submit_file(client, Page(client.get(url)), good.encode(), "i.csv")
+    assert response.status_code == 302, Page(response).text[:800]
+    with app.app_context():
+        values = dict(
+            db.session.execute(
+                select(ObjectiveIndicator.phenomenon_key, ObjectiveIndicator.value)
+            ).all()
+        )
+    assert values == {"inbraak": 412.0, "drugs": 133.5}
+    page = Page(client.get(f"/planner/consultations/{CONSULTATION}"))
+    assert "criminaliteitsbarometer" in page.text
+
+
+def test_margins_and_indicators_commands(app, runner, resident_survey, tmp_path):
+    margins = tmp_path / "m.csv"
+    margins.write_text("dimension,code,population\nage,1,100\nage,2,200\n")
+    result = runner.invoke(args=["margins", "import", CONSULTATION, str(margins)])
+    assert result.exit_code == 0 and "2 margins stored" in result.output
+    bad = tmp_path / "b.csv"
+    bad.write_text("dimension,code,population\nage,1,honderd\n")
+    result = runner.invoke(args=["margins", "import", CONSULTATION, str(bad)])
+    assert result.exit_code != 0 and "Row 2" in result.output
+    indicators = tmp_path / "i.csv"
+    indicators.write_text("phenomenon,year,value\nverkeer,2023,57\n")
+    result = runner.invoke(args=["indicators", "import", CONSULTATION, str(indicators)])
+    assert result.exit_code == 0 and "1 indicators stored" in result.output
+    result = runner.invoke(args=["indicators", "import", "nope", str(indicators)])
+    assert result.exit_code != 0
+
+
+def test_consultation_and_survey_lifecycle_pages(app, client, resident_survey):
+    """Close and reopen from the survey page; a bad consultation key is refused."""
+    logged_in(app, client, "planner")
+    page = Page(client.get("/planner/surveys/burgers-2026"))
+    response = page.form().submit(client)  # close
+    assert response.status_code == 302
+    page = Page(client.get("/planner/surveys/burgers-2026"))
+    assert "Reopen" in page.text or "heropen" in page.text.lower()
+    assert page.form().submit(client).status_code == 302  # reopen
+    page = Page(client.get("/planner/consultations/new"))
+    response = page.form().set("key", "Bad Key!").submit(client)
+    assert response.status_code == 200 and "3 to 64" in Page(response).text
