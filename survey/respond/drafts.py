@@ -1,11 +1,12 @@
 """Drafts: a resident's answers kept on the server between pages.
 
 A draft is reached with one of two secrets, both stored only as an HMAC
-(``survey.tokens.token_hash``): a long token in the resume link and in the
-session cookie, and a short resume code a resident can write down. The
-plain secrets live only in the resident's session cookie. When a resident
-comes back with one of them, the other is issued anew (we cannot show what
-we did not keep), so both can be shown on every page again.
+(``survey.tokens.token_hash``): a long token in the resume link, and a short
+resume code a resident can write down. The code is derived from the token
+(an HMAC of it), so whoever comes back with the link is shown the same code
+again; whoever comes back with the code is shown only the code (the link
+cannot be recovered from it, and is not replaced, so a saved link keeps
+working). The plain secrets live only in the resident's session cookie.
 
 A draft expires ``DRAFT_LIFETIME_DAYS`` after its last save; an expired
 draft is refused. ``Draft.data`` maps question keys to typed answer values
@@ -54,10 +55,26 @@ class Credentials:
         )
 
 
-def new_resume_code() -> str:
-    """A short code such as ``KM7Q-XA3T`` (same alphabet as invitation codes)."""
-    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
-    return f"{chars[:4]}-{chars[4:]}"
+def resume_code_for(token: str) -> str:
+    """The short code of a resume token, such as ``KM7Q-XA3T`` (same
+    alphabet as invitation codes): 8 letters taken from an HMAC of it."""
+    number = int(token_hash(token, "resume-code-of"), 16)
+    chars = []
+    for _ in range(RESUME_CODE_LENGTH):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[index])
+    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+
+
+def _new_secrets(session: DbSession) -> tuple[str, str, str]:
+    """A fresh token, its code and the code's hash, unused by any draft
+    (two tokens may share a 37-bit code; then draw again)."""
+    while True:
+        token = new_url_token()
+        code_digest = token_hash(normalise_code(resume_code_for(token)), CODE_PURPOSE)
+        taken = session.scalar(select(Draft.id).where(Draft.resume_code_hash == code_digest))
+        if taken is None:
+            return token, resume_code_for(token), code_digest
 
 
 def lifetime() -> timedelta:
@@ -76,11 +93,12 @@ def create_draft(
     invitation_code_id: int | None = None,
 ) -> tuple[Draft, Credentials]:
     """A new, empty draft and its two secrets. Flushes."""
-    credentials = Credentials(token=new_url_token(), code=new_resume_code())
+    token, code, code_digest = _new_secrets(session)
+    credentials = Credentials(token=token, code=code)
     now = utcnow()
     draft = Draft(
-        token_hash=token_hash(credentials.token or "", TOKEN_PURPOSE),
-        resume_code_hash=token_hash(normalise_code(credentials.code or ""), CODE_PURPOSE),
+        token_hash=token_hash(token, TOKEN_PURPOSE),
+        resume_code_hash=code_digest,
         survey_id=survey.id,
         data={},
         language=language,
@@ -152,17 +170,18 @@ def find_open_draft_for_code(
 
 
 def complete_credentials(session: DbSession, draft: Draft, credentials: Credentials) -> Credentials:
-    """Issue whichever secret the browser does not know (replacing the old
-    one), so that both a link and a code can be shown. Flushes."""
-    token, code = credentials.token, credentials.code
-    if not token:
-        token = new_url_token()
-        draft.token_hash = token_hash(token, TOKEN_PURPOSE)
-    if not code:
-        code = new_resume_code()
-        draft.resume_code_hash = token_hash(normalise_code(code), CODE_PURPOSE)
-    if (token, code) != (credentials.token, credentials.code):
-        session.flush()
+    """What this browser can be shown: with the token, the link and its
+    code; with only the code, the code. With neither (the letter's code was
+    typed again on another device), new secrets replace the old ones.
+    Flushes when secrets are replaced."""
+    if credentials.token:
+        return Credentials(token=credentials.token, code=resume_code_for(credentials.token))
+    if credentials.code:
+        return Credentials(code=credentials.code)
+    token, code, code_digest = _new_secrets(session)
+    draft.token_hash = token_hash(token, TOKEN_PURPOSE)
+    draft.resume_code_hash = code_digest
+    session.flush()
     return Credentials(token=token, code=code)
 
 

@@ -37,6 +37,7 @@ from survey.models import Draft, Survey, SurveyState
 from survey.respond import codes as code_service
 from survey.respond import drafts, pages, submission
 from survey.respond.display import answer_lines
+from survey.tokens import normalise_code
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 
@@ -165,6 +166,11 @@ def _first_url(survey: Survey) -> str:
     return url_for(".page", key=survey.key, page_key=shown[0].key)
 
 
+def _format_code(typed: str) -> str:
+    code = normalise_code(typed)
+    return f"{code[:4]}-{code[4:]}"
+
+
 def _commit() -> None:
     db.session.commit()
 
@@ -264,7 +270,7 @@ def resume_code(key: str) -> Response | str:
             )
         else:
             credentials = drafts.complete_credentials(
-                db.session, draft, drafts.Credentials(code=typed.strip().upper())
+                db.session, draft, drafts.Credentials(code=_format_code(typed))
             )
             _commit()
             _remember(survey, credentials)
@@ -330,9 +336,9 @@ def _render_page(
         total=len(shown),
         previous=previous,
         back_to_check=request.args.get("terug") == "controle",
-        resume_link=url_for(
-            ".resume_link", key=survey.key, token=credentials.token, _external=True
-        ),
+        resume_link=url_for(".resume_link", key=survey.key, token=credentials.token, _external=True)
+        if credentials.token
+        else None,
         resume_code=credentials.code,
         expires=format_date(draft.expires_at, "long"),
         field_id=pages.field_id,

@@ -358,10 +358,14 @@ def test_resume_with_code_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     resumed = wrong.form().set("resume_code", code.lower()).submit(other)
     assert resumed.status_code == 302 and resumed.location.endswith("/stap/veiligheid")
     page = Page(other.get(resumed.location))
-    # The code keeps working; a new link is issued to this browser.
-    new_link, same_code = _resume_parts(page)
-    assert same_code == code
-    assert other.get(new_link.replace("http://localhost", "")).status_code == 302
+    # This browser is shown the code only; the saved link still works.
+    assert "/hervat/" not in page.html
+    assert f'class="resume-code">{code}<' in page.html
+    third = app.test_client()
+    assert third.get(_link.replace("http://localhost", "")).status_code == 302
+    # Coming back with the link shows the same code.
+    again = Page(third.get(f"/s/{key}/stap/veiligheid"))
+    assert _resume_parts(again) == (_link, code)
 
 
 def test_expired_draft_is_refused(app: Flask, client: Any, tmp_path: Path) -> None:
