@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from formtools import Page
 from resident_flow import answer_all, count_responses, open_copy, start, submit
 from sqlalchemy import func, select
 
@@ -114,3 +115,39 @@ def test_nothing_stored_when_the_rename_fails(
     assert result.exit_code != 0
     assert _stored(app) == 0
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_code_entry_is_rate_limited(app: Flask, resident_survey: str, database_url: str) -> None:
+    """Guessing codes: after 10 tries a minute the client gets a Dutch 429 page."""
+    from survey import create_app
+    from survey.extensions import db, limiter
+
+    # The limiter is one global object: restore it for the other tests.
+    was_enabled = limiter.enabled
+    limited = create_app(
+        {
+            "SURVEY_ENV": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    try:
+        client = limited.test_client()
+        page = Page(client.get(f"/s/{resident_survey}/code"))
+        statuses = [
+            page.form().set("code", f"AAAA-AAAA-AA{n:02d}").submit(client).status_code
+            for n in range(11)
+        ]
+        assert statuses[:10] == [200] * 10
+        assert statuses[10] == 429
+        refused = Page(page.form().set("code", "AAAA").submit(client))
+        assert "Too many attempts" in refused.text
+        # Reading the page is not limited.
+        assert client.get(f"/s/{resident_survey}/code").status_code == 200
+    finally:
+        limiter.enabled = was_enabled
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()
