@@ -282,3 +282,61 @@ def test_closed_survey_refuses_answers_but_keeps_the_receipt(
     assert 'data-reason="closed"' in response.get_data(as_text=True)
     assert client_a.get(page_path(alfa, "belang")).status_code == 410
     assert client_b.get(f"{beta}/ontvangstbewijs").status_code == 200
+
+
+def test_two_tabs_saving_at_the_same_moment_one_wins_whole(app: Flask, partner_survey: str) -> None:
+    import threading
+
+    _, links = _setup(app, partner_survey)
+    alfa = links["Alfa"]
+    tabs = [app.test_client(), app.test_client()]
+    forms = [Page(tab.get(page_path(alfa, "belang"))).form() for tab in tabs]
+    forms[0].set("belang.drugs", 1).set("belang.milieu", 1)
+    forms[1].set("belang.drugs", 5).set("belang.verkeer", 5)
+    barrier = threading.Barrier(2)
+    codes: list[int] = [0, 0]
+
+    def post(index: int) -> None:
+        barrier.wait()
+        codes[index] = forms[index].submit(tabs[index], button="save").status_code
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes) == [302, 409]
+    winner = codes.index(302)
+    data = _drafts(app)["Alfa"]["belang"]
+    if winner == 0:
+        assert (data["drugs"], data.get("milieu"), data.get("verkeer")) == (1, 1, None)
+    else:
+        assert (data["drugs"], data.get("milieu"), data.get("verkeer")) == (5, None, 5)
+
+
+def test_two_sends_at_the_same_moment_store_one_response(app: Flask, partner_survey: str) -> None:
+    import threading
+
+    from survey.extensions import db
+    from survey.models import Response
+
+    _, links = _setup(app, partner_survey)
+    alfa = links["Alfa"]
+    tabs = [app.test_client(), app.test_client()]
+    answer_all(tabs[0], alfa, full_answers())
+    forms = [Page(tab.get(f"{alfa}/controle")).form() for tab in tabs]
+    barrier = threading.Barrier(2)
+    codes: list[int] = [0, 0]
+
+    def post(index: int) -> None:
+        barrier.wait()
+        codes[index] = forms[index].submit(tabs[index]).status_code
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [302, 302]
+    with app.app_context():
+        assert len(db.session.scalars(select(Response)).all()) == 1
