@@ -158,3 +158,32 @@ def test_unknown_link_page_has_no_violations(live_server: str, page: Page, app: 
     page.goto(f"{live_server}/p/onbekend")
     expect(page.locator("[data-reason=unknown]")).to_be_visible()
     check_page(page, "00-unknown")
+
+
+def test_planner_partner_pages_have_no_violations(
+    app: Flask, partner_survey: str, live_server: str, page: Page
+) -> None:
+    from planner_helpers import PASSWORD, make_user
+
+    link = make_link(app, partner_survey)
+    email = make_user(app, "partners@zone.be", "planner")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(f"{live_server}/planner/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+
+    page.goto(f"{live_server}/planner/partners/")
+    expect(page.locator("#organisations")).to_contain_text("Stad Voorbeeld")
+    check_page(page, "10-organisations")
+    # The form with an error.
+    page.locator("#add-form button[type=submit]").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    check_page(page, "11-organisation-errors")
+
+    page.goto(f"{live_server}{link}")  # opened by the partner
+    page.goto(f"{live_server}/planner/partners/bevraging/{partner_survey}")
+    expect(page.locator("tr[data-status=opened]")).to_have_count(1)
+    check_page(page, "12-status")
+    page.locator("#issue-all button[value=html]").click()
+    check_page(page, "13-issued")
