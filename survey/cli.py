@@ -168,3 +168,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(__import__("survey.reporting.commands", fromlist=["x"]).report_cli)
     app.cli.add_command(__import__("survey.respond.commands", fromlist=["x"]).codes_cli)
     __import__("survey.planner.commands", fromlist=["x"]).register(app)
+    app.cli.add_command(__import__("survey.partner.commands", fromlist=["x"]).partners_cli)
