@@ -180,10 +180,18 @@ def test_planner_partner_pages_have_no_violations(
     page.locator("#add-form button[type=submit]").click()
     expect(page.locator("[data-error-summary]")).to_be_focused()
     check_page(page, "11-organisation-errors")
+    page.locator("#org-name").fill("Parket Oost")
+    page.locator("#org-sector").fill("Justitie")
+    page.locator("#org-email").fill("parket@just.be")
+    page.locator("#add-form button[type=submit]").click()
+    expect(page.locator("#organisations")).to_contain_text("Parket Oost")
 
     page.goto(f"{live_server}{link}")  # opened by the partner
     page.goto(f"{live_server}/planner/partners/bevraging/{partner_survey}")
     expect(page.locator("tr[data-status=opened]")).to_have_count(1)
     check_page(page, "12-status")
     page.locator("#issue-all button[value=html]").click()
+    field = page.locator("[data-link-url]")
+    expect(field).to_have_count(1)
+    assert "/p/" in (field.get_attribute("value") or "")
     check_page(page, "13-issued")
