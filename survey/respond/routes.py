@@ -231,19 +231,31 @@ def code(key: str) -> Response | str:
                 "This code has already been used to send answers. Each code can be used once."
             )
         else:
-            draft = drafts.find_open_draft_for_code(db.session, survey, found.id)
-            if draft is None:
-                draft, credentials = drafts.create_draft(
-                    db.session, survey, language=g.language, invitation_code_id=found.id
+            try:
+                draft = drafts.find_open_draft_for_code(db.session, survey, found.id)
+                if draft is None:
+                    draft, credentials = drafts.create_draft(
+                        db.session, survey, language=g.language, invitation_code_id=found.id
+                    )
+                    target = _first_url(survey)
+                else:
+                    # The same letter again: continue where it was left.
+                    credentials = drafts.complete_credentials(
+                        db.session, draft, drafts.Credentials()
+                    )
+                    target = _resume_url(survey, draft)
+                _commit()
+            except StaleDataError:
+                # The same letter typed on another device at the same moment
+                # took the draft over first (revision check): ask to retry.
+                db.session.rollback()
+                error = _(
+                    "This code is being used on another device at this moment. "
+                    "Wait a moment and try again."
                 )
-                target = _first_url(survey)
             else:
-                # The same letter again: continue where it was left.
-                credentials = drafts.complete_credentials(db.session, draft, drafts.Credentials())
-                target = _resume_url(survey, draft)
-            _commit()
-            _remember(survey, credentials)
-            return redirect(target)
+                _remember(survey, credentials)
+                return redirect(target)
     return render_template("respond/code.html", **_context(survey), typed=typed[:40], error=error)
 
 
