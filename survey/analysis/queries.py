@@ -322,9 +322,7 @@ def weighted_valid_respondents(
         )
     rows: list[Any] = list(
         session.execute(
-            query.where(Answer.variable_id.in_(variable_ids)).group_by(
-                *columns, Answer.variable_id
-            )
+            query.where(Answer.variable_id.in_(variable_ids)).group_by(*columns, Answer.variable_id)
         ).all()
     )
     k = len(dims)

@@ -795,6 +795,10 @@ def _complete_cells(
             cells[(code, column)] = n
             known += n
         cells[(code, UNKNOWN)] = max(total - known, 0)
+    # Without respondents of unknown group the column does not exist: keep it
+    # out, or a complementary suppression could pick one of its zeros.
+    if not any(n for (_code, column), n in cells.items() if column is UNKNOWN):
+        cells = {key: n for key, n in cells.items() if key[1] is not UNKNOWN}
     return cells
 
 
@@ -934,8 +938,46 @@ def _multiple_table(
 
 def _complete_columns(raw: Mapping[Any, int], tab: Crosstab, total: int) -> dict[Any, int]:
     columns = {c: raw.get(c, 0) for c in tab.data.columns}
-    columns[UNKNOWN] = max(total - sum(columns.values()), 0)
+    unknown = max(total - sum(columns.values()), 0)
+    if unknown:
+        columns[UNKNOWN] = unknown
     return columns
+
+
+@dataclass(frozen=True)
+class RowMask:
+    """Hidden cells and row totals of a cross-tab whose rows add up to a
+    published total but whose columns do not (multiple choice, ranking)."""
+
+    cells: frozenset[tuple[int, Any]]
+    row_totals: frozenset[int]
+
+
+_TOTAL = ("total",)
+
+
+def protect_rows(
+    cells: Mapping[tuple[int, Any], int], threshold: int, hidden_totals: set[int]
+) -> RowMask:
+    """Each option row (its cells across the groups plus its overall count)
+    is one line: primary suppression, and never exactly one hidden entry
+    (then the next smallest cell; the overall count only when no cell is
+    left). A respondent can be in several rows, so rows do not add up to
+    anything across options and there are no column lines."""
+    rows: dict[int, dict[Any, int]] = defaultdict(dict)
+    for (code, column), n in cells.items():
+        rows[code][column] = n
+    hidden_cells: set[tuple[int, Any]] = set()
+    hidden_rows: set[int] = set()
+    for code, row in rows.items():
+        line: dict[Any, int] = dict(row)
+        line[_TOTAL] = sum(row.values()) + 10**9  # the total comes last
+        already = {_TOTAL} if code in hidden_totals else set()
+        mask = suppress_table(line, threshold, already=already)
+        hidden_cells.update((code, column) for column in mask if column != _TOTAL)
+        if _TOTAL in mask:
+            hidden_rows.add(code)
+    return RowMask(frozenset(hidden_cells), frozenset(hidden_rows))
 
 
 def _respondent_based(
@@ -959,9 +1001,7 @@ def _respondent_based(
     while True:
         extra: set[int] = set()
         for tab, cells, column_valid in tab_parts:
-            mask = suppress_crosstab(
-                cells, t, column_totals_published=False, suppressed_row_totals=main
-            )
+            mask = protect_rows(cells, t, main)
             masks[tab.data.dimension] = mask
             # Column bases add up to the published ``valid``.
             column_masks[tab.data.dimension] = suppress_table(column_valid, t)
