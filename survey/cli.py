@@ -163,9 +163,15 @@ def demo(seed: int, residents: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    """Every command group; each area keeps its commands next to its services."""
+    from survey.partner.commands import partners_cli
+    from survey.planner.commands import register as register_planner_commands
+    from survey.reporting.commands import report_cli
+    from survey.respond.commands import codes_cli
+
     app.cli.add_command(surveys_cli)
     app.cli.add_command(demo)
-    app.cli.add_command(__import__("survey.reporting.commands", fromlist=["x"]).report_cli)
-    app.cli.add_command(__import__("survey.respond.commands", fromlist=["x"]).codes_cli)
-    __import__("survey.planner.commands", fromlist=["x"]).register(app)
-    app.cli.add_command(__import__("survey.partner.commands", fromlist=["x"]).partners_cli)
+    app.cli.add_command(report_cli)
+    app.cli.add_command(codes_cli)
+    app.cli.add_command(partners_cli)
+    register_planner_commands(app)
