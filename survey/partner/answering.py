@@ -63,6 +63,10 @@ class DraftLocked(Exception):
     """The answers were submitted; they can only be read."""
 
 
+class LinkRevoked(Exception):
+    """The link was revoked while the request was on its way."""
+
+
 def lock_link(session: DbSession, link_id: int) -> PartnerLink | None:
     """The link, re-read and locked for this transaction."""
     return session.scalar(
@@ -153,7 +157,7 @@ def _locked_draft(session: DbSession, link: PartnerLink) -> tuple[PartnerLink, D
     locked = lock_link(session, link.id)
     if locked is None or locked.revoked_at is not None:
         # Revoked between resolving the token and this write.
-        raise DraftConflict(None)
+        raise LinkRevoked()
     return locked, find_draft(session, locked, fresh=True)
 
 
@@ -168,7 +172,8 @@ def save_answers(
 ) -> Draft:
     """Store the answers of one page in the link's draft (created at the
     first save). Raises ``DraftConflict`` when ``revision`` is not the
-    draft's current one, ``DraftLocked`` after submit. Flushes."""
+    draft's current one, ``DraftLocked`` after submit, ``LinkRevoked``.
+    Flushes."""
     link, draft = _locked_draft(session, link)
     if draft is not None and draft.submitted:
         raise DraftLocked()

@@ -85,6 +85,9 @@ def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Surve
     if survey is None or survey.state is SurveyState.DRAFT:
         _unavailable("not-open", 404)
     _set_language(definition_of(survey))
+    if link.first_opened_at is None and request.method == "GET":
+        links.mark_opened(db.session, link)
+        db.session.commit()
     if survey.state is SurveyState.CLOSED and not allow_closed:
         _unavailable("closed", 410, survey)
     return link, survey
@@ -143,8 +146,6 @@ def _sections(definition: SurveyDefinition, values: dict[str, Any]) -> list[dict
 @bp.get("/<token>")
 def start(token: str) -> Response | str:
     link, survey = _load(token, allow_closed=True)
-    links.mark_opened(db.session, link)
-    db.session.commit()
     draft = answering.find_draft(db.session, link)
     if draft is not None and draft.submitted:
         return redirect(url_for(".receipt_page", token=token))
@@ -256,6 +257,9 @@ def page(token: str, page_key: str) -> Response | tuple[str, int]:
     except answering.DraftLocked:
         db.session.rollback()
         return redirect(url_for(".receipt_page", token=token))
+    except answering.LinkRevoked:
+        db.session.rollback()
+        _unavailable("revoked", 410)
     except answering.DraftConflict:
         # Nothing of this post is kept: show the newer answers instead.
         db.session.rollback()
@@ -330,8 +334,9 @@ def submit(token: str) -> Response | tuple[str, int]:
             survey,
             revision=answering.parse_revision(request.form.get("revision")),
         )
-    except answering.DraftConflict:
-        outcome = answering.SubmitOutcome("conflict")
+    except answering.LinkRevoked:
+        db.session.rollback()
+        _unavailable("revoked", 410)
     if outcome.status == "stored":
         try:
             db.session.commit()
