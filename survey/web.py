@@ -7,6 +7,7 @@ import logging
 import secrets
 
 from flask import Flask, Response, g, render_template, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -69,12 +70,43 @@ def register_error_pages(app: Flask) -> None:
         code = exc.code or 500
         return render_template("errors/http.html", code=code, error=exc), code
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unreachable(exc: DBAPIError) -> tuple[str, int]:
+        """The database is down or unreachable: a Dutch 503 page. A posted
+        form comes back with every value in hidden fields and a retry button,
+        so nothing typed is lost; the retry is safe because every save and
+        submit is idempotent (draft revision, submission key)."""
+        incident = secrets.token_hex(4)
+        log.error(
+            "incident %s: database unavailable on %s %s: %s",
+            incident,
+            request.method,
+            request.path,
+            type(exc.orig).__name__ if exc.orig else type(exc).__name__,
+        )
+        _safe_rollback()
+        fields: list[tuple[str, str]] = []
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            fields = list(request.form.items(multi=True))
+        page = render_template("errors/503.html", incident=incident, fields=fields)
+        return page, 503
+
     @app.errorhandler(Exception)
     def crash(exc: Exception) -> tuple[str, int]:
         incident = secrets.token_hex(4)
         log.exception("incident %s on %s %s", incident, request.method, request.path)
-        db.session.rollback()
+        _safe_rollback()
         return render_template("errors/500.html", incident=incident), 500
+
+
+def _safe_rollback() -> None:
+    # With a dead connection even the rollback can fail; the error page
+    # must still be shown.
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback failed after an error", exc_info=True)
 
 
 def register_security_headers(app: Flask) -> None:
