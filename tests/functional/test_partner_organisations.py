@@ -132,3 +132,22 @@ def test_forged_organisation_ids_get_a_clear_refusal(app: Flask, partner_survey:
     for value, status in (("abc", 400), ("999999", 404), ("", 400)):
         form.fields["organisation_id"].value = value
         assert form.submit(planner).status_code == status, value
+
+
+def test_csv_reading_rules(session: object) -> None:
+    from survey.partner.organisations import import_csv
+
+    data = (
+        "\ufeffNaam,E-mail,Sector\n"
+        '"Stad Gent, dienst preventie",preventie@gent.be,Lokaal bestuur\n'
+        "  Parket   Oost  , parket@just.be ,Justitie\n"
+    ).encode()
+    result = import_csv(session, data)  # type: ignore[arg-type]
+    assert result.ok, [(line, str(m)) for line, m in result.errors]
+    assert [(o.name, o.sector, o.contact_email) for o in result.created] == [
+        ("Stad Gent, dienst preventie", "Lokaal bestuur", "preventie@gent.be"),
+        ("Parket Oost", "Justitie", "parket@just.be"),
+    ]
+    too_long = f"name,sector,email\n{'x' * 201},S,a@b.be\nB,S,a@b\n".encode()
+    result = import_csv(session, too_long)  # type: ignore[arg-type]
+    assert [line for line, _ in result.errors] == [2, 3]
