@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from formtools import Page
 
 PASSWORD = "correct horse battery"
+# Not imported from conftest: other test folders have a conftest module too.
+RESIDENT_FILE = (
+    Path(__file__).resolve().parent.parent
+    / "survey"
+    / "definitions"
+    / "default_surveys"
+    / "burgers.yaml"
+)
 
 
 def make_user(app: Flask, email: str = "admin@zone.be", role: str = "admin") -> str:
@@ -95,3 +104,18 @@ def response_csv(definition: Any, count: int, seed: int = 7) -> bytes:
                 cells.update(question.qtype.to_cells(question, values[question.key]))
         writer.writerow(["" if cells.get(c) is None else cells[c] for c in columns] + ["nl"])
     return buffer.getvalue().encode("utf-8")
+
+
+def msg(app: Flask, text: str, **values: Any) -> str:
+    """A message as the app shows it: translated when the catalogs are
+    compiled, else the English msgid."""
+    from flask_babel import gettext
+
+    with app.test_request_context("/planner/"):
+        return str(gettext(text, **values))
+
+
+def row_prefix(app: Flask, row: int, name: str | None = None) -> str:
+    if name is None:
+        return msg(app, "Row %(row)s", row=row)
+    return msg(app, "Row %(row)s, column %(name)s", row=row, name=name)

@@ -15,9 +15,8 @@ from datetime import date, timedelta
 import openpyxl
 import pyreadstat
 import pytest
-from conftest import RESIDENT_FILE
 from formtools import Page
-from planner_helpers import logged_in, response_csv, submit_file
+from planner_helpers import RESIDENT_FILE, logged_in, msg, response_csv, submit_file
 from sqlalchemy import func, select
 
 KEY = "burgers-2026"
@@ -72,7 +71,14 @@ def test_planner_journey(app, client, tmp_path):
     response = submit_file(client, page, RESIDENT_FILE.read_bytes(), "burgers.yaml")
     assert response.status_code == 302, Page(response).text[:1500]
     detail = Page(client.get(f"/planner/surveys/{KEY}"))
-    assert "concept" in detail.text or "draft" in detail.text
+    assert (
+        msg(
+            app,
+            "This survey is a draft. You can still upload a new version. "
+            "Once opened, its questions can no longer change.",
+        )
+        in detail.text
+    )
     preview = Page(client.get(f"/planner/surveys/{KEY}/preview"))
     assert "Hoe vaak komen deze problemen" in preview.text or "problemen" in preview.html
     assert 'name="top3.1"' in preview.html
@@ -80,7 +86,10 @@ def test_planner_journey(app, client, tmp_path):
     # 4. Open it; then its definition cannot change.
     response = detail.form().submit(client)
     assert response.status_code == 302
-    assert "open" in Page(client.get(f"/planner/surveys/{KEY}")).text
+    assert (
+        msg(app, "This survey is open. Its questions can no longer change.")
+        in Page(client.get(f"/planner/surveys/{KEY}")).text
+    )
     page = Page(client.get("/planner/surveys/upload"))
     response = submit_file(client, page, RESIDENT_FILE.read_bytes(), "burgers.yaml")
     assert response.status_code == 422
