@@ -132,3 +132,14 @@ def count_responses(app: Flask, key: str) -> int:
             )
             or 0
         )
+
+
+def tr(app: Flask, msgid: str, **params: Any) -> str:
+    """An interface string as a Dutch resident sees it (translated when the
+    catalogs are compiled, else the English msgid)."""
+    from flask import g
+    from flask_babel import gettext
+
+    with app.test_request_context():
+        g.language = "nl"
+        return str(gettext(msgid, **params))

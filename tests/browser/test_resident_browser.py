@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
-from resident_flow import count_responses, make_codes, open_copy
+from resident_flow import count_responses, make_codes, open_copy, tr
 
 pytestmark = pytest.mark.browser
 
@@ -57,12 +57,12 @@ def test_open_link_journey_and_axe(
     key = open_copy(app, tmp_path)
     page.goto(f"{live_server}/s/{key}")
     check_page(page, "01-start")
-    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("button", name=tr(app, "Start now")).click()
 
     # The error state: nothing answered on the first page.
     expect(page.locator("h1")).to_have_text("Uw buurt")
     check_page(page, "02-page")
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name=tr(app, "Continue"), exact=True).click()
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
@@ -88,12 +88,11 @@ def test_open_link_journey_and_axe(
             check_page(page, f"04-page-{len(seen) + 1}")
             seen.add(heading)
         answer_visible(page)
-        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name=tr(app, "Continue"), exact=True).click()
     assert page.url.endswith("/controle")
-    page.locator("summary", has_text="Continue later").count()  # not on the check page
     check_page(page, "05-check")
-    page.get_by_role("button", name="Send answers").click()
-    expect(page.locator("h1")).to_have_text("Your answers have been sent")
+    page.get_by_role("button", name=tr(app, "Send answers")).click()
+    expect(page.locator("h1")).to_have_text(tr(app, "Your answers have been sent"))
     check_page(page, "06-thanks")
     assert count_responses(app, key) == 1
 
@@ -106,7 +105,7 @@ def _tab_to(page: Page, predicate: str, limit: int = 60) -> None:
     raise AssertionError(f"no focus on {predicate}")
 
 
-def _keyboard_page(page: Page) -> None:
+def _keyboard_page(page: Page, button: str) -> None:
     """Answer one page with Tab, Space, arrows and typing; end on Continue."""
     done: set[str] = set()
     for _ in range(400):
@@ -118,7 +117,7 @@ def _keyboard_page(page: Page) -> None:
                          outline: getComputedStyle(el).outlineStyle}; }"""
         )
         name = info["name"]
-        if info["tag"] == "BUTTON" and info["text"] == "Continue":
+        if info["tag"] == "BUTTON" and info["text"] == button:
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             return
@@ -146,9 +145,9 @@ def test_letter_code_journey_keyboard_only(
     code = make_codes(app, resident_survey, count=1)[0]
     page.goto(f"{live_server}/s/{resident_survey}")
     check_page(page, "10-start-invitation")
-    _tab_to(page, "el.textContent.trim() === 'Start now'")
+    _tab_to(page, f"el.textContent.trim() === {tr(app, 'Start now')!r}")
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Enter the code from your letter")
+    expect(page.locator("h1")).to_have_text(tr(app, "Enter the code from your letter"))
     check_page(page, "11-code")
     _tab_to(page, "el.id === 'f-code'")
     page.keyboard.type("WRONG-CODE-1234")
@@ -167,14 +166,14 @@ def test_letter_code_journey_keyboard_only(
         if page.url.endswith("/controle"):
             break
         before = page.url
-        _keyboard_page(page)
+        _keyboard_page(page, tr(app, "Continue"))
         if page.url == before:  # shown again (new questions): answer those too
             assert page.locator("[data-error-summary]").count() == 0, page.content()
     assert page.url.endswith("/controle")
     expect(page.get_by_text("Hoogveld")).to_be_visible()  # wijk, first option
-    _tab_to(page, "el.textContent.trim() === 'Send answers'", limit=200)
+    _tab_to(page, f"el.textContent.trim() === {tr(app, 'Send answers')!r}", limit=200)
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Your answers have been sent")
+    expect(page.locator("h1")).to_have_text(tr(app, "Your answers have been sent"))
     assert count_responses(app, resident_survey) == 1
 
 
@@ -183,8 +182,8 @@ def test_resume_page_and_closed_page_axe(
 ) -> None:
     key = open_copy(app, tmp_path)
     page.goto(f"{live_server}/s/{key}")
-    page.get_by_role("button", name="Start now").click()
-    page.locator("summary", has_text="Continue later").click()
+    page.get_by_role("button", name=tr(app, "Start now")).click()
+    page.locator("summary", has_text=tr(app, "Continue later")).click()
     code = page.locator(".resume-code").inner_text()
     link = page.locator(".resume-link a").get_attribute("href") or ""
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
@@ -192,8 +191,8 @@ def test_resume_page_and_closed_page_axe(
     page.context.clear_cookies()
     page.goto(f"{live_server}/s/{key}/hervat")
     check_page(page, "21-resume-code")
-    page.get_by_label("Continue with your code").fill(code)
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(tr(app, "Continue with your code")).fill(code)
+    page.get_by_role("button", name=tr(app, "Continue"), exact=True).click()
     expect(page.locator("h1")).to_have_text("Uw buurt")
     page.context.clear_cookies()
     page.goto(link)
@@ -206,6 +205,6 @@ def test_resume_page_and_closed_page_axe(
     with app.app_context():
         close_survey(db.session, key)
         db.session.commit()
-    page.goto(f"{live_server}/s/{key}")
-    expect(page.locator("h1")).to_have_text("This survey is closed")
+    page.goto(f"{live_server}/s/{key}?lang=nl")
+    expect(page.locator("h1")).to_have_text(tr(app, "This survey is closed"))
     check_page(page, "23-closed")

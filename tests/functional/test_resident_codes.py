@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 from formtools import Page
-from resident_flow import answer_all, count_responses, open_copy, start, submit
+from resident_flow import answer_all, count_responses, open_copy, start, submit, tr
 from sqlalchemy import func, select
 
 from survey.extensions import db
@@ -143,7 +143,7 @@ def test_code_entry_is_rate_limited(app: Flask, resident_survey: str, database_u
         assert statuses[:10] == [200] * 10
         assert statuses[10] == 429
         refused = Page(page.form().set("code", "AAAA").submit(client))
-        assert "Too many attempts" in refused.text
+        assert tr(app, "Too many attempts") in refused.text
         # Reading the page is not limited.
         assert client.get(f"/s/{resident_survey}/code").status_code == 200
     finally:

@@ -18,11 +18,26 @@ from resident_flow import (
     open_copy,
     start,
     submit,
+    tr,
 )
 from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import Answer, Draft, FreeText, InvitationCode, Response, Variable
+
+CODE_UNKNOWN = "We do not recognise this code. Check the code on your letter and try again."
+CODE_USED = "This code has already been used to send answers. Each code can be used once."
+RESUME_UNKNOWN = "We do not recognise this code. Check the code and try again."
+RESUME_EXPIRED = (
+    "This code has expired: unfinished answers are kept for %(days)s days. You can start again."
+)
+BAD_REQUEST = (
+    "Your answers could not be processed. Go back, reload the page and try again. "
+    "Nothing was saved from this attempt."
+)
+MORE_QUESTIONS = (
+    "Your answer brings up more questions on this page. Answer them, then choose Continue."
+)
 
 
 def _draft(app: Flask) -> Draft:
@@ -63,7 +78,7 @@ def test_complete_with_letter_code(app: Flask, client: Any, resident_survey: str
     first = start(client, resident_survey, code=codes[0].lower().replace("-", " "))
     assert first.headers["Cache-Control"] == "no-store"
     check = answer_all(client, first)
-    assert "Check your answers" in Page(check).text
+    assert tr(app, "Check your answers") in Page(check).text
     done = submit(client, check)
     assert done.location.endswith(f"/s/{resident_survey}/bedankt")
     thanks = Page(client.get(done.location))
@@ -85,7 +100,7 @@ def test_complete_with_letter_code(app: Flask, client: Any, resident_survey: str
 def test_complete_with_open_link(app: Flask, client: Any, tmp_path: Path) -> None:
     key = open_copy(app, tmp_path)
     start_page = Page(client.get(f"/s/{key}"))
-    assert "about 10 minutes" in start_page.text
+    assert tr(app, "It takes about %(minutes)s minutes.", minutes=10) in start_page.text
     assert "de lokale politiezone" in start_page.text  # PRIVACY_CONTROLLER
     check = answer_all(client, start(client, key))
     submit(client, check)
@@ -100,13 +115,13 @@ def test_code_entry_refuses_unknown_and_used_codes(
     wrong = Page(page.form().set("code", "AAAA-AAAA-AAAA").submit(client))
     assert wrong.response.status_code == 200
     assert 'role="alert"' in wrong.html and 'href="#f-code"' in wrong.html
-    assert "We do not recognise this code" in wrong.text
+    assert tr(app, CODE_UNKNOWN) in wrong.text
     submit(client, answer_all(client, start(client, resident_survey, code=codes[0])))
     other = app.test_client()
     again = Page(
         Page(other.get(f"/s/{resident_survey}/code")).form().set("code", codes[0]).submit(other)
     )
-    assert "already been used" in again.text
+    assert tr(app, CODE_USED) in again.text
     assert count_responses(app, resident_survey) == 1
 
 
@@ -196,15 +211,15 @@ def test_missing_required_answers_error_summary(app: Flask, client: Any, tmp_pat
     page = Page(form.submit(client))
     assert page.response.status_code == 200
     assert 'role="alert"' in page.html and 'tabindex="-1"' in page.html
-    assert "There is a problem" in page.text
+    assert tr(app, "There is a problem") in page.text
     assert 'href="#f-problemen-drugsoverlast"' in page.html
     assert 'id="f-problemen-drugsoverlast"' in page.html
-    assert "Drugsgebruik of drugshandel op straat: Answer this row." in page.text
+    assert f"Drugsgebruik of drugshandel op straat: {tr(app, 'Answer this row.')}" in page.text
     assert page.html.count('class="error-message"') == 11
     # The answer that was given is kept.
     assert page.form().fields["problemen.snelheid"].selected == ["3"]
     assert page.html.startswith("<!doctype html>")
-    assert "<title>Error:" in page.html
+    assert f"<title>{tr(app, 'Error:')}" in page.html
     assert _draft(app).data == {}
 
 
@@ -215,12 +230,12 @@ def test_forged_option_code_is_refused(app: Flask, client: Any, tmp_path: Path) 
     form.force("problemen.drugsoverlast", "7")
     page = Page(form.submit(client))
     assert page.response.status_code == 200
-    assert "Choose one of the options." in page.text
+    assert tr(app, "Choose one of the options.") in page.text
     assert _draft(app).data == {}
     form = fill(Page(page.response).form())
     form.fields["problemen.geluid"].selected = []
     form.force("problemen.geluid", "1; DROP TABLE answers")
-    assert "Choose one of the options." in Page(form.submit(client)).text
+    assert tr(app, "Choose one of the options.") in Page(form.submit(client)).text
     assert _draft(app).data == {}
 
 
@@ -231,7 +246,7 @@ def test_duplicate_fields_are_refused(app: Flask, client: Any, tmp_path: Path) -
     form.force("onveilig", "3")
     result = Page(form.submit(client))
     assert result.response.status_code == 200
-    assert "This answer was sent more than once." in result.text
+    assert tr(app, "This answer was sent more than once.") in result.text
     assert "onveilig" not in _draft(app).data
 
 
@@ -240,7 +255,7 @@ def test_over_long_text_is_refused(app: Flask, client: Any, tmp_path: Path) -> N
     page = _go_to(client, key, "prioriteiten", start(client, key))
     form = fill(Page(page).form(), {"opmerkingen": "x" * 2001})
     result = Page(form.submit(client))
-    assert "Use at most 2000 characters (now 2001)." in result.text
+    assert tr(app, "Use at most %(max)s characters (now %(n)s).", max=2000, n=2001) in result.text
     # The long text is kept in the field for the resident to shorten.
     assert len(result.form().fields["opmerkingen"].value) == 2001
     assert "opmerkingen" not in _draft(app).data
@@ -253,7 +268,7 @@ def test_over_long_text_is_refused(app: Flask, client: Any, tmp_path: Path) -> N
         ("inf", None, "Enter a number, for example 42."),
         ("1e3", None, "Enter a number, for example 42."),
         ("42,5", None, "Enter a whole number, without decimals."),
-        ("200", None, "Enter a number from 16 to 110."),
+        ("200", None, "Enter a number from %(min)s to %(max)s."),
         ("４２", 42, None),
         (" 42 ", 42, None),
     ],
@@ -265,7 +280,7 @@ def test_number_input(
     page = _go_to(client, key, "over-u", start(client, key))
     result = fill(Page(page).form(), {"leeftijd": typed}).submit(client)
     if message:
-        assert message in Page(result).text
+        assert tr(app, message, min=16, max=110) in Page(result).text
         assert Page(result).form().fields["leeftijd"].value == typed
         assert "leeftijd" not in _draft(app).data
     else:
@@ -279,7 +294,7 @@ def test_missing_csrf_is_400_and_stores_nothing(app: Flask, client: Any, tmp_pat
     form.fields.pop("csrf_token")
     result = form.submit(client)
     assert result.status_code == 400
-    assert "Nothing was saved" in Page(result).text
+    assert tr(app, BAD_REQUEST) in Page(result).text
     assert _draft(app).data == {}
 
 
@@ -309,8 +324,8 @@ def test_same_page_condition_without_javascript(app: Flask, client: Any, tmp_pat
     form.set("contact", yes)
     again = Page(form.submit(client))
     assert again.response.status_code == 200
-    assert "brings up more questions" in again.text
-    assert "There is a problem" not in again.text
+    assert tr(app, MORE_QUESTIONS) in again.text
+    assert tr(app, "There is a problem") not in again.text
     assert 'id="q-oordeel_contact"' in again.html
     assert 'id="q-oordeel_contact" data-show-if' in again.html
     assert again.form().fields["contact"].selected == [yes]
@@ -354,7 +369,7 @@ def test_resume_with_code_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     other = app.test_client()
     form_page = Page(other.get(f"/s/{key}/hervat"))
     wrong = Page(form_page.form().set("resume_code", "AAAA-AAAA").submit(other))
-    assert "We do not recognise this code" in wrong.text
+    assert tr(app, RESUME_UNKNOWN) in wrong.text
     resumed = wrong.form().set("resume_code", code.lower()).submit(other)
     assert resumed.status_code == 302 and resumed.location.endswith("/stap/veiligheid")
     page = Page(other.get(resumed.location))
@@ -378,18 +393,18 @@ def test_expired_draft_is_refused(app: Flask, client: Any, tmp_path: Path) -> No
         db.session.commit()
     gone = client.get(f"/s/{key}/stap/buurt")
     assert gone.status_code == 410
-    assert "expired" in Page(gone).text
+    assert tr(app, "Your saved answers have expired") in Page(gone).text
     other = app.test_client()
     assert other.get(link.replace("http://localhost", "")).status_code == 410
     form = Page(other.get(f"/s/{key}/hervat")).form().set("resume_code", code)
-    assert "This code has expired" in Page(form.submit(other)).text
+    assert tr(app, RESUME_EXPIRED, days=30) in Page(form.submit(other)).text
 
 
 def test_bad_resume_link(client: Any, app: Flask, tmp_path: Path) -> None:
     key = open_copy(app, tmp_path)
     result = client.get(f"/s/{key}/hervat/not-a-token")
     assert result.status_code == 404
-    assert "This link does not work" in Page(result).text
+    assert tr(app, "This link does not work") in Page(result).text
 
 
 def test_pages_cannot_be_skipped(app: Flask, client: Any, tmp_path: Path) -> None:
@@ -412,10 +427,11 @@ def test_closed_unknown_and_draft_surveys(app: Flask, client: Any, resident_surv
         db.session.commit()
     closed = client.get(f"/s/{resident_survey}")
     assert closed.status_code == 410
-    assert "This survey is closed" in Page(closed).text
+    assert tr(app, "This survey is closed") in Page(closed).text
     assert client.get(f"/s/{resident_survey}/code").status_code == 410
     unknown = client.get("/s/no-such-survey")
-    assert unknown.status_code == 404 and "Survey not found" in Page(unknown).text
+    assert unknown.status_code == 404
+    assert tr(app, "Survey not found") in Page(unknown).text
     assert client.get("/s/x").status_code == 404
 
 
