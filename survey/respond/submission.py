@@ -4,12 +4,14 @@ One transaction (the caller commits once): the draft row is locked, every
 answer is checked again, the invitation code is consumed with a guarded
 UPDATE, the response is written with the draft's ``submission_key`` (unique,
 so a replay can never store a second response), and the draft is emptied
-and unlinked from its code. A replayed or double submit finds the draft
-already submitted and reports ``already``.
+and unlinked from its code and from the response (a fresh submission key).
+A replayed or double submit finds the draft already submitted and reports
+``already``.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -80,6 +82,10 @@ def submit_draft(session: DbSession, survey: Survey, draft_id: int) -> SubmitOut
     draft.submitted = True
     draft.data = {}
     draft.invitation_code_id = None
+    # A new random key: the draft keeps exact times (created, updated), so
+    # it must not share a key with the response it became. A replay is
+    # still refused: the draft is locked and marked submitted.
+    draft.submission_key = secrets.token_hex(16)
     draft.updated_at = utcnow()
     session.flush()
     return SubmitOutcome("stored")
