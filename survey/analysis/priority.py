@@ -380,15 +380,17 @@ def assemble_priorities(
     n_scored = sum(1 for s in scores.values() if s is not None)
     priorities = []
     for info in phenomena:
-        proposal = ranking.propose_label(ranks.get(info.key), scores.get(info.key), n_scored)
-        score = scores.get(info.key)
+        raw_score = scores.get(info.key)
+        # The published score (two decimals) is the one the reason quotes.
+        score = None if raw_score is None else round(raw_score, 2)
+        proposal = ranking.propose_label(ranks.get(info.key), score, n_scored)
         interval = intervals.get(info.key)
         entry: Json = {
             "phenomenon": info.key,
             "label": info.label,
             "federal_priority": info.federal_priority,
             **published[info.key],
-            "score": None if score is None else round(score, 3),
+            "score": score,
             "rank": ranks.get(info.key),
             "rank_interval": None if interval is None else [interval[0], interval[1]],
             "proposal": proposal.label_nl,

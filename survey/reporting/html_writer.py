@@ -53,10 +53,17 @@ def environment() -> Environment:
         gettext=gettext, ngettext=ngettext, newstyle=True
     )
     env.filters["pct"] = pct
-    env.filters["num"] = num
+    env.filters["num"] = fixed
     env.filters["int"] = integer
     env.filters["ci"] = ci_text
     return env
+
+
+def fixed(value: float | None, digits: int = 2) -> str:
+    """A table figure with a fixed number of decimals, Dutch-style (39,50)."""
+    if value is None:
+        return "-"
+    return str(format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALE))
 
 
 def integer(value: float | None) -> str:
@@ -68,8 +75,8 @@ def integer(value: float | None) -> str:
 def ci_text(bounds: list[float] | None) -> str:
     if not bounds:
         return "-"
-    low = format_decimal(bounds[0], format="0.0#", locale=LOCALE)
-    high = format_decimal(bounds[1], format="0.0#", locale=LOCALE)
+    low = format_decimal(bounds[0], format="0.00", locale=LOCALE)
+    high = format_decimal(bounds[1], format="0.00", locale=LOCALE)
     return f"{low} - {high}"
 
 
@@ -147,6 +154,8 @@ def build_charts(model: Json) -> dict[str, Chart]:
             if not options:
                 continue
             key = _percent_key(question)
+            if all(o.get(key) is None for o in options):
+                continue  # nothing to draw: every percentage is hidden
             found[question["key"]] = charts.bar_chart(
                 question["text"],
                 [o["label"] for o in options],
@@ -160,6 +169,8 @@ def build_charts(model: Json) -> dict[str, Chart]:
             )
         elif kind == "matrix" and question.get("rows"):
             first = question["rows"][0]
+            if all(o.get("percent") is None for r in question["rows"] for o in r["options"]):
+                continue
             option_labels = [o["label"] for o in first["options"] if not o.get("missing")]
             found[question["key"]] = charts.stacked_bars(
                 question["text"],
@@ -174,6 +185,8 @@ def build_charts(model: Json) -> dict[str, Chart]:
             )
         elif kind == "number" and question.get("bands"):
             bands = question["bands"]
+            if all(b.get("percent") is None for b in bands):
+                continue
             found[question["key"]] = charts.bar_chart(
                 question["text"],
                 [b["label"] for b in bands],
