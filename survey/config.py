@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Where residents and partners reach the site, printed in letters and
+    # links; unset, pages use the address of the request.
+    "PUBLIC_BASE_URL": None,
     "PRIVACY_CONTROLLER": "de lokale politiezone",
     "PRIVACY_CONTACT": "de functionaris voor gegevensbescherming van de politiezone",
 }
@@ -53,6 +56,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_SUPPRESSION_THRESHOLD": int,
     "SURVEY_DRAFT_LIFETIME_DAYS": int,
     "SURVEY_RATELIMIT_STORAGE_URI": str,
+    "SURVEY_PUBLIC_BASE_URL": str,
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
