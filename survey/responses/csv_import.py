@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.definitions.question_types.base import CellError
@@ -105,8 +105,14 @@ class _BatchWriter:
             }
             for language, _shown, _kept in self.pending
         ]
-        ids = self.session.scalars(
-            insert(Response).returning(Response.id, sort_by_parameter_order=True), rows
+        # Core statements, not ORM bulk inserts: the ORM splits rows whose
+        # None values differ into separate statements (one per variant).
+        connection = self.session.connection()
+        ids = connection.scalars(
+            Response.__table__.insert().returning(
+                Response.__table__.c.id, sort_by_parameter_order=True
+            ),
+            rows,
         ).all()
         answers: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
@@ -115,9 +121,9 @@ class _BatchWriter:
             answers.extend(more_answers)
             texts.extend(more_texts)
         if answers:
-            self.session.execute(insert(Answer), answers)
+            connection.execute(Answer.__table__.insert(), answers)
         if texts:
-            self.session.execute(insert(FreeText), texts)
+            connection.execute(FreeText.__table__.insert(), texts)
         self.pending.clear()
 
 
