@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.definitions.question_types.base import CellError
@@ -76,6 +76,11 @@ def _rows(stream: io.TextIOWrapper) -> Iterator[list[str]]:
     yield from csv.reader(stream, delimiter=delimiter)
 
 
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
 class _BatchWriter:
     """Writes checked rows in batches: one multi-row INSERT of responses
     (ids returned in order), then one of answers and one of free texts."""
@@ -109,9 +114,9 @@ class _BatchWriter:
         # None values differ into separate statements (one per variant).
         connection = self.session.connection()
         ids = connection.scalars(
-            Response.__table__.insert().returning(
-                Response.__table__.c.id, sort_by_parameter_order=True
-            ),
+            _table(Response)
+            .insert()
+            .returning(_table(Response).c.id, sort_by_parameter_order=True),
             rows,
         ).all()
         answers: list[dict[str, Any]] = []
@@ -121,9 +126,9 @@ class _BatchWriter:
             answers.extend(more_answers)
             texts.extend(more_texts)
         if answers:
-            connection.execute(Answer.__table__.insert(), answers)
+            connection.execute(_table(Answer).insert(), answers)
         if texts:
-            connection.execute(FreeText.__table__.insert(), texts)
+            connection.execute(_table(FreeText).insert(), texts)
         self.pending.clear()
 
 
