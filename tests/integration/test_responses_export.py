@@ -192,3 +192,35 @@ def test_export_command(app, runner, resident_survey, tmp_path, ext):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     bad = runner.invoke(args=["responses", "export", KEY, "--out", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0
+
+
+def test_csv_export_memory_stays_flat(resident_survey, session):
+    """Peak memory while streaming the CSV does not grow with the number
+    of responses (the answers are read in yield_per batches)."""
+    import tracemalloc
+
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+    from survey.responses.csv_export import iter_csv
+    from survey.responses.csv_import import import_responses
+
+    survey = find_survey(session, KEY)
+    definition = definition_of(survey)
+
+    def peak() -> int:
+        tracemalloc.start()
+        size = 0
+        for chunk in iter_csv(session, survey):
+            size += len(chunk)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert size > 0
+        return top
+
+    import_responses(session, survey, response_csv(definition, 300, seed=30))
+    session.commit()
+    small = peak()
+    import_responses(session, survey, response_csv(definition, 2700, seed=31))
+    session.commit()
+    large = peak()
+    assert large < small * 2, (small, large)
