@@ -1,0 +1,67 @@
+"""The planners' pages in Chromium: axe-core finds no violation on any of
+them (login, lists, survey, preview, paper entry with errors, fieldwork,
+letters, import errors, export, margins, users, purge)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+KEY = "burgers-2026"
+CONSULTATION = "zvp-2026-2031"
+
+
+def check_page(page: Page, name: str) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def test_planner_pages_have_no_violations(
+    app: Flask, resident_survey: str, live_server: str, page: Page
+) -> None:
+    from planner_helpers import PASSWORD, make_user
+
+    email = make_user(app, "axe@zone.be", "admin")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(f"{live_server}/planner/login")
+    check_page(page, "login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill("wrong password!")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_page(page, "login-error")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_be_visible()
+
+    for path in (
+        "/planner/",
+        f"/planner/consultations/{CONSULTATION}",
+        f"/planner/surveys/{KEY}",
+        f"/planner/surveys/{KEY}/preview",
+        f"/planner/surveys/{KEY}/fieldwork",
+        f"/planner/surveys/{KEY}/letters",
+        f"/planner/surveys/{KEY}/import",
+        f"/planner/surveys/{KEY}/export",
+        f"/planner/consultations/{CONSULTATION}/margins",
+        f"/planner/consultations/{CONSULTATION}/indicators",
+        f"/planner/consultations/{CONSULTATION}/purge",
+        "/planner/consultations/new",
+        "/planner/surveys/upload",
+        "/planner/users",
+    ):
+        page.goto(f"{live_server}{path}")
+        check_page(page, path)
+
+    # The paper form, sent with a typing error.
+    page.goto(f"{live_server}/planner/surveys/{KEY}/paper")
+    check_page(page, "paper")
+    page.locator("input[name=leeftijd]").fill("veertig")
+    page.locator("main form.paper-form > button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_page(page, "paper-errors")
