@@ -185,69 +185,6 @@ def number_values(
     return dict(result)
 
 
-# --- cross-tabs ---------------------------------------------------------------
-
-
-def _dimension_column(dimension_variable_id: int | None) -> tuple[Any, Any]:
-    """(column, join) for a dimension: the code of a dimension variable (a
-    self-join of answers on response_id), or the response mode."""
-    answer = aliased(Answer)
-    if dimension_variable_id is None:
-        return Response.mode, None
-    return answer.code, answer
-
-
-def crosstab_counts(
-    session: DbSession, variable_ids: Sequence[int], dimension_variable_id: int | None
-) -> list[tuple[int, int | None, Any, int]]:
-    """``(variable_id, code, dimension code, count)`` for the given variables,
-    grouped by the answer of the dimension variable of the same response (a
-    self-join in SQL), or by the response mode when ``dimension_variable_id``
-    is None. Responses without an answer on the dimension are left out."""
-    if not variable_ids:
-        return []
-    column, dim = _dimension_column(dimension_variable_id)
-    query = select(Answer.variable_id, Answer.code, column, func.count())
-    if dim is None:
-        query = query.join(Response, Response.id == Answer.response_id)
-    else:
-        query = query.join(
-            dim,
-            and_(dim.response_id == Answer.response_id, dim.variable_id == dimension_variable_id),
-        ).where(dim.code.is_not(None))
-    rows = session.execute(
-        query.where(Answer.variable_id.in_(variable_ids)).group_by(
-            Answer.variable_id, Answer.code, column
-        )
-    ).all()
-    return [(int(v), None if c is None else int(c), d, int(n)) for v, c, d, n in rows]
-
-
-def crosstab_valid_respondents(
-    session: DbSession, variable_ids: Sequence[int], dimension_variable_id: int | None
-) -> list[tuple[int, Any, int]]:
-    """``(variable_id, dimension code, respondents with >= 1 valid code)``."""
-    if not variable_ids:
-        return []
-    column, dim = _dimension_column(dimension_variable_id)
-    query = (
-        select(Answer.variable_id, column, func.count(func.distinct(Answer.response_id)))
-        .join(Variable, Variable.id == Answer.variable_id)
-        .join(QuestionOption, _valid_option_join(Answer))
-    )
-    if dim is None:
-        query = query.join(Response, Response.id == Answer.response_id)
-    else:
-        query = query.join(
-            dim,
-            and_(dim.response_id == Answer.response_id, dim.variable_id == dimension_variable_id),
-        ).where(dim.code.is_not(None))
-    rows = session.execute(
-        query.where(Answer.variable_id.in_(variable_ids)).group_by(Answer.variable_id, column)
-    ).all()
-    return [(int(v), d, int(n)) for v, d, n in rows]
-
-
 # --- weighting ---------------------------------------------------------------
 
 
@@ -267,69 +204,6 @@ def cell_counts(
         session.execute(query.where(Response.survey_id == survey_id).group_by(*columns)).all()
     )
     return {tuple(None if c is None else int(c) for c in row[:-1]): int(row[-1]) for row in rows}
-
-
-def weighted_code_counts(
-    session: DbSession, variable_ids: Sequence[int], dimension_variable_ids: Sequence[int]
-) -> list[tuple[CellKey, int, int | None, int]]:
-    """``(cell, variable_id, code, count)``: answers grouped by the weighting
-    cell of their response (self-joins of answers on response_id)."""
-    if not variable_ids:
-        return []
-    dims = [aliased(Answer) for _ in dimension_variable_ids]
-    columns = [d.code for d in dims]
-    query = select(*columns, Answer.variable_id, Answer.code, func.count()).select_from(Answer)
-    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
-        query = query.outerjoin(
-            dim, and_(dim.response_id == Answer.response_id, dim.variable_id == variable_id)
-        )
-    rows: list[Any] = list(
-        session.execute(
-            query.where(Answer.variable_id.in_(variable_ids)).group_by(
-                *columns, Answer.variable_id, Answer.code
-            )
-        ).all()
-    )
-    k = len(dims)
-    return [
-        (
-            tuple(None if c is None else int(c) for c in row[:k]),
-            int(row[k]),
-            None if row[k + 1] is None else int(row[k + 1]),
-            int(row[k + 2]),
-        )
-        for row in rows
-    ]
-
-
-def weighted_valid_respondents(
-    session: DbSession, variable_ids: Sequence[int], dimension_variable_ids: Sequence[int]
-) -> list[tuple[CellKey, int, int]]:
-    """``(cell, variable_id, respondents with >= 1 valid code)`` (multiple choice)."""
-    if not variable_ids:
-        return []
-    dims = [aliased(Answer) for _ in dimension_variable_ids]
-    columns = [d.code for d in dims]
-    query = (
-        select(*columns, Answer.variable_id, func.count(func.distinct(Answer.response_id)))
-        .select_from(Answer)
-        .join(Variable, Variable.id == Answer.variable_id)
-        .join(QuestionOption, _valid_option_join(Answer))
-    )
-    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
-        query = query.outerjoin(
-            dim, and_(dim.response_id == Answer.response_id, dim.variable_id == variable_id)
-        )
-    rows: list[Any] = list(
-        session.execute(
-            query.where(Answer.variable_id.in_(variable_ids)).group_by(*columns, Answer.variable_id)
-        ).all()
-    )
-    k = len(dims)
-    return [
-        (tuple(None if c is None else int(c) for c in row[:k]), int(row[k]), int(row[k + 1]))
-        for row in rows
-    ]
 
 
 # --- partners, free text, consultation data ----------------------------------
@@ -440,3 +314,94 @@ def objective_indicators(session: DbSession, consultation_id: int) -> list[Indic
         .order_by(ObjectiveIndicator.phenomenon_key, ObjectiveIndicator.year)
     ).all()
     return [IndicatorRow(str(p), int(y), float(v), str(u), str(s)) for p, y, v, u, s in rows]
+
+
+def _response_cells(survey_id: int, dimension_variable_ids: Sequence[int]) -> Any:
+    """One row per response: its id, mode and its code on each dimension
+    (NULL when not answered), materialised once so that every answer row
+    needs one lookup instead of one per dimension."""
+    dims = [aliased(Answer) for _ in dimension_variable_ids]
+    query = select(
+        Response.id.label("rid"),
+        Response.mode.label("mode"),
+        *[d.code.label(f"d{i}") for i, d in enumerate(dims)],
+    ).select_from(Response)
+    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
+        query = query.outerjoin(
+            dim, and_(dim.response_id == Response.id, dim.variable_id == variable_id)
+        )
+    return query.where(Response.survey_id == survey_id).cte("cells").prefix_with("MATERIALIZED")
+
+
+def cell_code_counts(
+    session: DbSession,
+    survey_id: int,
+    variable_ids: Sequence[int],
+    dimension_variable_ids: Sequence[int],
+) -> list[tuple[str, CellKey, int, int | None, int]]:
+    """``(mode, dimension codes, variable_id, code, count)``: the answers of
+    the given variables grouped by the mode and dimension answers of their
+    response. Cross-tabs by every dimension and the weighted tallies are
+    sums over these rows."""
+    if not variable_ids:
+        return []
+    cells = _response_cells(survey_id, dimension_variable_ids)
+    dim_columns = [cells.c[f"d{i}"] for i in range(len(dimension_variable_ids))]
+    query = (
+        select(cells.c.mode, *dim_columns, Answer.variable_id, Answer.code, func.count())
+        .select_from(cells)
+        .join(Answer, Answer.response_id == cells.c.rid)
+        .where(Answer.variable_id.in_(variable_ids))
+        .group_by(cells.c.mode, *dim_columns, Answer.variable_id, Answer.code)
+    )
+    k = len(dim_columns)
+    rows: list[Any] = list(session.execute(query).all())
+    return [
+        (
+            str(row[0]),
+            tuple(None if c is None else int(c) for c in row[1 : k + 1]),
+            int(row[k + 1]),
+            None if row[k + 2] is None else int(row[k + 2]),
+            int(row[k + 3]),
+        )
+        for row in rows
+    ]
+
+
+def cell_valid_respondents(
+    session: DbSession,
+    survey_id: int,
+    variable_ids: Sequence[int],
+    dimension_variable_ids: Sequence[int],
+) -> list[tuple[str, CellKey, int, int]]:
+    """``(mode, dimension codes, variable_id, respondents with >= 1 valid
+    code)`` for multiple-choice variables."""
+    if not variable_ids:
+        return []
+    cells = _response_cells(survey_id, dimension_variable_ids)
+    dim_columns = [cells.c[f"d{i}"] for i in range(len(dimension_variable_ids))]
+    query = (
+        select(
+            cells.c.mode,
+            *dim_columns,
+            Answer.variable_id,
+            func.count(func.distinct(Answer.response_id)),
+        )
+        .select_from(cells)
+        .join(Answer, Answer.response_id == cells.c.rid)
+        .join(Variable, Variable.id == Answer.variable_id)
+        .join(QuestionOption, _valid_option_join(Answer))
+        .where(Answer.variable_id.in_(variable_ids))
+        .group_by(cells.c.mode, *dim_columns, Answer.variable_id)
+    )
+    k = len(dim_columns)
+    rows: list[Any] = list(session.execute(query).all())
+    return [
+        (
+            str(row[0]),
+            tuple(None if c is None else int(c) for c in row[1 : k + 1]),
+            int(row[k + 1]),
+            int(row[k + 2]),
+        )
+        for row in rows
+    ]

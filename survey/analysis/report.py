@@ -213,44 +213,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
         numbers=queries.number_values(session, number_ids),
     )
     closed_ids = [v.id for _q, v in _closed_variables(definition, by_name)]
-    dims = dimension_questions(definition)
-    if settings.crosstabs and data.responses:
-        for dimension in CROSSTAB_DIMENSIONS:
-            if dimension == "mode":
-                columns: list[Any] = [m for m in MODE_CODES if data.by_mode.get(m)]
-                data.crosstabs.append(
-                    CrosstabData(
-                        dimension="mode",
-                        question_key=None,
-                        columns=columns,
-                        labels={},
-                        missing_codes=frozenset(),
-                        counts=queries.crosstab_counts(session, closed_ids, None),
-                        valid_respondents=queries.crosstab_valid_respondents(
-                            session, multiple_ids, None
-                        ),
-                    )
-                )
-                continue
-            question = dims.get(dimension)
-            if question is None or question.key not in by_name:
-                continue
-            codes, labels, missing = dimension_codes(question, settings.language)
-            dim_id = by_name[question.key].id
-            ids = [i for i in closed_ids if by_name[question.key].id != i]
-            data.crosstabs.append(
-                CrosstabData(
-                    dimension=dimension,
-                    question_key=question.key,
-                    columns=list(codes),
-                    labels=labels,
-                    missing_codes=frozenset(missing),
-                    counts=queries.crosstab_counts(session, ids, dim_id),
-                    valid_respondents=queries.crosstab_valid_respondents(
-                        session, multiple_ids, dim_id
-                    ),
-                )
-            )
+    dims = {d: q for d, q in dimension_questions(definition).items() if q.key in by_name}
     margins: dict[str, dict[int, float]] = (
         {d: {int(c): float(v) for c, v in m.items()} for d, m in settings.margins.items()}
         if settings.margins is not None
@@ -259,9 +222,71 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
             for d, m in queries.margins(session, consultation.id).items()
         }
     )
-    if margins and data.responses:
-        data.weighting = _collect_weighting(session, survey.id, data, margins, settings)
+    unknown = [d for d in margins if d not in dims]
+    if unknown:
+        raise ReportError(
+            f"the margins name dimension {unknown[0]!r}, but no question of survey "
+            f"{data.key} has that dimension"
+        )
+    if not data.responses or not (settings.crosstabs or margins):
+        return data
+    # One pass over the answers, grouped by the mode and every dimension of
+    # their response; cross-tabs and weighted tallies are sums over it.
+    cell_dims = list(dims)
+    dim_ids = [by_name[dims[d].key].id for d in cell_dims]
+    rows = queries.cell_code_counts(session, survey.id, closed_ids, dim_ids)
+    valid_rows = queries.cell_valid_respondents(session, survey.id, multiple_ids, dim_ids)
+    if settings.crosstabs:
+        for dimension in CROSSTAB_DIMENSIONS:
+            if dimension == "mode":
+                data.crosstabs.append(
+                    CrosstabData(
+                        dimension="mode",
+                        question_key=None,
+                        columns=[m for m in MODE_CODES if data.by_mode.get(m)],
+                        labels={},
+                        missing_codes=frozenset(),
+                        counts=_sum_counts((v, c, mode, n) for mode, _cell, v, c, n in rows),
+                        valid_respondents=_sum_counts(
+                            (v, mode, n) for mode, _cell, v, n in valid_rows
+                        ),
+                    )
+                )
+                continue
+            question = dims.get(dimension)
+            if question is None:
+                continue
+            codes, labels, missing = dimension_codes(question, settings.language)
+            index = cell_dims.index(dimension)
+            own = by_name[question.key].id
+            data.crosstabs.append(
+                CrosstabData(
+                    dimension=dimension,
+                    question_key=question.key,
+                    columns=list(codes),
+                    labels=labels,
+                    missing_codes=frozenset(missing),
+                    counts=_sum_counts(
+                        (v, c, cell[index], n) for _m, cell, v, c, n in rows if v != own
+                    ),
+                    valid_respondents=_sum_counts(
+                        (v, cell[index], n) for _m, cell, v, n in valid_rows
+                    ),
+                )
+            )
+    if margins:
+        data.weighting = _collect_weighting(
+            session, survey.id, data, margins, settings, cell_dims, rows, valid_rows
+        )
     return data
+
+
+def _sum_counts(rows: Iterable[tuple[Any, ...]]) -> list[Any]:
+    """Add up rows whose last element is a count, keyed by the others."""
+    totals: dict[tuple[Any, ...], int] = defaultdict(int)
+    for row in rows:
+        totals[tuple(row[:-1])] += row[-1]
+    return [(*key, n) for key, n in totals.items()]
 
 
 def _closed_variables(
@@ -280,14 +305,11 @@ def _collect_weighting(
     data: SurveyData,
     margins: dict[str, dict[int, float]],
     settings: ReportSettings,
+    cell_dims: list[str],
+    rows: list[tuple[str, tuple[Any, ...], int, int | None, int]],
+    valid_rows: list[tuple[str, tuple[Any, ...], int, int]],
 ) -> WeightData:
     dims = dimension_questions(data.definition)
-    unknown = [d for d in margins if d not in dims]
-    if unknown:
-        raise ReportError(
-            f"the margins name dimension {unknown[0]!r}, but no question of survey "
-            f"{data.key} has that dimension"
-        )
     dimensions = list(margins)
     dim_ids = [data.variables[dims[d].key].id for d in dimensions]
     raw_cells = queries.cell_counts(session, survey_id, dim_ids)
@@ -308,21 +330,14 @@ def _collect_weighting(
         )
     except WeightingError as exc:
         raise ReportError(f"weighting is not possible: {exc}") from exc
-    closed = [v.id for _q, v in _closed_variables(data.definition, data.variables)]
-    multiple_ids = [
-        data.variables[q.key].id
-        for q in data.definition.questions
-        if q.type == "multiple" and q.key in data.variables
-    ]
-    code_rows = [
-        (_clean_cell(cell, missing), v, c, n)
-        for cell, v, c, n in queries.weighted_code_counts(session, closed, dim_ids)
-    ]
-    valid_rows = [
-        (_clean_cell(cell, missing), v, n)
-        for cell, v, n in queries.weighted_valid_respondents(session, multiple_ids, dim_ids)
-    ]
-    return WeightData(dimensions, result, margins, code_rows, valid_rows, dict(cells))
+    positions = [cell_dims.index(d) for d in dimensions]
+
+    def weighting_cell(cell: tuple[Any, ...]) -> tuple[Any, ...]:
+        return _clean_cell(tuple(cell[i] for i in positions), missing)
+
+    code_rows = _sum_counts((weighting_cell(cell), v, c, n) for _m, cell, v, c, n in rows)
+    valid = _sum_counts((weighting_cell(cell), v, n) for _m, cell, v, n in valid_rows)
+    return WeightData(dimensions, result, margins, code_rows, valid, dict(cells))
 
 
 def _clean_cell(cell: tuple[Any, ...], missing: list[set[int]]) -> tuple[Any, ...]:
@@ -450,18 +465,27 @@ def free_text_themes(
     """Pure: comments per phenomenon (a comment may have several) with
     representative quotes; theme counts of 1..threshold-1 are suppressed."""
     counts: dict[str, int] = defaultdict(int)
+    tagged: dict[str, list[tuple[int, str]]] = defaultdict(list)
     untagged = 0
     texts = [(i, t) for i, t in comments if t and t.strip()]
-    for _i, text in texts:
-        found = tagging.tag(text, lexicon)
+    seen: dict[str, set[str]] = {}
+    for comment_id, text in texts:
+        # The same short comment ("Meer blauw op straat") comes back often.
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = tagging.tag(text, lexicon)
         if not found:
             untagged += 1
         for phenomenon in found:
             counts[phenomenon] += 1
+            tagged[phenomenon].append((comment_id, text))
     hidden = primary_suppression(counts, settings.threshold)
     themes = []
     for phenomenon in sorted(counts, key=lambda p: (-counts[p], p)):
-        quotes = tagging.representative_quotes(texts, phenomenon, lexicon, k=QUOTES_PER_THEME)
+        # Only comments tagged with the phenomenon can be its quotes.
+        quotes = tagging.representative_quotes(
+            tagged[phenomenon], phenomenon, lexicon, k=QUOTES_PER_THEME
+        )
         themes.append(
             {
                 "phenomenon": phenomenon,
