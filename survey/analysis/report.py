@@ -127,6 +127,7 @@ class SurveyData:
 
     key: str
     title: dict[str, str]
+    audience: str
     consultation_key: str
     consultation_title: str
     definition: SurveyDefinition
@@ -201,6 +202,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
     data = SurveyData(
         key=survey.key,
         title=dict(definition.raw.get("title", {})),
+        audience=survey.audience,
         consultation_key=consultation.key,
         consultation_title=consultation.title,
         definition=definition,
@@ -221,6 +223,9 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
             d: {c: float(v) for c, v in m.items()}
             for d, m in queries.margins(session, consultation.id).items()
         }
+        # The consultation's margins describe the resident population.
+        if survey.audience == "citizen"
+        else {}
     )
     unknown = [d for d in margins if d not in dims]
     if unknown:
@@ -555,6 +560,7 @@ def assemble(data: SurveyData, settings: ReportSettings) -> Json:
     model: Json = {
         "format": REPORT_FORMAT,
         "survey": data.key,
+        "audience": data.audience,
         "title": text_for(data.title, lang),
         "consultation": {"key": data.consultation_key, "title": data.consultation_title},
         "generated_on": date.today().isoformat(),

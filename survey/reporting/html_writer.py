@@ -243,12 +243,13 @@ def _join(items: list[str]) -> str:
 
 def summary_sentences(model: Json) -> list[str]:
     """The key figures in plain sentences for the summary."""
-    sentences = [
-        _(
-            "%(n)s residents took part in the survey.",
-            n=integer(model["responses"]),
+    if model.get("audience") == "partner":
+        first = _(
+            "%(n)s partner organisations took part in the survey.", n=integer(model["responses"])
         )
-    ]
+    else:
+        first = _("%(n)s residents took part in the survey.", n=integer(model["responses"]))
+    sentences = [first]
     weighting = model.get("weighting")
     if weighting:
         sentences.append(
