@@ -14,7 +14,9 @@ consultation and every question or matrix row that names the phenomenon:
 - ``facts``: the latest year's objective figure (``ObjectiveIndicator``), and
   ``trend``: its % change on the year before.
 
-Every indicator reads "higher = more reason to prioritise". Combination,
+Survey indicators are unweighted shares and means (the weighted figures of
+each question are in the question tables); every indicator reads "higher =
+more reason to prioritise". Combination,
 ranks, bootstrap and labels are the pure functions of
 ``survey.analysis.ranking``: min-max normalisation per indicator, weighted
 mean over the indicators a phenomenon has (missing ones re-weighted away),

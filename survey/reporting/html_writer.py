@@ -274,8 +274,8 @@ def summary_sentences(model: Json) -> list[str]:
         if indicators.get("concern") is not None:
             sentences.append(
                 _(
-                    "%(concern)s of residents say that %(label)s is a frequent problem in "
-                    "their neighbourhood.",
+                    "In %(concern)s of their answers about %(label)s, residents say it happens "
+                    "often in their neighbourhood.",
                     concern=pct(indicators["concern"]),
                     label=p["label"].lower(),
                 )
@@ -283,7 +283,8 @@ def summary_sentences(model: Json) -> list[str]:
         if indicators.get("priority") is not None:
             sentences.append(
                 _(
-                    "%(share)s of residents want the police to tackle %(label)s first.",
+                    "%(share)s of residents put %(label)s among the problems the police should "
+                    "tackle first.",
                     share=pct(indicators["priority"]),
                     label=p["label"].lower(),
                 )
