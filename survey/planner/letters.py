@@ -23,7 +23,9 @@ from survey.i18n import text_for
 from survey.models import Survey
 from survey.respond.codes import CodeBatch, codes_csv, generate_codes
 
-MAX_LETTERS_PDF = 5000
+# WeasyPrint lays out about 30 letters a second: larger mailings are made in
+# several batches (or with the CSV and a mail merge), so a request stays short.
+MAX_LETTERS_PDF = 500
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,13 @@ def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey, sender: str) ->
     from weasyprint import HTML
 
     link_for = link_maker(base_url, survey)
-    letters = [
-        Letter(
-            code=code,
-            link=link_for(code),
-            qr_data_uri=segno.make(link_for(code), error="m").svg_data_uri(scale=4),
-        )
-        for code in batch.codes
-    ]
+    letters = []
+    for code in batch.codes:
+        link = link_for(code)
+        # A fixed mask skips segno's search for the best one (most of its
+        # time); any mask scans equally well.
+        qr = segno.make(link, error="m", mask=0, boost_error=False)
+        letters.append(Letter(code=code, link=link, qr_data_uri=qr.png_data_uri(scale=4)))
     definition = definition_of(survey)
     html = render_template(
         "planner/letters_pdf.html",
