@@ -227,3 +227,25 @@ def test_viewer_sees_dashboards_but_no_raw_data(app, client, resident_survey, ro
         "/planner/users",
     ):
         assert client.get(url).status_code == 403, url
+
+
+def test_exports_of_a_survey_without_responses(app, client, resident_survey):
+    logged_in(app, client, "planner")
+    for fmt in ("csv", "xlsx", "sav"):
+        response = client.get(f"/planner/surveys/{KEY}/export.{fmt}")
+        assert response.status_code == 200, fmt
+    assert client.get(f"/planner/surveys/{KEY}/export.pdf").status_code == 404
+
+
+def test_letters_refused_for_a_bad_count(app, client, resident_survey):
+    logged_in(app, client, "planner")
+    page = Page(client.get(f"/planner/surveys/{KEY}/letters"))
+    response = page.form().set("count", "0").submit(client)
+    assert response.status_code == 422
+    response = (
+        Page(client.get(f"/planner/surveys/{KEY}/letters"))
+        .form()
+        .set("count", "501")
+        .submit(client)
+    )
+    assert response.status_code == 422
