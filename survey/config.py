@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    # Planners are logged out after this many minutes without a request.
+    "PLANNER_IDLE_MINUTES": 30,
     "SUPPRESSION_THRESHOLD": 10,
     "DRAFT_LIFETIME_DAYS": 30,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -57,6 +59,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_DRAFT_LIFETIME_DAYS": int,
     "SURVEY_RATELIMIT_STORAGE_URI": str,
     "SURVEY_PUBLIC_BASE_URL": str,
+    "SURVEY_PLANNER_IDLE_MINUTES": int,
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
