@@ -1,0 +1,328 @@
+"""The targets of issue 8 checked against the results, and the Markdown
+table of ``bench/results/latest.md``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUBMIT_RATIO = 0.5
+JOURNEYS_4 = 100.0
+RENDER_MS = 15.0
+REPORT_100K_S = 1.5
+REPORT_RATIO = 1.5
+REPORT_1M_S = 15.0
+PDF_100K_S = 10.0
+RSS_MB = 500.0
+
+
+def _get(data: Any, *path: Any) -> Any:
+    for step in path:
+        if data is None:
+            return None
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and len(data) > step else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
+def _size(rows: list[dict[str, Any]] | None, size: int) -> dict[str, Any] | None:
+    for row in rows or []:
+        if row.get("size") == size:
+            return row
+    return None
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else "PASS" if ok else "FAIL"
+
+
+def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One entry per target: name, measured value, verdict."""
+    targets: list[dict[str, Any]] = []
+
+    def add(name: str, measured: str, ok: bool | None) -> None:
+        targets.append({"target": name, "measured": measured, "verdict": _verdict(ok)})
+
+    scenarios = results.get("scenarios", {})
+    resident = scenarios.get("resident")
+    if resident:
+        for db, data in resident.get("databases", {}).items():
+            if "skipped" in data:
+                continue
+            ratio = data.get("final_submit_ratio")
+            add(
+                f"final submit >= 50 % of the bare-stack ceiling ({db})",
+                f"{data['final_submit_best_per_s']}/s vs {data['ceiling_per_s']}/s = "
+                f"{round((ratio or 0) * 100)} %",
+                ratio is not None and ratio >= SUBMIT_RATIO,
+            )
+            four = data.get("journeys_4_clients_per_s")
+            add(
+                f">= 100 complete responses/s with 4 clients ({db})",
+                f"{four}/s",
+                None if four is None else four >= JOURNEYS_4,
+            )
+        render = resident.get("render") or {}
+        longest = render.get("longest_page") or {}
+        short = render.get("short_page") or {}
+        if longest:
+            add(
+                "page render <= 15 ms CPU (short and longest page)",
+                f"{short.get('page')}: {short.get('cpu_ms')} ms, "
+                f"{longest.get('page')}: {longest.get('cpu_ms')} ms",
+                max(short.get("cpu_ms", 0), longest.get("cpu_ms", 0)) <= RENDER_MS,
+            )
+            counts = sorted({p["sql_statements"] for p in render.get("pages", {}).values()})
+            add(
+                "constant SQL statements per page (no N+1)",
+                f"{counts} statements on pages of 1 to 60 questions",
+                render.get("sql_constant"),
+            )
+    report = scenarios.get("report")
+    full_report = _get(previous_full, "scenarios", "report")
+    if report:
+        at100 = _size(report.get("sqlite"), 100_000)
+        if at100:
+            ratio = at100["report_json_s"] / max(at100["bare_group_by_s"], 1e-9)
+            add(
+                "report JSON at 100k <= 1.5 s (SQLite)",
+                f"{at100['report_json_s']:.2f} s",
+                at100["report_json_s"] <= REPORT_100K_S,
+            )
+            add(
+                "report JSON at 100k <= 1.5x the bare GROUP BY (SQLite)",
+                f"{ratio:.1f}x ({at100['bare_group_by_s']:.3f} s)",
+                ratio <= REPORT_RATIO,
+            )
+            if "pdf_s" in at100:
+                add(
+                    "PDF at 100k <= 10 s",
+                    f"{at100['pdf_s']:.1f} s (+ {at100['model_s']:.1f} s model)",
+                    at100["pdf_s"] <= PDF_100K_S,
+                )
+            elif at100.get("pdf_error"):
+                add("PDF at 100k <= 10 s", "failed", False)
+        pg100 = _size(report.get("postgresql"), 100_000)
+        if pg100:
+            ratio = pg100["report_json_s"] / max(pg100["bare_group_by_s"], 1e-9)
+            add(
+                "report JSON at 100k <= 1.5 s and <= 1.5x GROUP BY (PostgreSQL)",
+                f"{pg100['report_json_s']:.2f} s, {ratio:.1f}x",
+                pg100["report_json_s"] <= REPORT_100K_S and ratio <= REPORT_RATIO,
+            )
+        at1m = _size(report.get("sqlite"), 1_000_000) or _size(
+            _get(full_report, "sqlite"), 1_000_000
+        )
+        if at1m:
+            add(
+                "report JSON at 1M <= 15 s",
+                f"{at1m['report_json_s']:.1f} s",
+                at1m["report_json_s"] <= REPORT_1M_S,
+            )
+            add(
+                "report at 1M peak RSS <= 500 MB",
+                f"{at1m['peak_rss_mb']:.0f} MB",
+                at1m["peak_rss_mb"] <= RSS_MB,
+            )
+        else:
+            add("report JSON at 1M <= 15 s", "not run (make bench ARGS=--full)", None)
+    exports = scenarios.get("exports")
+    if exports:
+        rows = list(exports.get("sqlite", []))
+        full_rows = _get(previous_full, "scenarios", "exports", "sqlite") or []
+        if not _size(rows, 1_000_000) and _size(full_rows, 1_000_000):
+            rows.append(_size(full_rows, 1_000_000))  # type: ignore[arg-type]
+        largest = max(rows, key=lambda r: r["size"]) if rows else None
+        if largest:
+            for fmt in ("csv", "xlsx", "sav"):
+                cell = largest.get(fmt) or {}
+                if "peak_rss_mb" not in cell:
+                    add(f"{fmt} export peak RSS <= 500 MB", "failed", False)
+                    continue
+                growth = [
+                    f"{r['size'] // 1000}k: {r[fmt]['peak_rss_mb']:.0f} MB"
+                    for r in sorted(rows, key=lambda r: r["size"])
+                    if "peak_rss_mb" in (r.get(fmt) or {})
+                ]
+                add(
+                    f"{fmt} export peak RSS <= 500 MB at {largest['size'] // 1000}k, flat",
+                    ", ".join(growth),
+                    cell["peak_rss_mb"] <= RSS_MB,
+                )
+    return targets
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> str:
+    m = results["machine"]
+    v = m["versions"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated {results['generated']} ({results['mode']} run) by `make bench`.",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB, {m['os']}; "
+        f"load average at start {m['load_average_at_start']} (a shared machine: compare "
+        "the ratios, absolute times drift).",
+        f"Python {m['python']}, SQLite {v.get('sqlite')}, PostgreSQL {v.get('postgresql')}, "
+        + ", ".join(f"{k} {v[k]}" for k in v if k not in ("sqlite", "postgresql"))
+        + ".",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+    ]
+    for t in results.get("targets", []):
+        lines.append(f"| {t['target']} | {t['measured']} | **{t['verdict']}** |")
+    scenarios = results.get("scenarios", {})
+    resident = scenarios.get("resident")
+    if resident:
+        lines += [
+            "",
+            "## 1. Residents through HTTP (gunicorn, "
+            f"{resident['workers']} sync workers, {resident['seconds_per_run']} s per run)",
+            "",
+            "| database | clients | bare stack submits/s | final submits/s | ratio | "
+            "complete responses/s | requests/s | page GET p50/p95 ms | final submit p50 ms |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for db, data in resident.get("databases", {}).items():
+            if "skipped" in data:
+                lines.append(f"| {db} | skipped: {data['skipped']} | | | | | | | |")
+                continue
+            for base, sub, jour in zip(
+                data["baseline"], data["final_submit"], data["journeys"], strict=True
+            ):
+                ratio = sub["submits_per_s"] / base["submits_per_s"] if base["submits_per_s"] else 0
+                get = jour["latency_ms"].get("get", {})
+                lines.append(
+                    f"| {db} | {base['clients']} | {base['submits_per_s']} | "
+                    f"{sub['submits_per_s']} | {ratio:.2f} | {jour['responses_per_s']} | "
+                    f"{jour['requests_per_s']} | {get.get('p50')}/{get.get('p95')} | "
+                    f"{sub['latency_ms']['p50']} |"
+                )
+        render = resident.get("render") or {}
+        if render:
+            lines += [
+                "",
+                f"Answer rows per complete response: {render.get('answer_rows_per_response')} "
+                "(the baseline inserts the same rows). SQL statements: check page "
+                f"{render.get('check_page_sql')}, final submit {render.get('final_submit_sql')}.",
+                "",
+                "| page | questions | fields | CPU ms per render | SQL statements |",
+                "|---|---|---|---|---|",
+            ]
+            for name, page in render.get("pages", {}).items():
+                lines.append(
+                    f"| {name} | {page['questions']} | {page['fields']} | "
+                    f"{page['cpu_ms']} | {page['sql_statements']} |"
+                )
+    report = scenarios.get("report")
+    if report:
+        rows = list(report.get("sqlite", []))
+        full_rows = _get(previous_full, "scenarios", "report", "sqlite") or []
+        note = ""
+        if not _size(rows, 1_000_000) and _size(full_rows, 1_000_000):
+            rows.append({**_size(full_rows, 1_000_000), "from_full": True})  # type: ignore[dict-item]
+            note = f" (1M from the --full run of {previous_full['generated']})"  # type: ignore[index]
+        lines += [
+            "",
+            f"## 2. Input report{note}",
+            "",
+            "| engine | responses | bare GROUP BY s | report model s | JSON s | total s | "
+            "ratio | PDF s | peak RSS MB | RSS before MB |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for engine, engine_rows in (("SQLite", rows), ("PostgreSQL", report.get("postgresql", []))):
+            for r in engine_rows:
+                ratio = r["report_json_s"] / max(r["bare_group_by_s"], 1e-9)
+                lines.append(
+                    f"| {engine} | {r['size']:,} | {r['bare_group_by_s']:.3f} | "
+                    f"{r['model_s']:.2f} | {r['json_s']:.2f} | {r['report_json_s']:.2f} | "
+                    f"{ratio:.1f}x | {_fmt(r.get('pdf_s'), 1)} | {r['peak_rss_mb']:.0f} | "
+                    f"{r['rss_before_mb']:.0f} |"
+                )
+        for engine, plan in report.get("explain", {}).items():
+            lines += [
+                "",
+                f"EXPLAIN of the main aggregation (`queries.code_counts`) on {engine}:",
+                "",
+                "```",
+                plan["query"],
+                "",
+                plan["plan"],
+                "```",
+            ]
+        profiled = [r for r in rows if r.get("profile") and not r.get("from_full")]
+        missed = [
+            t
+            for t in results.get("targets", [])
+            if "report" in t["target"] and t["verdict"] == "FAIL"
+        ]
+        if profiled and missed:
+            r = profiled[-1]
+            lines += [
+                "",
+                f"Profile of the report at {r['size']:,} responses (cProfile, cumulative):",
+                "",
+                "```",
+                r["profile"],
+                "```",
+            ]
+    exports = scenarios.get("exports")
+    if exports:
+        rows = list(exports.get("sqlite", []))
+        full_rows = _get(previous_full, "scenarios", "exports", "sqlite") or []
+        if not _size(rows, 1_000_000) and _size(full_rows, 1_000_000):
+            rows.append(_size(full_rows, 1_000_000))  # type: ignore[arg-type]
+        lines += [
+            "",
+            "## 3. Exports (SQLite)",
+            "",
+            "| responses | format | seconds | ratio to bare | peak RSS MB | file MB |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            bare = (r.get("bare") or {}).get("seconds")
+            for fmt in ("bare", "csv", "xlsx", "sav"):
+                cell = r.get(fmt) or {}
+                if "seconds" not in cell:
+                    lines.append(f"| {r['size']:,} | {fmt} | failed | | | |")
+                    continue
+                ratio = f"{cell['seconds'] / bare:.1f}x" if bare else "-"
+                lines.append(
+                    f"| {r['size']:,} | {fmt} | {cell['seconds']:.1f} | {ratio} | "
+                    f"{cell['peak_rss_mb']:.0f} | {cell['bytes'] / 1e6:.1f} |"
+                )
+    imported = scenarios.get("import")
+    if imported:
+        lines += [
+            "",
+            "## 4. Import (`flask responses import`, SQLite)",
+            "",
+            "| rows | seconds | bare Core insert s | ratio | peak RSS MB | stored | exit |",
+            "|---|---|---|---|---|---|---|",
+            f"| {imported['rows']:,} | {imported['seconds']} | {imported['baseline_s']} | "
+            f"{imported['ratio']}x | {imported['peak_rss_mb']} | {imported['stored']:,} | "
+            f"{imported['exit']} |",
+        ]
+    notes = results.get("notes")
+    if notes:
+        lines += ["", "## Notes", "", notes]
+    lines += [
+        "",
+        "Reproduce: `make bench` (or `.venv/bin/python -m bench [--quick] [--full] "
+        "[--only resident|report|exports|import]`); durations of this run: "
+        + ", ".join(f"{k} {v} s" for k, v in results.get("durations_s", {}).items())
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)

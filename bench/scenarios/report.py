@@ -1,0 +1,54 @@
+"""Scenario 2: the input report at 10k, 100k (and 1M with ``--full``)
+synthetic responses, as JSON (all questions, cross-tabs by district, age,
+sex and mode, weighting on the stored margins, suppression, priority
+matrix) and as PDF with every chart at 100k. Baseline: one hand-written
+GROUP BY (variable_id, code) in the same process. Each size runs in a fresh
+process, so its peak RSS is its own. The plan of the main aggregation query
+is recorded on SQLite (EXPLAIN QUERY PLAN) and PostgreSQL (EXPLAIN ANALYZE).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.common import WORK, Postgres, log, run_worker
+from bench.datagen import build_pool, generate, sqlite_dataset
+
+
+def run(
+    sizes: list[int], pdf_size: int | None, pg_size: int | None, fresh: bool = False
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"sqlite": [], "postgresql": [], "explain": {}, "datasets": {}}
+    for size in sizes:
+        log(f"  report: SQLite, {size} responses")
+        url, info = sqlite_dataset(size, WORK, fresh=fresh)
+        out["datasets"][f"sqlite-{size}"] = info
+        repeat = 2 if size <= 10_000 else 1
+        result = run_worker(
+            "report", url=url, pdf=(size == pdf_size), repeat=repeat, profile=size >= 100_000
+        )
+        result["size"] = size
+        out["sqlite"].append(result)
+        if size == max(sizes):
+            out["explain"]["sqlite"] = run_worker("explain", url=url)
+    if pg_size and Postgres.available():
+        log(f"  report: PostgreSQL, {pg_size} responses")
+        url = Postgres.database("bench_report")
+        from bench.common import make_app
+        from bench.datagen import prepare_schema
+
+        app = make_app(url)
+        prepare_schema(app)
+        pool = build_pool(app)
+        with app.app_context():
+            from survey.extensions import db
+
+            db.engine.dispose()
+        info = generate(url, pg_size, pool)
+        out["datasets"][f"postgresql-{pg_size}"] = info
+        result = run_worker("report", url=url, repeat=1, profile=False)
+        result["size"] = pg_size
+        out["postgresql"].append(result)
+        out["explain"]["postgresql"] = run_worker("explain", url=url)
+        Postgres.database("bench_report")  # drop the data
+    return out

@@ -1,0 +1,528 @@
+"""Scenario 1: residents answering, through the real HTTP path.
+
+gunicorn serves ``create_app()`` on 127.0.0.1; client processes (stdlib
+``http.client``) walk the whole journey of an open copy of the default
+resident survey: the start page, begin, every page posted with valid
+answers and the page's CSRF token, the check page, the final submit and
+the thank-you page. Measured with 1, 4 and 16 concurrent clients, on SQLite
+(file, WAL) and PostgreSQL:
+
+- complete responses per second (whole journeys);
+- final submits per second: every client first fills drafts up to the check
+  page, then all of them submit at once;
+- the bare-stack ceiling: ``bench.baseline_app`` (Flask + SQLAlchemy Core,
+  same gunicorn command, same tables) inserting the same answer rows in one
+  transaction per request.
+
+In process (Flask test client): CPU ms per page render (``time.process_time``
+over many renders) and SQL statements per request (SQLAlchemy
+``before_cursor_execute``) for every page, the short and the longest, and a
+page of 60 questions, to show the count does not grow with questions.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.common import (
+    PYTHON,
+    RESIDENT_FILE,
+    ROOT,
+    SECRET,
+    WORK,
+    Postgres,
+    free_port,
+    log,
+    make_app,
+    sqlite_url,
+)
+from bench.httpclient import Browser, Script, journey, submit_checked
+
+KEY = "burgers-bench"
+WIDE_KEY = "burgers-wide"
+WORKERS = 4  # gunicorn sync workers: 2 x cores, the usual advice for I/O-bound apps
+
+
+# --- database and server -------------------------------------------------------
+
+
+def prepare_database(url: str) -> tuple[int, Path]:
+    """Tables, the open copy of the resident survey and a wide variant
+    (one page with 60 questions); returns the survey id and the copy's file."""
+    from survey.definitions.lifecycle import open_survey
+    from survey.definitions.store import import_survey
+    from survey.extensions import db
+
+    raw = yaml.safe_load(RESIDENT_FILE.read_text(encoding="utf-8"))
+    raw["key"] = KEY
+    raw["access"] = "open"
+    wide = yaml.safe_load(RESIDENT_FILE.read_text(encoding="utf-8"))
+    wide["key"] = WIDE_KEY
+    wide["access"] = "open"
+    template = next(q for p in wide["pages"] for q in p["questions"] if q["key"] == "contact")
+    extra = []
+    for i in range(60):
+        question = {k: v for k, v in template.items() if k not in ("show_if",)}
+        question["key"] = f"extra_{i + 1}"
+        extra.append(question)
+    wide["pages"].insert(0, {"key": "breed", "title": {"nl": "Zestig vragen"}, "questions": extra})
+    app = make_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        survey = import_survey(db.session, raw).survey
+        open_survey(db.session, survey.key)
+        import_survey(db.session, wide)
+        open_survey(db.session, WIDE_KEY)
+        db.session.commit()
+        survey_id = int(survey.id)
+        db.engine.dispose()
+    path = WORK / "burgers-bench.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return survey_id, path
+
+
+class Server:
+    """gunicorn serving an app factory on a free loopback port."""
+
+    def __init__(self, factory: str, env: dict[str, str], workers: int = WORKERS) -> None:
+        self.port = free_port()
+        gunicorn = str(Path(PYTHON).parent / "gunicorn")
+        self.proc = subprocess.Popen(
+            [
+                gunicorn,
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+                factory,
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            stdout=subprocess.DEVNULL,
+            stderr=open(WORK / "gunicorn.log", "ab"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
+                    break
+            except Exception as exc:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"gunicorn {factory} exited; see {WORK / 'gunicorn.log'}"
+                    ) from exc
+                time.sleep(0.2)
+        else:
+            self.stop()
+            raise RuntimeError(f"gunicorn {factory} did not answer")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def app_env(url: str) -> dict[str, str]:
+    return {
+        "SURVEY_ENV": "production",
+        "SURVEY_SECRET_KEY": SECRET,
+        "SURVEY_DATABASE_URL": url,
+        "SURVEY_SESSION_COOKIE_SECURE": "0",
+    }
+
+
+# --- clients -------------------------------------------------------------------
+
+
+def _journey_client(port: int, script: Script, deadline_s: float, start: Any, out: Any) -> None:
+    browser = Browser(port)
+    done = 0
+    errors = 0
+    requests = 0
+    timings: dict[str, list[float]] = {}
+    start.wait()
+    began = time.perf_counter()
+    while time.perf_counter() - began < deadline_s:
+        try:
+            journey(browser, KEY, script, timings=timings)
+            done += 1
+        except Exception as exc:  # counted, shown in the results
+            errors += 1
+            if errors == 1:
+                out.put(("error", repr(exc)[:300]))
+        requests += browser.requests
+        browser.close()
+        browser = Browser(port)
+    out.put(("done", done, errors, time.perf_counter() - began, requests, timings))
+
+
+def _submit_client(port: int, script: Script, count: int, ready: Any, start: Any, out: Any) -> None:
+    prepared = []
+    for _ in range(count):
+        browser = Browser(port)
+        token = journey(browser, KEY, script, stop_at_check=True)
+        browser.close()
+        prepared.append((browser, token))
+    ready.wait()
+    start.wait()
+    began = time.perf_counter()
+    latencies = []
+    errors = 0
+    for browser, token in prepared:
+        t = time.perf_counter()
+        try:
+            submit_checked(browser, KEY, token)
+        except Exception:
+            errors += 1
+        latencies.append(time.perf_counter() - t)
+        browser.close()
+    out.put(("done", count - errors, errors, time.perf_counter() - began, latencies))
+
+
+def _baseline_client(
+    port: int, pairs: list[tuple[str, str]], deadline_s: float, start: Any, out: Any
+) -> None:
+    browser = Browser(port)
+    done = errors = 0
+    start.wait()
+    began = time.perf_counter()
+    while time.perf_counter() - began < deadline_s:
+        status, _loc, _body = browser.request("POST", "/submit", pairs)
+        if status == 302:
+            done += 1
+        else:
+            errors += 1
+    out.put(("done", done, errors, time.perf_counter() - began, []))
+
+
+def _run_clients(
+    target: Any, clients: int, args: tuple[Any, ...], barrier: bool = False
+) -> list[Any]:
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    start = ctx.Barrier(clients + 1)
+    ready = ctx.Barrier(clients + 1) if barrier else None
+    procs = []
+    for _ in range(clients):
+        proc_args = (*args, ready, start, out) if barrier else (*args, start, out)
+        procs.append(ctx.Process(target=target, args=proc_args))
+    for p in procs:
+        p.start()
+    if ready is not None:
+        ready.wait()
+    start.wait()
+    results = []
+    errors: list[str] = []
+    while len(results) < clients:
+        item = out.get(timeout=900)
+        if item[0] == "error":
+            errors.append(item[1])
+        else:
+            results.append(item)
+    for p in procs:
+        p.join()
+    if errors:
+        log(f"    client errors: {errors[:2]}")
+    return results
+
+
+def journeys(port: int, script: Script, clients: int, seconds: float) -> dict[str, Any]:
+    results = _run_clients(_journey_client, clients, (port, script, seconds))
+    done = sum(r[1] for r in results)
+    errors = sum(r[2] for r in results)
+    elapsed = max(r[3] for r in results)
+    requests = sum(r[4] for r in results)
+    merged: dict[str, list[float]] = {}
+    for r in results:
+        for name, values in r[5].items():
+            merged.setdefault(name, []).extend(values)
+    return {
+        "clients": clients,
+        "responses": done,
+        "errors": errors,
+        "seconds": round(elapsed, 2),
+        "responses_per_s": round(done / elapsed, 1),
+        "requests_per_s": round(requests / elapsed, 1),
+        "latency_ms": {
+            name: {"p50": _ms(_pct(v, 50)), "p95": _ms(_pct(v, 95))} for name, v in merged.items()
+        },
+    }
+
+
+def submits(port: int, script: Script, clients: int, total: int) -> dict[str, Any]:
+    per_client = max(1, total // clients)
+    results = _run_clients(_submit_client, clients, (port, script, per_client), barrier=True)
+    done = sum(r[1] for r in results)
+    elapsed = max(r[3] for r in results)
+    latencies = [x for r in results for x in r[4]]
+    return {
+        "clients": clients,
+        "submits": done,
+        "errors": sum(r[2] for r in results),
+        "submits_per_s": round(done / elapsed, 1),
+        "latency_ms": {"p50": _ms(_pct(latencies, 50)), "p95": _ms(_pct(latencies, 95))},
+    }
+
+
+def baseline(
+    port: int, pairs: list[tuple[str, str]], clients: int, seconds: float
+) -> dict[str, Any]:
+    results = _run_clients(_baseline_client, clients, (port, pairs, seconds))
+    done = sum(r[1] for r in results)
+    elapsed = max(r[3] for r in results)
+    return {
+        "clients": clients,
+        "submits": done,
+        "errors": sum(r[2] for r in results),
+        "submits_per_s": round(done / elapsed, 1),
+    }
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# --- in-process measurements ----------------------------------------------------
+
+
+def render_costs(url: str, renders: int) -> dict[str, Any]:
+    """CPU ms per page render and SQL statements per request, per page."""
+    from sqlalchemy import event
+
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+
+    app = make_app(url)
+    results: dict[str, Any] = {"pages": {}}
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    for key in (KEY, WIDE_KEY):
+        client = app.test_client()
+        browser = _TestBrowser(client)
+        script: Script = {}
+        # Walk to the check page so every page can be shown (page_index is the end).
+        journey(browser, key, script, learn=True, stop_at_check=True)  # type: ignore[arg-type]
+        with app.app_context():
+            survey = find_survey(db.session, key)
+            assert survey is not None
+            definition = definition_of(survey)
+            sizes = {
+                page.key: (
+                    len(page.questions),
+                    sum(len(q.qtype.variables(q)) for q in page.questions),
+                )
+                for page in definition.pages
+            }
+        for page_key, (questions, fields) in sizes.items():
+            if key == WIDE_KEY and page_key != "breed":
+                continue
+            path = f"/s/{key}/stap/{page_key}"
+            first = client.get(path)
+            if first.status_code != 200:
+                continue
+            statements.clear()
+            event.listen(engine, "before_cursor_execute", count)
+            client.get(path)
+            event.remove(engine, "before_cursor_execute", count)
+            sql = len(statements)
+            cpu = time.process_time()
+            for _ in range(renders):
+                client.get(path)
+            per_render = (time.process_time() - cpu) / renders * 1000
+            name = page_key if key == KEY else f"{page_key} (60 questions)"
+            results["pages"][name] = {
+                "questions": questions,
+                "fields": fields,
+                "cpu_ms": round(per_render, 2),
+                "sql_statements": sql,
+            }
+    # The check page and the final submit: statements per request too.
+    client = app.test_client()
+    browser = _TestBrowser(client)
+    script = {}
+    token = journey(browser, KEY, script, learn=True, stop_at_check=True)  # type: ignore[arg-type]
+    statements.clear()
+    event.listen(engine, "before_cursor_execute", count)
+    client.get(f"/s/{KEY}/controle")
+    check_sql = len(statements)
+    statements.clear()
+    client.post(f"/s/{KEY}/controle", data={"csrf_token": token})
+    submit_sql = len(statements)
+    event.remove(engine, "before_cursor_execute", count)
+    results["check_page_sql"] = check_sql
+    results["final_submit_sql"] = submit_sql
+    pages = {k: v for k, v in results["pages"].items() if "60" not in k}
+    short = min(pages.items(), key=lambda kv: kv[1]["fields"])
+    longest = max(pages.items(), key=lambda kv: kv[1]["fields"])
+    results["short_page"] = {"page": short[0], **short[1]}
+    results["longest_page"] = {"page": longest[0], **longest[1]}
+    wide = next((v for k, v in results["pages"].items() if "60" in k), None)
+    counts = {v["sql_statements"] for v in results["pages"].values()}
+    results["sql_constant"] = len(counts) == 1
+    results["wide_page"] = wide
+    with app.app_context():
+        answer_pairs = _answer_pairs(db.session)
+        db.engine.dispose()
+    results["answer_rows_per_response"] = len(answer_pairs)
+    results["_pairs"] = answer_pairs
+    return results
+
+
+def _answer_pairs(session: Any) -> list[tuple[str, str]]:
+    """The answer rows of the response just submitted, as baseline form pairs."""
+    from sqlalchemy import select
+
+    from survey.models import Answer, Response, Survey
+
+    response_id = session.scalar(
+        select(Response.id).join(Survey).where(Survey.key == KEY).order_by(Response.id.desc())
+    )
+    rows = session.execute(
+        select(Answer.variable_id, Answer.code).where(Answer.response_id == response_id)
+    ).all()
+    return [("a", f"{v}:{'' if c is None else c}") for v, c in rows]
+
+
+class _TestBrowser:
+    """``Browser``'s interface over the Flask test client."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.requests = 0
+
+    def request(
+        self, method: str, path: str, pairs: list[tuple[str, str]] | None = None
+    ) -> tuple[int, str, str]:
+        from werkzeug.datastructures import MultiDict
+
+        if method == "GET":
+            response = self.client.get(path)
+        else:
+            response = self.client.post(path, data=MultiDict(pairs or []))
+        self.requests += 1
+        return response.status_code, response.location or "", response.get_data(as_text=True)
+
+    def close(self) -> None:
+        pass
+
+
+# --- the scenario ----------------------------------------------------------------
+
+
+def run(
+    quick: bool = False, databases: tuple[str, ...] = ("sqlite", "postgresql")
+) -> dict[str, Any]:
+    seconds = 2.0 if quick else 6.0
+    clients_list = (1, 4) if quick else (1, 4, 16)
+    submit_total = 24 if quick else 160
+    renders = 20 if quick else 200
+    out: dict[str, Any] = {"workers": WORKERS, "seconds_per_run": seconds, "databases": {}}
+    WORK.mkdir(parents=True, exist_ok=True)
+    for name in databases:
+        if name == "postgresql":
+            if not Postgres.available():
+                out["databases"][name] = {"skipped": "no PostgreSQL server binaries"}
+                continue
+            url = Postgres.database("bench_resident")
+        else:
+            path = WORK / "resident.sqlite"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            url = sqlite_url(path)
+        log(f"  resident: {name}")
+        survey_id, _file = prepare_database(url)
+        result: dict[str, Any] = {}
+        if name == "sqlite":
+            costs = render_costs(url, renders)
+            out["render"] = {k: v for k, v in costs.items() if not k.startswith("_")}
+            pairs = costs["_pairs"]
+        else:
+            pairs = out.get("_pairs") or render_costs(url, 2)["_pairs"]
+        out["_pairs"] = pairs
+        # The ceiling: the bare stack.
+        server = Server(
+            "bench.baseline_app:create_app()",
+            {"BENCH_DATABASE_URL": url, "BENCH_SURVEY_ID": str(survey_id)},
+        )
+        try:
+            result["baseline"] = [baseline(server.port, pairs, c, seconds) for c in clients_list]
+        finally:
+            server.stop()
+        server = Server("survey:create_app()", app_env(url))
+        try:
+            script: Script = {}
+            learner = Browser(server.port)
+            journey(learner, KEY, script, learn=True)
+            learner.close()
+            result["journeys"] = [journeys(server.port, script, c, seconds) for c in clients_list]
+            result["final_submit"] = [
+                submits(server.port, script, c, submit_total) for c in clients_list
+            ]
+        finally:
+            server.stop()
+        result["stored_check"] = _stored(url)
+        ceiling = max(b["submits_per_s"] for b in result["baseline"])
+        best_submit = max(s["submits_per_s"] for s in result["final_submit"])
+        result["ceiling_per_s"] = ceiling
+        result["final_submit_best_per_s"] = best_submit
+        result["final_submit_ratio"] = round(best_submit / ceiling, 3) if ceiling else None
+        four = next((j for j in result["journeys"] if j["clients"] == 4), None)
+        result["journeys_4_clients_per_s"] = four["responses_per_s"] if four else None
+        out["databases"][name] = result
+    out.pop("_pairs", None)
+    return out
+
+
+def _stored(url: str) -> dict[str, int]:
+    """Responses and answer rows stored: nothing lost under concurrency."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        responses = conn.execute(text("SELECT count(*) FROM responses")).scalar_one()
+        answers = conn.execute(text("SELECT count(*) FROM answers")).scalar_one()
+    engine.dispose()
+    return {"responses": int(responses), "answers": int(answers)}
+
+
+def main() -> None:  # pragma: no cover - manual use
+    import json
+
+    print(json.dumps(run(quick=True, databases=("sqlite",)), indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+"""One measurement in a fresh interpreter: ``python -m bench.worker TASK JSON``.
+
+Prints one JSON line with the timings and the peak resident memory
+(VmHWM) of this process, so each size is measured without anything left
+over from earlier work. Tasks:
+
+- ``report``: the bare GROUP BY baseline, then the full input report model
+  and its JSON (optionally its PDF), on the survey of ``url``.
+- ``export``: one export (``csv``, ``xlsx``, ``sav``) or the bare baseline
+  (``bare``: every answer row streamed to a CSV, no pivot, no labels).
+- ``explain``: the plan of the main aggregation query.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import SURVEY_KEY, WORK, current_rss_mb, make_app, peak_rss_mb
+
+BARE_GROUP_BY = (
+    "SELECT a.variable_id, a.code, count(*) FROM answers a "
+    "JOIN variables v ON v.id = a.variable_id "
+    "WHERE v.survey_id = :survey GROUP BY a.variable_id, a.code"
+)
+
+
+def _survey_id(session: Any) -> int:
+    from sqlalchemy import text
+
+    return int(
+        session.execute(
+            text("SELECT id FROM surveys WHERE key = :k"), {"k": SURVEY_KEY}
+        ).scalar_one()
+    )
+
+
+def bare_group_by(session: Any, survey_id: int) -> tuple[float, int]:
+    from sqlalchemy import text
+
+    began = time.perf_counter()
+    rows = session.execute(text(BARE_GROUP_BY), {"survey": survey_id}).all()
+    return time.perf_counter() - began, len(rows)
+
+
+def task_report(
+    url: str, pdf: bool = False, repeat: int = 1, profile: bool = False
+) -> dict[str, Any]:
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.json_writer import render_json
+
+    app = make_app(url)
+    out: dict[str, Any] = {}
+    with app.app_context():
+        session = db.session
+        survey_id = _survey_id(session)
+        bare = [bare_group_by(session, survey_id) for _ in range(repeat + 1)]
+        out["bare_group_by_s"] = min(t for t, _ in bare[1:]) if repeat else bare[0][0]
+        out["bare_group_by_first_s"] = bare[0][0]
+        out["bare_rows"] = bare[0][1]
+        out["rss_before_mb"] = current_rss_mb()
+        times = []
+        model: dict[str, Any] = {}
+        profiler = None
+        for attempt in range(repeat):
+            session.rollback()
+            if profile and attempt == repeat - 1:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            began = time.perf_counter()
+            model = build_report(session, SURVEY_KEY, ReportSettings())
+            built = time.perf_counter()
+            data = render_json(model)
+            done = time.perf_counter()
+            if profiler is not None:
+                profiler.disable()
+            times.append((built - began, done - built, done - began))
+        best = min(times, key=lambda t: t[2])
+        out["model_s"], out["json_s"], out["report_json_s"] = best
+        out["json_bytes"] = len(data)
+        out["responses"] = model.get("responses")
+        out["questions"] = len(model.get("questions", []))
+        out["weighting"] = bool(model.get("weighting"))
+        out["crosstabs"] = len(model.get("crosstabs") or [])
+        out["priorities"] = len(model.get("priorities") or [])
+        out["peak_rss_json_mb"] = peak_rss_mb()
+        if profiler is not None:
+            out["profile"] = _profile_text(profiler)
+        if pdf:
+            from survey.reporting.commands import render
+
+            began = time.perf_counter()
+            document = render(model, "pdf")
+            out["pdf_s"] = time.perf_counter() - began
+            out["pdf_bytes"] = len(document)
+            out["pdf_pages"] = document.count(b"/Type /Page\n") or document.count(b"/Type/Page")
+            (WORK / "report.pdf").write_bytes(document)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def _profile_text(profiler: Any, lines: int = 18) -> str:
+    import io
+    import pstats
+
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer)
+    stats.sort_stats("cumulative").print_stats(lines)
+    text = buffer.getvalue()
+    # Keep the table, drop the header noise and absolute paths.
+    keep = [
+        line.replace(str(Path(__file__).resolve().parent.parent) + "/", "")
+        for line in text.splitlines()
+    ]
+    keep = [line.replace(sys.prefix + "/lib/python3.11/site-packages/", "") for line in keep]
+    return "\n".join(line for line in keep if line.strip())[:6000]
+
+
+def task_export(url: str, fmt: str, keep: bool = False) -> dict[str, Any]:
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+
+    app = make_app(url)
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"export.{'csv' if fmt == 'bare' else fmt}"
+    out: dict[str, Any] = {}
+    with app.app_context():
+        survey = find_survey(db.session, SURVEY_KEY)
+        assert survey is not None
+        out["rss_before_mb"] = current_rss_mb()
+        began = time.perf_counter()
+        cpu = time.process_time()
+        if fmt == "bare":
+            out["rows"] = _bare_export(db.session, int(survey.id), path)
+        elif fmt == "csv":
+            from survey.responses.csv_export import iter_csv
+
+            kwargs: dict[str, Any] = {}
+            if "labels" in inspect.signature(iter_csv).parameters:
+                kwargs["labels"] = True
+                out["labels"] = True
+            with open(path, "wb") as handle:
+                for chunk in iter_csv(db.session, survey, **kwargs):
+                    handle.write(chunk)
+        elif fmt == "xlsx":
+            from survey.responses.xlsx_export import write_xlsx
+
+            out["rows"] = write_xlsx(db.session, survey, str(path))
+        elif fmt == "sav":
+            from survey.responses.sav_export import write_sav
+
+            out["rows"] = write_sav(db.session, survey, str(path))
+        else:
+            raise SystemExit(f"unknown format {fmt}")
+        out["seconds"] = time.perf_counter() - began
+        out["cpu_s"] = time.process_time() - cpu
+        out["bytes"] = path.stat().st_size
+    out["peak_rss_mb"] = peak_rss_mb()
+    if keep:
+        kept = path.with_name(f"responses-{out.get('rows') or 'n'}.csv")
+        path.replace(kept)
+        out["path"] = str(kept)
+    else:
+        path.unlink(missing_ok=True)
+    return out
+
+
+def _bare_export(session: Any, survey_id: int, path: Path) -> int:
+    """Every answer row of the survey, streamed in response order to a CSV:
+    what reading the data costs before any pivoting or labelling."""
+    import csv
+
+    from sqlalchemy import text
+
+    statement = text(
+        "SELECT r.public_id, a.variable_id, a.code, a.number FROM answers a "
+        "JOIN responses r ON r.id = a.response_id WHERE r.survey_id = :s "
+        "ORDER BY a.response_id, a.id"
+    ).execution_options(stream_results=True, yield_per=5000)
+    count = 0
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for partition in session.execute(statement, {"s": survey_id}).partitions():
+            writer.writerows(partition)
+            count += len(partition)
+    return count
+
+
+def task_explain(url: str) -> dict[str, Any]:
+    """The plan of the report's main aggregation (queries.code_counts)."""
+    from sqlalchemy import select
+
+    from survey.analysis import queries
+    from survey.extensions import db
+
+    app = make_app(url)
+    with app.app_context():
+        session = db.session
+        survey_id = _survey_id(session)
+        captured: list[tuple[str, Any]] = []
+        from sqlalchemy import event
+
+        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_a: Any) -> None:
+            captured.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        queries.code_counts(session, survey_id)
+        event.remove(db.engine, "before_cursor_execute", capture)
+        statement, parameters = captured[-1]
+        dialect = db.engine.dialect.name
+        connection = session.connection().connection.driver_connection
+        cursor = connection.cursor()
+        if dialect == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = "\n".join(f"{row[0]}|{row[1]}|{row[3]}" for row in cursor.fetchall())
+        else:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        del select
+    return {"dialect": dialect, "query": " ".join(statement.split()), "plan": plan}
+
+
+def task_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """A ``flask`` command run in this process (as the ``flask`` script
+    would), timed, with this process's peak RSS."""
+    import os
+
+    os.environ.update(env)
+    from flask.cli import main as flask_main
+
+    sys.argv = ["flask", *args]
+    began = time.perf_counter()
+    code: Any = 0
+    try:
+        flask_main()
+    except SystemExit as exc:
+        code = exc.code
+    return {
+        "exit": code if isinstance(code, int) else 1,
+        "seconds": time.perf_counter() - began,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+TASKS = {
+    "report": task_report,
+    "export": task_export,
+    "explain": task_explain,
+    "cli": task_cli,
+}
+
+
+def main() -> None:
+    task = sys.argv[1]
+    args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    result = TASKS[task](**args)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

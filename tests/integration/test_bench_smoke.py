@@ -1,0 +1,62 @@
+"""The benchmark harness (``bench/``) runs: its smallest pieces, in process,
+on throwaway SQLite files, so ``make bench`` cannot rot unnoticed. No
+timing is asserted: only that every step completes and counts add up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def test_datagen_report_export_and_table(tmp_path: Path) -> None:
+    from bench.common import machine, make_app, sqlite_url
+    from bench.datagen import build_pool, insert_responses, prepare_schema
+    from bench.report_md import evaluate, markdown
+    from bench.worker import task_export, task_report
+
+    url = sqlite_url(tmp_path / "data.sqlite")
+    app = make_app(url)
+    prepare_schema(app)
+    pool = build_pool(app, size=300)
+    info = insert_responses(app, pool, 400)
+    assert info["responses"] == 400
+    assert info["answer_rows"] > 400 * 20
+
+    report = task_report(url, repeat=1)
+    assert report["responses"] == 400
+    assert report["bare_rows"] > 0
+    assert report["questions"] > 10
+    exported = task_export(url, "csv")
+    assert exported["bytes"] > 0
+
+    results = {
+        "generated": "now",
+        "mode": "quick",
+        "machine": machine(),
+        "scenarios": {
+            "report": {"sqlite": [{**report, "size": 400}], "postgresql": [], "explain": {}},
+            "exports": {"sqlite": [{"size": 400, "csv": exported}]},
+        },
+    }
+    results["targets"] = evaluate(results, None)
+    text = markdown(results, None)
+    assert "## 2. Input report" in text
+    assert "| SQLite | 400 |" in text
+
+
+def test_resident_journey_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import common
+    from bench.common import sqlite_url
+    from bench.scenarios import resident
+
+    monkeypatch.setattr(resident, "WORK", tmp_path)
+    monkeypatch.setattr(common, "WORK", tmp_path)
+    url = sqlite_url(tmp_path / "resident.sqlite")
+    resident.prepare_database(url)
+    costs = resident.render_costs(url, renders=1)
+    # Every page of the survey rendered, the wide page too, and one full
+    # journey stored its answers.
+    assert len(costs["pages"]) == 8
+    assert costs["answer_rows_per_response"] > 30
+    assert all(page["sql_statements"] > 0 for page in costs["pages"].values())
