@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
             raise
         app.register_blueprint(blueprint)
     app.register_blueprint(__import__("survey.partner.routes", fromlist=["admin_bp"]).admin_bp)
+    app.register_blueprint(__import__("survey.reporting.routes", fromlist=["bp"]).bp)
 
 
 def register_error_pages(app: Flask) -> None:

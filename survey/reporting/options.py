@@ -1,0 +1,125 @@
+"""The report options a planner chooses in the workspace (a GET form, so a
+report can be bookmarked and every download link carries the same options).
+
+Pure: ``parse_options`` turns the query arguments into ``ReportOptions`` or
+a list of problems (lazy Dutch messages); ``ReportOptions.settings`` gives the
+``ReportSettings`` of the analysis, ``ReportOptions.query`` the arguments
+that reproduce them.
+
+Rules:
+- ``threshold``: a whole number from 1 to 100 (cells with a count of 1 to
+  threshold-1 are suppressed); default the configured
+  ``SUPPRESSION_THRESHOLD``.
+- ``weighting``: ``on`` (default) rakes to the consultation's stored
+  population margins; ``off`` reports unweighted figures.
+- ``trim``: empty (no trimming) or a number above 1 and at most 100: weights
+  are capped at that multiple of the mean. A decimal comma is accepted.
+  Ignored without weighting.
+- ``crosstabs``: ``on`` (default) or ``off``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from survey.analysis.report import ReportSettings
+
+THRESHOLD_MIN = 1
+THRESHOLD_MAX = 100
+TRIM_MAX = 100.0
+SWITCH_VALUES = ("on", "off")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    threshold: int
+    weighting: bool = True
+    trim: float | None = None
+    crosstabs: bool = True
+
+    def settings(self) -> ReportSettings:
+        # An empty margins mapping means "no weighting"; None means "the
+        # consultation's stored margins".
+        return ReportSettings(
+            threshold=self.threshold,
+            margins=None if self.weighting else {},
+            trim=self.trim if self.weighting else None,
+            crosstabs=self.crosstabs,
+        )
+
+    def query(self) -> dict[str, str]:
+        """Query arguments that give these options back."""
+        args = {
+            "threshold": str(self.threshold),
+            "weighting": "on" if self.weighting else "off",
+            "crosstabs": "on" if self.crosstabs else "off",
+        }
+        if self.weighting and self.trim is not None:
+            args["trim"] = format_trim(self.trim)
+        return args
+
+
+def format_trim(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _switch(raw: str | None, default: bool) -> bool | None:
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value not in SWITCH_VALUES:
+        return None
+    return value == "on"
+
+
+def parse_options(
+    args: Mapping[str, str], default_threshold: int
+) -> tuple[ReportOptions | None, dict[str, Any]]:
+    """Options from query arguments: ``(options, {})`` or ``(None, problems)``
+    where ``problems`` maps a field name to a lazy message."""
+    problems: dict[str, Any] = {}
+
+    threshold = default_threshold
+    raw_threshold = (args.get("threshold") or "").strip()
+    if raw_threshold:
+        try:
+            threshold = int(raw_threshold)
+        except ValueError:
+            threshold = -1
+        if not THRESHOLD_MIN <= threshold <= THRESHOLD_MAX:
+            problems["threshold"] = _l(
+                "Enter a whole number from %(low)s to %(high)s as the suppression threshold.",
+                low=THRESHOLD_MIN,
+                high=THRESHOLD_MAX,
+            )
+
+    weighting = _switch(args.get("weighting"), True)
+    if weighting is None:
+        problems["weighting"] = _l("Choose whether the figures are weighted.")
+
+    trim: float | None = None
+    raw_trim = (args.get("trim") or "").strip().replace(",", ".")
+    if raw_trim:
+        try:
+            trim = float(raw_trim)
+        except ValueError:
+            trim = math.nan
+        if not (math.isfinite(trim) and 1.0 < trim <= TRIM_MAX):
+            problems["trim"] = _l(
+                "Enter a number above 1 and at most %(high)s as the weight cap "
+                "(for example 5), or leave it empty.",
+                high=int(TRIM_MAX),
+            )
+
+    crosstabs = _switch(args.get("crosstabs"), True)
+    if crosstabs is None:
+        problems["crosstabs"] = _l("Choose whether the results by group are shown.")
+
+    if problems or weighting is None or crosstabs is None:
+        return None, problems
+    return ReportOptions(threshold, weighting, trim, crosstabs), {}

@@ -1,0 +1,282 @@
+"""The input report in the planners' workspace: the page with its options,
+the downloads (PDF, XLSX, JSON, HTML) parsed back, access, bad options and
+unknown surveys."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import subprocess
+from typing import Any
+
+import pytest
+from flask import Flask
+from formtools import Page
+from planner_helpers import log_in, logged_in, make_user, msg
+
+KEY = "burgers-2026"
+PARTNER_KEY = "partners-2026"
+REPORT_URL = f"/planner/rapporten/{KEY}"
+FILENAME_RE = re.compile(
+    r'attachment; filename="inputrapport-burgers-2026-\d{4}-\d{2}-\d{2}\.(\w+)"'
+)
+CONTRACT_KEYS = {
+    "format",
+    "survey",
+    "responses",
+    "weighting",
+    "suppression_threshold",
+    "questions",
+    "priorities",
+}
+
+
+@pytest.fixture
+def demo(app: Flask) -> str:
+    """The demo consultation with 200 synthetic residents and its margins."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=200)
+        db.session.commit()
+    return KEY
+
+
+def viewer(app: Flask, client: Any) -> Any:
+    return logged_in(app, client, "viewer")
+
+
+def download_links(page: Page) -> dict[str, str]:
+    links = re.findall(r'href="([^"]*/inputrapport\.(\w+)[^"]*)"', page.html)
+    return {fmt: html.unescape(href) for href, fmt in links}
+
+
+def responses_on_page(page: Page) -> int:
+    found = re.search(r'<dd id="report-responses">(\d+)</dd>', page.html)
+    assert found, page.text[:2000]
+    return int(found.group(1))
+
+
+def show(client: Any, page: Page, **values: str) -> Page:
+    """Fill the options form (a GET form) and show the report."""
+    form = page.form()
+    for name, value in values.items():
+        form.set(name, value)
+    return Page(client.get(form.action, query_string=form.data()))
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(app: Flask, client: Any, resident_survey):
+    for path in (
+        "/planner/rapporten/",
+        REPORT_URL,
+        f"{REPORT_URL}/inputrapport.pdf",
+        f"{REPORT_URL}/inputrapport.json?threshold=5",
+        "/planner/rapporten/report.css",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert "/planner/login" in response.location
+        assert b"input-report" not in response.data
+
+
+@pytest.mark.parametrize("role", ["viewer", "planner", "admin"])
+def test_every_role_may_read_the_report(app: Flask, client: Any, resident_survey, role):
+    logged_in(app, client, role)
+    response = client.get(REPORT_URL)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert 'class="input-report"' in response.get_data(as_text=True)
+    assert responses_on_page(Page(response)) == 0
+
+
+def test_viewer_reads_the_report_and_downloads_every_format(
+    app: Flask, client: Any, demo, tmp_path
+):
+    viewer(app, client)
+    # The workspace links to the reports: navigation, overview, survey page.
+    home = Page(client.get("/planner/"))
+    assert 'href="/planner/rapporten/"' in home.html
+    overview = Page(client.get("/planner/rapporten/"))
+    assert overview.response.status_code == 200
+    assert f'href="{REPORT_URL}"' in overview.html
+    assert f'href="/planner/rapporten/{PARTNER_KEY}"' in overview.html
+    survey_page = Page(client.get(f"/planner/surveys/{KEY}"))
+    assert f'href="{REPORT_URL}"' in survey_page.html
+
+    page = Page(client.get(REPORT_URL))
+    assert page.response.status_code == 200
+    assert page.response.headers["Cache-Control"] == "no-store"
+    assert 'href="/planner/rapporten/report.css"' in page.html
+    assert "<style" not in page.html and "style=" not in page.html  # the CSP forbids them
+    assert 'class="input-report"' in page.html
+    assert responses_on_page(page) == 200
+    # Weighted by default, with the consultation's stored margins.
+    assert msg(app, "Weighting") in page.text
+    assert msg(app, "not weighted") not in page.text
+
+    css = client.get("/planner/rapporten/report.css")
+    assert css.status_code == 200
+    assert css.mimetype == "text/css"
+    assert ".input-report" in css.get_data(as_text=True)
+
+    # Options: no cross-tabs (the PDF is quicker), a higher threshold.
+    page = show(client, page, threshold="12", crosstabs="off")
+    assert page.response.status_code == 200
+    shown = responses_on_page(page)
+    links = download_links(page)
+    assert set(links) == {"pdf", "xlsx", "json", "html"}
+    for href in links.values():
+        assert "threshold=12" in href and "crosstabs=off" in href and "weighting=on" in href
+
+    files: dict[str, bytes] = {}
+    for fmt, href in links.items():
+        response = client.get(href)
+        assert response.status_code == 200, (fmt, response.status_code)
+        assert response.headers["Cache-Control"] == "no-store"
+        match = FILENAME_RE.fullmatch(response.headers["Content-Disposition"])
+        assert match and match.group(1) == fmt, response.headers["Content-Disposition"]
+        files[fmt] = response.data
+
+    report = json.loads(files["json"])
+    assert report["generated_on"] in client.get(links["json"]).headers["Content-Disposition"]
+    assert set(report) >= CONTRACT_KEYS
+    assert report["survey"] == KEY
+    assert report["responses"] == shown == 200
+    assert report["suppression_threshold"] == 12
+    assert report["crosstabs"] == []
+    assert report["weighting"] and report["weighting"]["dimensions"]
+    assert f"{report['weighting']['effective_n']}" in page.text
+
+    assert files["pdf"].startswith(b"%PDF")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(files["pdf"])
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert report["title"] in " ".join(text.split())
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
+    assert len(workbook.sheetnames) > 1
+    cells = [
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    assert report["title"] in " ".join(cells) or KEY in " ".join(cells)
+
+    document = files["html"].decode("utf-8")
+    assert document.lstrip().lower().startswith("<!doctype html")
+    assert "<style>" in document and ".input-report" in document
+    assert html.escape(report["title"]) in document
+
+
+def test_the_options_reach_the_model(app: Flask, client: Any, demo):
+    viewer(app, client)
+
+    def model(**query: str) -> dict[str, Any]:
+        response = client.get(f"{REPORT_URL}/inputrapport.json", query_string=query)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return json.loads(response.data)
+
+    default = model()
+    assert default["suppression_threshold"] == app.config["SUPPRESSION_THRESHOLD"]
+    assert default["weighting"]["trim"] is None
+    assert default["crosstabs"]
+    unweighted = model(weighting="off")
+    assert unweighted["weighting"] is None
+    options = [o for q in unweighted["questions"] for o in q.get("options") or []]
+    assert options and all(o.get("weighted_percent") is None for o in options)
+    assert any(
+        o.get("weighted_percent") is not None
+        for q in default["questions"]
+        for o in q.get("options") or []
+    )
+    trimmed = model(trim="1,5")  # a decimal comma, the Dutch way
+    assert trimmed["weighting"]["trim"] == 1.5
+    assert trimmed["weighting"]["max_weight"] <= default["weighting"]["max_weight"]
+    strict = model(threshold="60")
+    assert strict["suppression_threshold"] == 60
+    assert any(o.get("suppressed") for q in strict["questions"] for o in q.get("options", []) or [])
+    # The page says when weighting is asked for but there are no margins.
+    page = Page(client.get(f"/planner/rapporten/{PARTNER_KEY}"))
+    assert page.response.status_code == 200
+    assert msg(app, "not weighted: there are no population margins for this survey") in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"threshold": "abc"}, "threshold", "suppression"),
+        ({"threshold": "0"}, "threshold", "suppression"),
+        ({"threshold": "101"}, "threshold", "suppression"),
+        ({"threshold": "1e3"}, "threshold", "suppression"),
+        ({"trim": "1"}, "trim", "trim"),
+        ({"trim": "nan"}, "trim", "trim"),
+        ({"trim": "inf"}, "trim", "trim"),
+        ({"trim": "vijf"}, "trim", "trim"),
+        ({"weighting": "misschien"}, "weighting", "weighting"),
+        ({"crosstabs": "\x00"}, "crosstabs", "crosstabs"),
+    ],
+)
+def test_invalid_options_give_a_message_not_a_report(
+    app: Flask, client: Any, resident_survey, query, field, message
+):
+    viewer(app, client)
+    messages = {
+        "suppression": msg(
+            app,
+            "Enter a whole number from %(low)s to %(high)s as the suppression threshold.",
+            low=1,
+            high=100,
+        ),
+        "trim": msg(
+            app,
+            "Enter a number above 1 and at most %(high)s as the weight cap "
+            "(for example 5), or leave it empty.",
+            high=100,
+        ),
+        "weighting": msg(app, "Choose whether the figures are weighted."),
+        "crosstabs": msg(app, "Choose whether the results by group are shown."),
+    }
+    for path in (REPORT_URL, f"{REPORT_URL}/inputrapport.pdf", f"{REPORT_URL}/inputrapport.json"):
+        response = client.get(path, query_string=query)
+        assert response.status_code == 400, (path, response.status_code)
+        assert response.mimetype == "text/html"
+        assert "Content-Disposition" not in response.headers
+        page = Page(response)
+        assert messages[message] in page.text
+        assert 'class="error-summary"' in page.html and f'href="#opt-{field}' in page.html
+        assert 'class="input-report"' not in page.html
+        # The form keeps what was typed, so it can be corrected.
+        assert page.form().fields["threshold"]
+
+
+def test_unknown_survey_or_format_is_a_dutch_404(app: Flask, client: Any, resident_survey):
+    viewer(app, client)
+    for path in (
+        "/planner/rapporten/bestaat-niet",
+        "/planner/rapporten/bestaat-niet/inputrapport.pdf",
+        f"{REPORT_URL}/inputrapport.exe",
+        f"{REPORT_URL}/inputrapport.csv",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert msg(app, "Page not found") in Page(response).text
+
+
+def test_a_viewer_cannot_reach_planner_only_pages_from_the_report(app: Flask, client: Any, demo):
+    # The layout's navigation on the report page follows the role.
+    make_user(app, "ad@zone.be", "admin")
+    viewer(app, client)
+    page = Page(client.get("/planner/rapporten/"))
+    assert 'href="/planner/users"' not in page.html
+    admin = app.test_client()
+    assert log_in(admin, "ad@zone.be").status_code == 302
+    assert 'href="/planner/users"' in Page(admin.get("/planner/rapporten/")).html
