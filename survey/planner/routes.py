@@ -76,6 +76,8 @@ def _context() -> dict[str, Any]:
     return {
         "can_manage": accounts.has_role(current_user, Role.PLANNER),
         "is_admin": accounts.has_role(current_user),
+        # The input report pages belong to survey.reporting (when installed).
+        "has_reports": "reports.report" in current_app.view_functions,
         "Role": Role,
     }
 
@@ -493,48 +495,6 @@ def _chunks(stream: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
             yield chunk
     finally:
         stream.close()
-
-
-# --- the input report (built by survey.analysis, written by survey.reporting) ---
-
-REPORT_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
-
-
-@bp.get("/surveys/<key>/report")
-@require_role(*VIEW)
-def survey_report(key: str) -> ResponseReturnValue:
-    item = _survey_or_404(key)
-    return render_template(
-        "planner/report.html", survey=item, row=surveys.survey_row(db.session, item)
-    )
-
-
-@bp.get("/surveys/<key>/report.<fmt>")
-@require_role(*VIEW)
-def survey_report_file(key: str, fmt: str) -> ResponseReturnValue:
-    from survey.analysis.report import ReportError, build_report
-    from survey.reporting.commands import render
-
-    item = _survey_or_404(key)
-    if fmt not in REPORT_TYPES:
-        abort(404)
-    try:
-        body = render(build_report(db.session, item.key), fmt)
-    except ReportError as exc:
-        db.session.rollback()
-        flash(_("The report cannot be made: %(reason)s", reason=str(exc)), "error")
-        return redirect(url_for("planner.survey_report", key=key))
-    db.session.rollback()  # read only
-    return Response(
-        body,
-        mimetype=REPORT_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="inputrapport-{item.key}.{fmt}"'},
-    )
 
 
 # --- margins, indicators, purge ---------------------------------------------------

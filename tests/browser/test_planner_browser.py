@@ -45,7 +45,6 @@ def test_planner_pages_have_no_violations(
         f"/planner/surveys/{KEY}",
         f"/planner/surveys/{KEY}/preview",
         f"/planner/surveys/{KEY}/fieldwork",
-        f"/planner/surveys/{KEY}/report",
         f"/planner/surveys/{KEY}/letters",
         f"/planner/surveys/{KEY}/import",
         f"/planner/surveys/{KEY}/export",

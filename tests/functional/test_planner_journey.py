@@ -249,26 +249,3 @@ def test_letters_refused_for_a_bad_count(app, client, resident_survey):
         .submit(client)
     )
     assert response.status_code == 422
-
-
-def test_viewer_downloads_the_input_report(app, client, resident_survey):
-    import json
-
-    from survey.definitions.definition import definition_of
-    from survey.definitions.store import find_survey
-    from survey.extensions import db
-    from survey.responses.csv_import import import_responses
-
-    with app.app_context():
-        survey = find_survey(db.session, KEY)
-        import_responses(db.session, survey, response_csv(definition_of(survey), 60, seed=2))
-        db.session.commit()
-    logged_in(app, client, "viewer")
-    page = Page(client.get(f"/planner/surveys/{KEY}/report"))
-    assert "report.json" in page.html
-    response = client.get(f"/planner/surveys/{KEY}/report.json")
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
-    assert json.loads(response.data)["responses"] == 60
-    response = client.get(f"/planner/surveys/{KEY}/report.xlsx")
-    assert response.status_code == 200 and response.data[:2] == b"PK"
