@@ -9,6 +9,7 @@ place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -52,8 +53,9 @@ class QuestionDef:
     options: tuple[OptionDef, ...]
     rows: tuple[RowDef, ...]
 
-    @property
+    @cached_property
     def qtype(self) -> QuestionType:
+        # Imported here: the question types import this module.
         from survey.definitions.question_types import get_type
 
         return get_type(self.type)
