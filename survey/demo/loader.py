@@ -9,6 +9,7 @@ so, so demo figures can never pass for real ones.
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,17 +31,22 @@ from survey.models import (
     ObjectiveIndicator,
     PartnerLink,
     PartnerOrganisation,
+    PlannerUser,
     PopulationMargin,
     Response,
     ResponseMode,
+    Role,
     Survey,
     SurveyState,
 )
+from survey.planner.accounts import create_user
+from survey.respond.codes import generate_codes
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
 from survey.tokens import new_url_token, token_hash
 
 DEFAULT_SURVEYS = Path(__file__).resolve().parent.parent / "definitions" / "default_surveys"
+DEMO_PLANNER = "demo-analist@voorbeeldzone.be"
 DEMO_TITLE = "DEMO - synthetische gegevens - ZVP 2026-2031"
 FIELDWORK_START = date(2026, 9, 14)
 FIELDWORK_DAYS = 42
@@ -107,11 +113,24 @@ def load_demo(session: DbSession, *, seed: int = 2026, residents: int = 1500) ->
     rng = random.Random(seed)
     written = _residents(session, resident_survey, rng, residents)
     partners = _partners(session, partner_survey, rng)
-    return (
+    lines = [
         f"demo loaded: {written} synthetic resident responses and {partners} partner responses "
         f"in {consultation.key} (surveys {resident_survey.key}, {partner_survey.key}; "
         "synthetic data, not real)"
+    ]
+    codes = generate_codes(session, resident_survey, 3).codes
+    lines.append(
+        f"try the resident survey at /s/{resident_survey.key} with one of these letter codes: "
+        + ", ".join(codes)
     )
+    if session.scalar(select(func.count(PlannerUser.id))) == 0:
+        password = secrets.token_urlsafe(12)
+        create_user(session, DEMO_PLANNER, password, Role.ADMIN, name="Demo-analist")
+        lines.append(
+            f"planner workspace /planner/: log in as {DEMO_PLANNER} with password {password} "
+            "(demo account, shown only now)"
+        )
+    return "\n".join(lines)
 
 
 def _margins(session: DbSession, consultation: Consultation) -> None:
