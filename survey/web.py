@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
 from survey.i18n import LANGUAGE_NAMES, select_locale, text_for
@@ -16,7 +18,26 @@ from survey.i18n import LANGUAGE_NAMES, select_locale, text_for
 log = logging.getLogger(__name__)
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in URLs, limited to what an INTEGER column holds: a
+    longer number is a 404, not an overflow error in the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _limit_plain_forms() -> None:
+    """Werkzeug applies MAX_FORM_MEMORY_SIZE to multipart bodies only; a
+    form without files never needs more either, so a larger urlencoded (or
+    other) body gets 413 too. Uploads keep MAX_CONTENT_LENGTH."""
+    if request.mimetype != "multipart/form-data":
+        request.max_content_length = current_app.config["MAX_FORM_MEMORY_SIZE"]
+
+
 def register_extensions(app: Flask) -> None:
+    # Before any blueprint adds its rules.
+    app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
     migrate.init_app(
         app,
@@ -26,6 +47,8 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
     )
     babel.init_app(app, locale_selector=select_locale)
+    # Before the CSRF check, which is the first to read the form.
+    app.before_request(_limit_plain_forms)
     csrf.init_app(app)
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
