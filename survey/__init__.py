@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -12,6 +13,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from survey.config import build_config
 
     app = Flask(__name__, instance_relative_config=True)
+    # The default SQLite database lives in the instance folder.
+    os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path, overrides))
 
     from survey.cli import register_commands
