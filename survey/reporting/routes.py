@@ -54,6 +54,7 @@ def _context() -> dict[str, Any]:
         "can_manage": accounts.has_role(current_user, Role.PLANNER),
         "is_admin": accounts.has_role(current_user),
         "Role": Role,
+        "has_reports": True,
     }
 
 
@@ -91,6 +92,9 @@ def stylesheet() -> ResponseReturnValue:
 @bp.get("/<key>")
 @require_role(*VIEW)
 def report(key: str) -> ResponseReturnValue:
+    # The writers import matplotlib: only when a report is asked for.
+    from survey.reporting.html_writer import dimension_label, fixed, render_report_html
+
     g.no_store = True
     survey = _survey_or_404(key)
     options, problems = _options()
@@ -103,8 +107,6 @@ def report(key: str) -> ResponseReturnValue:
         except ReportError as exc:
             error = _("The report cannot be built with these options: %(reason)s", reason=exc)
         else:
-            from survey.reporting.html_writer import render_report_html
-
             # The fragment is escaped by the report templates themselves.
             fragment = Markup(render_report_html(model))  # noqa: S704
     db.session.rollback()  # read only
@@ -120,7 +122,8 @@ def report(key: str) -> ResponseReturnValue:
             model=model,
             fragment=fragment,
             default_threshold=int(current_app.config.get("SUPPRESSION_THRESHOLD", 10)),
-            formats=list(DOWNLOADS),
+            dimension_label=dimension_label,
+            fixed=fixed,
         ),
         status,
     )

@@ -90,6 +90,10 @@ def test_every_role_may_read_the_report(app: Flask, client: Any, resident_survey
     assert response.headers["Cache-Control"] == "no-store"
     assert 'class="input-report"' in response.get_data(as_text=True)
     assert responses_on_page(Page(response)) == 0
+    # The survey's menu follows the role (raw exports: planners and admins).
+    html = response.get_data(as_text=True)
+    assert 'class="subnav"' in html
+    assert (f'href="/planner/surveys/{KEY}/export"' in html) == (role != "viewer")
 
 
 def test_viewer_reads_the_report_and_downloads_every_format(
@@ -280,3 +284,42 @@ def test_a_viewer_cannot_reach_planner_only_pages_from_the_report(app: Flask, cl
     admin = app.test_client()
     assert log_in(admin, "ad@zone.be").status_code == 302
     assert 'href="/planner/users"' in Page(admin.get("/planner/rapporten/")).html
+
+
+def test_unusable_margins_give_a_message_not_a_500(app: Flask, client: Any, demo):
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import Consultation, PopulationMargin
+
+    with app.app_context():
+        consultation = db.session.scalars(select(Consultation)).one()
+        for code in (1, 2):
+            db.session.add(
+                PopulationMargin(
+                    consultation_id=consultation.id, dimension="opleiding", code=code, population=5
+                )
+            )
+        db.session.commit()
+    viewer(app, client)
+    for path in (REPORT_URL, f"{REPORT_URL}/inputrapport.pdf", f"{REPORT_URL}/inputrapport.xlsx"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert "Content-Disposition" not in response.headers
+        page = Page(response)
+        assert "opleiding" in page.text and 'class="error-summary"' in page.html
+    # Without weighting the report works.
+    response = client.get(f"{REPORT_URL}/inputrapport.json", query_string={"weighting": "off"})
+    assert response.status_code == 200
+    assert json.loads(response.data)["responses"] == 200
+
+
+@pytest.mark.parametrize("trim", ["1.0001", "100", "1,01"])
+def test_extreme_weight_caps_do_not_fail(app: Flask, client: Any, demo, trim):
+    viewer(app, client)
+    response = client.get(
+        f"{REPORT_URL}/inputrapport.json", query_string={"trim": trim, "crosstabs": "off"}
+    )
+    assert response.status_code in (200, 422), response.status_code
+    if response.status_code == 200:
+        assert json.loads(response.data)["weighting"]["trim"] == float(trim.replace(",", "."))

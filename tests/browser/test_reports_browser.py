@@ -1,0 +1,72 @@
+"""The input report page in Chromium: axe-core finds no violation on the
+overview, the report (report CSS served by the app, charts as images) and
+the page with an invalid option; the options form and the download links
+work with a real browser."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+KEY = "burgers-2026"
+
+
+def check_page(page: Page, name: str) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def test_report_pages_have_no_violations(app: Flask, live_server: str, page: Page) -> None:
+    from planner_helpers import PASSWORD, make_user
+
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=200)
+        db.session.commit()
+    email = make_user(app, "lezer@zone.be", "viewer")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(f"{live_server}/planner/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_be_visible()
+
+    page.get_by_role("link", name="rapporten", exact=False).or_(
+        page.get_by_role("link", name="reports", exact=False)
+    ).first.click()
+    expect(page.locator(f'a[href="/planner/rapporten/{KEY}"]')).to_be_visible()
+    check_page(page, "overview")
+
+    page.locator(f'a[href="/planner/rapporten/{KEY}"]').click()
+    expect(page.locator("article.input-report")).to_be_visible()
+    # The report stylesheet is applied (it is linked, not inline).
+    colour = page.locator("article.input-report h2").first.evaluate(
+        "e => getComputedStyle(e).color"
+    )
+    assert colour == "rgb(29, 79, 145)"
+    check_page(page, "report")
+
+    # Change the options with the form, as a planner would.
+    page.locator("#opt-threshold").fill("15")
+    page.locator("#opt-crosstabs-off").check()
+    page.locator(".report-options-form button[type=submit]").click()
+    expect(page.locator("article.input-report")).to_be_visible()
+    assert "threshold=15" in page.url and "crosstabs=off" in page.url
+    json_link = page.locator("a[href*='inputrapport.json']")
+    assert "threshold=15" in (json_link.get_attribute("href") or "")
+    with page.expect_download() as info:
+        json_link.click()
+    assert info.value.suggested_filename.startswith(f"inputrapport-{KEY}-")
+    assert info.value.suggested_filename.endswith(".json")
+
+    # The number field refuses 0 in the browser; the server says why too.
+    page.goto(f"{live_server}/planner/rapporten/{KEY}?threshold=0&trim=x")
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_page(page, "invalid threshold")
