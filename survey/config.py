@@ -14,8 +14,15 @@ from pathlib import Path
 from typing import Any
 
 
-class ConfigError(RuntimeError):
-    """The configuration cannot be used; the message says what to set."""
+class ConfigError(SystemExit):
+    """The configuration cannot be used; the message says what to set.
+
+    A ``SystemExit``: the ``flask`` command, gunicorn or a script that
+    starts the app stops with this one line (exit status 1) instead of a
+    traceback."""
+
+    def __str__(self) -> str:
+        return f"configuration error: {self.code}"
 
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
