@@ -11,18 +11,12 @@ import importlib.util
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SURVEYS = ROOT / "survey" / "definitions" / "default_surveys"
-RESIDENT_FILE = DEFAULT_SURVEYS / "burgers.yaml"
-PARTNER_FILE = DEFAULT_SURVEYS / "partners.yaml"
+from support import PARTNER_FILE, RESIDENT_FILE, ROOT, import_file, wipe_database
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -96,26 +90,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
-def _wipe(app: Flask) -> None:
-    from survey.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in db.metadata.sorted_tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
-
-
 @pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts from empty tables (only for tests that use the app)."""
     yield
     if "app" in request.fixturenames:
-        _wipe(request.getfixturevalue("app"))
+        wipe_database(request.getfixturevalue("app"))
 
 
 @pytest.fixture
@@ -139,22 +119,6 @@ def session(app_ctx: Flask) -> Any:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
-
-
-def import_file(app: Flask, path: Path, *, open_it: bool = True) -> str:
-    """Import (and open) a survey file; return its key."""
-    from survey.definitions.lifecycle import open_survey
-    from survey.definitions.loader import load_definition
-    from survey.definitions.store import import_survey
-    from survey.extensions import db
-
-    with app.app_context():
-        result = import_survey(db.session, load_definition(path.read_bytes()))
-        key = result.survey.key
-        if open_it:
-            open_survey(db.session, key)
-        db.session.commit()
-    return key
 
 
 @pytest.fixture

@@ -9,29 +9,7 @@ from typing import Any
 import yaml
 from flask import Flask
 from formtools import Form, Page
-
-RESIDENT_FILE = (
-    Path(__file__).resolve().parent.parent
-    / "survey"
-    / "definitions"
-    / "default_surveys"
-    / "burgers.yaml"
-)
-
-
-def import_file(app: Flask, path: Path) -> str:
-    """Import and open a survey file; return its key."""
-    from survey.definitions.lifecycle import open_survey
-    from survey.definitions.loader import load_definition
-    from survey.definitions.store import import_survey
-    from survey.extensions import db
-
-    with app.app_context():
-        key = import_survey(db.session, load_definition(path.read_bytes())).survey.key
-        open_survey(db.session, key)
-        db.session.commit()
-    return key
-
+from support import RESIDENT_FILE, import_file
 
 NUMBER_ANSWERS = {"leeftijd": "42"}
 

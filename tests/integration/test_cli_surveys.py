@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from conftest import PARTNER_FILE, RESIDENT_FILE
+from support import PARTNER_FILE, RESIDENT_FILE
 
 
 def test_import_export_import_gives_the_same_survey(runner, app, tmp_path: Path) -> None:
@@ -109,9 +109,9 @@ def test_demo_is_synthetic_deterministic_and_idempotent(runner, app) -> None:
     with app.app_context():
         assert db.session.scalar(select(func.count(Response.id))) == len(responses)
     # Same seed, same data: wipe and load again.
-    from conftest import _wipe
+    from support import wipe_database
 
-    _wipe(app)
+    wipe_database(app)
     assert runner.invoke(args=["demo", "--residents", "120", "--seed", "7"]).exit_code == 0
     with app.app_context():
         second = db.session.execute(

@@ -37,7 +37,7 @@ def build(runner: Any, key: str, fmt: str, out: Path, *extra: str) -> Any:
 def outputs(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The four files of one report, built once for the module (the PDF takes
     a few seconds); the tables are wiped again before the next test."""
-    from conftest import _wipe
+    from support import wipe_database
 
     tmp_path = tmp_path_factory.mktemp("report")
     key = load(app, tmp_path, generate())
@@ -50,7 +50,7 @@ def outputs(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
             build(app.test_cli_runner(), key, fmt, path, "--margins", str(margins))
             files[fmt] = path
     finally:
-        _wipe(app)
+        wipe_database(app)
     return files
 
 

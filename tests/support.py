@@ -1,0 +1,45 @@
+"""Helpers shared by tests (import them from here, not from conftest:
+several conftest modules exist and the name is ambiguous)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SURVEYS = ROOT / "survey" / "definitions" / "default_surveys"
+RESIDENT_FILE = DEFAULT_SURVEYS / "burgers.yaml"
+PARTNER_FILE = DEFAULT_SURVEYS / "partners.yaml"
+
+
+def wipe_database(app: Flask) -> None:
+    """Empty every table (faster than dropping and creating them)."""
+    from survey.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in db.metadata.sorted_tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+
+
+def import_file(app: Flask, path: Path, *, open_it: bool = True) -> str:
+    """Import (and open) a survey file; return its key."""
+    from survey.definitions.lifecycle import open_survey
+    from survey.definitions.loader import load_definition
+    from survey.definitions.store import import_survey
+    from survey.extensions import db
+
+    with app.app_context():
+        result = import_survey(db.session, load_definition(path.read_bytes()))
+        key = result.survey.key
+        if open_it:
+            open_survey(db.session, key)
+        db.session.commit()
+    return key
