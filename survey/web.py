@@ -7,7 +7,7 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
@@ -35,6 +35,18 @@ def _limit_plain_forms() -> None:
         request.max_content_length = current_app.config["MAX_FORM_MEMORY_SIZE"]
 
 
+def _refuse_nul_bytes() -> None:
+    """PostgreSQL refuses NUL in text and SQLite stores it: refuse it at the
+    edge (404 in the address, 400 in a field), so both databases behave
+    alike and no query ever sees one."""
+    if "\x00" in request.path:
+        abort(404)
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                abort(400)
+
+
 def register_extensions(app: Flask) -> None:
     # Before any blueprint adds its rules.
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -49,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Before the CSRF check, which is the first to read the form.
     app.before_request(_limit_plain_forms)
+    app.before_request(_refuse_nul_bytes)
     csrf.init_app(app)
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
