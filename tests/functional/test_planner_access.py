@@ -9,6 +9,7 @@ import time
 import pytest
 from formtools import Page
 from planner_helpers import PASSWORD, log_in, logged_in, make_user
+from werkzeug.routing.converters import NumberConverter
 
 # Routes anyone may reach, by design: the health check, static files, the
 # residents' (/s/...) and partners' (/p/...) answer pages, the login page.
@@ -21,7 +22,7 @@ def _sample_url(rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in ("IntegerConverter",) else "x"
+        values[name] = 1 if isinstance(converter, NumberConverter) else "x"
     path = rule.rule
     for name, value in values.items():
         path = path.replace(f"<{name}>", str(value))
