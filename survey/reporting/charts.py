@@ -137,7 +137,7 @@ def bar_chart(
     ax.set_yticks(positions, [_wrap(label) for label in labels], fontsize=8)
     top = max([c[1] for c in intervals if c is not None] + [v or 0 for v in percents] + [10])
     ax.set_xlim(0, min(100.0, top * 1.18 + 4))
-    ax.set_xlabel(unit_note or _("percent of valid answers (line: 95% interval)"), fontsize=8)
+    ax.set_xlabel(unit_note or _("percent of valid answers (line: interval at 95%)"), fontsize=8)
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
     _style(ax)

@@ -162,7 +162,7 @@ def build_charts(model: Json) -> dict[str, Chart]:
                 [o.get(key) for o in options],
                 [o.get("ci95") for o in options],
                 unit_note=(
-                    _("percent of respondents who chose an option (line: 95% interval)")
+                    _("percent of respondents who chose an option (line: interval at 95%)")
                     if kind in {"multiple", "ranking"}
                     else ""
                 ),
@@ -337,8 +337,8 @@ def method_sentences(model: Json) -> Json:
             unreliable=model["base_rules"]["unreliable_below"],
         ),
         "ci": _(
-            "Each percentage has a 95% interval: the range in which the true share in the "
-            "population lies with 95% certainty. The more answers, the narrower the "
+            "Each percentage has an interval (at 95%): the range in which the true share in "
+            "the population lies, with a certainty of 95%. The more answers, the narrower the "
             "interval. Two percentages whose intervals overlap may not really differ."
         ),
     }

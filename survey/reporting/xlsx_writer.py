@@ -93,8 +93,8 @@ def _option_sheet(
         _("Code"),
         _("Number"),
         _("Percent"),
-        _("95% interval low"),
-        _("95% interval high"),
+        _("Interval (95%), lower bound"),
+        _("Interval (95%), upper bound"),
     ]
     if ranking:
         headers = [
@@ -102,13 +102,17 @@ def _option_sheet(
             _("Code"),
             _("Chosen"),
             _("Percent chosen"),
-            _("95% interval low"),
-            _("95% interval high"),
+            _("Interval (95%), lower bound"),
+            _("Interval (95%), upper bound"),
             _("First place"),
             _("Borda points"),
         ]
     if weighted:
-        headers += [_("Weighted percent"), _("Weighted 95% low"), _("Weighted 95% high")]
+        headers += [
+            _("Weighted percent"),
+            _("Weighted interval (95%), lower bound"),
+            _("Weighted interval (95%), upper bound"),
+        ]
     headers.append(_("Suppressed"))
     for col, header in enumerate(headers):
         ws.write(2, col, header, book.bold)
@@ -238,8 +242,8 @@ def render_xlsx(model: Json) -> bytes:
                     (_("No answer"), question["missing"]),
                     (_("Mean"), _value(question.get("mean"), hidden)),
                     (_("Median"), _value(question.get("median"), hidden)),
-                    (_("95% interval low"), _value(ci[0], hidden)),
-                    (_("95% interval high"), _value(ci[1], hidden)),
+                    (_("Interval (95%), lower bound"), _value(ci[0], hidden)),
+                    (_("Interval (95%), upper bound"), _value(ci[1], hidden)),
                 ),
                 start=2,
             ):
