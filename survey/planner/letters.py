@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import segno
@@ -78,4 +79,22 @@ def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey, sender: str) ->
         sender=sender,
         batch=batch.batch,
     )
-    return bytes(HTML(string=html).write_pdf())
+    # The QR codes are data: URIs; nothing else may be fetched (a survey
+    # title can never make the renderer read a local file or call a server).
+    return bytes(HTML(string=html, base_url=None, url_fetcher=data_only_fetcher()).write_pdf())
+
+
+def data_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs only."""
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+    class DataOnly(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"refused to fetch {url[:80]}: letters use no external files")
+            return super().fetch(url, headers)
+
+    return DataOnly()
