@@ -464,7 +464,9 @@ def _render_organisations(
 def organisation_list() -> tuple[str, int]:
     imported = request.args.get("ingevoerd")
     return _render_organisations(
-        imported=int(imported) if imported and imported.isdigit() else None
+        imported=int(imported)
+        if imported and imported.isascii() and imported.isdigit() and len(imported) < 10
+        else None
     )
 
 

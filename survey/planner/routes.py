@@ -324,7 +324,9 @@ def survey_letters(key: str) -> ResponseReturnValue:
         raw_count = request.form.get("count", "").strip()
         kind = request.form.get("format", "pdf")
         limit = letters.MAX_LETTERS_PDF if kind == "pdf" else 100_000
-        if not raw_count.isdigit() or not 1 <= int(raw_count) <= limit:
+        # isascii: "²" passes isdigit() but int() refuses it (was a 500).
+        valid = raw_count.isascii() and raw_count.isdigit() and len(raw_count) < 10
+        if not valid or not 1 <= int(raw_count) <= limit:
             error = _("Enter a number of letters from 1 to %(max)s.", max=limit)
         elif kind not in ("pdf", "csv"):
             error = _("Choose PDF or CSV.")
