@@ -138,10 +138,10 @@ def change_state(session: DbSession, survey: Survey, action: str) -> None:
     try:
         survey.transition(wanted)
     except InvalidTransition as exc:
-        raise PlannerError(
-            _l(
-                "A survey that is %(state)s cannot be changed this way.",
-                state=survey.state.value,
-            )
-        ) from exc
+        messages = {
+            SurveyState.DRAFT: _l("A draft survey can only be opened."),
+            SurveyState.OPEN: _l("An open survey can only be closed."),
+            SurveyState.CLOSED: _l("A closed survey can only be reopened."),
+        }
+        raise PlannerError(messages[survey.state]) from exc
     session.flush()
