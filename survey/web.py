@@ -36,15 +36,16 @@ def _limit_plain_forms() -> None:
 
 
 def _refuse_nul_bytes() -> None:
-    """PostgreSQL refuses NUL in text and SQLite stores it: refuse it at the
-    edge (404 in the address, 400 in a field), so both databases behave
-    alike and no query ever sees one."""
-    if "\x00" in request.path:
+    """PostgreSQL refuses NUL in text and SQLite stores it: refuse it in
+    posted fields (400) and in the planners' addresses (404), so both
+    databases behave alike and no query ever sees one. The residents' and
+    partners' pages check their own addresses, and query options are checked
+    by the views that read them, with their own messages."""
+    if "\x00" in request.path and request.path.startswith("/planner/"):
         abort(404)
-    for source in (request.args, request.form):
-        for name, value in source.items(multi=True):
-            if "\x00" in name or "\x00" in value:
-                abort(400)
+    for name, value in request.form.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            abort(400)
 
 
 def register_extensions(app: Flask) -> None:
