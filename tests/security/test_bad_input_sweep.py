@@ -299,7 +299,7 @@ def test_a_nul_byte_in_an_answer_gets_the_same_answer_on_both_databases(
     assert form.submit(client).status_code == 302
     # And in an address: no such page.
     assert client.get(f"/s/{key}%00").status_code == 404
-    assert client.get("/planner/login?next=%00").status_code == 400
+    assert client.get("/planner/surveys/%00").status_code in (302, 404)
 
 
 def test_invalid_utf8_in_a_form_is_replaced_not_an_error(
