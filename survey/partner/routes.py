@@ -23,7 +23,6 @@ from flask import (
     request,
     url_for,
 )
-from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -37,39 +36,21 @@ from survey.i18n import text_for
 from survey.models import Draft, PartnerLink, Survey, SurveyState
 from survey.partner import answering, links, organisations, receipt
 from survey.planner.accounts import MANAGE, VIEW, has_role, require_role
-from survey.respond import pages
+from survey.respond import pages, views
 
 bp = Blueprint("partner", __name__, url_prefix="/p")
 admin_bp = Blueprint("partner_admin", __name__, url_prefix="/planner/partners")
 
-
-@bp.before_request
-def _no_store() -> None:
-    # Partner pages show named answers: never kept in a shared cache.
-    g.no_store = True
+# Partner pages show named answers: never kept in a shared cache.
+bp.before_request(views.no_store)
 
 
 # ------------------------------------------------------------------ helpers
 
 
-def _stop(response: Response) -> NoReturn:
-    abort(response)
-
-
 def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoReturn:
-    context: dict[str, Any] = {"reason": reason}
-    if survey is not None:
-        context.update(_context(survey, None))
-    _stop(make_response(render_template("partner/unavailable.html", **context), status))
-
-
-def _set_language(definition: SurveyDefinition) -> None:
-    offered = definition.languages
-    chosen = request.args.get("lang")
-    if chosen in offered:
-        cookie["lang"] = chosen
-    stored = cookie.get("lang")
-    g.language = stored if stored in offered else definition.default_language
+    context = _context(survey, None) if survey is not None else None
+    views.unavailable("partner/unavailable.html", reason, status, context)
 
 
 def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Survey]:
@@ -84,7 +65,7 @@ def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Surve
     survey = db.session.get(Survey, link.survey_id)
     if survey is None or survey.state is SurveyState.DRAFT:
         _unavailable("not-open", 404)
-    _set_language(definition_of(survey))
+    views.set_language(definition_of(survey))
     if link.first_opened_at is None and request.method == "GET":
         links.mark_opened(db.session, link)
         db.session.commit()
@@ -94,30 +75,11 @@ def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Surve
 
 
 def _context(survey: Survey, link: PartnerLink | None, token: str | None = None) -> dict[str, Any]:
-    definition = definition_of(survey)
-    lang: str = g.language
-    default = definition.default_language
-
-    def t(texts: Any) -> str:
-        return text_for(texts, lang, default)
-
     return {
-        "survey": survey,
-        "definition": definition,
+        **views.survey_context(survey),
         "organisation": link.organisation if link is not None else None,
         "token": token,
-        "lang": lang,
-        "page_language": lang,
-        "t": t,
-        "languages": [code for code in definition.languages if code != lang],
     }
-
-
-def _page(definition: SurveyDefinition, page_key: str) -> PageDef:
-    for page in definition.pages:
-        if page.key == page_key:
-            return page
-    abort(404)
 
 
 def _first_page(definition: SurveyDefinition, values: dict[str, Any]) -> PageDef | None:
@@ -181,16 +143,7 @@ def _render_page(
     context = _context(survey, link, token)
     shown = pages.shown_pages(definition, values)
     keys = [p.key for p in shown]
-    by_field: dict[str, list[str]] = {}
-    summary: list[tuple[str, str]] = []
-    for question, name, message in errors or []:
-        by_field.setdefault(name, []).append(str(message))
-        summary.append(
-            (
-                pages.anchor_for(question, name),
-                f"{context['t'](pages.field_label(question, name))}: {message}",
-            )
-        )
+    by_field, summary = views.error_messages(errors or [], context["t"])
     step = keys.index(view.page.key) + 1 if view.page.key in keys else 1
     previous = pages.previous_page(definition, values, view.page)
     return (
@@ -218,7 +171,7 @@ def _render_page(
 def page(token: str, page_key: str) -> Response | tuple[str, int]:
     link, survey = _load(token)
     definition = definition_of(survey)
-    current = _page(definition, page_key)
+    current = views.page_or_404(definition, page_key)
     draft = answering.find_draft(db.session, link)
     if draft is not None and draft.submitted:
         return redirect(url_for(".receipt_page", token=token))
@@ -372,7 +325,7 @@ def _submitted(token: str) -> tuple[PartnerLink, Survey, Draft]:
     link, survey = _load(token, allow_closed=True)
     draft = answering.find_draft(db.session, link)
     if draft is None or not draft.submitted:
-        _stop(redirect(url_for(".start", token=token)))
+        views.stop(redirect(url_for(".start", token=token)))
     return link, survey, draft
 
 

@@ -13,10 +13,8 @@ from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -29,13 +27,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
+from survey.definitions.definition import definition_of
 from survey.definitions.store import find_survey
 from survey.extensions import db, limiter
-from survey.i18n import text_for
 from survey.models import Draft, Survey, SurveyState
 from survey.respond import codes as code_service
-from survey.respond import drafts, pages, submission
+from survey.respond import drafts, pages, submission, views
 from survey.respond.display import answer_lines
 from survey.tokens import normalise_code
 
@@ -48,23 +45,15 @@ _KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 CODE_LIMIT = "10/minute"
 
 
-@bp.before_request
-def _no_store() -> None:
-    g.no_store = True
+bp.before_request(views.no_store)
 
 
 # --- helpers -------------------------------------------------------------
 
 
-def _stop(response: Response) -> NoReturn:
-    abort(response)
-
-
 def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoReturn:
-    context: dict[str, Any] = {"reason": reason}
-    if survey is not None:
-        context.update(_context(survey))
-    _stop(make_response(render_template("respond/unavailable.html", **context), status))
+    context = views.survey_context(survey) if survey is not None else None
+    views.unavailable("respond/unavailable.html", reason, status, context)
 
 
 def _load(key: str) -> Survey:
@@ -77,39 +66,10 @@ def _load(key: str) -> Survey:
         or survey.access not in ("open", "invitation")
     ):
         _unavailable("unknown", 404)
-    _set_language(definition_of(survey))
+    views.set_language(definition_of(survey))
     if survey.state is SurveyState.CLOSED:
         _unavailable("closed", 410, survey)
     return survey
-
-
-def _set_language(definition: SurveyDefinition) -> None:
-    """``?lang=`` (stored in the session) when the survey offers it, else
-    the survey's first language."""
-    offered = definition.languages
-    chosen = request.args.get("lang")
-    if chosen in offered:
-        cookie["lang"] = chosen
-    stored = cookie.get("lang")
-    g.language = stored if stored in offered else definition.default_language
-
-
-def _context(survey: Survey) -> dict[str, Any]:
-    definition = definition_of(survey)
-    lang: str = g.language
-    default = definition.default_language
-
-    def t(texts: Any) -> str:
-        return text_for(texts, lang, default)
-
-    return {
-        "survey": survey,
-        "definition": definition,
-        "lang": lang,
-        "page_language": lang,
-        "t": t,
-        "languages": [code for code in definition.languages if code != lang],
-    }
 
 
 def _credentials(survey: Survey) -> drafts.Credentials:
@@ -133,21 +93,14 @@ def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
     """The browser's unsent, unexpired draft, or a redirect / Dutch page."""
     draft = _current(survey)
     if draft is None:
-        _stop(redirect(url_for(".start", key=survey.key)))
+        views.stop(redirect(url_for(".start", key=survey.key)))
     if draft.submitted:
-        _stop(redirect(url_for(".thanks", key=survey.key)))
+        views.stop(redirect(url_for(".thanks", key=survey.key)))
     if drafts.is_expired(draft):
         _unavailable("expired", 410, survey)
     credentials = drafts.complete_credentials(db.session, draft, _credentials(survey))
     _remember(survey, credentials)
     return draft, credentials
-
-
-def _page(definition: SurveyDefinition, page_key: str) -> PageDef:
-    for page in definition.pages:
-        if page.key == page_key:
-            return page
-    abort(404)
 
 
 def _resume_url(survey: Survey, draft: Draft) -> str:
@@ -186,7 +139,7 @@ def start(key: str) -> str:
     code = request.args.get("code", "")[:40]
     return render_template(
         "respond/start.html",
-        **_context(survey),
+        **views.survey_context(survey),
         active=active,
         sent=draft is not None and draft.submitted,
         code=code,
@@ -256,7 +209,9 @@ def code(key: str) -> Response | str:
             else:
                 _remember(survey, credentials)
                 return redirect(target)
-    return render_template("respond/code.html", **_context(survey), typed=typed[:40], error=error)
+    return render_template(
+        "respond/code.html", **views.survey_context(survey), typed=typed[:40], error=error
+    )
 
 
 @bp.route("/<key>/hervat", methods=["GET", "POST"])
@@ -287,7 +242,9 @@ def resume_code(key: str) -> Response | str:
             _commit()
             _remember(survey, credentials)
             return redirect(_resume_url(survey, draft))
-    return render_template("respond/resume.html", **_context(survey), typed=typed, error=error)
+    return render_template(
+        "respond/resume.html", **views.survey_context(survey), typed=typed, error=error
+    )
 
 
 @bp.get("/<key>/hervat/<token>")
@@ -325,17 +282,8 @@ def _render_page(
     keys = [p.key for p in shown]
     step = keys.index(view.page.key) + 1 if view.page.key in keys else 1
     previous = pages.previous_page(definition, data, view.page)
-    context = _context(survey)
-    by_field: dict[str, list[str]] = {}
-    summary: list[tuple[str, str]] = []
-    for question, name, message in errors or []:
-        by_field.setdefault(name, []).append(str(message))
-        summary.append(
-            (
-                pages.anchor_for(question, name),
-                f"{context['t'](pages.field_label(question, name))}: {message}",
-            )
-        )
+    context = views.survey_context(survey)
+    by_field, summary = views.error_messages(errors or [], context["t"])
     return render_template(
         "respond/page.html",
         **context,
@@ -376,7 +324,7 @@ def page(key: str, page_key: str) -> Response | str:
     survey = _load(key)
     draft, credentials = _require_draft(survey)
     definition = definition_of(survey)
-    current = _page(definition, page_key)
+    current = views.page_or_404(definition, page_key)
     data = dict(draft.data or {})
     if current.index > draft.page_index:
         return redirect(_resume_url(survey, draft))
@@ -435,7 +383,7 @@ def _render_check(
     from survey.definitions.conditions import shown_questions
 
     definition = definition_of(survey)
-    context = _context(survey)
+    context = views.survey_context(survey)
     shown, kept = shown_questions(definition, draft.data or {})
     sections = []
     for page_def in definition.pages:
@@ -481,7 +429,7 @@ def check(key: str) -> Response | str:
         return redirect(url_for(".thanks", key=key))
     draft, _ignored = _require_draft(survey)
     _commit()
-    context = _context(survey)
+    context = views.survey_context(survey)
     problems: list[tuple[str, str]] = []
     if outcome.status == "code_used":
         problems.append(
@@ -511,4 +459,4 @@ def thanks(key: str) -> Response | str:
     draft = _current(survey)
     if draft is None or not draft.submitted:
         return redirect(url_for(".start", key=key))
-    return render_template("respond/thanks.html", **_context(survey))
+    return render_template("respond/thanks.html", **views.survey_context(survey))

@@ -1,0 +1,98 @@
+"""Request helpers shared by the two answering front ends: the residents'
+pages (``survey.respond.routes``) and the partners' pages
+(``survey.partner.routes``).
+
+Only what is truly the same lives here: stopping a request with a ready
+response, the "not available" page (each front end names its own
+template), the page language, the template context every answer page
+needs, finding a page by key, and turning field errors into the per-field
+messages and the error summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
+
+from flask import abort, g, make_response, render_template, request
+from flask import session as cookie
+from werkzeug.wrappers import Response
+
+from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
+from survey.i18n import text_for
+from survey.models import Survey
+from survey.respond import pages
+
+
+def no_store() -> None:
+    """``before_request`` of the answer pages: answers are never kept in a
+    shared cache."""
+    g.no_store = True
+
+
+def stop(response: Response) -> NoReturn:
+    """End the request with ``response`` (a redirect or a rendered page)."""
+    abort(response)
+
+
+def unavailable(
+    template: str, reason: str, status: int, context: dict[str, Any] | None = None
+) -> NoReturn:
+    """End the request with the front end's "not available" ``template``
+    (``reason`` tells which text it shows) and HTTP ``status``."""
+    stop(make_response(render_template(template, reason=reason, **(context or {})), status))
+
+
+def set_language(definition: SurveyDefinition) -> None:
+    """``?lang=`` (stored in the session) when the survey offers it, else
+    the survey's first language; the result is ``g.language``."""
+    offered = definition.languages
+    chosen = request.args.get("lang")
+    if chosen in offered:
+        cookie["lang"] = chosen
+    stored = cookie.get("lang")
+    g.language = stored if stored in offered else definition.default_language
+
+
+def survey_context(survey: Survey) -> dict[str, Any]:
+    """What every answer page template needs: the survey, its definition,
+    the language, ``t`` (survey text in that language, Dutch fallback) and
+    the other languages offered."""
+    definition = definition_of(survey)
+    lang: str = g.language
+    default = definition.default_language
+
+    def t(texts: Any) -> str:
+        return text_for(texts, lang, default)
+
+    return {
+        "survey": survey,
+        "definition": definition,
+        "lang": lang,
+        "page_language": lang,
+        "t": t,
+        "languages": [code for code in definition.languages if code != lang],
+    }
+
+
+def page_or_404(definition: SurveyDefinition, page_key: str) -> PageDef:
+    """The page ``page_key`` of ``definition``; 404 when there is none."""
+    for page in definition.pages:
+        if page.key == page_key:
+            return page
+    abort(404)
+
+
+def error_messages(
+    errors: Iterable[tuple[Any, str, Any]], t: Callable[[Any], str]
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """``(question, field name, message)`` errors as the messages per field
+    and the summary rows ``(anchor, "label: message")`` above the form."""
+    by_field: dict[str, list[str]] = {}
+    summary: list[tuple[str, str]] = []
+    for question, name, message in errors:
+        by_field.setdefault(name, []).append(str(message))
+        summary.append(
+            (pages.anchor_for(question, name), f"{t(pages.field_label(question, name))}: {message}")
+        )
+    return by_field, summary
