@@ -12,17 +12,12 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from survey.cli_support import fail, read_file, write_atomically
 from survey.extensions import db
 
 surveys_cli = AppGroup(
     "surveys", help="Survey definitions: list, validate, import, export, open, close."
 )
-
-
-def fail(message: str) -> click.ClickException:
-    """A one-line failure; the caller raises it after rolling back."""
-    db.session.rollback()
-    return click.ClickException(message)
 
 
 @surveys_cli.command("list")
@@ -45,20 +40,13 @@ def surveys_list() -> None:
         )
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise fail(f"cannot read {path}: {exc.strerror}") from exc
-
-
 @surveys_cli.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False))
 def surveys_validate(file: str) -> None:
     """Check a survey file; list every problem with its path."""
     from survey.definitions.validation import validate_file
 
-    result = validate_file(_read(file))
+    result = validate_file(read_file(file))
     if result.ok:
         click.echo(f"{file}: valid")
         return
@@ -75,7 +63,7 @@ def surveys_import(file: str) -> None:
     from survey.definitions.store import ImportRefused, import_survey
 
     try:
-        raw = load_definition(_read(file))
+        raw = load_definition(read_file(file))
         result = import_survey(db.session, raw)
     except LoadError as exc:
         raise fail(f"{file}: {exc}") from exc
@@ -102,22 +90,10 @@ def surveys_export(key: str, out: str | None) -> None:
     except SurveyNotFound as exc:
         raise fail(str(exc)) from exc
     if out:
-        _write_atomically(Path(out), text.encode("utf-8"))
+        write_atomically(Path(out), text.encode("utf-8"))
         click.echo(f"{key} written to {out}")
     else:
         sys.stdout.write(text)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so a failure never
-    leaves half a file at ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise fail(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def _transition(key: str, action: str) -> None:

@@ -12,24 +12,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from survey.cli_support import fail, read_file
 from survey.extensions import db
 
 users_cli = AppGroup("users", help="Planner accounts.")
 responses_cli = AppGroup("responses", help="Response files: import and export.")
 margins_cli = AppGroup("margins", help="Population margins of a consultation.")
 indicators_cli = AppGroup("indicators", help="Objective indicators of a consultation.")
-
-
-def _fail(message: str) -> click.ClickException:
-    db.session.rollback()
-    return click.ClickException(message)
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise _fail(f"cannot read {path}: {exc.strerror}") from exc
 
 
 @users_cli.command("create")
@@ -49,7 +38,7 @@ def users_create(email: str, role: str, name: str, password_file: str | None) ->
     from survey.planner.accounts import AccountError, create_user
 
     if password_file:
-        lines = _read(password_file).decode("utf-8", errors="replace").splitlines()
+        lines = read_file(password_file).decode("utf-8", errors="replace").splitlines()
         password = lines[0] if lines else ""
     elif os.environ.get("SURVEY_NEW_USER_PASSWORD"):
         password = os.environ["SURVEY_NEW_USER_PASSWORD"]
@@ -58,7 +47,7 @@ def users_create(email: str, role: str, name: str, password_file: str | None) ->
     try:
         user = create_user(db.session, email, password, role, name)
     except AccountError as exc:
-        raise _fail(str(exc.message)) from exc
+        raise fail(str(exc.message)) from exc
     db.session.commit()
     click.echo(f"user {user.email} created with role {user.role}")
 
@@ -77,7 +66,7 @@ def _survey(key: str):  # type: ignore[no-untyped-def]
 
     survey = find_survey(db.session, key)
     if survey is None:
-        raise _fail(f"no survey with key {key!r}")
+        raise fail(f"no survey with key {key!r}")
     return survey
 
 
@@ -86,7 +75,7 @@ def _consultation(key: str):  # type: ignore[no-untyped-def]
 
     consultation = get_consultation(db.session, key)
     if consultation is None:
-        raise _fail(f"no consultation with key {key!r}")
+        raise fail(f"no consultation with key {key!r}")
     return consultation
 
 
@@ -109,7 +98,7 @@ def responses_import(key: str, file: str, mode: str) -> None:
         with open(file, "rb") as handle:
             report = import_responses(db.session, survey, handle, mode=mode)
     except OSError as exc:
-        raise _fail(f"cannot read {file}: {exc.strerror}") from exc
+        raise fail(f"cannot read {file}: {exc.strerror}") from exc
     except ResponseImportRefused as exc:
         db.session.rollback()
         for line in exc.report.errors:
@@ -117,7 +106,7 @@ def responses_import(key: str, file: str, mode: str) -> None:
         hidden = exc.report.error_count - len(exc.report.errors)
         if hidden > 0:
             click.echo(f"... and {hidden} more", err=True)
-        raise _fail(f"{file}: nothing imported, {exc.report.error_count} error(s)") from exc
+        raise fail(f"{file}: nothing imported, {exc.report.error_count} error(s)") from exc
     db.session.commit()
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
@@ -138,7 +127,7 @@ def responses_export(key: str, out: str) -> None:
     path = Path(out)
     ext = path.suffix.lower()
     if ext not in (".csv", ".xlsx", ".sav"):
-        raise _fail("--out must end in .csv, .xlsx or .sav")
+        raise fail("--out must end in .csv, .xlsx or .sav")
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp{ext}")
     try:
         if ext == ".csv":
@@ -156,7 +145,7 @@ def responses_export(key: str, out: str) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _fail(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise fail(f"cannot write {out}: {exc.strerror or exc}") from exc
     except Exception:
         tmp.unlink(missing_ok=True)
         raise
@@ -173,11 +162,11 @@ def margins_import(consultation: str, file: str) -> None:
 
     item = _consultation(consultation)
     try:
-        stored = import_margins(db.session, item, _read(file))
+        stored = import_margins(db.session, item, read_file(file))
     except CsvRefused as exc:
         for line in exc.errors:
             click.echo(line, err=True)
-        raise _fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
+        raise fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
     db.session.commit()
     click.echo(f"{stored} margins stored for {item.key}")
 
@@ -192,11 +181,11 @@ def indicators_import(consultation: str, file: str) -> None:
 
     item = _consultation(consultation)
     try:
-        stored = import_indicators(db.session, item, _read(file))
+        stored = import_indicators(db.session, item, read_file(file))
     except CsvRefused as exc:
         for line in exc.errors:
             click.echo(line, err=True)
-        raise _fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
+        raise fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
     db.session.commit()
     click.echo(f"{stored} indicators stored for {item.key}")
 
@@ -226,7 +215,7 @@ def purge(key: str | None, dry_run: bool, force: bool) -> None:
                 db.session, item, dry_run=dry_run, force=force, actor="command line"
             )
         except PurgeRefused as exc:
-            raise _fail(f"{item.key}: {exc.message}") from exc
+            raise fail(f"{item.key}: {exc.message}") from exc
         verb = "would remove" if dry_run else "removed"
         click.echo(
             f"{item.key}: {verb} {counts.codes} codes, {counts.drafts} drafts, "

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from survey.cli_support import write_atomically
 from survey.extensions import db
 
 report_cli = AppGroup("report", help="The input report of a survey and its consultation.")
@@ -78,12 +79,5 @@ def build(
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.rollback()  # read only
-    path = Path(out)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from exc
+    write_atomically(out, data)
     click.echo(f"{key}: {fmt} report written to {out} ({model['responses']} responses)")
