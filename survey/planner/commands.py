@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -14,6 +16,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from survey.cli_support import fail, read_file
 from survey.extensions import db
+
+if TYPE_CHECKING:
+    from survey.extensions import DbSession
+    from survey.models import Consultation
 
 users_cli = AppGroup("users", help="Planner accounts.")
 responses_cli = AppGroup("responses", help="Response files: import and export.")
@@ -152,23 +158,36 @@ def responses_export(key: str, out: str) -> None:
     click.echo(f"{survey.key} exported to {out}")
 
 
-@margins_cli.command("import")
-@click.argument("consultation")
-@click.argument("file", type=click.Path(dir_okay=False))
-def margins_import(consultation: str, file: str) -> None:
-    """Store population margins (dimension,code,population), all or nothing."""
+def _import_csv(
+    consultation: str,
+    file: str,
+    importer: Callable[[DbSession, Consultation, bytes], int],
+    what: str,
+) -> None:
+    """Store ``file`` in the consultation with ``importer``, all or nothing:
+    every CSV error on stderr and a one-line failure, or one line saying
+    how many ``what`` (margins, indicators) were stored."""
     from survey.planner.csvfile import CsvRefused
-    from survey.planner.margins import import_margins
 
     item = _consultation(consultation)
     try:
-        stored = import_margins(db.session, item, read_file(file))
+        stored = importer(db.session, item, read_file(file))
     except CsvRefused as exc:
         for line in exc.errors:
             click.echo(line, err=True)
         raise fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
     db.session.commit()
-    click.echo(f"{stored} margins stored for {item.key}")
+    click.echo(f"{stored} {what} stored for {item.key}")
+
+
+@margins_cli.command("import")
+@click.argument("consultation")
+@click.argument("file", type=click.Path(dir_okay=False))
+def margins_import(consultation: str, file: str) -> None:
+    """Store population margins (dimension,code,population), all or nothing."""
+    from survey.planner.margins import import_margins
+
+    _import_csv(consultation, file, import_margins, "margins")
 
 
 @indicators_cli.command("import")
@@ -176,18 +195,9 @@ def margins_import(consultation: str, file: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def indicators_import(consultation: str, file: str) -> None:
     """Store objective indicators (phenomenon,year,value[,unit,source])."""
-    from survey.planner.csvfile import CsvRefused
     from survey.planner.indicators import import_indicators
 
-    item = _consultation(consultation)
-    try:
-        stored = import_indicators(db.session, item, read_file(file))
-    except CsvRefused as exc:
-        for line in exc.errors:
-            click.echo(line, err=True)
-        raise fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
-    db.session.commit()
-    click.echo(f"{stored} indicators stored for {item.key}")
+    _import_csv(consultation, file, import_indicators, "indicators")
 
 
 @click.command("purge")
