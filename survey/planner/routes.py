@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, Any
 
@@ -33,8 +33,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from survey.definitions.definition import definition_of
-from survey.extensions import db, limiter, login_manager
-from survey.models import PlannerUser, Role, Survey, SurveyState
+from survey.extensions import DbSession, db, limiter, login_manager
+from survey.models import Consultation, PlannerUser, Role, Survey, SurveyState
 from survey.planner import accounts, fieldwork, surveys
 from survey.planner.accounts import ADMIN_ONLY, MANAGE, VIEW, require_role
 
@@ -502,28 +502,37 @@ def _chunks(stream: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
 # --- margins, indicators, purge ---------------------------------------------------
 
 
+def _store_upload(
+    item: Consultation, importer: Callable[[DbSession, Consultation, bytes], int]
+) -> tuple[int | None, list[str]]:
+    """Store the posted CSV file with ``importer``, all or nothing: ``(rows
+    stored, [])`` after a commit, or ``(None, errors)`` with nothing stored."""
+    from survey.planner.csvfile import CsvRefused
+
+    data = _upload()
+    if data is None:
+        return None, [_("Choose a CSV file.")]
+    try:
+        stored = importer(db.session, item, data)
+    except CsvRefused as exc:
+        db.session.rollback()
+        return None, exc.errors
+    db.session.commit()
+    return stored, []
+
+
 @bp.route("/consultations/<key>/margins", methods=["GET", "POST"])
 @require_role(*MANAGE)
 def consultation_margins(key: str) -> ResponseReturnValue:
-    from survey.planner.csvfile import CsvRefused
     from survey.planner.margins import import_margins, margins_of
 
     item = _consultation_or_404(key)
     errors: list[str] = []
     if request.method == "POST":
-        data = _upload()
-        if data is None:
-            errors = [_("Choose a CSV file.")]
-        else:
-            try:
-                stored = import_margins(db.session, item, data)
-            except CsvRefused as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                db.session.commit()
-                flash(_("%(n)s population margins were stored.", n=stored), "success")
-                return redirect(url_for("planner.consultation_margins", key=key))
+        stored, errors = _store_upload(item, import_margins)
+        if stored is not None:
+            flash(_("%(n)s population margins were stored.", n=stored), "success")
+            return redirect(url_for("planner.consultation_margins", key=key))
     return render_template(
         "planner/margins.html",
         consultation=item,
@@ -535,25 +544,15 @@ def consultation_margins(key: str) -> ResponseReturnValue:
 @bp.route("/consultations/<key>/indicators", methods=["GET", "POST"])
 @require_role(*MANAGE)
 def consultation_indicators(key: str) -> ResponseReturnValue:
-    from survey.planner.csvfile import CsvRefused
     from survey.planner.indicators import import_indicators, indicators_of
 
     item = _consultation_or_404(key)
     errors: list[str] = []
     if request.method == "POST":
-        data = _upload()
-        if data is None:
-            errors = [_("Choose a CSV file.")]
-        else:
-            try:
-                stored = import_indicators(db.session, item, data)
-            except CsvRefused as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                db.session.commit()
-                flash(_("%(n)s indicators were stored.", n=stored), "success")
-                return redirect(url_for("planner.consultation_indicators", key=key))
+        stored, errors = _store_upload(item, import_indicators)
+        if stored is not None:
+            flash(_("%(n)s indicators were stored.", n=stored), "success")
+            return redirect(url_for("planner.consultation_indicators", key=key))
     return render_template(
         "planner/indicators.html",
         consultation=item,
