@@ -121,25 +121,21 @@ def _option_sheet(
         hidden = bool(option.get("suppressed"))
         label = option["label"] + (f" ({_('not in the base')})" if option.get("missing") else "")
         ci = option.get("ci95") or [None, None]
+        # A ranking counts how often an option was chosen at all, then adds
+        # the first places and the Borda score.
+        prefix = "chosen_" if ranking else ""
+        values = [
+            label,
+            option["code"],
+            _value(option.get(f"{prefix}count"), hidden),
+            _value(option.get(f"{prefix}percent"), hidden),
+            _value(ci[0], hidden),
+            _value(ci[1], hidden),
+        ]
         if ranking:
-            values = [
-                label,
-                option["code"],
-                _value(option.get("chosen_count"), hidden),
-                _value(option.get("chosen_percent"), hidden),
-                _value(ci[0], hidden),
-                _value(ci[1], hidden),
+            values += [
                 _value(option.get("first_count"), hidden or bool(option.get("first_suppressed"))),
                 _value(option.get("borda"), hidden),
-            ]
-        else:
-            values = [
-                label,
-                option["code"],
-                _value(option.get("count"), hidden),
-                _value(option.get("percent"), hidden),
-                _value(ci[0], hidden),
-                _value(ci[1], hidden),
             ]
         if weighted:
             wci = option.get("weighted_ci95") or [None, None]
