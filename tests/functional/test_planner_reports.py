@@ -118,8 +118,9 @@ def test_viewer_reads_the_report_and_downloads_every_format(
     assert 'class="input-report"' in page.html
     assert responses_on_page(page) == 200
     # Weighted by default, with the consultation's stored margins.
-    assert msg(app, "Weighting") in page.text
-    assert msg(app, "not weighted") not in page.text
+    key_figures = page.html.split('class="input-report"', 1)[0]
+    assert msg(app, "Weighting") in key_figures
+    assert msg(app, "not weighted") not in key_figures
 
     css = client.get("/planner/rapporten/report.css")
     assert css.status_code == 200
