@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -129,7 +130,8 @@ def task_export(url: str, fmt: str, keep: bool = False) -> dict[str, Any]:
 
     app = make_app(url)
     WORK.mkdir(parents=True, exist_ok=True)
-    path = WORK / f"export.{'csv' if fmt == 'bare' else fmt}"
+    # One file per process: several runs (or the smoke test) may share WORK.
+    path = WORK / f"export-{os.getpid()}.{'csv' if fmt == 'bare' else fmt}"
     out: dict[str, Any] = {}
     with app.app_context():
         survey = find_survey(db.session, SURVEY_KEY)
@@ -230,7 +232,6 @@ def task_explain(url: str) -> dict[str, Any]:
 def task_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     """A ``flask`` command run in this process (as the ``flask`` script
     would), timed, with this process's peak RSS."""
-    import os
 
     os.environ.update(env)
     from flask.cli import main as flask_main

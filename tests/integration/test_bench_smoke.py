@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 
-def test_datagen_report_export_and_table(tmp_path: Path) -> None:
+def test_datagen_report_export_and_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import worker
     from bench.common import machine, make_app, sqlite_url
     from bench.datagen import build_pool, insert_responses, prepare_schema
     from bench.report_md import evaluate, markdown
     from bench.worker import task_export, task_report
 
+    monkeypatch.setattr(worker, "WORK", tmp_path)
     url = sqlite_url(tmp_path / "data.sqlite")
     app = make_app(url)
     prepare_schema(app)
