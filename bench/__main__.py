@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         previous_full = json.loads(full_path.read_text(encoding="utf-8"))
     results["targets"] = evaluate(results, previous_full)
     notes = RESULTS.parent / "notes.md"
-    if notes.exists():
+    # The notes explain the committed full run, not a smoke or partial run.
+    if notes.exists() and not (args.quick or args.only):
         results["notes"] = notes.read_text(encoding="utf-8").strip()
     text = markdown(results, previous_full)
     if args.quick:
