@@ -489,7 +489,7 @@ def free_text_themes(
     for phenomenon in sorted(counts, key=lambda p: (-counts[p], p)):
         # Only comments tagged with the phenomenon can be its quotes.
         quotes = tagging.representative_quotes(
-            tagged[phenomenon], phenomenon, lexicon, k=QUOTES_PER_THEME
+            _lowest_id_per_text(tagged[phenomenon]), phenomenon, lexicon, k=QUOTES_PER_THEME
         )
         themes.append(
             {
@@ -505,6 +505,19 @@ def free_text_themes(
         "untagged": None if 0 < untagged < settings.threshold else untagged,
         "themes": themes,
     }
+
+
+def _lowest_id_per_text(comments: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """One (id, text) per distinct text, the one with the lowest id. Copies of
+    a text have the same length and keyword hits, so ``representative_quotes``
+    ranks them by id and quotes at most the lowest one: leaving the others out
+    changes nothing, and spares redacting and re-tagging thousands of copies
+    of the same short comment."""
+    lowest: dict[str, int] = {}
+    for comment_id, text in comments:
+        if text not in lowest or comment_id < lowest[text]:
+            lowest[text] = comment_id
+    return [(comment_id, text) for text, comment_id in lowest.items()]
 
 
 def assemble(data: SurveyData, settings: ReportSettings) -> Json:
