@@ -190,15 +190,24 @@ def _tally_priority(
         tally.base += base
 
 
-def collect_counts(session: DbSession, consultation_id: int) -> list[SurveyCounts]:
+def collect_counts(
+    session: DbSession, consultation_id: int, known: SurveyData | None = None
+) -> list[SurveyCounts]:
     """One GROUP BY per survey of the consultation (plus the multiple-choice
-    bases and the partner sectors of importance questions)."""
+    bases and the partner sectors of importance questions). The survey of
+    ``known`` (the report being built) reuses its code counts and
+    multiple-choice bases instead of running the same queries again."""
     found = []
     for survey in queries.consultation_surveys(session, consultation_id):
         definition = definition_of(survey)
         if not any(q.measure in SURVEY_INDICATORS for q in definition.questions):
             continue
-        variables = {v.name: v for v in queries.variables(session, survey.id)}
+        reuse = known if known is not None and known.key == survey.key else None
+        variables = (
+            reuse.variables
+            if reuse is not None
+            else {v.name: v for v in queries.variables(session, survey.id)}
+        )
         multiple = [
             variables[q.key].id
             for q in definition.questions
@@ -215,8 +224,15 @@ def collect_counts(session: DbSession, consultation_id: int) -> list[SurveyCount
             SurveyCounts(
                 definition=definition,
                 variables=variables,
-                counts=queries.code_counts(session, survey.id),
-                valid_respondents=queries.valid_respondents(session, multiple),
+                counts=(
+                    reuse.counts if reuse is not None else queries.code_counts(session, survey.id)
+                ),
+                # The report's bases cover every multiple-choice variable.
+                valid_respondents=(
+                    reuse.valid_respondents
+                    if reuse is not None
+                    else queries.valid_respondents(session, multiple)
+                ),
                 by_sector=queries.codes_by_sector(session, importance),
             )
         )
@@ -448,7 +464,7 @@ def build_priorities(session: DbSession, data: SurveyData, settings: ReportSetti
     survey = queries.find_survey(session, data.key)
     consultation = queries.consultation_of(session, survey.consultation_id)
     figures: dict[str, PhenomenonFigures] = {}
-    for counts in collect_counts(session, consultation.id):
+    for counts in collect_counts(session, consultation.id, data):
         tally_survey(counts, figures)
     phenomena = [
         PhenomenonInfo(p.key, text_for(p.label, settings.language), p.federal_priority)
