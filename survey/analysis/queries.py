@@ -317,20 +317,39 @@ def objective_indicators(session: DbSession, consultation_id: int) -> list[Indic
 
 
 def _response_cells(survey_id: int, dimension_variable_ids: Sequence[int]) -> Any:
-    """One row per response: its id, mode and its code on each dimension
-    (NULL when not answered), materialised once so that every answer row
-    needs one lookup instead of one per dimension."""
+    """One row per response: its id, mode, its code on each dimension (NULL
+    when not answered) and ``cid``, a small integer numbering the distinct
+    (mode, codes) combinations. Materialised once, so that every answer row
+    needs one lookup instead of one per dimension, and grouped on ``cid``: a
+    GROUP BY over integers is about twice as fast as over the mode string and
+    the nullable codes (SQLite sorts every joined answer row)."""
     dims = [aliased(Answer) for _ in dimension_variable_ids]
+    codes = [d.code.label(f"d{i}") for i, d in enumerate(dims)]
     query = select(
         Response.id.label("rid"),
         Response.mode.label("mode"),
-        *[d.code.label(f"d{i}") for i, d in enumerate(dims)],
+        *codes,
+        func.dense_rank().over(order_by=[Response.mode, *[d.code for d in dims]]).label("cid"),
     ).select_from(Response)
     for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
         query = query.outerjoin(
             dim, and_(dim.response_id == Response.id, dim.variable_id == variable_id)
         )
     return query.where(Response.survey_id == survey_id).cte("cells").prefix_with("MATERIALIZED")
+
+
+def _cell_keys(cells: Any, k: int) -> Any:
+    """``cid`` -> (mode, dimension codes), one row per combination."""
+    columns = [cells.c.cid, cells.c.mode, *[cells.c[f"d{i}"] for i in range(k)]]
+    return select(*columns).distinct().subquery("keys")
+
+
+def _cell_tuple(row: Any, k: int) -> CellKey:
+    return tuple(None if c is None else int(c) for c in row[1 : k + 1])
+
+
+def _null_first(value: Any) -> tuple[bool, Any]:
+    return (value is not None, value)
 
 
 def cell_code_counts(
@@ -342,30 +361,49 @@ def cell_code_counts(
     """``(mode, dimension codes, variable_id, code, count)``: the answers of
     the given variables grouped by the mode and dimension answers of their
     response. Cross-tabs by every dimension and the weighted tallies are
-    sums over these rows."""
+    sums over these rows. One statement: the answers are grouped by
+    (variable, ``cid``, code) and only the few thousand groups are joined
+    back to their mode and codes. Rows come sorted by (mode, codes,
+    variable, code), NULL first, whatever the engine, so that the sums built
+    from them (weighted tallies in floating point) are the same everywhere."""
     if not variable_ids:
         return []
+    k = len(dimension_variable_ids)
     cells = _response_cells(survey_id, dimension_variable_ids)
-    dim_columns = [cells.c[f"d{i}"] for i in range(len(dimension_variable_ids))]
-    query = (
-        select(cells.c.mode, *dim_columns, Answer.variable_id, Answer.code, func.count())
+    cube = (
+        select(
+            Answer.variable_id.label("variable_id"),
+            cells.c.cid,
+            Answer.code.label("code"),
+            func.count().label("n"),
+        )
         .select_from(cells)
         .join(Answer, Answer.response_id == cells.c.rid)
         .where(Answer.variable_id.in_(variable_ids))
-        .group_by(cells.c.mode, *dim_columns, Answer.variable_id, Answer.code)
+        .group_by(Answer.variable_id, cells.c.cid, Answer.code)
+        .subquery("cube")
     )
-    k = len(dim_columns)
+    keys = _cell_keys(cells, k)
+    query = select(
+        keys.c.mode,
+        *[keys.c[f"d{i}"] for i in range(k)],
+        cube.c.variable_id,
+        cube.c.code,
+        cube.c.n,
+    ).join_from(cube, keys, keys.c.cid == cube.c.cid)
     rows: list[Any] = list(session.execute(query).all())
-    return [
+    result = [
         (
             str(row[0]),
-            tuple(None if c is None else int(c) for c in row[1 : k + 1]),
+            _cell_tuple(row, k),
             int(row[k + 1]),
             None if row[k + 2] is None else int(row[k + 2]),
             int(row[k + 3]),
         )
         for row in rows
     ]
+    result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2], _null_first(r[3])))
+    return result
 
 
 def cell_valid_respondents(
@@ -375,33 +413,35 @@ def cell_valid_respondents(
     dimension_variable_ids: Sequence[int],
 ) -> list[tuple[str, CellKey, int, int]]:
     """``(mode, dimension codes, variable_id, respondents with >= 1 valid
-    code)`` for multiple-choice variables."""
+    code)`` for multiple-choice variables, sorted like ``cell_code_counts``."""
     if not variable_ids:
         return []
+    k = len(dimension_variable_ids)
     cells = _response_cells(survey_id, dimension_variable_ids)
-    dim_columns = [cells.c[f"d{i}"] for i in range(len(dimension_variable_ids))]
-    query = (
+    # A response is in one cell only: its distinct respondents per
+    # (variable, cell) add up to the variable's valid respondents.
+    cube = (
         select(
-            cells.c.mode,
-            *dim_columns,
-            Answer.variable_id,
-            func.count(func.distinct(Answer.response_id)),
+            Answer.variable_id.label("variable_id"),
+            cells.c.cid,
+            func.count(func.distinct(Answer.response_id)).label("n"),
         )
         .select_from(cells)
         .join(Answer, Answer.response_id == cells.c.rid)
         .join(Variable, Variable.id == Answer.variable_id)
         .join(QuestionOption, _valid_option_join(Answer))
         .where(Answer.variable_id.in_(variable_ids))
-        .group_by(cells.c.mode, *dim_columns, Answer.variable_id)
+        .group_by(Answer.variable_id, cells.c.cid)
+        .subquery("cube")
     )
-    k = len(dim_columns)
+    keys = _cell_keys(cells, k)
+    query = select(
+        keys.c.mode,
+        *[keys.c[f"d{i}"] for i in range(k)],
+        cube.c.variable_id,
+        cube.c.n,
+    ).join_from(cube, keys, keys.c.cid == cube.c.cid)
     rows: list[Any] = list(session.execute(query).all())
-    return [
-        (
-            str(row[0]),
-            tuple(None if c is None else int(c) for c in row[1 : k + 1]),
-            int(row[k + 1]),
-            int(row[k + 2]),
-        )
-        for row in rows
-    ]
+    result = [(str(row[0]), _cell_tuple(row, k), int(row[k + 1]), int(row[k + 2])) for row in rows]
+    result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2]))
+    return result
