@@ -7,6 +7,7 @@ PostgreSQL server (scripts/pgserver.py), one per pytest-xdist worker.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import sys
@@ -91,9 +92,22 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(autouse=True)
-def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test starts from empty tables (only for tests that use the app)."""
+def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts from empty tables (only for tests that use the app)
+    and a switched-off, empty rate limiter: the limiter is one global object,
+    and a test that switches it on for its own app must not leave earlier
+    attempts counted against the next test."""
+    from survey.extensions import limiter
+
+    def reset_limiter() -> None:
+        # A limiter never initialised has nothing to reset.
+        with contextlib.suppress(Exception):
+            limiter.reset()
+        limiter.enabled = False
+
+    reset_limiter()
     yield
+    reset_limiter()
     if "app" in request.fixturenames:
         wipe_database(request.getfixturevalue("app"))
 
