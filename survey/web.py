@@ -82,21 +82,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Every area's pages: residents (/s/), partners (/p/ and their planner
+    pages), the planners' workspace (/planner/) and its reports."""
     from survey.health import bp as health_bp
+    from survey.partner.routes import admin_bp as partner_admin_bp
+    from survey.partner.routes import bp as partner_bp
+    from survey.planner.routes import bp as planner_bp
+    from survey.reporting.routes import bp as reports_bp
+    from survey.respond.routes import bp as respond_bp
 
-    app.register_blueprint(health_bp)
-    for module in ("survey.respond.routes", "survey.partner.routes", "survey.planner.routes"):
-        # Each area registers itself when it exists; the foundation ships
-        # only the health check.
-        try:
-            blueprint = __import__(module, fromlist=["bp"]).bp
-        except ModuleNotFoundError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue
-            raise
+    for blueprint in (health_bp, respond_bp, partner_bp, planner_bp, partner_admin_bp, reports_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(__import__("survey.partner.routes", fromlist=["admin_bp"]).admin_bp)
-    app.register_blueprint(__import__("survey.reporting.routes", fromlist=["bp"]).bp)
 
 
 def register_error_pages(app: Flask) -> None:
