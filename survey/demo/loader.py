@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -207,7 +207,11 @@ def _partners(session: DbSession, survey: Survey, rng: random.Random) -> int:
             token_hash=token_hash(new_url_token(), "partner"),
         )
         session.add(link)
+        opened = datetime.combine(FIELDWORK_START + timedelta(days=rng.randint(1, 10)), time(9))
         if not responds:
+            # One organisation opened its link and stopped; the other never did.
+            if sector == "haven":
+                link.first_opened_at = opened
             continue
         values = partner_values(definition, sector, rng, named)
         shown, kept, problems = check_values(definition, values)
@@ -216,8 +220,9 @@ def _partners(session: DbSession, survey: Survey, rng: random.Random) -> int:
         response = writer.write(
             shown, kept, mode=ResponseMode.WEB, partner_id=organisation.id, synthetic=True
         )
-        link.first_opened_at = link.submitted_at = None
-        response.submitted_on = FIELDWORK_START + timedelta(days=rng.randint(3, 30))
+        response.submitted_on = opened.date() + timedelta(days=rng.randint(0, 20))
+        link.first_opened_at = opened
+        link.submitted_at = datetime.combine(response.submitted_on, time(15))
         answered += 1
     session.flush()
     return answered

@@ -90,7 +90,7 @@ def test_demo_is_synthetic_deterministic_and_idempotent(runner, app) -> None:
     from sqlalchemy import func, select
 
     from survey.extensions import db
-    from survey.models import Answer, Consultation, Response
+    from survey.models import Answer, Consultation, PartnerLink, Response
 
     result = runner.invoke(args=["demo", "--residents", "120", "--seed", "7"])
     assert result.exit_code == 0, result.output
@@ -101,6 +101,13 @@ def test_demo_is_synthetic_deterministic_and_idempotent(runner, app) -> None:
         assert all(r.synthetic for r in responses)
         consultation = db.session.scalar(select(Consultation))
         assert consultation is not None and "synthetische" in consultation.title
+        # The planners' partner status shows who sent: every partner response
+        # has a link marked as submitted.
+        partner_responses = [r for r in responses if r.partner_id is not None]
+        sent = db.session.scalars(select(PartnerLink).where(PartnerLink.submitted_at.is_not(None)))
+        assert sorted(link.organisation_id for link in sent) == sorted(
+            r.partner_id for r in partner_responses
+        )
         first = db.session.execute(
             select(Answer.code, func.count()).group_by(Answer.code).order_by(Answer.code)
         ).all()
