@@ -34,7 +34,7 @@ from bench.common import RESIDENT_FILE, SURVEY_KEY, log
 POOL_SIZE = 3000
 SEED = 2026
 BATCH = 20_000  # responses per batch
-DATAGEN_VERSION = 2
+DATAGEN_VERSION = 3
 
 
 @dataclass
@@ -43,6 +43,8 @@ class Template:
     language: str
     answers: list[tuple[int, int | None, float | None]]
     texts: list[tuple[int, str, str]]
+    cell: tuple[int | None, ...]
+    """The respondent's dimension codes (``survey.responses.cells``)."""
 
 
 def prepare_schema(app: Any, *, survey_key: str = SURVEY_KEY, access: str | None = None) -> int:
@@ -91,14 +93,16 @@ def build_pool(app: Any, survey_key: str = SURVEY_KEY, size: int = POOL_SIZE) ->
             shown, kept, problems = check_values(definition, values)
             if problems:
                 raise RuntimeError(f"generated answers break the rules: {problems[:3]}")
-            answers, texts = writer.rows_for(0, shown, kept)
             roll = rng.random()
+            mode = "paper" if rng.random() < 0.15 else "web"
+            answers, texts = writer.rows_for(0, shown, kept, mode=mode)
             pool.append(
                 Template(
-                    mode="paper" if rng.random() < 0.15 else "web",
+                    mode=mode,
                     language="fr" if roll < 0.03 else "en" if roll < 0.05 else "nl",
                     answers=[(a["variable_id"], a["code"], a["number"]) for a in answers],
                     texts=[(t["variable_id"], t["text"], t["redacted"]) for t in texts],
+                    cell=writer.cells.codes_of(answers),
                 )
             )
         db.session.rollback()
@@ -106,7 +110,7 @@ def build_pool(app: Any, survey_key: str = SURVEY_KEY, size: int = POOL_SIZE) ->
 
 
 def _batches(
-    pool: list[Template], survey_id: int, count: int, first_id: int
+    pool: list[Template], survey_id: int, count: int, first_id: int, cell_ids: list[int]
 ) -> Any:  # Iterator of (responses, answers, texts)
     rng = random.Random(SEED + count)
     start = date(2026, 3, 1)
@@ -131,7 +135,8 @@ def _batches(
                     True,
                 )
             )
-            answers.extend((rid, v, c, num) for v, c, num in t.answers)
+            cell_id = cell_ids[pick]
+            answers.extend((rid, v, c, num, cell_id) for v, c, num in t.answers)
             texts.extend((rid, v, raw, red) for v, raw, red in t.texts)
         yield responses, answers, texts
 
@@ -150,6 +155,7 @@ def insert_responses(
     from survey.definitions.store import find_survey
     from survey.extensions import db
     from survey.models import Answer, Response
+    from survey.responses.storage import ResponseWriter
 
     began = time.perf_counter()
     with app.app_context():
@@ -157,7 +163,11 @@ def insert_responses(
         assert survey is not None
         survey_id = int(survey.id)
         first_id = int(db.session.scalar(select(func.max(Response.id))) or 0) + 1
-        db.session.rollback()
+        # Every answer row carries its response's cell, as ResponseWriter
+        # writes it: number the pool's cells before the load.
+        writer = ResponseWriter(db.session, survey)
+        cell_ids = [writer.cells.id_for(t.mode, t.cell) for t in pool]
+        db.session.commit()
         engine = db.engine
         indexes = list(Answer.__table__.indexes)
         with engine.connect() as conn:
@@ -171,7 +181,7 @@ def insert_responses(
             cursor = raw.cursor()
             if dialect == "sqlite":
                 cursor.execute("BEGIN")
-            for responses, answers, texts in _batches(pool, survey_id, count, first_id):
+            for responses, answers, texts in _batches(pool, survey_id, count, first_id, cell_ids):
                 answers_total += len(answers)
                 if dialect == "sqlite":
                     cursor.executemany(
@@ -179,8 +189,8 @@ def insert_responses(
                         [(*r[:6], r[6].isoformat(), 1) for r in responses],
                     )
                     cursor.executemany(
-                        "INSERT INTO answers (response_id, variable_id, code, number) "
-                        "VALUES (?,?,?,?)",
+                        "INSERT INTO answers (response_id, variable_id, code, number, cell_id) "
+                        "VALUES (?,?,?,?,?)",
                         answers,
                     )
                     cursor.executemany(
@@ -193,7 +203,7 @@ def insert_responses(
                         for r in responses:
                             copy.write_row(r)
                     with cursor.copy(
-                        "COPY answers (response_id, variable_id, code, number) FROM STDIN"
+                        "COPY answers (response_id, variable_id, code, number, cell_id) FROM STDIN"
                     ) as copy:
                         for a in answers:
                             copy.write_row(a)

@@ -37,9 +37,12 @@ from survey.models import (
     PopulationMargin,
     QuestionOption,
     Response,
+    ResponseCell,
     Survey,
     Variable,
+    dimensions_signature,
 )
+from survey.responses.cells import decode_codes
 
 CellKey = tuple[Any, ...]
 MODE_DIMENSION = "mode"
@@ -352,6 +355,37 @@ def _null_first(value: Any) -> tuple[bool, Any]:
     return (value is not None, value)
 
 
+def stored_cells(
+    session: DbSession,
+    survey_id: int,
+    variable_ids: Sequence[int],
+    dimension_variable_ids: Sequence[int],
+) -> dict[int, tuple[str, CellKey]] | None:
+    """``cell_id`` -> (mode, dimension codes) of the cells stored on the
+    answer rows (``survey.responses.cells``), or None when they cannot be
+    used: an answer of ``variable_ids`` without a cell (written before cells
+    existed), or a cell built over other dimension variables than these."""
+    signature = dimensions_signature(list(dimension_variable_ids))
+    rows = session.execute(
+        select(
+            ResponseCell.id, ResponseCell.dimensions, ResponseCell.mode, ResponseCell.codes
+        ).where(ResponseCell.survey_id == survey_id)
+    ).all()
+    if any(dimensions != signature for _id, dimensions, _mode, _codes in rows):
+        return None
+    if variable_ids and session.scalar(
+        select(Answer.id)
+        .where(Answer.variable_id.in_(variable_ids), Answer.cell_id.is_(None))
+        .limit(1)
+    ):
+        return None
+    k = len(dimension_variable_ids)
+    return {
+        int(cell_id): (str(mode), decode_codes(str(codes), k))
+        for cell_id, _dimensions, mode, codes in rows
+    }
+
+
 def cell_code_counts(
     session: DbSession,
     survey_id: int,
@@ -368,6 +402,29 @@ def cell_code_counts(
     from them (weighted tallies in floating point) are the same everywhere."""
     if not variable_ids:
         return []
+    stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
+    if stored is not None:
+        # The answer rows carry their cell: one GROUP BY over the covering
+        # index (variable_id, cell_id, code), no join.
+        grouped: list[Any] = list(
+            session.execute(
+                select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
+                .where(Answer.variable_id.in_(variable_ids))
+                .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
+            ).all()
+        )
+        result = [
+            (
+                stored[int(cell_id)][0],
+                stored[int(cell_id)][1],
+                int(variable_id),
+                None if code is None else int(code),
+                int(n),
+            )
+            for variable_id, cell_id, code, n in grouped
+        ]
+        result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2], _null_first(r[3])))
+        return result
     k = len(dimension_variable_ids)
     cells = _response_cells(survey_id, dimension_variable_ids)
     cube = (
@@ -416,6 +473,27 @@ def cell_valid_respondents(
     code)`` for multiple-choice variables, sorted like ``cell_code_counts``."""
     if not variable_ids:
         return []
+    stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
+    if stored is not None:
+        grouped: list[Any] = list(
+            session.execute(
+                select(
+                    Answer.variable_id,
+                    Answer.cell_id,
+                    func.count(func.distinct(Answer.response_id)),
+                )
+                .join(Variable, Variable.id == Answer.variable_id)
+                .join(QuestionOption, _valid_option_join(Answer))
+                .where(Answer.variable_id.in_(variable_ids))
+                .group_by(Answer.variable_id, Answer.cell_id)
+            ).all()
+        )
+        found = [
+            (stored[int(cell_id)][0], stored[int(cell_id)][1], int(variable_id), int(n))
+            for variable_id, cell_id, n in grouped
+        ]
+        found.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2]))
+        return found
     k = len(dimension_variable_ids)
     cells = _response_cells(survey_id, dimension_variable_ids)
     # A response is in one cell only: its distinct respondents per

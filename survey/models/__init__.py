@@ -16,7 +16,9 @@ from survey.models.response import (
     FreeText,
     InvitationCode,
     Response,
+    ResponseCell,
     ResponseMode,
+    dimensions_signature,
 )
 from survey.models.survey import (
     DefinitionFrozen,
@@ -46,9 +48,11 @@ __all__ = [
     "Question",
     "QuestionOption",
     "Response",
+    "ResponseCell",
     "ResponseMode",
     "Role",
     "Survey",
     "SurveyState",
     "Variable",
+    "dimensions_signature",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import Model
@@ -60,15 +60,45 @@ class Response(Model):
     )
 
 
+def dimensions_signature(dimension_variable_ids: list[int]) -> str:
+    """The dimension variables a ``ResponseCell`` encodes, in order: "12,15,17"."""
+    return ",".join(str(i) for i in dimension_variable_ids)
+
+
+class ResponseCell(Model):
+    """A cross-tab cell: the response mode and the codes of the survey's
+    dimension questions (district, age band, sex, ...) in ``dimensions``
+    order ("" for not answered), e.g. mode "web", codes "3,2,". Every answer
+    row carries its response's cell (``Answer.cell_id``, set when the answers
+    are written), so cross-tabs and weighted tallies are one GROUP BY over
+    the answers, without a join per answer to the dimension answers."""
+
+    __tablename__ = "response_cells"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "dimensions", "mode", "codes", name="uq_response_cells_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    dimensions: Mapped[str] = mapped_column(String(200))
+    """``dimensions_signature`` of the dimension variable ids."""
+    mode: Mapped[str] = mapped_column(String(8))
+    codes: Mapped[str] = mapped_column(String(200))
+
+
 class Answer(Model):
     """The answer to one variable. ``code`` is the option code (a band code
     for a banded number, 1 for an answered text); NULL with ``number`` NULL
-    means shown but not answered."""
+    means shown but not answered. ``cell_id`` is the response's
+    ``ResponseCell`` (the same on every answer row of a response; NULL for
+    rows written before cells existed: the report then joins instead). It
+    is a plain integer, not a foreign key: no check per inserted row."""
 
     __tablename__ = "answers"
     __table_args__ = (
         Index("ix_answers_variable_code", "variable_id", "code"),
         Index("ix_answers_response_variable", "response_id", "variable_id"),
+        Index("ix_answers_variable_cell_code", "variable_id", "cell_id", "code"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -76,6 +106,7 @@ class Answer(Model):
     variable_id: Mapped[int] = mapped_column(ForeignKey("variables.id", ondelete="CASCADE"))
     code: Mapped[int | None]
     number: Mapped[float | None]
+    cell_id: Mapped[int | None]
 
     response: Mapped[Response] = relationship(back_populates="answers")
 

@@ -123,7 +123,9 @@ class _BatchWriter:
         answers: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
         for response_id, (_language, shown, kept) in zip(ids, self.pending, strict=True):
-            more_answers, more_texts = self.writer.rows_for(response_id, shown, kept)
+            more_answers, more_texts = self.writer.rows_for(
+                response_id, shown, kept, mode=self.mode
+            )
             answers.extend(more_answers)
             texts.extend(more_texts)
         if answers:

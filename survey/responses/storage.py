@@ -18,6 +18,7 @@ from survey.analysis.redaction import redact
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, ResponseMode, Survey, Variable
+from survey.responses.cells import CellNumbers, dimension_variable_ids
 
 
 def new_public_id() -> str:
@@ -36,6 +37,9 @@ class ResponseWriter:
             session.execute(
                 select(Variable.name, Variable.id).where(Variable.survey_id == survey.id)
             ).all()
+        )
+        self.cells = CellNumbers(
+            session, survey.id, dimension_variable_ids(self.definition, self.variable_ids)
         )
 
     def write(
@@ -67,7 +71,7 @@ class ResponseWriter:
             response.submitted_on = submitted_on
         self.session.add(response)
         self.session.flush()
-        answers, texts = self.rows_for(response.id, shown, values)
+        answers, texts = self.rows_for(response.id, shown, values, mode=mode)
         # Core executemany on the tables, not an ORM bulk insert: the ORM
         # splits the rows into batches by which values are None (code or
         # number) and costs ~5 ms CPU per response for ~50 rows (bench/).
@@ -79,9 +83,16 @@ class ResponseWriter:
         return response
 
     def rows_for(
-        self, response_id: int, shown: list[QuestionDef], values: Mapping[str, Any]
+        self,
+        response_id: int,
+        shown: list[QuestionDef],
+        values: Mapping[str, Any],
+        *,
+        mode: str = ResponseMode.WEB,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Answer and free-text rows (dicts for a bulk insert)."""
+        """Answer and free-text rows (dicts for a bulk insert). Every answer
+        row carries the response's cell (``survey.responses.cells``): its
+        ``mode`` and its codes on the dimension questions."""
         answers: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
         for question in shown:
@@ -93,6 +104,7 @@ class ResponseWriter:
                         "variable_id": variable_id,
                         "code": row.code,
                         "number": row.number,
+                        "cell_id": None,
                     }
                 )
                 if row.text:
@@ -104,4 +116,7 @@ class ResponseWriter:
                             "redacted": redact(row.text),
                         }
                     )
+        cell_id = self.cells.id_for(mode, self.cells.codes_of(answers))
+        for answer in answers:
+            answer["cell_id"] = cell_id
         return answers, texts

@@ -1,0 +1,107 @@
+"""The cross-tab cell of a response, stored on its answer rows at write time.
+
+A response's cell is its mode and its codes on the survey's dimension
+questions (``survey.analysis.report.dimension_questions``: district, age
+band, sex, ...), None when a dimension was not shown or left empty - exactly
+what the report's cross-tabs and weighting group by. Cells are numbered in
+``response_cells``; every answer row gets its response's ``cell_id``, so the
+report counts answers per cell with one GROUP BY on the answers table.
+
+A response's cell is fixed once its answers are written: answers are never
+updated in place (a reopened partner response is deleted and written again,
+and gets its cell again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from survey.definitions.definition import SurveyDefinition
+from survey.extensions import DbSession
+from survey.models import ResponseCell, dimensions_signature
+
+CellCodes = tuple[int | None, ...]
+
+
+def dimension_variable_ids(
+    definition: SurveyDefinition, variable_ids: Mapping[str, int]
+) -> list[int]:
+    """The variable ids of the survey's dimension questions, in the order the
+    report uses (first question per dimension, in survey order)."""
+    from survey.analysis.report import dimension_questions
+
+    return [
+        variable_ids[question.key]
+        for question in dimension_questions(definition).values()
+        if question.key in variable_ids
+    ]
+
+
+def encode_codes(codes: CellCodes) -> str:
+    return ",".join("" if code is None else str(code) for code in codes)
+
+
+def decode_codes(text: str, k: int) -> CellCodes:
+    if k == 0:
+        return ()
+    return tuple(None if part == "" else int(part) for part in text.split(","))
+
+
+class CellNumbers:
+    """Finds (or creates) the ``response_cells`` id of (mode, codes) for one
+    survey, with a cache: a survey has a few thousand cells at most."""
+
+    def __init__(self, session: DbSession, survey_id: int, dimension_ids: list[int]) -> None:
+        self.session = session
+        self.survey_id = survey_id
+        self.dimension_ids = list(dimension_ids)
+        self.signature = dimensions_signature(self.dimension_ids)
+        self.cache: dict[tuple[str, CellCodes], int] = {}
+
+    def codes_of(self, answers: Iterable[Mapping[str, Any]]) -> CellCodes:
+        """The dimension codes of one response's answer rows (dicts with
+        ``variable_id`` and ``code``)."""
+        found: dict[int, int | None] = {}
+        wanted = set(self.dimension_ids)
+        for row in answers:
+            if row["variable_id"] in wanted:
+                found[row["variable_id"]] = row["code"]
+        return tuple(found.get(variable_id) for variable_id in self.dimension_ids)
+
+    def id_for(self, mode: str, codes: CellCodes) -> int:
+        key = (mode, codes)
+        cell_id = self.cache.get(key)
+        if cell_id is None:
+            cell_id = self._lookup(mode, encode_codes(codes))
+            self.cache[key] = cell_id
+        return cell_id
+
+    def _lookup(self, mode: str, codes: str) -> int:
+        table: Table = ResponseCell.__table__  # type: ignore[assignment]
+        where = (
+            (table.c.survey_id == self.survey_id)
+            & (table.c.dimensions == self.signature)
+            & (table.c.mode == mode)
+            & (table.c.codes == codes)
+        )
+        connection = self.session.connection()
+        found = connection.scalar(select(table.c.id).where(where))
+        if found is not None:
+            return int(found)
+        values = {
+            "survey_id": self.survey_id,
+            "dimensions": self.signature,
+            "mode": mode,
+            "codes": codes,
+        }
+        # Two submits may create the same cell at once: the second one's
+        # insert does nothing (PostgreSQL waits for the first to commit) and
+        # the select below finds the first one's row.
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        connection.execute(insert(table).values(**values).on_conflict_do_nothing())
+        return int(connection.scalar(select(table.c.id).where(where)) or 0)
