@@ -11,21 +11,9 @@ from urllib.parse import urlsplit
 from formtools import Form, Page
 from planner_helpers import submit_file
 
-ADMIN = "/planner/partners/"
+from survey.analysis.tagging import PHENOMENA
 
-# A complete, valid answer per page of partners-2026 (matrix rows by key).
-PHENOMENA = [
-    "radicalisering",
-    "mensenhandel",
-    "drugs",
-    "fraude",
-    "cybercrime",
-    "geweld",
-    "inbraak",
-    "milieu",
-    "verkeer",
-    "overlast",
-]
+ADMIN = "/planner/partners/"
 
 
 def form_with(page: Page, field: str) -> Form:
