@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from livehttp import ANSWERS, Browser, Reply, journey
+from resident_flow import make_codes
 from sqlalchemy import func, select
 
 # Answer rows of one complete response of the short survey: veilig,
@@ -94,14 +95,9 @@ def test_one_code_raced_by_50_browsers_gives_one_response(
     from survey.extensions import db
     from survey.models import InvitationCode
     from survey.respond import drafts
-    from survey.respond.codes import generate_codes
 
     key = short_invitation_survey
-    with app.app_context():
-        survey = find_survey(db.session, key)
-        assert survey is not None
-        code = generate_codes(db.session, survey, 1).codes[0]
-        db.session.commit()
+    code = make_codes(app, key, 1)[0]
 
     # 1. Fifty browsers type the same letter code at the same moment: each
     # gets into the survey (the letter's draft, taken over) or a clear

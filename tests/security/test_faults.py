@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from formtools import Page
 from livehttp import Browser, journey
-from resident_flow import answer_all, start
+from resident_flow import answer_all, make_codes, start
 from sqlalchemy import event, func, select
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,17 +72,11 @@ KILLER = textwrap.dedent(
 def test_a_process_killed_inside_the_submit_leaves_nothing_half_done(
     app: Flask, live_server: str, short_invitation_survey: str, database_url: str
 ) -> None:
-    from survey.definitions.store import find_survey
     from survey.extensions import db
     from survey.models import Draft
-    from survey.respond.codes import generate_codes
 
     key = short_invitation_survey
-    with app.app_context():
-        survey = find_survey(db.session, key)
-        assert survey is not None
-        code = generate_codes(db.session, survey, 1).codes[0]
-        db.session.commit()
+    code = make_codes(app, key, 1)[0]
     browser = Browser(live_server)
     check = journey(browser, key, 1, code=code)
     with app.app_context():
