@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, false, func, select
+from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.orm import aliased
 
 from survey.extensions import DbSession
@@ -523,3 +523,73 @@ def cell_valid_respondents(
     result = [(str(row[0]), _cell_tuple(row, k), int(row[k + 1]), int(row[k + 2])) for row in rows]
     result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2]))
     return result
+
+
+@dataclass(frozen=True)
+class AnswerCube:
+    """The answers of a survey grouped by their response's stored cell
+    (``stored_cells``): two GROUP BYs over the answers table instead of one
+    per figure. Everything the report counts is a sum over these rows (a
+    response is in exactly one cell); ``survey.analysis.cube`` derives the
+    figures."""
+
+    cells: dict[int, tuple[str, CellKey]]
+    """``cell_id`` -> (mode, dimension codes; None = not answered)."""
+    counts: list[tuple[int, int, int | None, int]]
+    """``(variable_id, cell_id, code, answer rows)``; code None = shown, left empty."""
+    respondents: list[tuple[int, int, int, int]]
+    """``(variable_id, cell_id, shown respondents, valid respondents)`` of
+    the respondent variables (multiple choice): distinct responses with any
+    answer row, and with at least one code that is a non-missing option."""
+
+
+def answer_cube(
+    session: DbSession,
+    survey_id: int,
+    variable_ids: Sequence[int],
+    respondent_variable_ids: Sequence[int],
+    dimension_variable_ids: Sequence[int],
+) -> AnswerCube | None:
+    """The ``AnswerCube`` of ``variable_ids`` (respondent counts for
+    ``respondent_variable_ids``, a subset), or None when the answers do not
+    all carry a usable cell (see ``stored_cells``): the caller then runs the
+    per-figure queries above. The first GROUP BY reads only the covering
+    index (variable_id, cell_id, code); the second one only the few
+    multiple-choice variables."""
+    stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
+    if stored is None:
+        return None
+    counts: list[tuple[int, int, int | None, int]] = []
+    if variable_ids:
+        grouped: list[Any] = list(
+            session.execute(
+                select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
+                .where(Answer.variable_id.in_(variable_ids))
+                .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
+            ).all()
+        )
+        counts = [
+            (int(v), int(cell), None if code is None else int(code), int(n))
+            for v, cell, code, n in grouped
+        ]
+    respondents: list[tuple[int, int, int, int]] = []
+    if respondent_variable_ids:
+        # Outer join: a row whose code is no valid option (NULL, or a
+        # missing option) still makes its response "shown".
+        valid = case((QuestionOption.id.is_not(None), Answer.response_id))
+        per_cell: list[Any] = list(
+            session.execute(
+                select(
+                    Answer.variable_id,
+                    Answer.cell_id,
+                    func.count(func.distinct(Answer.response_id)),
+                    func.count(func.distinct(valid)),
+                )
+                .join(Variable, Variable.id == Answer.variable_id)
+                .outerjoin(QuestionOption, _valid_option_join(Answer))
+                .where(Answer.variable_id.in_(respondent_variable_ids))
+                .group_by(Answer.variable_id, Answer.cell_id)
+            ).all()
+        )
+        respondents = [(int(v), int(cell), int(shown), int(n)) for v, cell, shown, n in per_cell]
+    return AnswerCube(stored, counts, respondents)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from survey.analysis import queries, tagging
+from survey.analysis import cube, queries, tagging
 from survey.analysis.intervals import summarise_numbers, weighted_wilson_interval, wilson_interval
 from survey.analysis.suppression import (
     DEFAULT_THRESHOLD,
@@ -199,6 +199,23 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
         by_name[q.key].id for q in definition.questions if q.type == "number" and q.key in by_name
     ]
     consultation = queries.consultation_of(session, survey.consultation_id)
+    dims = {d: q for d, q in dimension_questions(definition).items() if q.key in by_name}
+    cell_dims = list(dims)
+    dim_ids = [by_name[dims[d].key].id for d in cell_dims]
+    # Two GROUP BYs over the answers give every count below (see
+    # ``survey.analysis.cube``); answers without a usable stored cell fall
+    # back to one query per figure.
+    answer_cube = queries.answer_cube(
+        session, survey.id, [v.id for v in variable_rows], multiple_ids, dim_ids
+    )
+    by_mode = queries.responses_by_mode(session, survey.id)
+    if answer_cube is not None:
+        counts = cube.code_counts(answer_cube)
+        valid_respondents, shown_respondents = cube.respondents(answer_cube)
+    else:
+        counts = queries.code_counts(session, survey.id)
+        valid_respondents = queries.valid_respondents(session, multiple_ids)
+        shown_respondents = queries.shown_respondents(session, multiple_ids)
     data = SurveyData(
         key=survey.key,
         title=dict(definition.raw.get("title", {})),
@@ -206,16 +223,16 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
         consultation_key=consultation.key,
         consultation_title=consultation.title,
         definition=definition,
-        responses=queries.response_count(session, survey.id),
-        by_mode=queries.responses_by_mode(session, survey.id),
+        # Every response has a mode (NOT NULL): the modes add up to all.
+        responses=sum(by_mode.values()),
+        by_mode=by_mode,
         variables=by_name,
-        counts=queries.code_counts(session, survey.id),
-        valid_respondents=queries.valid_respondents(session, multiple_ids),
-        shown_respondents=queries.shown_respondents(session, multiple_ids),
+        counts=counts,
+        valid_respondents=valid_respondents,
+        shown_respondents=shown_respondents,
         numbers=queries.number_values(session, number_ids),
     )
     closed_ids = [v.id for _q, v in _closed_variables(definition, by_name)]
-    dims = {d: q for d, q in dimension_questions(definition).items() if q.key in by_name}
     margins: dict[str, dict[int, float]] = (
         {d: {int(c): float(v) for c, v in m.items()} for d, m in settings.margins.items()}
         if settings.margins is not None
@@ -235,12 +252,14 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
         )
     if not data.responses or not (settings.crosstabs or margins):
         return data
-    # One pass over the answers, grouped by the mode and every dimension of
-    # their response; cross-tabs and weighted tallies are sums over it.
-    cell_dims = list(dims)
-    dim_ids = [by_name[dims[d].key].id for d in cell_dims]
-    rows = queries.cell_code_counts(session, survey.id, closed_ids, dim_ids)
-    valid_rows = queries.cell_valid_respondents(session, survey.id, multiple_ids, dim_ids)
+    # The answers grouped by the mode and every dimension of their response;
+    # cross-tabs and weighted tallies are sums over these rows.
+    if answer_cube is not None:
+        rows = cube.cell_code_rows(answer_cube, closed_ids)
+        valid_rows = cube.cell_valid_rows(answer_cube)
+    else:
+        rows = queries.cell_code_counts(session, survey.id, closed_ids, dim_ids)
+        valid_rows = queries.cell_valid_respondents(session, survey.id, multiple_ids, dim_ids)
     if settings.crosstabs:
         for dimension in CROSSTAB_DIMENSIONS:
             if dimension == "mode":
@@ -281,7 +300,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
             )
     if margins:
         data.weighting = _collect_weighting(
-            session, survey.id, data, margins, settings, cell_dims, rows, valid_rows
+            session, survey.id, data, margins, settings, cell_dims, rows, valid_rows, answer_cube
         )
     return data
 
@@ -313,11 +332,24 @@ def _collect_weighting(
     cell_dims: list[str],
     rows: list[tuple[str, tuple[Any, ...], int, int | None, int]],
     valid_rows: list[tuple[str, tuple[Any, ...], int, int]],
+    answer_cube: queries.AnswerCube | None,
 ) -> WeightData:
     dims = dimension_questions(data.definition)
     dimensions = list(margins)
-    dim_ids = [data.variables[dims[d].key].id for d in dimensions]
-    raw_cells = queries.cell_counts(session, survey_id, dim_ids)
+    positions = [cell_dims.index(d) for d in dimensions]
+    raw_cells = (
+        cube.responses_per_cell(
+            answer_cube,
+            [data.variables[dims[d].key].id for d in cell_dims],
+            data.responses,
+            positions,
+        )
+        if answer_cube is not None
+        else None
+    )
+    if raw_cells is None:
+        dim_ids = [data.variables[dims[d].key].id for d in dimensions]
+        raw_cells = queries.cell_counts(session, survey_id, dim_ids)
     # A missing-coded answer on a dimension makes the response incomplete.
     missing = [dimension_codes(dims[d], settings.language)[2] for d in dimensions]
     cells: dict[tuple[Any, ...], float] = defaultdict(float)
@@ -335,7 +367,6 @@ def _collect_weighting(
         )
     except WeightingError as exc:
         raise ReportError(f"weighting is not possible: {exc}") from exc
-    positions = [cell_dims.index(d) for d in dimensions]
 
     def weighting_cell(cell: tuple[Any, ...]) -> tuple[Any, ...]:
         return _clean_cell(tuple(cell[i] for i in positions), missing)
