@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from flask import g, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -63,9 +64,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY_FLAG = "read_only_transaction"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def read_only_request() -> None:
+    """``before_request`` hook of pages whose GETs never write (the
+    residents' pages): on SQLite their transactions begin DEFERRED, so
+    readers no longer queue behind the write lock. Any write in such a
+    transaction is refused (``_refuse_writes``): upgrading a deferred read
+    to a write fails at once with "database is locked" when another worker
+    writes, so a writing GET must not be marked."""
+    if request.method in ("GET", "HEAD"):
+        setattr(g, READ_ONLY_FLAG, True)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
     # BEGIN IMMEDIATE: two concurrent submissions queue on the busy timeout
     # instead of one failing with "database is locked" on lock upgrade.
+    # Requests marked read-only (``read_only_request``) begin DEFERRED.
+    read_only = has_request_context() and bool(g.get(READ_ONLY_FLAG))
+    connection.info[READ_ONLY_FLAG] = read_only  # on every engine, so tests catch a write
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes(
+    connection: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    if connection.info.get(READ_ONLY_FLAG) and statement.lstrip()[:7].upper().startswith(_WRITES):
+        raise RuntimeError("a request marked read-only (read_only_request) tried to write")

@@ -23,13 +23,14 @@ from flask import (
 from flask import session as cookie
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from survey.definitions.definition import definition_of
-from survey.definitions.store import find_survey
-from survey.extensions import db, limiter
+from survey.extensions import db, limiter, read_only_request
 from survey.models import Draft, Survey, SurveyState
 from survey.respond import codes as code_service
 from survey.respond import drafts, pages, submission, views
@@ -46,6 +47,8 @@ CODE_LIMIT = "10/minute"
 
 
 bp.before_request(views.no_store)
+# No GET here writes: on SQLite they read without taking the write lock.
+bp.before_request(read_only_request)
 
 
 # --- helpers -------------------------------------------------------------
@@ -56,10 +59,19 @@ def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoRe
     views.unavailable("respond/unavailable.html", reason, status, context)
 
 
+def _find_survey(key: str) -> Survey | None:
+    """The survey ``key`` without its definition column: the ~30 KB JSON is
+    decoded only when ``definition_of`` has no typed view of this version
+    yet (once per process), not on every request."""
+    return db.session.scalar(
+        select(Survey).where(Survey.key == key).options(defer(Survey.definition))
+    )
+
+
 def _load(key: str) -> Survey:
     """The open resident survey ``key`` with the page language set, or a
     Dutch page: 404 when unknown or not yet open, 410 when closed."""
-    survey = find_survey(db.session, key) if _KEY_RE.fullmatch(key) else None
+    survey = _find_survey(key) if _KEY_RE.fullmatch(key) else None
     if (
         survey is None
         or survey.state is SurveyState.DRAFT
@@ -336,13 +348,15 @@ def page(key: str, page_key: str) -> Response | str:
             if following is None:
                 return redirect(url_for(".check", key=key))
             return redirect(url_for(".page", key=key, page_key=following.key))
-        _commit()  # credentials issued on resume
-        return _render_page(survey, draft, credentials, view, data)
+        # Rendered before the commit, which would expire (and reload) the
+        # survey and the draft the page is made of.
+        html = _render_page(survey, draft, credentials, view, data)
+        _commit()
+        return html
 
     outcome = pages.read_page(definition, data, current, request.form)
     if outcome.status != "saved":
-        _commit()  # only credentials issued on resume; no answer is saved
-        return _render_page(
+        html = _render_page(
             survey,
             draft,
             credentials,
@@ -351,6 +365,8 @@ def page(key: str, page_key: str) -> Response | str:
             errors=outcome.errors,
             changed=outcome.status == "changed",
         )
+        _commit()  # only credentials issued on resume; no answer is saved
+        return html
     merged = {k: v for k, v in data.items() if k not in {q.key for q in current.questions}}
     merged.update(outcome.page_values)
     following = pages.next_page(definition, merged, current)
@@ -413,8 +429,9 @@ def check(key: str) -> Response | str:
     if draft.page_index < len(definition.pages):
         return redirect(_resume_url(survey, draft))
     if request.method == "GET":
+        html = _render_check(survey, draft)
         _commit()
-        return _render_check(survey, draft)
+        return html
 
     outcome = submission.submit_draft(db.session, survey, draft.id)
     if outcome.status == "stored":
