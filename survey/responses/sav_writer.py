@@ -325,9 +325,11 @@ class SavWriter:
             data = cut_utf8(data, width)
         if width <= SHORT_STRING_MAX:
             return data.ljust(size, b" ")
+        # Every segment but the last holds 255 bytes in 256; the width fits
+        # in the segments (see ``segments``), so only padding is cut off.
         pieces = [data[i : i + SHORT_STRING_MAX] for i in range(0, len(data), SHORT_STRING_MAX)]
         stored = b"".join(p.ljust(256, b" ") for p in pieces)
-        return stored.ljust(size, b" ")
+        return stored[:size].ljust(size, b" ")
 
     def write_row(self, row: Sequence[Any]) -> None:
         """Append one case: its values in variable order."""
