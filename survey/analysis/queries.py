@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from survey.extensions import DbSession
@@ -553,9 +553,10 @@ def answer_cube(
     """The ``AnswerCube`` of ``variable_ids`` (respondent counts for
     ``respondent_variable_ids``, a subset), or None when the answers do not
     all carry a usable cell (see ``stored_cells``): the caller then runs the
-    per-figure queries above. The first GROUP BY reads only the covering
-    index (variable_id, cell_id, code); the second one only the few
-    multiple-choice variables."""
+    per-figure queries above. Both GROUP BYs read only the covering index
+    ``ix_answers_report_cube`` (variable_id, cell_id, code, number,
+    response_id): the first one all of it in index order, the second one the
+    entries of the few multiple-choice variables."""
     stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
     if stored is None:
         return None
@@ -574,9 +575,31 @@ def answer_cube(
         ]
     respondents: list[tuple[int, int, int, int]] = []
     if respondent_variable_ids:
-        # Outer join: a row whose code is no valid option (NULL, or a
-        # missing option) still makes its response "shown".
-        valid = case((QuestionOption.id.is_not(None), Answer.response_id))
+        # The valid codes come first, in a query of their own, so that the
+        # GROUP BY reads the covering index only (no join per answer row).
+        options: list[Any] = list(
+            session.execute(
+                select(Variable.id, QuestionOption.code)
+                .join(QuestionOption, QuestionOption.question_id == Variable.question_id)
+                .where(Variable.id.in_(respondent_variable_ids), QuestionOption.missing == false())
+                .order_by(Variable.id, QuestionOption.code)
+            ).all()
+        )
+        valid_codes: dict[int, list[int]] = defaultdict(list)
+        for variable_id, code in options:
+            valid_codes[int(variable_id)].append(int(code))
+        valid = case(
+            (
+                or_(
+                    false(),
+                    *[
+                        and_(Answer.variable_id == variable_id, Answer.code.in_(codes))
+                        for variable_id, codes in valid_codes.items()
+                    ],
+                ),
+                Answer.response_id,
+            )
+        )
         per_cell: list[Any] = list(
             session.execute(
                 select(
@@ -585,8 +608,6 @@ def answer_cube(
                     func.count(func.distinct(Answer.response_id)),
                     func.count(func.distinct(valid)),
                 )
-                .join(Variable, Variable.id == Answer.variable_id)
-                .outerjoin(QuestionOption, _valid_option_join(Answer))
                 .where(Answer.variable_id.in_(respondent_variable_ids))
                 .group_by(Answer.variable_id, Answer.cell_id)
             ).all()

@@ -98,7 +98,10 @@ class Answer(Model):
     __table_args__ = (
         Index("ix_answers_variable_code", "variable_id", "code"),
         Index("ix_answers_response_variable", "response_id", "variable_id"),
-        Index("ix_answers_variable_cell_code", "variable_id", "cell_id", "code"),
+        # The report's covering index: the cube groups (variable, cell, code)
+        # in index order; the multiple-choice respondents (response_id) and
+        # the number values (number) are read from it without the table.
+        Index("ix_answers_report_cube", "variable_id", "cell_id", "code", "number", "response_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
