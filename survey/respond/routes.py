@@ -316,6 +316,7 @@ def _render_page(
         field_id=pages.field_id,
         show_if=_show_if_payload,
         same_page=pages.same_page_condition,
+        render_question=views.question_renderer(definition),
     )
 
 

@@ -12,13 +12,15 @@ messages and the error summary.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
-from flask import abort, g, make_response, render_template, request
+from flask import abort, current_app, g, make_response, render_template, request
 from flask import session as cookie
+from flask_babel import get_locale
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
+from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition, definition_of
 from survey.i18n import text_for
 from survey.models import Survey
 from survey.respond import pages
@@ -96,3 +98,37 @@ def error_messages(
             (pages.anchor_for(question, name), f"{t(pages.field_label(question, name))}: {message}")
         )
     return by_field, summary
+
+
+# Types whose answer is codes only: their rendered fields are a function of a
+# small set of values and hold nothing a resident typed.
+_CLOSED_TYPES = frozenset({"single", "scale", "multiple", "matrix", "ranking"})
+_RENDER_MEMO_LIMIT = 4096
+
+
+def question_renderer(definition: SurveyDefinition) -> Callable[..., Markup]:
+    """``render_question(question, value, errors, lang)`` for page
+    templates: the fields of one question (``questions/_question.html``).
+
+    The HTML depends only on the question, its value, its errors and the
+    languages, so without errors it is kept per survey version (in
+    ``definition.memo``) for unanswered questions and closed answers: the
+    question macros were about a third of a page render. Not kept while
+    templates reload (development)."""
+    env = current_app.jinja_env
+    module: Any = env.get_template("questions/_question.html").module
+    memo = None if env.auto_reload else definition.memo
+    locale = str(get_locale())
+
+    def render(question: QuestionDef, value: Any, errors: Any, lang: str) -> Markup:
+        if memo is None or errors or (value is not None and question.type not in _CLOSED_TYPES):
+            return cast(Markup, module.render(question, value, errors, lang))
+        key = ("question-html", question.key, lang, locale, repr(value))
+        html = memo.get(key)
+        if html is None:
+            html = cast(Markup, module.render(question, value, errors, lang))
+            if len(memo) < _RENDER_MEMO_LIMIT:
+                memo[key] = html
+        return html
+
+    return render

@@ -219,7 +219,7 @@ def test_a_crash_shows_a_dutch_page_with_an_incident_number_and_logs_the_details
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("secret-detail-4711 in /work/main/survey/x.py")
 
-    monkeypatch.setattr(routes, "find_survey", broken)
+    monkeypatch.setattr(routes, "_find_survey", broken)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     caplog.set_level(logging.ERROR)
     response = client.open(
