@@ -283,6 +283,23 @@ def redacted_texts(
     ]
 
 
+def distinct_texts(session: DbSession, variable_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+    """``(lowest id, redacted text, copies)`` per distinct redacted free text
+    (never the raw text) of the given variables, in the order of the lowest
+    id: the same short comment comes back thousands of times, and is sent
+    and tagged once."""
+    if not variable_ids:
+        return []
+    lowest = func.min(FreeText.id)
+    rows = session.execute(
+        select(lowest, FreeText.redacted, func.count())
+        .where(FreeText.variable_id.in_(variable_ids))
+        .group_by(FreeText.redacted)
+        .order_by(lowest)
+    ).all()
+    return [(int(i), str(t), int(n)) for i, t, n in rows]
+
+
 def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int]]:
     rows = session.execute(
         select(PopulationMargin.dimension, PopulationMargin.code, PopulationMargin.population)

@@ -450,10 +450,9 @@ def collect_texts(
         for q in data.definition.questions
         if q.type == "text" and q.key in data.variables
     ]
-    rows = queries.redacted_texts(session, text_ids)
     result: Json = {
-        "free_text": free_text_themes(
-            [(i, row.redacted) for i, row in enumerate(rows)], lexicon, labels, settings
+        "free_text": counted_text_themes(
+            queries.distinct_texts(session, text_ids), lexicon, labels, settings
         )
     }
     partner_surveys = [
@@ -498,29 +497,53 @@ def free_text_themes(
     labels: Mapping[str, str],
     settings: ReportSettings,
 ) -> Json:
-    """Pure: comments per phenomenon (a comment may have several) with
-    representative quotes; theme counts of 1..threshold-1 are suppressed."""
+    """Pure: comments (id, text) per phenomenon (a comment may have several)
+    with representative quotes; theme counts of 1..threshold-1 are
+    suppressed. The same as ``counted_text_themes`` over one entry per
+    distinct text."""
+    lowest: dict[str, int] = {}
+    copies: dict[str, int] = defaultdict(int)
+    for comment_id, text in comments:
+        if text not in lowest or comment_id < lowest[text]:
+            lowest[text] = comment_id
+        copies[text] += 1
+    texts = sorted(((i, text, copies[text]) for text, i in lowest.items()), key=lambda t: t[0])
+    return counted_text_themes(texts, lexicon, labels, settings)
+
+
+def counted_text_themes(
+    texts: Iterable[tuple[int, str, int]],
+    lexicon: Mapping[str, Any],
+    labels: Mapping[str, str],
+    settings: ReportSettings,
+) -> Json:
+    """Pure: the free-text themes from ``(lowest id, text, copies)``, one
+    entry per distinct text (``queries.distinct_texts``). Every copy counts
+    as a comment, in ``comments``, ``untagged`` and the theme counts; blank
+    texts are not comments. A text is tagged once, and only its lowest id
+    can be quoted: copies have the same length and keyword hits, so
+    ``representative_quotes`` ranks them by id and quotes at most the
+    lowest one. Theme counts of 1..threshold-1 are suppressed."""
     counts: dict[str, int] = defaultdict(int)
     tagged: dict[str, list[tuple[int, str]]] = defaultdict(list)
     untagged = 0
-    texts = [(i, t) for i, t in comments if t and t.strip()]
-    seen: dict[str, set[str]] = {}
-    for comment_id, text in texts:
-        # The same short comment ("Meer blauw op straat") comes back often.
-        found = seen.get(text)
-        if found is None:
-            found = seen[text] = tagging.tag(text, lexicon)
+    comments = 0
+    for comment_id, text, n in sorted(texts, key=lambda t: t[0]):
+        if not (text and text.strip()):
+            continue
+        comments += n
+        found = tagging.tag(text, lexicon)
         if not found:
-            untagged += 1
+            untagged += n
         for phenomenon in found:
-            counts[phenomenon] += 1
+            counts[phenomenon] += n
             tagged[phenomenon].append((comment_id, text))
     hidden = primary_suppression(counts, settings.threshold)
     themes = []
     for phenomenon in sorted(counts, key=lambda p: (-counts[p], p)):
         # Only comments tagged with the phenomenon can be its quotes.
         quotes = tagging.representative_quotes(
-            _lowest_id_per_text(tagged[phenomenon]), phenomenon, lexicon, k=QUOTES_PER_THEME
+            tagged[phenomenon], phenomenon, lexicon, k=QUOTES_PER_THEME
         )
         themes.append(
             {
@@ -532,23 +555,10 @@ def free_text_themes(
             }
         )
     return {
-        "comments": len(texts),
+        "comments": comments,
         "untagged": None if 0 < untagged < settings.threshold else untagged,
         "themes": themes,
     }
-
-
-def _lowest_id_per_text(comments: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """One (id, text) per distinct text, the one with the lowest id. Copies of
-    a text have the same length and keyword hits, so ``representative_quotes``
-    ranks them by id and quotes at most the lowest one: leaving the others out
-    changes nothing, and spares redacting and re-tagging thousands of copies
-    of the same short comment."""
-    lowest: dict[str, int] = {}
-    for comment_id, text in comments:
-        if text not in lowest or comment_id < lowest[text]:
-            lowest[text] = comment_id
-    return [(comment_id, text) for text, comment_id in lowest.items()]
 
 
 def assemble(data: SurveyData, settings: ReportSettings) -> Json:
