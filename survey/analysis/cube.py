@@ -61,6 +61,14 @@ def respondents(cube: AnswerCube) -> tuple[dict[int, int], dict[int, int]]:
     return dict(valid), dict(shown)
 
 
+def _cell_ranks(cube: AnswerCube) -> dict[int, int]:
+    """``cell_id`` -> its place among the cells sorted by (mode, codes),
+    None first: rows are sorted on this integer instead of comparing the
+    cells' codes row by row."""
+    order = sorted(cube.cells, key=lambda c: (cube.cells[c][0], _cell_order(cube.cells[c][1])))
+    return {cell_id: rank for rank, cell_id in enumerate(order)}
+
+
 def cell_code_rows(
     cube: AnswerCube, variable_ids: Collection[int]
 ) -> list[tuple[str, CellKey, int, int | None, int]]:
@@ -68,26 +76,35 @@ def cell_code_rows(
     given variables, sorted by (mode, codes, variable, code), None first:
     the rows of the cross-tabs and of the weighted tallies."""
     wanted = set(variable_ids)
-    rows = [
-        (*cube.cells[cell_id], variable_id, code, n)
+    rank = _cell_ranks(cube)
+    keyed = [
+        (rank[cell_id], variable_id, code is not None, code or 0, cell_id, code, n)
         for variable_id, cell_id, code, n in cube.counts
         if variable_id in wanted
     ]
-    rows.sort(key=lambda r: (r[0], _cell_order(r[1]), r[2], _null_first(r[3])))
-    return rows
+    keyed.sort(key=lambda r: r[:4])
+    cells = cube.cells
+    return [
+        (cells[cell_id][0], cells[cell_id][1], variable_id, code, n)
+        for _r, variable_id, _k, _c, cell_id, code, n in keyed
+    ]
 
 
 def cell_valid_rows(cube: AnswerCube) -> list[tuple[str, CellKey, int, int]]:
     """``(mode, dimension codes, variable_id, valid respondents)`` of the
     multiple-choice variables, cells without a valid respondent left out,
     sorted by (mode, codes, variable), None first."""
-    rows = [
-        (*cube.cells[cell_id], variable_id, n_valid)
+    rank = _cell_ranks(cube)
+    keyed = sorted(
+        (rank[cell_id], variable_id, cell_id, n_valid)
         for variable_id, cell_id, _shown, n_valid in cube.respondents
         if n_valid
+    )
+    cells = cube.cells
+    return [
+        (cells[cell_id][0], cells[cell_id][1], variable_id, n)
+        for _r, variable_id, cell_id, n in keyed
     ]
-    rows.sort(key=lambda r: (r[0], _cell_order(r[1]), r[2]))
-    return rows
 
 
 def responses_per_cell(

@@ -307,9 +307,11 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
 
 def _sum_counts(rows: Iterable[tuple[Any, ...]]) -> list[Any]:
     """Add up rows whose last element is a count, keyed by the others."""
-    totals: dict[tuple[Any, ...], int] = defaultdict(int)
+    totals: dict[tuple[Any, ...], int] = {}
+    get = totals.get
     for row in rows:
-        totals[tuple(row[:-1])] += row[-1]
+        key = row[:-1]
+        totals[key] = get(key, 0) + row[-1]
     return [(*key, n) for key, n in totals.items()]
 
 
@@ -368,8 +370,14 @@ def _collect_weighting(
     except WeightingError as exc:
         raise ReportError(f"weighting is not possible: {exc}") from exc
 
+    # A few hundred distinct cells for thousands of rows: each is cleaned once.
+    cleaned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
     def weighting_cell(cell: tuple[Any, ...]) -> tuple[Any, ...]:
-        return _clean_cell(tuple(cell[i] for i in positions), missing)
+        found = cleaned.get(cell)
+        if found is None:
+            found = cleaned[cell] = _clean_cell(tuple(cell[i] for i in positions), missing)
+        return found
 
     code_rows = _sum_counts((weighting_cell(cell), v, c, n) for _m, cell, v, c, n in rows)
     valid = _sum_counts((weighting_cell(cell), v, n) for _m, cell, v, n in valid_rows)
