@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from survey.definitions.definition import definition_of
 from survey.definitions.question_types.base import Problem
-from survey.extensions import DbSession
+from survey.extensions import READ_ONLY_FLAG, DbSession
 from survey.models import Draft, InvitationCode, ResponseMode, Survey
 from survey.models.base import utcnow
 from survey.responses.checking import check_values
@@ -37,7 +37,14 @@ class SubmitOutcome:
 
 def lock_draft(session: DbSession, draft_id: int) -> Draft | None:
     """The draft, re-read and locked for this transaction (FOR UPDATE on
-    PostgreSQL; SQLite transactions already begin IMMEDIATE)."""
+    PostgreSQL). A SQLite writer's transaction began IMMEDIATE, before its
+    first read: the draft it already loaded is current and locked, so it is
+    not read again."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and connection.info.get(READ_ONLY_FLAG) is False:
+        loaded = session.get(Draft, draft_id)
+        if loaded is not None:
+            return loaded
     return session.scalar(
         select(Draft)
         .where(Draft.id == draft_id)
@@ -72,7 +79,7 @@ def submit_draft(session: DbSession, survey: Survey, draft_id: int) -> SubmitOut
         return SubmitOutcome("problems", problems)
     if draft.invitation_code_id is not None and not consume_code(session, draft.invitation_code_id):
         return SubmitOutcome("code_used")
-    ResponseWriter(session, survey).write(
+    ResponseWriter(session, survey).insert(
         shown,
         kept,
         mode=ResponseMode.WEB,

@@ -27,20 +27,95 @@ def new_public_id() -> str:
 
 
 class ResponseWriter:
-    """Stores responses of one survey; looks the variable ids up once."""
+    """Stores responses of one survey; looks the variable ids up once per
+    survey version (they are derived at import and replaced only with a new
+    draft version, which is a new ``definition_of`` view)."""
 
     def __init__(self, session: DbSession, survey: Survey) -> None:
         self.session = session
         self.survey = survey
         self.definition: SurveyDefinition = definition_of(survey)
-        self.variable_ids: dict[str, int] = dict(
-            session.execute(
-                select(Variable.name, Variable.id).where(Variable.survey_id == survey.id)
-            ).all()
+        memo_key = ("variable-ids", survey.id)
+        known = self.definition.memo.get(memo_key)
+        if known is None:
+            ids: dict[str, int] = dict(
+                session.execute(
+                    select(Variable.name, Variable.id).where(Variable.survey_id == survey.id)
+                ).all()
+            )
+            known = (ids, dimension_variable_ids(self.definition, ids))
+            if ids:  # not before the variables are flushed
+                self.definition.memo[memo_key] = known
+        self.variable_ids: dict[str, int] = dict(known[0])
+        self.cells = CellNumbers(session, survey.id, known[1])
+
+    def _response_values(
+        self,
+        *,
+        mode: str,
+        language: str,
+        submission_key: str | None,
+        partner_id: int | None,
+        synthetic: bool,
+        submitted_on: date | None,
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "public_id": new_public_id(),
+            "survey_id": self.survey.id,
+            "survey_version": self.survey.version,
+            "mode": mode,
+            "language": language,
+            "submission_key": submission_key,
+            "partner_id": partner_id,
+            "synthetic": synthetic,
+        }
+        if submitted_on is not None:
+            values["submitted_on"] = submitted_on
+        return values
+
+    def _insert_rows(
+        self, response_id: int, shown: list[QuestionDef], values: Mapping[str, Any], mode: str
+    ) -> None:
+        answers, texts = self.rows_for(response_id, shown, values, mode=mode)
+        # Core executemany on the tables, not an ORM bulk insert: the ORM
+        # splits the rows into batches by which values are None (code or
+        # number) and costs ~5 ms CPU per response for ~50 rows (bench/).
+        connection = self.session.connection()
+        if answers:
+            connection.execute(cast(Table, Answer.__table__).insert(), answers)
+        if texts:
+            connection.execute(cast(Table, FreeText.__table__).insert(), texts)
+
+    def insert(
+        self,
+        shown: list[QuestionDef],
+        values: Mapping[str, Any],
+        *,
+        mode: str = ResponseMode.WEB,
+        language: str = "nl",
+        submission_key: str | None = None,
+        partner_id: int | None = None,
+        synthetic: bool = False,
+        submitted_on: date | None = None,
+    ) -> int:
+        """``write`` with a Core insert of the response row, for callers
+        that need only its id (the final submit): no ORM object, no flush."""
+        row = self._response_values(
+            mode=mode,
+            language=language,
+            submission_key=submission_key,
+            partner_id=partner_id,
+            synthetic=synthetic,
+            submitted_on=submitted_on,
         )
-        self.cells = CellNumbers(
-            session, survey.id, dimension_variable_ids(self.definition, self.variable_ids)
+        result = self.session.connection().execute(
+            cast(Table, Response.__table__).insert().values(row)
         )
+        key = result.inserted_primary_key
+        assert key is not None  # a single-row insert
+        response_id = int(key[0])
+        self._insert_rows(response_id, shown, values, mode)
+        return response_id
 
     def write(
         self,
@@ -58,28 +133,18 @@ class ResponseWriter:
         ``survey.responses.checking.check_values``) for the ``shown``
         questions. Every shown question gets at least one answer row."""
         response = Response(
-            public_id=new_public_id(),
-            survey_id=self.survey.id,
-            survey_version=self.survey.version,
-            mode=mode,
-            language=language,
-            submission_key=submission_key,
-            partner_id=partner_id,
-            synthetic=synthetic,
+            **self._response_values(
+                mode=mode,
+                language=language,
+                submission_key=submission_key,
+                partner_id=partner_id,
+                synthetic=synthetic,
+                submitted_on=submitted_on,
+            )
         )
-        if submitted_on is not None:
-            response.submitted_on = submitted_on
         self.session.add(response)
         self.session.flush()
-        answers, texts = self.rows_for(response.id, shown, values, mode=mode)
-        # Core executemany on the tables, not an ORM bulk insert: the ORM
-        # splits the rows into batches by which values are None (code or
-        # number) and costs ~5 ms CPU per response for ~50 rows (bench/).
-        connection = self.session.connection()
-        if answers:
-            connection.execute(cast(Table, Answer.__table__).insert(), answers)
-        if texts:
-            connection.execute(cast(Table, FreeText.__table__).insert(), texts)
+        self._insert_rows(response.id, shown, values, mode)
         return response
 
     def rows_for(
