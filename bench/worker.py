@@ -196,37 +196,55 @@ def _bare_export(session: Any, survey_id: int, path: Path) -> int:
 
 
 def task_explain(url: str) -> dict[str, Any]:
-    """The plan of the report's main aggregation (queries.code_counts)."""
-    from sqlalchemy import select
+    """The plans of the report's aggregation over the answers
+    (``queries.answer_cube``): the cube GROUP BY (variable, cell, code) over
+    every answer of the survey (``query``/``plan``) and the multiple-choice
+    respondents (``respondents_query``/``respondents_plan``)."""
+    from sqlalchemy import event
 
     from survey.analysis import queries
+    from survey.analysis.report import dimension_questions
+    from survey.definitions.definition import definition_of
     from survey.extensions import db
 
     app = make_app(url)
     with app.app_context():
         session = db.session
-        survey_id = _survey_id(session)
+        survey = queries.find_survey(session, SURVEY_KEY)
+        definition = definition_of(survey)
+        variables = queries.variables(session, survey.id)
+        by_name = {v.name: v.id for v in variables}
+        dims = [
+            by_name[q.key] for q in dimension_questions(definition).values() if q.key in by_name
+        ]
+        multiple = [
+            by_name[q.key]
+            for q in definition.questions
+            if q.type == "multiple" and q.key in by_name
+        ]
         captured: list[tuple[str, Any]] = []
-        from sqlalchemy import event
 
         def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_a: Any) -> None:
             captured.append((statement, parameters))
 
         event.listen(db.engine, "before_cursor_execute", capture)
-        queries.code_counts(session, survey_id)
+        queries.answer_cube(session, survey.id, [v.id for v in variables], multiple, dims)
         event.remove(db.engine, "before_cursor_execute", capture)
-        statement, parameters = captured[-1]
+        grouped = [(s, p) for s, p in captured if "GROUP BY" in s]
         dialect = db.engine.dialect.name
         connection = session.connection().connection.driver_connection
         cursor = connection.cursor()
-        if dialect == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-            plan = "\n".join(f"{row[0]}|{row[1]}|{row[3]}" for row in cursor.fetchall())
-        else:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        del select
-    return {"dialect": dialect, "query": " ".join(statement.split()), "plan": plan}
+        out: dict[str, Any] = {"dialect": dialect}
+        for prefix, (statement, parameters) in zip(("", "respondents_"), grouped, strict=False):
+            if dialect == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+                plan = "\n".join(f"{row[0]}|{row[1]}|{row[3]}" for row in cursor.fetchall())
+            else:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            out[f"{prefix}query"] = " ".join(statement.split())
+            out[f"{prefix}plan"] = plan
+    return out
 
 
 def task_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
