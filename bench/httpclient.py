@@ -107,6 +107,7 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.requests = 0
+        self.page_bytes: list[int] = []  # sizes of the 200 responses
 
     def close(self) -> None:
         self.conn.close()
@@ -133,6 +134,8 @@ class Browser:
                 if attempt == 2:
                     raise
         self.requests += 1
+        if response.status == 200:
+            self.page_bytes.append(len(data))
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _eq, rest = value.partition("=")
@@ -213,3 +216,62 @@ def submit_checked(browser: Browser, key: str, token: str) -> None:
 def _expect(status: int, wanted: int, what: str) -> None:
     if status != wanted:
         raise RuntimeError(f"{what}: HTTP {status}, expected {wanted}")
+
+
+Steps = list[tuple[str, list[tuple[str, str]]]]
+
+
+def journey_steps(script: Script) -> Steps:
+    """The POSTs of a learned journey in order, as (kind, pairs): ``next``
+    (redirect to the next page, then GET it), ``again`` (the page is shown
+    again with status 200) or ``submit`` (the final submit)."""
+    steps: Steps = []
+    for (path, occurrence), (_action, pairs) in script.items():
+        if path.endswith("/controle"):
+            kind = "submit"
+        elif (path, occurrence + 1) in script:
+            kind = "again"
+        else:
+            kind = "next"
+        steps.append((kind, pairs))
+    return steps
+
+
+def bare_journey(
+    browser: Browser,
+    steps: Steps,
+    answer_pairs: list[tuple[str, str]],
+    timings: dict[str, list[float]] | None = None,
+) -> None:
+    """The same requests as ``journey`` against ``bench.baseline_app``'s
+    ``/j/`` pages: the start page, every POST with its page's token and the
+    same form pairs, a GET after each redirect, the final POST with the
+    response's answer rows, and the thank-you page."""
+    status, _loc, html = browser.request("GET", "/j/start")
+    _expect(status, 200, "bare start")
+    for n, (kind, pairs) in enumerate(steps):
+        token_match = CSRF_RE.search(html)
+        if token_match is None:
+            raise RuntimeError("no token on the bare page")
+        form = [("csrf_token", token_match.group(1)), *pairs]
+        if kind == "submit":
+            began = time.perf_counter()
+            status, location, _body = browser.request("POST", "/j/submit", form[:1] + answer_pairs)
+            if timings is not None:
+                timings.setdefault("submit", []).append(time.perf_counter() - began)
+            _expect(status, 302, "bare submit")
+            status, _loc, html = browser.request("GET", location)
+            _expect(status, 200, "bare thank-you page")
+            return
+        if kind == "again":
+            status, _loc, html = browser.request("POST", "/j/again", form)
+            _expect(status, 200, "bare page shown again")
+            continue
+        status, location, _body = browser.request("POST", f"/j/next/{n}", form)
+        _expect(status, 302, "bare post")
+        began = time.perf_counter()
+        status, _loc, html = browser.request("GET", location)
+        if timings is not None:
+            timings.setdefault("get", []).append(time.perf_counter() - began)
+        _expect(status, 200, "bare get")
+    raise RuntimeError("the bare journey has no final submit")

@@ -37,6 +37,25 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else "PASS" if ok else "FAIL"
 
 
+def _first_bare_bytes(resident: dict[str, Any]) -> Any:
+    for data in resident.get("databases", {}).values():
+        if "bare_page_bytes" in data:
+            return data["bare_page_bytes"]
+    return "?"
+
+
+def _request_cpu_text(cpu: dict[str, Any] | None) -> str:
+    """The in-process CPU ms per request type, as a sentence."""
+    if not cpu:
+        return ""
+    return (
+        " CPU ms per request in process (test client, warm): page GET "
+        f"{cpu.get('page_get')}, page POST {cpu.get('page_post')}, check page "
+        f"{cpu.get('check_get')}, final submit {cpu.get('final_submit')}, a whole journey "
+        f"{cpu.get('whole_journey')}."
+    )
+
+
 def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> list[dict[str, Any]]:
     """One entry per target: name, measured value, verdict."""
     targets: list[dict[str, Any]] = []
@@ -58,9 +77,16 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
                 ratio is not None and ratio >= SUBMIT_RATIO,
             )
             four = data.get("journeys_4_clients_per_s")
+            bare_four = data.get("bare_journeys_4_clients_per_s")
+            journey_ratio = data.get("journeys_4_clients_ratio")
             add(
                 f">= 100 complete responses/s with 4 clients ({db})",
-                f"{four}/s",
+                f"{four}/s"
+                + (
+                    f" (bare-stack journey {bare_four}/s: {round(journey_ratio * 100)} %)"
+                    if bare_four and journey_ratio is not None
+                    else ""
+                ),
                 None if four is None else four >= JOURNEYS_4,
             )
         render = resident.get("render") or {}
@@ -191,21 +217,26 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
             f"{resident['workers']} sync workers, {resident['seconds_per_run']} s per run)",
             "",
             "| database | clients | bare stack submits/s | final submits/s | ratio | "
-            "complete responses/s | requests/s | page GET p50/p95 ms | final submit p50 ms |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "bare stack journeys/s | complete responses/s | ratio | requests/s | "
+            "page GET p50/p95 ms | final submit p50 ms |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for db, data in resident.get("databases", {}).items():
             if "skipped" in data:
-                lines.append(f"| {db} | skipped: {data['skipped']} | | | | | | | |")
+                lines.append(f"| {db} | skipped: {data['skipped']} | | | | | | | | | |")
                 continue
-            for base, sub, jour in zip(
-                data["baseline"], data["final_submit"], data["journeys"], strict=True
+            bare_journeys = data.get("baseline_journeys") or [{}] * len(data["journeys"])
+            for base, sub, jour, bare in zip(
+                data["baseline"], data["final_submit"], data["journeys"], bare_journeys, strict=True
             ):
                 ratio = sub["submits_per_s"] / base["submits_per_s"] if base["submits_per_s"] else 0
+                bare_rate = bare.get("responses_per_s")
+                journey_ratio = f"{jour['responses_per_s'] / bare_rate:.2f}" if bare_rate else "-"
                 get = jour["latency_ms"].get("get", {})
                 lines.append(
                     f"| {db} | {base['clients']} | {base['submits_per_s']} | "
-                    f"{sub['submits_per_s']} | {ratio:.2f} | {jour['responses_per_s']} | "
+                    f"{sub['submits_per_s']} | {ratio:.2f} | {bare_rate or '-'} | "
+                    f"{jour['responses_per_s']} | {journey_ratio} | "
                     f"{jour['requests_per_s']} | {get.get('p50')}/{get.get('p95')} | "
                     f"{sub['latency_ms']['p50']} |"
                 )
@@ -214,8 +245,13 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
             lines += [
                 "",
                 f"Answer rows per complete response: {render.get('answer_rows_per_response')} "
-                "(the baseline inserts the same rows). SQL statements: check page "
-                f"{render.get('check_page_sql')}, final submit {render.get('final_submit_sql')}.",
+                "(the baseline inserts the same rows). The bare-stack journey takes the same "
+                "requests per complete response (static pages of the app's mean size "
+                f"{_first_bare_bytes(resident)} B with a CSRF-like token, POSTs parsed and "
+                "redirected, the final POST inserting the answer rows). SQL statements: page POST "
+                f"{render.get('page_post_sql')}, check page {render.get('check_page_sql')}, "
+                f"final submit {render.get('final_submit_sql')}."
+                + _request_cpu_text(render.get("request_cpu_ms")),
                 "",
                 "| page | questions | fields | CPU ms per render | SQL statements |",
                 "|---|---|---|---|---|",

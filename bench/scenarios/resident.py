@@ -12,7 +12,12 @@ the thank-you page. Measured with 1, 4 and 16 concurrent clients, on SQLite
   page, then all of them submit at once;
 - the bare-stack ceiling: ``bench.baseline_app`` (Flask + SQLAlchemy Core,
   same gunicorn command, same tables) inserting the same answer rows in one
-  transaction per request.
+  transaction per request;
+- the bare-stack ceiling of the whole journey: the same app's ``/j/`` pages
+  take the same requests per complete response (static pages of the app's
+  mean page size with a CSRF-like token, POSTs parsed and redirected, the
+  final POST inserting the answer rows), so complete responses/s get a ratio
+  too.
 
 In process (Flask test client): CPU ms per page render (``time.process_time``
 over many renders) and SQL statements per request (SQLAlchemy
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from werkzeug.datastructures import MultiDict
 
 from bench.common import (
     PYTHON,
@@ -45,7 +51,15 @@ from bench.common import (
     make_app,
     sqlite_url,
 )
-from bench.httpclient import Browser, Script, journey, submit_checked
+from bench.httpclient import (
+    Browser,
+    Script,
+    Steps,
+    bare_journey,
+    journey,
+    journey_steps,
+    submit_checked,
+)
 
 KEY = "burgers-bench"
 WIDE_KEY = "burgers-wide"
@@ -176,6 +190,33 @@ def _journey_client(port: int, script: Script, deadline_s: float, start: Any, ou
     out.put(("done", done, errors, time.perf_counter() - began, requests, timings))
 
 
+def _bare_journey_client(
+    port: int,
+    steps: Steps,
+    pairs: list[tuple[str, str]],
+    deadline_s: float,
+    start: Any,
+    out: Any,
+) -> None:
+    browser = Browser(port)
+    done = errors = requests = 0
+    timings: dict[str, list[float]] = {}
+    start.wait()
+    began = time.perf_counter()
+    while time.perf_counter() - began < deadline_s:
+        try:
+            bare_journey(browser, steps, pairs, timings=timings)
+            done += 1
+        except Exception as exc:  # counted, shown in the results
+            errors += 1
+            if errors == 1:
+                out.put(("error", repr(exc)[:300]))
+        requests += browser.requests
+        browser.close()
+        browser = Browser(port)
+    out.put(("done", done, errors, time.perf_counter() - began, requests, timings))
+
+
 def _submit_client(port: int, script: Script, count: int, ready: Any, start: Any, out: Any) -> None:
     prepared = []
     for _ in range(count):
@@ -247,7 +288,20 @@ def _run_clients(
 
 
 def journeys(port: int, script: Script, clients: int, seconds: float) -> dict[str, Any]:
-    results = _run_clients(_journey_client, clients, (port, script, seconds))
+    return _journey_figures(
+        _run_clients(_journey_client, clients, (port, script, seconds)), clients
+    )
+
+
+def bare_journeys(
+    port: int, steps: Steps, pairs: list[tuple[str, str]], clients: int, seconds: float
+) -> dict[str, Any]:
+    return _journey_figures(
+        _run_clients(_bare_journey_client, clients, (port, steps, pairs, seconds)), clients
+    )
+
+
+def _journey_figures(results: list[Any], clients: int) -> dict[str, Any]:
     done = sum(r[1] for r in results)
     errors = sum(r[2] for r in results)
     elapsed = max(r[3] for r in results)
@@ -263,6 +317,7 @@ def journeys(port: int, script: Script, clients: int, seconds: float) -> dict[st
         "seconds": round(elapsed, 2),
         "responses_per_s": round(done / elapsed, 1),
         "requests_per_s": round(requests / elapsed, 1),
+        "requests_per_response": round(requests / done, 1) if done else None,
         "latency_ms": {
             name: {"p50": _ms(_pct(v, 50)), "p95": _ms(_pct(v, 95))} for name, v in merged.items()
         },
@@ -369,13 +424,23 @@ def render_costs(url: str, renders: int) -> dict[str, Any]:
                 "cpu_ms": round(per_render, 2),
                 "sql_statements": sql,
             }
-    # The check page and the final submit: statements per request too.
+    # The check page and the final submit: statements per request too (the
+    # second submit: the first in a process also looks up the variable ids
+    # and may create the response's cell).
     client = app.test_client()
-    browser = _TestBrowser(client)
     script = {}
-    token = journey(browser, KEY, script, learn=True, stop_at_check=True)  # type: ignore[arg-type]
+    journey(_TestBrowser(client), KEY, script, learn=True)  # type: ignore[arg-type]
+    results["request_cpu_ms"] = request_cpu(app, script, max(10, renders // 4))
+    client = app.test_client()
+    token = journey(_TestBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
+    page_path = f"/s/{KEY}/stap/politie"
+    page_html = client.get(page_path).get_data(as_text=True)
+    action, pairs = next(v for k, v in script.items() if k[0] == page_path)
     statements.clear()
     event.listen(engine, "before_cursor_execute", count)
+    client.post(action, data=MultiDict([("csrf_token", _token(page_html)), *pairs]))
+    results["page_post_sql"] = len(statements)
+    statements.clear()
     client.get(f"/s/{KEY}/controle")
     check_sql = len(statements)
     statements.clear()
@@ -399,6 +464,54 @@ def render_costs(url: str, renders: int) -> dict[str, Any]:
     results["answer_rows_per_response"] = len(answer_pairs)
     results["_pairs"] = answer_pairs
     return results
+
+
+def _token(html: str) -> str:
+    from bench.httpclient import CSRF_RE
+
+    found = CSRF_RE.search(html)
+    return found.group(1) if found else ""
+
+
+def request_cpu(app: Any, script: Script, n: int) -> dict[str, float]:
+    """CPU ms per request in process (Flask test client, warm caches): a
+    page GET and POST of the longest page, the check page, the final submit
+    and a whole journey (all its requests)."""
+
+    def cpu_ms(fn: Any, count: int) -> float:
+        fn()
+        began = time.process_time()
+        for _ in range(count):
+            fn()
+        return round((time.process_time() - began) / count * 1000, 2)
+
+    client = app.test_client()
+    journey(_TestBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
+    page_path = f"/s/{KEY}/stap/politie"
+    html = client.get(page_path).get_data(as_text=True)
+    action, pairs = next(v for k, v in script.items() if k[0] == page_path)
+    form = MultiDict([("csrf_token", _token(html)), *pairs])
+    out = {
+        "page_get": cpu_ms(lambda: client.get(page_path), n),
+        "page_post": cpu_ms(lambda: client.post(action, data=form), n),
+        "check_get": cpu_ms(lambda: client.get(f"/s/{KEY}/controle"), n),
+    }
+    ready = []
+    for _ in range(n + 1):
+        other = app.test_client()
+        ready.append((other, journey(_TestBrowser(other), KEY, script, stop_at_check=True)))  # type: ignore[arg-type]
+    queue = iter(ready)
+
+    def submit() -> None:
+        other, token = next(queue)
+        other.post(f"/s/{KEY}/controle", data={"csrf_token": token})
+
+    out["final_submit"] = cpu_ms(submit, n)
+    out["whole_journey"] = cpu_ms(
+        lambda: journey(_TestBrowser(app.test_client()), KEY, script),  # type: ignore[arg-type]
+        max(3, n // 5),
+    )
+    return out
 
 
 def _answer_pairs(session: Any) -> list[tuple[str, str]]:
@@ -472,27 +585,37 @@ def run(
         else:
             pairs = out.get("_pairs") or render_costs(url, 2)["_pairs"]
         out["_pairs"] = pairs
-        # The ceiling: the bare stack.
-        server = Server(
-            "bench.baseline_app:create_app()",
-            {"BENCH_DATABASE_URL": url, "BENCH_SURVEY_ID": str(survey_id)},
-        )
-        try:
-            result["baseline"] = [baseline(server.port, pairs, c, seconds) for c in clients_list]
-        finally:
-            server.stop()
         server = Server("survey:create_app()", app_env(url))
         try:
             script: Script = {}
             learner = Browser(server.port)
             journey(learner, KEY, script, learn=True)
             learner.close()
+            page_bytes = round(sum(learner.page_bytes) / max(1, len(learner.page_bytes)))
             result["journeys"] = [journeys(server.port, script, c, seconds) for c in clients_list]
             result["final_submit"] = [
                 submits(server.port, script, c, submit_total) for c in clients_list
             ]
         finally:
             server.stop()
+        # The ceilings: the bare stack, for the final submit and the journey.
+        server = Server(
+            "bench.baseline_app:create_app()",
+            {
+                "BENCH_DATABASE_URL": url,
+                "BENCH_SURVEY_ID": str(survey_id),
+                "BENCH_PAGE_BYTES": str(page_bytes),
+            },
+        )
+        try:
+            result["baseline"] = [baseline(server.port, pairs, c, seconds) for c in clients_list]
+            steps = journey_steps(script)
+            result["baseline_journeys"] = [
+                bare_journeys(server.port, steps, pairs, c, seconds) for c in clients_list
+            ]
+        finally:
+            server.stop()
+        result["bare_page_bytes"] = page_bytes
         result["stored_check"] = _stored(url)
         ceiling = max(b["submits_per_s"] for b in result["baseline"])
         best_submit = max(s["submits_per_s"] for s in result["final_submit"])
@@ -501,6 +624,18 @@ def run(
         result["final_submit_ratio"] = round(best_submit / ceiling, 3) if ceiling else None
         four = next((j for j in result["journeys"] if j["clients"] == 4), None)
         result["journeys_4_clients_per_s"] = four["responses_per_s"] if four else None
+        bare_four = next((j for j in result["baseline_journeys"] if j["clients"] == 4), None)
+        result["bare_journeys_4_clients_per_s"] = (
+            bare_four["responses_per_s"] if bare_four else None
+        )
+        result["journeys_4_clients_ratio"] = (
+            round(four["responses_per_s"] / bare_four["responses_per_s"], 3)
+            if four and bare_four and bare_four["responses_per_s"]
+            else None
+        )
+        result["journey_ceiling_per_s"] = max(
+            j["responses_per_s"] for j in result["baseline_journeys"]
+        )
         out["databases"][name] = result
     out.pop("_pairs", None)
     return out

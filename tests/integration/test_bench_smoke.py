@@ -62,3 +62,44 @@ def test_resident_journey_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(costs["pages"]) == 8
     assert costs["answer_rows_per_response"] > 30
     assert all(page["sql_statements"] > 0 for page in costs["pages"].values())
+
+
+def test_bare_journey_takes_the_same_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bare stack's journey (bench.baseline_app's /j/ pages) makes as
+    many requests as the app's and stores the response's answer rows."""
+    from sqlalchemy import create_engine, event, text
+    from sqlalchemy.engine import Engine
+
+    from bench import baseline_app
+    from bench.common import make_app, sqlite_url
+    from bench.httpclient import bare_journey, journey, journey_steps
+    from bench.scenarios import resident
+    from survey import extensions
+
+    monkeypatch.setattr(resident, "WORK", tmp_path)
+    url = sqlite_url(tmp_path / "resident.sqlite")
+    survey_id, _file = resident.prepare_database(url)
+    app_browser = resident._TestBrowser(make_app(url).test_client())
+    script: dict = {}
+    journey(app_browser, resident.KEY, script, learn=True)  # type: ignore[arg-type]
+    pairs = [("a", "1:1"), ("a", "2:")]
+    monkeypatch.setenv("BENCH_DATABASE_URL", url)
+    monkeypatch.setenv("BENCH_SURVEY_ID", str(survey_id))
+    bare_browser = resident._TestBrowser(baseline_app.create_app().test_client())
+    # The app's SQLite BEGIN listener is on every Engine of this process; the
+    # bare app (its own process under gunicorn) begins its transactions itself.
+    event.remove(Engine, "begin", extensions._sqlite_begin)
+    try:
+        bare_journey(bare_browser, journey_steps(script), pairs)  # type: ignore[arg-type]
+    finally:
+        event.listen(Engine, "begin", extensions._sqlite_begin)
+    assert bare_browser.requests == app_browser.requests
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT count(*) FROM answers WHERE cell_id IS NULL")
+        ).scalar_one()
+    engine.dispose()
+    assert stored == len(pairs)
