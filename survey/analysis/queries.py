@@ -596,17 +596,17 @@ def answer_cube(
         return None
     counts: list[tuple[int, int, int | None, int]] = []
     if variable_ids:
+        # Thousands of rows: run on the session's connection (same
+        # transaction) without the ORM's per-row result processing; the
+        # columns are integers already (count, and integer columns).
         grouped: list[Any] = list(
-            session.execute(
+            session.connection().execute(
                 select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
                 .where(_variable_filter(variable_ids))
                 .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
-            ).all()
+            )
         )
-        counts = [
-            (int(v), int(cell), None if code is None else int(code), int(n))
-            for v, cell, code, n in grouped
-        ]
+        counts = [(v, cell, code, n) for v, cell, code, n in grouped]
     respondents: list[tuple[int, int, int, int]] = []
     if respondent_variable_ids:
         # The valid codes come first, in a query of their own, so that the
