@@ -597,16 +597,16 @@ def answer_cube(
     counts: list[tuple[int, int, int | None, int]] = []
     if variable_ids:
         # Thousands of rows: run on the session's connection (same
-        # transaction) without the ORM's per-row result processing; the
-        # columns are integers already (count, and integer columns).
-        grouped: list[Any] = list(
-            session.connection().execute(
-                select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
-                .where(_variable_filter(variable_ids))
-                .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
-            )
+        # transaction) without the ORM's per-row result processing, and
+        # turned into plain tuples one by one (the columns are integers
+        # already), so that no result row lives long enough for the garbage
+        # collector to promote it.
+        result: Any = session.connection().execute(
+            select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
+            .where(_variable_filter(variable_ids))
+            .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
         )
-        counts = [(v, cell, code, n) for v, cell, code, n in grouped]
+        counts = [(v, cell, code, n) for v, cell, code, n in result]
     respondents: list[tuple[int, int, int, int]] = []
     if respondent_variable_ids:
         # The valid codes come first, in a query of their own, so that the
