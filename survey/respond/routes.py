@@ -90,7 +90,10 @@ def _credentials(survey: Survey) -> drafts.Credentials:
 
 def _remember(survey: Survey, credentials: drafts.Credentials) -> None:
     stored = dict(cookie.get(COOKIE_KEY) or {})
-    stored[survey.key] = credentials.as_cookie()
+    wanted = credentials.as_cookie()
+    if stored.get(survey.key) == wanted:
+        return  # unchanged: no new signed cookie on every page
+    stored[survey.key] = wanted
     cookie[COOKIE_KEY] = stored
 
 

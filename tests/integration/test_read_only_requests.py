@@ -89,3 +89,13 @@ def test_a_write_in_a_read_only_request_is_refused(app: Flask, resident_survey: 
         read_only_request()  # a POST is never read-only
         db.session.execute(update(Survey).where(Survey.key == "none").values(version=1))
         db.session.rollback()
+
+
+def test_an_unchanged_session_is_not_sent_again(app: Flask, client: Any, tmp_path: Path) -> None:
+    """The draft's secrets are stored in the cookie once; later pages do not
+    sign and send the same cookie again."""
+    key = open_copy(app, tmp_path)
+    first = start(client, key)
+    again = client.get(first.request.path)
+    assert again.status_code == 200
+    assert "Set-Cookie" not in again.headers
