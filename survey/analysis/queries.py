@@ -598,15 +598,19 @@ def answer_cube(
     if variable_ids:
         # Thousands of rows: run on the session's connection (same
         # transaction) without the ORM's per-row result processing, and
-        # turned into plain tuples one by one (the columns are integers
-        # already), so that no result row lives long enough for the garbage
-        # collector to promote it.
+        # turned into plain tuples a few hundred at a time (the columns are
+        # integers already), so that the result rows do not live long enough
+        # for the garbage collector to promote them to its oldest generation
+        # (all of them alive at once cost a full collection every other
+        # report).
         result: Any = session.connection().execute(
             select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
             .where(_variable_filter(variable_ids))
             .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
         )
-        counts = [(v, cell, code, n) for v, cell, code, n in result]
+        counts = [
+            (v, cell, code, n) for part in result.partitions(500) for v, cell, code, n in part
+        ]
     respondents: list[tuple[int, int, int, int]] = []
     if respondent_variable_ids:
         # The valid codes come first, in a query of their own, so that the
