@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from survey.extensions import DbSession
 from survey.models import Draft, ResponseMode, Survey
@@ -115,39 +115,45 @@ def create_draft(
     return draft, credentials
 
 
-def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | None:
+def _select(survey: Survey, lock: bool) -> Select[Draft]:
+    query = select(Draft).where(Draft.survey_id == survey.id, Draft.partner_link_id.is_(None))
+    return query.with_for_update() if lock else query
+
+
+def find_by_token(
+    session: DbSession, survey: Survey, token: str, *, lock: bool = False
+) -> Draft | None:
+    """With ``lock``, the row is locked for this transaction (FOR UPDATE on
+    PostgreSQL; a SQLite writer's transaction holds the write lock)."""
     if not token or len(token) > 100:
         return None
     return session.scalar(
-        select(Draft).where(
-            Draft.survey_id == survey.id,
-            Draft.token_hash == token_hash(token, TOKEN_PURPOSE),
-            Draft.partner_link_id.is_(None),
-        )
+        _select(survey, lock).where(Draft.token_hash == token_hash(token, TOKEN_PURPOSE))
     )
 
 
-def find_by_code(session: DbSession, survey: Survey, typed: str) -> Draft | None:
+def find_by_code(
+    session: DbSession, survey: Survey, typed: str, *, lock: bool = False
+) -> Draft | None:
     code = normalise_code(typed or "")
     if len(code) != RESUME_CODE_LENGTH:
         return None
     return session.scalar(
-        select(Draft).where(
-            Draft.survey_id == survey.id,
-            Draft.resume_code_hash == token_hash(code, CODE_PURPOSE),
-            Draft.partner_link_id.is_(None),
-        )
+        _select(survey, lock).where(Draft.resume_code_hash == token_hash(code, CODE_PURPOSE))
     )
 
 
-def find_draft(session: DbSession, survey: Survey, credentials: Credentials) -> Draft | None:
-    """The draft this browser holds, by token first, else by resume code."""
+def find_draft(
+    session: DbSession, survey: Survey, credentials: Credentials, *, lock: bool = False
+) -> Draft | None:
+    """The draft this browser holds, by token first, else by resume code
+    (locked for this transaction with ``lock``)."""
     if credentials.token:
-        draft = find_by_token(session, survey, credentials.token)
+        draft = find_by_token(session, survey, credentials.token, lock=lock)
         if draft is not None:
             return draft
     if credentials.code:
-        return find_by_code(session, survey, credentials.code)
+        return find_by_code(session, survey, credentials.code, lock=lock)
     return None
 
 

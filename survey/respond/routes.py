@@ -97,16 +97,17 @@ def _remember(survey: Survey, credentials: drafts.Credentials) -> None:
     cookie[COOKIE_KEY] = stored
 
 
-def _current(survey: Survey) -> Draft | None:
+def _current(survey: Survey, *, lock: bool = False) -> Draft | None:
     credentials = _credentials(survey)
     if not (credentials.token or credentials.code):
         return None
-    return drafts.find_draft(db.session, survey, credentials)
+    return drafts.find_draft(db.session, survey, credentials, lock=lock)
 
 
-def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
-    """The browser's unsent, unexpired draft, or a redirect / Dutch page."""
-    draft = _current(survey)
+def _require_draft(survey: Survey, *, lock: bool = False) -> tuple[Draft, drafts.Credentials]:
+    """The browser's unsent, unexpired draft, or a redirect / Dutch page;
+    locked for this transaction with ``lock``."""
+    draft = _current(survey, lock=lock)
     if draft is None:
         views.stop(redirect(url_for(".start", key=survey.key)))
     if draft.submitted:
@@ -428,7 +429,8 @@ def _render_check(
 @bp.route("/<key>/controle", methods=["GET", "POST"])
 def check(key: str) -> Response | str:
     survey = _load(key)
-    draft, _ignored = _require_draft(survey)
+    # The final submit reads the draft locked: submit_draft needs no second read.
+    draft, _ignored = _require_draft(survey, lock=request.method == "POST")
     definition = definition_of(survey)
     if draft.page_index < len(definition.pages):
         return redirect(_resume_url(survey, draft))
@@ -437,7 +439,7 @@ def check(key: str) -> Response | str:
         _commit()
         return html
 
-    outcome = submission.submit_draft(db.session, survey, draft.id)
+    outcome = submission.submit_draft(db.session, survey, draft.id, locked=draft)
     if outcome.status == "stored":
         try:
             _commit()

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from survey.definitions.definition import definition_of
 from survey.definitions.question_types.base import Problem
-from survey.extensions import READ_ONLY_FLAG, DbSession
+from survey.extensions import DbSession
 from survey.models import Draft, InvitationCode, ResponseMode, Survey
 from survey.models.base import utcnow
 from survey.responses.checking import check_values
@@ -37,14 +37,7 @@ class SubmitOutcome:
 
 def lock_draft(session: DbSession, draft_id: int) -> Draft | None:
     """The draft, re-read and locked for this transaction (FOR UPDATE on
-    PostgreSQL). A SQLite writer's transaction began IMMEDIATE, before its
-    first read: the draft it already loaded is current and locked, so it is
-    not read again."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite" and connection.info.get(READ_ONLY_FLAG) is False:
-        loaded = session.get(Draft, draft_id)
-        if loaded is not None:
-            return loaded
+    PostgreSQL; SQLite transactions already begin IMMEDIATE)."""
     return session.scalar(
         select(Draft)
         .where(Draft.id == draft_id)
@@ -64,10 +57,16 @@ def consume_code(session: DbSession, code_id: int) -> bool:
     return getattr(result, "rowcount", 0) == 1
 
 
-def submit_draft(session: DbSession, survey: Survey, draft_id: int) -> SubmitOutcome:
+def submit_draft(
+    session: DbSession, survey: Survey, draft_id: int, *, locked: Draft | None = None
+) -> SubmitOutcome:
     """Store the draft's answers as one response. Flushes; the caller
-    commits, or rolls back when the status is not ``stored``."""
-    draft = lock_draft(session, draft_id)
+    commits, or rolls back when the status is not ``stored``. ``locked``:
+    the draft, when the caller read it locked in this transaction
+    (``drafts.find_draft(..., lock=True)``), so it is not read again."""
+    draft = locked if locked is not None and locked.id == draft_id else None
+    if draft is None:
+        draft = lock_draft(session, draft_id)
     if draft is None or draft.survey_id != survey.id:
         return SubmitOutcome("problems")
     if draft.submitted:
