@@ -23,8 +23,8 @@ def run(
         log(f"  report: SQLite, {size} responses")
         url, info = sqlite_dataset(size, WORK, fresh=fresh)
         out["datasets"][f"sqlite-{size}"] = info
-        # Best of two builds (the first one warms the caches), as the bare
-        # GROUP BY is the best of its runs after a first one (1M: one build).
+        # The worker, as for the bare GROUP BY, times the best of ``repeat``
+        # builds after a first one.
         repeat = 2 if size <= 100_000 else 1
         result = run_worker(
             "report", url=url, pdf=(size == pdf_size), repeat=repeat, profile=size >= 100_000
