@@ -4,7 +4,12 @@ Every figure of the input report starts here as a GROUP BY over integer codes
 (``Answer.code``), numbers (``Answer.number``) or the response mode; no
 response is ever loaded as an object, so memory stays flat as responses grow.
 The functions return plain tuples, dicts and dataclasses; what they mean is
-worked out by the pure functions of ``survey.analysis.report``.
+worked out by the pure functions of ``survey.analysis.report`` and
+``survey.analysis.cube``. The report's main path is ``answer_cube``: two
+GROUP BYs over the answers (they carry their response's cell) from which
+every count, base, cross-tab row and raking cell is derived; the per-figure
+queries (``code_counts``, ``cell_counts``, ...) are the path for answers
+without a stored cell, and serve the other surveys of a consultation.
 
 Conventions:
 
@@ -101,15 +106,6 @@ def variables(session: DbSession, survey_id: int) -> list[VariableRow]:
         .order_by(Variable.position)
     ).all()
     return [VariableRow(*row) for row in rows]
-
-
-def response_count(session: DbSession, survey_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Response).where(Response.survey_id == survey_id)
-        )
-        or 0
-    )
 
 
 def responses_by_mode(session: DbSession, survey_id: int) -> dict[str, int]:
