@@ -57,3 +57,28 @@ def test_stored_cells_give_the_same_report_as_the_join(app: Flask, tmp_path: Pat
         db.session.execute(update(Answer).values(cell_id=None))
         db.session.commit()
     assert build(app, key) == stored
+
+
+def test_responses_without_answers_count_in_the_unknown_cell(app: Flask, tmp_path: Path) -> None:
+    """The raking cells derived from the answer cube count the responses that
+    have no answer row at all (no cell) as incomplete, as the join does."""
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.models import Answer
+    from survey.responses.storage import ResponseWriter
+
+    key = load(app, tmp_path, generate(n=120, seed=11))
+    with app.app_context():
+        survey = find_survey(db.session, key)
+        assert survey is not None
+        writer = ResponseWriter(db.session, survey)
+        for mode in ("web", "web", "paper"):
+            writer.write([], {}, mode=mode)
+        db.session.commit()
+    stored = build(app, key)
+    assert stored["responses"] == 123
+    assert stored["weighting"]["excluded_responses"] >= 3
+    with app.app_context():
+        db.session.execute(update(Answer).values(cell_id=None))
+        db.session.commit()
+    assert build(app, key) == stored
