@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from survey.extensions import DbSession
 from survey.models import Draft, ResponseMode, Survey
@@ -115,9 +115,19 @@ def create_draft(
     return draft, credentials
 
 
-def _select(survey: Survey, lock: bool) -> Select[Draft]:
-    query = select(Draft).where(Draft.survey_id == survey.id, Draft.partner_link_id.is_(None))
+def _by_secret(column: Any, lock: bool) -> Select[Draft]:
+    query = select(Draft).where(
+        Draft.survey_id == bindparam("survey_id"),
+        Draft.partner_link_id.is_(None),
+        column == bindparam("digest"),
+    )
     return query.with_for_update() if lock else query
+
+
+# Built once (every resident request looks a draft up), so SQLAlchemy reuses
+# their cache keys; indexed by ``lock``.
+_BY_TOKEN = {lock: _by_secret(Draft.token_hash, lock) for lock in (False, True)}
+_BY_CODE = {lock: _by_secret(Draft.resume_code_hash, lock) for lock in (False, True)}
 
 
 def find_by_token(
@@ -128,7 +138,7 @@ def find_by_token(
     if not token or len(token) > 100:
         return None
     return session.scalar(
-        _select(survey, lock).where(Draft.token_hash == token_hash(token, TOKEN_PURPOSE))
+        _BY_TOKEN[lock], {"survey_id": survey.id, "digest": token_hash(token, TOKEN_PURPOSE)}
     )
 
 
@@ -139,7 +149,7 @@ def find_by_code(
     if len(code) != RESUME_CODE_LENGTH:
         return None
     return session.scalar(
-        _select(survey, lock).where(Draft.resume_code_hash == token_hash(code, CODE_PURPOSE))
+        _BY_CODE[lock], {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}
     )
 
 

@@ -23,7 +23,7 @@ from flask import (
 from flask import session as cookie
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
@@ -59,13 +59,18 @@ def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoRe
     views.unavailable("respond/unavailable.html", reason, status, context)
 
 
+# Built once, so SQLAlchemy reuses its cache key instead of building the
+# statement and its key on every request (~0.1 ms each).
+_SURVEY_BY_KEY = (
+    select(Survey).where(Survey.key == bindparam("key")).options(defer(Survey.definition))
+)
+
+
 def _find_survey(key: str) -> Survey | None:
     """The survey ``key`` without its definition column: the ~30 KB JSON is
     decoded only when ``definition_of`` has no typed view of this version
     yet (once per process), not on every request."""
-    return db.session.scalar(
-        select(Survey).where(Survey.key == key).options(defer(Survey.definition))
-    )
+    return db.session.scalar(_SURVEY_BY_KEY, {"key": key})
 
 
 def _load(key: str) -> Survey:
