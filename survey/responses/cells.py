@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -82,26 +82,35 @@ class CellNumbers:
         return cell_id
 
     def _lookup(self, mode: str, codes: str) -> int:
-        table: Table = ResponseCell.__table__  # type: ignore[assignment]
-        where = (
-            (table.c.survey_id == self.survey_id)
-            & (table.c.dimensions == self.signature)
-            & (table.c.mode == mode)
-            & (table.c.codes == codes)
-        )
-        connection = self.session.connection()
-        found = connection.scalar(select(table.c.id).where(where))
-        if found is not None:
-            return int(found)
         values = {
             "survey_id": self.survey_id,
             "dimensions": self.signature,
             "mode": mode,
             "codes": codes,
         }
+        connection = self.session.connection()
+        found = connection.scalar(_FIND_CELL, values)
+        if found is not None:
+            return int(found)
         # Two submits may create the same cell at once: the second one's
         # insert does nothing (PostgreSQL waits for the first to commit) and
         # the select below finds the first one's row.
+        table: Table = ResponseCell.__table__  # type: ignore[assignment]
         insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         connection.execute(insert(table).values(**values).on_conflict_do_nothing())
-        return int(connection.scalar(select(table.c.id).where(where)) or 0)
+        return int(connection.scalar(_FIND_CELL, values) or 0)
+
+
+def _find_cell_statement() -> Any:
+    table: Table = ResponseCell.__table__  # type: ignore[assignment]
+    return select(table.c.id).where(
+        (table.c.survey_id == bindparam("survey_id"))
+        & (table.c.dimensions == bindparam("dimensions"))
+        & (table.c.mode == bindparam("mode"))
+        & (table.c.codes == bindparam("codes"))
+    )
+
+
+# Built once: every web submit looks its cell up, and a statement built per
+# call costs its cache key each time (~0.1 ms).
+_FIND_CELL = _find_cell_statement()
