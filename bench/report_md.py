@@ -216,6 +216,15 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
             "## 1. Residents through HTTP (gunicorn, "
             f"{resident['workers']} sync workers, {resident['seconds_per_run']} s per run)",
             "",
+        ]
+        rerun = resident.get("rerun")
+        if rerun:
+            lines += [
+                f"Re-run alone with `--only resident` at {rerun['generated']} (load average "
+                f"at start {rerun['load_average_at_start']}) and merged into this run's results.",
+                "",
+            ]
+        lines += [
             "| database | clients | bare stack submits/s | final submits/s | ratio | "
             "bare stack journeys/s | complete responses/s | ratio | requests/s | "
             "page GET p50/p95 ms | final submit p50 ms |",
