@@ -55,7 +55,11 @@ def test_open_link_journey_and_axe(
     app: Flask, live_server: str, page: Page, tmp_path: Path
 ) -> None:
     key = open_copy(app, tmp_path)
-    page.goto(f"{live_server}/s/{key}")
+    # Typed the bare address: the front door lists the open survey.
+    page.goto(f"{live_server}/")
+    check_page(page, "00-front-door")
+    page.locator(f'a[href="/s/{key}"]').click()
+    expect(page).to_have_url(f"{live_server}/s/{key}")
     check_page(page, "01-start")
     page.get_by_role("button", name=tr(app, "Start now")).click()
 
