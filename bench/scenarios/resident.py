@@ -168,17 +168,17 @@ def app_env(url: str) -> dict[str, str]:
 # --- clients -------------------------------------------------------------------
 
 
-def _journey_client(port: int, script: Script, deadline_s: float, start: Any, out: Any) -> None:
+def _journeys(port: int, walk: Any, deadline_s: float, start: Any, out: Any) -> None:
+    """Walk ``walk(browser, timings)`` again and again until the deadline,
+    each time as a new visitor (fresh connection and cookies)."""
     browser = Browser(port)
-    done = 0
-    errors = 0
-    requests = 0
+    done = errors = requests = 0
     timings: dict[str, list[float]] = {}
     start.wait()
     began = time.perf_counter()
     while time.perf_counter() - began < deadline_s:
         try:
-            journey(browser, KEY, script, timings=timings)
+            walk(browser, timings)
             done += 1
         except Exception as exc:  # counted, shown in the results
             errors += 1
@@ -188,6 +188,13 @@ def _journey_client(port: int, script: Script, deadline_s: float, start: Any, ou
         browser.close()
         browser = Browser(port)
     out.put(("done", done, errors, time.perf_counter() - began, requests, timings))
+
+
+def _journey_client(port: int, script: Script, deadline_s: float, start: Any, out: Any) -> None:
+    def walk(browser: Browser, timings: dict[str, list[float]]) -> None:
+        journey(browser, KEY, script, timings=timings)
+
+    _journeys(port, walk, deadline_s, start, out)
 
 
 def _bare_journey_client(
@@ -198,23 +205,10 @@ def _bare_journey_client(
     start: Any,
     out: Any,
 ) -> None:
-    browser = Browser(port)
-    done = errors = requests = 0
-    timings: dict[str, list[float]] = {}
-    start.wait()
-    began = time.perf_counter()
-    while time.perf_counter() - began < deadline_s:
-        try:
-            bare_journey(browser, steps, pairs, timings=timings)
-            done += 1
-        except Exception as exc:  # counted, shown in the results
-            errors += 1
-            if errors == 1:
-                out.put(("error", repr(exc)[:300]))
-        requests += browser.requests
-        browser.close()
-        browser = Browser(port)
-    out.put(("done", done, errors, time.perf_counter() - began, requests, timings))
+    def walk(browser: Browser, timings: dict[str, list[float]]) -> None:
+        bare_journey(browser, steps, pairs, timings=timings)
+
+    _journeys(port, walk, deadline_s, start, out)
 
 
 def _submit_client(port: int, script: Script, count: int, ready: Any, start: Any, out: Any) -> None:

@@ -12,6 +12,7 @@ import struct
 import pandas as pd
 import pyreadstat
 import pytest
+from sav_compare import assert_same_sav
 
 from survey.responses.sav_writer import (
     FLUSH_CODES,
@@ -243,30 +244,3 @@ def test_same_file_contents_as_pyreadstat(tmp_path):
     ]
     ours = write(tmp_path, variables, rows)
     assert_same_sav(reference, ours)
-
-
-META_ATTRIBUTES = (
-    "column_names",
-    "column_labels",
-    "variable_value_labels",
-    "missing_ranges",
-    "variable_measure",
-    "number_rows",
-    "original_variable_types",
-    "readstat_variable_types",
-    "variable_storage_width",
-    "variable_display_width",
-    "variable_alignment",
-    "file_encoding",
-)
-
-
-def assert_same_sav(reference, ours) -> None:
-    """The two files read back as the same data frame (raw codes, user
-    missing kept or not, value labels applied) and the same dictionary."""
-    for kwargs in ({}, {"user_missing": True}, {"apply_value_formats": True}):
-        expected, expected_meta = pyreadstat.read_sav(str(reference), **kwargs)
-        got, got_meta = pyreadstat.read_sav(str(ours), **kwargs)
-        pd.testing.assert_frame_equal(got, expected)
-    for attribute in META_ATTRIBUTES:
-        assert getattr(got_meta, attribute) == getattr(expected_meta, attribute), attribute
