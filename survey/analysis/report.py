@@ -61,8 +61,17 @@ Json = dict[str, Any]
 
 
 class ReportError(Exception):
-    """The report cannot be built (unknown survey, unusable margins); the
-    message is a plain sentence for the planner."""
+    """The report cannot be built (unknown survey, unusable margins).
+
+    The message is a plain English sentence (the command line prints it);
+    ``kind`` names the problem for the planners' pages, which say it in
+    their language with ``details``: ``unknown_margin_dimension``
+    (dimension), a ``WeightingError`` code with its details, or ``other``."""
+
+    def __init__(self, message: str, /, kind: str = "other", **details: Any) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.details: dict[str, Any] = details
 
 
 @dataclass(frozen=True)
@@ -248,7 +257,9 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
     if unknown:
         raise ReportError(
             f"the margins name dimension {unknown[0]!r}, but no question of survey "
-            f"{data.key} has that dimension"
+            f"{data.key} has that dimension",
+            kind="unknown_margin_dimension",
+            dimension=unknown[0],
         )
     if not data.responses or not (settings.crosstabs or margins):
         return data
@@ -368,7 +379,9 @@ def _collect_weighting(
             on_unknown_code="exclude",
         )
     except WeightingError as exc:
-        raise ReportError(f"weighting is not possible: {exc}") from exc
+        raise ReportError(
+            f"weighting is not possible: {exc}", kind=exc.code, **exc.details
+        ) from exc
 
     # A few hundred distinct cells for thousands of rows: each is cleaned once.
     cleaned: dict[tuple[Any, ...], tuple[Any, ...]] = {}

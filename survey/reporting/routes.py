@@ -21,7 +21,6 @@ from flask import (
     request,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -32,6 +31,7 @@ from survey.planner import accounts, surveys
 from survey.planner.accounts import VIEW, require_role
 from survey.planner.routes import _idle_timeout
 from survey.reporting.options import ReportOptions, parse_options
+from survey.reporting.problems import problem_text
 
 bp = Blueprint("reports", __name__, url_prefix="/planner/rapporten")
 
@@ -105,7 +105,7 @@ def report(key: str) -> ResponseReturnValue:
         try:
             model = build_report(db.session, survey.key, options.settings())
         except ReportError as exc:
-            error = _("The report cannot be built with these options: %(reason)s", reason=exc)
+            error = problem_text(exc)
         else:
             # The fragment is escaped by the report templates themselves.
             fragment = Markup(render_report_html(model))  # noqa: S704

@@ -309,6 +309,10 @@ def test_unusable_margins_give_a_message_not_a_500(app: Flask, client: Any, demo
         assert "Content-Disposition" not in response.headers
         page = Page(response)
         assert "opleiding" in page.text and 'class="error-summary"' in page.html
+        # Said in Dutch with a way out, not the command line's English.
+        assert "geen vraag van deze bevraging heeft die dimensie" in page.text
+        assert "maak het rapport zonder weging" in page.text
+        assert "no question of survey" not in page.text
     # Without weighting the report works.
     response = client.get(f"{REPORT_URL}/inputrapport.json", query_string={"weighting": "off"})
     assert response.status_code == 200
@@ -324,3 +328,32 @@ def test_extreme_weight_caps_do_not_fail(app: Flask, client: Any, demo, trim):
     assert response.status_code in (200, 422), response.status_code
     if response.status_code == 200:
         assert json.loads(response.data)["weighting"]["trim"] == float(trim.replace(",", "."))
+
+
+def test_margin_category_without_respondents_is_explained_in_dutch(
+    app: Flask, client: Any, demo
+) -> None:
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import PopulationMargin
+
+    with app.app_context():
+        margin = db.session.scalars(select(PopulationMargin)).first()
+        assert margin is not None
+        dimension = margin.dimension
+        db.session.add(
+            PopulationMargin(
+                consultation_id=margin.consultation_id,
+                dimension=dimension,
+                code=97,
+                population=1000,
+            )
+        )
+        db.session.commit()
+    viewer(app, client)
+    response = client.get(REPORT_URL)
+    assert response.status_code == 422
+    text = Page(response).text
+    assert f"{dimension} = 97 heeft een bevolkingsaantal maar geen respondenten" in text
+    assert "has a population" not in text
