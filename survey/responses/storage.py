@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from sqlalchemy import Table, select
 
@@ -25,6 +25,18 @@ from survey.responses.cells import CellNumbers, dimension_variable_ids
 _INSERT_RESPONSE = cast(Table, Response.__table__).insert()
 _INSERT_ANSWERS = cast(Table, Answer.__table__).insert()
 _INSERT_TEXTS = cast(Table, FreeText.__table__).insert()
+
+
+class ResponseMeta(TypedDict, total=False):
+    """What a response row records besides its answers (defaults: a web
+    response in Dutch, not synthetic, submitted today)."""
+
+    mode: str
+    language: str
+    submission_key: str | None
+    partner_id: int | None
+    synthetic: bool
+    submitted_on: date | None
 
 
 def new_public_id() -> str:
@@ -55,26 +67,18 @@ class ResponseWriter:
         self.variable_ids: dict[str, int] = dict(known[0])
         self.cells = CellNumbers(session, survey.id, known[1])
 
-    def _response_values(
-        self,
-        *,
-        mode: str,
-        language: str,
-        submission_key: str | None,
-        partner_id: int | None,
-        synthetic: bool,
-        submitted_on: date | None,
-    ) -> dict[str, Any]:
+    def _response_values(self, meta: ResponseMeta) -> dict[str, Any]:
         values: dict[str, Any] = {
             "public_id": new_public_id(),
             "survey_id": self.survey.id,
             "survey_version": self.survey.version,
-            "mode": mode,
-            "language": language,
-            "submission_key": submission_key,
-            "partner_id": partner_id,
-            "synthetic": synthetic,
+            "mode": meta.get("mode", ResponseMode.WEB),
+            "language": meta.get("language", "nl"),
+            "submission_key": meta.get("submission_key"),
+            "partner_id": meta.get("partner_id"),
+            "synthetic": meta.get("synthetic", False),
         }
+        submitted_on = meta.get("submitted_on")
         if submitted_on is not None:
             values["submitted_on"] = submitted_on
         return values
@@ -93,62 +97,29 @@ class ResponseWriter:
             connection.execute(_INSERT_TEXTS, texts)
 
     def insert(
-        self,
-        shown: list[QuestionDef],
-        values: Mapping[str, Any],
-        *,
-        mode: str = ResponseMode.WEB,
-        language: str = "nl",
-        submission_key: str | None = None,
-        partner_id: int | None = None,
-        synthetic: bool = False,
-        submitted_on: date | None = None,
+        self, shown: list[QuestionDef], values: Mapping[str, Any], **meta: Unpack[ResponseMeta]
     ) -> int:
         """``write`` with a Core insert of the response row, for callers
         that need only its id (the final submit): no ORM object, no flush."""
-        row = self._response_values(
-            mode=mode,
-            language=language,
-            submission_key=submission_key,
-            partner_id=partner_id,
-            synthetic=synthetic,
-            submitted_on=submitted_on,
-        )
+        row = self._response_values(meta)
         result = self.session.connection().execute(_INSERT_RESPONSE, row)
         key = result.inserted_primary_key
         assert key is not None  # a single-row insert
         response_id = int(key[0])
-        self._insert_rows(response_id, shown, values, mode)
+        self._insert_rows(response_id, shown, values, row["mode"])
         return response_id
 
     def write(
-        self,
-        shown: list[QuestionDef],
-        values: Mapping[str, Any],
-        *,
-        mode: str = ResponseMode.WEB,
-        language: str = "nl",
-        submission_key: str | None = None,
-        partner_id: int | None = None,
-        synthetic: bool = False,
-        submitted_on: date | None = None,
+        self, shown: list[QuestionDef], values: Mapping[str, Any], **meta: Unpack[ResponseMeta]
     ) -> Response:
         """Store one response whose ``values`` were checked (see
         ``survey.responses.checking.check_values``) for the ``shown``
         questions. Every shown question gets at least one answer row."""
-        response = Response(
-            **self._response_values(
-                mode=mode,
-                language=language,
-                submission_key=submission_key,
-                partner_id=partner_id,
-                synthetic=synthetic,
-                submitted_on=submitted_on,
-            )
-        )
+        row = self._response_values(meta)
+        response = Response(**row)
         self.session.add(response)
         self.session.flush()
-        self._insert_rows(response.id, shown, values, mode)
+        self._insert_rows(response.id, shown, values, row["mode"])
         return response
 
     def rows_for(
