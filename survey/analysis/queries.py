@@ -414,36 +414,14 @@ def cell_code_counts(
     """``(mode, dimension codes, variable_id, code, count)``: the answers of
     the given variables grouped by the mode and dimension answers of their
     response. Cross-tabs by every dimension and the weighted tallies are
-    sums over these rows. One statement: the answers are grouped by
-    (variable, ``cid``, code) and only the few thousand groups are joined
-    back to their mode and codes. Rows come sorted by (mode, codes,
+    sums over these rows. The fallback of ``answer_cube`` for answers
+    without a stored cell: the answers are grouped by (variable, ``cid``,
+    code) and only the few thousand groups are joined back to their mode
+    and codes. Rows come sorted by (mode, codes,
     variable, code), NULL first, whatever the engine, so that the sums built
     from them (weighted tallies in floating point) are the same everywhere."""
     if not variable_ids:
         return []
-    stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
-    if stored is not None:
-        # The answer rows carry their cell: one GROUP BY over the covering
-        # index (variable_id, cell_id, code), no join.
-        grouped: list[Any] = list(
-            session.execute(
-                select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
-                .where(_variable_filter(variable_ids))
-                .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
-            ).all()
-        )
-        result = [
-            (
-                stored[int(cell_id)][0],
-                stored[int(cell_id)][1],
-                int(variable_id),
-                None if code is None else int(code),
-                int(n),
-            )
-            for variable_id, cell_id, code, n in grouped
-        ]
-        result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2], _null_first(r[3])))
-        return result
     k = len(dimension_variable_ids)
     cells = _response_cells(survey_id, dimension_variable_ids)
     cube = (
@@ -492,27 +470,6 @@ def cell_valid_respondents(
     code)`` for multiple-choice variables, sorted like ``cell_code_counts``."""
     if not variable_ids:
         return []
-    stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
-    if stored is not None:
-        grouped: list[Any] = list(
-            session.execute(
-                select(
-                    Answer.variable_id,
-                    Answer.cell_id,
-                    func.count(func.distinct(Answer.response_id)),
-                )
-                .join(Variable, Variable.id == Answer.variable_id)
-                .join(QuestionOption, _valid_option_join(Answer))
-                .where(Answer.variable_id.in_(variable_ids))
-                .group_by(Answer.variable_id, Answer.cell_id)
-            ).all()
-        )
-        found = [
-            (stored[int(cell_id)][0], stored[int(cell_id)][1], int(variable_id), int(n))
-            for variable_id, cell_id, n in grouped
-        ]
-        found.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2]))
-        return found
     k = len(dimension_variable_ids)
     cells = _response_cells(survey_id, dimension_variable_ids)
     # A response is in one cell only: its distinct respondents per
