@@ -69,21 +69,46 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 def read_only_request() -> None:
-    """``before_request`` hook of pages whose GETs never write (the
-    residents' pages): on SQLite their transactions begin DEFERRED, so
-    readers no longer queue behind the write lock. Any write in such a
-    transaction is refused (``_refuse_writes``): upgrading a deferred read
-    to a write fails at once with "database is locked" when another worker
-    writes, so a writing GET must not be marked."""
-    if request.method in ("GET", "HEAD"):
-        setattr(g, READ_ONLY_FLAG, True)
+    """``before_request`` hook of pages that read first and write last (the
+    residents' pages): their transactions begin as readers (DEFERRED on
+    SQLite), so reading never queues behind another worker's write lock. A
+    GET never writes; a POST calls ``begin_writes`` right before its first
+    write. Any other write is refused (``_refuse_writes``) on every engine,
+    so a forgotten ``begin_writes`` fails in the tests, not only under
+    contention (upgrading a deferred read to a write fails at once with
+    "database is locked" when another worker has written meanwhile)."""
+    setattr(g, READ_ONLY_FLAG, True)
+
+
+def begin_writes(session: DbSession) -> None:
+    """Turn the reading transaction of a ``read_only_request`` POST into a
+    writing one, right before its first write; a no-op elsewhere (commands,
+    tests, other pages: their transactions are writers from the start).
+
+    On SQLite the reader's snapshot ends and BEGIN IMMEDIATE takes the write
+    lock (waiting up to ``busy_timeout``), so the lock is held for the writes
+    and the commit only, not for the reads and checks before them. What was
+    read may have changed meanwhile; the writes are guarded instead of
+    locked: the draft's revision (``version_id_col``: StaleDataError), the
+    unique submission key (IntegrityError) and the invitation code's guarded
+    UPDATE. A GET may not write: it raises."""
+    connection = session.connection()
+    if not connection.info.get(READ_ONLY_FLAG):
+        return
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        raise RuntimeError("a GET of a read_only_request page tried to write")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.info[READ_ONLY_FLAG] = False
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
     # BEGIN IMMEDIATE: two concurrent submissions queue on the busy timeout
     # instead of one failing with "database is locked" on lock upgrade.
-    # Requests marked read-only (``read_only_request``) begin DEFERRED.
+    # Requests marked read-only (``read_only_request``) begin DEFERRED and
+    # upgrade with ``begin_writes``.
     read_only = has_request_context() and bool(g.get(READ_ONLY_FLAG))
     connection.info[READ_ONLY_FLAG] = read_only  # on every engine, so tests catch a write
     if connection.dialect.name == "sqlite":
@@ -95,4 +120,6 @@ def _refuse_writes(
     connection: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
 ) -> None:
     if connection.info.get(READ_ONLY_FLAG) and statement.lstrip()[:7].upper().startswith(_WRITES):
-        raise RuntimeError("a request marked read-only (read_only_request) tried to write")
+        raise RuntimeError(
+            "a request marked read-only (read_only_request) wrote before begin_writes"
+        )

@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, bindparam, select
 
-from survey.extensions import DbSession
+from survey.extensions import DbSession, begin_writes
 from survey.models import Draft, ResponseMode, Survey
 from survey.models.base import utcnow
 from survey.tokens import CODE_ALPHABET, new_url_token, normalise_code, token_hash
@@ -93,6 +93,7 @@ def create_draft(
     invitation_code_id: int | None = None,
 ) -> tuple[Draft, Credentials]:
     """A new, empty draft and its two secrets. Flushes."""
+    begin_writes(session)  # before the uniqueness check of the new code
     token, code, code_digest = _new_secrets(session)
     credentials = Credentials(token=token, code=code)
     now = utcnow()
@@ -115,55 +116,45 @@ def create_draft(
     return draft, credentials
 
 
-def _by_secret(column: Any, lock: bool) -> Select[Draft]:
-    query = select(Draft).where(
+def _by_secret(column: Any) -> Select[Draft]:
+    return select(Draft).where(
         Draft.survey_id == bindparam("survey_id"),
         Draft.partner_link_id.is_(None),
         column == bindparam("digest"),
     )
-    return query.with_for_update() if lock else query
 
 
 # Built once (every resident request looks a draft up), so SQLAlchemy reuses
-# their cache keys; indexed by ``lock``.
-_BY_TOKEN = {lock: _by_secret(Draft.token_hash, lock) for lock in (False, True)}
-_BY_CODE = {lock: _by_secret(Draft.resume_code_hash, lock) for lock in (False, True)}
+# their cache keys.
+_BY_TOKEN = _by_secret(Draft.token_hash)
+_BY_CODE = _by_secret(Draft.resume_code_hash)
 
 
-def find_by_token(
-    session: DbSession, survey: Survey, token: str, *, lock: bool = False
-) -> Draft | None:
-    """With ``lock``, the row is locked for this transaction (FOR UPDATE on
-    PostgreSQL; a SQLite writer's transaction holds the write lock)."""
+def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | None:
     if not token or len(token) > 100:
         return None
     return session.scalar(
-        _BY_TOKEN[lock], {"survey_id": survey.id, "digest": token_hash(token, TOKEN_PURPOSE)}
+        _BY_TOKEN, {"survey_id": survey.id, "digest": token_hash(token, TOKEN_PURPOSE)}
     )
 
 
-def find_by_code(
-    session: DbSession, survey: Survey, typed: str, *, lock: bool = False
-) -> Draft | None:
+def find_by_code(session: DbSession, survey: Survey, typed: str) -> Draft | None:
     code = normalise_code(typed or "")
     if len(code) != RESUME_CODE_LENGTH:
         return None
     return session.scalar(
-        _BY_CODE[lock], {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}
+        _BY_CODE, {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}
     )
 
 
-def find_draft(
-    session: DbSession, survey: Survey, credentials: Credentials, *, lock: bool = False
-) -> Draft | None:
-    """The draft this browser holds, by token first, else by resume code
-    (locked for this transaction with ``lock``)."""
+def find_draft(session: DbSession, survey: Survey, credentials: Credentials) -> Draft | None:
+    """The draft this browser holds, by token first, else by resume code."""
     if credentials.token:
-        draft = find_by_token(session, survey, credentials.token, lock=lock)
+        draft = find_by_token(session, survey, credentials.token)
         if draft is not None:
             return draft
     if credentials.code:
-        return find_by_code(session, survey, credentials.code, lock=lock)
+        return find_by_code(session, survey, credentials.code)
     return None
 
 
@@ -194,6 +185,7 @@ def complete_credentials(session: DbSession, draft: Draft, credentials: Credenti
         return Credentials(token=credentials.token, code=resume_code_for(credentials.token))
     if credentials.code:
         return Credentials(code=credentials.code)
+    begin_writes(session)
     token, code, code_digest = _new_secrets(session)
     draft.token_hash = token_hash(token, TOKEN_PURPOSE)
     draft.resume_code_hash = code_digest
@@ -212,7 +204,9 @@ def save_page(
 ) -> None:
     """Replace the answers of one page (``page_keys`` are all its questions;
     ``page_values`` the answers of those shown) and move the furthest page
-    reached on. Extends the expiry date. Flushes."""
+    reached on. Extends the expiry date. Flushes: StaleDataError when the
+    draft was saved meanwhile (its revision changed since it was read)."""
+    begin_writes(session)
     data = {k: v for k, v in (draft.data or {}).items() if k not in page_keys}
     data.update(page_values)
     draft.data = data  # a new dict: JSON columns do not track changes in place

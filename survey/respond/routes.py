@@ -30,7 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from survey.definitions.definition import definition_of
-from survey.extensions import db, limiter, read_only_request
+from survey.extensions import begin_writes, db, limiter, read_only_request
 from survey.models import Draft, Survey, SurveyState
 from survey.respond import codes as code_service
 from survey.respond import drafts, pages, submission, views
@@ -47,7 +47,8 @@ CODE_LIMIT = "10/minute"
 
 
 bp.before_request(views.no_store)
-# No GET here writes: on SQLite they read without taking the write lock.
+# Read first, write last: on SQLite a request takes the write lock only for
+# its writes and commit (``begin_writes``); a GET never takes it.
 bp.before_request(read_only_request)
 
 
@@ -102,17 +103,16 @@ def _remember(survey: Survey, credentials: drafts.Credentials) -> None:
     cookie[COOKIE_KEY] = stored
 
 
-def _current(survey: Survey, *, lock: bool = False) -> Draft | None:
+def _current(survey: Survey) -> Draft | None:
     credentials = _credentials(survey)
     if not (credentials.token or credentials.code):
         return None
-    return drafts.find_draft(db.session, survey, credentials, lock=lock)
+    return drafts.find_draft(db.session, survey, credentials)
 
 
-def _require_draft(survey: Survey, *, lock: bool = False) -> tuple[Draft, drafts.Credentials]:
-    """The browser's unsent, unexpired draft, or a redirect / Dutch page;
-    locked for this transaction with ``lock``."""
-    draft = _current(survey, lock=lock)
+def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
+    """The browser's unsent, unexpired draft, or a redirect / Dutch page."""
+    draft = _current(survey)
     if draft is None:
         views.stop(redirect(url_for(".start", key=survey.key)))
     if draft.submitted:
@@ -195,6 +195,9 @@ def code(key: str) -> Response | str:
         typed = request.args.get("code", "")[:40]
     error = None
     if request.method == "POST":
+        # Whether a draft exists for this code decides the write: read it
+        # under the write lock, so two devices do not both start one.
+        begin_writes(db.session)
         found = code_service.find_code(db.session, survey, typed)
         if not typed.strip():
             error = _("Enter the code from your letter.")
@@ -381,15 +384,15 @@ def page(key: str, page_key: str) -> Response | str:
     merged.update(outcome.page_values)
     following = pages.next_page(definition, merged, current)
     reached = following.index if following is not None else len(definition.pages)
-    drafts.save_page(
-        db.session,
-        draft,
-        page_keys=[q.key for q in current.questions],
-        page_values=outcome.page_values,
-        reached=reached,
-        language=g.language,
-    )
     try:
+        drafts.save_page(
+            db.session,
+            draft,
+            page_keys=[q.key for q in current.questions],
+            page_values=outcome.page_values,
+            reached=reached,
+            language=g.language,
+        )
         _commit()
     except StaleDataError:
         # Saved meanwhile from another window: show the page as it is now.
@@ -434,8 +437,7 @@ def _render_check(
 @bp.route("/<key>/controle", methods=["GET", "POST"])
 def check(key: str) -> Response | str:
     survey = _load(key)
-    # The final submit reads the draft locked: submit_draft needs no second read.
-    draft, _ignored = _require_draft(survey, lock=request.method == "POST")
+    draft, _ignored = _require_draft(survey)
     definition = definition_of(survey)
     if draft.page_index < len(definition.pages):
         return redirect(_resume_url(survey, draft))
@@ -444,14 +446,16 @@ def check(key: str) -> Response | str:
         _commit()
         return html
 
-    outcome = submission.submit_draft(db.session, survey, draft.id, locked=draft)
-    if outcome.status == "stored":
-        try:
+    try:
+        outcome = submission.submit_draft(db.session, survey, draft.id, current=draft)
+        if outcome.status == "stored":
             _commit()
-        except IntegrityError:
-            # The same submission stored by a concurrent request.
-            db.session.rollback()
-        return redirect(url_for(".thanks", key=key))
+            return redirect(url_for(".thanks", key=key))
+    except (IntegrityError, StaleDataError):
+        # Sent (or saved from another window) by a concurrent request: the
+        # check page shows where the draft is now (or sends on to thanks).
+        db.session.rollback()
+        return redirect(url_for(".check", key=key))
     db.session.rollback()
     if outcome.status == "already":
         return redirect(url_for(".thanks", key=key))

@@ -1,26 +1,30 @@
-"""Read-only requests (``survey.extensions.read_only_request``): the
-residents' GETs begin a DEFERRED transaction on SQLite, so they are served
-while another worker holds the write lock; their POSTs still begin
-IMMEDIATE; and a write inside a request marked read-only is refused on
-every engine instead of failing only under contention."""
+"""Read first, write last (``survey.extensions.read_only_request`` and
+``begin_writes``): the residents' requests begin a DEFERRED transaction on
+SQLite, so their reads are served while another worker holds the write lock;
+a POST takes the lock only for its writes and commit; a write before
+``begin_writes`` is refused on every engine instead of failing only under
+contention; and what changed between the read and the write (another window,
+a concurrent submit) is caught by the guards, never stored over and never a
+500."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from formtools import Page
-from resident_flow import fill, open_copy, start
+from resident_flow import answer_all, count_responses, fill, open_copy, start, submit
 from sqlalchemy import event, update
 
 
 @pytest.fixture
-def begins(app: Flask) -> Iterator[list[str]]:
-    """The BEGIN statements the app's engine runs meanwhile."""
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The statements the app's engine runs meanwhile."""
     from survey.extensions import db
 
     with app.app_context():
@@ -28,8 +32,7 @@ def begins(app: Flask) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith("BEGIN"):
-            seen.append(statement)
+        seen.append(statement.lstrip())
 
     event.listen(engine, "before_cursor_execute", record)
     yield seen
@@ -41,20 +44,24 @@ def _sqlite_only(app: Flask) -> None:
         pytest.skip("transaction modes are a SQLite matter")
 
 
-def test_page_get_defers_and_post_takes_the_write_lock(
-    app: Flask, client: Any, tmp_path: Path, begins: list[str]
+def test_page_get_defers_and_post_locks_only_for_its_write(
+    app: Flask, client: Any, tmp_path: Path, statements: list[str]
 ) -> None:
     _sqlite_only(app)
     key = open_copy(app, tmp_path)
     first = start(client, key)
     assert first.status_code == 200
-    begins.clear()
+    statements.clear()
     page = Page(client.get(first.request.path))
-    assert begins and set(begins) == {"BEGIN"}
-    begins.clear()
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN"]
+    statements.clear()
     posted = fill(page.form()).submit(client)
     assert posted.status_code == 302
-    assert begins == ["BEGIN IMMEDIATE"]
+    # The survey and the draft are read before the lock; under it only the
+    # draft's UPDATE runs.
+    locked = statements[statements.index("BEGIN IMMEDIATE") + 1 :]
+    assert [s.split()[0] for s in locked] == ["UPDATE"]
+    assert all(s.startswith(("BEGIN", "SELECT", "COMMIT")) for s in statements[: -len(locked)])
 
 
 def test_page_get_is_served_while_another_writer_holds_the_lock(
@@ -76,19 +83,101 @@ def test_page_get_is_served_while_another_writer_holds_the_lock(
         writer.close()
 
 
-def test_a_write_in_a_read_only_request_is_refused(app: Flask, resident_survey: str) -> None:
-    from survey.extensions import db, read_only_request
+def test_a_write_before_begin_writes_is_refused(app: Flask, resident_survey: str) -> None:
+    from survey.extensions import begin_writes, db, read_only_request
     from survey.models import Survey
 
+    change = update(Survey).where(Survey.key == "none").values(version=1)
     with app.test_request_context("/s/x", method="GET"):
         read_only_request()
-        with pytest.raises(RuntimeError, match="read-only"):
-            db.session.execute(update(Survey).where(Survey.key == "none").values(version=1))
+        with pytest.raises(RuntimeError, match="read_only_request"):
+            db.session.execute(change)
+        with pytest.raises(RuntimeError, match="GET"):
+            begin_writes(db.session)
         db.session.rollback()
     with app.test_request_context("/s/x", method="POST"):
-        read_only_request()  # a POST is never read-only
-        db.session.execute(update(Survey).where(Survey.key == "none").values(version=1))
+        read_only_request()
+        with pytest.raises(RuntimeError, match="read_only_request"):
+            db.session.execute(change)
         db.session.rollback()
+        begin_writes(db.session)
+        db.session.execute(change)
+        db.session.rollback()
+
+
+def _draft_changes_after_it_is_read(app: Flask) -> Iterator[None]:
+    """Another window saves the draft (a real UPDATE of its revision, from
+    another connection, committed) right after a request has read it."""
+    from survey.extensions import READ_ONLY_FLAG, db
+    from survey.models import Draft
+
+    with app.app_context():
+        engine = db.engine
+    done: list[bool] = []
+
+    def other_window(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if done or not statement.lstrip().startswith("SELECT") or "FROM drafts" not in statement:
+            return
+        done.append(True)
+        with engine.begin() as other:
+            # Another browser's request, not this one's read-only transaction.
+            other.info[READ_ONLY_FLAG] = False
+            other.execute(
+                update(Draft)
+                .where(Draft.submitted.is_(False))
+                .values(revision=Draft.revision + 1, page_index=Draft.page_index)
+            )
+
+    event.listen(engine, "after_cursor_execute", other_window)
+    try:
+        yield
+    finally:
+        event.remove(engine, "after_cursor_execute", other_window)
+
+
+def test_a_page_saved_meanwhile_in_another_window_is_shown_not_overwritten(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    key = open_copy(app, tmp_path)
+    first = start(client, key)
+    form = fill(Page(first).form())
+    before = _draft_revisions(app)
+    with contextmanager(_draft_changes_after_it_is_read)(app):
+        posted = form.submit(client)
+    # Not saved over the other window's answers: the page again, as it is now.
+    assert posted.status_code == 302
+    assert posted.location.endswith(first.request.path)
+    again = client.get(posted.location)
+    assert again.status_code == 200
+    # Only the other window's save happened.
+    assert _draft_revisions(app) == [before[0] + 1]
+
+
+def test_a_submit_racing_another_window_goes_back_to_the_check_page(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    key = open_copy(app, tmp_path)
+    check_page = answer_all(client, start(client, key))
+    form = Page(check_page).form()
+    with contextmanager(_draft_changes_after_it_is_read)(app):
+        posted = form.submit(client)
+    assert posted.status_code == 302
+    assert posted.location.endswith(f"/s/{key}/controle")
+    assert count_responses(app, key) == 0
+    # The resident checks again and sends: stored once.
+    sent = submit(client, client.get(posted.location))
+    assert sent.location.endswith(f"/s/{key}/bedankt")
+    assert count_responses(app, key) == 1
+
+
+def _draft_revisions(app: Flask) -> list[int]:
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import Draft
+
+    with app.app_context():
+        return [int(r) for r in db.session.scalars(select(Draft.revision))]
 
 
 def test_an_unchanged_session_is_not_sent_again(app: Flask, client: Any, tmp_path: Path) -> None:
