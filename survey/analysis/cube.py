@@ -71,40 +71,37 @@ def _cell_ranks(cube: AnswerCube) -> dict[int, int]:
 
 def cell_code_rows(
     cube: AnswerCube, variable_ids: Collection[int]
-) -> list[tuple[str, CellKey, int, int | None, int]]:
-    """``(mode, dimension codes, variable_id, code, answer rows)`` of the
-    given variables, sorted by (mode, codes, variable, code), None first:
-    the rows of the cross-tabs and of the weighted tallies."""
+) -> list[tuple[int, int, int | None, int]]:
+    """``(cell_id, variable_id, code, answer rows)`` of the given variables,
+    sorted by (the cell's mode and codes, variable, code), None first: the
+    rows of the cross-tabs and of the weighted tallies (``cube.cells`` gives
+    each cell's mode and codes; the callers look them up once per cell, not
+    once per row)."""
     wanted = set(variable_ids)
     rank = _cell_ranks(cube)
+    # (rank, variable, code) is unique (the cube is grouped by cell,
+    # variable and code), so the plain tuple order is the wanted order and
+    # the trailing items are never compared.
     keyed = [
         (rank[cell_id], variable_id, code is not None, code or 0, cell_id, code, n)
         for variable_id, cell_id, code, n in cube.counts
         if variable_id in wanted
     ]
-    keyed.sort(key=lambda r: r[:4])
-    cells = cube.cells
-    return [
-        (cells[cell_id][0], cells[cell_id][1], variable_id, code, n)
-        for _r, variable_id, _k, _c, cell_id, code, n in keyed
-    ]
+    keyed.sort()
+    return [(cell_id, variable_id, code, n) for _r, variable_id, _k, _c, cell_id, code, n in keyed]
 
 
-def cell_valid_rows(cube: AnswerCube) -> list[tuple[str, CellKey, int, int]]:
-    """``(mode, dimension codes, variable_id, valid respondents)`` of the
-    multiple-choice variables, cells without a valid respondent left out,
-    sorted by (mode, codes, variable), None first."""
+def cell_valid_rows(cube: AnswerCube) -> list[tuple[int, int, int]]:
+    """``(cell_id, variable_id, valid respondents)`` of the multiple-choice
+    variables, cells without a valid respondent left out, sorted like
+    ``cell_code_rows``."""
     rank = _cell_ranks(cube)
     keyed = sorted(
         (rank[cell_id], variable_id, cell_id, n_valid)
         for variable_id, cell_id, _shown, n_valid in cube.respondents
         if n_valid
     )
-    cells = cube.cells
-    return [
-        (cells[cell_id][0], cells[cell_id][1], variable_id, n)
-        for _r, variable_id, cell_id, n in keyed
-    ]
+    return [(cell_id, variable_id, n) for _r, variable_id, cell_id, n in keyed]
 
 
 def responses_per_cell(

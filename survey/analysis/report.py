@@ -263,17 +263,22 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
         )
     if not data.responses or not (settings.crosstabs or margins):
         return data
-    # The answers grouped by the mode and every dimension of their response;
-    # cross-tabs and weighted tallies are sums over these rows.
+    # The answers grouped by the mode and every dimension of their response
+    # (its cell); cross-tabs and weighted tallies are sums over these rows.
+    cells: Mapping[int, tuple[str, tuple[Any, ...]]]
     if answer_cube is not None:
+        cells = answer_cube.cells
         rows = cube.cell_code_rows(answer_cube, closed_ids)
         valid_rows = cube.cell_valid_rows(answer_cube)
     else:
-        rows = queries.cell_code_counts(session, survey.id, closed_ids, dim_ids)
-        valid_rows = queries.cell_valid_respondents(session, survey.id, multiple_ids, dim_ids)
+        cells, rows, valid_rows = _numbered_cells(
+            queries.cell_code_counts(session, survey.id, closed_ids, dim_ids),
+            queries.cell_valid_respondents(session, survey.id, multiple_ids, dim_ids),
+        )
     if settings.crosstabs:
         for dimension in CROSSTAB_DIMENSIONS:
             if dimension == "mode":
+                mode_of = {cell_id: mode for cell_id, (mode, _codes) in cells.items()}
                 data.crosstabs.append(
                     CrosstabData(
                         dimension="mode",
@@ -281,10 +286,8 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
                         columns=[m for m in MODE_CODES if data.by_mode.get(m)],
                         labels={},
                         missing_codes=frozenset(),
-                        counts=_sum_counts((v, c, mode, n) for mode, _cell, v, c, n in rows),
-                        valid_respondents=_sum_counts(
-                            (v, mode, n) for mode, _cell, v, n in valid_rows
-                        ),
+                        counts=_tally(rows, mode_of),
+                        valid_respondents=_tally_valid(valid_rows, mode_of),
                     )
                 )
                 continue
@@ -293,7 +296,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
                 continue
             codes, labels, missing = dimension_codes(question, settings.language)
             index = cell_dims.index(dimension)
-            own = by_name[question.key].id
+            column_of = {cell_id: cell[index] for cell_id, (_mode, cell) in cells.items()}
             data.crosstabs.append(
                 CrosstabData(
                     dimension=dimension,
@@ -301,19 +304,73 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
                     columns=list(codes),
                     labels=labels,
                     missing_codes=frozenset(missing),
-                    counts=_sum_counts(
-                        (v, c, cell[index], n) for _m, cell, v, c, n in rows if v != own
-                    ),
-                    valid_respondents=_sum_counts(
-                        (v, cell[index], n) for _m, cell, v, n in valid_rows
-                    ),
+                    counts=_tally(rows, column_of, skip=by_name[question.key].id),
+                    valid_respondents=_tally_valid(valid_rows, column_of),
                 )
             )
     if margins:
         data.weighting = _collect_weighting(
-            session, survey.id, data, margins, settings, cell_dims, rows, valid_rows, answer_cube
+            session,
+            survey.id,
+            data,
+            margins,
+            settings,
+            cell_dims,
+            (cells, rows, valid_rows),
+            answer_cube,
         )
     return data
+
+
+CellRows = tuple[
+    Mapping[int, tuple[str, tuple[Any, ...]]],
+    list[tuple[int, int, int | None, int]],
+    list[tuple[int, int, int]],
+]
+"""Cells by id (mode, dimension codes), ``(cell_id, variable_id, code,
+answer rows)`` and ``(cell_id, variable_id, valid respondents)``, both
+sorted by (the cell's mode and codes, variable, code), None first."""
+
+
+def _numbered_cells(
+    code_rows: list[tuple[str, tuple[Any, ...], int, int | None, int]],
+    valid_rows: list[tuple[str, tuple[Any, ...], int, int]],
+) -> CellRows:
+    """The per-figure queries' rows (keyed by mode and codes) as the cube's
+    (keyed by a cell number), in the same order."""
+    ids: dict[tuple[str, tuple[Any, ...]], int] = {}
+    rows = [(ids.setdefault((mode, cell), len(ids)), v, c, n) for mode, cell, v, c, n in code_rows]
+    valid = [(ids.setdefault((mode, cell), len(ids)), v, n) for mode, cell, v, n in valid_rows]
+    return {cell_id: key for key, cell_id in ids.items()}, rows, valid
+
+
+def _tally(
+    rows: list[tuple[int, int, int | None, int]],
+    column_of: Mapping[int, Any],
+    skip: int | None = None,
+) -> list[tuple[int, int | None, Any, int]]:
+    """``(variable_id, code, column, answer rows)``: the rows added up by the
+    column of their cell (the variable ``skip`` left out: a dimension is not
+    cross-tabulated by itself)."""
+    totals: dict[tuple[int, int | None, Any], int] = {}
+    get = totals.get
+    for cell_id, variable_id, code, n in rows:
+        if variable_id != skip:
+            key = (variable_id, code, column_of[cell_id])
+            totals[key] = get(key, 0) + n
+    return [(*key, n) for key, n in totals.items()]
+
+
+def _tally_valid(
+    rows: list[tuple[int, int, int]], column_of: Mapping[int, Any]
+) -> list[tuple[int, Any, int]]:
+    """``(variable_id, column, valid respondents)`` added up by column."""
+    totals: dict[tuple[int, Any], int] = {}
+    get = totals.get
+    for cell_id, variable_id, n in rows:
+        key = (variable_id, column_of[cell_id])
+        totals[key] = get(key, 0) + n
+    return [(*key, n) for key, n in totals.items()]
 
 
 def _sum_counts(rows: Iterable[tuple[Any, ...]]) -> list[Any]:
@@ -343,8 +400,7 @@ def _collect_weighting(
     margins: dict[str, dict[int, float]],
     settings: ReportSettings,
     cell_dims: list[str],
-    rows: list[tuple[str, tuple[Any, ...], int, int | None, int]],
-    valid_rows: list[tuple[str, tuple[Any, ...], int, int]],
+    cell_rows: CellRows,
     answer_cube: queries.AnswerCube | None,
 ) -> WeightData:
     dims = dimension_questions(data.definition)
@@ -383,17 +439,14 @@ def _collect_weighting(
             f"weighting is not possible: {exc}", kind=exc.code, **exc.details
         ) from exc
 
-    # A few hundred distinct cells for thousands of rows: each is cleaned once.
-    cleaned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-    def weighting_cell(cell: tuple[Any, ...]) -> tuple[Any, ...]:
-        found = cleaned.get(cell)
-        if found is None:
-            found = cleaned[cell] = _clean_cell(tuple(cell[i] for i in positions), missing)
-        return found
-
-    code_rows = _sum_counts((weighting_cell(cell), v, c, n) for _m, cell, v, c, n in rows)
-    valid = _sum_counts((weighting_cell(cell), v, n) for _m, cell, v, n in valid_rows)
+    # A few hundred cells for thousands of rows: each is cleaned once.
+    cell_ids, rows, valid_rows = cell_rows
+    weighting_cell = {
+        cell_id: _clean_cell(tuple(codes[i] for i in positions), missing)
+        for cell_id, (_mode, codes) in cell_ids.items()
+    }
+    code_rows = _sum_counts((weighting_cell[cell_id], v, c, n) for cell_id, v, c, n in rows)
+    valid = _sum_counts((weighting_cell[cell_id], v, n) for cell_id, v, n in valid_rows)
     return WeightData(dimensions, result, margins, code_rows, valid, dict(cells))
 
 

@@ -46,13 +46,14 @@ def test_respondents_add_up_the_cells() -> None:
 
 
 def test_cell_rows_are_sorted_with_none_first() -> None:
+    # By the cell's mode and codes (cells 4, 3, 1), then variable and code.
     assert cube.cell_code_rows(ANSWERS, {20}) == [
-        ("web", (None, None), 20, 2, 2),
-        ("web", (None, 1), 20, 1, 3),
-        ("web", (1, 2), 20, None, 1),
-        ("web", (1, 2), 20, 1, 4),
+        (4, 20, 2, 2),
+        (3, 20, 1, 3),
+        (1, 20, None, 1),
+        (1, 20, 1, 4),
     ]
-    assert cube.cell_valid_rows(ANSWERS) == [("web", (1, 2), 30, 5)]
+    assert cube.cell_valid_rows(ANSWERS) == [(1, 30, 5)]
 
 
 def test_responses_per_cell_fill_the_unknown_cell_with_the_rest() -> None:
