@@ -48,6 +48,21 @@ def _refuse_nul_bytes() -> None:
             abort(400)
 
 
+def _limit_decorated_views_only(app: Flask) -> None:
+    """Flask-Limiter checks every request in a ``before_request`` hook, for
+    default, application and blueprint limits; this app has none of those,
+    only ``@limiter.limit`` on a few views (codes, sign-in), and those
+    decorators check their own requests. The hook is removed so that the
+    other pages do not pay for it (~4 % of a resident's page, bench/); with
+    any app-wide limit configured it stays."""
+    manager = limiter.limit_manager
+    if manager._default_limits or manager._application_limits or manager._blueprint_limits:
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not there with RATELIMIT_ENABLED off
+        hooks.remove(limiter._check_request_limit)
+
+
 def register_extensions(app: Flask) -> None:
     # Before any blueprint adds its rules.
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -103,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
     ):
         app.register_blueprint(blueprint)
+    # After the blueprints, which could carry limits of their own.
+    _limit_decorated_views_only(app)
 
 
 def register_error_pages(app: Flask) -> None:
