@@ -268,13 +268,14 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
     cells: Mapping[int, tuple[str, tuple[Any, ...]]]
     if answer_cube is not None:
         cells = answer_cube.cells
-        rows = cube.cell_code_rows(answer_cube, closed_ids)
+        rows = cube.CodeRows(answer_cube.counts, closed_ids)
         valid_rows = cube.cell_valid_rows(answer_cube)
     else:
-        cells, rows, valid_rows = _numbered_cells(
+        cells, numbered, valid_rows = _numbered_cells(
             queries.cell_code_counts(session, survey.id, closed_ids, dim_ids),
             queries.cell_valid_respondents(session, survey.id, multiple_ids, dim_ids),
         )
+        rows = cube.CodeRows(numbered, closed_ids)
     if settings.crosstabs:
         for dimension in CROSSTAB_DIMENSIONS:
             if dimension == "mode":
@@ -286,7 +287,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
                         columns=[m for m in MODE_CODES if data.by_mode.get(m)],
                         labels={},
                         missing_codes=frozenset(),
-                        counts=_tally(rows, mode_of),
+                        counts=rows.tally(mode_of),
                         valid_respondents=_tally_valid(valid_rows, mode_of),
                     )
                 )
@@ -304,7 +305,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
                     columns=list(codes),
                     labels=labels,
                     missing_codes=frozenset(missing),
-                    counts=_tally(rows, column_of, skip=by_name[question.key].id),
+                    counts=rows.tally(column_of, skip=by_name[question.key].id),
                     valid_respondents=_tally_valid(valid_rows, column_of),
                 )
             )
@@ -324,41 +325,28 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
 
 CellRows = tuple[
     Mapping[int, tuple[str, tuple[Any, ...]]],
-    list[tuple[int, int, int | None, int]],
+    cube.CodeRows,
     list[tuple[int, int, int]],
 ]
-"""Cells by id (mode, dimension codes), ``(cell_id, variable_id, code,
-answer rows)`` and ``(cell_id, variable_id, valid respondents)``, both
-sorted by (the cell's mode and codes, variable, code), None first."""
+"""Cells by id (mode, dimension codes), the answer rows per (variable,
+cell, code) and ``(cell_id, variable_id, valid respondents)`` sorted by
+(the cell's mode and codes, variable), None first."""
 
 
 def _numbered_cells(
     code_rows: list[tuple[str, tuple[Any, ...], int, int | None, int]],
     valid_rows: list[tuple[str, tuple[Any, ...], int, int]],
-) -> CellRows:
+) -> tuple[
+    dict[int, tuple[str, tuple[Any, ...]]],
+    list[tuple[int, int, int | None, int]],
+    list[tuple[int, int, int]],
+]:
     """The per-figure queries' rows (keyed by mode and codes) as the cube's
     (keyed by a cell number), in the same order."""
     ids: dict[tuple[str, tuple[Any, ...]], int] = {}
-    rows = [(ids.setdefault((mode, cell), len(ids)), v, c, n) for mode, cell, v, c, n in code_rows]
+    rows = [(v, ids.setdefault((mode, cell), len(ids)), c, n) for mode, cell, v, c, n in code_rows]
     valid = [(ids.setdefault((mode, cell), len(ids)), v, n) for mode, cell, v, n in valid_rows]
     return {cell_id: key for key, cell_id in ids.items()}, rows, valid
-
-
-def _tally(
-    rows: list[tuple[int, int, int | None, int]],
-    column_of: Mapping[int, Any],
-    skip: int | None = None,
-) -> list[tuple[int, int | None, Any, int]]:
-    """``(variable_id, code, column, answer rows)``: the rows added up by the
-    column of their cell (the variable ``skip`` left out: a dimension is not
-    cross-tabulated by itself)."""
-    totals: dict[tuple[int, int | None, Any], int] = {}
-    get = totals.get
-    for cell_id, variable_id, code, n in rows:
-        if variable_id != skip:
-            key = (variable_id, code, column_of[cell_id])
-            totals[key] = get(key, 0) + n
-    return [(*key, n) for key, n in totals.items()]
 
 
 def _tally_valid(
@@ -445,7 +433,7 @@ def _collect_weighting(
         cell_id: _clean_cell(tuple(codes[i] for i in positions), missing)
         for cell_id, (_mode, codes) in cell_ids.items()
     }
-    code_rows = _sum_counts((weighting_cell[cell_id], v, c, n) for cell_id, v, c, n in rows)
+    code_rows = rows.regrouped(cube.cell_ranks(cell_ids), weighting_cell)
     valid = _sum_counts((weighting_cell[cell_id], v, n) for cell_id, v, n in valid_rows)
     return WeightData(dimensions, result, margins, code_rows, valid, dict(cells))
 

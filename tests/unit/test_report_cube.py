@@ -45,13 +45,42 @@ def test_respondents_add_up_the_cells() -> None:
     assert shown == {30: 7}
 
 
-def test_cell_rows_are_sorted_with_none_first() -> None:
-    # By the cell's mode and codes (cells 4, 3, 1), then variable and code.
-    assert cube.cell_code_rows(ANSWERS, {20}) == [
-        (4, 20, 2, 2),
-        (3, 20, 1, 3),
-        (1, 20, None, 1),
-        (1, 20, 1, 4),
+def test_code_rows_add_up_by_any_column_of_the_cells() -> None:
+    rows = cube.CodeRows(COUNTS, {10, 20})
+    by_mode = {cell_id: mode for cell_id, (mode, _codes) in CELLS.items()}
+    assert sorted(rows.tally(by_mode), key=repr) == sorted(
+        [
+            (10, 1, "web", 5),
+            (10, 1, "paper", 2),
+            (10, None, "web", 1),
+            (20, 1, "web", 7),
+            (20, None, "web", 1),
+            (20, 2, "web", 2),
+        ],
+        key=repr,
+    )
+    # By district, variable 10 (the district itself) left out.
+    district = {cell_id: codes[0] for cell_id, (_mode, codes) in CELLS.items()}
+    assert sorted(rows.tally(district, skip=10), key=repr) == sorted(
+        [(20, 1, 1, 4), (20, None, 1, 1), (20, 1, None, 3), (20, 2, None, 2)], key=repr
+    )
+    assert cube.CodeRows([], {10}).tally(district) == []
+
+
+def test_regrouped_rows_keep_the_order_of_the_sorted_cells() -> None:
+    # Cells sorted by (mode, codes), None first: 2 (paper, no rows here),
+    # then 4, 3, 1 (web); regrouped by sex, each key where it first occurs
+    # in the rows sorted by (cell, variable, code).
+    rows = cube.CodeRows(COUNTS, {20, 30})
+    sex = {cell_id: (codes[1],) for cell_id, (_mode, codes) in CELLS.items()}
+    assert rows.regrouped(cube.cell_ranks(CELLS), sex) == [
+        ((None,), 20, 2, 2),
+        ((1,), 20, 1, 3),
+        ((1,), 30, None, 2),
+        ((2,), 20, None, 1),
+        ((2,), 20, 1, 4),
+        ((2,), 30, 1, 4),
+        ((2,), 30, 2, 3),
     ]
     assert cube.cell_valid_rows(ANSWERS) == [(1, 30, 5)]
 
