@@ -188,3 +188,34 @@ def test_an_unchanged_session_is_not_sent_again(app: Flask, client: Any, tmp_pat
     again = client.get(first.request.path)
     assert again.status_code == 200
     assert "Set-Cookie" not in again.headers
+
+
+def test_page_get_on_postgresql_reads_without_a_transaction(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    """Under READ COMMITTED each statement has its own snapshot anyway: a
+    GET's reads run in autocommit (no BEGIN/COMMIT round trips); a POST's
+    writes still run in one transaction."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("autocommit reads are a PostgreSQL matter")
+    from survey.extensions import db
+
+    key = open_copy(app, tmp_path)
+    first = start(client, key)
+    with app.app_context():
+        engine = db.engine
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append((statement.split()[0], bool(conn.connection.dbapi_connection.autocommit)))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = Page(client.get(first.request.path))
+        reads = list(seen)
+        seen.clear()
+        assert fill(page.form()).submit(client).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert reads and all(kind == "SELECT" and autocommit for kind, autocommit in reads)
+    assert ("UPDATE", False) in seen
