@@ -566,42 +566,89 @@ def answer_cube(
         ]
     respondents: list[tuple[int, int, int, int]] = []
     if respondent_variable_ids:
-        # The valid codes come first, in a query of their own, so that the
-        # GROUP BY reads the covering index only (no join per answer row).
-        options: list[Any] = list(
-            session.execute(
-                select(Variable.id, QuestionOption.code)
-                .join(QuestionOption, QuestionOption.question_id == Variable.question_id)
-                .where(Variable.id.in_(respondent_variable_ids), QuestionOption.missing == false())
-                .order_by(Variable.id, QuestionOption.code)
-            ).all()
-        )
-        valid_codes: dict[int, list[int]] = defaultdict(list)
-        for variable_id, code in options:
-            valid_codes[int(variable_id)].append(int(code))
+        respondents = _respondents(session, respondent_variable_ids, counts)
+    return AnswerCube(stored, counts, respondents)
+
+
+def _respondents(
+    session: DbSession,
+    variable_ids: Sequence[int],
+    counts: Sequence[tuple[int, int, int | None, int]],
+) -> list[tuple[int, int, int, int]]:
+    """``(variable_id, cell_id, shown respondents, valid respondents)`` of
+    multiple-choice variables, from their entries in the covering index and
+    their rows of the cube (``counts``).
+
+    A multiple-choice answer is stored as one row per chosen code, or as
+    one row with code NULL when nothing was chosen, never both
+    (``MultipleChoice.answer_rows``, the only way answer rows are written).
+    So where every code the cube holds for a variable is a valid option (no
+    missing option chosen, no unknown code), the valid respondents of a cell
+    are its shown respondents minus its NULL rows, and one count(DISTINCT)
+    per cell is enough; a second one, of the responses with a valid code,
+    is counted only for the variables where that does not hold. That second
+    count over every entry of the variables was half of this query's time.
+    """
+    # The valid codes come first, in a query of their own, so that the
+    # GROUP BY reads the covering index only (no join per answer row).
+    options: list[Any] = list(
+        session.execute(
+            select(Variable.id, QuestionOption.code)
+            .join(QuestionOption, QuestionOption.question_id == Variable.question_id)
+            .where(Variable.id.in_(variable_ids), QuestionOption.missing == false())
+            .order_by(Variable.id, QuestionOption.code)
+        ).all()
+    )
+    valid_codes: dict[int, set[int]] = {int(v): set() for v in variable_ids}
+    for variable_id, code in options:
+        valid_codes[int(variable_id)].add(int(code))
+    empty: dict[tuple[int, int], int] = {}
+    seen: set[int] = set()
+    other_codes: set[int] = set()
+    for variable_id, cell_id, code, n in counts:
+        codes = valid_codes.get(variable_id)
+        if codes is not None:
+            seen.add(variable_id)
+            if code is None:
+                empty[(variable_id, cell_id)] = n
+            elif code not in codes:
+                other_codes.add(variable_id)
+    # Counted exactly: the variables with a stored code that is not a valid
+    # option, and (defensively) those without rows in the cube.
+    other_codes |= set(valid_codes) - seen
+    columns: list[Any] = [
+        Answer.variable_id,
+        Answer.cell_id,
+        func.count(func.distinct(Answer.response_id)),
+    ]
+    if other_codes:
         valid = case(
             (
                 or_(
                     false(),
                     *[
-                        and_(Answer.variable_id == variable_id, Answer.code.in_(codes))
+                        and_(Answer.variable_id == variable_id, Answer.code.in_(sorted(codes)))
                         for variable_id, codes in valid_codes.items()
+                        if variable_id in other_codes
                     ],
                 ),
                 Answer.response_id,
             )
         )
-        per_cell: list[Any] = list(
-            session.execute(
-                select(
-                    Answer.variable_id,
-                    Answer.cell_id,
-                    func.count(func.distinct(Answer.response_id)),
-                    func.count(func.distinct(valid)),
-                )
-                .where(Answer.variable_id.in_(respondent_variable_ids))
-                .group_by(Answer.variable_id, Answer.cell_id)
-            ).all()
-        )
-        respondents = [(int(v), int(cell), int(shown), int(n)) for v, cell, shown, n in per_cell]
-    return AnswerCube(stored, counts, respondents)
+        columns.append(func.count(func.distinct(valid)))
+    rows: list[Any] = list(
+        session.execute(
+            select(*columns)
+            .where(Answer.variable_id.in_(variable_ids))
+            .group_by(Answer.variable_id, Answer.cell_id)
+        ).all()
+    )
+    result = []
+    for row in rows:
+        variable_id, cell_id, shown = int(row[0]), int(row[1]), int(row[2])
+        if variable_id in other_codes:
+            valid_n = int(row[3])
+        else:
+            valid_n = shown - empty.get((variable_id, cell_id), 0)
+        result.append((variable_id, cell_id, shown, valid_n))
+    return result

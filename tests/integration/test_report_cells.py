@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 from report_data import MARGINS, generate, load
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 
 def build(app: Flask, key: str) -> dict[str, Any]:
@@ -82,3 +82,73 @@ def test_responses_without_answers_count_in_the_unknown_cell(app: Flask, tmp_pat
         db.session.execute(update(Answer).values(cell_id=None))
         db.session.commit()
     assert build(app, key) == stored
+
+
+def test_cube_respondents_are_the_distinct_responses(app: Flask, tmp_path: Path) -> None:
+    """Valid respondents of a multiple-choice variable whose stored codes are
+    all valid are derived (shown minus empty rows); where a missing option
+    was chosen they are counted. Both equal count(DISTINCT response)."""
+    from survey.analysis import queries
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.models import Answer, QuestionOption, Variable
+    from survey.responses.cells import dimension_variable_ids
+
+    key = load(app, tmp_path, generate())
+    with app.app_context():
+        survey = find_survey(db.session, key)
+        assert survey is not None
+        variable_id = db.session.scalar(
+            select(Variable.id).where(Variable.survey_id == survey.id, Variable.name == "waar")
+        )
+        assert variable_id is not None
+
+        def exact() -> list[tuple[int, int, int, int]]:
+            shown = dict(
+                db.session.execute(
+                    select(Answer.cell_id, func.count(func.distinct(Answer.response_id)))
+                    .where(Answer.variable_id == variable_id)
+                    .group_by(Answer.cell_id)
+                ).all()
+            )
+            valid = dict(
+                db.session.execute(
+                    select(Answer.cell_id, func.count(func.distinct(Answer.response_id)))
+                    .join(Variable, Variable.id == Answer.variable_id)
+                    .join(
+                        QuestionOption,
+                        (QuestionOption.question_id == Variable.question_id)
+                        & (QuestionOption.code == Answer.code)
+                        & QuestionOption.missing.is_(False),
+                    )
+                    .where(Answer.variable_id == variable_id)
+                    .group_by(Answer.cell_id)
+                ).all()
+            )
+            return sorted((variable_id, c, n, valid.get(c, 0)) for c, n in shown.items())
+
+        variables = queries.variables(db.session, survey.id)
+        dims = dimension_variable_ids(definition_of(survey), {v.name: v.id for v in variables})
+
+        def cube() -> list[tuple[int, int, int, int]]:
+            ids = [v.id for v in variables]
+            found = queries.answer_cube(db.session, survey.id, ids, [variable_id], dims)
+            assert found is not None
+            return sorted(found.respondents)
+
+        # "Weet niet waar" (missing) was chosen and left alone: counted.
+        chose_missing = db.session.scalar(
+            select(func.count()).where(Answer.variable_id == variable_id, Answer.code == 9)
+        )
+        empty = db.session.scalar(
+            select(func.count()).where(Answer.variable_id == variable_id, Answer.code.is_(None))
+        )
+        assert chose_missing and empty
+        assert cube() == exact()
+        # Without it every stored code is valid: derived from the empty rows.
+        db.session.execute(
+            delete(Answer).where(Answer.variable_id == variable_id, Answer.code == 9)
+        )
+        assert cube() == exact()
+        assert any(shown != valid for _v, _c, shown, valid in exact())

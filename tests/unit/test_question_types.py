@@ -150,6 +150,20 @@ def test_multiple_respects_max_and_exclusive(definition) -> None:
         q.qtype.from_cells(q, {"multi.1": "2"})
 
 
+def test_multiple_stores_one_empty_row_alone_or_one_row_per_code(definition) -> None:
+    """The report counts a multiple-choice question's valid respondents as
+    its shown respondents minus its rows with code NULL
+    (``queries._respondents``): that holds because an empty answer is one
+    row with code NULL and nothing else, and a chosen code is never NULL."""
+    q = definition.question("multi")
+    for empty in (None, []):
+        assert q.qtype.answer_rows(q, empty) == [AnswerRow("multi")]
+    for value in ([1], [1, 3], [4]):
+        rows = q.qtype.answer_rows(q, value)
+        assert [row.code for row in rows] == value
+        assert all(row.code is not None for row in rows)
+
+
 def test_ranking_refuses_repeats_and_gaps(definition) -> None:
     q = definition.question("rank")
     assert q.qtype.from_cells(q, {"rank.1": "2", "rank.2": "1"}) == [2, 1]
