@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -324,7 +323,7 @@ def _render_page(
         if credentials.token
         else None,
         resume_code=credentials.code,
-        expires=format_date(draft.expires_at, "long"),
+        expires=views.long_date(draft.expires_at),
         field_id=pages.field_id,
         show_if=_show_if_payload,
         same_page=pages.same_page_condition,

@@ -12,11 +12,14 @@ messages and the error summary.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NoReturn, cast
 
+from babel.dates import format_date
 from flask import abort, current_app, g, make_response, render_template, request
 from flask import session as cookie
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -54,6 +57,19 @@ def set_language(definition: SurveyDefinition) -> None:
         cookie["lang"] = chosen
     stored = cookie.get("lang")
     g.language = stored if stored in offered else definition.default_language
+
+
+def long_date(moment: datetime) -> str:
+    """``moment`` as a long date ("25 november 2026") in the page's language
+    and the app's time zone, as Flask-Babel's ``format_date`` gives it, but
+    formatted once per day and language: Babel's formatting costs ~0.05 ms,
+    3 % of a page, for the same few dates."""
+    return _long_date(to_user_timezone(moment).date(), str(get_locale()))
+
+
+@lru_cache(maxsize=64)
+def _long_date(day: date, locale: str) -> str:
+    return format_date(day, "long", locale=locale)
 
 
 def survey_context(survey: Survey) -> dict[str, Any]:
