@@ -119,15 +119,19 @@ class CodeRows:
         # Sums of integer counts far below 2**53: exact in float64.
         sums = np.bincount(key, weights=weights)
         found = np.flatnonzero(sums)
-        names = list(columns)
-        result = []
-        for k, n in zip(found.tolist(), sums[found].astype(np.int64).tolist(), strict=True):
-            rest, column_index = divmod(k, len(columns))
-            variable_index, code_index = divmod(rest, len(self.codes))
-            result.append(
-                (self.variables[variable_index], self.codes[code_index], names[column_index], n)
+        rest, column_index = np.divmod(found, max(len(columns), 1))
+        variable_index, code_index = np.divmod(rest, len(self.codes))
+        names, variables, codes = list(columns), self.variables, self.codes
+        return [
+            (variables[v], codes[c], names[k], n)
+            for v, c, k, n in zip(
+                variable_index.tolist(),
+                code_index.tolist(),
+                column_index.tolist(),
+                sums[found].astype(np.int64).tolist(),
+                strict=True,
             )
-        return result
+        ]
 
     def regrouped(
         self, ranks: Mapping[int, int], group_of: Mapping[int, tuple[Any, ...]]
@@ -149,17 +153,19 @@ class CodeRows:
         unique, first, inverse = np.unique(key[order], return_index=True, return_inverse=True)
         sums = np.bincount(inverse.ravel(), weights=self.n[order])
         by_first = np.argsort(first)
-        names = list(groups)
-        result = []
-        for k, n in zip(
-            unique[by_first].tolist(), sums[by_first].astype(np.int64).tolist(), strict=True
-        ):
-            rest, code_index = divmod(k, len(self.codes))
-            group_index, variable_index = divmod(rest, len(self.variables))
-            result.append(
-                (names[group_index], self.variables[variable_index], self.codes[code_index], n)
+        rest, code_index = np.divmod(unique[by_first], len(self.codes))
+        group_index, variable_index = np.divmod(rest, len(self.variables))
+        names, variables, codes = list(groups), self.variables, self.codes
+        return [
+            (names[g], variables[v], codes[c], n)
+            for g, v, c, n in zip(
+                group_index.tolist(),
+                variable_index.tolist(),
+                code_index.tolist(),
+                sums[by_first].astype(np.int64).tolist(),
+                strict=True,
             )
-        return result
+        ]
 
 
 def _positions(values: list[Any]) -> tuple[list[Any], npt.NDArray[np.intp]]:
