@@ -461,8 +461,7 @@ def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], 
 
 def build_priorities(session: DbSession, data: SurveyData, settings: ReportSettings) -> Json:
     """Collect the consultation's aggregates and assemble the priority matrix."""
-    survey = queries.find_survey(session, data.key)
-    consultation = queries.consultation_of(session, survey.consultation_id)
+    consultation = data.consultation
     figures: dict[str, PhenomenonFigures] = {}
     for counts in collect_counts(session, consultation.id, data):
         tally_survey(counts, figures)

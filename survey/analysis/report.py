@@ -49,6 +49,7 @@ from survey.analysis.weighting import RakingResult, WeightingError, kish_effecti
 from survey.definitions.definition import OptionDef, QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
+from survey.models import Consultation
 
 REPORT_FORMAT = 1
 CLOSED_TYPES = frozenset({"single", "scale", "matrix", "multiple", "ranking"})
@@ -147,6 +148,9 @@ class SurveyData:
     valid_respondents: dict[int, int]
     shown_respondents: dict[int, int]
     numbers: dict[int, list[tuple[float, int]]]
+    consultation: Consultation
+    """The consultation row, loaded once: the priority matrix and the
+    free-text themes read its phenomena, weights and lexicon."""
     crosstabs: list[CrosstabData] = field(default_factory=list)
     weighting: WeightData | None = None
 
@@ -240,6 +244,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> SurveyDat
         valid_respondents=valid_respondents,
         shown_respondents=shown_respondents,
         numbers=queries.number_values(session, number_ids),
+        consultation=consultation,
     )
     closed_ids = [v.id for _q, v in _closed_variables(definition, by_name)]
     margins: dict[str, dict[int, float]] = (
@@ -503,8 +508,7 @@ def collect_texts(
     """The free-text themes of this survey and the partner input of the
     consultation. Only redacted texts are read; a partner is named only when
     it answered 1 (yes) on the ``vermelding`` question."""
-    survey = queries.find_survey(session, data.key)
-    consultation = queries.consultation_of(session, survey.consultation_id)
+    consultation = data.consultation
     lexicon = tagging.merge_lexicon(tagging.DEFAULT_LEXICON, consultation.lexicon or {})
     labels = {p["phenomenon"]: p["label"] for p in model.get("priorities", [])}
     text_ids = [
