@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from formtools import Page
-from resident_flow import answer_all, count_responses, fill, open_copy, start, submit
+from resident_flow import answer_all, count_responses, fill, open_copy, start, submit, tr
 from sqlalchemy import event, update
 
 
@@ -105,6 +105,16 @@ def test_a_write_before_begin_writes_is_refused(app: Flask, resident_survey: str
         db.session.rollback()
 
 
+SAVED_ELSEWHERE = (
+    "These answers were saved in another window or tab at the same moment. "
+    "Check them and choose Continue."
+)
+CHANGED_ELSEWHERE = (
+    "Your answers were changed in another window or tab at the same moment. "
+    "Check them and send them again."
+)
+
+
 def _draft_changes_after_it_is_read(app: Flask) -> Iterator[None]:
     """Another window saves the draft (a real UPDATE of its revision, from
     another connection, committed) right after a request has read it."""
@@ -146,9 +156,10 @@ def test_a_page_saved_meanwhile_in_another_window_is_shown_not_overwritten(
         posted = form.submit(client)
     # Not saved over the other window's answers: the page again, as it is now.
     assert posted.status_code == 302
-    assert posted.location.endswith(first.request.path)
+    assert posted.location.startswith(first.request.path + "?")
     again = client.get(posted.location)
     assert again.status_code == 200
+    assert tr(app, SAVED_ELSEWHERE) in Page(again).text
     # Only the other window's save happened.
     assert _draft_revisions(app) == [before[0] + 1]
 
@@ -162,10 +173,12 @@ def test_a_submit_racing_another_window_goes_back_to_the_check_page(
     with contextmanager(_draft_changes_after_it_is_read)(app):
         posted = form.submit(client)
     assert posted.status_code == 302
-    assert posted.location.endswith(f"/s/{key}/controle")
+    assert posted.location.startswith(f"/s/{key}/controle?")
     assert count_responses(app, key) == 0
-    # The resident checks again and sends: stored once.
-    sent = submit(client, client.get(posted.location))
+    # The resident is told, checks again and sends: stored once.
+    again = client.get(posted.location)
+    assert tr(app, CHANGED_ELSEWHERE) in Page(again).text
+    sent = submit(client, again)
     assert sent.location.endswith(f"/s/{key}/bedankt")
     assert count_responses(app, key) == 1
 
