@@ -41,8 +41,8 @@ bp = Blueprint("respond", __name__, url_prefix="/s")
 COOKIE_KEY = "respond"
 ESTIMATED_MINUTES = 10
 _KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
-# Query flag of a page shown again because the draft changed in another
-# window between reading and saving: the page says so.
+# Query flag (``?bijgewerkt=1``) of a page shown again because the draft
+# changed in another window between reading and saving: the page says so.
 UPDATED = "bijgewerkt"
 # Per client address; a code or resume code cannot be guessed at this pace.
 CODE_LIMIT = "10/minute"
@@ -400,7 +400,7 @@ def page(key: str, page_key: str) -> Response | str:
     except StaleDataError:
         # Saved meanwhile from another window: show the page as it is now.
         db.session.rollback()
-        return redirect(url_for(".page", key=key, page_key=page_key, **{UPDATED: "1"}))
+        return redirect(url_for(".page", key=key, page_key=page_key, bijgewerkt="1"))
     if following is None or back_to_check:
         return redirect(url_for(".check", key=key))
     return redirect(url_for(".page", key=key, page_key=following.key))
@@ -462,7 +462,7 @@ def check(key: str) -> Response | str:
         # Sent (or saved from another window) by a concurrent request: the
         # check page shows where the draft is now (or sends on to thanks).
         db.session.rollback()
-        return redirect(url_for(".check", key=key, **{UPDATED: "1"}))
+        return redirect(url_for(".check", key=key, bijgewerkt="1"))
     db.session.rollback()
     if outcome.status == "already":
         return redirect(url_for(".thanks", key=key))
