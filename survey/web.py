@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
-from survey.i18n import LANGUAGE_NAMES, select_locale, text_for
+from survey.i18n import LANGUAGE_NAMES, install_template_gettext, select_locale, text_for
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
     )
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     # Before the CSRF check, which is the first to read the form.
     app.before_request(_limit_plain_forms)
     app.before_request(_refuse_nul_bytes)
