@@ -96,12 +96,15 @@ def _credentials(survey: Survey) -> drafts.Credentials:
     return drafts.Credentials.from_cookie((cookie.get(COOKIE_KEY) or {}).get(survey.key))
 
 
-def _remember(survey: Survey, credentials: drafts.Credentials) -> None:
+def _remember(key: str, credentials: drafts.Credentials) -> None:
+    """Keep the draft's secrets for survey ``key`` in the session cookie.
+    Takes the key, not the survey: after a commit the survey is expired,
+    and reading its key would load the row again."""
     stored = dict(cookie.get(COOKIE_KEY) or {})
     wanted = credentials.as_cookie()
-    if stored.get(survey.key) == wanted:
+    if stored.get(key) == wanted:
         return  # unchanged: no new signed cookie on every page
-    stored[survey.key] = wanted
+    stored[key] = wanted
     cookie[COOKIE_KEY] = stored
 
 
@@ -122,7 +125,7 @@ def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
     if drafts.is_expired(draft):
         _unavailable("expired", 410, survey)
     credentials = drafts.complete_credentials(db.session, draft, _credentials(survey))
-    _remember(survey, credentials)
+    _remember(survey.key, credentials)
     return draft, credentials
 
 
@@ -180,9 +183,11 @@ def begin(key: str) -> Response:
     if survey.access != "open":
         return redirect(url_for(".code", key=key))
     _, credentials = drafts.create_draft(db.session, survey, language=g.language)
+    # The address before the commit, which expires the survey (a reload).
+    target = _first_url(survey)
     _commit()
-    _remember(survey, credentials)
-    return redirect(_first_url(survey))
+    _remember(key, credentials)
+    return redirect(target)
 
 
 @bp.route("/<key>/code", methods=["GET", "POST"])
@@ -233,7 +238,7 @@ def code(key: str) -> Response | str:
                     "Wait a moment and try again."
                 )
             else:
-                _remember(survey, credentials)
+                _remember(key, credentials)
                 return redirect(target)
     return render_template(
         "respond/code.html", **views.survey_context(survey), typed=typed[:40], error=error
@@ -265,9 +270,10 @@ def resume_code(key: str) -> Response | str:
             credentials = drafts.complete_credentials(
                 db.session, draft, drafts.Credentials(code=_format_code(typed))
             )
+            target = _resume_url(survey, draft)
             _commit()
-            _remember(survey, credentials)
-            return redirect(_resume_url(survey, draft))
+            _remember(key, credentials)
+            return redirect(target)
     return render_template(
         "respond/resume.html", **views.survey_context(survey), typed=typed, error=error
     )
@@ -280,14 +286,15 @@ def resume_link(key: str, token: str) -> Response:
     if draft is None:
         _unavailable("bad-link", 404, survey)
     if draft.submitted:
-        _remember(survey, drafts.Credentials(token=token))
+        _remember(key, drafts.Credentials(token=token))
         return redirect(url_for(".thanks", key=key))
     if drafts.is_expired(draft):
         _unavailable("expired", 410, survey)
     credentials = drafts.complete_credentials(db.session, draft, drafts.Credentials(token=token))
+    target = _resume_url(survey, draft)
     _commit()
-    _remember(survey, credentials)
-    return redirect(_resume_url(survey, draft))
+    _remember(key, credentials)
+    return redirect(target)
 
 
 # --- the survey pages ----------------------------------------------------
