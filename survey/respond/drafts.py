@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy.orm import defer
 
 from survey.extensions import DbSession, begin_writes
 from survey.models import Draft, ResponseMode, Survey
@@ -128,6 +129,37 @@ def _by_secret(column: Any) -> Select[Draft]:
 # their cache keys.
 _BY_TOKEN = _by_secret(Draft.token_hash)
 _BY_CODE = _by_secret(Draft.resume_code_hash)
+
+
+# The survey ``key`` (without its definition column, decoded once per
+# version by ``definition_of``) and, in the same statement, the draft of a
+# resume token: every answer page needs both.
+_SURVEY_AND_DRAFT = (
+    select(Survey, Draft)
+    .outerjoin(
+        Draft,
+        and_(
+            Draft.survey_id == Survey.id,
+            Draft.partner_link_id.is_(None),
+            Draft.token_hash == bindparam("digest"),
+        ),
+    )
+    .where(Survey.key == bindparam("key"))
+    .options(defer(Survey.definition))
+)
+
+
+def find_survey_and_draft(
+    session: DbSession, key: str, token: str
+) -> tuple[Survey | None, Draft | None]:
+    """The survey ``key`` and the draft of resume ``token`` in it (what
+    ``find_by_token`` finds), in one statement instead of two."""
+    if not token or len(token) > 100:
+        raise ValueError("not a resume token")
+    row = session.execute(
+        _SURVEY_AND_DRAFT, {"key": key, "digest": token_hash(token, TOKEN_PURPOSE)}
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | None:

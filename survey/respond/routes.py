@@ -67,12 +67,21 @@ def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoRe
 _SURVEY_BY_KEY = (
     select(Survey).where(Survey.key == bindparam("key")).options(defer(Survey.definition))
 )
+# ``g`` attribute: (token, draft) found together with the survey.
+_PRELOADED = "respond_draft"
 
 
 def _find_survey(key: str) -> Survey | None:
     """The survey ``key`` without its definition column: the ~30 KB JSON is
     decoded only when ``definition_of`` has no typed view of this version
-    yet (once per process), not on every request."""
+    yet (once per process), not on every request. With a resume token in
+    the cookie, the draft comes in the same statement (kept for
+    ``_current``)."""
+    token = _cookie_credentials(key).token
+    if token and len(token) <= 100:
+        survey, draft = drafts.find_survey_and_draft(db.session, key, token)
+        setattr(g, _PRELOADED, (token, draft))
+        return survey
     return db.session.scalar(_SURVEY_BY_KEY, {"key": key})
 
 
@@ -92,8 +101,12 @@ def _load(key: str) -> Survey:
     return survey
 
 
+def _cookie_credentials(key: str) -> drafts.Credentials:
+    return drafts.Credentials.from_cookie((cookie.get(COOKIE_KEY) or {}).get(key))
+
+
 def _credentials(survey: Survey) -> drafts.Credentials:
-    return drafts.Credentials.from_cookie((cookie.get(COOKIE_KEY) or {}).get(survey.key))
+    return _cookie_credentials(survey.key)
 
 
 def _remember(key: str, credentials: drafts.Credentials) -> None:
@@ -112,6 +125,12 @@ def _current(survey: Survey) -> Draft | None:
     credentials = _credentials(survey)
     if not (credentials.token or credentials.code):
         return None
+    # Found with the survey, in this transaction: used once (after a
+    # rollback or commit the draft is looked up again).
+    preloaded: tuple[str | None, Draft | None] = g.pop(_PRELOADED, (None, None))
+    token, draft = preloaded
+    if draft is not None and token == credentials.token:
+        return draft
     return drafts.find_draft(db.session, survey, credentials)
 
 

@@ -126,7 +126,7 @@ def _draft_changes_after_it_is_read(app: Flask) -> Iterator[None]:
     done: list[bool] = []
 
     def other_window(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if done or not statement.lstrip().startswith("SELECT") or "FROM drafts" not in statement:
+        if done or not statement.lstrip().startswith("SELECT") or " drafts" not in statement:
             return
         done.append(True)
         with engine.begin() as other:
