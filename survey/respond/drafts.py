@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.orm import defer
 
 from survey.extensions import DbSession, begin_writes
@@ -117,12 +117,18 @@ def create_draft(
     return draft, credentials
 
 
-def _by_secret(column: Any) -> Select[Draft]:
-    return select(Draft).where(
-        Draft.survey_id == bindparam("survey_id"),
+def _held_by(column: Any, survey_id: Any) -> ColumnElement[bool]:
+    """A resident's draft of ``survey_id`` whose secret ``column`` has the
+    hash ``:digest`` (partners' drafts are reached through their links)."""
+    return and_(
+        Draft.survey_id == survey_id,
         Draft.partner_link_id.is_(None),
         column == bindparam("digest"),
     )
+
+
+def _by_secret(column: Any) -> Select[Draft]:
+    return select(Draft).where(_held_by(column, bindparam("survey_id")))
 
 
 # Built once (every resident request looks a draft up), so SQLAlchemy reuses
@@ -136,14 +142,7 @@ _BY_CODE = _by_secret(Draft.resume_code_hash)
 # resume token: every answer page needs both.
 _SURVEY_AND_DRAFT = (
     select(Survey, Draft)
-    .outerjoin(
-        Draft,
-        and_(
-            Draft.survey_id == Survey.id,
-            Draft.partner_link_id.is_(None),
-            Draft.token_hash == bindparam("digest"),
-        ),
-    )
+    .outerjoin(Draft, _held_by(Draft.token_hash, Survey.id))
     .where(Survey.key == bindparam("key"))
     .options(defer(Survey.definition))
 )
