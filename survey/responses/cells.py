@@ -81,6 +81,28 @@ class CellNumbers:
             self.cache[key] = cell_id
         return cell_id
 
+    def cached(self, mode: str, codes: CellCodes) -> int | None:
+        """The id if this instance has looked it up before, else None."""
+        return self.cache.get((mode, codes))
+
+    def lookup_params(self, mode: str, codes: CellCodes) -> dict[str, Any]:
+        """Parameters of ``FIND_CELL_SUBQUERY``, for a statement that looks
+        the cell up on its way (the final submit's INSERT ... RETURNING)."""
+        return {
+            "cell_survey_id": self.survey_id,
+            "cell_dimensions": self.signature,
+            "cell_mode": mode,
+            "cell_codes": encode_codes(codes),
+        }
+
+    def found(self, mode: str, codes: CellCodes, cell_id: int | None) -> int:
+        """The id a ``FIND_CELL_SUBQUERY`` returned, or (None: the cell does
+        not exist yet) the id of the cell created now."""
+        if cell_id is None:
+            return self.id_for(mode, codes)
+        self.cache[(mode, codes)] = cell_id
+        return cell_id
+
     def _lookup(self, mode: str, codes: str) -> int:
         values = {
             "survey_id": self.survey_id,
@@ -114,3 +136,23 @@ def _find_cell_statement() -> Any:
 # Built once: every web submit looks its cell up, and a statement built per
 # call costs its cache key each time (~0.1 ms).
 _FIND_CELL = _find_cell_statement()
+
+
+def _find_cell_subquery() -> Any:
+    table: Table = ResponseCell.__table__  # type: ignore[assignment]
+    return (
+        select(table.c.id)
+        .where(
+            (table.c.survey_id == bindparam("cell_survey_id"))
+            & (table.c.dimensions == bindparam("cell_dimensions"))
+            & (table.c.mode == bindparam("cell_mode"))
+            & (table.c.codes == bindparam("cell_codes"))
+        )
+        .scalar_subquery()
+    )
+
+
+# The cell lookup as a scalar subquery with its own parameter names
+# (``CellNumbers.lookup_params``), to ride along in another statement: on
+# PostgreSQL every statement of the final submit is a round trip.
+FIND_CELL_SUBQUERY = _find_cell_subquery()

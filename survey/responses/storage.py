@@ -18,11 +18,16 @@ from survey.analysis.redaction import redact
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, ResponseMode, Survey, Variable
-from survey.responses.cells import CellNumbers, dimension_variable_ids
+from survey.responses.cells import FIND_CELL_SUBQUERY, CellNumbers, dimension_variable_ids
 
 # Built once, so SQLAlchemy reuses their cache keys (a web submit runs them
 # once each; a new construct per call costs its key every time).
 _INSERT_RESPONSE = cast(Table, Response.__table__).insert()
+# The final submit's response row, returning its id and its cell's id (NULL
+# when the cell does not exist yet): one statement instead of two.
+_INSERT_RESPONSE_FIND_CELL = _INSERT_RESPONSE.returning(
+    cast(Table, Response.__table__).c.id, FIND_CELL_SUBQUERY
+)
 _INSERT_ANSWERS = cast(Table, Answer.__table__).insert()
 _INSERT_TEXTS = cast(Table, FreeText.__table__).insert()
 
@@ -83,10 +88,7 @@ class ResponseWriter:
             values["submitted_on"] = submitted_on
         return values
 
-    def _insert_rows(
-        self, response_id: int, shown: list[QuestionDef], values: Mapping[str, Any], mode: str
-    ) -> None:
-        answers, texts = self.rows_for(response_id, shown, values, mode=mode)
+    def _insert_rows(self, answers: list[dict[str, Any]], texts: list[dict[str, Any]]) -> None:
         # Core executemany on the tables, not an ORM bulk insert: the ORM
         # splits the rows into batches by which values are None (code or
         # number) and costs ~5 ms CPU per response for ~50 rows (bench/).
@@ -100,13 +102,26 @@ class ResponseWriter:
         self, shown: list[QuestionDef], values: Mapping[str, Any], **meta: Unpack[ResponseMeta]
     ) -> int:
         """``write`` with a Core insert of the response row, for callers
-        that need only its id (the final submit): no ORM object, no flush."""
+        that need only its id (the final submit): no ORM object, no flush;
+        the response row's INSERT also looks its cell up (three statements
+        in all: response, answers, free texts if any)."""
         row = self._response_values(meta)
-        result = self.session.connection().execute(_INSERT_RESPONSE, row)
-        key = result.inserted_primary_key
-        assert key is not None  # a single-row insert
-        response_id = int(key[0])
-        self._insert_rows(response_id, shown, values, row["mode"])
+        answers, texts = self.unplaced_rows(shown, values)
+        mode = row["mode"]
+        codes = self.cells.codes_of(answers)
+        cell_id = self.cells.cached(mode, codes)
+        connection = self.session.connection()
+        if cell_id is None:
+            params = row | self.cells.lookup_params(mode, codes)
+            inserted = connection.execute(_INSERT_RESPONSE_FIND_CELL, params).one()
+            response_id = int(inserted[0])
+            cell_id = self.cells.found(mode, codes, inserted[1])
+        else:
+            key = connection.execute(_INSERT_RESPONSE, row).inserted_primary_key
+            assert key is not None  # a single-row insert
+            response_id = int(key[0])
+        _place(answers, texts, response_id, cell_id)
+        self._insert_rows(answers, texts)
         return response_id
 
     def write(
@@ -119,7 +134,7 @@ class ResponseWriter:
         response = Response(**row)
         self.session.add(response)
         self.session.flush()
-        self._insert_rows(response.id, shown, values, row["mode"])
+        self._insert_rows(*self.rows_for(response.id, shown, values, mode=row["mode"]))
         return response
 
     def rows_for(
@@ -133,6 +148,16 @@ class ResponseWriter:
         """Answer and free-text rows (dicts for a bulk insert). Every answer
         row carries the response's cell (``survey.responses.cells``): its
         ``mode`` and its codes on the dimension questions."""
+        answers, texts = self.unplaced_rows(shown, values)
+        cell_id = self.cells.id_for(mode, self.cells.codes_of(answers))
+        _place(answers, texts, response_id, cell_id)
+        return answers, texts
+
+    def unplaced_rows(
+        self, shown: list[QuestionDef], values: Mapping[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """``rows_for`` before the response and its cell are known: their
+        ``response_id`` and ``cell_id`` are None until ``_place``."""
         answers: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
         for question in shown:
@@ -140,7 +165,7 @@ class ResponseWriter:
                 variable_id = self.variable_ids[row.variable]
                 answers.append(
                     {
-                        "response_id": response_id,
+                        "response_id": None,
                         "variable_id": variable_id,
                         "code": row.code,
                         "number": row.number,
@@ -150,13 +175,20 @@ class ResponseWriter:
                 if row.text:
                     texts.append(
                         {
-                            "response_id": response_id,
+                            "response_id": None,
                             "variable_id": variable_id,
                             "text": row.text,
                             "redacted": redact(row.text),
                         }
                     )
-        cell_id = self.cells.id_for(mode, self.cells.codes_of(answers))
-        for answer in answers:
-            answer["cell_id"] = cell_id
         return answers, texts
+
+
+def _place(
+    answers: list[dict[str, Any]], texts: list[dict[str, Any]], response_id: int, cell_id: int
+) -> None:
+    for answer in answers:
+        answer["response_id"] = response_id
+        answer["cell_id"] = cell_id
+    for text in texts:
+        text["response_id"] = response_id

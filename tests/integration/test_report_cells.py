@@ -25,17 +25,19 @@ def build(app: Flask, key: str) -> dict[str, Any]:
     return model
 
 
-def test_stored_cells_give_the_same_report_as_the_join(app: Flask, tmp_path: Path) -> None:
+def assert_answers_carry_their_cells(app: Flask) -> None:
+    """Every answer of a response has the same cell, the cell holds the
+    response's mode and its codes on the dimension questions, and no two
+    cells have the same key."""
     from survey.extensions import db
     from survey.models import Answer, Response, ResponseCell
     from survey.responses.cells import decode_codes
 
-    key = load(app, tmp_path, generate())
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Answer.cell_id.is_(None))) == 0
-        # Every answer of a response has the same cell, and the cell holds
-        # the response's mode and its codes on the dimension questions.
         cells = {c.id: c for c in db.session.scalars(select(ResponseCell))}
+        keys = {(c.survey_id, c.dimensions, c.mode, c.codes) for c in cells.values()}
+        assert len(keys) == len(cells)
         rows = db.session.execute(
             select(Answer.response_id, Answer.variable_id, Answer.code, Answer.cell_id)
         ).all()
@@ -51,6 +53,14 @@ def test_stored_cells_give_the_same_report_as_the_join(app: Flask, tmp_path: Pat
             dims = [int(i) for i in cell.dimensions.split(",")]
             expected = tuple(codes.get((response_id, v)) for v in dims)
             assert decode_codes(cell.codes, len(dims)) == expected
+
+
+def test_stored_cells_give_the_same_report_as_the_join(app: Flask, tmp_path: Path) -> None:
+    from survey.extensions import db
+    from survey.models import Answer
+
+    key = load(app, tmp_path, generate())
+    assert_answers_carry_their_cells(app)
     stored = build(app, key)
     assert stored["crosstabs"] and stored["weighting"]
     with app.app_context():
@@ -152,3 +162,31 @@ def test_cube_respondents_are_the_distinct_responses(app: Flask, tmp_path: Path)
         )
         assert cube() == exact()
         assert any(shown != valid for _v, _c, shown, valid in exact())
+
+
+def test_final_submits_find_or_create_their_cells(app: Flask, tmp_path: Path) -> None:
+    """The final submit's insert (a new writer per request, the cell looked
+    up inside the response row's INSERT) creates a cell the first time and
+    finds it afterwards: the same cells as the bulk writer, none twice."""
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.models import ResponseCell
+    from survey.responses.checking import check_values
+    from survey.responses.storage import ResponseWriter
+
+    key = load(app, tmp_path, generate(n=40, seed=3))
+    with app.app_context():
+        bulk_cells = db.session.scalar(select(func.count()).select_from(ResponseCell))
+        survey = find_survey(db.session, key)
+        assert survey is not None
+        definition = definition_of(survey)
+        # The same people again (every cell exists), then new ones.
+        for person in generate(n=40, seed=3) + generate(n=60, seed=4):
+            shown, kept, problems = check_values(definition, person.values)
+            assert not problems
+            ResponseWriter(db.session, survey).insert(shown, kept, mode=person.mode)
+            db.session.commit()
+        all_cells = db.session.scalar(select(func.count()).select_from(ResponseCell))
+    assert bulk_cells and all_cells and all_cells > bulk_cells
+    assert_answers_carry_their_cells(app)
