@@ -29,7 +29,9 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa:
 
 DEFAULTS: dict[str, Any] = {
     "SURVEY_ENV": "production",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Not pool_pre_ping: a pooled connection is pinged only after it has
+    # been idle this long (``extensions.check_connections_after_idle``).
+    "DB_IDLE_CHECK_SECONDS": 10,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
@@ -70,6 +72,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
+    "SURVEY_DB_IDLE_CHECK_SECONDS": int,
 }
 
 

@@ -12,7 +12,15 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey.extensions import (
+    babel,
+    check_connections_after_idle,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from survey.i18n import LANGUAGE_NAMES, install_template_gettext, select_locale, text_for
 
 log = logging.getLogger(__name__)
@@ -67,6 +75,10 @@ def register_extensions(app: Flask) -> None:
     # Before any blueprint adds its rules.
     app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
+    if not app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("pool_pre_ping"):
+        with app.app_context():
+            for engine in db.engines.values():
+                check_connections_after_idle(engine, float(app.config["DB_IDLE_CHECK_SECONDS"]))
     migrate.init_app(
         app,
         db,
