@@ -56,6 +56,39 @@ def _request_cpu_text(cpu: dict[str, Any] | None) -> str:
     )
 
 
+def journey_budget_ms(data: dict[str, Any], cores: int | None) -> float | None:
+    """CPU ms per request that 100 complete responses/s with 4 clients
+    leaves the app on top of the bare stack's journey on the same cores:
+    (cores / 100 - cores / bare journeys per s) / requests per journey."""
+    four = next((j for j in data.get("journeys", []) if j.get("clients") == 4), None)
+    bare = data.get("bare_journeys_4_clients_per_s")
+    if not cores or not four or not bare or not four.get("responses_per_s"):
+        return None
+    per_journey = float(four["requests_per_s"]) / float(four["responses_per_s"])
+    return round((cores / JOURNEYS_4 - cores / float(bare)) / per_journey * 1000, 2)
+
+
+def page_get_floor_ms(floor: dict[str, float]) -> float:
+    """What a page GET needs beyond the bare stack's request (which is also
+    a Flask request): one ORM read and commit, and its template."""
+    return round(floor["orm_read_commit"] + floor["page_template"], 2)
+
+
+def _floor_text(render: dict[str, Any]) -> str:
+    """The stack's own cost per request (``stack_floor``), as a sentence."""
+    floor = render.get("stack_floor_ms")
+    if not floor:
+        return ""
+    return (
+        " What a request costs before the app's own logic (in process, CPU ms): the bare "
+        f"stack's whole journey {floor['bare_journey']} (the same requests, static pages); a "
+        f"Flask request returning a string {floor['flask_request']}, the survey row read "
+        f"through the ORM and committed {floor['orm_read_commit']}, the page template of a "
+        f"page GET {floor['page_template']}: {page_get_floor_ms(floor)} ms beyond the bare "
+        "stack's request for a page GET."
+    )
+
+
 def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> list[dict[str, Any]]:
     """One entry per target: name, measured value, verdict."""
     targets: list[dict[str, Any]] = []
@@ -79,12 +112,21 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
             four = data.get("journeys_4_clients_per_s")
             bare_four = data.get("bare_journeys_4_clients_per_s")
             journey_ratio = data.get("journeys_4_clients_ratio")
+            budget = journey_budget_ms(data, (results.get("machine") or {}).get("cores"))
+            floor = (resident.get("render") or {}).get("stack_floor_ms")
             add(
                 f">= 100 complete responses/s with 4 clients ({db})",
                 f"{four}/s"
                 + (
                     f" (bare-stack journey {bare_four}/s: {round(journey_ratio * 100)} %)"
                     if bare_four and journey_ratio is not None
+                    else ""
+                )
+                + (
+                    f"; 100/s leaves {budget} ms CPU per request over the bare stack, "
+                    "an ORM read and commit plus the template of a page GET cost "
+                    f"{page_get_floor_ms(floor)} ms"
+                    if budget is not None and floor
                     else ""
                 ),
                 None if four is None else four >= JOURNEYS_4,
@@ -260,7 +302,8 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
                 "redirected, the final POST inserting the answer rows). SQL statements: page POST "
                 f"{render.get('page_post_sql')}, check page {render.get('check_page_sql')}, "
                 f"final submit {render.get('final_submit_sql')}."
-                + _request_cpu_text(render.get("request_cpu_ms")),
+                + _request_cpu_text(render.get("request_cpu_ms"))
+                + _floor_text(render),
                 "",
                 "| page | questions | fields | CPU ms per render | SQL statements |",
                 "|---|---|---|---|---|",

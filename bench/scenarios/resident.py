@@ -27,6 +27,7 @@ page of 60 questions, to show the count does not grow with questions.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -454,6 +455,10 @@ def render_costs(url: str, renders: int) -> dict[str, Any]:
     results["wide_page"] = wide
     with app.app_context():
         answer_pairs = _answer_pairs(db.session)
+    results["stack_floor_ms"] = stack_floor(
+        app, url, script, answer_pairs, max(10, renders // 4), renders
+    )
+    with app.app_context():
         db.engine.dispose()
     results["answer_rows_per_response"] = len(answer_pairs)
     results["_pairs"] = answer_pairs
@@ -505,6 +510,97 @@ def request_cpu(app: Any, script: Script, n: int) -> dict[str, float]:
         lambda: journey(_TestBrowser(app.test_client()), KEY, script),  # type: ignore[arg-type]
         max(3, n // 5),
     )
+    return out
+
+
+def stack_floor(
+    app: Any, url: str, script: Script, answer_pairs: list[tuple[str, str]], n: int, renders: int
+) -> dict[str, float]:
+    """What a request costs before the app's own logic, in process (CPU ms,
+    warm): the floor that decides whether a throughput target can be met.
+
+    - ``bare_journey``: the bare stack's whole journey (``bench.baseline_app``
+      ``/j/``: the same requests, static pages) through the test client;
+    - ``flask_request``: a GET of a view that returns a short string, on a
+      Flask app without extensions (routing, request and response objects,
+      the test client);
+    - ``orm_read_commit``: reading the survey row by its key through the
+      ORM (without its definition, as the resident pages do) in a new
+      session and committing: what any resident request does at least once;
+    - ``page_template``: the part of a page GET spent rendering its
+      template (``before_render_template`` to ``template_rendered``), with
+      the question HTML kept per survey version as in production."""
+    from flask import Flask, before_render_template, template_rendered
+    from sqlalchemy import select
+    from sqlalchemy.orm import defer
+
+    from survey.extensions import db
+    from survey.models import Survey
+
+    def cpu_ms(fn: Any, count: int) -> float:
+        fn()
+        began = time.process_time()
+        for _ in range(count):
+            fn()
+        return round((time.process_time() - began) / count * 1000, 3)
+
+    out: dict[str, float] = {}
+    with app.app_context():
+        survey_id = db.session.scalar(select(Survey.id).where(Survey.key == KEY))
+        db.session.remove()
+    job = {
+        "url": url,
+        "survey_id": survey_id,
+        "steps": journey_steps(script),
+        "pairs": answer_pairs,
+        "count": max(3, n // 5),
+    }
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.baseline_app"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bare journey in process failed: {done.stderr[-2000:]}")
+    out["bare_journey"] = round(float(done.stdout.strip().splitlines()[-1]), 3)
+
+    minimal = Flask("floor")
+    minimal.add_url_rule("/", "index", lambda: "ok")
+    minimal_client = minimal.test_client()
+    out["flask_request"] = cpu_ms(lambda: minimal_client.get("/"), renders)
+
+    def read_and_commit() -> None:
+        with app.app_context():
+            db.session.execute(
+                select(Survey).where(Survey.key == KEY).options(defer(Survey.definition))
+            ).scalar_one()
+            db.session.commit()
+
+    out["orm_read_commit"] = cpu_ms(read_and_commit, renders)
+
+    client = app.test_client()
+    journey(_TestBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
+    page_path = f"/s/{KEY}/stap/politie"
+    spent = [0.0]
+    began = [0.0]
+
+    def before(*_args: Any, **_kwargs: Any) -> None:
+        began[0] = time.process_time()
+
+    def after(*_args: Any, **_kwargs: Any) -> None:
+        spent[0] += time.process_time() - began[0]
+
+    client.get(page_path)
+    with (
+        before_render_template.connected_to(before, app),
+        template_rendered.connected_to(after, app),
+    ):
+        for _ in range(renders):
+            client.get(page_path)
+    out["page_template"] = round(spent[0] / renders * 1000, 3)
     return out
 
 

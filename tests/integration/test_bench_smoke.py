@@ -62,6 +62,11 @@ def test_resident_journey_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(costs["pages"]) == 8
     assert costs["answer_rows_per_response"] > 30
     assert all(page["sql_statements"] > 0 for page in costs["pages"].values())
+    # The stack's floor: the bare journey ran in its own interpreter, the
+    # page GET's template time was caught between Flask's signals.
+    floor = costs["stack_floor_ms"]
+    assert set(floor) == {"bare_journey", "flask_request", "orm_read_commit", "page_template"}
+    assert all(value > 0 for value in floor.values())
 
 
 def test_bare_journey_takes_the_same_requests(
