@@ -125,7 +125,7 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
                 + (
                     f"; 100/s leaves {budget} ms CPU per request over the bare stack, "
                     "an ORM read and commit plus the template of a page GET cost "
-                    f"{page_get_floor_ms(floor)} ms"
+                    f"{page_get_floor_ms(floor)} ms (in process, SQLite)"
                     if budget is not None and floor
                     else ""
                 ),
