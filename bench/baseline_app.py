@@ -143,57 +143,25 @@ def create_app() -> Flask:
 
 def journey_cpu_ms(url: str, survey_id: int, steps: Any, pairs: list[Any], count: int) -> float:
     """CPU ms of one whole bare journey in process (Flask test client, warm).
-    Run in its own interpreter (``python -m bench.baseline_app``): the app's
-    engine event hooks are registered on every SQLAlchemy engine of a process
-    that imports ``survey``, and would run here too."""
+    Run in an interpreter without the app (``bench.worker bare_journey``):
+    the app's engine event hooks are registered on every SQLAlchemy engine
+    of a process that imports ``survey``, and would run here too."""
+    import sys
     import time
 
-    from werkzeug.datastructures import MultiDict
+    from bench.httpclient import TestClientBrowser, bare_journey
 
-    from bench.httpclient import bare_journey
-
+    if "survey" in sys.modules:
+        raise RuntimeError("the bare journey must run without the app imported")
     os.environ["BENCH_DATABASE_URL"] = url
     os.environ["BENCH_SURVEY_ID"] = str(survey_id)
     app = create_app()
 
-    class TestBrowser:
-        def __init__(self) -> None:
-            self.client = app.test_client()
-
-        def request(
-            self, method: str, path: str, form: list[tuple[str, str]] | None = None
-        ) -> tuple[int, str, str]:
-            if method == "GET":
-                response = self.client.get(path)
-            else:
-                response = self.client.post(path, data=MultiDict(form or []))
-            return response.status_code, response.location or "", response.get_data(as_text=True)
-
     def walk() -> None:
-        bare_journey(TestBrowser(), steps, pairs)  # type: ignore[arg-type]
+        bare_journey(TestClientBrowser(app.test_client()), steps, pairs)  # type: ignore[arg-type]
 
     walk()
     began = time.process_time()
     for _ in range(count):
         walk()
     return (time.process_time() - began) / count * 1000
-
-
-if __name__ == "__main__":  # pragma: no cover - called by bench.scenarios.resident
-    import json
-    import sys
-
-    if "survey" in sys.modules:
-        raise SystemExit("run without the app imported")
-    job = json.load(sys.stdin)
-    print(
-        json.dumps(
-            journey_cpu_ms(
-                job["url"],
-                job["survey_id"],
-                job["steps"],
-                [tuple(p) for p in job["pairs"]],
-                job["count"],
-            )
-        )
-    )

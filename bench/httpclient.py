@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 NUMBER_ANSWERS = {"leeftijd": "42"}
@@ -150,6 +151,29 @@ class Browser:
 
 
 Script = dict[tuple[str, int], tuple[str, list[tuple[str, str]]]]
+
+
+class TestClientBrowser:
+    """``Browser``'s interface over a Flask test client (in process)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.requests = 0
+
+    def request(
+        self, method: str, path: str, pairs: list[tuple[str, str]] | None = None
+    ) -> tuple[int, str, str]:
+        from werkzeug.datastructures import MultiDict
+
+        if method == "GET":
+            response = self.client.get(path)
+        else:
+            response = self.client.post(path, data=MultiDict(pairs or []))
+        self.requests += 1
+        return response.status_code, response.location or "", response.get_data(as_text=True)
+
+    def close(self) -> None:
+        pass
 
 
 def journey(

@@ -27,7 +27,6 @@ page of 60 questions, to show the count does not grow with questions.
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import signal
@@ -50,12 +49,14 @@ from bench.common import (
     free_port,
     log,
     make_app,
+    run_worker,
     sqlite_url,
 )
 from bench.httpclient import (
     Browser,
     Script,
     Steps,
+    TestClientBrowser,
     bare_journey,
     journey,
     journey_steps,
@@ -381,7 +382,7 @@ def render_costs(url: str, renders: int) -> dict[str, Any]:
 
     for key in (KEY, WIDE_KEY):
         client = app.test_client()
-        browser = _TestBrowser(client)
+        browser = TestClientBrowser(client)
         script: Script = {}
         # Walk to the check page so every page can be shown (page_index is the end).
         journey(browser, key, script, learn=True, stop_at_check=True)  # type: ignore[arg-type]
@@ -424,10 +425,10 @@ def render_costs(url: str, renders: int) -> dict[str, Any]:
     # and may create the response's cell).
     client = app.test_client()
     script = {}
-    journey(_TestBrowser(client), KEY, script, learn=True)  # type: ignore[arg-type]
+    journey(TestClientBrowser(client), KEY, script, learn=True)  # type: ignore[arg-type]
     results["request_cpu_ms"] = request_cpu(app, script, max(10, renders // 4))
     client = app.test_client()
-    token = journey(_TestBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
+    token = journey(TestClientBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
     page_path = f"/s/{KEY}/stap/politie"
     page_html = client.get(page_path).get_data(as_text=True)
     action, pairs = next(v for k, v in script.items() if k[0] == page_path)
@@ -472,20 +473,22 @@ def _token(html: str) -> str:
     return found.group(1) if found else ""
 
 
+def _cpu_ms(fn: Any, count: int, digits: int = 2) -> float:
+    """CPU ms per call of ``fn``, warm (one call first, not counted)."""
+    fn()
+    began = time.process_time()
+    for _ in range(count):
+        fn()
+    return round((time.process_time() - began) / count * 1000, digits)
+
+
 def request_cpu(app: Any, script: Script, n: int) -> dict[str, float]:
     """CPU ms per request in process (Flask test client, warm caches): a
     page GET and POST of the longest page, the check page, the final submit
     and a whole journey (all its requests)."""
-
-    def cpu_ms(fn: Any, count: int) -> float:
-        fn()
-        began = time.process_time()
-        for _ in range(count):
-            fn()
-        return round((time.process_time() - began) / count * 1000, 2)
-
+    cpu_ms = _cpu_ms
     client = app.test_client()
-    journey(_TestBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
+    journey(TestClientBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
     page_path = f"/s/{KEY}/stap/politie"
     html = client.get(page_path).get_data(as_text=True)
     action, pairs = next(v for k, v in script.items() if k[0] == page_path)
@@ -498,7 +501,7 @@ def request_cpu(app: Any, script: Script, n: int) -> dict[str, float]:
     ready = []
     for _ in range(n + 1):
         other = app.test_client()
-        ready.append((other, journey(_TestBrowser(other), KEY, script, stop_at_check=True)))  # type: ignore[arg-type]
+        ready.append((other, journey(TestClientBrowser(other), KEY, script, stop_at_check=True)))  # type: ignore[arg-type]
     queue = iter(ready)
 
     def submit() -> None:
@@ -507,7 +510,7 @@ def request_cpu(app: Any, script: Script, n: int) -> dict[str, float]:
 
     out["final_submit"] = cpu_ms(submit, n)
     out["whole_journey"] = cpu_ms(
-        lambda: journey(_TestBrowser(app.test_client()), KEY, script),  # type: ignore[arg-type]
+        lambda: journey(TestClientBrowser(app.test_client()), KEY, script),  # type: ignore[arg-type]
         max(3, n // 5),
     )
     return out
@@ -538,34 +541,25 @@ def stack_floor(
     from survey.models import Survey
 
     def cpu_ms(fn: Any, count: int) -> float:
-        fn()
-        began = time.process_time()
-        for _ in range(count):
-            fn()
-        return round((time.process_time() - began) / count * 1000, 3)
+        return _cpu_ms(fn, count, digits=3)
 
     out: dict[str, float] = {}
     with app.app_context():
         survey_id = db.session.scalar(select(Survey.id).where(Survey.key == KEY))
         db.session.remove()
-    job = {
-        "url": url,
-        "survey_id": survey_id,
-        "steps": journey_steps(script),
-        "pairs": answer_pairs,
-        "count": max(3, n // 5),
-    }
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.baseline_app"],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
+    # In its own interpreter: the app's engine hooks are registered on
+    # every SQLAlchemy engine of a process that imported ``survey``.
+    out["bare_journey"] = round(
+        run_worker(
+            "bare_journey",
+            url=url,
+            survey_id=survey_id,
+            steps=journey_steps(script),
+            pairs=answer_pairs,
+            count=max(3, n // 5),
+        )["cpu_ms"],
+        3,
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"bare journey in process failed: {done.stderr[-2000:]}")
-    out["bare_journey"] = round(float(done.stdout.strip().splitlines()[-1]), 3)
 
     minimal = Flask("floor")
     minimal.add_url_rule("/", "index", lambda: "ok")
@@ -582,7 +576,7 @@ def stack_floor(
     out["orm_read_commit"] = cpu_ms(read_and_commit, renders)
 
     client = app.test_client()
-    journey(_TestBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
+    journey(TestClientBrowser(client), KEY, script, stop_at_check=True)  # type: ignore[arg-type]
     page_path = f"/s/{KEY}/stap/politie"
     spent = [0.0]
     began = [0.0]
@@ -617,29 +611,6 @@ def _answer_pairs(session: Any) -> list[tuple[str, str]]:
         select(Answer.variable_id, Answer.code).where(Answer.response_id == response_id)
     ).all()
     return [("a", f"{v}:{'' if c is None else c}") for v, c in rows]
-
-
-class _TestBrowser:
-    """``Browser``'s interface over the Flask test client."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.requests = 0
-
-    def request(
-        self, method: str, path: str, pairs: list[tuple[str, str]] | None = None
-    ) -> tuple[int, str, str]:
-        from werkzeug.datastructures import MultiDict
-
-        if method == "GET":
-            response = self.client.get(path)
-        else:
-            response = self.client.post(path, data=MultiDict(pairs or []))
-        self.requests += 1
-        return response.status_code, response.location or "", response.get_data(as_text=True)
-
-    def close(self) -> None:
-        pass
 
 
 # --- the scenario ----------------------------------------------------------------

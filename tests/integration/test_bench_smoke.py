@@ -79,20 +79,20 @@ def test_bare_journey_takes_the_same_requests(
 
     from bench import baseline_app
     from bench.common import make_app, sqlite_url
-    from bench.httpclient import bare_journey, journey, journey_steps
+    from bench.httpclient import TestClientBrowser, bare_journey, journey, journey_steps
     from bench.scenarios import resident
     from survey import extensions
 
     monkeypatch.setattr(resident, "WORK", tmp_path)
     url = sqlite_url(tmp_path / "resident.sqlite")
     survey_id, _file = resident.prepare_database(url)
-    app_browser = resident._TestBrowser(make_app(url).test_client())
+    app_browser = TestClientBrowser(make_app(url).test_client())
     script: dict = {}
     journey(app_browser, resident.KEY, script, learn=True)  # type: ignore[arg-type]
     pairs = [("a", "1:1"), ("a", "2:")]
     monkeypatch.setenv("BENCH_DATABASE_URL", url)
     monkeypatch.setenv("BENCH_SURVEY_ID", str(survey_id))
-    bare_browser = resident._TestBrowser(baseline_app.create_app().test_client())
+    bare_browser = TestClientBrowser(baseline_app.create_app().test_client())
     # The app's SQLite BEGIN listener is on every Engine of this process; the
     # bare app (its own process under gunicorn) begins its transactions itself.
     event.remove(Engine, "begin", extensions._sqlite_begin)
