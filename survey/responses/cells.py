@@ -88,71 +88,57 @@ class CellNumbers:
     def lookup_params(self, mode: str, codes: CellCodes) -> dict[str, Any]:
         """Parameters of ``FIND_CELL_SUBQUERY``, for a statement that looks
         the cell up on its way (the final submit's INSERT ... RETURNING)."""
-        return {
-            "cell_survey_id": self.survey_id,
-            "cell_dimensions": self.signature,
-            "cell_mode": mode,
-            "cell_codes": encode_codes(codes),
-        }
+        return {f"cell_{k}": v for k, v in self._values(mode, encode_codes(codes)).items()}
 
     def found(self, mode: str, codes: CellCodes, cell_id: int | None) -> int:
         """The id a ``FIND_CELL_SUBQUERY`` returned, or (None: the cell does
         not exist yet) the id of the cell created now."""
         if cell_id is None:
-            return self.id_for(mode, codes)
+            cell_id = self._create(self._values(mode, encode_codes(codes)))
         self.cache[(mode, codes)] = cell_id
         return cell_id
 
-    def _lookup(self, mode: str, codes: str) -> int:
-        values = {
+    def _values(self, mode: str, codes: str) -> dict[str, Any]:
+        return {
             "survey_id": self.survey_id,
             "dimensions": self.signature,
             "mode": mode,
             "codes": codes,
         }
-        connection = self.session.connection()
-        found = connection.scalar(_FIND_CELL, values)
-        if found is not None:
-            return int(found)
+
+    def _lookup(self, mode: str, codes: str) -> int:
+        values = self._values(mode, codes)
+        found = self.session.connection().scalar(_FIND_CELL, values)
+        return int(found) if found is not None else self._create(values)
+
+    def _create(self, values: dict[str, Any]) -> int:
         # Two submits may create the same cell at once: the second one's
         # insert does nothing (PostgreSQL waits for the first to commit) and
         # the select below finds the first one's row.
+        connection = self.session.connection()
         table: Table = ResponseCell.__table__  # type: ignore[assignment]
         insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         connection.execute(insert(table).values(**values).on_conflict_do_nothing())
         return int(connection.scalar(_FIND_CELL, values) or 0)
 
 
-def _find_cell_statement() -> Any:
+def _find_cell_statement(prefix: str) -> Any:
+    """The cell's id by its key; the parameters are named ``prefix`` +
+    column (``survey_id``, ``dimensions``, ``mode``, ``codes``)."""
     table: Table = ResponseCell.__table__  # type: ignore[assignment]
     return select(table.c.id).where(
-        (table.c.survey_id == bindparam("survey_id"))
-        & (table.c.dimensions == bindparam("dimensions"))
-        & (table.c.mode == bindparam("mode"))
-        & (table.c.codes == bindparam("codes"))
+        (table.c.survey_id == bindparam(f"{prefix}survey_id"))
+        & (table.c.dimensions == bindparam(f"{prefix}dimensions"))
+        & (table.c.mode == bindparam(f"{prefix}mode"))
+        & (table.c.codes == bindparam(f"{prefix}codes"))
     )
 
 
 # Built once: every web submit looks its cell up, and a statement built per
 # call costs its cache key each time (~0.1 ms).
-_FIND_CELL = _find_cell_statement()
-
-
-def _find_cell_subquery() -> Any:
-    table: Table = ResponseCell.__table__  # type: ignore[assignment]
-    return (
-        select(table.c.id)
-        .where(
-            (table.c.survey_id == bindparam("cell_survey_id"))
-            & (table.c.dimensions == bindparam("cell_dimensions"))
-            & (table.c.mode == bindparam("cell_mode"))
-            & (table.c.codes == bindparam("cell_codes"))
-        )
-        .scalar_subquery()
-    )
-
+_FIND_CELL = _find_cell_statement("")
 
 # The cell lookup as a scalar subquery with its own parameter names
 # (``CellNumbers.lookup_params``), to ride along in another statement: on
 # PostgreSQL every statement of the final submit is a round trip.
-FIND_CELL_SUBQUERY = _find_cell_subquery()
+FIND_CELL_SUBQUERY = _find_cell_statement("cell_").scalar_subquery()
