@@ -74,8 +74,8 @@ def check_connections_after_idle(engine: Engine, idle_seconds: float) -> None:
     ``idle_seconds`` or more; replace it when the ping fails.
 
     SQLAlchemy's ``pool_pre_ping`` pings on every checkout: on PostgreSQL a
-    round trip per request (~0.25 ms of a 2 ms page, and one of the final
-    submit's seven round trips; bench/). Connections that were in use a
+    round trip per request (~0.25 ms of a 2 ms page; the final submit made
+    8 round trips with it; bench/). Connections that were in use a
     moment ago are trusted instead. What that gives up: after a database
     restart, a worker whose connection was used less than ``idle_seconds``
     before the restart fails its next request once, with the Dutch 503 page
