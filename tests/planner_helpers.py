@@ -21,7 +21,7 @@ RESIDENT_FILE = (
 
 def make_user(app: Flask, email: str = "admin@zone.be", role: str = "admin") -> str:
     from survey.extensions import db
-    from survey.planner.accounts import create_user
+    from survey.workspace.accounts import create_user
 
     with app.app_context():
         create_user(db.session, email, PASSWORD, role)
@@ -30,7 +30,7 @@ def make_user(app: Flask, email: str = "admin@zone.be", role: str = "admin") -> 
 
 
 def log_in(client: Any, email: str, password: str = PASSWORD) -> Any:
-    page = Page(client.get("/planner/login"))
+    page = Page(client.get("/planner/aanmelden"))
     form = page.form()
     form.set("email", email).set("password", password)
     return form.submit(client)
