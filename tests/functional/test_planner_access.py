@@ -104,7 +104,11 @@ def test_login_redirect_stays_inside_the_workspace(app, client):
 @pytest.mark.parametrize(
     ("role", "allowed", "denied"),
     [
-        ("viewer", ["/planner/", CONSULTATION_URL], ["/planner/bevragingen/opladen", "/planner/gebruikers"]),
+        (
+            "viewer",
+            ["/planner/", CONSULTATION_URL],
+            ["/planner/bevragingen/opladen", "/planner/gebruikers"],
+        ),
         (
             "planner",
             ["/planner/bevragingen/opladen", "/planner/bevragingen/burgers-2026/exporteren"],

@@ -100,7 +100,9 @@ def test_production_cookies_are_secure_httponly_and_samesite(database_url: str) 
         }
     )
     try:
-        response = production.test_client().get("/planner/aanmelden", base_url="https://zone.example")
+        response = production.test_client().get(
+            "/planner/aanmelden", base_url="https://zone.example"
+        )
         cookie = response.headers["Set-Cookie"]
     finally:
         with production.app_context():

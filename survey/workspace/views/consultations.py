@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -78,51 +78,55 @@ def retention(key: str) -> ResponseReturnValue:
     return redirect(url_for(".detail", key=key))
 
 
-def _store_upload(
-    item: Consultation, importer: Callable[[DbSession, Consultation, bytes], int]
-) -> tuple[UploadForm, int | None, list[str]]:
-    """Store the posted CSV file with ``importer``, all or nothing: the
-    form, the rows stored (after a commit) or None, and the problems of
-    the file (nothing stored)."""
+def _upload_page(
+    key: str,
+    *,
+    importer: Callable[[DbSession, Consultation, bytes], int],
+    stored: Callable[[int], str],
+    template: str,
+    **listings: Callable[[DbSession, Consultation], object],
+) -> ResponseReturnValue:
+    """A consultation's CSV upload page (margins, indicators): the form and
+    what is stored so far (``listings``, by template name). A posted file is
+    stored with ``importer``, all or nothing: a commit and back to the page
+    with the ``stored`` message, or the file's problems and nothing stored
+    (422)."""
+    item = consultation_or_404(key)
     form = UploadForm()
-    if not form.validate_on_submit():
-        return form, None, []
-    try:
-        stored = importer(db.session, item, form.contents())
-    except CsvRefused as exc:
-        db.session.rollback()
-        return form, None, exc.errors
-    db.session.commit()
-    return form, stored, []
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            rows = importer(db.session, item, form.contents())
+        except CsvRefused as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(stored(rows), "success")
+            return redirect(request.path)
+    context = {name: listing(db.session, item) for name, listing in listings.items()}
+    return render_template(template, consultation=item, form=form, errors=errors, **context), (
+        422 if errors or form.errors else 200
+    )
 
 
 @bp.route("/raadplegingen/<key>/marges", methods=["GET", "POST"], access=Access.MANAGE)
 def margins(key: str) -> ResponseReturnValue:
-    item = consultation_or_404(key)
-    form, stored, errors = _store_upload(item, import_margins)
-    if stored is not None:
-        flash(_("%(n)s population margins were stored.", n=stored), "success")
-        return redirect(url_for(".margins", key=key))
-    return render_template(
-        "workspace/margins.html",
-        consultation=item,
-        margins=margins_of(db.session, item),
-        form=form,
-        errors=errors,
-    ), (422 if errors or form.errors else 200)
+    return _upload_page(
+        key,
+        importer=import_margins,
+        stored=lambda n: _("%(n)s population margins were stored.", n=n),
+        template="workspace/margins.html",
+        margins=margins_of,
+    )
 
 
 @bp.route("/raadplegingen/<key>/indicatoren", methods=["GET", "POST"], access=Access.MANAGE)
 def indicators(key: str) -> ResponseReturnValue:
-    item = consultation_or_404(key)
-    form, stored, errors = _store_upload(item, import_indicators)
-    if stored is not None:
-        flash(_("%(n)s indicators were stored.", n=stored), "success")
-        return redirect(url_for(".indicators", key=key))
-    return render_template(
-        "workspace/indicators.html",
-        consultation=item,
-        indicators=indicators_of(db.session, item),
-        form=form,
-        errors=errors,
-    ), (422 if errors or form.errors else 200)
+    return _upload_page(
+        key,
+        importer=import_indicators,
+        stored=lambda n: _("%(n)s indicators were stored.", n=n),
+        template="workspace/indicators.html",
+        indicators=indicators_of,
+    )
