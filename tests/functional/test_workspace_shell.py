@@ -167,6 +167,16 @@ def test_every_workspace_page_says_who_may_open_it(app: Flask) -> None:
         assert rule.endpoint.partition(".")[2] in blueprint.access, rule.endpoint
 
 
+def test_a_workspace_page_that_does_not_say_who_may_open_it_is_refused() -> None:
+    from survey.workspace.shell import Access, workspace_blueprint
+
+    bp = workspace_blueprint("sketch", __name__, "/schets")
+    with pytest.raises(TypeError, match="access="):
+        bp.get("/")(lambda: "open to all?")
+    bp.get("/", access=Access.ADMIN)(lambda: "admins only")
+    assert bp.url_prefix == "/planner/schets"
+
+
 @pytest.mark.parametrize("why", ["idle", "stale"])
 def test_an_ended_session_is_ended_on_every_workspace_page(
     app: Flask, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, why: str
