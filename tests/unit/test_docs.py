@@ -22,111 +22,38 @@ import copy
 import inspect
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
 import yaml
+from docs_support import (
+    COMMAND_LINE,
+    CONFIGURATION,
+    DOCS,
+    HEADING_RE,
+    ROOT,
+    SURVEY_FILE,
+    Block,
+    blocks,
+    prose_lines,
+    section,
+    sections,
+    shown_after,
+    table_keys,
+)
 from flask import Flask
 
 import survey.config
 from survey.definitions.question_types import REGISTRY
 from survey.definitions.validation import TOP_KEYS, Checker, validate_definition, validate_file
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
-SURVEY_FILE = DOCS / "survey-file.md"
-COMMAND_LINE = DOCS / "command-line.md"
-CONFIGURATION = DOCS / "configuration.md"
-
 # Written on other branches (the report engine, the deployment work): a link
 # to them may lead nowhere until those branches are merged. Remove an entry
 # once its file is in main.
 PENDING_DOCS = frozenset({"docs/report-json.md", "docs/report.schema.json", "docs/deployment.md"})
-
-MARKER_RE = re.compile(r"^<!-- example: ([a-z ]+) -->$")
-FENCE_RE = re.compile(r"^```(\w*)\s*$")
-HEADING_RE = re.compile(r"^(#{1,6}) (.*)$")
-TABLE_KEY_RE = re.compile(r"^\|\s*`([^`]+)`\s*\|")
 LINK_RE = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
-
-
-# --- reading the markdown ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Block:
-    """A fenced code block, the marker just above it (or None) and its line."""
-
-    language: str
-    text: str
-    marker: str | None
-    line: int
-
-
-def blocks(path: Path) -> list[Block]:
-    found: list[Block] = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    index = 0
-    while index < len(lines):
-        fence = FENCE_RE.match(lines[index])
-        if fence is None:
-            index += 1
-            continue
-        marker = MARKER_RE.match(lines[index - 1]) if index else None
-        end = index + 1
-        while end < len(lines) and lines[end] != "```":
-            end += 1
-        found.append(
-            Block(
-                language=fence.group(1),
-                text="\n".join(lines[index + 1 : end]) + "\n",
-                marker=marker.group(1) if marker else None,
-                line=index + 1,
-            )
-        )
-        index = end + 1
-    return found
-
-
-def prose_lines(path: Path) -> list[str]:
-    """The lines of a markdown file outside code blocks (a ``#`` in a YAML
-    or shell block is not a heading)."""
-    kept: list[str] = []
-    inside = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if FENCE_RE.match(line) or (inside and line == "```"):
-            inside = not inside
-            continue
-        if not inside:
-            kept.append(line)
-    return kept
-
-
-def sections(path: Path) -> dict[str, list[str]]:
-    """Heading text -> its own lines, up to the next heading of any level."""
-    found: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in prose_lines(path):
-        heading = HEADING_RE.match(line)
-        if heading:
-            current = found.setdefault(heading.group(2).strip(), [])
-        elif current is not None:
-            current.append(line)
-    return found
-
-
-def section(path: Path, starts_with: str) -> list[str]:
-    matches = [lines for title, lines in sections(path).items() if title.startswith(starts_with)]
-    assert len(matches) == 1, f"{path.name}: one heading starting with {starts_with!r}"
-    return matches[0]
-
-
-def table_keys(lines: list[str]) -> set[str]:
-    """The backticked names in the first column of the section's tables."""
-    return {m.group(1) for line in lines if (m := TABLE_KEY_RE.match(line))}
 
 
 def github_slug(heading: str) -> str:
@@ -188,11 +115,7 @@ def problems_of(block: Block) -> list[str]:
 
 
 def expected_problems(block: Block) -> list[str]:
-    """The ``text`` block right after an invalid example."""
-    found = blocks(SURVEY_FILE)
-    following = found[found.index(block) + 1]
-    assert following.language == "text", f"line {block.line}: no text block with the problems"
-    return following.text.splitlines()
+    return shown_after(SURVEY_FILE, block).splitlines()
 
 
 VALID = [b for b in survey_examples() if not b.marker or not b.marker.startswith("invalid")]
@@ -317,7 +240,9 @@ def documentation_of(path: str, lines: list[str]) -> str | None:
     )
     if heading_title is not None:
         return "\n".join([heading_title, *sections(COMMAND_LINE)[heading_title]])
-    return next((line for line in lines if line.startswith("|") and name.match(line[1:].strip())), None)
+    return next(
+        (line for line in lines if line.startswith("|") and name.match(line[1:].strip())), None
+    )
 
 
 def named_in(text: str, param: click.Parameter) -> bool:
