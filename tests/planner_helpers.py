@@ -53,7 +53,12 @@ def submit_file(client: Any, page: Page, data: bytes, filename: str, **extra: st
     fields.update(extra)
     payload: dict[str, Any] = dict(fields)
     payload["file"] = (io.BytesIO(data), filename)
-    return client.post(form.action, data=payload, content_type="multipart/form-data")
+    response = client.post(form.action, data=payload, content_type="multipart/form-data")
+    # The test client spools a body over 500 KB to a temporary file and closes
+    # it only after a followed redirect; left open, the garbage collector
+    # closes it with a ResourceWarning in whatever test runs then.
+    response.request.input_stream.close()
+    return response
 
 
 def random_values(definition: Any, rng: Any) -> dict[str, Any]:
