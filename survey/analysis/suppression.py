@@ -38,6 +38,7 @@ they are hidden, below 100 they are shown but flagged as unreliable.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -228,6 +229,45 @@ def suppress_crosstab(
         column_totals=frozenset(key for kind, key in suppressed if kind == "column_total"),
         unprotected=tuple(sorted(unprotected, key=lambda e: (e[0], _sort_key(e[1])))),
     )
+
+
+@dataclass(frozen=True)
+class RowMask:
+    """Hidden cells and row totals of a cross-tab whose rows add up to a
+    published total but whose columns do not (multiple choice, ranking)."""
+
+    cells: frozenset[tuple[Any, Any]]
+    row_totals: frozenset[Any]
+
+
+_TOTAL = ("total",)
+
+
+def protect_rows(
+    cells: Mapping[tuple[K, C], float], threshold: int, hidden_totals: Iterable[K]
+) -> RowMask:
+    """Rule 3 for a cross-tab of respondents (multiple choice, ranking): each
+    option row (its cells across the groups plus its overall count) is one
+    line: primary suppression, and never exactly one hidden entry (then the
+    next smallest cell; the overall count only when no cell is left). A
+    respondent can be in several rows, so rows do not add up to anything
+    across options and there are no column lines. ``hidden_totals`` are the
+    overall counts the question's own table hides."""
+    hidden = set(hidden_totals)
+    rows: dict[K, dict[Any, float]] = defaultdict(dict)
+    for (code, column), n in cells.items():
+        rows[code][column] = n
+    hidden_cells: set[tuple[Any, Any]] = set()
+    hidden_rows: set[Any] = set()
+    for code, row in rows.items():
+        line: dict[Any, float] = dict(row)
+        line[_TOTAL] = sum(row.values()) + 10**9  # the total comes last
+        already = {_TOTAL} if code in hidden else set()
+        mask = suppress_table(line, threshold, already=already)
+        hidden_cells.update((code, column) for column in mask if column != _TOTAL)
+        if _TOTAL in mask:
+            hidden_rows.add(code)
+    return RowMask(frozenset(hidden_cells), frozenset(hidden_rows))
 
 
 def _close_single_lines(

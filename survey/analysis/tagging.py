@@ -24,7 +24,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from survey.analysis.redaction import redact
+from survey.privacy.redaction import redact
 
 Lexicon = Mapping[str, Sequence[str]]
 Id = TypeVar("Id", bound=Hashable)
@@ -310,7 +310,7 @@ def representative_quotes(
 ) -> list[tuple[Id, str]]:
     """Up to ``k`` redacted comments that illustrate ``phenomenon``, deterministically.
 
-    Comments are redacted first (:func:`~survey.analysis.redaction.redact`); tagging,
+    Comments are redacted first (:func:`~survey.privacy.redaction.redact`); tagging,
     hit counts and length are computed on the redacted text, which is what gets
     shown. Among comments tagged with the phenomenon the order is: a length within
     ``min_length``..``max_length`` characters first (a quote must fit on the page and

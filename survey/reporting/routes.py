@@ -24,7 +24,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 
-from survey.analysis.report import ReportError, build_report
+from survey.analysis.report import Report, ReportError, build_report
 from survey.extensions import db
 from survey.models import Role
 from survey.planner import accounts, surveys
@@ -98,7 +98,7 @@ def report(key: str) -> ResponseReturnValue:
     g.no_store = True
     survey = _survey_or_404(key)
     options, problems = _options()
-    model: dict[str, Any] | None = None
+    model: Report | None = None
     fragment = Markup("")
     error = None
     if options is not None:

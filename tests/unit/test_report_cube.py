@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from survey.analysis import cube
 from survey.analysis.queries import AnswerCube
+
+from survey.analysis import cube
 
 # Dimension variables 10 (district) and 11 (sex); variable 20 is a single
 # question, 30 a multiple-choice question.

@@ -4,12 +4,17 @@ Every figure of the input report starts here as a GROUP BY over integer codes
 (``Answer.code``), numbers (``Answer.number``) or the response mode; no
 response is ever loaded as an object, so memory stays flat as responses grow.
 The functions return plain tuples, dicts and dataclasses; what they mean is
-worked out by the pure functions of ``survey.analysis.report`` and
-``survey.analysis.cube``. The report's main path is ``answer_cube``: two
-GROUP BYs over the answers (they carry their response's cell) from which
-every count, base, cross-tab row and raking cell is derived; the per-figure
-queries (``code_counts``, ``cell_counts``, ...) are the path for answers
-without a stored cell, and serve the other surveys of a consultation.
+worked out by pure functions (``survey.analysis.cube``,
+``survey.analysis.collect`` and the table builders).
+
+One path: ``survey_aggregates`` reads a survey (the report's, and every other
+survey of its consultation for the priority matrix) through ``answer_cube``,
+two GROUP BYs over the answers, which carry their response's cell (mode and
+dimension codes, ``survey.responses.cells``), from which every count, base,
+cross-tab row and raking cell is derived; plus the values of number
+questions. Every answer has its cell since migration 0002 (which gave the
+answers written before it theirs); a database where one has not gets
+``InconsistentCube`` (run ``flask db upgrade``) instead of wrong figures.
 
 Conventions:
 
@@ -17,9 +22,9 @@ Conventions:
   matrix row, or rank) was shown and left empty. No row means not shown.
 - Codes of ``missing: true`` options are returned as they are; the report
   decides that they are missing (it knows the options).
-- ``valid respondents`` of a variable are the distinct responses with at least
-  one answer row whose code is a non-missing option of its question (joined to
-  ``QuestionOption`` in SQL); that is the base of a multiple-choice question.
+- ``valid respondents`` of a multiple-choice variable are the distinct
+  responses with at least one answer row whose code is a non-missing option
+  of its question; that is the base of a multiple-choice question.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ from typing import Any
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import aliased
 
+from survey.analysis import cube
+from survey.analysis.cube import AnswerCube, CellKey, InconsistentCube
+from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import (
     Answer,
@@ -48,9 +56,6 @@ from survey.models import (
     dimensions_signature,
 )
 from survey.responses.cells import decode_codes
-
-CellKey = tuple[Any, ...]
-MODE_DIMENSION = "mode"
 
 
 class SurveyNotFound(LookupError):
@@ -117,56 +122,6 @@ def responses_by_mode(session: DbSession, survey_id: int) -> dict[str, int]:
     return {str(mode): int(n) for mode, n in rows}
 
 
-def code_counts(session: DbSession, survey_id: int) -> dict[int, dict[int | None, int]]:
-    """Answer rows per (variable, code) for the whole survey, in ONE GROUP BY:
-    ``{variable_id: {code: count}}``; code None = shown, left empty."""
-    rows = session.execute(
-        select(Answer.variable_id, Answer.code, func.count())
-        .join(Variable, Variable.id == Answer.variable_id)
-        .where(Variable.survey_id == survey_id)
-        .group_by(Answer.variable_id, Answer.code)
-    ).all()
-    result: dict[int, dict[int | None, int]] = defaultdict(dict)
-    for variable_id, code, n in rows:
-        result[int(variable_id)][None if code is None else int(code)] = int(n)
-    return dict(result)
-
-
-def _valid_option_join(answer: Any) -> Any:
-    """Join condition: the answer's code is a non-missing option of its question."""
-    return and_(
-        QuestionOption.question_id == Variable.question_id,
-        QuestionOption.code == answer.code,
-        QuestionOption.missing == false(),
-    )
-
-
-def valid_respondents(session: DbSession, variable_ids: Sequence[int]) -> dict[int, int]:
-    """Distinct responses with at least one valid (non-missing) code, per variable."""
-    if not variable_ids:
-        return {}
-    rows = session.execute(
-        select(Answer.variable_id, func.count(func.distinct(Answer.response_id)))
-        .join(Variable, Variable.id == Answer.variable_id)
-        .join(QuestionOption, _valid_option_join(Answer))
-        .where(Answer.variable_id.in_(variable_ids))
-        .group_by(Answer.variable_id)
-    ).all()
-    return {int(v): int(n) for v, n in rows}
-
-
-def shown_respondents(session: DbSession, variable_ids: Sequence[int]) -> dict[int, int]:
-    """Distinct responses with any answer row (shown), per variable."""
-    if not variable_ids:
-        return {}
-    rows = session.execute(
-        select(Answer.variable_id, func.count(func.distinct(Answer.response_id)))
-        .where(Answer.variable_id.in_(variable_ids))
-        .group_by(Answer.variable_id)
-    ).all()
-    return {int(v): int(n) for v, n in rows}
-
-
 def number_values(
     session: DbSession, variable_ids: Sequence[int]
 ) -> dict[int, list[tuple[float, int]]]:
@@ -188,27 +143,6 @@ def number_values(
     for (variable_id, value), n in sorted(totals.items()):
         result[variable_id].append((value, n))
     return dict(result)
-
-
-# --- weighting ---------------------------------------------------------------
-
-
-def cell_counts(
-    session: DbSession, survey_id: int, dimension_variable_ids: Sequence[int]
-) -> dict[CellKey, int]:
-    """Responses grouped by their codes on the weighting dimensions (None when
-    a dimension was not answered): the cells that raking works on."""
-    dims = [aliased(Answer) for _ in dimension_variable_ids]
-    columns = [d.code for d in dims]
-    query = select(*columns, func.count()).select_from(Response)
-    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
-        query = query.outerjoin(
-            dim, and_(dim.response_id == Response.id, dim.variable_id == variable_id)
-        )
-    rows: list[Any] = list(
-        session.execute(query.where(Response.survey_id == survey_id).group_by(*columns)).all()
-    )
-    return {tuple(None if c is None else int(c) for c in row[:-1]): int(row[-1]) for row in rows}
 
 
 # --- partners, free text, consultation data ----------------------------------
@@ -338,185 +272,21 @@ def objective_indicators(session: DbSession, consultation_id: int) -> list[Indic
     return [IndicatorRow(str(p), int(y), float(v), str(u), str(s)) for p, y, v, u, s in rows]
 
 
-def _response_cells(survey_id: int, dimension_variable_ids: Sequence[int]) -> Any:
-    """One row per response: its id, mode, its code on each dimension (NULL
-    when not answered) and ``cid``, a small integer numbering the distinct
-    (mode, codes) combinations. Materialised once, so that every answer row
-    needs one lookup instead of one per dimension, and grouped on ``cid``: a
-    GROUP BY over integers is about twice as fast as over the mode string and
-    the nullable codes (SQLite sorts every joined answer row)."""
-    dims = [aliased(Answer) for _ in dimension_variable_ids]
-    codes = [d.code.label(f"d{i}") for i, d in enumerate(dims)]
-    query = select(
-        Response.id.label("rid"),
-        Response.mode.label("mode"),
-        *codes,
-        func.dense_rank().over(order_by=[Response.mode, *[d.code for d in dims]]).label("cid"),
-    ).select_from(Response)
-    for dim, variable_id in zip(dims, dimension_variable_ids, strict=True):
-        query = query.outerjoin(
-            dim, and_(dim.response_id == Response.id, dim.variable_id == variable_id)
-        )
-    return query.where(Response.survey_id == survey_id).cte("cells").prefix_with("MATERIALIZED")
-
-
-def _cell_keys(cells: Any, k: int) -> Any:
-    """``cid`` -> (mode, dimension codes), one row per combination."""
-    columns = [cells.c.cid, cells.c.mode, *[cells.c[f"d{i}"] for i in range(k)]]
-    return select(*columns).distinct().subquery("keys")
-
-
-def _cell_tuple(row: Any, k: int) -> CellKey:
-    return tuple(None if c is None else int(c) for c in row[1 : k + 1])
-
-
-def _null_first(value: Any) -> tuple[bool, Any]:
-    return (value is not None, value)
-
-
 def stored_cells(
-    session: DbSession,
-    survey_id: int,
-    variable_ids: Sequence[int],
-    dimension_variable_ids: Sequence[int],
-) -> dict[int, tuple[str, CellKey]] | None:
-    """``cell_id`` -> (mode, dimension codes) of the cells stored on the
-    answer rows (``survey.responses.cells``), or None when they cannot be
-    used: an answer of ``variable_ids`` without a cell (written before cells
-    existed), or a cell built over other dimension variables than these."""
-    signature = dimensions_signature(list(dimension_variable_ids))
+    session: DbSession, survey_id: int, dimension_variable_ids: Sequence[int]
+) -> dict[int, tuple[str, CellKey]]:
+    """``cell_id`` -> (mode, dimension codes) of the survey's cells over these
+    dimension variables (``survey.responses.cells``). Cells over other
+    variables are left: they belong to answers of an earlier draft version,
+    which went with its variables."""
     rows = session.execute(
-        select(
-            ResponseCell.id, ResponseCell.dimensions, ResponseCell.mode, ResponseCell.codes
-        ).where(ResponseCell.survey_id == survey_id)
+        select(ResponseCell.id, ResponseCell.mode, ResponseCell.codes).where(
+            ResponseCell.survey_id == survey_id,
+            ResponseCell.dimensions == dimensions_signature(list(dimension_variable_ids)),
+        )
     ).all()
-    if any(dimensions != signature for _id, dimensions, _mode, _codes in rows):
-        return None
-    if variable_ids and session.scalar(
-        select(Answer.id)
-        .where(Answer.variable_id.in_(variable_ids), Answer.cell_id.is_(None))
-        .limit(1)
-    ):
-        return None
     k = len(dimension_variable_ids)
-    return {
-        int(cell_id): (str(mode), decode_codes(str(codes), k))
-        for cell_id, _dimensions, mode, codes in rows
-    }
-
-
-def cell_code_counts(
-    session: DbSession,
-    survey_id: int,
-    variable_ids: Sequence[int],
-    dimension_variable_ids: Sequence[int],
-) -> list[tuple[str, CellKey, int, int | None, int]]:
-    """``(mode, dimension codes, variable_id, code, count)``: the answers of
-    the given variables grouped by the mode and dimension answers of their
-    response. Cross-tabs by every dimension and the weighted tallies are
-    sums over these rows. The fallback of ``answer_cube`` for answers
-    without a stored cell: the answers are grouped by (variable, ``cid``,
-    code) and only the few thousand groups are joined back to their mode
-    and codes. Rows come sorted by (mode, codes,
-    variable, code), NULL first, whatever the engine, so that the sums built
-    from them (weighted tallies in floating point) are the same everywhere."""
-    if not variable_ids:
-        return []
-    k = len(dimension_variable_ids)
-    cells = _response_cells(survey_id, dimension_variable_ids)
-    cube = (
-        select(
-            Answer.variable_id.label("variable_id"),
-            cells.c.cid,
-            Answer.code.label("code"),
-            func.count().label("n"),
-        )
-        .select_from(cells)
-        .join(Answer, Answer.response_id == cells.c.rid)
-        .where(Answer.variable_id.in_(variable_ids))
-        .group_by(Answer.variable_id, cells.c.cid, Answer.code)
-        .subquery("cube")
-    )
-    keys = _cell_keys(cells, k)
-    query = select(
-        keys.c.mode,
-        *[keys.c[f"d{i}"] for i in range(k)],
-        cube.c.variable_id,
-        cube.c.code,
-        cube.c.n,
-    ).join_from(cube, keys, keys.c.cid == cube.c.cid)
-    rows: list[Any] = list(session.execute(query).all())
-    result = [
-        (
-            str(row[0]),
-            _cell_tuple(row, k),
-            int(row[k + 1]),
-            None if row[k + 2] is None else int(row[k + 2]),
-            int(row[k + 3]),
-        )
-        for row in rows
-    ]
-    result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2], _null_first(r[3])))
-    return result
-
-
-def cell_valid_respondents(
-    session: DbSession,
-    survey_id: int,
-    variable_ids: Sequence[int],
-    dimension_variable_ids: Sequence[int],
-) -> list[tuple[str, CellKey, int, int]]:
-    """``(mode, dimension codes, variable_id, respondents with >= 1 valid
-    code)`` for multiple-choice variables, sorted like ``cell_code_counts``."""
-    if not variable_ids:
-        return []
-    k = len(dimension_variable_ids)
-    cells = _response_cells(survey_id, dimension_variable_ids)
-    # A response is in one cell only: its distinct respondents per
-    # (variable, cell) add up to the variable's valid respondents.
-    cube = (
-        select(
-            Answer.variable_id.label("variable_id"),
-            cells.c.cid,
-            func.count(func.distinct(Answer.response_id)).label("n"),
-        )
-        .select_from(cells)
-        .join(Answer, Answer.response_id == cells.c.rid)
-        .join(Variable, Variable.id == Answer.variable_id)
-        .join(QuestionOption, _valid_option_join(Answer))
-        .where(Answer.variable_id.in_(variable_ids))
-        .group_by(Answer.variable_id, cells.c.cid)
-        .subquery("cube")
-    )
-    keys = _cell_keys(cells, k)
-    query = select(
-        keys.c.mode,
-        *[keys.c[f"d{i}"] for i in range(k)],
-        cube.c.variable_id,
-        cube.c.n,
-    ).join_from(cube, keys, keys.c.cid == cube.c.cid)
-    rows: list[Any] = list(session.execute(query).all())
-    result = [(str(row[0]), _cell_tuple(row, k), int(row[k + 1]), int(row[k + 2])) for row in rows]
-    result.sort(key=lambda r: (r[0], *map(_null_first, r[1]), r[2]))
-    return result
-
-
-@dataclass(frozen=True)
-class AnswerCube:
-    """The answers of a survey grouped by their response's stored cell
-    (``stored_cells``): two GROUP BYs over the answers table instead of one
-    per figure. Everything the report counts is a sum over these rows (a
-    response is in exactly one cell); ``survey.analysis.cube`` derives the
-    figures."""
-
-    cells: dict[int, tuple[str, CellKey]]
-    """``cell_id`` -> (mode, dimension codes; None = not answered)."""
-    counts: list[tuple[int, int, int | None, int]]
-    """``(variable_id, cell_id, code, answer rows)``; code None = shown, left empty."""
-    respondents: list[tuple[int, int, int, int]]
-    """``(variable_id, cell_id, shown respondents, valid respondents)`` of
-    the respondent variables (multiple choice): distinct responses with any
-    answer row, and with at least one code that is a non-missing option."""
+    return {int(cell_id): (str(mode), decode_codes(str(codes), k)) for cell_id, mode, codes in rows}
 
 
 def _variable_filter(variable_ids: Sequence[int]) -> Any:
@@ -536,17 +306,14 @@ def answer_cube(
     variable_ids: Sequence[int],
     respondent_variable_ids: Sequence[int],
     dimension_variable_ids: Sequence[int],
-) -> AnswerCube | None:
+) -> AnswerCube:
     """The ``AnswerCube`` of ``variable_ids`` (respondent counts for
-    ``respondent_variable_ids``, a subset), or None when the answers do not
-    all carry a usable cell (see ``stored_cells``): the caller then runs the
-    per-figure queries above. Both GROUP BYs read only the covering index
-    ``ix_answers_report_cube`` (variable_id, cell_id, code, number,
-    response_id): the first one all of it in index order, the second one the
-    entries of the few multiple-choice variables."""
-    stored = stored_cells(session, survey_id, variable_ids, dimension_variable_ids)
-    if stored is None:
-        return None
+    ``respondent_variable_ids``, a subset). Both GROUP BYs read only the
+    covering index ``ix_answers_report_cube`` (variable_id, cell_id, code,
+    number, response_id): the first one all of it in index order, the second
+    one the entries of the few multiple-choice variables. Raises
+    ``InconsistentCube`` when an answer has no cell of these dimensions."""
+    stored = stored_cells(session, survey_id, dimension_variable_ids)
     counts: list[tuple[int, int, int | None, int]] = []
     if variable_ids:
         # Thousands of rows: run on the session's connection (same
@@ -564,6 +331,11 @@ def answer_cube(
         counts = [
             (v, cell, code, n) for part in result.partitions(500) for v, cell, code, n in part
         ]
+    unplaced = {cell for _v, cell, _code, _n in counts} - stored.keys()
+    if unplaced:
+        raise InconsistentCube(
+            "some answers carry no cell of the survey's dimension questions (run flask db upgrade)"
+        )
     respondents: list[tuple[int, int, int, int]] = []
     if respondent_variable_ids:
         respondents = _respondents(session, respondent_variable_ids, counts)
@@ -652,3 +424,62 @@ def _respondents(
             valid_n = shown - empty.get((variable_id, cell_id), 0)
         result.append((variable_id, cell_id, shown, valid_n))
     return result
+
+
+@dataclass(frozen=True)
+class SurveyAggregates:
+    """Everything the report reads of one survey, as aggregates: its
+    variables, the answer cube and what the cube gives (answer rows per
+    variable and code; valid and shown respondents of multiple-choice
+    variables), responses per mode and the values of number questions."""
+
+    survey: Survey
+    definition: SurveyDefinition
+    variables: dict[str, VariableRow]
+    """Stored answer slots by name (``key``, ``key.row``, ``key.rank``)."""
+    dimensions: dict[str, QuestionDef]
+    """Dimension name -> its question, for the dimensions that are stored."""
+    dimension_ids: list[int]
+    """The variables of ``dimensions``, in that order: the cells' codes."""
+    cube: AnswerCube
+    by_mode: dict[str, int]
+    counts: dict[int, dict[int | None, int]]
+    """``{variable_id: {code: answer rows}}``; code None = shown, left empty."""
+    valid_respondents: dict[int, int]
+    shown_respondents: dict[int, int]
+    numbers: dict[int, list[tuple[float, int]]]
+    """``(value, count)`` per number variable, values ascending."""
+
+    @property
+    def responses(self) -> int:
+        # Every response has a mode (NOT NULL): the modes add up to all.
+        return sum(self.by_mode.values())
+
+
+def survey_aggregates(session: DbSession, survey: Survey) -> SurveyAggregates:
+    """Read one survey: four queries (variables, cells, the two GROUP BYs of
+    the cube), responses per mode and the number values."""
+    definition = definition_of(survey)
+    by_name = {v.name: v for v in variables(session, survey.id)}
+    dimensions = {d: q for d, q in definition.dimension_questions().items() if q.key in by_name}
+    dimension_ids = [by_name[q.key].id for q in dimensions.values()]
+    kinds = {q.key: q.type for q in definition.questions}
+    multiple_ids = [v.id for name, v in by_name.items() if kinds.get(name) == "multiple"]
+    number_ids = [v.id for name, v in by_name.items() if kinds.get(name) == "number"]
+    answers = answer_cube(
+        session, survey.id, [v.id for v in by_name.values()], multiple_ids, dimension_ids
+    )
+    valid, shown = cube.respondents(answers)
+    return SurveyAggregates(
+        survey=survey,
+        definition=definition,
+        variables=by_name,
+        dimensions=dimensions,
+        dimension_ids=dimension_ids,
+        cube=answers,
+        by_mode=responses_by_mode(session, survey.id),
+        counts=cube.code_counts(answers),
+        valid_respondents=valid,
+        shown_respondents=shown,
+        numbers=number_values(session, number_ids),
+    )
