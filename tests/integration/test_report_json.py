@@ -42,7 +42,7 @@ def build(app: Flask, key: str, **settings: Any) -> dict[str, Any]:
     with app.app_context():
         model = build_report(db.session, key, ReportSettings(**settings))
         # What the file holds: go through the writer.
-        return dict(json.loads(render_json(model)))
+        return dict(json.loads(render_json(model.to_json())))
 
 
 def question(model: dict[str, Any], key: str) -> dict[str, Any]:
