@@ -91,6 +91,30 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reports_follow_their_schema() -> Iterator[None]:
+    """Every report the suite builds is checked against docs/report.schema.json
+    when its JSON is made (``Report.to_json``, which every writer reads)."""
+    from functools import cached_property
+
+    from report_schema import check_report
+
+    from survey.analysis.model import Report
+
+    original = Report.__dict__["json"]
+
+    def checked(report: Report) -> dict[str, Any]:
+        data: dict[str, Any] = original.func(report)
+        check_report(data)
+        return data
+
+    wrapper = cached_property(checked)
+    wrapper.__set_name__(Report, "json")
+    Report.json = wrapper
+    yield
+    Report.json = original
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts from empty tables (only for tests that use the app)
