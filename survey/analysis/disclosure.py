@@ -29,7 +29,7 @@ keeps, over everything published) is not done here yet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -44,12 +44,14 @@ from survey.analysis.tables import (
     COMPLEMENTARY,
     PRIMARY,
     CategoricalTable,
+    Category,
     CrossTable,
     Mark,
     MatrixRow,
     MatrixTable,
     MultipleTable,
     NumberTable,
+    RankedCategory,
     RankingTable,
     Summary,
     TextTable,
@@ -57,6 +59,7 @@ from survey.analysis.tables import (
 )
 
 K = TypeVar("K")
+Option = TypeVar("Option", Category, RankedCategory)
 
 
 def mark_of(count: float, threshold: int) -> Mark:
@@ -68,11 +71,26 @@ def _marks(hidden: Iterable[K], counts: Mapping[K, float], threshold: int) -> di
     return {key: mark_of(counts.get(key, 0), threshold) for key in hidden}
 
 
+def _option_counts(
+    categories: Sequence[Category | RankedCategory],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The counts of the valid options, and of the missing ones."""
+    valid = {c.code: c.count for c in categories if not c.missing}
+    missing = {c.code: c.count for c in categories if c.missing}
+    return valid, missing
+
+
+def _marked(categories: tuple[Option, ...], hidden: set[int], threshold: int) -> tuple[Option, ...]:
+    """The options with a mark on those in ``hidden``."""
+    return tuple(
+        replace(c, mark=mark_of(c.count, threshold)) if c.code in hidden else c for c in categories
+    )
+
+
 def _categorical(
     table: CategoricalTable, crosstabs: tuple[CrossTable, ...], threshold: int
 ) -> tuple[CategoricalTable, tuple[CrossTable, ...]]:
-    valid_counts = {c.code: c.count for c in table.categories if not c.missing}
-    missing_counts = {c.code: c.count for c in table.categories if c.missing}
+    valid_counts, missing_counts = _option_counts(table.categories)
     # Main table and cross-tabs protect each other: the cross-tabs' row totals
     # are this table's counts, so whatever they hide is hidden here too.
     main = suppress_table(valid_counts, threshold)
@@ -94,17 +112,7 @@ def _categorical(
         )
         for x, mask in zip(crosstabs, masks, strict=True)
     )
-    return _with_marks(table, main, threshold), protected
-
-
-def _with_marks(table: CategoricalTable, hidden: set[int], threshold: int) -> CategoricalTable:
-    return replace(
-        table,
-        categories=tuple(
-            replace(c, mark=mark_of(c.count, threshold)) if c.code in hidden else c
-            for c in table.categories
-        ),
-    )
+    return replace(table, categories=_marked(table.categories, main, threshold)), protected
 
 
 def _respondents(
@@ -161,35 +169,21 @@ def _protect_matrix(summary: Summary, threshold: int) -> Summary:
 def _protect_multiple(summary: Summary, threshold: int) -> Summary:
     table = summary.table
     assert isinstance(table, MultipleTable)
-    hidden, crosstabs = _respondents(
-        {c.code: c.count for c in table.categories if not c.missing},
-        {c.code: c.count for c in table.categories if c.missing},
-        summary.crosstabs,
-        threshold,
+    valid, missing = _option_counts(table.categories)
+    hidden, crosstabs = _respondents(valid, missing, summary.crosstabs, threshold)
+    return Summary(
+        replace(table, categories=_marked(table.categories, hidden, threshold)), crosstabs
     )
-    categories = tuple(
-        replace(c, mark=mark_of(c.count, threshold)) if c.code in hidden else c
-        for c in table.categories
-    )
-    return Summary(replace(table, categories=categories), crosstabs)
 
 
 def _protect_ranking(summary: Summary, threshold: int) -> Summary:
     table = summary.table
     assert isinstance(table, RankingTable)
-    hidden, crosstabs = _respondents(
-        {c.code: c.chosen for c in table.categories if not c.missing},
-        {c.code: c.chosen for c in table.categories if c.missing},
-        summary.crosstabs,
-        threshold,
-    )
+    valid, missing = _option_counts(table.categories)
+    hidden, crosstabs = _respondents(valid, missing, summary.crosstabs, threshold)
     categories = tuple(
-        replace(
-            c,
-            mark=mark_of(c.chosen, threshold) if c.code in hidden else None,
-            first_mark=PRIMARY if is_primary(c.first, threshold) else None,
-        )
-        for c in table.categories
+        replace(c, first_mark=PRIMARY) if is_primary(c.first, threshold) else c
+        for c in _marked(table.categories, hidden, threshold)
     )
     return Summary(replace(table, categories=categories), crosstabs)
 
@@ -200,7 +194,8 @@ def _protect_number(summary: Summary, threshold: int) -> Summary:
     bands = table.bands
     if bands is not None:
         counts = {c.code: c.count for c in bands.categories}
-        bands = _with_marks(bands, suppress_table(counts, threshold), threshold)
+        hidden = suppress_table(counts, threshold)
+        bands = replace(bands, categories=_marked(bands.categories, hidden, threshold))
     mark = PRIMARY if is_primary(table.valid, threshold) else None
     return Summary(replace(table, bands=bands, mark=mark), summary.crosstabs)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any
 
 from survey.analysis.tables import (
     CrossTable,
@@ -143,7 +143,6 @@ class PartnerInput:
     """The partner surveys of the consultation: responses per sector and
     what partners wrote."""
 
-    kind: ClassVar[str] = "partner_input"
     surveys: tuple[str, ...]
     responses: int
     by_sector: Mapping[str, int]

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from survey.analysis.intervals import NumberSummary, weighted_wilson_interval, wilson_interval
 from survey.analysis.suppression import base_flag
@@ -90,7 +90,7 @@ class WeightedCounts:
         )
 
 
-# --- categorical tables: single, scale, a matrix row, number bands; multiple choice --
+# --- options tables: single, scale, a matrix row, number bands; multiple; ranking ----
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,104 +104,6 @@ class Category:
     missing: bool = False
     """A ``missing: true`` option: listed, never part of ``valid``."""
     mark: Mark | None = None
-
-    @property
-    def suppressed(self) -> bool:
-        return self.mark is not None
-
-
-@dataclass(frozen=True)
-class _OptionsTable:
-    count_key: ClassVar[str] = "count"
-    """The key of an option's count in the published JSON."""
-    percent_key: ClassVar[str] = "percent"
-    categories: tuple[Category, ...]
-    valid: int
-    missing: int
-    weighted: WeightedCounts | None = None
-    """The weighted tally when the report is weighted."""
-
-    @property
-    def base_flag(self) -> str:
-        return base_flag(self.valid)
-
-    def category(self, code: int) -> Category | None:
-        return next((c for c in self.categories if c.code == code), None)
-
-    def option_json(self, category: Category) -> Json:
-        """The published figures of one option."""
-        entry: Json = {"code": category.code, "label": category.label}
-        if category.missing:
-            entry["missing"] = True
-        weighted = self.weighted
-        if category.mark is not None:
-            entry.update(count=None, percent=None, ci95=None)
-            if weighted is not None:
-                entry.update(weighted_percent=None, weighted_ci95=None)
-            entry["suppressed"] = True
-            return entry
-        count = category.count
-        entry["count"] = count
-        show = not category.missing and self.base_flag != "hidden"
-        entry["percent"] = percent(count, self.valid) if show else None
-        entry["ci95"] = rounded_interval(wilson_interval(count, self.valid)) if show else None
-        if weighted is not None:
-            entry["weighted_percent"] = weighted.percent(category.code) if show else None
-            entry["weighted_ci95"] = weighted.ci95(category.code) if show else None
-        entry["suppressed"] = False
-        return entry
-
-    def to_json(self) -> Json:
-        table: Json = {
-            "valid": self.valid,
-            "missing": self.missing,
-            "base_flag": self.base_flag,
-            "options": [self.option_json(c) for c in self.categories],
-        }
-        if self.weighted is not None:
-            table["effective_n"] = round(self.weighted.effective_n, 1)
-        return table
-
-
-@dataclass(frozen=True)
-class CategoricalTable(_OptionsTable):
-    """Answers to a single or scale question, to one matrix row, or the bands
-    of a number: one answer per respondent, so the valid options add up
-    to ``valid`` (which is why suppression protects them as one line)."""
-
-    kind: ClassVar[str] = "categorical"
-    percent_of: ClassVar[str] = "answers"
-
-
-@dataclass(frozen=True)
-class MultipleTable(_OptionsTable):
-    """Multiple choice: per option the respondents who chose it, in percent
-    of the respondents who chose at least one valid option (``valid``).
-    Options do not add up to ``valid``."""
-
-    kind: ClassVar[str] = "multiple"
-    percent_of: ClassVar[str] = "respondents"
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixRow:
-    key: str
-    label: str
-    table: CategoricalTable
-
-
-@dataclass(frozen=True)
-class MatrixTable:
-    """A matrix question: one categorical table per row, all on the same options."""
-
-    kind: ClassVar[str] = "matrix"
-    rows: tuple[MatrixRow, ...]
-
-    def to_json(self) -> Json:
-        return {"rows": [{"key": r.key, "label": r.label, **r.table.to_json()} for r in self.rows]}
-
-
-# --- ranking ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,52 +124,56 @@ class RankedCategory:
     """Mark of ``first`` alone (the first places of a ranking add up to ``valid``)."""
 
     @property
-    def suppressed(self) -> bool:
-        return self.mark is not None
+    def count(self) -> int:
+        """What suppression of the option looks at: the respondents who chose it."""
+        return self.chosen
+
+
+C = TypeVar("C", Category, RankedCategory)
 
 
 @dataclass(frozen=True)
-class RankingTable:
-    """A ranking question: choose and order up to ``choose`` options.
-    Percentages are of ``valid``: the respondents with a valid first choice
-    (ranks fill from the first, so they chose at least one option)."""
+class _OptionsTable(Generic[C]):
+    """One entry per answer option over a percentage base (``valid``)."""
 
-    kind: ClassVar[str] = "ranking"
-    percent_of: ClassVar[str] = "respondents"
-    count_key: ClassVar[str] = "chosen_count"
-    percent_key: ClassVar[str] = "chosen_percent"
-    categories: tuple[RankedCategory, ...]
+    count_key: ClassVar[str] = "count"
+    """The key of an option's count in the published JSON."""
+    percent_key: ClassVar[str] = "percent"
+    _hidden_keys: ClassVar[tuple[str, ...]] = ("count", "percent", "ci95")
+    """The figures a suppressed option publishes as null, in order."""
+    categories: tuple[C, ...]
     valid: int
     missing: int
-    choose: int
     weighted: WeightedCounts | None = None
+    """The weighted tally when the report is weighted."""
 
     @property
     def base_flag(self) -> str:
         return base_flag(self.valid)
 
-    def option_json(self, category: RankedCategory) -> Json:
+    def _figures_json(self, category: C, show: bool) -> Json:
+        """The option's own figures; ``show``: its percentages are published."""
+        ci95 = rounded_interval(wilson_interval(category.count, self.valid)) if show else None
+        return {
+            "count": category.count,
+            "percent": percent(category.count, self.valid) if show else None,
+            "ci95": ci95,
+        }
+
+    def option_json(self, category: C) -> Json:
+        """The published figures of one option."""
         entry: Json = {"code": category.code, "label": category.label}
         if category.missing:
             entry["missing"] = True
         weighted = self.weighted
         if category.mark is not None:
-            entry.update(chosen_count=None, chosen_percent=None, ci95=None)
-            entry.update(first_count=None, borda=None)
+            entry.update(dict.fromkeys(self._hidden_keys))
             if weighted is not None:
                 entry.update(weighted_percent=None, weighted_ci95=None)
             entry["suppressed"] = True
             return entry
         show = not category.missing and self.base_flag != "hidden"
-        entry["chosen_count"] = category.chosen
-        entry["chosen_percent"] = percent(category.chosen, self.valid) if show else None
-        entry["first_count"] = None if category.first_mark is not None else category.first
-        if category.first_mark is not None:
-            entry["first_suppressed"] = True
-        entry["borda"] = category.borda
-        entry["ci95"] = (
-            rounded_interval(wilson_interval(category.chosen, self.valid)) if show else None
-        )
+        entry.update(self._figures_json(category, show))
         if weighted is not None:
             entry["weighted_percent"] = weighted.percent(category.code) if show else None
             entry["weighted_ci95"] = weighted.ci95(category.code) if show else None
@@ -283,8 +189,82 @@ class RankingTable:
         }
         if self.weighted is not None:
             table["effective_n"] = round(self.weighted.effective_n, 1)
-        table["choose"] = self.choose
         return table
+
+
+@dataclass(frozen=True)
+class CategoricalTable(_OptionsTable[Category]):
+    """Answers to a single or scale question, to one matrix row, or the bands
+    of a number: one answer per respondent, so the valid options add up
+    to ``valid`` (which is why suppression protects them as one line)."""
+
+    kind: ClassVar[str] = "categorical"
+    percent_of: ClassVar[str] = "answers"
+
+
+@dataclass(frozen=True)
+class MultipleTable(_OptionsTable[Category]):
+    """Multiple choice: per option the respondents who chose it, in percent
+    of the respondents who chose at least one valid option (``valid``).
+    Options do not add up to ``valid``."""
+
+    kind: ClassVar[str] = "multiple"
+    percent_of: ClassVar[str] = "respondents"
+
+
+@dataclass(frozen=True)
+class RankingTable(_OptionsTable[RankedCategory]):
+    """A ranking question: choose and order up to ``choose`` options.
+    Percentages are of ``valid``: the respondents with a valid first choice
+    (ranks fill from the first, so they chose at least one option)."""
+
+    kind: ClassVar[str] = "ranking"
+    percent_of: ClassVar[str] = "respondents"
+    count_key: ClassVar[str] = "chosen_count"
+    percent_key: ClassVar[str] = "chosen_percent"
+    _hidden_keys: ClassVar[tuple[str, ...]] = (
+        "chosen_count",
+        "chosen_percent",
+        "ci95",
+        "first_count",
+        "borda",
+    )
+    choose: int = field(kw_only=True)
+
+    def _figures_json(self, category: RankedCategory, show: bool) -> Json:
+        entry: Json = {
+            "chosen_count": category.chosen,
+            "chosen_percent": percent(category.chosen, self.valid) if show else None,
+            "first_count": None if category.first_mark is not None else category.first,
+        }
+        if category.first_mark is not None:
+            entry["first_suppressed"] = True
+        entry["borda"] = category.borda
+        entry["ci95"] = (
+            rounded_interval(wilson_interval(category.chosen, self.valid)) if show else None
+        )
+        return entry
+
+    def to_json(self) -> Json:
+        return {**super().to_json(), "choose": self.choose}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    key: str
+    label: str
+    table: CategoricalTable
+
+
+@dataclass(frozen=True)
+class MatrixTable:
+    """A matrix question: one categorical table per row, all on the same options."""
+
+    kind: ClassVar[str] = "matrix"
+    rows: tuple[MatrixRow, ...]
+
+    def to_json(self) -> Json:
+        return {"rows": [{"key": r.key, "label": r.label, **r.table.to_json()} for r in self.rows]}
 
 
 # --- numbers and texts ------------------------------------------------------------------
@@ -398,10 +378,6 @@ class CrossTable:
     row_label: str | None = None
     cell_marks: Mapping[tuple[int, Any], Mark] = field(default_factory=dict)
     column_marks: Mapping[Any, Mark] = field(default_factory=dict)
-
-    @property
-    def percent_of(self) -> str:
-        return "answers" if self.column_valid is None else "respondents"
 
     @cached_property
     def column_bases(self) -> dict[Any, int]:

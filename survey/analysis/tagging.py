@@ -24,6 +24,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from survey.analysis.ordering import code_order
 from survey.privacy.redaction import redact
 
 Lexicon = Mapping[str, Sequence[str]]
@@ -328,7 +329,7 @@ def representative_quotes(
         rank_key = (
             not (min_length <= length <= max_length),
             -hits,
-            _sort_key(comment_id),
+            code_order(comment_id),
         )
         candidates.append((rank_key, comment_id, shown))
     candidates.sort(key=lambda item: item[0])
@@ -342,9 +343,3 @@ def representative_quotes(
         if len(quotes) == k:
             break
     return quotes
-
-
-def _sort_key(value: Any) -> tuple[Any, ...]:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return (1, str(value))
-    return (0, float(value))

@@ -45,6 +45,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from survey.analysis.ordering import code_order
 from survey.analysis.tables import WeightedCounts
 
 # Any rather than Hashable: Mapping keys are invariant, and callers pass dict[int, ...].
@@ -102,10 +103,6 @@ class RakingResult:
     """Weighted share (fraction 0-1) of every margin code, for the method section."""
     target_shares: dict[str, dict[Code, float]] = field(default_factory=dict)
     """Population share (fraction 0-1) of every margin code."""
-
-    def weight_of(self, cell: CellKey) -> float | None:
-        """Weight of a respondent in ``cell``; ``None`` when the cell is incomplete."""
-        return self.weights.get(tuple(cell))
 
     @property
     def min_weight(self) -> float:
@@ -245,7 +242,7 @@ def rake(
             "no_complete_responses", "no response has a valid code on every weighting dimension"
         )
 
-    keys = sorted(complete, key=_sort_key)
+    keys = sorted(complete, key=code_order)
     counts = np.array([complete[key] for key in keys], dtype=float)
     n = float(counts.sum())
 
@@ -413,12 +410,3 @@ def _max_deviation(
         wanted = target / target.sum()
         worst = max(worst, float(np.max(np.abs(current - wanted) / wanted)))
     return worst
-
-
-def _sort_key(value: Any) -> tuple[Any, ...]:
-    """Order mixed codes deterministically: numbers numerically, then text."""
-    if isinstance(value, tuple):
-        return (2, tuple(_sort_key(item) for item in value))
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return (1, str(value))
-    return (0, float(value))

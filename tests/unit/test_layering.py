@@ -15,6 +15,7 @@ FLOOR = {
     "survey.analysis.model",
     "survey.analysis.intervals",
     "survey.analysis.suppression",
+    "survey.analysis.ordering",
 }
 
 
