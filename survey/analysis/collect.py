@@ -65,6 +65,17 @@ class WeightData:
     """Per multiple-choice variable: valid respondents per weighting cell."""
 
 
+@dataclass(frozen=True)
+class DimensionCounts:
+    """The cross-tab counts of one dimension for every closed variable."""
+
+    dimension: CrossDimension
+    counts: dict[int, dict[tuple[int | None, Any], int]]
+    """Per variable: answer rows per (code, column)."""
+    respondents: dict[int, dict[Any, int]]
+    """Per multiple-choice variable: valid respondents per column."""
+
+
 @dataclass
 class ReportData:
     """One survey's report data; the builders read it by variable name."""
@@ -73,11 +84,7 @@ class ReportData:
     consultation: Consultation
     """The consultation row, loaded once: the priority matrix and the
     free-text themes read its phenomena, weights and lexicon."""
-    crosstab_counts: list[tuple[CrossDimension, dict[int, dict[Any, int]], dict[int, Any]]] = field(
-        default_factory=list
-    )
-    """Per dimension: answer rows per variable and (code, column), and valid
-    respondents per variable and column."""
+    crosstab_counts: list[DimensionCounts] = field(default_factory=list)
     weighting: WeightData | None = None
 
     @property
@@ -117,8 +124,12 @@ class ReportData:
         if variable_id is None:
             return []
         return [
-            CrossCounts(dimension, counts.get(variable_id, {}), valid.get(variable_id, {}))
-            for dimension, counts, valid in self.crosstab_counts
+            CrossCounts(
+                found.dimension,
+                found.counts.get(variable_id, {}),
+                found.respondents.get(variable_id, {}),
+            )
+            for found in self.crosstab_counts
         ]
 
     def weighted(
@@ -193,7 +204,7 @@ def _crosstab_counts(
     rows: cube.CodeRows,
     valid_rows: list[tuple[int, int, int]],
     language: str,
-) -> list[tuple[CrossDimension, dict[int, dict[Any, int]], dict[int, Any]]]:
+) -> list[DimensionCounts]:
     cells = found.cube.cells
     names = list(found.dimensions)
     result = []
@@ -213,16 +224,16 @@ def _crosstab_counts(
             column_of = {cell_id: codes[index] for cell_id, (_mode, codes) in cells.items()}
             tally = rows.tally(column_of, skip=found.variables[question.key].id)
         known = set(dimension.columns)
-        counts: dict[int, dict[Any, int]] = defaultdict(dict)
+        counts: dict[int, dict[tuple[int | None, Any], int]] = defaultdict(dict)
         for variable, code, column, n in tally:
             key = (code, column if column in known else UNKNOWN_COLUMN)
             counts[variable][key] = counts[variable].get(key, 0) + n
-        valid: dict[int, Any] = defaultdict(dict)
+        valid: dict[int, dict[Any, int]] = defaultdict(dict)
         for cell_id, variable, n in valid_rows:
             column = column_of[cell_id]
             column = column if column in known else UNKNOWN_COLUMN
             valid[variable][column] = valid[variable].get(column, 0) + n
-        result.append((dimension, dict(counts), dict(valid)))
+        result.append(DimensionCounts(dimension, dict(counts), dict(valid)))
     return result
 
 

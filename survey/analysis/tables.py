@@ -359,8 +359,9 @@ class CrossTable:
     ``cells`` holds every (option code, column) count, zeros included; the
     unknown column is present only when it has respondents, and completes
     each option to its overall count. Column bases are the column sums
-    (``percent_of`` answers) or, for multiple choice and ranking, the
-    respondents in the column (``column_valid``). Suppression marks are kept
+    (answers) or, for multiple choice and ranking, the respondents in the
+    column (``column_valid``; the JSON then says ``percent_of:
+    respondents``). Suppression marks are kept
     per cell and per column total (the column's published ``valid``)."""
 
     kind: ClassVar[str] = "crosstab"
