@@ -76,7 +76,7 @@ class DimensionCounts:
     """Per multiple-choice variable: valid respondents per column."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportData:
     """One survey's report data; the builders read it by variable name."""
 
@@ -86,14 +86,6 @@ class ReportData:
     free-text themes read its phenomena, weights and lexicon."""
     crosstab_counts: list[DimensionCounts] = field(default_factory=list)
     weighting: WeightData | None = None
-
-    @property
-    def key(self) -> str:
-        return self.aggregates.survey.key
-
-    @property
-    def responses(self) -> int:
-        return self.aggregates.responses
 
     def _variable_id(self, variable: str) -> int | None:
         row = self.aggregates.variables.get(variable)
@@ -162,7 +154,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
         raise ReportError(f"there is no survey with key {key}") from exc
     except cube.InconsistentCube as exc:
         raise ReportError(f"the answers of survey {key} cannot be counted: {exc}") from exc
-    data = ReportData(found, aggregates.consultation_of(session, survey.consultation_id))
+    consultation = aggregates.consultation_of(session, survey.consultation_id)
     margins: dict[str, dict[int, float]] = (
         {d: {int(c): float(v) for c, v in m.items()} for d, m in settings.margins.items()}
         if settings.margins is not None
@@ -177,12 +169,12 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
     if unknown:
         raise ReportError(
             f"the margins name dimension {unknown[0]!r}, but no question of survey "
-            f"{data.key} has that dimension",
+            f"{key} has that dimension",
             kind="unknown_margin_dimension",
             dimension=unknown[0],
         )
-    if not data.responses or not (settings.crosstabs or margins):
-        return data
+    if not found.responses or not (settings.crosstabs or margins):
+        return ReportData(found, consultation)
     closed_ids = [
         found.variables[spec.name].id
         for question, spec in found.definition.variables()
@@ -192,11 +184,12 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
     # (its cell); cross-tabs and weighted tallies are sums over these rows.
     rows = cube.CodeRows(found.cube.counts, closed_ids)
     valid_rows = cube.cell_valid_rows(found.cube)
-    if settings.crosstabs:
-        data.crosstab_counts = _crosstab_counts(found, rows, valid_rows, settings.language)
-    if margins:
-        data.weighting = _weighting(found, margins, settings, rows, valid_rows)
-    return data
+    return ReportData(
+        found,
+        consultation,
+        _crosstab_counts(found, rows, valid_rows, settings.language) if settings.crosstabs else [],
+        _weighting(found, margins, settings, rows, valid_rows) if margins else None,
+    )
 
 
 def _crosstab_counts(
