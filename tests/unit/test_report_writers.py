@@ -80,3 +80,24 @@ def test_pdf_fetches_nothing_but_data_urls(app_ctx: object) -> None:
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
     assert render_pdf(tiny_model()).startswith(b"%PDF")
+
+
+def test_writers_show_a_table_by_its_kind_not_its_question_type(app_ctx: object) -> None:
+    """A question type the writers have never heard of (here "likert") that
+    gives a categorical table is shown like a single question: chart, table
+    and sheet."""
+    import io
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from survey.reporting.xlsx_writer import render_xlsx
+
+    report = tiny_model()
+    question = replace(report.questions[0], type="likert", key="nieuw")
+    report = replace(report, questions=(question,))
+    html = render_report_html(report)
+    assert 'id="q-nieuw"' in html and "77,50" in html and "<img" in html
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert "nieuw" in book.sheetnames
+    assert [c.value for c in book["nieuw"]["A"] if c.value][:3] == ["Vraag?", "Antwoord", "Ja"]
