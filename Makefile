@@ -45,7 +45,8 @@ help:
 setup:
 	@want=$$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1); \
 	if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ] \
-	   || ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	   || ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null \
+	   || ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
 		bash scripts/setup.sh; \
 	fi
 

@@ -29,6 +29,24 @@ def wipe_database(app: Flask) -> None:
                     conn.execute(table.delete())
 
 
+def stamp_head(app: Flask) -> None:
+    """Record the migrations' head in ``alembic_version`` (what ``flask db
+    stamp head`` does) for a schema made with ``create_all``."""
+    from survey.extensions import db
+    from survey.health import migration_heads
+
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS alembic_version "
+                "(version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
+            )
+        )
+        conn.execute(text("DELETE FROM alembic_version"))
+        for head in sorted(migration_heads(app)):
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
+
+
 def import_file(app: Flask, path: Path, *, open_it: bool = True) -> str:
     """Import (and open) a survey file; return its key."""
     from survey.definitions.lifecycle import open_survey

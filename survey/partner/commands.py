@@ -12,13 +12,13 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from survey.definitions.store import find_survey
 from survey.extensions import db
 from survey.models import Survey
 from survey.partner import links, organisations
+from survey.urls import base_url_option, public_url
 
 partners_cli = AppGroup("partners", help="Partner organisations and their personal links.")
 
@@ -60,7 +60,12 @@ def import_command(file: str) -> None:
 @partners_cli.command("links")
 @click.argument("key")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
-@click.option("--base-url", help="Address of the platform, e.g. https://bevraging.zone.be")
+@click.option(
+    "--base-url",
+    callback=base_url_option,
+    help="Address of the platform, e.g. https://bevraging.zone.be "
+    "(default: SURVEY_PUBLIC_BASE_URL).",
+)
 @click.option(
     "--organisation",
     "names",
@@ -72,9 +77,6 @@ def links_command(key: str, out: str, base_url: str | None, names: tuple[str, ..
     or for the named ones) and write name,sector,email,link to a CSV file.
     The links are in this file only: the platform keeps just a hash."""
     survey = _survey(key)
-    base = (base_url or current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base:
-        raise click.ClickException("give --base-url (or set PUBLIC_BASE_URL)")
     if names:
         by_name = {
             organisations.name_key(o.name): o for o in organisations.list_organisations(db.session)
@@ -99,7 +101,7 @@ def links_command(key: str, out: str, base_url: str | None, names: tuple[str, ..
                 organisation.name,
                 organisation.sector,
                 organisation.contact_email,
-                f"{base}/p/{issued.token}",
+                public_url("partner.start", base=base_url, token=issued.token),
             ]
         )
     try:

@@ -37,6 +37,7 @@ from survey.models import Draft, PartnerLink, Survey, SurveyState
 from survey.partner import answering, links, organisations, receipt
 from survey.planner.accounts import MANAGE, VIEW, has_role, require_role
 from survey.respond import pages, views
+from survey.urls import public_url
 
 bp = Blueprint("partner", __name__, url_prefix="/p")
 admin_bp = Blueprint("partner_admin", __name__, url_prefix="/planner/partners")
@@ -572,7 +573,7 @@ def issue(key: str) -> Response | str:
             targets.append(organisation)
     issued = [(o, links.issue_link(db.session, o, survey)) for o in targets]
     db.session.commit()
-    urls = [(o, url_for("partner.start", token=i.token, _external=True)) for o, i in issued]
+    urls = [(o, public_url("partner.start", token=i.token)) for o, i in issued]
     if request.form.get("format") == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

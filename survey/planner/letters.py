@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import segno
 from flask import render_template
@@ -23,6 +22,7 @@ from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import Survey
 from survey.respond.codes import CodeBatch, codes_csv, generate_codes
+from survey.urls import public_url
 
 # WeasyPrint lays out about 30 letters a second: larger mailings are made in
 # several batches (or with the CSV and a mail merge), so a request stays short.
@@ -38,14 +38,14 @@ class Letter:
 
 def start_link(base_url: str, survey: Survey) -> str:
     """The address printed on the letter, to type by hand."""
-    return f"{base_url.rstrip('/')}/s/{quote(survey.key)}"
+    return public_url("respond.start", base=base_url, key=survey.key)
 
 
 def link_maker(base_url: str, survey: Survey) -> Callable[[str], str]:
     """The link with the code filled in (for the QR code and the CSV), in
     the same form as the ``codes generate`` command."""
-    start = start_link(base_url, survey)
-    return lambda code: f"{start}/code?code={quote(code)}"
+    key = survey.key
+    return lambda code: public_url("respond.code", base=base_url, key=key, code=code)
 
 
 def make_codes(session: DbSession, survey: Survey, count: int) -> CodeBatch:

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from survey.extensions import DbSession
 from survey.models import Consultation, PopulationMargin
-from survey.planner.csvfile import CsvRefused, parse_int, read_table
+from survey.planner.csvfile import MAX_WHOLE_DIGITS, CsvRefused, parse_int, read_table
 
 DIMENSION_RE = re.compile(r"[a-z0-9_]{1,40}")
 
@@ -37,11 +37,22 @@ def import_margins(session: DbSession, consultation: Consultation, data: bytes) 
             )
             continue
         if code is None:
-            errors.append(_("Row %(row)s: the code must be a whole number.", row=number))
+            errors.append(
+                _(
+                    "Row %(row)s: the code must be a whole number of at most %(digits)s digits.",
+                    row=number,
+                    digits=MAX_WHOLE_DIGITS,
+                )
+            )
             continue
         if population is None or population < 0:
             errors.append(
-                _("Row %(row)s: the population must be a whole number of 0 or more.", row=number)
+                _(
+                    "Row %(row)s: the population must be a whole number of 0 or more, "
+                    "with at most %(digits)s digits.",
+                    row=number,
+                    digits=MAX_WHOLE_DIGITS,
+                )
             )
             continue
         if (dimension, code) in rows:

@@ -33,10 +33,11 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from survey.definitions.definition import definition_of
-from survey.extensions import DbSession, db, limiter, login_manager
+from survey.extensions import DbSession, db, login_manager
 from survey.models import Consultation, PlannerUser, Role, Survey, SurveyState
 from survey.planner import accounts, fieldwork, surveys
 from survey.planner.accounts import ADMIN_ONLY, MANAGE, VIEW, require_role
+from survey.ratelimits import sign_in
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
@@ -116,7 +117,7 @@ def _parse_date(raw: str | None) -> date | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5/minute", methods=["POST"])
+@sign_in
 def login() -> ResponseReturnValue:
     error = None
     email = ""
@@ -331,7 +332,7 @@ def survey_letters(key: str) -> ResponseReturnValue:
         elif kind not in ("pdf", "csv"):
             error = _("Choose PDF or CSV.")
         else:
-            base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+            base = current_app.config["PUBLIC_BASE_URL"]
             try:
                 batch = letters.make_codes(db.session, item, int(raw_count))
             except CodesRefused as exc:

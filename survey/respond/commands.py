@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from survey.extensions import db
+from survey.urls import base_url_option, public_url
 
 codes_cli = AppGroup("codes", help="One-time invitation codes for letters.")
 
@@ -23,25 +23,21 @@ codes_cli = AppGroup("codes", help="One-time invitation codes for letters.")
 @click.option(
     "--base-url",
     default=None,
-    help="Start of the links, e.g. https://bevraging.example.be "
-    "(default: config PUBLIC_BASE_URL, else http://127.0.0.1:5000).",
+    callback=base_url_option,
+    help="Start of the links, e.g. https://bevraging.example.be (default: SURVEY_PUBLIC_BASE_URL).",
 )
 def codes_generate(key: str, count: int, out: str, batch: str | None, base_url: str | None) -> None:
     """Make COUNT codes for survey KEY and write them with their links."""
-    from urllib.parse import quote
-
     from survey.definitions.store import find_survey
     from survey.respond.codes import CodesRefused, write_codes_file
 
     survey = find_survey(db.session, key)
     if survey is None:
         raise click.ClickException(f"no survey with key {key!r}")
-    base = (
-        base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
-    ).rstrip("/")
+    survey_key = survey.key
 
     def link_for(code: str) -> str:
-        return f"{base}/s/{quote(survey.key)}/code?code={quote(code)}"
+        return public_url("respond.code", base=base_url, key=survey_key, code=code)
 
     try:
         result = write_codes_file(db.session, survey, count, Path(out), link_for, batch)

@@ -1,8 +1,8 @@
 """Drafts: a resident's answers kept on the server between pages.
 
 A draft is reached with one of two secrets, both stored only as an HMAC
-(``survey.tokens.token_hash``): a long token in the resume link, and a short
-resume code a resident can write down. The code is derived from the token
+(``survey.tokens.token_hash``): a long token in the resume link, and a
+resume code of 12 letters a resident can write down. The code is derived from the token
 (an HMAC of it), so whoever comes back with the link is shown the same code
 again; whoever comes back with the code is shown only the code (the link
 cannot be recovered from it, and is not replaced, so a saved link keeps
@@ -32,7 +32,13 @@ from survey.tokens import CODE_ALPHABET, new_url_token, normalise_code, token_ha
 # Purposes of token_hash (not secrets): a resume token is no partner link.
 TOKEN_PURPOSE = "resume-link"  # noqa: S105
 CODE_PURPOSE = "resume-code"
-RESUME_CODE_LENGTH = 8  # 25**8: about 37 bits, and the entry form is rate-limited
+# 25**12, about 55.7 bits: guessing stays impractical from 10**4 addresses at
+# once (SECURITY.md has the arithmetic); the entry form is rate-limited too.
+RESUME_CODE_LENGTH = 12
+# Drafts started before codes had 12 letters were stored under an 8-letter
+# code, the first 8 letters of the code their link now shows: they can still
+# be resumed with either until they expire (``find_by_code``).
+LEGACY_RESUME_CODE_LENGTH = 8
 
 
 @dataclass
@@ -57,19 +63,20 @@ class Credentials:
 
 
 def resume_code_for(token: str) -> str:
-    """The short code of a resume token, such as ``KM7Q-XA3T`` (same
-    alphabet as invitation codes): 8 letters taken from an HMAC of it."""
+    """The resume code of a token, such as ``KM7Q-XA3T-HW9D`` (same
+    alphabet and shape as invitation codes): 12 letters taken from an HMAC
+    of it. Its first 8 letters are the code drafts had before."""
     number = int(token_hash(token, "resume-code-of"), 16)
     chars = []
     for _ in range(RESUME_CODE_LENGTH):
         number, index = divmod(number, len(CODE_ALPHABET))
         chars.append(CODE_ALPHABET[index])
-    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+    return "-".join("".join(chars[i : i + 4]) for i in range(0, RESUME_CODE_LENGTH, 4))
 
 
 def _new_secrets(session: DbSession) -> tuple[str, str, str]:
     """A fresh token, its code and the code's hash, unused by any draft
-    (two tokens may share a 37-bit code; then draw again)."""
+    (two tokens may share a code, about 2**-55 per pair; then draw again)."""
     while True:
         token = new_url_token()
         code_digest = token_hash(normalise_code(resume_code_for(token)), CODE_PURPOSE)
@@ -170,8 +177,19 @@ def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | Non
 
 
 def find_by_code(session: DbSession, survey: Survey, typed: str) -> Draft | None:
+    """The draft of a typed resume code: 12 letters, or the 8 of a draft
+    started before codes had 12 (its holder may type the 12 its link shows
+    now, or the 8 written down then). An 8-letter guess can only reach such
+    old drafts, and they are gone once expired or purged."""
     code = normalise_code(typed or "")
-    if len(code) != RESUME_CODE_LENGTH:
+    if len(code) == RESUME_CODE_LENGTH:
+        draft = session.scalar(
+            _BY_CODE, {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}
+        )
+        if draft is not None:
+            return draft
+        code = code[:LEGACY_RESUME_CODE_LENGTH]
+    if len(code) != LEGACY_RESUME_CODE_LENGTH:
         return None
     return session.scalar(
         _BY_CODE, {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}

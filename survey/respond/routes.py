@@ -29,12 +29,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from survey.definitions.definition import definition_of
-from survey.extensions import begin_writes, db, limiter, read_only_request
+from survey.extensions import begin_writes, db, read_only_request
 from survey.models import Draft, Survey, SurveyState
+from survey.ratelimits import code_entry
 from survey.respond import codes as code_service
 from survey.respond import drafts, pages, submission, views
 from survey.respond.display import answer_lines
 from survey.tokens import normalise_code
+from survey.urls import public_url
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 
@@ -44,8 +46,6 @@ _KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 # Query flag (``?bijgewerkt=1``) of a page shown again because the draft
 # changed in another window between reading and saving: the page says so.
 UPDATED = "bijgewerkt"
-# Per client address; a code or resume code cannot be guessed at this pace.
-CODE_LIMIT = "10/minute"
 
 
 bp.before_request(views.no_store)
@@ -166,7 +166,7 @@ def _first_url(survey: Survey) -> str:
 
 def _format_code(typed: str) -> str:
     code = normalise_code(typed)
-    return f"{code[:4]}-{code[4:]}"
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _commit() -> None:
@@ -210,7 +210,7 @@ def begin(key: str) -> Response:
 
 
 @bp.route("/<key>/code", methods=["GET", "POST"])
-@limiter.limit(CODE_LIMIT, methods=["POST"])
+@code_entry
 def code(key: str) -> Response | str:
     """The code from the letter: checked here, consumed only at submit."""
     survey = _load(key)
@@ -265,7 +265,7 @@ def code(key: str) -> Response | str:
 
 
 @bp.route("/<key>/hervat", methods=["GET", "POST"])
-@limiter.limit(CODE_LIMIT, methods=["POST"])
+@code_entry
 def resume_code(key: str) -> Response | str:
     """Continue with the short resume code."""
     survey = _load(key)
@@ -349,7 +349,7 @@ def _render_page(
         previous=previous,
         back_to_check=request.args.get("terug") == "controle",
         updated=request.args.get(UPDATED) == "1",
-        resume_link=url_for(".resume_link", key=survey.key, token=credentials.token, _external=True)
+        resume_link=public_url(".resume_link", key=survey.key, token=credentials.token)
         if credentials.token
         else None,
         resume_code=credentials.code,

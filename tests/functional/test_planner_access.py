@@ -11,10 +11,10 @@ from formtools import Page
 from planner_helpers import PASSWORD, log_in, logged_in, make_user
 from werkzeug.routing.converters import NumberConverter
 
-# Routes anyone may reach, by design: the health check, static files, the
+# Routes anyone may reach, by design: the health and readiness checks, static files, the
 # front door (which lists only open resident surveys), the residents' (/s/...)
 # and partners' (/p/...) answer pages, the login page.
-PUBLIC_ENDPOINTS = {"static", "health.healthz", "home.index", "planner.login"}
+PUBLIC_ENDPOINTS = {"static", "health.healthz", "health.readyz", "home.index", "planner.login"}
 PUBLIC_PREFIXES = ("/s/", "/p/", "/static/")
 CONSULTATION_URL = "/planner/consultations/zvp-2026-2031"
 

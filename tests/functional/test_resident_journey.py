@@ -343,7 +343,12 @@ def _resume_parts(page: Page) -> tuple[str, str]:
     link = re.search(r'href="(http[^"]+/hervat/[^"]+)"', page.html)
     code = re.search(r'class="resume-code">([A-Z0-9-]+)<', page.html)
     assert link and code, page.text
+    # The link starts with the configured public address, not the request's.
+    assert link.group(1).startswith(f"{BASE_URL}/s/"), link.group(1)
     return link.group(1), code.group(1)
+
+
+BASE_URL = "http://127.0.0.1:5000"  # the tests' SURVEY_PUBLIC_BASE_URL (development default)
 
 
 def test_resume_with_link_in_a_new_browser(app: Flask, client: Any, tmp_path: Path) -> None:
@@ -351,7 +356,7 @@ def test_resume_with_link_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     second = _go_to(client, key, "veiligheid", start(client, key))
     link, _code = _resume_parts(Page(second))
     other = app.test_client()
-    resumed = other.get(link.replace("http://localhost", ""))
+    resumed = other.get(link.removeprefix(BASE_URL))
     assert resumed.status_code == 302 and resumed.location.endswith("/stap/veiligheid")
     page = Page(other.get(resumed.location))
     assert "Hoe veilig voelt u zich?" in page.text
@@ -368,7 +373,7 @@ def test_resume_with_code_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     _link, code = _resume_parts(Page(second))
     other = app.test_client()
     form_page = Page(other.get(f"/s/{key}/hervat"))
-    wrong = Page(form_page.form().set("resume_code", "AAAA-AAAA").submit(other))
+    wrong = Page(form_page.form().set("resume_code", "AAAA-AAAA-AAAA").submit(other))
     assert tr(app, RESUME_UNKNOWN) in wrong.text
     resumed = wrong.form().set("resume_code", code.lower()).submit(other)
     assert resumed.status_code == 302 and resumed.location.endswith("/stap/veiligheid")
@@ -377,7 +382,7 @@ def test_resume_with_code_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     assert "/hervat/" not in page.html
     assert f'class="resume-code">{code}<' in page.html
     third = app.test_client()
-    assert third.get(_link.replace("http://localhost", "")).status_code == 302
+    assert third.get(_link.removeprefix(BASE_URL)).status_code == 302
     # Coming back with the link shows the same code.
     again = Page(third.get(f"/s/{key}/stap/veiligheid"))
     assert _resume_parts(again) == (_link, code)
@@ -395,7 +400,7 @@ def test_expired_draft_is_refused(app: Flask, client: Any, tmp_path: Path) -> No
     assert gone.status_code == 410
     assert tr(app, "Your saved answers have expired") in Page(gone).text
     other = app.test_client()
-    assert other.get(link.replace("http://localhost", "")).status_code == 410
+    assert other.get(link.removeprefix(BASE_URL)).status_code == 410
     form = Page(other.get(f"/s/{key}/hervat")).form().set("resume_code", code)
     assert tr(app, RESUME_EXPIRED, days=30) in Page(form.submit(other)).text
 
