@@ -187,6 +187,30 @@ class PostgresServer:
             atexit.unregister(self.stop)
             self._atexit_registered = False
 
+    def pause(self) -> None:
+        """Shut the server down (``-m fast``: clients are disconnected, the
+        data stays) without removing anything; ``resume`` starts it again on
+        the same port. For tests of a database outage."""
+        self._require_running()
+        assert self.directory is not None
+        self._run(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ]
+        )
+
+    def resume(self) -> None:
+        """Start a paused server again on its port (same URL)."""
+        self._require_running()
+        assert self.port is not None
+        self._start_on_port(self.port)
+
     def create_database(self, name: str) -> str:
         """CREATE DATABASE ``name`` and return its SQLAlchemy URL."""
         import psycopg
@@ -275,40 +299,11 @@ class PostgresServer:
         )
 
     def _start_on_free_port(self, attempts: int = 5) -> None:
-        assert self.directory is not None
         last: PostgresStartError | None = None
         for _ in range(attempts):
             port = _free_port()
-            (self.directory / "log").unlink(missing_ok=True)
-            options = " ".join(
-                shlex.quote(o)
-                for o in [
-                    "-p", str(port),
-                    "-k", str(self.directory),
-                    "-c", "listen_addresses=127.0.0.1",
-                    "-c", f"max_connections={self.max_connections}",
-                    "-c", "fsync=off",
-                    "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                ]
-            )  # fmt: skip
             try:
-                self._run(
-                    [
-                        str(self.bindir / "pg_ctl"),
-                        "-D",
-                        str(self.directory / "data"),
-                        "-l",
-                        str(self.directory / "log"),
-                        "-o",
-                        options,
-                        "-w",
-                        "-t",
-                        str(self.start_timeout),
-                        "start",
-                    ],
-                    timeout=self.start_timeout + 30,
-                )
+                self._start_on_port(port)
             except PostgresStartError as exc:
                 last = exc
                 log = self._log_tail()
@@ -319,6 +314,38 @@ class PostgresServer:
             return
         assert last is not None
         raise last
+
+    def _start_on_port(self, port: int) -> None:
+        assert self.directory is not None
+        (self.directory / "log").unlink(missing_ok=True)
+        options = " ".join(
+            shlex.quote(o)
+            for o in [
+                "-p", str(port),
+                "-k", str(self.directory),
+                "-c", "listen_addresses=127.0.0.1",
+                "-c", f"max_connections={self.max_connections}",
+                "-c", "fsync=off",
+                "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off",
+            ]
+        )  # fmt: skip
+        self._run(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-l",
+                str(self.directory / "log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(self.start_timeout),
+                "start",
+            ],
+            timeout=self.start_timeout + 30,
+        )
 
     def _log_tail(self, lines: int = 30) -> str:
         if self.directory is None:

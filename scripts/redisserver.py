@@ -136,12 +136,16 @@ class RedisServer:
             atexit.unregister(self.stop)
             self._atexit_registered = False
 
-    def restart(self) -> None:
-        """Stop the server and start it again on the same port: every counter
-        is gone, as after a crash of a Redis without persistence."""
+    def pause(self) -> None:
+        """Kill the server but keep its port and directory (an outage);
+        ``resume`` starts it again, empty, on the same port."""
         if self.directory is None or self.port is None:
             raise RuntimeError("RedisServer is not started")
         self._kill()
+
+    def resume(self) -> None:
+        if self.directory is None or self.port is None:
+            raise RuntimeError("RedisServer is not started")
         self._launch(self.port)
 
     def __enter__(self) -> RedisServer:

@@ -40,6 +40,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,
             "message": record.getMessage(),
         }
         fields = getattr(record, "fields", None)
@@ -73,8 +74,9 @@ def configure_logging(app: Flask) -> None:
         handler.setFormatter(JsonFormatter())
         setattr(handler, _OURS, True)
         root.addHandler(handler)
-        if root.level > logging.INFO or root.level == logging.NOTSET:
-            root.setLevel(logging.INFO)
+        # The app's own information (incidents, warnings at start); other
+        # libraries only from WARNING on (WeasyPrint reports every step).
+        logging.getLogger("survey").setLevel(logging.INFO)
     if app.config["LOG_REQUESTS"]:
         logging.getLogger(REQUEST_LOGGER).setLevel(logging.INFO)
         app.before_request(_note_start)

@@ -70,9 +70,10 @@ def account_target() -> str:
 
 
 def failed_attempt(response: Response) -> bool:
-    """Whether an attempt let nobody in: a right code or password answers
-    with a redirect, a wrong one with the form again."""
-    return response.status_code not in (301, 302, 303)
+    """Whether an attempt tried a code or password and let nobody in: a
+    right one answers with a redirect, a wrong one with the form again. An
+    attempt refused by a limit (429) tried nothing and costs nothing."""
+    return response.status_code not in (301, 302, 303, 429)
 
 
 def _guarded(per_address: str, per_target: str, target: Callable[[], str]) -> Callable[[F], F]:
