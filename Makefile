@@ -51,6 +51,7 @@ setup:
 	fi
 
 run: export SURVEY_ENV ?= development
+run: export SURVEY_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup i18n-compile
 	$(BIN)/flask --app survey db upgrade
 	$(BIN)/flask --app survey demo
