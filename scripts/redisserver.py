@@ -27,7 +27,6 @@ Debian's ``redis-server`` (``make setup`` installs it).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
@@ -35,9 +34,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+# The sibling helper module, however this file is loaded (a path, -m, import).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import ThrowawayServer
 
 __all__ = ["RedisNotFound", "RedisServer", "RedisStartError"]
 
@@ -62,12 +64,6 @@ def find_server() -> str:
     raise RedisNotFound(f"No redis-server found: {INSTALL_HINT}")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _ping(port: int, timeout: float = 0.5) -> bool:
     """Whether a Redis server answers PING on 127.0.0.1:``port`` (RESP by hand,
     so this helper needs no Python client)."""
@@ -89,18 +85,19 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-class RedisServer:
+class RedisServer(ThrowawayServer):
     """A Redis server in a temporary directory; a context manager.
 
     Attributes once started: ``port``, ``url`` (``redis://127.0.0.1:PORT/0``),
     ``directory`` (pid file and log)."""
 
+    LOG_TITLE = "redis log"
+    PREFIX = "redisserver-"
+
     def __init__(self, start_timeout: float = 20) -> None:
+        super().__init__()
         self.binary = find_server()
         self.start_timeout = start_timeout
-        self.directory: Path | None = None
-        self.port: int | None = None
-        self._atexit_registered = False
 
     @property
     def url(self) -> str:
@@ -111,66 +108,13 @@ class RedisServer:
             raise RuntimeError("RedisServer is not started")
         return f"redis://127.0.0.1:{self.port}/{database}"
 
-    def start(self, register_atexit: bool = True) -> RedisServer:
-        if self.directory is not None:
-            return self
-        self.directory = Path(tempfile.mkdtemp(prefix="redisserver-"))
-        try:
-            self._start_on_free_port()
-        except BaseException:
-            self._remove_directory()
-            raise
-        if register_atexit:
-            atexit.register(self.stop)
-            self._atexit_registered = True
-        return self
-
-    def stop(self) -> None:
-        """Stop the server (SIGKILL: it holds nothing worth saving) and remove
-        its directory. Idempotent."""
-        if self.directory is None:
-            return
-        self._kill()
-        self._remove_directory()
-        if self._atexit_registered:
-            atexit.unregister(self.stop)
-            self._atexit_registered = False
-
-    def pause(self) -> None:
-        """Kill the server but keep its port and directory (an outage);
-        ``resume`` starts it again, empty, on the same port."""
-        if self.directory is None or self.port is None:
-            raise RuntimeError("RedisServer is not started")
-        self._kill()
-
-    def resume(self) -> None:
-        if self.directory is None or self.port is None:
-            raise RuntimeError("RedisServer is not started")
-        self._launch(self.port)
-
-    def __enter__(self) -> RedisServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        state = f"port {self.port}, {self.directory}" if self.directory else "stopped"
-        return f"<RedisServer {state}>"
-
     # -- internals -----------------------------------------------------------
-    def _start_on_free_port(self, attempts: int = 5) -> None:
-        last: RedisStartError | None = None
-        for _ in range(attempts):
-            try:
-                self._launch(_free_port())
-                return
-            except RedisStartError as exc:
-                last = exc
-                if "Address already in use" not in str(exc):
-                    raise
-        assert last is not None
-        raise last
+    def _shutdown(self, final: bool) -> None:
+        """SIGKILL either way: the counters are worth nothing."""
+        self._kill()
+
+    def _port_taken(self, error: Exception) -> bool:
+        return isinstance(error, RedisStartError) and "Address already in use" in str(error)
 
     def _launch(self, port: int) -> None:
         assert self.directory is not None
@@ -196,7 +140,6 @@ class RedisServer:
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if _ping(port):
-                self.port = port
                 return
             if "Address already in use" in self._log_tail() or "FATAL" in self._log_tail():
                 break
@@ -223,21 +166,6 @@ class RedisServer:
             time.sleep(0.01)
         assert self.directory is not None
         (self.directory / "redis.pid").unlink(missing_ok=True)
-
-    def _log_tail(self, lines: int = 20) -> str:
-        if self.directory is None:
-            return ""
-        try:
-            text = (self.directory / "log").read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n--- redis log ---\n" + "\n".join(text.splitlines()[-lines:])
-
-    def _remove_directory(self) -> None:
-        if self.directory is not None:
-            shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory = None
-        self.port = None
 
 
 def _stop_directory(directory: str) -> None:

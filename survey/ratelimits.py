@@ -16,8 +16,8 @@ Two limits guard each form:
 The counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` counts per
 process, so an installation with more than one app process (gunicorn
 ``-w 4``, two machines) needs a shared store (``redis://``). The app warns at
-start when it is told (``SURVEY_WORKERS``) that it runs with several workers
-on memory storage. When Redis cannot be reached each process counts in its
+start when it can tell (``declared_workers``) that it runs with several
+workers on memory storage. When Redis cannot be reached each process counts in its
 own memory until Redis answers again (Flask-Limiter's in-memory fallback).
 
 Keys hold no personal data: an address or an e-mail address becomes an
@@ -27,7 +27,9 @@ HMAC keyed with the app's secret, so Redis never sees either.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -99,6 +101,33 @@ sign_in = _guarded("RATELIMIT_LOGIN_PER_ADDRESS", "RATELIMIT_LOGIN_PER_ACCOUNT",
 """Decorator of the planners' sign-in form."""
 
 
+def declared_workers(app: Flask, argv: list[str] | None = None) -> int:
+    """How many worker processes serve this installation, as far as the app
+    can tell: ``SURVEY_WORKERS`` (set by deploy/gunicorn.conf.py), gunicorn's
+    ``WEB_CONCURRENCY``, or ``-w N`` / ``--workers N`` on a gunicorn command
+    line (the workers inherit the master's)."""
+    configured = int(app.config.get("WORKERS") or 1)
+    if configured > 1:
+        return configured
+    concurrency = os.environ.get("WEB_CONCURRENCY", "")
+    if concurrency.isdigit() and int(concurrency) > 1:
+        return int(concurrency)
+    args = sys.argv if argv is None else argv
+    if not args or not os.path.basename(args[0]).startswith("gunicorn"):
+        return configured
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--workers="):
+            value = arg.partition("=")[2]
+        elif arg.startswith("-w") and len(arg) > 2:
+            value = arg[2:]
+        if value is not None and value.isdigit():
+            return int(value)
+    return configured
+
+
 def shared_storage(app: Flask) -> bool:
     """Whether the counters are shared by every process of the installation."""
     return not str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
@@ -113,7 +142,7 @@ def init_app(app: Flask) -> None:
             options.setdefault(name, value)
         app.config["RATELIMIT_STORAGE_OPTIONS"] = options
     limiter.init_app(app)
-    workers = int(app.config.get("WORKERS") or 1)
+    workers = declared_workers(app)
     if app.config["RATELIMIT_ENABLED"] and workers > 1 and not shared_storage(app):
         log.warning(
             "rate limits are counted per process (RATELIMIT_STORAGE_URI memory://) but "

@@ -2,30 +2,17 @@
 it: ``pg_dump --format=custom --no-owner``, ``pg_restore --no-owner`` into
 a fresh PostgreSQL server, and the input report built from the restored
 database is byte for byte the one built before.
-
-Runs once, in the PostgreSQL pass of ``make test``.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-import pytest
 from planner_helpers import response_csv
 from security.livehttp import short_survey_file
 from stack import load_script, start_stack, stop_stack
 from support import import_file
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("SURVEY_TEST_DATABASE") != "postgresql",
-        reason="deployment tests run once, in the PostgreSQL pass of make test "
-        "(SURVEY_TEST_DATABASE=postgresql)",
-    ),
-]
 
 
 def _libpq(url: str) -> str:

@@ -2,16 +2,14 @@
 4 workers against a real PostgreSQL; what the app logs meanwhile; and the
 warning an installation gets when its workers would each count alone. One
 test, one stack (its parts share the servers, which take ~10 s to set up).
-
-Runs once, in the PostgreSQL pass of ``make test`` (it starts its own
-PostgreSQL and Redis whatever the pass).
 """
 
 from __future__ import annotations
 
-import os
+import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -23,16 +21,8 @@ from security.livehttp import ANSWERS, Browser, Reply, short_survey_file
 from stack import PUBLIC_BASE_URL, Instance, Stack, get, start_stack, stop_stack
 from support import import_file
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("SURVEY_TEST_DATABASE") != "postgresql",
-        reason="deployment tests run once, in the PostgreSQL pass of make test "
-        "(SURVEY_TEST_DATABASE=postgresql)",
-    ),
-]
-
 CLIENT = "198.51.100.7"  # one client, as nginx reports it (X-Forwarded-For)
+_FRESH = itertools.count(1)  # the last byte of addresses not used before
 
 
 def _browser(instance: Instance, address: str) -> Browser:
@@ -47,6 +37,30 @@ def _form_pairs(reply: Reply, **values: str) -> list[tuple[str, str]]:
 
 def _guess(browser: Browser, page: Reply, field: str, value: str) -> int:
     return browser.post(page.path, _form_pairs(page, **{field: value})).status
+
+
+def _at_once(count: int, attempt: Callable[[int], int]) -> Counter[int]:
+    """The statuses of ``count`` attempts sent 8 at a time (so that every
+    worker takes some)."""
+    with ThreadPoolExecutor(8) as pool:
+        return Counter(pool.map(attempt, range(count)))
+
+
+def _sign_in(browser: Browser, page: Reply, email: str, password: str) -> int:
+    return browser.post(page.path, _form_pairs(page, email=email, password=password)).status
+
+
+def _one_by_one(
+    instance: Instance, count: int, path: str, attempt: Callable[[Browser, Reply, int], int]
+) -> Counter[int]:
+    """The statuses of ``count`` attempts, each from a new address, one
+    after the other (a failed attempt is counted after its answer: attempts
+    at once could all pass the check before any is counted)."""
+    statuses: Counter[int] = Counter()
+    for n in range(count):
+        browser = _browser(instance, f"203.0.113.{next(_FRESH)}")
+        statuses[attempt(browser, browser.get(path), n)] += 1
+    return statuses
 
 
 def _setup_data(stack: Stack, tmp_path: Path) -> dict[str, Any]:
@@ -104,38 +118,15 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
     # --- one address, 60 letter-code guesses at once over 4 workers: 10 tried.
     guesser = _browser(instance, CLIENT)
     page = guesser.get(f"/s/{first}/code")
-    with ThreadPoolExecutor(8) as pool:
-        statuses = Counter(
-            pool.map(
-                lambda n: _guess(guesser, page, "code", f"AAAA-AAAA-{n:04d}"),
-                range(60),
-            )
-        )
+    statuses = _at_once(60, lambda n: _guess(guesser, page, "code", f"AAAA-AAAA-{n:04d}"))
     assert statuses == {200: 10, 429: 50}, statuses
 
     # The same for resume codes (their own budget), and for planner sign-in.
     page = guesser.get(f"/s/{first}/hervat")
-    with ThreadPoolExecutor(8) as pool:
-        statuses = Counter(
-            pool.map(
-                lambda n: _guess(guesser, page, "resume_code", f"AAAA-AAAA-{n:04d}"),
-                range(60),
-            )
-        )
+    statuses = _at_once(60, lambda n: _guess(guesser, page, "resume_code", f"AAAA-{n:04d}-AAAA"))
     assert statuses == {200: 10, 429: 50}, statuses
     page = guesser.get("/planner/login")
-    with ThreadPoolExecutor(8) as pool:
-        statuses = Counter(
-            pool.map(
-                lambda n: (
-                    guesser.post(
-                        page.path,
-                        _form_pairs(page, email="ana@zone.test", password=f"wrong-{n}"),
-                    ).status
-                ),
-                range(40),
-            )
-        )
+    statuses = _at_once(40, lambda n: _sign_in(guesser, page, "ana@zone.test", f"wrong-{n}"))
     assert statuses == {401: 5, 429: 35}, statuses
     # Every worker took part: the counters are shared, not per process.
     code_entries = [r["pid"] for r in instance.log_records() if r.get("endpoint") == "respond.code"]
@@ -143,11 +134,12 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
 
     # --- an attacker rotating addresses: the survey's own budget (25 failed
     # attempts an hour here) stops the guessing.
-    statuses = Counter()
-    for n in range(60):
-        browser = _browser(instance, f"203.0.113.{n + 1}")
-        page = browser.get(f"/s/{second}/code")
-        statuses[_guess(browser, page, "code", f"CCCC-CCCC-{n:04d}")] += 1
+    statuses = _one_by_one(
+        instance,
+        60,
+        f"/s/{second}/code",
+        lambda b, p, n: _guess(b, p, "code", f"CCCC-{n:04d}-CCCC"),
+    )
     assert statuses == {200: 25, 429: 35}, statuses
     # The price (SECURITY.md): while it is spent, no one can enter a code
     # for that survey; other surveys are not touched.
@@ -160,12 +152,9 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
 
     # One account from many addresses: 20 failed sign-ins an hour (the
     # e-mail address as typed, in any case).
-    statuses = Counter()
-    for n in range(25):
-        browser = _browser(instance, f"203.0.113.{100 + n}")
-        page = browser.get("/planner/login")
-        pairs = _form_pairs(page, email="BEN@zone.test ", password=f"guess-{n}")
-        statuses[browser.post(page.path, pairs).status] += 1
+    statuses = _one_by_one(
+        instance, 25, "/planner/login", lambda b, p, n: _sign_in(b, p, "BEN@zone.test ", f"x{n}")
+    )
     assert statuses == {401: 20, 429: 5}, statuses
 
     # --- a resident's whole journey with a letter code and a resume code.

@@ -4,14 +4,11 @@ ports, sharing one PostgreSQL and one Redis. 500 residents answer through
 nginx while one instance is killed and started again and the database is
 restarted once; every confirmed response is stored exactly once, and no
 resident sees a server error outside those two outage windows.
-
-Runs once, in the PostgreSQL pass of ``make test``.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
 import threading
 import time
 from collections import Counter
@@ -20,19 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-import pytest
 from security.livehttp import ANSWERS, Browser, Reply, short_survey_file
 from stack import Instance, Nginx, start_stack, stop_stack
 from support import import_file
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("SURVEY_TEST_DATABASE") != "postgresql",
-        reason="deployment tests run once, in the PostgreSQL pass of make test "
-        "(SURVEY_TEST_DATABASE=postgresql)",
-    ),
-]
 
 RESIDENTS = 500
 # After an outage ends, requests already queued may still fail for a moment

@@ -13,6 +13,7 @@ from flask import Flask
 from formtools import Page
 from resident_flow import open_copy, start, tr
 from sqlalchemy import select
+from support import limited_app
 
 RESUME_UNKNOWN = "We do not recognise this code. Check the code and try again."
 
@@ -65,21 +66,6 @@ def test_a_draft_saved_under_an_8_letter_code_can_still_be_resumed(
     assert tr(app, RESUME_UNKNOWN) in Page(_resume(app, key, "AAAA-AAAA")).text
 
 
-def _limited_app(database_url: str, **config: Any) -> Flask:
-    from survey import create_app
-
-    return create_app(
-        {
-            "SURVEY_ENV": "testing",
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            **config,
-        }
-    )
-
-
 def _guess(client: Any, key: str, code: str, address: str) -> int:
     page = Page(client.get(f"/s/{key}/code"))
     form = page.form().set("code", code)
@@ -92,10 +78,7 @@ def test_rotating_addresses_behind_a_trusted_proxy_meets_the_survey_limit(
     """Behind one trusted proxy (SURVEY_PROXY_FIX=1) each client counts by
     the address the proxy saw; a guesser with many addresses meets the
     survey's own limit on failed attempts instead."""
-    from survey.extensions import db, limiter
-
-    limited = _limited_app(database_url, PROXY_FIX=1, RATELIMIT_CODES_PER_SURVEY="15/hour")
-    try:
+    with limited_app(database_url, PROXY_FIX=1, RATELIMIT_CODES_PER_SURVEY="15/hour") as limited:
         client = limited.test_client()
         # One address: 10 attempts a minute; the refused ones cost the
         # survey's budget nothing.
@@ -108,9 +91,3 @@ def test_rotating_addresses_behind_a_trusted_proxy_meets_the_survey_limit(
             _guess(client, resident_survey, f"CCCC-CCCC-CC{n:02d}", f"10.2.2.{n}") for n in range(6)
         ]
         assert others == [200] * 5 + [429]
-    finally:
-        limiter.reset()
-        limiter.enabled = False
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()
