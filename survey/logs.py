@@ -62,6 +62,23 @@ def exception_summary(exc: BaseException | None) -> dict[str, Any]:
     }
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is written (as
+    logging's last-resort handler does), not to the stream of the moment
+    the app was built: a test runner that swaps stderr gets the lines."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure_logging(app: Flask) -> None:
     """Install the JSON handler on the root logger (``LOG_FORMAT`` json)
     and the per-request line (``LOG_REQUESTS``)."""
@@ -70,7 +87,7 @@ def configure_logging(app: Flask) -> None:
         if getattr(handler, _OURS, False):
             root.removeHandler(handler)
     if app.config["LOG_FORMAT"] == "json":
-        handler = logging.StreamHandler(sys.stderr)
+        handler = StderrHandler()
         handler.setFormatter(JsonFormatter())
         setattr(handler, _OURS, True)
         root.addHandler(handler)
