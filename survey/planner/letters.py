@@ -2,7 +2,7 @@
 for a mail merge or as a print-ready PDF of Dutch letters (one A4 page per
 letter: the code, the link and a QR code of the link with the code).
 
-Codes are made by ``survey.respond.codes.generate_codes`` (only their
+Codes are made by ``survey.residents.codes.generate_codes`` (only their
 hashes are stored). The plain codes exist only in the response of the
 request that made them: the file is built in memory and streamed back,
 nothing is written to disk.
@@ -22,7 +22,7 @@ from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import Survey
-from survey.respond.codes import CodeBatch, codes_csv, generate_codes
+from survey.residents.codes import CodeBatch, codes_csv, generate_codes
 
 # WeasyPrint lays out about 30 letters a second: larger mailings are made in
 # several batches (or with the CSV and a mail merge), so a request stays short.

@@ -52,7 +52,7 @@ class PaperOutcome:
 def _tolerant(question: Any, form: MultiDict[str, str]) -> Any:
     """What to show again in a field that could not be read."""
     try:
-        from survey.respond.pages import tolerant_value
+        from survey.answering.pages import tolerant_value
     except ImportError:  # the answer pages are not installed
         return question.qtype.empty(question)
     return tolerant_value(question, form)

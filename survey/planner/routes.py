@@ -316,7 +316,7 @@ def survey_preview(key: str) -> ResponseReturnValue:
 @require_role(*MANAGE)
 def survey_letters(key: str) -> ResponseReturnValue:
     from survey.planner import letters
-    from survey.respond.codes import CodesRefused
+    from survey.residents.codes import CodesRefused
 
     item = _survey_or_404(key)
     error = None

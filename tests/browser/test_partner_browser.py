@@ -33,7 +33,7 @@ def check_page(page: Page, name: str) -> None:
 def make_link(app: Flask, key: str) -> str:
     from survey.definitions.store import find_survey
     from survey.extensions import db
-    from survey.partner import links, organisations
+    from survey.partners import links, organisations
 
     with app.app_context():
         survey = find_survey(db.session, key)

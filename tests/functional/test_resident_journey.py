@@ -147,8 +147,8 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
     """The guarded UPDATE: a second draft holding the same code cannot
     submit once the code is used; nothing of it is stored."""
     from survey.definitions.store import find_survey
-    from survey.respond.drafts import create_draft
-    from survey.respond.submission import submit_draft
+    from survey.residents.drafts import create_draft
+    from survey.residents.submission import submit_draft
 
     make_codes(app, resident_survey, count=1)
     with app.test_request_context():

@@ -52,7 +52,7 @@ KILLER = textwrap.dedent(
     from survey import create_app
     from survey.definitions.store import find_survey
     from survey.extensions import db
-    from survey.respond.submission import submit_draft
+    from survey.residents.submission import submit_draft
 
     url, key, draft_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
     app = create_app({"SURVEY_ENV": "testing", "SECRET_KEY": "test-secret-key",
@@ -214,7 +214,7 @@ def test_a_crash_shows_a_dutch_page_with_an_incident_number_and_logs_the_details
     caplog: pytest.LogCaptureFixture,
     method: str,
 ) -> None:
-    import survey.respond.routes as routes
+    import survey.residents.routes as routes
 
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("secret-detail-4711 in /work/main/survey/x.py")

@@ -1,6 +1,6 @@
 """Request helpers shared by the two answering front ends: the residents'
-pages (``survey.respond.routes``) and the partners' pages
-(``survey.partner.routes``).
+pages (``survey.residents.routes``) and the partners' pages
+(``survey.partners.routes``).
 
 Only what is truly the same lives here: stopping a request with a ready
 response, the "not available" page (each front end names its own
@@ -23,10 +23,10 @@ from flask_babel import get_locale, to_user_timezone
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from survey.answering import pages
 from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition, definition_of
 from survey.i18n import text_for
 from survey.models import Survey
-from survey.respond import pages
 
 
 def no_store() -> None:

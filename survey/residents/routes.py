@@ -28,15 +28,17 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from survey.answering import pages
+from survey.answering import rendering as views
+from survey.answering.display import answer_lines
 from survey.definitions.definition import definition_of
 from survey.extensions import begin_writes, db, limiter, read_only_request
 from survey.models import Draft, Survey, SurveyState
-from survey.respond import codes as code_service
-from survey.respond import drafts, pages, submission, views
-from survey.respond.display import answer_lines
+from survey.residents import codes as code_service
+from survey.residents import drafts, submission
 from survey.tokens import normalise_code
 
-bp = Blueprint("respond", __name__, url_prefix="/s")
+bp = Blueprint("residents", __name__, url_prefix="/s")
 
 COOKIE_KEY = "respond"
 ESTIMATED_MINUTES = 10
@@ -59,7 +61,7 @@ bp.before_request(read_only_request)
 
 def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoReturn:
     context = views.survey_context(survey) if survey is not None else None
-    views.unavailable("respond/unavailable.html", reason, status, context)
+    views.unavailable("residents/unavailable.html", reason, status, context)
 
 
 # Built once, so SQLAlchemy reuses its cache key instead of building the
@@ -183,7 +185,7 @@ def start(key: str) -> str:
     active = draft is not None and not draft.submitted and not drafts.is_expired(draft)
     code = request.args.get("code", "")[:40]
     return render_template(
-        "respond/start.html",
+        "residents/start.html",
         **views.survey_context(survey),
         active=active,
         sent=draft is not None and draft.submitted,
@@ -260,7 +262,7 @@ def code(key: str) -> Response | str:
                 _remember(key, credentials)
                 return redirect(target)
     return render_template(
-        "respond/code.html", **views.survey_context(survey), typed=typed[:40], error=error
+        "residents/code.html", **views.survey_context(survey), typed=typed[:40], error=error
     )
 
 
@@ -294,7 +296,7 @@ def resume_code(key: str) -> Response | str:
             _remember(key, credentials)
             return redirect(target)
     return render_template(
-        "respond/resume.html", **views.survey_context(survey), typed=typed, error=error
+        "residents/resume.html", **views.survey_context(survey), typed=typed, error=error
     )
 
 
@@ -337,7 +339,7 @@ def _render_page(
     context = views.survey_context(survey)
     by_field, summary = views.error_messages(errors or [], context["t"])
     return render_template(
-        "respond/page.html",
+        "residents/page.html",
         **context,
         view=view,
         values=values,
@@ -459,7 +461,7 @@ def _render_check(
         if rows:
             sections.append({"page": page_def, "rows": rows})
     return render_template(
-        "respond/check.html",
+        "residents/check.html",
         **context,
         sections=sections,
         summary=problems or [],
@@ -524,4 +526,4 @@ def thanks(key: str) -> Response | str:
     draft = _current(survey)
     if draft is None or not draft.submitted:
         return redirect(url_for(".start", key=key))
-    return render_template("respond/thanks.html", **views.survey_context(survey))
+    return render_template("residents/thanks.html", **views.survey_context(survey))

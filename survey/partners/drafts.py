@@ -34,13 +34,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from survey.answering.pages import PageOutcome, read_page
 from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
 from survey.definitions.question_types.base import CellError, Problem
 from survey.extensions import DbSession
 from survey.models import Draft, PartnerLink, Response, ResponseMode, Survey, SurveyState
 from survey.models.base import utcnow
-from survey.respond import drafts as resident_drafts
-from survey.respond.pages import PageOutcome, read_page
+from survey.residents import drafts as resident_drafts
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
 from survey.tokens import token_hash

@@ -176,7 +176,7 @@ def status_rows(session: DbSession, survey: Survey) -> list[StatusRow]:
     saved (a draft exists, not submitted), opened (``first_opened_at``),
     invited (an active link), revoked (only revoked links) or not invited.
     Three queries, whatever the number of organisations."""
-    from survey.partner.organisations import list_organisations
+    from survey.partners.organisations import list_organisations
 
     latest: dict[int, PartnerLink] = {
         link.organisation_id: link

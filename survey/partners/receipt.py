@@ -1,7 +1,7 @@
 """The receipt of a partner: what was submitted, on screen and as a PDF.
 
 Built from the locked draft, which holds exactly the values that were
-stored (see ``survey.partner.answering.submit``): every question that was
+stored (see ``survey.partners.drafts.submit``): every question that was
 shown, with its text and the chosen labels (``answer_lines`` of the
 residents' check page), grouped by page. The PDF is the same summary
 rendered by WeasyPrint with every URL fetch refused, so a receipt never
@@ -17,10 +17,10 @@ from typing import Any
 from flask import render_template
 from weasyprint import HTML, URLFetcher
 
+from survey.answering.display import answer_lines
 from survey.definitions.conditions import shown_questions
 from survey.definitions.definition import SurveyDefinition
 from survey.i18n import text_for
-from survey.respond.display import answer_lines
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def render_pdf(
 ) -> bytes:
     """The receipt as PDF bytes (A4)."""
     html = render_template(
-        "partner/receipt_pdf.html",
+        "partners/receipt_pdf.html",
         survey_title=survey_title,
         organisation=organisation,
         submitted_at=submitted_at,

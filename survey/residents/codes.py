@@ -3,7 +3,7 @@
 A code (``survey.tokens.new_code``, about 55 bits) is printed on a letter;
 only its HMAC is stored, with a batch id and no time of use. A code is
 checked when a resident types it and consumed at submit (see
-``survey.respond.submission``), never linked to the response.
+``survey.residents.submission``), never linked to the response.
 
 ``generate_codes`` is shared by the ``codes generate`` command and the
 planners' letters; ``write_codes_file`` makes the command all-or-nothing.

@@ -18,7 +18,7 @@ from flask.cli import AppGroup
 from survey.definitions.store import find_survey
 from survey.extensions import db
 from survey.models import Survey
-from survey.partner import links, organisations
+from survey.partners import links, organisations
 
 partners_cli = AppGroup("partners", help="Partner organisations and their personal links.")
 

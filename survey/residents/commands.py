@@ -31,7 +31,7 @@ def codes_generate(key: str, count: int, out: str, batch: str | None, base_url: 
     from urllib.parse import quote
 
     from survey.definitions.store import find_survey
-    from survey.respond.codes import CodesRefused, write_codes_file
+    from survey.residents.codes import CodesRefused, write_codes_file
 
     survey = find_survey(db.session, key)
     if survey is None:
