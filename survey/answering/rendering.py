@@ -1,12 +1,15 @@
-"""Request helpers shared by the two answering front ends: the residents'
+"""The Flask side shared by the two answering front ends: the residents'
 pages (``survey.residents.routes``) and the partners' pages
-(``survey.partners.routes``).
+(``survey.partners.routes``). The journey engine itself
+(``survey.answering.journey`` and the modules it uses) has no request
+globals and never imports this module.
 
 Only what is truly the same lives here: stopping a request with a ready
 response, the "not available" page (each front end names its own
 template), the page language, the template context every answer page
-needs, finding a page by key, and turning field errors into the per-field
-messages and the error summary.
+needs, finding a page by key, the context of the shared page and check
+templates (``answering/page.html``, ``answering/check.html``), and turning
+field problems into the per-field messages and the error summary.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from flask_babel import get_locale, to_user_timezone
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from survey.answering import pages
+from survey.answering.browser import show_if_data
+from survey.answering.journey import Journey, PageScreen
+from survey.answering.pages import FieldProblem
 from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition, definition_of
 from survey.i18n import text_for
 from survey.models import Survey
@@ -93,27 +98,62 @@ def survey_context(survey: Survey) -> dict[str, Any]:
     }
 
 
-def page_or_404(definition: SurveyDefinition, page_key: str) -> PageDef:
-    """The page ``page_key`` of ``definition``; 404 when there is none."""
-    for page in definition.pages:
-        if page.key == page_key:
-            return page
-    abort(404)
+def page_or_404(journey: Journey[Any], page_key: str) -> PageDef:
+    """The page ``page_key`` of the journey's survey; 404 when there is none."""
+    page = journey.page(page_key)
+    if page is None:
+        abort(404)
+    return page
 
 
 def error_messages(
-    errors: Iterable[tuple[Any, str, Any]], t: Callable[[Any], str]
+    problems: Iterable[FieldProblem], t: Callable[[Any], str]
 ) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
-    """``(question, field name, message)`` errors as the messages per field
-    and the summary rows ``(anchor, "label: message")`` above the form."""
+    """Field problems as the messages per field and the summary rows
+    ``(anchor, "label: message")`` above the form."""
     by_field: dict[str, list[str]] = {}
     summary: list[tuple[str, str]] = []
-    for question, name, message in errors:
-        by_field.setdefault(name, []).append(str(message))
-        summary.append(
-            (pages.anchor_for(question, name), f"{t(pages.field_label(question, name))}: {message}")
-        )
+    for problem in problems:
+        by_field.setdefault(problem.name, []).append(str(problem.message))
+        summary.append((problem.anchor, f"{t(problem.label)}: {problem.message}"))
     return by_field, summary
+
+
+def page_context(
+    screen: PageScreen, context: dict[str, Any], render_question: Callable[..., Markup]
+) -> dict[str, Any]:
+    """What ``answering/page.html`` needs besides the front end's own
+    blocks: the page's questions and values, the error summary, progress,
+    the data of the page script, and ``render_question`` (the question
+    fields; see ``question_renderer``)."""
+    by_field, summary = error_messages(screen.problems, context["t"])
+    return {
+        **context,
+        "view": screen.view,
+        "values": screen.values,
+        "errors": by_field,
+        "summary": summary,
+        "changed": screen.changed,
+        "step": screen.step,
+        "total": screen.total,
+        "previous": screen.previous,
+        "show_if": show_if_data,
+        "render_question": render_question,
+    }
+
+
+def submit_problems(
+    problems: Iterable[FieldProblem], t: Callable[[Any], str], page_url: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """Problems found at submit as error summary rows on the check page:
+    each links to its field on its page (``page_url`` of the page key)."""
+    return [
+        (
+            f"{page_url(problem.question.page_key)}#{problem.anchor}",
+            f"{t(problem.label)}: {problem.message}",
+        )
+        for problem in problems
+    ]
 
 
 # Types whose answer is codes only: their rendered fields are a function of a
@@ -122,18 +162,20 @@ _CLOSED_TYPES = frozenset({"single", "scale", "multiple", "matrix", "ranking"})
 _RENDER_MEMO_LIMIT = 4096
 
 
-def question_renderer(definition: SurveyDefinition) -> Callable[..., Markup]:
+def question_renderer(definition: SurveyDefinition, *, remember: bool) -> Callable[..., Markup]:
     """``render_question(question, value, errors, lang)`` for page
     templates: the fields of one question (``questions/_question.html``).
 
     The HTML depends only on the question, its value, its errors and the
-    languages, so without errors it is kept per survey version (in
-    ``definition.memo``) for unanswered questions and closed answers: the
-    question macros were about a third of a page render. Not kept while
-    templates reload (development)."""
+    languages, so with ``remember`` and without errors it is kept per
+    survey version (in ``definition.memo``) for unanswered questions and
+    closed answers: the question macros were about a third of a residents'
+    page render. Not kept while templates reload (development), nor for
+    pages that are rarely the same twice (``remember=False``: the
+    partners' scored matrices would fill the memo with one-off pages)."""
     env = current_app.jinja_env
     module: Any = env.get_template("questions/_question.html").module
-    memo = None if env.auto_reload else definition.memo
+    memo = None if env.auto_reload or not remember else definition.memo
     locale = str(get_locale())
 
     def render(question: QuestionDef, value: Any, errors: Any, lang: str) -> Markup:

@@ -1,4 +1,5 @@
-"""A partner answering through their link: drafts, submit, lock, reopen.
+"""A partner answering through their link: the partner's store of the
+answering journey (``PartnerDraftStore``), and reopening sent answers.
 
 Rules:
 - One draft per link (``Draft.partner_link_id``), created at the first
@@ -9,9 +10,12 @@ Rules:
   tab or device): the save is refused whole (``DraftConflict``), nothing of
   it is kept. ``Draft.revision`` is SQLAlchemy's version counter, so two
   saves that race past the check still cannot both win.
+- The parts (pages) may be answered in any order: the start page is a task
+  list (the store's ``reached`` is None).
 - "Save and continue later" keeps answers that are incomplete (required
-  questions may stay empty) but refuses values that break a rule.
-- Submit checks every answer again (``check_values``), writes one response
+  questions may stay empty) but refuses values that break a rule
+  (``Journey.read`` with ``partial``).
+- Submit checks every answer again (``Journey.submit``), writes one response
   with the organisation as ``partner_id`` and the draft's
   ``submission_key`` (a replayed submit stores nothing new), marks the link
   submitted and locks the draft. The draft keeps exactly the values that
@@ -28,20 +32,19 @@ one after another.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from survey.answering.pages import PageOutcome, read_page
-from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
-from survey.definitions.question_types.base import CellError, Problem
+from survey.answering.drafts import lifetime, write_page
+from survey.answering.journey import Journey
+from survey.answering.stores import ChangedMeanwhile
+from survey.definitions.definition import PageDef, QuestionDef, definition_of
 from survey.extensions import DbSession
 from survey.models import Draft, PartnerLink, Response, ResponseMode, Survey, SurveyState
 from survey.models.base import utcnow
-from survey.residents import drafts as resident_drafts
-from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
 from survey.tokens import token_hash
 
@@ -50,7 +53,7 @@ from survey.tokens import token_hash
 DRAFT_HASH_PURPOSE = "partner-draft"
 
 
-class DraftConflict(Exception):
+class DraftConflict(ChangedMeanwhile):
     """The draft was saved since the form was shown; ``draft`` is the newer
     one (None when it no longer exists)."""
 
@@ -85,10 +88,6 @@ def find_draft(session: DbSession, link: PartnerLink, *, fresh: bool = False) ->
     return session.scalar(query)
 
 
-def values_of(draft: Draft | None) -> dict[str, Any]:
-    return dict(draft.data or {}) if draft is not None else {}
-
-
 def revision_of(draft: Draft | None) -> int:
     """The revision a form carries; 0 before the first save."""
     return draft.revision if draft is not None else 0
@@ -116,125 +115,113 @@ def _new_draft(session: DbSession, link: PartnerLink, language: str) -> Draft:
         mode=ResponseMode.WEB,
         created_at=now,
         updated_at=now,
-        expires_at=now + resident_drafts.lifetime(),
+        expires_at=now + lifetime(),
     )
     session.add(draft)
     session.flush()
     return draft
 
 
-def read_posted_page(
-    definition: SurveyDefinition,
-    values: dict[str, Any],
-    page: PageDef,
-    form: Any,
-    *,
-    partial: bool,
-) -> PageOutcome:
-    """Read a posted page with the residents' rules (``read_page``). With
-    ``partial`` (save and continue later) an unanswered required question
-    is not an error; any other problem still is."""
-    outcome = read_page(definition, values, page, form)
-    if not partial or outcome.status == "saved":
-        return outcome
-    errors: list[tuple[Any, str, Any]] = []
-    page_values: dict[str, Any] = {}
-    for question in outcome.view.visible:
+class PartnerDraftStore:
+    """The draft of a partner's link as a store of the answering journey
+    (``survey.answering.stores.DraftStore``). ``draft`` is the link's draft
+    as read for the page (None before the first save); ``revision`` the one
+    the posted form was built from (None: not posted, or unreadable). Every
+    write locks the link and reads the draft again first."""
+
+    def __init__(
+        self,
+        session: DbSession,
+        survey: Survey,
+        link: PartnerLink,
+        draft: Draft | None,
+        *,
+        revision: int | None = None,
+    ) -> None:
+        self.session = session
+        self.survey = survey
+        self.link = link
+        self.draft = draft
+        self.revision = revision
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        return (self.draft.data or {}) if self.draft is not None else {}
+
+    @property
+    def reached(self) -> None:
+        return None  # the parts in any order
+
+    def _lock(self) -> None:
+        """Lock the link and read its draft again (``LinkRevoked`` when it
+        was revoked between resolving the token and this write)."""
+        locked = lock_link(self.session, self.link.id)
+        if locked is None or locked.revoked_at is not None:
+            raise LinkRevoked()
+        self.link = locked
+        self.draft = find_draft(self.session, locked, fresh=True)
+
+    def save_page(
+        self, page: PageDef, page_values: dict[str, Any], *, reached: int, language: str
+    ) -> None:
+        """Raises ``DraftConflict`` when the form's revision is not the
+        draft's current one, ``DraftLocked`` after submit, ``LinkRevoked``."""
+        self._lock()
+        draft = self.draft
+        if draft is not None and draft.submitted:
+            raise DraftLocked()
+        if self.revision is None or self.revision != revision_of(draft):
+            raise DraftConflict(draft)
+        if draft is None:
+            draft = self.draft = _new_draft(self.session, self.link, language)
+        write_page(draft, page, page_values, reached=reached, language=language)
         try:
-            value = question.qtype.from_form(question, form)
-        except CellError as exc:
-            errors.append((question, exc.field, exc.message))
-            continue
-        optional = replace(question, spec={**question.spec, "required": False})
-        errors.extend((question, name, msg) for name, msg in question.qtype.check(optional, value))
-        page_values[question.key] = value
-    if errors:
-        return PageOutcome("errors", outcome.view, outcome.shown_values, errors=errors)
-    return PageOutcome("saved", outcome.view, outcome.shown_values, page_values=page_values)
+            self.session.flush()
+        except StaleDataError as exc:  # another save won the race
+            raise DraftConflict(None) from exc
 
+    def prepare_submit(self) -> str | None:
+        self._lock()
+        if self.draft is not None and self.draft.submitted:
+            return "already"
+        if self.revision is None or self.revision != revision_of(self.draft):
+            return "conflict"
+        return None
 
-def _locked_draft(session: DbSession, link: PartnerLink) -> tuple[PartnerLink, Draft | None]:
-    locked = lock_link(session, link.id)
-    if locked is None or locked.revoked_at is not None:
-        # Revoked between resolving the token and this write.
-        raise LinkRevoked()
-    return locked, find_draft(session, locked, fresh=True)
-
-
-def save_answers(
-    session: DbSession,
-    link: PartnerLink,
-    *,
-    revision: int | None,
-    page: PageDef,
-    page_values: dict[str, Any],
-    language: str,
-) -> Draft:
-    """Store the answers of one page in the link's draft (created at the
-    first save). Raises ``DraftConflict`` when ``revision`` is not the
-    draft's current one, ``DraftLocked`` after submit, ``LinkRevoked``.
-    Flushes."""
-    link, draft = _locked_draft(session, link)
-    if draft is not None and draft.submitted:
-        raise DraftLocked()
-    if revision is None or revision != revision_of(draft):
-        raise DraftConflict(draft)
-    if draft is None:
-        draft = _new_draft(session, link, language)
-    try:
-        resident_drafts.save_page(
-            session,
-            draft,
-            page_keys=[q.key for q in page.questions],
-            page_values=page_values,
-            reached=page.index,
-            language=language,
+    def store_response(self, shown: list[QuestionDef], kept: Mapping[str, Any]) -> str:
+        draft = self.draft
+        if draft is None:
+            return "problems"  # nothing was ever saved: nothing to send
+        ResponseWriter(self.session, self.survey).insert(
+            shown,
+            kept,
+            mode=ResponseMode.WEB,
+            language=draft.language,
+            submission_key=draft.submission_key,
+            partner_id=self.link.organisation_id,
         )
-    except StaleDataError as exc:  # another save won the race
-        raise DraftConflict(None) from exc
-    return draft
+        now = utcnow()
+        # Exactly the values that were stored: the receipt is built from them.
+        draft.data = {q.key: kept[q.key] for q in shown if q.key in kept}
+        draft.submitted = True
+        draft.updated_at = now
+        self.link.submitted_at = now
+        self.session.flush()
+        return "stored"
 
 
-@dataclass
-class SubmitOutcome:
-    """``status``: ``stored``, ``already`` (submitted before: nothing new
-    stored), ``problems`` (an answer breaks a rule: nothing stored) or
-    ``conflict`` (the draft changed since the check page was shown)."""
-
-    status: str
-    problems: list[Problem] = field(default_factory=list)
-    draft: Draft | None = None
-
-
-def submit(
-    session: DbSession, link: PartnerLink, survey: Survey, *, revision: int | None
-) -> SubmitOutcome:
-    """Turn the link's draft into the organisation's response, once.
-    Flushes; the caller commits, or rolls back unless ``stored``."""
-    link, draft = _locked_draft(session, link)
-    if draft is not None and draft.submitted:
-        return SubmitOutcome("already", draft=draft)
-    if revision is None or revision != revision_of(draft):
-        return SubmitOutcome("conflict", draft=draft)
-    definition = definition_of(survey)
-    shown, kept, problems = check_values(definition, values_of(draft), hidden_is_error=False)
-    if problems or draft is None:
-        return SubmitOutcome("problems", problems=problems, draft=draft)
-    ResponseWriter(session, survey).write(
-        shown,
-        kept,
-        mode=ResponseMode.WEB,
-        language=draft.language,
-        submission_key=draft.submission_key,
-        partner_id=link.organisation_id,
-    )
-    now = utcnow()
-    draft.data = {key: kept[key] for key in (q.key for q in shown) if key in kept}
-    draft.submitted = True
-    draft.updated_at = now
-    link.submitted_at = now
-    session.flush()
-    return SubmitOutcome("stored", draft=draft)
+def journey_of(
+    session: DbSession,
+    survey: Survey,
+    link: PartnerLink,
+    draft: Draft | None,
+    language: str,
+    *,
+    revision: int | None = None,
+) -> Journey[PartnerDraftStore]:
+    """The answering journey of a partner's link, in ``language``."""
+    store = PartnerDraftStore(session, survey, link, draft, revision=revision)
+    return Journey(definition_of(survey), store, language)
 
 
 class ReopenRefused(Exception):

@@ -1,10 +1,15 @@
-"""Partner pages: ``/p/<token>`` (no login) and the planners' partner pages
-under ``/planner/partners`` (``admin_bp``).
+"""The partners' pages under ``/p/<token>`` (no login): start (a task list
+of the survey's parts), one page per part, check your answers, send, and
+the receipt on screen and as a PDF. The planners' partner pages are
+``survey.partner.routes.admin_bp``.
 
 Every partner request starts from the token in the URL and nothing else:
 the link, its organisation, its survey and its draft all follow from it,
 so no id in a URL or form can reach another partner's answers. Routes stay
-thin: they resolve, call a service, commit once and render.
+thin: they resolve the link, ask the answering journey
+(``survey.answering.journey``, over the link's store
+``drafts.PartnerDraftStore``), commit once and render the shared page and
+check templates.
 """
 
 from __future__ import annotations
@@ -23,17 +28,15 @@ from flask import (
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from survey.answering import pages
 from survey.answering import rendering as views
-from survey.definitions.conditions import shown_questions
-from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
+from survey.answering.journey import CheckRow, Journey, PageScreen
+from survey.definitions.definition import definition_of
 from survey.extensions import db
 from survey.models import Draft, PartnerLink, Survey, SurveyState
-from survey.partners import drafts as answering
-from survey.partners import links, receipt
+from survey.partners import drafts, links, receipt
+from survey.partners.drafts import PartnerDraftStore
 
 bp = Blueprint("partner", __name__, url_prefix="/p")
-admin_bp = Blueprint("partner_admin", __name__, url_prefix="/planner/partners")
 
 # Partner pages show named answers: never kept in a shared cache.
 bp.before_request(views.no_store)
@@ -76,24 +79,14 @@ def _context(survey: Survey, link: PartnerLink | None, token: str | None = None)
     }
 
 
-def _first_page(definition: SurveyDefinition, values: dict[str, Any]) -> PageDef | None:
-    shown = pages.shown_pages(definition, values)
-    return shown[0] if shown else None
+def _journey(
+    survey: Survey, link: PartnerLink, draft: Draft | None, *, revision: int | None = None
+) -> Journey[PartnerDraftStore]:
+    return drafts.journey_of(db.session, survey, link, draft, g.language, revision=revision)
 
 
-def _sections(definition: SurveyDefinition, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """The pages a partner can go to, and whether they hold answers."""
-    shown, kept = shown_questions(definition, values)
-    return [
-        {
-            "page": page,
-            "answered": any(
-                q.page_index == page.index and q.qtype.is_answered(q, kept.get(q.key))
-                for q in shown
-            ),
-        }
-        for page in pages.shown_pages(definition, values)
-    ]
+def _posted_revision() -> int | None:
+    return drafts.parse_revision(request.form.get("revision"))
 
 
 # ------------------------------------------------------------- the partner
@@ -102,20 +95,18 @@ def _sections(definition: SurveyDefinition, values: dict[str, Any]) -> list[dict
 @bp.get("/<token>")
 def start(token: str) -> Response | str:
     link, survey = _load(token, allow_closed=True)
-    draft = answering.find_draft(db.session, link)
+    draft = drafts.find_draft(db.session, link)
     if draft is not None and draft.submitted:
         return redirect(url_for(".receipt_page", token=token))
     if survey.state is SurveyState.CLOSED:
         _unavailable("closed", 410, survey)
-    definition = definition_of(survey)
-    values = answering.values_of(draft)
-    first = _first_page(definition, values)
+    journey = _journey(survey, link, draft)
     return render_template(
         "partners/start.html",
         **_context(survey, link, token),
         draft=draft,
-        first=first,
-        sections=_sections(definition, values),
+        first=journey.first_page(),
+        sections=journey.page_statuses(),
     )
 
 
@@ -123,38 +114,31 @@ def _render_page(
     survey: Survey,
     link: PartnerLink,
     token: str,
-    draft: Draft | None,
-    view: pages.PageView,
-    values: dict[str, Any],
+    journey: Journey[PartnerDraftStore],
+    screen: PageScreen,
     *,
-    errors: list[tuple[Any, str, Any]] | None = None,
-    changed: bool = False,
     conflict: bool = False,
     saved: bool = False,
     status: int = 200,
 ) -> tuple[str, int]:
-    definition = definition_of(survey)
     context = _context(survey, link, token)
-    shown = pages.shown_pages(definition, values)
-    keys = [p.key for p in shown]
-    by_field, summary = views.error_messages(errors or [], context["t"])
-    step = keys.index(view.page.key) + 1 if view.page.key in keys else 1
-    previous = pages.previous_page(definition, values, view.page)
+    previous = screen.previous
+    back_url = (
+        url_for(".page", token=token, page_key=previous.key)
+        if previous is not None
+        else url_for(".start", token=token)
+    )
+    draft = journey.store.draft
+    render_question = views.question_renderer(context["definition"], remember=False)
     return (
         render_template(
             "partners/page.html",
-            **context,
-            view=view,
-            values=values,
-            errors=by_field,
-            summary=summary,
-            changed=changed,
+            **views.page_context(screen, context, render_question),
+            back_url=back_url,
+            action_url=url_for(".page", token=token, page_key=screen.page.key),
             conflict=conflict,
             saved=saved,
-            step=step,
-            total=len(shown),
-            previous=previous,
-            revision=answering.revision_of(draft),
+            revision=drafts.revision_of(draft),
             draft=draft,
         ),
         status,
@@ -164,69 +148,52 @@ def _render_page(
 @bp.route("/<token>/deel/<page_key>", methods=["GET", "POST"])
 def page(token: str, page_key: str) -> Response | tuple[str, int]:
     link, survey = _load(token)
-    definition = definition_of(survey)
-    current = views.page_or_404(definition, page_key)
-    draft = answering.find_draft(db.session, link)
+    draft = drafts.find_draft(db.session, link)
     if draft is not None and draft.submitted:
         return redirect(url_for(".receipt_page", token=token))
-    values = answering.values_of(draft)
+    journey = _journey(survey, link, draft, revision=_posted_revision())
+    current = views.page_or_404(journey, page_key)
+    if not journey.can_visit(current):  # partners may open every part
+        return redirect(url_for(".start", token=token))
 
     if request.method == "GET":
-        view = pages.page_view(definition, values, current)
+        screen = journey.screen(journey.view(current))
         return _render_page(
-            survey, link, token, draft, view, values, saved=request.args.get("bewaard") == "1"
+            survey, link, token, journey, screen, saved=request.args.get("bewaard") == "1"
         )
 
     action = request.form.get("action", "next")
-    partial = action != "next"
-    outcome = answering.read_posted_page(definition, values, current, request.form, partial=partial)
+    # Any action but "Save and continue" ("Save and continue later") keeps
+    # an incomplete page.
+    outcome = journey.read(current, request.form, partial=action != "next")
     if outcome.status != "saved":
-        return _render_page(
-            survey,
-            link,
-            token,
-            draft,
-            outcome.view,
-            {**values, **outcome.shown_values},
-            errors=outcome.errors,
-            changed=outcome.status == "changed",
-        )
+        return _render_page(survey, link, token, journey, journey.screen_after(outcome))
+    merged = journey.values_after(current, outcome)
     try:
-        answering.save_answers(
-            db.session,
-            link,
-            revision=answering.parse_revision(request.form.get("revision")),
-            page=current,
-            page_values=outcome.page_values,
-            language=g.language,
-        )
+        following = journey.save(current, outcome)
         db.session.commit()
-    except answering.DraftLocked:
+    except drafts.DraftLocked:
         db.session.rollback()
         return redirect(url_for(".receipt_page", token=token))
-    except answering.LinkRevoked:
+    except drafts.LinkRevoked:
         db.session.rollback()
         _unavailable("revoked", 410)
-    except answering.DraftConflict:
+    except drafts.DraftConflict:
         # Nothing of this post is kept: show the newer answers instead.
         db.session.rollback()
-        newer = answering.find_draft(db.session, link, fresh=True)
+        newer = drafts.find_draft(db.session, link, fresh=True)
         if newer is not None and newer.submitted:
             return redirect(url_for(".receipt_page", token=token))
-        newer_values = answering.values_of(newer)
-        view = pages.page_view(definition, newer_values, current)
-        return _render_page(
-            survey, link, token, newer, view, newer_values, conflict=True, status=409
-        )
-    merged = {**values, **outcome.page_values}
+        now = _journey(survey, link, newer)
+        screen = now.screen(now.view(current))
+        return _render_page(survey, link, token, now, screen, conflict=True, status=409)
     if action == "save":
         return redirect(url_for(".page", token=token, page_key=page_key, bewaard="1"))
     if action == "previous":
-        before = pages.previous_page(definition, merged, current)
+        before = journey.previous_page(current, merged)
         if before is not None:
             return redirect(url_for(".page", token=token, page_key=before.key))
         return redirect(url_for(".start", token=token))
-    following = pages.next_page(definition, merged, current)
     if following is None:
         return redirect(url_for(".check", token=token))
     return redirect(url_for(".page", token=token, page_key=following.key))
@@ -236,27 +203,28 @@ def _render_check(
     survey: Survey,
     link: PartnerLink,
     token: str,
-    draft: Draft | None,
+    journey: Journey[PartnerDraftStore],
     *,
     problems: list[tuple[str, str]] | None = None,
     conflict: bool = False,
     status: int = 200,
 ) -> tuple[str, int]:
-    context = _context(survey, link, token)
-    definition = definition_of(survey)
-    values = answering.values_of(draft)
-    sections = receipt.summary(definition, values, context["lang"])
-    page_of = {q.key: q.page_key for q in definition.questions}
+    def change_url(row: CheckRow) -> str:
+        target = url_for(".page", token=token, page_key=row.question.page_key)
+        return f"{target}#{row.anchor}"
+
     return (
         render_template(
             "partners/check.html",
-            **context,
-            sections=sections,
-            page_of=page_of,
+            **_context(survey, link, token),
+            sections=journey.check_sections(),
             summary=problems or [],
+            change_url=change_url,
+            back_url=url_for(".start", token=token),
+            action_url=url_for(".submit", token=token),
             conflict=conflict,
-            revision=answering.revision_of(draft),
-            draft=draft,
+            revision=drafts.revision_of(journey.store.draft),
+            draft=journey.store.draft,
         ),
         status,
     )
@@ -265,23 +233,19 @@ def _render_check(
 @bp.get("/<token>/controle")
 def check(token: str) -> Response | tuple[str, int]:
     link, survey = _load(token)
-    draft = answering.find_draft(db.session, link)
+    draft = drafts.find_draft(db.session, link)
     if draft is not None and draft.submitted:
         return redirect(url_for(".receipt_page", token=token))
-    return _render_check(survey, link, token, draft)
+    return _render_check(survey, link, token, _journey(survey, link, draft))
 
 
 @bp.post("/<token>/versturen")
 def submit(token: str) -> Response | tuple[str, int]:
     link, survey = _load(token)
+    journey = _journey(survey, link, None, revision=_posted_revision())
     try:
-        outcome = answering.submit(
-            db.session,
-            link,
-            survey,
-            revision=answering.parse_revision(request.form.get("revision")),
-        )
-    except answering.LinkRevoked:
+        outcome = journey.submit()
+    except drafts.LinkRevoked:
         db.session.rollback()
         _unavailable("revoked", 410)
     if outcome.status == "stored":
@@ -294,55 +258,45 @@ def submit(token: str) -> Response | tuple[str, int]:
     db.session.rollback()
     if outcome.status == "already":
         return redirect(url_for(".receipt_page", token=token))
-    draft = answering.find_draft(db.session, link, fresh=True)
+    now = _journey(survey, link, drafts.find_draft(db.session, link, fresh=True))
     if outcome.status == "conflict":
-        return _render_check(survey, link, token, draft, conflict=True, status=409)
-    definition = definition_of(survey)
-    context_t = _context(survey, link, token)["t"]
-    problems: list[tuple[str, str]] = []
-    for name, message in outcome.problems:
-        key = name.partition(".")[0]
-        if not definition.has_question(key):
-            continue
-        question = definition.question(key)
-        target = url_for(".page", token=token, page_key=question.page_key)
-        problems.append(
-            (
-                f"{target}#{pages.anchor_for(question, name)}",
-                f"{context_t(pages.field_label(question, name))}: {message}",
-            )
-        )
-    return _render_check(survey, link, token, draft, problems=problems, status=422)
+        return _render_check(survey, link, token, now, conflict=True, status=409)
+    problems = views.submit_problems(
+        outcome.problems,
+        _context(survey, link, token)["t"],
+        lambda page_key: url_for(".page", token=token, page_key=page_key),
+    )
+    return _render_check(survey, link, token, now, problems=problems, status=422)
 
 
-def _submitted(token: str) -> tuple[PartnerLink, Survey, Draft]:
+def _submitted(token: str) -> tuple[PartnerLink, Survey, Journey[PartnerDraftStore]]:
     link, survey = _load(token, allow_closed=True)
-    draft = answering.find_draft(db.session, link)
+    draft = drafts.find_draft(db.session, link)
     if draft is None or not draft.submitted:
         views.stop(redirect(url_for(".start", token=token)))
-    return link, survey, draft
+    return link, survey, _journey(survey, link, draft)
 
 
 @bp.get("/<token>/ontvangstbewijs")
 def receipt_page(token: str) -> str:
-    link, survey, draft = _submitted(token)
-    context = _context(survey, link, token)
-    sections = receipt.summary(definition_of(survey), answering.values_of(draft), context["lang"])
+    link, survey, journey = _submitted(token)
     return render_template(
-        "partners/receipt.html", **context, sections=sections, submitted_at=link.submitted_at
+        "partners/receipt.html",
+        **_context(survey, link, token),
+        sections=journey.check_sections(),
+        submitted_at=link.submitted_at,
     )
 
 
 @bp.get("/<token>/ontvangstbewijs.pdf")
 def receipt_pdf(token: str) -> Response:
-    link, survey, draft = _submitted(token)
+    link, survey, journey = _submitted(token)
     context = _context(survey, link, token)
-    sections = receipt.summary(definition_of(survey), answering.values_of(draft), context["lang"])
     pdf = receipt.render_pdf(
         survey_title=context["t"](context["definition"].raw.get("title")),
         organisation=link.organisation.name,
         submitted_at=link.submitted_at,
-        sections=sections,
+        sections=journey.check_sections(),
         language=context["lang"],
     )
     response = make_response(pdf)

@@ -387,7 +387,7 @@ def survey_paper(key: str) -> ResponseReturnValue:
         return redirect(url_for("planner.survey_detail", key=key))
     if request.method == "POST":
         outcome = paper.store_paper(db.session, item, request.form)
-        if outcome.response is not None:
+        if outcome.stored:
             db.session.commit()
             flash(_("The paper questionnaire was saved."), "success")
             return redirect(url_for("planner.survey_paper", key=key))

@@ -3,7 +3,7 @@
 A code (``survey.tokens.new_code``, about 55 bits) is printed on a letter;
 only its HMAC is stored, with a batch id and no time of use. A code is
 checked when a resident types it and consumed at submit (see
-``survey.residents.submission``), never linked to the response.
+``survey.residents.drafts.ResidentDraftStore``), never linked to the response.
 
 ``generate_codes`` is shared by the ``codes generate`` command and the
 planners' letters; ``write_codes_file`` makes the command all-or-nothing.
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from survey.extensions import DbSession
 from survey.models import InvitationCode, Survey
@@ -108,6 +108,18 @@ def find_code(session: DbSession, survey: Survey, typed: str) -> InvitationCode 
             InvitationCode.code_hash == token_hash(normalised, PURPOSE),
         )
     )
+
+
+def consume_code(session: DbSession, code_id: int) -> bool:
+    """Mark an invitation code used, only if it was unused (a guarded
+    UPDATE: of two submits with one code, one wins). True on success."""
+    result = session.execute(
+        update(InvitationCode)
+        .where(InvitationCode.id == code_id, InvitationCode.used.is_(False))
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
 
 
 def codes_csv(codes: list[str], link_for: Callable[[str], str]) -> bytes:

@@ -1,4 +1,5 @@
-"""Drafts: a resident's answers kept on the server between pages.
+"""Drafts: a resident's answers kept on the server between pages, and the
+resident's store of the answering journey (``ResidentDraftStore``).
 
 A draft is reached with one of two secrets, both stored only as an HMAC
 (``survey.tokens.token_hash``): a long token in the resume link, and a short
@@ -9,24 +10,42 @@ cannot be recovered from it, and is not replaced, so a saved link keeps
 working). The plain secrets live only in the resident's session cookie.
 
 A draft expires ``DRAFT_LIFETIME_DAYS`` after its last save; an expired
-draft is refused. ``Draft.data`` maps question keys to typed answer values
-(see ``survey.definitions.question_types.base``).
+draft is refused (``survey.answering.drafts``). Pages are answered in order:
+``Draft.page_index`` is the furthest page reached.
+
+The final submit is one transaction (the caller commits once): every answer
+is checked again (``Journey.submit``), then the writes begin
+(``begin_writes``): the invitation code is consumed with a guarded UPDATE,
+the response is written with the draft's ``submission_key`` (unique, so a
+replay can never store a second response), and the draft is emptied and
+unlinked from its code and from the response (a fresh submission key) with
+an UPDATE guarded by its revision. A replayed or double submit finds the
+draft already submitted (``already``), or, when both ran at the same moment,
+fails on the unique key or the revision (``ChangedMeanwhile``): the caller
+rolls back.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
 
+from survey.answering.drafts import lifetime, write_page
+from survey.answering.journey import Journey
+from survey.answering.stores import ChangedMeanwhile
+from survey.definitions.definition import PageDef, QuestionDef, definition_of
 from survey.extensions import DbSession, begin_writes
 from survey.models import Draft, ResponseMode, Survey
 from survey.models.base import utcnow
+from survey.residents.codes import consume_code
+from survey.responses.storage import ResponseWriter
 from survey.tokens import CODE_ALPHABET, new_url_token, normalise_code, token_hash
 
 # Purposes of token_hash (not secrets): a resume token is no partner link.
@@ -76,14 +95,6 @@ def _new_secrets(session: DbSession) -> tuple[str, str, str]:
         taken = session.scalar(select(Draft.id).where(Draft.resume_code_hash == code_digest))
         if taken is None:
             return token, resume_code_for(token), code_digest
-
-
-def lifetime() -> timedelta:
-    return timedelta(days=int(current_app.config["DRAFT_LIFETIME_DAYS"]))
-
-
-def is_expired(draft: Draft, now: datetime | None = None) -> bool:
-    return draft.expires_at <= (now or utcnow())
 
 
 def create_draft(
@@ -224,26 +235,74 @@ def complete_credentials(session: DbSession, draft: Draft, credentials: Credenti
     return Credentials(token=token, code=code)
 
 
-def save_page(
-    session: DbSession,
-    draft: Draft,
-    *,
-    page_keys: list[str],
-    page_values: dict[str, Any],
-    reached: int,
-    language: str,
-) -> None:
-    """Replace the answers of one page (``page_keys`` are all its questions;
-    ``page_values`` the answers of those shown) and move the furthest page
-    reached on. Extends the expiry date. Flushes: StaleDataError when the
-    draft was saved meanwhile (its revision changed since it was read)."""
-    begin_writes(session)
-    data = {k: v for k, v in (draft.data or {}).items() if k not in page_keys}
-    data.update(page_values)
-    draft.data = data  # a new dict: JSON columns do not track changes in place
-    draft.page_index = max(draft.page_index, reached)
-    draft.language = language
-    now = utcnow()
-    draft.updated_at = now
-    draft.expires_at = now + lifetime()
-    session.flush()
+class ResidentDraftStore:
+    """The resident's draft as a store of the answering journey
+    (``survey.answering.stores.DraftStore``): pages in order, saved and
+    sent under the draft's revision. Reads nothing itself: the routes find
+    the draft (with the survey, in one statement) before the store is made."""
+
+    def __init__(self, session: DbSession, survey: Survey, draft: Draft) -> None:
+        if draft.survey_id != survey.id:
+            raise ValueError("the draft belongs to another survey")
+        self.session = session
+        self.survey = survey
+        self.draft = draft
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        return self.draft.data or {}
+
+    @property
+    def reached(self) -> int:
+        return self.draft.page_index
+
+    def save_page(
+        self, page: PageDef, page_values: dict[str, Any], *, reached: int, language: str
+    ) -> None:
+        begin_writes(self.session)
+        write_page(self.draft, page, page_values, reached=reached, language=language)
+        try:
+            self.session.flush()
+        except StaleDataError as exc:  # saved meanwhile from another window
+            raise ChangedMeanwhile() from exc
+
+    def prepare_submit(self) -> str | None:
+        # The draft as read in this transaction: its revision guards the write.
+        return "already" if self.draft.submitted else None
+
+    def store_response(self, shown: list[QuestionDef], kept: Mapping[str, Any]) -> str:
+        draft = self.draft
+        begin_writes(self.session)
+        if draft.invitation_code_id is not None and not consume_code(
+            self.session, draft.invitation_code_id
+        ):
+            return "code_used"
+        try:
+            ResponseWriter(self.session, self.survey).insert(
+                shown,
+                kept,
+                mode=ResponseMode.WEB,
+                language=draft.language,
+                submission_key=draft.submission_key,
+            )
+            draft.submitted = True
+            draft.data = {}
+            draft.invitation_code_id = None
+            # A new random key: the draft keeps exact times (created,
+            # updated), so it must not share a key with the response it
+            # became. A replay is still refused: the draft is marked
+            # submitted under its revision.
+            draft.submission_key = secrets.token_hex(16)
+            draft.updated_at = utcnow()
+            self.session.flush()
+        except (IntegrityError, StaleDataError) as exc:
+            # Sent (or saved) by a concurrent request from another window.
+            raise ChangedMeanwhile() from exc
+        return "stored"
+
+
+def journey_of(
+    session: DbSession, survey: Survey, draft: Draft, language: str
+) -> Journey[ResidentDraftStore]:
+    """The answering journey of a resident's draft, in ``language``."""
+    return Journey(definition_of(survey), ResidentDraftStore(session, survey, draft), language)

@@ -1,9 +1,11 @@
 """The residents' pages under ``/s/<survey key>``: start, invitation code,
 one page per survey page, check your answers, thank you, and resume.
 
-Routes stay thin: they find the survey and the browser's draft, call a
-service (``drafts``, ``pages``, ``submission``, ``codes``), commit once and
-render. Every answer page is sent with ``Cache-Control: no-store``.
+Routes stay thin: they find the survey and the browser's draft, ask the
+answering journey (``survey.answering.journey``, over the draft's store
+``drafts.ResidentDraftStore``) or a service (``drafts``, ``codes``), commit
+once and render the shared page and check templates. Every answer page is
+sent with ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -28,18 +30,22 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from survey.answering import pages
 from survey.answering import rendering as views
-from survey.answering.display import answer_lines
+from survey.answering.drafts import is_expired
+from survey.answering.journey import Journey, PageScreen
+from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import definition_of
 from survey.extensions import begin_writes, db, limiter, read_only_request
 from survey.models import Draft, Survey, SurveyState
 from survey.residents import codes as code_service
-from survey.residents import drafts, submission
+from survey.residents import drafts
+from survey.residents.drafts import ResidentDraftStore
 from survey.tokens import normalise_code
 
 bp = Blueprint("residents", __name__, url_prefix="/s")
 
+# The drafts' secrets in the session cookie, per survey key (the name is
+# older than this package: kept, so started drafts stay reachable).
 COOKIE_KEY = "respond"
 ESTIMATED_MINUTES = 10
 _KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
@@ -143,27 +149,33 @@ def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
         views.stop(redirect(url_for(".start", key=survey.key)))
     if draft.submitted:
         views.stop(redirect(url_for(".thanks", key=survey.key)))
-    if drafts.is_expired(draft):
+    if is_expired(draft):
         _unavailable("expired", 410, survey)
     credentials = drafts.complete_credentials(db.session, draft, _credentials(survey))
     _remember(survey.key, credentials)
     return draft, credentials
 
 
+def _journey(survey: Survey, draft: Draft) -> Journey[ResidentDraftStore]:
+    return drafts.journey_of(db.session, survey, draft, g.language)
+
+
+def _page_url(key: str, page_key: str | None) -> str:
+    """A page of the survey, or the check page after the last (None)."""
+    if page_key is None:
+        return url_for(".check", key=key)
+    return url_for(".page", key=key, page_key=page_key)
+
+
 def _resume_url(survey: Survey, draft: Draft) -> str:
     """The furthest page the resident reached (or the check page)."""
-    definition = definition_of(survey)
-    for page in pages.shown_pages(definition, draft.data or {}):
-        if page.index >= draft.page_index:
-            return url_for(".page", key=survey.key, page_key=page.key)
-    return url_for(".check", key=survey.key)
+    following = _journey(survey, draft).resume_page()
+    return _page_url(survey.key, following.key if following else None)
 
 
-def _first_url(survey: Survey) -> str:
-    shown = pages.shown_pages(definition_of(survey), {})
-    if not shown:
-        return url_for(".check", key=survey.key)
-    return url_for(".page", key=survey.key, page_key=shown[0].key)
+def _first_url(survey: Survey, draft: Draft) -> str:
+    first = _journey(survey, draft).first_page()
+    return _page_url(survey.key, first.key if first else None)
 
 
 def _format_code(typed: str) -> str:
@@ -182,7 +194,7 @@ def _commit() -> None:
 def start(key: str) -> str:
     survey = _load(key)
     draft = _current(survey)
-    active = draft is not None and not draft.submitted and not drafts.is_expired(draft)
+    active = draft is not None and not draft.submitted and not is_expired(draft)
     code = request.args.get("code", "")[:40]
     return render_template(
         "residents/start.html",
@@ -203,9 +215,9 @@ def begin(key: str) -> Response:
     survey = _load(key)
     if survey.access != "open":
         return redirect(url_for(".code", key=key))
-    _, credentials = drafts.create_draft(db.session, survey, language=g.language)
+    draft, credentials = drafts.create_draft(db.session, survey, language=g.language)
     # The address before the commit, which expires the survey (a reload).
-    target = _first_url(survey)
+    target = _first_url(survey, draft)
     _commit()
     _remember(key, credentials)
     return redirect(target)
@@ -242,7 +254,7 @@ def code(key: str) -> Response | str:
                     draft, credentials = drafts.create_draft(
                         db.session, survey, language=g.language, invitation_code_id=found.id
                     )
-                    target = _first_url(survey)
+                    target = _first_url(survey, draft)
                 else:
                     # The same letter again: continue where it was left.
                     credentials = drafts.complete_credentials(
@@ -281,7 +293,7 @@ def resume_code(key: str) -> Response | str:
             error = _("We do not recognise this code. Check the code and try again.")
         elif draft.submitted:
             error = _("The answers saved under this code have already been sent.")
-        elif drafts.is_expired(draft):
+        elif is_expired(draft):
             error = _(
                 "This code has expired: unfinished answers are kept for %(days)s days. "
                 "You can start again.",
@@ -309,7 +321,7 @@ def resume_link(key: str, token: str) -> Response:
     if draft.submitted:
         _remember(key, drafts.Credentials(token=token))
         return redirect(url_for(".thanks", key=key))
-    if drafts.is_expired(draft):
+    if is_expired(draft):
         _unavailable("expired", 410, survey)
     credentials = drafts.complete_credentials(db.session, draft, drafts.Credentials(token=token))
     target = _resume_url(survey, draft)
@@ -323,113 +335,71 @@ def resume_link(key: str, token: str) -> Response:
 
 def _render_page(
     survey: Survey,
-    draft: Draft,
+    journey: Journey[ResidentDraftStore],
     credentials: drafts.Credentials,
-    view: pages.PageView,
-    values: dict[str, Any],
-    errors: list[tuple[Any, str, Any]] | None = None,
-    changed: bool = False,
+    screen: PageScreen,
 ) -> str:
-    definition = definition_of(survey)
-    data = draft.data or {}
-    shown = pages.shown_pages(definition, {**data, **values})
-    keys = [p.key for p in shown]
-    step = keys.index(view.page.key) + 1 if view.page.key in keys else 1
-    previous = pages.previous_page(definition, data, view.page)
+    key = survey.key
     context = views.survey_context(survey)
-    by_field, summary = views.error_messages(errors or [], context["t"])
+    back_to_check = request.args.get("terug") == "controle"
+    if back_to_check:
+        back_url = url_for(".check", key=key)
+    elif screen.previous is not None:
+        back_url = url_for(".page", key=key, page_key=screen.previous.key)
+    else:
+        back_url = url_for(".start", key=key)
+    render_question = views.question_renderer(context["definition"], remember=True)
     return render_template(
         "residents/page.html",
-        **context,
-        view=view,
-        values=values,
-        errors=by_field,
-        summary=summary,
-        changed=changed,
-        step=step,
-        total=len(shown),
-        previous=previous,
-        back_to_check=request.args.get("terug") == "controle",
+        **views.page_context(screen, context, render_question),
+        back_url=back_url,
+        action_url=url_for(
+            ".page",
+            key=key,
+            page_key=screen.page.key,
+            terug="controle" if back_to_check else None,
+        ),
         updated=request.args.get(UPDATED) == "1",
-        resume_link=url_for(".resume_link", key=survey.key, token=credentials.token, _external=True)
+        resume_link=url_for(".resume_link", key=key, token=credentials.token, _external=True)
         if credentials.token
         else None,
         resume_code=credentials.code,
-        expires=views.long_date(draft.expires_at),
-        field_id=pages.field_id,
-        show_if=_show_if_payload,
-        same_page=pages.same_page_condition,
-        render_question=views.question_renderer(definition),
+        expires=views.long_date(journey.store.draft.expires_at),
     )
-
-
-def _show_if_payload(view: pages.PageView, question: Any) -> dict[str, Any]:
-    """What the page script needs to evaluate a condition in the browser."""
-    from survey.definitions.conditions import references
-
-    definition_types = {q.key: q.type for q in view.page.questions}
-    types: dict[str, str] = {}
-    for ref in references(question.show_if or {}):
-        key = ref.partition(".")[0]
-        types[key] = definition_types.get(key, "")
-    return {"if": question.show_if, "known": view.known, "types": types}
 
 
 @bp.route("/<key>/stap/<page_key>", methods=["GET", "POST"])
 def page(key: str, page_key: str) -> Response | str:
     survey = _load(key)
     draft, credentials = _require_draft(survey)
-    definition = definition_of(survey)
-    current = views.page_or_404(definition, page_key)
-    data = dict(draft.data or {})
-    if current.index > draft.page_index:
+    journey = _journey(survey, draft)
+    current = views.page_or_404(journey, page_key)
+    if not journey.can_visit(current):
         return redirect(_resume_url(survey, draft))
-    back_to_check = request.args.get("terug") == "controle"
     if request.method == "GET":
-        view = pages.page_view(definition, data, current)
-        if not view.visible and not view.conditional:
-            following = pages.next_page(definition, data, current)
-            if following is None:
-                return redirect(url_for(".check", key=key))
-            return redirect(url_for(".page", key=key, page_key=following.key))
+        view = journey.view(current)
+        if view.empty:
+            following = journey.next_page(current)
+            return redirect(_page_url(key, following.key if following else None))
         # Rendered before the commit, which would expire (and reload) the
         # survey and the draft the page is made of.
-        html = _render_page(survey, draft, credentials, view, data)
+        html = _render_page(survey, journey, credentials, journey.screen(view))
         _commit()
         return html
 
-    outcome = pages.read_page(definition, data, current, request.form)
+    outcome = journey.read(current, request.form)
     if outcome.status != "saved":
-        html = _render_page(
-            survey,
-            draft,
-            credentials,
-            outcome.view,
-            {**data, **outcome.shown_values},
-            errors=outcome.errors,
-            changed=outcome.status == "changed",
-        )
+        html = _render_page(survey, journey, credentials, journey.screen_after(outcome))
         _commit()  # only credentials issued on resume; no answer is saved
         return html
-    merged = {k: v for k, v in data.items() if k not in {q.key for q in current.questions}}
-    merged.update(outcome.page_values)
-    following = pages.next_page(definition, merged, current)
-    reached = following.index if following is not None else len(definition.pages)
     try:
-        drafts.save_page(
-            db.session,
-            draft,
-            page_keys=[q.key for q in current.questions],
-            page_values=outcome.page_values,
-            reached=reached,
-            language=g.language,
-        )
+        following = journey.save(current, outcome)
         _commit()
-    except StaleDataError:
+    except (ChangedMeanwhile, StaleDataError):
         # Saved meanwhile from another window: show the page as it is now.
         db.session.rollback()
         return redirect(url_for(".page", key=key, page_key=page_key, bijgewerkt="1"))
-    if following is None or back_to_check:
+    if following is None or request.args.get("terug") == "controle":
         return redirect(url_for(".check", key=key))
     return redirect(url_for(".page", key=key, page_key=following.key))
 
@@ -438,33 +408,23 @@ def page(key: str, page_key: str) -> Response | str:
 
 
 def _render_check(
-    survey: Survey, draft: Draft, problems: list[tuple[str, str]] | None = None
+    survey: Survey, journey: Journey[ResidentDraftStore], problems: list[tuple[str, str]]
 ) -> str:
-    from survey.definitions.conditions import shown_questions
+    key = survey.key
+    sections = journey.check_sections()
 
-    definition = definition_of(survey)
-    context = views.survey_context(survey)
-    shown, kept = shown_questions(definition, draft.data or {})
-    sections = []
-    for page_def in definition.pages:
-        rows = [
-            {
-                "question": q,
-                "lines": answer_lines(q, kept.get(q.key), context["lang"]),
-                "change": url_for(".page", key=survey.key, page_key=page_def.key, terug="controle")
-                + "#"
-                + pages.anchor_for(q, q.key),
-            }
-            for q in shown
-            if q.page_index == page_def.index
-        ]
-        if rows:
-            sections.append({"page": page_def, "rows": rows})
+    def change_url(row: Any) -> str:
+        target = url_for(".page", key=key, page_key=row.question.page_key, terug="controle")
+        return f"{target}#{row.anchor}"
+
     return render_template(
         "residents/check.html",
-        **context,
+        **views.survey_context(survey),
         sections=sections,
-        summary=problems or [],
+        summary=problems,
+        change_url=change_url,
+        back_url=url_for(".page", key=key, page_key=sections[-1].page.key) if sections else None,
+        action_url=url_for(".check", key=key),
         updated=request.args.get(UPDATED) == "1",
     )
 
@@ -473,20 +433,20 @@ def _render_check(
 def check(key: str) -> Response | str:
     survey = _load(key)
     draft, _ignored = _require_draft(survey)
-    definition = definition_of(survey)
-    if draft.page_index < len(definition.pages):
+    journey = _journey(survey, draft)
+    if not journey.can_check():
         return redirect(_resume_url(survey, draft))
     if request.method == "GET":
-        html = _render_check(survey, draft)
+        html = _render_check(survey, journey, [])
         _commit()
         return html
 
     try:
-        outcome = submission.submit_draft(db.session, survey, draft.id, current=draft)
+        outcome = journey.submit()
         if outcome.status == "stored":
             _commit()
             return redirect(url_for(".thanks", key=key))
-    except (IntegrityError, StaleDataError):
+    except (ChangedMeanwhile, IntegrityError, StaleDataError):
         # Sent (or saved from another window) by a concurrent request: the
         # check page shows where the draft is now (or sends on to thanks).
         db.session.rollback()
@@ -505,19 +465,12 @@ def check(key: str) -> Response | str:
                 _("The code from your letter has already been used to send answers."),
             )
         )
-    for name, message in outcome.problems:
-        question_key = name.partition(".")[0]
-        if not definition.has_question(question_key):
-            continue
-        question = definition.question(question_key)
-        target = url_for(".page", key=key, page_key=question.page_key, terug="controle")
-        problems.append(
-            (
-                f"{target}#{pages.anchor_for(question, name)}",
-                f"{context['t'](question.text)}: {message}",
-            )
-        )
-    return _render_check(survey, draft, problems)
+    problems += views.submit_problems(
+        outcome.problems,
+        context["t"],
+        lambda page_key: url_for(".page", key=key, page_key=page_key, terug="controle"),
+    )
+    return _render_check(survey, _journey(survey, draft), problems)
 
 
 @bp.get("/<key>/bedankt")

@@ -52,14 +52,16 @@ KILLER = textwrap.dedent(
     from survey import create_app
     from survey.definitions.store import find_survey
     from survey.extensions import db
-    from survey.residents.submission import submit_draft
+    from survey.models import Draft
+    from survey.residents.drafts import journey_of
 
     url, key, draft_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
     app = create_app({"SURVEY_ENV": "testing", "SECRET_KEY": "test-secret-key",
                       "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         survey = find_survey(db.session, key)
-        outcome = submit_draft(db.session, survey, draft_id)
+        draft = db.session.get(Draft, draft_id)
+        outcome = journey_of(db.session, survey, draft, "nl").submit()
         assert outcome.status == "stored", outcome
         db.session.flush()  # the response, its answers and the used code: written, not committed
         print("inside the transaction", flush=True)
