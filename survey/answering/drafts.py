@@ -10,6 +10,7 @@ version counter) makes a save that raced another one fail with
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,8 @@ from typing import Any
 from flask import current_app
 
 from survey.definitions.definition import PageDef
-from survey.models import Draft
+from survey.extensions import DbSession
+from survey.models import Draft, ResponseMode
 from survey.models.base import utcnow
 
 
@@ -29,6 +31,41 @@ def lifetime() -> timedelta:
 
 def is_expired(draft: Draft, now: datetime | None = None) -> bool:
     return draft.expires_at <= (now or utcnow())
+
+
+def new_draft(
+    session: DbSession,
+    *,
+    survey_id: int,
+    token_hash: str,
+    language: str,
+    resume_code_hash: str | None = None,
+    invitation_code_id: int | None = None,
+    partner_link_id: int | None = None,
+) -> Draft:
+    """A new, empty draft of a web respondent, reached through the secret
+    whose hash is ``token_hash`` (and ``resume_code_hash``), started with a
+    letter's code or for a partner's link. Its submission key is random.
+    Flushes."""
+    now = utcnow()
+    draft = Draft(
+        token_hash=token_hash,
+        resume_code_hash=resume_code_hash,
+        survey_id=survey_id,
+        data={},
+        language=language,
+        page_index=0,
+        invitation_code_id=invitation_code_id,
+        partner_link_id=partner_link_id,
+        submission_key=secrets.token_hex(16),
+        mode=ResponseMode.WEB,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + lifetime(),
+    )
+    session.add(draft)
+    session.flush()
+    return draft
 
 
 def write_page(

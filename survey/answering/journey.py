@@ -125,6 +125,11 @@ class SubmitOutcome:
     problems: list[FieldProblem] = field(default_factory=list)
 
 
+def _last_before(pages: list[PageDef], page: PageDef) -> PageDef | None:
+    earlier = [p for p in pages if p.index < page.index]
+    return earlier[-1] if earlier else None
+
+
 # The store of a journey; ``save`` needs one that keeps answers page by page.
 S = TypeVar("S", bound=AnswerStore, covariant=True)
 
@@ -178,8 +183,7 @@ class Journey(Generic[S]):
         self, page: PageDef, values: Mapping[str, Any] | None = None
     ) -> PageDef | None:
         """The shown page before ``page``, or None before the first."""
-        earlier = [p for p in self.shown_pages(values) if p.index < page.index]
-        return earlier[-1] if earlier else None
+        return _last_before(self.shown_pages(values), page)
 
     def can_visit(self, page: PageDef) -> bool:
         """Whether the respondent may open ``page``: every page before it
@@ -231,13 +235,12 @@ class Journey(Generic[S]):
         shown = self.shown_pages(values)
         keys = [p.key for p in shown]
         page = view.page
-        earlier = [p for p in shown if p.index < page.index]
         return PageScreen(
             view=view,
             values=values,
             step=keys.index(page.key) + 1 if page.key in keys else 1,
             total=len(shown),
-            previous=earlier[-1] if earlier else None,
+            previous=_last_before(shown, page),
             problems=problems or [],
             changed=changed,
         )

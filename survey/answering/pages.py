@@ -297,21 +297,3 @@ def read_page(
         return PageOutcome("errors", after, shown_values, problems=errors)
     page_values = {q.key: parsed[q.key] for q in after.visible}
     return PageOutcome("saved", after, shown_values, page_values=page_values)
-
-
-def next_page(
-    definition: SurveyDefinition, values: Mapping[str, Any], page: PageDef
-) -> PageDef | None:
-    """The next page with a shown question, or None after the last."""
-    for candidate in shown_pages(definition, values):
-        if candidate.index > page.index:
-            return candidate
-    return None
-
-
-def previous_page(
-    definition: SurveyDefinition, values: Mapping[str, Any], page: PageDef
-) -> PageDef | None:
-    """The page with a shown question before ``page``, or None."""
-    earlier = [p for p in shown_pages(definition, values) if p.index < page.index]
-    return earlier[-1] if earlier else None

@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from survey.answering.drafts import lifetime, write_page
+from survey.answering.drafts import new_draft, write_page
 from survey.answering.journey import Journey
 from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import PageDef, QuestionDef, definition_of
@@ -102,24 +102,13 @@ def parse_revision(raw: str | None) -> int | None:
 
 
 def _new_draft(session: DbSession, link: PartnerLink, language: str) -> Draft:
-    now = utcnow()
-    draft = Draft(
-        token_hash=token_hash(secrets.token_urlsafe(32), DRAFT_HASH_PURPOSE),
-        resume_code_hash=None,
+    return new_draft(
+        session,
         survey_id=link.survey_id,
-        data={},
+        token_hash=token_hash(secrets.token_urlsafe(32), DRAFT_HASH_PURPOSE),
         language=language,
-        page_index=0,
         partner_link_id=link.id,
-        submission_key=secrets.token_hex(16),
-        mode=ResponseMode.WEB,
-        created_at=now,
-        updated_at=now,
-        expires_at=now + lifetime(),
     )
-    session.add(draft)
-    session.flush()
-    return draft
 
 
 class PartnerDraftStore:

@@ -28,7 +28,7 @@ from flask import (
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from survey.answering import rendering as views
+from survey.answering import rendering
 from survey.answering.journey import CheckRow, Journey, PageScreen
 from survey.definitions.definition import definition_of
 from survey.extensions import db
@@ -39,7 +39,7 @@ from survey.partners.drafts import PartnerDraftStore
 bp = Blueprint("partner", __name__, url_prefix="/p")
 
 # Partner pages show named answers: never kept in a shared cache.
-bp.before_request(views.no_store)
+bp.before_request(rendering.no_store)
 
 
 # ------------------------------------------------------------------ helpers
@@ -47,7 +47,7 @@ bp.before_request(views.no_store)
 
 def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoReturn:
     context = _context(survey, None) if survey is not None else None
-    views.unavailable("partners/unavailable.html", reason, status, context)
+    rendering.unavailable("partners/unavailable.html", reason, status, context)
 
 
 def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Survey]:
@@ -62,7 +62,7 @@ def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Surve
     survey = db.session.get(Survey, link.survey_id)
     if survey is None or survey.state is SurveyState.DRAFT:
         _unavailable("not-open", 404)
-    views.set_language(definition_of(survey))
+    rendering.set_language(definition_of(survey))
     if link.first_opened_at is None and request.method == "GET":
         links.mark_opened(db.session, link)
         db.session.commit()
@@ -73,7 +73,7 @@ def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Surve
 
 def _context(survey: Survey, link: PartnerLink | None, token: str | None = None) -> dict[str, Any]:
     return {
-        **views.survey_context(survey),
+        **rendering.survey_context(survey),
         "organisation": link.organisation if link is not None else None,
         "token": token,
     }
@@ -129,11 +129,11 @@ def _render_page(
         else url_for(".start", token=token)
     )
     draft = journey.store.draft
-    render_question = views.question_renderer(context["definition"], remember=False)
+    render_question = rendering.question_renderer(context["definition"], remember=False)
     return (
         render_template(
             "partners/page.html",
-            **views.page_context(screen, context, render_question),
+            **rendering.page_context(screen, context, render_question),
             back_url=back_url,
             action_url=url_for(".page", token=token, page_key=screen.page.key),
             conflict=conflict,
@@ -152,7 +152,7 @@ def page(token: str, page_key: str) -> Response | tuple[str, int]:
     if draft is not None and draft.submitted:
         return redirect(url_for(".receipt_page", token=token))
     journey = _journey(survey, link, draft, revision=_posted_revision())
-    current = views.page_or_404(journey, page_key)
+    current = rendering.page_or_404(journey, page_key)
     if not journey.can_visit(current):  # partners may open every part
         return redirect(url_for(".start", token=token))
 
@@ -261,7 +261,7 @@ def submit(token: str) -> Response | tuple[str, int]:
     now = _journey(survey, link, drafts.find_draft(db.session, link, fresh=True))
     if outcome.status == "conflict":
         return _render_check(survey, link, token, now, conflict=True, status=409)
-    problems = views.submit_problems(
+    problems = rendering.submit_problems(
         outcome.problems,
         _context(survey, link, token)["t"],
         lambda page_key: url_for(".page", token=token, page_key=page_key),
@@ -273,7 +273,7 @@ def _submitted(token: str) -> tuple[PartnerLink, Survey, Journey[PartnerDraftSto
     link, survey = _load(token, allow_closed=True)
     draft = drafts.find_draft(db.session, link)
     if draft is None or not draft.submitted:
-        views.stop(redirect(url_for(".start", token=token)))
+        rendering.stop(redirect(url_for(".start", token=token)))
     return link, survey, _journey(survey, link, draft)
 
 

@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from survey.answering.drafts import lifetime, write_page
+from survey.answering.drafts import new_draft, write_page
 from survey.answering.journey import Journey
 from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import PageDef, QuestionDef, definition_of
@@ -107,24 +107,15 @@ def create_draft(
     """A new, empty draft and its two secrets. Flushes."""
     begin_writes(session)  # before the uniqueness check of the new code
     token, code, code_digest = _new_secrets(session)
-    credentials = Credentials(token=token, code=code)
-    now = utcnow()
-    draft = Draft(
+    draft = new_draft(
+        session,
+        survey_id=survey.id,
         token_hash=token_hash(token, TOKEN_PURPOSE),
         resume_code_hash=code_digest,
-        survey_id=survey.id,
-        data={},
         language=language,
-        page_index=0,
         invitation_code_id=invitation_code_id,
-        submission_key=secrets.token_hex(16),
-        mode=ResponseMode.WEB,
-        created_at=now,
-        updated_at=now,
-        expires_at=now + lifetime(),
     )
-    session.add(draft)
-    session.flush()
+    credentials = Credentials(token=token, code=code)
     return draft, credentials
 
 

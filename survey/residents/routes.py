@@ -11,7 +11,7 @@ sent with ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -30,9 +30,9 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from survey.answering import rendering as views
+from survey.answering import rendering
 from survey.answering.drafts import is_expired
-from survey.answering.journey import Journey, PageScreen
+from survey.answering.journey import CheckRow, Journey, PageScreen
 from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import definition_of
 from survey.extensions import begin_writes, db, limiter, read_only_request
@@ -56,7 +56,7 @@ UPDATED = "bijgewerkt"
 CODE_LIMIT = "10/minute"
 
 
-bp.before_request(views.no_store)
+bp.before_request(rendering.no_store)
 # Read first, write last: on SQLite a request takes the write lock only for
 # its writes and commit (``begin_writes``); a GET never takes it.
 bp.before_request(read_only_request)
@@ -66,8 +66,8 @@ bp.before_request(read_only_request)
 
 
 def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoReturn:
-    context = views.survey_context(survey) if survey is not None else None
-    views.unavailable("residents/unavailable.html", reason, status, context)
+    context = rendering.survey_context(survey) if survey is not None else None
+    rendering.unavailable("residents/unavailable.html", reason, status, context)
 
 
 # Built once, so SQLAlchemy reuses its cache key instead of building the
@@ -103,7 +103,7 @@ def _load(key: str) -> Survey:
         or survey.access not in ("open", "invitation")
     ):
         _unavailable("unknown", 404)
-    views.set_language(definition_of(survey))
+    rendering.set_language(definition_of(survey))
     if survey.state is SurveyState.CLOSED:
         _unavailable("closed", 410, survey)
     return survey
@@ -146,9 +146,9 @@ def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
     """The browser's unsent, unexpired draft, or a redirect / Dutch page."""
     draft = _current(survey)
     if draft is None:
-        views.stop(redirect(url_for(".start", key=survey.key)))
+        rendering.stop(redirect(url_for(".start", key=survey.key)))
     if draft.submitted:
-        views.stop(redirect(url_for(".thanks", key=survey.key)))
+        rendering.stop(redirect(url_for(".thanks", key=survey.key)))
     if is_expired(draft):
         _unavailable("expired", 410, survey)
     credentials = drafts.complete_credentials(db.session, draft, _credentials(survey))
@@ -198,7 +198,7 @@ def start(key: str) -> str:
     code = request.args.get("code", "")[:40]
     return render_template(
         "residents/start.html",
-        **views.survey_context(survey),
+        **rendering.survey_context(survey),
         active=active,
         sent=draft is not None and draft.submitted,
         code=code,
@@ -274,7 +274,7 @@ def code(key: str) -> Response | str:
                 _remember(key, credentials)
                 return redirect(target)
     return render_template(
-        "residents/code.html", **views.survey_context(survey), typed=typed[:40], error=error
+        "residents/code.html", **rendering.survey_context(survey), typed=typed[:40], error=error
     )
 
 
@@ -308,7 +308,7 @@ def resume_code(key: str) -> Response | str:
             _remember(key, credentials)
             return redirect(target)
     return render_template(
-        "residents/resume.html", **views.survey_context(survey), typed=typed, error=error
+        "residents/resume.html", **rendering.survey_context(survey), typed=typed, error=error
     )
 
 
@@ -340,7 +340,7 @@ def _render_page(
     screen: PageScreen,
 ) -> str:
     key = survey.key
-    context = views.survey_context(survey)
+    context = rendering.survey_context(survey)
     back_to_check = request.args.get("terug") == "controle"
     if back_to_check:
         back_url = url_for(".check", key=key)
@@ -348,10 +348,10 @@ def _render_page(
         back_url = url_for(".page", key=key, page_key=screen.previous.key)
     else:
         back_url = url_for(".start", key=key)
-    render_question = views.question_renderer(context["definition"], remember=True)
+    render_question = rendering.question_renderer(context["definition"], remember=True)
     return render_template(
         "residents/page.html",
-        **views.page_context(screen, context, render_question),
+        **rendering.page_context(screen, context, render_question),
         back_url=back_url,
         action_url=url_for(
             ".page",
@@ -364,7 +364,7 @@ def _render_page(
         if credentials.token
         else None,
         resume_code=credentials.code,
-        expires=views.long_date(journey.store.draft.expires_at),
+        expires=rendering.long_date(journey.store.draft.expires_at),
     )
 
 
@@ -373,7 +373,7 @@ def page(key: str, page_key: str) -> Response | str:
     survey = _load(key)
     draft, credentials = _require_draft(survey)
     journey = _journey(survey, draft)
-    current = views.page_or_404(journey, page_key)
+    current = rendering.page_or_404(journey, page_key)
     if not journey.can_visit(current):
         return redirect(_resume_url(survey, draft))
     if request.method == "GET":
@@ -413,13 +413,13 @@ def _render_check(
     key = survey.key
     sections = journey.check_sections()
 
-    def change_url(row: Any) -> str:
+    def change_url(row: CheckRow) -> str:
         target = url_for(".page", key=key, page_key=row.question.page_key, terug="controle")
         return f"{target}#{row.anchor}"
 
     return render_template(
         "residents/check.html",
-        **views.survey_context(survey),
+        **rendering.survey_context(survey),
         sections=sections,
         summary=problems,
         change_url=change_url,
@@ -456,7 +456,7 @@ def check(key: str) -> Response | str:
         return redirect(url_for(".thanks", key=key))
     draft, _ignored = _require_draft(survey)
     _commit()
-    context = views.survey_context(survey)
+    context = rendering.survey_context(survey)
     problems: list[tuple[str, str]] = []
     if outcome.status == "code_used":
         problems.append(
@@ -465,7 +465,7 @@ def check(key: str) -> Response | str:
                 _("The code from your letter has already been used to send answers."),
             )
         )
-    problems += views.submit_problems(
+    problems += rendering.submit_problems(
         outcome.problems,
         context["t"],
         lambda page_key: url_for(".page", key=key, page_key=page_key, terug="controle"),
@@ -479,4 +479,4 @@ def thanks(key: str) -> Response | str:
     draft = _current(survey)
     if draft is None or not draft.submitted:
         return redirect(url_for(".start", key=key))
-    return render_template("residents/thanks.html", **views.survey_context(survey))
+    return render_template("residents/thanks.html", **rendering.survey_context(survey))
