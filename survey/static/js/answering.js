@@ -1,6 +1,7 @@
-/* Conditional questions in the browser. A question with a show_if on an
-   answer of the same page carries data-show-if = {"if": condition,
-   "known": answers from earlier pages, "types": question types}. This
+/* Conditional questions in the browser, on the residents' and the
+   partners' pages alike. A question with a show_if on an answer of the
+   same page carries data-show-if = {"if": condition, "known": answers from
+   earlier pages, "types": question types} (survey/answering/browser.py). This
    script shows or hides it as answers change, and disables the fields of a
    hidden question so that they are not sent. The server applies the same
    rules again (survey/definitions/conditions.py); without JavaScript it
