@@ -193,8 +193,9 @@ class Journey(Generic[S]):
         return reached is None or page.index <= reached
 
     def can_check(self) -> bool:
-        """Whether the check page (and the submit) may be reached: every
-        page was answered, or the store lets every page be visited."""
+        """Whether the check page (from which the answers are sent) may be
+        shown: every page was answered, or the store lets every page be
+        visited."""
         reached = self.store.reached
         return reached is None or reached >= len(self.definition.pages)
 
