@@ -1,4 +1,4 @@
-"""The ``flask`` commands of contract section 4: thin wrappers that parse
+"""The ``flask`` commands (docs/command-line.md): thin wrappers that parse
 arguments, call a service, commit once and print one line. A failure exits
 non-zero with a one-line reason and leaves nothing half-written."""
 

@@ -1,7 +1,7 @@
 """What the ``flask`` command modules share: a one-line failure, reading an
 input file and writing an output file whole or not at all.
 
-Every command fails the same way (contract section 4): non-zero exit, one
+Every command fails the same way (docs/command-line.md): non-zero exit, one
 line of reason, nothing stored and no half-written file.
 """
 

@@ -1,4 +1,4 @@
-"""Validation of a survey file (contract section 1).
+"""Validation of a survey file (docs/survey-file.md).
 
 Every problem is reported with its path, e.g.
 ``pages[0].questions[1].options[2].code: 2 is used twice``; a file with any
@@ -290,7 +290,7 @@ def validate_file(data: bytes | str) -> ValidationResult:
 
 
 def validate_definition(raw: Any) -> ValidationResult:
-    """Check a parsed definition against contract section 1; never raises."""
+    """Check a parsed definition against docs/survey-file.md; never raises."""
     checker = Checker()
     if not isinstance(raw, dict):
         checker.problem("(file)", f"must be a mapping at the top, not {_kind(raw)}")

@@ -1,4 +1,4 @@
-"""Exporting raw responses in the response-file layout (contract section 2):
+"""Exporting raw responses in the response-file layout (docs/response-file.md):
 ``response_id`` (the opaque ``Response.public_id``), ``language``, then the
 survey's variables in order (multiple choice as ``key.code`` 0/1), then
 ``mode``.

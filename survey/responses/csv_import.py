@@ -1,4 +1,4 @@
-"""Importing a response file (contract section 2): paper questionnaires
+"""Importing a response file (docs/response-file.md): paper questionnaires
 typed into a spreadsheet, or answers from another tool.
 
 All or nothing: every row is read with the question types' ``from_cells``
