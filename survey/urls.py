@@ -20,7 +20,7 @@ from survey.config import ConfigError, public_base_url
 
 
 def public_url(endpoint: str, *, base: str | None = None, **values: Any) -> str:
-    """The absolute address of ``endpoint`` (``"respond.start"``, or
+    """The absolute address of ``endpoint`` (``"residents.start"``, or
     ``".resume_link"`` for the current blueprint) with ``values`` as URL
     parts and query arguments, under ``base`` (a command's ``--base-url``)
     or the configured ``PUBLIC_BASE_URL``. Works without a request (commands)."""

@@ -141,15 +141,15 @@ def register_blueprints(app: Flask) -> None:
     from survey.health import bp as health_bp
     from survey.home import bp as home_bp
     from survey.partner.routes import admin_bp as partner_admin_bp
-    from survey.partner.routes import bp as partner_bp
+    from survey.partners.routes import bp as partner_bp
     from survey.planner.routes import bp as planner_bp
     from survey.reporting.routes import bp as reports_bp
-    from survey.respond.routes import bp as respond_bp
+    from survey.residents.routes import bp as residents_bp
 
     for blueprint in (
         health_bp,
         home_bp,
-        respond_bp,
+        residents_bp,
         partner_bp,
         planner_bp,
         partner_admin_bp,

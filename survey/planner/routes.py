@@ -317,7 +317,7 @@ def survey_preview(key: str) -> ResponseReturnValue:
 @require_role(*MANAGE)
 def survey_letters(key: str) -> ResponseReturnValue:
     from survey.planner import letters
-    from survey.respond.codes import CodesRefused
+    from survey.residents.codes import CodesRefused
 
     item = _survey_or_404(key)
     error = None
@@ -388,7 +388,7 @@ def survey_paper(key: str) -> ResponseReturnValue:
         return redirect(url_for("planner.survey_detail", key=key))
     if request.method == "POST":
         outcome = paper.store_paper(db.session, item, request.form)
-        if outcome.response is not None:
+        if outcome.stored:
             db.session.commit()
             flash(_("The paper questionnaire was saved."), "success")
             return redirect(url_for("planner.survey_paper", key=key))

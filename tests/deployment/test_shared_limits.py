@@ -70,8 +70,8 @@ def _setup_data(stack: Stack, tmp_path: Path) -> dict[str, Any]:
 
     from survey.definitions.store import find_survey
     from survey.extensions import db
-    from survey.partner.links import issue_link
-    from survey.partner.organisations import clean, create_organisation
+    from survey.partners.links import issue_link
+    from survey.partners.organisations import clean, create_organisation
 
     app = stack.app()
     try:
@@ -129,7 +129,9 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
     statuses = _at_once(40, lambda n: _sign_in(guesser, page, "ana@zone.test", f"wrong-{n}"))
     assert statuses == {401: 5, 429: 35}, statuses
     # Every worker took part: the counters are shared, not per process.
-    code_entries = [r["pid"] for r in instance.log_records() if r.get("endpoint") == "respond.code"]
+    code_entries = [
+        r["pid"] for r in instance.log_records() if r.get("endpoint") == "residents.code"
+    ]
     assert len(set(code_entries)) >= 2, Counter(code_entries)
 
     # --- an attacker rotating addresses: the survey's own budget (25 failed
@@ -203,7 +205,7 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
     # no token, code, address, answer or raw path anywhere.
     records = instance.log_records()
     requests = [r for r in records if r["logger"] == "survey.requests"]
-    assert {"respond.code", "respond.resume_code", "planner.login", "partner.start"} <= {
+    assert {"residents.code", "residents.resume_code", "planner.login", "partner.start"} <= {
         r["endpoint"] for r in requests
     }
     for record in requests:

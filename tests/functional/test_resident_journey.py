@@ -147,8 +147,12 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
     """The guarded UPDATE: a second draft holding the same code cannot
     submit once the code is used; nothing of it is stored."""
     from survey.definitions.store import find_survey
-    from survey.respond.drafts import create_draft
-    from survey.respond.submission import submit_draft
+    from survey.residents.drafts import create_draft, journey_of
+
+    def send(survey: Any, draft_id: int) -> str:
+        draft = db.session.get(Draft, draft_id)
+        assert draft is not None
+        return journey_of(db.session, survey, draft, "nl").submit().status
 
     make_codes(app, resident_survey, count=1)
     with app.test_request_context():
@@ -157,12 +161,9 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
         code_id = db.session.scalar(select(InvitationCode.id))
         rows = survey.definition["pages"][0]["questions"][0]["rows"]
         values = {"problemen": {r["key"]: 1 for r in rows}, "onveilig": 2, "wijk": 1}
-        problems_left = submit_draft(
-            db.session,
-            survey,
-            create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0].id,
-        )
-        assert problems_left.status == "problems"  # empty draft: required answers missing
+        empty = create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0]
+        # An empty draft: required answers missing.
+        assert send(survey, empty.id) == "problems"
         db.session.rollback()
         drafts = [
             create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0]
@@ -172,11 +173,11 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
             draft.data = values
             draft.page_index = 99
         db.session.commit()
-        assert submit_draft(db.session, survey, drafts[0].id).status == "stored"
+        assert send(survey, drafts[0].id) == "stored"
         db.session.commit()
-        assert submit_draft(db.session, survey, drafts[1].id).status == "code_used"
+        assert send(survey, drafts[1].id) == "code_used"
         db.session.rollback()
-        assert submit_draft(db.session, survey, drafts[0].id).status == "already"
+        assert send(survey, drafts[0].id) == "already"
     assert count_responses(app, resident_survey) == 1
 
 

@@ -51,7 +51,7 @@ def test_a_draft_saved_under_an_8_letter_code_can_still_be_resumed(
     now (whose first 8 are the old code)."""
     from survey.extensions import db
     from survey.models import Draft
-    from survey.respond.drafts import CODE_PURPOSE
+    from survey.residents.drafts import CODE_PURPOSE
     from survey.tokens import normalise_code, token_hash
 
     key = open_copy(app, tmp_path)

@@ -67,7 +67,7 @@ def test_one_line_per_request_names_the_endpoint_not_the_path(
         assert client.get(f"/s/{key}/hervat/{token}").status_code == 302
         assert client.get(f"/s/{key}/code?code=KM7Q-XA3T-HW9D").status_code in (200, 302)
     records = [r for r in caplog.records if r.name == REQUEST_LOGGER]
-    assert [r.fields["endpoint"] for r in records] == ["respond.resume_link", "respond.code"]
+    assert [r.fields["endpoint"] for r in records] == ["residents.resume_link", "residents.code"]
     lines = [JsonFormatter().format(r) for r in records]
     first = json.loads(lines[0])
     assert first["method"] == "GET" and first["status"] == 302
