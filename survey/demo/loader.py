@@ -40,7 +40,7 @@ from survey.models import (
     SurveyState,
 )
 from survey.planner.accounts import create_user
-from survey.respond.codes import generate_codes
+from survey.residents.codes import generate_codes
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
 from survey.tokens import new_url_token, token_hash

@@ -1,2 +1,2 @@
-"""Partners: organisations, their personal links, answering by link, the
-receipt, and the planner pages that follow the partner fieldwork."""
+"""The planners' partner pages (``routes.admin_bp``). The partners' own
+pages, organisations, links and receipts are in ``survey.partners``."""

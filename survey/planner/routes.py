@@ -33,10 +33,11 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from survey.definitions.definition import definition_of
-from survey.extensions import DbSession, db, limiter, login_manager
+from survey.extensions import DbSession, db, login_manager
 from survey.models import Consultation, PlannerUser, Role, Survey, SurveyState
 from survey.planner import accounts, fieldwork, surveys
 from survey.planner.accounts import ADMIN_ONLY, MANAGE, VIEW, require_role
+from survey.ratelimits import sign_in
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
@@ -116,7 +117,7 @@ def _parse_date(raw: str | None) -> date | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5/minute", methods=["POST"])
+@sign_in
 def login() -> ResponseReturnValue:
     error = None
     email = ""
@@ -316,7 +317,7 @@ def survey_preview(key: str) -> ResponseReturnValue:
 @require_role(*MANAGE)
 def survey_letters(key: str) -> ResponseReturnValue:
     from survey.planner import letters
-    from survey.respond.codes import CodesRefused
+    from survey.residents.codes import CodesRefused
 
     item = _survey_or_404(key)
     error = None
@@ -331,7 +332,7 @@ def survey_letters(key: str) -> ResponseReturnValue:
         elif kind not in ("pdf", "csv"):
             error = _("Choose PDF or CSV.")
         else:
-            base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+            base = current_app.config["PUBLIC_BASE_URL"]
             try:
                 batch = letters.make_codes(db.session, item, int(raw_count))
             except CodesRefused as exc:
@@ -387,7 +388,7 @@ def survey_paper(key: str) -> ResponseReturnValue:
         return redirect(url_for("planner.survey_detail", key=key))
     if request.method == "POST":
         outcome = paper.store_paper(db.session, item, request.form)
-        if outcome.response is not None:
+        if outcome.stored:
             db.session.commit()
             flash(_("The paper questionnaire was saved."), "success")
             return redirect(url_for("planner.survey_paper", key=key))
