@@ -12,8 +12,9 @@ planners' upload, ``flask margins import`` and ``flask report build
   Without a header every row has exactly three cells in that order.
 - ``dimension``: a name of small letters, digits and underscores (at most
   40; capitals are lowered), as the ``dimension`` of a survey question.
-- ``code``: a whole number from -999999 to 999999, as option codes.
-- ``population``: a whole number of people from 0 to 1,000,000,000;
+- ``code``: a whole number of at most 9 digits (a database integer; option
+  codes have at most 6).
+- ``population``: a whole number of people, 0 or more, of at most 9 digits;
   spaces as thousands separators are allowed, decimals are not.
 - A (dimension, code) pair appears once; a dimension's populations do not
   add up to 0; the file has at least one row.
@@ -28,12 +29,13 @@ import csv
 import io
 import re
 
-from flask_babel import format_decimal, gettext
+from flask_babel import gettext
 
 COLUMNS = ("dimension", "code", "population")
 DIMENSION_RE = re.compile(r"[a-z0-9_]{1,40}")
-CODE_LIMIT = 999_999
-MAX_POPULATION = 1_000_000_000
+MAX_DIGITS = 9
+"""Codes and populations are stored as database integers."""
+LIMIT = 10**MAX_DIGITS - 1
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 
 Margins = dict[str, dict[int, int]]
@@ -144,20 +146,20 @@ def _row_problem(
     """What is wrong with one row, or None after adding it to ``margins``."""
     if not DIMENSION_RE.fullmatch(dimension):
         return _("Row %(row)s: the dimension must be a name like district, age or sex.", row=number)
-    code = whole_number(code_text, -CODE_LIMIT, CODE_LIMIT)
+    code = whole_number(code_text, -LIMIT, LIMIT)
     if code is None:
         return _(
-            "Row %(row)s: the code must be a whole number from %(low)s to %(high)s.",
+            "Row %(row)s: the code must be a whole number of at most %(digits)s digits.",
             row=number,
-            low=format_decimal(-CODE_LIMIT),
-            high=format_decimal(CODE_LIMIT),
+            digits=MAX_DIGITS,
         )
-    population = whole_number(population_text, 0, MAX_POPULATION)
+    population = whole_number(population_text, 0, LIMIT)
     if population is None:
         return _(
-            "Row %(row)s: the population must be a whole number from 0 to %(high)s.",
+            "Row %(row)s: the population must be a whole number of 0 or more, "
+            "with at most %(digits)s digits.",
             row=number,
-            high=format_decimal(MAX_POPULATION),
+            digits=MAX_DIGITS,
         )
     found = margins.setdefault(dimension, {})
     if code in found:

@@ -144,9 +144,10 @@ def test_one_margins_file_is_read_alike_by_the_upload_the_command_and_the_report
 
     decimal = msg(
         app,
-        "Row %(row)s: the population must be a whole number from 0 to %(high)s.",
+        "Row %(row)s: the population must be a whole number of 0 or more, "
+        "with at most %(digits)s digits.",
         row=2,
-        high="1.000.000.000",
+        digits=9,
     )
     huge = b"dimension,code,population\nsex,1," + b"9" * 5000 + b"\n"
     for data in (b"dimension,code,population\nsex,1,1000.5\n", huge):

@@ -85,8 +85,8 @@ def test_huge_numbers_get_a_sentence_not_a_crash(app_ctx: object) -> None:
 
 
 def test_whole_numbers_are_bounded_before_they_are_read() -> None:
-    assert whole_number("1 000 000 000", 0, 1_000_000_000) == 1_000_000_000
-    assert whole_number("1000000001", 0, 1_000_000_000) is None
+    assert whole_number("999 999 999", 0, 999_999_999) == 999_999_999
+    assert whole_number("1000000000", 0, 999_999_999) is None
     assert whole_number("-999999", -999_999, 999_999) == -999_999
     assert whole_number("+007", 0, 10) == 7
     assert whole_number("٣", 0, 10) is None  # not ASCII digits
