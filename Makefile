@@ -45,11 +45,13 @@ help:
 setup:
 	@want=$$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1); \
 	if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ] \
-	   || ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	   || ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null \
+	   || ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
 		bash scripts/setup.sh; \
 	fi
 
 run: export SURVEY_ENV ?= development
+run: export SURVEY_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup i18n-compile
 	$(BIN)/flask --app survey db upgrade
 	$(BIN)/flask --app survey demo

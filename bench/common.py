@@ -26,6 +26,8 @@ RESULTS = ROOT / "bench" / "results"
 WORK = Path(os.environ.get("BENCH_WORKDIR", "/tmp/zvp-bench"))
 PYTHON = sys.executable
 SECRET = "bench-secret-key-not-for-production-0123456789abcdef"
+# Production refuses to start without the public address links are made from.
+PUBLIC_BASE_URL = "https://bevraging.bench.invalid"
 RESIDENT_FILE = ROOT / "survey" / "definitions" / "default_surveys" / "burgers.yaml"
 SURVEY_KEY = "burgers-2026"
 
@@ -175,6 +177,7 @@ def make_app(url: str) -> Any:
         {
             "SURVEY_ENV": "production",
             "SECRET_KEY": SECRET,
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "SQLALCHEMY_DATABASE_URI": url,
             "SESSION_COOKIE_SECURE": False,
         }

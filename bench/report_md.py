@@ -349,7 +349,7 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
         for engine, plan in report.get("explain", {}).items():
             lines += [
                 "",
-                f"EXPLAIN of the main aggregation (`queries.answer_cube`) on {engine}:",
+                f"EXPLAIN of the main aggregation (`aggregates.answer_cube`) on {engine}:",
                 "",
                 "```",
                 plan["query"],

@@ -66,7 +66,7 @@ def task_report(
         out["bare_rows"] = bare[0][1]
         out["rss_before_mb"] = current_rss_mb()
         times = []
-        model: dict[str, Any] = {}
+        model: Any = None
         profiler = None
         # Like the bare GROUP BY: a first (cold) build, reported apart, then
         # the best of ``repeat`` builds. The profiled build is an extra one,
@@ -82,7 +82,7 @@ def task_report(
             began = time.perf_counter()
             model = build_report(session, SURVEY_KEY, ReportSettings())
             built = time.perf_counter()
-            data = render_json(model)
+            data = render_json(model.to_json())
             done = time.perf_counter()
             if profiler is not None:
                 profiler.disable()
@@ -93,11 +93,12 @@ def task_report(
         best = min(times, key=lambda t: t[2])
         out["model_s"], out["json_s"], out["report_json_s"] = best
         out["json_bytes"] = len(data)
-        out["responses"] = model.get("responses")
-        out["questions"] = len(model.get("questions", []))
-        out["weighting"] = bool(model.get("weighting"))
-        out["crosstabs"] = len(model.get("crosstabs") or [])
-        out["priorities"] = len(model.get("priorities") or [])
+        published = model.to_json()
+        out["responses"] = published.get("responses")
+        out["questions"] = len(published.get("questions", []))
+        out["weighting"] = bool(published.get("weighting"))
+        out["crosstabs"] = len(published.get("crosstabs") or [])
+        out["priorities"] = len(published.get("priorities") or [])
         out["peak_rss_json_mb"] = peak_rss_mb()
         if profiler is not None:
             out["profile"] = _profile_text(profiler)
@@ -204,25 +205,24 @@ def _bare_export(session: Any, survey_id: int, path: Path) -> int:
 
 def task_explain(url: str) -> dict[str, Any]:
     """The plans of the report's aggregation over the answers
-    (``queries.answer_cube``): the cube GROUP BY (variable, cell, code) over
+    (``aggregates.answer_cube``): the cube GROUP BY (variable, cell, code) over
     every answer of the survey (``query``/``plan``) and the multiple-choice
     respondents (``respondents_query``/``respondents_plan``)."""
     from sqlalchemy import event
 
-    from survey.analysis import queries
-    from survey.analysis.report import dimension_questions
+    from survey.analysis import aggregates
     from survey.definitions.definition import definition_of
     from survey.extensions import db
 
     app = make_app(url)
     with app.app_context():
         session = db.session
-        survey = queries.find_survey(session, SURVEY_KEY)
+        survey = aggregates.find_survey(session, SURVEY_KEY)
         definition = definition_of(survey)
-        variables = queries.variables(session, survey.id)
+        variables = aggregates.variables(session, survey.id)
         by_name = {v.name: v.id for v in variables}
         dims = [
-            by_name[q.key] for q in dimension_questions(definition).values() if q.key in by_name
+            by_name[q.key] for q in definition.dimension_questions().values() if q.key in by_name
         ]
         multiple = [
             by_name[q.key]
@@ -235,7 +235,7 @@ def task_explain(url: str) -> dict[str, Any]:
             captured.append((statement, parameters))
 
         event.listen(db.engine, "before_cursor_execute", capture)
-        queries.answer_cube(session, survey.id, [v.id for v in variables], multiple, dims)
+        aggregates.answer_cube(session, survey.id, [v.id for v in variables], multiple, dims)
         event.remove(db.engine, "before_cursor_execute", capture)
         grouped = [(s, p) for s, p in captured if "GROUP BY" in s]
         dialect = db.engine.dialect.name

@@ -35,18 +35,19 @@ start per worker (~1 s). A server left behind by a killed process lives in
 
 from __future__ import annotations
 
-import atexit
 import glob
 import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+# The sibling helper module, however this file is loaded (a path, -m, import).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import ThrowawayServer
 
 __all__ = ["PostgresNotFound", "PostgresServer", "PostgresStartError", "find_bindir"]
 
@@ -98,12 +99,6 @@ def find_bindir() -> Path:
     raise PostgresNotFound(f"No PostgreSQL server binaries (initdb, pg_ctl) found: {INSTALL_HINT}")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -121,21 +116,21 @@ def _ensure_postgres_user() -> None:
         )
 
 
-class PostgresServer:
+class PostgresServer(ThrowawayServer):
     """A PostgreSQL server in a temporary directory; a context manager.
 
     Attributes once started: ``port``, ``url`` (SQLAlchemy, psycopg 3 driver),
     ``dsn`` (libpq / psycopg), ``directory`` (data dir, log, socket).
     """
 
+    PREFIX = "pgserver-"
+
     def __init__(self, max_connections: int = 200, start_timeout: int = 60) -> None:
+        super().__init__()
         self.max_connections = max_connections
         self.start_timeout = start_timeout
         self.bindir = find_bindir()
         self.as_root = _is_root()
-        self.directory: Path | None = None
-        self.port: int | None = None
-        self._atexit_registered = False
 
     # -- public API ---------------------------------------------------------
     @property
@@ -150,42 +145,6 @@ class PostgresServer:
     def url_for(self, database: str) -> str:
         self._require_running()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def start(self, register_atexit: bool = True) -> PostgresServer:
-        if self.directory is not None:
-            return self
-        # As root: under /tmp, not $TMPDIR or /root (0700), so that postgres can enter it.
-        base = "/tmp" if self.as_root else None  # noqa: S108
-        self.directory = Path(tempfile.mkdtemp(prefix="pgserver-", dir=base))
-        try:
-            if self.as_root:
-                _ensure_postgres_user()
-                shutil.chown(self.directory, user="postgres", group=None)
-                os.chmod(self.directory, 0o700)
-            self._initdb()
-            self._start_on_free_port()
-        except BaseException:
-            self._remove_directory()
-            raise
-        if register_atexit:
-            atexit.register(self.stop)
-            self._atexit_registered = True
-        return self
-
-    def stop(self) -> None:
-        """Stop the server at once (no checkpoint) and remove its directory. Idempotent."""
-        if self.directory is None:
-            return
-        data = self.directory / "data"
-        if (data / "postmaster.pid").exists():
-            self._run(
-                [str(self.bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                check=False,
-            )
-        self._remove_directory()
-        if self._atexit_registered:
-            atexit.unregister(self.stop)
-            self._atexit_registered = False
 
     def create_database(self, name: str) -> str:
         """CREATE DATABASE ``name`` and return its SQLAlchemy URL."""
@@ -210,20 +169,36 @@ class PostgresServer:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
 
-    def __enter__(self) -> PostgresServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        state = f"port {self.port}, {self.directory}" if self.directory else "stopped"
-        return f"<PostgresServer {state}>"
-
     # -- internals -----------------------------------------------------------
-    def _require_running(self) -> None:
-        if self.directory is None or self.port is None:
-            raise RuntimeError("PostgresServer is not started")
+    def _base_directory(self) -> str | None:
+        # As root: under /tmp, not $TMPDIR or /root (0700), so that postgres can enter it.
+        return "/tmp" if self.as_root else None  # noqa: S108
+
+    def _prepare(self) -> None:
+        assert self.directory is not None
+        if self.as_root:
+            _ensure_postgres_user()
+            shutil.chown(self.directory, user="postgres", group=None)
+            os.chmod(self.directory, 0o700)
+        self._initdb()
+
+    def _shutdown(self, final: bool) -> None:
+        """``final``: at once, no checkpoint (the data is thrown away);
+        otherwise ``-m fast``: clients are disconnected, the data stays."""
+        assert self.directory is not None
+        data = self.directory / "data"
+        if (data / "postmaster.pid").exists():
+            mode = "immediate" if final else "fast"
+            self._run(
+                [str(self.bindir / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "stop"],
+                check=not final,
+            )
+
+    def _port_taken(self, error: Exception) -> bool:
+        log = self._log_tail()
+        return isinstance(error, PostgresStartError) and (
+            "could not bind" in log or "Address already in use" in log
+        )
 
     def _command(self, argv: list[str]) -> list[str]:
         if self.as_root:
@@ -274,66 +249,37 @@ class PostgresServer:
             ]
         )
 
-    def _start_on_free_port(self, attempts: int = 5) -> None:
+    def _launch(self, port: int) -> None:
         assert self.directory is not None
-        last: PostgresStartError | None = None
-        for _ in range(attempts):
-            port = _free_port()
-            (self.directory / "log").unlink(missing_ok=True)
-            options = " ".join(
-                shlex.quote(o)
-                for o in [
-                    "-p", str(port),
-                    "-k", str(self.directory),
-                    "-c", "listen_addresses=127.0.0.1",
-                    "-c", f"max_connections={self.max_connections}",
-                    "-c", "fsync=off",
-                    "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                ]
-            )  # fmt: skip
-            try:
-                self._run(
-                    [
-                        str(self.bindir / "pg_ctl"),
-                        "-D",
-                        str(self.directory / "data"),
-                        "-l",
-                        str(self.directory / "log"),
-                        "-o",
-                        options,
-                        "-w",
-                        "-t",
-                        str(self.start_timeout),
-                        "start",
-                    ],
-                    timeout=self.start_timeout + 30,
-                )
-            except PostgresStartError as exc:
-                last = exc
-                log = self._log_tail()
-                if "could not bind" in log or "Address already in use" in log:
-                    continue  # another process took the port between probe and bind
-                raise
-            self.port = port
-            return
-        assert last is not None
-        raise last
-
-    def _log_tail(self, lines: int = 30) -> str:
-        if self.directory is None:
-            return ""
-        try:
-            text = (self.directory / "log").read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n--- server log ---\n" + "\n".join(text.splitlines()[-lines:])
-
-    def _remove_directory(self) -> None:
-        if self.directory is not None:
-            shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory = None
-        self.port = None
+        (self.directory / "log").unlink(missing_ok=True)
+        options = " ".join(
+            shlex.quote(o)
+            for o in [
+                "-p", str(port),
+                "-k", str(self.directory),
+                "-c", "listen_addresses=127.0.0.1",
+                "-c", f"max_connections={self.max_connections}",
+                "-c", "fsync=off",
+                "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off",
+            ]
+        )  # fmt: skip
+        self._run(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-l",
+                str(self.directory / "log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(self.start_timeout),
+                "start",
+            ],
+            timeout=self.start_timeout + 30,
+        )
 
 
 def _stop_directory(directory: str) -> None:

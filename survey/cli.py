@@ -140,10 +140,10 @@ def demo(seed: int, residents: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Every command group; each area keeps its commands next to its services."""
-    from survey.partner.commands import partners_cli
+    from survey.partners.commands import partners_cli
     from survey.planner.commands import register as register_planner_commands
     from survey.reporting.commands import report_cli
-    from survey.respond.commands import codes_cli
+    from survey.residents.commands import codes_cli
 
     app.cli.add_command(surveys_cli)
     app.cli.add_command(demo)

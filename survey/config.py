@@ -2,8 +2,10 @@
 
 The environment wins over the defaults, and explicit ``overrides`` passed to
 ``create_app`` (tests) win over the environment. Outside development and tests
-the app refuses to start without ``SURVEY_SECRET_KEY``: every code hash, draft
-token and session cookie depends on it.
+the app refuses to start without ``SURVEY_SECRET_KEY`` (every code hash, draft
+token and session cookie depends on it) and without an ``https://``
+``SURVEY_PUBLIC_BASE_URL`` (every absolute link handed out is made from it,
+never from the request's Host header: ``survey.urls``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(SystemExit):
@@ -49,12 +52,38 @@ DEFAULTS: dict[str, Any] = {
     "PLANNER_IDLE_MINUTES": 30,
     "SUPPRESSION_THRESHOLD": 10,
     "DRAFT_LIFETIME_DAYS": 30,
+    # Rate limits (``survey.ratelimits``). With more than one app process the
+    # counters must live in a shared store (redis://...): memory:// counts
+    # per process. A moving window: a burst across a minute boundary gets no
+    # second allowance.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
-    # Where residents and partners reach the site, printed in letters and
-    # links; unset, pages use the address of the request.
+    "RATELIMIT_STRATEGY": "moving-window",
+    # Installations sharing one Redis (a province hosting several zones)
+    # each set their own prefix.
+    "RATELIMIT_KEY_PREFIX": "zvp",
+    # Redis down: each process goes on counting in its own memory (weaker,
+    # never off) and tries the store again after a while.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_CODES_PER_ADDRESS": "10/minute",
+    "RATELIMIT_CODES_PER_SURVEY": "600/hour",
+    "RATELIMIT_LOGIN_PER_ADDRESS": "5/minute",
+    "RATELIMIT_LOGIN_PER_ACCOUNT": "20/hour",
+    # Where residents and partners reach the site: every absolute link
+    # (letters, partner links, resume links) starts with it. Required in
+    # production; development and tests default to ``make run``'s address.
     "PUBLIC_BASE_URL": None,
+    # Reverse proxies in front of the app whose X-Forwarded-For and
+    # X-Forwarded-Proto are trusted (Werkzeug's ProxyFix); 0: none.
+    "PROXY_FIX": 0,
+    # How many app processes serve this installation (the gunicorn config
+    # sets SURVEY_WORKERS); only used to warn about per-process limits.
+    "WORKERS": 1,
+    # "json": one JSON object per log line (production); "text" otherwise.
+    "LOG_FORMAT": None,
+    # One log line per request (endpoint, status, duration); production.
+    "LOG_REQUESTS": None,
     "PRIVACY_CONTROLLER": "de lokale politiezone",
     "PRIVACY_CONTACT": "de functionaris voor gegevensbescherming van de politiezone",
 }
@@ -67,7 +96,16 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_SUPPRESSION_THRESHOLD": int,
     "SURVEY_DRAFT_LIFETIME_DAYS": int,
     "SURVEY_RATELIMIT_STORAGE_URI": str,
+    "SURVEY_RATELIMIT_KEY_PREFIX": str,
+    "SURVEY_RATELIMIT_CODES_PER_ADDRESS": str,
+    "SURVEY_RATELIMIT_CODES_PER_SURVEY": str,
+    "SURVEY_RATELIMIT_LOGIN_PER_ADDRESS": str,
+    "SURVEY_RATELIMIT_LOGIN_PER_ACCOUNT": str,
     "SURVEY_PUBLIC_BASE_URL": str,
+    "SURVEY_PROXY_FIX": int,
+    "SURVEY_WORKERS": int,
+    "SURVEY_LOG_FORMAT": str,
+    "SURVEY_LOG_REQUESTS": bool,
     "SURVEY_PLANNER_IDLE_MINUTES": int,
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
@@ -134,4 +172,79 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(instance_path) / "survey.sqlite"
         )
+    config["PUBLIC_BASE_URL"] = public_base_url(config.get("PUBLIC_BASE_URL"), env)
+    _check_operations(config, env)
     return config
+
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def public_base_url(raw: str | None, env: str) -> str:
+    """``SURVEY_PUBLIC_BASE_URL`` checked and without a trailing slash:
+    ``scheme://host[:port]``, no path, query, fragment or user name. In
+    production it is required and must be https (partner links carry a
+    256-bit credential); elsewhere it defaults to ``make run``'s address."""
+    if not raw:
+        if env == "production":
+            raise ConfigError(
+                "SURVEY_PUBLIC_BASE_URL is not set: set it to the address residents and "
+                "partners use, e.g. https://bevraging.politiezone.be (links in letters, "
+                "partner links and resume links are made from it, never from the request)"
+            )
+        return DEVELOPMENT_BASE_URL
+    text = raw.strip().rstrip("/")
+    parts = urlsplit(text)
+    try:
+        valid_port = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or above 65535
+        valid_port = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not valid_port:
+        raise ConfigError(
+            f"SURVEY_PUBLIC_BASE_URL {raw!r} must look like https://bevraging.politiezone.be"
+        )
+    if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigError(
+            f"SURVEY_PUBLIC_BASE_URL {raw!r} must be scheme://host[:port] only: the app is "
+            "served at the root of its host (no path, query or user name)"
+        )
+    if env == "production" and parts.scheme != "https":
+        raise ConfigError(
+            f"SURVEY_PUBLIC_BASE_URL {raw!r} must start with https:// in production: "
+            "partner and resume links are credentials"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _check_operations(config: dict[str, Any], env: str) -> None:
+    """Proxy hops, rate-limit strings and log settings: checked here, so a
+    typo stops the start with one line instead of failing on a request."""
+    from limits import parse_many
+
+    hops = config.get("PROXY_FIX") or 0
+    if not isinstance(hops, int) or not 0 <= hops <= 5:
+        raise ConfigError(f"SURVEY_PROXY_FIX must be 0 to 5 (trusted proxies), not {hops!r}")
+    for name in (
+        "RATELIMIT_CODES_PER_ADDRESS",
+        "RATELIMIT_CODES_PER_SURVEY",
+        "RATELIMIT_LOGIN_PER_ADDRESS",
+        "RATELIMIT_LOGIN_PER_ACCOUNT",
+    ):
+        try:
+            parse_many(str(config[name]))
+        except ValueError as exc:
+            raise ConfigError(
+                f"SURVEY_{name} {config[name]!r} is not a limit such as 10/minute"
+            ) from exc
+    if config.get("LOG_FORMAT") is None:
+        config["LOG_FORMAT"] = "json" if env == "production" else "text"
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError(f"SURVEY_LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
+    if config.get("LOG_REQUESTS") is None:
+        config["LOG_REQUESTS"] = env == "production"
+    if env == "production":
+        # Exception messages end up in the log: no SQL parameter values
+        # (answers, code hashes) in them.
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("hide_parameters", True)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options

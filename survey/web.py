@@ -1,5 +1,8 @@
 """The ``register_*`` steps of ``create_app``: extensions, blueprints,
-error pages and security headers."""
+error pages and security headers.
+
+Log lines name the endpoint, never the path: paths carry partner and resume
+tokens, query strings carry letter codes (``survey.logs``)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
+from survey import ratelimits
 from survey.extensions import (
     babel,
     check_connections_after_idle,
@@ -22,6 +27,8 @@ from survey.extensions import (
     migrate,
 )
 from survey.i18n import LANGUAGE_NAMES, install_template_gettext, select_locale, text_for
+from survey.logs import configure_logging
+from survey.urls import public_url
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +78,24 @@ def _limit_decorated_views_only(app: Flask) -> None:
         hooks.remove(limiter._check_request_limit)
 
 
+def register_proxy(app: Flask) -> None:
+    """Behind ``SURVEY_PROXY_FIX`` = N trusted reverse proxies, the client's
+    address is taken from the last N entries of X-Forwarded-For (the rate
+    limits count per client, not per proxy). Nothing else is taken from the
+    proxy: links come from ``PUBLIC_BASE_URL``, and a request seen as https
+    would make Flask-WTF demand a Referer the pages never send
+    (``Referrer-Policy: no-referrer``)."""
+    hops = int(app.config["PROXY_FIX"])
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0
+        )
+
+
 def register_extensions(app: Flask) -> None:
+    # First: the request log's clock starts before any other hook.
+    configure_logging(app)
+    register_proxy(app)
     # Before any blueprint adds its rules.
     app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
@@ -93,8 +117,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
     csrf.init_app(app)
     login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
+    ratelimits.init_app(app)
 
     from survey import models
 
@@ -105,7 +128,9 @@ def register_extensions(app: Flask) -> None:
         user = db.session.get(models.PlannerUser, int(user_id))
         return user if user is not None and user.active else None
 
-    app.jinja_env.globals.update(text_for=text_for, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        text_for=text_for, LANGUAGE_NAMES=LANGUAGE_NAMES, public_url=public_url
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
@@ -114,11 +139,11 @@ def register_blueprints(app: Flask) -> None:
     (/p/) and the planners' workspace (/planner/, ``survey.workspace``)."""
     from survey.health import bp as health_bp
     from survey.home import bp as home_bp
-    from survey.partner.routes import bp as partner_bp
-    from survey.respond.routes import bp as respond_bp
+    from survey.partners.routes import bp as partner_bp
+    from survey.residents.routes import bp as residents_bp
     from survey.workspace import blueprints as workspace_blueprints
 
-    for blueprint in (health_bp, home_bp, respond_bp, partner_bp, *workspace_blueprints()):
+    for blueprint in (health_bp, home_bp, residents_bp, partner_bp, *workspace_blueprints()):
         app.register_blueprint(blueprint)
     # After the blueprints, which could carry limits of their own.
     _limit_decorated_views_only(app)
@@ -145,7 +170,7 @@ def register_error_pages(app: Flask) -> None:
             "incident %s: database unavailable on %s %s: %s",
             incident,
             request.method,
-            request.path,
+            request.endpoint,
             type(exc.orig).__name__ if exc.orig else type(exc).__name__,
         )
         _safe_rollback()
@@ -158,7 +183,7 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(Exception)
     def crash(exc: Exception) -> tuple[str, int]:
         incident = secrets.token_hex(4)
-        log.exception("incident %s on %s %s", incident, request.method, request.path)
+        log.exception("incident %s on %s %s", incident, request.method, request.endpoint)
         _safe_rollback()
         return render_template("errors/500.html", incident=incident), 500
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from support import PARTNER_FILE, RESIDENT_FILE, ROOT, import_file, wipe_database
+from support import PARTNER_FILE, RESIDENT_FILE, ROOT, import_file, stamp_head, wipe_database
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -85,10 +85,37 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     application.instance_path = str(tmp_path_factory.mktemp("instance"))
     with application.app_context():
         db.create_all()
+    # The models are the migrations' head (tests/integration/test_migrations.py):
+    # say so, as ``flask db upgrade`` would, so that /readyz answers 200.
+    stamp_head(application)
     yield application
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reports_follow_their_schema() -> Iterator[None]:
+    """Every report the suite builds is checked against docs/report.schema.json
+    when its JSON is made (``Report.to_json``, which every writer reads)."""
+    from functools import cached_property
+
+    from report_schema import check_report
+
+    from survey.analysis.model import Report
+
+    original = Report.__dict__["json"]
+
+    def checked(report: Report) -> dict[str, Any]:
+        data: dict[str, Any] = original.func(report)
+        check_report(data)
+        return data
+
+    wrapper = cached_property(checked)
+    wrapper.__set_name__(Report, "json")
+    Report.json = wrapper
+    yield
+    Report.json = original
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+from flask import Flask
 from formtools import Form, Page
 from planner_helpers import submit_file
+from support import PARTNER_FILE, import_file
 
 from survey.analysis.tagging import PHENOMENA
 
@@ -144,3 +148,47 @@ def send(client: Any, link: str) -> Any:
     page = Page(client.get(f"{link}/controle"))
     assert page.response.status_code == 200
     return page.form().submit(client)
+
+
+# The question the conditional copy of the partner survey adds on its last
+# page: shown only when the organisation may be named (vermelding = 1).
+NAMED_AS = "naam_in_rapport"
+
+
+def conditional_partner_survey(app: Flask, tmp_path: Path) -> str:
+    """Import and open a copy of the partner survey whose last page asks,
+    right after "may we name your organisation?", under which name (only
+    when the answer is yes: a condition on the same page)."""
+    raw = yaml.safe_load(PARTNER_FILE.read_text(encoding="utf-8"))
+    raw["key"] = "partners-voorwaarde"
+    last = raw["pages"][-1]["questions"]
+    last.append(
+        {
+            "key": NAMED_AS,
+            "type": "text",
+            "max_length": 200,
+            "required": True,
+            "text": {"nl": "Onder welke naam mogen we uw organisatie vermelden?"},
+            "show_if": {"question": "vermelding", "equals": 1},
+        }
+    )
+    path = tmp_path / "partners-voorwaarde.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return import_file(app, path)
+
+
+def issue_link(app: Flask, key: str, name: str = "Stad Voorbeeld") -> str:
+    """One organisation and its personal link (a path ``/p/<token>``)."""
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.partners import links, organisations
+
+    with app.app_context():
+        survey = find_survey(db.session, key)
+        assert survey is not None
+        organisation = organisations.create_organisation(
+            db.session, organisations.clean(name, "Lokaal bestuur", "stad@vb.be")
+        )
+        issued = links.issue_link(db.session, organisation, survey)
+        db.session.commit()
+        return f"/p/{issued.token}"

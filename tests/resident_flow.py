@@ -27,7 +27,7 @@ def open_copy(app: Flask, tmp_path: Path, key: str = "burgers-open") -> str:
 def make_codes(app: Flask, key: str, count: int = 2) -> list[str]:
     from survey.definitions.store import find_survey
     from survey.extensions import db
-    from survey.respond.codes import generate_codes
+    from survey.residents.codes import generate_codes
 
     with app.app_context():
         survey = find_survey(db.session, key)

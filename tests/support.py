@@ -3,7 +3,10 @@ several conftest modules exist and the name is ambiguous)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import text
@@ -27,6 +30,52 @@ def wipe_database(app: Flask) -> None:
             else:
                 for table in reversed(db.metadata.sorted_tables):
                     conn.execute(table.delete())
+
+
+@contextmanager
+def limited_app(database_url: str, **config: Any) -> Iterator[Flask]:
+    """Another app on the session's database with the rate limits on
+    (counted in memory), then the limiter off and empty again: it is one
+    global object shared by every app of the process."""
+    from survey import create_app
+    from survey.extensions import db, limiter
+
+    app = create_app(
+        {
+            "SURVEY_ENV": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **config,
+        }
+    )
+    try:
+        yield app
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def stamp_head(app: Flask) -> None:
+    """Record the migrations' head in ``alembic_version`` (what ``flask db
+    stamp head`` does) for a schema made with ``create_all``."""
+    from survey.extensions import db
+    from survey.health import migration_heads
+
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS alembic_version "
+                "(version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
+            )
+        )
+        conn.execute(text("DELETE FROM alembic_version"))
+        for head in sorted(migration_heads(app)):
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
 
 
 def import_file(app: Flask, path: Path, *, open_it: bool = True) -> str:

@@ -11,7 +11,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import SECRET, SURVEY_KEY, WORK, log, make_app, run_worker, sqlite_url
+from bench.common import (
+    PUBLIC_BASE_URL,
+    SECRET,
+    SURVEY_KEY,
+    WORK,
+    log,
+    make_app,
+    run_worker,
+    sqlite_url,
+)
 from bench.datagen import build_pool, insert_responses, prepare_schema, sqlite_dataset
 
 
@@ -38,6 +47,7 @@ def run(size: int) -> dict[str, Any]:
     env = {
         "SURVEY_ENV": "production",
         "SURVEY_SECRET_KEY": SECRET,
+        "SURVEY_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "SURVEY_DATABASE_URL": url,
     }
     began = time.perf_counter()

@@ -40,6 +40,7 @@ import yaml
 from werkzeug.datastructures import MultiDict
 
 from bench.common import (
+    PUBLIC_BASE_URL,
     PYTHON,
     RESIDENT_FILE,
     ROOT,
@@ -162,6 +163,7 @@ def app_env(url: str) -> dict[str, str]:
     return {
         "SURVEY_ENV": "production",
         "SURVEY_SECRET_KEY": SECRET,
+        "SURVEY_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "SURVEY_DATABASE_URL": url,
         "SURVEY_SESSION_COOKIE_SECURE": "0",
     }

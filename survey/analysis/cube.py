@@ -1,4 +1,5 @@
-"""Pure: the report's aggregates derived from one ``queries.AnswerCube``.
+"""Pure: the report's aggregates derived from one ``AnswerCube`` (read by
+``survey.analysis.aggregates.answer_cube``).
 
 The cube holds answer rows per (variable, cell, code) and, for multiple
 choice, distinct respondents per (variable, cell). A response is in exactly
@@ -23,12 +24,37 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from survey.analysis.queries import AnswerCube, CellKey
+CellKey = tuple[Any, ...]
+"""A response's codes on the survey's dimension questions (None: not answered)."""
+
+
+@dataclass(frozen=True)
+class AnswerCube:
+    """The answers of a survey grouped by their response's stored cell: two
+    GROUP BYs over the answers table instead of one per figure. Everything
+    the report counts is a sum over these rows (a response is in exactly one
+    cell)."""
+
+    cells: dict[int, tuple[str, CellKey]]
+    """``cell_id`` -> (mode, dimension codes; None = not answered)."""
+    counts: list[tuple[int, int, int | None, int]]
+    """``(variable_id, cell_id, code, answer rows)``; code None = shown, left empty."""
+    respondents: list[tuple[int, int, int, int]]
+    """``(variable_id, cell_id, shown respondents, valid respondents)`` of
+    the respondent variables (multiple choice): distinct responses with any
+    answer row, and with at least one code that is a non-missing option."""
+
+
+class InconsistentCube(ValueError):
+    """The stored cells do not describe the answers (answers without a cell,
+    or more responses in the cells than in the survey): the database was not
+    migrated (``flask db upgrade`` gives every answer its cell)."""
 
 
 def _null_first(value: Any) -> tuple[bool, Any]:
@@ -77,8 +103,7 @@ Column = Any
 
 
 class CodeRows:
-    """``(variable_id, cell_id, code, answer rows)`` rows (the cube's, or the
-    per-figure queries' numbered the same way) of some variables, held as
+    """The cube's ``(variable_id, cell_id, code, answer rows)`` rows of some variables, held as
     numpy columns of small integers: the cross-tabs and the weighted tallies
     add up ~20,000 rows by four groupings of the cells, which in C costs a
     fraction of one dict update per row and grouping in Python."""
@@ -192,14 +217,15 @@ def responses_per_cell(
     dimension_variable_ids: Sequence[int],
     responses: int,
     positions: Sequence[int],
-) -> dict[CellKey, int] | None:
+) -> dict[CellKey, int]:
     """Responses per combination of codes on the dimensions at
     ``positions`` (indexes into the cells' codes; None = not shown, left
     empty or no answer row), keys sorted None first: what raking works on.
     ``responses`` is the survey's number of responses; the ones that have
     no code on any dimension (including responses without any answer row,
-    which have no cell) fill the all-None key. Returns None when the cube
-    contradicts that (more responses in cells than in the survey)."""
+    which have no cell) fill the all-None key. Raises ``InconsistentCube``
+    when the cube contradicts that (more responses in cells than in the
+    survey)."""
     rows: dict[tuple[int, int, int], int] = {}
     dimension_set = set(dimension_variable_ids)
     for variable_id, cell_id, code, n in cube.counts:
@@ -217,7 +243,9 @@ def responses_per_cell(
                 break
     rest = responses - placed
     if rest < 0:
-        return None
+        raise InconsistentCube(
+            f"the answer cells hold {placed} responses, the survey only {responses}"
+        )
     if rest:
         totals[tuple(None for _ in positions)] += rest
     return {key: totals[key] for key in sorted(totals, key=_cell_order)}

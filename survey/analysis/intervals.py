@@ -8,7 +8,7 @@ Units:
   ``SELECT value, COUNT(*) ... GROUP BY value`` returns, and answer in the unit of
   the values (years, persons, scale points ...).
 
-Interval rule for a mean (:func:`mean_interval`): the standard error is
+Interval rule for a mean (:func:`summarise_numbers`): the standard error is
 ``sd / sqrt(n)`` with the sample standard deviation (divisor ``n - 1``); the
 multiplier is the normal quantile when ``n >= 30`` and the Student t quantile with
 ``n - 1`` degrees of freedom below that. The t quantile is computed without SciPy by
@@ -175,20 +175,6 @@ def _clean(groups: Grouped) -> list[tuple[float, float]]:
     return cleaned
 
 
-def grouped_n(groups: Grouped) -> float:
-    """Total count (sum of the counts)."""
-    return sum(count for _, count in _clean(groups))
-
-
-def grouped_mean(groups: Grouped) -> float | None:
-    """Mean of the values, each counted ``count`` times; ``None`` without data."""
-    data = _clean(groups)
-    total = sum(count for _, count in data)
-    if total <= 0:
-        return None
-    return sum(value * count for value, count in data) / total
-
-
 def grouped_median(groups: Grouped) -> float | None:
     """Median of discrete values with frequencies; ``None`` without data.
 
@@ -249,22 +235,6 @@ class NumberSummary:
     maximum: float
 
 
-def mean_interval(
-    groups: Grouped,
-    level: float = 0.95,
-    normal_from: int = NORMAL_FROM_N,
-    effective_n: float | None = None,
-) -> tuple[float, float] | None:
-    """Interval of the mean from ``(value, count)`` pairs, in the unit of the values.
-
-    ``mean +/- q * sd / sqrt(n)`` with q the normal quantile when ``n >= normal_from``
-    (default 30) and the Student t quantile with ``n - 1`` degrees of freedom
-    otherwise. ``effective_n`` replaces n for weighted counts. ``None`` when n < 2.
-    """
-    summary = summarise_numbers(groups, level, normal_from, effective_n)
-    return None if summary is None else summary.ci95
-
-
 def summarise_numbers(
     groups: Grouped,
     level: float = 0.95,
@@ -273,8 +243,11 @@ def summarise_numbers(
 ) -> NumberSummary | None:
     """Mean, median, sd and interval of the mean; ``None`` when there is no data.
 
-    See :func:`mean_interval` for the interval rule and :func:`grouped_median` for
-    the median rule.
+    The interval is ``mean +/- q * sd / sqrt(n)`` with q the normal quantile when
+    ``n >= normal_from`` (default 30) and the Student t quantile with ``n - 1``
+    degrees of freedom otherwise (the module docstring); ``effective_n`` replaces n
+    for weighted counts; no interval when n < 2. See :func:`grouped_median` for the
+    median rule.
     """
     if not 0.0 < level < 1.0:
         raise ValueError("level must be strictly between 0 and 1")

@@ -35,19 +35,27 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from babel.numbers import format_decimal
 from flask_babel import gettext
 
-from survey.analysis import queries, ranking
+from survey.analysis import aggregates, ranking
+from survey.analysis.aggregates import IndicatorRow, SurveyAggregates, VariableRow
+from survey.analysis.settings import ReportSettings
 from survey.analysis.suppression import is_primary
+from survey.analysis.tables import (
+    ObjectiveFigure,
+    PriorityMatrix,
+    PriorityMethod,
+    PriorityRow,
+    SectorMean,
+    SensitivityChange,
+)
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
-
-if TYPE_CHECKING:
-    from survey.analysis.report import ReportSettings, SurveyData
+from survey.models import Consultation
 
 SURVEY_INDICATORS = ("concern", "priority", "importance", "victimisation")
 OBJECTIVE_INDICATORS = ("facts", "trend")
@@ -100,7 +108,7 @@ class SurveyCounts:
     """Aggregates of one survey that the indicators need."""
 
     definition: SurveyDefinition
-    variables: dict[str, queries.VariableRow]
+    variables: dict[str, VariableRow]
     counts: dict[int, dict[int | None, int]]
     valid_respondents: dict[int, int]
     by_sector: list[tuple[int, str, int | None, int]]
@@ -191,28 +199,23 @@ def _tally_priority(
 
 
 def collect_counts(
-    session: DbSession, consultation_id: int, known: SurveyData | None = None
+    session: DbSession, consultation_id: int, known: SurveyAggregates | None = None
 ) -> list[SurveyCounts]:
-    """One GROUP BY per survey of the consultation (plus the multiple-choice
-    bases and the partner sectors of importance questions). The survey of
-    ``known`` (the report being built) reuses its code counts and
-    multiple-choice bases instead of running the same queries again."""
+    """The aggregates of every survey of the consultation that has measure
+    questions (``aggregates.survey_aggregates``; the survey of ``known``, the
+    report being built, is not read again), plus the partner sectors of
+    importance questions."""
     found = []
-    for survey in queries.consultation_surveys(session, consultation_id):
+    for survey in aggregates.consultation_surveys(session, consultation_id):
         definition = definition_of(survey)
         if not any(q.measure in SURVEY_INDICATORS for q in definition.questions):
             continue
-        reuse = known if known is not None and known.key == survey.key else None
-        variables = (
-            reuse.variables
-            if reuse is not None
-            else {v.name: v for v in queries.variables(session, survey.id)}
+        survey_figures = (
+            known
+            if known is not None and known.survey.key == survey.key
+            else aggregates.survey_aggregates(session, survey)
         )
-        multiple = [
-            variables[q.key].id
-            for q in definition.questions
-            if q.type == "multiple" and q.measure == "priority" and q.key in variables
-        ]
+        variables = survey_figures.variables
         importance = [
             variables[name].id
             for q in definition.questions
@@ -224,27 +227,20 @@ def collect_counts(
             SurveyCounts(
                 definition=definition,
                 variables=variables,
-                counts=(
-                    reuse.counts if reuse is not None else queries.code_counts(session, survey.id)
-                ),
-                # The report's bases cover every multiple-choice variable.
-                valid_respondents=(
-                    reuse.valid_respondents
-                    if reuse is not None
-                    else queries.valid_respondents(session, multiple)
-                ),
-                by_sector=queries.codes_by_sector(session, importance),
+                counts=survey_figures.counts,
+                valid_respondents=survey_figures.valid_respondents,
+                by_sector=aggregates.codes_by_sector(session, importance),
             )
         )
     return found
 
 
-def objective_figures(rows: list[queries.IndicatorRow]) -> dict[str, Json]:
+def objective_figures(rows: list[IndicatorRow]) -> dict[str, ObjectiveFigure]:
     """Latest year, its value, and the % change on the previous year, per phenomenon."""
-    by_phenomenon: dict[str, list[queries.IndicatorRow]] = defaultdict(list)
+    by_phenomenon: dict[str, list[IndicatorRow]] = defaultdict(list)
     for row in rows:
         by_phenomenon[row.phenomenon].append(row)
-    result: dict[str, Json] = {}
+    result: dict[str, ObjectiveFigure] = {}
     for phenomenon, items in by_phenomenon.items():
         items.sort(key=lambda r: r.year)
         latest = items[-1]
@@ -252,16 +248,16 @@ def objective_figures(rows: list[queries.IndicatorRow]) -> dict[str, Json]:
         trend = None
         if previous is not None and previous.value:
             trend = (latest.value - previous.value) / previous.value * 100.0
-        result[phenomenon] = {
-            "year": latest.year,
-            "value": latest.value,
-            "unit": latest.unit,
-            "source": latest.source,
-            "previous_year": previous.year if previous else None,
-            "previous_value": previous.value if previous else None,
-            "trend_percent": None if trend is None else round(trend, 2),
-            "series": [{"year": r.year, "value": r.value} for r in items],
-        }
+        result[phenomenon] = ObjectiveFigure(
+            year=latest.year,
+            value=latest.value,
+            unit=latest.unit,
+            source=latest.source,
+            previous_year=previous.year if previous else None,
+            previous_value=previous.value if previous else None,
+            trend_percent=None if trend is None else round(trend, 2),
+            series=tuple((r.year, r.value) for r in items),
+        )
     return result
 
 
@@ -328,22 +324,24 @@ class PhenomenonInfo:
 def assemble_priorities(
     phenomena: list[PhenomenonInfo],
     figures: Mapping[str, PhenomenonFigures],
-    objective: Mapping[str, Json],
+    objective: Mapping[str, ObjectiveFigure],
     weights: Mapping[str, float],
     weights_source: str,
     threshold: int,
     seed: int,
     samples: int,
-) -> Json:
-    """Pure: the ``priorities`` list and the ``priority_method`` block."""
+) -> PriorityMatrix:
+    """Pure: the priority matrix from the tallies and the objective figures."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
-    published: dict[str, Json] = {}
+    published: dict[str, dict[str, Any]] = {}
     for info in phenomena:
         figure = figures.get(info.key, PhenomenonFigures())
         row: dict[str, float | None] = {}
         est: dict[str, ranking.Estimate | None] = {}
-        shown: Json = {"indicators": {}, "bases": {}, "suppressed_indicators": []}
+        indicators: dict[str, float | None] = {}
+        bases: dict[str, int] = {}
+        hidden: list[str] = []
         for name in SURVEY_INDICATORS:
             tally = figure.tallies.get(name)
             if tally is None or tally.base <= 0:
@@ -356,38 +354,36 @@ def assemble_priorities(
                 value, se = tally.share(), tally.share_se()
             row[name] = value
             est[name] = None if value is None else (value, se)
-            shown["bases"][name] = int(tally.base)
-            hide = name != "importance" and is_primary(tally.hits, threshold)
-            if hide:
-                shown["indicators"][name] = None
-                shown["suppressed_indicators"].append(name)
+            bases[name] = int(tally.base)
+            if name != "importance" and is_primary(tally.hits, threshold):
+                indicators[name] = None
+                hidden.append(name)
             else:
-                shown["indicators"][name] = None if value is None else round(value, 2)
-        objective_row = objective.get(info.key)
-        if objective_row is not None:
-            row["facts"] = objective_row["value"]
-            row["trend"] = objective_row["trend_percent"]
-            est["facts"] = (objective_row["value"], None)
-            est["trend"] = (
-                None
-                if objective_row["trend_percent"] is None
-                else (objective_row["trend_percent"], None)
-            )
-            shown["indicators"]["facts"] = objective_row["value"]
-            shown["indicators"]["trend"] = objective_row["trend_percent"]
-            shown["objective"] = objective_row
+                indicators[name] = None if value is None else round(value, 2)
+        facts = objective.get(info.key)
+        if facts is not None:
+            row["facts"] = facts.value
+            row["trend"] = facts.trend_percent
+            est["facts"] = (facts.value, None)
+            est["trend"] = None if facts.trend_percent is None else (facts.trend_percent, None)
+            indicators["facts"] = facts.value
+            indicators["trend"] = facts.trend_percent
         sectors = {}
         for sector, tally in sorted(figure.sectors.items()):
             mean = tally.mean()
-            sectors[sector] = {
-                "n": int(tally.base),
-                "mean": None if mean is None or tally.base < SECTOR_MIN_N else round(mean, 2),
-            }
-        if sectors:
-            shown["importance_by_sector"] = sectors
+            sectors[sector] = SectorMean(
+                int(tally.base),
+                None if mean is None or tally.base < SECTOR_MIN_N else round(mean, 2),
+            )
         values[info.key] = row
         estimates[info.key] = est
-        published[info.key] = shown
+        published[info.key] = {
+            "indicators": indicators,
+            "bases": bases,
+            "suppressed_indicators": tuple(hidden),
+            "objective": facts,
+            "importance_by_sector": sectors,
+        }
 
     scores = ranking.combine_scores(values, weights)
     ranks = ranking.rank(scores)
@@ -396,53 +392,44 @@ def assemble_priorities(
         values, weights, n=SENSITIVITY_TOP, delta=SENSITIVITY_DELTA
     )
     n_scored = sum(1 for s in scores.values() if s is not None)
-    priorities = []
+    rows = []
     for info in phenomena:
         raw_score = scores.get(info.key)
         # The published score (two decimals) is the one the reason quotes.
         score = None if raw_score is None else round(raw_score, 2)
         proposal = ranking.propose_label(ranks.get(info.key), score, n_scored)
-        interval = intervals.get(info.key)
-        entry: Json = {
-            "phenomenon": info.key,
-            "label": info.label,
-            "federal_priority": info.federal_priority,
-            **published[info.key],
-            "score": score,
-            "rank": ranks.get(info.key),
-            "rank_interval": None if interval is None else [interval[0], interval[1]],
-            "proposal": proposal.label_nl,
-            "proposal_key": proposal.label,
-            "reason": reason_sentence(proposal),
-        }
-        if not entry["suppressed_indicators"]:
-            del entry["suppressed_indicators"]
-        priorities.append(entry)
-    priorities.sort(key=lambda e: (e["rank"] is None, e["rank"] or 0, e["phenomenon"]))
-    method: Json = {
-        "weights": {k: v for k, v in weights.items() if v > 0},
-        "weights_source": weights_source,
-        "normalisation": "minmax",
-        "bootstrap": {"samples": samples, "seed": seed, "level": 0.95},
-        "sensitivity": {
-            "top": sensitivity.n,
-            "delta": sensitivity.delta,
-            "stable": sensitivity.stable,
-            "base_top": list(sensitivity.base_top),
-            "changes": [
-                {
-                    "indicator": case.indicator,
-                    "factor": round(case.factor, 2),
-                    "entered": list(case.entered),
-                    "left": list(case.left),
-                }
-                for case in sensitivity.cases
-                if case.changed
-            ],
-        },
-        "sector_min_n": SECTOR_MIN_N,
-    }
-    return {"priorities": priorities, "priority_method": method}
+        rows.append(
+            PriorityRow(
+                phenomenon=info.key,
+                label=info.label,
+                federal_priority=info.federal_priority,
+                **published[info.key],
+                score=score,
+                rank=ranks.get(info.key),
+                rank_interval=intervals.get(info.key),
+                proposal=proposal.label_nl,
+                proposal_key=proposal.label,
+                reason=reason_sentence(proposal),
+            )
+        )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.phenomenon))
+    method = PriorityMethod(
+        weights={k: v for k, v in weights.items() if v > 0},
+        weights_source=weights_source,
+        samples=samples,
+        seed=seed,
+        sensitivity_top=sensitivity.n,
+        sensitivity_delta=sensitivity.delta,
+        stable=sensitivity.stable,
+        base_top=sensitivity.base_top,
+        changes=tuple(
+            SensitivityChange(case.indicator, round(case.factor, 2), case.entered, case.left)
+            for case in sensitivity.cases
+            if case.changed
+        ),
+        sector_min_n=SECTOR_MIN_N,
+    )
+    return PriorityMatrix(tuple(rows), method)
 
 
 def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], str]:
@@ -459,27 +446,33 @@ def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], 
     return dict(ranking.DEFAULT_WEIGHTS), "default"
 
 
-def build_priorities(session: DbSession, data: SurveyData, settings: ReportSettings) -> Json:
-    """Collect the consultation's aggregates and assemble the priority matrix."""
-    consultation = data.consultation
+def build_priorities(
+    session: DbSession,
+    consultation: Consultation,
+    known: SurveyAggregates,
+    settings: ReportSettings,
+) -> PriorityMatrix:
+    """Collect the consultation's aggregates and assemble the priority matrix
+    (``known``: the aggregates of the report's own survey)."""
     figures: dict[str, PhenomenonFigures] = {}
-    for counts in collect_counts(session, consultation.id, data):
+    for counts in collect_counts(session, consultation.id, known):
         tally_survey(counts, figures)
     phenomena = [
         PhenomenonInfo(p.key, text_for(p.label, settings.language), p.federal_priority)
         for p in consultation.phenomena
     ]
-    known = {p.key for p in phenomena}
-    phenomena.extend(PhenomenonInfo(key, key, False) for key in sorted(figures) if key not in known)
+    present = {p.key for p in phenomena}
+    phenomena.extend(
+        PhenomenonInfo(key, key, False) for key in sorted(figures) if key not in present
+    )
     weights, source = matrix_weights(consultation.matrix_weights)
-    result = assemble_priorities(
+    return assemble_priorities(
         phenomena,
         figures,
-        objective_figures(queries.objective_indicators(session, consultation.id)),
+        objective_figures(aggregates.objective_indicators(session, consultation.id)),
         weights,
         source,
         settings.threshold,
         settings.seed,
         settings.bootstrap_samples,
     )
-    return result

@@ -345,38 +345,3 @@ def propose_label(
     if by_score:
         return LabelProposal("attention", "attention_score", details)
     return LabelProposal("basic", "below_thresholds", details)
-
-
-def explain_nl(proposal: LabelProposal) -> str:
-    """The reason of a proposal as one plain Dutch sentence (scores with a comma)."""
-    d = proposal.details
-
-    def num(x: float) -> str:
-        return f"{x:.2f}".replace(".", ",")
-
-    if proposal.reason == "no_score":
-        return "Geen score: voor dit fenomeen zijn geen cijfers beschikbaar."
-    where = f"Rang {d['rank']} van {d['n_phenomena']} met score {num(d['score'])}"
-    if proposal.reason == "top_rank_and_high_score":
-        return (
-            f"{where}: bij de eerste {d['priority_max_rank']} en score minstens "
-            f"{num(d['priority_min_score'])}, dus voorgesteld als prioriteit."
-        )
-    if proposal.reason == "attention_rank_and_score":
-        return (
-            f"{where}: bij de eerste {d['attention_max_rank']} en score minstens "
-            f"{num(d['attention_min_score'])}, dus voorgesteld als aandachtspunt."
-        )
-    if proposal.reason == "attention_rank":
-        return (
-            f"{where}: bij de eerste {d['attention_max_rank']}, dus voorgesteld als aandachtspunt."
-        )
-    if proposal.reason == "attention_score":
-        return (
-            f"{where}: score minstens {num(d['attention_min_score'])}, dus voorgesteld"
-            " als aandachtspunt."
-        )
-    return (
-        f"{where}: niet bij de eerste {d['attention_max_rank']} en score onder "
-        f"{num(d['attention_min_score'])}, dus basiszorg."
-    )

@@ -38,9 +38,12 @@ they are hidden, below 100 they are shown but flagged as unreliable.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
+
+from survey.analysis.ordering import code_order
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
@@ -101,7 +104,7 @@ def suppress_table(
                     key=lambda k: (
                         nonzero_complement and counts[k] == 0,
                         counts[k],
-                        _sort_key(k),
+                        code_order(k),
                     ),
                 )
             )
@@ -119,9 +122,6 @@ class CrosstabSuppression(Generic[R, C]):
     """Entries that no complementary suppression could protect, as (kind, key) with
     kind ``"cell"``, ``"row_total"`` or ``"column_total"``; empty when fully protected.
     Happens only in degenerate tables (one row or one column)."""
-
-    def is_suppressed(self, row: R, column: C) -> bool:
-        return (row, column) in self.cells
 
 
 # Entries of the extended table: ("cell", (r, c)), ("row_total", r), ("column_total", c).
@@ -148,8 +148,8 @@ def suppress_crosstab(
     some totals, pass them in ``suppressed_row_totals`` and, conversely, hide in
     the overall table every row total this function returns.
     """
-    rows = sorted({key[0] for key in counts}, key=_sort_key)
-    columns = sorted({key[1] for key in counts}, key=_sort_key)
+    rows = sorted({key[0] for key in counts}, key=code_order)
+    columns = sorted({key[1] for key in counts}, key=code_order)
     value: dict[_Entry, float] = {}
     for r in rows:
         for c in columns:
@@ -192,7 +192,7 @@ def suppress_crosstab(
             nonzero_complement and count == 0,
             count,
             entry[0] != "cell",
-            _sort_key(entry[1]),
+            code_order(entry[1]),
         )
 
     suppressed: set[_Entry] = {e for e, count in value.items() if is_primary(count, threshold)}
@@ -226,8 +226,47 @@ def suppress_crosstab(
         cells=frozenset(key for kind, key in suppressed if kind == "cell"),
         row_totals=frozenset(key for kind, key in suppressed if kind == "row_total"),
         column_totals=frozenset(key for kind, key in suppressed if kind == "column_total"),
-        unprotected=tuple(sorted(unprotected, key=lambda e: (e[0], _sort_key(e[1])))),
+        unprotected=tuple(sorted(unprotected, key=lambda e: (e[0], code_order(e[1])))),
     )
+
+
+@dataclass(frozen=True)
+class RowMask:
+    """Hidden cells and row totals of a cross-tab whose rows add up to a
+    published total but whose columns do not (multiple choice, ranking)."""
+
+    cells: frozenset[tuple[Any, Any]]
+    row_totals: frozenset[Any]
+
+
+_TOTAL = ("total",)
+
+
+def protect_rows(
+    cells: Mapping[tuple[K, C], float], threshold: int, hidden_totals: Iterable[K]
+) -> RowMask:
+    """Rule 3 for a cross-tab of respondents (multiple choice, ranking): each
+    option row (its cells across the groups plus its overall count) is one
+    line: primary suppression, and never exactly one hidden entry (then the
+    next smallest cell; the overall count only when no cell is left). A
+    respondent can be in several rows, so rows do not add up to anything
+    across options and there are no column lines. ``hidden_totals`` are the
+    overall counts the question's own table hides."""
+    hidden = set(hidden_totals)
+    rows: dict[K, dict[Any, float]] = defaultdict(dict)
+    for (code, column), n in cells.items():
+        rows[code][column] = n
+    hidden_cells: set[tuple[Any, Any]] = set()
+    hidden_rows: set[Any] = set()
+    for code, row in rows.items():
+        line: dict[Any, float] = dict(row)
+        line[_TOTAL] = sum(row.values()) + 10**9  # the total comes last
+        already = {_TOTAL} if code in hidden else set()
+        mask = suppress_table(line, threshold, already=already)
+        hidden_cells.update((code, column) for column in mask if column != _TOTAL)
+        if _TOTAL in mask:
+            hidden_rows.add(code)
+    return RowMask(frozenset(hidden_cells), frozenset(hidden_rows))
 
 
 def _close_single_lines(
@@ -263,7 +302,7 @@ def _first_bridge(
     unpublished lines hang on the equation-free ``ground`` vertex, where any cycle
     may close. Tables are small, so each edge is tested by removing it.
     """
-    edges = sorted(suppressed, key=lambda e: (e[0], _sort_key(e[1])))
+    edges = sorted(suppressed, key=lambda e: (e[0], code_order(e[1])))
     for edge in edges:
         if edge in unprotected:
             continue
@@ -297,14 +336,3 @@ def _reachable(start: _Line, edges: list[_Entry], endpoints: Any) -> set[_Line]:
                 seen.add(nxt)
                 stack.append(nxt)
     return seen
-
-
-def _sort_key(value: Any) -> tuple[Any, ...]:
-    """Order mixed codes deterministically: numbers numerically, then text."""
-    if isinstance(value, tuple):
-        return (2, tuple(_sort_key(item) for item in value))
-    if value is None:
-        return (3, "")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return (1, str(value))
-    return (0, float(value))

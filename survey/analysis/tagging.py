@@ -24,7 +24,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from survey.analysis.redaction import redact
+from survey.analysis.ordering import code_order
+from survey.privacy.redaction import redact
 
 Lexicon = Mapping[str, Sequence[str]]
 Id = TypeVar("Id", bound=Hashable)
@@ -310,7 +311,7 @@ def representative_quotes(
 ) -> list[tuple[Id, str]]:
     """Up to ``k`` redacted comments that illustrate ``phenomenon``, deterministically.
 
-    Comments are redacted first (:func:`~survey.analysis.redaction.redact`); tagging,
+    Comments are redacted first (:func:`~survey.privacy.redaction.redact`); tagging,
     hit counts and length are computed on the redacted text, which is what gets
     shown. Among comments tagged with the phenomenon the order is: a length within
     ``min_length``..``max_length`` characters first (a quote must fit on the page and
@@ -328,7 +329,7 @@ def representative_quotes(
         rank_key = (
             not (min_length <= length <= max_length),
             -hits,
-            _sort_key(comment_id),
+            code_order(comment_id),
         )
         candidates.append((rank_key, comment_id, shown))
     candidates.sort(key=lambda item: item[0])
@@ -342,9 +343,3 @@ def representative_quotes(
         if len(quotes) == k:
             break
     return quotes
-
-
-def _sort_key(value: Any) -> tuple[Any, ...]:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return (1, str(value))
-    return (0, float(value))

@@ -38,11 +38,15 @@ Rules (contract section 3, "raking of every complete response"):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+
+from survey.analysis.ordering import code_order
+from survey.analysis.tables import WeightedCounts
 
 # Any rather than Hashable: Mapping keys are invariant, and callers pass dict[int, ...].
 Code = Any
@@ -99,10 +103,6 @@ class RakingResult:
     """Weighted share (fraction 0-1) of every margin code, for the method section."""
     target_shares: dict[str, dict[Code, float]] = field(default_factory=dict)
     """Population share (fraction 0-1) of every margin code."""
-
-    def weight_of(self, cell: CellKey) -> float | None:
-        """Weight of a respondent in ``cell``; ``None`` when the cell is incomplete."""
-        return self.weights.get(tuple(cell))
 
     @property
     def min_weight(self) -> float:
@@ -242,7 +242,7 @@ def rake(
             "no_complete_responses", "no response has a valid code on every weighting dimension"
         )
 
-    keys = sorted(complete, key=_sort_key)
+    keys = sorted(complete, key=code_order)
     counts = np.array([complete[key] for key in keys], dtype=float)
     n = float(counts.sum())
 
@@ -327,61 +327,39 @@ def rake(
     )
 
 
-@dataclass(frozen=True)
-class WeightedCounts:
-    """Weighted tally of one question (or matrix row) over its valid answers."""
-
-    counts: dict[Code, float]
-    """Weighted count per answer code."""
-    unweighted: dict[Code, int]
-    """Unweighted count per answer code, from complete respondents only."""
-    total: float
-    """Sum of the weighted counts (the weighted valid base)."""
-    effective_n: float
-    """Kish effective n of this question's valid answers (n of ``weighted_ci95``)."""
-    excluded: int
-    """Valid answers from incomplete respondents (not in any weighted figure)."""
-
-    def share(self, code: Code) -> float | None:
-        """Weighted share of ``code`` as a fraction 0-1 (``None`` without a base)."""
-        return self.counts.get(code, 0.0) / self.total if self.total > 0 else None
-
-    def percent(self, code: Code) -> float | None:
-        """Weighted share of ``code`` in percent 0-100 (``None`` without a base)."""
-        share = self.share(code)
-        return None if share is None else share * 100.0
-
-
-def weighted_counts(
-    rows: Iterable[tuple[CellKey, Code, float]], weights: Mapping[CellKey, float]
+def weighted_tally(
+    code_rows: Iterable[tuple[CellKey, int | None, float]],
+    valid_codes: Collection[int],
+    weights: Mapping[CellKey, float],
+    base_rows: Iterable[tuple[CellKey, float]] | None = None,
 ) -> WeightedCounts:
-    """Apply cell weights to ``(cell, answer code, count)`` rows of *valid* answers.
+    """The weighted tally of one table: ``(cell, answer code, answers)`` rows
+    with each cell's weight (``RakingResult.weights``).
 
-    Feed it ``SELECT district, age, code, COUNT(*) ... GROUP BY district, age, code``
-    restricted to valid answers (no missing codes). Rows whose cell has no weight
-    (incomplete respondents) are skipped and counted in ``excluded``.
-    """
-    counts: dict[Code, float] = {}
-    unweighted: dict[Code, int] = {}
-    per_cell: dict[CellKey, float] = {}
-    excluded = 0
-    for cell, code, count in rows:
-        key = tuple(cell)
-        weight = weights.get(key)
-        if weight is None:
-            excluded += int(count)
+    Weighted count per valid code = sum of weight x answers; answers with a
+    code outside ``valid_codes`` (missing options, empty) and answers of
+    responses without a weight (incomplete cells) are left out. The base
+    (``total``) and the Kish effective n are over the valid answers, or,
+    when ``base_rows`` (``(cell, respondents)``) are given, over those
+    respondents: multiple choice and ranking, where one respondent gives
+    several codes. Sums run in the order of the rows, so the floating-point
+    result is the same on every engine."""
+    counts: dict[int, float] = defaultdict(float)
+    per_cell: dict[CellKey, float] = defaultdict(float)
+    for cell, code, n in code_rows:
+        weight = weights.get(cell)
+        if weight is None or code is None or code not in valid_codes:
             continue
-        counts[code] = counts.get(code, 0.0) + weight * count
-        unweighted[code] = unweighted.get(code, 0) + int(count)
-        per_cell[key] = per_cell.get(key, 0.0) + count
-    pairs = [(weights[key], count) for key, count in per_cell.items()]
-    return WeightedCounts(
-        counts=counts,
-        unweighted=unweighted,
-        total=sum(counts.values()),
-        effective_n=kish_effective_n(pairs),
-        excluded=excluded,
-    )
+        counts[code] += weight * n
+        per_cell[cell] += n
+    if base_rows is not None:
+        per_cell = defaultdict(float)
+        for cell, n in base_rows:
+            if cell in weights:
+                per_cell[cell] += n
+    pairs = [(weights[cell], n) for cell, n in per_cell.items()]
+    total = sum(w * n for w, n in pairs)
+    return WeightedCounts(dict(counts), total, kish_effective_n(pairs))
 
 
 def _to_mean_one(weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -432,12 +410,3 @@ def _max_deviation(
         wanted = target / target.sum()
         worst = max(worst, float(np.max(np.abs(current - wanted) / wanted)))
     return worst
-
-
-def _sort_key(value: Any) -> tuple[Any, ...]:
-    """Order mixed codes deterministically: numbers numerically, then text."""
-    if isinstance(value, tuple):
-        return (2, tuple(_sort_key(item) for item in value))
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return (1, str(value))
-    return (0, float(value))

@@ -4,13 +4,31 @@ Built once per survey version (see ``definition_of``) and shared by the
 answer pages, the response file, the demo and the report, so that options
 of a named scale, question order and variable names are worked out in one
 place.
+
+Dimensions (district, age, sex, ...) are what cross-tabs and weighting group
+responses by; the stored response cells (``survey.responses.cells``), the
+report's cross-tabs and its weighting all follow these rules:
+
+- A ``single`` or ``scale`` question names its dimension with ``dimension:``;
+  a ``number`` question with ``bands: {dimension, edges}`` (its band code is
+  stored beside the number). When several questions name the same
+  dimension, the first one in survey order gives it
+  (``SurveyDefinition.dimension_questions``).
+- The groups of a single/scale dimension are its options; ``missing: true``
+  options are no group (``QuestionDef.dimension_codes``).
+- The groups of a banded number are 1..k for its k edges: ``edges: [16, 30,
+  45, 65]`` gives 1 = "16-29", 2 = "30-44", 3 = "45-64", 4 = "65+": the upper
+  bound of a band is the next edge minus 1, ages being whole years
+  (``QuestionDef.band_labels``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from survey.i18n import text_for
 
 if TYPE_CHECKING:
     from survey.definitions.question_types.base import QuestionType
@@ -40,6 +58,21 @@ class VariableSpec:
     row_key: str | None = None
     rank: int | None = None
     phenomenon: str | None = None
+
+
+DIMENSION_TYPES = frozenset({"single", "scale", "number"})
+"""The question types that can give a dimension."""
+
+
+class DimensionCodes(NamedTuple):
+    """The groups of one dimension question."""
+
+    valid: list[int]
+    """Codes that are a group, in option (or band) order."""
+    labels: dict[int, str]
+    """Label of every code, missing codes included."""
+    missing: frozenset[int]
+    """Codes of ``missing: true`` options: no group."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +137,33 @@ class QuestionDef:
     def variables(self) -> list[VariableSpec]:
         return self.qtype.variables(self)
 
+    def band_labels(self) -> dict[int, str]:
+        """Labels of the band codes of a banded number (none without bands)."""
+        bands = self.spec.get("bands") or {}
+        edges = [float(e) for e in bands.get("edges", [])]
+        labels: dict[int, str] = {}
+        for index, low in enumerate(edges):
+            if index + 1 < len(edges):
+                labels[index + 1] = f"{_number(low)}-{_number(edges[index + 1] - 1)}"
+            else:
+                labels[index + 1] = f"{_number(low)}+"
+        return labels
+
+    def dimension_codes(self, language: str) -> DimensionCodes:
+        """The groups of this dimension question, labelled in ``language``."""
+        if self.type == "number":
+            labels = self.band_labels()
+            return DimensionCodes(list(labels), labels, frozenset())
+        return DimensionCodes(
+            [o.code for o in self.options if not o.missing],
+            {o.code: text_for(o.label, language) for o in self.options},
+            frozenset(o.code for o in self.options if o.missing),
+        )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
 
 @dataclass(frozen=True)
 class PageDef:
@@ -147,6 +207,16 @@ class SurveyDefinition:
 
     def variables(self) -> list[tuple[QuestionDef, VariableSpec]]:
         return [(q, v) for q in self.questions for v in q.variables()]
+
+    def dimension_questions(self) -> dict[str, QuestionDef]:
+        """Dimension name -> the question that gives it (the first one in
+        survey order), in survey order."""
+        found: dict[str, QuestionDef] = {}
+        for question in self.questions:
+            dimension = question.dimension
+            if dimension and dimension not in found and question.type in DIMENSION_TYPES:
+                found[dimension] = question
+        return found
 
 
 def _options(spec: dict[str, Any], scales: dict[str, Any]) -> tuple[OptionDef, ...]:

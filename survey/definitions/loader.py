@@ -2,7 +2,10 @@
 
 Aliases and anchors are refused: a few lines of aliases can expand into
 billions of nodes (a "YAML bomb") once the result is walked. Files larger
-than ``MAX_FILE_BYTES`` are refused before parsing.
+than ``MAX_FILE_BYTES`` are refused before parsing. Integers are bounded
+(``MAX_INTEGER_DIGITS``) while parsing: Python refuses to convert more than
+4300 digits (a ValueError that PyYAML does not catch), and no code, limit or
+length in a survey needs more than a few digits anyway.
 """
 
 from __future__ import annotations
@@ -10,9 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from yaml.events import AliasEvent
+from yaml.nodes import ScalarNode
 
 MAX_FILE_BYTES = 1024 * 1024
+# Every whole number in a survey file stays below 10**15: exact as a float
+# (numbers are stored as floats), far above any code, limit or edge.
+MAX_INTEGER_DIGITS = 15
+# Longer integer texts are refused before int() sees them (0b... binary
+# needs the most characters for a number below 10**15: 52).
+_MAX_INTEGER_TEXT = 64
 
 
 class LoadError(Exception):
@@ -28,6 +39,26 @@ class _NoAliasLoader(yaml.SafeLoader):
                 f"line {mark.line + 1}: aliases (*{event.anchor}) are not allowed in survey files"
             )
         return super().compose_node(parent, index)
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        text = str(node.value)
+        if len(text) <= _MAX_INTEGER_TEXT:
+            value: int = super().construct_yaml_int(node)
+            if abs(value) < 10**MAX_INTEGER_DIGITS:
+                return value
+        shown = text if len(text) <= 24 else f"{text[:20]}…"
+        raise LoadError(
+            _(
+                "line %(line)s: the number %(number)s is too large "
+                "(a whole number has at most %(digits)s digits)",
+                line=node.start_mark.line + 1,
+                number=shown,
+                digits=MAX_INTEGER_DIGITS,
+            )
+        )
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
 
 
 def load_definition(data: bytes | str) -> Any:

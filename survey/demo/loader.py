@@ -39,7 +39,7 @@ from survey.models import (
     Survey,
     SurveyState,
 )
-from survey.respond.codes import generate_codes
+from survey.residents.codes import generate_codes
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
 from survey.tokens import new_url_token, token_hash

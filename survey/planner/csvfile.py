@@ -46,21 +46,35 @@ def read_table(data: bytes, required: tuple[str, ...]) -> Iterator[tuple[int, di
         yield number, {name: value.strip() for name, value in zip(header, cells, strict=False)}
 
 
+# Whole numbers in these files (codes, populations, years) have at most
+# this many digits: below an INTEGER column's 2**31 on every engine.
+MAX_WHOLE_DIGITS = 9
+# Decimal numbers (counts or rates) have at most this many digits before
+# the decimal mark.
+MAX_NUMBER_DIGITS = 12
+
+
 def parse_int(raw: str) -> int | None:
-    """A whole number in ASCII digits (spaces as thousands separators allowed)."""
+    """A whole number in ASCII digits (spaces as thousands separators
+    allowed) of at most ``MAX_WHOLE_DIGITS`` digits; None otherwise. The
+    digits are counted before ``int()``, which refuses more than 4300."""
     text = raw.strip().replace(" ", "")
-    sign = text[:1] in "+-" and text[:1] != ""
-    digits = text[1:] if sign else text
-    if not digits.isascii() or not digits.isdigit():
+    negative = text.startswith("-")
+    digits = (text[1:] if text[:1] in ("+", "-") else text).lstrip("0") or "0"
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_WHOLE_DIGITS:
         return None
-    return int(text)
+    return -int(digits) if negative else int(digits)
 
 
 def parse_float(raw: str) -> float | None:
-    """A number with comma or point as decimal mark; NaN and infinity refused."""
+    """A number with comma or point as decimal mark and at most
+    ``MAX_NUMBER_DIGITS`` digits before it; NaN, infinity, longer numbers
+    and longer texts refused (None)."""
     text = raw.strip().replace(" ", "").replace(",", ".")
+    if len(text) > 40:
+        return None
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return value if abs(value) < 10.0**MAX_NUMBER_DIGITS else None

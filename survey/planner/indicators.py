@@ -13,7 +13,13 @@ from sqlalchemy import delete, select
 
 from survey.extensions import DbSession
 from survey.models import Consultation, ObjectiveIndicator
-from survey.planner.csvfile import CsvRefused, parse_float, parse_int, read_table
+from survey.planner.csvfile import (
+    MAX_NUMBER_DIGITS,
+    CsvRefused,
+    parse_float,
+    parse_int,
+    read_table,
+)
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
@@ -51,7 +57,14 @@ def import_indicators(session: DbSession, consultation: Consultation, data: byte
             )
             continue
         if value is None:
-            errors.append(_("Row %(row)s: the value must be a number.", row=number))
+            errors.append(
+                _(
+                    "Row %(row)s: the value must be a number with at most %(digits)s digits "
+                    "before the decimal mark.",
+                    row=number,
+                    digits=MAX_NUMBER_DIGITS,
+                )
+            )
             continue
         if (phenomenon, year, source) in rows:
             errors.append(

@@ -2,7 +2,7 @@
 for a mail merge or as a print-ready PDF of Dutch letters (one A4 page per
 letter: the code, the link and a QR code of the link with the code).
 
-Codes are made by ``survey.respond.codes.generate_codes`` (only their
+Codes are made by ``survey.residents.codes.generate_codes`` (only their
 hashes are stored). The plain codes exist only in the response of the
 request that made them: the file is built in memory and streamed back,
 nothing is written to disk.
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import segno
 from flask import render_template
@@ -22,7 +21,8 @@ from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import Survey
-from survey.respond.codes import CodeBatch, codes_csv, generate_codes
+from survey.residents.codes import CodeBatch, codes_csv, generate_codes
+from survey.urls import public_url
 
 # WeasyPrint lays out about 30 letters a second: larger mailings are made in
 # several batches (or with the CSV and a mail merge), so a request stays short.
@@ -38,14 +38,14 @@ class Letter:
 
 def start_link(base_url: str, survey: Survey) -> str:
     """The address printed on the letter, to type by hand."""
-    return f"{base_url.rstrip('/')}/s/{quote(survey.key)}"
+    return public_url("residents.start", base=base_url, key=survey.key)
 
 
 def link_maker(base_url: str, survey: Survey) -> Callable[[str], str]:
     """The link with the code filled in (for the QR code and the CSV), in
     the same form as the ``codes generate`` command."""
-    start = start_link(base_url, survey)
-    return lambda code: f"{start}/code?code={quote(code)}"
+    key = survey.key
+    return lambda code: public_url("residents.code", base=base_url, key=key, code=code)
 
 
 def make_codes(session: DbSession, survey: Survey, count: int) -> CodeBatch:

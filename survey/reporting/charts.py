@@ -25,7 +25,6 @@ LOCALE = "nl_BE"
 PALETTE = ("#1d4f91", "#5b8fd6", "#a9c4ea", "#e3a33b", "#b5562b", "#6d6d6d")
 INK = "#1b1b1b"
 GRID = "#d0d5dd"
-FONT = ["DejaVu Sans", "sans-serif"]
 
 
 def _(msgid: str, **values: object) -> str:

@@ -6,6 +6,7 @@ write the file atomically (a failure leaves no half-written file)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
@@ -13,17 +14,20 @@ from flask.cli import AppGroup
 from survey.cli_support import write_atomically
 from survey.extensions import db
 
+if TYPE_CHECKING:
+    from survey.analysis.model import Report
+
 report_cli = AppGroup("report", help="The input report of a survey and its consultation.")
 
 FORMATS = ("json", "html", "pdf", "xlsx")
 
 
-def render(model: dict[str, object], fmt: str) -> bytes:
+def render(model: Report, fmt: str) -> bytes:
     """The report model in one format."""
     if fmt == "json":
         from survey.reporting.json_writer import render_json
 
-        return render_json(model)
+        return render_json(model.to_json())
     if fmt == "html":
         from survey.reporting.html_writer import render_report_html
 
@@ -62,16 +66,18 @@ def build(
     key: str, fmt: str, out: str, margins: str | None, threshold: int, trim: float | None
 ) -> None:
     """Build the input report of survey KEY."""
-    from survey.analysis.report import ReportError, ReportSettings, build_report, read_margins_csv
+    from survey.analysis.margins import MarginsRefused, parse_margins
+    from survey.analysis.report import ReportError, ReportSettings, build_report
 
     try:
         margin_values = None
         if margins:
             try:
-                text = Path(margins).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                margin_values = parse_margins(Path(margins).read_bytes())
+            except OSError as exc:
                 raise ReportError(f"cannot read {margins}: {exc}") from exc
-            margin_values = read_margins_csv(text)
+            except MarginsRefused as exc:
+                raise ReportError("\n".join([f"{margins}:", *exc.errors])) from exc
         settings = ReportSettings(threshold=threshold, margins=margin_values, trim=trim)
         model = build_report(db.session, key, settings)
         data = render(model, fmt)
@@ -80,4 +86,4 @@ def build(
         raise click.ClickException(str(exc)) from exc
     db.session.rollback()  # read only
     write_atomically(out, data)
-    click.echo(f"{key}: {fmt} report written to {out} ({model['responses']} responses)")
+    click.echo(f"{key}: {fmt} report written to {out} ({model.responses} responses)")

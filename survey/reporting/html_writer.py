@@ -2,8 +2,11 @@
 them): the planner workspace shows the fragment, the download and the PDF
 use the whole document.
 
-Everything shown comes from the report model; the writer only adds charts
-(drawn from the same numbers) and sentences that put key figures in words.
+Everything shown comes from the report model's published JSON
+(``Report.to_json()``); the writer only adds charts (drawn from the same
+numbers) and sentences that put key figures in words. Questions are shown
+by the kind of their table (``survey.analysis.tables``), never by their
+question type.
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from survey.analysis.model import QuestionResult, Report
+from survey.analysis.tables import (
+    CategoricalTable,
+    MatrixTable,
+    MultipleTable,
+    NumberTable,
+    RankingTable,
+)
 from survey.reporting import charts
 from survey.reporting.charts import Chart, num, pct
 
@@ -84,23 +95,25 @@ def stylesheet() -> str:
     return (reports_folder() / STYLESHEET).read_text(encoding="utf-8")
 
 
-def render_report_html(model: Json, *, standalone: bool = False, pdf: bool = False) -> str:
+def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = False) -> str:
     """The report as HTML. ``standalone`` gives a whole document with the
     stylesheet embedded (a downloaded file has no server to fetch it from);
     otherwise a fragment for a page that links ``reports/report.css`` itself
     (the workspace's CSP refuses inline styles). ``pdf`` adds the title page
-    and page layout of the annex."""
+    and page layout of the annex. The template gets the published JSON as
+    ``r`` and the questions by page as ``themes`` (``kind``, ``figures``)."""
     env = environment()
     template = env.get_template(TEMPLATE)
+    model = report.to_json()
     return template.render(
         r=model,
-        charts=build_charts(model),
+        charts=build_charts(report),
         summary=summary_sentences(model),
         method=method_sentences(model),
         standalone=standalone or pdf,
         pdf=pdf,
         css=stylesheet() if (standalone or pdf) else "",
-        themes=themes(model),
+        themes=themes(report),
         dimension_label=dimension_label,
         indicator_label=indicator_label,
     )
@@ -126,73 +139,88 @@ def indicator_label(name: str) -> str:
     }.get(name, name)
 
 
-def themes(model: Json) -> list[Json]:
+def themes(report: Report) -> list[Json]:
     """Questions grouped by survey page, in page order (the results per theme)."""
-    pages: dict[str, Json] = {}
-    for page in model.get("pages", []):
-        pages[page["key"]] = {"key": page["key"], "title": page["title"], "questions": []}
-    for question in model["questions"]:
+    pages: dict[str, Json] = {
+        key: {"key": key, "title": title, "questions": []} for key, title in report.pages
+    }
+    for question in report.questions:
         pages.setdefault(
-            question["page"],
-            {"key": question["page"], "title": question["page_title"], "questions": []},
+            question.page,
+            {"key": question.page, "title": question.page_title, "questions": []},
         )["questions"].append(question)
     return [p for p in pages.values() if p["questions"]]
 
 
-def _percent_key(question: Json) -> str:
-    return "chosen_percent" if question["type"] == "ranking" else "percent"
+def _option_bars(question: QuestionResult) -> Chart | None:
+    """Bars of the options' percentages (categorical, multiple, ranking)."""
+    table = question.table
+    assert isinstance(table, CategoricalTable | MultipleTable | RankingTable)
+    key = table.percent_key
+    options = [o for o in question.figures["options"] if not o.get("missing")]
+    if all(o.get(key) is None for o in options):
+        return None  # nothing to draw: every percentage is hidden
+    return charts.bar_chart(
+        question.text,
+        [o["label"] for o in options],
+        [o.get(key) for o in options],
+        [o.get("ci95") for o in options],
+        unit_note=(
+            _("percent of respondents who chose an option (line: interval at 95%)")
+            if table.percent_of == "respondents"
+            else ""
+        ),
+    )
 
 
-def build_charts(model: Json) -> dict[str, Chart]:
-    """Charts keyed by question key (and ``key.row`` is not charted alone:
-    a matrix gets one stacked chart); ``priority_matrix`` and ``response``."""
+def _matrix_bars(question: QuestionResult) -> Chart | None:
+    """One stacked bar per matrix row."""
+    rows = question.figures["rows"]
+    if not rows or all(o.get("percent") is None for r in rows for o in r["options"]):
+        return None
+    return charts.stacked_bars(
+        question.text,
+        [
+            (row["label"], [o.get("percent") for o in row["options"] if not o.get("missing")])
+            for row in rows
+        ],
+        [o["label"] for o in rows[0]["options"] if not o.get("missing")],
+    )
+
+
+def _band_bars(question: QuestionResult) -> Chart | None:
+    """Bars of the bands of a number."""
+    bands = question.figures.get("bands")
+    if not bands or all(b.get("percent") is None for b in bands):
+        return None
+    return charts.bar_chart(
+        question.text,
+        [b["label"] for b in bands],
+        [b.get("percent") for b in bands],
+        [b.get("ci95") for b in bands],
+    )
+
+
+QUESTION_CHARTS: dict[str, Callable[[QuestionResult], Chart | None]] = {
+    CategoricalTable.kind: _option_bars,
+    MultipleTable.kind: _option_bars,
+    RankingTable.kind: _option_bars,
+    MatrixTable.kind: _matrix_bars,
+    NumberTable.kind: _band_bars,
+}
+"""The chart of each table kind (a text has none)."""
+
+
+def build_charts(report: Report) -> dict[str, Chart]:
+    """Charts keyed by question key (a matrix gets one stacked chart);
+    ``priority_matrix`` and ``response``."""
     found: dict[str, Chart] = {}
-    for question in model["questions"]:
-        kind = question["type"]
-        if kind in {"single", "scale", "multiple", "ranking"}:
-            options = [o for o in question["options"] if not o.get("missing")]
-            if not options:
-                continue
-            key = _percent_key(question)
-            if all(o.get(key) is None for o in options):
-                continue  # nothing to draw: every percentage is hidden
-            found[question["key"]] = charts.bar_chart(
-                question["text"],
-                [o["label"] for o in options],
-                [o.get(key) for o in options],
-                [o.get("ci95") for o in options],
-                unit_note=(
-                    _("percent of respondents who chose an option (line: interval at 95%)")
-                    if kind in {"multiple", "ranking"}
-                    else ""
-                ),
-            )
-        elif kind == "matrix" and question.get("rows"):
-            first = question["rows"][0]
-            if all(o.get("percent") is None for r in question["rows"] for o in r["options"]):
-                continue
-            option_labels = [o["label"] for o in first["options"] if not o.get("missing")]
-            found[question["key"]] = charts.stacked_bars(
-                question["text"],
-                [
-                    (
-                        row["label"],
-                        [o.get("percent") for o in row["options"] if not o.get("missing")],
-                    )
-                    for row in question["rows"]
-                ],
-                option_labels,
-            )
-        elif kind == "number" and question.get("bands"):
-            bands = question["bands"]
-            if all(b.get("percent") is None for b in bands):
-                continue
-            found[question["key"]] = charts.bar_chart(
-                question["text"],
-                [b["label"] for b in bands],
-                [b.get("percent") for b in bands],
-                [b.get("ci95") for b in bands],
-            )
+    for question in report.questions:
+        draw = QUESTION_CHARTS.get(question.kind)
+        chart = draw(question) if draw is not None else None
+        if chart is not None:
+            found[question.key] = chart
+    model = report.to_json()
     priorities = model.get("priorities") or []
     if priorities:
         found["priority_matrix"] = charts.bubble_chart(
@@ -361,6 +389,3 @@ def method_sentences(model: Json) -> Json:
             "describe the people who answered."
         )
     return result
-
-
-RenderFn = Callable[[Json], str]

@@ -14,6 +14,7 @@ from typing import Any
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from survey.analysis.model import Report
 from survey.reporting.html_writer import render_report_html
 
 
@@ -29,9 +30,9 @@ class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
-def render_pdf(model: dict[str, Any]) -> bytes:
+def render_pdf(report: Report) -> bytes:
     """The report model as PDF bytes (A4)."""
-    html = render_report_html(model, pdf=True)
+    html = render_report_html(report, pdf=True)
     # WeasyPrint logs every CSS property it ignores; keep the command quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=None, url_fetcher=DataOnlyFetcher())

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import xlsxwriter
 from flask_babel import gettext
+
+from survey.analysis.model import QuestionResult, Report
+from survey.analysis.tables import (
+    CategoricalTable,
+    MatrixTable,
+    MultipleTable,
+    NumberTable,
+    RankingTable,
+    TextTable,
+)
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -117,7 +128,7 @@ def _option_sheet(
     for col, header in enumerate(headers):
         ws.write(2, col, header, book.bold)
     row = 3
-    for option in table.get("options") or table.get("bands") or []:
+    for option in table.get("options") or []:
         hidden = bool(option.get("suppressed"))
         label = option["label"] + (f" ({_('not in the base')})" if option.get("missing") else "")
         ci = option.get("ci95") or [None, None]
@@ -161,8 +172,76 @@ def _option_sheet(
         row += 1
 
 
-def render_xlsx(model: Json) -> bytes:
+def _options_sheet(book: _Book, question: QuestionResult, model: Json) -> None:
+    table = question.figures
+    _option_sheet(book, question.key, question.text, table, model, ranking=False)
+
+
+def _ranking_sheet(book: _Book, question: QuestionResult, model: Json) -> None:
+    table = question.figures
+    _option_sheet(book, question.key, question.text, table, model, ranking=True)
+
+
+def _matrix_sheets(book: _Book, question: QuestionResult, model: Json) -> None:
+    for row in question.figures.get("rows", []):
+        _option_sheet(
+            book,
+            f"{question.key}.{row['key']}",
+            f"{question.text} - {row['label']}",
+            row,
+            model,
+            ranking=False,
+        )
+
+
+def _number_sheets(book: _Book, question: QuestionResult, model: Json) -> None:
+    figures = question.figures
+    ws = book.sheet(question.key, question.text)
+    hidden = bool(figures.get("suppressed"))
+    ci = figures.get("ci95") or [None, None]
+    for row, (label, value) in enumerate(
+        (
+            (_("Valid answers"), figures["valid"]),
+            (_("No answer"), figures["missing"]),
+            (_("Mean"), _value(figures.get("mean"), hidden)),
+            (_("Median"), _value(figures.get("median"), hidden)),
+            (_("Interval (95%), lower bound"), _value(ci[0], hidden)),
+            (_("Interval (95%), upper bound"), _value(ci[1], hidden)),
+        ),
+        start=2,
+    ):
+        ws.write(row, 0, label, book.bold)
+        if value is not None:
+            ws.write(row, 1, value)
+    if figures.get("bands"):
+        _option_sheet(
+            book,
+            f"{question.key}.bands",
+            question.text,
+            {**figures, "options": figures["bands"]},
+            model,
+            ranking=False,
+        )
+
+
+def _no_sheet(book: _Book, question: QuestionResult, model: Json) -> None:
+    """A text question has no table of its own (its themes have a sheet)."""
+
+
+QUESTION_SHEETS: dict[str, Callable[[_Book, QuestionResult, Json], None]] = {
+    CategoricalTable.kind: _options_sheet,
+    MultipleTable.kind: _options_sheet,
+    RankingTable.kind: _ranking_sheet,
+    MatrixTable.kind: _matrix_sheets,
+    NumberTable.kind: _number_sheets,
+    TextTable.kind: _no_sheet,
+}
+"""The sheets of each table kind."""
+
+
+def render_xlsx(report: Report) -> bytes:
     """The report model as an XLSX workbook (bytes)."""
+    model = report.to_json()
     book = _Book()
     ws = book.sheet(_("Report"), model.get("title", ""))
     facts = [
@@ -212,49 +291,8 @@ def render_xlsx(model: Json) -> bytes:
                 ],
             )
 
-    for question in model["questions"]:
-        kind = question["type"]
-        if kind in {"single", "scale", "multiple"}:
-            _option_sheet(book, question["key"], question["text"], question, model, ranking=False)
-        elif kind == "ranking":
-            _option_sheet(book, question["key"], question["text"], question, model, ranking=True)
-        elif kind == "matrix":
-            for row in question.get("rows", []):
-                _option_sheet(
-                    book,
-                    f"{question['key']}.{row['key']}",
-                    f"{question['text']} - {row['label']}",
-                    row,
-                    model,
-                    ranking=False,
-                )
-        elif kind == "number":
-            ws = book.sheet(question["key"], question["text"])
-            hidden = bool(question.get("suppressed"))
-            ci = question.get("ci95") or [None, None]
-            for row, (label, value) in enumerate(
-                (
-                    (_("Valid answers"), question["valid"]),
-                    (_("No answer"), question["missing"]),
-                    (_("Mean"), _value(question.get("mean"), hidden)),
-                    (_("Median"), _value(question.get("median"), hidden)),
-                    (_("Interval (95%), lower bound"), _value(ci[0], hidden)),
-                    (_("Interval (95%), upper bound"), _value(ci[1], hidden)),
-                ),
-                start=2,
-            ):
-                ws.write(row, 0, label, book.bold)
-                if value is not None:
-                    ws.write(row, 1, value)
-            if question.get("bands"):
-                _option_sheet(
-                    book,
-                    f"{question['key']}.bands",
-                    question["text"],
-                    question,
-                    model,
-                    ranking=False,
-                )
+    for question in report.questions:
+        QUESTION_SHEETS[question.kind](book, question, model)
 
     _priorities_sheet(book, model)
     _partner_sheet(book, model)

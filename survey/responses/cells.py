@@ -1,9 +1,9 @@
 """The cross-tab cell of a response, stored on its answer rows at write time.
 
 A response's cell is its mode and its codes on the survey's dimension
-questions (``survey.analysis.report.dimension_questions``: district, age
-band, sex, ...), None when a dimension was not shown or left empty - exactly
-what the report's cross-tabs and weighting group by. Cells are numbered in
+questions (``SurveyDefinition.dimension_questions``: district, age band,
+sex, ...), None when a dimension was not shown or left empty - exactly what
+the report's cross-tabs and weighting group by. Cells are numbered in
 ``response_cells``; every answer row gets its response's ``cell_id``, so the
 report counts answers per cell with one GROUP BY on the answers table.
 
@@ -33,11 +33,9 @@ def dimension_variable_ids(
 ) -> list[int]:
     """The variable ids of the survey's dimension questions, in the order the
     report uses (first question per dimension, in survey order)."""
-    from survey.analysis.report import dimension_questions
-
     return [
         variable_ids[question.key]
-        for question in dimension_questions(definition).values()
+        for question in definition.dimension_questions().values()
         if question.key in variable_ids
     ]
 

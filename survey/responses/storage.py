@@ -14,10 +14,10 @@ from typing import Any, TypedDict, Unpack, cast
 
 from sqlalchemy import Table, select
 
-from survey.analysis.redaction import redact
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, ResponseMode, Survey, Variable
+from survey.privacy.redaction import redact
 from survey.responses.cells import FIND_CELL_SUBQUERY, CellNumbers, dimension_variable_ids
 
 # Built once, so SQLAlchemy reuses their cache keys (a web submit runs them

@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from survey.extensions import db, limiter
+from survey.extensions import db
+from survey.ratelimits import sign_in
 from survey.workspace import accounts, sessions
 from survey.workspace.forms import LoginForm
 from survey.workspace.shell import Access, workspace_blueprint
@@ -18,7 +19,7 @@ bp = workspace_blueprint("auth", __name__)
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"], access=Access.PUBLIC)
-@limiter.limit("5/minute", methods=["POST"])
+@sign_in
 def login() -> ResponseReturnValue:
     """The login form. After a correct password: a new session, then the
     page asked for (``next=``, only a workspace path) or the overview.

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from partner_flow import NAMED_AS, conditional_partner_survey, issue_link
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -31,19 +32,7 @@ def check_page(page: Page, name: str) -> None:
 
 
 def make_link(app: Flask, key: str) -> str:
-    from survey.definitions.store import find_survey
-    from survey.extensions import db
-    from survey.partner import links, organisations
-
-    with app.app_context():
-        survey = find_survey(db.session, key)
-        assert survey is not None
-        organisation = organisations.create_organisation(
-            db.session, organisations.clean("Stad Voorbeeld", "Lokaal bestuur", "stad@vb.be")
-        )
-        issued = links.issue_link(db.session, organisation, survey)
-        db.session.commit()
-        return f"/p/{issued.token}"
+    return issue_link(app, key)
 
 
 def choose_in_every_row(page: Page, value: str) -> None:
@@ -195,3 +184,40 @@ def test_planner_partner_pages_have_no_violations(
     expect(field).to_have_count(1)
     assert "/p/" in (field.get_attribute("value") or "")
     check_page(page, "13-issued")
+
+
+def test_partner_page_hides_conditional_question_without_reload(
+    app: Flask, live_server: str, page: Page, tmp_path: Path
+) -> None:
+    """On a partner's part, a question that depends on an answer on the
+    same page appears and disappears as the answer changes, without the
+    page being loaded again; the answer is kept only when it is shown."""
+    key = conditional_partner_survey(app, tmp_path)
+    link = live_server + make_link(app, key)
+    page.goto(f"{link}/deel/toelichting")
+    follow_up = page.locator(f"#q-{NAMED_AS}")
+    expect(follow_up).to_be_hidden()
+    check_page(page, "20-conditional-hidden")
+    # A mark on this document: gone if the browser loaded a page again.
+    page.evaluate("window.sameDocument = true")
+    page.locator("#f-vermelding").check()  # yes: the organisation may be named
+    expect(follow_up).to_be_visible()
+    check_page(page, "21-conditional-shown")
+    page.locator("#f-vermelding-2").check()  # no
+    expect(follow_up).to_be_hidden()
+    page.locator("#f-vermelding").check()
+    expect(follow_up).to_be_visible()
+    assert page.evaluate("window.sameDocument === true")
+    page.locator("#f-naam-in-rapport").fill("Stad Voorbeeld")
+    next_button(page).click()
+    expect(page).to_have_url(f"{link}/controle")
+    expect(page.locator(f"[data-question={NAMED_AS}]")).to_contain_text("Stad Voorbeeld")
+
+    # "No" after all: the hidden question's field is not even sent.
+    page.goto(f"{link}/deel/toelichting")
+    expect(follow_up).to_be_visible()
+    page.locator("#f-vermelding-2").check()
+    expect(page.locator("#f-naam-in-rapport")).to_be_disabled()
+    next_button(page).click()
+    expect(page).to_have_url(f"{link}/controle")
+    expect(page.locator(f"[data-question={NAMED_AS}]")).to_have_count(0)

@@ -190,7 +190,10 @@ def test_resume_page_and_closed_page_axe(
     page.locator("summary", has_text=tr(app, "Continue later")).click()
     code = page.locator(".resume-code").inner_text()
     link = page.locator(".resume-link a").get_attribute("href") or ""
-    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    # The link is made from SURVEY_PUBLIC_BASE_URL, not from this server's address.
+    base = app.config["PUBLIC_BASE_URL"]
+    assert link.startswith(f"{base}/s/{key}/hervat/"), link
     check_page(page, "20-continue-later-open")
     page.context.clear_cookies()
     page.goto(f"{live_server}/s/{key}/hervat")
@@ -199,7 +202,7 @@ def test_resume_page_and_closed_page_axe(
     page.get_by_role("button", name=tr(app, "Continue"), exact=True).click()
     expect(page.locator("h1")).to_have_text("Uw buurt")
     page.context.clear_cookies()
-    page.goto(link)
+    page.goto(live_server + link.removeprefix(base))
     expect(page.locator("h1")).to_have_text("Uw buurt")
     page.goto(f"{live_server}/s/{key}?lang=fr")
     check_page(page, "22-start-french")

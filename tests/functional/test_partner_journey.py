@@ -6,24 +6,38 @@ responses of the organisations."""
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from formtools import Page
 from partner_flow import (
     ADMIN,
+    NAMED_AS,
     add_partner,
     answer_all,
     answer_page,
+    conditional_partner_survey,
+    fill,
     full_answers,
     import_partners,
     issue_all,
+    issue_link,
+    page_path,
     remind_list,
     send,
     statuses,
 )
 from planner_helpers import logged_in
+from resident_flow import tr
 from sqlalchemy import func, select
+
+MORE_QUESTIONS = (
+    "Your answer brings up more questions on this page. Answer them, then choose Continue."
+)
 
 
 def _responses(app: Flask) -> list[Any]:
@@ -261,3 +275,55 @@ def test_missing_required_answer_is_listed_and_nothing_is_stored(
         from survey.models import Draft
 
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
+
+
+def _draft_values(app: Flask) -> dict[str, Any]:
+    from survey.extensions import db
+    from survey.models import Draft
+
+    with app.app_context():
+        return dict(db.session.scalars(select(Draft.data)).one())
+
+
+def test_partner_page_asks_a_conditional_question_without_javascript(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Without the page script the server does what it does: a "yes" that
+    brings up a question on the same page shows the page again (no error)
+    to answer it; a "no" drops an answer sent for the hidden question."""
+    key = conditional_partner_survey(app, tmp_path)
+    link = issue_link(app, key)
+    partner = app.test_client()
+    page = Page(partner.get(page_path(link, "toelichting")))
+    # Rendered, hidden, with the page script's data.
+    block = re.search(f"id=\"q-{NAMED_AS}\" data-show-if='([^']*)' hidden>", page.html)
+    assert block is not None
+    assert json.loads(unescape(block.group(1)))["if"] == {"question": "vermelding", "equals": 1}
+
+    again = Page(fill(page.form(), {"vermelding": "1"}).submit(partner, button="next"))
+    assert again.response.status_code == 200
+    assert tr(app, MORE_QUESTIONS) in again.text
+    assert tr(app, "There is a problem") not in again.text
+    assert again.form().fields["vermelding"].selected == ["1"]
+    assert _draft_values_or_none(app) is None  # nothing saved yet
+    done = fill(again.form(), {"vermelding": "1", NAMED_AS: "Stad Voorbeeld"}).submit(
+        partner, button="next"
+    )
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"{link}/controle")
+    assert _draft_values(app)[NAMED_AS] == "Stad Voorbeeld"
+
+    # "No" after all, with the old name still in the (unscripted) form.
+    page = Page(partner.get(page_path(link, "toelichting")))
+    form = fill(page.form(), {"vermelding": "2", NAMED_AS: "Stad Voorbeeld"})
+    assert form.submit(partner, button="next").status_code == 302
+    assert NAMED_AS not in _draft_values(app)
+    assert _draft_values(app)["vermelding"] == 2
+
+
+def _draft_values_or_none(app: Flask) -> dict[str, Any] | None:
+    from survey.extensions import db
+    from survey.models import Draft
+
+    with app.app_context():
+        data = db.session.scalar(select(Draft.data))
+    return None if data is None else dict(data)

@@ -135,7 +135,7 @@ def test_forged_organisation_ids_get_a_clear_refusal(app: Flask, partner_survey:
 
 
 def test_csv_reading_rules(session: object) -> None:
-    from survey.partner.organisations import import_csv
+    from survey.partners.organisations import import_csv
 
     data = (
         "\ufeffNaam,E-mail,Sector\n"

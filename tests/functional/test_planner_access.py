@@ -9,12 +9,13 @@ import time
 import pytest
 from formtools import Page
 from planner_helpers import PASSWORD, log_in, logged_in, make_user
+from support import limited_app
 from werkzeug.routing.converters import NumberConverter
 
-# Routes anyone may reach, by design: the health check, static files, the
+# Routes anyone may reach, by design: the health and readiness checks, static files, the
 # front door (which lists only open resident surveys), the residents' (/s/...)
 # and partners' (/p/...) answer pages, the login page.
-PUBLIC_ENDPOINTS = {"static", "health.healthz", "home.index", "auth.login"}
+PUBLIC_ENDPOINTS = {"static", "health.healthz", "health.readyz", "home.index", "auth.login"}
 PUBLIC_PREFIXES = ("/s/", "/p/", "/static/")
 CONSULTATION_URL = "/planner/raadplegingen/zvp-2026-2031"
 
@@ -184,33 +185,14 @@ def test_users_create_command(app, runner, tmp_path):
 
 def test_login_is_rate_limited(app, database_url):
     """Five failed logins a minute per client; the sixth gets 429."""
-    from survey import create_app
-    from survey.extensions import limiter
-
     make_user(app, "ana@zone.be", "planner")
-    limited = create_app(
-        {
-            "SURVEY_ENV": "testing",
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-        }
-    )
-    try:
+    with limited_app(database_url) as limited:
         client = limited.test_client()
         statuses = [log_in(client, "ana@zone.be", "wrong-password-1").status_code for _ in range(6)]
         other = limited.test_client()
         other_status = other.post(
             "/planner/aanmelden", environ_base={"REMOTE_ADDR": "10.0.0.9"}
         ).status_code
-    finally:
-        limiter.reset()
-        limiter.enabled = False
-        with limited.app_context():
-            from survey.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
     assert statuses[:5] == [401] * 5
     assert statuses[5] == 429
     assert other_status == 400  # another client is not limited (no CSRF token: 400)

@@ -112,3 +112,51 @@ def test_consultation_and_survey_lifecycle_pages(app, client, resident_survey):
         "Use 3 to 64 small letters, digits and hyphens for the key, e.g. zvp-2026-2031.",
     )
     assert response.status_code == 200 and expected in Page(response).text
+
+
+def test_one_margins_file_is_read_alike_by_the_upload_the_command_and_the_report(
+    app, client, runner, resident_survey, tmp_path
+):
+    """The upload, `margins import` and `report build --margins` read a
+    margins file by the same rules: a file without a header is accepted by
+    all three, a decimal or a 5,000-digit population is refused by all three
+    with the same sentence."""
+    logged_in(app, client, "planner")
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
+    path = tmp_path / "m.csv"
+
+    def outcomes(data: bytes) -> list[tuple[bool, str]]:
+        path.write_bytes(data)
+        upload = submit_file(client, Page(client.get(url)), data, "m.csv")
+        command = runner.invoke(args=["margins", "import", CONSULTATION, str(path)])
+        out = tmp_path / "report.json"
+        report = runner.invoke(
+            args=["report", "build", resident_survey, "--out", str(out), "--margins", str(path)]
+        )
+        return [
+            (upload.status_code == 302, Page(upload).text if upload.status_code == 422 else ""),
+            (command.exit_code == 0, command.output),
+            (report.exit_code == 0, report.output),
+        ]
+
+    without_header = b"district;1;1200\ndistrict;2;800\nsex;1;1000\nsex;2;1000\n"
+    assert [ok for ok, _text in outcomes(without_header)] == [True, True, True]
+
+    decimal = msg(
+        app,
+        "Row %(row)s: the population must be a whole number of 0 or more, "
+        "with at most %(digits)s digits.",
+        row=2,
+        digits=9,
+    )
+    huge = b"dimension,code,population\nsex,1," + b"9" * 5000 + b"\n"
+    for data in (b"dimension,code,population\nsex,1,1000.5\n", huge):
+        results = outcomes(data)
+        assert [ok for ok, _text in results] == [False, False, False]
+        assert all(decimal in text for _ok, text in results), results
+    with app.app_context():
+        from survey.extensions import db
+        from survey.models import PopulationMargin
+
+        stored = db.session.scalars(select(PopulationMargin.population)).all()
+    assert sorted(stored) == [800, 1000, 1000, 1200]

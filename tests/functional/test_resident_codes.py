@@ -10,6 +10,7 @@ from flask import Flask
 from formtools import Page
 from resident_flow import answer_all, count_responses, open_copy, start, submit, tr
 from sqlalchemy import func, select
+from support import limited_app
 
 from survey.extensions import db
 from survey.models import InvitationCode
@@ -119,21 +120,7 @@ def test_nothing_stored_when_the_rename_fails(
 
 def test_code_entry_is_rate_limited(app: Flask, resident_survey: str, database_url: str) -> None:
     """Guessing codes: after 10 tries a minute the client gets a Dutch 429 page."""
-    from survey import create_app
-    from survey.extensions import db, limiter
-
-    # The limiter is one global object: restore it for the other tests.
-    was_enabled = limiter.enabled
-    limited = create_app(
-        {
-            "SURVEY_ENV": "testing",
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    try:
+    with limited_app(database_url) as limited:
         client = limited.test_client()
         page = Page(client.get(f"/s/{resident_survey}/code"))
         statuses = [
@@ -146,8 +133,3 @@ def test_code_entry_is_rate_limited(app: Flask, resident_survey: str, database_u
         assert tr(app, "Too many attempts") in refused.text
         # Reading the page is not limited.
         assert client.get(f"/s/{resident_survey}/code").status_code == 200
-    finally:
-        limiter.enabled = was_enabled
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()

@@ -147,8 +147,12 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
     """The guarded UPDATE: a second draft holding the same code cannot
     submit once the code is used; nothing of it is stored."""
     from survey.definitions.store import find_survey
-    from survey.respond.drafts import create_draft
-    from survey.respond.submission import submit_draft
+    from survey.residents.drafts import create_draft, journey_of
+
+    def send(survey: Any, draft_id: int) -> str:
+        draft = db.session.get(Draft, draft_id)
+        assert draft is not None
+        return journey_of(db.session, survey, draft, "nl").submit().status
 
     make_codes(app, resident_survey, count=1)
     with app.test_request_context():
@@ -157,12 +161,9 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
         code_id = db.session.scalar(select(InvitationCode.id))
         rows = survey.definition["pages"][0]["questions"][0]["rows"]
         values = {"problemen": {r["key"]: 1 for r in rows}, "onveilig": 2, "wijk": 1}
-        problems_left = submit_draft(
-            db.session,
-            survey,
-            create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0].id,
-        )
-        assert problems_left.status == "problems"  # empty draft: required answers missing
+        empty = create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0]
+        # An empty draft: required answers missing.
+        assert send(survey, empty.id) == "problems"
         db.session.rollback()
         drafts = [
             create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0]
@@ -172,11 +173,11 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
             draft.data = values
             draft.page_index = 99
         db.session.commit()
-        assert submit_draft(db.session, survey, drafts[0].id).status == "stored"
+        assert send(survey, drafts[0].id) == "stored"
         db.session.commit()
-        assert submit_draft(db.session, survey, drafts[1].id).status == "code_used"
+        assert send(survey, drafts[1].id) == "code_used"
         db.session.rollback()
-        assert submit_draft(db.session, survey, drafts[0].id).status == "already"
+        assert send(survey, drafts[0].id) == "already"
     assert count_responses(app, resident_survey) == 1
 
 
@@ -343,7 +344,12 @@ def _resume_parts(page: Page) -> tuple[str, str]:
     link = re.search(r'href="(http[^"]+/hervat/[^"]+)"', page.html)
     code = re.search(r'class="resume-code">([A-Z0-9-]+)<', page.html)
     assert link and code, page.text
+    # The link starts with the configured public address, not the request's.
+    assert link.group(1).startswith(f"{BASE_URL}/s/"), link.group(1)
     return link.group(1), code.group(1)
+
+
+BASE_URL = "http://127.0.0.1:5000"  # the tests' SURVEY_PUBLIC_BASE_URL (development default)
 
 
 def test_resume_with_link_in_a_new_browser(app: Flask, client: Any, tmp_path: Path) -> None:
@@ -351,7 +357,7 @@ def test_resume_with_link_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     second = _go_to(client, key, "veiligheid", start(client, key))
     link, _code = _resume_parts(Page(second))
     other = app.test_client()
-    resumed = other.get(link.replace("http://localhost", ""))
+    resumed = other.get(link.removeprefix(BASE_URL))
     assert resumed.status_code == 302 and resumed.location.endswith("/stap/veiligheid")
     page = Page(other.get(resumed.location))
     assert "Hoe veilig voelt u zich?" in page.text
@@ -368,7 +374,7 @@ def test_resume_with_code_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     _link, code = _resume_parts(Page(second))
     other = app.test_client()
     form_page = Page(other.get(f"/s/{key}/hervat"))
-    wrong = Page(form_page.form().set("resume_code", "AAAA-AAAA").submit(other))
+    wrong = Page(form_page.form().set("resume_code", "AAAA-AAAA-AAAA").submit(other))
     assert tr(app, RESUME_UNKNOWN) in wrong.text
     resumed = wrong.form().set("resume_code", code.lower()).submit(other)
     assert resumed.status_code == 302 and resumed.location.endswith("/stap/veiligheid")
@@ -377,7 +383,7 @@ def test_resume_with_code_in_a_new_browser(app: Flask, client: Any, tmp_path: Pa
     assert "/hervat/" not in page.html
     assert f'class="resume-code">{code}<' in page.html
     third = app.test_client()
-    assert third.get(_link.replace("http://localhost", "")).status_code == 302
+    assert third.get(_link.removeprefix(BASE_URL)).status_code == 302
     # Coming back with the link shows the same code.
     again = Page(third.get(f"/s/{key}/stap/veiligheid"))
     assert _resume_parts(again) == (_link, code)
@@ -395,7 +401,7 @@ def test_expired_draft_is_refused(app: Flask, client: Any, tmp_path: Path) -> No
     assert gone.status_code == 410
     assert tr(app, "Your saved answers have expired") in Page(gone).text
     other = app.test_client()
-    assert other.get(link.replace("http://localhost", "")).status_code == 410
+    assert other.get(link.removeprefix(BASE_URL)).status_code == 410
     form = Page(other.get(f"/s/{key}/hervat")).form().set("resume_code", code)
     assert tr(app, RESUME_EXPIRED, days=30) in Page(form.submit(other)).text
 

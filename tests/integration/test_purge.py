@@ -20,7 +20,7 @@ def _fill(session):
     from survey.definitions.store import find_survey
     from survey.models import Draft
     from survey.models.base import utcnow
-    from survey.respond.codes import generate_codes
+    from survey.residents.codes import generate_codes
     from survey.responses.csv_import import import_responses
 
     survey = find_survey(session, KEY)

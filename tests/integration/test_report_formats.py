@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
+from planner_helpers import row_prefix
 from report_data import MARGINS_CSV, generate, load
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -205,7 +206,7 @@ def _figures(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def test_report_build_errors(runner: Any, mini: str, tmp_path: Path) -> None:
+def test_report_build_errors(app: Flask, runner: Any, mini: str, tmp_path: Path) -> None:
     out = tmp_path / "missing.json"
     result = runner.invoke(args=["report", "build", "nope", "--out", str(out)])
     assert result.exit_code != 0
@@ -216,7 +217,7 @@ def test_report_build_errors(runner: Any, mini: str, tmp_path: Path) -> None:
     bad.write_text("district,1,abc\n", encoding="utf-8")
     result = runner.invoke(args=["report", "build", mini, "--out", str(out), "--margins", str(bad)])
     assert result.exit_code != 0
-    assert "line 1" in result.output
+    assert f"{row_prefix(app, 1)}:" in result.output
     assert not out.exists()
 
     unknown = tmp_path / "unknown.csv"

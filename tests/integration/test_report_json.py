@@ -42,7 +42,7 @@ def build(app: Flask, key: str, **settings: Any) -> dict[str, Any]:
     with app.app_context():
         model = build_report(db.session, key, ReportSettings(**settings))
         # What the file holds: go through the writer.
-        return dict(json.loads(render_json(model)))
+        return dict(json.loads(render_json(model.to_json())))
 
 
 def question(model: dict[str, Any], key: str) -> dict[str, Any]:
@@ -321,3 +321,31 @@ def test_threshold_is_configurable(app: Flask, mini: str) -> None:
     table = question(model, "veilig")
     rare = next(o for o in table["options"] if o["code"] == 1)
     assert rare["suppressed"] is (0 < (rare["count"] or 1) < 3)
+
+
+def test_the_demo_reports_follow_the_schema(app: Flask) -> None:
+    """docs/report.schema.json describes the demo's reports, weighted and
+    not, resident and partner; and it refuses a report that shows a
+    suppressed count or lacks a key of the contract."""
+    from report_schema import schema_errors
+
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=300)
+        db.session.commit()
+    weighted = build(app, "burgers-2026")
+    assert weighted["weighting"] and weighted["crosstabs"]
+    for model in (weighted, build(app, "burgers-2026", margins={}), build(app, "partners-2026")):
+        assert schema_errors(model) == []
+    index, table = next(
+        (i, q)
+        for i, q in enumerate(weighted["questions"])
+        if any(o["suppressed"] for o in q.get("options", []))
+    )
+    next(o for o in table["options"] if o["suppressed"])["count"] = 4
+    del weighted["suppression_threshold"]
+    errors = schema_errors(weighted)
+    assert any("suppression_threshold" in e for e in errors)
+    assert any(e.startswith(f"questions/{index}:") for e in errors), errors

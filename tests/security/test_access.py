@@ -14,6 +14,7 @@ from flask import Flask
 from formtools import Page
 from partner_flow import add_partner, issue_all
 from planner_helpers import PASSWORD, logged_in, make_user
+from support import limited_app
 
 EVIL_TARGETS = [
     "https://evil.example/",
@@ -105,30 +106,12 @@ def test_identifiers_are_unguessable(
     assert all(len(p) >= 24 for p in public_ids)
 
 
-def _limited_app(database_url: str) -> Any:
-    from survey import create_app
-
-    return create_app(
-        {
-            "SURVEY_ENV": "testing",
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-
-
 def test_a_forged_forwarding_header_does_not_dodge_the_code_limit(
     app: Flask, resident_survey: str, database_url: str
 ) -> None:
     """Without a trusted proxy in front, X-Forwarded-For is the client's
     own claim: the limit stays on the connection's address."""
-    from survey.extensions import db, limiter
-
-    was_enabled = limiter.enabled
-    limited = _limited_app(database_url)
-    try:
+    with limited_app(database_url) as limited:
         client = limited.test_client()
         page = Page(client.get(f"/s/{resident_survey}/code"))
         statuses = []
@@ -140,12 +123,6 @@ def test_a_forged_forwarding_header_does_not_dodge_the_code_limit(
         refused = Page(response)
         assert '<html lang="nl">' in refused.html
         assert "Te veel pogingen" in refused.text or "Too many attempts" in refused.text
-    finally:
-        limiter.reset()
-        limiter.enabled = was_enabled
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_rate_limit_storage_is_configurable_for_several_workers() -> None:

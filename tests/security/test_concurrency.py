@@ -94,7 +94,7 @@ def test_one_code_raced_by_50_browsers_gives_one_response(
     from survey.definitions.store import find_survey
     from survey.extensions import db
     from survey.models import InvitationCode
-    from survey.respond import drafts
+    from survey.residents import drafts
 
     key = short_invitation_survey
     code = make_codes(app, key, 1)[0]

@@ -52,14 +52,16 @@ KILLER = textwrap.dedent(
     from survey import create_app
     from survey.definitions.store import find_survey
     from survey.extensions import db
-    from survey.respond.submission import submit_draft
+    from survey.models import Draft
+    from survey.residents.drafts import journey_of
 
     url, key, draft_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
     app = create_app({"SURVEY_ENV": "testing", "SECRET_KEY": "test-secret-key",
                       "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         survey = find_survey(db.session, key)
-        outcome = submit_draft(db.session, survey, draft_id)
+        draft = db.session.get(Draft, draft_id)
+        outcome = journey_of(db.session, survey, draft, "nl").submit()
         assert outcome.status == "stored", outcome
         db.session.flush()  # the response, its answers and the used code: written, not committed
         print("inside the transaction", flush=True)
@@ -214,7 +216,7 @@ def test_a_crash_shows_a_dutch_page_with_an_incident_number_and_logs_the_details
     caplog: pytest.LogCaptureFixture,
     method: str,
 ) -> None:
-    import survey.respond.routes as routes
+    import survey.residents.routes as routes
 
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("secret-detail-4711 in /work/main/survey/x.py")

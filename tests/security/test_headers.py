@@ -84,7 +84,14 @@ def test_production_cookies_are_secure_httponly_and_samesite(database_url: str) 
     from survey.config import build_config
     from survey.extensions import db
 
-    config = build_config("/tmp", {"SURVEY_ENV": "production", "SECRET_KEY": "x" * 48})
+    config = build_config(
+        "/tmp",
+        {
+            "SURVEY_ENV": "production",
+            "SECRET_KEY": "x" * 48,
+            "PUBLIC_BASE_URL": "https://zone.example",
+        },
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")
@@ -94,6 +101,7 @@ def test_production_cookies_are_secure_httponly_and_samesite(database_url: str) 
         {
             "SURVEY_ENV": "production",
             "SECRET_KEY": "x" * 48,
+            "PUBLIC_BASE_URL": "https://zone.example",
             "SQLALCHEMY_DATABASE_URI": database_url,
             # The limiter is shared by every app in this process.
             "RATELIMIT_ENABLED": False,

@@ -102,7 +102,7 @@ def test_letters_pdf_escapes_the_title_and_fetches_nothing(
 
 
 def test_every_pdf_renderer_refuses_files_and_urls() -> None:
-    from survey.partner.receipt import _NoFetching
+    from survey.partners.receipt import _NoFetching
     from survey.planner.letters import data_only_fetcher
     from survey.reporting.pdf_writer import DataOnlyFetcher
 

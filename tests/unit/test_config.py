@@ -20,11 +20,21 @@ def test_environment_variables_configure_the_app(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SURVEY_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
     monkeypatch.setenv("SURVEY_SUPPRESSION_THRESHOLD", "5")
+    monkeypatch.setenv("SURVEY_PUBLIC_BASE_URL", "https://Bevraging.Zone.be/")
+    monkeypatch.setenv("SURVEY_PROXY_FIX", "1")
+    monkeypatch.setenv("SURVEY_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/2")
     config = build_config(str(tmp_path))
     assert config["SECRET_KEY"] == "s" * 40
     assert config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite")
     assert config["SUPPRESSION_THRESHOLD"] == 5
     assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["PUBLIC_BASE_URL"] == "https://bevraging.zone.be"
+    assert config["PROXY_FIX"] == 1
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/2"
+    # Production logs are JSON lines, one per request, without SQL parameters.
+    assert config["LOG_FORMAT"] == "json"
+    assert config["LOG_REQUESTS"] is True
+    assert config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
 
 
 def test_development_gets_a_default_database_and_secret(
@@ -41,4 +51,70 @@ def test_development_gets_a_default_database_and_secret(
 def test_a_bad_number_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setenv("SURVEY_SUPPRESSION_THRESHOLD", "ten")
     with pytest.raises(ConfigError, match="whole number"):
+        build_config(str(tmp_path))
+
+
+def _production(monkeypatch: pytest.MonkeyPatch, base_url: str | None) -> None:
+    monkeypatch.setenv("SURVEY_ENV", "production")
+    monkeypatch.setenv("SURVEY_SECRET_KEY", "s" * 40)
+    if base_url is None:
+        monkeypatch.delenv("SURVEY_PUBLIC_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("SURVEY_PUBLIC_BASE_URL", base_url)
+
+
+def test_production_refuses_to_start_without_a_public_address(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Links handed to partners and residents come from configuration, so
+    production cannot start without it."""
+    _production(monkeypatch, None)
+    with pytest.raises(ConfigError, match="SURVEY_PUBLIC_BASE_URL is not set"):
+        build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("base_url", "reason"),
+    [
+        ("http://bevraging.zone.be", "must start with https://"),
+        ("https://bevraging.zone.be/bevraging", "scheme://host"),
+        ("https://bevraging.zone.be/?x=1", "scheme://host"),
+        ("https://admin:pw@bevraging.zone.be", "scheme://host"),
+        ("bevraging.zone.be", "must look like"),
+        ("https://bevraging.zone.be:99999", "must look like"),
+    ],
+)
+def test_production_refuses_a_public_address_links_cannot_be_made_from(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, base_url: str, reason: str
+) -> None:
+    _production(monkeypatch, base_url)
+    with pytest.raises(ConfigError, match=reason):
+        build_config(str(tmp_path))
+
+
+def test_development_links_default_to_the_local_server(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("SURVEY_ENV", "development")
+    monkeypatch.delenv("SURVEY_PUBLIC_BASE_URL", raising=False)
+    config = build_config(str(tmp_path))
+    assert config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["LOG_FORMAT"] == "text"
+    assert config["LOG_REQUESTS"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("SURVEY_PROXY_FIX", "9", "SURVEY_PROXY_FIX must be 0 to 5"),
+        ("SURVEY_RATELIMIT_CODES_PER_SURVEY", "lots", "is not a limit such as 10/minute"),
+        ("SURVEY_LOG_FORMAT", "xml", "SURVEY_LOG_FORMAT must be json or text"),
+    ],
+)
+def test_a_bad_operations_setting_stops_the_start_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, name: str, value: str, reason: str
+) -> None:
+    _production(monkeypatch, "https://bevraging.zone.be")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=reason):
         build_config(str(tmp_path))

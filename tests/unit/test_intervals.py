@@ -5,16 +5,14 @@ from __future__ import annotations
 import math
 import random
 import statistics
+from typing import Any
 
 import pytest
 
 from survey.analysis.intervals import (
     Z95,
-    grouped_mean,
     grouped_median,
-    grouped_n,
     grouped_sd,
-    mean_interval,
     summarise_numbers,
     t_cdf,
     t_quantile,
@@ -146,10 +144,11 @@ def test_grouped_statistics_match_expanded_data() -> None:
         ]
         values = expand(groups)
         if not values:
-            assert grouped_mean(groups) is None and grouped_median(groups) is None
+            assert summarise_numbers(groups) is None and grouped_median(groups) is None
             continue
-        assert grouped_n(groups) == len(values)
-        assert grouped_mean(groups) == pytest.approx(statistics.fmean(values))
+        summary = summarise_numbers(groups)
+        assert summary is not None and summary.n == len(values)
+        assert summary.mean == pytest.approx(statistics.fmean(values))
         assert grouped_median(groups) == pytest.approx(statistics.median(values))
         if len(values) >= 2:
             assert grouped_sd(groups) == pytest.approx(statistics.stdev(values))
@@ -163,6 +162,12 @@ def test_median_even_and_odd_and_duplicate_values() -> None:
     # Same value in two SQL rows (e.g. 48 and 48.0) still counts together.
     assert grouped_median([(48, 2), (50, 1), (48, 1)]) == 48
     assert grouped_median([(10, 0), (20, 3)]) == 20
+
+
+def mean_interval(groups: Any, **options: Any) -> tuple[float, float] | None:
+    """The interval of the mean that ``summarise_numbers`` gives."""
+    summary = summarise_numbers(groups, **options)
+    return None if summary is None else summary.ci95
 
 
 def test_mean_interval_normal_for_large_n() -> None:

@@ -15,7 +15,7 @@ from flask import Flask, g
 def test_expiry_date_reads_as_flask_babel_writes_it(app: Flask, language: str) -> None:
     from flask_babel import format_date
 
-    from survey.respond.views import long_date
+    from survey.answering.rendering import long_date
 
     moments = [datetime(2026, 12, 31, 23, 30), datetime(2026, 6, 30, 22, 30), datetime(2026, 1, 5)]
     with app.test_request_context("/"):

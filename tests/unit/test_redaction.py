@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.analysis.redaction import (
+from survey.privacy.redaction import (
     EMAIL,
     IBAN,
     NATIONAL_NUMBER,

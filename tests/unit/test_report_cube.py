@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from survey.analysis import cube
-from survey.analysis.queries import AnswerCube
+from survey.analysis.cube import AnswerCube, InconsistentCube
 
 # Dimension variables 10 (district) and 11 (sex); variable 20 is a single
 # question, 30 a multiple-choice question.
@@ -97,4 +99,5 @@ def test_responses_per_cell_fill_the_unknown_cell_with_the_rest() -> None:
 
 
 def test_responses_per_cell_refuses_a_cube_with_more_responses_than_the_survey() -> None:
-    assert cube.responses_per_cell(ANSWERS, [10, 11], 9, [0, 1]) is None
+    with pytest.raises(InconsistentCube, match="10 responses"):
+        cube.responses_per_cell(ANSWERS, [10, 11], 9, [0, 1])

@@ -3,79 +3,65 @@ renderer that fetches nothing but data: URLs."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from survey.analysis.model import PartnerInput, QuestionResult, Report
+from survey.analysis.tables import (
+    COMPLEMENTARY,
+    PRIMARY,
+    CategoricalTable,
+    Category,
+    PriorityMatrix,
+    PriorityMethod,
+    TextThemes,
+)
 from survey.reporting.html_writer import render_report_html
 from survey.reporting.pdf_writer import DataOnlyFetcher, render_pdf
 
 
-def tiny_model() -> dict[str, Any]:
-    return {
-        "format": 1,
-        "survey": "x-2026",
-        "audience": "citizen",
-        "title": "Bevraging <script>alert(1)</script>",
-        "consultation": {"key": "c", "title": "Consultatie"},
-        "generated_on": "2026-11-25",
-        "language": "nl",
-        "responses": 40,
-        "responses_by_mode": {"web": 40},
-        "weighting": None,
-        "suppression_threshold": 10,
-        "base_rules": {"hidden_below": 30, "unreliable_below": 100},
-        "pages": [{"key": "p", "title": "Thema"}],
-        "questions": [
-            {
-                "key": "q",
-                "type": "single",
-                "page": "p",
-                "page_title": "Thema",
-                "text": "Vraag?",
-                "valid": 40,
-                "missing": 0,
-                "base_flag": "unreliable",
-                "options": [
-                    {
-                        "code": 1,
-                        "label": "Ja",
-                        "count": 31,
-                        "percent": 77.5,
-                        "ci95": [62.5, 87.68],
-                        "suppressed": False,
-                    },
-                    {
-                        "code": 2,
-                        "label": "Nee",
-                        "count": None,
-                        "percent": None,
-                        "ci95": None,
-                        "suppressed": True,
-                    },
-                    {
-                        "code": 3,
-                        "label": "Soms",
-                        "count": None,
-                        "percent": None,
-                        "ci95": None,
-                        "suppressed": True,
-                    },
-                ],
-            }
-        ],
-        "crosstabs": [],
-        "priorities": [],
-        "priority_method": {
-            "weights": {"concern": 1.0},
-            "weights_source": "default",
-            "bootstrap": {"samples": 10, "seed": 1, "level": 0.95},
-            "sensitivity": {"top": 5, "delta": 0.2, "stable": True, "base_top": [], "changes": []},
-            "sector_min_n": 3,
-        },
-        "free_text": {"comments": 0, "untagged": 0, "themes": []},
-        "partner_input": {"surveys": [], "responses": 0, "by_sector": {}, "quotes": []},
-    }
+def tiny_model() -> Report:
+    table = CategoricalTable(
+        (
+            Category(1, "Ja", 31),
+            Category(2, "Nee", 5, mark=PRIMARY),
+            Category(3, "Soms", 4, mark=COMPLEMENTARY),
+        ),
+        valid=40,
+        missing=0,
+    )
+    return Report(
+        survey="x-2026",
+        audience="citizen",
+        title="Bevraging <script>alert(1)</script>",
+        consultation_key="c",
+        consultation_title="Consultatie",
+        generated_on="2026-11-25",
+        language="nl",
+        responses=40,
+        responses_by_mode={"web": 40},
+        weighting=None,
+        suppression_threshold=10,
+        pages=(("p", "Thema"),),
+        questions=(QuestionResult("q", "single", "p", "Thema", "Vraag?", None, None, table),),
+        crosstabs=(),
+        priority_matrix=PriorityMatrix(
+            (),
+            PriorityMethod(
+                weights={"concern": 1.0},
+                weights_source="default",
+                samples=10,
+                seed=1,
+                sensitivity_top=5,
+                sensitivity_delta=0.2,
+                stable=True,
+                base_top=(),
+                changes=(),
+                sector_min_n=3,
+            ),
+        ),
+        free_text=TextThemes(0, 0, ()),
+        partner_input=PartnerInput((), 0, {}, ()),
+    )
 
 
 def test_fragment_for_the_workspace(app_ctx: object) -> None:
@@ -94,3 +80,24 @@ def test_pdf_fetches_nothing_but_data_urls(app_ctx: object) -> None:
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
     assert render_pdf(tiny_model()).startswith(b"%PDF")
+
+
+def test_writers_show_a_table_by_its_kind_not_its_question_type(app_ctx: object) -> None:
+    """A question type the writers have never heard of (here "likert") that
+    gives a categorical table is shown like a single question: chart, table
+    and sheet."""
+    import io
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from survey.reporting.xlsx_writer import render_xlsx
+
+    report = tiny_model()
+    question = replace(report.questions[0], type="likert", key="nieuw")
+    report = replace(report, questions=(question,))
+    html = render_report_html(report)
+    assert 'id="q-nieuw"' in html and "77,50" in html and "<img" in html
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert "nieuw" in book.sheetnames
+    assert [c.value for c in book["nieuw"]["A"] if c.value][:3] == ["Vraag?", "Antwoord", "Ja"]

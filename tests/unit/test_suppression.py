@@ -13,6 +13,7 @@ from survey.analysis.suppression import (
     base_flag,
     is_primary,
     primary_suppression,
+    protect_rows,
     suppress_crosstab,
     suppress_table,
 )
@@ -114,7 +115,7 @@ def test_crosstab_hand_example_forms_a_rectangle() -> None:
     assert mask.cells == {(2, "A"), (2, "C"), (3, "A"), (3, "C")}
     assert mask.row_totals == frozenset() and mask.column_totals == frozenset()
     assert mask.unprotected == ()
-    assert mask.is_suppressed(2, "A") and not mask.is_suppressed(1, "A")
+    assert (2, "A") in mask.cells and (1, "A") not in mask.cells
 
 
 def test_crosstab_small_column_total_is_protected() -> None:
@@ -284,3 +285,14 @@ def test_random_crosstabs_pass_the_audit(rows_pub: bool, cols_pub: bool) -> None
                 c in mask.column_totals
             )
             assert hidden != 1 or not cols_pub or mask.unprotected
+
+
+def test_protect_rows_never_leaves_one_hidden_entry() -> None:
+    cells = {(1, "a"): 50, (1, "b"): 4, (1, "c"): 30, (2, "a"): 40, (2, "b"): 40, (2, "c"): 40}
+    mask = protect_rows(cells, 10, set())
+    assert mask.cells == {(1, "b"), (1, "c")}
+    assert not mask.row_totals
+    # a hidden overall count forces a hidden cell in a row that shows all
+    mask = protect_rows(cells, 10, {2})
+    assert (2, "a") in mask.cells
+    assert 2 in mask.row_totals

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from survey.analysis.redaction import EMAIL, PHONE
 from survey.analysis.tagging import (
     DEFAULT_LEXICON,
     PHENOMENA,
@@ -16,6 +15,7 @@ from survey.analysis.tagging import (
     representative_quotes,
     tag,
 )
+from survey.privacy.redaction import EMAIL, PHONE
 
 
 def test_lexicon_covers_the_ten_kiv_clusters() -> None:

@@ -16,7 +16,7 @@ from survey.analysis.weighting import (
     design_effect,
     kish_effective_n,
     rake,
-    weighted_counts,
+    weighted_tally,
 )
 
 
@@ -132,7 +132,7 @@ def test_incomplete_respondents_are_excluded() -> None:
     result = rake(cells, SMALL_MARGINS)
     assert result.excluded == 10
     assert result.respondents == 100
-    assert result.weight_of((1, None)) is None
+    assert (1, None) not in result.weights
     assert (1, None) not in result.weights
     reference = rake(SMALL_CELLS, SMALL_MARGINS)
     for key in SMALL_CELLS:
@@ -269,20 +269,37 @@ def test_kish_and_design_effect_helpers() -> None:
     assert kish_effective_n([(1.0, 42.0)]) == pytest.approx(42.0)
 
 
-def test_weighted_counts_for_one_question() -> None:
+def test_weighted_tally_of_one_question() -> None:
     weights = {(1,): 0.5, (2,): 2.0}
-    rows = [((1,), 1, 30), ((1,), 2, 10), ((2,), 1, 5), ((2,), 2, 15), ((None,), 1, 4)]
-    tally = weighted_counts(rows, weights)
+    rows = [
+        ((1,), 1, 30),
+        ((1,), 2, 10),
+        ((2,), 1, 5),
+        ((2,), 2, 15),
+        ((2,), 9, 6),  # a missing option: not in the tally
+        ((2,), None, 3),  # shown, left empty
+        ((None,), 1, 4),  # an incomplete response: no weight
+    ]
+    tally = weighted_tally(rows, frozenset({1, 2}), weights)
     assert tally.counts == {1: 25.0, 2: 35.0}
-    assert tally.unweighted == {1: 35, 2: 25}
     assert tally.total == 60.0
-    assert tally.excluded == 4
-    assert tally.percent(1) == pytest.approx(25 / 60 * 100)
-    assert tally.share(3) == 0.0
+    assert tally.percent(1) == round(25 / 60 * 100, 2)
+    assert tally.percent(3) == 0.0
     flat = [0.5] * 40 + [2.0] * 20
     assert tally.effective_n == pytest.approx(sum(flat) ** 2 / sum(w * w for w in flat))
-    empty = weighted_counts([], weights)
-    assert empty.share(1) is None and empty.percent(1) is None and empty.effective_n == 0.0
+    empty = weighted_tally([], frozenset({1, 2}), weights)
+    assert empty.percent(1) is None and empty.ci95(1) is None and empty.effective_n == 0.0
+
+
+def test_weighted_tally_on_a_base_of_respondents() -> None:
+    """Multiple choice: one respondent gives several codes, so the base is
+    the weighted respondents, not the weighted answers."""
+    weights = {(1,): 1.0, (2,): 3.0}
+    rows = [((1,), 1, 5), ((1,), 2, 5), ((2,), 1, 2)]
+    tally = weighted_tally(rows, frozenset({1, 2}), weights, base_rows=[((1,), 8), ((2,), 2)])
+    assert tally.total == 14.0
+    assert tally.percent(1) == round(11 / 14 * 100, 2)
+    assert tally.effective_n == pytest.approx(14**2 / (8 + 2 * 9))
 
 
 def test_large_sample_is_fast_and_exact() -> None:

@@ -31,7 +31,7 @@ def paper(key: str) -> ResponseReturnValue:
         return redirect(url_for("surveys.detail", key=key))
     if request.method == "POST":
         outcome = paper_store.store_paper(db.session, item, request.form)
-        if outcome.response is not None:
+        if outcome.stored:
             db.session.commit()
             flash(_("The paper questionnaire was saved."), "success")
             return redirect(url_for(".paper", key=key))

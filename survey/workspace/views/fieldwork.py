@@ -3,14 +3,14 @@ dashboard (responses per day, representativeness)."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from survey.extensions import db
 from survey.planner import fieldwork, surveys
 from survey.planner import letters as letter_files
-from survey.respond.codes import CodesRefused
+from survey.residents.codes import CodesRefused
 from survey.workspace.forms import LettersForm
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
 
@@ -25,7 +25,7 @@ def letters(key: str) -> ResponseReturnValue:
     form = LettersForm()
     error = None
     if form.validate_on_submit():
-        base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+        base = current_app.config["PUBLIC_BASE_URL"]
         try:
             batch = letter_files.make_codes(db.session, item, form.letters())
         except CodesRefused as exc:

@@ -1,7 +1,8 @@
 """The planners' partner pages under ``/planner/partners``: partner
 organisations (add, edit, import from CSV), and per partner survey the
 status of every organisation, its personal links (issue, withdraw) and
-reopening sent answers. The partners' own pages are ``survey.partner``."""
+reopening sent answers. The partners' own pages, organisations, links and
+receipts are ``survey.partners``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from survey.definitions.store import find_survey
 from survey.extensions import db
 from survey.i18n import text_for
 from survey.models import PartnerLink, PartnerOrganisation, Survey
-from survey.partner import answering, links, organisations
+from survey.partners import drafts as answering
+from survey.partners import links, organisations
+from survey.urls import public_url
 from survey.workspace.forms import LinksForm, OrganisationFileForm, OrganisationForm
 from survey.workspace.shell import Access, workspace_blueprint
 
@@ -231,7 +234,7 @@ def issue(key: str) -> ResponseReturnValue:
             targets.append(organisation)
     issued = [(o, links.issue_link(db.session, o, survey)) for o in targets]
     db.session.commit()
-    urls = [(o, url_for("partner.start", token=i.token, _external=True)) for o, i in issued]
+    urls = [(o, public_url("partner.start", token=i.token)) for o, i in issued]
     if form.format.data == "csv":
         return _csv_download(
             ["name", "sector", "email", "link"],

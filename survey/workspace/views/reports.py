@@ -15,7 +15,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from survey.analysis.report import ReportError, build_report
+from survey.analysis.report import Report, ReportError, build_report
 from survey.extensions import db
 from survey.planner import surveys
 from survey.reporting.options import ReportOptions, parse_options
@@ -58,7 +58,7 @@ def report(key: str) -> ResponseReturnValue:
 
     survey = survey_or_404(key)
     options, problems = _options()
-    model: dict[str, Any] | None = None
+    model: Report | None = None
     fragment = Markup("")
     error = None
     if options is not None:

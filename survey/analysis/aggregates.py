@@ -1,0 +1,485 @@
+"""The only database access of the analysis: SQL aggregates over answers.
+
+Every figure of the input report starts here as a GROUP BY over integer codes
+(``Answer.code``), numbers (``Answer.number``) or the response mode; no
+response is ever loaded as an object, so memory stays flat as responses grow.
+The functions return plain tuples, dicts and dataclasses; what they mean is
+worked out by pure functions (``survey.analysis.cube``,
+``survey.analysis.collect`` and the table builders).
+
+One path: ``survey_aggregates`` reads a survey (the report's, and every other
+survey of its consultation for the priority matrix) through ``answer_cube``,
+two GROUP BYs over the answers, which carry their response's cell (mode and
+dimension codes, ``survey.responses.cells``), from which every count, base,
+cross-tab row and raking cell is derived; plus the values of number
+questions. Every answer has its cell since migration 0002 (which gave the
+answers written before it theirs); a database where one has not gets
+``InconsistentCube`` (run ``flask db upgrade``) instead of wrong figures.
+
+Conventions:
+
+- ``code None`` in a result is an answer row with code NULL: the question (or
+  matrix row, or rank) was shown and left empty. No row means not shown.
+- Codes of ``missing: true`` options are returned as they are; the report
+  decides that they are missing (it knows the options).
+- ``valid respondents`` of a multiple-choice variable are the distinct
+  responses with at least one answer row whose code is a non-missing option
+  of its question; that is the base of a multiple-choice question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.orm import aliased
+
+from survey.analysis import cube
+from survey.analysis.cube import AnswerCube, CellKey, InconsistentCube
+from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
+from survey.extensions import DbSession
+from survey.models import (
+    Answer,
+    Consultation,
+    FreeText,
+    ObjectiveIndicator,
+    PartnerOrganisation,
+    PopulationMargin,
+    QuestionOption,
+    Response,
+    ResponseCell,
+    Survey,
+    Variable,
+    dimensions_signature,
+)
+from survey.responses.cells import decode_codes
+
+
+class SurveyNotFound(LookupError):
+    """No survey with this key."""
+
+
+@dataclass(frozen=True)
+class VariableRow:
+    id: int
+    name: str
+    question_id: int
+    question_key: str
+    row_key: str | None
+    rank: int | None
+
+
+def find_survey(session: DbSession, key: str) -> Survey:
+    survey = session.scalar(select(Survey).where(Survey.key == key))
+    if survey is None:
+        raise SurveyNotFound(key)
+    return survey
+
+
+def consultation_surveys(session: DbSession, consultation_id: int) -> list[Survey]:
+    return list(
+        session.scalars(
+            select(Survey).where(Survey.consultation_id == consultation_id).order_by(Survey.key)
+        )
+    )
+
+
+def consultation_of(session: DbSession, consultation_id: int) -> Consultation:
+    consultation = session.get(Consultation, consultation_id)
+    assert consultation is not None
+    return consultation
+
+
+def variables(session: DbSession, survey_id: int) -> list[VariableRow]:
+    """The stored answer slots of a survey, with their question key."""
+    from survey.models import Question
+
+    rows = session.execute(
+        select(
+            Variable.id,
+            Variable.name,
+            Variable.question_id,
+            Question.key,
+            Variable.row_key,
+            Variable.rank,
+        )
+        .join(Question, Question.id == Variable.question_id)
+        .where(Variable.survey_id == survey_id)
+        .order_by(Variable.position)
+    ).all()
+    return [VariableRow(*row) for row in rows]
+
+
+def responses_by_mode(session: DbSession, survey_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Response.mode, func.count())
+        .where(Response.survey_id == survey_id)
+        .group_by(Response.mode)
+    ).all()
+    return {str(mode): int(n) for mode, n in rows}
+
+
+def number_values(
+    session: DbSession, variable_ids: Sequence[int]
+) -> dict[int, list[tuple[float, int]]]:
+    """``(value, count)`` per number variable (answered rows only), values
+    ascending. Grouped by (variable, cell, code, number), the order of the
+    covering index ``ix_answers_report_cube``, so that no sort is needed;
+    the few groups per value are added up here."""
+    if not variable_ids:
+        return {}
+    rows = session.execute(
+        select(Answer.variable_id, Answer.number, func.count())
+        .where(Answer.variable_id.in_(variable_ids), Answer.number.is_not(None))
+        .group_by(Answer.variable_id, Answer.cell_id, Answer.code, Answer.number)
+    ).all()
+    totals: dict[tuple[int, float], int] = defaultdict(int)
+    for variable_id, value, n in rows:
+        totals[(int(variable_id), float(value or 0.0))] += int(n)
+    result: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for (variable_id, value), n in sorted(totals.items()):
+        result[variable_id].append((value, n))
+    return dict(result)
+
+
+# --- partners, free text, consultation data ----------------------------------
+
+
+def codes_by_sector(
+    session: DbSession, variable_ids: Sequence[int]
+) -> list[tuple[int, str, int | None, int]]:
+    """``(variable_id, partner sector, code, count)`` over partner responses."""
+    if not variable_ids:
+        return []
+    rows = session.execute(
+        select(Answer.variable_id, PartnerOrganisation.sector, Answer.code, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .join(PartnerOrganisation, PartnerOrganisation.id == Response.partner_id)
+        .where(Answer.variable_id.in_(variable_ids))
+        .group_by(Answer.variable_id, PartnerOrganisation.sector, Answer.code)
+    ).all()
+    return [(int(v), str(s), None if c is None else int(c), int(n)) for v, s, c, n in rows]
+
+
+def partner_response_count(session: DbSession, survey_id: int) -> dict[str, int]:
+    """Partner responses per sector."""
+    rows = session.execute(
+        select(PartnerOrganisation.sector, func.count())
+        .join(Response, Response.partner_id == PartnerOrganisation.id)
+        .where(Response.survey_id == survey_id)
+        .group_by(PartnerOrganisation.sector)
+    ).all()
+    return {str(s): int(n) for s, n in rows}
+
+
+@dataclass(frozen=True)
+class TextRow:
+    variable_id: int
+    redacted: str
+    partner_name: str | None
+    """The organisation's name, only when it agreed to be named."""
+
+
+def redacted_texts(
+    session: DbSession, variable_ids: Sequence[int], consent_variable_id: int | None = None
+) -> list[TextRow]:
+    """Redacted free texts (never the raw text) of the given variables. With
+    ``consent_variable_id`` (the partner's ``vermelding`` question) the
+    organisation's name comes along only when that answer is code 1."""
+    if not variable_ids:
+        return []
+    if consent_variable_id is None:
+        rows = session.execute(
+            select(FreeText.variable_id, FreeText.redacted)
+            .where(FreeText.variable_id.in_(variable_ids))
+            .order_by(FreeText.id)
+        ).all()
+        return [TextRow(int(v), str(t), None) for v, t in rows]
+    consent = aliased(Answer)
+    named = session.execute(
+        select(FreeText.variable_id, FreeText.redacted, PartnerOrganisation.name, consent.code)
+        .join(Response, Response.id == FreeText.response_id)
+        .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Response.partner_id)
+        .outerjoin(
+            consent,
+            and_(
+                consent.response_id == FreeText.response_id,
+                consent.variable_id == consent_variable_id,
+            ),
+        )
+        .where(FreeText.variable_id.in_(variable_ids))
+        .order_by(FreeText.id)
+    ).all()
+    return [
+        TextRow(int(v), str(t), str(name) if name is not None and code == 1 else None)
+        for v, t, name, code in named
+    ]
+
+
+def distinct_texts(session: DbSession, variable_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+    """``(lowest id, redacted text, copies)`` per distinct redacted free text
+    (never the raw text) of the given variables, in the order of the lowest
+    id: the same short comment comes back thousands of times, and is sent
+    and tagged once."""
+    if not variable_ids:
+        return []
+    lowest = func.min(FreeText.id)
+    rows = session.execute(
+        select(lowest, FreeText.redacted, func.count())
+        .where(FreeText.variable_id.in_(variable_ids))
+        .group_by(FreeText.redacted)
+        .order_by(lowest)
+    ).all()
+    return [(int(i), str(t), int(n)) for i, t, n in rows]
+
+
+def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int]]:
+    rows = session.execute(
+        select(PopulationMargin.dimension, PopulationMargin.code, PopulationMargin.population)
+        .where(PopulationMargin.consultation_id == consultation_id)
+        .order_by(PopulationMargin.dimension, PopulationMargin.code)
+    ).all()
+    result: dict[str, dict[int, int]] = defaultdict(dict)
+    for dimension, code, population in rows:
+        result[str(dimension)][int(code)] = int(population)
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    phenomenon: str
+    year: int
+    value: float
+    unit: str
+    source: str
+
+
+def objective_indicators(session: DbSession, consultation_id: int) -> list[IndicatorRow]:
+    rows = session.execute(
+        select(
+            ObjectiveIndicator.phenomenon_key,
+            ObjectiveIndicator.year,
+            ObjectiveIndicator.value,
+            ObjectiveIndicator.unit,
+            ObjectiveIndicator.source,
+        )
+        .where(ObjectiveIndicator.consultation_id == consultation_id)
+        .order_by(ObjectiveIndicator.phenomenon_key, ObjectiveIndicator.year)
+    ).all()
+    return [IndicatorRow(str(p), int(y), float(v), str(u), str(s)) for p, y, v, u, s in rows]
+
+
+def stored_cells(
+    session: DbSession, survey_id: int, dimension_variable_ids: Sequence[int]
+) -> dict[int, tuple[str, CellKey]]:
+    """``cell_id`` -> (mode, dimension codes) of the survey's cells over these
+    dimension variables (``survey.responses.cells``). Cells over other
+    variables are left: they belong to answers of an earlier draft version,
+    which went with its variables."""
+    rows = session.execute(
+        select(ResponseCell.id, ResponseCell.mode, ResponseCell.codes).where(
+            ResponseCell.survey_id == survey_id,
+            ResponseCell.dimensions == dimensions_signature(list(dimension_variable_ids)),
+        )
+    ).all()
+    k = len(dimension_variable_ids)
+    return {int(cell_id): (str(mode), decode_codes(str(codes), k)) for cell_id, mode, codes in rows}
+
+
+def _variable_filter(variable_ids: Sequence[int]) -> Any:
+    """``variable_id IN (...)``, written as one BETWEEN when the ids are
+    consecutive (a survey's variables are numbered together at import): the
+    same rows, but PostgreSQL tests a range on every scanned row instead of
+    hashing the value against the list (~15 % of the cube's time)."""
+    ids = sorted(set(variable_ids))
+    if ids and ids[-1] - ids[0] == len(ids) - 1:
+        return Answer.variable_id.between(ids[0], ids[-1])
+    return Answer.variable_id.in_(ids)
+
+
+def answer_cube(
+    session: DbSession,
+    survey_id: int,
+    variable_ids: Sequence[int],
+    respondent_variable_ids: Sequence[int],
+    dimension_variable_ids: Sequence[int],
+) -> AnswerCube:
+    """The ``AnswerCube`` of ``variable_ids`` (respondent counts for
+    ``respondent_variable_ids``, a subset). Both GROUP BYs read only the
+    covering index ``ix_answers_report_cube`` (variable_id, cell_id, code,
+    number, response_id): the first one all of it in index order, the second
+    one the entries of the few multiple-choice variables. Raises
+    ``InconsistentCube`` when an answer has no cell of these dimensions."""
+    stored = stored_cells(session, survey_id, dimension_variable_ids)
+    counts: list[tuple[int, int, int | None, int]] = []
+    if variable_ids:
+        # Thousands of rows: run on the session's connection (same
+        # transaction) without the ORM's per-row result processing, and
+        # turned into plain tuples a few hundred at a time (the columns are
+        # integers already), so that the result rows do not live long enough
+        # for the garbage collector to promote them to its oldest generation
+        # (all of them alive at once cost a full collection every other
+        # report).
+        result: Any = session.connection().execute(
+            select(Answer.variable_id, Answer.cell_id, Answer.code, func.count())
+            .where(_variable_filter(variable_ids))
+            .group_by(Answer.variable_id, Answer.cell_id, Answer.code)
+        )
+        counts = [
+            (v, cell, code, n) for part in result.partitions(500) for v, cell, code, n in part
+        ]
+    unplaced = {cell for _v, cell, _code, _n in counts} - stored.keys()
+    if unplaced:
+        raise InconsistentCube(
+            "some answers carry no cell of the survey's dimension questions (run flask db upgrade)"
+        )
+    respondents: list[tuple[int, int, int, int]] = []
+    if respondent_variable_ids:
+        respondents = _respondents(session, respondent_variable_ids, counts)
+    return AnswerCube(stored, counts, respondents)
+
+
+def _respondents(
+    session: DbSession,
+    variable_ids: Sequence[int],
+    counts: Sequence[tuple[int, int, int | None, int]],
+) -> list[tuple[int, int, int, int]]:
+    """``(variable_id, cell_id, shown respondents, valid respondents)`` of
+    multiple-choice variables, from their entries in the covering index and
+    their rows of the cube (``counts``).
+
+    A multiple-choice answer is stored as one row per chosen code, or as
+    one row with code NULL when nothing was chosen, never both
+    (``MultipleChoice.answer_rows``, the only way answer rows are written).
+    So where every code the cube holds for a variable is a valid option (no
+    missing option chosen, no unknown code), the valid respondents of a cell
+    are its shown respondents minus its NULL rows, and one count(DISTINCT)
+    per cell is enough; a second one, of the responses with a valid code,
+    is counted only for the variables where that does not hold. That second
+    count over every entry of the variables was half of this query's time.
+    """
+    # The valid codes come first, in a query of their own, so that the
+    # GROUP BY reads the covering index only (no join per answer row).
+    options: list[Any] = list(
+        session.execute(
+            select(Variable.id, QuestionOption.code)
+            .join(QuestionOption, QuestionOption.question_id == Variable.question_id)
+            .where(Variable.id.in_(variable_ids), QuestionOption.missing == false())
+            .order_by(Variable.id, QuestionOption.code)
+        ).all()
+    )
+    valid_codes: dict[int, set[int]] = {int(v): set() for v in variable_ids}
+    for variable_id, code in options:
+        valid_codes[int(variable_id)].add(int(code))
+    empty: dict[tuple[int, int], int] = {}
+    seen: set[int] = set()
+    other_codes: set[int] = set()
+    for variable_id, cell_id, code, n in counts:
+        codes = valid_codes.get(variable_id)
+        if codes is not None:
+            seen.add(variable_id)
+            if code is None:
+                empty[(variable_id, cell_id)] = n
+            elif code not in codes:
+                other_codes.add(variable_id)
+    # Counted exactly: the variables with a stored code that is not a valid
+    # option, and (defensively) those without rows in the cube.
+    other_codes |= set(valid_codes) - seen
+    columns: list[Any] = [
+        Answer.variable_id,
+        Answer.cell_id,
+        func.count(func.distinct(Answer.response_id)),
+    ]
+    if other_codes:
+        valid = case(
+            (
+                or_(
+                    false(),
+                    *[
+                        and_(Answer.variable_id == variable_id, Answer.code.in_(sorted(codes)))
+                        for variable_id, codes in valid_codes.items()
+                        if variable_id in other_codes
+                    ],
+                ),
+                Answer.response_id,
+            )
+        )
+        columns.append(func.count(func.distinct(valid)))
+    rows: list[Any] = list(
+        session.execute(
+            select(*columns)
+            .where(Answer.variable_id.in_(variable_ids))
+            .group_by(Answer.variable_id, Answer.cell_id)
+        ).all()
+    )
+    result = []
+    for row in rows:
+        variable_id, cell_id, shown = int(row[0]), int(row[1]), int(row[2])
+        if variable_id in other_codes:
+            valid_n = int(row[3])
+        else:
+            valid_n = shown - empty.get((variable_id, cell_id), 0)
+        result.append((variable_id, cell_id, shown, valid_n))
+    return result
+
+
+@dataclass(frozen=True)
+class SurveyAggregates:
+    """Everything the report reads of one survey, as aggregates: its
+    variables, the answer cube and what the cube gives (answer rows per
+    variable and code; valid and shown respondents of multiple-choice
+    variables), responses per mode and the values of number questions."""
+
+    survey: Survey
+    definition: SurveyDefinition
+    variables: dict[str, VariableRow]
+    """Stored answer slots by name (``key``, ``key.row``, ``key.rank``)."""
+    dimensions: dict[str, QuestionDef]
+    """Dimension name -> its question, for the dimensions that are stored."""
+    dimension_ids: list[int]
+    """The variables of ``dimensions``, in that order: the cells' codes."""
+    cube: AnswerCube
+    by_mode: dict[str, int]
+    counts: dict[int, dict[int | None, int]]
+    """``{variable_id: {code: answer rows}}``; code None = shown, left empty."""
+    valid_respondents: dict[int, int]
+    shown_respondents: dict[int, int]
+    numbers: dict[int, list[tuple[float, int]]]
+    """``(value, count)`` per number variable, values ascending."""
+
+    @property
+    def responses(self) -> int:
+        # Every response has a mode (NOT NULL): the modes add up to all.
+        return sum(self.by_mode.values())
+
+
+def survey_aggregates(session: DbSession, survey: Survey) -> SurveyAggregates:
+    """Read one survey: four queries (variables, cells, the two GROUP BYs of
+    the cube), responses per mode and the number values."""
+    definition = definition_of(survey)
+    by_name = {v.name: v for v in variables(session, survey.id)}
+    dimensions = {d: q for d, q in definition.dimension_questions().items() if q.key in by_name}
+    dimension_ids = [by_name[q.key].id for q in dimensions.values()]
+    kinds = {q.key: q.type for q in definition.questions}
+    multiple_ids = [v.id for name, v in by_name.items() if kinds.get(name) == "multiple"]
+    number_ids = [v.id for name, v in by_name.items() if kinds.get(name) == "number"]
+    answers = answer_cube(
+        session, survey.id, [v.id for v in by_name.values()], multiple_ids, dimension_ids
+    )
+    valid, shown = cube.respondents(answers)
+    return SurveyAggregates(
+        survey=survey,
+        definition=definition,
+        variables=by_name,
+        dimensions=dimensions,
+        dimension_ids=dimension_ids,
+        cube=answers,
+        by_mode=responses_by_mode(session, survey.id),
+        counts=cube.code_counts(answers),
+        valid_respondents=valid,
+        shown_respondents=shown,
+        numbers=number_values(session, number_ids),
+    )

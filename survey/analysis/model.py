@@ -1,0 +1,235 @@
+"""The report model: the typed input report that every writer renders, so
+the numbers are the same in every format. ``Report.to_json()`` is the
+report JSON of contract section 3 (docs/report-json.md); the tables it
+holds are those of ``survey.analysis.tables``.
+
+Like the tables, this module imports nothing from the survey definitions or
+the database."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from survey.analysis.tables import (
+    CrossTable,
+    Json,
+    PriorityMatrix,
+    PriorityMethod,
+    PriorityRow,
+    Table,
+    TextThemes,
+)
+
+REPORT_FORMAT = 1
+BASE_RULES: Json = {"hidden_below": 30, "unreliable_below": 100}
+"""Percentages on fewer valid answers than ``hidden_below`` are not shown;
+below ``unreliable_below`` they are flagged (``survey.analysis.suppression.base_flag``)."""
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question of the survey and its summary table."""
+
+    key: str
+    type: str
+    page: str
+    page_title: str
+    text: str
+    measure: str | None
+    dimension: str | None
+    table: Table
+
+    @property
+    def kind(self) -> str:
+        """The kind of the table, which writers dispatch on."""
+        return self.table.kind
+
+    @cached_property
+    def figures(self) -> Json:
+        """The published JSON of the question (what every format shows)."""
+        entry: Json = {
+            "key": self.key,
+            "type": self.type,
+            "page": self.page,
+            "page_title": self.page_title,
+            "text": self.text,
+        }
+        if self.measure:
+            entry["measure"] = self.measure
+        if self.dimension:
+            entry["dimension"] = self.dimension
+        entry.update(self.table.to_json())
+        return entry
+
+    def to_json(self) -> Json:
+        return self.figures
+
+
+@dataclass(frozen=True, slots=True)
+class MarginRow:
+    """One population margin beside the sample: percentages 0-100, two
+    decimals; the sample and weighted shares are over complete responses."""
+
+    dimension: str
+    code: Any
+    label: str
+    population: float
+    population_percent: float | None
+    sample_percent: float | None
+    weighted_percent: float | None
+
+
+@dataclass(frozen=True)
+class WeightingSummary:
+    """How the report was weighted (raking, ``survey.analysis.weighting``):
+    the design effect 1 + CV^2 of the weights (two decimals), the Kish
+    effective n (whole), the complete responses that got a weight and the
+    excluded ones, convergence, the trim factor and the weight range (three
+    decimals), and every margin against the sample."""
+
+    dimensions: tuple[str, ...]
+    design_effect: float
+    effective_n: int
+    complete_responses: int
+    excluded_responses: int
+    converged: bool
+    iterations: int
+    trim: float | None
+    min_weight: float
+    max_weight: float
+    margins: tuple[MarginRow, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "dimensions": list(self.dimensions),
+            "design_effect": self.design_effect,
+            "effective_n": self.effective_n,
+            "complete_responses": self.complete_responses,
+            "excluded_responses": self.excluded_responses,
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "trim": self.trim,
+            "min_weight": self.min_weight,
+            "max_weight": self.max_weight,
+            "margins": [
+                {
+                    "dimension": m.dimension,
+                    "code": m.code,
+                    "label": m.label,
+                    "population": m.population,
+                    "population_percent": m.population_percent,
+                    "sample_percent": m.sample_percent,
+                    "weighted_percent": m.weighted_percent,
+                }
+                for m in self.margins
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerQuote:
+    text: str
+    """Redacted."""
+    organisation: str | None
+    """Named only when the partner agreed to be named."""
+    phenomena: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    """The partner surveys of the consultation: responses per sector and
+    what partners wrote."""
+
+    surveys: tuple[str, ...]
+    responses: int
+    by_sector: Mapping[str, int]
+    quotes: tuple[PartnerQuote, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "surveys": list(self.surveys),
+            "responses": self.responses,
+            "by_sector": dict(self.by_sector),
+            "quotes": [
+                {"text": q.text, "organisation": q.organisation, "phenomena": list(q.phenomena)}
+                for q in self.quotes
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The input report of one survey with the priority matrix of its
+    consultation (attributes named as the keys of the report JSON)."""
+
+    survey: str
+    audience: str
+    title: str
+    consultation_key: str
+    consultation_title: str
+    generated_on: str
+    language: str
+    responses: int
+    responses_by_mode: Mapping[str, int]
+    weighting: WeightingSummary | None
+    suppression_threshold: int
+    pages: tuple[tuple[str, str], ...]
+    """(key, title) of every page."""
+    questions: tuple[QuestionResult, ...]
+    crosstabs: tuple[CrossTable, ...]
+    priority_matrix: PriorityMatrix
+    free_text: TextThemes
+    partner_input: PartnerInput
+    format: int = REPORT_FORMAT
+
+    @property
+    def priorities(self) -> tuple[PriorityRow, ...]:
+        return self.priority_matrix.rows
+
+    @property
+    def priority_method(self) -> PriorityMethod:
+        return self.priority_matrix.method
+
+    @property
+    def consultation(self) -> Json:
+        return {"key": self.consultation_key, "title": self.consultation_title}
+
+    @property
+    def base_rules(self) -> Json:
+        return dict(BASE_RULES)
+
+    def __getitem__(self, key: str) -> Any:
+        """A top-level key of the report JSON (``report["generated_on"]``),
+        for callers that read the report by key."""
+        return self.to_json()[key]
+
+    @cached_property
+    def json(self) -> Json:
+        return {
+            "format": self.format,
+            "survey": self.survey,
+            "audience": self.audience,
+            "title": self.title,
+            "consultation": self.consultation,
+            "generated_on": self.generated_on,
+            "language": self.language,
+            "responses": self.responses,
+            "responses_by_mode": dict(self.responses_by_mode),
+            "weighting": None if self.weighting is None else self.weighting.to_json(),
+            "suppression_threshold": self.suppression_threshold,
+            "base_rules": self.base_rules,
+            "pages": [{"key": key, "title": title} for key, title in self.pages],
+            "questions": [q.to_json() for q in self.questions],
+            "crosstabs": [x.to_json() for x in self.crosstabs],
+            **self.priority_matrix.to_json(),
+            "free_text": self.free_text.to_json(),
+            "partner_input": self.partner_input.to_json(),
+        }
+
+    def to_json(self) -> Json:
+        """The report JSON (contract section 3; docs/report-json.md). Built
+        once: every writer reads the same published figures."""
+        return self.json

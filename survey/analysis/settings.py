@@ -1,0 +1,41 @@
+"""What a planner may choose for a report, and why a report cannot be built."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from survey.analysis.suppression import DEFAULT_THRESHOLD
+
+
+class ReportError(Exception):
+    """The report cannot be built (unknown survey, unusable margins).
+
+    The message is a plain English sentence (the command line prints it);
+    ``kind`` names the problem for the planners' pages, which say it in
+    their language with ``details``: ``unknown_margin_dimension``
+    (dimension), a ``WeightingError`` code with its details, or ``other``."""
+
+    def __init__(self, message: str, /, kind: str = "other", **details: Any) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.details: dict[str, Any] = details
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What a planner may choose. ``margins`` (``{dimension: {code:
+    population}}``) replaces the consultation's stored margins (an empty
+    mapping: no weighting); ``trim`` caps weights at that multiple of the
+    mean (no trimming by default); ``threshold`` is the smallest published
+    count; ``seed`` and ``bootstrap_samples`` fix the rank intervals of the
+    priority matrix."""
+
+    threshold: int = DEFAULT_THRESHOLD
+    margins: Mapping[str, Mapping[int, float]] | None = None
+    trim: float | None = None
+    language: str = "nl"
+    seed: int = 2026
+    bootstrap_samples: int = 400
+    crosstabs: bool = True

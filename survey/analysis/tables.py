@@ -1,0 +1,703 @@
+"""Typed report tables: the value objects at the floor of the analysis.
+
+One frozen dataclass per table *kind*; writers, charts and templates
+dispatch on ``kind``, never on the question type that produced the table
+(a ``single`` and a ``scale`` question both give a ``categorical`` table).
+Each table holds what it was built from (unweighted counts, the weighted
+tally, the suppression marks) and derives what it publishes, like
+statsmodels' ``DescrStatsW``: documented properties, and ``to_json()``,
+the one place where the contract's JSON (section 3) is written.
+
+Rules every table follows (units and rounding):
+
+- Counts are unweighted integers. ``valid`` is the percentage base: the
+  respondents who were shown the question (or row) and gave a non-missing
+  answer (multiple choice and ranking: who chose at least one valid
+  option); ``missing`` is shown minus valid.
+- Percentages are 0-100, rounded to two decimals (``round2``); intervals
+  are Wilson 95 % intervals in percent, each bound rounded to two
+  decimals. ``ci95`` is on the unweighted count and base; the weighted
+  interval uses the Kish effective n of the table's valid answers.
+- A ``missing: true`` option is listed with its count and no percentage.
+- ``base_flag`` of a base: ``hidden`` below 30 (no percentages shown),
+  ``unreliable`` below 100, else ``ok``.
+- A cell with a suppression mark (``primary``: its own count is 1 ..
+  threshold-1; ``complementary``: hidden so that no other published figure
+  gives a primary cell away) publishes its count, percentages and
+  intervals as null and ``suppressed: true``. Marks are set by the
+  disclosure step (``survey.analysis.disclosure``); a freshly built table
+  has none.
+
+This module imports nothing from the survey definitions, the report or the
+database: a question type builds its table from these objects alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from survey.analysis.intervals import NumberSummary, weighted_wilson_interval, wilson_interval
+from survey.analysis.suppression import base_flag
+
+Json = dict[str, Any]
+Mark = Literal["primary", "complementary"]
+"""Why a cell is suppressed: its own small count, or to protect another cell."""
+PRIMARY: Mark = "primary"
+COMPLEMENTARY: Mark = "complementary"
+
+UNKNOWN_COLUMN = None
+"""The cross-tab column of respondents without a valid code on the dimension."""
+
+
+def round2(value: float | None) -> float | None:
+    """A published figure: two decimals, or None."""
+    return None if value is None else round(float(value), 2)
+
+
+def rounded_interval(bounds: tuple[float, float] | None) -> list[float] | None:
+    """A published interval: both bounds to two decimals, or None."""
+    if bounds is None:
+        return None
+    return [round(bounds[0], 2), round(bounds[1], 2)]
+
+
+def percent(count: float, base: float) -> float | None:
+    """``count`` of ``base`` in percent, two decimals; None without a base."""
+    return round(count / base * 100.0, 2) if base > 0 else None
+
+
+@dataclass(frozen=True)
+class WeightedCounts:
+    """The weighted tally of one table (``survey.analysis.weighting.weighted_tally``):
+    weighted counts per valid code, the weighted valid base and the Kish
+    effective n (sum w)^2 / sum w^2 of the respondents in that base."""
+
+    counts: Mapping[int, float]
+    total: float
+    effective_n: float
+
+    def percent(self, code: int) -> float | None:
+        """Weighted share of ``code`` in percent, two decimals; None without a base."""
+        return round2(self.counts.get(code, 0.0) / self.total * 100) if self.total > 0 else None
+
+    def ci95(self, code: int) -> list[float] | None:
+        """Wilson 95 % interval of the weighted share, on the effective n."""
+        return rounded_interval(
+            weighted_wilson_interval(self.counts.get(code, 0.0), self.total, self.effective_n)
+        )
+
+
+# --- options tables: single, scale, a matrix row, number bands; multiple; ranking ----
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """One answer option: its unweighted count (answers, or respondents who
+    chose it for multiple choice) and its suppression mark."""
+
+    code: int
+    label: str
+    count: int
+    missing: bool = False
+    """A ``missing: true`` option: listed, never part of ``valid``."""
+    mark: Mark | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCategory:
+    """One option of a ranking: ``chosen`` respondents put it at any rank,
+    ``first`` at rank 1; ``borda`` points are N for a first place down to 1
+    for place N (N = ``choose``)."""
+
+    code: int
+    label: str
+    chosen: int
+    first: int
+    borda: int
+    missing: bool = False
+    mark: Mark | None = None
+    """Mark of ``chosen`` (and with it every figure of the option)."""
+    first_mark: Mark | None = None
+    """Mark of ``first`` alone (the first places of a ranking add up to ``valid``)."""
+
+    @property
+    def count(self) -> int:
+        """What suppression of the option looks at: the respondents who chose it."""
+        return self.chosen
+
+
+C = TypeVar("C", Category, RankedCategory)
+
+
+@dataclass(frozen=True)
+class _OptionsTable(Generic[C]):
+    """One entry per answer option over a percentage base (``valid``)."""
+
+    count_key: ClassVar[str] = "count"
+    """The key of an option's count in the published JSON."""
+    percent_key: ClassVar[str] = "percent"
+    _hidden_keys: ClassVar[tuple[str, ...]] = ("count", "percent", "ci95")
+    """The figures a suppressed option publishes as null, in order."""
+    categories: tuple[C, ...]
+    valid: int
+    missing: int
+    weighted: WeightedCounts | None = None
+    """The weighted tally when the report is weighted."""
+
+    @property
+    def base_flag(self) -> str:
+        return base_flag(self.valid)
+
+    def _figures_json(self, category: C, show: bool) -> Json:
+        """The option's own figures; ``show``: its percentages are published."""
+        ci95 = rounded_interval(wilson_interval(category.count, self.valid)) if show else None
+        return {
+            "count": category.count,
+            "percent": percent(category.count, self.valid) if show else None,
+            "ci95": ci95,
+        }
+
+    def option_json(self, category: C) -> Json:
+        """The published figures of one option."""
+        entry: Json = {"code": category.code, "label": category.label}
+        if category.missing:
+            entry["missing"] = True
+        weighted = self.weighted
+        if category.mark is not None:
+            entry.update(dict.fromkeys(self._hidden_keys))
+            if weighted is not None:
+                entry.update(weighted_percent=None, weighted_ci95=None)
+            entry["suppressed"] = True
+            return entry
+        show = not category.missing and self.base_flag != "hidden"
+        entry.update(self._figures_json(category, show))
+        if weighted is not None:
+            entry["weighted_percent"] = weighted.percent(category.code) if show else None
+            entry["weighted_ci95"] = weighted.ci95(category.code) if show else None
+        entry["suppressed"] = False
+        return entry
+
+    def to_json(self) -> Json:
+        table: Json = {
+            "valid": self.valid,
+            "missing": self.missing,
+            "base_flag": self.base_flag,
+            "options": [self.option_json(c) for c in self.categories],
+        }
+        if self.weighted is not None:
+            table["effective_n"] = round(self.weighted.effective_n, 1)
+        return table
+
+
+@dataclass(frozen=True)
+class CategoricalTable(_OptionsTable[Category]):
+    """Answers to a single or scale question, to one matrix row, or the bands
+    of a number: one answer per respondent, so the valid options add up
+    to ``valid`` (which is why suppression protects them as one line)."""
+
+    kind: ClassVar[str] = "categorical"
+    percent_of: ClassVar[str] = "answers"
+
+
+@dataclass(frozen=True)
+class MultipleTable(_OptionsTable[Category]):
+    """Multiple choice: per option the respondents who chose it, in percent
+    of the respondents who chose at least one valid option (``valid``).
+    Options do not add up to ``valid``."""
+
+    kind: ClassVar[str] = "multiple"
+    percent_of: ClassVar[str] = "respondents"
+
+
+@dataclass(frozen=True)
+class RankingTable(_OptionsTable[RankedCategory]):
+    """A ranking question: choose and order up to ``choose`` options.
+    Percentages are of ``valid``: the respondents with a valid first choice
+    (ranks fill from the first, so they chose at least one option)."""
+
+    kind: ClassVar[str] = "ranking"
+    percent_of: ClassVar[str] = "respondents"
+    count_key: ClassVar[str] = "chosen_count"
+    percent_key: ClassVar[str] = "chosen_percent"
+    _hidden_keys: ClassVar[tuple[str, ...]] = (
+        "chosen_count",
+        "chosen_percent",
+        "ci95",
+        "first_count",
+        "borda",
+    )
+    choose: int = field(kw_only=True)
+
+    def _figures_json(self, category: RankedCategory, show: bool) -> Json:
+        entry: Json = {
+            "chosen_count": category.chosen,
+            "chosen_percent": percent(category.chosen, self.valid) if show else None,
+            "first_count": None if category.first_mark is not None else category.first,
+        }
+        if category.first_mark is not None:
+            entry["first_suppressed"] = True
+        entry["borda"] = category.borda
+        entry["ci95"] = (
+            rounded_interval(wilson_interval(category.chosen, self.valid)) if show else None
+        )
+        return entry
+
+    def to_json(self) -> Json:
+        return {**super().to_json(), "choose": self.choose}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    key: str
+    label: str
+    table: CategoricalTable
+
+
+@dataclass(frozen=True)
+class MatrixTable:
+    """A matrix question: one categorical table per row, all on the same options."""
+
+    kind: ClassVar[str] = "matrix"
+    rows: tuple[MatrixRow, ...]
+
+    def to_json(self) -> Json:
+        return {"rows": [{"key": r.key, "label": r.label, **r.table.to_json()} for r in self.rows]}
+
+
+# --- numbers and texts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberTable:
+    """A number question: mean, median and the 95 % interval of the mean
+    (``survey.analysis.intervals.summarise_numbers``: normal quantile from
+    n = 30, Student t below) in the unit of the answers, on ``valid``
+    answers; with ``bands`` the banded counts as a categorical table (its
+    ``valid`` is the number's). The summary is suppressed (``mark``) when
+    it rests on 1 .. threshold-1 answers."""
+
+    kind: ClassVar[str] = "number"
+    valid: int
+    missing: int
+    summary: NumberSummary | None
+    bands: CategoricalTable | None = None
+    mark: Mark | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.mark is not None
+
+    @property
+    def mean(self) -> float | None:
+        """The published mean (two decimals); None when suppressed or without answers."""
+        return None if self.summary is None or self.suppressed else round2(self.summary.mean)
+
+    @property
+    def median(self) -> float | None:
+        return None if self.summary is None or self.suppressed else round2(self.summary.median)
+
+    @property
+    def ci95(self) -> list[float] | None:
+        if self.summary is None or self.suppressed:
+            return None
+        return rounded_interval(self.summary.ci95)
+
+    def to_json(self) -> Json:
+        table: Json = {
+            "valid": self.valid,
+            "missing": self.missing,
+            "mean": self.mean,
+            "median": self.median,
+            "ci95": self.ci95,
+            "suppressed": self.suppressed,
+            "base_flag": base_flag(self.valid),
+        }
+        if self.bands is not None:
+            table["bands"] = [self.bands.option_json(c) for c in self.bands.categories]
+        return table
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A text question: ``valid`` respondents wrote something; what they
+    wrote is in the free-text themes (``TextThemes``)."""
+
+    kind: ClassVar[str] = "text"
+    valid: int
+    missing: int
+
+    def to_json(self) -> Json:
+        return {"valid": self.valid, "missing": self.missing}
+
+
+# --- cross-tabs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CrossColumn:
+    """A group of the dimension: a code (a mode for ``mode``), or
+    ``UNKNOWN_COLUMN`` for respondents without a valid code on it."""
+
+    code: Any
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRow:
+    code: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CrossTable:
+    """The valid options of one question (or matrix row) by the groups of one
+    dimension, percentages within each column.
+
+    ``cells`` holds every (option code, column) count, zeros included; the
+    unknown column is present only when it has respondents, and completes
+    each option to its overall count. Column bases are the column sums
+    (answers) or, for multiple choice and ranking, the respondents in the
+    column (``column_valid``; the JSON then says ``percent_of:
+    respondents``). Suppression marks are kept
+    per cell and per column total (the column's published ``valid``)."""
+
+    kind: ClassVar[str] = "crosstab"
+    question: str
+    question_text: str
+    question_type: str
+    measure: str | None
+    dimension: str
+    columns: tuple[CrossColumn, ...]
+    """The dimension's groups in order, then the unknown column."""
+    options: tuple[CrossRow, ...]
+    cells: Mapping[tuple[int, Any], int]
+    column_valid: Mapping[Any, int] | None = None
+    row: str | None = None
+    row_label: str | None = None
+    cell_marks: Mapping[tuple[int, Any], Mark] = field(default_factory=dict)
+    column_marks: Mapping[Any, Mark] = field(default_factory=dict)
+
+    @cached_property
+    def column_bases(self) -> dict[Any, int]:
+        """Base of every column: respondents (``column_valid``) or the column sum."""
+        if self.column_valid is not None:
+            return {c.code: self.column_valid.get(c.code, 0) for c in self.columns}
+        bases = {c.code: 0 for c in self.columns}
+        for (_code, column), n in self.cells.items():
+            if column in bases:
+                bases[column] += n
+        return bases
+
+    def to_json(self) -> Json:
+        bases = self.column_bases
+        marks = self.cell_marks
+        hidden_columns = self.column_marks
+        columns: list[Json] = []
+        shown: list[tuple[Any, int, bool]] = []
+        for column in self.columns:
+            total = bases[column.code]
+            if column.code is UNKNOWN_COLUMN and total == 0:
+                continue
+            suppressed = column.code in hidden_columns
+            columns.append(
+                {
+                    "code": column.code,
+                    "label": column.label,
+                    "valid": None if suppressed else total,
+                    "suppressed": suppressed,
+                    "base_flag": base_flag(total),
+                }
+            )
+            shown.append(
+                (column.code, total, suppressed or base_flag(total) == "hidden"),
+            )
+        rows: list[Json] = []
+        get = self.cells.get
+        for option in self.options:
+            cells: list[Json] = []
+            for column, total, hide_percent in shown:
+                key = (option.code, column)
+                if key in marks:
+                    cells.append({"count": None, "percent": None, "suppressed": True})
+                    continue
+                n = get(key, 0)
+                cells.append(
+                    {
+                        "count": n,
+                        "percent": None if hide_percent else percent(n, total),
+                        "suppressed": False,
+                    }
+                )
+            rows.append({"code": option.code, "label": option.label, "cells": cells})
+        entry: Json = {
+            "question": self.question,
+            "question_text": self.question_text,
+            "type": self.question_type,
+            "measure": self.measure,
+            "dimension": self.dimension,
+            "columns": columns,
+            "options": rows,
+        }
+        if self.row is not None:
+            entry["row"] = self.row
+            if self.row_label is not None:
+                entry["row_label"] = self.row_label
+        if self.column_valid is not None:
+            entry["percent_of"] = "respondents"
+        return entry
+
+
+def complete_cells(
+    raw: Mapping[tuple[int | None, Any], int],
+    columns: list[Any],
+    totals: Mapping[int, int],
+) -> dict[tuple[int, Any], int]:
+    """Cross-tab cells (code, column) for every code of ``totals`` (its overall
+    count) and every known column, zeros included; the unknown column
+    completes each code to its overall count, and is left out when it is
+    empty everywhere (so that no suppression picks one of its zeros)."""
+    cells: dict[tuple[int, Any], int] = {}
+    unknown = False
+    for code, total in totals.items():
+        known = 0
+        for column in columns:
+            n = raw.get((code, column), 0)
+            cells[(code, column)] = n
+            known += n
+        rest = max(total - known, 0)
+        cells[(code, UNKNOWN_COLUMN)] = rest
+        unknown = unknown or rest > 0
+    if not unknown:
+        cells = {key: n for key, n in cells.items() if key[1] is not UNKNOWN_COLUMN}
+    return cells
+
+
+def complete_columns(raw: Mapping[Any, int], columns: list[Any], total: int) -> dict[Any, int]:
+    """Respondents per known column, and in the unknown column the rest of
+    ``total`` (only when there is a rest)."""
+    found = {c: raw.get(c, 0) for c in columns}
+    unknown = max(total - sum(found.values()), 0)
+    if unknown:
+        found[UNKNOWN_COLUMN] = unknown
+    return found
+
+
+Table = CategoricalTable | MultipleTable | MatrixTable | RankingTable | NumberTable | TextTable
+"""The summary table of one question."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a question contributes to the report: its table, and its cross-tabs
+    (one per dimension; per row and dimension for a matrix)."""
+
+    table: Table
+    crosstabs: tuple[CrossTable, ...] = ()
+
+
+# --- free text ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """The comments tagged with one phenomenon (a comment may have several),
+    with up to three representative redacted quotes."""
+
+    phenomenon: str
+    label: str
+    count: int
+    quotes: tuple[str, ...]
+    mark: Mark | None = None
+
+
+@dataclass(frozen=True)
+class TextThemes:
+    """The residents' free-text comments sorted into phenomena by keywords.
+    ``comments`` counts every non-blank comment (copies included);
+    ``untagged`` those without a phenomenon; a theme count or the untagged
+    count of 1 .. threshold-1 is suppressed."""
+
+    kind: ClassVar[str] = "text_themes"
+    comments: int
+    untagged: int
+    themes: tuple[Theme, ...]
+    untagged_mark: Mark | None = None
+
+    def to_json(self) -> Json:
+        return {
+            "comments": self.comments,
+            "untagged": None if self.untagged_mark is not None else self.untagged,
+            "themes": [
+                {
+                    "phenomenon": t.phenomenon,
+                    "label": t.label,
+                    "count": None if t.mark is not None else t.count,
+                    "suppressed": t.mark is not None,
+                    "quotes": list(t.quotes),
+                }
+                for t in self.themes
+            ],
+        }
+
+
+# --- the priority matrix ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectorMean:
+    """Mean importance among the partners of one sector; the mean is published
+    only from ``sector_min_n`` answers on."""
+
+    n: int
+    mean: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveFigure:
+    """The latest registered figure of a phenomenon and its % change on the
+    year before (None when that year is missing or zero)."""
+
+    year: int
+    value: float
+    unit: str
+    source: str
+    previous_year: int | None
+    previous_value: float | None
+    trend_percent: float | None
+    series: tuple[tuple[int, float], ...]
+
+    def to_json(self) -> Json:
+        return {
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "source": self.source,
+            "previous_year": self.previous_year,
+            "previous_value": self.previous_value,
+            "trend_percent": self.trend_percent,
+            "series": [{"year": y, "value": v} for y, v in self.series],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityRow:
+    """One phenomenon of the priority matrix: its published indicators (shares
+    in percent, importance in scale points, two decimals; a share resting on
+    1 .. threshold-1 answers is null and named in ``suppressed_indicators``),
+    their unweighted bases, the combined score 0..1, its rank with the
+    bootstrap rank interval, and the proposed label with its reason."""
+
+    phenomenon: str
+    label: str
+    federal_priority: bool
+    indicators: Mapping[str, float | None]
+    bases: Mapping[str, int]
+    suppressed_indicators: tuple[str, ...]
+    objective: ObjectiveFigure | None
+    importance_by_sector: Mapping[str, SectorMean]
+    score: float | None
+    rank: int | None
+    rank_interval: tuple[int, int] | None
+    proposal: str
+    """The proposed label in Dutch (prioriteit, aandachtspunt, basiszorg)."""
+    proposal_key: str
+    reason: str
+
+    def to_json(self) -> Json:
+        entry: Json = {
+            "phenomenon": self.phenomenon,
+            "label": self.label,
+            "federal_priority": self.federal_priority,
+            "indicators": dict(self.indicators),
+            "bases": dict(self.bases),
+        }
+        if self.suppressed_indicators:
+            entry["suppressed_indicators"] = list(self.suppressed_indicators)
+        if self.objective is not None:
+            entry["objective"] = self.objective.to_json()
+        if self.importance_by_sector:
+            entry["importance_by_sector"] = {
+                sector: {"n": s.n, "mean": s.mean}
+                for sector, s in self.importance_by_sector.items()
+            }
+        entry.update(
+            score=self.score,
+            rank=self.rank,
+            rank_interval=None if self.rank_interval is None else list(self.rank_interval),
+            proposal=self.proposal,
+            proposal_key=self.proposal_key,
+            reason=self.reason,
+        )
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class SensitivityChange:
+    indicator: str
+    factor: float
+    entered: tuple[str, ...]
+    left: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriorityMethod:
+    """How the matrix was computed: the indicator weights (only the ratios
+    matter), min-max normalisation, the bootstrap of the rank intervals and
+    whether the top ``sensitivity_top`` survives every weight moved by
+    +/- ``sensitivity_delta``."""
+
+    weights: Mapping[str, float]
+    weights_source: str
+    samples: int
+    seed: int
+    sensitivity_top: int
+    sensitivity_delta: float
+    stable: bool
+    base_top: tuple[str, ...]
+    changes: tuple[SensitivityChange, ...]
+    sector_min_n: int
+    normalisation: str = "minmax"
+    level: float = 0.95
+
+    def to_json(self) -> Json:
+        return {
+            "weights": dict(self.weights),
+            "weights_source": self.weights_source,
+            "normalisation": self.normalisation,
+            "bootstrap": {"samples": self.samples, "seed": self.seed, "level": self.level},
+            "sensitivity": {
+                "top": self.sensitivity_top,
+                "delta": self.sensitivity_delta,
+                "stable": self.stable,
+                "base_top": list(self.base_top),
+                "changes": [
+                    {
+                        "indicator": c.indicator,
+                        "factor": c.factor,
+                        "entered": list(c.entered),
+                        "left": list(c.left),
+                    }
+                    for c in self.changes
+                ],
+            },
+            "sector_min_n": self.sector_min_n,
+        }
+
+
+@dataclass(frozen=True)
+class PriorityMatrix:
+    """The priority matrix of a consultation: phenomena by rank (unranked
+    last, then by key), and the method."""
+
+    kind: ClassVar[str] = "priority_matrix"
+    rows: tuple[PriorityRow, ...]
+    method: PriorityMethod
+
+    def to_json(self) -> Json:
+        return {
+            "priorities": [row.to_json() for row in self.rows],
+            "priority_method": self.method.to_json(),
+        }

@@ -1,2 +1,0 @@
-"""Partners: organisations, their personal links, answering by link, the
-receipt, and the planner pages that follow the partner fieldwork."""

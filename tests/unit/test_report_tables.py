@@ -1,0 +1,166 @@
+"""Typed report tables and the disclosure step over them: what a table
+publishes, and which cells disclosure control marks and why."""
+
+from __future__ import annotations
+
+from survey.analysis.disclosure import protect
+from survey.analysis.intervals import summarise_numbers
+from survey.analysis.tables import (
+    COMPLEMENTARY,
+    PRIMARY,
+    UNKNOWN_COLUMN,
+    CategoricalTable,
+    Category,
+    CrossColumn,
+    CrossRow,
+    CrossTable,
+    MultipleTable,
+    NumberTable,
+    RankedCategory,
+    RankingTable,
+    Summary,
+    WeightedCounts,
+    complete_cells,
+)
+
+
+def categorical(*counts: int, missing: int = 0) -> CategoricalTable:
+    categories = tuple(Category(code, f"optie {code}", n) for code, n in enumerate(counts, 1))
+    categories += (Category(9, "weet niet", missing, missing=True),)
+    return CategoricalTable(categories, valid=sum(counts), missing=missing)
+
+
+def by_code(published: dict[str, object]) -> dict[int, dict[str, object]]:
+    options = published["options"]
+    assert isinstance(options, list)
+    return {o["code"]: o for o in options}
+
+
+def test_a_categorical_table_publishes_percentages_of_valid_answers() -> None:
+    published = categorical(60, 40, missing=7).to_json()
+    assert (published["valid"], published["missing"], published["base_flag"]) == (100, 7, "ok")
+    options = by_code(published)
+    assert options[1]["percent"] == 60.0 and options[1]["ci95"] == [50.2, 69.06]
+    # A missing option is listed with its count, outside the base.
+    assert options[9] == {
+        "code": 9,
+        "label": "weet niet",
+        "missing": True,
+        "count": 7,
+        "percent": None,
+        "ci95": None,
+        "suppressed": False,
+    }
+    assert "weighted_percent" not in options[1] and "effective_n" not in published
+
+
+def test_a_weighted_table_shows_both_and_its_effective_n() -> None:
+    weighted = WeightedCounts({1: 30.0, 2: 70.0}, 100.0, 80.04)
+    table = CategoricalTable(
+        categorical(60, 40).categories, valid=100, missing=0, weighted=weighted
+    )
+    published = table.to_json()
+    options = by_code(published)
+    assert options[1]["percent"] == 60.0 and options[1]["weighted_percent"] == 30.0
+    assert options[1]["weighted_ci95"] == weighted.ci95(1)
+    assert published["effective_n"] == 80.0
+
+
+def test_small_bases_hide_percentages_but_not_counts() -> None:
+    options = by_code(categorical(20, 9).to_json())
+    assert options[1]["count"] == 20 and options[1]["percent"] is None
+
+
+def test_disclosure_marks_primary_and_complementary_cells() -> None:
+    summary = protect(Summary(categorical(50, 4, 30, 40, missing=3)), 10)
+    table = summary.table
+    assert isinstance(table, CategoricalTable)
+    marks = {c.code: c.mark for c in table.categories}
+    # 4 is too small; then the next smallest (30) so that 4 cannot be
+    # worked out from valid; the missing option's 3 is too small itself.
+    assert marks == {1: None, 2: PRIMARY, 3: COMPLEMENTARY, 4: None, 9: PRIMARY}
+    options = by_code(table.to_json())
+    assert options[2] == {
+        "code": 2,
+        "label": "optie 2",
+        "count": None,
+        "percent": None,
+        "ci95": None,
+        "suppressed": True,
+    }
+    assert options[3]["count"] is None and options[1]["count"] == 50
+
+
+def crosstab(cells: dict[tuple[int, object], int]) -> CrossTable:
+    return CrossTable(
+        question="q",
+        question_text="Vraag?",
+        question_type="single",
+        measure=None,
+        dimension="district",
+        columns=(CrossColumn(1, "Noord"), CrossColumn(2, "Zuid"), CrossColumn(None, "unknown")),
+        options=tuple(CrossRow(code, f"optie {code}") for code in sorted({k[0] for k in cells})),
+        cells=cells,
+    )
+
+
+def test_a_small_cell_of_a_crosstab_is_protected_in_its_row_and_column() -> None:
+    cells = complete_cells({(1, 1): 40, (1, 2): 45, (2, 1): 3, (2, 2): 50}, [1, 2], {1: 85, 2: 53})
+    assert (1, UNKNOWN_COLUMN) not in cells  # nobody without a district: no column
+    summary = protect(Summary(categorical(85, 53), (crosstab(cells),)), 10)
+    (table,) = summary.crosstabs
+    assert table.cell_marks[(2, 1)] == PRIMARY
+    assert len(table.cell_marks) >= 4  # a row and a column never keep one hidden cell
+    assert set(table.cell_marks.values()) == {PRIMARY, COMPLEMENTARY}
+    published = table.to_json()
+    assert [c["code"] for c in published["columns"]] == [1, 2]
+    north = [row["cells"][0] for row in published["options"]]
+    assert all(cell == {"count": None, "percent": None, "suppressed": True} for cell in north)
+    # The overall table is not weakened: its own counts are large.
+    assert all(c.mark is None for c in summary.table.categories)
+
+
+def test_what_the_table_hides_its_crosstabs_hide_too() -> None:
+    # The table hides 4 (too small) and 40 (the next smallest, so that 4
+    # cannot be worked out from valid). Option 3's total across the districts
+    # is that hidden 40, so one of its cells must go too, or the other cell
+    # and the published column totals would give it back.
+    cells = complete_cells(
+        {(1, 1): 60, (1, 2): 70, (2, 1): 2, (2, 2): 2, (3, 1): 20, (3, 2): 20},
+        [1, 2],
+        {1: 130, 2: 4, 3: 40},
+    )
+    table = CategoricalTable(
+        (Category(1, "a", 130), Category(2, "b", 4), Category(3, "c", 40)), valid=174, missing=0
+    )
+    summary = protect(Summary(table, (crosstab(cells),)), 10)
+    assert [c.mark for c in summary.table.categories] == [None, PRIMARY, COMPLEMENTARY]
+    (tab,) = summary.crosstabs
+    assert tab.cell_marks[(2, 1)] == tab.cell_marks[(2, 2)] == PRIMARY
+    assert COMPLEMENTARY in {tab.cell_marks.get((3, 1)), tab.cell_marks.get((3, 2))}
+
+
+def test_multiple_choice_and_ranking_hide_small_options_only() -> None:
+    options = (Category(1, "a", 80), Category(2, "b", 5), Category(3, "c", 30))
+    table = protect(Summary(MultipleTable(options, valid=100, missing=4)), 10).table
+    assert isinstance(table, MultipleTable)
+    assert [c.mark for c in table.categories] == [None, PRIMARY, None]
+    ranked = (
+        RankedCategory(1, "a", chosen=80, first=50, borda=200),
+        RankedCategory(2, "b", chosen=40, first=4, borda=60),
+    )
+    ranking = protect(Summary(RankingTable(ranked, valid=90, missing=0, choose=2)), 10).table
+    assert isinstance(ranking, RankingTable)
+    first, second = ranking.to_json()["options"]
+    assert second["chosen_count"] == 40 and second["first_count"] is None
+    assert second["first_suppressed"] is True and "first_suppressed" not in first
+
+
+def test_a_number_on_too_few_answers_shows_no_summary() -> None:
+    values = [(30.0, 3), (40.0, 2)]
+    table = protect(Summary(NumberTable(5, 1, summarise_numbers(values))), 10).table
+    assert isinstance(table, NumberTable) and table.mark == PRIMARY
+    published = table.to_json()
+    assert published["mean"] is None and published["suppressed"] is True
+    visible = protect(Summary(NumberTable(5, 1, summarise_numbers(values))), 3).table
+    assert isinstance(visible, NumberTable) and visible.mean == 34.0
