@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from survey.definitions.conditions import references, shown_questions
 from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition
-from survey.definitions.question_types.base import CellError, Problem
+from survey.questions.base import CellError, Problem
 
 
 class FormData(Protocol):

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from survey.i18n import text_for
-
-if TYPE_CHECKING:
-    from survey.definitions.question_types.base import QuestionType
+from survey.questions import get_type
+from survey.questions.base import QuestionType, VariableSpec
 
 
 @dataclass(frozen=True)
@@ -47,16 +46,6 @@ class OptionDef:
 class RowDef:
     key: str
     label: dict[str, str]
-    phenomenon: str | None = None
-
-
-@dataclass(frozen=True)
-class VariableSpec:
-    """A stored answer slot (see ``survey.models.Variable``)."""
-
-    name: str
-    row_key: str | None = None
-    rank: int | None = None
     phenomenon: str | None = None
 
 
@@ -88,9 +77,6 @@ class QuestionDef:
 
     @cached_property
     def qtype(self) -> QuestionType:
-        # Imported here: the question types import this module.
-        from survey.definitions.question_types import get_type
-
         return get_type(self.type)
 
     @property

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from survey.definitions.loader import LoadError, load_definition
+from survey.questions import REGISTRY
 
 SURVEY_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 QUESTION_KEY_RE = re.compile(r"[a-z0-9_]{1,40}")
@@ -386,8 +387,6 @@ def _check_scales(scales: Any, c: Checker) -> None:
 
 
 def _check_pages(pages: Any, c: Checker) -> None:
-    from survey.definitions.question_types import REGISTRY
-
     if not c.is_list(pages, "pages"):
         return
     page_keys: set[str] = set()

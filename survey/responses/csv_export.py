@@ -25,9 +25,10 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from survey.definitions.definition import QuestionDef, SurveyDefinition, VariableSpec, definition_of
+from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
+from survey.questions.base import VariableSpec
 
 YIELD_PER = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -46,8 +46,8 @@ from docs_support import (
 from flask import Flask
 
 import survey.config
-from survey.definitions.question_types import REGISTRY
 from survey.definitions.validation import TOP_KEYS, Checker, validate_definition, validate_file
+from survey.questions import REGISTRY
 
 # Written on other branches (the report engine): a link to them may lead
 # nowhere until those branches are merged. Remove an entry once its file is

@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 
 from survey.definitions.conditions import shown_questions
 from survey.definitions.definition import build_definition
-from survey.definitions.question_types.base import AnswerRow, CellError
-from survey.definitions.question_types.number import band_code
 from survey.definitions.validation import validate_definition
+from survey.questions.base import AnswerRow, CellError
+from survey.questions.number import band_code
 
 SCALE = [
     {"code": 1, "label": {"nl": "Nooit"}},

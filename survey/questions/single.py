@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from survey.definitions.question_types.base import QuestionType
-from survey.definitions.validation import Checker
+from survey.analysis.inputs import SummaryContext, SurveyFigures
+from survey.analysis.tables import Summary
+from survey.questions.base import QuestionType
+from survey.questions.choices import categorical
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+    from survey.definitions.validation import Checker
 
 
 class SingleChoice(QuestionType):
@@ -24,3 +30,10 @@ class SingleChoice(QuestionType):
         if "dimension" in spec:
             checker.identifier(spec["dimension"], f"{path}.dimension")
         checker.concern_codes(spec, path)
+
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """One answer per respondent: a categorical table over the options."""
+        table, crosstabs = categorical(question, None, figures, context)
+        return Summary(table, crosstabs)

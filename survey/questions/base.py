@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,13 +23,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask_babel import lazy_gettext as _l
 
 if TYPE_CHECKING:
-    from survey.definitions.definition import QuestionDef, VariableSpec
+    from survey.analysis.inputs import SummaryContext, SurveyFigures
+    from survey.analysis.tables import Summary
+    from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
 
 COMMON_KEYS = frozenset({"key", "type", "text", "help", "required", "show_if", "measure"})
 
 # A message for the person answering, with the variable it is about.
 Problem = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    """A stored answer slot (see ``survey.models.Variable``)."""
+
+    name: str
+    row_key: str | None = None
+    rank: int | None = None
+    phenomenon: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,7 @@ def parse_number(field: str, raw: str, decimals: int) -> int | float:
     return round(value, decimals)
 
 
-class QuestionType:
+class QuestionType(ABC):
     """Base of every question type; subclasses set ``name`` and the keys."""
 
     name: ClassVar[str]
@@ -92,13 +105,12 @@ class QuestionType:
     def allowed_keys(self) -> frozenset[str]:
         return COMMON_KEYS | self.keys
 
+    @abstractmethod
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         """Check the type's own keys; common keys are checked by the caller."""
 
     # --- storage ---------------------------------------------------------
     def variables(self, question: QuestionDef) -> list[VariableSpec]:
-        from survey.definitions.definition import VariableSpec
-
         return [VariableSpec(name=question.key)]
 
     def column_names(self, question: QuestionDef) -> list[str]:
@@ -155,3 +167,11 @@ class QuestionType:
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         """Whether ``value`` satisfies ``equals: code`` in a ``show_if``."""
         return bool(value == code)
+
+    # --- summary -----------------------------------------------------------
+    @abstractmethod
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """The question's table and cross-tabs, unsuppressed (disclosure
+        control is the report's next step), built from the aggregates."""

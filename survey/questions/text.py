@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-from survey.definitions.definition import QuestionDef
-from survey.definitions.question_types.base import AnswerRow, CellError, Problem, QuestionType
-from survey.definitions.validation import Checker
+from survey.analysis.inputs import SummaryContext, SurveyFigures
+from survey.analysis.tables import Summary, TextTable
+from survey.questions.base import AnswerRow, CellError, Problem, QuestionType
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+    from survey.definitions.validation import Checker
 
 DEFAULT_MAX_LENGTH = 500
 
@@ -69,3 +73,12 @@ class TextQuestion(QuestionType):
 
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return False
+
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """How many respondents wrote something (``valid``); what they wrote
+        is in the free-text themes."""
+        counts = figures.counts(question.key)
+        answered = sum(n for code, n in counts.items() if code is not None)
+        return Summary(TextTable(answered, sum(counts.values()) - answered))

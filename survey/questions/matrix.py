@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-from survey.definitions.definition import QuestionDef, VariableSpec
-from survey.definitions.question_types.base import (
+from survey.analysis.inputs import SummaryContext, SurveyFigures
+from survey.analysis.tables import CrossTable, MatrixRow, MatrixTable, Summary
+from survey.i18n import text_for
+from survey.questions.base import (
     AnswerRow,
     Problem,
     QuestionType,
+    VariableSpec,
     parse_code,
 )
-from survey.definitions.validation import Checker
+from survey.questions.choices import categorical
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+    from survey.definitions.validation import Checker
 
 
 class MatrixChoice(QuestionType):
@@ -85,3 +92,16 @@ class MatrixChoice(QuestionType):
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         # ``equals`` on a whole matrix: any row has that code.
         return code in (value or {}).values()
+
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """Every row is a single question on the same options: one
+        categorical table per row, and the rows' cross-tabs."""
+        rows: list[MatrixRow] = []
+        crosstabs: list[CrossTable] = []
+        for row in question.rows:
+            table, tabs = categorical(question, row, figures, context)
+            rows.append(MatrixRow(row.key, text_for(row.label, context.language), table))
+            crosstabs.extend(tabs)
+        return Summary(MatrixTable(tuple(rows)), tuple(crosstabs))

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-from survey.definitions.definition import QuestionDef
-from survey.definitions.question_types.base import (
+from survey.analysis.inputs import SummaryContext, SurveyFigures
+from survey.analysis.tables import (
+    CrossTable,
+    MultipleTable,
+    Summary,
+    complete_cells,
+    complete_columns,
+)
+from survey.questions.base import (
     AnswerRow,
     CellError,
     Problem,
     QuestionType,
     parse_code,
 )
-from survey.definitions.validation import Checker
+from survey.questions.choices import categories, cross_table
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+    from survey.definitions.validation import Checker
 
 
 class MultipleChoice(QuestionType):
@@ -91,3 +102,34 @@ class MultipleChoice(QuestionType):
 
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return code in (value or [])
+
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """Per option the respondents who chose it, in percent of the
+        respondents who chose at least one valid option (``valid``); the
+        column bases of its cross-tabs are respondents too."""
+        name = question.key
+        counts = figures.counts(name)
+        valid, shown = figures.respondents(name)
+        valid_counts = {o.code: counts.get(o.code, 0) for o in question.options if not o.missing}
+        table = MultipleTable(
+            categories(question, counts, context.language),
+            valid=valid,
+            missing=shown - valid,
+            weighted=figures.weighted([name], question.valid_codes, base="respondents"),
+        )
+        crosstabs: list[CrossTable] = []
+        if figures.has(name):
+            for found in figures.crosstabs(name):
+                columns = list(found.dimension.columns)
+                crosstabs.append(
+                    cross_table(
+                        question,
+                        found.dimension,
+                        complete_cells(found.counts, columns, valid_counts),
+                        context.language,
+                        column_valid=complete_columns(found.respondents, columns, valid),
+                    )
+                )
+        return Summary(table, tuple(crosstabs))

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-from survey.definitions.definition import QuestionDef
-from survey.definitions.question_types.base import (
+from survey.analysis.inputs import SummaryContext, SurveyFigures
+from survey.analysis.intervals import summarise_numbers
+from survey.analysis.tables import CategoricalTable, Category, NumberTable, Summary
+from survey.questions.base import (
     AnswerRow,
     Problem,
     QuestionType,
     parse_number,
 )
-from survey.definitions.validation import Checker
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+    from survey.definitions.validation import Checker
 
 
 def band_code(edges: list[float], value: float) -> int | None:
@@ -75,3 +80,23 @@ class NumberQuestion(QuestionType):
                 (question.key, _l("Enter a number from %(min)s to %(max)s.", min=low, max=high))
             )
         return problems
+
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """Mean, median and the interval of the mean of the answered values;
+        with ``bands`` the band counts on the same base."""
+        counts = figures.counts(question.key)
+        values = figures.numbers(question.key)
+        valid = sum(n for _value, n in values)
+        missing = sum(counts.values()) - valid
+        bands = None
+        if question.spec.get("bands"):
+            labels = question.band_labels()
+            bands = CategoricalTable(
+                tuple(Category(code, label, counts.get(code, 0)) for code, label in labels.items()),
+                valid=valid,
+                missing=missing,
+            )
+        summary = summarise_numbers(values) if valid else None
+        return Summary(NumberTable(valid, missing, summary, bands))

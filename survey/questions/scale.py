@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from survey.definitions.question_types.single import SingleChoice
+from survey.questions.single import SingleChoice
 
 
 class ScaleChoice(SingleChoice):

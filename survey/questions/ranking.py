@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-from survey.definitions.definition import QuestionDef, VariableSpec
-from survey.definitions.question_types.base import (
+from survey.analysis.inputs import SummaryContext, SurveyFigures
+from survey.analysis.tables import (
+    CrossTable,
+    RankedCategory,
+    RankingTable,
+    Summary,
+    complete_cells,
+    complete_columns,
+)
+from survey.i18n import text_for
+from survey.questions.base import (
     AnswerRow,
     Problem,
     QuestionType,
+    VariableSpec,
     parse_code,
 )
-from survey.definitions.validation import Checker
+from survey.questions.choices import cross_table
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+    from survey.definitions.validation import Checker
 
 
 class Ranking(QuestionType):
@@ -100,3 +115,71 @@ class Ranking(QuestionType):
 
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return code in (value or [])
+
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """Per option: chosen at any rank, at rank 1, and Borda points (N
+        for rank 1 down to 1 for rank N); ``valid`` = respondents with a
+        valid first choice."""
+        choose = self.choose(question)
+        names = [f"{question.key}.{rank}" for rank in range(1, choose + 1)]
+        valid_codes = question.valid_codes
+        chosen: dict[int, int] = defaultdict(int)
+        first: dict[int, int] = {}
+        borda: dict[int, int] = defaultdict(int)
+        for rank, name in enumerate(names, start=1):
+            for code, n in figures.counts(name).items():
+                if code is None or code not in valid_codes:
+                    continue
+                chosen[code] += n
+                borda[code] += n * (choose - rank + 1)
+                if rank == 1:
+                    first[code] = n
+        first_counts = figures.counts(names[0])
+        # Ranks are filled from the first on: a respondent with a valid first
+        # choice chose at least one option.
+        valid = sum(n for code, n in first_counts.items() if code in valid_codes)
+        table = RankingTable(
+            tuple(
+                RankedCategory(
+                    o.code,
+                    text_for(o.label, context.language),
+                    chosen.get(o.code, 0),
+                    first.get(o.code, 0),
+                    borda.get(o.code, 0),
+                    o.missing,
+                )
+                for o in question.options
+            ),
+            valid=valid,
+            missing=sum(first_counts.values()) - valid,
+            choose=choose,
+            weighted=figures.weighted(names, valid_codes, base="first"),
+        )
+        crosstabs: list[CrossTable] = []
+        if figures.has(names[0]):
+            valid_counts = {
+                o.code: chosen.get(o.code, 0) for o in question.options if not o.missing
+            }
+            by_rank = [figures.crosstabs(name) for name in names if figures.has(name)]
+            for index, found in enumerate(by_rank[0]):
+                columns = list(found.dimension.columns)
+                raw: dict[tuple[int | None, Any], int] = defaultdict(int)
+                for tabs in by_rank:
+                    for key, n in tabs[index].counts.items():
+                        raw[key] += n
+                first_choices: dict[Any, int] = defaultdict(int)
+                for (code, column), n in found.counts.items():
+                    if code in valid_codes:
+                        first_choices[column] += n
+                crosstabs.append(
+                    cross_table(
+                        question,
+                        found.dimension,
+                        complete_cells(raw, columns, valid_counts),
+                        context.language,
+                        column_valid=complete_columns(first_choices, columns, valid),
+                    )
+                )
+        return Summary(table, tuple(crosstabs))
