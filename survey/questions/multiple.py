@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
+from wtforms.validators import Optional
 
 from survey.analysis.inputs import SummaryContext, SurveyFigures
 from survey.analysis.tables import (
@@ -15,18 +17,44 @@ from survey.analysis.tables import (
     complete_cells,
     complete_columns,
 )
+from survey.i18n import text_for
 from survey.questions.base import (
     AnswerRow,
     CellError,
+    Column,
+    FormData,
     Problem,
     QuestionType,
+    Sampler,
+    StoredAnswer,
+    option_label,
     parse_code,
+    typed_code,
 )
 from survey.questions.choices import categories, cross_table
+from survey.questions.editor import ChoicesForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
+
+CHOSEN_LABELS: dict[int | float, str] = {0: "Niet gekozen", 1: "Gekozen"}
+"""The value labels of the 0/1 columns in SPSS."""
+
+
+class MultipleForm(ChoicesForm):
+    """Options (one may be ``exclusive``) or a scale, and the most options
+    one may choose."""
+
+    max = IntegerField(_l("At most this many options"), validators=[Optional()])
+
+    @classmethod
+    def fill(cls, spec: Spec) -> Spec:
+        return {**super().fill(spec), "max": spec.get("max")}
+
+    def settings(self, spec: Spec) -> None:
+        super().settings(spec)
+        put_setting(spec, "max", self.max.data)
 
 
 class MultipleChoice(QuestionType):
@@ -36,9 +64,11 @@ class MultipleChoice(QuestionType):
     marked ``exclusive`` (e.g. "none of these") cannot be combined."""
 
     name = "multiple"
+    position = 30
     keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "max"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
-    template = "questions/multiple.html"
+    counts_respondents = True
+    editor = MultipleForm
 
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path, allow_exclusive=True)
@@ -48,6 +78,17 @@ class MultipleChoice(QuestionType):
     def column_names(self, question: QuestionDef) -> list[str]:
         return [f"{question.key}.{o.code}" for o in question.options]
 
+    def columns(self, question: QuestionDef, language: str) -> list[Column]:
+        text = text_for(question.text, language)
+        return [
+            Column(
+                f"{question.key}.{o.code}",
+                f"{text} - {text_for(o.label, language)}",
+                dict(CHOSEN_LABELS),
+            )
+            for o in question.options
+        ]
+
     def empty(self, question: QuestionDef) -> list[int]:
         return []
 
@@ -55,6 +96,9 @@ class MultipleChoice(QuestionType):
         if not value:
             return [AnswerRow(question.key)]
         return [AnswerRow(question.key, code=code) for code in value]
+
+    def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
+        return [row.code for row in rows if row.code is not None]
 
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> list[int]:
         chosen = []
@@ -68,13 +112,16 @@ class MultipleChoice(QuestionType):
             chosen.append(option.code)
         return chosen
 
-    def from_form(self, question: QuestionDef, form: Any) -> list[int]:
+    def from_form(self, question: QuestionDef, form: FormData) -> list[int]:
         raw = form.getlist(question.key)
         codes = [parse_code(question.key, item) for item in raw]
         if len(set(codes)) != len(codes):
             raise CellError(question.key, _l("This answer was sent more than once."))
         order = {o.code: i for i, o in enumerate(question.options)}
         return sorted(codes, key=lambda c: order.get(c, len(order)))
+
+    def tolerant(self, question: QuestionDef, form: FormData) -> Any:
+        return [c for c in (typed_code(v) for v in form.getlist(question.key)) if c is not None]
 
     def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         chosen = set(value or [])
@@ -99,6 +146,9 @@ class MultipleChoice(QuestionType):
                 (question.key, _l("This option cannot be combined with the other options."))
             )
         return problems
+
+    def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
+        return [option_label(question, code, language) for code in value]
 
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return code in (value or [])
@@ -133,3 +183,17 @@ class MultipleChoice(QuestionType):
                     )
                 )
         return Summary(table, tuple(crosstabs))
+
+    def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
+        """One to three options (at most ``max``), never an exclusive one."""
+        limit = int(question.spec.get("max", len(question.options)))
+        pool = [o for o in question.options if not o.exclusive]
+        count = min(limit, len(pool), 1 + int(sampler.rng.random() * 2.2))
+        weights = sampler.weights(question)
+        chosen: list[int] = []
+        while len(chosen) < count:
+            chosen.append(
+                sampler.pick({o.code: weights[o.code] for o in pool if o.code not in chosen})
+            )
+        order = {o.code: i for i, o in enumerate(question.options)}
+        return sorted(chosen, key=order.__getitem__)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
+from wtforms.validators import Optional
 
 from survey.analysis.inputs import SummaryContext, SurveyFigures
 from survey.analysis.tables import (
@@ -20,16 +23,36 @@ from survey.analysis.tables import (
 from survey.i18n import text_for
 from survey.questions.base import (
     AnswerRow,
+    FormData,
     Problem,
     QuestionType,
+    Sampler,
+    StoredAnswer,
     VariableSpec,
+    option_label,
     parse_code,
+    typed_code,
 )
 from survey.questions.choices import cross_table
+from survey.questions.editor import ChoicesForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
+
+
+class RankingForm(ChoicesForm):
+    """Options or a scale, and how many to choose and order."""
+
+    choose = IntegerField(_l("How many to choose and order"), validators=[Optional()])
+
+    @classmethod
+    def fill(cls, spec: Spec) -> Spec:
+        return {**super().fill(spec), "choose": spec.get("choose")}
+
+    def settings(self, spec: Spec) -> None:
+        super().settings(spec)
+        put_setting(spec, "choose", self.choose.data)
 
 
 class Ranking(QuestionType):
@@ -41,9 +64,10 @@ class Ranking(QuestionType):
     count, and Borda points (N for first place down to 1)."""
 
     name = "ranking"
+    position = 50
     keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
-    template = "questions/ranking.html"
+    editor = RankingForm
 
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path)
@@ -74,6 +98,13 @@ class Ranking(QuestionType):
             for rank in range(1, self.choose(question) + 1)
         ]
 
+    def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
+        ranked = sorted(rows, key=lambda row: row.variable.rank or 0)
+        values = [row.code for row in ranked]
+        while values and values[-1] is None:
+            values.pop()
+        return values
+
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> list[int]:
         # Kept positional: a gap (rank 2 empty, rank 3 filled) is caught by
         # ``check`` with a clear message rather than silently closed.
@@ -85,6 +116,15 @@ class Ranking(QuestionType):
         while ranks and ranks[-1] is None:
             ranks.pop()
         return ranks  # type: ignore[return-value]
+
+    def tolerant(self, question: QuestionDef, form: FormData) -> Any:
+        return [
+            typed_code(form.get(f"{question.key}.{n}", ""))
+            for n in range(1, self.choose(question) + 1)
+        ]
+
+    def first_field(self, question: QuestionDef) -> str:
+        return f"{question.key}.1"
 
     def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         value = list(value or [])
@@ -112,6 +152,13 @@ class Ranking(QuestionType):
         if len(set(chosen)) != len(chosen):
             problems.append((question.key, _l("Choose each option only once.")))
         return problems
+
+    def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
+        return [
+            _("%(rank)s. %(label)s", rank=rank, label=option_label(question, code, language))
+            for rank, code in enumerate(value, start=1)
+            if code is not None
+        ]
 
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return code in (value or [])
@@ -183,3 +230,14 @@ class Ranking(QuestionType):
                     )
                 )
         return Summary(table, tuple(crosstabs))
+
+    def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
+        """The most urgent options first; sometimes fewer than ``choose``."""
+        choose = self.choose(question)
+        weights = sampler.rank_weights(question)
+        ranking: list[int] = []
+        while len(ranking) < min(choose, len(weights)):
+            ranking.append(sampler.pick({c: w for c, w in weights.items() if c not in ranking}))
+        if sampler.rng.random() < 0.08:
+            ranking = ranking[: sampler.rng.randint(1, max(1, choose - 1))]
+        return ranking

@@ -6,8 +6,9 @@ from survey.questions.single import SingleChoice
 
 
 class ScaleChoice(SingleChoice):
-    """Like ``single`` (same storage and figures), rendered as a horizontal
-    row of points from the first to the last option of the scale."""
+    """Like ``single`` (same keys, storage and figures), rendered as a
+    horizontal row of points from the first to the last option of the
+    scale (``questions/scale.html``)."""
 
     name = "scale"
-    template = "questions/scale.html"
+    position = 20
