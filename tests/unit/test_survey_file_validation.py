@@ -178,3 +178,27 @@ def test_round_trip_through_yaml_keeps_the_definition() -> None:
 
     again = load_definition(dump_definition(original))
     assert again == original
+
+
+@pytest.mark.parametrize(
+    ("unit", "problems"),
+    [
+        ({"nl": "km", "fr": "km"}, []),
+        ("km/u", []),
+        (5, ["pages[0].questions[2].unit: must be a mapping of language to text, not a number"]),
+        ("", ["pages[0].questions[2].unit: must not be empty"]),
+        (
+            {"fr": "km"},
+            ["pages[0].questions[2].unit.nl: is missing (the first language must be everywhere)"],
+        ),
+        ("k" * 51, ["pages[0].questions[2].unit: is longer than 50 characters"]),
+    ],
+)
+def test_a_number_unit_is_a_text(unit: object, problems: list[str]) -> None:
+    """``unit: 5`` used to pass and then break the resident's page: a unit
+    is a translated text or one plain string."""
+    raw = _minimal()
+    raw["pages"][0]["questions"].append(
+        {"key": "afstand", "type": "number", "text": {"nl": "Hoe ver?"}, "unit": unit}
+    )
+    assert validate_definition(raw).problems == problems
