@@ -150,6 +150,17 @@ SPECIMENS: dict[str, tuple[dict[str, Any], Any]] = {
         },
         "Meer licht in de straat.\nEn minder lawaai.",
     ),
+    "date": (
+        {
+            "key": "wanneer",
+            "type": "date",
+            "text": {"nl": "Wanneer gebeurde het?", "fr": "Quand ?"},
+            "required": True,
+            "min": "2020-01-01",
+            "max": "2026-12-31",
+        },
+        "2026-03-27",
+    ),
 }
 
 TYPES = list(REGISTRY)
