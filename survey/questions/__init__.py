@@ -4,6 +4,7 @@ The registry holds every concrete ``QuestionType`` subclass with a ``name``
 in the modules of this package, found when the package is imported: a new
 type is one module here and its form partial (``templates/questions/``),
 and nothing else names it. Types are listed by ``position``, then name.
+How a type is built and how to add one: docs/question-types.md.
 """
 
 from __future__ import annotations
