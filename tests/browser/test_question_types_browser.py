@@ -79,15 +79,20 @@ SURVEY = {
 }
 
 
-def test_follow_up_questions_appear_as_their_answer_is_given(
-    app: Flask, live_server: str, page: Page, tmp_path: Path
-) -> None:
+@pytest.fixture
+def started(app: Flask, live_server: str, page: Page, tmp_path: Path) -> Page:
+    """The survey's only page, open in the browser."""
     path = tmp_path / "types.yaml"
     path.write_text(yaml.safe_dump(SURVEY, allow_unicode=True), encoding="utf-8")
     import_file(app, path)
     page.goto(f"{live_server}/s/{KEY}")
     page.get_by_role("button", name=tr(app, "Start now")).click()
     expect(page.locator("h1")).to_have_text("Alle soorten")
+    return page
+
+
+def test_follow_up_questions_appear_as_their_answer_is_given(started: Page) -> None:
+    page = started
     check_page(page, "types-01-page")
     follow = {
         key: page.locator(f"#q-{key}")
@@ -124,14 +129,8 @@ def test_follow_up_questions_appear_as_their_answer_is_given(
     expect(follow["na_dag"]).to_be_visible()
 
 
-def test_the_day_fields_with_an_error_pass_axe(
-    app: Flask, live_server: str, page: Page, tmp_path: Path
-) -> None:
-    path = tmp_path / "types.yaml"
-    path.write_text(yaml.safe_dump(SURVEY, allow_unicode=True), encoding="utf-8")
-    import_file(app, path)
-    page.goto(f"{live_server}/s/{KEY}")
-    page.get_by_role("button", name=tr(app, "Start now")).click()
+def test_the_day_fields_with_an_error_pass_axe(app: Flask, started: Page) -> None:
+    page = started
     page.locator("input[name='dag.day']").fill("31")
     page.locator("input[name='dag.month']").fill("2")
     page.locator("input[name='dag.year']").fill("2026")
