@@ -218,3 +218,54 @@ def test_the_report_counts_days_by_month(runner: Any, survey: str, tmp_path: Pat
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=6)]
     assert rows[0][:2] == ["februari 2024", "x"]
     assert rows[2][:3] == ["maart 2026", 30, 73.17]
+
+
+def test_a_weighted_report_weighs_the_months_too(app: Flask, runner: Any, tmp_path: Path) -> None:
+    """When the report is weighted, every estimate is: the months get their
+    weighted percentages like any table of counts."""
+    raw = json.loads(json.dumps(SURVEY))
+    raw.update(key="datum-gewogen", consultation="datum-gewogen")
+    raw["pages"][0]["questions"].append(
+        {
+            "key": "wijk",
+            "type": "single",
+            "dimension": "district",
+            "text": {"nl": "Waar woont u?"},
+            "options": [
+                {"code": 1, "label": {"nl": "Noord"}},
+                {"code": 2, "label": {"nl": "Zuid"}},
+            ],
+        }
+    )
+    path = tmp_path / "gewogen.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    key = import_file(app, path)
+    rows = [["wanneer", "waar", "wijk"]]
+    rows += [["2026-03-10", "thuis", "1"]] * 30 + [["2025-11-15", "thuis", "2"]] * 20
+    data = tmp_path / "antwoorden.csv"
+    data.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    assert runner.invoke(args=["responses", "import", key, str(data)]).exit_code == 0
+    margins = tmp_path / "margins.csv"
+    margins.write_text("dimension,code,population\ndistrict,1,500\ndistrict,2,1500\n")
+    out = tmp_path / "gewogen.json"
+    result = runner.invoke(
+        args=[
+            "report",
+            "build",
+            key,
+            "--format",
+            "json",
+            "--margins",
+            str(margins),
+            "--out",
+            str(out),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    question = json.loads(out.read_text())["questions"][0]
+    months = {m["month"]: m for m in question["months"]}
+    # 30 of 50 answers in March, all from the north: a quarter of the population.
+    assert months["2026-03"]["percent"] == 60.0
+    assert months["2026-03"]["weighted_percent"] == 25.0
+    assert months["2025-11"]["weighted_percent"] == 75.0
+    assert question["effective_n"] > 0
