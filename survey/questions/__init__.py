@@ -34,6 +34,8 @@ REGISTRY: dict[str, QuestionType] = _discover()
 
 
 def get_type(name: str) -> QuestionType:
+    """The registered type called ``name`` (a ``KeyError`` for an unknown
+    name: survey files are validated against ``REGISTRY`` before use)."""
     return REGISTRY[name]
 
 
@@ -43,6 +45,7 @@ def register(qtype: QuestionType) -> None:
 
 
 def unregister(name: str) -> None:
+    """Remove the type ``name`` added by ``register`` (no error if absent)."""
     REGISTRY.pop(name, None)
 
 

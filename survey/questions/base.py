@@ -129,9 +129,13 @@ class DimensionCodes(NamedTuple):
 class FormData(Protocol):
     """A posted form: one value per name, or every value of a name."""
 
-    def get(self, key: str, default: str, /) -> str: ...
+    def get(self, key: str, default: str, /) -> str:
+        """The first value posted under ``key``, or ``default``."""
+        ...
 
-    def getlist(self, key: str) -> list[str]: ...
+    def getlist(self, key: str) -> list[str]:
+        """Every value posted under ``key``, in order (empty: none)."""
+        ...
 
 
 class Sampler(Protocol):
@@ -263,6 +267,8 @@ class QuestionType(ABC):
 
     # --- rules: the survey file ---------------------------------------------
     def allowed_keys(self) -> frozenset[str]:
+        """The keys a question of this type may have in a survey file: the
+        common keys and the type's own; any other key is a problem."""
         return COMMON_KEYS | self.keys
 
     @abstractmethod
@@ -279,6 +285,8 @@ class QuestionType(ABC):
 
     # --- storage ------------------------------------------------------------
     def variables(self, question: QuestionDef) -> list[VariableSpec]:
+        """The answer slots stored for the question (one per row, option or
+        rank where the type has them; here one, named after the key)."""
         return [VariableSpec(name=question.key)]
 
     def column_names(self, question: QuestionDef) -> list[str]:
@@ -311,9 +319,12 @@ class QuestionType(ABC):
         return f"{text} ({suffix})" if suffix else text
 
     def empty(self, question: QuestionDef) -> Any:
+        """The value of a question not answered yet (fills an empty form)."""
         return None
 
     def is_answered(self, question: QuestionDef, value: Any) -> bool:
+        """Whether ``value`` counts as an answer for ``required`` and the
+        check page: not None, not an empty text, list or mapping."""
         return value is not None and value != "" and value != [] and value != {}
 
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:

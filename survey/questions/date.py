@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import StringField
 from wtforms.validators import Optional, Regexp
 
@@ -74,6 +75,8 @@ class MonthTable(CategoricalTable):
     kind: ClassVar[str] = "months"
 
     def to_json(self) -> Json:
+        """The categorical table's JSON with ``months`` (each ``month`` as
+        ``yyyy-mm``) in place of ``options``."""
         table = super().to_json()
         months = []
         for entry in table.pop("options"):
@@ -82,6 +85,9 @@ class MonthTable(CategoricalTable):
         return {**table, "months": months}
 
     def grid(self) -> Grid:
+        """The table as the writers lay it out: per month the count, the
+        percent of valid answers and its 95% Wilson interval (and the weighted
+        percent when weighted); suppressed months are hidden."""
         weighted = self.weighted is not None
         header = [_("Month"), _("Number"), _("Percent")]
         header += [_("Interval (95%), lower bound"), _("Interval (95%), upper bound")]
@@ -108,9 +114,11 @@ class DateForm(QuestionForm):
     max = StringField(_l("Latest day (yyyy-mm-dd)"), validators=[Optional(), Regexp(ISO)])
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         return {**super().fill(spec), "min": spec.get("min", ""), "max": spec.get("max", "")}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "min", self.min.data)
@@ -134,6 +142,7 @@ class DateQuestion(QuestionType):
     editor = DateForm
 
     # --- rules -------------------------------------------------------------------
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         limits = {}
         for name in ("min", "max"):
@@ -146,16 +155,19 @@ class DateQuestion(QuestionType):
         if len(limits) == 2 and limits["min"] > limits["max"]:
             checker.problem(f"{path}.max", "must not be before min")
 
+    @override
     def check_condition_value(
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
         checker.problem(path, f"a {self.name} answer can only be tested with answered")
 
     # --- storage -------------------------------------------------------------------
+    @override
     def columns(self, question: QuestionDef, language: str) -> list[Column]:
         text = text_for(question.text, language)
         return [Column(question.key, text, measure="scale", kind="date")]
 
+    @override
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
         day = parse_day(value)
         if day is None:
@@ -163,6 +175,7 @@ class DateQuestion(QuestionType):
         number = day.year * 10000 + day.month * 100 + day.day
         return [AnswerRow(question.key, code=month_code(day), number=float(number))]
 
+    @override
     def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
         number = rows[0].number
         if number is None:
@@ -170,10 +183,12 @@ class DateQuestion(QuestionType):
         ymd = int(number)
         return date(ymd // 10000, ymd // 100 % 100, ymd % 100).isoformat()
 
+    @override
     def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         return {question.key: parse_day(value)}
 
     # --- input ---------------------------------------------------------------------
+    @override
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> str | None:
         raw = cells.get(question.key, "").strip()
         if raw == "":
@@ -183,6 +198,7 @@ class DateQuestion(QuestionType):
             raise CellError(question.key, _l("Write the day as 2026-03-27."))
         return day.isoformat()
 
+    @override
     def from_form(self, question: QuestionDef, form: FormData) -> str | None:
         typed: dict[str, str] = {}
         for part in PARTS:
@@ -207,12 +223,15 @@ class DateQuestion(QuestionType):
             raise CellError(f"{question.key}.day", EXAMPLE) from exc
         return day.isoformat()
 
+    @override
     def tolerant(self, question: QuestionDef, form: FormData) -> Any:
         return {part: form.get(f"{question.key}.{part}", "") for part in PARTS}
 
+    @override
     def first_field(self, question: QuestionDef) -> str:
         return f"{question.key}.day"
 
+    @override
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         if value is None:
             if question.required:
@@ -228,10 +247,12 @@ class DateQuestion(QuestionType):
         return []
 
     # --- display ---------------------------------------------------------------------
+    @override
     def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
         day = parse_day(value)
         return [format_date(day, "long", locale=language) if day else str(value)]
 
+    @override
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return False
 
@@ -257,6 +278,7 @@ class DateQuestion(QuestionType):
         )
 
     # --- demo ----------------------------------------------------------------------------
+    @override
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
         low = parse_day(question.spec.get("min")) or date(2025, 1, 1)
         high = parse_day(question.spec.get("max")) or max(low, date(2025, 12, 31))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from typing_extensions import override
 from wtforms import (
     BooleanField,
     Field,
@@ -65,6 +66,8 @@ def texts_field(label: Any) -> Any:
 
 
 def texts_data(texts: Mapping[str, str] | None) -> list[dict[str, str]]:
+    """The entries of a texts field from a ``{language: text}`` mapping, in
+    its order (the inverse of ``texts_value``)."""
     return [{"language": lang, "text": text} for lang, text in (texts or {}).items()]
 
 
@@ -89,6 +92,8 @@ class ListField(StringField):  # type: ignore[misc]
         return ", ".join(str(v) for v in self.data or [])
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        """Read the typed list; one part that is no number refuses the whole
+        field (``data`` empty, the message on the field)."""
         self.data = []
         if not valuelist or not valuelist[0].strip():
             return
@@ -108,6 +113,8 @@ class NumberField(StringField):  # type: ignore[misc]
         return "" if self.data is None else str(self.data)
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        """Read the typed number (an integer unless it has a decimal point);
+        a text that is no number is a message on the field."""
         self.data = None
         if valuelist and valuelist[0].strip():
             try:
@@ -131,6 +138,8 @@ class JsonField(TextAreaField):  # type: ignore[misc]
         return "" if self.data is None else json.dumps(self.data, ensure_ascii=False)
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the JSON (empty: no condition); what the condition says is
+        checked later, with the whole survey."""
         self.data = None
         if valuelist and valuelist[0].strip():
             try:
@@ -229,10 +238,12 @@ class ChoicesForm(QuestionForm):
     options = FieldList(FormField(OptionForm), label=_l("Options"))
 
     def validate_scale(self, field: Field) -> None:
+        """A question takes its options from a scale or lists them, not both."""
         if field.data and any(entry.form.code.data is not None for entry in self.options):
             raise ValidationError(_l("Give either a scale or options, not both."))
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         options = [
             {
@@ -246,6 +257,7 @@ class ChoicesForm(QuestionForm):
         ]
         return {**super().fill(spec), "scale": spec.get("scale", ""), "options": options}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         if self.scale.data:
@@ -267,9 +279,11 @@ class ConcernForm(QuestionForm):
     concern_codes = ListField(_l("Codes that count as a problem"))
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         return {**super().fill(spec), "concern_codes": list(spec.get("concern_codes") or [])}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "concern_codes", self.concern_codes.data)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import FieldList, FormField
 
 from survey.analysis.inputs import SummaryContext, SurveyFigures
@@ -45,6 +46,7 @@ class MatrixForm(ChoicesForm, ConcernForm):
     rows = FieldList(FormField(RowForm), label=_l("Rows"))
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         rows = [
             {
@@ -56,6 +58,7 @@ class MatrixForm(ChoicesForm, ConcernForm):
         ]
         return {**super().fill(spec), "rows": rows}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         rows = []
@@ -80,6 +83,7 @@ class MatrixChoice(QuestionType):
     has_rows = True
     editor = MatrixForm
 
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         checker.choices(spec, path)
         self._check_rows(spec, path, checker)
@@ -111,6 +115,7 @@ class MatrixChoice(QuestionType):
             if "phenomenon" in row:
                 checker.phenomenon(row["phenomenon"], f"{rpath}.phenomenon")
 
+    @override
     def variables(self, question: QuestionDef) -> list[VariableSpec]:
         return [
             VariableSpec(
@@ -119,26 +124,32 @@ class MatrixChoice(QuestionType):
             for row in question.rows
         ]
 
+    @override
     def column_label(self, question: QuestionDef, name: str, text: str, language: str) -> str:
         suffix = name[len(question.key) + 1 :]
         row = next((r for r in question.rows if r.key == suffix), None)
         return f"{text} - {text_for(row.label, language)}" if row else text
 
+    @override
     def empty(self, question: QuestionDef) -> dict[str, int | None]:
         return {}
 
+    @override
     def is_answered(self, question: QuestionDef, value: Any) -> bool:
         return any(v is not None for v in (value or {}).values())
 
+    @override
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
         value = value or {}
         return [
             AnswerRow(f"{question.key}.{row.key}", code=value.get(row.key)) for row in question.rows
         ]
 
+    @override
     def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
         return {row.variable.row_key: row.code for row in rows}
 
+    @override
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> dict[str, int | None]:
         result: dict[str, int | None] = {}
         for row in question.rows:
@@ -147,16 +158,20 @@ class MatrixChoice(QuestionType):
             result[row.key] = None if raw.strip() == "" else parse_code(name, raw)
         return result
 
+    @override
     def tolerant(self, question: QuestionDef, form: FormData) -> Any:
         return {r.key: typed_code(form.get(f"{question.key}.{r.key}", "")) for r in question.rows}
 
+    @override
     def first_field(self, question: QuestionDef) -> str:
         return f"{question.key}.{question.rows[0].key}" if question.rows else question.key
 
+    @override
     def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         value = value or {}
         return {f"{question.key}.{row.key}": value.get(row.key) for row in question.rows}
 
+    @override
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         problems: list[Problem] = []
         value = value or {}
@@ -173,6 +188,7 @@ class MatrixChoice(QuestionType):
                 problems.append((name, _l("Choose one of the options.")))
         return problems
 
+    @override
     def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
         return [
             f"{text_for(row.label, language)}: {option_label(question, value[row.key], language)}"
@@ -180,6 +196,7 @@ class MatrixChoice(QuestionType):
             if value.get(row.key) is not None
         ]
 
+    @override
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         # ``equals`` on a whole matrix: any row has that code.
         return code in (value or {}).values()
@@ -197,5 +214,6 @@ class MatrixChoice(QuestionType):
             crosstabs.extend(tabs)
         return Summary(MatrixTable(tuple(rows)), tuple(crosstabs))
 
+    @override
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
         return {row.key: sampler.code(question, row) for row in question.rows}

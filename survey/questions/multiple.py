@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import IntegerField
 from wtforms.validators import Optional
 
@@ -49,9 +50,11 @@ class MultipleForm(ChoicesForm):
     max = IntegerField(_l("At most this many options"), validators=[Optional()])
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         return {**super().fill(spec), "max": spec.get("max")}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "max", self.max.data)
@@ -70,14 +73,17 @@ class MultipleChoice(QuestionType):
     counts_respondents = True
     editor = MultipleForm
 
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path, allow_exclusive=True)
         if "max" in spec:
             checker.integer(spec["max"], f"{path}.max", minimum=1, maximum=max(count, 1))
 
+    @override
     def column_names(self, question: QuestionDef) -> list[str]:
         return [f"{question.key}.{o.code}" for o in question.options]
 
+    @override
     def columns(self, question: QuestionDef, language: str) -> list[Column]:
         text = text_for(question.text, language)
         return [
@@ -89,17 +95,21 @@ class MultipleChoice(QuestionType):
             for o in question.options
         ]
 
+    @override
     def empty(self, question: QuestionDef) -> list[int]:
         return []
 
+    @override
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
         if not value:
             return [AnswerRow(question.key)]
         return [AnswerRow(question.key, code=code) for code in value]
 
+    @override
     def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
         return [row.code for row in rows if row.code is not None]
 
+    @override
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> list[int]:
         chosen = []
         for option in question.options:
@@ -112,6 +122,7 @@ class MultipleChoice(QuestionType):
             chosen.append(option.code)
         return chosen
 
+    @override
     def from_form(self, question: QuestionDef, form: FormData) -> list[int]:
         raw = form.getlist(question.key)
         codes = [parse_code(question.key, item) for item in raw]
@@ -120,9 +131,11 @@ class MultipleChoice(QuestionType):
         order = {o.code: i for i, o in enumerate(question.options)}
         return sorted(codes, key=lambda c: order.get(c, len(order)))
 
+    @override
     def tolerant(self, question: QuestionDef, form: FormData) -> Any:
         return [c for c in (typed_code(v) for v in form.getlist(question.key)) if c is not None]
 
+    @override
     def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         chosen = set(value or [])
         if not value:
@@ -130,6 +143,7 @@ class MultipleChoice(QuestionType):
             return {f"{question.key}.{o.code}": None for o in question.options}
         return {f"{question.key}.{o.code}": int(o.code in chosen) for o in question.options}
 
+    @override
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         problems: list[Problem] = []
         value = value or []
@@ -147,9 +161,11 @@ class MultipleChoice(QuestionType):
             )
         return problems
 
+    @override
     def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
         return [option_label(question, code, language) for code in value]
 
+    @override
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return code in (value or [])
 

@@ -7,6 +7,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import IntegerField, StringField
 from wtforms.validators import Optional
 
@@ -89,6 +90,7 @@ class NumberForm(QuestionForm):
     band_edges = ListField(_l("Lower bounds of the bands"), whole=False)
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         unit = spec.get("unit")
         bands = spec.get("bands") or {}
@@ -103,6 +105,7 @@ class NumberForm(QuestionForm):
             "band_edges": list(bands.get("edges") or []),
         }
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         for name in ("min", "max", "decimals"):
@@ -127,6 +130,7 @@ class NumberQuestion(QuestionType):
     number_values = True
     editor = NumberForm
 
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         ok = True
         for name in ("min", "max"):
@@ -166,6 +170,7 @@ class NumberQuestion(QuestionType):
             return
         checker.text(unit, path, max_length=MAX_UNIT_LENGTH)
 
+    @override
     def check_condition_value(
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
@@ -173,8 +178,11 @@ class NumberQuestion(QuestionType):
 
     @staticmethod
     def decimals(question: QuestionDef) -> int:
+        """The decimals an answer keeps (``decimals``, 0 to 6; default 0:
+        whole numbers only)."""
         return int(question.spec.get("decimals", 0))
 
+    @override
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
         if value is None:
             return [AnswerRow(question.key)]
@@ -184,12 +192,14 @@ class NumberQuestion(QuestionType):
             code = band_code(bands["edges"], float(value))
         return [AnswerRow(question.key, code=code, number=float(value))]
 
+    @override
     def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
         number = rows[0].number
         if number is None:
             return None
         return int(number) if not question.spec.get("decimals") else number
 
+    @override
     def dimension_codes(self, question: QuestionDef, language: str) -> DimensionCodes | None:
         bands = question.spec.get("bands")
         if not bands:
@@ -197,15 +207,18 @@ class NumberQuestion(QuestionType):
         labels = band_labels([float(e) for e in bands["edges"]])
         return DimensionCodes(list(labels), labels, frozenset())
 
+    @override
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> int | float | None:
         raw = cells.get(question.key, "")
         if raw.strip() == "":
             return None
         return parse_number(question.key, raw, self.decimals(question))
 
+    @override
     def tolerant(self, question: QuestionDef, form: FormData) -> Any:
         return form.get(question.key, "")
 
+    @override
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         problems: list[Problem] = []
         if value is None:
@@ -219,6 +232,7 @@ class NumberQuestion(QuestionType):
             )
         return problems
 
+    @override
     def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
         unit = question.spec.get("unit")
         text = format_number(value, language)
@@ -247,6 +261,7 @@ class NumberQuestion(QuestionType):
         summary = summarise_numbers(values) if valid else None
         return Summary(NumberTable(valid, missing, summary, bands))
 
+    @override
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
         low = question.spec.get("min", 0)
         high = question.spec.get("max", 100)

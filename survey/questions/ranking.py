@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import IntegerField
 from wtforms.validators import Optional
 
@@ -47,9 +48,11 @@ class RankingForm(ChoicesForm):
     choose = IntegerField(_l("How many to choose and order"), validators=[Optional()])
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         return {**super().fill(spec), "choose": spec.get("choose")}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "choose", self.choose.data)
@@ -69,6 +72,7 @@ class Ranking(QuestionType):
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
     editor = RankingForm
 
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path)
         if "choose" not in spec:
@@ -78,17 +82,22 @@ class Ranking(QuestionType):
 
     @staticmethod
     def choose(question: QuestionDef) -> int:
+        """How many options the person ranks (``choose``, default 1): one
+        variable per rank."""
         return int(question.spec.get("choose", 1))
 
+    @override
     def variables(self, question: QuestionDef) -> list[VariableSpec]:
         return [
             VariableSpec(name=f"{question.key}.{rank}", rank=rank)
             for rank in range(1, self.choose(question) + 1)
         ]
 
+    @override
     def empty(self, question: QuestionDef) -> list[int]:
         return []
 
+    @override
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
         value = list(value or [])
         return [
@@ -98,6 +107,7 @@ class Ranking(QuestionType):
             for rank in range(1, self.choose(question) + 1)
         ]
 
+    @override
     def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
         ranked = sorted(rows, key=lambda row: row.variable.rank or 0)
         values = [row.code for row in ranked]
@@ -105,6 +115,7 @@ class Ranking(QuestionType):
             values.pop()
         return values
 
+    @override
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> list[int]:
         # Kept positional: a gap (rank 2 empty, rank 3 filled) is caught by
         # ``check`` with a clear message rather than silently closed.
@@ -117,15 +128,18 @@ class Ranking(QuestionType):
             ranks.pop()
         return ranks  # type: ignore[return-value]
 
+    @override
     def tolerant(self, question: QuestionDef, form: FormData) -> Any:
         return [
             typed_code(form.get(f"{question.key}.{n}", ""))
             for n in range(1, self.choose(question) + 1)
         ]
 
+    @override
     def first_field(self, question: QuestionDef) -> str:
         return f"{question.key}.1"
 
+    @override
     def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         value = list(value or [])
         return {
@@ -133,6 +147,7 @@ class Ranking(QuestionType):
             for rank in range(1, self.choose(question) + 1)
         }
 
+    @override
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         problems: list[Problem] = []
         value = list(value or [])
@@ -153,6 +168,7 @@ class Ranking(QuestionType):
             problems.append((question.key, _l("Choose each option only once.")))
         return problems
 
+    @override
     def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
         return [
             _("%(rank)s. %(label)s", rank=rank, label=option_label(question, code, language))
@@ -160,6 +176,7 @@ class Ranking(QuestionType):
             if code is not None
         ]
 
+    @override
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return code in (value or [])
 

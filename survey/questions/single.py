@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import StringField
 
 from survey.analysis.inputs import SummaryContext, SurveyFigures
@@ -25,9 +26,11 @@ class SingleForm(ChoicesForm, ConcernForm):
     dimension = StringField(_l("Dimension (for results by group and weighting)"))
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         return {**super().fill(spec), "dimension": spec.get("dimension", "")}
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "dimension", self.dimension.data)
@@ -47,12 +50,14 @@ class SingleChoice(QuestionType):
     gives_dimension = True
     editor = SingleForm
 
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         checker.choices(spec, path)
         if "dimension" in spec:
             checker.identifier(spec["dimension"], f"{path}.dimension")
         checker.concern_codes(spec, path)
 
+    @override
     def dimension_codes(self, question: QuestionDef, language: str) -> DimensionCodes:
         return DimensionCodes(
             [o.code for o in question.options if not o.missing],

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from typing_extensions import override
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import Optional
 
@@ -45,6 +46,7 @@ class TextForm(QuestionForm):
     max_length = IntegerField(_l("At most this many characters"), validators=[Optional()])
 
     @classmethod
+    @override
     def fill(cls, spec: Spec) -> Spec:
         return {
             **super().fill(spec),
@@ -52,6 +54,7 @@ class TextForm(QuestionForm):
             "max_length": spec.get("max_length"),
         }
 
+    @override
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "long", bool(self.long.data))
@@ -71,32 +74,40 @@ class TextQuestion(QuestionType):
     free_text = True
     editor = TextForm
 
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         if "long" in spec:
             checker.boolean(spec["long"], f"{path}.long")
         if "max_length" in spec:
             checker.integer(spec["max_length"], f"{path}.max_length", minimum=1, maximum=20000)
 
+    @override
     def check_condition_value(
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
         checker.problem(path, f"a {self.name} answer can only be tested with answered")
 
+    @override
     def columns(self, question: QuestionDef, language: str) -> list[Column]:
         return [Column(question.key, text_for(question.text, language), kind="text")]
 
     @staticmethod
     def max_length(question: QuestionDef) -> int:
+        """The longest answer accepted, in characters (``max_length``,
+        default 500)."""
         return int(question.spec.get("max_length", DEFAULT_MAX_LENGTH))
 
+    @override
     def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
         if not value:
             return [AnswerRow(question.key)]
         return [AnswerRow(question.key, code=1, text=value)]
 
+    @override
     def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
         return rows[0].text
 
+    @override
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> str | None:
         raw = cells.get(question.key, "")
         if "\x00" in raw:
@@ -104,9 +115,11 @@ class TextQuestion(QuestionType):
         text = clean_text(raw)
         return text or None
 
+    @override
     def tolerant(self, question: QuestionDef, form: FormData) -> Any:
         return form.get(question.key, "")
 
+    @override
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         problems: list[Problem] = []
         if question.required and not value:
@@ -121,9 +134,11 @@ class TextQuestion(QuestionType):
             )
         return problems
 
+    @override
     def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
         return [str(value)]
 
+    @override
     def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
         return False
 
@@ -136,5 +151,6 @@ class TextQuestion(QuestionType):
         answered = sum(n for code, n in counts.items() if code is not None)
         return Summary(TextTable(answered, sum(counts.values()) - answered))
 
+    @override
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
         return sampler.text(question)
