@@ -36,6 +36,12 @@ from survey.questions.base import DimensionCodes, QuestionType, VariableSpec
 
 @dataclass(frozen=True)
 class OptionDef:
+    """One answer option (its own or from a named scale): ``code`` is what
+    is stored; a ``missing`` option (don't know, no answer) is left out of
+    the percentage base and is no dimension group; ``phenomenon`` feeds the
+    priority matrix; an ``exclusive`` option of a ``multiple`` question
+    cannot be combined with another."""
+
     code: int
     label: dict[str, str]
     missing: bool = False
@@ -45,6 +51,9 @@ class OptionDef:
 
 @dataclass(frozen=True)
 class RowDef:
+    """One row of a matrix question: its key (the variable ``question.row``)
+    and label, and the phenomenon it feeds the priority matrix with."""
+
     key: str
     label: dict[str, str]
     phenomenon: str | None = None
@@ -52,6 +61,10 @@ class RowDef:
 
 @dataclass(frozen=True)
 class QuestionDef:
+    """One question as the survey file gives it (``spec``), with where it
+    stands (its page; ``position``: its 0-based place in the whole survey)
+    and its options resolved from a named scale."""
+
     key: str
     type: str
     spec: dict[str, Any]
@@ -63,36 +76,47 @@ class QuestionDef:
 
     @cached_property
     def qtype(self) -> QuestionType:
+        """The question type that handles this question (``type``)."""
         return get_type(self.type)
 
     @property
     def text(self) -> dict[str, str]:
+        """The question text per language."""
         return dict(self.spec.get("text", {}))
 
     @property
     def help(self) -> dict[str, str] | None:
+        """The help text per language shown under the question, if any."""
         return self.spec.get("help")
 
     @property
     def required(self) -> bool:
+        """Whether a shown question must be answered (default no)."""
         return bool(self.spec.get("required", False))
 
     @property
     def show_if(self) -> dict[str, Any] | None:
+        """The condition on earlier answers under which the question is
+        shown (None: always shown); see ``survey.definitions.conditions``."""
         return self.spec.get("show_if")
 
     @property
     def measure(self) -> str | None:
+        """What the question feeds the priority report with (``concern``,
+        ``victimisation``, ``priority``, ...), if anything."""
         return self.spec.get("measure")
 
     @property
     def dimension(self) -> str | None:
+        """The dimension the question gives: ``dimension``, or the
+        ``dimension`` of its ``bands``; None when it gives none."""
         if "dimension" in self.spec:
             return str(self.spec["dimension"])
         bands = self.spec.get("bands")
         return str(bands["dimension"]) if bands else None
 
     def option(self, code: int) -> OptionDef | None:
+        """The option with ``code``, or None when it has none."""
         for option in self.options:
             if option.code == code:
                 return option
@@ -100,13 +124,16 @@ class QuestionDef:
 
     @property
     def codes(self) -> frozenset[int]:
+        """Every option code, missing codes included."""
         return frozenset(o.code for o in self.options)
 
     @property
     def valid_codes(self) -> frozenset[int]:
+        """The option codes in the percentage base (not ``missing``)."""
         return frozenset(o.code for o in self.options if not o.missing)
 
     def variables(self) -> list[VariableSpec]:
+        """The answer slots stored for the question, as its type names them."""
         return self.qtype.variables(self)
 
     def dimension_codes(self, language: str) -> DimensionCodes:
@@ -119,6 +146,9 @@ class QuestionDef:
 
 @dataclass(frozen=True)
 class PageDef:
+    """One page of the survey: its key, title per language, 0-based
+    ``index`` and its questions in order."""
+
     key: str
     title: dict[str, str]
     index: int
@@ -127,6 +157,9 @@ class PageDef:
 
 @dataclass(frozen=True)
 class SurveyDefinition:
+    """A whole survey version: the validated file (``raw``), its pages and
+    its questions in survey order, found by key."""
+
     raw: dict[str, Any]
     pages: tuple[PageDef, ...]
     questions: tuple[QuestionDef, ...]
@@ -137,27 +170,35 @@ class SurveyDefinition:
 
     @property
     def key(self) -> str:
+        """The survey's key in the file (stable across versions)."""
         return str(self.raw["key"])
 
     @property
     def languages(self) -> list[str]:
+        """The survey's languages; the first is the reference language."""
         return list(self.raw["languages"])
 
     @property
     def default_language(self) -> str:
+        """The reference language (the first of ``languages``): every text has it."""
         return self.languages[0]
 
     @property
     def phenomena(self) -> list[dict[str, Any]]:
+        """The candidate priorities the survey speaks about, as in the file."""
         return list(self.raw.get("phenomena", []))
 
     def question(self, key: str) -> QuestionDef:
+        """The question with ``key`` (``KeyError`` when there is none)."""
         return self._by_key[key]
 
     def has_question(self, key: str) -> bool:
+        """Whether the survey has a question with ``key``."""
         return key in self._by_key
 
     def variables(self) -> list[tuple[QuestionDef, VariableSpec]]:
+        """Every answer slot of the survey with its question, in survey order
+        (the order of the response file's columns)."""
         return [(q, v) for q in self.questions for v in q.variables()]
 
     def dimension_questions(self) -> dict[str, QuestionDef]:

@@ -8,10 +8,11 @@ from survey.models import Survey, SurveyState
 
 
 class SurveyNotFound(LookupError):
-    pass
+    """No survey has the key asked for (the commands report it as a message)."""
 
 
 def get_survey(session: DbSession, key: str) -> Survey:
+    """The survey with ``key``; raises ``SurveyNotFound`` when there is none."""
     survey = find_survey(session, key)
     if survey is None:
         raise SurveyNotFound(f"no survey with key {key!r}")
@@ -28,6 +29,8 @@ def open_survey(session: DbSession, key: str) -> Survey:
 
 
 def close_survey(session: DbSession, key: str) -> Survey:
+    """Close collection of an open survey (it may be reopened later).
+    Raises ``InvalidTransition`` for a draft or closed survey."""
     survey = get_survey(session, key)
     survey.transition(SurveyState.CLOSED)
     session.flush()

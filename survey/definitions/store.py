@@ -38,6 +38,9 @@ class ImportRefused(Exception):
 
 @dataclass
 class ImportResult:
+    """The stored survey, and whether the import created it (False: a new
+    version of the draft with the same key)."""
+
     survey: Survey
     created: bool
 
@@ -167,4 +170,5 @@ def export_yaml(survey: Survey) -> str:
 
 
 def find_survey(session: DbSession, key: str) -> Survey | None:
+    """The survey with ``key``, or None."""
     return session.scalar(select(Survey).where(Survey.key == key))

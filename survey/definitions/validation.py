@@ -46,7 +46,11 @@ Earlier = dict[str, tuple[QuestionType | None, list[int], list[str]]]
 
 @dataclass
 class Checker:
-    """Collects problems while walking a definition."""
+    """Collects problems while walking a definition. Each problem is one
+    line ``path: message`` (the path as ``pages[0].questions[2].options``);
+    the checks return whether the value passed, so callers can skip what
+    depends on it. ``languages``, ``phenomena``, ``scales`` and
+    ``dimensions`` are filled from the top of the file as it is walked."""
 
     languages: list[str] = field(default_factory=lambda: ["nl"])
     phenomena: set[str] = field(default_factory=set)
@@ -55,16 +59,19 @@ class Checker:
     problems: list[str] = field(default_factory=list)
 
     def problem(self, path: str, message: str) -> None:
+        """Record a problem at ``path``."""
         self.problems.append(f"{path}: {message}")
 
     # --- scalars ---------------------------------------------------------
     def is_mapping(self, value: Any, path: str) -> bool:
+        """``value`` must be a mapping."""
         if not isinstance(value, dict):
             self.problem(path, f"must be a mapping, not {_kind(value)}")
             return False
         return True
 
     def is_list(self, value: Any, path: str, *, non_empty: bool = True) -> bool:
+        """``value`` must be a list, and not empty unless ``non_empty`` is off."""
         if not isinstance(value, list):
             self.problem(path, f"must be a list, not {_kind(value)}")
             return False
@@ -74,6 +81,8 @@ class Checker:
         return True
 
     def unknown_keys(self, value: dict[str, Any], allowed: frozenset[str], path: str) -> None:
+        """Every key of ``value`` must be one of ``allowed`` (a misspelt key
+        is a problem, never silently ignored)."""
         for key in value:
             if key not in allowed:
                 self.problem(f"{path}.{key}" if path else str(key), "is not a known key")
@@ -81,6 +90,7 @@ class Checker:
     def integer(
         self, value: Any, path: str, *, minimum: int | None = None, maximum: int | None = None
     ) -> bool:
+        """A whole number (true/false is not one), within the bounds given."""
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(path, f"must be a whole number, not {_kind(value)}")
             return False
@@ -93,6 +103,7 @@ class Checker:
         return True
 
     def number(self, value: Any, path: str) -> bool:
+        """A finite number, whole or decimal (true/false is not one)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(path, f"must be a number, not {_kind(value)}")
             return False
@@ -102,12 +113,14 @@ class Checker:
         return True
 
     def boolean(self, value: Any, path: str) -> bool:
+        """``true`` or ``false`` (not a 0/1 or a "yes")."""
         if not isinstance(value, bool):
             self.problem(path, f"must be true or false, not {_kind(value)}")
             return False
         return True
 
     def identifier(self, value: Any, path: str, pattern: re.Pattern[str] = QUESTION_KEY_RE) -> bool:
+        """A key matching ``pattern`` in full (by default a question key)."""
         if not isinstance(value, str) or not pattern.fullmatch(value):
             self.problem(path, f"{value!r} must match {pattern.pattern}")
             return False
@@ -131,7 +144,8 @@ class Checker:
 
     # --- options, rows, scales -------------------------------------------
     def option_list(self, options: Any, path: str, *, allow_exclusive: bool = False) -> list[int]:
-        """Check options; return their valid codes."""
+        """Check a list of at most ``MAX_OPTIONS`` options (``exclusive`` only
+        where allowed); return their well-formed codes."""
         if not self.is_list(options, path):
             return []
         if len(options) > MAX_OPTIONS:
@@ -143,27 +157,35 @@ class Checker:
         codes: list[int] = []
         for i, option in enumerate(options):
             opath = f"{path}[{i}]"
-            if not self.is_mapping(option, opath):
-                continue
-            self.unknown_keys(option, allowed, opath)
-            if "code" not in option:
-                self.problem(f"{opath}.code", "is required")
-            elif self.integer(option["code"], f"{opath}.code", minimum=-999999, maximum=999999):
-                if option["code"] in codes:
-                    self.problem(f"{opath}.code", f"{option['code']} is used twice")
-                codes.append(option["code"])
-            if "label" not in option:
-                self.problem(f"{opath}.label", "is required")
-            else:
-                self.text(option["label"], f"{opath}.label", max_length=500)
-            for flag in ("missing", "exclusive"):
-                if flag in option:
-                    self.boolean(option[flag], f"{opath}.{flag}")
-            if "phenomenon" in option:
-                self.phenomenon(option["phenomenon"], f"{opath}.phenomenon")
+            if self.is_mapping(option, opath):
+                self._option(option, opath, allowed, codes)
         return codes
 
+    def _option(
+        self, option: dict[str, Any], opath: str, allowed: frozenset[str], codes: list[int]
+    ) -> None:
+        """One option: a unique whole ``code`` (appended to ``codes``) within
+        +-999999, a ``label`` of at most 500 characters, true/false flags and
+        a known phenomenon."""
+        self.unknown_keys(option, allowed, opath)
+        if "code" not in option:
+            self.problem(f"{opath}.code", "is required")
+        elif self.integer(option["code"], f"{opath}.code", minimum=-999999, maximum=999999):
+            if option["code"] in codes:
+                self.problem(f"{opath}.code", f"{option['code']} is used twice")
+            codes.append(option["code"])
+        if "label" not in option:
+            self.problem(f"{opath}.label", "is required")
+        else:
+            self.text(option["label"], f"{opath}.label", max_length=500)
+        for flag in ("missing", "exclusive"):
+            if flag in option:
+                self.boolean(option[flag], f"{opath}.{flag}")
+        if "phenomenon" in option:
+            self.phenomenon(option["phenomenon"], f"{opath}.phenomenon")
+
     def phenomenon(self, value: Any, path: str) -> None:
+        """``value`` must be the key of one of the survey's phenomena."""
         if not isinstance(value, str) or value not in self.phenomena:
             self.problem(path, f"{value!r} is not one of the survey's phenomena")
 
@@ -186,6 +208,8 @@ class Checker:
         return len(self.scales[name])
 
     def codes_of(self, spec: dict[str, Any]) -> list[int]:
+        """The well-formed option codes of a question, its own or its scale's
+        (empty when neither is readable: that problem is reported elsewhere)."""
         raw = spec.get("options")
         if raw is None and isinstance(spec.get("scale"), str):
             raw = self.scales.get(spec["scale"], [])
@@ -194,6 +218,8 @@ class Checker:
         return [o["code"] for o in raw if isinstance(o, dict) and isinstance(o.get("code"), int)]
 
     def concern_codes(self, spec: dict[str, Any], path: str) -> None:
+        """``concern_codes``: required with ``measure: concern`` and allowed
+        only there; a non-empty list of the question's own codes."""
         measure = spec.get("measure")
         if "concern_codes" in spec and measure != "concern":
             self.problem(f"{path}.concern_codes", "only applies to measure: concern")
@@ -227,11 +253,15 @@ def _kind(value: Any) -> str:
 
 @dataclass
 class ValidationResult:
+    """The outcome of validating a survey file: the definition when it has
+    no problems (else None), and every problem found."""
+
     definition: dict[str, Any] | None
     problems: list[str]
 
     @property
     def ok(self) -> bool:
+        """Whether the definition has no problems."""
         return not self.problems
 
 
@@ -259,6 +289,22 @@ def validate_definition(raw: Any) -> ValidationResult:
 
 def _check_top(raw: dict[str, Any], c: Checker) -> None:
     c.unknown_keys(raw, TOP_KEYS, "")
+    _check_identity(raw, c)
+    if "languages" in raw:
+        _check_languages(raw["languages"], c)
+    for name in ("title", "intro", "closing"):
+        if name in raw:
+            c.text(raw[name], name, max_length=200 if name == "title" else 10000)
+
+    _check_phenomena(raw.get("phenomena", []), c)
+    _check_scales(raw.get("scales", {}), c)
+    if "pages" in raw:
+        _check_pages(raw["pages"], c)
+
+
+def _check_identity(raw: dict[str, Any], c: Checker) -> None:
+    """The required top keys, the format, the survey and consultation keys,
+    and an audience and access that go together."""
     for required in (
         "format",
         "key",
@@ -285,27 +331,20 @@ def _check_top(raw: dict[str, Any], c: Checker) -> None:
     elif (access == "partner") != (audience == "partner") and audience in AUDIENCES:
         c.problem("access", "partner access goes with the partner audience, and only with it")
 
-    languages = raw.get("languages")
-    if "languages" in raw and c.is_list(languages, "languages") and isinstance(languages, list):
-        good = [lang for lang in languages if isinstance(lang, str) and lang in KNOWN_LANGUAGES]
-        for i, lang in enumerate(languages):
-            if lang not in KNOWN_LANGUAGES:
-                c.problem(
-                    f"languages[{i}]", f"{lang!r} must be one of {', '.join(KNOWN_LANGUAGES)}"
-                )
-        if len(set(good)) != len(good):
-            c.problem("languages", "lists a language twice")
-        if good:
-            c.languages = list(dict.fromkeys(good))
 
-    for name in ("title", "intro", "closing"):
-        if name in raw:
-            c.text(raw[name], name, max_length=200 if name == "title" else 10000)
-
-    _check_phenomena(raw.get("phenomena", []), c)
-    _check_scales(raw.get("scales", {}), c)
-    if "pages" in raw:
-        _check_pages(raw["pages"], c)
+def _check_languages(languages: Any, c: Checker) -> None:
+    """Known languages, none twice; the good ones become the languages every
+    text is checked against (the first one required everywhere)."""
+    if not c.is_list(languages, "languages") or not isinstance(languages, list):
+        return
+    good = [lang for lang in languages if isinstance(lang, str) and lang in KNOWN_LANGUAGES]
+    for i, lang in enumerate(languages):
+        if lang not in KNOWN_LANGUAGES:
+            c.problem(f"languages[{i}]", f"{lang!r} must be one of {', '.join(KNOWN_LANGUAGES)}")
+    if len(set(good)) != len(good):
+        c.problem("languages", "lists a language twice")
+    if good:
+        c.languages = list(dict.fromkeys(good))
 
 
 def _check_phenomena(phenomena: Any, c: Checker) -> None:
@@ -445,6 +484,12 @@ def _check_condition(cond: Any, path: str, c: Checker, earlier: Earlier, depth: 
         c.unknown_keys(cond, frozenset({"not"}), path)
         _check_condition(cond["not"], f"{path}.not", c, earlier, depth + 1)
         return
+    _check_test(cond, path, c, earlier)
+
+
+def _check_test(cond: dict[str, Any], path: str, c: Checker, earlier: Earlier) -> None:
+    """A condition on one earlier question: exactly one of ``equals``, ``in``
+    or ``answered``, with values the question's type can compare with."""
     if "question" not in cond:
         c.problem(path, "needs question (with equals, in or answered), or all, any, not")
         return
@@ -456,20 +501,10 @@ def _check_condition(cond: Any, path: str, c: Checker, earlier: Earlier, depth: 
     if not isinstance(reference, str):
         c.problem(f"{path}.question", f"must be a question key, not {_kind(reference)}")
         return
-    key, _, row = reference.partition(".")
-    if key not in earlier:
-        c.problem(
-            f"{path}.question",
-            f"{reference!r} is not a question on an earlier page or earlier on this page",
-        )
+    key = reference.partition(".")[0]
+    if not _check_reference(reference, f"{path}.question", c, earlier):
         return
-    qtype, codes, rows = earlier[key]
-    if row and (qtype is None or not qtype.has_rows):
-        c.problem(f"{path}.question", f"{reference!r}: only a matrix has rows")
-        return
-    if row and row not in rows:
-        c.problem(f"{path}.question", f"{reference!r}: {row!r} is not a row of {key!r}")
-        return
+    qtype, codes, _rows = earlier[key]
     wanted: list[Any] = []
     if "equals" in cond:
         wanted = [cond["equals"]]
@@ -484,3 +519,22 @@ def _check_condition(cond: Any, path: str, c: Checker, earlier: Earlier, depth: 
             check_code_value(value, key, codes, path, c)
         else:
             qtype.check_condition_value(value, key, codes, path, c)
+
+
+def _check_reference(reference: str, path: str, c: Checker, earlier: Earlier) -> bool:
+    """``key`` or ``key.row``: a question before this one (conditions only
+    look back) and, for a row, a row of that matrix."""
+    key, _, row = reference.partition(".")
+    if key not in earlier:
+        c.problem(
+            path, f"{reference!r} is not a question on an earlier page or earlier on this page"
+        )
+        return False
+    qtype, _codes, rows = earlier[key]
+    if row and (qtype is None or not qtype.has_rows):
+        c.problem(path, f"{reference!r}: only a matrix has rows")
+        return False
+    if row and row not in rows:
+        c.problem(path, f"{reference!r}: {row!r} is not a row of {key!r}")
+        return False
+    return True
