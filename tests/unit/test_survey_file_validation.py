@@ -244,3 +244,59 @@ def test_a_date_can_only_be_tested_with_answered() -> None:
     ]
     questions[-1]["show_if"] = {"question": "wanneer", "answered": True}
     assert validate_definition(raw).problems == []
+
+
+def _nested_not(depth: int) -> dict:
+    cond: dict = {"question": "q1", "equals": 1}
+    for _ in range(depth):
+        cond = {"not": cond}
+    return cond
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda raw: raw.update(languages=["nl", "fr", "nl"]),
+            "languages: lists a language twice",
+        ),
+        (
+            lambda raw: raw.update(access="partner"),
+            "access: partner access goes with the partner audience, and only with it",
+        ),
+        (
+            lambda raw: raw.update(format=2),
+            "format: 2 is not supported (use 1)",
+        ),
+        (
+            lambda raw: raw["pages"][0]["questions"][1].update(
+                show_if={"question": "q1.row", "equals": 1}
+            ),
+            "pages[0].questions[1].show_if.question: 'q1.row': only a matrix has rows",
+        ),
+        (
+            lambda raw: raw["pages"][0]["questions"][1].update(
+                show_if={"question": "q1", "equals": 1, "answered": True}
+            ),
+            "pages[0].questions[1].show_if: needs exactly one of equals, in, answered",
+        ),
+        (
+            lambda raw: raw["pages"][0]["questions"][1].update(
+                show_if={"any": [{"question": "q1", "in": [1, 7]}]}
+            ),
+            "pages[0].questions[1].show_if.any[0]: 7 is not a code of 'q1'",
+        ),
+        (
+            lambda raw: raw["pages"][0]["questions"][1].update(show_if=_nested_not(12)),
+            "pages[0].questions[1].show_if" + ".not" * 11 + ": is nested too deeply",
+        ),
+        (
+            lambda raw: raw["scales"]["jn"].append({"code": 1, "label": {"nl": "Ja"}, "x": 1}),
+            "scales.jn[2].x: is not a known key",
+        ),
+    ],
+)
+def test_each_fault_in_a_survey_file_is_named_at_its_path(change, problem: str) -> None:
+    raw = _minimal()
+    change(raw)
+    assert problem in validate_definition(raw).problems
