@@ -78,7 +78,8 @@ PARTNERS = [
 
 
 class DemoError(Exception):
-    pass
+    """The demo cannot be loaded: a negative number of residents, or made-up
+    answers that break the survey's rules (a bug in the generator)."""
 
 
 def _ensure_survey(session: DbSession, filename: str) -> Survey:

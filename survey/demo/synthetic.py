@@ -68,6 +68,9 @@ REPORT_RATE = {
 
 @dataclass(frozen=True)
 class Respondent:
+    """A synthetic resident: district code (1..5), age in whole years, its
+    age band (1..4, ``AGE_RANGES``), sex code and ``worry``."""
+
     district: int
     age: int
     age_band: int
@@ -81,6 +84,10 @@ def _weighted(rng: random.Random, weights: dict[int, float]) -> int:
 
 
 def draw_respondent(rng: random.Random) -> Respondent:
+    """A resident drawn as the respondents of a real survey fall: districts
+    by population, age bands by population times response rate (older
+    residents answer more), an age uniform in the band, and a worry that
+    grows with the band."""
     district = _weighted(rng, {k: float(v) for k, v in DISTRICT_POPULATION.items()})
     band = _weighted(rng, {k: AGE_POPULATION[k] * AGE_RESPONSE[k] for k in AGE_POPULATION})
     low, high = AGE_RANGES[band]
@@ -100,6 +107,8 @@ class ResidentGenerator:
         self.preferences: dict[str, dict[int, float]] = {}
 
     def respond(self) -> tuple[Respondent, dict[str, Any]]:
+        """A new resident and their answers in survey order: a question
+        hidden by its ``show_if`` is skipped, as on the real pages."""
         person = draw_respondent(self.rng)
         values: dict[str, Any] = {}
         for question in self.definition.questions:
@@ -122,6 +131,9 @@ class ResidentGenerator:
         return not question.required and self.rng.random() < 0.03
 
     def value(self, question: QuestionDef, person: Respondent, values: dict[str, Any]) -> Any:
+        """The resident's answer: their own district, sex and age for the
+        dimension questions; else about 3% skip an optional question, and the
+        rest is the type's sample (None: not answered)."""
         if question.dimension == "district":
             return person.district if person.district in question.codes else None
         if question.dimension == "sex":
@@ -198,23 +210,31 @@ class ResidentSampler:
         self.rng = generator.rng
 
     def code(self, question: QuestionDef, row: RowDef | None = None) -> int | None:
+        """A code by the generator's rules (reporting rates, unsafety that
+        follows worry, concern that follows the district), else by the
+        question's fixed preference."""
         if row is None:
             return self.generator._code(question, self.person)
         return self.generator._matrix_cell(question, row.key, row.phenomenon, self.person)
 
     def weights(self, question: QuestionDef) -> dict[int, float]:
+        """The question's fixed preference (the same for every resident)."""
         return self.generator._preference(question)
 
     def rank_weights(self, question: QuestionDef) -> dict[int, float]:
+        """How likely each option's phenomenon is a problem to this resident."""
         return {
             o.code: self.generator._concern(o.phenomenon, self.person) + 0.02
             for o in question.options
         }
 
     def pick(self, weights: Mapping[int, float]) -> int:
+        """One code drawn with probability proportional to its weight."""
         return _weighted(self.rng, dict(weights))
 
     def text(self, question: QuestionDef) -> str | None:
+        """A canned comment for 22% of residents (a point of attention for
+        half of them on ``aandachtspunt*`` questions), else None."""
         return self.generator._text(question)
 
 
@@ -238,6 +258,9 @@ class PartnerSampler:
         self.named = named
 
     def code(self, question: QuestionDef, row: RowDef | None = None) -> int | None:
+        """Consent to be named follows ``named``; an ``importance`` row
+        centres on the sector's rating of its phenomenon (2.6 when it has
+        none); anything else is a uniform valid code."""
         rng = self.rng
         if row is None:
             if question.key == "vermelding":
@@ -250,15 +273,19 @@ class PartnerSampler:
         return rng.choice(valid)
 
     def weights(self, question: QuestionDef) -> dict[int, float]:
+        """Every option equally likely."""
         return {o.code: 1.0 for o in question.options}
 
     def rank_weights(self, question: QuestionDef) -> dict[int, float]:
+        """The sector's rating of each option's phenomenon (2.6 otherwise)."""
         return {o.code: self.preferred.get(o.phenomenon or "", 2.6) for o in question.options}
 
     def pick(self, weights: Mapping[int, float]) -> int:
+        """One code drawn with probability proportional to its weight."""
         return _weighted(self.rng, dict(weights))
 
     def text(self, question: QuestionDef) -> str | None:
+        """A canned point of attention (or comment) for 60% of partners."""
         pool = PARTNER_POINTS if question.key.startswith("aandachtspunt") else RESIDENT_COMMENTS
         return self.rng.choice(pool) if self.rng.random() < 0.6 else None
 

@@ -58,6 +58,8 @@ class IsoDateField(Field):  # type: ignore[misc]
         return self.data.isoformat() if isinstance(self.data, date) else ""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the posted text; one that is no ISO date is a message on the
+        field (and ``data`` None)."""
         raw = str(valuelist[0]).strip() if valuelist else ""
         self.data = None
         if raw:
@@ -76,9 +78,13 @@ class IdsField(Field):  # type: ignore[misc]
         return ""
 
     def process_data(self, value: Any) -> None:
+        """The ids of an unposted form (``data=`` or ``obj=``): a list, empty
+        for None."""
         self.data = list(value or [])
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read every posted value as an id, in order; one that is not an id
+        refuses the field."""
         self.data = []
         for raw in valuelist:
             text = str(raw)
@@ -95,18 +101,26 @@ class UploadForm(FlaskForm):  # type: ignore[misc]
     file = FileField(validators=[FileRequired(message=_l("Choose a CSV file."))])
 
     def contents(self) -> bytes:
+        """The uploaded file's bytes (after ``validate``); the importers
+        decode and check them."""
         return bytes(self.file.data.read())
 
 
 class SurveyFileForm(UploadForm):
+    """A survey file to import (the survey import page)."""
+
     file = FileField(validators=[FileRequired(message=_l("Choose a survey file (YAML or JSON)."))])
 
 
 class ResponseFileForm(UploadForm):
+    """A response file of paper forms to import (data entry)."""
+
     file = FileField(validators=[FileRequired(message=_l("Choose a response file (CSV)."))])
 
 
 class OrganisationFileForm(UploadForm):
+    """The partner organisations as a CSV file (name, sector, e-mail)."""
+
     file = FileField(
         validators=[
             FileRequired(message=_l("Choose a CSV file with the columns name,sector,email."))
@@ -115,6 +129,8 @@ class OrganisationFileForm(UploadForm):
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
+    """The planner login: e-mail address and password."""
+
     # The lengths are limits, not rules: the same neutral message as a
     # wrong password.
     email = EmailField(
@@ -132,21 +148,32 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 
 
 class RetentionForm(FlaskForm):  # type: ignore[misc]
+    """A consultation's retention date (empty: none), after which its codes,
+    drafts and raw free texts may be purged."""
+
     retention_until = IsoDateField()
 
 
 class ConsultationForm(RetentionForm):
+    """A new consultation: key, title and retention date."""
+
     # surveys.create_consultation checks the key and trims the title.
     key = StringField(default="")
     title = StringField(default="")
 
 
 class SurveyStateForm(FlaskForm):  # type: ignore[misc]
+    """The open and close buttons of a survey."""
+
     # open or close; the survey's life cycle decides what is allowed.
     action = HiddenField()
 
 
 class LettersForm(FlaskForm):  # type: ignore[misc]
+    """How many resident letters with new codes, and as what: a PDF to print
+    (at most ``MAX_LETTERS_PDF``) or a CSV for a mail merge (at most
+    ``MAX_LETTERS_CSV``)."""
+
     count = StringField()
     format = RadioField(
         choices=[
@@ -166,6 +193,7 @@ class LettersForm(FlaskForm):  # type: ignore[misc]
             self.count.data = "100"
 
     def limit(self) -> int:
+        """The most letters one file of the chosen format may hold."""
         return MAX_LETTERS_PDF if self.format.data == "pdf" else MAX_LETTERS_CSV
 
     def letters(self) -> int:
@@ -173,6 +201,7 @@ class LettersForm(FlaskForm):  # type: ignore[misc]
         return int(self.count.data.strip())
 
     def validate_count(self, field: Field) -> None:
+        """A whole number of ASCII digits from 1 to ``limit()``."""
         raw = (field.data or "").strip()
         # isascii: "²" passes isdigit() but int() refuses it (was a 500).
         digits = raw.isascii() and raw.isdigit() and len(raw) < 10
@@ -183,6 +212,8 @@ class LettersForm(FlaskForm):  # type: ignore[misc]
 
 
 class PurgeForm(FlaskForm):  # type: ignore[misc]
+    """The confirmation of a purge: the consultation's key, typed again."""
+
     confirm = StringField()
 
     def __init__(self, key: str, **kwargs: Any) -> None:
@@ -190,11 +221,14 @@ class PurgeForm(FlaskForm):  # type: ignore[misc]
         self.key = key
 
     def validate_confirm(self, field: Field) -> None:
+        """The typed text must be the key exactly (no trimming, same case)."""
         if field.data != self.key:
             raise ValidationError(_l("Type the key of the consultation to confirm."))
 
 
 class NewUserForm(FlaskForm):  # type: ignore[misc]
+    """A new planner account: e-mail, name, role and a first password."""
+
     # accounts.create_user checks the address and the password.
     email = EmailField(default="")
     name = StringField(default="")
@@ -218,6 +252,8 @@ class UserForm(FlaskForm):  # type: ignore[misc]
 
 
 class OrganisationForm(FlaskForm):  # type: ignore[misc]
+    """A partner organisation: name, sector and e-mail address."""
+
     # organisations.clean and its checks give the messages per field.
     name = StringField()
     sector = StringField()
@@ -233,5 +269,6 @@ class LinksForm(FlaskForm):  # type: ignore[misc]
     format = StringField()
 
     def one_id(self) -> int | None:
+        """The organisation when exactly one was named, else None."""
         ids: list[int] = self.organisation_id.data
         return ids[0] if len(ids) == 1 else None
