@@ -29,6 +29,9 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The models' base: constraint names follow ``NAMING_CONVENTION``, so
+    migrations can drop and alter them on SQLite and PostgreSQL alike."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 

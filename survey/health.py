@@ -29,6 +29,8 @@ _HEADS = "survey_migration_heads"
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
+    """Liveness for the load balancer, open to anyone: 200 when the database
+    answers, 503 (JSON) when it does not."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
@@ -54,6 +56,9 @@ def migration_heads(app: Flask) -> frozenset[str]:
 
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
+    """Readiness for the deployment, open to anyone: 200 only when the
+    database answers, its migrations are at the head and the rate-limit
+    storage is reachable; else 503, with each check's state in the JSON."""
     checks: dict[str, str] = {}
     try:
         db.session.execute(text("SELECT 1"))

@@ -24,6 +24,9 @@ bp.before_request(read_only_request)
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    """The public home page: the open resident surveys, newest first, with
+    their titles in the page's language (partner surveys are reached only
+    through their links)."""
     lang = str(get_locale())
     surveys = db.session.scalars(
         select(Survey)

@@ -36,6 +36,8 @@ class JsonFormatter(logging.Formatter):
     ``fields`` (a dict passed as ``extra={"fields": ...}``) are merged in."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON line (UTC time in milliseconds; the
+        exception as its type and frames, never its message)."""
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
@@ -72,6 +74,7 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     @property
     def stream(self) -> Any:
+        """The current ``sys.stderr``; setting it is ignored."""
         return sys.stderr
 
     @stream.setter

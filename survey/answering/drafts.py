@@ -30,6 +30,8 @@ def lifetime() -> timedelta:
 
 
 def is_expired(draft: Draft, now: datetime | None = None) -> bool:
+    """Whether the draft's expiry time has come (at ``now``, default the
+    current UTC time): an expired draft can no longer be resumed."""
     return draft.expires_at <= (now or utcnow())
 
 

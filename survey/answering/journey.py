@@ -63,6 +63,7 @@ class PageScreen:
 
     @property
     def page(self) -> PageDef:
+        """The page shown."""
         return self.view.page
 
 
@@ -77,6 +78,7 @@ class CheckRow:
 
     @property
     def key(self) -> str:
+        """The question's key (the change link goes to its page)."""
         return self.question.key
 
     @property
@@ -144,10 +146,13 @@ class Journey(Generic[S]):
 
     @property
     def store(self) -> S:
+        """Where the answers are kept (a resident or partner draft, a paper
+        form), typed as the caller made the journey."""
         return self._store
 
     @property
     def values(self) -> Mapping[str, Any]:
+        """The answers kept so far, by question key."""
         return self.store.values
 
     def text(self, texts: Mapping[str, str] | None) -> str:
@@ -169,6 +174,8 @@ class Journey(Generic[S]):
         return shown_pages(self.definition, self.values if values is None else values)
 
     def first_page(self) -> PageDef | None:
+        """The first shown page given the answers kept; None when no page
+        has a shown question."""
         shown = self.shown_pages()
         return shown[0] if shown else None
 

@@ -133,10 +133,15 @@ class PageView:
         return not self.visible and not self.conditional
 
     def is_hidden(self, question: QuestionDef) -> bool:
+        """Whether the question is rendered hidden, for the page script to
+        show when its condition on this page holds."""
         return question in self.conditional
 
 
 def page_view(definition: SurveyDefinition, values: Mapping[str, Any], page: PageDef) -> PageView:
+    """What ``page`` shows given the answers ``values``: the questions shown
+    by the earlier answers, those whose condition depends on this page
+    (rendered hidden), and the earlier answers those conditions read."""
     shown, kept = shown_questions(definition, values, upto_page=page.index)
     visible = [q for q in shown if q.page_index == page.index]
     conditional = [q for q in page.questions if q not in visible and same_page_condition(q, page)]

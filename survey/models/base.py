@@ -11,4 +11,5 @@ def utcnow() -> datetime:
 
 
 def today() -> date:
+    """Today's date in UTC (retention dates and purges compare with it)."""
     return utcnow().date()

@@ -13,6 +13,8 @@ from survey.models.base import utcnow
 
 
 class Role:
+    """The planner roles, from most to fewest rights (see ``PlannerUser``)."""
+
     ADMIN = "admin"
     PLANNER = "planner"
     VIEWER = "viewer"
@@ -43,4 +45,5 @@ class PlannerUser(UserMixin, Model):  # type: ignore[misc]
 
     @property
     def is_active(self) -> bool:
+        """Flask-Login's check: a deactivated account cannot log in."""
         return self.active

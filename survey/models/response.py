@@ -29,6 +29,10 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class ResponseMode:
+    """How a response came in: answered on the web pages, typed in from a
+    paper form (data entry, or a response file imported as paper), or
+    imported from a response file; the fieldwork page counts each."""
+
     WEB = "web"
     PAPER = "paper"
     IMPORT = "import"

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 
 class SurveyState(enum.StrEnum):
+    """A survey's life cycle: a draft can change, an open survey takes
+    answers, a closed one does not (and may be reopened)."""
+
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
@@ -85,6 +88,7 @@ class Survey(Model):
 
     @property
     def languages(self) -> list[str]:
+        """The survey's languages, the first being its reference language."""
         return list(self.definition.get("languages", ["nl"]))
 
     def transition(self, wanted: SurveyState) -> None:
