@@ -135,11 +135,13 @@ class PartnerDraftStore:
 
     @property
     def values(self) -> Mapping[str, Any]:
+        """The draft's answers (none before the first save)."""
         return (self.draft.data or {}) if self.draft is not None else {}
 
     @property
     def reached(self) -> None:
-        return None  # the parts in any order
+        """None: a partner may answer the parts in any order."""
+        return None
 
     def _lock(self) -> None:
         """Lock the link and read its draft again (``LinkRevoked`` when it
@@ -170,6 +172,10 @@ class PartnerDraftStore:
             raise DraftConflict(None) from exc
 
     def prepare_submit(self) -> str | None:
+        """Lock the link and re-read its draft: ``already`` when it was sent,
+        ``conflict`` when it was saved after this form was shown (another
+        person of the organisation), else None. ``LinkRevoked`` when the link
+        was revoked meanwhile."""
         self._lock()
         if self.draft is not None and self.draft.submitted:
             return "already"
@@ -178,6 +184,9 @@ class PartnerDraftStore:
         return None
 
     def store_response(self, shown: list[QuestionDef], kept: Mapping[str, Any]) -> str:
+        """Write the response under the organisation's name; the draft keeps
+        exactly the sent answers (for the receipt, and a reopen) and is
+        locked. ``problems`` when nothing was ever saved."""
         draft = self.draft
         if draft is None:
             return "problems"  # nothing was ever saved: nothing to send

@@ -36,15 +36,22 @@ class CodesRefused(Exception):
 
 @dataclass
 class CodeBatch:
+    """New invitation codes in plain text, under their batch id: they exist
+    only here (the database keeps their hashes), so they go straight into
+    the letters."""
+
     batch: str
     codes: list[str]
 
 
 def code_hash(typed: str) -> str:
+    """The stored hash of an invitation code as typed (case, spaces and
+    dashes do not matter)."""
     return token_hash(normalise_code(typed), PURPOSE)
 
 
 def new_batch_id() -> str:
+    """A batch id: today's UTC date and 6 random hex digits (``20260315-a1b2c3``)."""
     return f"{utcnow():%Y%m%d}-{secrets.token_hex(3)}"
 
 

@@ -68,10 +68,13 @@ class Credentials:
     code: str | None = None
 
     def as_cookie(self) -> dict[str, str]:
+        """The secrets as the signed session keeps them (``t``, ``c``; none
+        left empty)."""
         return {k: v for k, v in (("t", self.token), ("c", self.code)) if v}
 
     @classmethod
     def from_cookie(cls, raw: Any) -> Credentials:
+        """The secrets from the session; anything not a string is dropped."""
         if not isinstance(raw, dict):
             return cls()
         token, code = raw.get("t"), raw.get("c")
@@ -171,6 +174,8 @@ def find_survey_and_draft(
 
 
 def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | None:
+    """The survey's draft of a resume token, looked up by its hash only
+    (None for an unknown, empty or over-long token)."""
     if not token or len(token) > 100:
         return None
     return session.scalar(
@@ -259,15 +264,20 @@ class ResidentDraftStore:
 
     @property
     def values(self) -> Mapping[str, Any]:
+        """The draft's answers."""
         return self.draft.data or {}
 
     @property
     def reached(self) -> int:
+        """The furthest page index the resident has reached: pages after it
+        cannot be visited yet."""
         return self.draft.page_index
 
     def save_page(
         self, page: PageDef, page_values: dict[str, Any], *, reached: int, language: str
     ) -> None:
+        """Replace the page's answers in the draft; ``ChangedMeanwhile`` when
+        another window saved or sent it since it was read."""
         begin_writes(self.session)
         write_page(self.draft, page, page_values, reached=reached, language=language)
         try:
@@ -276,10 +286,15 @@ class ResidentDraftStore:
             raise ChangedMeanwhile() from exc
 
     def prepare_submit(self) -> str | None:
-        # The draft as read in this transaction: its revision guards the write.
+        """``already`` when the draft was sent, else None; the draft as read
+        in this transaction, whose revision guards the write."""
         return "already" if self.draft.submitted else None
 
     def store_response(self, shown: list[QuestionDef], kept: Mapping[str, Any]) -> str:
+        """Write the anonymous response and consume the draft's invitation
+        code (``code_used`` when it was used meanwhile); the draft is emptied
+        and gets a new submission key, so nothing links it to the response.
+        ``ChangedMeanwhile`` when another window sent or saved it."""
         draft = self.draft
         begin_writes(self.session)
         if draft.invitation_code_id is not None and not consume_code(

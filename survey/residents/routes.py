@@ -192,6 +192,9 @@ def _commit() -> None:
 
 @bp.get("/<key>")
 def start(key: str) -> str:
+    """The survey's start page, for anyone: what it is about, how long it
+    takes, who keeps the answers and for how long a draft is kept; a
+    button to begin (or to go on with this browser's draft)."""
     survey = _load(key)
     draft = _current(survey)
     active = draft is not None and not draft.submitted and not is_expired(draft)
@@ -314,6 +317,9 @@ def resume_code(key: str) -> Response | str:
 
 @bp.get("/<key>/hervat/<token>")
 def resume_link(key: str, token: str) -> Response:
+    """A resume link (shown on the draft's pages) opens the draft in
+    this browser at the page where it stands; 404 for an unknown link, 410
+    for an expired draft, the thank-you page when it was sent."""
     survey = _load(key)
     draft = drafts.find_by_token(db.session, survey, token)
     if draft is None:
@@ -370,6 +376,11 @@ def _render_page(
 
 @bp.route("/<key>/stap/<page_key>", methods=["GET", "POST"])
 def page(key: str, page_key: str) -> Response | str:
+    """One survey page for the holder of a draft: its questions (GET); the
+    posted answers read, checked and saved, then the next page (POST), or
+    the page again with its problems. A page the resident cannot reach yet
+    sends them back to where the draft stands; a page with nothing to show
+    is skipped."""
     survey = _load(key)
     draft, credentials = _require_draft(survey)
     journey = _journey(survey, draft)
@@ -431,6 +442,10 @@ def _render_check(
 
 @bp.route("/<key>/controle", methods=["GET", "POST"])
 def check(key: str) -> Response | str:
+    """Check your answers, for the holder of a draft that reached it: every
+    shown answer with a link to change it (GET); sending them (POST) stores
+    the anonymous response and goes to the thank-you page, or shows what
+    stops it (a used code, a problem found again)."""
     survey = _load(key)
     draft, _ignored = _require_draft(survey)
     journey = _journey(survey, draft)
@@ -475,6 +490,8 @@ def check(key: str) -> Response | str:
 
 @bp.get("/<key>/bedankt")
 def thanks(key: str) -> Response | str:
+    """The thank-you page, only for the browser whose draft was sent (others
+    go to the start page)."""
     survey = _load(key)
     draft = _current(survey)
     if draft is None or not draft.submitted:
