@@ -63,6 +63,8 @@ def links_of(session: DbSession, organisation_id: int, survey_id: int) -> list[P
 
 
 def active_link(session: DbSession, organisation_id: int, survey_id: int) -> PartnerLink | None:
+    """The organisation's link for the survey that is not revoked (at most
+    one: issuing a link revokes the others), or None."""
     for link in links_of(session, organisation_id, survey_id):
         if link.revoked_at is None:
             return link
@@ -110,6 +112,9 @@ def revoke_link(session: DbSession, link: PartnerLink) -> None:
 
 
 class LinkState(StrEnum):
+    """What a token in a partner address is: an active link, a revoked one
+    (the page says so, 410) or unknown (404)."""
+
     OK = "ok"
     REVOKED = "revoked"
     UNKNOWN = "unknown"
@@ -117,6 +122,8 @@ class LinkState(StrEnum):
 
 @dataclass(frozen=True)
 class Resolved:
+    """A token's state and, unless unknown, its link."""
+
     state: LinkState
     link: PartnerLink | None = None
 
@@ -146,6 +153,9 @@ def mark_opened(session: DbSession, link: PartnerLink, now: datetime | None = No
 
 
 class PartnerStatus(StrEnum):
+    """Where an organisation stands for a partner survey, from not invited
+    to submitted (see ``status_rows`` for the rules)."""
+
     NOT_INVITED = "not_invited"
     REVOKED = "revoked"
     INVITED = "invited"
@@ -160,6 +170,9 @@ TO_REMIND = (PartnerStatus.INVITED, PartnerStatus.OPENED, PartnerStatus.DRAFT)
 
 @dataclass(frozen=True)
 class StatusRow:
+    """One organisation on the partner status page: its latest link, its
+    status and when its draft was last saved."""
+
     organisation: PartnerOrganisation
     link: PartnerLink | None
     status: PartnerStatus
@@ -167,6 +180,7 @@ class StatusRow:
 
     @property
     def to_remind(self) -> bool:
+        """Invited but not submitted: it belongs in the reminder file."""
         return self.status in TO_REMIND
 
 

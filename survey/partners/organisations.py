@@ -90,6 +90,8 @@ def check_fields(data: OrganisationData) -> list[FieldProblem]:
 
 
 def existing_names(session: DbSession, exclude_id: int | None = None) -> set[str]:
+    """The names of the organisations (but ``exclude_id``) as ``name_key``
+    compares them, to refuse a second organisation of the same name."""
     query = select(PartnerOrganisation.name)
     if exclude_id is not None:
         query = query.where(PartnerOrganisation.id != exclude_id)
@@ -133,12 +135,14 @@ def update_organisation(
 
 
 def list_organisations(session: DbSession) -> list[PartnerOrganisation]:
+    """Every organisation, by name (case ignored)."""
     return list(
         session.scalars(select(PartnerOrganisation).order_by(func.lower(PartnerOrganisation.name)))
     )
 
 
 def get_organisation(session: DbSession, organisation_id: int) -> PartnerOrganisation | None:
+    """The organisation with ``organisation_id``, or None."""
     return session.get(PartnerOrganisation, organisation_id)
 
 
@@ -160,6 +164,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the file was stored: no line had an error."""
         return not self.errors
 
 

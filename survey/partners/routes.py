@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from survey.answering import rendering
 from survey.answering.journey import CheckRow, Journey, PageScreen
-from survey.definitions.definition import definition_of
+from survey.definitions.definition import PageDef, definition_of
 from survey.extensions import db
 from survey.models import Draft, PartnerLink, Survey, SurveyState
 from survey.partners import drafts, links, receipt
@@ -94,6 +94,9 @@ def _posted_revision() -> int | None:
 
 @bp.get("/<token>")
 def start(token: str) -> Response | str:
+    """The partner's start page, for the holder of the link: the survey's
+    parts as a task list with where each stands, and where to begin. Once
+    sent, the receipt instead; 410 when the survey is closed."""
     link, survey = _load(token, allow_closed=True)
     draft = drafts.find_draft(db.session, link)
     if draft is not None and draft.submitted:
@@ -147,6 +150,12 @@ def _render_page(
 
 @bp.route("/<token>/deel/<page_key>", methods=["GET", "POST"])
 def page(token: str, page_key: str) -> Response | tuple[str, int]:
+    """One part of the survey, for the holder of the link, in any order: its
+    questions (GET); the posted answers saved (POST) and then the next
+    part, the part before, the same part ("save and continue later", which
+    keeps an incomplete part) or the check page. When someone else of the
+    organisation saved meanwhile, nothing of the post is kept and the
+    newer answers are shown (409)."""
     link, survey = _load(token)
     draft = drafts.find_draft(db.session, link)
     if draft is not None and draft.submitted:
@@ -179,14 +188,8 @@ def page(token: str, page_key: str) -> Response | tuple[str, int]:
         db.session.rollback()
         _unavailable("revoked", 410)
     except drafts.DraftConflict:
-        # Nothing of this post is kept: show the newer answers instead.
         db.session.rollback()
-        newer = drafts.find_draft(db.session, link, fresh=True)
-        if newer is not None and newer.submitted:
-            return redirect(url_for(".receipt_page", token=token))
-        now = _journey(survey, link, newer)
-        screen = now.screen(now.view(current))
-        return _render_page(survey, link, token, now, screen, conflict=True, status=409)
+        return _conflict_page(survey, link, token, current)
     if action == "save":
         return redirect(url_for(".page", token=token, page_key=page_key, bewaard="1"))
     if action == "previous":
@@ -197,6 +200,19 @@ def page(token: str, page_key: str) -> Response | tuple[str, int]:
     if following is None:
         return redirect(url_for(".check", token=token))
     return redirect(url_for(".page", token=token, page_key=following.key))
+
+
+def _conflict_page(
+    survey: Survey, link: PartnerLink, token: str, current: PageDef
+) -> Response | tuple[str, int]:
+    """After a save lost to a newer one: nothing of this post is kept, the
+    part shows the newer answers (409), or the receipt when they were sent."""
+    newer = drafts.find_draft(db.session, link, fresh=True)
+    if newer is not None and newer.submitted:
+        return redirect(url_for(".receipt_page", token=token))
+    now = _journey(survey, link, newer)
+    screen = now.screen(now.view(current))
+    return _render_page(survey, link, token, now, screen, conflict=True, status=409)
 
 
 def _render_check(
@@ -232,6 +248,8 @@ def _render_check(
 
 @bp.get("/<token>/controle")
 def check(token: str) -> Response | tuple[str, int]:
+    """Check your answers, for the holder of the link: every shown answer
+    with a link to change it, and the send button (the receipt once sent)."""
     link, survey = _load(token)
     draft = drafts.find_draft(db.session, link)
     if draft is not None and draft.submitted:
@@ -241,6 +259,10 @@ def check(token: str) -> Response | tuple[str, int]:
 
 @bp.post("/<token>/versturen")
 def submit(token: str) -> Response | tuple[str, int]:
+    """Send the organisation's answers: every answer checked again, stored
+    under its name, then the receipt. The check page again with the
+    problems (422), or with the newer answers when someone saved after it
+    was shown (409)."""
     link, survey = _load(token)
     journey = _journey(survey, link, None, revision=_posted_revision())
     try:
@@ -279,6 +301,8 @@ def _submitted(token: str) -> tuple[PartnerLink, Survey, Journey[PartnerDraftSto
 
 @bp.get("/<token>/ontvangstbewijs")
 def receipt_page(token: str) -> str:
+    """The receipt, for the holder of the link once sent: the answers as
+    stored and when they were sent."""
     link, survey, journey = _submitted(token)
     return render_template(
         "partners/receipt.html",
@@ -290,6 +314,7 @@ def receipt_page(token: str) -> str:
 
 @bp.get("/<token>/ontvangstbewijs.pdf")
 def receipt_pdf(token: str) -> Response:
+    """The receipt as a PDF download, for the organisation's records."""
     link, survey, journey = _submitted(token)
     context = _context(survey, link, token)
     pdf = receipt.render_pdf(
