@@ -135,14 +135,19 @@ class PostgresServer(ThrowawayServer):
     # -- public API ---------------------------------------------------------
     @property
     def url(self) -> str:
+        """The SQLAlchemy URL of the ``postgres`` database."""
         return self.url_for("postgres")
 
     @property
     def dsn(self) -> str:
+        """A libpq connection string for the ``postgres`` database (psql,
+        psycopg); the server must be running."""
         self._require_running()
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def url_for(self, database: str) -> str:
+        """The SQLAlchemy URL (psycopg 3) of ``database`` as the superuser,
+        over TCP on localhost; the server must be running."""
         self._require_running()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 

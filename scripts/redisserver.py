@@ -101,9 +101,12 @@ class RedisServer(ThrowawayServer):
 
     @property
     def url(self) -> str:
+        """The URL of database 0."""
         return self.url_for(0)
 
     def url_for(self, database: int) -> str:
+        """The ``redis://`` URL of ``database`` on localhost; the server must
+        be started."""
         if self.port is None:
             raise RuntimeError("RedisServer is not started")
         return f"redis://127.0.0.1:{self.port}/{database}"

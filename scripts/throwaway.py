@@ -39,6 +39,9 @@ class ThrowawayServer:
 
     # -- life cycle ------------------------------------------------------------
     def start(self, register_atexit: bool = True) -> Self:
+        """Start the server in a new temporary directory on a free port
+        (no-op when started); with ``register_atexit``, it is stopped when
+        the process exits. A failed start leaves no directory behind."""
         if self.directory is not None:
             return self
         self.directory = Path(tempfile.mkdtemp(prefix=self.PREFIX, dir=self._base_directory()))
@@ -70,6 +73,7 @@ class ThrowawayServer:
         self._shutdown(final=False)
 
     def resume(self) -> None:
+        """Start a paused server again, in its directory and on its port."""
         self._require_running()
         assert self.port is not None
         self._launch(self.port)

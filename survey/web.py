@@ -93,6 +93,11 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    """Attach the extensions to ``app``, in the order their hooks must run:
+    logging, the proxy, the id converter, the database (with its idle
+    connection check), migrations, translations, the form size and NUL-byte
+    checks (before CSRF reads the form), CSRF, login, rate limits; and the
+    template globals."""
     # First: the request log's clock starts before any other hook.
     configure_logging(app)
     register_proxy(app)
@@ -198,6 +203,10 @@ def _safe_rollback() -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    """Every response gets a strict CSP (no inline script or style), no
+    sniffing, no referrer, no framing; a page that set ``g.no_store`` is
+    never cached. A security header a view set itself is kept."""
+
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault(

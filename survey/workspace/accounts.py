@@ -41,10 +41,13 @@ class AccountError(ValueError):
 
 
 def normalise_email(email: str) -> str:
+    """An address as stored and compared: trimmed, lower case."""
     return email.strip().lower()
 
 
 def check_password_rules(password: str) -> None:
+    """A password must have at least ``MIN_PASSWORD_LENGTH`` characters;
+    raises ``AccountError`` otherwise."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _l("Use a password of at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
@@ -52,6 +55,8 @@ def check_password_rules(password: str) -> None:
 
 
 def find_user(session: DbSession, email: str) -> PlannerUser | None:
+    """The user with this address (case and surrounding spaces ignored),
+    active or not, or None."""
     return session.scalar(
         select(PlannerUser).where(func.lower(PlannerUser.email) == normalise_email(email))
     )
@@ -136,6 +141,7 @@ def update_user(
 
 
 def list_users(session: DbSession) -> list[PlannerUser]:
+    """Every user, active or not, by e-mail address."""
     return list(session.scalars(select(PlannerUser).order_by(PlannerUser.email)))
 
 

@@ -45,6 +45,7 @@ class Access(StrEnum):
     ADMIN = "admin"  # admins: users, purge
 
     def allows(self, user: Any) -> bool:
+        """Whether ``user`` (anonymous or not) may open a page of this access."""
         if self is Access.PUBLIC:
             return True
         if self is Access.VIEW:
@@ -55,6 +56,8 @@ class Access(StrEnum):
 
 
 def login_redirect(reason: Any) -> ResponseReturnValue:
+    """To the login page with ``reason`` as a message, and back to the page
+    asked for after logging in."""
     flash(str(reason), "info")
     return redirect(url_for("auth.login", next=sessions.return_path()))
 
@@ -79,6 +82,8 @@ class WorkspaceBlueprint(Blueprint):
         access: Access | None = None,
         **options: Any,
     ) -> None:
+        """Register a rule as Flask does, with who may open it: a rule
+        without ``access=`` is a ``TypeError`` at start-up."""
         if not isinstance(access, Access):
             raise TypeError(f"{self.name}: the rule {rule!r} must say who may open it (access=)")
         endpoint = endpoint or (view_func.__name__ if view_func is not None else None)
@@ -117,6 +122,7 @@ def layout_context() -> dict[str, Any]:
 
 
 def survey_or_404(key: str) -> Survey:
+    """The survey ``key`` in any state, or a 404 page."""
     survey = find_survey(db.session, key)
     if survey is None:
         abort(404)
@@ -124,6 +130,7 @@ def survey_or_404(key: str) -> Survey:
 
 
 def consultation_or_404(key: str) -> Consultation:
+    """The consultation ``key``, or a 404 page."""
     consultation = get_consultation(db.session, key)
     if consultation is None:
         abort(404)

@@ -75,6 +75,10 @@ def user(user_id: int) -> ResponseReturnValue:
 
 @bp.route("/raadplegingen/<key>/opschonen", methods=["GET", "POST"], access=Access.ADMIN)
 def purge(key: str) -> ResponseReturnValue:
+    """Admins only: purge a consultation after its retention date, confirmed
+    by typing its key: invitation codes and drafts deleted, free texts
+    blanked, the purge recorded under the admin's address. The page says
+    why a purge is refused (no retention date, or not passed yet)."""
     item = consultation_or_404(key)
     form = PurgeForm(item.key)
     error = None

@@ -26,11 +26,15 @@ bp = workspace_blueprint("consultations", __name__)
 
 @bp.get("/", access=Access.VIEW)
 def index() -> ResponseReturnValue:
+    """The workspace home, for every role: each consultation with its
+    surveys, their state, responses and codes."""
     return render_template("workspace/index.html", overview=surveys.overview(db.session))
 
 
 @bp.route("/raadplegingen/nieuw", methods=["GET", "POST"], access=Access.MANAGE)
 def new() -> ResponseReturnValue:
+    """Planners: create a consultation (key, title, retention date); the
+    service's message when the key is taken or malformed."""
     form = ConsultationForm()
     error = None
     if form.validate_on_submit():
@@ -50,6 +54,9 @@ def new() -> ResponseReturnValue:
 
 @bp.get("/raadplegingen/<key>", access=Access.VIEW)
 def detail(key: str) -> ResponseReturnValue:
+    """A consultation, for every role: its surveys, population margins,
+    objective indicators, purge history (and whether a purge is due), and
+    its retention date with a form to change it."""
     item = consultation_or_404(key)
     rows = [row for c, rs in surveys.overview(db.session) if c.id == item.id for row in rs]
     return render_template(
@@ -66,6 +73,8 @@ def detail(key: str) -> ResponseReturnValue:
 
 @bp.post("/raadplegingen/<key>/bewaartermijn", access=Access.MANAGE)
 def retention(key: str) -> ResponseReturnValue:
+    """Planners: set or clear the retention date, then back to the
+    consultation with a message (or the date's error)."""
     item = consultation_or_404(key)
     form = RetentionForm()
     if form.validate_on_submit():
@@ -112,6 +121,8 @@ def _upload_page(
 
 @bp.route("/raadplegingen/<key>/marges", methods=["GET", "POST"], access=Access.MANAGE)
 def margins(key: str) -> ResponseReturnValue:
+    """Planners: upload the population margins (CSV) that weighting uses,
+    and see those stored (see ``docs/margins.md``)."""
     return _upload_page(
         key,
         importer=import_margins,
@@ -123,6 +134,8 @@ def margins(key: str) -> ResponseReturnValue:
 
 @bp.route("/raadplegingen/<key>/indicatoren", methods=["GET", "POST"], access=Access.MANAGE)
 def indicators(key: str) -> ResponseReturnValue:
+    """Planners: upload the objective indicators (CSV) of the priority
+    matrix, and see those stored."""
     return _upload_page(
         key,
         importer=import_indicators,

@@ -60,6 +60,9 @@ def paper(key: str) -> ResponseReturnValue:
 
 @bp.route("/<key>/importeren", methods=["GET", "POST"], access=Access.MANAGE)
 def import_responses(key: str) -> ResponseReturnValue:
+    """Planners: import a response file (CSV) into a survey, all or nothing:
+    the report of what was stored, or of every line's problems (422) and
+    nothing stored."""
     item = survey_or_404(key)
     form = ResponseFileForm()
     report = None

@@ -26,6 +26,8 @@ EXPORT_TYPES = {
 
 @bp.get("/<key>/exporteren", access=Access.MANAGE)
 def responses(key: str) -> ResponseReturnValue:
+    """Planners: the page with the raw response downloads (CSV, XLSX, SAV),
+    which hold personal data."""
     item = survey_or_404(key)
     return render_template(
         "workspace/export.html", survey=item, row=surveys.survey_row(db.session, item)

@@ -68,6 +68,8 @@ def _render_organisations(
 
 @bp.get("/", access=Access.VIEW)
 def index() -> ResponseReturnValue:
+    """The partner organisations, for every role, with the partner surveys
+    and (for planners) the forms to add or import organisations."""
     # ?ingevoerd=N after an import: a count to show, nothing else.
     imported = request.args.get("ingevoerd", "")
     count = imported.isascii() and imported.isdigit() and len(imported) < 10
@@ -76,6 +78,8 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/nieuw", access=Access.MANAGE)
 def add() -> ResponseReturnValue:
+    """Planners: add an organisation; the page again with a message per
+    field (422) when a rule is broken."""
     form = OrganisationForm()
     if not form.validate_on_submit():
         abort(400)
@@ -111,6 +115,7 @@ def import_organisations() -> ResponseReturnValue:
 
 @bp.route("/<int:organisation_id>", methods=["GET", "POST"], access=Access.MANAGE)
 def edit(organisation_id: int) -> ResponseReturnValue:
+    """Planners: change an organisation's name, sector or e-mail address."""
     organisation = organisations.get_organisation(db.session, organisation_id)
     if organisation is None:
         abort(404)
@@ -167,6 +172,9 @@ def _csv_download(header: list[str], rows: Iterable[list[str]], filename: str) -
 
 @bp.get("/bevraging/<key>", access=Access.VIEW)
 def survey_status(key: str) -> ResponseReturnValue:
+    """A partner survey's status, for every role: each organisation and
+    where it stands, the counts per status, and the organisations to remind
+    (with a mailto link to all of them)."""
     survey = _partner_survey(key)
     rows = links.status_rows(db.session, survey)
     remind = [r for r in rows if r.to_remind]
@@ -186,6 +194,8 @@ def survey_status(key: str) -> ResponseReturnValue:
 
 @bp.get("/bevraging/<key>/herinneren.csv", access=Access.VIEW)
 def remind_csv(key: str) -> ResponseReturnValue:
+    """The organisations still to remind (invited, not submitted) as a CSV
+    for a mail merge: name, sector, e-mail, status."""
     survey = _partner_survey(key)
     rows = [r for r in links.status_rows(db.session, survey) if r.to_remind]
     return _csv_download(
@@ -256,6 +266,8 @@ def _current_link(survey: Survey) -> PartnerLink:
 
 @bp.post("/bevraging/<key>/intrekken", access=Access.MANAGE)
 def revoke(key: str) -> ResponseReturnValue:
+    """Planners: stop one organisation's active link at once (its draft
+    stays for the next link)."""
     survey = _partner_survey(key)
     links.revoke_link(db.session, _current_link(survey))
     db.session.commit()
@@ -264,6 +276,9 @@ def revoke(key: str) -> ResponseReturnValue:
 
 @bp.post("/bevraging/<key>/heropenen", access=Access.MANAGE)
 def reopen(key: str) -> ResponseReturnValue:
+    """Planners: unlock an organisation's submitted answers so it can
+    change them (its response is deleted until it sends again); 409 when
+    the survey is not open."""
     survey = _partner_survey(key)
     try:
         answering.reopen(db.session, _current_link(survey), survey)

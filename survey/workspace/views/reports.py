@@ -39,6 +39,8 @@ def _options() -> tuple[ReportOptions | None, dict[str, Any]]:
 
 @bp.get("/", access=Access.VIEW)
 def index() -> ResponseReturnValue:
+    """Every survey by consultation with a link to its input report, for
+    every role."""
     return render_template("workspace/reports.html", overview=surveys.overview(db.session))
 
 
@@ -53,6 +55,10 @@ def stylesheet() -> ResponseReturnValue:
 
 @bp.get("/<key>", access=Access.VIEW)
 def report(key: str) -> ResponseReturnValue:
+    """A survey's input report on screen, for every role, with the options
+    form (suppression threshold, weighting and its trim, cross-tabs): 400
+    with the options' problems, 422 with the reason the report cannot be
+    built."""
     # The writers import matplotlib: only when a report is asked for.
     from survey.reporting.html_writer import dimension_label, fixed, render_report_html
 
@@ -91,6 +97,9 @@ def report(key: str) -> ResponseReturnValue:
 
 @bp.get("/<key>/inputrapport.<fmt>", access=Access.VIEW)
 def download(key: str, fmt: str) -> ResponseReturnValue:
+    """The input report with the same options as a PDF, XLSX or JSON file,
+    for every role; the report page with its messages when it cannot be
+    built."""
     if fmt not in DOWNLOADS:
         abort(404)
     survey = survey_or_404(key)

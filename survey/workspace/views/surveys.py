@@ -52,6 +52,8 @@ def upload() -> ResponseReturnValue:
 
 @bp.get("/<key>", access=Access.VIEW)
 def detail(key: str) -> ResponseReturnValue:
+    """A survey, for every role: its state, responses and codes, and (for
+    planners) the buttons to open or close it."""
     item = survey_or_404(key)
     return render_template(
         "workspace/survey.html", row=surveys.survey_row(db.session, item), survey=item
@@ -60,6 +62,7 @@ def detail(key: str) -> ResponseReturnValue:
 
 @bp.get("/<key>/vragenlijst.yaml", access=Access.VIEW)
 def survey_file(key: str) -> ResponseReturnValue:
+    """The survey's definition as a survey file (YAML) download."""
     item = survey_or_404(key)
     return Response(
         export_yaml(item),
