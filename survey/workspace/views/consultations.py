@@ -27,7 +27,7 @@ bp = workspace_blueprint("consultations", __name__)
 @bp.get("/", access=Access.VIEW)
 def index() -> ResponseReturnValue:
     """The workspace home, for every role: each consultation with its
-    surveys, their state, responses and codes."""
+    surveys (audience, access, state, responses)."""
     return render_template("workspace/index.html", overview=surveys.overview(db.session))
 
 

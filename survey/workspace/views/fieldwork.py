@@ -60,8 +60,9 @@ def letters(key: str) -> ResponseReturnValue:
 @bp.get("/<key>/veldwerk", access=Access.VIEW)
 def dashboard(key: str) -> ResponseReturnValue:
     """The fieldwork dashboard, for every role: responses in all and by mode,
-    per day (a chart), codes issued and used, and the responses per group
-    of each dimension."""
+    per day (a chart and its table), codes used and issued, and per
+    dimension the respondents' share of each group beside its share of the
+    population (to see which group needs a reminder)."""
     item = survey_or_404(key)
     board = fieldwork.dashboard(db.session, item)
     chart = fieldwork.per_day_chart(board.per_day, _("Responses per day"))
