@@ -63,7 +63,8 @@ class PageScreen:
 
     @property
     def page(self) -> PageDef:
-        """The page shown."""
+        """The page the screen is of (``view.page``): its key, titles and
+        place in the survey."""
         return self.view.page
 
 
@@ -78,7 +79,7 @@ class CheckRow:
 
     @property
     def key(self) -> str:
-        """The question's key (the change link goes to its page)."""
+        """The question's key; the summary row carries it as ``data-question``."""
         return self.question.key
 
     @property

@@ -59,7 +59,7 @@ class Checker:
     problems: list[str] = field(default_factory=list)
 
     def problem(self, path: str, message: str) -> None:
-        """Record a problem at ``path``."""
+        """Record ``message`` as one problem line, ``path: message``."""
         self.problems.append(f"{path}: {message}")
 
     # --- scalars ---------------------------------------------------------
