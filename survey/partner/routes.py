@@ -4,7 +4,6 @@ organisations, links and the partner fieldwork. The partners' own pages
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -30,6 +29,7 @@ from survey.models import PartnerLink, Survey
 from survey.partners import drafts as answering
 from survey.partners import links, organisations
 from survey.planner.accounts import MANAGE, VIEW, has_role, require_role
+from survey.privacy.spreadsheets import csv_writer
 from survey.urls import public_url
 
 admin_bp = Blueprint("partner_admin", __name__, url_prefix="/planner/partners")
@@ -204,7 +204,7 @@ def remind_csv(key: str) -> Response:
     survey = _partner_survey(key)
     rows = [r for r in links.status_rows(db.session, survey) if r.to_remind]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["name", "sector", "email", "status"])
     for row in rows:
         writer.writerow(
@@ -253,7 +253,7 @@ def issue(key: str) -> Response | str:
     urls = [(o, public_url("partner.start", token=i.token)) for o, i in issued]
     if request.form.get("format") == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         writer.writerow(["name", "sector", "email", "link"])
         for organisation, url in urls:
             writer.writerow(
