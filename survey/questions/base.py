@@ -204,10 +204,9 @@ def parse_number(field: str, raw: str, decimals: int) -> int | float:
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if not text.isascii() or not _DECIMAL_RE.fullmatch(text):
         raise CellError(field, _l("Enter a number, for example 42."))
-    value = float(text.replace(",", "."))
-    if not math.isfinite(value):
-        raise CellError(field, _l("Enter a number, for example 42."))
-    if abs(value) >= 10**MAX_INTEGER_DIGITS:
+    whole = re.split("[.,]", text.lstrip("+-"))[0].lstrip("0")
+    value = float(text.replace(",", ".")) if len(whole) <= MAX_INTEGER_DIGITS else math.inf
+    if not abs(value) < 10**MAX_INTEGER_DIGITS:
         raise CellError(
             field,
             _l(
