@@ -91,14 +91,6 @@ def test_surveys_validate_and_import_refuse_an_oversized_integer(
     assert _surveys(app) == 0
 
 
-def _indicators(app: Flask) -> int:
-    from survey.extensions import db
-    from survey.models import ObjectiveIndicator
-
-    with app.app_context():
-        return int(db.session.scalar(select(func.count()).select_from(ObjectiveIndicator)) or 0)
-
-
 INDICATORS = (
     "phenomenon,year,value\n"
     "inbraak,2024,412\n"
@@ -113,35 +105,6 @@ INDICATOR_MESSAGES = (
     "Rij 5: het jaar moet een jaar van 1990 tot 2100 zijn.",
     "Rij 6: de waarde moet een getal zijn met hoogstens 12 cijfers voor de komma.",
 )
-
-
-def test_the_indicators_upload_refuses_oversized_numbers_in_dutch(
-    app: Flask, client: Any, resident_survey: str
-) -> None:
-    logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/indicators"
-    response = submit_file(client, Page(client.get(url)), INDICATORS.encode(), "i.csv")
-    assert response.status_code == 422
-    text = Page(response).text
-    for message in INDICATOR_MESSAGES:
-        assert message in text, text
-    assert HUGE not in text
-    assert _indicators(app) == 0
-
-
-def test_indicators_import_refuses_oversized_numbers_without_a_traceback(
-    app: Flask, runner: Any, resident_survey: str, tmp_path: Path
-) -> None:
-    path = tmp_path / "i.csv"
-    path.write_text(INDICATORS, encoding="utf-8")
-    result = runner.invoke(args=["indicators", "import", CONSULTATION, str(path)])
-    assert result.exit_code == 1, result.output
-    for message in INDICATOR_MESSAGES:
-        assert message in result.output
-    assert "Traceback" not in result.output
-    assert _indicators(app) == 0
-
-
 MARGINS = (
     "dimension,code,population\n"
     "district,1,1200\n"
@@ -157,42 +120,53 @@ MARGIN_MESSAGES = (
         for row in (4, 5)
     ),
 )
+# A consultation's CSV files: the last part of the upload page's address,
+# the file, the messages, the model of the stored rows.
+CONSULTATION_FILES = {
+    "indicators": ("indicators", INDICATORS, INDICATOR_MESSAGES, "ObjectiveIndicator"),
+    "margins": ("margins", MARGINS, MARGIN_MESSAGES, "PopulationMargin"),
+}
 
 
-def _margins(app: Flask) -> int:
+def _rows(app: Flask, model: str) -> int:
+    from survey import models
     from survey.extensions import db
-    from survey.models import PopulationMargin
 
     with app.app_context():
-        return int(db.session.scalar(select(func.count()).select_from(PopulationMargin)) or 0)
+        table = getattr(models, model)
+        return int(db.session.scalar(select(func.count()).select_from(table)) or 0)
 
 
-def test_the_margins_upload_refuses_oversized_numbers_in_dutch(
-    app: Flask, client: Any, resident_survey: str
+@pytest.mark.parametrize("kind", sorted(CONSULTATION_FILES))
+def test_a_consultation_upload_refuses_oversized_numbers_in_dutch(
+    app: Flask, client: Any, resident_survey: str, kind: str
 ) -> None:
+    page, data, messages, model = CONSULTATION_FILES[kind]
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/margins"
-    response = submit_file(client, Page(client.get(url)), MARGINS.encode(), "m.csv")
+    url = f"/planner/consultations/{CONSULTATION}/{page}"
+    response = submit_file(client, Page(client.get(url)), data.encode(), f"{kind}.csv")
     assert response.status_code == 422
     text = Page(response).text
-    for message in MARGIN_MESSAGES:
+    for message in messages:
         assert message in text, text
     assert HUGE not in text
-    assert _margins(app) == 0
+    assert _rows(app, model) == 0
 
 
-def test_margins_import_refuses_oversized_numbers_without_a_traceback(
-    app: Flask, runner: Any, resident_survey: str, tmp_path: Path
+@pytest.mark.parametrize("kind", sorted(CONSULTATION_FILES))
+def test_a_consultation_import_command_refuses_oversized_numbers_without_a_traceback(
+    app: Flask, runner: Any, resident_survey: str, tmp_path: Path, kind: str
 ) -> None:
-    path = tmp_path / "m.csv"
-    path.write_text(MARGINS, encoding="utf-8")
-    result = runner.invoke(args=["margins", "import", CONSULTATION, str(path)])
+    _page, data, messages, model = CONSULTATION_FILES[kind]
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(data, encoding="utf-8")
+    result = runner.invoke(args=[kind, "import", CONSULTATION, str(path)])
     assert result.exit_code == 1, result.output
-    for message in MARGIN_MESSAGES:
+    for message in messages:
         assert message in result.output
     assert "Traceback" not in result.output
     assert HUGE not in result.output
-    assert _margins(app) == 0
+    assert _rows(app, model) == 0
 
 
 # --- answers: every field of every question type, on every page that takes them ----
