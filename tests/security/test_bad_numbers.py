@@ -511,6 +511,46 @@ def test_oversized_numbers_in_partner_addresses_are_not_found(
         assert HUGE[:50] not in Page(response).text
 
 
+def test_a_forged_oversized_organisation_id_is_refused(
+    app: Flask, client: Any, partner_survey: str
+) -> None:
+    from partner_flow import add_partner, org_action, status_page
+
+    from survey.extensions import db
+    from survey.models import PartnerLink
+
+    logged_in(app, client, "planner")
+    add_partner(client, "Stad Voorbeeld", "Lokaal bestuur", "stad@vb.be")
+
+    def forge_every_id() -> int:
+        """Post each form of the status page that names an organisation
+        with an oversized id instead; the number of such forms."""
+        page = status_page(client, partner_survey)
+        forms = [i for i in range(len(page.forms)) if "organisation_id" in page.form(i).fields]
+        for index in forms:
+            for value in (HUGE, TOO_BIG):
+                form = page.form(index)
+                form.fields["organisation_id"].value = value
+                button = form.buttons[0][1] if form.buttons else None
+                # Only a forged form sends this: a plain refusal.
+                assert form.submit(client, button=button).status_code == 400, form.action
+        return len(forms)
+
+    def links() -> list[Any]:
+        with app.app_context():
+            return list(db.session.execute(select(PartnerLink.id, PartnerLink.revoked_at)))
+
+    assert forge_every_id() == 1  # issue a link
+    assert links() == []
+    page = status_page(client, partner_survey)
+    named = [page.form(i).fields.get("organisation_id") for i in range(len(page.forms))]
+    (organisation_id,) = {field.value for field in named if field is not None}
+    org_action(client, partner_survey, int(organisation_id), "issue")
+    issued = links()
+    assert forge_every_id() >= 1  # revoke (and reissue)
+    assert links() == issued
+
+
 @pytest.mark.parametrize(
     "args",
     [
