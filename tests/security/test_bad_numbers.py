@@ -53,7 +53,7 @@ def test_an_oversized_integer_in_an_uploaded_survey_file_is_refused_in_dutch(
     app: Flask, client: Any, number: str
 ) -> None:
     logged_in(app, client, "planner")
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     data = _survey_text("kort-groot", number).encode("utf-8")
     response = submit_file(client, page, data, "kort.yaml")
     assert response.status_code == 422
@@ -70,7 +70,7 @@ def test_an_oversized_integer_in_a_json_survey_file_is_refused(app: Flask, clien
     text = json.dumps(raw).replace('"max": 110', f'"max": {HUGE}')
     assert HUGE in text
     logged_in(app, client, "planner")
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     response = submit_file(client, page, text.encode("utf-8"), "kort.json")
     assert response.status_code == 422
     assert TOO_LARGE_NL in Page(response).text
@@ -123,8 +123,8 @@ MARGIN_MESSAGES = (
 # A consultation's CSV files: the last part of the upload page's address,
 # the file, the messages, the model of the stored rows.
 CONSULTATION_FILES = {
-    "indicators": ("indicators", INDICATORS, INDICATOR_MESSAGES, "ObjectiveIndicator"),
-    "margins": ("margins", MARGINS, MARGIN_MESSAGES, "PopulationMargin"),
+    "indicators": ("indicatoren", INDICATORS, INDICATOR_MESSAGES, "ObjectiveIndicator"),
+    "margins": ("marges", MARGINS, MARGIN_MESSAGES, "PopulationMargin"),
 }
 
 
@@ -143,7 +143,7 @@ def test_a_consultation_upload_refuses_oversized_numbers_in_dutch(
 ) -> None:
     page, data, messages, model = CONSULTATION_FILES[kind]
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/{page}"
+    url = f"/planner/raadplegingen/{CONSULTATION}/{page}"
     response = submit_file(client, Page(client.get(url)), data.encode(), f"{kind}.csv")
     assert response.status_code == 422
     text = Page(response).text
@@ -205,9 +205,9 @@ pages:
 """
 EVERY_TYPE_KEY = "getallen"
 # The planner pages these tests fill in (one place, should the addresses move).
-PAPER = "/planner/surveys/{key}/paper"
-IMPORT = "/planner/surveys/{key}/import"
-LETTERS = "/planner/surveys/{key}/letters"
+PAPER = "/planner/bevragingen/{key}/papier"
+IMPORT = "/planner/bevragingen/{key}/importeren"
+LETTERS = "/planner/bevragingen/{key}/brieven"
 REPORT = "/planner/rapporten/{key}"
 PARTNERS = "/planner/partners/"
 # Digits where a form or a file expects a whole number: beyond Python's

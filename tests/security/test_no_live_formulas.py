@@ -315,8 +315,8 @@ def known_downloads(world: World) -> dict[str, list[Download]]:
     u = world.url
     surveys = (RESIDENT_KEY, "partners-2026")
     return {
-        "planner.survey_export_file": [
-            Download(u("planner.survey_export_file", key=k, fmt=f), f)
+        "exports.responses_file": [
+            Download(u("exports.responses_file", key=k, fmt=f), f)
             for k in surveys
             for f in ("csv", "xlsx")
         ],
@@ -325,22 +325,22 @@ def known_downloads(world: World) -> dict[str, list[Download]]:
             for k in surveys
             for q in ({}, {"weighting": "off", "crosstabs": "off"})
         ],
-        "partner_admin.remind_csv": [
-            Download(u("partner_admin.remind_csv", key="partners-2026"), "csv")
+        "partners.remind_csv": [
+            Download(u("partners.remind_csv", key="partners-2026"), "csv")
         ],
-        "partner_admin.issue": [
+        "partners.issue": [
             Download(
-                u("partner_admin.issue", key="partners-2026"),
+                u("partners.issue", key="partners-2026"),
                 "csv",
-                page=u("partner_admin.survey_status", key="partners-2026"),
+                page=u("partners.survey_status", key="partners-2026"),
                 button="csv",
             )
         ],
-        "planner.survey_letters": [
+        "fieldwork.letters": [
             Download(
-                u("planner.survey_letters", key=INVITATION_KEY),
+                u("fieldwork.letters", key=INVITATION_KEY),
                 "csv",
-                page=u("planner.survey_letters", key=INVITATION_KEY),
+                page=u("fieldwork.letters", key=INVITATION_KEY),
                 choices={"count": "3", "format": "csv"},
                 carries_text=False,  # codes and links
             )
@@ -351,7 +351,7 @@ def known_downloads(world: World) -> dict[str, list[Download]]:
 # Endpoints that send files which are not spreadsheets (nothing runs in them).
 OTHER_FILES = {
     "static": "the platform's own style sheets, scripts and images",
-    "planner.survey_definition": "the survey file, YAML",
+    "surveys.survey_file": "the survey file, YAML",
     "partner.receipt_pdf": "the partner's receipt, PDF",
 }
 # The non-spreadsheet formats of the known downloads (not fetched here).
