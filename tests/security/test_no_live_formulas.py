@@ -325,9 +325,7 @@ def known_downloads(world: World) -> dict[str, list[Download]]:
             for k in surveys
             for q in ({}, {"weighting": "off", "crosstabs": "off"})
         ],
-        "partners.remind_csv": [
-            Download(u("partners.remind_csv", key="partners-2026"), "csv")
-        ],
+        "partners.remind_csv": [Download(u("partners.remind_csv", key="partners-2026"), "csv")],
         "partners.issue": [
             Download(
                 u("partners.issue", key="partners-2026"),
