@@ -50,7 +50,8 @@ def _resident_sections(resident: dict[str, Any]) -> list[str]:
         f"## 1. Residents at a peak (gunicorn as deployed, {resident['workers']} sync workers)",
         "",
         f"Open loop: {peak.get('rate'):.0f} resident page requests per second for "
-        f"{peak.get('seconds'):.0f} s (Poisson arrivals, whole journeys), latency counted "
+        f"{peak.get('seconds'):.0f} s (Poisson arrivals, whole journeys) after "
+        f"{peak.get('warmup_s', 0):.0f} s of the same load to warm up, latency counted "
         "from the moment each request was due"
         + (
             f"; then {headroom['rate']:.0f}/s for {headroom['seconds']:.0f} s, to show the margin."
@@ -87,8 +88,8 @@ def _resident_sections(resident: dict[str, Any]) -> list[str]:
                 if data.get("headroom")
                 else ""
             )
-            + f"; responses stored {stored.get('responses')} of {stored.get('completed')} "
-            f"sent; the load's own lag (p99) {run['send_lag_p99_ms']} ms."
+            + f"; responses stored {stored.get('responses')} of {stored.get('submitted')} "
+            f"sent (warm-up included); the load's own lag (p99) {run['send_lag_p99_ms']} ms."
         )
     lines += ["", *summaries]
     typed = {
@@ -172,8 +173,8 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
             add(
                 f"no errors at {rate}, every answer sent is stored ({db})",
                 f"{run['errors']} errors in {run['requests']} requests; "
-                f"{stored.get('responses')} responses stored of {stored.get('completed')} sent",
-                run["errors"] == 0 and stored.get("responses") == stored.get("completed"),
+                f"{stored.get('responses')} responses stored of {stored.get('submitted')} sent",
+                run["errors"] == 0 and stored.get("responses") == stored.get("submitted"),
             )
         weight = resident.get("weight") or {}
         if weight:

@@ -32,9 +32,6 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa:
 
 DEFAULTS: dict[str, Any] = {
     "SURVEY_ENV": "production",
-    # Not pool_pre_ping: a pooled connection is pinged only after it has
-    # been idle this long (``extensions.check_connections_after_idle``).
-    "DB_IDLE_CHECK_SECONDS": 10,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
@@ -110,7 +107,6 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
-    "SURVEY_DB_IDLE_CHECK_SECONDS": int,
 }
 
 
@@ -218,7 +214,8 @@ def public_base_url(raw: str | None, env: str) -> str:
 
 def _check_operations(config: dict[str, Any], env: str) -> None:
     """Proxy hops, rate-limit strings and log settings: checked here, so a
-    typo stops the start with one line instead of failing on a request."""
+    typo stops the start with one line instead of failing on a request;
+    then the database engine's options."""
     from limits import parse_many
 
     hops = config.get("PROXY_FIX") or 0
@@ -242,9 +239,14 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
         raise ConfigError(f"SURVEY_LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
     if config.get("LOG_REQUESTS") is None:
         config["LOG_REQUESTS"] = env == "production"
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        # A pooled connection is checked before use: one dropped by a
+        # database restart is replaced without a failed request. A SQLite
+        # file does not disconnect.
+        options.setdefault("pool_pre_ping", True)
     if env == "production":
         # Exception messages end up in the log: no SQL parameter values
         # (answers, code hashes) in them.
-        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("hide_parameters", True)
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
