@@ -20,6 +20,7 @@ as latency instead of as fewer requests (no coordinated omission).
 from __future__ import annotations
 
 import heapq
+import os
 import random
 import threading
 import time
@@ -185,6 +186,7 @@ def open_loop(
                 heapq.heappush(ready, (finished - began + think, next(order), visit))
 
     pool = ThreadPoolExecutor(max_workers=threads)
+    load_before = os.getloadavg()[0]
     began = time.perf_counter() + warmup_s  # the counted window opens
     for moment in due:
         wait = began + moment - time.perf_counter()
@@ -219,6 +221,7 @@ def open_loop(
         "rate_asked": rate,
         "seconds": seconds,
         "warmup_s": warmup_s,
+        "requests_with_warmup": len(due),
         "requests": len(in_window),
         "rate_sent": round(len(in_window) / seconds, 1),
         "elapsed_s": round(elapsed, 1),
@@ -229,6 +232,9 @@ def open_loop(
         # Every final submit of the run, warm-up included (what must be stored).
         "submitted": counts["submitted"],
         "send_lag_p99_ms": _ms(percentile(lags, 99)),
+        # The machine's 1-minute load average as the run began and ended:
+        # other work on it moves the percentiles.
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "pages": per_kind,
     }
 

@@ -39,6 +39,22 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else "PASS" if ok else "FAIL"
 
 
+def _server_cpu_text(run: dict[str, Any]) -> str:
+    """The server's CPU per request at the peak and the machine's load."""
+    text = ""
+    cpu = run.get("server_cpu_ms_per_request")
+    if cpu is not None:
+        share = cpu * run["rate_asked"] / 1000
+        text += (
+            f"; the server (gunicorn's workers and the database) used {cpu} ms CPU per "
+            f"request: the peak takes {share:.2f} of one core"
+        )
+    load = run.get("load_average")
+    if load:
+        text += f"; the machine's load average {load[0]} -> {load[1]} during the run"
+    return text
+
+
 def _resident_sections(resident: dict[str, Any]) -> list[str]:
     """Section 1 of the table: latency per page type at the peak, the
     margin at twice the peak, statements and CPU per page type, page
@@ -49,6 +65,15 @@ def _resident_sections(resident: dict[str, Any]) -> list[str]:
         "",
         f"## 1. Residents at a peak (gunicorn as deployed, {resident['workers']} sync workers)",
         "",
+    ]
+    rerun = resident.get("rerun")
+    if rerun:
+        lines += [
+            f"Run alone with `--only resident --merge` at {rerun['generated']} (load average "
+            f"at start {rerun['load_average_at_start']}) and merged into the results above.",
+            "",
+        ]
+    lines += [
         f"Open loop: {peak.get('rate'):.0f} resident page requests per second for "
         f"{peak.get('seconds'):.0f} s (Poisson arrivals, whole journeys) after "
         f"{peak.get('warmup_s', 0):.0f} s of the same load to warm up, latency counted "
@@ -89,7 +114,9 @@ def _resident_sections(resident: dict[str, Any]) -> list[str]:
                 else ""
             )
             + f"; responses stored {stored.get('responses')} of {stored.get('submitted')} "
-            f"sent (warm-up included); the load's own lag (p99) {run['send_lag_p99_ms']} ms."
+            f"sent (warm-up included); the load's own lag (p99) {run['send_lag_p99_ms']} ms"
+            + _server_cpu_text(run)
+            + "."
         )
     lines += ["", *summaries]
     typed = {

@@ -13,6 +13,9 @@ Measured:
 - page weight: the bytes of each page type's HTML and of the CSS and
   JavaScript it loads, as sent and gzip-compressed (what a compressing
   proxy would send);
+- the server's CPU per request at the peak (gunicorn's workers and the
+  database server, from /proc): what share of the machine the peak takes,
+  whatever else runs on it;
 - in process (Flask test client, warm): SQL statements and CPU ms per page
   type, and per page of the survey plus one page of 60 questions, to show
   neither grows with the questions on a page.
@@ -44,6 +47,7 @@ from bench.common import (
     log,
     make_app,
     sqlite_url,
+    tree_cpu_seconds,
 )
 from bench.httpclient import Browser, Script, TestClientBrowser, journey
 from bench.load import KINDS, Visit, open_loop
@@ -361,8 +365,15 @@ def run(
                 out["weight"] = page_weight(server.port, script)
             before = _stored(url)
             log(f"    {PEAK_RATE:.0f} requests/s for {peak_seconds:.0f} s")
+            # The server's processes: gunicorn's and the database server's.
+            roots = [server.proc.pid, *(Postgres.pids() if name == "postgresql" else [])]
+            cpu = tree_cpu_seconds(roots)
             result["peak"] = open_loop(
                 server.port, KEY, script, PEAK_RATE, peak_seconds, warmup_s=WARMUP_SECONDS
+            )
+            cpu = tree_cpu_seconds(roots) - cpu
+            result["peak"]["server_cpu_ms_per_request"] = round(
+                cpu * 1000 / max(1, result["peak"]["requests_with_warmup"]), 2
             )
             submitted = result["peak"]["submitted"]
             if headroom_seconds:

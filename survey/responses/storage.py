@@ -84,7 +84,7 @@ class ResponseWriter:
     def _insert_rows(self, answers: list[dict[str, Any]], texts: list[dict[str, Any]]) -> None:
         # Core executemany on the tables, not an ORM bulk insert: the ORM
         # splits the rows into batches by which values are None (code or
-        # number), several statements per response (bench/notes.md).
+        # number), several statements per response.
         connection = self.session.connection()
         if answers:
             connection.execute(_INSERT_ANSWERS, answers)

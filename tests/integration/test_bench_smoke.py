@@ -97,8 +97,10 @@ def test_resident_peak_through_http_and_in_process(
     typed = resident.per_page_type(url, journeys=1)
     assert set(typed) == set(KINDS)
     pages = resident.per_page(url, renders=1)
-    # Every page of the survey and the 60-question page.
+    # Every page of the survey and the 60-question page, each read with the
+    # same statements (no query per question).
     assert len(pages) == 8
+    assert len({page["sql_statements"] for page in pages.values()}) == 1
 
     results = {
         "generated": "now",
