@@ -170,6 +170,7 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         )
     config["PUBLIC_BASE_URL"] = public_base_url(config.get("PUBLIC_BASE_URL"), env)
     _check_operations(config, env)
+    _engine_options(config, env)
     return config
 
 
@@ -214,8 +215,7 @@ def public_base_url(raw: str | None, env: str) -> str:
 
 def _check_operations(config: dict[str, Any], env: str) -> None:
     """Proxy hops, rate-limit strings and log settings: checked here, so a
-    typo stops the start with one line instead of failing on a request;
-    then the database engine's options."""
+    typo stops the start with one line instead of failing on a request."""
     from limits import parse_many
 
     hops = config.get("PROXY_FIX") or 0
@@ -239,6 +239,10 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
         raise ConfigError(f"SURVEY_LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
     if config.get("LOG_REQUESTS") is None:
         config["LOG_REQUESTS"] = env == "production"
+
+
+def _engine_options(config: dict[str, Any], env: str) -> None:
+    """SQLAlchemy's engine options the app needs on top of any given."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         # A pooled connection is checked before use: one dropped by a

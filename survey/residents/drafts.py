@@ -14,15 +14,14 @@ draft is refused (``survey.answering.drafts``). Pages are answered in order:
 ``Draft.page_index`` is the furthest page reached.
 
 The final submit is one transaction (the caller commits once): every answer
-is checked again (``Journey.submit``), then the invitation code is consumed
-with a guarded UPDATE,
-the response is written with the draft's ``submission_key`` (unique, so a
-replay can never store a second response), and the draft is emptied and
-unlinked from its code and from the response (a fresh submission key) with
-an UPDATE guarded by its revision. A replayed or double submit finds the
-draft already submitted (``already``), or, when both ran at the same moment,
-fails on the unique key or the revision (``ChangedMeanwhile``): the caller
-rolls back.
+is checked again (``Journey.submit``), the invitation code is consumed with
+a guarded UPDATE, the response is written with the draft's
+``submission_key`` (unique, so a replay can never store a second response),
+and the draft is emptied and unlinked from its code and from the response (a
+fresh submission key) with an UPDATE guarded by its revision. A replayed or
+double submit finds the draft already submitted (``already``), or, when both
+ran at the same moment, fails on the unique key or the revision
+(``ChangedMeanwhile``): the caller rolls back.
 """
 
 from __future__ import annotations
