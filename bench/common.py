@@ -196,6 +196,17 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def count_responses(url: str) -> int:
+    """Responses stored in the database at ``url``."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(text("SELECT count(*) FROM responses")).scalar_one()
+    engine.dispose()
+    return int(n)
+
+
 def make_app(url: str) -> Any:
     """The real app on ``url`` (production settings apart from the secret)."""
     from survey import create_app

@@ -43,6 +43,7 @@ from bench.common import (
     SECRET,
     WORK,
     Postgres,
+    count_responses,
     free_port,
     log,
     make_app,
@@ -314,17 +315,6 @@ def per_page(url: str, renders: int) -> dict[str, Any]:
 # --- the scenario ----------------------------------------------------------------
 
 
-def _stored(url: str) -> int:
-    """Responses stored (every final submit of the load must be there)."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        responses = conn.execute(text("SELECT count(*) FROM responses")).scalar_one()
-    engine.dispose()
-    return int(responses)
-
-
 def run(
     quick: bool = False, databases: tuple[str, ...] = ("sqlite", "postgresql")
 ) -> dict[str, Any]:
@@ -363,7 +353,7 @@ def run(
             learner.close()
             if "weight" not in out:
                 out["weight"] = page_weight(server.port, script)
-            before = _stored(url)
+            before = count_responses(url)
             log(f"    {PEAK_RATE:.0f} requests/s for {peak_seconds:.0f} s")
             # The server's processes: gunicorn's and the database server's.
             roots = [server.proc.pid, *(Postgres.pids() if name == "postgresql" else [])]
@@ -390,7 +380,7 @@ def run(
                 submitted += result["headroom"]["submitted"]
         finally:
             server.stop()
-        result["stored"] = {"submitted": submitted, "responses": _stored(url) - before}
+        result["stored"] = {"submitted": submitted, "responses": count_responses(url) - before}
         out["databases"][name] = result
     return out
 

@@ -59,7 +59,7 @@ def test_resident_peak_through_http_and_in_process(
     from werkzeug.serving import make_server
 
     from bench import common
-    from bench.common import machine, make_app, sqlite_url
+    from bench.common import count_responses, machine, make_app, sqlite_url
     from bench.httpclient import Browser, journey
     from bench.load import KINDS, open_loop
     from bench.report_md import evaluate, markdown
@@ -79,11 +79,11 @@ def test_resident_peak_through_http_and_in_process(
         journey(learner, resident.KEY, script, learn=True)
         learner.close()
         weight = resident.page_weight(port, script)
-        before = resident._stored(url)
+        before = count_responses(url)
         peak = open_loop(
             port, resident.KEY, script, rate=20, seconds=4, warmup_s=1, think_s=(0.0, 0.05)
         )
-        stored = resident._stored(url) - before
+        stored = count_responses(url) - before
     finally:
         server.shutdown()
         thread.join()
