@@ -69,7 +69,9 @@ def survey_context(survey: Survey) -> dict[str, Any]:
     default = definition.default_language
 
     def t(texts: Any) -> str:
-        return text_for(texts, lang, default)
+        # An optional text the survey file leaves out (``intro``, ``closing``)
+        # reaches the template as Jinja's Undefined: nothing to show.
+        return text_for(texts or None, lang, default)
 
     return {
         "survey": survey,
