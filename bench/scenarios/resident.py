@@ -51,7 +51,7 @@ from bench.common import (
     tree_cpu_seconds,
 )
 from bench.httpclient import Browser, Script, TestClientBrowser, journey
-from bench.load import KINDS, Visit, open_loop
+from bench.load import KINDS, THINK_S, Visit, open_loop
 
 KEY = "burgers-bench"
 WIDE_KEY = "burgers-wide"
@@ -61,6 +61,9 @@ PEAK_SECONDS = 60.0
 HEADROOM_RATE = 100.0
 HEADROOM_SECONDS = 30.0
 WARMUP_SECONDS = 10.0
+# A smoke run (--quick) is too short for journeys at the peak's think time
+# to reach the check page: residents think less, so every page type is met.
+QUICK_THINK_S = (0.1, 0.5)
 # Pages with a body a resident sees (the others answer with a redirect).
 PAGE_KINDS = ("start", "page GET", "check", "thanks")
 _ASSET_RE = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="(/static/[^"?]+)[^"]*"')
@@ -322,9 +325,15 @@ def run(
     headroom_seconds = 0.0 if quick else HEADROOM_SECONDS
     journeys = 3 if quick else 20
     renders = 20 if quick else 200
+    think_s = QUICK_THINK_S if quick else THINK_S
     out: dict[str, Any] = {
         "workers": WORKERS,
-        "peak": {"rate": PEAK_RATE, "seconds": peak_seconds, "warmup_s": WARMUP_SECONDS},
+        "peak": {
+            "rate": PEAK_RATE,
+            "seconds": peak_seconds,
+            "warmup_s": WARMUP_SECONDS,
+            "think_s": list(think_s),
+        },
         "headroom": {"rate": HEADROOM_RATE, "seconds": headroom_seconds},
         "databases": {},
     }
@@ -359,7 +368,13 @@ def run(
             roots = [server.proc.pid, *(Postgres.pids() if name == "postgresql" else [])]
             cpu = tree_cpu_seconds(roots)
             result["peak"] = open_loop(
-                server.port, KEY, script, PEAK_RATE, peak_seconds, warmup_s=WARMUP_SECONDS
+                server.port,
+                KEY,
+                script,
+                PEAK_RATE,
+                peak_seconds,
+                warmup_s=WARMUP_SECONDS,
+                think_s=think_s,
             )
             cpu = tree_cpu_seconds(roots) - cpu
             result["peak"]["server_cpu_ms_per_request"] = round(
@@ -376,6 +391,7 @@ def run(
                     headroom_seconds,
                     seed=2,
                     warmup_s=WARMUP_SECONDS / 2,
+                    think_s=think_s,
                 )
                 submitted += result["headroom"]["submitted"]
         finally:
