@@ -128,3 +128,31 @@ def test_resident_peak_through_http_and_in_process(
     assert "| sqlite | page GET |" in text
     verdicts = {t["target"]: t["verdict"] for t in results["targets"]}
     assert verdicts["no errors at 20 requests/s, every answer sent is stored (sqlite)"] == "PASS"
+
+
+def test_a_resident_run_too_short_to_reach_the_submit_passes_no_target() -> None:
+    """Targets are met by what was measured: a run whose residents never
+    reached the check page neither passes the p95 of every page type nor
+    the answers stored (0 of 0)."""
+    from bench.report_md import evaluate
+
+    page = {"requests": 10, "errors": 0, "p50_ms": 5.0, "p95_ms": 9.0, "p99_ms": 9.0}
+    peak = {
+        "rate_asked": 50.0,
+        "requests": 30,
+        "errors": 0,
+        "pages": {kind: page for kind in ("start", "begin", "page GET", "page POST")},
+    }
+    results = {
+        "scenarios": {
+            "resident": {
+                "databases": {"sqlite": {"peak": peak, "stored": {"submitted": 0, "responses": 0}}}
+            }
+        }
+    }
+    verdicts = {t["target"]: (t["verdict"], t["measured"]) for t in evaluate(results, None)}
+    verdict, measured = verdicts["p95 of every page type <= 300 ms at 50 requests/s (sqlite)"]
+    assert verdict == "FAIL"
+    assert "not measured: check, submit, thanks" in measured
+    stored = verdicts["no errors at 50 requests/s, every answer sent is stored (sqlite)"]
+    assert stored[0] == "FAIL"
