@@ -22,6 +22,7 @@ SHOTS = os.environ.get("PARTNER_SCREENSHOTS")
 
 
 def check_page(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
     results = AXE.run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

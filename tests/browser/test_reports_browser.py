@@ -17,6 +17,7 @@ KEY = "burgers-2026"
 
 
 def check_page(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
     results = AXE.run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
