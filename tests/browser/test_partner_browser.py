@@ -158,7 +158,7 @@ def test_planner_partner_pages_have_no_violations(
     link = make_link(app, partner_survey)
     email = make_user(app, "partners@zone.be", "planner")
     page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/login")
+    page.goto(f"{live_server}/planner/aanmelden")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()

@@ -33,7 +33,7 @@ def test_report_pages_have_no_violations(app: Flask, live_server: str, page: Pag
         db.session.commit()
     email = make_user(app, "lezer@zone.be", "viewer")
     page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/login")
+    page.goto(f"{live_server}/planner/aanmelden")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
