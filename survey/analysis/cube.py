@@ -158,6 +158,52 @@ class CodeRows:
             )
         ]
 
+    def weighted_tally(
+        self,
+        column_of: Mapping[int, Column],
+        cell_weight: Mapping[int, float],
+        ranks: Mapping[int, int],
+        skip: int | None = None,
+    ) -> list[tuple[int, int | None, Column, float]]:
+        """``(variable_id, code, column, sum of weights)``: like ``tally``,
+        with each answer row counting its cell's weight (``cell_weight``:
+        cell_id -> weight; a cell without one, of incomplete responses,
+        counts nothing). The terms are added in the order (variable, code,
+        cell rank), so the floating-point sums are the same on every engine.
+        Only keys with a weight are returned, in no particular order."""
+        if not len(self.n):
+            return []
+        columns: dict[Column, int] = {}
+        column = np.array(
+            [columns.setdefault(column_of[c], len(columns)) for c in self.cell_ids], dtype=np.intp
+        )
+        weight = np.array([cell_weight.get(c, 0.0) for c in self.cell_ids], dtype=np.float64)
+        rank = np.array([ranks[c] for c in self.cell_ids], dtype=np.intp)
+        width = max(len(columns), 1)
+        key = (self.variable * len(self.codes) + self.code) * width + column[self.cell]
+        values = self.n * weight[self.cell]
+        keep = values > 0
+        if skip in self.variables:
+            keep &= self.variable != self.variables.index(skip)
+        order = np.lexsort((rank[self.cell], self.code, self.variable))
+        order = order[keep[order]]
+        # bincount adds its weights in the order given.
+        sums = np.bincount(key[order], weights=values[order])
+        found = np.unique(key[order])
+        rest, column_index = np.divmod(found, width)
+        variable_index, code_index = np.divmod(rest, len(self.codes))
+        names, variables, codes = list(columns), self.variables, self.codes
+        return [
+            (variables[v], codes[c], names[k], total)
+            for v, c, k, total in zip(
+                variable_index.tolist(),
+                code_index.tolist(),
+                column_index.tolist(),
+                sums[found].tolist(),
+                strict=True,
+            )
+        ]
+
     def regrouped(
         self, ranks: Mapping[int, int], group_of: Mapping[int, tuple[Any, ...]]
     ) -> list[tuple[tuple[Any, ...], int, int | None, int]]:

@@ -26,7 +26,7 @@ Rules (contract section 3):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from survey.analysis.inputs import CrossDimension, SummaryContext, SurveyFigures
@@ -69,6 +69,20 @@ def _categories(
     )
 
 
+def _weighted_cells(
+    weighted: Mapping[tuple[int | None, Any], float] | None, codes: Iterable[int]
+) -> dict[tuple[int, Any], float] | None:
+    """The weighted cross-tab cells of the valid ``codes`` (None: unweighted)."""
+    if weighted is None:
+        return None
+    wanted = set(codes)
+    return {
+        (code, column): total
+        for (code, column), total in weighted.items()
+        if code is not None and code in wanted
+    }
+
+
 def _cross_table(
     question: QuestionDef,
     dimension: CrossDimension,
@@ -77,6 +91,8 @@ def _cross_table(
     *,
     row: RowDef | None = None,
     column_valid: dict[Any, int] | None = None,
+    weighted_cells: dict[tuple[int, Any], float] | None = None,
+    weighted_column_valid: Mapping[Any, float] | None = None,
 ) -> CrossTable:
     columns = tuple(CrossColumn(c, dimension.labels.get(c, str(c))) for c in dimension.columns)
     return CrossTable(
@@ -93,6 +109,8 @@ def _cross_table(
         column_valid=column_valid,
         row=None if row is None else row.key,
         row_label=None if row is None else text_for(row.label, language),
+        weighted_cells=weighted_cells,
+        weighted_column_valid=weighted_column_valid,
     )
 
 
@@ -119,7 +137,14 @@ def _categorical(
             columns = list(found.dimension.columns)
             cells = complete_cells(found.counts, columns, valid_counts)
             crosstabs.append(
-                _cross_table(question, found.dimension, cells, context.language, row=row)
+                _cross_table(
+                    question,
+                    found.dimension,
+                    cells,
+                    context.language,
+                    row=row,
+                    weighted_cells=_weighted_cells(found.weighted, valid_counts),
+                )
             )
     return table, tuple(crosstabs)
 
@@ -170,6 +195,8 @@ def multiple_summary(
                     complete_cells(found.counts, columns, valid_counts),
                     context.language,
                     column_valid=complete_columns(found.respondents, columns, valid),
+                    weighted_cells=_weighted_cells(found.weighted, valid_counts),
+                    weighted_column_valid=found.weighted_respondents,
                 )
             )
     return Summary(table, tuple(crosstabs))
@@ -228,6 +255,16 @@ def ranking_summary(
             for (code, column), n in found.counts.items():
                 if code in valid_codes:
                     first_choices[column] += n
+            weighted: dict[tuple[int | None, Any], float] | None = None
+            weighted_first: dict[Any, float] | None = None
+            if found.weighted is not None:
+                weighted, weighted_first = defaultdict(float), defaultdict(float)
+                for tabs in by_rank:
+                    for key, total in (tabs[index].weighted or {}).items():
+                        weighted[key] += total
+                for (code, column), total in found.weighted.items():
+                    if code in valid_codes:
+                        weighted_first[column] += total
             crosstabs.append(
                 _cross_table(
                     question,
@@ -235,6 +272,8 @@ def ranking_summary(
                     complete_cells(raw, columns, valid_counts),
                     context.language,
                     column_valid=complete_columns(first_choices, columns, valid),
+                    weighted_cells=_weighted_cells(weighted, valid_counts),
+                    weighted_column_valid=weighted_first,
                 )
             )
     return Summary(table, tuple(crosstabs))
@@ -255,9 +294,12 @@ def number_summary(
             tuple(Category(code, label, counts.get(code, 0)) for code, label in labels.items()),
             valid=valid,
             missing=missing,
+            weighted=figures.weighted([question.key], frozenset(labels)),
         )
     summary = summarise_numbers(values) if valid else None
-    return Summary(NumberTable(valid, missing, summary, bands))
+    return Summary(
+        NumberTable(valid, missing, summary, bands, weighted=figures.weighted_numbers(question.key))
+    )
 
 
 def text_summary(question: QuestionDef, figures: SurveyFigures, context: SummaryContext) -> Summary:
