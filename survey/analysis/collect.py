@@ -41,9 +41,9 @@ from typing import Any, Literal, cast
 from survey.analysis import aggregates, cube
 from survey.analysis.aggregates import SurveyAggregates
 from survey.analysis.inputs import CrossCounts, CrossDimension, WeightBase
+from survey.analysis.intervals import summarise_numbers
 from survey.analysis.settings import ReportError, ReportSettings
 from survey.analysis.tables import UNKNOWN_COLUMN, WeightedCounts, WeightedNumbers
-from survey.analysis.intervals import summarise_numbers
 from survey.analysis.weighting import (
     RakingResult,
     WeightingError,
@@ -230,7 +230,9 @@ class ReportData:
             totals[value] += weight * n
             pairs.append((weight, n))
         effective_n = kish_effective_n(pairs)
-        summary = summarise_numbers(sorted(totals.items()), effective_n=effective_n) if pairs else None
+        summary = (
+            summarise_numbers(sorted(totals.items()), effective_n=effective_n) if pairs else None
+        )
         return WeightedNumbers(summary, effective_n)
 
 
@@ -248,10 +250,12 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
     rows: cube.CodeRows | None = None
     valid_rows: list[tuple[int, int, int]] = []
     if found.responses and (settings.crosstabs or margins):
+        # Banded numbers too: their band codes are weighted like options.
         closed_ids = [
             found.variables[spec.name].id
             for question, spec in found.definition.variables()
-            if question.type in CLOSED_TYPES and spec.name in found.variables
+            if (question.type in CLOSED_TYPES or question.spec.get("bands"))
+            and spec.name in found.variables
         ]
         # The answers grouped by the mode and every dimension of their response
         # (its cell); cross-tabs and weighted tallies are sums over these rows.
@@ -304,8 +308,7 @@ def weigh(
 def _plain(details: Mapping[str, Any]) -> dict[str, Any]:
     """Details of a weighting error as JSON values (a cell key becomes a list)."""
     return {
-        name: list(value) if isinstance(value, tuple) else value
-        for name, value in details.items()
+        name: list(value) if isinstance(value, tuple) else value for name, value in details.items()
     }
 
 

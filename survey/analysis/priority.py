@@ -482,6 +482,18 @@ def _(msgid: str, **values: Any) -> str:
     return str(gettext(msgid, **values))
 
 
+def indicator_label(name: str) -> str:
+    """An indicator's name in words, with its unit."""
+    return {
+        "concern": _("concern (%)"),
+        "priority": _("priority (%)"),
+        "importance": _("importance (1-5)"),
+        "victimisation": _("victimisation (%)"),
+        "facts": _("registered facts"),
+        "trend": _("trend (%)"),
+    }.get(name, name)
+
+
 def _fmt(value: float, digits: int = 2) -> str:
     return str(format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALE))
 
@@ -712,7 +724,6 @@ def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], 
         if any(v > 0 for v in weights.values()):
             return weights, "consultation"
     return dict(ranking.DEFAULT_WEIGHTS), "default"
-
 
 
 def build_priorities(

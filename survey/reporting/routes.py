@@ -93,7 +93,8 @@ def stylesheet() -> ResponseReturnValue:
 @require_role(*VIEW)
 def report(key: str) -> ResponseReturnValue:
     # The writers import matplotlib: only when a report is asked for.
-    from survey.reporting.html_writer import dimension_label, fixed, render_report_html
+    from survey.analysis.weighting_summary import dimension_label
+    from survey.reporting.html_writer import fixed, render_report_html
 
     g.no_store = True
     survey = _survey_or_404(key)

@@ -220,14 +220,24 @@ def test_report_build_errors(app: Flask, runner: Any, mini: str, tmp_path: Path)
     assert f"{row_prefix(app, 1)}:" in result.output
     assert not out.exists()
 
+    # Margins that cannot weight this survey: the report is built unweighted,
+    # says why in it, and the command warns.
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("income,1,100\nincome,2,200\n", encoding="utf-8")
     result = runner.invoke(
         args=["report", "build", mini, "--out", str(out), "--margins", str(unknown)]
     )
-    assert result.exit_code != 0
-    assert "income" in result.output
-    assert not out.exists()
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "income" in result.output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["weighting"] is None and written["estimates"] == "unweighted"
+    assert written["weighting_problem"]["kind"] == "unknown_margin_dimension"
+    assert "income" in written["weighting_problem"]["message"]
+    out.unlink()
+
+    both = ["--margins", str(unknown), "--no-weighting"]
+    result = runner.invoke(args=["report", "build", mini, "--out", str(out), *both])
+    assert result.exit_code != 0 and not out.exists()
 
     result = runner.invoke(args=["report", "build", "--help"])
     assert result.exit_code == 0
