@@ -451,17 +451,23 @@ EXPORT_TYPES = {
 @bp.get("/surveys/<key>/export")
 @require_role(*MANAGE)
 def survey_export(key: str) -> ResponseReturnValue:
+    from survey.planner.exports import export_language
+
     item = _survey_or_404(key)
     g.no_store = True
     return render_template(
-        "planner/export.html", survey=item, row=surveys.survey_row(db.session, item)
+        "planner/export.html",
+        survey=item,
+        row=surveys.survey_row(db.session, item),
+        languages=definition_of(item).languages,
+        language=export_language(item, request.args.get("language")),
     )
 
 
 @bp.get("/surveys/<key>/export.<fmt>")
 @require_role(*MANAGE)
 def survey_export_file(key: str, fmt: str) -> ResponseReturnValue:
-    from survey.responses.csv_export import iter_csv
+    from survey.planner.exports import csv_chunks, write_export
 
     item = _survey_or_404(key)
     if fmt not in EXPORT_TYPES:
@@ -470,7 +476,7 @@ def survey_export_file(key: str, fmt: str) -> ResponseReturnValue:
     headers = {"Content-Disposition": f'attachment; filename="antwoorden-{item.key}.{fmt}"'}
     if fmt == "csv":
         return Response(
-            stream_with_context(iter_csv(db.session, item)),
+            stream_with_context(csv_chunks(db.session, item)),
             mimetype=EXPORT_TYPES[fmt],
             headers=headers,
         )
@@ -478,14 +484,7 @@ def survey_export_file(key: str, fmt: str) -> ResponseReturnValue:
     handle, path = tempfile.mkstemp(suffix=f".{fmt}")
     os.close(handle)
     try:
-        if fmt == "xlsx":
-            from survey.responses.xlsx_export import write_xlsx
-
-            write_xlsx(db.session, item, path)
-        else:
-            from survey.responses.sav_export import write_sav
-
-            write_sav(db.session, item, path)
+        write_export(db.session, item, fmt, path, request.args.get("language"))
         stream: IO[bytes] = open(path, "rb")  # noqa: SIM115 (closed by the generator)
     finally:
         os.unlink(path)  # the open handle keeps the data readable on POSIX

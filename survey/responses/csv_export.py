@@ -1,7 +1,10 @@
 """Exporting raw responses in the response-file layout (docs/response-file.md):
 ``response_id`` (the opaque ``Response.public_id``), ``language``, then the
 survey's variables in order (multiple choice as ``key.code`` 0/1), then
-``mode``.
+``mode`` and, when the survey's consultation has population margins,
+``weight`` (the raking weight of the report's default settings, given by the
+caller as a ``survey.responses.weights.WeightColumn``; empty for a response
+the weighting leaves out).
 
 Answers are read with one streamed query ordered by response (server-side
 cursor on PostgreSQL, ``yield_per`` batches) and pivoted one response at a
@@ -28,6 +31,7 @@ from sqlalchemy import and_, select
 from survey.definitions.definition import QuestionDef, SurveyDefinition, VariableSpec, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
+from survey.responses.weights import WEIGHT_COLUMN, WeightColumn
 
 YIELD_PER = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,18 +46,21 @@ def neutralise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """The columns of an export and which of them hold text."""
+    """The columns of an export, which of them hold text, and the weights
+    of the ``weight`` column (None: no such column)."""
 
     definition: SurveyDefinition
     question_columns: list[str]
     text_columns: frozenset[str]
+    weights: WeightColumn | None = None
 
     @property
     def columns(self) -> list[str]:
-        return [*META_HEAD, *self.question_columns, *META_TAIL]
+        tail = [*META_TAIL, WEIGHT_COLUMN] if self.weights is not None else list(META_TAIL)
+        return [*META_HEAD, *self.question_columns, *tail]
 
 
-def layout_of(survey: Survey) -> Layout:
+def layout_of(survey: Survey, weights: WeightColumn | None = None) -> Layout:
     definition = definition_of(survey)
     columns: list[str] = []
     texts: set[str] = set()
@@ -62,7 +69,7 @@ def layout_of(survey: Survey) -> Layout:
         columns.extend(names)
         if question.type == "text":
             texts.update(names)
-    return Layout(definition, columns, frozenset(texts))
+    return Layout(definition, columns, frozenset(texts), weights)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class Record:
     language: str
     mode: str
     cells: dict[str, Any]
+    cell_id: int | None = None
+    """The response's cell (``ResponseCell.id``), which gives its weight."""
 
 
 def _value(
@@ -126,6 +135,7 @@ def iter_records(
             Answer.number,
             FreeText.text,
             FreeText.redacted,
+            Answer.cell_id,
         )
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(
@@ -160,7 +170,7 @@ def iter_records(
                 if stored is None:
                     continue  # not shown: empty cells
                 cells.update(question.qtype.to_cells(question, _value(question, stored)))
-            yield Record(first[1], first[2], first[3], cells)
+            yield Record(first[1], first[2], first[3], cells, first[9])
     finally:
         result.close()
 
@@ -174,6 +184,8 @@ def record_row(layout: Layout, record: Record, *, neutralise_text: bool = True) 
             value = neutralise(value)
         row.append(value)
     row.append(record.mode)
+    if layout.weights is not None:
+        row.append(layout.weights.weight_of(record.cell_id))
     return row
 
 
@@ -185,10 +197,17 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def iter_csv(session: DbSession, survey: Survey, *, chunk_rows: int = 500) -> Iterator[bytes]:
+def iter_csv(
+    session: DbSession,
+    survey: Survey,
+    *,
+    chunk_rows: int = 500,
+    weights: WeightColumn | None = None,
+) -> Iterator[bytes]:
     """The CSV file as UTF-8 chunks (with BOM, so Excel reads the accents),
-    for streaming to a download or a file."""
-    layout = layout_of(survey)
+    for streaming to a download or a file; with ``weights`` a last column
+    ``weight``."""
+    layout = layout_of(survey, weights)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")

@@ -1,6 +1,12 @@
-"""Responses as an SPSS ``.sav`` file, with variable labels (the question
-text in the survey's first language, with the row or rank), value labels
-(the option labels) and user-missing values (the ``missing: true`` codes).
+"""Responses as an SPSS ``.sav`` file, with the codebook of the export
+(``survey.responses.codebook``) as its dictionary: variable labels (the
+question text with the row, option or rank) and value labels (the option
+labels) in the chosen language, user-missing values (the ``missing: true``
+codes), measurement levels (ordinal for ordered scales, scale for numbers
+and the weight, nominal for the rest), formats that fit the values (``F1.0``
+for codes 1-9) and valid SPSS names (a column name SPSS refuses gets a short
+name, its full name opening the variable label). With weights, the
+``weight`` variable and, in the file's documents, how the weights were made.
 
 The file is written by ``sav_writer.SavWriter`` while the answers stream
 from ``iter_records``, one response at a time, so memory stays flat in the
@@ -14,62 +20,18 @@ free texts before the answers are read.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select
 
-from survey.definitions.definition import QuestionDef, definition_of
+from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import FreeText, Response, Survey, Variable
+from survey.responses.codebook import CodebookEntry, codebook
 from survey.responses.csv_export import YIELD_PER, Layout, iter_records, layout_of, record_row
 from survey.responses.sav_writer import MAX_STRING_WIDTH, SavVariable, SavWriter
+from survey.responses.weights import WeightColumn
 
-CHOSEN_LABELS: dict[int | float, str] = {0: "Niet gekozen", 1: "Gekozen"}
 META_STRINGS = ("response_id", "language", "mode")
-
-
-def _labels(
-    survey: Survey,
-) -> tuple[dict[str, str], dict[str, dict[int | float, str]], dict[str, list[Any]]]:
-    """Variable labels, value labels and user-missing codes per column."""
-    definition = definition_of(survey)
-    lang = definition.default_language
-    variable_labels: dict[str, str] = {
-        "response_id": "Response id",
-        "language": "Language",
-        "mode": "Mode (web, paper, import)",
-    }
-    value_labels: dict[str, dict[int | float, str]] = {}
-    missing: dict[str, list[Any]] = {}
-    for question in definition.questions:
-        text = text_for(question.text, lang)
-        options: dict[int | float, str] = {
-            o.code: text_for(o.label, lang) for o in question.options
-        }
-        missing_codes = [o.code for o in question.options if o.missing][:3]
-        for name in question.qtype.column_names(question):
-            variable_labels[name] = _variable_label(question, name, text, lang)
-            if question.type == "multiple":
-                value_labels[name] = dict(CHOSEN_LABELS)
-            elif options:
-                value_labels[name] = dict(options)
-                if missing_codes:
-                    missing[name] = list(missing_codes)
-    return variable_labels, value_labels, missing
-
-
-def _variable_label(question: QuestionDef, name: str, text: str, lang: str) -> str:
-    suffix = name[len(question.key) + 1 :] if name != question.key else ""
-    if not suffix:
-        return text
-    if question.type == "matrix":
-        row = next((r for r in question.rows if r.key == suffix), None)
-        return f"{text} - {text_for(row.label, lang)}" if row else text
-    if question.type == "multiple":
-        option = question.option(int(suffix))
-        return f"{text} - {text_for(option.label, lang)}" if option else text
-    return f"{text} ({suffix})"
 
 
 def _string_widths(session: DbSession, survey: Survey, layout: Layout) -> dict[str, int]:
@@ -122,43 +84,66 @@ def _string_widths(session: DbSession, survey: Survey, layout: Layout) -> dict[s
     return {name: min(width, MAX_STRING_WIDTH) for name, width in widths.items()}
 
 
-def sav_variables(session: DbSession, survey: Survey, layout: Layout) -> list[SavVariable]:
-    """The file's variables in layout order: labels, value labels, missing
-    codes, measure (nominal with value labels or text, else scale) and
-    string widths."""
+def sav_variables(
+    session: DbSession, survey: Survey, layout: Layout, entries: list[CodebookEntry]
+) -> list[SavVariable]:
+    """The file's variables in layout order, from the codebook ``entries``:
+    names, labels, value labels, missing codes, measure, format and string
+    widths."""
     widths = _string_widths(session, survey, layout)
-    variable_labels, value_labels, missing = _labels(survey)
+    by_name = {e.name: e for e in entries}
     variables: list[SavVariable] = []
     for name in layout.columns:
-        width = widths.get(name, 0)
+        entry = by_name[name]
+        width = widths.get(name, 0) if entry.text else 0
         variables.append(
             SavVariable(
-                name=name,
-                label=variable_labels.get(name, name),
+                name=entry.spss_name,
+                label=entry.spss_label,
                 width=width,
-                value_labels={} if width else value_labels.get(name, {}),
-                missing=() if width else tuple(missing.get(name, ())),
-                measure="nominal" if name in value_labels or width else "scale",
+                value_labels={} if width else {float(c): v for c, v in entry.values.items()},
+                missing=() if width else entry.missing,
+                measure=entry.measure,
+                format_width=entry.width,
+                format_decimals=entry.decimals,
             )
         )
     return variables
 
 
-def write_sav(session: DbSession, survey: Survey, path: str) -> int:
+def write_sav(
+    session: DbSession,
+    survey: Survey,
+    path: str,
+    *,
+    language: str | None = None,
+    weights: WeightColumn | None = None,
+) -> int:
     """Write the .sav file to ``path``; return the number of responses.
+    Labels in ``language`` (default: the survey's first); ``weights`` add
+    the ``weight`` variable.
 
     The responses counted when the export starts are written; one stored
     while exporting is left for the next export."""
-    layout = layout_of(survey)
+    layout = layout_of(survey, weights)
+    definition = definition_of(survey)
     total = int(
         session.scalar(
             select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
         )
         or 0
     )
-    variables = sav_variables(session, survey, layout)
+    entries = codebook(definition, language, weights)
+    variables = sav_variables(session, survey, layout, entries)
+    title = text_for(dict(definition.raw.get("title", {})), language or definition.default_language)
+    documents = [f"{e.spss_name}: {e.note}" for e in entries if e.note]
     count = 0
-    with open(path, "wb") as handle, SavWriter(handle, variables) as writer:
+    with (
+        open(path, "wb") as handle,
+        SavWriter(
+            handle, variables, file_label=f"{survey.key} {title}", documents=documents
+        ) as writer,
+    ):
         for record in iter_records(session, survey):
             if count >= total:
                 break
