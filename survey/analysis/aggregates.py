@@ -53,6 +53,7 @@ from survey.models import (
     Response,
     ResponseCell,
     Survey,
+    TagCorrection,
     Variable,
     dimensions_signature,
 )
@@ -297,6 +298,23 @@ def concern_respondents(
         .order_by(Answer.cell_id)
     ).all()
     return [(int(cell or 0), int(v), int(h)) for cell, v, h in rows if v]
+
+
+def survey_texts(session: DbSession, survey_id: int) -> list[tuple[int, str, int]]:
+    """``distinct_texts`` of every variable of a survey (only text questions
+    store free text)."""
+    ids = session.scalars(select(Variable.id).where(Variable.survey_id == survey_id)).all()
+    return distinct_texts(session, list(ids))
+
+
+def tag_corrections(session: DbSession, consultation_id: int) -> dict[str, tuple[str, ...]]:
+    """The planners' phenomena per comment text (SHA-256 of its redacted form)."""
+    rows = session.execute(
+        select(TagCorrection.text_hash, TagCorrection.phenomena).where(
+            TagCorrection.consultation_id == consultation_id
+        )
+    ).all()
+    return {str(text_hash): tuple(sorted(phenomena or [])) for text_hash, phenomena in rows}
 
 
 def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int]]:

@@ -632,7 +632,8 @@ class Theme:
 
 @dataclass(frozen=True)
 class TextThemes:
-    """The residents' free-text comments sorted into phenomena by keywords.
+    """The residents' free-text comments sorted into phenomena by keywords
+    (or by a planner's correction, ``corrected`` comments).
     ``comments`` counts every non-blank comment (copies included);
     ``untagged`` those without a phenomenon; a theme count or the untagged
     count of 1 .. threshold-1 is suppressed."""
@@ -642,10 +643,13 @@ class TextThemes:
     untagged: int
     themes: tuple[Theme, ...]
     untagged_mark: Mark | None = None
+    corrected: int = 0
+    """Comments whose phenomena a planner set (copies included)."""
 
     def to_json(self) -> Json:
         return {
             "comments": self.comments,
+            "corrected": self.corrected,
             "untagged": None if self.untagged_mark is not None else self.untagged,
             "themes": [
                 {

@@ -524,7 +524,7 @@ def _store_upload(
 @bp.route("/consultations/<key>/margins", methods=["GET", "POST"])
 @require_role(*MANAGE)
 def consultation_margins(key: str) -> ResponseReturnValue:
-    from survey.planner.margins import import_margins, margins_of
+    from survey.planner.margins import import_margins, margins_of, totals_warning
 
     item = _consultation_or_404(key)
     errors: list[str] = []
@@ -533,12 +533,79 @@ def consultation_margins(key: str) -> ResponseReturnValue:
         if stored is not None:
             flash(_("%(n)s population margins were stored.", n=stored), "success")
             return redirect(url_for("planner.consultation_margins", key=key))
+    margins = margins_of(db.session, item)
     return render_template(
         "planner/margins.html",
         consultation=item,
-        margins=margins_of(db.session, item),
+        margins=margins,
+        warning=totals_warning(margins),
         errors=errors,
     ), (422 if errors else 200)
+
+
+@bp.route("/consultations/<key>/matrix", methods=["GET", "POST"])
+@require_role(*MANAGE)
+def consultation_matrix(key: str) -> ResponseReturnValue:
+    from survey.planner.matrix import parse_weights, save_weights, weights_view
+
+    item = _consultation_or_404(key)
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        if request.form.get("reset"):
+            save_weights(db.session, item, None)
+            db.session.commit()
+            flash(_("The matrix uses the default weights again."), "success")
+            return redirect(url_for("planner.consultation_matrix", key=key))
+        weights, problems = parse_weights(request.form)
+        if weights is not None:
+            save_weights(db.session, item, weights)
+            db.session.commit()
+            flash(_("The weights of the priority matrix were saved."), "success")
+            return redirect(url_for("planner.consultation_matrix", key=key))
+    return render_template(
+        "planner/matrix.html",
+        consultation=item,
+        view=weights_view(item),
+        problems=problems,
+        form=request.form,
+    ), (422 if problems else 200)
+
+
+@bp.route("/surveys/<key>/comments", methods=["GET", "POST"])
+@require_role(*MANAGE)
+def survey_comments(key: str) -> ResponseReturnValue:
+    from survey.planner.tags import TagsRefused, comments, correct
+
+    item = _survey_or_404(key)
+    phenomenon = request.values.get("phenomenon") or None
+    raw_page = request.values.get("page", "1")
+    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6 else 1
+    error = None
+    if request.method == "POST":
+        try:
+            correct(
+                db.session,
+                item,
+                request.form.get("comment", ""),
+                request.form.getlist("tags"),
+                reset=bool(request.form.get("reset")),
+            )
+        except TagsRefused as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("The phenomena of the comment were saved."), "success")
+            return redirect(
+                url_for("planner.survey_comments", key=key, phenomenon=phenomenon, page=page)
+            )
+    return render_template(
+        "planner/comments.html",
+        survey=item,
+        listing=comments(db.session, item, phenomenon, page),
+        phenomenon=phenomenon,
+        error=error,
+    ), (422 if error else 200)
 
 
 @bp.route("/consultations/<key>/indicators", methods=["GET", "POST"])
