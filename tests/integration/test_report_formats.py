@@ -92,7 +92,7 @@ def test_xlsx_has_no_suppressed_number(outputs: dict[str, Path]) -> None:
     question = next(q for q in model["questions"] if q["key"] == "slachtoffer")
     rows = list(book["slachtoffer"].iter_rows(values_only=True))
     header = next(r for r in rows if r and r[0] == "Antwoord")
-    assert header[3] == "Gewogen percentage" and header[6] == "Ongewogen percentage"
+    assert header[3] == "Gewogen procent" and header[6] == "Ongewogen procent"
     for option in question["options"]:
         row = next(r for r in rows if r and r[1] == option["code"] and r[0])
         if not option["suppressed"]:

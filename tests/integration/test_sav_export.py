@@ -24,14 +24,19 @@ KEY = "burgers-2026"
 DUTCH = "Één café aan de Scheldekaai 🚲 — ruïne, geïnteresseerde burgers 🙂"
 
 
-def reference_sav(session: Any, survey: Any, path: str) -> int:
+def reference_sav(session: Any, survey: Any, path: str, weights: Any = None) -> int:
     """The export as it was before streaming: one array per column, then
-    one pyreadstat.write_sav of the whole DataFrame."""
+    one pyreadstat.write_sav of the whole DataFrame, with the dictionary of
+    the export's codebook (names, labels, measures, formats, documents)."""
+    from survey.definitions.definition import definition_of
+    from survey.i18n import text_for
     from survey.models import Response
+    from survey.responses.codebook import codebook
     from survey.responses.csv_export import iter_records, layout_of, record_row
-    from survey.responses.sav_export import _labels
 
-    layout = layout_of(survey)
+    layout = layout_of(survey, weights)
+    definition = definition_of(survey)
+    entries = {e.name: e for e in codebook(definition, None, weights)}
     total = int(
         session.scalar(
             select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
@@ -39,7 +44,7 @@ def reference_sav(session: Any, survey: Any, path: str) -> int:
         or 0
     )
     columns = layout.columns
-    strings = set(layout.text_columns) | {"response_id", "language", "mode"}
+    strings = {name for name in columns if entries[name].text}
     arrays = {
         name: np.full(total, "", dtype=object) if name in strings else np.full(total, np.nan)
         for name in columns
@@ -53,18 +58,27 @@ def reference_sav(session: Any, survey: Any, path: str) -> int:
             elif value is not None:
                 arrays[name][index] = float(value)
         count = index + 1
-    frame = pd.DataFrame({name: arrays[name][:count] for name in columns})
-    variable_labels, value_labels, missing = _labels(survey)
+    spss = {name: entries[name].spss_name for name in columns}
+    frame = pd.DataFrame({spss[name]: arrays[name][:count] for name in columns})
+    numeric = [name for name in columns if name not in strings]
+    title = text_for(dict(definition.raw.get("title", {})), definition.default_language)
+    notes = [f"{e.spss_name}: {e.note}" for e in entries.values() if e.note]
     pyreadstat.write_sav(
         frame,
         path,
-        column_labels=[variable_labels.get(name, name)[:255] for name in columns],
-        variable_value_labels={k: v for k, v in value_labels.items() if k in frame.columns},
-        missing_ranges=missing,
-        variable_measure={
-            name: ("nominal" if name in value_labels or name in strings else "scale")
-            for name in columns
+        file_label=f"{survey.key} {title}",
+        note=notes or None,
+        column_labels=[entries[name].spss_label[:255] for name in columns],
+        variable_value_labels={
+            spss[name]: {float(c): v for c, v in entries[name].values.items()}
+            for name in numeric
+            if entries[name].values
         },
+        missing_ranges={
+            spss[name]: list(entries[name].missing) for name in numeric if entries[name].missing
+        },
+        variable_measure={spss[name]: entries[name].measure for name in columns},
+        variable_format={spss[name]: entries[name].spss_format for name in numeric},
     )
     return count
 
