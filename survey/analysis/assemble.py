@@ -61,7 +61,9 @@ def assemble(
         responses=found.responses,
         responses_by_mode=dict(sorted(found.by_mode.items())),
         weighting=(
-            None if weighting is None else weighting_summary(weighting, found.dimensions, language)
+            None
+            if weighting is None
+            else weighting_summary(weighting, found.dimensions, language, settings.threshold)
         ),
         weighting_problem=(
             None

@@ -93,7 +93,8 @@ class ExcludedGroup:
     label: str | None
     reason: str
     """``no_answer`` or ``not_in_margins``."""
-    responses: int
+    responses: int | None
+    """None when suppressed (1 .. threshold-1, or to protect such a group)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ class WeightingSummary:
                     "label": e.label,
                     "reason": e.reason,
                     "responses": e.responses,
+                    "suppressed": e.responses is None,
                 }
                 for e in self.excluded
             ],

@@ -24,6 +24,7 @@ from flask_babel import gettext
 from survey.analysis.collect import WeightData
 from survey.analysis.margins import TOTAL_TOLERANCE, dimension_totals, totals_disagree
 from survey.analysis.model import ExcludedGroup, MarginRow, Notice, WeightingSummary
+from survey.analysis.suppression import suppress_table
 from survey.analysis.tables import round2
 from survey.definitions.definition import QuestionDef
 
@@ -61,9 +62,15 @@ def _group(dimension: str, code: Any, dimensions: Mapping[str, QuestionDef], lan
 
 
 def weighting_summary(
-    weighting: WeightData, dimensions: Mapping[str, QuestionDef], language: str
+    weighting: WeightData,
+    dimensions: Mapping[str, QuestionDef],
+    language: str,
+    threshold: int,
 ) -> WeightingSummary:
-    """The summary of ``weighting``; ``dimensions`` give the group labels."""
+    """The summary of ``weighting``; ``dimensions`` give the group labels.
+    The counts of the excluded groups are protected like the options of one
+    table (``suppression.suppress_table``): a group of 1 .. threshold-1
+    responses, and then one more, are not published."""
     result = weighting.result
     complete = {cell: n for cell, n in weighting.cells.items() if cell in result.weights}
     total = sum(complete.values())
@@ -85,6 +92,9 @@ def weighting_summary(
                     weighted_percent=round2(result.weighted_shares[dimension].get(code, 0) * 100),
                 )
             )
+    hidden = suppress_table(
+        {index: e.responses for index, e in enumerate(weighting.exclusions)}, threshold
+    )
     excluded = tuple(
         ExcludedGroup(
             dimension=e.dimension,
@@ -95,9 +105,9 @@ def weighting_summary(
                 else dimensions[e.dimension].dimension_codes(language).labels.get(e.code)
             ),
             reason=e.reason,
-            responses=e.responses,
+            responses=None if index in hidden else e.responses,
         )
-        for e in weighting.exclusions
+        for index, e in enumerate(weighting.exclusions)
     )
     totals = dimension_totals(weighting.margins)
     warnings = []

@@ -286,11 +286,28 @@ def summary_sentences(model: Json) -> list[str]:
         first = _("%(n)s residents took part in the survey.", n=integer(model["responses"]))
     sentences = [first]
     weighting = model.get("weighting")
+    hidden_below = model["base_rules"]["hidden_below"]
+    if model["responses"] < hidden_below:
+        sentences.append(
+            _(
+                "With this few responses the report cannot show percentages yet: a percentage "
+                "needs at least %(n)s answers, and numbers of 1 to %(last)s answers are hidden.",
+                n=hidden_below,
+                last=model["suppression_threshold"] - 1,
+            )
+        )
     if weighting:
         sentences.append(
             _(
                 "The results are weighted so that they match the population by %(dimensions)s.",
                 dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+            )
+        )
+    elif model.get("weighting_problem"):
+        sentences.append(
+            _(
+                "The results are unweighted: weighting to the population margins is not possible "
+                "yet (see the chapter on how the consultation was done)."
             )
         )
     else:
@@ -308,7 +325,12 @@ def summary_sentences(model: Json) -> list[str]:
             )
         )
     for p in priorities[:3]:
-        shown = p["estimate_indicators"]
+        # A share on fewer answers than a table would show is not quoted.
+        shown = {
+            name: value
+            for name, value in p["estimate_indicators"].items()
+            if p["bases"].get(name, hidden_below) >= hidden_below
+        }
         label = p["label"].lower()
         if shown.get("concern") is not None:
             sentences.append(
@@ -374,8 +396,17 @@ def summary_sentences(model: Json) -> list[str]:
 
 
 def _excluded_line(group: Json) -> str:
-    """One group of responses left out of the weighting, in words."""
+    """One group of responses left out of the weighting, in words (its
+    number is "x" when suppressed)."""
     dimension = dimension_label(group["dimension"])
+    if group["responses"] is None:
+        if group["reason"] == "no_answer":
+            return _("x responses without an answer on %(dimension)s", dimension=dimension)
+        return _(
+            "x responses with %(dimension)s %(label)s, a group the margins lack",
+            dimension=dimension,
+            label=group["label"] or group["code"],
+        )
     if group["reason"] == "no_answer":
         return str(
             ngettext(
