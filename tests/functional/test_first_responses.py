@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from formtools import Page
 from openpyxl import load_workbook
-from planner_helpers import logged_in
+from planner_helpers import load_demo_residents, logged_in
 
 KEY = "burgers-2026"
 REPORT_URL = f"/planner/rapporten/{KEY}"
@@ -27,13 +27,7 @@ WHY = "Weging naar de bevolkingsmarges is niet mogelijk"
 
 @pytest.fixture
 def five(app: Flask) -> str:
-    from survey.demo.loader import load_demo
-    from survey.extensions import db
-
-    with app.app_context():
-        load_demo(db.session, residents=5)
-        db.session.commit()
-    return KEY
+    return load_demo_residents(app, 5)
 
 
 def test_the_report_of_five_responses_opens_in_every_format(

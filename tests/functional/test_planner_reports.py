@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from formtools import Page
-from planner_helpers import log_in, logged_in, make_user, msg
+from planner_helpers import load_demo_residents, log_in, logged_in, make_user, msg
 
 KEY = "burgers-2026"
 PARTNER_KEY = "partners-2026"
@@ -36,13 +36,7 @@ CONTRACT_KEYS = {
 @pytest.fixture
 def demo(app: Flask) -> str:
     """The demo consultation with 200 synthetic residents and its margins."""
-    from survey.demo.loader import load_demo
-    from survey.extensions import db
-
-    with app.app_context():
-        load_demo(db.session, residents=200)
-        db.session.commit()
-    return KEY
+    return load_demo_residents(app, 200)
 
 
 def viewer(app: Flask, client: Any) -> Any:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from formtools import Page
-from planner_helpers import logged_in, submit_file
+from planner_helpers import load_demo_residents, logged_in, submit_file
+from report_data import MINI_SURVEY
 
 KEY = "burgers-2026"
 CONSULTATION = "zvp-2026-2031"
@@ -21,13 +22,7 @@ MATRIX_URL = f"/planner/consultations/{CONSULTATION}/matrix"
 
 @pytest.fixture
 def demo(app: Flask) -> str:
-    from survey.demo.loader import load_demo
-    from survey.extensions import db
-
-    with app.app_context():
-        load_demo(db.session, residents=300)
-        db.session.commit()
-    return KEY
+    return load_demo_residents(app, 300)
 
 
 def report_json(client: Any) -> dict[str, Any]:
@@ -159,31 +154,9 @@ def test_a_small_group_the_margins_lack_is_hidden_in_the_listing(app_ctx: Flask)
     from survey.definitions.definition import build_definition
     from survey.definitions.loader import load_definition
 
-    definition = build_definition(
-        load_definition(
-            b"""
-format: 1
-key: klein-2026
-consultation: klein
-audience: citizen
-access: open
-languages: [nl]
-title: {nl: "Klein"}
-pages:
-  - key: p
-    title: {nl: "P"}
-    questions:
-      - key: geslacht
-        type: single
-        dimension: sex
-        text: {nl: "Geslacht?"}
-        options:
-          - {code: 1, label: {nl: "Man"}}
-          - {code: 2, label: {nl: "Vrouw"}}
-          - {code: 3, label: {nl: "Anders"}}
-"""
-        )
-    )
+    # the mini survey's sex question has two options: code 3 is one the
+    # margins (and the question) lack
+    definition = build_definition(load_definition(MINI_SURVEY.encode()))
     margins = {"sex": {1: 50.0, 2: 50.0}}
     cells = {(1,): 40.0, (2,): 45.0, (3,): 4.0, (None,): 30.0}
     result = rake(cells, margins, on_unknown_code="exclude")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import math
 import random
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from flask import Flask
-from report_data import MARGINS, MINI_SURVEY, Respondent, generate, wilson
+from report_data import MARGINS, MINI_SURVEY, Respondent, generate, load, wilson
 
 Z = 1.959963984540054
 THRESHOLD = 10
@@ -55,29 +56,6 @@ def people_with_parking() -> list[Respondent]:
             "garage": rng.choice([1, 2, 2, 2, None]),
         }
     return people
-
-
-def load(app: Flask, people: list[Respondent]) -> str:
-    from survey.definitions.definition import definition_of
-    from survey.definitions.lifecycle import open_survey
-    from survey.definitions.loader import load_definition
-    from survey.definitions.store import import_survey
-    from survey.extensions import db
-    from survey.responses.checking import check_values
-    from survey.responses.storage import ResponseWriter
-
-    assert "parkeren" in SURVEY and "garage" in SURVEY
-    with app.app_context():
-        survey = import_survey(db.session, load_definition(SURVEY.encode())).survey
-        open_survey(db.session, survey.key)
-        writer = ResponseWriter(db.session, survey)
-        definition = definition_of(survey)
-        for person in people:
-            shown, kept, problems = check_values(definition, person.values)
-            assert not problems, problems
-            writer.write(shown, kept, mode=person.mode)
-        db.session.commit()
-        return str(survey.key)
 
 
 # --- the independent implementation -------------------------------------------------
@@ -156,13 +134,13 @@ def question(model: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def weighted(app: Flask) -> tuple[dict[str, Any], Data, str]:
+def weighted(app: Flask, tmp_path: Path) -> tuple[dict[str, Any], Data, str]:
     from survey.analysis.report import ReportSettings, build_report
     from survey.extensions import db
     from survey.reporting.json_writer import render_json
 
     people = people_with_parking()
-    key = load(app, people)
+    key = load(app, tmp_path, people, SURVEY)
     with app.app_context():
         model = build_report(db.session, key, ReportSettings(margins=MARGINS))
         published = json.loads(render_json(model.to_json()))
@@ -449,12 +427,14 @@ def test_the_writers_say_weighted_and_show_the_estimates(app: Flask, weighted: A
     assert "gewogen kolompercentages" in html
 
 
-def test_an_unweighted_report_says_ongewogen_wherever_a_figure_appears(app: Flask) -> None:
+def test_an_unweighted_report_says_ongewogen_wherever_a_figure_appears(
+    app: Flask, tmp_path: Path
+) -> None:
     from survey.analysis.report import ReportSettings, build_report
     from survey.extensions import db
     from survey.reporting.html_writer import build_charts, render_report_html, summary_sentences
 
-    key = load(app, people_with_parking())
+    key = load(app, tmp_path, people_with_parking(), SURVEY)
     with app.app_context():
         report = build_report(db.session, key, ReportSettings(margins={}))
         model = report.to_json()
