@@ -150,7 +150,14 @@ def bar_chart(
     ax.set_yticks(positions, [_wrap(label) for label in labels], fontsize=8)
     top = max([c[1] for c in intervals if c is not None] + [v or 0 for v in percents] + [10])
     ax.set_xlim(0, min(100.0, top * 1.18 + 4))
-    ax.set_xlabel(unit_note or _("percent of valid answers (line: interval at 95%)"), fontsize=8)
+    if not unit_note:
+        # The margins of a weighting dimension have no interval to draw.
+        unit_note = (
+            _("percent of valid answers")
+            if kind == "margins"
+            else _("percent of valid answers (line: interval at 95%)")
+        )
+    ax.set_xlabel(unit_note, fontsize=8)
     ax.set_title(kind_title(kind), loc="left", fontsize=8.5, color=INK)
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
