@@ -372,7 +372,11 @@ def _survey_counts(
         if name in variables
     ]
     concern = {
-        phenomenon: aggregates.concern_respondents(session, slots)
+        phenomenon: (
+            _one_slot(found.cube.counts, slots[0])
+            if len(slots) == 1
+            else aggregates.concern_respondents(session, slots)
+        )
         for phenomenon, slots in concern_slots(definition, variables).items()
     }
     cell_rows: dict[int, list[tuple[int, int | None, int]]] = defaultdict(list)
@@ -400,6 +404,24 @@ def _survey_counts(
         responses=found.responses,
         audience=found.survey.audience,
     )
+
+
+def _one_slot(
+    rows: Sequence[tuple[int, int, int | None, int]], slot: ConcernSlot
+) -> list[tuple[int, int, int]]:
+    """``aggregates.concern_respondents`` of a phenomenon with one variable,
+    from the cube: a respondent gives that variable one answer, so its
+    answer rows per cell are its respondents."""
+    cells: dict[int, list[int]] = {}
+    hit_codes = slot.concern_codes & slot.valid_codes
+    for variable_id, cell_id, code, n in rows:
+        if variable_id != slot.variable_id or code is None or code not in slot.valid_codes:
+            continue
+        entry = cells.setdefault(cell_id, [0, 0])
+        entry[0] += n
+        if code in hit_codes:
+            entry[1] += n
+    return [(cell, valid, hits) for cell, (valid, hits) in sorted(cells.items())]
 
 
 def collect_counts(
