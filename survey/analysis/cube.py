@@ -134,9 +134,9 @@ class CodeRows:
             [columns.setdefault(column_of[c], len(columns)) for c in self.cell_ids], dtype=np.intp
         )
         width = max(len(columns), 1)
-        key: npt.NDArray[np.intp] = (
-            self.variable * len(self.codes) + self.code
-        ) * width + column[self.cell]
+        key: npt.NDArray[np.intp] = (self.variable * len(self.codes) + self.code) * width + column[
+            self.cell
+        ]
         keep = np.ones(len(key), dtype=bool)
         if skip in self.variables:
             keep = self.variable != self.variables.index(skip)

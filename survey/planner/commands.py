@@ -186,10 +186,14 @@ def _import_csv(
 @click.argument("consultation")
 @click.argument("file", type=click.Path(dir_okay=False))
 def margins_import(consultation: str, file: str) -> None:
-    """Store population margins (dimension,code,population), all or nothing."""
-    from survey.planner.margins import import_margins
+    """Store population margins (dimension,code,population), all or nothing.
+    Warns when the dimensions' totals disagree."""
+    from survey.planner.margins import import_margins, margins_of, totals_warning
 
     _import_csv(consultation, file, import_margins, "margins")
+    warning = totals_warning(margins_of(db.session, _consultation(consultation)))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @indicators_cli.command("import")
