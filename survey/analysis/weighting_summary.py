@@ -45,6 +45,19 @@ def dimension_label(name: str) -> str:
     }.get(name, name)
 
 
+def mode_label(mode: str) -> str:
+    """A response mode in words (``paper`` -> op papier)."""
+    return {"web": _("online"), "paper": _("on paper"), "import": _("imported")}.get(mode, mode)
+
+
+def column_label(dimension: str, code: Any, label: str) -> str:
+    """A cross-tab column in words: the group without a code is "unknown",
+    a response mode is said in the report's language."""
+    if code is None:
+        return _("unknown")
+    return mode_label(str(code)) if dimension == "mode" else label
+
+
 def _group(dimension: str, code: Any, dimensions: Mapping[str, QuestionDef], language: str) -> str:
     """A category of a dimension in words: "sex Anders (code 3)"."""
     question = dimensions.get(dimension)

@@ -32,7 +32,7 @@ from survey.analysis.tables import (
     NumberTable,
     RankingTable,
 )
-from survey.analysis.weighting_summary import dimension_label
+from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts
 from survey.reporting.charts import Chart, num, pct
 
@@ -122,6 +122,8 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         themes=themes(report),
         dimension_label=dimension_label,
         indicator_label=indicator_label,
+        column_label=column_label,
+        mode_label=mode_label,
     )
 
 

@@ -29,7 +29,7 @@ from survey.analysis.tables import (
     RankingTable,
     TextTable,
 )
-from survey.analysis.weighting_summary import dimension_label
+from survey.analysis.weighting_summary import column_label, dimension_label
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -340,7 +340,7 @@ def render_xlsx(report: Report) -> bytes:
         ws.write(2, 0, _("Answer"), book.bold)
         columns = tab["columns"]
         for col, column in enumerate(columns, start=1):
-            label = _("unknown") if column["code"] is None else column["label"]
+            label = column_label(tab["dimension"], column["code"], column["label"])
             ws.write(2, 2 * col - 1, _("%(group)s: number", group=label), book.bold)
             ws.write(
                 2,
