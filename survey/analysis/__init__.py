@@ -4,8 +4,8 @@
   database: ``estimates`` (the one rule of which figure a report shows:
   weighted, unweighted or the margins), ``tables`` (typed tables, one per
   kind, with ``to_json``), ``model`` (the report), ``inputs`` (what a table
-  builder reads), ``intervals``, ``suppression`` (masks), ``ordering``;
-- ``summaries``: one table builder per question type;
+  builder reads), ``intervals``, ``suppression`` (masks), ``ordering``; the
+  question types (``survey.questions``) build their tables from these;
 - ``aggregates`` (the only database access) and ``cube`` -> ``collect``
   (cross-tab counts, raking with ``weighting``) -> ``disclosure``
   (suppression marks on the tables) -> ``priority`` (with ``ranking``),

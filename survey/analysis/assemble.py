@@ -1,5 +1,5 @@
 """Assembling the report model: every question's summary (the builder of its
-type, ``survey.analysis.summaries``) through disclosure control
+type, ``QuestionType.summary`` in ``survey.questions``) through disclosure control
 (``survey.analysis.disclosure``), in survey order, with the survey's facts,
 the weighting section and the consultation's parts."""
 
@@ -12,7 +12,6 @@ from survey.analysis.collect import ReportData
 from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import PartnerInput, QuestionResult, Report
 from survey.analysis.settings import ReportSettings
-from survey.analysis.summaries import SUMMARIES
 from survey.analysis.tables import CrossTable, PriorityMatrix, TextThemes
 from survey.analysis.weighting_summary import weighting_problem, weighting_summary
 from survey.i18n import text_for
@@ -33,7 +32,7 @@ def assemble(
     questions: list[QuestionResult] = []
     crosstabs: list[CrossTable] = []
     for question in definition.questions:
-        summary = SUMMARIES[question.type](question, data, context)
+        summary = question.qtype.summary(question, data, context)
         summary = disclosure.protect(summary, settings.threshold)
         page = definition.pages[question.page_index]
         questions.append(

@@ -267,11 +267,9 @@ def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) ->
 
 
 def _phenomenon_slots(question: QuestionDef) -> list[tuple[str, str]]:
-    """(phenomenon, variable name) of a concern/importance/victimisation question."""
-    if question.type == "matrix":
-        return [(r.phenomenon, f"{question.key}.{r.key}") for r in question.rows if r.phenomenon]
-    phenomenon = question.spec.get("phenomenon")
-    return [(str(phenomenon), question.key)] if phenomenon else []
+    """(phenomenon, variable name) of a concern/importance/victimisation
+    question: its variables that name a phenomenon (the rows of a matrix)."""
+    return [(v.phenomenon, v.name) for v in question.variables() if v.phenomenon]
 
 
 def concern_slots(
@@ -294,23 +292,22 @@ def _tally_priority(
     question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
 ) -> None:
     valid_codes = question.valid_codes
-    if question.type == "ranking":
-        choose = int(question.spec.get("choose", 1))
-        names = [f"{question.key}.{r}" for r in range(1, choose + 1)]
-        first = survey.variables.get(names[0])
-        base = (
-            sum(
-                n
-                for c, n in survey.counts.get(first.id, {}).items()
-                if c is not None and c in valid_codes
-            )
-            if first
-            else 0
-        )
+    # The options chosen in any of the question's variables (every rank of a
+    # ranking), over the respondents who chose one: counted as such where the
+    # type counts its respondents (multiple choice), else the valid answers
+    # of the first variable (a ranking's first place).
+    names = [v.name for v in question.variables()]
+    first = survey.variables.get(names[0])
+    if first is None:
+        base = 0
+    elif question.qtype.counts_respondents:
+        base = survey.valid_respondents.get(first.id, 0)
     else:
-        names = [question.key]
-        first = survey.variables.get(question.key)
-        base = survey.valid_respondents.get(first.id, 0) if first else 0
+        base = sum(
+            n
+            for c, n in survey.counts.get(first.id, {}).items()
+            if c is not None and c in valid_codes
+        )
     chosen: dict[int, int] = defaultdict(int)
     for name in names:
         variable = survey.variables.get(name)
@@ -323,16 +320,16 @@ def _tally_priority(
     weighted_chosen: dict[tuple[int, int], float] = defaultdict(float)
     weights = survey.cell_weights
     if weights is not None and first is not None:
-        # The base: respondents with a valid first choice (ranking) or with
-        # a valid option ticked (multiple), per cell.
-        if question.type == "ranking":
-            base_cells: Iterable[tuple[int, int]] = (
+        # The base per cell, as above: the respondents who ticked a valid
+        # option (multiple), else the valid answers of the first variable.
+        if question.qtype.counts_respondents:
+            base_cells: Iterable[tuple[int, int]] = survey.valid_cells.get(first.id, ())
+        else:
+            base_cells = (
                 (cell, n)
                 for cell, code, n in survey.cell_rows.get(first.id, ())
                 if code is not None and code in valid_codes
             )
-        else:
-            base_cells = survey.valid_cells.get(first.id, ())
         for cell, n in base_cells:
             if cell in weights:
                 weighted_base[cell] = weighted_base.get(cell, 0.0) + n

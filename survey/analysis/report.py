@@ -10,8 +10,8 @@ that every writer renders, so the numbers are the same in every format.
    aggregates of this survey and those of its other surveys.
 3. ``themes``: the residents' free-text themes and the partner input (only
    redacted texts), with disclosure control of the theme counts.
-4. ``assemble``: per question the builder of its type (``summaries``) makes
-   the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
+4. ``assemble``: per question its type's ``summary`` (``survey.questions``)
+   makes the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
    cells to suppress, and the report model collects them with the
    weighting section (``weighting_summary``).
 

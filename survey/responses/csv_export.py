@@ -8,9 +8,10 @@ the weighting leaves out).
 
 Answers are read with one streamed query ordered by response (server-side
 cursor on PostgreSQL, ``yield_per`` batches) and pivoted one response at a
-time, so memory stays flat in the number of responses. Cells come from the
-question types' ``to_cells``; only the inverse of ``answer_rows`` (answer
-rows back to a value) is done here.
+time, so memory stays flat in the number of responses. Each question type
+turns its stored rows back into a value (``from_rows``) and the value into
+cells (``to_cells``), and declares its columns (``columns``: labels, and
+what the cells hold). A day is written as ISO ``yyyy-mm-dd``.
 
 Spreadsheet formula injection: a TEXT cell that starts with ``= + - @``,
 a tab or a carriage return gets a leading apostrophe. Codes and numbers
@@ -23,14 +24,16 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from typing import Any
 
 from sqlalchemy import and_, select
 
-from survey.definitions.definition import QuestionDef, SurveyDefinition, VariableSpec, definition_of
+from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
+from survey.questions.base import Column, StoredAnswer
 from survey.responses.weights import WEIGHT_COLUMN, WeightColumn
 
 YIELD_PER = 2000
@@ -46,30 +49,38 @@ def neutralise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """The columns of an export, which of them hold text, and the weights
-    of the ``weight`` column (None: no such column)."""
+    """The columns of an export, as the question types declare them (with
+    their labels in the export's language), and the weights of the
+    ``weight`` column (None: no such column)."""
 
     definition: SurveyDefinition
-    question_columns: list[str]
-    text_columns: frozenset[str]
+    question_columns: list[Column]
     weights: WeightColumn | None = None
 
     @property
     def columns(self) -> list[str]:
         tail = [*META_TAIL, WEIGHT_COLUMN] if self.weights is not None else list(META_TAIL)
-        return [*META_HEAD, *self.question_columns, *tail]
+        return [*META_HEAD, *(c.name for c in self.question_columns), *tail]
+
+    @property
+    def text_columns(self) -> frozenset[str]:
+        """The columns whose cells are texts a person wrote."""
+        return frozenset(c.name for c in self.question_columns if c.kind == "text")
 
 
-def layout_of(survey: Survey, weights: WeightColumn | None = None) -> Layout:
+def layout_of(
+    survey: Survey, weights: WeightColumn | None = None, language: str | None = None
+) -> Layout:
+    """The columns of ``survey``'s export, labelled in ``language`` (default:
+    the survey's first)."""
     definition = definition_of(survey)
-    columns: list[str] = []
-    texts: set[str] = set()
-    for question in definition.questions:
-        names = question.qtype.column_names(question)
-        columns.extend(names)
-        if question.type == "text":
-            texts.update(names)
-    return Layout(definition, columns, frozenset(texts), weights)
+    if language not in definition.languages:
+        language = definition.default_language
+    return Layout(
+        definition,
+        [c for q in definition.questions for c in q.qtype.columns(q, language)],
+        weights,
+    )
 
 
 @dataclass(frozen=True)
@@ -82,32 +93,6 @@ class Record:
     cells: dict[str, Any]
     cell_id: int | None = None
     """The response's cell (``ResponseCell.id``), which gives its weight."""
-
-
-def _value(
-    question: QuestionDef, rows: list[tuple[VariableSpec, int | None, float | None, str | None]]
-) -> Any:
-    """The answer value of a shown question from its stored rows (the
-    inverse of the type's ``answer_rows``)."""
-    kind = question.type
-    if kind == "matrix":
-        return {spec.row_key: code for spec, code, _n, _t in rows}
-    if kind == "ranking":
-        ranked = sorted(rows, key=lambda r: r[0].rank or 0)
-        values = [code for _s, code, _n, _t in ranked]
-        while values and values[-1] is None:
-            values.pop()
-        return values
-    if kind == "multiple":
-        return [code for _s, code, _n, _t in rows if code is not None]
-    _spec, code, number, text = rows[0]
-    if kind == "number":
-        if number is None:
-            return None
-        return int(number) if not question.spec.get("decimals") else number
-    if kind == "text":
-        return text
-    return code
 
 
 def iter_records(
@@ -154,22 +139,23 @@ def iter_records(
         for _rid, rows_iter in groupby(result, key=lambda r: r[0]):
             rows = list(rows_iter)
             first = rows[0]
-            per_question: dict[
-                str, list[tuple[VariableSpec, int | None, float | None, str | None]]
-            ] = {}
+            per_question: dict[str, list[StoredAnswer]] = {}
             for row in rows:
                 known = variables.get(row[4])
                 if known is None:
                     continue
                 question, spec = known
                 text = row[7] if row[7] is not None else (row[8] or None)
-                per_question.setdefault(question.key, []).append((spec, row[5], row[6], text))
+                per_question.setdefault(question.key, []).append(
+                    StoredAnswer(spec, row[5], row[6], text)
+                )
             cells: dict[str, Any] = {}
             for question in definition.questions:
                 stored = per_question.get(question.key)
                 if stored is None:
                     continue  # not shown: empty cells
-                cells.update(question.qtype.to_cells(question, _value(question, stored)))
+                value = question.qtype.from_rows(question, stored)
+                cells.update(question.qtype.to_cells(question, value))
             yield Record(first[1], first[2], first[3], cells, first[9])
     finally:
         result.close()
@@ -178,9 +164,9 @@ def iter_records(
 def record_row(layout: Layout, record: Record, *, neutralise_text: bool = True) -> list[Any]:
     """A record as a list of cells in layout order (None = empty)."""
     row: list[Any] = [record.public_id, record.language]
-    for name in layout.question_columns:
-        value = record.cells.get(name)
-        if neutralise_text and isinstance(value, str) and name in layout.text_columns:
+    for column in layout.question_columns:
+        value = record.cells.get(column.name)
+        if neutralise_text and isinstance(value, str) and column.kind == "text":
             value = neutralise(value)
         row.append(value)
     row.append(record.mode)
@@ -194,6 +180,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return repr(value) if value != int(value) else str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 

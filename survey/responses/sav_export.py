@@ -1,12 +1,12 @@
 """Responses as an SPSS ``.sav`` file, with the codebook of the export
-(``survey.responses.codebook``) as its dictionary: variable labels (the
-question text with the row, option or rank) and value labels (the option
-labels) in the chosen language, user-missing values (the ``missing: true``
-codes), measurement levels (ordinal for ordered scales, scale for numbers
-and the weight, nominal for the rest), formats that fit the values (``F1.0``
-for codes 1-9) and valid SPSS names (a column name SPSS refuses gets a short
-name, its full name opening the variable label). With weights, the
-``weight`` variable and, in the file's documents, how the weights were made.
+(``survey.responses.codebook``) as its dictionary: what each question type
+declares of its columns (``QuestionType.columns``: variable labels and value
+labels in the chosen language, user-missing values, measurement levels, the
+format that fits the values, ``F1.0`` for codes 1-9, or DATE11 for a day),
+valid SPSS names (a column name SPSS refuses gets a short name, its full
+name opening the variable label) and, with weights, the ``weight``
+variable; the file's documents say how the weights were made and name the
+bands of a banded number.
 
 The file is written by ``sav_writer.SavWriter`` while the answers stream
 from ``iter_records``, one response at a time, so memory stays flat in the
@@ -22,13 +22,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import FreeText, Response, Survey, Variable
 from survey.responses.codebook import CodebookEntry, codebook
 from survey.responses.csv_export import YIELD_PER, Layout, iter_records, layout_of, record_row
-from survey.responses.sav_writer import MAX_STRING_WIDTH, SavVariable, SavWriter
+from survey.responses.sav_writer import MAX_STRING_WIDTH, SavVariable, SavWriter, spss_date
 from survey.responses.weights import WeightColumn
 
 META_STRINGS = ("response_id", "language", "mode")
@@ -89,23 +88,25 @@ def sav_variables(
 ) -> list[SavVariable]:
     """The file's variables in layout order, from the codebook ``entries``:
     names, labels, value labels, missing codes, measure, format and string
-    widths."""
+    widths (a text is nominal)."""
     widths = _string_widths(session, survey, layout)
     by_name = {e.name: e for e in entries}
     variables: list[SavVariable] = []
     for name in layout.columns:
         entry = by_name[name]
+        column = entry.column
         width = widths.get(name, 0) if entry.text else 0
         variables.append(
             SavVariable(
                 name=entry.spss_name,
                 label=entry.spss_label,
                 width=width,
-                value_labels={} if width else {float(c): v for c, v in entry.values.items()},
-                missing=() if width else entry.missing,
-                measure=entry.measure,
-                format_width=entry.width,
-                format_decimals=entry.decimals,
+                value_labels={} if width else {float(c): v for c, v in column.value_labels.items()},
+                missing=() if width else column.missing,
+                measure="nominal" if width else column.measure,
+                format_width=column.width,
+                format_decimals=column.decimals,
+                date=column.kind == "date",
             )
         )
     return variables
@@ -125,8 +126,9 @@ def write_sav(
 
     The responses counted when the export starts are written; one stored
     while exporting is left for the next export."""
-    layout = layout_of(survey, weights)
-    definition = definition_of(survey)
+    layout = layout_of(survey, weights, language)
+    definition = layout.definition
+    language = language if language in definition.languages else definition.default_language
     total = int(
         session.scalar(
             select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
@@ -135,8 +137,9 @@ def write_sav(
     )
     entries = codebook(definition, language, weights)
     variables = sav_variables(session, survey, layout, entries)
-    title = text_for(dict(definition.raw.get("title", {})), language or definition.default_language)
-    documents = [f"{e.spss_name}: {e.note}" for e in entries if e.note]
+    days = [i for i, v in enumerate(variables) if v.date]
+    title = text_for(dict(definition.raw.get("title", {})), language)
+    documents = [f"{e.spss_name}: {e.column.note}" for e in entries if e.column.note]
     count = 0
     with (
         open(path, "wb") as handle,
@@ -147,6 +150,10 @@ def write_sav(
         for record in iter_records(session, survey):
             if count >= total:
                 break
-            writer.write_row(record_row(layout, record, neutralise_text=False))
+            row = record_row(layout, record, neutralise_text=False)
+            for index in days:
+                if row[index] is not None:
+                    row[index] = spss_date(row[index])
+            writer.write_row(row)
             count += 1
     return count

@@ -11,8 +11,8 @@ format as described in the GNU PSPP developers guide):
 
 - the file header record (``$FL2``, little-endian layout code 2, bias 100);
 - one variable record (type 2) per variable: numeric (type 0, format
-  Fw.d, F8.2 unless the variable says otherwise) or string (type = width in
-  bytes, format A<width>), followed by the
+  Fw.d, F8.2 unless the variable says otherwise, or DATE11 for a day), or
+  string (type = width in bytes, format A<width>), followed by the
   continuation records (type -1) of a string wider than 8 bytes; a *very
   long* string (more than 255 bytes) is written as segments of 255 bytes
   (one segment per 252 bytes of width), tied together by the subtype 14
@@ -42,7 +42,9 @@ format as described in the GNU PSPP developers guide):
 
 Values: ``None`` (or NaN) in a numeric variable is system-missing; ``None``
 in a string variable is the empty string. A string longer than its
-variable's width is cut at the width, on a character boundary.
+variable's width is cut at the width, on a character boundary. A day in a
+date variable is a number like any other: seconds since 14 October 1582
+(``spss_date``).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ import struct
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import repeat
 from typing import Any, BinaryIO
 
@@ -80,7 +83,11 @@ CODE_SYSMIS = 255
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MEASURES = {"unknown": 0, "nominal": 1, "ordinal": 2, "scale": 3}
 ALIGN_LEFT, ALIGN_RIGHT = 0, 1
-FORMAT_F, FORMAT_A = 5, 1
+FORMAT_F, FORMAT_A, FORMAT_DATE = 5, 1, 20
+FORMAT_DAY = FORMAT_DATE << 16 | 11 << 8
+"""DATE11 (dd-mmm-yyyy): the print and write format of a day."""
+GREGORIAN_START = date(1582, 10, 14)
+"""Day zero of SPSS dates."""
 
 HEADER_SIZE = 176
 NCASES_OFFSET = 80
@@ -110,7 +117,8 @@ class SavVariable:
     ``width`` is 0 for a numeric variable, else the string width in bytes
     (1-32767). ``value_labels`` and ``missing`` (at most three discrete
     user-missing codes) apply to numeric variables only. ``measure`` is
-    ``nominal``, ``ordinal``, ``scale`` or ``unknown``.
+    ``nominal``, ``ordinal``, ``scale`` or ``unknown``. A numeric variable
+    with ``date`` holds days (``spss_date``) shown as DATE11.
     """
 
     name: str
@@ -120,14 +128,18 @@ class SavVariable:
     missing: Sequence[float] = ()
     measure: str = "unknown"
     format_width: int = 8
-    """The print and write format of a numeric variable: F<format_width>.<format_decimals>."""
+    """The print and write format of a numeric variable:
+    F<format_width>.<format_decimals> (a day: DATE11)."""
     format_decimals: int = 2
+    date: bool = False
 
     @property
     def format_code(self) -> int:
         """The format as SPSS packs it in an int32: type, width, decimals."""
         if self.is_string:
             return FORMAT_A << 16 | min(self.width, 255) << 8
+        if self.date:
+            return FORMAT_DAY
         return FORMAT_F << 16 | self.format_width << 8 | self.format_decimals
 
     @property
@@ -148,6 +160,11 @@ class SavVariable:
     def slots(self) -> int:
         """8-byte units of one case taken by this variable."""
         return sum(_segment_slots(w) for w in self.segments)
+
+
+def spss_date(day: date) -> float:
+    """A day as SPSS stores it: seconds since 14 October 1582."""
+    return float((day - GREGORIAN_START).days * 86400)
 
 
 def _segment_slots(width: int) -> int:
@@ -207,8 +224,8 @@ def _check(variables: Sequence[SavVariable]) -> None:
             raise SavError(f"{var.name}: unknown measure {var.measure!r}")
         if len(var.missing) > 3:
             raise SavError(f"{var.name}: at most three user-missing values")
-        if var.is_string and (var.missing or var.value_labels):
-            raise SavError(f"{var.name}: missing values and value labels need a number")
+        if var.is_string and (var.missing or var.value_labels or var.date):
+            raise SavError(f"{var.name}: missing values, value labels and dates need a number")
         if not var.is_string and not (
             1 <= var.format_width <= 40 and 0 <= var.format_decimals < var.format_width
         ):

@@ -3,14 +3,16 @@ codebook sheet.
 
 XlsxWriter in ``constant_memory`` mode writes each row to a temporary file
 as soon as it is complete, so memory stays flat; text cells are written as
-strings (never formulas) and neutralised like the CSV. The codebook sheet
-(``survey.responses.codebook``) lists every column: its label, type,
-measurement level, codes and labels, missing codes, SPSS name and notes
-(the bands of a number, how the weights were made).
+strings (never formulas) and neutralised like the CSV; a day is a date cell
+(``yyyy-mm-dd``). The codebook sheet (``survey.responses.codebook``) lists
+every column: its label, type, measurement level, codes and labels, missing
+codes, SPSS name and notes (the bands of a number, how the weights were
+made).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import IO, Any
 
 import xlsxwriter
@@ -38,7 +40,9 @@ def write_xlsx(
     """Write the workbook to a path or a binary file; return the number of
     responses written. The codebook is in ``language`` (default: the
     survey's first); ``weights`` add the ``weight`` column."""
-    layout = layout_of(survey, weights)
+    layout = layout_of(survey, weights, language)
+    language = language if language in layout.definition.languages else None
+    language = language or layout.definition.default_language
     entries = codebook(layout.definition, language, weights)
     workbook = xlsxwriter.Workbook(
         out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -46,16 +50,17 @@ def write_xlsx(
     try:
         sheet = workbook.add_worksheet("responses")
         bold = workbook.add_format({"bold": True})
+        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         for col, name in enumerate(layout.columns):
             sheet.write_string(0, col, name, bold)
         count = 0
         for count, record in enumerate(iter_records(session, survey), start=1):
             for col, value in enumerate(record_row(layout, record)):
-                _write(sheet, count, col, value)
+                _write(sheet, count, col, value, day)
         sheet.freeze_panes(1, 1)
         # constant_memory writes rows in order, sheet by sheet: the codebook
         # comes after the responses.
-        _codebook_sheet(workbook, entries, bold, language or layout.definition.default_language)
+        _codebook_sheet(workbook, entries, bold, language)
     finally:
         workbook.close()
     return count
@@ -82,15 +87,16 @@ def _codebook_sheet(workbook: Any, entries: list[CodebookEntry], bold: Any, lang
         for col, header in enumerate(headers):
             sheet.write_string(0, col, header, bold)
         for row, entry in enumerate(entries, start=1):
+            column = entry.column
             values = [
                 entry.name,
                 entry.label,
                 entry.kind,
-                measures[entry.measure],
-                "; ".join(f"{code} = {label}" for code, label in entry.values.items()),
-                ", ".join(str(code) for code in entry.missing),
+                measures[column.measure],
+                "; ".join(f"{code} = {label}" for code, label in column.value_labels.items()),
+                ", ".join(str(code) for code in column.missing),
                 entry.spss_name,
-                entry.note,
+                column.note,
             ]
             for col, value in enumerate(values):
                 if value:
@@ -102,10 +108,12 @@ def _codebook_sheet(workbook: Any, entries: list[CodebookEntry], bold: Any, lang
         sheet.freeze_panes(1, 1)
 
 
-def _write(sheet: Any, row: int, col: int, value: Any) -> None:
+def _write(sheet: Any, row: int, col: int, value: Any, day: Any) -> None:
     if value is None:
         return
-    if isinstance(value, bool):
+    if isinstance(value, date):
+        sheet.write_datetime(row, col, value, day)
+    elif isinstance(value, bool):
         sheet.write_number(row, col, int(value))
     elif isinstance(value, int | float):
         sheet.write_number(row, col, value)

@@ -62,7 +62,7 @@ def reference_sav(session: Any, survey: Any, path: str, weights: Any = None) -> 
     frame = pd.DataFrame({spss[name]: arrays[name][:count] for name in columns})
     numeric = [name for name in columns if name not in strings]
     title = text_for(dict(definition.raw.get("title", {})), definition.default_language)
-    notes = [f"{e.spss_name}: {e.note}" for e in entries.values() if e.note]
+    notes = [f"{e.spss_name}: {e.column.note}" for e in entries.values() if e.column.note]
     pyreadstat.write_sav(
         frame,
         path,
@@ -70,14 +70,16 @@ def reference_sav(session: Any, survey: Any, path: str, weights: Any = None) -> 
         note=notes or None,
         column_labels=[entries[name].spss_label[:255] for name in columns],
         variable_value_labels={
-            spss[name]: {float(c): v for c, v in entries[name].values.items()}
+            spss[name]: {float(c): v for c, v in entries[name].column.value_labels.items()}
             for name in numeric
-            if entries[name].values
+            if entries[name].column.value_labels
         },
         missing_ranges={
-            spss[name]: list(entries[name].missing) for name in numeric if entries[name].missing
+            spss[name]: list(entries[name].column.missing)
+            for name in numeric
+            if entries[name].column.missing
         },
-        variable_measure={spss[name]: entries[name].measure for name in columns},
+        variable_measure={spss[name]: entries[name].column.measure for name in columns},
         variable_format={spss[name]: entries[name].spss_format for name in numeric},
     )
     return count

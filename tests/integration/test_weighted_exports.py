@@ -127,7 +127,7 @@ def test_the_sav_export_reproduces_the_weighted_report(
     assert measure["opmerking"] == "nominal" and types["opmerking"].startswith("A")
     labels = meta.column_names_to_labels
     assert labels["problemen.drugs"] == "Hoe vaak? - Drugsoverlast"
-    assert labels["top.2"] == "Wat eerst? (plaats 2)"
+    assert labels["top.2"] == "Wat eerst? (2)"
     assert labels["weight"] == "Gewicht (weging naar de bevolkingsmarges)"
     assert labels["mode"] == "Manier van antwoorden (web, paper, import)"
     assert meta.variable_value_labels["veilig"] == {
