@@ -485,7 +485,7 @@ def method_sentences(model: Json) -> Json:
         )
     else:
         result["weighting"] = _(
-            "No population margins were given, so the results are not weighted: every figure "
+            "No population margins were used, so the results are not weighted: every figure "
             "in this report is unweighted and describes the people who answered."
         )
     return result
