@@ -17,7 +17,7 @@ from report_data import MINI_SURVEY
 
 KEY = "burgers-2026"
 CONSULTATION = "zvp-2026-2031"
-MATRIX_URL = f"/planner/consultations/{CONSULTATION}/matrix"
+MATRIX_URL = f"/planner/raadplegingen/{CONSULTATION}/matrix"
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_a_planner_sets_the_matrix_weights_and_the_report_records_them(
     app: Flask, client: Any, demo: str
 ) -> None:
     logged_in(app, client, "planner")
-    consultation = Page(client.get(f"/planner/consultations/{CONSULTATION}"))
+    consultation = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}"))
     assert MATRIX_URL in consultation.html
     assert "De matrix gebruikt de standaardgewichten." in consultation.text
     page = Page(client.get(MATRIX_URL))
@@ -97,7 +97,7 @@ def test_a_planner_sets_the_matrix_weights_and_the_report_records_them(
 
 def test_margins_whose_totals_disagree_are_warned_about(app: Flask, client: Any, demo: str) -> None:
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/margins"
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
     # the sex margins describe a population a tenth smaller than the districts'
     margins = b"dimension,code,population\nsex,1,18000\nsex,2,18800\n"
     response = submit_file(client, Page(client.get(url)), margins, "marges.csv")
@@ -183,7 +183,7 @@ def test_a_planner_corrects_the_tags_of_a_comment_and_the_report_counts_them(
     app: Flask, client: Any, demo: str
 ) -> None:
     logged_in(app, client, "planner")
-    url = f"/planner/surveys/{KEY}/comments"
+    url = f"/planner/bevragingen/{KEY}/opmerkingen"
     before = report_json(client)["free_text"]
     assert before["corrected"] == 0
     page = Page(client.get(url, query_string={"phenomenon": "verkeer"}))
@@ -234,4 +234,4 @@ def test_a_planner_corrects_the_tags_of_a_comment_and_the_report_counts_them(
 def test_viewers_cannot_change_weights_or_tags(app: Flask, client: Any, demo: str) -> None:
     logged_in(app, client, "viewer")
     assert client.get(MATRIX_URL).status_code == 403
-    assert client.get(f"/planner/surveys/{KEY}/comments").status_code == 403
+    assert client.get(f"/planner/bevragingen/{KEY}/opmerkingen").status_code == 403

@@ -316,7 +316,7 @@ def test_long_matrix_names_get_valid_spss_names(
     assert long_names[0] in header and "1e_vraag" in header
     # and the web export answers, no 500
     logged_in(app, client, "planner")
-    response = client.get("/planner/surveys/lang-2026/export.sav")
+    response = client.get("/planner/bevragingen/lang-2026/antwoorden.sav")
     assert response.status_code == 200 and len(response.data) > 100
 
 
