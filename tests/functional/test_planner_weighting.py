@@ -2,7 +2,8 @@
 the priority matrix (recorded in the report, with the share of each source),
 margins whose totals disagree (a warning on the margins page and in the
 report), respondents the margins cannot place (listed, never a weight of 0),
-and the free-text tags a planner corrects (the report counts them)."""
+and the free-text tags a planner corrects (the report counts them); the raw
+exports in the chosen language with the report's weights and a codebook."""
 
 from __future__ import annotations
 
@@ -235,3 +236,44 @@ def test_viewers_cannot_change_weights_or_tags(app: Flask, client: Any, demo: st
     logged_in(app, client, "viewer")
     assert client.get(MATRIX_URL).status_code == 403
     assert client.get(f"/planner/bevragingen/{KEY}/opmerkingen").status_code == 403
+
+
+def test_a_planner_exports_in_french_with_the_report_weights(
+    app: Flask, client: Any, demo: str, tmp_path: Any
+) -> None:
+    import html
+    import re
+
+    import pyreadstat
+    from openpyxl import load_workbook
+
+    logged_in(app, client, "planner")
+    page = Page(client.get(f"/planner/bevragingen/{KEY}/exporteren"))
+    assert "kolom weight" in page.text
+    form = form_with(page, "language").set("language", "fr")
+    page = Page(client.get(form.action, query_string=form.data()))
+    links = {
+        fmt: html.unescape(href)
+        for href, fmt in re.findall(r'href="([^"]*/antwoorden\.(\w+)[^"]*)"', page.html)
+    }
+    assert set(links) == {"csv", "xlsx", "sav"}
+    assert "language=fr" in links["xlsx"] and "language=fr" in links["sav"]
+
+    sav = tmp_path / "antwoorden.sav"
+    sav.write_bytes(client.get(links["sav"]).data)
+    frame, meta = pyreadstat.read_sav(str(sav))
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["onveilig"].startswith("À quelle fréquence")
+    assert frame["weight"].notna().sum() > 250
+    assert abs(frame["weight"].mean() - 1) < 1e-9
+
+    xlsx = tmp_path / "antwoorden.xlsx"
+    xlsx.write_bytes(client.get(links["xlsx"]).data)
+    book = load_workbook(xlsx, read_only=True)
+    responses, codebook = (list(book[name].iter_rows(values_only=True)) for name in book.sheetnames)
+    assert responses[0][-1] == "weight"
+    rows = {row[0]: row for row in codebook[1:]}
+    assert rows["onveilig"][1] == labels["onveilig"]
+    # the codebook says, in French, how the weights were made
+    assert rows["weight"][1] == "Poids (calage sur les marges de population)"
+    assert "1e-6" in str(rows["weight"][-1]) and "WEIGHT BY weight" in str(rows["weight"][-1])
