@@ -6,7 +6,8 @@ still hold the value). Percentages are numbers 0-100 with two decimals, as
 in the JSON. The first percentage of every table is its ``estimate``
 (weighted when the report is weighted, ``survey.analysis.estimates``),
 headed as weighted or unweighted; a weighted table adds the unweighted
-percentage for comparison.
+percentage for comparison. Texts (labels, titles, quotes, names) are string
+cells, never formulas or links (``survey.privacy.spreadsheets``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
 from flask_babel import gettext
 
 from survey.analysis.model import QuestionResult, Report
@@ -32,6 +32,7 @@ from survey.analysis.tables import (
     TextTable,
 )
 from survey.analysis.weighting_summary import column_label, dimension_label
+from survey.privacy.spreadsheets import xlsx_workbook
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -46,9 +47,7 @@ class _Book:
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(
-            self.buffer, {"in_memory": True, "strings_to_numbers": False}
-        )
+        self.book = xlsx_workbook(self.buffer, {"in_memory": True})
         self.bold = self.book.add_format({"bold": True})
         self.title = self.book.add_format({"bold": True, "font_size": 13, "font_color": "#1d4f91"})
         self.pct = self.book.add_format({"num_format": "0.00"})

@@ -2,12 +2,12 @@
 codebook sheet.
 
 XlsxWriter in ``constant_memory`` mode writes each row to a temporary file
-as soon as it is complete, so memory stays flat; text cells are written as
-strings (never formulas) and neutralised like the CSV; a day is a date cell
-(``yyyy-mm-dd``). The codebook sheet (``survey.responses.codebook``) lists
-every column: its label, type, measurement level, codes and labels, missing
-codes, SPSS name and notes (the bands of a number, how the weights were
-made).
+as soon as it is complete, so memory stays flat; text cells are strings,
+exactly as typed, never formulas or links (``survey.privacy.spreadsheets``);
+a day is a date cell (``yyyy-mm-dd``). The codebook sheet
+(``survey.responses.codebook``) lists every column: its label, type,
+measurement level, codes and labels, missing codes, SPSS name and notes (the
+bands of a number, how the weights were made).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import date
 from typing import IO, Any
 
-import xlsxwriter
 from flask_babel import force_locale, gettext
 
 from survey.extensions import DbSession
 from survey.models import Survey
+from survey.privacy.spreadsheets import xlsx_workbook
 from survey.responses.codebook import CodebookEntry, codebook
 from survey.responses.csv_export import iter_records, layout_of, record_row
 from survey.responses.weights import WeightColumn
@@ -44,9 +44,7 @@ def write_xlsx(
     language = language if language in layout.definition.languages else None
     language = language or layout.definition.default_language
     entries = codebook(layout.definition, language, weights)
-    workbook = xlsxwriter.Workbook(
-        out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    workbook = xlsx_workbook(out, {"constant_memory": True})
     try:
         sheet = workbook.add_worksheet("responses")
         bold = workbook.add_format({"bold": True})
