@@ -86,19 +86,21 @@ class MonthTable(CategoricalTable):
 
     def grid(self) -> Grid:
         """The table as the writers lay it out: per month the count, the
-        percent of valid answers and its 95% Wilson interval (and the weighted
-        percent when weighted); suppressed months are hidden."""
+        estimate (the weighted percent when the report is weighted, else the
+        percent of valid answers) with its 95% interval, and beside a
+        weighted one the unweighted percent; suppressed months are hidden."""
         weighted = self.weighted is not None
-        header = [_("Month"), _("Number"), _("Percent")]
+        header = [_("Month"), _("Number")]
+        header.append(_("Weighted percent") if weighted else _("Percent (unweighted)"))
         header += [_("Interval (95%), lower bound"), _("Interval (95%), upper bound")]
         if weighted:
-            header.append(_("Weighted percent"))
+            header.append(_("Unweighted percent"))
         rows = []
         for month in self.to_json()["months"]:
-            ci = month["ci95"] or [None, None]
-            figures = [month["count"], month["percent"], *ci]
+            ci = month["estimate_ci95"] or [None, None]
+            figures = [month["count"], month["estimate"], *ci]
             if weighted:
-                figures.append(month["weighted_percent"])
+                figures.append(month["percent"])
             rows.append((month["label"], *(HIDDEN if month["suppressed"] else f for f in figures)))
         return Grid(
             tuple(header),

@@ -60,7 +60,8 @@ def report(key: str) -> ResponseReturnValue:
     with the options' problems, 422 with the reason the report cannot be
     built."""
     # The writers import matplotlib: only when a report is asked for.
-    from survey.reporting.html_writer import dimension_label, fixed, render_report_html
+    from survey.analysis.weighting_summary import dimension_label
+    from survey.reporting.html_writer import fixed, render_report_html
 
     survey = survey_or_404(key)
     options, problems = _options()
