@@ -226,45 +226,11 @@ class Ranking(QuestionType):
             choose=choose,
             weighted=figures.weighted(names, valid_codes, base="first"),
         )
-        crosstabs: list[CrossTable] = []
-        if figures.has(names[0]):
-            valid_counts = {
-                o.code: chosen.get(o.code, 0) for o in question.options if not o.missing
-            }
-            by_rank = [figures.crosstabs(name) for name in names if figures.has(name)]
-            for index, found in enumerate(by_rank[0]):
-                columns = list(found.dimension.columns)
-                raw: dict[tuple[int | None, Any], int] = defaultdict(int)
-                for tabs in by_rank:
-                    for key, n in tabs[index].counts.items():
-                        raw[key] += n
-                first_choices: dict[Any, int] = defaultdict(int)
-                for (code, column), n in found.counts.items():
-                    if code in valid_codes:
-                        first_choices[column] += n
-                # Weighted the same way: every rank added up, first places as
-                # the column bases.
-                weighted: dict[tuple[int | None, Any], float] | None = None
-                weighted_first: dict[Any, float] | None = None
-                if found.weighted is not None:
-                    weighted, weighted_first = defaultdict(float), defaultdict(float)
-                    for tabs in by_rank:
-                        for key, total in (tabs[index].weighted or {}).items():
-                            weighted[key] += total
-                    for (code, column), total in found.weighted.items():
-                        if code in valid_codes:
-                            weighted_first[column] += total
-                crosstabs.append(
-                    cross_table(
-                        question,
-                        found.dimension,
-                        complete_cells(raw, columns, valid_counts),
-                        context.language,
-                        column_valid=complete_columns(first_choices, columns, valid),
-                        weighted=weighted_cells(weighted, valid_counts),
-                        weighted_column_valid=weighted_first,
-                    )
-                )
+        crosstabs = (
+            _crosstabs(question, figures, context, names, chosen, valid)
+            if figures.has(names[0])
+            else []
+        )
         return Summary(table, tuple(crosstabs))
 
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
@@ -277,3 +243,54 @@ class Ranking(QuestionType):
         if sampler.rng.random() < 0.08:
             ranking = ranking[: sampler.rng.randint(1, max(1, choose - 1))]
         return ranking
+
+
+def _crosstabs(
+    question: QuestionDef,
+    figures: SurveyFigures,
+    context: SummaryContext,
+    names: list[str],
+    chosen: Mapping[int, int],
+    valid: int,
+) -> list[CrossTable]:
+    """One cross-tab per dimension: per option its choices at every rank
+    added up, the respondents with a valid first choice as the column bases
+    (weighted the same way when the report is)."""
+    valid_codes = question.valid_codes
+    crosstabs: list[CrossTable] = []
+    valid_counts = {o.code: chosen.get(o.code, 0) for o in question.options if not o.missing}
+    by_rank = [figures.crosstabs(name) for name in names if figures.has(name)]
+    for index, found in enumerate(by_rank[0]):
+        columns = list(found.dimension.columns)
+        raw: dict[tuple[int | None, Any], int] = defaultdict(int)
+        for tabs in by_rank:
+            for key, n in tabs[index].counts.items():
+                raw[key] += n
+        first_choices: dict[Any, int] = defaultdict(int)
+        for (code, column), n in found.counts.items():
+            if code in valid_codes:
+                first_choices[column] += n
+        # Weighted the same way: every rank added up, first places as
+        # the column bases.
+        weighted: dict[tuple[int | None, Any], float] | None = None
+        weighted_first: dict[Any, float] | None = None
+        if found.weighted is not None:
+            weighted, weighted_first = defaultdict(float), defaultdict(float)
+            for tabs in by_rank:
+                for key, total in (tabs[index].weighted or {}).items():
+                    weighted[key] += total
+            for (code, column), total in found.weighted.items():
+                if code in valid_codes:
+                    weighted_first[column] += total
+        crosstabs.append(
+            cross_table(
+                question,
+                found.dimension,
+                complete_cells(raw, columns, valid_counts),
+                context.language,
+                column_valid=complete_columns(first_choices, columns, valid),
+                weighted=weighted_cells(weighted, valid_counts),
+                weighted_column_valid=weighted_first,
+            )
+        )
+    return crosstabs
