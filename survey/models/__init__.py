@@ -10,6 +10,7 @@ from survey.models.consultation import (
 from survey.models.partner import PartnerLink, PartnerOrganisation
 from survey.models.planner import PlannerUser, Role
 from survey.models.purge import PurgeLog
+from survey.models.sample import FramePerson, LetterRun, Sample, SampleFrame, SampleMember
 from survey.models.response import (
     Answer,
     Draft,
@@ -35,9 +36,11 @@ __all__ = [
     "Consultation",
     "DefinitionFrozen",
     "Draft",
+    "FramePerson",
     "FreeText",
     "InvalidTransition",
     "InvitationCode",
+    "LetterRun",
     "ObjectiveIndicator",
     "PartnerLink",
     "PartnerOrganisation",
@@ -51,6 +54,9 @@ __all__ = [
     "ResponseCell",
     "ResponseMode",
     "Role",
+    "Sample",
+    "SampleFrame",
+    "SampleMember",
     "Survey",
     "SurveyState",
     "Variable",

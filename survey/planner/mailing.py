@@ -1,0 +1,450 @@
+"""Addressed letters for a drawn sample, in waves: wave 1 invites every
+member, each later wave reminds only those whose code is still unused.
+
+A wave is a ``LetterRun``: the planner starts it, a background thread
+(``start_in_background``) prints every letter into one PDF in the letters
+folder (``LETTERS_DIR``) and counts its progress in the run, which the
+letters page shows. The file holds codes and addresses: the planner
+deletes it after printing; the purge at the end of fieldwork deletes it
+in any case. The same recipients can go to an external mail house as a
+CSV (``mailhouse_csv``), with every cell neutralised against formulas.
+
+The page template of each language and wave is laid out once by
+WeasyPrint (``workspace/letter_page.html``, in the recipient's language:
+nl, fr or en) with the consultation's letter settings; the per-letter text
+and the QR code are added by ``survey.planner.letterpress``.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from survey.definitions.definition import definition_of
+from survey.extensions import DbSession, db
+from survey.i18n import text_for
+from survey.models import (
+    Consultation,
+    FramePerson,
+    InvitationCode,
+    LetterRun,
+    Sample,
+    SampleMember,
+    Survey,
+)
+from survey.models.base import today
+from survey.planner import letterpress
+from survey.planner.letters import data_only_fetcher, link_maker, start_link
+from survey.residents.codes import open_sealed
+from survey.responses.csv_export import neutralise
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("nl", "fr", "en")
+MAX_IMAGE_BYTES = 512 * 1024
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+SETTING_LIMITS = {
+    "sender": 120,
+    "sender_address": 200,
+    "signatory": 120,
+    "signatory_title": 120,
+    "phone": 40,
+    "email": 254,
+    "privacy_url": 200,
+}
+
+
+class MailingRefused(ValueError):
+    """A wave or a setting is refused; the message says why (in Dutch)."""
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """What the letters of a consultation say about who sends them and how
+    to reach the zone. Empty texts are left out of the letter."""
+
+    sender: str = ""
+    sender_address: str = ""
+    signatory: str = ""
+    signatory_title: str = ""
+    phone: str = ""
+    email: str = ""
+    privacy_url: str = ""
+
+    @classmethod
+    def of(cls, consultation: Consultation) -> LetterSettings:
+        stored = consultation.letter or {}
+        return cls(**{name: str(stored.get(name, "")) for name in SETTING_LIMITS})
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    address: str
+    postcode: str
+    municipality: str
+    language: str
+    code: str
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return (self.name, self.address, f"{self.postcode} {self.municipality}")
+
+
+def save_settings(
+    consultation: Consultation,
+    texts: dict[str, str],
+    reply_by: date | None,
+    fieldwork_until: date | None,
+    logo: bytes | None = None,
+    signature: bytes | None = None,
+) -> None:
+    """Store the letter settings; ``logo`` and ``signature`` replace the
+    stored images when given (PNG or JPEG, at most 512 KB)."""
+    settings: dict[str, str] = {}
+    for name, limit in SETTING_LIMITS.items():
+        value = " ".join(str(texts.get(name, "")).split())
+        if len(value) > limit:
+            raise MailingRefused(
+                _("%(field)s is longer than %(n)s characters.", field=name, n=limit)
+            )
+        settings[name] = value
+    if settings["email"] and "@" not in settings["email"]:
+        raise MailingRefused(_("The contact e-mail address has no @."))
+    if reply_by and fieldwork_until and reply_by > fieldwork_until:
+        raise MailingRefused(_("The reply-by date falls after the end of fieldwork."))
+    for image in (logo, signature):
+        if image is not None:
+            image_type(image)
+    consultation.letter = settings
+    consultation.reply_by = reply_by
+    consultation.fieldwork_until = fieldwork_until
+    if logo is not None:
+        consultation.letter_logo = logo
+    if signature is not None:
+        consultation.letter_signature = signature
+
+
+def image_type(data: bytes) -> str:
+    """The MIME type of a PNG or JPEG image; refuses anything else."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise MailingRefused(_("An image may be at most 512 KB."))
+    for magic, mime in IMAGE_TYPES.items():
+        if data.startswith(magic):
+            return mime
+    raise MailingRefused(_("An image must be a PNG or JPEG file."))
+
+
+def _data_uri(data: bytes | None) -> str | None:
+    if not data:
+        return None
+    return f"data:{image_type(data)};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def recipients(session: DbSession, sample: Sample, wave: int) -> list[Recipient]:
+    """Who gets a letter in ``wave``: every member in wave 1, only members
+    whose code is unused in a later wave; in postcode and address order (as
+    mail houses sort)."""
+    query = (
+        select(
+            FramePerson.name,
+            FramePerson.address,
+            FramePerson.postcode,
+            FramePerson.municipality,
+            FramePerson.language,
+            SampleMember.sealed_code,
+        )
+        .join(FramePerson, FramePerson.id == SampleMember.person_id)
+        .where(SampleMember.sample_id == sample.id)
+        .order_by(FramePerson.postcode, FramePerson.address, FramePerson.id)
+    )
+    if wave > 1:
+        query = query.join(
+            InvitationCode, InvitationCode.id == SampleMember.invitation_code_id
+        ).where(InvitationCode.used.is_(False))
+    return [
+        Recipient(name, address, postcode, municipality, language, open_sealed(sealed))
+        for name, address, postcode, municipality, language, sealed in session.execute(query)
+    ]
+
+
+def next_wave(session: DbSession, sample: Sample) -> int:
+    """1 when no letters were printed yet, else the next reminder wave."""
+    last = session.scalar(select(func.max(LetterRun.wave)).where(LetterRun.sample_id == sample.id))
+    return int(last or 0) + 1
+
+
+def runs_of(session: DbSession, sample: Sample) -> list[LetterRun]:
+    return list(
+        session.scalars(
+            select(LetterRun).where(LetterRun.sample_id == sample.id).order_by(LetterRun.id)
+        )
+    )
+
+
+def templates(
+    consultation: Consultation, survey: Survey, wave: int, languages: Sequence[str], base_url: str
+) -> dict[str, bytes]:
+    """The page template of each language, laid out once by WeasyPrint."""
+    from weasyprint import HTML
+
+    settings = LetterSettings.of(consultation)
+    title_texts = definition_of(survey).raw.get("title")
+    pages: dict[str, bytes] = {}
+    logo = _data_uri(consultation.letter_logo)
+    signature = _data_uri(consultation.letter_signature)
+    for language in languages:
+        with force_locale(language):
+            html = render_template(
+                "workspace/letter_page.html",
+                language=language,
+                title=text_for(title_texts, language),
+                settings=settings,
+                wave=wave,
+                start=start_link(base_url, survey),
+                letter_date=format_date(today(), "long"),
+                reply_by=format_date(consultation.reply_by, "long")
+                if consultation.reply_by
+                else None,
+                logo=logo,
+                signature=signature,
+                layout=letterpress,
+            )
+        pages[language] = bytes(
+            HTML(string=html, base_url=None, url_fetcher=data_only_fetcher()).write_pdf()
+        )
+    return pages
+
+
+def letters_pdf(
+    consultation: Consultation,
+    survey: Survey,
+    people: Sequence[Recipient],
+    wave: int,
+    base_url: str,
+    progress: Callable[[int], None] = lambda done: None,
+) -> bytes:
+    """Every letter of a wave as one PDF, one A4 page per recipient."""
+    link_for = link_maker(base_url, survey)
+    languages = sorted({person.language for person in people})
+    pages = templates(consultation, survey, wave, languages, base_url)
+    prints = [
+        letterpress.LetterPrint(
+            template=person.language,
+            address=person.lines,
+            code=person.code,
+            qr=link_for(person.code),
+            language=person.language,
+        )
+        for person in people
+    ]
+    with force_locale(consultation_language(people)):
+        title = _("Invitation letters %(survey)s, wave %(wave)s", survey=survey.key, wave=wave)
+    return letterpress.press(pages, prints, title=title, progress=progress)
+
+
+def consultation_language(people: Sequence[Recipient]) -> str:
+    counts: dict[str, int] = {}
+    for person in people:
+        counts[person.language] = counts.get(person.language, 0) + 1
+    return max(sorted(counts), key=lambda lang: counts[lang]) if counts else "nl"
+
+
+MAILHOUSE_COLUMNS = (
+    "name",
+    "address",
+    "postcode",
+    "municipality",
+    "language",
+    "code",
+    "link",
+    "wave",
+)
+
+
+def mailhouse_csv(people: Sequence[Recipient], wave: int, link_for: Callable[[str], str]) -> bytes:
+    """The recipients of a wave for an external mail house: one row per
+    letter, every text cell neutralised so no cell is read as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MAILHOUSE_COLUMNS)
+    for person in people:
+        writer.writerow(
+            [
+                neutralise(person.name),
+                neutralise(person.address),
+                neutralise(person.postcode),
+                neutralise(person.municipality),
+                person.language,
+                person.code,
+                link_for(person.code),
+                wave,
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def start_run(session: DbSession, sample: Sample, reminder: bool) -> LetterRun:
+    """A queued run for the invitation (wave 1) or the next reminder wave.
+    Refuses a reminder before the invitation, a wave without recipients, and
+    a new run while another one of this sample is still being printed.
+    Flushes; the caller commits and then starts it."""
+    busy = session.scalar(
+        select(func.count())
+        .select_from(LetterRun)
+        .where(LetterRun.sample_id == sample.id, LetterRun.state.in_(("queued", "running")))
+    )
+    if busy:
+        raise MailingRefused(
+            _("Letters of this sample are being printed: wait until they are done.")
+        )
+    wave = next_wave(session, sample)
+    if not reminder:
+        wave = 1
+    elif wave == 1:
+        raise MailingRefused(_("Print the invitation letters before a reminder."))
+    total = count_recipients(session, sample, wave)
+    if not total:
+        raise MailingRefused(_("Every code of this sample has been used: nobody to remind."))
+    run = LetterRun(sample_id=sample.id, wave=wave, total=total, state="queued")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def count_recipients(session: DbSession, sample: Sample, wave: int) -> int:
+    query = (
+        select(func.count()).select_from(SampleMember).where(SampleMember.sample_id == sample.id)
+    )
+    if wave > 1:
+        query = query.join(
+            InvitationCode, InvitationCode.id == SampleMember.invitation_code_id
+        ).where(InvitationCode.used.is_(False))
+    return int(session.scalar(query) or 0)
+
+
+def letters_dir() -> Path:
+    configured = current_app.config.get("LETTERS_DIR")
+    path = Path(str(configured)) if configured else Path(current_app.instance_path) / "letters"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def run_file(run: LetterRun) -> Path | None:
+    """The finished file of a run, while it is kept."""
+    if run.state != "done" or not run.filename:
+        return None
+    path = letters_dir() / run.filename
+    return path if path.is_file() else None
+
+
+def execute_run(session: DbSession, run_id: int) -> None:
+    """Print the letters of a queued run into its file, committing progress
+    as it goes (every ``letterpress.PROGRESS_EVERY`` letters). A failure
+    marks the run failed with its reason; no half file is left."""
+    run = session.get(LetterRun, run_id)
+    if run is None or run.state != "queued":
+        return
+    sample = session.get(Sample, run.sample_id)
+    survey = session.get(Survey, sample.survey_id) if sample else None
+    if sample is None or survey is None:
+        return
+    consultation = session.get(Consultation, survey.consultation_id)
+    run.state = "running"
+    session.commit()
+    started = time.perf_counter()
+    name = f"brieven-{survey.key}-golf{run.wave}-{run.id}.pdf"
+    target = letters_dir() / name
+    tmp = target.with_name(f".{name}.tmp")
+
+    def progress(done: int) -> None:
+        run.done = min(done, run.total)
+        session.commit()
+
+    try:
+        people = recipients(session, sample, run.wave)
+        if consultation is None or not people:
+            raise MailingRefused(_("Nobody to send letters to."))
+        run.total = len(people)
+        data = letters_pdf(
+            consultation,
+            survey,
+            people,
+            run.wave,
+            str(current_app.config["PUBLIC_BASE_URL"]),
+            progress,
+        )
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        session.rollback()
+        run.state = "failed"
+        run.error = str(exc)[:300]
+        session.commit()
+        log.exception("letters run %s failed", run_id)
+        return
+    run.state = "done"
+    run.filename = name
+    run.done = run.total
+    run.seconds = round(time.perf_counter() - started, 2)
+    session.commit()
+    log.info("letters run %s: %d letters in %.1f s", run_id, run.total, run.seconds)
+
+
+def start_in_background(app: Flask, run_id: int) -> threading.Thread:
+    """Print a queued run in a thread of this process, with its own app
+    context and database session."""
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                execute_run(db.session, run_id)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name=f"letters-{run_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def delete_run_file(session: DbSession, run: LetterRun) -> None:
+    """Remove a run's file (after printing); the run's counts stay."""
+    if run.filename:
+        (letters_dir() / run.filename).unlink(missing_ok=True)
+    run.filename = ""
+    if run.state == "done":
+        run.state = "deleted"
+    session.flush()
+
+
+def delete_letter_files(session: DbSession, sample_ids: Any) -> int:
+    """Remove the kept files of every run of the samples ``sample_ids`` (a
+    select of ids); return how many files went."""
+    removed = 0
+    for run in session.scalars(
+        select(LetterRun).where(LetterRun.sample_id.in_(sample_ids), LetterRun.filename != "")
+    ):
+        delete_run_file(session, run)
+        removed += 1
+    return removed
+
+
+def progress_of(run: LetterRun) -> dict[str, Any]:
+    """What the letters page polls: state, done, total, percent."""
+    percent = round(100 * run.done / run.total) if run.total else 0
+    return {"state": run.state, "done": run.done, "total": run.total, "percent": percent}
