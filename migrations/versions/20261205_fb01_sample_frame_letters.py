@@ -94,7 +94,7 @@ def upgrade():
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("error", sa.String(length=300), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
-        sa.Column("seconds", sa.Float(), nullable=True),
+        sa.Column("seconds", sa.Double(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["sample_id"], ["samples.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),

@@ -10,7 +10,6 @@ from survey.models.consultation import (
 from survey.models.partner import PartnerLink, PartnerOrganisation
 from survey.models.planner import PlannerUser, Role
 from survey.models.purge import PurgeLog
-from survey.models.sample import FramePerson, LetterRun, Sample, SampleFrame, SampleMember
 from survey.models.response import (
     Answer,
     Draft,
@@ -21,6 +20,7 @@ from survey.models.response import (
     ResponseMode,
     dimensions_signature,
 )
+from survey.models.sample import FramePerson, LetterRun, Sample, SampleFrame, SampleMember
 from survey.models.survey import (
     DefinitionFrozen,
     InvalidTransition,

@@ -58,7 +58,7 @@ def import_frame(
         problems, person = _check_row(cells, year)
         if problems:
             error_count += len(problems)
-            errors.extend(_("Row %(n)s: %(problem)s", n=number, problem=p) for p in problems)
+            errors.extend(f"{_('Row %(row)s', row=number)}: {p}" for p in problems)
             continue
         person["row"] = number
         people.append(person)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
