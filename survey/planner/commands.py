@@ -348,7 +348,9 @@ def purge(key: str | None, dry_run: bool, force: bool) -> None:
 
     targets = [_consultation(key)] if key else due_consultations(db.session)
     if not targets:
-        click.echo("nothing to purge: no consultation is past its end of fieldwork or retention date")
+        click.echo(
+            "nothing to purge: no consultation is past its end of fieldwork or retention date"
+        )
         return
     for item in targets:
         try:

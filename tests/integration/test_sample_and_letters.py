@@ -18,7 +18,6 @@ from typing import Any
 
 import pikepdf
 import pytest
-from fieldwork_data import DISTRICT_WEIGHTS, DISTRICTS, frame_csv, frame_rows
 from flask import Flask
 from formtools import Page
 from planner_helpers import msg
@@ -26,6 +25,7 @@ from pyzbar.pyzbar import decode
 from resident_flow import answer_all, submit
 from sqlalchemy import func, select
 
+from bench.framegen import DISTRICT_WEIGHTS, DISTRICTS, frame_csv, frame_rows
 from survey.extensions import db
 from survey.models import FramePerson, InvitationCode, PurgeLog, Sample, SampleMember
 from survey.planner import letterpress
@@ -125,7 +125,9 @@ def test_register_to_letters_to_reminder_to_purge(
     result = runner.invoke(args=["letters", "print", resident_survey, "--out", str(letters)])
     assert result.exit_code == 0, result.output
     assert "5000 letters (wave 1)" in result.output
-    info = subprocess.run(["pdfinfo", str(letters)], capture_output=True, text=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(letters)], capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(r"Pages:\s+5000\b", info), info
     title = msg(app, "Invitation letters %(survey)s, wave %(wave)s", survey=resident_survey, wave=1)
     assert re.search(rf"Title:\s+{re.escape(title)}\n", info), info
@@ -137,12 +139,12 @@ def test_register_to_letters_to_reminder_to_purge(
     names = {row["name"] for row in rows}
     for page in (1, 2500, 5000):
         words = _words(letters, page)
-        first_line = [w for w in words if 62.7 <= w[2] and w[4] <= 90.0 and w[1] < 105]
+        first_line = [w for w in words if w[2] >= 62.7 and w[4] <= 90.0 and w[1] < 105]
         text = " ".join(w[0] for w in first_line)
         assert any(name in text for name in names), (page, text)
         for _word, x0, y0, x1, y1 in first_line:
-            assert letterpress.WINDOW_LEFT_MM <= x0 and x1 <= 105.0
-            assert 62.7 <= y0 and y1 <= 90.0
+            assert x0 >= letterpress.WINDOW_LEFT_MM and x1 <= 105.0
+            assert y0 >= 62.7 and y1 <= 90.0
 
     # The QR code opens the code page with a code that works.
     (link,) = _qr_links(letters, 1, tmp_path)

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fieldwork_data import frame_csv, frame_rows
 from flask import Flask
 from planner_helpers import msg, row_prefix
 from sqlalchemy import func, select
 
+from bench.framegen import frame_csv, frame_rows
 from survey.extensions import db
 from survey.models import (
     FramePerson,
@@ -180,7 +180,9 @@ def test_reminder_letters_go_only_to_unused_codes_and_the_mail_house_file_has_no
         assert text.count("\f") == 37 and msg(app, "Reminder") in text
         printed = {code for code in everyone if code in text}
         assert printed == everyone - set(used)
-        pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        pages = subprocess.run(
+            ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+        ).stdout
         assert "Pages:           37" in pages
 
         from survey.planner.letters import link_maker

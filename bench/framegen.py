@@ -1,5 +1,5 @@
-"""A synthetic register extract (a sample frame) for the fieldwork tests
-and the letters benchmark: deterministic, with 4 districts, 2 sexes, ages
+"""A synthetic register extract (a sample frame) for the letters benchmark
+and the fieldwork tests: deterministic, with 4 districts, 2 sexes, ages
 spread over 4 bands and three languages."""
 
 from __future__ import annotations

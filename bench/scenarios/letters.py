@@ -1,0 +1,119 @@
+"""Scenario 5: addressed letters at scale. A frame of 1.25 x N people is
+imported and a stratified sample of N drawn (district x sex x age band),
+then ``flask letters print`` writes every letter of wave 1 as one PDF: the
+real command in a child process, timed (app start and reading the sample
+included), with its peak RSS. Target: >= 200 letters/s for N = 10,000.
+Baseline: the previous way, every letter laid out by WeasyPrint from HTML
+(``survey.planner.letters.letters_pdf``, codes without addresses), on 200
+letters.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import (
+    PUBLIC_BASE_URL,
+    SECRET,
+    SURVEY_KEY,
+    WORK,
+    log,
+    make_app,
+    run_worker,
+    sqlite_url,
+)
+from bench.datagen import prepare_schema
+from bench.framegen import frame_csv, frame_rows
+
+BASELINE_LETTERS = 200
+TARGET_PER_S = 200
+
+
+def prepare(url: str, size: int) -> None:
+    """A fresh database with the survey (access: invitation), a frame and a
+    drawn sample of ``size``."""
+    app = make_app(url)
+    prepare_schema(app, access="invitation")
+    with app.app_context():
+        from survey.definitions.store import find_survey
+        from survey.extensions import db
+        from survey.planner.frame import import_frame
+        from survey.planner.sample import draw_sample
+
+        survey = find_survey(db.session, SURVEY_KEY)
+        frame = import_frame(
+            db.session, survey.consultation, frame_csv(frame_rows(size * 5 // 4))
+        ).frame
+        draw_sample(
+            db.session,
+            survey,
+            frame,
+            dimensions=["district", "sex", "age"],
+            method="proportional",
+            size=size,
+            seed=1,
+        )
+        db.session.commit()
+        db.engine.dispose()
+
+
+def baseline_per_s(url: str) -> float:
+    """Letters a second laid out one by one by WeasyPrint (in process)."""
+    app = make_app(url)
+    with app.test_request_context("/planner/"):
+        from survey.definitions.store import find_survey
+        from survey.extensions import db
+        from survey.planner.letters import letters_pdf, make_codes
+
+        survey = find_survey(db.session, SURVEY_KEY)
+        batch = make_codes(db.session, survey, BASELINE_LETTERS)
+        began = time.perf_counter()
+        letters_pdf(batch, PUBLIC_BASE_URL, survey, "Politiezone")
+        seconds = time.perf_counter() - began
+        db.session.rollback()
+        db.engine.dispose()
+    return BASELINE_LETTERS / seconds
+
+
+def run(size: int) -> dict[str, Any]:
+    log(f"  letters: {size} letters")
+    target = WORK / "letters.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    url = sqlite_url(target)
+    prepare(url, size)
+    out = WORK / "letters.pdf"
+    out.unlink(missing_ok=True)
+    env = {
+        "SURVEY_ENV": "production",
+        "SURVEY_SECRET_KEY": SECRET,
+        "SURVEY_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SURVEY_DATABASE_URL": url,
+        "SURVEY_LETTERS_DIR": str(WORK / "letters"),
+    }
+    cli = run_worker(
+        "cli",
+        timeout=3600,
+        args=["--app", "survey", "letters", "print", SURVEY_KEY, "--out", str(out)],
+        env=env,
+    )
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    pages = re.search(r"Pages:\s+(\d+)", info)
+    per_s = size / cli["seconds"] if cli["exit"] == 0 else 0.0
+    base = baseline_per_s(url)
+    return {
+        "letters": size,
+        "seconds": round(cli["seconds"], 2),
+        "letters_per_s": round(per_s, 1),
+        "exit": cli["exit"],
+        "pages": int(pages.group(1)) if pages else 0,
+        "peak_rss_mb": round(cli["peak_rss_mb"], 1),
+        "file_mb": round(out.stat().st_size / 1e6, 1) if out.exists() else 0,
+        "baseline_per_s": round(base, 1),
+        "ratio": round(per_s / base, 1) if base else None,
+        "target_per_s": TARGET_PER_S,
+    }
