@@ -426,10 +426,12 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
             "",
             "## 5. Letters (`flask letters print`, one PDF, SQLite)",
             "",
-            "| letters | seconds | letters/s | pages | WeasyPrint per letter, letters/s | ratio "
-            "| peak RSS MB | file MB | exit |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| letters | seconds | letters/s | CPU s | letters per CPU s | load | pages "
+            "| WeasyPrint per letter, letters/s | ratio | peak RSS MB | file MB | exit |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
             f"| {letters['letters']:,} | {letters['seconds']} | {letters['letters_per_s']} | "
+            f"{letters.get('cpu_s')} | {letters.get('letters_per_cpu_s')} | "
+            f"{letters.get('load_average')} | "
             f"{letters['pages']:,} | {letters['baseline_per_s']} | {letters['ratio']}x | "
             f"{letters['peak_rss_mb']} | {letters['file_mb']} | {letters['exit']} |",
         ]

@@ -1,8 +1,9 @@
 """Scenario 5: addressed letters at scale. A frame of 1.25 x N people is
 imported and a stratified sample of N drawn (district x sex x age band),
 then ``flask letters print`` writes every letter of wave 1 as one PDF: the
-real command in a child process, timed (app start and reading the sample
-included), with its peak RSS. Target: >= 200 letters/s for N = 10,000.
+real command in a child process (which shares the work over one process
+per core), timed (app start and reading the sample included), with its
+peak RSS and its CPU seconds (its own and its workers'). Target: >= 200 letters/s for N = 10,000.
 Baseline: the previous way, every letter laid out by WeasyPrint from HTML
 (``survey.planner.letters.letters_pdf``, codes without addresses), on 200
 letters.
@@ -10,6 +11,7 @@ letters.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -109,6 +111,9 @@ def run(size: int) -> dict[str, Any]:
         "letters": size,
         "seconds": round(cli["seconds"], 2),
         "letters_per_s": round(per_s, 1),
+        "cpu_s": round(cli.get("cpu_s", 0.0), 1),
+        "letters_per_cpu_s": round(size / cli["cpu_s"], 1) if cli.get("cpu_s") else None,
+        "load_average": os.getloadavg()[0],
         "exit": cli["exit"],
         "pages": int(pages.group(1)) if pages else 0,
         "peak_rss_mb": round(cli["peak_rss_mb"], 1),

@@ -6,9 +6,11 @@ embedded DejaVu font), the typed code, and the QR code as filled
 rectangles written straight into the page's content stream. pikepdf
 (qpdf) joins them and compresses the streams.
 
-This runs at several hundred letters a second on one core (see
-bench/notes.md), against about 30 for laying out every letter in
-WeasyPrint. Pure: no database, no Flask.
+The letters are made in chunks, shared over one process per core (QR
+encoding in pure Python is most of the work), and joined in order. This
+runs at about 300 letters a second per core (bench/notes.md), against
+about 10-30 for laying out every letter in WeasyPrint. Pure: no database,
+no Flask.
 
 Positions are in millimetres from the page's top-left corner, on A4. The
 address field follows DIN 5008 form B, which fits bpost's window envelopes
@@ -20,10 +22,13 @@ address itself starts below 62.7 mm.
 from __future__ import annotations
 
 import io
+import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
 
 import pikepdf
@@ -54,7 +59,8 @@ CODE_LEFT_MM = 72.0
 CODE_BASELINE_MM = 187.0
 CODE_FONT_PT = 18.0
 
-PROGRESS_EVERY = 250
+# Letters per chunk: the unit of work of a worker process and of progress.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def fit_line(text: str, limit: int = ADDRESS_MAX_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _overlay(letters: Sequence[LetterPrint], progress: Callable[[int], None]) -> bytes:
+def _overlay(letters: Sequence[LetterPrint]) -> bytes:
     """One page per letter with its address and code (text only)."""
     from reportlab.pdfgen import canvas
 
@@ -128,7 +134,7 @@ def _overlay(letters: Sequence[LetterPrint], progress: Callable[[int], None]) ->
         buffer, pagesize=(PAGE_WIDTH_MM * MM, PAGE_HEIGHT_MM * MM), pageCompression=0
     )
     top = PAGE_HEIGHT_MM * MM
-    for number, letter in enumerate(letters, start=1):
+    for letter in letters:
         page.setFont(sans, ADDRESS_FONT_PT)
         y = top - ADDRESS_FIRST_BASELINE_MM * MM
         for line in letter.address[:5]:
@@ -137,10 +143,31 @@ def _overlay(letters: Sequence[LetterPrint], progress: Callable[[int], None]) ->
         page.setFont(mono, CODE_FONT_PT)
         page.drawString(CODE_LEFT_MM * MM, top - CODE_BASELINE_MM * MM, letter.code)
         page.showPage()
-        if number % PROGRESS_EVERY == 0:
-            progress(number)
     page.save()
     return buffer.getvalue()
+
+
+def _chunk(letters: Sequence[LetterPrint]) -> tuple[bytes, list[bytes]]:
+    """One chunk's overlay pages and QR operators (run in a worker process)."""
+    qrs = [qr_operators(letter.qr, QR_LEFT_MM, QR_TOP_MM, QR_SIZE_MM) for letter in letters]
+    return _overlay(letters), qrs
+
+
+def _chunks(
+    letters: Sequence[LetterPrint], workers: int
+) -> Iterator[tuple[Sequence[LetterPrint], tuple[bytes, list[bytes]]]]:
+    """Each chunk with its overlay and QR operators, in order; over
+    ``workers`` processes when there is enough to share (QR encoding in pure
+    Python is most of the work). Spawned, not forked: this may run in a
+    thread of a web server process."""
+    chunks = [letters[i : i + CHUNK] for i in range(0, len(letters), CHUNK)]
+    if workers < 2 or len(chunks) < 2:
+        yield from ((chunk, _chunk(chunk)) for chunk in chunks)
+        return
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=get_context("spawn")
+    ) as pool:
+        yield from zip(chunks, pool.map(_chunk, chunks), strict=True)
 
 
 def press(
@@ -149,32 +176,49 @@ def press(
     *,
     title: str,
     progress: Callable[[int], None] = lambda done: None,
+    workers: int | None = None,
 ) -> bytes:
     """The letters as one PDF: page ``i`` is ``templates[letters[i].template]``
     (the first page of that PDF) with letter ``i``'s address, code and QR
     code on top. The document's title is ``title`` (shown by readers) and
     its language the most common language of the letters. ``progress`` is
-    called with the number of letters laid out so far."""
+    called with the number of letters laid out so far; ``workers`` processes
+    share the work (default: one per core)."""
     if not letters:
         raise ValueError("no letters to print")
-    overlay = pikepdf.open(io.BytesIO(_overlay(letters, progress)))
+    out = pikepdf.new()
     forms: dict[str, pikepdf.Object] = {}
     for key, data in templates.items():
         with pikepdf.open(io.BytesIO(data)) as template:
-            forms[key] = overlay.copy_foreign(template.pages[0].as_form_xobject())
-    under = overlay.make_stream(b"q /Letter Do Q")
-    for page, letter in zip(overlay.pages, letters, strict=True):
-        resources = page.obj.Resources
-        if "/XObject" not in resources:
-            resources.XObject = pikepdf.Dictionary()
-        resources.XObject["/Letter"] = forms[letter.template]
-        qr = overlay.make_stream(qr_operators(letter.qr, QR_LEFT_MM, QR_TOP_MM, QR_SIZE_MM))
-        page.obj.Contents = pikepdf.Array([under, page.obj.Contents, qr])
-    _describe(overlay, title, Counter(letter.language for letter in letters).most_common(1)[0][0])
-    out = io.BytesIO()
-    overlay.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    progress(len(letters))
-    return out.getvalue()
+            forms[key] = out.copy_foreign(template.pages[0].as_form_xobject())
+    under = out.make_stream(b"q /Letter Do Q")
+    # qpdf copies the pages' streams when the file is written: the parts stay
+    # open until then.
+    parts: list[pikepdf.Pdf] = []
+    done = 0
+    try:
+        for chunk, (overlay, qrs) in _chunks(letters, workers or os.cpu_count() or 1):
+            part = pikepdf.open(io.BytesIO(overlay))
+            parts.append(part)
+            out.pages.extend(part.pages)
+            for page, letter, qr in zip(out.pages[done:], chunk, qrs, strict=True):
+                resources = page.obj.Resources
+                if "/XObject" not in resources:
+                    resources.XObject = pikepdf.Dictionary()
+                resources.XObject["/Letter"] = forms[letter.template]
+                page.obj.Contents = pikepdf.Array([under, page.obj.Contents, out.make_stream(qr)])
+            done += len(chunk)
+            progress(done)
+        language = Counter(letter.language for letter in letters).most_common(1)[0][0]
+        _describe(out, title, language)
+        buffer = io.BytesIO()
+        out.save(
+            buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+        )
+    finally:
+        for part in parts:
+            part.close()
+    return buffer.getvalue()
 
 
 def _describe(pdf: pikepdf.Pdf, title: str, language: str) -> None:

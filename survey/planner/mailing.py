@@ -354,7 +354,7 @@ def run_file(run: LetterRun) -> Path | None:
 
 def execute_run(session: DbSession, run_id: int) -> None:
     """Print the letters of a queued run into its file, committing progress
-    as it goes (every ``letterpress.PROGRESS_EVERY`` letters). A failure
+    as it goes (every ``letterpress.CHUNK`` letters). A failure
     marks the run failed with its reason; no half file is left."""
     run = session.get(LetterRun, run_id)
     if run is None or run.state != "queued":
