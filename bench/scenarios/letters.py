@@ -113,7 +113,7 @@ def run(size: int) -> dict[str, Any]:
         "letters_per_s": round(per_s, 1),
         "cpu_s": round(cli.get("cpu_s", 0.0), 1),
         "letters_per_cpu_s": round(size / cli["cpu_s"], 1) if cli.get("cpu_s") else None,
-        "load_average": os.getloadavg()[0],
+        "load_average": round(os.getloadavg()[0], 1),
         "exit": cli["exit"],
         "pages": int(pages.group(1)) if pages else 0,
         "peak_rss_mb": round(cli["peak_rss_mb"], 1),

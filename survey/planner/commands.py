@@ -210,18 +210,14 @@ def indicators_import(consultation: str, file: str) -> None:
 def frame_import(consultation: str, file: str) -> None:
     """Store a register extract as the consultation's frame, all or nothing
     (name,address,postcode,municipality,district,age|birth_year,sex,language)."""
-    from survey.planner.csvfile import CsvRefused
     from survey.planner.frame import import_frame
 
-    item = _consultation(consultation)
-    try:
-        result = import_frame(db.session, item, read_file(file), Path(file).name)
-    except CsvRefused as exc:
-        for line in exc.errors:
-            click.echo(line, err=True)
-        raise fail(f"{file}: nothing stored, {len(exc.errors)} error(s)") from exc
-    db.session.commit()
-    click.echo(f"{result.people} people stored in the frame of {item.key}")
+    _import_csv(
+        consultation,
+        file,
+        lambda session, item, data: import_frame(session, item, data, Path(file).name).people,
+        "people of the sample frame",
+    )
 
 
 @sample_cli.command("draw")

@@ -82,7 +82,7 @@ def test_register_to_letters_to_reminder_to_purge(
     frame_file.write_bytes(frame_csv(rows))
     result = runner.invoke(args=["frame", "import", CONSULTATION, str(frame_file)])
     assert result.exit_code == 0, result.output
-    assert "20000 people stored" in result.output
+    assert "20000 people of the sample frame stored" in result.output
 
     result = _draw(
         runner, resident_survey, "--strata", "district,sex,age", "--size", "5000", "--seed", "2026"
