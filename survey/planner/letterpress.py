@@ -48,7 +48,6 @@ ADDRESS_LEFT_MM = 25.0
 ADDRESS_FIRST_BASELINE_MM = 67.0
 ADDRESS_LINE_MM = 4.8
 ADDRESS_FONT_PT = 10.0
-ADDRESS_MAX_CHARS = 46
 # The access box: QR on the left, the typed code on the right.
 ACCESS_TOP_MM = 150.0
 ACCESS_HEIGHT_MM = 46.0
@@ -117,9 +116,17 @@ def qr_operators(data: str, left_mm: float, top_mm: float, size_mm: float) -> by
     return b"\n".join(parts)
 
 
-def fit_line(text: str, limit: int = ADDRESS_MAX_CHARS) -> str:
-    """An address line cut to what the window holds at 10 pt."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def fit_line(text: str, font: str, size: float = ADDRESS_FONT_PT) -> str:
+    """An address line cut (with an ellipsis) to the width the window holds
+    right of the address's left edge, measured in ``font``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = (WINDOW_LEFT_MM + WINDOW_WIDTH_MM - ADDRESS_LEFT_MM - 2) * MM
+    if stringWidth(text, font, size) <= room:
+        return text
+    while text and stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _overlay(letters: Sequence[LetterPrint]) -> bytes:
@@ -138,7 +145,7 @@ def _overlay(letters: Sequence[LetterPrint]) -> bytes:
         page.setFont(sans, ADDRESS_FONT_PT)
         y = top - ADDRESS_FIRST_BASELINE_MM * MM
         for line in letter.address[:5]:
-            page.drawString(ADDRESS_LEFT_MM * MM, y, fit_line(line))
+            page.drawString(ADDRESS_LEFT_MM * MM, y, fit_line(line, sans))
             y -= ADDRESS_LINE_MM * MM
         page.setFont(mono, CODE_FONT_PT)
         page.drawString(CODE_LEFT_MM * MM, top - CODE_BASELINE_MM * MM, letter.code)

@@ -188,3 +188,26 @@ def test_register_to_letters_to_reminder_to_purge(
         assert db.session.scalar(select(func.count()).select_from(InvitationCode)) == 10_000
         log = db.session.scalars(select(PurgeLog)).one()
         assert (log.addresses, log.sample_links, log.codes) == (20_000, 10_000, 0)
+
+
+def test_a_long_name_and_address_stay_inside_the_window(
+    app: Flask, runner: Any, resident_survey: str, tmp_path: Path
+) -> None:
+    rows = frame_rows(4)
+    for row in rows:
+        row["name"] = "Marie-Claire Van den Broeck-Özdemir de Merode-Westerloo"
+        row["address"] = "Sint-Pietersnieuwstraat 12345 bus 67, appartement links"
+    frame_file = tmp_path / "register.csv"
+    frame_file.write_bytes(frame_csv(rows))
+    assert runner.invoke(args=["frame", "import", CONSULTATION, str(frame_file)]).exit_code == 0
+    result = _draw(runner, resident_survey, "--strata", "", "--size", "4")
+    assert result.exit_code == 0, result.output
+    letters = tmp_path / "letters.pdf"
+    result = runner.invoke(args=["letters", "print", resident_survey, "--out", str(letters)])
+    assert result.exit_code == 0, result.output
+    # The address block: below the return line, left of the date.
+    words = [w for w in _words(letters, 1) if 62.7 <= w[2] and w[4] <= 90.0 and w[1] < 100]
+    assert any(w[0].startswith("Marie-Claire") for w in words)
+    assert "…" in " ".join(w[0] for w in words)  # cut, not spilled over the edge
+    right = letterpress.WINDOW_LEFT_MM + letterpress.WINDOW_WIDTH_MM
+    assert max(x1 for _w, _x0, _y0, x1, _y1 in words) <= right
