@@ -206,7 +206,7 @@ def test_a_long_name_and_address_stay_inside_the_window(
     result = runner.invoke(args=["letters", "print", resident_survey, "--out", str(letters)])
     assert result.exit_code == 0, result.output
     # The address block: below the return line, left of the date.
-    words = [w for w in _words(letters, 1) if 62.7 <= w[2] and w[4] <= 90.0 and w[1] < 100]
+    words = [w for w in _words(letters, 1) if w[2] >= 62.7 and w[4] <= 90.0 and w[1] < 100]
     assert any(w[0].startswith("Marie-Claire") for w in words)
     assert "…" in " ".join(w[0] for w in words)  # cut, not spilled over the edge
     right = letterpress.WINDOW_LEFT_MM + letterpress.WINDOW_WIDTH_MM
