@@ -25,14 +25,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey.definitions.definition import definition_of
 from survey.extensions import DbSession, db
@@ -46,7 +46,7 @@ from survey.models import (
     SampleMember,
     Survey,
 )
-from survey.models.base import today
+from survey.models.base import today, utcnow
 from survey.planner import letterpress
 from survey.planner.letters import data_only_fetcher, link_maker, start_link
 from survey.residents.codes import open_sealed
@@ -54,7 +54,9 @@ from survey.responses.csv_export import neutralise
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("nl", "fr", "en")
+# A run not finished after this long was interrupted (10,000 letters take
+# well under a minute on an idle two-core machine).
+STALE_AFTER = timedelta(hours=1)
 MAX_IMAGE_BYTES = 512 * 1024
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 SETTING_LIMITS = {
@@ -303,6 +305,18 @@ def start_run(session: DbSession, sample: Sample, reminder: bool) -> LetterRun:
     Refuses a reminder before the invitation, a wave without recipients, and
     a new run while another one of this sample is still being printed.
     Flushes; the caller commits and then starts it."""
+    # A run left unfinished by a stopped server process would block every
+    # later run: after STALE_AFTER it is marked failed.
+    session.execute(
+        update(LetterRun)
+        .where(
+            LetterRun.sample_id == sample.id,
+            LetterRun.state.in_(("queued", "running")),
+            LetterRun.created_at < utcnow() - STALE_AFTER,
+        )
+        .values(state="failed", error="interrupted")
+        .execution_options(synchronize_session=False)
+    )
     busy = session.scalar(
         select(func.count())
         .select_from(LetterRun)

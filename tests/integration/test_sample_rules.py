@@ -211,3 +211,28 @@ def test_reminder_letters_go_only_to_unused_codes_and_the_mail_house_file_has_no
         assert {run.state for run in db.session.scalars(select(LetterRun))} == {"deleted"}
         assert db.session.scalar(select(func.count()).select_from(FramePerson)) == 0
         assert db.session.scalar(select(SampleFrame.purged_on)) == date.today()
+
+
+def test_one_wave_at_a_time_and_an_interrupted_run_does_not_block(
+    app: Flask, resident_survey: str
+) -> None:
+    from datetime import datetime
+
+    sample_id = _sample(app, resident_survey, size=10, seed=2)
+    with app.test_request_context("/planner/"):
+        from survey.models import Sample
+
+        sample = db.session.get(Sample, sample_id)
+        first = mailing.start_run(db.session, sample, reminder=False)
+        db.session.commit()
+        with pytest.raises(mailing.MailingRefused):
+            mailing.start_run(db.session, sample, reminder=False)
+        # The server stopped while printing: two hours later it is stale.
+        first.state = "running"
+        first.created_at = datetime(2020, 1, 1)
+        db.session.commit()
+        second = mailing.start_run(db.session, sample, reminder=False)
+        db.session.commit()
+        db.session.refresh(first)
+        assert (first.state, first.error) == ("failed", "interrupted")
+        assert second.state == "queued"
