@@ -7,7 +7,8 @@ folder (``LETTERS_DIR``) and counts its progress in the run, which the
 letters page shows. The file holds codes and addresses: the planner
 deletes it after printing; the purge at the end of fieldwork deletes it
 in any case. The same recipients can go to an external mail house as a
-CSV (``mailhouse_csv``), with every cell neutralised against formulas.
+CSV (``mailhouse_csv``), with every text cell neutralised against formulas
+(``survey.privacy.spreadsheets``).
 
 The page template of each language and wave is laid out once by
 WeasyPrint (``workspace/letter_page.html``, in the recipient's language:
@@ -18,7 +19,6 @@ and the QR code are added by ``survey.planner.letterpress``.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import logging
 import threading
@@ -49,8 +49,8 @@ from survey.models import (
 from survey.models.base import today, utcnow
 from survey.planner import letterpress
 from survey.planner.letters import data_only_fetcher, link_maker, start_link
+from survey.privacy.spreadsheets import csv_writer
 from survey.residents.codes import open_sealed
-from survey.responses.csv_export import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -282,15 +282,15 @@ def mailhouse_csv(people: Sequence[Recipient], wave: int, link_for: Callable[[st
     """The recipients of a wave for an external mail house: one row per
     letter, every text cell neutralised so no cell is read as a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(MAILHOUSE_COLUMNS)
     for person in people:
         writer.writerow(
             [
-                neutralise(person.name),
-                neutralise(person.address),
-                neutralise(person.postcode),
-                neutralise(person.municipality),
+                person.name,
+                person.address,
+                person.postcode,
+                person.municipality,
                 person.language,
                 person.code,
                 link_for(person.code),

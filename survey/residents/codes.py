@@ -16,7 +16,6 @@ address are purged at the end of fieldwork.
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import hmac
 import io
@@ -32,6 +31,7 @@ from sqlalchemy import delete, insert, select, update
 from survey.extensions import DbSession
 from survey.models import InvitationCode, Survey
 from survey.models.base import utcnow
+from survey.privacy.spreadsheets import csv_writer
 from survey.tokens import new_code, normalise_code, token_hash
 
 PURPOSE = "invitation"
@@ -173,7 +173,7 @@ def consume_code(session: DbSession, code_id: int) -> bool:
 def codes_csv(codes: list[str], link_for: Callable[[str], str]) -> bytes:
     """The file handed to the printer: ``code,link`` per code."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(["code", "link"])
     for code in codes:
         writer.writerow([code, link_for(code)])

@@ -246,7 +246,9 @@ def test_equals_on_the_question_is_checked_or_refused(question: QuestionDef) -> 
 
 
 def _as_csv(cells: Mapping[str, Any]) -> dict[str, str]:
-    return {name: _csv_cell(value) for name, value in cells.items()}
+    # The export hands numbers to the CSV writer as numbers (only texts are
+    # neutralised); the file holds their str().
+    return {name: str(_csv_cell(value)) for name, value in cells.items()}
 
 
 def test_an_answer_survives_the_response_file(question: QuestionDef, answer: Any) -> None:
