@@ -156,6 +156,8 @@ class SampleForm(FlaskForm):  # type: ignore[misc]
     strata = SelectMultipleField(
         choices=STRATA_CHOICES,
         default=["district", "sex", "age"],
+        # sample.draw_sample refuses an unknown dimension with its own message.
+        validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )

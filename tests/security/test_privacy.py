@@ -52,6 +52,24 @@ def test_response_tables_have_no_column_for_client_time_or_code(app: Flask) -> N
         assert code_fks == {"surveys"}
 
 
+SAMPLE_TABLES = ("sample_frames", "frame_people", "samples", "sample_members", "letter_runs")
+
+
+def test_names_and_addresses_are_kept_apart_from_every_response_table(app: Flask) -> None:
+    """The frame and the sample point at no response (nor at a draft, which
+    becomes one), and nothing a response is stored in points at them."""
+    from survey.extensions import db
+
+    with app.app_context():
+        inspector = inspect(db.engine)
+        for table in SAMPLE_TABLES:
+            targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert not targets & {*RESPONSE_TABLES, "drafts", "response_cells"}, table
+        for table in (*RESPONSE_TABLES, "drafts", "response_cells", "invitation_codes"):
+            targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert not targets & set(SAMPLE_TABLES), table
+
+
 def _dump(app: Flask) -> str:
     """Every value of every table, as text."""
     from survey.extensions import db
