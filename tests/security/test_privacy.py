@@ -205,3 +205,30 @@ def test_responses_page_shows_the_resident_nothing_of_others(
     page = Page(other.get(f"/s/{resident_survey}/bedankt", follow_redirects=True))
     assert "Meer verlichting" not in page.text
     assert other.get(f"/s/{resident_survey}/controle").status_code == 302
+
+
+def test_the_codes_of_a_sample_are_nowhere_in_the_database_in_plain(
+    app: Flask, resident_survey: str
+) -> None:
+    """A copy of the database does not give the codes of the letters: they
+    are stored hashed for the door and sealed beside the address."""
+    from bench.framegen import frame_csv, frame_rows
+
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.planner import mailing
+    from survey.planner.frame import import_frame
+    from survey.planner.sample import draw_sample
+
+    with app.app_context():
+        survey = find_survey(db.session, resident_survey)
+        frame = import_frame(db.session, survey.consultation, frame_csv(frame_rows(30))).frame
+        sample = draw_sample(
+            db.session, survey, frame, dimensions=["sex"], method="proportional", size=30
+        )
+        db.session.commit()
+        codes = [person.code for person in mailing.recipients(db.session, sample, 1)]
+    assert len(codes) == 30
+    dump = _dump(app)
+    for code in codes:
+        assert code not in dump and code.replace("-", "") not in dump
