@@ -213,7 +213,6 @@ def test_the_codes_of_a_sample_are_nowhere_in_the_database_in_plain(
     """A copy of the database does not give the codes of the letters: they
     are stored hashed for the door and sealed beside the address."""
     from bench.framegen import frame_csv, frame_rows
-
     from survey.definitions.store import find_survey
     from survey.extensions import db
     from survey.planner import mailing
