@@ -1,6 +1,8 @@
-"""Invitation letters: a batch of one-time codes, handed out once as a CSV
-for a mail merge or as a print-ready PDF of Dutch letters (one A4 page per
-letter: the code, the link and a QR code of the link with the code).
+"""Invitation letters without addresses: a batch of one-time codes, handed
+out once as a CSV for a mail merge or as a print-ready PDF of Dutch letters
+(one A4 page per letter: the code, the link and a QR code of the link with
+the code), laid out as the addressed letters of a sample are
+(``survey.planner.mailing``, ``survey.planner.letterpress``).
 
 Codes are made by ``survey.residents.codes.generate_codes`` (only their
 hashes are stored). The plain codes exist only in the response of the
@@ -11,11 +13,7 @@ nothing is written to disk.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-
-import segno
-from flask import render_template
 
 from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
@@ -24,16 +22,9 @@ from survey.models import Survey
 from survey.residents.codes import CodeBatch, codes_csv, generate_codes
 from survey.urls import public_url
 
-# WeasyPrint lays out about 30 letters a second: larger mailings are made in
-# several batches (or with the CSV and a mail merge), so a request stays short.
+# Made while the planner waits: larger mailings go through a sample (in the
+# background) or the CSV and a mail merge.
 MAX_LETTERS_PDF = 500
-
-
-@dataclass(frozen=True)
-class Letter:
-    code: str
-    link: str
-    qr_data_uri: str
 
 
 def start_link(base_url: str, survey: Survey) -> str:
@@ -57,31 +48,22 @@ def letters_csv(batch: CodeBatch, base_url: str, survey: Survey) -> bytes:
     return codes_csv(batch.codes, link_maker(base_url, survey))
 
 
-def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey, sender: str) -> bytes:
-    """The letters as one PDF, one A4 page per code."""
-    from weasyprint import HTML
+def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey) -> bytes:
+    """The letters as one PDF, one A4 page per code, in Dutch, with the
+    consultation's letter settings and an empty address window."""
+    # mailing imports this module's links and fetcher.
+    from survey.planner import letterpress, mailing
 
     link_for = link_maker(base_url, survey)
-    letters = []
-    for code in batch.codes:
-        link = link_for(code)
-        # A fixed mask skips segno's search for the best one (most of its
-        # time); any mask scans equally well.
-        qr = segno.make(link, error="m", mask=0, boost_error=False)
-        letters.append(Letter(code=code, link=link, qr_data_uri=qr.png_data_uri(scale=4)))
-    definition = definition_of(survey)
-    html = render_template(
-        "workspace/letters_pdf.html",
-        letters=letters,
-        survey=survey,
-        title=text_for(definition.raw.get("title"), "nl"),
-        start=start_link(base_url, survey),
-        sender=sender,
-        batch=batch.batch,
-    )
-    # The QR codes are data: URIs; nothing else may be fetched (a survey
-    # title can never make the renderer read a local file or call a server).
-    return bytes(HTML(string=html, base_url=None, url_fetcher=data_only_fetcher()).write_pdf())
+    pages = mailing.templates(survey.consultation, survey, 1, ["nl"], base_url)
+    prints = [
+        letterpress.LetterPrint(
+            template="nl", address=(), code=code, qr=link_for(code), language="nl"
+        )
+        for code in batch.codes
+    ]
+    title = text_for(definition_of(survey).raw.get("title"), "nl")
+    return letterpress.press(pages, prints, title=title, workers=1)
 
 
 def data_only_fetcher() -> Any:

@@ -11,7 +11,7 @@ CSV (``mailhouse_csv``), with every text cell neutralised against formulas
 (``survey.privacy.spreadsheets``).
 
 The page template of each language and wave is laid out once by
-WeasyPrint (``workspace/letter_page.html``, in the recipient's language:
+WeasyPrint (``workspace/letters_pdf.html``, in the recipient's language:
 nl, fr or en) with the consultation's letter settings; the per-letter text
 and the QR code are added by ``survey.planner.letterpress``.
 """
@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,10 @@ def templates(
     from weasyprint import HTML
 
     settings = LetterSettings.of(consultation)
+    if not settings.sender:
+        # The data controller the privacy notice names (the zone).
+        controller = str(current_app.config.get("PRIVACY_CONTROLLER", ""))
+        settings = replace(settings, sender=controller[:1].upper() + controller[1:])
     title_texts = definition_of(survey).raw.get("title")
     pages: dict[str, bytes] = {}
     logo = _data_uri(consultation.letter_logo)
@@ -212,7 +216,7 @@ def templates(
     for language in languages:
         with force_locale(language):
             html = render_template(
-                "workspace/letter_page.html",
+                "workspace/letters_pdf.html",
                 language=language,
                 title=text_for(title_texts, language),
                 settings=settings,
