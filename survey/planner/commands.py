@@ -314,14 +314,13 @@ def letters_csv(key: str, out: str, wave: int) -> None:
     """Write the recipients of a wave for an external mail house."""
     from survey.cli_support import write_atomically
     from survey.planner import mailing
-    from survey.planner.letters import link_maker
 
     survey, sample = _latest_sample(key)
     people = mailing.recipients(db.session, sample, wave)
     if not people:
         raise fail("nobody to send letters to in this wave")
     base = str(current_app.config["PUBLIC_BASE_URL"])
-    write_atomically(out, mailing.mailhouse_csv(people, wave, link_maker(base, survey)))
+    write_atomically(out, mailing.mailhouse_csv(people, wave, base, survey))
     click.echo(f"{len(people)} recipients (wave {wave}) written to {out}")
 
 

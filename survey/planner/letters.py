@@ -27,16 +27,24 @@ from survey.urls import public_url
 MAX_LETTERS_PDF = 500
 
 
-def start_link(base_url: str, survey: Survey) -> str:
+def _language(language: str) -> dict[str, str]:
+    """The query argument that opens the survey in ``language`` (Dutch, the
+    default, needs none)."""
+    return {} if language == "nl" else {"lang": language}
+
+
+def start_link(base_url: str, survey: Survey, language: str = "nl") -> str:
     """The address printed on the letter, to type by hand."""
-    return public_url("residents.start", base=base_url, key=survey.key)
+    return public_url("residents.start", base=base_url, key=survey.key, **_language(language))
 
 
-def link_maker(base_url: str, survey: Survey) -> Callable[[str], str]:
+def link_maker(base_url: str, survey: Survey, language: str = "nl") -> Callable[[str], str]:
     """The link with the code filled in (for the QR code and the CSV), in
-    the same form as the ``codes generate`` command."""
+    the same form as the ``codes generate`` command; for a letter in French
+    or English it opens the survey in that language."""
     key = survey.key
-    return lambda code: public_url("residents.code", base=base_url, key=key, code=code)
+    extra = _language(language)
+    return lambda code: public_url("residents.code", base=base_url, key=key, code=code, **extra)
 
 
 def make_codes(session: DbSession, survey: Survey, count: int) -> CodeBatch:

@@ -48,6 +48,7 @@ from survey.models import (
 )
 from survey.models.base import today, utcnow
 from survey.planner import letterpress
+from survey.planner.frame import LANGUAGES
 from survey.planner.letters import data_only_fetcher, link_maker, start_link
 from survey.privacy.spreadsheets import csv_writer
 from survey.residents.codes import open_sealed
@@ -221,7 +222,7 @@ def templates(
                 title=text_for(title_texts, language),
                 settings=settings,
                 wave=wave,
-                start=start_link(base_url, survey),
+                start=start_link(base_url, survey, language),
                 letter_date=format_date(today(), "long"),
                 reply_by=format_date(consultation.reply_by, "long")
                 if consultation.reply_by
@@ -245,15 +246,15 @@ def letters_pdf(
     progress: Callable[[int], None] = lambda done: None,
 ) -> bytes:
     """Every letter of a wave as one PDF, one A4 page per recipient."""
-    link_for = link_maker(base_url, survey)
     languages = sorted({person.language for person in people})
+    links = {language: link_maker(base_url, survey, language) for language in languages}
     pages = templates(consultation, survey, wave, languages, base_url)
     prints = [
         letterpress.LetterPrint(
             template=person.language,
             address=person.lines,
             code=person.code,
-            qr=link_for(person.code),
+            qr=links[person.language](person.code),
             language=person.language,
         )
         for person in people
@@ -282,9 +283,11 @@ MAILHOUSE_COLUMNS = (
 )
 
 
-def mailhouse_csv(people: Sequence[Recipient], wave: int, link_for: Callable[[str], str]) -> bytes:
+def mailhouse_csv(people: Sequence[Recipient], wave: int, base_url: str, survey: Survey) -> bytes:
     """The recipients of a wave for an external mail house: one row per
-    letter, every text cell neutralised so no cell is read as a formula."""
+    letter (the link opens the survey in the letter's language), every text
+    cell neutralised so no cell is read as a formula."""
+    links = {language: link_maker(base_url, survey, language) for language in LANGUAGES}
     buffer = io.StringIO()
     writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(MAILHOUSE_COLUMNS)
@@ -297,7 +300,7 @@ def mailhouse_csv(people: Sequence[Recipient], wave: int, link_for: Callable[[st
                 person.municipality,
                 person.language,
                 person.code,
-                link_for(person.code),
+                links[person.language](person.code),
                 wave,
             ]
         )

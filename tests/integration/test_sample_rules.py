@@ -185,21 +185,26 @@ def test_reminder_letters_go_only_to_unused_codes_and_the_mail_house_file_has_no
         ).stdout
         assert "Pages:           37" in pages
 
-        from survey.planner.letters import link_maker
-
         survey = db.session.get(Survey, sample.survey_id)
         people = mailing.recipients(db.session, sample, 2)
         people[0] = replace(people[0], name='=HYPERLINK("http://evil")', address="+32 Straat 1")
         people[1] = replace(people[1], municipality="@SUM(A1)", name="-1+1")
-        data = mailing.mailhouse_csv(people, 2, link_maker("https://zone.example.be", survey))
+        data = mailing.mailhouse_csv(people, 2, "https://zone.example.be", survey)
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
         assert len(rows) == 37 and {row["wave"] for row in rows} == {"2"}
         assert rows[0]["name"] == '\'=HYPERLINK("http://evil")'
         assert rows[0]["address"] == "'+32 Straat 1"
         assert (rows[1]["name"], rows[1]["municipality"]) == ("'-1+1", "'@SUM(A1)")
-        assert rows[2]["link"] == (
-            f"https://zone.example.be/s/{resident_survey}/code?code={rows[2]['code']}"
-        )
+        for row in rows:
+            # The link opens the survey in the letter's language.
+            link = f"https://zone.example.be/s/{resident_survey}/code?code={row['code']}"
+            if row["language"] != "nl":
+                link += f"&lang={row['language']}"
+            assert row["link"] == link
+        assert {row["language"] for row in rows} >= {"nl", "fr"}
+        french = next(row for row in rows if row["language"] == "fr")
+        page = app.test_client().get(french["link"].removeprefix("https://zone.example.be"))
+        assert page.status_code == 200 and '<html lang="fr"' in page.get_data(as_text=True)
 
         # End of fieldwork: addresses, links and both letter files go.
         consultation = get_consultation(db.session, CONSULTATION)

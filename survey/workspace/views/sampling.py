@@ -23,7 +23,6 @@ from survey.models import LetterRun, Sample, Survey
 from survey.planner import mailing
 from survey.planner.csvfile import CsvRefused
 from survey.planner.frame import current_frame, import_frame
-from survey.planner.letters import link_maker
 from survey.planner.sample import (
     SampleRefused,
     draw_sample,
@@ -207,7 +206,7 @@ def run_csv(key: str, run_id: int) -> ResponseReturnValue:
     item, owner, run = _run_or_404(key, run_id)
     people = mailing.recipients(db.session, owner, run.wave)
     base = str(current_app.config["PUBLIC_BASE_URL"])
-    body = mailing.mailhouse_csv(people, run.wave, link_maker(base, item))
+    body = mailing.mailhouse_csv(people, run.wave, base, item)
     name = f"adressen-{item.key}-golf{run.wave}.csv"
     return Response(
         body,
