@@ -70,7 +70,7 @@ def baseline_per_s(url: str) -> float:
     with app.test_request_context("/planner/"):
         from survey.definitions.store import find_survey
         from survey.extensions import db
-        from survey.planner.mailing import templates
+        from survey.planner.letters import templates
 
         survey = find_survey(db.session, SURVEY_KEY)
         began = time.perf_counter()

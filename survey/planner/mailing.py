@@ -10,33 +10,30 @@ in any case. The same recipients can go to an external mail house as a
 CSV (``mailhouse_csv``), with every text cell neutralised against formulas
 (``survey.privacy.spreadsheets``).
 
-The page template of each language and wave is laid out once by
-WeasyPrint (``workspace/letters_pdf.html``, in the recipient's language:
-nl, fr or en) with the consultation's letter settings; the per-letter text
-and the QR code are added by ``survey.planner.letterpress``.
+The page of each language and wave is laid out once
+(``survey.planner.letters.templates``, in the recipient's language: nl, fr
+or en) with the consultation's letter settings; the per-letter text and the
+QR code are added by ``survey.planner.letterpress``.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template
-from flask_babel import force_locale, format_date
+from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from survey.definitions.definition import definition_of
 from survey.extensions import DbSession, db
-from survey.i18n import text_for
 from survey.models import (
     Consultation,
     FramePerson,
@@ -46,10 +43,10 @@ from survey.models import (
     SampleMember,
     Survey,
 )
-from survey.models.base import today, utcnow
+from survey.models.base import utcnow
 from survey.planner import letterpress
 from survey.planner.frame import LANGUAGES
-from survey.planner.letters import data_only_fetcher, link_maker, start_link
+from survey.planner.letters import link_maker, templates
 from survey.privacy.spreadsheets import csv_writer
 from survey.residents.codes import open_sealed
 
@@ -58,40 +55,10 @@ log = logging.getLogger(__name__)
 # A run not finished after this long was interrupted (10,000 letters take
 # well under a minute on an idle two-core machine).
 STALE_AFTER = timedelta(hours=1)
-MAX_IMAGE_BYTES = 512 * 1024
-IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-SETTING_LIMITS = {
-    "sender": 120,
-    "sender_address": 200,
-    "signatory": 120,
-    "signatory_title": 120,
-    "phone": 40,
-    "email": 254,
-    "privacy_url": 200,
-}
 
 
 class MailingRefused(ValueError):
     """A wave or a setting is refused; the message says why (in Dutch)."""
-
-
-@dataclass(frozen=True)
-class LetterSettings:
-    """What the letters of a consultation say about who sends them and how
-    to reach the zone. Empty texts are left out of the letter."""
-
-    sender: str = ""
-    sender_address: str = ""
-    signatory: str = ""
-    signatory_title: str = ""
-    phone: str = ""
-    email: str = ""
-    privacy_url: str = ""
-
-    @classmethod
-    def of(cls, consultation: Consultation) -> LetterSettings:
-        stored = consultation.letter or {}
-        return cls(**{name: str(stored.get(name, "")) for name in SETTING_LIMITS})
 
 
 @dataclass(frozen=True)
@@ -106,56 +73,6 @@ class Recipient:
     @property
     def lines(self) -> tuple[str, ...]:
         return (self.name, self.address, f"{self.postcode} {self.municipality}")
-
-
-def save_settings(
-    consultation: Consultation,
-    texts: dict[str, str],
-    reply_by: date | None,
-    fieldwork_until: date | None,
-    logo: bytes | None = None,
-    signature: bytes | None = None,
-) -> None:
-    """Store the letter settings; ``logo`` and ``signature`` replace the
-    stored images when given (PNG or JPEG, at most 512 KB)."""
-    settings: dict[str, str] = {}
-    for name, limit in SETTING_LIMITS.items():
-        value = " ".join(str(texts.get(name, "")).split())
-        if len(value) > limit:
-            raise MailingRefused(
-                _("%(field)s is longer than %(n)s characters.", field=name, n=limit)
-            )
-        settings[name] = value
-    if settings["email"] and "@" not in settings["email"]:
-        raise MailingRefused(_("The contact e-mail address has no @."))
-    if reply_by and fieldwork_until and reply_by > fieldwork_until:
-        raise MailingRefused(_("The reply-by date falls after the end of fieldwork."))
-    for image in (logo, signature):
-        if image is not None:
-            image_type(image)
-    consultation.letter = settings
-    consultation.reply_by = reply_by
-    consultation.fieldwork_until = fieldwork_until
-    if logo is not None:
-        consultation.letter_logo = logo
-    if signature is not None:
-        consultation.letter_signature = signature
-
-
-def image_type(data: bytes) -> str:
-    """The MIME type of a PNG or JPEG image; refuses anything else."""
-    if len(data) > MAX_IMAGE_BYTES:
-        raise MailingRefused(_("An image may be at most 512 KB."))
-    for magic, mime in IMAGE_TYPES.items():
-        if data.startswith(magic):
-            return mime
-    raise MailingRefused(_("An image must be a PNG or JPEG file."))
-
-
-def _data_uri(data: bytes | None) -> str | None:
-    if not data:
-        return None
-    return f"data:{image_type(data)};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def recipients(session: DbSession, sample: Sample, wave: int) -> list[Recipient]:
@@ -197,44 +114,6 @@ def runs_of(session: DbSession, sample: Sample) -> list[LetterRun]:
             select(LetterRun).where(LetterRun.sample_id == sample.id).order_by(LetterRun.id)
         )
     )
-
-
-def templates(
-    consultation: Consultation, survey: Survey, wave: int, languages: Sequence[str], base_url: str
-) -> dict[str, bytes]:
-    """The page template of each language, laid out once by WeasyPrint."""
-    from weasyprint import HTML
-
-    settings = LetterSettings.of(consultation)
-    if not settings.sender:
-        # The data controller the privacy notice names (the zone).
-        controller = str(current_app.config.get("PRIVACY_CONTROLLER", ""))
-        settings = replace(settings, sender=controller[:1].upper() + controller[1:])
-    title_texts = definition_of(survey).raw.get("title")
-    pages: dict[str, bytes] = {}
-    logo = _data_uri(consultation.letter_logo)
-    signature = _data_uri(consultation.letter_signature)
-    for language in languages:
-        with force_locale(language):
-            html = render_template(
-                "workspace/letters_pdf.html",
-                language=language,
-                title=text_for(title_texts, language),
-                settings=settings,
-                wave=wave,
-                start=start_link(base_url, survey, language),
-                letter_date=format_date(today(), "long"),
-                reply_by=format_date(consultation.reply_by, "long")
-                if consultation.reply_by
-                else None,
-                logo=logo,
-                signature=signature,
-                layout=letterpress,
-            )
-        pages[language] = bytes(
-            HTML(string=html, base_url=None, url_fetcher=data_only_fetcher()).write_pdf()
-        )
-    return pages
 
 
 def letters_pdf(

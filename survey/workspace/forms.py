@@ -122,7 +122,7 @@ class FrameFileForm(UploadForm):
 
 
 class LetterSettingsForm(FlaskForm):  # type: ignore[misc]
-    # mailing.save_settings checks the lengths, the e-mail and the images.
+    # letters.save_settings checks the lengths, the e-mail and the images.
     sender = StringField(default="")
     sender_address = StringField(default="")
     signatory = StringField(default="")

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from survey.extensions import db
 from survey.models import LetterRun, Sample, Survey
-from survey.planner import mailing
+from survey.planner import letters, mailing
 from survey.planner.csvfile import CsvRefused
 from survey.planner.frame import current_frame, import_frame
 from survey.planner.sample import (
@@ -68,7 +68,7 @@ def letter_settings(key: str) -> ResponseReturnValue:
     """Sender, signatory, contact, privacy line, dates and images of the
     consultation's letters."""
     item = consultation_or_404(key)
-    settings = mailing.LetterSettings.of(item)
+    settings = letters.LetterSettings.of(item)
     form = LetterSettingsForm(obj=settings)
     if not form.is_submitted():
         form.reply_by.data = item.reply_by
@@ -76,15 +76,15 @@ def letter_settings(key: str) -> ResponseReturnValue:
     error = None
     if form.validate_on_submit():
         try:
-            mailing.save_settings(
+            letters.save_settings(
                 item,
-                {name: getattr(form, name).data or "" for name in mailing.SETTING_LIMITS},
+                {name: getattr(form, name).data or "" for name in letters.SETTING_LIMITS},
                 form.reply_by.data,
                 form.fieldwork_until.data,
                 logo=form.image("logo"),
                 signature=form.image("signature"),
             )
-        except mailing.MailingRefused as exc:
+        except letters.LetterRefused as exc:
             db.session.rollback()
             error = str(exc)
         else:
