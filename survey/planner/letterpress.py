@@ -216,8 +216,7 @@ def press(
                 page.obj.Contents = pikepdf.Array([under, page.obj.Contents, out.make_stream(qr)])
             done += len(chunk)
             progress(done)
-        language = Counter(letter.language for letter in letters).most_common(1)[0][0]
-        _describe(out, title, language)
+        _describe(out, title, main_language(letters))
         buffer = io.BytesIO()
         out.save(
             buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
@@ -226,6 +225,12 @@ def press(
         for part in parts:
             part.close()
     return buffer.getvalue()
+
+
+def main_language(letters: Sequence[LetterPrint]) -> str:
+    """The language of most letters (of the first in order on a tie): the
+    document's language."""
+    return Counter(letter.language for letter in letters).most_common(1)[0][0]
 
 
 def _describe(pdf: pikepdf.Pdf, title: str, language: str) -> None:

@@ -58,7 +58,7 @@ STALE_AFTER = timedelta(hours=1)
 
 
 class MailingRefused(ValueError):
-    """A wave or a setting is refused; the message says why (in Dutch)."""
+    """A wave of letters is refused; the message says why (in Dutch)."""
 
 
 @dataclass(frozen=True)
@@ -138,16 +138,9 @@ def letters_pdf(
         )
         for person in people
     ]
-    with force_locale(consultation_language(people)):
+    with force_locale(letterpress.main_language(prints)):
         title = _("Invitation letters %(survey)s, wave %(wave)s", survey=survey.key, wave=wave)
     return letterpress.press(pages, prints, title=title, progress=progress)
-
-
-def consultation_language(people: Sequence[Recipient]) -> str:
-    counts: dict[str, int] = {}
-    for person in people:
-        counts[person.language] = counts.get(person.language, 0) + 1
-    return max(sorted(counts), key=lambda lang: counts[lang]) if counts else "nl"
 
 
 MAILHOUSE_COLUMNS = (
