@@ -3,7 +3,7 @@ end of fieldwork, reply-by date and letter settings; the purge log counts
 addresses and code-to-address links.
 
 Revision ID: 20261205_fb01
-Revises: 0005_session_version
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261205_fb01"
-down_revision = "0005_session_version"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
