@@ -7,7 +7,7 @@ Options:
                  go to the work directory, not to bench/results/
   --full         also 1M responses (report, exports); ~1 hour; also writes
                  bench/results/full.json, whose 1M figures later runs show
-  --only NAME    one scenario: resident, report, exports, import
+  --only NAME    one scenario: resident, report, exports, import, letters
   --merge        with --only: put that scenario's results into the committed
                  bench/results/latest.json and latest.md, the other scenarios
                  kept as measured in their run (the table says so)
@@ -27,7 +27,7 @@ from typing import Any
 from bench.common import RESULTS, WORK, Postgres, log, machine
 from bench.report_md import evaluate, markdown
 
-SCENARIOS = ("resident", "report", "exports", "import")
+SCENARIOS = ("resident", "report", "exports", "import", "letters")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.quick:
         report_sizes, pdf_size, pg_size = [2_000], 2_000, (2_000 if postgres else None)
         export_sizes, import_size = [2_000], 1_000
+        letters_size = 1_000
     else:
         report_sizes, pdf_size, pg_size = (
             [10_000, 100_000],
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             (100_000 if postgres else None),
         )
         export_sizes, import_size = [10_000, 100_000], 100_000
+        letters_size = 10_000
         if args.full:
             report_sizes.append(1_000_000)
             export_sizes.append(1_000_000)
@@ -93,6 +95,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 from bench.scenarios import importing
 
                 results["scenarios"]["import"] = importing.run(import_size)
+            elif name == "letters":
+                from bench.scenarios import letters
+
+                results["scenarios"]["letters"] = letters.run(letters_size)
             results["durations_s"][name] = round(time.perf_counter() - began, 1)
     finally:
         Postgres.stop()

@@ -311,6 +311,16 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
                     ", ".join(growth),
                     cell["peak_rss_mb"] <= RSS_MB,
                 )
+    letters = scenarios.get("letters")
+    if letters:
+        add(
+            f">= {letters['target_per_s']} letters/s, {letters['letters']:,} letters in one PDF",
+            f"{letters['letters_per_s']}/s ({letters['seconds']} s with app start; "
+            f"{letters['pages']:,} pages)",
+            letters["exit"] == 0
+            and letters["pages"] == letters["letters"]
+            and letters["letters_per_s"] >= letters["target_per_s"],
+        )
     return targets
 
 
@@ -436,13 +446,28 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
             f"{imported['ratio']}x | {imported['peak_rss_mb']} | {imported['stored']:,} | "
             f"{imported['exit']} |",
         ]
+    letters = scenarios.get("letters")
+    if letters:
+        lines += [
+            "",
+            "## 5. Letters (`flask letters print`, one PDF, SQLite)",
+            "",
+            "| letters | seconds | letters/s | CPU s | letters per CPU s | load | pages "
+            "| WeasyPrint per letter, letters/s | ratio | peak RSS MB | file MB | exit |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            f"| {letters['letters']:,} | {letters['seconds']} | {letters['letters_per_s']} | "
+            f"{letters.get('cpu_s')} | {letters.get('letters_per_cpu_s')} | "
+            f"{letters.get('load_average')} | "
+            f"{letters['pages']:,} | {letters['baseline_per_s']} | {letters['ratio']}x | "
+            f"{letters['peak_rss_mb']} | {letters['file_mb']} | {letters['exit']} |",
+        ]
     notes = results.get("notes")
     if notes:
         lines += ["", "## Notes", "", notes]
     lines += [
         "",
         "Reproduce: `make bench` (or `.venv/bin/python -m bench [--quick] [--full] "
-        "[--only resident|report|exports|import]`); durations of this run: "
+        "[--only resident|report|exports|import|letters]`); durations of this run: "
         + ", ".join(f"{k} {v} s" for k, v in results.get("durations_s", {}).items())
         + ".",
         "",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -272,6 +273,15 @@ def task_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         "exit": code if isinstance(code, int) else 1,
         "seconds": time.perf_counter() - began,
         "peak_rss_mb": peak_rss_mb(),
+        # CPU of this process and the worker processes it waited for: on a
+        # shared machine the steadier measure.
+        "cpu_s": sum(
+            usage.ru_utime + usage.ru_stime
+            for usage in (
+                resource.getrusage(resource.RUSAGE_SELF),
+                resource.getrusage(resource.RUSAGE_CHILDREN),
+            )
+        ),
     }
 
 

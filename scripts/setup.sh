@@ -40,7 +40,7 @@ fi
 APT_PACKAGES=(
     chromium poppler-utils postgresql redis-server nginx
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-    make
+    zbar-tools make
 )
 
 PYTHON="${PYTHON:-python3}"

@@ -81,6 +81,10 @@ DEFAULTS: dict[str, Any] = {
     "LOG_FORMAT": None,
     # One log line per request (endpoint, status, duration); production.
     "LOG_REQUESTS": None,
+    # Where finished letter files wait for their download (they hold codes
+    # and addresses: deleted from the page, and by the purge at the end of
+    # fieldwork); default: the instance folder's ``letters``.
+    "LETTERS_DIR": None,
     "PRIVACY_CONTROLLER": "de lokale politiezone",
     "PRIVACY_CONTACT": "de functionaris voor gegevensbescherming van de politiezone",
 }
@@ -104,6 +108,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_LOG_FORMAT": str,
     "SURVEY_LOG_REQUESTS": bool,
     "SURVEY_PLANNER_IDLE_MINUTES": int,
+    "SURVEY_LETTERS_DIR": str,
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,

@@ -21,6 +21,7 @@ from survey.models.response import (
     ResponseMode,
     dimensions_signature,
 )
+from survey.models.sample import FramePerson, LetterRun, Sample, SampleFrame, SampleMember
 from survey.models.survey import (
     DefinitionFrozen,
     InvalidTransition,
@@ -36,9 +37,11 @@ __all__ = [
     "Consultation",
     "DefinitionFrozen",
     "Draft",
+    "FramePerson",
     "FreeText",
     "InvalidTransition",
     "InvitationCode",
+    "LetterRun",
     "ObjectiveIndicator",
     "PartnerLink",
     "PartnerOrganisation",
@@ -52,6 +55,9 @@ __all__ = [
     "ResponseCell",
     "ResponseMode",
     "Role",
+    "Sample",
+    "SampleFrame",
+    "SampleMember",
     "Survey",
     "SurveyState",
     "TagCorrection",

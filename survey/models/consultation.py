@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import Model
@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 class Consultation(Model):
     """One ZVP consultation (e.g. ``zvp-2026-2031``). ``retention_until`` is
-    the date after which codes, drafts and raw free text may be purged."""
+    the date after which codes, drafts and raw free text may be purged;
+    ``fieldwork_until`` the last day of fieldwork, after which the sample's
+    names, addresses and code-to-address links are purged. ``letter`` holds
+    the letters' texts (sender, signatory, contact, privacy line; see
+    ``survey.planner.letters.LetterSettings``), ``letter_logo`` and
+    ``letter_signature`` PNG or JPEG images."""
 
     __tablename__ = "consultations"
 
@@ -26,6 +31,11 @@ class Consultation(Model):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     retention_until: Mapped[date | None]
+    fieldwork_until: Mapped[date | None]
+    reply_by: Mapped[date | None]
+    letter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    letter_logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    letter_signature: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Planner-set weights of the priority matrix: {indicator: weight}.
     matrix_weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Extra free-text keywords per phenomenon: {phenomenon: [word, ...]}.

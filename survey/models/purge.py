@@ -13,7 +13,8 @@ from survey.models.base import utcnow
 
 class PurgeLog(Model):
     """One purge of one consultation: how many invitation codes and drafts
-    were deleted and how many raw free texts were blanked. No content, no
+    were deleted, how many raw free texts were blanked, how many
+    addresses and code-to-address links of the sample were deleted. No content, no
     ids of what was removed: counts only."""
 
     __tablename__ = "purge_logs"
@@ -26,6 +27,9 @@ class PurgeLog(Model):
     codes: Mapped[int] = mapped_column(default=0)
     drafts: Mapped[int] = mapped_column(default=0)
     free_texts: Mapped[int] = mapped_column(default=0)
+    # Sampled people (names and addresses) and code-to-address links deleted.
+    addresses: Mapped[int] = mapped_column(default=0)
+    sample_links: Mapped[int] = mapped_column(default=0)
     forced: Mapped[bool] = mapped_column(default=False)
     # Who started it: a planner's e-mail address or "command line".
     actor: Mapped[str] = mapped_column(String(254), default="")

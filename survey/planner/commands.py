@@ -1,6 +1,7 @@
 """The planners' ``flask`` commands: users, responses (import, export),
-margins, indicators and purge. Thin wrappers: parse, call a service,
-commit once, print one line; a failure exits non-zero and stores nothing."""
+margins, indicators, the sample frame, samples, letters and purge. Thin
+wrappers: parse, call a service, commit once, print one line; a failure
+exits non-zero and stores nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from survey.cli_support import fail, read_file
@@ -26,6 +27,9 @@ users_cli = AppGroup("users", help="Planner accounts.")
 responses_cli = AppGroup("responses", help="Response files: import and export.")
 margins_cli = AppGroup("margins", help="Population margins of a consultation.")
 indicators_cli = AppGroup("indicators", help="Objective indicators of a consultation.")
+frame_cli = AppGroup("frame", help="The sample frame of a consultation (register extract).")
+sample_cli = AppGroup("sample", help="Stratified random samples with one-time codes.")
+letters_cli = AppGroup("letters", help="Addressed letters for a sample, in waves.")
 
 
 @users_cli.command("create")
@@ -206,6 +210,126 @@ def indicators_import(consultation: str, file: str) -> None:
     _import_csv(consultation, file, import_indicators, "indicators")
 
 
+@frame_cli.command("import")
+@click.argument("consultation")
+@click.argument("file", type=click.Path(dir_okay=False))
+def frame_import(consultation: str, file: str) -> None:
+    """Store a register extract as the consultation's frame, all or nothing
+    (name,address,postcode,municipality,district,age|birth_year,sex,language)."""
+    from survey.planner.frame import import_frame
+
+    _import_csv(
+        consultation,
+        file,
+        lambda session, item, data: import_frame(session, item, data, Path(file).name).people,
+        "people of the sample frame",
+    )
+
+
+@sample_cli.command("draw")
+@click.argument("key")
+@click.option("--strata", default="district,sex,age", show_default=True, help="Frame dimensions.")
+@click.option("--size", type=int, required=True, help="Sample size (or per stratum).")
+@click.option("--per-stratum", is_flag=True, help="Draw --size in every stratum.")
+@click.option(
+    "--minimum", type=int, default=0, show_default=True, help="At least this many per stratum."
+)
+@click.option("--age-bands", default="18,35,50,65", show_default=True, help="Lower bounds.")
+@click.option("--seed", type=int, default=None, help="Repeat an earlier draw with its seed.")
+def sample_draw(
+    key: str,
+    strata: str,
+    size: int,
+    per_stratum: bool,
+    minimum: int,
+    age_bands: str,
+    seed: int | None,
+) -> None:
+    """Draw a stratified random sample from the consultation's frame and
+    give every drawn person a one-time code."""
+    from survey.planner.frame import current_frame
+    from survey.planner.sample import SampleRefused, draw_sample, parse_age_bands
+
+    survey = _survey(key)
+    frame = current_frame(db.session, survey.consultation)
+    if frame is None:
+        raise fail(f"{survey.consultation.key} has no sample frame: run frame import first")
+    try:
+        sample = draw_sample(
+            db.session,
+            survey,
+            frame,
+            dimensions=[d.strip() for d in strata.split(",") if d.strip()],
+            method="per_stratum" if per_stratum else "proportional",
+            size=size,
+            minimum=minimum,
+            age_bands=parse_age_bands(age_bands),
+            seed=seed,
+        )
+    except SampleRefused as exc:
+        raise fail(str(exc)) from exc
+    db.session.commit()
+    click.echo(
+        f"{sample.drawn} people drawn for {survey.key} in {len(sample.strata)} strata "
+        f"(seed {sample.seed})"
+    )
+
+
+def _latest_sample(key: str):  # type: ignore[no-untyped-def]
+    from survey.planner.sample import latest_sample
+
+    survey = _survey(key)
+    sample = latest_sample(db.session, survey)
+    if sample is None:
+        raise fail(f"{survey.key} has no sample: run sample draw first")
+    return survey, sample
+
+
+@letters_cli.command("print")
+@click.argument("key")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="FILE.pdf")
+@click.option("--reminder", is_flag=True, help="The next reminder wave: unused codes only.")
+def letters_print(key: str, out: str, reminder: bool) -> None:
+    """Print a wave of addressed letters of the survey's latest sample."""
+    from survey.planner import mailing
+
+    _, sample = _latest_sample(key)
+    try:
+        run = mailing.start_run(db.session, sample, reminder=reminder)
+    except mailing.MailingRefused as exc:
+        raise fail(str(exc)) from exc
+    db.session.commit()
+    mailing.execute_run(db.session, run.id)
+    made = mailing.run_file(run)
+    if made is None:
+        raise fail(f"letters not printed: {run.error}")
+    try:
+        made.replace(out)
+    except OSError as exc:
+        raise fail(f"cannot write {out}: {exc.strerror}") from exc
+    mailing.delete_run_file(db.session, run)
+    db.session.commit()
+    click.echo(f"{run.total} letters (wave {run.wave}) written to {out}")
+
+
+@letters_cli.command("csv")
+@click.argument("key")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="FILE.csv")
+@click.option("--wave", type=int, default=1, show_default=True, help="2 and up: unused codes only.")
+def letters_csv(key: str, out: str, wave: int) -> None:
+    """Write the recipients of a wave for an external mail house."""
+    from survey.cli_support import write_atomically
+    from survey.planner import mailing
+
+    survey, sample = _latest_sample(key)
+    people = mailing.recipients(db.session, sample, wave)
+    if not people:
+        raise fail("nobody to send letters to in this wave")
+    base = str(current_app.config["PUBLIC_BASE_URL"])
+    write_atomically(out, mailing.mailhouse_csv(people, wave, base, survey))
+    click.echo(f"{len(people)} recipients (wave {wave}) written to {out}")
+
+
 @click.command("purge")
 @click.option(
     "--consultation",
@@ -217,13 +341,17 @@ def indicators_import(consultation: str, file: str) -> None:
 @click.option("--force", is_flag=True, help="Purge even before the retention date.")
 @with_appcontext
 def purge(key: str | None, dry_run: bool, force: bool) -> None:
-    """Delete invitation codes and drafts and blank raw free text of
-    consultations past their retention date. Logged as counts."""
+    """Delete the sample's addresses and code links of consultations past
+    their end of fieldwork; also delete invitation codes and drafts and
+    blank raw free text of those past their retention date. Logged as
+    counts."""
     from survey.planner.purge import PurgeRefused, due_consultations, purge_consultation
 
     targets = [_consultation(key)] if key else due_consultations(db.session)
     if not targets:
-        click.echo("nothing to purge: no consultation is past its retention date")
+        click.echo(
+            "nothing to purge: no consultation is past its end of fieldwork or retention date"
+        )
         return
     for item in targets:
         try:
@@ -235,7 +363,8 @@ def purge(key: str | None, dry_run: bool, force: bool) -> None:
         verb = "would remove" if dry_run else "removed"
         click.echo(
             f"{item.key}: {verb} {counts.codes} codes, {counts.drafts} drafts, "
-            f"{counts.free_texts} raw free texts"
+            f"{counts.free_texts} raw free texts, {counts.addresses} addresses, "
+            f"{counts.sample_links} code-to-address links"
         )
     if dry_run:
         db.session.rollback()
@@ -244,5 +373,14 @@ def purge(key: str | None, dry_run: bool, force: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (users_cli, responses_cli, margins_cli, indicators_cli, purge):
+    for command in (
+        users_cli,
+        responses_cli,
+        margins_cli,
+        indicators_cli,
+        frame_cli,
+        sample_cli,
+        letters_cli,
+        purge,
+    ):
         app.cli.add_command(command)

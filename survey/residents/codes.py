@@ -7,10 +7,17 @@ checked when a resident types it and consumed at submit (see
 
 ``generate_codes`` is shared by the ``codes generate`` command and the
 planners' letters; ``write_codes_file`` makes the command all-or-nothing.
+
+A sampled person's code is also kept sealed beside their address
+(``seal_code``), so that a reminder can print it again; the seal and the
+address are purged at the end of fieldwork.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import io
 import os
 import secrets
@@ -18,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import delete, insert, select, update
 
 from survey.extensions import DbSession
@@ -102,6 +110,46 @@ def delete_batch(session: DbSession, survey: Survey, batch: str) -> None:
             InvitationCode.survey_id == survey.id, InvitationCode.batch == batch
         )
     )
+
+
+def code_ids(session: DbSession, survey: Survey, batch: str) -> dict[str, int]:
+    """The id of each code of a batch, by its hash."""
+    return {
+        digest: int(code_id)
+        for digest, code_id in session.execute(
+            select(InvitationCode.code_hash, InvitationCode.id).where(
+                InvitationCode.survey_id == survey.id, InvitationCode.batch == batch
+            )
+        ).all()
+    }
+
+
+def _seal_stream(nonce: bytes) -> bytes:
+    key = hmac.new(
+        str(current_app.config["SECRET_KEY"]).encode("utf-8"), b"seal:code", hashlib.sha256
+    ).digest()
+    return hmac.new(key, nonce, hashlib.sha256).digest()
+
+
+def seal_code(code: str) -> str:
+    """``code`` encrypted for storage beside an address: a random 96-bit
+    nonce and the code XOR an HMAC-SHA256 key stream of that nonce (a
+    counter-mode cipher with HMAC as the pseudo-random function), keyed
+    by the app's secret. A copy of the database alone does not give the
+    codes. Codes are at most 32 bytes (one block of the stream)."""
+    data = code.encode("ascii")
+    if len(data) > 32:
+        raise ValueError("a code has at most 32 characters")
+    nonce = secrets.token_bytes(12)
+    sealed = bytes(a ^ b for a, b in zip(data, _seal_stream(nonce), strict=False))
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def open_sealed(sealed: str) -> str:
+    """The code ``seal_code`` sealed."""
+    raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
+    nonce, data = raw[:12], raw[12:]
+    return bytes(a ^ b for a, b in zip(data, _seal_stream(nonce), strict=False)).decode("ascii")
 
 
 def find_code(session: DbSession, survey: Survey, typed: str) -> InvitationCode | None:

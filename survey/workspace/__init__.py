@@ -19,6 +19,7 @@ def blueprints() -> list[Blueprint]:
         fieldwork,
         partners,
         reports,
+        sampling,
         surveys,
     )
 
@@ -27,6 +28,7 @@ def blueprints() -> list[Blueprint]:
         consultations.bp,
         surveys.bp,
         fieldwork.bp,
+        sampling.bp,
         data_entry.bp,
         exports.bp,
         reports.bp,

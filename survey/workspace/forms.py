@@ -25,10 +25,11 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import InputRequired, Length, ValidationError
-from wtforms.widgets import DateInput
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from survey.models import Role
 from survey.planner.letters import MAX_LETTERS_PDF
@@ -126,6 +127,96 @@ class OrganisationFileForm(UploadForm):
             FileRequired(message=_l("Choose a CSV file with the columns name,sector,email."))
         ]
     )
+
+
+class FrameFileForm(UploadForm):
+    file = FileField(
+        validators=[FileRequired(message=_l("Choose a CSV file with the people of the frame."))]
+    )
+
+
+class LetterSettingsForm(FlaskForm):  # type: ignore[misc]
+    # letters.save_settings checks the lengths, the e-mail and the images.
+    sender = StringField(default="")
+    sender_address = StringField(default="")
+    signatory = StringField(default="")
+    signatory_title = StringField(default="")
+    phone = StringField(default="")
+    email = StringField(default="")
+    privacy_url = StringField(default="")
+    reply_by = IsoDateField()
+    fieldwork_until = IsoDateField()
+    logo = FileField()
+    signature = FileField()
+
+    def image(self, name: str) -> bytes | None:
+        """The uploaded image of field ``name``, or None when none was chosen."""
+        upload = getattr(self, name).data
+        if upload is None or not getattr(upload, "filename", ""):
+            return None
+        return bytes(upload.read())
+
+
+STRATA_CHOICES = [
+    SelectChoice("district", _l("district")),
+    SelectChoice("municipality", _l("municipality")),
+    SelectChoice("sex", _l("sex")),
+    SelectChoice("age", _l("age band")),
+    SelectChoice("language", _l("language")),
+]
+
+
+class SampleForm(FlaskForm):  # type: ignore[misc]
+    strata = SelectMultipleField(
+        choices=STRATA_CHOICES,
+        default=["district", "sex", "age"],
+        # sample.draw_sample refuses an unknown dimension with its own message.
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    method = RadioField(
+        choices=[
+            SelectChoice(
+                "proportional", _l("Proportional to the frame, with a minimum per stratum")
+            ),
+            SelectChoice("per_stratum", _l("The same number in every stratum")),
+        ],
+        default="proportional",
+        invalid_choice_message=_l("Choose proportional or a size per stratum."),
+    )
+    size = StringField(default="")
+    minimum = StringField(default="0")
+    age_bands = StringField(default="18,35,50,65")
+    seed = StringField(default="")
+
+    def validate_size(self, field: Field) -> None:
+        if _whole(field.data) is None or _whole(field.data) == 0:
+            raise ValidationError(_l("Enter the sample size as a whole number from 1."))
+
+    def validate_minimum(self, field: Field) -> None:
+        if _whole(field.data) is None:
+            raise ValidationError(_l("Enter the minimum as a whole number (0 for none)."))
+
+    def validate_seed(self, field: Field) -> None:
+        if (field.data or "").strip() and _whole(field.data) is None:
+            raise ValidationError(_l("The seed is a whole number; leave it empty for a new draw."))
+
+    def whole(self, name: str) -> int | None:
+        return _whole(getattr(self, name).data)
+
+
+def _whole(raw: str | None) -> int | None:
+    """A whole number of at most 9 ASCII digits, or None."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= _MAX_ID_DIGITS):
+        return None
+    return int(text)
+
+
+class LetterRunForm(FlaskForm):  # type: ignore[misc]
+    # "invitation" or "reminder"
+    wave = HiddenField()
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]

@@ -60,6 +60,14 @@ EXPECTED_ACCESS = {
     "partners.issue": "manage",
     "partners.revoke": "manage",
     "partners.reopen": "manage",
+    "sampling.frame": "manage",
+    "sampling.letter_settings": "manage",
+    "sampling.sample": "manage",
+    "sampling.start_letters": "manage",
+    "sampling.run_progress": "manage",
+    "sampling.run_pdf": "manage",
+    "sampling.run_csv": "manage",
+    "sampling.delete_letters": "manage",
     "admin.users": "admin",
     "admin.user": "admin",
     "admin.purge": "admin",
@@ -96,16 +104,40 @@ def world(app: Flask, resident_survey: str, partner_survey: str) -> dict[str, An
     with app.app_context():
         organisation = db.session.scalars(select(PartnerOrganisation.id)).one()
         users = dict(db.session.execute(select(PlannerUser.email, PlannerUser.id)).all())
+    run_id = _printed_letters(app, resident_survey)
     return {
         "clients": clients,
         "users": users,
         "values": {
             "organisation_id": organisation,
             "user_id": users["bystander@zone.be"],
+            "run_id": run_id,
         },
         "resident": resident_survey,
         "partner": partner_survey,
     }
+
+
+def _printed_letters(app: Flask, key: str) -> int:
+    """A sample of the resident survey with its invitation letters printed:
+    the id of that letter run."""
+    from bench.framegen import frame_csv, frame_rows
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.planner import mailing
+    from survey.planner.frame import import_frame
+    from survey.planner.sample import draw_sample
+
+    with app.app_context():
+        survey = find_survey(db.session, key)
+        frame = import_frame(db.session, survey.consultation, frame_csv(frame_rows(10))).frame
+        sample = draw_sample(
+            db.session, survey, frame, dimensions=[], method="proportional", size=5
+        )
+        run = mailing.start_run(db.session, sample, reminder=False)
+        db.session.commit()
+        mailing.execute_run(db.session, run.id)
+        return int(run.id)
 
 
 def sample_path(rule: Any, world: dict[str, Any]) -> str:

@@ -156,3 +156,53 @@ def test_a_resident_run_too_short_to_reach_the_submit_passes_no_target() -> None
     assert "not measured: check, submit, thanks" in measured
     stored = verdicts["no errors at 50 requests/s, every answer sent is stored (sqlite)"]
     assert stored[0] == "FAIL"
+
+
+def test_letters_scenario_prepares_a_sample_and_reports_its_target(tmp_path: Path) -> None:
+    from bench.common import make_app, sqlite_url
+    from bench.report_md import evaluate, markdown
+    from bench.scenarios import letters
+
+    url = sqlite_url(tmp_path / "letters.sqlite")
+    letters.prepare(url, 40)
+    app = make_app(url)
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from survey.extensions import db
+        from survey.models import SampleMember
+
+        assert db.session.scalar(select(func.count()).select_from(SampleMember)) == 40
+        db.engine.dispose()
+    measured = {
+        "letters": 40,
+        "seconds": 0.2,
+        "letters_per_s": 200.0,
+        "cpu_s": 0.1,
+        "letters_per_cpu_s": 400.0,
+        "load_average": 1.0,
+        "exit": 0,
+        "pages": 40,
+        "peak_rss_mb": 100.0,
+        "file_mb": 0.1,
+        "baseline_per_s": 20.0,
+        "ratio": 10.0,
+        "target_per_s": 200,
+    }
+    results = {
+        "generated": "now",
+        "mode": "quick",
+        "machine": {
+            "cpu": "x",
+            "cores": 2,
+            "memory_mb": 1,
+            "os": "x",
+            "load_average_at_start": 0,
+            "python": "3",
+            "versions": {},
+        },
+        "scenarios": {"letters": measured},
+    }
+    (target,) = evaluate(results, None)
+    assert target["verdict"] == "PASS" and "200" in target["target"]
+    assert "## 5. Letters" in markdown(results, None)

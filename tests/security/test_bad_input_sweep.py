@@ -77,6 +77,7 @@ def world(app: Flask, tmp_path: Path, resident_survey: str, partner_survey: str)
             "token": [link.rsplit("/", 1)[1]],
             "organisation_id": [str(org_id), HUGE_INT],
             "user_id": [str(user_id), HUGE_INT],
+            "run_id": ["1", HUGE_INT],
             "fmt": ["csv", "xlsx", "sav", "pdf"],
             "filename": ["css/app.css", "../../../etc/passwd", "..%2F..%2Fsurvey%2Fconfig.py"],
         },

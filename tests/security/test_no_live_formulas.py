@@ -216,8 +216,34 @@ def world(app: Flask, tmp_path: Path) -> World:
             f'drugs,2024,150,"{PAYLOADS[1]}","{PAYLOADS[2]}"\n'
         )
         import_indicators(db.session, consultation, indicators.encode())
+        _sample_with_letters(consultation)
         db.session.commit()
     return world
+
+
+def _sample_with_letters(consultation: Any) -> None:
+    """A frame whose names, addresses, municipalities and districts are the
+    planted texts, a sample of all of them and a wave of letters (the
+    mail-house file lists them)."""
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.planner import mailing
+    from survey.planner.frame import import_frame
+    from survey.planner.sample import draw_sample
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "address", "postcode", "municipality", "district", "age"])
+    for index, payload in enumerate(PAYLOADS):
+        other = PAYLOADS[(index + 1) % len(PAYLOADS)]
+        writer.writerow([payload, other, "9000", payload, other, "40"])
+    data = buffer.getvalue().replace("\r\n", ",m,nl\r\n").replace("age,m,nl", "age,sex,language")
+    frame = import_frame(db.session, consultation, data.encode()).frame
+    survey = find_survey(db.session, INVITATION_KEY)
+    sample = draw_sample(
+        db.session, survey, frame, dimensions=[], method="proportional", size=len(PAYLOADS)
+    )
+    mailing.start_run(db.session, sample, reminder=False)
 
 
 # --- what a live formula looks like ------------------------------------------------
@@ -334,6 +360,9 @@ def known_downloads(world: World) -> dict[str, list[Download]]:
                 button="csv",
             )
         ],
+        "sampling.run_csv": [
+            Download(u("sampling.run_csv", key=INVITATION_KEY, run_id=1), "csv"),
+        ],
         "fieldwork.letters": [
             Download(
                 u("fieldwork.letters", key=INVITATION_KEY),
@@ -351,6 +380,7 @@ OTHER_FILES = {
     "static": "the platform's own style sheets, scripts and images",
     "surveys.survey_file": "the survey file, YAML",
     "partner.receipt_pdf": "the partner's receipt, PDF",
+    "sampling.run_pdf": "addressed letters, PDF",
 }
 # The non-spreadsheet formats of the known downloads (not fetched here).
 OTHER_FORMATS = {"sav", "pdf", "json", "html"}
@@ -384,6 +414,7 @@ def _fill(world: World, rule: Any) -> list[str]:
         "page_key": ["buurt", "belang"],
         "organisation_id": ["1"],
         "user_id": ["1"],
+        "run_id": ["1"],
         "fmt": list(SPREADSHEET_FORMATS),
     }
     names = sorted(rule.arguments)
@@ -491,6 +522,11 @@ def known_outputs(world: World) -> dict[str, list[tuple[list[str], str, bool]]]:
         "partners links": [
             (["partners", "links", "partners-2026", "--out", "{out}.csv"], "csv", True)
         ],
+        "letters csv": [
+            (["letters", "csv", INVITATION_KEY, "--out", "{out}.csv"], "csv", True),
+            (["letters", "csv", INVITATION_KEY, "--wave", "2", "--out", "{out}.csv"], "csv", True),
+        ],
+        "letters print": [],  # the letters, PDF
         "surveys export": [],  # the survey file, YAML
     }
 

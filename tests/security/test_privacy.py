@@ -52,6 +52,24 @@ def test_response_tables_have_no_column_for_client_time_or_code(app: Flask) -> N
         assert code_fks == {"surveys"}
 
 
+SAMPLE_TABLES = ("sample_frames", "frame_people", "samples", "sample_members", "letter_runs")
+
+
+def test_names_and_addresses_are_kept_apart_from_every_response_table(app: Flask) -> None:
+    """The frame and the sample point at no response (nor at a draft, which
+    becomes one), and nothing a response is stored in points at them."""
+    from survey.extensions import db
+
+    with app.app_context():
+        inspector = inspect(db.engine)
+        for table in SAMPLE_TABLES:
+            targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert not targets & {*RESPONSE_TABLES, "drafts", "response_cells"}, table
+        for table in (*RESPONSE_TABLES, "drafts", "response_cells", "invitation_codes"):
+            targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert not targets & set(SAMPLE_TABLES), table
+
+
 def _dump(app: Flask) -> str:
     """Every value of every table, as text."""
     from survey.extensions import db
@@ -187,3 +205,29 @@ def test_responses_page_shows_the_resident_nothing_of_others(
     page = Page(other.get(f"/s/{resident_survey}/bedankt", follow_redirects=True))
     assert "Meer verlichting" not in page.text
     assert other.get(f"/s/{resident_survey}/controle").status_code == 302
+
+
+def test_the_codes_of_a_sample_are_nowhere_in_the_database_in_plain(
+    app: Flask, resident_survey: str
+) -> None:
+    """A copy of the database does not give the codes of the letters: they
+    are stored hashed for the door and sealed beside the address."""
+    from bench.framegen import frame_csv, frame_rows
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.planner import mailing
+    from survey.planner.frame import import_frame
+    from survey.planner.sample import draw_sample
+
+    with app.app_context():
+        survey = find_survey(db.session, resident_survey)
+        frame = import_frame(db.session, survey.consultation, frame_csv(frame_rows(30))).frame
+        sample = draw_sample(
+            db.session, survey, frame, dimensions=["sex"], method="proportional", size=30
+        )
+        db.session.commit()
+        codes = [person.code for person in mailing.recipients(db.session, sample, 1)]
+    assert len(codes) == 30
+    dump = _dump(app)
+    for code in codes:
+        assert code not in dump and code.replace("-", "") not in dump

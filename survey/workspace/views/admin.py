@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from survey.extensions import db
 from survey.models import PlannerUser
-from survey.planner.purge import PurgeRefused, is_due, purge_consultation
+from survey.planner.purge import PurgeRefused, fieldwork_ended, is_due, purge_consultation
 from survey.workspace import accounts, sessions
 from survey.workspace.forms import NewUserForm, PurgeForm, UserForm
 from survey.workspace.shell import Access, consultation_or_404, workspace_blueprint
@@ -97,11 +97,17 @@ def purge(key: str) -> ResponseReturnValue:
                     codes=counts.codes,
                     drafts=counts.drafts,
                     texts=counts.free_texts,
+                )
+                + " "
+                + _(
+                    "%(addresses)s addresses and %(links)s code links of the sample deleted.",
+                    addresses=counts.addresses,
+                    links=counts.sample_links,
                 ),
                 "success",
             )
             return redirect(url_for("consultations.detail", key=key))
-    due = is_due(item)
+    due = is_due(item) or fieldwork_ended(item)
     preview = purge_consultation(db.session, item, dry_run=True) if due else None
     return render_template(
         "workspace/purge.html",

@@ -33,8 +33,7 @@ def letters(key: str) -> ResponseReturnValue:
             error = str(exc)
         else:
             if form.format.data == "pdf":
-                sender = str(current_app.config.get("PRIVACY_CONTROLLER", ""))
-                body = letter_files.letters_pdf(batch, base, item, sender.capitalize())
+                body = letter_files.letters_pdf(batch, base, item)
                 mimetype, ext = "application/pdf", "pdf"
             else:
                 body = letter_files.letters_csv(batch, base, item)
