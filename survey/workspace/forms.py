@@ -130,12 +130,16 @@ class OrganisationFileForm(UploadForm):
 
 
 class FrameFileForm(UploadForm):
+    """The sample frame upload: one CSV of people (rules in planner.frame)."""
+
     file = FileField(
         validators=[FileRequired(message=_l("Choose a CSV file with the people of the frame."))]
     )
 
 
 class LetterSettingsForm(FlaskForm):  # type: ignore[misc]
+    """The consultation's letter settings: sender, signatory, contact, dates, logo and signature."""
+
     # letters.save_settings checks the lengths, the e-mail and the images.
     sender = StringField(default="")
     sender_address = StringField(default="")
@@ -167,6 +171,8 @@ STRATA_CHOICES = [
 
 
 class SampleForm(FlaskForm):  # type: ignore[misc]
+    """A stratified draw: strata, proportional or per stratum, size, minimum, age bands, seed."""
+
     strata = SelectMultipleField(
         choices=STRATA_CHOICES,
         default=["district", "sex", "age"],
@@ -191,18 +197,22 @@ class SampleForm(FlaskForm):  # type: ignore[misc]
     seed = StringField(default="")
 
     def validate_size(self, field: Field) -> None:
+        """The sample size is a whole number of at least 1."""
         if _whole(field.data) is None or _whole(field.data) == 0:
             raise ValidationError(_l("Enter the sample size as a whole number from 1."))
 
     def validate_minimum(self, field: Field) -> None:
+        """The minimum per stratum is a whole number (0 for none)."""
         if _whole(field.data) is None:
             raise ValidationError(_l("Enter the minimum as a whole number (0 for none)."))
 
     def validate_seed(self, field: Field) -> None:
+        """The seed is empty (a new draw) or a whole number (repeat a draw)."""
         if (field.data or "").strip() and _whole(field.data) is None:
             raise ValidationError(_l("The seed is a whole number; leave it empty for a new draw."))
 
     def whole(self, name: str) -> int | None:
+        """Field ``name`` as a whole number of at most 9 digits, or None."""
         return _whole(getattr(self, name).data)
 
 
@@ -215,6 +225,8 @@ def _whole(raw: str | None) -> int | None:
 
 
 class LetterRunForm(FlaskForm):  # type: ignore[misc]
+    """Print a wave of letters: the invitation or a reminder to unused codes."""
+
     # "invitation" or "reminder"
     wave = HiddenField()
 

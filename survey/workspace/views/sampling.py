@@ -191,6 +191,7 @@ def run_progress(key: str, run_id: int) -> ResponseReturnValue:
 
 @bp.get("/bevragingen/<key>/steekproef/brieven/<int:run_id>/pdf", access=Access.MANAGE)
 def run_pdf(key: str, run_id: int) -> ResponseReturnValue:
+    """The printed letters of a run as one PDF (planners; 404 until printed or after the purge)."""
     _item, _owner, run = _run_or_404(key, run_id)
     path = mailing.run_file(run)
     if path is None:
