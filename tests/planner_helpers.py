@@ -49,9 +49,8 @@ def submit_file(client: Any, page: Page, data: bytes, filename: str, **extra: st
     import io
 
     form = page.form()
-    fields = {name: f.value for name, f in form.fields.items() if f.kind != "file"}
-    fields.update(extra)
-    payload: dict[str, Any] = dict(fields)
+    payload: dict[str, Any] = {name: value for name, value in form.data() if name != "file"}
+    payload.update(extra)
     payload["file"] = (io.BytesIO(data), filename)
     response = client.post(form.action, data=payload, content_type="multipart/form-data")
     # The test client spools a body over 500 KB to a temporary file and closes

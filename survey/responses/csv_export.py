@@ -81,10 +81,15 @@ class Record:
 
 
 def iter_records(
-    session: DbSession, survey: Survey, *, yield_per: int = YIELD_PER
+    session: DbSession,
+    survey: Survey,
+    *,
+    yield_per: int = YIELD_PER,
+    response_ids: list[int] | None = None,
 ) -> Iterator[Record]:
-    """Every response of ``survey`` in response id order, pivoted to cells.
-    A raw free text already purged is exported as its redacted copy."""
+    """Every response of ``survey`` (or only those of ``response_ids``) in
+    response id order, pivoted to cells. A raw free text already purged is
+    exported as its redacted copy."""
     definition = definition_of(survey)
     by_name = {spec.name: (question, spec) for question, spec in definition.variables()}
     variables = {
@@ -94,6 +99,7 @@ def iter_records(
         ).all()
         if name in by_name
     }
+    only = [] if response_ids is None else [Response.id.in_(response_ids)]
     statement = (
         select(
             Answer.response_id,
@@ -114,7 +120,7 @@ def iter_records(
                 FreeText.variable_id == Answer.variable_id,
             ),
         )
-        .where(Response.survey_id == survey.id)
+        .where(Response.survey_id == survey.id, *only)
         .order_by(Answer.response_id, Answer.id)
         .execution_options(stream_results=True, yield_per=yield_per)
     )
@@ -157,7 +163,8 @@ def record_row(layout: Layout, record: Record, *, neutralise_text: bool = True) 
     return row
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A cell value as the CSV file writes it ("" for empty)."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -177,7 +184,7 @@ def iter_csv(session: DbSession, survey: Survey, *, chunk_rows: int = 500) -> It
     writer.writerow(layout.columns)
     pending = 0
     for record in iter_records(session, survey):
-        writer.writerow([_csv_cell(v) for v in record_row(layout, record)])
+        writer.writerow([csv_cell(v) for v in record_row(layout, record)])
         pending += 1
         if pending >= chunk_rows:
             yield buffer.getvalue().encode("utf-8")

@@ -32,6 +32,7 @@ from wtforms.widgets import DateInput
 
 from survey.models import Role
 from survey.planner.letters import MAX_LETTERS_PDF
+from survey.responses.csv_import import OnDuplicate
 
 MAX_LETTERS_CSV = 100_000
 # What an INTEGER column holds, in digits: a longer id is refused before any
@@ -104,6 +105,18 @@ class SurveyFileForm(UploadForm):
 
 class ResponseFileForm(UploadForm):
     file = FileField(validators=[FileRequired(message=_l("Choose a response file (CSV)."))])
+    on_duplicate = RadioField(
+        choices=[
+            SelectChoice(
+                OnDuplicate.SKIP, _l("Skip them and list them (the stored response stays)")
+            ),
+            SelectChoice(
+                OnDuplicate.REPLACE, _l("Replace the stored response with the row of this file")
+            ),
+        ],
+        default=OnDuplicate.SKIP,
+        invalid_choice_message=_l("Choose whether to skip or replace rows already stored."),
+    )
 
 
 class OrganisationFileForm(UploadForm):

@@ -1,5 +1,6 @@
 """The planners' pages in Chromium: axe-core finds no violation on any of
-them (login, lists, survey, preview, paper entry with errors, fieldwork,
+them (login, lists, survey, preview, paper entry with errors and the
+differences of a double entry, fieldwork,
 letters, import errors, export, margins, users, purge)."""
 
 from __future__ import annotations
@@ -66,3 +67,20 @@ def test_planner_pages_have_no_violations(
     page.locator("main form.paper-form > button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "paper-errors")
+
+    # A numbered form, then its second entry with another answer: the page
+    # that shows the differences to resolve.
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/papier")
+    page.locator("#f-form-number").fill("17")
+    page.locator("input[name=onveilig][value='2']").check()
+    page.locator("main form.paper-form > button[type=submit]").click()
+    expect(page.locator(".notice-success, [role=status]").first).to_be_visible()
+    page.locator("#f-form-number").fill("17")
+    page.locator("#entry-second").check()
+    page.locator("input[name=onveilig][value='3']").check()
+    page.locator("main form.paper-form > button[type=submit]").click()
+    expect(page.locator("fieldset.difference")).to_be_visible()
+    check_page(page, "paper-differences")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_page(page, "paper-differences-errors")
