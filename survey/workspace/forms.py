@@ -235,16 +235,24 @@ class OrganisationForm(FlaskForm):  # type: ignore[misc]
     name = StringField()
     sector = StringField()
     email = StringField()
+    language = StringField()
 
 
 class LinksForm(FlaskForm):  # type: ignore[misc]
     """The partner status page's buttons: links for the organisations
-    named (or ``all`` without an active link), as a page or a CSV file."""
+    named (or ``all`` without an active link), as a page or a CSV file.
+    ``confirmed``: sent by the confirmation page of an action that changes
+    a current link (new link, withdraw, reopen)."""
 
     organisation_id = IdsField()
     all = BooleanField()
     format = StringField()
+    confirmed = BooleanField()
 
     def one_id(self) -> int | None:
         ids: list[int] = self.organisation_id.data
         return ids[0] if len(ids) == 1 else None
+
+
+class ConfirmForm(FlaskForm):  # type: ignore[misc]
+    """A confirmation page's button: nothing but the CSRF token."""
