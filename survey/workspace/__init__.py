@@ -13,6 +13,7 @@ def blueprints() -> list[Blueprint]:
     from survey.workspace import auth
     from survey.workspace.views import (
         admin,
+        campaign,
         consultations,
         data_entry,
         exports,
@@ -27,6 +28,7 @@ def blueprints() -> list[Blueprint]:
         consultations.bp,
         surveys.bp,
         fieldwork.bp,
+        campaign.bp,
         data_entry.bp,
         exports.bp,
         reports.bp,

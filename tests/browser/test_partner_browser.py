@@ -32,16 +32,6 @@ def check_page(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"partner-{name}.png"), full_page=True)
 
 
-def sign_in(page: Page, live_server: str, email: str, password: str) -> None:
-    """A planner signs in (at a desktop width)."""
-    page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/aanmelden")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("h1")).to_be_visible()
-
-
 def make_link(app: Flask, key: str) -> str:
     return issue_link(app, key)
 
@@ -163,10 +153,10 @@ def test_unknown_link_page_has_no_violations(live_server: str, page: Page, app: 
 def test_planner_partner_pages_have_no_violations(
     app: Flask, partner_survey: str, live_server: str, page: Page
 ) -> None:
-    from planner_helpers import PASSWORD, make_user
+    from planner_helpers import make_user, sign_in_browser
 
     link = make_link(app, partner_survey)
-    sign_in(page, live_server, make_user(app, "partners@zone.be", "planner"), PASSWORD)
+    sign_in_browser(page, live_server, make_user(app, "partners@zone.be", "planner"))
 
     page.goto(f"{live_server}/planner/partners/")
     expect(page.locator("#organisations")).to_contain_text("Stad Voorbeeld")
@@ -196,10 +186,10 @@ def test_partner_e_mail_and_link_confirmation_pages_have_no_violations(
     app: Flask, partner_survey: str, live_server: str, page: Page, monkeypatch: Any
 ) -> None:
     from mail_server import running
-    from planner_helpers import PASSWORD, make_user
+    from planner_helpers import make_user, sign_in_browser
 
     make_link(app, partner_survey)  # Stad Voorbeeld, invited
-    sign_in(page, live_server, make_user(app, "mail@zone.be", "planner"), PASSWORD)
+    sign_in_browser(page, live_server, make_user(app, "mail@zone.be", "planner"))
     status = f"{live_server}/planner/partners/bevraging/{partner_survey}"
 
     # "Withdraw link" asks first and says what happens to the link.

@@ -84,3 +84,27 @@ def test_planner_pages_have_no_violations(
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "paper-differences-errors")
+
+
+def test_open_campaign_page_has_no_violations(
+    app: Flask, live_server: str, page: Page, tmp_path
+) -> None:
+    from planner_helpers import make_user, sign_in_browser
+    from resident_flow import open_copy
+
+    key = open_copy(app, tmp_path, "burgers-open")
+    sign_in_browser(page, live_server, make_user(app, "campagne@zone.be", "viewer"))
+    page.goto(f"{live_server}/planner/bevragingen/{key}/campagne")
+    expect(page.locator("#open-qr")).to_be_visible()
+    check_page(page, "campaign")
+    # The copy button appears where the browser offers the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.reload()
+    button = page.locator("button[data-copy=open-link]")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.locator("#open-link-status")).not_to_be_empty()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"/s/{key}")
+    check_page(page, "campaign-copied")
+    page.goto(f"{live_server}/planner/bevragingen/{key}/affiche.pdf?formaat=A0")
+    check_page(page, "campaign-error")
