@@ -58,6 +58,11 @@ EXPECTED_ACCESS = {
     "partners.issue": "manage",
     "partners.revoke": "manage",
     "partners.reopen": "manage",
+    "partners.send_mail": "manage",
+    "campaign.page": "view",
+    "campaign.qr_svg": "view",
+    "campaign.qr_png": "view",
+    "campaign.poster": "view",
     "admin.users": "admin",
     "admin.user": "admin",
     "admin.purge": "admin",
@@ -80,9 +85,11 @@ def methods(rule: Any) -> list[str]:
 
 
 @pytest.fixture
-def world(app: Flask, resident_survey: str, partner_survey: str) -> dict[str, Any]:
+def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) -> dict[str, Any]:
     """A user per role (logged in once, through the form), a bystander
-    user, an organisation: real values for every path parameter."""
+    user, an organisation, a survey with an open link: real values for
+    every path parameter."""
+    from resident_flow import open_copy
     from sqlalchemy import select
 
     from survey.extensions import db
@@ -100,7 +107,9 @@ def world(app: Flask, resident_survey: str, partner_survey: str) -> dict[str, An
         "values": {
             "organisation_id": organisation,
             "user_id": users["bystander@zone.be"],
+            "kind": "uitnodigen",
         },
+        "open": open_copy(app, tmp_path),
         "resident": resident_survey,
         "partner": partner_survey,
     }
@@ -115,6 +124,8 @@ def sample_path(rule: Any, world: dict[str, Any]) -> str:
                 value = CONSULTATION
             elif path.startswith("/planner/partners/"):
                 value = world["partner"]
+            elif "/campagne" in path or "/affiche" in path:
+                value = world["open"]
             else:
                 value = world["resident"]
         elif name == "fmt":
