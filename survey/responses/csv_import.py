@@ -189,7 +189,10 @@ class _BatchWriter:
                 self.report,
                 row.number,
                 "response_id",
-                _("This response_id belongs to a response of another survey."),
+                _(
+                    "This response_id belongs to a response of another survey: leave the "
+                    "response_id column out to import the rows as new responses."
+                ),
             )
             return None, False
         same_form = by_form.get(row.form_number) if row.form_number else None
