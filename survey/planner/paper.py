@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from survey.answering.display import answer_lines
 from survey.answering.journey import FormReading, Journey
-from survey.answering.pages import FormData
+from survey.answering.pages import FormData, anchor_for, field_label
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
@@ -109,6 +109,44 @@ class PaperStore:
             form_number=self.form_number,
         )
         return "stored"
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One line of the paper form's error summary: the field it links to
+    (``anchor``), what names it (a question, a matrix row or a field of the
+    form) and the message."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+def error_summary(
+    definition: SurveyDefinition, errors: Mapping[str, list[str]], language: str
+) -> list[SummaryLine]:
+    """The errors in the order of the form (its own fields first, then the
+    questions as printed), each named as the typist sees it, not by its
+    variable name."""
+    own = {
+        "": ("", ""),
+        "form_number": ("f-form-number", _("Form number")),
+        "submitted_on": ("submitted_on", _("Date of receipt")),
+        "language": ("language", _("Language of the questionnaire")),
+    }
+    lines = [
+        SummaryLine(anchor, label, message)
+        for name, (anchor, label) in own.items()
+        for message in errors.get(name, [])
+    ]
+    for question in definition.questions:
+        names = [n for n in errors if n == question.key or n.startswith(question.key + ".")]
+        for name in names:
+            label = text_for(field_label(question, name), language, definition.default_language)
+            lines.extend(
+                SummaryLine(anchor_for(question, name), label, message) for message in errors[name]
+            )
+    return lines
 
 
 class Entry:

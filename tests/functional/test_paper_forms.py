@@ -4,6 +4,8 @@ entry), and response files imported twice without doubles."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from formtools import Page
 from planner_helpers import logged_in, msg, response_csv, submit_file
@@ -172,3 +174,16 @@ def test_a_response_file_uploaded_twice_is_stored_once(app, planner):
     )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 3
+
+
+def test_the_error_summary_names_the_printed_questions_in_form_order(app, planner):
+    _paper_form(planner, number="8").submit(planner)
+    form = _paper_form(planner, number="8", onveilig="3")
+    response = form.set("leeftijd", "veertig").submit(planner)
+    assert response.status_code == 422
+    summary = Page(response).html.split('class="error-summary"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    # The form number first (the form's own field), then the age question
+    # by its printed text, not its variable name.
+    assert [anchor for anchor, _label in links] == ["f-form-number", "f-leeftijd"]
+    assert links[1][1] == "Hoe oud bent u?"

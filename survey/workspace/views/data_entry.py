@@ -73,6 +73,7 @@ def paper(key: str) -> ResponseReturnValue:
             language=outcome.language,
             fields=outcome.fields,
             errors=outcome.errors,
+            summary=paper_store.error_summary(definition, outcome.errors, outcome.language),
             submitted_on=outcome.submitted_on_raw,
             submission_key=outcome.submission_key,
             form_number=outcome.form_number,
