@@ -38,7 +38,7 @@ from survey.i18n import text_for
 from survey.models import Response, ResponseMode, Survey
 from survey.models.base import today
 from survey.responses.checking import check_values
-from survey.responses.csv_export import csv_cell, iter_records
+from survey.responses.csv_export import cell_text, iter_records
 from survey.responses.csv_import import FORM_NUMBER_RE
 from survey.responses.storage import ResponseWriter, delete_responses
 
@@ -310,7 +310,7 @@ def _cells(definition: SurveyDefinition, values: Mapping[str, Any]) -> dict[str,
     cells: dict[str, str] = {}
     for question in shown:
         for name, value in question.qtype.to_cells(question, kept.get(question.key)).items():
-            cells[name] = csv_cell(value)
+            cells[name] = cell_text(value)
     return cells
 
 
@@ -336,7 +336,7 @@ def _check_second_entry(
     replaced by the resolved answers, ``checked``. Otherwise the
     ``differences`` to show (with errors where a choice is missing)."""
     record = next(iter(iter_records(session, survey, response_ids=[first.id])), None)
-    first_cells = {n: csv_cell(v) for n, v in (record.cells if record else {}).items()}
+    first_cells = {n: cell_text(v) for n, v in (record.cells if record else {}).items()}
     second_cells = _cells(definition, reading.values)
     language = outcome.language
     differences: list[Difference] = []

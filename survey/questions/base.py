@@ -171,6 +171,12 @@ class CellError(ValueError):
         self.message = message
 
 
+MAX_INTEGER_DIGITS = 15
+"""Whole numbers in survey files and answers stay below 10**15: exact as a
+float (numbers are stored as floats), far above any code, limit or edge.
+Longer digit strings are refused before ``int()``, which refuses more than
+4300 digits with a ValueError nobody expects."""
+
 _INT_RE = re.compile(r"[+-]?\d+")
 _DECIMAL_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
@@ -179,6 +185,9 @@ def parse_code(field: str, raw: str) -> int:
     """An option code from a cell or form field: plain ASCII digits only."""
     text = raw.strip()
     if not text.isascii() or not _INT_RE.fullmatch(text):
+        raise CellError(field, _l("Choose one of the options."))
+    if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:
+        # No option has such a code: a survey file's codes are bounded too.
         raise CellError(field, _l("Choose one of the options."))
     return int(text)
 
@@ -195,9 +204,16 @@ def parse_number(field: str, raw: str, decimals: int) -> int | float:
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if not text.isascii() or not _DECIMAL_RE.fullmatch(text):
         raise CellError(field, _l("Enter a number, for example 42."))
-    value = float(text.replace(",", "."))
-    if not math.isfinite(value):
-        raise CellError(field, _l("Enter a number, for example 42."))
+    whole = re.split("[.,]", text.lstrip("+-"))[0].lstrip("0")
+    value = float(text.replace(",", ".")) if len(whole) <= MAX_INTEGER_DIGITS else math.inf
+    if not abs(value) < 10**MAX_INTEGER_DIGITS:
+        raise CellError(
+            field,
+            _l(
+                "Enter a smaller number: at most %(digits)s digits before the decimal mark.",
+                digits=MAX_INTEGER_DIGITS,
+            ),
+        )
     if decimals == 0:
         if value != int(value):
             raise CellError(field, _l("Enter a whole number, without decimals."))

@@ -201,6 +201,9 @@ class DateQuestion(QuestionType):
                 raise CellError(f"{question.key}.{part}", EXAMPLE)
         if len(typed["year"]) != 4:
             raise CellError(f"{question.key}.year", _l("The year must have 4 numbers."))
+        if len(typed["day"]) > 2 or len(typed["month"]) > 2:
+            # date() raises OverflowError, not ValueError, past a C long.
+            raise CellError(f"{question.key}.day", EXAMPLE)
         try:
             day = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
         except ValueError as exc:

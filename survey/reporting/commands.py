@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from survey.cli_support import write_atomically
 from survey.extensions import db
+from survey.reporting.options import THRESHOLD_MAX, TRIM_MAX
 
 if TYPE_CHECKING:
     from survey.analysis.model import Report
@@ -52,14 +53,14 @@ def render(model: Report, fmt: str) -> bytes:
 )
 @click.option(
     "--threshold",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=2, max=THRESHOLD_MAX),
     default=10,
     show_default=True,
     help="Cells with a count of 1 to threshold-1 are suppressed.",
 )
 @click.option(
     "--trim",
-    type=click.FloatRange(min=1.0, min_open=True),
+    type=click.FloatRange(min=1.0, min_open=True, max=TRIM_MAX),
     help="Cap weights at this multiple of the mean.",
 )
 def build(

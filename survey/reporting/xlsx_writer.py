@@ -3,7 +3,8 @@
 Suppressed cells are written as the letter "x": the number is absent from
 the file, so nobody can unhide it (a hidden column or a white font would
 still hold the value). Percentages are numbers 0-100 with two decimals, as
-in the JSON.
+in the JSON. Texts (labels, titles, quotes, names) are string cells, never
+formulas or links (``survey.privacy.spreadsheets``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
 from flask_babel import gettext
 
 from survey.analysis.model import QuestionResult, Report
@@ -27,6 +27,7 @@ from survey.analysis.tables import (
     RankingTable,
     TextTable,
 )
+from survey.privacy.spreadsheets import xlsx_workbook
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -41,9 +42,7 @@ class _Book:
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(
-            self.buffer, {"in_memory": True, "strings_to_numbers": False}
-        )
+        self.book = xlsx_workbook(self.buffer, {"in_memory": True})
         self.bold = self.book.add_format({"bold": True})
         self.title = self.book.add_format({"bold": True, "font_size": 13, "font_color": "#1d4f91"})
         self.pct = self.book.add_format({"num_format": "0.00"})

@@ -10,14 +10,13 @@ turns its stored rows back into a value (``from_rows``) and the value into
 cells (``to_cells``), and declares its columns (``columns``: labels, and
 what the cells hold). A day is written as ISO ``yyyy-mm-dd``.
 
-Spreadsheet formula injection: a TEXT cell that starts with ``= + - @``,
-a tab or a carriage return gets a leading apostrophe. Codes and numbers
-are never touched.
+Texts are neutralised for spreadsheets by ``survey.privacy.spreadsheets``
+(the CSV writer gives a text that a spreadsheet would run as a formula a
+leading apostrophe); codes and numbers are never touched.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,17 +29,12 @@ from sqlalchemy import and_, select
 from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
+from survey.privacy.spreadsheets import csv_writer
 from survey.questions.base import Column, StoredAnswer
 
 YIELD_PER = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 META_HEAD = ("response_id", "language")
 META_TAIL = ("mode",)
-
-
-def neutralise(text: str) -> str:
-    """Make a text cell inert in a spreadsheet (OWASP CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -151,27 +145,32 @@ def iter_records(
         result.close()
 
 
-def record_row(layout: Layout, record: Record, *, neutralise_text: bool = True) -> list[Any]:
-    """A record as a list of cells in layout order (None = empty)."""
+def record_row(layout: Layout, record: Record) -> list[Any]:
+    """A record as a list of cells in layout order (None = empty), texts as
+    stored: each writer neutralises them for its own format."""
     row: list[Any] = [record.public_id, record.language]
     for column in layout.question_columns:
-        value = record.cells.get(column.name)
-        if neutralise_text and isinstance(value, str) and column.kind == "text":
-            value = neutralise(value)
-        row.append(value)
+        row.append(record.cells.get(column.name))
     row.append(record.mode)
     return row
 
 
-def csv_cell(value: Any) -> str:
-    """A cell value as the CSV file writes it ("" for empty)."""
+def _csv_cell(value: Any) -> Any:
+    """A cell as the CSV writer takes it: numbers stay numbers (a whole
+    float without its ``.0``), so that only texts are neutralised."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(value) if value != int(value) else str(int(value))
+        return value if value != int(value) else int(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the CSV file holds ("" for empty), before any
+    neutralising: what ``from_cells`` reads back."""
+    return str(_csv_cell(value))
 
 
 def iter_csv(session: DbSession, survey: Survey, *, chunk_rows: int = 500) -> Iterator[bytes]:
@@ -179,12 +178,12 @@ def iter_csv(session: DbSession, survey: Survey, *, chunk_rows: int = 500) -> It
     for streaming to a download or a file."""
     layout = layout_of(survey)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(layout.columns)
     pending = 0
     for record in iter_records(session, survey):
-        writer.writerow([csv_cell(v) for v in record_row(layout, record)])
+        writer.writerow([_csv_cell(v) for v in record_row(layout, record)])
         pending += 1
         if pending >= chunk_rows:
             yield buffer.getvalue().encode("utf-8")

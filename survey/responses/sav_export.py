@@ -126,7 +126,7 @@ def write_sav(session: DbSession, survey: Survey, path: str) -> int:
         for record in iter_records(session, survey):
             if count >= total:
                 break
-            row = record_row(layout, record, neutralise_text=False)
+            row = record_row(layout, record)
             for index in days:
                 if row[index] is not None:
                     row[index] = spss_date(row[index])

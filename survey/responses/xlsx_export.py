@@ -1,9 +1,9 @@
 """Responses as an XLSX workbook, in the response-file layout.
 
 XlsxWriter in ``constant_memory`` mode writes each row to a temporary file
-as soon as it is complete, so memory stays flat; text cells are written as
-strings (never formulas) and neutralised like the CSV; a day is a date cell
-(``yyyy-mm-dd``).
+as soon as it is complete, so memory stays flat; text cells are strings,
+exactly as typed, never formulas or links (``survey.privacy.spreadsheets``);
+a day is a date cell (``yyyy-mm-dd``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import IO, Any
 
-import xlsxwriter
-
 from survey.extensions import DbSession
 from survey.models import Survey
+from survey.privacy.spreadsheets import xlsx_workbook
 from survey.responses.csv_export import iter_records, layout_of, record_row
 
 
@@ -22,9 +21,7 @@ def write_xlsx(session: DbSession, survey: Survey, out: str | IO[bytes]) -> int:
     """Write the workbook to a path or a binary file; return the number of
     responses written."""
     layout = layout_of(survey)
-    workbook = xlsxwriter.Workbook(
-        out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    workbook = xlsx_workbook(out, {"constant_memory": True})
     try:
         sheet = workbook.add_worksheet("responses")
         bold = workbook.add_format({"bold": True})

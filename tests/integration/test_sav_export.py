@@ -85,7 +85,7 @@ def reference_sav(session: Any, survey: Any, path: str) -> int:
     }
     count = 0
     for index, record in enumerate(iter_records(session, survey)):
-        row = record_row(layout, record, neutralise_text=False)
+        row = record_row(layout, record)
         for name, value in zip(columns, row, strict=True):
             if name in strings:
                 arrays[name][index] = "" if value is None else str(value)
