@@ -269,7 +269,6 @@ def _confirmation(survey: Survey, action: str, organisation: PartnerOrganisation
         survey=survey,
         action=action,
         organisation=organisation,
-        endpoint={"issue": ".issue", "revoke": ".revoke", "reopen": ".reopen"}[action],
     )
 
 
