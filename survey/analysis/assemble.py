@@ -13,7 +13,7 @@ from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import PartnerInput, QuestionResult, Report
 from survey.analysis.settings import ReportSettings
 from survey.analysis.tables import CrossTable, PriorityMatrix, TextThemes
-from survey.analysis.weighting_summary import weighting_summary
+from survey.analysis.weighting_summary import weighting_problem, weighting_summary
 from survey.i18n import text_for
 
 
@@ -60,7 +60,14 @@ def assemble(
         responses=found.responses,
         responses_by_mode=dict(sorted(found.by_mode.items())),
         weighting=(
-            None if weighting is None else weighting_summary(weighting, found.dimensions, language)
+            None
+            if weighting is None
+            else weighting_summary(weighting, found.dimensions, language, settings.threshold)
+        ),
+        weighting_problem=(
+            None
+            if data.weighting_problem is None
+            else weighting_problem(*data.weighting_problem, found.dimensions, language)
         ),
         suppression_threshold=settings.threshold,
         pages=tuple((p.key, text_for(p.title, language)) for p in definition.pages),

@@ -38,7 +38,13 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     survey, unusable margins). Reads only."""
     settings = settings or ReportSettings()
     data = collect(session, key, settings)
-    matrix = priority.build_priorities(session, data.consultation, data.aggregates, settings)
+    matrix = priority.build_priorities(
+        session,
+        data.consultation,
+        data.aggregates,
+        settings,
+        None if data.weighting is None else data.weighting.cell_weights,
+    )
     lexicon = themes.lexicon_of(data.consultation)
     labels = {row.phenomenon: row.label for row in matrix.rows}
     free_text = disclosure.protect_themes(

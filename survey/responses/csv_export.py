@@ -1,7 +1,10 @@
 """Exporting raw responses in the response-file layout (docs/response-file.md):
 ``response_id`` (the opaque ``Response.public_id``), ``language``, then the
 survey's variables in order (multiple choice as ``key.code`` 0/1), then
-``mode``.
+``mode`` and, when the survey's consultation has population margins,
+``weight`` (the raking weight of the report's default settings, given by the
+caller as a ``survey.responses.weights.WeightColumn``; empty for a response
+the weighting leaves out).
 
 Answers are read with one streamed query ordered by response (server-side
 cursor on PostgreSQL, ``yield_per`` batches) and pivoted one response at a
@@ -31,6 +34,7 @@ from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
 from survey.privacy.spreadsheets import csv_writer
 from survey.questions.base import Column, StoredAnswer
+from survey.responses.weights import WEIGHT_COLUMN, WeightColumn
 
 YIELD_PER = 2000
 META_HEAD = ("response_id", "language")
@@ -40,14 +44,17 @@ META_TAIL = ("mode",)
 @dataclass(frozen=True)
 class Layout:
     """The columns of an export, as the question types declare them (with
-    their labels in the survey's first language)."""
+    their labels in the export's language), and the weights of the
+    ``weight`` column (None: no such column)."""
 
     definition: SurveyDefinition
     question_columns: list[Column]
+    weights: WeightColumn | None = None
 
     @property
     def columns(self) -> list[str]:
-        return [*META_HEAD, *(c.name for c in self.question_columns), *META_TAIL]
+        tail = [*META_TAIL, WEIGHT_COLUMN] if self.weights is not None else list(META_TAIL)
+        return [*META_HEAD, *(c.name for c in self.question_columns), *tail]
 
     @property
     def text_columns(self) -> frozenset[str]:
@@ -55,12 +62,18 @@ class Layout:
         return frozenset(c.name for c in self.question_columns if c.kind == "text")
 
 
-def layout_of(survey: Survey) -> Layout:
+def layout_of(
+    survey: Survey, weights: WeightColumn | None = None, language: str | None = None
+) -> Layout:
+    """The columns of ``survey``'s export, labelled in ``language`` (default:
+    the survey's first)."""
     definition = definition_of(survey)
-    language = definition.default_language
+    if language not in definition.languages:
+        language = definition.default_language
     return Layout(
         definition,
         [c for q in definition.questions for c in q.qtype.columns(q, language)],
+        weights,
     )
 
 
@@ -72,6 +85,8 @@ class Record:
     language: str
     mode: str
     cells: dict[str, Any]
+    cell_id: int | None = None
+    """The response's cell (``ResponseCell.id``), which gives its weight."""
 
 
 def iter_records(
@@ -105,6 +120,7 @@ def iter_records(
             Answer.number,
             FreeText.text,
             FreeText.redacted,
+            Answer.cell_id,
         )
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(
@@ -140,7 +156,7 @@ def iter_records(
                     continue  # not shown: empty cells
                 value = question.qtype.from_rows(question, stored)
                 cells.update(question.qtype.to_cells(question, value))
-            yield Record(first[1], first[2], first[3], cells)
+            yield Record(first[1], first[2], first[3], cells, first[9])
     finally:
         result.close()
 
@@ -152,6 +168,8 @@ def record_row(layout: Layout, record: Record) -> list[Any]:
     for column in layout.question_columns:
         row.append(record.cells.get(column.name))
     row.append(record.mode)
+    if layout.weights is not None:
+        row.append(layout.weights.weight_of(record.cell_id))
     return row
 
 
@@ -173,10 +191,17 @@ def cell_text(value: Any) -> str:
     return str(_csv_cell(value))
 
 
-def iter_csv(session: DbSession, survey: Survey, *, chunk_rows: int = 500) -> Iterator[bytes]:
+def iter_csv(
+    session: DbSession,
+    survey: Survey,
+    *,
+    chunk_rows: int = 500,
+    weights: WeightColumn | None = None,
+) -> Iterator[bytes]:
     """The CSV file as UTF-8 chunks (with BOM, so Excel reads the accents),
-    for streaming to a download or a file."""
-    layout = layout_of(survey)
+    for streaming to a download or a file; with ``weights`` a last column
+    ``weight``."""
+    layout = layout_of(survey, weights)
     buffer = io.StringIO()
     writer = csv_writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")

@@ -34,9 +34,11 @@ from survey.questions.base import CellError
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter, delete_responses, new_public_id
 
-# Columns an export adds that an import may carry: not warned about.
-# ``response_id`` and ``form_number`` find rows that are already stored.
-META_COLUMNS = frozenset({"response_id", "form_number", "language", "mode"})
+# Columns an export adds that an import may carry: not warned about. The
+# language and mode of a row are kept; the weight is worked out again by the
+# report (it depends on all responses and the margins). ``response_id`` and
+# ``form_number`` find rows that are already stored.
+META_COLUMNS = frozenset({"response_id", "form_number", "language", "mode", "weight"})
 BATCH_SIZE = 500
 MAX_LISTED_ERRORS = 200
 # An export's ids are 24 hexadecimal characters; another tool's may differ.
@@ -110,6 +112,7 @@ def _table(model: Any) -> Table:
 class _CheckedRow:
     number: int
     language: str
+    mode: str
     shown: list[QuestionDef]
     kept: dict[str, Any]
     public_id: str | None
@@ -220,7 +223,7 @@ class _BatchWriter:
                 "public_id": row.public_id or new_public_id(),
                 "survey_id": self.survey.id,
                 "survey_version": self.survey.version,
-                "mode": self.mode,
+                "mode": row.mode,
                 "language": row.language,
                 "form_number": row.form_number,
                 "submitted_on": today(),
@@ -252,7 +255,7 @@ class _BatchWriter:
         texts: list[dict[str, Any]] = []
         for response_id, (row, _values) in zip(ids, writing, strict=True):
             more_answers, more_texts = self.writer.rows_for(
-                response_id, row.shown, row.kept, mode=self.mode
+                response_id, row.shown, row.kept, mode=row.mode
             )
             answers.extend(more_answers)
             texts.extend(more_texts)
@@ -272,14 +275,17 @@ def import_responses(
     mode: str = ResponseMode.IMPORT,
     on_duplicate: str = OnDuplicate.SKIP,
 ) -> ImportReport:
-    """Read a response file and store every row as a response with ``mode``.
-    A row whose ``response_id`` (or ``form_number``) is already stored in
-    the survey is skipped and reported, or with ``on_duplicate`` "replace"
-    stored in place of the stored one: importing a file twice never doubles
-    it. Required questions may be blank (item non-response on paper is
-    stored as missing); every other rule of the answer pages holds. Raises
-    ``ResponseImportRefused`` (after which the caller must roll back) when
-    the file cannot be read or any row breaks a rule. Flushes only."""
+    """Read a response file and store every row as a response, with the
+    row's own ``mode`` when the file has that column (web, paper or import,
+    as an export writes it) and ``mode`` otherwise; likewise its
+    ``language``. A row whose ``response_id`` (or ``form_number``) is
+    already stored in the survey is skipped and reported, or with
+    ``on_duplicate`` "replace" stored in place of the stored one: importing
+    a file twice never doubles it. Required questions may be blank (item
+    non-response on paper is stored as missing); every other rule of the
+    answer pages holds. Raises ``ResponseImportRefused`` (after which the
+    caller must roll back) when the file cannot be read or any row breaks a
+    rule. Flushes only."""
     report = ImportReport()
     if survey.state is SurveyState.DRAFT:
         report.errors.append(_("Open the survey before importing responses."))
@@ -355,6 +361,18 @@ def _read(
         if language not in languages:
             _error(report, number, "language", _("Unknown language %(lang)s.", lang=language))
             continue
+        row_mode = cells.get("mode", "").strip() or writer.mode
+        if row_mode not in ResponseMode.ALL:
+            _error(
+                report,
+                number,
+                "mode",
+                _(
+                    "Unknown way of answering %(mode)s: use web, paper or import.",
+                    mode=row_mode,
+                ),
+            )
+            continue
         values: dict[str, Any] = {}
         unreadable: set[str] = set()
         for question in definition.questions:
@@ -374,7 +392,7 @@ def _read(
         if report.error_count:
             # Keep checking so every error is listed, but stop writing.
             continue
-        writer.add(_CheckedRow(number, language, shown, kept, public_id, form_number))
+        writer.add(_CheckedRow(number, language, row_mode, shown, kept, public_id, form_number))
     if report.error_count == 0:
         writer.flush()
 

@@ -163,7 +163,11 @@ def test_planner_journey(app, client, tmp_path):
     table = list(csv.DictReader(io.StringIO(text)))
     assert len(table) == 1001
     assert list(table[0])[:2] == ["response_id", "language"]
-    assert list(table[0])[-1] == "mode"
+    # The consultation has margins now: the raking weight of every response
+    # closes the row (mean 1 over those with a weight).
+    assert list(table[0])[-2:] == ["mode", "weight"]
+    weights = [float(row["weight"]) for row in table if row["weight"]]
+    assert weights and abs(sum(weights) / len(weights) - 1) < 1e-9
     paper = next(row for row in table if row["mode"] == "paper")
     assert paper["opmerkingen"].startswith("'=HYPERLINK")
     assert paper["leeftijd"] == "41"

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey.analysis.disclosure import protect
 from survey.analysis.inputs import CrossCounts, SummaryContext, WeightBase
-from survey.analysis.tables import GridTable, WeightedCounts
+from survey.analysis.tables import GridTable, WeightedCounts, WeightedNumbers
 from survey.answering.pages import field_id
 from survey.definitions.definition import QuestionDef, RowDef, build_definition
 from survey.definitions.validation import validate_definition
@@ -403,6 +403,9 @@ class Figures:
     def weighted(
         self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
     ) -> WeightedCounts | None:
+        return None
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
         return None
 
 

@@ -135,6 +135,29 @@ def test_objective_figures_trend_against_previous_year() -> None:
     assert result["drugs"].year == 2025
     assert result["drugs"].trend_percent == 25.0
     assert result["verkeer"].trend_percent is None
+    assert result["verkeer"].trend_note is None  # no year before: no trend, nothing to say
+
+
+def test_no_trend_from_too_few_facts() -> None:
+    """6 -> 9 facts of human trafficking is +50 %, but on so few facts it is
+    noise: no trend, and the report says "te weinig feiten"."""
+    from survey.analysis.aggregates import IndicatorRow
+
+    few = priority.TREND_MIN_FACTS - 1
+    rows = [
+        IndicatorRow("mensenhandel", 2024, 6, "feiten", "barometer"),
+        IndicatorRow("mensenhandel", 2025, 9, "feiten", "barometer"),
+        IndicatorRow("fraude", 2024, few, "feiten", "barometer"),
+        IndicatorRow("fraude", 2025, 400, "feiten", "barometer"),
+        IndicatorRow("drugs", 2024, priority.TREND_MIN_FACTS, "feiten", "barometer"),
+        IndicatorRow("drugs", 2025, 30, "feiten", "barometer"),
+    ]
+    result = priority.objective_figures(rows)
+    for phenomenon in ("mensenhandel", "fraude"):
+        assert result[phenomenon].trend_percent is None
+        assert result[phenomenon].trend_note == "too_few_facts"
+        assert result[phenomenon].to_json()["trend_note"] == "too_few_facts"
+    assert result["drugs"].trend_percent == 50.0 and result["drugs"].trend_note is None
 
 
 def test_reasons_quote_the_rank_the_score_and_the_rule(app_ctx: object) -> None:
