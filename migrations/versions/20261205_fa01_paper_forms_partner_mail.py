@@ -7,7 +7,7 @@ of its e-mails. ``partner_links.invited_at``, ``reminded_at`` and
 ``reminders``: the e-mails sent to an organisation for a survey.
 
 Revision ID: 20261205_fa01
-Revises: 0005_session_version
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261205_fa01"
-down_revision = "0005_session_version"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -131,6 +131,7 @@ def error_summary(
     own = {
         "": ("", ""),
         "form_number": ("f-form-number", _("Form number")),
+        "entry": ("entry-first", _("Entry")),
         "submitted_on": ("submitted_on", _("Date of receipt")),
         "language": ("language", _("Language of the questionnaire")),
     }
@@ -231,7 +232,10 @@ def store_paper(session: DbSession, survey: Survey, form: FormData) -> PaperOutc
         session, survey, language=language, submitted_on=submitted_on, submission_key=key
     )
     form_number = form.get("form_number", "").strip()
-    entry = Entry.SECOND if form.get("entry", "") == Entry.SECOND else Entry.FIRST
+    raw_entry = form.get("entry", "")
+    entry = Entry.SECOND if raw_entry == Entry.SECOND else Entry.FIRST
+    if raw_entry not in ("", Entry.FIRST, Entry.SECOND):
+        errors.setdefault("entry", []).append(_("Choose a first or a second entry."))
     outcome = PaperOutcome(False, language, {}, errors, raw_date, key, form_number, entry)
     if entry == Entry.FIRST and store.sent_before():
         outcome.stored = True

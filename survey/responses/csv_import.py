@@ -15,6 +15,7 @@ stored in the survey is skipped and reported (or replaced on request).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
@@ -166,6 +167,7 @@ class _BatchWriter:
             Response.submitted_on,
         )
         ids = [r.public_id for r in self.pending if r.public_id]
+        ids += [self._own_id(i) for i in ids]
         forms = [r.form_number for r in self.pending if r.form_number]
         by_id: dict[str, _Stored] = {}
         by_form: dict[str, _Stored] = {}
@@ -181,6 +183,21 @@ class _BatchWriter:
                 by_form[str(found.form_number)] = _Stored(*found)
         return by_id, by_form
 
+    def _own_id(self, public_id: str) -> str:
+        """The id in this survey of a response that another survey's export
+        names ``public_id``: derived, so that it is the same every time."""
+        digest = hashlib.sha256(f"{self.survey.id}:{public_id}".encode()).hexdigest()
+        return digest[:24]
+
+    def _public_id(self, row: _CheckedRow, by_id: dict[str, _Stored]) -> str:
+        """The public id of a new response for ``row``."""
+        if not row.public_id:
+            return new_public_id()
+        other = by_id.get(row.public_id)
+        if other is not None and other.survey_id != self.survey.id:
+            return self._own_id(row.public_id)
+        return row.public_id
+
     def _match(
         self, row: _CheckedRow, by_id: dict[str, _Stored], by_form: dict[str, _Stored]
     ) -> tuple[_Stored | None, bool]:
@@ -188,16 +205,9 @@ class _BatchWriter:
         the row may be written at all."""
         same_id = by_id.get(row.public_id) if row.public_id else None
         if same_id is not None and same_id.survey_id != self.survey.id:
-            _error(
-                self.report,
-                row.number,
-                "response_id",
-                _(
-                    "This response_id belongs to a response of another survey: leave the "
-                    "response_id column out to import the rows as new responses."
-                ),
-            )
-            return None, False
+            # A row of another survey's export (a copy, a new version): its
+            # own id in this survey, found again on the next import.
+            same_id = by_id.get(self._own_id(same_id.public_id))
         same_form = by_form.get(row.form_number) if row.form_number else None
         if same_id is not None and same_form is not None and same_id.id != same_form.id:
             _error(
@@ -220,7 +230,7 @@ class _BatchWriter:
             if not writable:
                 continue
             values = {
-                "public_id": row.public_id or new_public_id(),
+                "public_id": self._public_id(row, by_id),
                 "survey_id": self.survey.id,
                 "survey_version": self.survey.version,
                 "mode": row.mode,

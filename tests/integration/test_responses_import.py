@@ -290,24 +290,24 @@ def test_import_command(app, runner, resident_survey, tmp_path):
     assert runner.invoke(args=["responses", "import", "nope", str(good)]).exit_code != 0
 
 
-def test_a_response_id_of_another_survey_refuses_the_row(app, resident_survey, session, tmp_path):
+def test_an_export_imported_into_another_survey_twice_gives_one_copy_there(
+    app, resident_survey, session, tmp_path
+):
     from resident_flow import open_copy
 
     from survey.definitions.store import find_survey
-    from survey.responses.csv_import import ResponseImportRefused, import_responses
+    from survey.models import Response
+    from survey.responses.csv_import import import_responses
 
     data = b"response_id,onveilig\ntool-7,2\n"
     import_responses(session, _survey(session), data)
     session.commit()
     other = find_survey(session, open_copy(app, tmp_path))
-    with pytest.raises(ResponseImportRefused) as caught:
-        import_responses(session, other, data)
-    session.rollback()
-    message = msg(
-        app,
-        "This response_id belongs to a response of another survey: leave the response_id "
-        "column out to import the rows as new responses.",
-    )
-    assert caught.value.report.errors == [f"{row_prefix(app, 2, 'response_id')}: {message}"]
-    # Without the column the rows are new responses of the other survey.
-    assert import_responses(session, other, b"onveilig\n2\n").stored == 1
+    first = import_responses(session, other, data)
+    session.commit()
+    again = import_responses(session, other, data)
+    session.commit()
+    assert (first.stored, again.stored, again.skipped) == (1, 0, [2])
+    ids = session.scalars(select(Response.public_id).where(Response.survey_id == other.id)).all()
+    assert len(ids) == 1 and ids[0] != "tool-7"
+    assert _count(session) == 2
