@@ -47,6 +47,7 @@ setup:
 	@want=$$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1); \
 	if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ] \
 	   || ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null \
+	   || ! command -v zbarimg >/dev/null \
 	   || ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
 		bash scripts/setup.sh; \
 	fi

@@ -7,8 +7,8 @@
 # Steps:
 #   1. apt packages (Chromium for the browser tests, poppler-utils, PostgreSQL, Redis
 #      and nginx for the deployment tests, the Pango/HarfBuzz libraries WeasyPrint
-#      needs, a font). Skipped entirely, with no network, when dpkg-query says they
-#      are all installed.
+#      needs, a font, zbar-tools to decode QR codes in the tests). Skipped entirely,
+#      with no network, when dpkg-query says they are all installed.
 #   2. .venv with python3 (>= 3.11), pip upgraded, `pip install -e '.[dev]'`.
 #      Skipped when .venv/.setup-stamp matches the current hash of pyproject.toml and
 #      this script (the Makefile uses the same stamp to decide whether to call us).

@@ -85,6 +85,15 @@ DEFAULTS: dict[str, Any] = {
     # and addresses: deleted from the page, and by the purge at the end of
     # fieldwork); default: the instance folder's ``letters``.
     "LETTERS_DIR": None,
+    # Partner e-mail (``survey.partners.mail``): nothing is sent while
+    # SMTP_HOST is unset; the planners copy links or download the CSV.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_FROM": None,
+    "SMTP_TIMEOUT": 20,
     "PRIVACY_CONTROLLER": "de lokale politiezone",
     "PRIVACY_CONTACT": "de functionaris voor gegevensbescherming van de politiezone",
 }
@@ -112,6 +121,13 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
+    "SURVEY_SMTP_HOST": str,
+    "SURVEY_SMTP_PORT": int,
+    "SURVEY_SMTP_SECURITY": str,
+    "SURVEY_SMTP_USER": str,
+    "SURVEY_SMTP_PASSWORD": str,
+    "SURVEY_SMTP_FROM": str,
+    "SURVEY_SMTP_TIMEOUT": int,
 }
 
 
@@ -238,6 +254,7 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
             raise ConfigError(
                 f"SURVEY_{name} {config[name]!r} is not a limit such as 10/minute"
             ) from exc
+    _check_smtp(config)
     if config.get("LOG_FORMAT") is None:
         config["LOG_FORMAT"] = "json" if env == "production" else "text"
     if config["LOG_FORMAT"] not in ("json", "text"):
@@ -259,3 +276,30 @@ def _engine_options(config: dict[str, Any], env: str) -> None:
         # (answers, code hashes) in them.
         options.setdefault("hide_parameters", True)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def _check_smtp(config: dict[str, Any]) -> None:
+    """The partner e-mail settings: all or nothing beyond the host."""
+    if not config.get("SMTP_HOST"):
+        config["SMTP_HOST"] = None
+        return
+    if config.get("SMTP_SECURITY") not in SMTP_SECURITY:
+        raise ConfigError(
+            f"SURVEY_SMTP_SECURITY must be starttls, ssl or none, not {config['SMTP_SECURITY']!r}"
+        )
+    port = config.get("SMTP_PORT")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise ConfigError(f"SURVEY_SMTP_PORT must be a port number, not {port!r}")
+    sender = str(config.get("SMTP_FROM") or "")
+    if "@" not in sender:
+        raise ConfigError(
+            "SURVEY_SMTP_FROM is not set: set it to the sender of the partner e-mails, "
+            "e.g. 'Politiezone Voorbeeld <veiligheidsplan@politie-voorbeeldzone.be>'"
+        )
+    if bool(config.get("SMTP_USER")) != bool(config.get("SMTP_PASSWORD")):
+        raise ConfigError(
+            "SURVEY_SMTP_USER and SURVEY_SMTP_PASSWORD are set together or not at all"
+        )

@@ -81,8 +81,12 @@ def issue_all(client: Any, key: str) -> dict[str, str]:
     return issued_links(response)
 
 
-def org_action(client: Any, key: str, organisation_id: int, button: str) -> Any:
-    """Press a per-organisation button (issue, revoke, reopen) on the status page."""
+def org_action(
+    client: Any, key: str, organisation_id: int, button: str, *, confirm: bool = True
+) -> Any:
+    """Press a per-organisation button (issue, revoke, reopen) on the status
+    page and, with ``confirm``, "yes" on the confirmation page that an
+    action changing a current link shows first."""
     page = status_page(client, key)
     for index in range(len(page.forms)):
         form = page.form(index)
@@ -92,7 +96,11 @@ def org_action(client: Any, key: str, organisation_id: int, button: str) -> Any:
             and field.value == str(organisation_id)
             and any(b[0] == button for b in form.buttons)
         ):
-            return form.submit(client, button=button)
+            response = form.submit(client, button=button)
+            asked = Page(response) if response.status_code == 200 else None
+            if confirm and asked is not None and "confirmed" in asked.form().fields:
+                return asked.form().submit(client)
+            return response
     raise AssertionError(f"no {button} button for organisation {organisation_id}")
 
 

@@ -44,14 +44,25 @@ def logged_in(app: Flask, client: Any, role: str = "admin", email: str | None = 
     return client
 
 
+def sign_in_browser(page: Any, live_server: str, email: str, password: str = PASSWORD) -> None:
+    """A planner signs in in Chromium (playwright ``page``), at desktop width."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(f"{live_server}/planner/aanmelden")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_be_visible()
+
+
 def submit_file(client: Any, page: Page, data: bytes, filename: str, **extra: str) -> Any:
     """Submit the page's file-upload form with ``data`` as its file."""
     import io
 
     form = page.form()
-    fields = {name: f.value for name, f in form.fields.items() if f.kind != "file"}
-    fields.update(extra)
-    payload: dict[str, Any] = dict(fields)
+    payload: dict[str, Any] = {name: value for name, value in form.data() if name != "file"}
+    payload.update(extra)
     payload["file"] = (io.BytesIO(data), filename)
     response = client.post(form.action, data=payload, content_type="multipart/form-data")
     # The test client spools a body over 500 KB to a temporary file and closes

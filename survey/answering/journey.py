@@ -140,10 +140,15 @@ S = TypeVar("S", bound=AnswerStore, covariant=True)
 class Journey(Generic[S]):
     """The answering journey of one respondent (see the module docstring)."""
 
-    def __init__(self, definition: SurveyDefinition, store: S, language: str) -> None:
+    def __init__(
+        self, definition: SurveyDefinition, store: S, language: str, *, required: bool = True
+    ) -> None:
+        """``required``: whether required questions must be answered (the
+        answer pages); the paper form stores a blank as missing."""
         self.definition = definition
         self._store = store
         self.language = language
+        self.required = required
 
     @property
     def store(self) -> S:
@@ -303,7 +308,9 @@ class Journey(Generic[S]):
                 unreadable.extend(FieldProblem(question, n, m) for n, m in problems)
             else:
                 values[question.key] = value
-        _, _, problems = check_values(self.definition, values, hidden_is_error=False)
+        _, _, problems = check_values(
+            self.definition, values, hidden_is_error=False, required=self.required
+        )
         # An unreadable answer is missing from ``values``: its question is
         # not also reported as unanswered.
         unread = {p.question.key for p in unreadable}
@@ -337,7 +344,9 @@ class Journey(Generic[S]):
         refused = self.store.prepare_submit()
         if refused is not None:
             return SubmitOutcome(refused)
-        shown, kept, problems = check_values(self.definition, self.values, hidden_is_error=False)
+        shown, kept, problems = check_values(
+            self.definition, self.values, hidden_is_error=False, required=self.required
+        )
         if problems:
             return SubmitOutcome("problems", field_problems(self.definition, problems))
         return SubmitOutcome(self.store.store_response(shown, kept))

@@ -22,13 +22,14 @@ Nothing here touches Flask: a posted form is any mapping with ``get`` and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from survey.definitions.conditions import references, shown_questions
 from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition
 from survey.questions.base import CellError, Problem
 from survey.questions.base import FormData as FormData  # what the callers of read_page pass
+from survey.responses.checking import as_optional
 
 # --- fields, anchors and labels ----------------------------------------------
 
@@ -168,10 +169,6 @@ def read_question(question: QuestionDef, form: FormData) -> tuple[Any, list[Prob
         return question.qtype.tolerant(question, form), [(exc.field, exc.message)]
 
 
-def _optional(question: QuestionDef) -> QuestionDef:
-    return replace(question, spec={**question.spec, "required": False})
-
-
 @dataclass
 class PageOutcome:
     """The result of reading a posted page.
@@ -226,7 +223,7 @@ def read_page(
         if question.key in parse_problems:
             problems = parse_problems[question.key]
         else:
-            checked = _optional(question) if partial else question
+            checked = as_optional(question) if partial else question
             problems = question.qtype.check(checked, parsed[question.key])
         errors.extend(FieldProblem(question, name, message) for name, message in problems)
     if errors:

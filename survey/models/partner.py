@@ -20,6 +20,8 @@ class PartnerOrganisation(Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     sector: Mapped[str] = mapped_column(String(80))
     contact_email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
+    """The language of the e-mails it gets (nl, fr, en)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     links: Mapped[list[PartnerLink]] = relationship(
@@ -30,7 +32,9 @@ class PartnerOrganisation(Model):
 class PartnerLink(Model):
     """The personal link of one organisation for one survey. Only a hash of
     the token is stored; a revoked link stops working and a new one can be
-    issued."""
+    issued. ``invited_at``, ``reminded_at`` and ``reminders`` record the
+    e-mails sent (carried over to a new link, like the opened and sent
+    times)."""
 
     __tablename__ = "partner_links"
 
@@ -44,5 +48,8 @@ class PartnerLink(Model):
     revoked_at: Mapped[datetime | None]
     first_opened_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    invited_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    reminders: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[PartnerOrganisation] = relationship(back_populates="links")

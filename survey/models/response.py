@@ -41,12 +41,18 @@ class ResponseMode:
 
 class Response(Model):
     """One complete, submitted questionnaire. ``public_id`` is the opaque id
-    used in exports; ``submission_key`` makes a replayed submit a no-op."""
+    used in exports; ``submission_key`` makes a replayed submit a no-op.
+    ``form_number`` is the number staff wrote on a paper form when it came
+    in (never one printed per addressee): typing or importing the same form
+    again finds it instead of storing it twice."""
 
     __tablename__ = "responses"
     # (survey_id, mode) rather than survey_id alone: the report's responses
     # per mode are counted from the index, without reading the rows.
-    __table_args__ = (Index("ix_responses_survey_mode", "survey_id", "mode"),)
+    __table_args__ = (
+        Index("ix_responses_survey_mode", "survey_id", "mode"),
+        UniqueConstraint("survey_id", "form_number", name="uq_responses_survey_form_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -56,6 +62,7 @@ class Response(Model):
     language: Mapped[str] = mapped_column(String(5), default="nl")
     submitted_on: Mapped[date] = mapped_column(default=today)
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    form_number: Mapped[str | None] = mapped_column(String(32))
     partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("partner_organisations.id", ondelete="SET NULL"), index=True
     )

@@ -9,8 +9,9 @@ organisation.
 Rules:
 - one active link per organisation and survey: issuing a link revokes the
   active one (a "reissue"); the old token stops working at once.
-- the organisation's draft and its status (opened, submitted) move to the
-  new link, so a partner who lost the link loses no answers.
+- the organisation's draft and its status (opened, submitted, e-mails
+  sent) move to the new link, so a partner who lost the link loses no
+  answers.
 - a revoked link is recognised (and refused with its own page) as long as
   its row exists; an unknown token gets the "not valid" page.
 """
@@ -89,6 +90,9 @@ def issue_link(session: DbSession, organisation: PartnerOrganisation, survey: Su
         created_at=now,
         first_opened_at=latest.first_opened_at if latest else None,
         submitted_at=latest.submitted_at if latest else None,
+        invited_at=latest.invited_at if latest else None,
+        reminded_at=latest.reminded_at if latest else None,
+        reminders=latest.reminders if latest else 0,
     )
     session.add(link)
     session.flush()

@@ -4,6 +4,7 @@ Rules (the same for the form and for every CSV row):
 - ``name`` (at most 200 characters), ``sector`` (at most 80) and
   ``email`` are required; surrounding spaces are dropped.
 - the e-mail address must look like ``name@domain.tld``.
+- ``language`` (of the e-mails it gets) is nl, fr or en; empty means nl.
 - names are unique, ignoring case and surrounding spaces, both within a
   CSV file and against the organisations already stored.
 
@@ -38,7 +39,10 @@ HEADER_ALIASES = {
     "email": "email",
     "e-mail": "email",
     "e-mailadres": "email",
+    "language": "language",
+    "taal": "language",
 }
+LANGUAGES = ("nl", "fr", "en")
 MAX_IMPORT_ROWS = 5000
 
 
@@ -49,18 +53,23 @@ class OrganisationData:
     name: str
     sector: str
     email: str
+    language: str = "nl"
 
 
 # (field name, lazy message)
 FieldProblem = tuple[str, Any]
 
 
-def clean(name: str | None, sector: str | None, email: str | None) -> OrganisationData:
-    """Strip the fields (and collapse runs of spaces in the name)."""
+def clean(
+    name: str | None, sector: str | None, email: str | None, language: str | None = None
+) -> OrganisationData:
+    """Strip the fields (and collapse runs of spaces in the name); an
+    empty language is Dutch."""
     return OrganisationData(
         name=" ".join((name or "").split()),
         sector=" ".join((sector or "").split()),
         email=(email or "").strip(),
+        language=(language or "").strip().lower() or "nl",
     )
 
 
@@ -86,6 +95,8 @@ def check_fields(data: OrganisationData) -> list[FieldProblem]:
         problems.append(
             ("email", _l("Enter a valid e-mail address, for example naam@voorbeeld.be."))
         )
+    if data.language not in LANGUAGES:
+        problems.append(("language", _l("Choose the language nl, fr or en.")))
     return problems
 
 
@@ -117,7 +128,9 @@ def _check_new(session: DbSession, data: OrganisationData, exclude_id: int | Non
 def create_organisation(session: DbSession, data: OrganisationData) -> PartnerOrganisation:
     """Store a new organisation. Raises ``OrganisationError``. Flushes."""
     _check_new(session, data)
-    organisation = PartnerOrganisation(name=data.name, sector=data.sector, contact_email=data.email)
+    organisation = PartnerOrganisation(
+        name=data.name, sector=data.sector, contact_email=data.email, language=data.language
+    )
     session.add(organisation)
     session.flush()
     return organisation
@@ -131,6 +144,7 @@ def update_organisation(
     organisation.name = data.name
     organisation.sector = data.sector
     organisation.contact_email = data.email
+    organisation.language = data.language
     session.flush()
 
 
@@ -225,10 +239,16 @@ def parse_csv(raw: bytes) -> tuple[list[tuple[int, OrganisationData]], list[tupl
                 break
             if len(cells) < len(header):
                 cells = cells + [""] * (len(header) - len(cells))
+            language = cells[columns.index("language")] if "language" in columns else None
             rows.append(
                 (
                     line,
-                    clean(cells[index["name"]], cells[index["sector"]], cells[index["email"]]),
+                    clean(
+                        cells[index["name"]],
+                        cells[index["sector"]],
+                        cells[index["email"]],
+                        language,
+                    ),
                 )
             )
     except csv.Error:
@@ -236,7 +256,12 @@ def parse_csv(raw: bytes) -> tuple[list[tuple[int, OrganisationData]], list[tupl
     return rows, errors
 
 
-FIELD_LABELS = {"name": _l("name"), "sector": _l("sector"), "email": _l("e-mail")}
+FIELD_LABELS = {
+    "name": _l("name"),
+    "sector": _l("sector"),
+    "email": _l("e-mail"),
+    "language": _l("language"),
+}
 
 
 def import_csv(session: DbSession, raw: bytes) -> ImportResult:
@@ -279,7 +304,7 @@ def import_csv(session: DbSession, raw: bytes) -> ImportResult:
         return result
     for _, data in rows:
         organisation = PartnerOrganisation(
-            name=data.name, sector=data.sector, contact_email=data.email
+            name=data.name, sector=data.sector, contact_email=data.email, language=data.language
         )
         session.add(organisation)
         result.created.append(organisation)

@@ -100,15 +100,26 @@ def _consultation(key: str):  # type: ignore[no-untyped-def]
     show_default=True,
     help="Mode stored with each response whose row has no mode of its own.",
 )
-def responses_import(key: str, file: str, mode: str) -> None:
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(["skip", "replace"]),
+    default="skip",
+    show_default=True,
+    help="A row whose response_id or form_number is already stored: skip it, or replace "
+    "the stored response.",
+)
+def responses_import(key: str, file: str, mode: str, on_duplicate: str) -> None:
     """Store every row of a response file as a response, all or nothing. A
-    row's own mode (web, paper, import: the column of an export) is kept."""
+    row's own mode (web, paper, import: the column of an export) is kept;
+    rows already stored are skipped (or replaced), never doubled."""
     from survey.responses.csv_import import ResponseImportRefused, import_responses
 
     survey = _survey(key)
     try:
         with open(file, "rb") as handle:
-            report = import_responses(db.session, survey, handle, mode=mode)
+            report = import_responses(
+                db.session, survey, handle, mode=mode, on_duplicate=on_duplicate
+            )
     except OSError as exc:
         raise fail(f"cannot read {file}: {exc.strerror}") from exc
     except ResponseImportRefused as exc:
@@ -123,6 +134,12 @@ def responses_import(key: str, file: str, mode: str) -> None:
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
     click.echo(f"{report.stored} responses imported into {survey.key}")
+    if report.replaced:
+        click.echo(f"{report.replaced} stored responses replaced")
+    if report.skipped:
+        rows = ", ".join(str(n) for n in report.skipped[:50])
+        more = " ..." if len(report.skipped) > 50 else ""
+        click.echo(f"{len(report.skipped)} rows already stored, skipped: rows {rows}{more}")
 
 
 @responses_cli.command("export")

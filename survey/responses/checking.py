@@ -3,12 +3,14 @@
 Shared by the final submit, paper entry, the response-file import and the
 demo, so that every way in obeys the same rules: only shown questions are
 kept, an answer to a hidden question is refused, each type checks its own
-value.
+value. ``required`` is a rule of the answer pages only: on paper, an item
+left blank is data (item non-response), stored as missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -18,13 +20,23 @@ from survey.definitions.definition import QuestionDef, SurveyDefinition
 from survey.questions.base import Problem
 
 
+def as_optional(question: QuestionDef) -> QuestionDef:
+    """The question with ``required`` switched off (its other rules stay)."""
+    return replace(question, spec={**question.spec, "required": False})
+
+
 def check_values(
-    definition: SurveyDefinition, values: Mapping[str, Any], *, hidden_is_error: bool = True
+    definition: SurveyDefinition,
+    values: Mapping[str, Any],
+    *,
+    hidden_is_error: bool = True,
+    required: bool = True,
 ) -> tuple[list[QuestionDef], dict[str, Any], list[Problem]]:
     """Return (shown questions, their values, problems). With
     ``hidden_is_error`` an answered question that is not shown is a
     problem; without it, such an answer is silently dropped (a resident who
-    changes an earlier answer hides a later one)."""
+    changes an earlier answer hides a later one). Without ``required`` an
+    unanswered required question is no problem (paper forms, imports)."""
     shown, kept = shown_questions(definition, values)
     problems: list[Problem] = []
     shown_keys = {q.key for q in shown}
@@ -40,5 +52,6 @@ def check_values(
         ):
             problems.append((key, _l("This question was not asked, given the earlier answers.")))
     for question in shown:
-        problems.extend(question.qtype.check(question, kept.get(question.key)))
+        checked = question if required else as_optional(question)
+        problems.extend(question.qtype.check(checked, kept.get(question.key)))
     return shown, kept, problems

@@ -90,10 +90,15 @@ class Record:
 
 
 def iter_records(
-    session: DbSession, survey: Survey, *, yield_per: int = YIELD_PER
+    session: DbSession,
+    survey: Survey,
+    *,
+    yield_per: int = YIELD_PER,
+    response_ids: list[int] | None = None,
 ) -> Iterator[Record]:
-    """Every response of ``survey`` in response id order, pivoted to cells.
-    A raw free text already purged is exported as its redacted copy."""
+    """Every response of ``survey`` (or only those of ``response_ids``) in
+    response id order, pivoted to cells. A raw free text already purged is
+    exported as its redacted copy."""
     definition = definition_of(survey)
     by_name = {spec.name: (question, spec) for question, spec in definition.variables()}
     variables = {
@@ -103,6 +108,7 @@ def iter_records(
         ).all()
         if name in by_name
     }
+    only = [] if response_ids is None else [Response.id.in_(response_ids)]
     statement = (
         select(
             Answer.response_id,
@@ -124,7 +130,7 @@ def iter_records(
                 FreeText.variable_id == Answer.variable_id,
             ),
         )
-        .where(Response.survey_id == survey.id)
+        .where(Response.survey_id == survey.id, *only)
         .order_by(Answer.response_id, Answer.id)
         .execution_options(stream_results=True, yield_per=yield_per)
     )
@@ -177,6 +183,12 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the CSV file holds ("" for empty), before any
+    neutralising: what ``from_cells`` reads back."""
+    return str(_csv_cell(value))
 
 
 def iter_csv(

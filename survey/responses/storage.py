@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypedDict, Unpack, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
@@ -26,9 +26,12 @@ _INSERT_TEXTS = cast(Table, FreeText.__table__).insert()
 
 
 class ResponseMeta(TypedDict, total=False):
-    """What a response row records besides its answers (defaults: a web
-    response in Dutch, not synthetic, submitted today)."""
+    """What a response row records besides its answers (defaults: a new
+    random public id, a web response in Dutch, not synthetic, submitted
+    today, no paper form number)."""
 
+    public_id: str
+    form_number: str | None
     mode: str
     language: str
     submission_key: str | None
@@ -67,9 +70,10 @@ class ResponseWriter:
 
     def _response_values(self, meta: ResponseMeta) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "public_id": new_public_id(),
+            "public_id": meta.get("public_id") or new_public_id(),
             "survey_id": self.survey.id,
             "survey_version": self.survey.version,
+            "form_number": meta.get("form_number"),
             "mode": meta.get("mode", ResponseMode.WEB),
             "language": meta.get("language", "nl"),
             "submission_key": meta.get("submission_key"),
@@ -161,6 +165,22 @@ class ResponseWriter:
                         }
                     )
         return answers, texts
+
+
+def delete_responses(session: DbSession, response_ids: list[int]) -> None:
+    """Delete stored responses with their answers and free texts (a paper
+    form or an imported row replaced by a corrected one). Flushes only."""
+    if not response_ids:
+        return
+    for model, column in (
+        (FreeText, FreeText.response_id),
+        (Answer, Answer.response_id),
+        (Response, Response.id),
+    ):
+        session.execute(
+            delete(model).where(column.in_(response_ids)),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _place(

@@ -13,6 +13,7 @@ def blueprints() -> list[Blueprint]:
     from survey.workspace import auth
     from survey.workspace.views import (
         admin,
+        campaign,
         consultations,
         data_entry,
         exports,
@@ -29,6 +30,7 @@ def blueprints() -> list[Blueprint]:
         surveys.bp,
         fieldwork.bp,
         sampling.bp,
+        campaign.bp,
         data_entry.bp,
         exports.bp,
         reports.bp,

@@ -33,6 +33,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from survey.models import Role
 from survey.planner.letters import MAX_LETTERS_PDF
+from survey.responses.csv_import import OnDuplicate
 
 MAX_LETTERS_CSV = 100_000
 # What an INTEGER column holds, in digits: a longer id is refused before any
@@ -117,6 +118,18 @@ class ResponseFileForm(UploadForm):
     """A response file of paper forms to import (data entry)."""
 
     file = FileField(validators=[FileRequired(message=_l("Choose a response file (CSV)."))])
+    on_duplicate = RadioField(
+        choices=[
+            SelectChoice(
+                OnDuplicate.SKIP, _l("Skip them and list them (the stored response stays)")
+            ),
+            SelectChoice(
+                OnDuplicate.REPLACE, _l("Replace the stored response with the row of this file")
+            ),
+        ],
+        default=OnDuplicate.SKIP,
+        invalid_choice_message=_l("Choose whether to skip or replace rows already stored."),
+    )
 
 
 class OrganisationFileForm(UploadForm):
@@ -361,17 +374,25 @@ class OrganisationForm(FlaskForm):  # type: ignore[misc]
     name = StringField()
     sector = StringField()
     email = StringField()
+    language = StringField()
 
 
 class LinksForm(FlaskForm):  # type: ignore[misc]
     """The partner status page's buttons: links for the organisations
-    named (or ``all`` without an active link), as a page or a CSV file."""
+    named (or ``all`` without an active link), as a page or a CSV file.
+    ``confirmed``: sent by the confirmation page of an action that changes
+    a current link (new link, withdraw, reopen)."""
 
     organisation_id = IdsField()
     all = BooleanField()
     format = StringField()
+    confirmed = BooleanField()
 
     def one_id(self) -> int | None:
         """The organisation when exactly one was named, else None."""
         ids: list[int] = self.organisation_id.data
         return ids[0] if len(ids) == 1 else None
+
+
+class ConfirmForm(FlaskForm):  # type: ignore[misc]
+    """A confirmation page's button: nothing but the CSRF token."""

@@ -153,15 +153,10 @@ def test_unknown_link_page_has_no_violations(live_server: str, page: Page, app: 
 def test_planner_partner_pages_have_no_violations(
     app: Flask, partner_survey: str, live_server: str, page: Page
 ) -> None:
-    from planner_helpers import PASSWORD, make_user
+    from planner_helpers import make_user, sign_in_browser
 
     link = make_link(app, partner_survey)
-    email = make_user(app, "partners@zone.be", "planner")
-    page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/aanmelden")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in_browser(page, live_server, make_user(app, "partners@zone.be", "planner"))
 
     page.goto(f"{live_server}/planner/partners/")
     expect(page.locator("#organisations")).to_contain_text("Stad Voorbeeld")
@@ -185,6 +180,35 @@ def test_planner_partner_pages_have_no_violations(
     expect(field).to_have_count(1)
     assert "/p/" in (field.get_attribute("value") or "")
     check_page(page, "13-issued")
+
+
+def test_partner_e_mail_and_link_confirmation_pages_have_no_violations(
+    app: Flask, partner_survey: str, live_server: str, page: Page, monkeypatch: Any
+) -> None:
+    from mail_server import running
+    from planner_helpers import make_user, sign_in_browser
+
+    make_link(app, partner_survey)  # Stad Voorbeeld, invited
+    sign_in_browser(page, live_server, make_user(app, "mail@zone.be", "planner"))
+    status = f"{live_server}/planner/partners/bevraging/{partner_survey}"
+
+    # "Withdraw link" asks first and says what happens to the link.
+    page.goto(status)
+    page.locator("button[name=revoke]").click()
+    expect(page.locator("#what-happens")).to_be_visible()
+    check_page(page, "20-confirm-revoke")
+
+    with running(app, monkeypatch) as inbox:
+        page.goto(status)
+        expect(page.locator("#mail-remind")).to_be_visible()
+        check_page(page, "21-status-with-mail")
+        page.locator("#mail-remind").click()
+        expect(page.locator("#mail-recipients")).to_be_visible()
+        check_page(page, "22-confirm-reminder")
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("#mail-sent")).to_be_visible()
+        check_page(page, "23-mail-sent")
+        assert len(inbox.messages) == 1
 
 
 def test_partner_page_hides_conditional_question_without_reload(

@@ -1,7 +1,8 @@
 """The planners' pages in Chromium: axe-core finds no violation on any of
-them (login, lists, survey, preview, paper entry with errors, fieldwork,
-letters, import errors, export, margins, matrix weights, comments and
-their tags, users, purge)."""
+them (login, lists, survey, preview, paper entry with errors and the
+differences of a double entry, fieldwork, letters, import errors, export,
+margins, matrix weights, comments and their tags, users, purge, the open
+campaign)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,47 @@ def test_planner_pages_have_no_violations(
     page.locator("main form.paper-form > button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "paper-errors")
+
+    # A numbered form, then its second entry with another answer: the page
+    # that shows the differences to resolve.
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/papier")
+    page.locator("#f-form-number").fill("17")
+    page.locator("input[name=onveilig][value='2']").check()
+    page.locator("main form.paper-form > button[type=submit]").click()
+    expect(page.locator(".notice-success, [role=status]").first).to_be_visible()
+    page.locator("#f-form-number").fill("17")
+    page.locator("#entry-second").check()
+    page.locator("input[name=onveilig][value='3']").check()
+    page.locator("main form.paper-form > button[type=submit]").click()
+    expect(page.locator("fieldset.difference")).to_be_visible()
+    check_page(page, "paper-differences")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_page(page, "paper-differences-errors")
+
+
+def test_open_campaign_page_has_no_violations(
+    app: Flask, live_server: str, page: Page, tmp_path
+) -> None:
+    from planner_helpers import make_user, sign_in_browser
+    from resident_flow import open_copy
+
+    key = open_copy(app, tmp_path, "burgers-open")
+    sign_in_browser(page, live_server, make_user(app, "campagne@zone.be", "viewer"))
+    page.goto(f"{live_server}/planner/bevragingen/{key}/campagne")
+    expect(page.locator("#open-qr")).to_be_visible()
+    check_page(page, "campaign")
+    # The copy button appears where the browser offers the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.reload()
+    button = page.locator("button[data-copy=open-link]")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.locator("#open-link-status")).not_to_be_empty()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"/s/{key}")
+    check_page(page, "campaign-copied")
+    page.goto(f"{live_server}/planner/bevragingen/{key}/affiche.pdf?formaat=A0")
+    check_page(page, "campaign-error")
 
 
 def _store_a_comment(app: Flask) -> None:

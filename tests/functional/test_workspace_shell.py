@@ -68,6 +68,11 @@ EXPECTED_ACCESS = {
     "sampling.run_pdf": "manage",
     "sampling.run_csv": "manage",
     "sampling.delete_letters": "manage",
+    "partners.send_mail": "manage",
+    "campaign.page": "view",
+    "campaign.qr_svg": "view",
+    "campaign.qr_png": "view",
+    "campaign.poster": "view",
     "admin.users": "admin",
     "admin.user": "admin",
     "admin.purge": "admin",
@@ -90,9 +95,11 @@ def methods(rule: Any) -> list[str]:
 
 
 @pytest.fixture
-def world(app: Flask, resident_survey: str, partner_survey: str) -> dict[str, Any]:
+def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) -> dict[str, Any]:
     """A user per role (logged in once, through the form), a bystander
-    user, an organisation: real values for every path parameter."""
+    user, an organisation, a survey with an open link: real values for
+    every path parameter."""
+    from resident_flow import open_copy
     from sqlalchemy import select
 
     from survey.extensions import db
@@ -112,7 +119,9 @@ def world(app: Flask, resident_survey: str, partner_survey: str) -> dict[str, An
             "organisation_id": organisation,
             "user_id": users["bystander@zone.be"],
             "run_id": run_id,
+            "kind": "uitnodigen",
         },
+        "open": open_copy(app, tmp_path),
         "resident": resident_survey,
         "partner": partner_survey,
     }
@@ -149,6 +158,8 @@ def sample_path(rule: Any, world: dict[str, Any]) -> str:
                 value = CONSULTATION
             elif path.startswith("/planner/partners/"):
                 value = world["partner"]
+            elif "/campagne" in path or "/affiche" in path:
+                value = world["open"]
             else:
                 value = world["resident"]
         elif name == "fmt":

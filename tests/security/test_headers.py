@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "survey" / "templates"
 # Rendered by WeasyPrint only (never served as a page), so their <style>
 # block is not subject to the CSP.
-PDF_TEMPLATES = {"letters_pdf.html", "receipt_pdf.html"}
+PDF_TEMPLATES = {"letters_pdf.html", "receipt_pdf.html", "poster_pdf.html"}
 
 
 def _csp(response: Any) -> dict[str, str]:

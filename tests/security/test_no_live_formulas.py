@@ -381,6 +381,9 @@ OTHER_FILES = {
     "surveys.survey_file": "the survey file, YAML",
     "partner.receipt_pdf": "the partner's receipt, PDF",
     "sampling.run_pdf": "addressed letters, PDF",
+    "campaign.qr_svg": "the open link's QR code, SVG",
+    "campaign.qr_png": "the open link's QR code, PNG",
+    "campaign.poster": "the open campaign's poster, PDF",
 }
 # The non-spreadsheet formats of the known downloads (not fetched here).
 OTHER_FORMATS = {"sav", "pdf", "json", "html"}

@@ -118,3 +118,47 @@ def test_a_bad_operations_setting_stops_the_start_with_one_line(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=reason):
         build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [
+        ({"SURVEY_SMTP_HOST": "mail.zone.be"}, "SURVEY_SMTP_FROM is not set"),
+        (
+            {
+                "SURVEY_SMTP_HOST": "mail.zone.be",
+                "SURVEY_SMTP_FROM": "a@zone.be",
+                "SURVEY_SMTP_SECURITY": "tls",
+            },
+            "SURVEY_SMTP_SECURITY must be starttls, ssl or none",
+        ),
+        (
+            {
+                "SURVEY_SMTP_HOST": "mail.zone.be",
+                "SURVEY_SMTP_FROM": "a@zone.be",
+                "SURVEY_SMTP_USER": "plan",
+            },
+            "set together or not at all",
+        ),
+    ],
+)
+def test_partner_e_mail_settings_are_checked_at_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, settings: dict[str, str], reason: str
+) -> None:
+    _production(monkeypatch, "https://bevraging.zone.be")
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=reason):
+        build_config(str(tmp_path))
+
+
+def test_without_an_smtp_host_no_e_mail_is_sent(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from survey.partners.mail import MailSettings
+
+    _production(monkeypatch, "https://bevraging.zone.be")
+    monkeypatch.delenv("SURVEY_SMTP_HOST", raising=False)
+    assert MailSettings.from_config(build_config(str(tmp_path))) is None
+    monkeypatch.setenv("SURVEY_SMTP_HOST", "mail.zone.be")
+    monkeypatch.setenv("SURVEY_SMTP_FROM", "Zone <plan@zone.be>")
+    settings = MailSettings.from_config(build_config(str(tmp_path)))
+    assert settings is not None and (settings.port, settings.security) == (587, "starttls")

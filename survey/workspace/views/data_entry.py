@@ -31,11 +31,41 @@ def paper(key: str) -> ResponseReturnValue:
         return redirect(url_for("surveys.detail", key=key))
     if request.method == "POST":
         outcome = paper_store.store_paper(db.session, item, request.form)
+        if outcome.checked:
+            db.session.commit()
+            if outcome.differences:
+                message = _(
+                    "Form %(number)s is checked: the differences were resolved and the stored "
+                    "form corrected.",
+                    number=outcome.form_number,
+                )
+            else:
+                message = _(
+                    "Form %(number)s is checked: both entries are the same.",
+                    number=outcome.form_number,
+                )
+            flash(message, "success")
+            return redirect(url_for(".paper", key=key))
         if outcome.stored:
             db.session.commit()
             flash(_("The paper questionnaire was saved."), "success")
             return redirect(url_for(".paper", key=key))
         db.session.rollback()
+        if outcome.differences:
+            # The second entry travels in hidden fields until it is resolved.
+            posted = [
+                (name, value)
+                for name, values in request.form.lists()
+                for value in values
+                if name not in ("csrf_token", "resolve") and not name.startswith("choose-")
+            ]
+            return render_template(
+                "workspace/paper_differences.html",
+                survey=item,
+                outcome=outcome,
+                posted=posted,
+                chosen=request.form,
+            ), 422 if outcome.errors else 200
         return render_template(
             "workspace/paper.html",
             survey=item,
@@ -43,8 +73,11 @@ def paper(key: str) -> ResponseReturnValue:
             language=outcome.language,
             fields=outcome.fields,
             errors=outcome.errors,
+            summary=paper_store.error_summary(definition, outcome.errors, outcome.language),
             submitted_on=outcome.submitted_on_raw,
             submission_key=outcome.submission_key,
+            form_number=outcome.form_number,
+            entry=outcome.entry,
         ), 422
     return render_template(
         "workspace/paper.html",
@@ -55,6 +88,8 @@ def paper(key: str) -> ResponseReturnValue:
         errors={},
         submitted_on=date.today().isoformat(),
         submission_key=paper_store.new_submission_key(),
+        form_number="",
+        entry=paper_store.Entry.FIRST,
     )
 
 
@@ -68,7 +103,9 @@ def import_responses(key: str) -> ResponseReturnValue:
     report = None
     if form.validate_on_submit():
         try:
-            report = csv_import.import_responses(db.session, item, form.contents())
+            report = csv_import.import_responses(
+                db.session, item, form.contents(), on_duplicate=form.on_duplicate.data
+            )
         except csv_import.ResponseImportRefused as exc:
             db.session.rollback()
             report = exc.report

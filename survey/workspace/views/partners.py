@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -19,12 +19,12 @@ from survey.definitions.definition import definition_of
 from survey.definitions.store import find_survey
 from survey.extensions import db
 from survey.i18n import text_for
-from survey.models import PartnerLink, PartnerOrganisation, Survey
+from survey.models import PartnerLink, PartnerOrganisation, Survey, SurveyState
 from survey.partners import drafts as answering
-from survey.partners import links, organisations
+from survey.partners import links, mail, organisations
 from survey.privacy.spreadsheets import csv_writer
 from survey.urls import public_url
-from survey.workspace.forms import LinksForm, OrganisationFileForm, OrganisationForm
+from survey.workspace.forms import ConfirmForm, LinksForm, OrganisationFileForm, OrganisationForm
 from survey.workspace.shell import Access, workspace_blueprint
 
 bp = workspace_blueprint("partners", __name__, "/partners")
@@ -33,7 +33,9 @@ _NO_DATA = organisations.OrganisationData("", "", "")
 
 
 def _cleaned(form: OrganisationForm) -> organisations.OrganisationData:
-    return organisations.clean(form.name.data, form.sector.data, form.email.data)
+    return organisations.clean(
+        form.name.data, form.sector.data, form.email.data, form.language.data
+    )
 
 
 def _errors_by_field(problems: list[organisations.FieldProblem]) -> dict[str, list[str]]:
@@ -120,7 +122,7 @@ def edit(organisation_id: int) -> ResponseReturnValue:
     if organisation is None:
         abort(404)
     values = organisations.OrganisationData(
-        organisation.name, organisation.sector, organisation.contact_email
+        organisation.name, organisation.sector, organisation.contact_email, organisation.language
     )
     errors: dict[str, list[str]] = {}
     form = OrganisationForm()
@@ -189,6 +191,8 @@ def survey_status(key: str) -> ResponseReturnValue:
         remind=remind,
         counts=counts,
         mailto=_mailto(remind),
+        mail_enabled=mail.MailSettings.from_config(current_app.config) is not None,
+        to_invite=len(mail.recipients(rows, mail.MailKind.INVITATION)),
     )
 
 
@@ -242,6 +246,9 @@ def issue(key: str) -> ResponseReturnValue:
             if organisation is None:
                 abort(404)
             targets.append(organisation)
+        replaced = [t for t in targets if links.active_link(db.session, t.id, survey.id)]
+        if replaced and not form.confirmed.data:
+            return _confirmation(survey, "issue", replaced[0])
     issued = [(o, links.issue_link(db.session, o, survey)) for o in targets]
     db.session.commit()
     urls = [(o, public_url("partner.start", token=i.token)) for o, i in issued]
@@ -254,8 +261,8 @@ def issue(key: str) -> ResponseReturnValue:
     return render_template("workspace/partner_links.html", survey=survey, urls=urls)
 
 
-def _current_link(survey: Survey) -> PartnerLink:
-    organisation_id = _links_form().one_id()
+def _current_link(survey: Survey, form: LinksForm) -> PartnerLink:
+    organisation_id = form.one_id()
     if organisation_id is None:
         abort(400)
     link = links.active_link(db.session, organisation_id, survey.id)
@@ -264,12 +271,27 @@ def _current_link(survey: Survey) -> PartnerLink:
     return link
 
 
+def _confirmation(survey: Survey, action: str, organisation: PartnerOrganisation) -> str:
+    """The page that asks before ``action`` (issue, revoke, reopen) changes
+    the organisation's current link, and says what happens to it."""
+    return render_template(
+        "workspace/partner_confirm.html",
+        survey=survey,
+        action=action,
+        organisation=organisation,
+    )
+
+
 @bp.post("/bevraging/<key>/intrekken", access=Access.MANAGE)
 def revoke(key: str) -> ResponseReturnValue:
     """Planners: stop one organisation's active link at once (its draft
     stays for the next link)."""
     survey = _partner_survey(key)
-    links.revoke_link(db.session, _current_link(survey))
+    form = _links_form()
+    link = _current_link(survey, form)
+    if not form.confirmed.data:
+        return _confirmation(survey, "revoke", link.organisation)
+    links.revoke_link(db.session, link)
     db.session.commit()
     return redirect(url_for(".survey_status", key=key))
 
@@ -280,10 +302,63 @@ def reopen(key: str) -> ResponseReturnValue:
     change them (its response is deleted until it sends again); 409 when
     the survey is not open."""
     survey = _partner_survey(key)
+    form = _links_form()
+    link = _current_link(survey, form)
+    if not form.confirmed.data:
+        return _confirmation(survey, "reopen", link.organisation)
     try:
-        answering.reopen(db.session, _current_link(survey), survey)
+        answering.reopen(db.session, link, survey)
     except answering.ReopenRefused:
         db.session.rollback()
         abort(409)
     db.session.commit()
     return redirect(url_for(".survey_status", key=key))
+
+
+_MAIL_KINDS = {"uitnodigen": mail.MailKind.INVITATION, "herinneren": mail.MailKind.REMINDER}
+
+
+@bp.route("/bevraging/<key>/e-mail/<kind>", methods=["GET", "POST"], access=Access.MANAGE)
+def send_mail(key: str, kind: str) -> ResponseReturnValue:
+    """E-mail invitations (``uitnodigen``) or reminders (``herinneren``):
+    a confirmation page that lists the organisations and says what
+    happens to their links; its button sends (``survey.partners.mail``)."""
+    survey = _partner_survey(key)
+    mail_kind = _MAIL_KINDS.get(kind)
+    if mail_kind is None:
+        abort(404)
+    settings = mail.MailSettings.from_config(current_app.config)
+    targets = mail.recipients(links.status_rows(db.session, survey), mail_kind)
+    problem = None
+    if settings is None:
+        problem = _(
+            "E-mail is not set up on this server (SURVEY_SMTP_HOST): download the links "
+            "as CSV instead."
+        )
+    elif survey.state is not SurveyState.OPEN:
+        problem = _("The survey is not open: partners cannot answer it now.")
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if settings is not None and problem is None:
+            report = mail.send_links(
+                db.session,
+                settings,
+                survey,
+                mail_kind,
+                targets,
+                zone=current_app.config["PRIVACY_CONTROLLER"],
+            )
+            db.session.commit()
+            return render_template(
+                "workspace/partner_mail_sent.html", survey=survey, kind=kind, report=report
+            )
+    return render_template(
+        "workspace/partner_mail.html",
+        survey=survey,
+        kind=kind,
+        targets=targets,
+        problem=problem,
+        form=form,
+    ), 409 if problem and request.method == "POST" else 200
