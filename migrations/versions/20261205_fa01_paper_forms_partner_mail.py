@@ -7,7 +7,7 @@ of its e-mails. ``partner_links.invited_at``, ``reminded_at`` and
 ``reminders``: the e-mails sent to an organisation for a survey.
 
 Revision ID: 20261205_fa01
-Revises: 0006
+Revises: 20261205_fb01
 Create Date: 2026-12-05
 """
 

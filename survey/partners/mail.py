@@ -43,6 +43,8 @@ from survey.urls import public_url
 
 
 class MailKind(StrEnum):
+    """The two e-mails a partner gets: the first invitation and a reminder (with a new link)."""
+
     INVITATION = "invitation"
     REMINDER = "reminder"
 

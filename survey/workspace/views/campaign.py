@@ -30,6 +30,7 @@ def _page(key: str, error: str | None = None) -> ResponseReturnValue:
 
 @bp.get("/<key>/campagne", access=Access.VIEW)
 def page(key: str) -> ResponseReturnValue:
+    """The open campaign of an open-link survey: its public link, QR code and posters (every role)."""
     return _page(key)
 
 
@@ -49,18 +50,21 @@ def _file(data: bytes, mimetype: str, filename: str) -> ResponseReturnValue:
 
 @bp.get("/<key>/campagne/qr.svg", access=Access.VIEW)
 def qr_svg(key: str) -> ResponseReturnValue:
+    """The open link as a QR code in SVG (404 for a survey without an open link)."""
     survey_key, link = _open_survey(key)
     return _file(campaign.qr_svg(link), "image/svg+xml", f"qr-{survey_key}.svg")
 
 
 @bp.get("/<key>/campagne/qr.png", access=Access.VIEW)
 def qr_png(key: str) -> ResponseReturnValue:
+    """The open link as a QR code in PNG (404 for a survey without an open link)."""
     survey_key, link = _open_survey(key)
     return _file(campaign.qr_png(link), "image/png", f"qr-{survey_key}.png")
 
 
 @bp.get("/<key>/affiche.pdf", access=Access.VIEW)
 def poster(key: str) -> ResponseReturnValue:
+    """The A4 or A3 poster PDF, one page per survey language; another size is refused on the page."""
     _open_survey(key)
     size = request.args.get("formaat", "A4")
     if size not in campaign.POSTER_SIZES:
