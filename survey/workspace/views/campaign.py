@@ -30,7 +30,7 @@ def _page(key: str, error: str | None = None) -> ResponseReturnValue:
 
 @bp.get("/<key>/campagne", access=Access.VIEW)
 def page(key: str) -> ResponseReturnValue:
-    """The open campaign of an open-link survey: its public link, QR code and posters (every role)."""
+    """The open campaign of an open-link survey: public link, QR code, posters (every role)."""
     return _page(key)
 
 
@@ -64,7 +64,7 @@ def qr_png(key: str) -> ResponseReturnValue:
 
 @bp.get("/<key>/affiche.pdf", access=Access.VIEW)
 def poster(key: str) -> ResponseReturnValue:
-    """The A4 or A3 poster PDF, one page per survey language; another size is refused on the page."""
+    """The A4 or A3 poster PDF, a page per survey language; another size is refused."""
     _open_survey(key)
     size = request.args.get("formaat", "A4")
     if size not in campaign.POSTER_SIZES:
