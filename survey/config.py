@@ -236,6 +236,12 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
             raise ConfigError(
                 f"SURVEY_{name} {config[name]!r} is not a limit such as 10/minute"
             ) from exc
+    threshold = config.get("SUPPRESSION_THRESHOLD")
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 2 <= threshold <= 100:
+        # 1 would publish every count: disclosure control cannot be configured away.
+        raise ConfigError(
+            f"SURVEY_SUPPRESSION_THRESHOLD must be a whole number from 2 to 100, not {threshold!r}"
+        )
     if config.get("LOG_FORMAT") is None:
         config["LOG_FORMAT"] = "json" if env == "production" else "text"
     if config["LOG_FORMAT"] not in ("json", "text"):

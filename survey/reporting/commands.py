@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from survey.cli_support import write_atomically
@@ -53,9 +54,8 @@ def render(model: Report, fmt: str) -> bytes:
 @click.option(
     "--threshold",
     type=click.IntRange(min=2),
-    default=10,
-    show_default=True,
-    help="Cells with a count of 1 to threshold-1 are suppressed.",
+    help="Cells with a count of 1 to threshold-1 are suppressed. Default, and the lowest "
+    "allowed: SURVEY_SUPPRESSION_THRESHOLD (10 unless configured).",
 )
 @click.option(
     "--trim",
@@ -63,11 +63,21 @@ def render(model: Report, fmt: str) -> bytes:
     help="Cap weights at this multiple of the mean.",
 )
 def build(
-    key: str, fmt: str, out: str, margins: str | None, threshold: int, trim: float | None
+    key: str, fmt: str, out: str, margins: str | None, threshold: int | None, trim: float | None
 ) -> None:
     """Build the input report of survey KEY."""
     from survey.analysis.margins import MarginsRefused, parse_margins
     from survey.analysis.report import ReportError, ReportSettings, build_report
+
+    floor = int(current_app.config["SUPPRESSION_THRESHOLD"])
+    if threshold is None:
+        threshold = floor
+    elif threshold < floor:
+        # The configured threshold is a floor: only the configuration lowers it.
+        raise click.UsageError(
+            f"--threshold {threshold} is below the configured suppression threshold {floor} "
+            "(SURVEY_SUPPRESSION_THRESHOLD): a report may raise it, never lower it."
+        )
 
     try:
         margin_values = None

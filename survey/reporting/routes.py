@@ -67,9 +67,14 @@ def _survey_or_404(key: str) -> Any:
     return survey
 
 
+def _floor() -> int:
+    """The configured threshold (``SURVEY_SUPPRESSION_THRESHOLD``): no role
+    gets a report with a lower one; only the configuration changes it."""
+    return int(current_app.config["SUPPRESSION_THRESHOLD"])
+
+
 def _options() -> tuple[ReportOptions | None, dict[str, Any]]:
-    default = int(current_app.config.get("SUPPRESSION_THRESHOLD", 10))
-    return parse_options(request.args, default)
+    return parse_options(request.args, _floor())
 
 
 @bp.get("/")
@@ -121,7 +126,7 @@ def report(key: str) -> ResponseReturnValue:
             error=error,
             model=model,
             fragment=fragment,
-            default_threshold=int(current_app.config.get("SUPPRESSION_THRESHOLD", 10)),
+            default_threshold=_floor(),
             dimension_label=dimension_label,
             fixed=fixed,
         ),
