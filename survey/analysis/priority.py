@@ -24,9 +24,11 @@ weights from ``Consultation.matrix_weights`` or ``ranking.DEFAULT_WEIGHTS``.
 The bootstrap draws each survey indicator from its normal approximation
 (standard error of a share or of a mean); objective figures are fixed.
 
-Disclosure control: a published share resting on a count of
-1..threshold-1 is shown as null (it is still used for the score), and a
-sector mean on fewer than ``SECTOR_MIN_N`` partner answers is not shown.
+Disclosure control: a share resting on a count of 1..threshold-1, or on a
+count the report hides (``survey.analysis.disclosure.hidden_indicators``),
+is shown as null and left out of the score (as a missing indicator is), so
+that no published figure of the matrix can be solved back to it; a sector
+mean on fewer than ``SECTOR_MIN_N`` partner answers is not shown.
 """
 
 from __future__ import annotations
@@ -330,8 +332,13 @@ def assemble_priorities(
     threshold: int,
     seed: int,
     samples: int,
+    hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
 ) -> PriorityMatrix:
-    """Pure: the priority matrix from the tallies and the objective figures."""
+    """Pure: the priority matrix from the tallies and the objective figures.
+    ``hidden_indicators`` (``(phenomenon, indicator)``) rest on counts the
+    report hides; they are not published and do not count in the score, the
+    rank or its interval, which are therefore worked out from published
+    figures only."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
     published: dict[str, dict[str, Any]] = {}
@@ -352,13 +359,18 @@ def assemble_priorities(
                 value, se = tally.mean(), tally.mean_se()
             else:
                 value, se = tally.share(), tally.share_se()
-            row[name] = value
-            est[name] = None if value is None else (value, se)
             bases[name] = int(tally.base)
-            if name != "importance" and is_primary(tally.hits, threshold):
+            if (info.key, name) in hidden_indicators or (
+                name != "importance" and is_primary(tally.hits, threshold)
+            ):
+                # A hidden share left in the score could be solved back from it.
+                row[name] = None
+                est[name] = None
                 indicators[name] = None
                 hidden.append(name)
             else:
+                row[name] = value
+                est[name] = None if value is None else (value, se)
                 indicators[name] = None if value is None else round(value, 2)
         facts = objective.get(info.key)
         if facts is not None:
@@ -451,6 +463,7 @@ def build_priorities(
     consultation: Consultation,
     known: SurveyAggregates,
     settings: ReportSettings,
+    hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
 ) -> PriorityMatrix:
     """Collect the consultation's aggregates and assemble the priority matrix
     (``known``: the aggregates of the report's own survey)."""
@@ -475,4 +488,5 @@ def build_priorities(
         settings.threshold,
         settings.seed,
         settings.bootstrap_samples,
+        hidden_indicators,
     )

@@ -41,6 +41,7 @@ def weighting_summary(
                     population_percent=round2(share * 100),
                     sample_percent=round2(sample.get(code, 0) / total * 100) if total else None,
                     weighted_percent=round2(result.weighted_shares[dimension].get(code, 0) * 100),
+                    sample_count=round(sample.get(code, 0)),
                 )
             )
     return WeightingSummary(
