@@ -13,12 +13,12 @@ Rules (contract section 3, default threshold 10):
    scale question, of one matrix row, or one column of a cross-tab add up to the
    published ``valid``; so a table never keeps exactly one suppressed cell, and
    its suppressed cells add up to at least the threshold. Until they do, the
-   cell with the next smallest count is suppressed too (ties: the lowest code). Following the contract literally, that cell may be a **zero**:
-   suppressing a zero hides little (the pair then only reveals that their sum equals
-   the hidden cell), so ``nonzero_complement=True`` prefers non-zero cells and falls
-   back to zeros only when there is nothing else. Tables that do not add up to a
-   published total (``multiple``, ``ranking``) only get the primary rule
-   (:func:`primary_suppression`).
+   cell with the next smallest count is suppressed too (ties: the lowest code).
+   Following the contract literally, the second cell may be a **zero**; past the
+   second, zeros come last (they add nothing to the hidden total), and
+   ``nonzero_complement=True`` prefers non-zero cells for the second one too.
+   Tables that do not add up to a published total (``multiple``, ``ranking``)
+   only get the primary rule (:func:`primary_suppression`).
 3. **Cross-tabs** (:func:`suppress_crosstab`): rows x columns with published row
    totals, column totals and grand total (= ``valid``). Totals in 1 .. threshold-1
    are suppressed like cells. Then, until nothing changes: every row, every column,
