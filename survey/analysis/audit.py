@@ -347,8 +347,10 @@ def protect(
     while narrow:
         picked: set[Key] = set()
         fresh: list[Key] = []
+        # Candidates as the round starts: what one pick hides serves others too.
+        nearby = {key: _candidates(system, key, index, unit_of) for key in narrow}
         for key in sorted(narrow, key=repr):
-            candidates = _candidates(system, key, index, unit_of)
+            candidates = nearby[key]
             if any(unit_of[c] in picked for c in candidates):
                 continue
             if candidates:
@@ -389,19 +391,27 @@ def _candidates(
     index: Mapping[Key, list[Relation]],
     unit_of: Mapping[Key, Key],
 ) -> list[Key]:
-    """Published quantities that can be hidden, in a relation with ``key``;
-    else in a relation with an unknown that shares one with ``key``."""
-
-    def published(relations: Iterable[Relation]) -> set[Key]:
-        return {
+    """The nearest published quantities that can be hidden: those in a
+    relation with ``key``; else in a relation with an unknown that shares
+    one with it; and so on outwards (a ranking's first places reach each
+    other only through the rank counts, which are never published)."""
+    seen = {key}
+    frontier = [key]
+    while frontier:
+        relations = [r for k in frontier for r in index.get(k, [])]
+        found = {
             k
             for relation in relations
             for k, _a in relation.terms
             if k in unit_of and not system.unknown(k)
         }
-
-    direct = published(index.get(key, []))
-    if direct:
-        return sorted(direct, key=repr)
-    near = {k for relation in index.get(key, []) for k, _a in relation.terms if system.unknown(k)}
-    return sorted(published(r for k in near for r in index.get(k, [])), key=repr)
+        if found:
+            return sorted(found, key=repr)
+        frontier = [
+            k
+            for relation in relations
+            for k, _a in relation.terms
+            if system.unknown(k) and k not in seen
+        ]
+        seen.update(frontier)
+    return []

@@ -15,8 +15,8 @@ section 3):
 - multiple choice and ranking: options do not add up to anything, so
   primary suppression; each cross-tab row (cells plus the option's overall
   count) is one line (``protect_rows``) and the column bases (respondents,
-  adding up to ``valid``) one table. A ranking's first-place counts get
-  primary suppression on their own.
+  adding up to ``valid``) one table. A ranking's first-place counts add up
+  to ``valid``: one table too (``suppress_table``).
 - numbers: the summary is hidden when it rests on 1 .. threshold-1
   answers; the bands are a categorical table.
 - texts: nothing to hide (their counts are not per option); the free-text
@@ -217,8 +217,16 @@ def _protect_ranking(summary: Summary, threshold: int) -> Summary:
     assert isinstance(table, RankingTable)
     valid, missing = _option_counts(table.categories)
     hidden, crosstabs = _respondents(valid, missing, summary.crosstabs, threshold)
+    # The first places of the valid options add up to ``valid``: a table
+    # like any other (primary, and complements up to the threshold).
+    firsts = {c.code: c.first for c in table.categories if not c.missing}
+    first_hidden = suppress_table(firsts, threshold) | {
+        c.code for c in table.categories if c.missing and is_primary(c.first, threshold)
+    }
     categories = tuple(
-        replace(c, first_mark=PRIMARY) if is_primary(c.first, threshold) else c
+        replace(c, first_mark=mark_of(c.first, threshold))
+        if c.code in first_hidden and c.code not in hidden
+        else c
         for c in _marked(table.categories, hidden, threshold)
     )
     return Summary(replace(table, categories=categories), crosstabs)
