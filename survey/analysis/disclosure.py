@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from survey.analysis import audit
 from survey.analysis.inputs import CrossCounts, SurveyFigures, WeightBase
 from survey.analysis.model import DisclosureVerdict, WeightingSummary
+from survey.analysis.ordering import code_order
 from survey.analysis.relations import report_layout
 from survey.analysis.suppression import (
     is_primary,
@@ -321,18 +322,31 @@ class _Folded:
 
 
 def folded_groups(
-    dimension_counts: Mapping[str, Mapping[Any, int]], threshold: int
+    dimension_counts: Mapping[str, Mapping[Any, int]], responses: int, threshold: int
 ) -> dict[str, frozenset[Any]]:
     """The groups of each dimension that are no cross-tab column: those the
     dimension question's own table hides (its primary cells and their
     complement, ``suppress_table``), and response modes below the threshold
-    (``dimension_counts["mode"]``: responses per mode, published)."""
+    (``dimension_counts["mode"]``: responses per mode, published). The
+    unknown column (respondents without a valid code, plus the folded
+    groups) is known to hold at most the responses not in a column: when
+    that is 1 .. threshold-1, its cells could never be protected, so the
+    smallest column groups are folded into it too (ties: the lowest code)."""
     folded: dict[str, frozenset[Any]] = {}
     for name, counts in dimension_counts.items():
         if name == "mode":
             folded[name] = frozenset(m for m, n in counts.items() if is_primary(n, threshold))
-        else:
-            folded[name] = frozenset(suppress_table(counts, threshold))
+            continue
+        hidden = set(suppress_table(counts, threshold))
+        rest = responses - sum(n for code, n in counts.items() if code not in hidden)
+        while is_primary(rest, threshold):
+            shown = [code for code in counts if code not in hidden]
+            if not shown:
+                break
+            smallest = min(shown, key=lambda code: (counts[code], code_order(code)))
+            hidden.add(smallest)
+            rest += counts[smallest]
+        folded[name] = frozenset(hidden)
     return folded
 
 

@@ -48,7 +48,9 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     found = data.aggregates
     language = settings.language
     tables, counts = _dimension_tables(data, language)
-    figures = disclosure.fold_groups(data, disclosure.folded_groups(counts, threshold))
+    figures = disclosure.fold_groups(
+        data, disclosure.folded_groups(counts, found.responses, threshold)
+    )
     context = SummaryContext(language)
     questions = list(found.definition.questions)
     summaries = [(q, SUMMARIES[q.type](q, figures, context)) for q in questions]

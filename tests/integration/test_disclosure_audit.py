@@ -1,0 +1,108 @@
+"""A careful reader attacks the published report: from the JSON alone (and
+the survey file), every suppressed count is solved for with linear
+programming written apart from the product's audit
+(``tests/disclosure_check.py``). No hidden count may be pinned to an
+interval narrower than the threshold: on a small survey with many small
+cells (rankings of exactly N options, a follow-up question, a tiny
+column), on the demo, and with a raised threshold. Every other format
+(HTML, PDF, XLSX) shows the figures of this JSON (``Report.to_json``), so
+what holds here holds there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from disclosure_check import recoverable
+from flask import Flask
+from report_data import generate, load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(app: Flask, key: str, **settings: Any) -> dict[str, Any]:
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.json_writer import render_json
+
+    with app.app_context():
+        model = build_report(db.session, key, ReportSettings(**settings))
+        return dict(json.loads(render_json(model.to_json())))
+
+
+def survey_file(app: Flask, key: str) -> dict[str, Any]:
+    from survey.analysis.aggregates import find_survey
+    from survey.extensions import db
+
+    with app.app_context():
+        return dict(find_survey(db.session, key).definition)
+
+
+@pytest.fixture
+def mini(app: Flask, tmp_path: Path) -> str:
+    return load(app, tmp_path, generate())
+
+
+def test_the_small_survey_hides_nothing_a_reader_can_solve(app: Flask, mini: str) -> None:
+    report = build(app, mini)
+    survey = survey_file(app, mini)
+    # What makes this survey hard: a ranking where everyone who answered
+    # ranked exactly N options, a follow-up behind show_if, small columns.
+    ranking = next(q for q in report["questions"] if q["type"] == "ranking")
+    assert report["disclosure"]["audited"] is True
+    assert report["disclosure"]["primary"] > 0 and report["disclosure"]["complementary"] > 0
+    assert any(
+        c["valid"] is not None and c["valid"] < 30
+        for x in report["crosstabs"]
+        for c in x["columns"]
+    )
+    assert any("show_if" in q for p in survey["pages"] for q in p["questions"])
+    assert ranking["choose"] >= 2
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+
+
+def test_a_raised_threshold_is_audited_at_its_own_width(app: Flask, mini: str) -> None:
+    report = build(app, mini, threshold=15)
+    assert report["suppression_threshold"] == 15
+    assert report["disclosure"]["audited"] is True
+    assert recoverable(report, 15, survey_file(app, mini)) == {}
+
+
+def test_the_attack_finds_what_the_old_rule_left_open(app: Flask, mini: str) -> None:
+    """The checker is not blind: on the same report with one audited cell
+    published again, it solves that cell back."""
+    report = build(app, mini)
+    survey = survey_file(app, mini)
+    table = next(q for q in report["questions"] if q["key"] == "veilig")
+    hidden = [o for o in table["options"] if o["suppressed"] and not o.get("missing")]
+    assert len(hidden) >= 2
+    from survey.extensions import db  # noqa: F401 (the app context below)
+
+    # Publish all but one hidden valid option: that one follows from `valid`.
+    full = build(app, mini, threshold=2)
+    shown = {
+        o["code"]: o for o in next(q for q in full["questions"] if q["key"] == "veilig")["options"]
+    }
+    for option in hidden[1:]:
+        option.update(count=shown[option["code"]]["count"], suppressed=False)
+    found = recoverable(report, report["suppression_threshold"], survey)
+    assert ("count", ("veilig", None), hidden[0]["code"]) in found
+
+
+@pytest.mark.slow
+def test_the_demo_hides_nothing_a_reader_can_solve(app: Flask) -> None:
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=200)
+        db.session.commit()
+    survey = yaml.safe_load(
+        (ROOT / "survey/definitions/default_surveys/burgers.yaml").read_text(encoding="utf-8")
+    )
+    report = build(app, "burgers-2026")
+    assert report["disclosure"]["audited"] is True
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
