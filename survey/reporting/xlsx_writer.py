@@ -25,6 +25,7 @@ from survey.analysis.tables import (
     RankingTable,
     TextTable,
 )
+from survey.reporting.html_writer import disclosure_sentence
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -250,6 +251,9 @@ def render_xlsx(report: Report) -> bytes:
         (_("Date of the report"), model["generated_on"]),
         (_("Responses"), model["responses"]),
         (_("Suppression threshold"), model["suppression_threshold"]),
+        (_("Hidden figures (fewer answers than the threshold)"), model["disclosure"]["primary"]),
+        (_("Hidden figures (to protect others)"), model["disclosure"]["complementary"]),
+        (_("Disclosure check"), disclosure_sentence(model)),
     ]
     weighting = model.get("weighting")
     if weighting:
