@@ -50,6 +50,8 @@ from scipy.sparse import csr_array
 Key = Any
 """A quantity's key: any hashable value."""
 TOLERANCE = 1e-6
+MAX_ROUNDS = 6
+"""Rounds of one cell at a time near each narrow count; then the last resort."""
 
 
 @dataclass(frozen=True)
@@ -333,11 +335,12 @@ def protect(
     Borda points). Hiding only widens intervals, so a quantity once
     protected stays protected: each round audits only the narrow ones and
     the newly hidden ones. When nothing is left to hide near a narrow
-    quantity, the units of ``last_resort(key)`` are hidden (e.g. the whole
-    question with its totals); what is still narrow then is returned as
-    ``unprotected``.
+    quantity, or after ``MAX_ROUNDS`` rounds, the units of
+    ``last_resort(key)`` are hidden (e.g. the whole question with its
+    totals); what is still narrow then is returned as ``unprotected``.
     """
     verdict = Verdict()
+    rounds = 0
     index: dict[Key, list[Relation]] = defaultdict(list)
     for relation in system.relations:
         for key, _a in relation.terms:
@@ -348,7 +351,13 @@ def protect(
         picked: set[Key] = set()
         fresh: list[Key] = []
         # Candidates as the round starts: what one pick hides serves others too.
-        nearby = {key: _candidates(system, key, index, unit_of) for key in narrow}
+        rounds += 1
+        if rounds > MAX_ROUNDS:
+            # Past the budget: whole questions at once (fewer figures, but a
+            # report that is built in seconds, and still audited).
+            nearby = {key: [] for key in narrow}
+        else:
+            nearby = {key: _candidates(system, key, index, unit_of) for key in narrow}
         for key in sorted(narrow, key=repr):
             candidates = nearby[key]
             if any(unit_of[c] in picked for c in candidates):

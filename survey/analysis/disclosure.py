@@ -415,7 +415,11 @@ def protect_report(
             values[key],
             repr(key),
         ),
-        last_resort=lambda key: layout.question_units.get(layout.question_of.get(key, ""), []),
+        last_resort=lambda key: [
+            unit
+            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
+            if unit in layout.unit_of.values()
+        ],
     )
     hidden = system.hidden
     summaries = [_apply(s, q.key, hidden, threshold) for q, s in pairs]
@@ -472,8 +476,11 @@ def _hide_samples(
     dimension_tables: Mapping[str, tuple[str, str | None]],
     threshold: int,
 ) -> WeightingSummary | None:
-    """A sample share is hidden where its code's count is hidden in the
-    dimension's table, or where it rests on 1 .. threshold-1 responses."""
+    """The sample shares of a dimension are hidden, all of them, when the
+    dimension's table hides a code or one rests on 1 .. threshold-1
+    responses: the complete responses per code are the group counts less
+    at most the excluded responses, so one published share next to a hidden
+    count would give it away within a few."""
     if weighting is None:
         return None
     hidden_codes: dict[str, set[Any]] = {}
@@ -482,15 +489,15 @@ def _hide_samples(
         table = tables.get(tid)
         if table is not None:
             hidden_codes[dimension] = {c.code for c in table.categories if c.mark is not None}
+    hidden_dimensions = {
+        m.dimension
+        for m in weighting.margins
+        if m.code in hidden_codes.get(m.dimension, set()) or is_primary(m.sample_count, threshold)
+    } | {d for d, codes in hidden_codes.items() if codes}
     return replace(
         weighting,
         margins=tuple(
-            replace(
-                m,
-                sample_hidden=m.code in hidden_codes.get(m.dimension, set())
-                or is_primary(m.sample_count, threshold),
-            )
-            for m in weighting.margins
+            replace(m, sample_hidden=m.dimension in hidden_dimensions) for m in weighting.margins
         ),
     )
 

@@ -542,7 +542,12 @@ def _weighting(
             margin.sample_count,
             hidden=margin.sample_hidden,
             question="#weighting",
+            candidate=False,
         )
+        # A share of the sample, not a cell of the report: hidden to protect
+        # the dimension's own counts (it is those counts, less at most the
+        # excluded responses), not audited for its own width.
+        layout.system.unaudited.add(key)
         by_dimension[margin.dimension].append(key)
     for dimension, keys in by_dimension.items():
         layout.relate(equation(dict.fromkeys(keys, 1.0), float(weighting.complete_responses)))
@@ -587,6 +592,16 @@ def report_layout(
         _weighting(layout, weighting, dimension_tables)
     for key in layout.system.values:
         layout.system.upper.setdefault(key, float(responses) * _multiplier(key))
+    # The groups of the cross-tabs are settled before the audit (those hidden
+    # in their own table are folded into the unknown column); hiding a group
+    # that is a column would only move the problem to the column totals.
+    groups = set(dimension_tables.values())
+    for key in list(layout.unit_of):
+        if key[0] in ("count", "valid", "missing") and key[1] in groups:
+            unit = layout.unit_of.pop(key)
+            question = layout.question_of.get(key, "")
+            if unit in layout.question_units.get(question, []):
+                layout.question_units[question].remove(unit)
     return layout
 
 
