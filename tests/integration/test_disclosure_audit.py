@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from disclosure_check import recoverable
 from flask import Flask
 from report_data import generate, load
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def build(app: Flask, key: str, **settings: Any) -> dict[str, Any]:
@@ -90,19 +87,3 @@ def test_the_attack_finds_what_the_old_rule_left_open(app: Flask, mini: str) -> 
         option.update(count=shown[option["code"]]["count"], suppressed=False)
     found = recoverable(report, report["suppression_threshold"], survey)
     assert ("count", ("veilig", None), hidden[0]["code"]) in found
-
-
-@pytest.mark.slow
-def test_the_demo_hides_nothing_a_reader_can_solve(app: Flask) -> None:
-    from survey.demo.loader import load_demo
-    from survey.extensions import db
-
-    with app.app_context():
-        load_demo(db.session, residents=200)
-        db.session.commit()
-    survey = yaml.safe_load(
-        (ROOT / "survey/definitions/default_surveys/burgers.yaml").read_text(encoding="utf-8")
-    )
-    report = build(app, "burgers-2026")
-    assert report["disclosure"]["audited"] is True
-    assert recoverable(report, report["suppression_threshold"], survey) == {}
