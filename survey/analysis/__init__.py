@@ -3,8 +3,8 @@
 - the floor, value objects that import nothing from the definitions or the
   database: ``tables`` (typed tables, one per kind, with ``to_json``),
   ``model`` (the report), ``inputs`` (what a table builder reads),
-  ``intervals``, ``suppression`` (masks), ``ordering``;
-- ``summaries``: one table builder per question type;
+  ``intervals``, ``suppression`` (masks), ``ordering``; the question types
+  (``survey.questions``) build their tables from these;
 - ``aggregates`` (the only database access) and ``cube`` -> ``collect``
   (cross-tab counts, raking with ``weighting``) -> ``disclosure``
   (suppression marks on the tables) -> ``priority`` (with ``ranking``),

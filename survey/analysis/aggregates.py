@@ -463,11 +463,11 @@ def survey_aggregates(session: DbSession, survey: Survey) -> SurveyAggregates:
     by_name = {v.name: v for v in variables(session, survey.id)}
     dimensions = {d: q for d, q in definition.dimension_questions().items() if q.key in by_name}
     dimension_ids = [by_name[q.key].id for q in dimensions.values()]
-    kinds = {q.key: q.type for q in definition.questions}
-    multiple_ids = [v.id for name, v in by_name.items() if kinds.get(name) == "multiple"]
-    number_ids = [v.id for name, v in by_name.items() if kinds.get(name) == "number"]
+    stored = [(q.qtype, by_name[v.name].id) for q, v in definition.variables() if v.name in by_name]
+    respondent_ids = [i for qtype, i in stored if qtype.counts_respondents]
+    number_ids = [i for qtype, i in stored if qtype.number_values]
     answers = answer_cube(
-        session, survey.id, [v.id for v in by_name.values()], multiple_ids, dimension_ids
+        session, survey.id, [v.id for v in by_name.values()], respondent_ids, dimension_ids
     )
     valid, shown = cube.respondents(answers)
     return SurveyAggregates(

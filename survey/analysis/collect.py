@@ -6,6 +6,8 @@ the weighted rows. ``ReportData`` is what the table builders read
 
 Rules:
 
+- Cross-tabs and weighted tallies count the codes of the variables whose
+  question type tallies them (``QuestionType.tallied``: answer options).
 - Cross-tabs group by ``CROSSTAB_DIMENSIONS`` (those the survey has) and the
   response mode. A response without a valid code on a dimension (not shown,
   left empty, a ``missing: true`` option) is in the unknown group (None). A
@@ -37,7 +39,6 @@ from survey.analysis.weighting import RakingResult, WeightingError, rake, weight
 from survey.extensions import DbSession
 from survey.models import Consultation
 
-CLOSED_TYPES = frozenset({"single", "scale", "matrix", "multiple", "ranking"})
 CROSSTAB_DIMENSIONS = ("district", "age", "sex")
 """The dimensions of the cross-tabs, in this order; then the response mode."""
 MODE_DIMENSION = "mode"
@@ -178,7 +179,7 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
     closed_ids = [
         found.variables[spec.name].id
         for question, spec in found.definition.variables()
-        if question.type in CLOSED_TYPES and spec.name in found.variables
+        if question.qtype.tallied and spec.name in found.variables
     ]
     # The answers grouped by the mode and every dimension of their response
     # (its cell); cross-tabs and weighted tallies are sums over these rows.

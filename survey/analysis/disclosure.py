@@ -261,8 +261,14 @@ PROTECT: dict[str, Callable[[Summary, int], Summary]] = {
 
 
 def protect(summary: Summary, threshold: int) -> Summary:
-    """The summary with suppression marks on every cell that must be hidden."""
-    return PROTECT[summary.table.kind](summary, threshold)
+    """The summary with suppression marks on every cell that must be hidden.
+    A table kind that a question type brings is protected as the kind it
+    extends (a table of months, say, as a categorical table)."""
+    for cls in type(summary.table).__mro__:
+        step = PROTECT.get(getattr(cls, "kind", ""))
+        if step is not None:
+            return step(summary, threshold)
+    raise LookupError(f"no disclosure step for table kind {summary.table.kind!r}")
 
 
 def protect_themes(themes: TextThemes, threshold: int) -> TextThemes:

@@ -1,7 +1,7 @@
 """What a question's summary builder reads: the aggregates of its survey,
 seen through ``SurveyFigures``, and the ``SummaryContext``.
 
-A builder (``survey.analysis.summaries``) gets a question, these figures
+A builder (``QuestionType.summary``, ``survey.questions``) gets a question, these figures
 and the context, and returns a ``survey.analysis.tables.Summary``. The
 figures are addressed by variable name, the stored answer slots of the
 survey file: ``key`` (single, scale, multiple, number, text), ``key.row``

@@ -157,33 +157,30 @@ def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) ->
 
 
 def _phenomenon_slots(question: QuestionDef) -> list[tuple[str, str]]:
-    """(phenomenon, variable name) of a concern/importance/victimisation question."""
-    if question.type == "matrix":
-        return [(r.phenomenon, f"{question.key}.{r.key}") for r in question.rows if r.phenomenon]
-    phenomenon = question.spec.get("phenomenon")
-    return [(str(phenomenon), question.key)] if phenomenon else []
+    """(phenomenon, variable name) of a concern/importance/victimisation
+    question: its variables that name a phenomenon (the rows of a matrix)."""
+    return [(v.phenomenon, v.name) for v in question.variables() if v.phenomenon]
 
 
 def _tally_priority(
     question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
 ) -> None:
-    if question.type == "ranking":
-        choose = int(question.spec.get("choose", 1))
-        names = [f"{question.key}.{r}" for r in range(1, choose + 1)]
-        first = survey.variables.get(names[0])
-        base = (
-            sum(
-                n
-                for c, n in survey.counts.get(first.id, {}).items()
-                if c is not None and c in question.valid_codes
-            )
-            if first
-            else 0
-        )
+    # The options chosen in any of the question's variables (every rank of a
+    # ranking), over the respondents who chose one: counted as such where the
+    # type counts its respondents (multiple choice), else the valid answers
+    # of the first variable (a ranking's first place).
+    names = [v.name for v in question.variables()]
+    first = survey.variables.get(names[0])
+    if first is None:
+        base = 0
+    elif question.qtype.counts_respondents:
+        base = survey.valid_respondents.get(first.id, 0)
     else:
-        names = [question.key]
-        variable = survey.variables.get(question.key)
-        base = survey.valid_respondents.get(variable.id, 0) if variable else 0
+        base = sum(
+            n
+            for c, n in survey.counts.get(first.id, {}).items()
+            if c is not None and c in question.valid_codes
+        )
     chosen: dict[int, int] = defaultdict(int)
     for name in names:
         variable = survey.variables.get(name)

@@ -10,8 +10,8 @@ that every writer renders, so the numbers are the same in every format.
    aggregates of this survey and those of its other surveys.
 3. ``themes``: the residents' free-text themes and the partner input (only
    redacted texts), with disclosure control of the theme counts.
-4. ``assemble``: per question the builder of its type (``summaries``) makes
-   the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
+4. ``assemble``: per question its type's ``summary`` (``survey.questions``)
+   makes the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
    cells to suppress, and the report model collects them with the
    weighting section (``weighting_summary``).
 
@@ -30,7 +30,6 @@ from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
 from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import Report
 from survey.analysis.settings import ReportError, ReportSettings
-from survey.analysis.summaries import SUMMARIES
 from survey.analysis.weighting_summary import weighting_summary
 from survey.extensions import DbSession
 from survey.i18n import text_for
@@ -53,7 +52,7 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     )
     context = SummaryContext(language)
     questions = list(found.definition.questions)
-    summaries = [(q, SUMMARIES[q.type](q, figures, context)) for q in questions]
+    summaries = [(q, q.qtype.summary(q, figures, context)) for q in questions]
     lexicon = themes.lexicon_of(data.consultation)
     labels = {p.key: text_for(p.label, language) for p in data.consultation.phenomena}
     protected = disclosure.protect_report(

@@ -36,8 +36,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from survey.analysis.intervals import NumberSummary, weighted_wilson_interval, wilson_interval
 from survey.analysis.suppression import base_flag
@@ -513,8 +514,47 @@ def complete_columns(raw: Mapping[Any, int], columns: list[Any], total: int) -> 
     return found
 
 
-Table = CategoricalTable | MultipleTable | MatrixTable | RankingTable | NumberTable | TextTable
-"""The summary table of one question."""
+class Table(Protocol):
+    """The summary table of one question: its ``kind``, which writers,
+    charts and templates dispatch on, and its published JSON. The kinds of
+    this module are categorical, multiple, ranking, matrix, number and text;
+    a question type may bring a kind of its own (``survey.questions``):
+    extending one of these, it is protected as that one
+    (``survey.analysis.disclosure``), and with a ``grid`` it gets a sheet in
+    the spreadsheet; the HTML report shows it with its partial
+    ``reports/tables/<kind>.html``."""
+
+    kind: ClassVar[str]
+
+    def to_json(self) -> Json: ...
+
+
+class Hidden(Enum):
+    """A cell of a ``Grid`` that disclosure control hides."""
+
+    CELL = "x"
+
+
+HIDDEN = Hidden.CELL
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table's figures as rows of cells, for a writer without a layout of
+    its own for the table's kind (the spreadsheet): a header, one row per
+    line, then notes ``(label, value)``. A cell is a number (percentages
+    0-100), a text, None (nothing to show) or ``HIDDEN``."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    notes: tuple[tuple[str, Any], ...] = ()
+
+
+@runtime_checkable
+class GridTable(Table, Protocol):
+    """A table that can lay itself out as a ``Grid``."""
+
+    def grid(self) -> Grid: ...
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def resident_themes(
     text_ids = [
         survey.variables[q.key].id
         for q in survey.definition.questions
-        if q.type == "text" and q.key in survey.variables
+        if q.qtype.free_text and q.key in survey.variables
     ]
     return text_themes(aggregates.distinct_texts(session, text_ids), lexicon, labels)
 
@@ -113,7 +113,7 @@ def partner_input(
         ids = [
             variables[q.key].id
             for q in definition.questions
-            if q.type == "text" and q.key in variables
+            if q.qtype.free_text and q.key in variables
         ]
         consent = variables.get(CONSENT_QUESTION)
         for row in aggregates.redacted_texts(session, ids, consent.id if consent else None):

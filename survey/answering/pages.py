@@ -11,10 +11,9 @@ Rules (contract section 1, ``show_if``):
   again (without errors) so the respondent can answer it.
 - Answers to questions that are not shown are dropped, never stored.
 - Each question type reads and checks its own fields (``from_form`` and
-  ``check``); nothing here repeats their rules. What this module knows per
-  type (where an error link points, what to show again in a field that could
-  not be read) is in one small function per type, in the tables
-  ``_FIRST_FIELD`` and ``_TOLERANT``, ready to move into the type modules.
+  ``check``), knows where an error link points (``first_field``) and what a
+  field that could not be read shows again (``tolerant``); nothing here
+  repeats their rules.
 
 Nothing here touches Flask: a posted form is any mapping with ``get`` and
 ``getlist`` (a werkzeug ``MultiDict``, or ``PostedForm`` in tests and scripts).
@@ -22,22 +21,14 @@ Nothing here touches Flask: a posted form is any mapping with ``get`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 from survey.definitions.conditions import references, shown_questions
 from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition
-from survey.definitions.question_types.base import CellError, Problem
-
-
-class FormData(Protocol):
-    """A posted form: one value per name, or every value of a name."""
-
-    def get(self, key: str, default: str, /) -> str: ...
-
-    def getlist(self, key: str) -> list[str]: ...
-
+from survey.questions.base import CellError, Problem
+from survey.questions.base import FormData as FormData  # what the callers of read_page pass
 
 # --- fields, anchors and labels ----------------------------------------------
 
@@ -48,27 +39,12 @@ def field_id(name: str) -> str:
     return "f-" + name.replace(".", "-").replace("_", "-")
 
 
-def _matrix_first_field(question: QuestionDef) -> str:
-    return f"{question.key}.{question.rows[0].key}" if question.rows else question.key
-
-
-def _ranking_first_field(question: QuestionDef) -> str:
-    return f"{question.key}.1"
-
-
-# The field whose input an error about the whole question points at, for
-# types whose question key is not itself a field (the others: the key).
-_FIRST_FIELD: dict[str, Callable[[QuestionDef], str]] = {
-    "matrix": _matrix_first_field,
-    "ranking": _ranking_first_field,
-}
-
-
 def anchor_for(question: QuestionDef, name: str) -> str:
     """Where an error summary link for field ``name`` should point: the
-    input itself, or the first input of the question."""
-    if name == question.key and question.type in _FIRST_FIELD:
-        return field_id(_FIRST_FIELD[question.type](question))
+    input itself, or for the whole question the first input of the
+    question (its type's ``first_field``)."""
+    if name == question.key:
+        return field_id(question.qtype.first_field(question))
     return field_id(name)
 
 
@@ -141,7 +117,8 @@ class PageView:
     visible: list[QuestionDef]
     # Rendered hidden, shown by the page script when their condition holds.
     conditional: list[QuestionDef]
-    # Answers to questions on earlier pages that conditions on this page use.
+    # Answers to questions on earlier pages that conditions on this page use,
+    # as the page script reads them (``QuestionType.browser_value``).
     known: dict[str, Any]
 
     @property
@@ -169,58 +146,12 @@ def page_view(definition: SurveyDefinition, values: Mapping[str, Any], page: Pag
         for ref in references(question.show_if or {}):
             key = ref.partition(".")[0]
             if key not in own and key in kept:
-                known[key] = kept[key]
+                earlier = definition.question(key)
+                known[key] = earlier.qtype.browser_value(earlier, kept[key])
     return PageView(page=page, visible=visible, conditional=conditional, known=known)
 
 
 # --- reading a posted page ----------------------------------------------------
-
-
-def _typed_code(raw: str) -> int | None:
-    raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-
-
-def _tolerant_typed(question: QuestionDef, form: FormData) -> Any:
-    return form.get(question.key, "")
-
-
-def _tolerant_choice(question: QuestionDef, form: FormData) -> Any:
-    return _typed_code(form.get(question.key, ""))
-
-
-def _tolerant_multiple(question: QuestionDef, form: FormData) -> Any:
-    return [c for c in (_typed_code(v) for v in form.getlist(question.key)) if c is not None]
-
-
-def _tolerant_matrix(question: QuestionDef, form: FormData) -> Any:
-    return {r.key: _typed_code(form.get(f"{question.key}.{r.key}", "")) for r in question.rows}
-
-
-def _tolerant_ranking(question: QuestionDef, form: FormData) -> Any:
-    choose = int(question.spec.get("choose", 1))
-    return [_typed_code(form.get(f"{question.key}.{n}", "")) for n in range(1, choose + 1)]
-
-
-# What to show again in the fields of a question whose posted value could not
-# be read, per type: the raw text for typed answers, the readable codes for
-# choices. Used only to re-render, never stored.
-_TOLERANT: dict[str, Callable[[QuestionDef, FormData], Any]] = {
-    "text": _tolerant_typed,
-    "number": _tolerant_typed,
-    "single": _tolerant_choice,
-    "scale": _tolerant_choice,
-    "multiple": _tolerant_multiple,
-    "matrix": _tolerant_matrix,
-    "ranking": _tolerant_ranking,
-}
-
-
-def tolerant_value(question: QuestionDef, form: FormData) -> Any:
-    """What to show again in the fields of a question whose posted value
-    could not be read (see ``_TOLERANT``)."""
-    tolerant = _TOLERANT.get(question.type)
-    return tolerant(question, form) if tolerant is not None else None
 
 
 def read_question(question: QuestionDef, form: FormData) -> tuple[Any, list[Problem]]:
@@ -229,7 +160,7 @@ def read_question(question: QuestionDef, form: FormData) -> tuple[Any, list[Prob
     try:
         return question.qtype.from_form(question, form), []
     except CellError as exc:
-        return tolerant_value(question, form), [(exc.field, exc.message)]
+        return question.qtype.tolerant(question, form), [(exc.field, exc.message)]
 
 
 def _optional(question: QuestionDef) -> QuestionDef:

@@ -86,7 +86,9 @@ def survey_context(survey: Survey) -> dict[str, Any]:
     default = definition.default_language
 
     def t(texts: Any) -> str:
-        return text_for(texts, lang, default)
+        # An optional text the survey file leaves out (``intro``, ``closing``)
+        # reaches the template as Jinja's Undefined: nothing to show.
+        return text_for(texts or None, lang, default)
 
     return {
         "survey": survey,
@@ -156,9 +158,6 @@ def submit_problems(
     ]
 
 
-# Types whose answer is codes only: their rendered fields are a function of a
-# small set of values and hold nothing a resident typed.
-_CLOSED_TYPES = frozenset({"single", "scale", "multiple", "matrix", "ranking"})
 _RENDER_MEMO_LIMIT = 4096
 
 
@@ -172,14 +171,17 @@ def question_renderer(definition: SurveyDefinition, *, remember: bool) -> Callab
     closed answers: the question macros were about a third of a residents'
     page render. Not kept while templates reload (development), nor for
     pages that are rarely the same twice (``remember=False``: the
-    partners' scored matrices would fill the memo with one-off pages)."""
+    partners' scored matrices would fill the memo with one-off pages).
+    An answer is kept only when its type's answer is codes of its options
+    (``uses_options``): then the fields are a function of a small set of
+    values and hold nothing a resident typed."""
     env = current_app.jinja_env
     module: Any = env.get_template("questions/_question.html").module
     memo = None if env.auto_reload or not remember else definition.memo
     locale = str(get_locale())
 
     def render(question: QuestionDef, value: Any, errors: Any, lang: str) -> Markup:
-        if memo is None or errors or (value is not None and question.type not in _CLOSED_TYPES):
+        if memo is None or errors or (value is not None and not question.qtype.uses_options):
             return cast(Markup, module.render(question, value, errors, lang))
         key = ("question-html", question.key, lang, locale, repr(value))
         html = memo.get(key)

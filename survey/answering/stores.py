@@ -35,7 +35,7 @@ class AnswerStore(Protocol):
     @property
     def values(self) -> Mapping[str, Any]:
         """The answers kept so far: question key -> typed answer value
-        (see ``survey.definitions.question_types.base``)."""
+        (see ``survey.questions.base``)."""
         ...
 
     @property

@@ -15,23 +15,23 @@ report's cross-tabs and its weighting all follow these rules:
   dimension, the first one in survey order gives it
   (``SurveyDefinition.dimension_questions``).
 - The groups of a single/scale dimension are its options; ``missing: true``
-  options are no group (``QuestionDef.dimension_codes``).
+  options are no group.
 - The groups of a banded number are 1..k for its k edges: ``edges: [16, 30,
   45, 65]`` gives 1 = "16-29", 2 = "30-44", 3 = "45-64", 4 = "65+": the upper
-  bound of a band is the next edge minus 1, ages being whole years
-  (``QuestionDef.band_labels``).
+  bound of a band is the next edge minus 1, ages being whole years.
+
+Which types give a dimension and what its groups are is each type's own
+(``QuestionType.gives_dimension`` and ``dimension_codes``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
-from survey.i18n import text_for
-
-if TYPE_CHECKING:
-    from survey.definitions.question_types.base import QuestionType
+from survey.questions import get_type
+from survey.questions.base import DimensionCodes, QuestionType, VariableSpec
 
 
 @dataclass(frozen=True)
@@ -51,31 +51,6 @@ class RowDef:
 
 
 @dataclass(frozen=True)
-class VariableSpec:
-    """A stored answer slot (see ``survey.models.Variable``)."""
-
-    name: str
-    row_key: str | None = None
-    rank: int | None = None
-    phenomenon: str | None = None
-
-
-DIMENSION_TYPES = frozenset({"single", "scale", "number"})
-"""The question types that can give a dimension."""
-
-
-class DimensionCodes(NamedTuple):
-    """The groups of one dimension question."""
-
-    valid: list[int]
-    """Codes that are a group, in option (or band) order."""
-    labels: dict[int, str]
-    """Label of every code, missing codes included."""
-    missing: frozenset[int]
-    """Codes of ``missing: true`` options: no group."""
-
-
-@dataclass(frozen=True)
 class QuestionDef:
     key: str
     type: str
@@ -88,9 +63,6 @@ class QuestionDef:
 
     @cached_property
     def qtype(self) -> QuestionType:
-        # Imported here: the question types import this module.
-        from survey.definitions.question_types import get_type
-
         return get_type(self.type)
 
     @property
@@ -137,32 +109,12 @@ class QuestionDef:
     def variables(self) -> list[VariableSpec]:
         return self.qtype.variables(self)
 
-    def band_labels(self) -> dict[int, str]:
-        """Labels of the band codes of a banded number (none without bands)."""
-        bands = self.spec.get("bands") or {}
-        edges = [float(e) for e in bands.get("edges", [])]
-        labels: dict[int, str] = {}
-        for index, low in enumerate(edges):
-            if index + 1 < len(edges):
-                labels[index + 1] = f"{_number(low)}-{_number(edges[index + 1] - 1)}"
-            else:
-                labels[index + 1] = f"{_number(low)}+"
-        return labels
-
     def dimension_codes(self, language: str) -> DimensionCodes:
-        """The groups of this dimension question, labelled in ``language``."""
-        if self.type == "number":
-            labels = self.band_labels()
-            return DimensionCodes(list(labels), labels, frozenset())
-        return DimensionCodes(
-            [o.code for o in self.options if not o.missing],
-            {o.code: text_for(o.label, language) for o in self.options},
-            frozenset(o.code for o in self.options if o.missing),
-        )
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+        """The groups of this dimension question, labelled in ``language``
+        (its type's ``dimension_codes``; none for a question without a
+        dimension)."""
+        groups = self.qtype.dimension_codes(self, language)
+        return groups if groups is not None else DimensionCodes([], {}, frozenset())
 
 
 @dataclass(frozen=True)
@@ -214,7 +166,7 @@ class SurveyDefinition:
         found: dict[str, QuestionDef] = {}
         for question in self.questions:
             dimension = question.dimension
-            if dimension and dimension not in found and question.type in DIMENSION_TYPES:
+            if dimension and dimension not in found and question.qtype.gives_dimension:
                 found[dimension] = question
         return found
 

@@ -40,6 +40,9 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_text(self, node: ScalarNode) -> str:
+        return str(self.construct_scalar(node))
+
     def construct_yaml_int(self, node: ScalarNode) -> int:
         text = str(node.value)
         if len(text) <= _MAX_INTEGER_TEXT:
@@ -59,6 +62,10 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 _NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
+# A day written without quotes (``min: 2026-01-01``) stays the text it is: a
+# definition is stored as JSON, which has no dates, and a date question
+# reads its limits as ISO text.
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_text)
 
 
 def load_definition(data: bytes | str) -> Any:

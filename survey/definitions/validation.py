@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from survey.definitions.loader import LoadError, load_definition
+from survey.questions import REGISTRY
+from survey.questions.base import QUESTION_KEY_RE, QuestionType, check_code_value
 
 SURVEY_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
-QUESTION_KEY_RE = re.compile(r"[a-z0-9_]{1,40}")
 PAGE_KEY_RE = re.compile(r"[a-z0-9_-]{1,64}")
 KNOWN_LANGUAGES = ("nl", "fr", "en", "de")
 AUDIENCES = ("citizen", "partner")
@@ -39,6 +39,9 @@ TOP_KEYS = frozenset(
 )
 MAX_QUESTIONS = 400
 MAX_OPTIONS = 200
+
+Earlier = dict[str, tuple[QuestionType | None, list[int], list[str]]]
+"""The questions before the one checked: key -> (type, codes, row keys)."""
 
 
 @dataclass
@@ -190,31 +193,6 @@ class Checker:
             return []
         return [o["code"] for o in raw if isinstance(o, dict) and isinstance(o.get("code"), int)]
 
-    def rows(self, spec: dict[str, Any], path: str) -> None:
-        if "rows" not in spec:
-            self.problem(f"{path}.rows", "is required for a matrix")
-            return
-        rows = spec["rows"]
-        if not self.is_list(rows, f"{path}.rows"):
-            return
-        seen: set[str] = set()
-        for i, row in enumerate(rows):
-            rpath = f"{path}.rows[{i}]"
-            if not self.is_mapping(row, rpath):
-                continue
-            self.unknown_keys(row, frozenset({"key", "label", "phenomenon"}), rpath)
-            key = row.get("key")
-            if self.identifier(key, f"{rpath}.key"):
-                if key in seen:
-                    self.problem(f"{rpath}.key", f"{key!r} is used twice")
-                seen.add(key)
-            if "label" not in row:
-                self.problem(f"{rpath}.label", "is required")
-            else:
-                self.text(row["label"], f"{rpath}.label", max_length=500)
-            if "phenomenon" in row:
-                self.phenomenon(row["phenomenon"], f"{rpath}.phenomenon")
-
     def concern_codes(self, spec: dict[str, Any], path: str) -> None:
         measure = spec.get("measure")
         if "concern_codes" in spec and measure != "concern":
@@ -232,29 +210,6 @@ class Checker:
         for i, code in enumerate(codes):
             if self.integer(code, f"{path}.concern_codes[{i}]") and code not in known:
                 self.problem(f"{path}.concern_codes[{i}]", f"{code} is not one of the codes")
-
-    def numeric_limits(self, spec: dict[str, Any], path: str) -> None:
-        ok = True
-        for name in ("min", "max"):
-            if name in spec:
-                ok = self.number(spec[name], f"{path}.{name}") and ok
-        if "decimals" in spec:
-            self.integer(spec["decimals"], f"{path}.decimals", minimum=0, maximum=6)
-        if ok and "min" in spec and "max" in spec and spec["min"] > spec["max"]:
-            self.problem(f"{path}.max", "must not be below min")
-
-    def bands(self, bands: Any, path: str, spec: dict[str, Any]) -> None:
-        if not self.is_mapping(bands, path):
-            return
-        self.unknown_keys(bands, frozenset({"dimension", "edges"}), path)
-        self.identifier(bands.get("dimension"), f"{path}.dimension")
-        edges = bands.get("edges")
-        if not self.is_list(edges, f"{path}.edges"):
-            return
-        if not all(self.number(e, f"{path}.edges[{i}]") for i, e in enumerate(edges)):
-            return
-        if any(b <= a for a, b in pairwise(edges)):
-            self.problem(f"{path}.edges", "must be strictly increasing")
 
 
 def _kind(value: Any) -> str:
@@ -386,14 +341,12 @@ def _check_scales(scales: Any, c: Checker) -> None:
 
 
 def _check_pages(pages: Any, c: Checker) -> None:
-    from survey.definitions.question_types import REGISTRY
-
     if not c.is_list(pages, "pages"):
         return
     page_keys: set[str] = set()
     # question key -> (type, codes, row keys); only questions before the
     # current one, so show_if can only look back.
-    earlier: dict[str, tuple[str, list[int], list[str]]] = {}
+    earlier: Earlier = {}
     total = 0
     for p, page in enumerate(pages):
         ppath = f"pages[{p}]"
@@ -422,20 +375,14 @@ def _check_pages(pages: Any, c: Checker) -> None:
                 return
             if not c.is_mapping(spec, qpath):
                 continue
-            _check_question(spec, qpath, c, earlier, REGISTRY)
+            _check_question(spec, qpath, c, earlier)
 
 
-def _check_question(
-    spec: dict[str, Any],
-    path: str,
-    c: Checker,
-    earlier: dict[str, tuple[str, list[int], list[str]]],
-    registry: dict[str, Any],
-) -> None:
+def _check_question(spec: dict[str, Any], path: str, c: Checker, earlier: Earlier) -> None:
     qtype_name = spec.get("type")
-    qtype = registry.get(qtype_name) if isinstance(qtype_name, str) else None
+    qtype = REGISTRY.get(qtype_name) if isinstance(qtype_name, str) else None
     if qtype is None:
-        c.problem(f"{path}.type", f"{qtype_name!r} must be one of {', '.join(registry)}")
+        c.problem(f"{path}.type", f"{qtype_name!r} must be one of {', '.join(REGISTRY)}")
     else:
         c.unknown_keys(spec, qtype.allowed_keys(), path)
         qtype.validate(spec, path, c)
@@ -478,16 +425,10 @@ def _check_question(
                 if isinstance(raw_rows, list)
                 else []
             )
-            earlier[key] = (str(qtype_name), c.codes_of(spec), rows)
+            earlier[key] = (qtype, c.codes_of(spec), rows)
 
 
-def _check_condition(
-    cond: Any,
-    path: str,
-    c: Checker,
-    earlier: dict[str, tuple[str, list[int], list[str]]],
-    depth: int,
-) -> None:
+def _check_condition(cond: Any, path: str, c: Checker, earlier: Earlier, depth: int) -> None:
     if depth > 10:
         c.problem(path, "is nested too deeply")
         return
@@ -523,7 +464,7 @@ def _check_condition(
         )
         return
     qtype, codes, rows = earlier[key]
-    if row and qtype != "matrix":
+    if row and (qtype is None or not qtype.has_rows):
         c.problem(f"{path}.question", f"{reference!r}: only a matrix has rows")
         return
     if row and row not in rows:
@@ -537,9 +478,9 @@ def _check_condition(
     elif "answered" in cond:
         c.boolean(cond["answered"], f"{path}.answered")
     for value in wanted:
-        if qtype == "number":
-            c.number(value, f"{path}.equals")
-        elif qtype == "text":
-            c.problem(path, "a text answer can only be tested with answered")
-        elif isinstance(value, bool) or not isinstance(value, int) or value not in codes:
-            c.problem(f"{path}", f"{value!r} is not a code of {key!r}")
+        # A question of an unknown type (already a problem) is compared with
+        # its codes, as a question with options is.
+        if qtype is None:
+            check_code_value(value, key, codes, path, c)
+        else:
+            qtype.check_condition_value(value, key, codes, path, c)

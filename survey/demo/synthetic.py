@@ -1,8 +1,9 @@
 """Synthetic respondents and answers for the demo. Not real data.
 
 Pure functions of a seeded ``random.Random``: the same seed gives the same
-responses. Answers are generated per question type from the definition, so
-the generator follows any survey; a few rules make the picture plausible
+responses. Each question type makes up the shape of its answer
+(``QuestionType.sample``) and asks the synthetic respondent (a ``Sampler``)
+which codes are likely, so the generator follows any survey; a few rules make the picture plausible
 (districts differ in their problems, older residents answer more often and
 worry more, victims report some facts more than others), so weighting,
 cross-tabs and the priority matrix all have something to show.
@@ -11,11 +12,12 @@ cross-tabs and the priority matrix all have something to show.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from survey.definitions.conditions import evaluate
-from survey.definitions.definition import QuestionDef, SurveyDefinition
+from survey.definitions.definition import QuestionDef, RowDef, SurveyDefinition
 from survey.demo.comments import PARTNER_POINTS, RESIDENT_COMMENTS
 
 # Share of residents per district (codes 1..5) and per age band in the
@@ -120,64 +122,35 @@ class ResidentGenerator:
         return not question.required and self.rng.random() < 0.03
 
     def value(self, question: QuestionDef, person: Respondent, values: dict[str, Any]) -> Any:
-        rng = self.rng
-        kind = question.type
         if question.dimension == "district":
             return person.district if person.district in question.codes else None
         if question.dimension == "sex":
             return person.sex if person.sex in question.codes else None
-        if question.dimension == "age" and kind == "number":
-            return person.age
+        if question.dimension == "age" and question.spec.get("bands"):
+            return person.age  # a number banded into the age dimension: the age in years
         if self._skips(question):
             return question.qtype.empty(question) or None
-        if kind == "matrix":
-            return {
-                row.key: self._matrix_cell(question, row.key, row.phenomenon, person)
-                for row in question.rows
-            }
-        if kind in ("single", "scale"):
-            if question.key in REPORT_RATE:
-                return 1 if rng.random() < REPORT_RATE[question.key] else 2
-            if question.key == "onveilig":
-                # 1 = always .. 5 = never unsafe; worried people feel unsafe more often.
-                centre = 4.6 - 3.0 * person.worry
-                code = min(5, max(1, round(rng.gauss(centre, 0.8))))
-                return 9 if rng.random() < 0.02 else code
-            if question.key == "contact":
-                return 1 if rng.random() < 0.31 else 2
-            return _weighted(rng, self._preference(question))
-        if kind == "multiple":
-            limit = int(question.spec.get("max", len(question.options)))
-            pool = [o for o in question.options if not o.exclusive]
-            count = min(limit, len(pool), 1 + int(rng.random() * 2.2))
-            weights = self._preference(question)
-            chosen: list[int] = []
-            while len(chosen) < count:
-                code = _weighted(
-                    rng, {o.code: weights[o.code] for o in pool if o.code not in chosen}
-                )
-                chosen.append(code)
-            order = {o.code: i for i, o in enumerate(question.options)}
-            return sorted(chosen, key=order.__getitem__)
-        if kind == "ranking":
-            choose = int(question.spec.get("choose", 1))
-            weights = {o.code: self._concern(o.phenomenon, person) + 0.02 for o in question.options}
-            ranking: list[int] = []
-            while len(ranking) < min(choose, len(weights)):
-                code = _weighted(rng, {c: w for c, w in weights.items() if c not in ranking})
-                ranking.append(code)
-            if rng.random() < 0.08:
-                ranking = ranking[: rng.randint(1, max(1, choose - 1))]
-            return ranking
-        if kind == "number":
-            low = question.spec.get("min", 0)
-            high = question.spec.get("max", 100)
-            return rng.randint(int(low), int(high))
-        if kind == "text":
-            if question.key.startswith("aandachtspunt"):
-                return rng.choice(PARTNER_POINTS) if rng.random() < 0.5 else None
-            return rng.choice(RESIDENT_COMMENTS) if rng.random() < 0.22 else None
-        return None
+        return question.qtype.sample(question, ResidentSampler(self, person))
+
+    def _code(self, question: QuestionDef, person: Respondent) -> int:
+        """One code of a question with options, by its rules or preferences."""
+        rng = self.rng
+        if question.key in REPORT_RATE:
+            return 1 if rng.random() < REPORT_RATE[question.key] else 2
+        if question.key == "onveilig":
+            # 1 = always .. 5 = never unsafe; worried people feel unsafe more often.
+            centre = 4.6 - 3.0 * person.worry
+            code = min(5, max(1, round(rng.gauss(centre, 0.8))))
+            return 9 if rng.random() < 0.02 else code
+        if question.key == "contact":
+            return 1 if rng.random() < 0.31 else 2
+        return _weighted(rng, self._preference(question))
+
+    def _text(self, question: QuestionDef) -> str | None:
+        rng = self.rng
+        if question.key.startswith("aandachtspunt"):
+            return rng.choice(PARTNER_POINTS) if rng.random() < 0.5 else None
+        return rng.choice(RESIDENT_COMMENTS) if rng.random() < 0.22 else None
 
     def _concern(self, phenomenon: str | None, person: Respondent) -> float:
         if phenomenon is None:
@@ -214,6 +187,37 @@ class ResidentGenerator:
         )
 
 
+class ResidentSampler:
+    """One synthetic resident as a ``Sampler``: the question type makes up
+    the shape of the answer, the resident's district, age and worries which
+    codes are likely."""
+
+    def __init__(self, generator: ResidentGenerator, person: Respondent) -> None:
+        self.generator = generator
+        self.person = person
+        self.rng = generator.rng
+
+    def code(self, question: QuestionDef, row: RowDef | None = None) -> int | None:
+        if row is None:
+            return self.generator._code(question, self.person)
+        return self.generator._matrix_cell(question, row.key, row.phenomenon, self.person)
+
+    def weights(self, question: QuestionDef) -> dict[int, float]:
+        return self.generator._preference(question)
+
+    def rank_weights(self, question: QuestionDef) -> dict[int, float]:
+        return {
+            o.code: self.generator._concern(o.phenomenon, self.person) + 0.02
+            for o in question.options
+        }
+
+    def pick(self, weights: Mapping[int, float]) -> int:
+        return _weighted(self.rng, dict(weights))
+
+    def text(self, question: QuestionDef) -> str | None:
+        return self.generator._text(question)
+
+
 SECTOR_IMPORTANCE = {
     "burgemeester": {"overlast": 5, "verkeer": 5, "inbraak": 4, "drugs": 4, "milieu": 4},
     "parket": {"drugs": 5, "geweld": 5, "mensenhandel": 4, "fraude": 4, "cybercrime": 4},
@@ -224,30 +228,49 @@ SECTOR_IMPORTANCE = {
 }
 
 
+class PartnerSampler:
+    """One synthetic partner as a ``Sampler``: importance follows its
+    sector's concerns; it agrees to be named or not (``named``)."""
+
+    def __init__(self, sector: str, rng: random.Random, named: bool) -> None:
+        self.preferred = SECTOR_IMPORTANCE.get(sector, {})
+        self.rng = rng
+        self.named = named
+
+    def code(self, question: QuestionDef, row: RowDef | None = None) -> int | None:
+        rng = self.rng
+        if row is None:
+            if question.key == "vermelding":
+                return 1 if self.named else 2
+            return rng.choice(sorted(question.valid_codes))
+        valid = sorted(o.code for o in question.options if not o.missing)
+        if question.measure == "importance":
+            centre = self.preferred.get(row.phenomenon or "", 2.6)
+            return min(valid[-1], max(valid[0], round(rng.gauss(centre, 0.7))))
+        return rng.choice(valid)
+
+    def weights(self, question: QuestionDef) -> dict[int, float]:
+        return {o.code: 1.0 for o in question.options}
+
+    def rank_weights(self, question: QuestionDef) -> dict[int, float]:
+        return {o.code: self.preferred.get(o.phenomenon or "", 2.6) for o in question.options}
+
+    def pick(self, weights: Mapping[int, float]) -> int:
+        return _weighted(self.rng, dict(weights))
+
+    def text(self, question: QuestionDef) -> str | None:
+        pool = PARTNER_POINTS if question.key.startswith("aandachtspunt") else RESIDENT_COMMENTS
+        return self.rng.choice(pool) if self.rng.random() < 0.6 else None
+
+
 def partner_values(
     definition: SurveyDefinition, sector: str, rng: random.Random, named: bool
 ) -> dict[str, Any]:
     """A partner's answers: importance follows its sector's concerns."""
-    preferred = SECTOR_IMPORTANCE.get(sector, {})
+    sampler = PartnerSampler(sector, rng, named)
     values: dict[str, Any] = {}
     for question in definition.questions:
-        if question.type == "matrix":
-            cells: dict[str, int | None] = {}
-            for row in question.rows:
-                valid = sorted(o.code for o in question.options if not o.missing)
-                if question.measure == "importance":
-                    centre = preferred.get(row.phenomenon or "", 2.6)
-                    cells[row.key] = min(valid[-1], max(valid[0], round(rng.gauss(centre, 0.7))))
-                else:
-                    cells[row.key] = rng.choice(valid)
-            values[question.key] = cells
-        elif question.type == "single":
-            if question.key == "vermelding":
-                values[question.key] = 1 if named else 2
-            else:
-                values[question.key] = rng.choice(sorted(question.valid_codes))
-        elif question.type == "text":
-            pool = PARTNER_POINTS if question.key.startswith("aandachtspunt") else RESIDENT_COMMENTS
-            if rng.random() < 0.6:
-                values[question.key] = rng.choice(pool)
+        value = question.qtype.sample(question, sampler)
+        if value is not None:
+            values[question.key] = value
     return values

@@ -150,16 +150,8 @@ def representativeness(
                 .group_by(Answer.code)
             ).all()
         }
-        valid_codes = [o.code for o in question.options if not o.missing]
-        labels = {o.code: text_for(o.label, language) for o in question.options}
-        bands = question.spec.get("bands")
-        if bands:
-            edges = bands["edges"]
-            valid_codes = list(range(1, len(edges) + 1))
-            labels = {
-                i + 1: (f"{edges[i]}-{edges[i + 1] - 1}" if i + 1 < len(edges) else f"{edges[i]}+")
-                for i in range(len(edges))
-            }
+        groups = question.dimension_codes(language)
+        valid_codes, labels = groups.valid, groups.labels
         population = margins.get(str(dimension), {})
         answered = sum(counts.get(code, 0) for code in valid_codes)
         population_total = sum(population.values())

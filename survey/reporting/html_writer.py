@@ -18,7 +18,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from survey.analysis.model import QuestionResult, Report
 from survey.analysis.tables import (
@@ -53,8 +53,12 @@ def reports_folder() -> Path:
 
 
 def environment() -> Environment:
+    # A restyled folder (SURVEY_REPORTS_FOLDER) need not copy every table
+    # partial: what it lacks comes from the project's own reports/.
     env = Environment(
-        loader=FileSystemLoader(str(reports_folder())),
+        loader=ChoiceLoader(
+            [FileSystemLoader(str(reports_folder())), FileSystemLoader(str(REPORTS_FOLDER))]
+        ),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

@@ -18,7 +18,9 @@ from flask_babel import gettext
 
 from survey.analysis.model import QuestionResult, Report
 from survey.analysis.tables import (
+    HIDDEN,
     CategoricalTable,
+    GridTable,
     MatrixTable,
     MultipleTable,
     NumberTable,
@@ -229,6 +231,28 @@ def _no_sheet(book: _Book, question: QuestionResult, model: Json) -> None:
     """A text question has no table of its own (its themes have a sheet)."""
 
 
+def _grid_sheet(book: _Book, question: QuestionResult, model: Json) -> None:
+    """A table of a kind without a sheet of its own, as the rows it lays
+    itself out in (``Grid``); a kind without a grid has no sheet."""
+    table = question.table
+    if not isinstance(table, GridTable):
+        return
+    grid = table.grid()
+    ws = book.sheet(question.key, question.text)
+    for col, header in enumerate(grid.header):
+        ws.write(2, col, header, book.bold)
+    row = 3
+    for cells in grid.rows:
+        _write_row(book, ws, row, [SUPPRESSED if cell is HIDDEN else cell for cell in cells])
+        row += 1
+    row += 1
+    for label, value in grid.notes:
+        ws.write(row, 0, label, book.bold)
+        if value is not None:
+            ws.write(row, 1, value)
+        row += 1
+
+
 QUESTION_SHEETS: dict[str, Callable[[_Book, QuestionResult, Json], None]] = {
     CategoricalTable.kind: _options_sheet,
     MultipleTable.kind: _options_sheet,
@@ -237,7 +261,7 @@ QUESTION_SHEETS: dict[str, Callable[[_Book, QuestionResult, Json], None]] = {
     NumberTable.kind: _number_sheets,
     TextTable.kind: _no_sheet,
 }
-"""The sheets of each table kind."""
+"""The sheets of each table kind; another kind gets the sheet of its grid."""
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -296,7 +320,7 @@ def render_xlsx(report: Report) -> bytes:
             )
 
     for question in report.questions:
-        QUESTION_SHEETS[question.kind](book, question, model)
+        QUESTION_SHEETS.get(question.kind, _grid_sheet)(book, question, model)
 
     _priorities_sheet(book, model)
     _partner_sheet(book, model)

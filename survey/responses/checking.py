@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.definitions.conditions import shown_questions
 from survey.definitions.definition import QuestionDef, SurveyDefinition
-from survey.definitions.question_types.base import Problem
+from survey.questions.base import Problem
 
 
 def check_values(

@@ -5,9 +5,10 @@ survey's variables in order (multiple choice as ``key.code`` 0/1), then
 
 Answers are read with one streamed query ordered by response (server-side
 cursor on PostgreSQL, ``yield_per`` batches) and pivoted one response at a
-time, so memory stays flat in the number of responses. Cells come from the
-question types' ``to_cells``; only the inverse of ``answer_rows`` (answer
-rows back to a value) is done here.
+time, so memory stays flat in the number of responses. Each question type
+turns its stored rows back into a value (``from_rows``) and the value into
+cells (``to_cells``), and declares its columns (``columns``: labels, and
+what the cells hold). A day is written as ISO ``yyyy-mm-dd``.
 
 Spreadsheet formula injection: a TEXT cell that starts with ``= + - @``,
 a tab or a carriage return gets a leading apostrophe. Codes and numbers
@@ -20,14 +21,16 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from typing import Any
 
 from sqlalchemy import and_, select
 
-from survey.definitions.definition import QuestionDef, SurveyDefinition, VariableSpec, definition_of
+from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
+from survey.questions.base import Column, StoredAnswer
 
 YIELD_PER = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,27 +45,29 @@ def neutralise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """The columns of an export and which of them hold text."""
+    """The columns of an export, as the question types declare them (with
+    their labels in the survey's first language)."""
 
     definition: SurveyDefinition
-    question_columns: list[str]
-    text_columns: frozenset[str]
+    question_columns: list[Column]
 
     @property
     def columns(self) -> list[str]:
-        return [*META_HEAD, *self.question_columns, *META_TAIL]
+        return [*META_HEAD, *(c.name for c in self.question_columns), *META_TAIL]
+
+    @property
+    def text_columns(self) -> frozenset[str]:
+        """The columns whose cells are texts a person wrote."""
+        return frozenset(c.name for c in self.question_columns if c.kind == "text")
 
 
 def layout_of(survey: Survey) -> Layout:
     definition = definition_of(survey)
-    columns: list[str] = []
-    texts: set[str] = set()
-    for question in definition.questions:
-        names = question.qtype.column_names(question)
-        columns.extend(names)
-        if question.type == "text":
-            texts.update(names)
-    return Layout(definition, columns, frozenset(texts))
+    language = definition.default_language
+    return Layout(
+        definition,
+        [c for q in definition.questions for c in q.qtype.columns(q, language)],
+    )
 
 
 @dataclass(frozen=True)
@@ -73,32 +78,6 @@ class Record:
     language: str
     mode: str
     cells: dict[str, Any]
-
-
-def _value(
-    question: QuestionDef, rows: list[tuple[VariableSpec, int | None, float | None, str | None]]
-) -> Any:
-    """The answer value of a shown question from its stored rows (the
-    inverse of the type's ``answer_rows``)."""
-    kind = question.type
-    if kind == "matrix":
-        return {spec.row_key: code for spec, code, _n, _t in rows}
-    if kind == "ranking":
-        ranked = sorted(rows, key=lambda r: r[0].rank or 0)
-        values = [code for _s, code, _n, _t in ranked]
-        while values and values[-1] is None:
-            values.pop()
-        return values
-    if kind == "multiple":
-        return [code for _s, code, _n, _t in rows if code is not None]
-    _spec, code, number, text = rows[0]
-    if kind == "number":
-        if number is None:
-            return None
-        return int(number) if not question.spec.get("decimals") else number
-    if kind == "text":
-        return text
-    return code
 
 
 def iter_records(
@@ -144,22 +123,23 @@ def iter_records(
         for _rid, rows_iter in groupby(result, key=lambda r: r[0]):
             rows = list(rows_iter)
             first = rows[0]
-            per_question: dict[
-                str, list[tuple[VariableSpec, int | None, float | None, str | None]]
-            ] = {}
+            per_question: dict[str, list[StoredAnswer]] = {}
             for row in rows:
                 known = variables.get(row[4])
                 if known is None:
                     continue
                 question, spec = known
                 text = row[7] if row[7] is not None else (row[8] or None)
-                per_question.setdefault(question.key, []).append((spec, row[5], row[6], text))
+                per_question.setdefault(question.key, []).append(
+                    StoredAnswer(spec, row[5], row[6], text)
+                )
             cells: dict[str, Any] = {}
             for question in definition.questions:
                 stored = per_question.get(question.key)
                 if stored is None:
                     continue  # not shown: empty cells
-                cells.update(question.qtype.to_cells(question, _value(question, stored)))
+                value = question.qtype.from_rows(question, stored)
+                cells.update(question.qtype.to_cells(question, value))
             yield Record(first[1], first[2], first[3], cells)
     finally:
         result.close()
@@ -168,9 +148,9 @@ def iter_records(
 def record_row(layout: Layout, record: Record, *, neutralise_text: bool = True) -> list[Any]:
     """A record as a list of cells in layout order (None = empty)."""
     row: list[Any] = [record.public_id, record.language]
-    for name in layout.question_columns:
-        value = record.cells.get(name)
-        if neutralise_text and isinstance(value, str) and name in layout.text_columns:
+    for column in layout.question_columns:
+        value = record.cells.get(column.name)
+        if neutralise_text and isinstance(value, str) and column.kind == "text":
             value = neutralise(value)
         row.append(value)
     row.append(record.mode)
@@ -182,6 +162,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return repr(value) if value != int(value) else str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 

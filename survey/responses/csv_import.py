@@ -21,9 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Table, select
 
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
-from survey.definitions.question_types.base import CellError
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, ResponseMode, Survey, SurveyState
+from survey.questions.base import CellError
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter, new_public_id
 

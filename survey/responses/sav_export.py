@@ -1,6 +1,8 @@
 """Responses as an SPSS ``.sav`` file, with variable labels (the question
 text in the survey's first language, with the row or rank), value labels
-(the option labels) and user-missing values (the ``missing: true`` codes).
+(the option labels) and user-missing values (the ``missing: true`` codes),
+measurement levels and date formats: what each question type declares of
+its columns (``QuestionType.columns``).
 
 The file is written by ``sav_writer.SavWriter`` while the answers stream
 from ``iter_records``, one response at a time, so memory stays flat in the
@@ -14,62 +16,19 @@ free texts before the answers are read.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select
 
-from survey.definitions.definition import QuestionDef, definition_of
 from survey.extensions import DbSession
-from survey.i18n import text_for
 from survey.models import FreeText, Response, Survey, Variable
 from survey.responses.csv_export import YIELD_PER, Layout, iter_records, layout_of, record_row
-from survey.responses.sav_writer import MAX_STRING_WIDTH, SavVariable, SavWriter
+from survey.responses.sav_writer import MAX_STRING_WIDTH, SavVariable, SavWriter, spss_date
 
-CHOSEN_LABELS: dict[int | float, str] = {0: "Niet gekozen", 1: "Gekozen"}
 META_STRINGS = ("response_id", "language", "mode")
-
-
-def _labels(
-    survey: Survey,
-) -> tuple[dict[str, str], dict[str, dict[int | float, str]], dict[str, list[Any]]]:
-    """Variable labels, value labels and user-missing codes per column."""
-    definition = definition_of(survey)
-    lang = definition.default_language
-    variable_labels: dict[str, str] = {
-        "response_id": "Response id",
-        "language": "Language",
-        "mode": "Mode (web, paper, import)",
-    }
-    value_labels: dict[str, dict[int | float, str]] = {}
-    missing: dict[str, list[Any]] = {}
-    for question in definition.questions:
-        text = text_for(question.text, lang)
-        options: dict[int | float, str] = {
-            o.code: text_for(o.label, lang) for o in question.options
-        }
-        missing_codes = [o.code for o in question.options if o.missing][:3]
-        for name in question.qtype.column_names(question):
-            variable_labels[name] = _variable_label(question, name, text, lang)
-            if question.type == "multiple":
-                value_labels[name] = dict(CHOSEN_LABELS)
-            elif options:
-                value_labels[name] = dict(options)
-                if missing_codes:
-                    missing[name] = list(missing_codes)
-    return variable_labels, value_labels, missing
-
-
-def _variable_label(question: QuestionDef, name: str, text: str, lang: str) -> str:
-    suffix = name[len(question.key) + 1 :] if name != question.key else ""
-    if not suffix:
-        return text
-    if question.type == "matrix":
-        row = next((r for r in question.rows if r.key == suffix), None)
-        return f"{text} - {text_for(row.label, lang)}" if row else text
-    if question.type == "multiple":
-        option = question.option(int(suffix))
-        return f"{text} - {text_for(option.label, lang)}" if option else text
-    return f"{text} ({suffix})"
+META_LABELS = {
+    "response_id": "Response id",
+    "language": "Language",
+    "mode": "Mode (web, paper, import)",
+}
 
 
 def _string_widths(session: DbSession, survey: Survey, layout: Layout) -> dict[str, int]:
@@ -124,23 +83,27 @@ def _string_widths(session: DbSession, survey: Survey, layout: Layout) -> dict[s
 
 def sav_variables(session: DbSession, survey: Survey, layout: Layout) -> list[SavVariable]:
     """The file's variables in layout order: labels, value labels, missing
-    codes, measure (nominal with value labels or text, else scale) and
-    string widths."""
+    codes, measure (text: nominal) and string widths, as the question
+    types declare their columns."""
     widths = _string_widths(session, survey, layout)
-    variable_labels, value_labels, missing = _labels(survey)
-    variables: list[SavVariable] = []
-    for name in layout.columns:
-        width = widths.get(name, 0)
+    variables = [
+        SavVariable(name, META_LABELS[name], widths[name], measure="nominal")
+        for name in ("response_id", "language")
+    ]
+    for column in layout.question_columns:
+        width = widths.get(column.name, 0)
         variables.append(
             SavVariable(
-                name=name,
-                label=variable_labels.get(name, name),
+                name=column.name,
+                label=column.label,
                 width=width,
-                value_labels={} if width else value_labels.get(name, {}),
-                missing=() if width else tuple(missing.get(name, ())),
-                measure="nominal" if name in value_labels or width else "scale",
+                value_labels={} if width else column.value_labels,
+                missing=() if width else column.missing,
+                measure="nominal" if width else column.measure,
+                date=column.kind == "date",
             )
         )
+    variables.append(SavVariable("mode", META_LABELS["mode"], widths["mode"], measure="nominal"))
     return variables
 
 
@@ -157,11 +120,16 @@ def write_sav(session: DbSession, survey: Survey, path: str) -> int:
         or 0
     )
     variables = sav_variables(session, survey, layout)
+    days = [i for i, v in enumerate(variables) if v.date]
     count = 0
     with open(path, "wb") as handle, SavWriter(handle, variables) as writer:
         for record in iter_records(session, survey):
             if count >= total:
                 break
-            writer.write_row(record_row(layout, record, neutralise_text=False))
+            row = record_row(layout, record, neutralise_text=False)
+            for index in days:
+                if row[index] is not None:
+                    row[index] = spss_date(row[index])
+            writer.write_row(row)
             count += 1
     return count

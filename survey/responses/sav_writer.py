@@ -10,8 +10,9 @@ What it writes, in file order (the layout is the public SPSS system file
 format as described in the GNU PSPP developers guide):
 
 - the file header record (``$FL2``, little-endian layout code 2, bias 100);
-- one variable record (type 2) per variable: numeric (type 0, format F8.2)
-  or string (type = width in bytes, format A<width>), followed by the
+- one variable record (type 2) per variable: numeric (type 0, format F8.2,
+  or DATE11 for a day), or string (type = width in bytes, format A<width>),
+  followed by the
   continuation records (type -1) of a string wider than 8 bytes; a *very
   long* string (more than 255 bytes) is written as segments of 255 bytes
   (one segment per 252 bytes of width), tied together by the subtype 14
@@ -38,7 +39,9 @@ format as described in the GNU PSPP developers guide):
 
 Values: ``None`` (or NaN) in a numeric variable is system-missing; ``None``
 in a string variable is the empty string. A string longer than its
-variable's width is cut at the width, on a character boundary.
+variable's width is cut at the width, on a character boundary. A day in a
+date variable is a number like any other: seconds since 14 October 1582
+(``spss_date``).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ import struct
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import repeat
 from typing import Any, BinaryIO
 
@@ -75,7 +79,13 @@ CODE_SYSMIS = 255
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MEASURES = {"unknown": 0, "nominal": 1, "ordinal": 2, "scale": 3}
 ALIGN_LEFT, ALIGN_RIGHT = 0, 1
-FORMAT_F, FORMAT_A = 5, 1
+FORMAT_F, FORMAT_A, FORMAT_DATE = 5, 1, 20
+FORMAT_NUMBER = FORMAT_F << 16 | 8 << 8 | 2
+"""F8.2: the print and write format of a number."""
+FORMAT_DAY = FORMAT_DATE << 16 | 11 << 8
+"""DATE11 (dd-mmm-yyyy): the print and write format of a day."""
+GREGORIAN_START = date(1582, 10, 14)
+"""Day zero of SPSS dates."""
 
 HEADER_SIZE = 176
 NCASES_OFFSET = 80
@@ -105,7 +115,8 @@ class SavVariable:
     ``width`` is 0 for a numeric variable, else the string width in bytes
     (1-32767). ``value_labels`` and ``missing`` (at most three discrete
     user-missing codes) apply to numeric variables only. ``measure`` is
-    ``nominal``, ``ordinal``, ``scale`` or ``unknown``.
+    ``nominal``, ``ordinal``, ``scale`` or ``unknown``. A numeric variable
+    with ``date`` holds days (``spss_date``) shown as DATE11.
     """
 
     name: str
@@ -114,6 +125,7 @@ class SavVariable:
     value_labels: Mapping[float, str] = field(default_factory=dict)
     missing: Sequence[float] = ()
     measure: str = "unknown"
+    date: bool = False
 
     @property
     def is_string(self) -> bool:
@@ -133,6 +145,11 @@ class SavVariable:
     def slots(self) -> int:
         """8-byte units of one case taken by this variable."""
         return sum(_segment_slots(w) for w in self.segments)
+
+
+def spss_date(day: date) -> float:
+    """A day as SPSS stores it: seconds since 14 October 1582."""
+    return float((day - GREGORIAN_START).days * 86400)
 
 
 def _segment_slots(width: int) -> int:
@@ -168,8 +185,8 @@ def _check(variables: Sequence[SavVariable]) -> None:
             raise SavError(f"{var.name}: unknown measure {var.measure!r}")
         if len(var.missing) > 3:
             raise SavError(f"{var.name}: at most three user-missing values")
-        if var.is_string and (var.missing or var.value_labels):
-            raise SavError(f"{var.name}: missing values and value labels need a number")
+        if var.is_string and (var.missing or var.value_labels or var.date):
+            raise SavError(f"{var.name}: missing values, value labels and dates need a number")
 
 
 class SavWriter:
@@ -235,7 +252,10 @@ class SavWriter:
                 first = index == 0
                 label = _text(var.label, MAX_VARIABLE_LABEL) if first else b""
                 missing = list(var.missing) if first else []
-                fmt = (FORMAT_A << 16 | min(width, 255) << 8) if var.is_string else 0x050802
+                if var.is_string:
+                    fmt = FORMAT_A << 16 | min(width, 255) << 8
+                else:
+                    fmt = FORMAT_DAY if var.date else FORMAT_NUMBER
                 out += struct.pack("<iiiiii", 2, width, 1 if label else 0, len(missing), fmt, fmt)
                 out += names[index]
                 if label:

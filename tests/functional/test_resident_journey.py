@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 from formtools import Page
 from resident_flow import (
@@ -21,6 +22,7 @@ from resident_flow import (
     tr,
 )
 from sqlalchemy import func, select
+from support import RESIDENT_FILE, import_file
 
 from survey.extensions import db
 from survey.models import Answer, Draft, FreeText, InvitationCode, Response, Variable
@@ -104,6 +106,21 @@ def test_complete_with_open_link(app: Flask, client: Any, tmp_path: Path) -> Non
     assert "de lokale politiezone" in start_page.text  # PRIVACY_CONTROLLER
     check = answer_all(client, start(client, key))
     submit(client, check)
+    assert count_responses(app, key) == 1
+
+
+def test_a_survey_without_intro_or_closing_can_be_answered(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    """Both texts are optional in a survey file; the start page once gave a 500 without them."""
+    raw = yaml.safe_load(RESIDENT_FILE.read_text(encoding="utf-8"))
+    raw.update(key="zonder-intro", access="open")
+    raw.pop("intro", None)
+    raw.pop("closing", None)
+    path = tmp_path / "zonder-intro.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    key = import_file(app, path)
+    submit(client, answer_all(client, start(client, key)))
     assert count_responses(app, key) == 1
 
 

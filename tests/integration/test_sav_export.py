@@ -24,12 +24,51 @@ KEY = "burgers-2026"
 DUTCH = "Één café aan de Scheldekaai 🚲 — ruïne, geïnteresseerde burgers 🙂"
 
 
+def reference_labels(survey: Any) -> tuple[dict[str, str], dict[str, Any], dict[str, list[Any]]]:
+    """Variable labels, value labels and user-missing codes per column, as
+    the export made them before the question types declared their columns."""
+    from survey.definitions.definition import definition_of
+    from survey.i18n import text_for
+
+    definition = definition_of(survey)
+    lang = definition.default_language
+    variable_labels = {
+        "response_id": "Response id",
+        "language": "Language",
+        "mode": "Mode (web, paper, import)",
+    }
+    value_labels: dict[str, Any] = {}
+    missing: dict[str, list[Any]] = {}
+    for question in definition.questions:
+        text = text_for(question.text, lang)
+        options = {o.code: text_for(o.label, lang) for o in question.options}
+        missing_codes = [o.code for o in question.options if o.missing][:3]
+        for name in question.qtype.column_names(question):
+            suffix = name[len(question.key) + 1 :] if name != question.key else ""
+            label = text
+            if suffix and question.type == "matrix":
+                row = next((r for r in question.rows if r.key == suffix), None)
+                label = f"{text} - {text_for(row.label, lang)}" if row else text
+            elif suffix and question.type == "multiple":
+                option = question.option(int(suffix))
+                label = f"{text} - {text_for(option.label, lang)}" if option else text
+            elif suffix:
+                label = f"{text} ({suffix})"
+            variable_labels[name] = label
+            if question.type == "multiple":
+                value_labels[name] = {0: "Niet gekozen", 1: "Gekozen"}
+            elif options:
+                value_labels[name] = dict(options)
+                if missing_codes:
+                    missing[name] = list(missing_codes)
+    return variable_labels, value_labels, missing
+
+
 def reference_sav(session: Any, survey: Any, path: str) -> int:
     """The export as it was before streaming: one array per column, then
     one pyreadstat.write_sav of the whole DataFrame."""
     from survey.models import Response
     from survey.responses.csv_export import iter_records, layout_of, record_row
-    from survey.responses.sav_export import _labels
 
     layout = layout_of(survey)
     total = int(
@@ -54,7 +93,7 @@ def reference_sav(session: Any, survey: Any, path: str) -> int:
                 arrays[name][index] = float(value)
         count = index + 1
     frame = pd.DataFrame({name: arrays[name][:count] for name in columns})
-    variable_labels, value_labels, missing = _labels(survey)
+    variable_labels, value_labels, missing = reference_labels(survey)
     pyreadstat.write_sav(
         frame,
         path,

@@ -397,7 +397,7 @@ def test_the_page_script_gets_what_it_needs_to_show_a_question_at_once(
     assert show_if_data(buurt, definition.question("waarom")) == {
         "if": {"question": "veilig", "equals": 2},
         "known": {},
-        "types": {"veilig": "single"},
+        "answered": {"veilig": "any"},
     }
     # A condition on an earlier page's answer and one on this page: the
     # earlier answer comes along, the script reads the other from the form.
@@ -406,7 +406,7 @@ def test_the_page_script_gets_what_it_needs_to_show_a_question_at_once(
     assert show_if_data(aangifte, definition.question("tevreden")) == {
         "if": definition.question("tevreden").show_if,
         "known": {"inbraak": 1},
-        "types": {"inbraak": "", "aangifte": "single"},
+        "answered": {"aangifte": "any"},
     }
 
 

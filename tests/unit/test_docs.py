@@ -27,7 +27,6 @@ from typing import Any
 
 import click
 import pytest
-import yaml
 from docs_support import (
     COMMAND_LINE,
     CONFIGURATION,
@@ -46,8 +45,9 @@ from docs_support import (
 from flask import Flask
 
 import survey.config
-from survey.definitions.question_types import REGISTRY
+from survey.definitions.loader import load_definition
 from survey.definitions.validation import TOP_KEYS, Checker, validate_definition, validate_file
+from survey.questions import REGISTRY
 
 # Written on other branches (the report engine): a link to them may lead
 # nowhere until those branches are merged. Remove an entry once its file is
@@ -86,7 +86,7 @@ def survey_examples() -> list[Block]:
 
 def host() -> dict[str, Any]:
     first = next(b for b in survey_examples() if b.marker == "survey")
-    loaded: dict[str, Any] = yaml.safe_load(first.text)
+    loaded: dict[str, Any] = load_definition(first.text)
     return loaded
 
 
@@ -97,7 +97,8 @@ def as_survey(block: Block) -> dict[str, Any] | str:
     if kind in ("survey", "file"):
         return block.text
     raw = copy.deepcopy(host())
-    fragment = yaml.safe_load(block.text)
+    # Read as the app reads a survey file (a day stays text, for one).
+    fragment = load_definition(block.text)
     if kind == "questions":
         questions = fragment if isinstance(fragment, list) else [fragment]
         raw["pages"] = [{"key": "voorbeeld", "title": {"nl": "Voorbeeld"}, "questions": questions}]

@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 
 from survey.definitions.conditions import shown_questions
 from survey.definitions.definition import build_definition
-from survey.definitions.question_types.base import AnswerRow, CellError
-from survey.definitions.question_types.number import band_code
 from survey.definitions.validation import validate_definition
+from survey.questions.base import AnswerRow, CellError
+from survey.questions.number import band_code
 
 SCALE = [
     {"code": 1, "label": {"nl": "Nooit"}},
@@ -229,3 +229,43 @@ def test_check_values_refuses_answers_to_hidden_questions(definition) -> None:
     assert [p[0] for p in problems] == ["followup"]
     _shown, kept, problems = check_values(definition, values, hidden_is_error=False)
     assert problems == [] and "followup" not in kept
+
+
+@pytest.mark.parametrize(
+    ("limits", "day", "message"),
+    [
+        ({"min": "2024-01-01"}, "2023-12-31", "Enter 1 1 2024 or a later date."),
+        ({"max": "2026-12-31"}, "2027-01-01", "Enter 31 12 2026 or an earlier date."),
+        (
+            {"min": "2024-01-01", "max": "2026-12-31"},
+            "2027-01-01",
+            "Enter a date from 1 1 2024 to 31 12 2026.",
+        ),
+        ({"min": "2024-01-01"}, "2024-01-01", None),
+    ],
+)
+def test_a_day_outside_its_limits_is_named_with_them(
+    limits: dict[str, str], day: str, message: str | None
+) -> None:
+    raw = {
+        "format": 1,
+        "key": "dag-test",
+        "consultation": "dag-test",
+        "audience": "citizen",
+        "access": "open",
+        "languages": ["nl"],
+        "title": {"nl": "Dag"},
+        "pages": [
+            {
+                "key": "een",
+                "title": {"nl": "Een"},
+                "questions": [{"key": "dag", "type": "date", "text": {"nl": "?"}, **limits}],
+            }
+        ],
+    }
+    assert validate_definition(raw).problems == []
+    question = build_definition(raw).question("dag")
+    problems = question.qtype.check(question, day)
+    assert [(name, str(text)) for name, text in problems] == (
+        [("dag.day", message)] if message else []
+    )

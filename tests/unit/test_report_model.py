@@ -35,7 +35,7 @@ def test_band_labels() -> None:
             ],
         }
     )
-    assert definition.question("leeftijd").band_labels() == {
+    assert definition.question("leeftijd").dimension_codes("nl").labels == {
         1: "16-29",
         2: "30-44",
         3: "45-64",

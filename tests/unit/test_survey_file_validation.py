@@ -178,3 +178,69 @@ def test_round_trip_through_yaml_keeps_the_definition() -> None:
 
     again = load_definition(dump_definition(original))
     assert again == original
+
+
+@pytest.mark.parametrize(
+    ("unit", "problems"),
+    [
+        ({"nl": "km", "fr": "km"}, []),
+        ("km/u", []),
+        (5, ["pages[0].questions[2].unit: must be a mapping of language to text, not a number"]),
+        ("", ["pages[0].questions[2].unit: must not be empty"]),
+        (
+            {"fr": "km"},
+            ["pages[0].questions[2].unit.nl: is missing (the first language must be everywhere)"],
+        ),
+        ("k" * 51, ["pages[0].questions[2].unit: is longer than 50 characters"]),
+    ],
+)
+def test_a_number_unit_is_a_text(unit: object, problems: list[str]) -> None:
+    """``unit: 5`` used to pass and then break the resident's page: a unit
+    is a translated text or one plain string."""
+    raw = _minimal()
+    raw["pages"][0]["questions"].append(
+        {"key": "afstand", "type": "number", "text": {"nl": "Hoe ver?"}, "unit": unit}
+    )
+    assert validate_definition(raw).problems == problems
+
+
+@pytest.mark.parametrize(
+    ("limits", "problems"),
+    [
+        ({"min": "2024-01-01", "max": "2026-12-31"}, []),
+        (
+            {"min": "2026-02-30"},
+            ["pages[0].questions[2].min: '2026-02-30' must be a day as 2026-03-27"],
+        ),
+        ({"max": 2026}, ["pages[0].questions[2].max: 2026 must be a day as 2026-03-27"]),
+        (
+            {"min": "2026-01-02", "max": "2026-01-01"},
+            ["pages[0].questions[2].max: must not be before min"],
+        ),
+    ],
+)
+def test_the_limits_of_a_date_are_days(limits: dict[str, object], problems: list[str]) -> None:
+    raw = _minimal()
+    raw["pages"][0]["questions"].append(
+        {"key": "wanneer", "type": "date", "text": {"nl": "Wanneer?"}, **limits}
+    )
+    assert validate_definition(raw).problems == problems
+
+
+def test_a_date_can_only_be_tested_with_answered() -> None:
+    raw = _minimal()
+    questions = raw["pages"][0]["questions"]
+    questions.append({"key": "wanneer", "type": "date", "text": {"nl": "Wanneer?"}})
+    questions.append(
+        {
+            "key": "waar",
+            "type": "text",
+            "text": {"nl": "Waar?"},
+            "show_if": {"question": "wanneer", "equals": 202603},
+        }
+    )
+    assert validate_definition(raw).problems == [
+        "pages[0].questions[3].show_if: a date answer can only be tested with answered"
+    ]
+    questions[-1]["show_if"] = {"question": "wanneer", "answered": True}
+    assert validate_definition(raw).problems == []

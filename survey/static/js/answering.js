@@ -1,80 +1,57 @@
 /* Conditional questions in the browser, on the residents' and the
    partners' pages alike. A question with a show_if on an answer of the
    same page carries data-show-if = {"if": condition, "known": answers from
-   earlier pages, "types": question types} (survey/answering/browser.py). This
-   script shows or hides it as answers change, and disables the fields of a
-   hidden question so that they are not sent. The server applies the same
-   rules again (survey/definitions/conditions.py); without JavaScript it
-   shows the page once more when a new question appears. */
+   earlier pages, "answered": per question of this page, "any" or "all" of
+   its fields filled in} (survey/answering/browser.py). This script shows
+   or hides it as answers change, and disables the fields of a hidden
+   question so that they are not sent. It knows no question type: an answer
+   is the values of the filled-in fields named after the question ("key",
+   or "key.part" for a row, a rank or a part of a value), as the question
+   partials name them. The server applies the same rules again
+   (survey/definitions/conditions.py); without JavaScript it shows the page
+   once more when a new question appears. */
 (function () {
   "use strict";
 
-  function toCode(text) {
-    if (!/^\d+$/.test(text)) { return null; }
-    return parseInt(text, 10);
+  // A code or a number as the server reads it (a comma or a point as the
+  // decimal mark); any other text stays text.
+  function toValue(text) {
+    var trimmed = text.trim().replace(",", ".");
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(trimmed)) { return text; }
+    return parseFloat(trimmed);
   }
 
-  function enabled(form, selector) {
-    return Array.prototype.filter.call(form.querySelectorAll(selector), function (el) {
-      return !el.disabled;
+  // The enabled fields of an answer (or of one row of it): named after the
+  // reference, or after the reference and a part.
+  function fieldsOf(form, reference) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return !el.disabled && el.name &&
+        (el.name === reference || el.name.indexOf(reference + ".") === 0);
     });
   }
 
-  function byName(name) {
-    return '[name="' + name.replace(/"/g, "") + '"]';
+  function isFilled(el) {
+    if (el.type === "radio" || el.type === "checkbox") { return el.checked; }
+    return typeof el.value === "string" && el.value.trim() !== "";
   }
 
-  function startsWith(prefix) {
-    return '[name^="' + prefix.replace(/"/g, "") + '."]';
+  // How many fields an answer has: a group of radio buttons or check boxes
+  // with one name is one field.
+  function fieldCount(fields) {
+    var names = {};
+    fields.forEach(function (el) { names[el.name] = true; });
+    return Object.keys(names).length;
   }
 
-  // The answer to a question on this page, as the server would read it.
-  function readValue(form, key, type) {
-    if (type === "single" || type === "scale") {
-      var radio = enabled(form, byName(key) + ":checked")[0];
-      return radio ? toCode(radio.value) : null;
-    }
-    if (type === "multiple") {
-      return enabled(form, byName(key) + ":checked").map(function (el) { return toCode(el.value); });
-    }
-    if (type === "matrix") {
-      var rows = {};
-      enabled(form, startsWith(key) + ":checked").forEach(function (el) {
-        rows[el.name.slice(key.length + 1)] = toCode(el.value);
-      });
-      return rows;
-    }
-    if (type === "ranking") {
-      return enabled(form, "select" + startsWith(key)).map(function (el) {
-        return toCode(el.value);
-      }).filter(function (code) { return code !== null; });
-    }
-    var input = enabled(form, byName(key))[0];
-    if (!input || input.value.trim() === "") { return null; }
-    if (type === "number") {
-      var number = parseFloat(input.value.replace(",", "."));
-      return isNaN(number) ? input.value : number;
-    }
-    return input.value;
-  }
-
-  function answered(type, value) {
-    if (value === null || value === undefined || value === "") { return false; }
-    if (Array.isArray(value)) { return value.length > 0; }
+  // An answer known from an earlier page, as a list of values.
+  function knownValues(value) {
+    if (value === null || value === undefined || value === "") { return []; }
+    if (Array.isArray(value)) { return value.filter(function (v) { return v !== null; }); }
     if (typeof value === "object") {
-      return Object.keys(value).some(function (k) { return value[k] !== null; });
+      return Object.keys(value).map(function (k) { return value[k]; })
+        .filter(function (v) { return v !== null; });
     }
-    return true;
-  }
-
-  function matches(type, value, code) {
-    if (value === null || value === undefined) { return false; }
-    if (type === "text") { return false; }
-    if (Array.isArray(value)) { return value.indexOf(code) !== -1; }
-    if (typeof value === "object") {
-      return Object.keys(value).some(function (k) { return value[k] === code; });
-    }
-    return value === code;
+    return [value];
   }
 
   function evaluate(condition, form, spec) {
@@ -85,20 +62,26 @@
     var reference = String(condition.question);
     var dot = reference.indexOf(".");
     var key = dot === -1 ? reference : reference.slice(0, dot);
-    var row = dot === -1 ? null : reference.slice(dot + 1);
-    var type = spec.types[key] || "";
-    var value = Object.prototype.hasOwnProperty.call(spec.known, key)
-      ? spec.known[key] : readValue(form, key, type);
-    if (row !== null) {
-      value = value && typeof value === "object" && !Array.isArray(value) ? value[row] : null;
-      if (value === undefined) { value = null; }
-      if ("answered" in condition) { return (value !== null) === Boolean(condition.answered); }
-      var wantedRow = "equals" in condition ? [condition.equals] : (condition["in"] || []);
-      return value !== null && wantedRow.indexOf(value) !== -1;
+    var values;
+    var answered;
+    if (Object.prototype.hasOwnProperty.call(spec.known, key)) {
+      var known = spec.known[key];
+      if (dot !== -1) {
+        known = known && typeof known === "object" && !Array.isArray(known) ? known[reference.slice(dot + 1)] : null;
+      }
+      values = knownValues(known);
+      answered = values.length > 0;
+    } else {
+      var fields = fieldsOf(form, reference);
+      var filled = fields.filter(isFilled);
+      values = filled.map(function (el) { return toValue(el.value); });
+      answered = spec.answered[key] === "all"
+        ? filled.length > 0 && fieldCount(filled) === fieldCount(fields)
+        : filled.length > 0;
     }
-    if ("answered" in condition) { return answered(type, value) === Boolean(condition.answered); }
+    if ("answered" in condition) { return answered === Boolean(condition.answered); }
     var wanted = "equals" in condition ? [condition.equals] : (condition["in"] || []);
-    return wanted.some(function (code) { return matches(type, value, code); });
+    return wanted.some(function (code) { return values.indexOf(code) !== -1; });
   }
 
   function setShown(block, shown) {
@@ -113,7 +96,7 @@
     form.querySelectorAll("[data-show-if]").forEach(function (block) {
       var spec;
       try { spec = JSON.parse(block.getAttribute("data-show-if")); } catch (e) { return; }
-      setShown(block, evaluate(spec["if"], form, { known: spec.known || {}, types: spec.types || {} }));
+      setShown(block, evaluate(spec["if"], form, { known: spec.known || {}, answered: spec.answered || {} }));
     });
   }
 

@@ -1,0 +1,404 @@
+"""The base class of the question types, and the value objects they share.
+
+A question type owns its whole life, in one module per type (``single.py``,
+``matrix.py``, ...) plus its form partial (``templates/questions/``); every
+other module asks the type through ``question.qtype`` (the registry in
+``survey.questions``) and never switches on the type's name. The facets:
+
+- **input**: the form partial, reading an answer from a posted form
+  (``from_form``) or from response-file cells (``from_cells``), checking it
+  (``check``: problems with the field they are about), where an error link
+  points (``first_field``) and what a field that could not be read shows
+  again (``tolerant``);
+- **storage**: the stored answer slots (``variables``), the answer rows of
+  a value (``answer_rows``) and back (``from_rows``), the response-file
+  columns with their labels, measurement level and value kind
+  (``columns``, ``to_cells``), and what the report's aggregates read of it
+  (``tallied``, ``counts_respondents``, ``number_values``, ``free_text``);
+- **display**: the answer as lines of text (``answer_lines``) on the check
+  page and the partners' receipt;
+- **rules**: its own keys in a survey file (``keys``, ``validate``, with
+  paths), the values a ``show_if`` may test (``check_condition_value``),
+  condition matching (``is_answered``, ``matches``) and what the page
+  script needs (``browser_value``, ``browser_answered``);
+- **editor**: a Flask-WTF form of its settings (``editor``) that turns a
+  question's definition into a form and back;
+- **summary**: its typed table from the report's aggregates (``summary``);
+- **demo**: a plausible answer for synthetic data (``sample``).
+
+Answer values, per type: single/scale ``int | None``; multiple
+``list[int]``; matrix ``dict[row_key, int | None]``; ranking ``list[int]``
+in rank order; number ``int | float | None``; text ``str | None``; date
+``str | None`` (ISO ``yyyy-mm-dd``). Values are plain JSON, so drafts keep
+them as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol
+
+from flask_babel import lazy_gettext as _l
+
+from survey.i18n import text_for
+
+if TYPE_CHECKING:
+    import random
+
+    from survey.analysis.inputs import SummaryContext, SurveyFigures
+    from survey.analysis.tables import Summary
+    from survey.definitions.definition import QuestionDef, RowDef
+    from survey.definitions.validation import Checker
+    from survey.questions.editor import QuestionForm
+
+COMMON_KEYS = frozenset({"key", "type", "text", "help", "required", "show_if", "measure"})
+QUESTION_KEY_RE = re.compile(r"[a-z0-9_]{1,40}")
+"""A question key, and the key of a row, a phenomenon, a dimension or a scale."""
+
+# A message for the person answering, with the variable it is about.
+Problem = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    """A stored answer slot (see ``survey.models.Variable``)."""
+
+    name: str
+    row_key: str | None = None
+    rank: int | None = None
+    phenomenon: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One stored answer: the variable name, an option code and/or a number,
+    and for text questions the text itself."""
+
+    variable: str
+    code: int | None = None
+    number: float | None = None
+    text: str | None = None
+
+
+class StoredAnswer(NamedTuple):
+    """An answer row as read back: its variable, code, number and text."""
+
+    variable: VariableSpec
+    code: int | None
+    number: float | None
+    text: str | None
+
+
+ValueKind = Literal["code", "number", "text", "date"]
+"""What the cells of a response-file column hold: an option code (or 0/1), a
+number, a text (neutralised in spreadsheets, a string in SPSS) or a day
+(ISO in CSV, a date cell in XLSX, DATE in SPSS)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the response file (CSV, XLSX, SAV) as a type declares
+    it: its variable label (the question text in the survey's first
+    language, with the row, option or rank), value labels, up to three
+    user-missing codes, SPSS measurement level and the kind of its cells."""
+
+    name: str
+    label: str
+    value_labels: Mapping[int | float, str] = field(default_factory=dict)
+    missing: tuple[int, ...] = ()
+    measure: Literal["nominal", "ordinal", "scale"] = "nominal"
+    kind: ValueKind = "code"
+
+
+class DimensionCodes(NamedTuple):
+    """The groups of one dimension question."""
+
+    valid: list[int]
+    """Codes that are a group, in option (or band) order."""
+    labels: dict[int, str]
+    """Label of every code, missing codes included."""
+    missing: frozenset[int]
+    """Codes of ``missing: true`` options: no group."""
+
+
+class FormData(Protocol):
+    """A posted form: one value per name, or every value of a name."""
+
+    def get(self, key: str, default: str, /) -> str: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+class Sampler(Protocol):
+    """What the demo's synthetic respondent offers a type that makes up an
+    answer (``QuestionType.sample``): the type knows the shape of its answer,
+    the respondent which codes are likely (``survey.demo.synthetic``)."""
+
+    rng: random.Random
+
+    def code(self, question: QuestionDef, row: RowDef | None = None) -> int | None:
+        """One option code for the question (or one row of it)."""
+        ...
+
+    def weights(self, question: QuestionDef) -> dict[int, float]:
+        """How much the respondent likes each option (multiple choice)."""
+        ...
+
+    def rank_weights(self, question: QuestionDef) -> dict[int, float]:
+        """How urgent each option is to the respondent (a ranking)."""
+        ...
+
+    def pick(self, weights: Mapping[int, float]) -> int:
+        """One code, drawn with these weights."""
+        ...
+
+    def text(self, question: QuestionDef) -> str | None:
+        """A written answer, or None."""
+        ...
+
+
+class CellError(ValueError):
+    """A cell or form field that cannot be read; ``field`` names it."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+_INT_RE = re.compile(r"[+-]?\d+")
+_DECIMAL_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def parse_code(field: str, raw: str) -> int:
+    """An option code from a cell or form field: plain ASCII digits only."""
+    text = raw.strip()
+    if not text.isascii() or not _INT_RE.fullmatch(text):
+        raise CellError(field, _l("Choose one of the options."))
+    return int(text)
+
+
+def typed_code(raw: str) -> int | None:
+    """A code typed into a field, when it reads as one (to show again)."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def parse_number(field: str, raw: str, decimals: int) -> int | float:
+    """A number typed by a person: comma or point as decimal mark; full-width
+    digits are folded to ASCII; NaN, infinity and exponents are refused."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    if not text.isascii() or not _DECIMAL_RE.fullmatch(text):
+        raise CellError(field, _l("Enter a number, for example 42."))
+    value = float(text.replace(",", "."))
+    if not math.isfinite(value):
+        raise CellError(field, _l("Enter a number, for example 42."))
+    if decimals == 0:
+        if value != int(value):
+            raise CellError(field, _l("Enter a whole number, without decimals."))
+        return int(value)
+    return round(value, decimals)
+
+
+def option_label(question: QuestionDef, code: Any, language: str) -> str:
+    """The label of option ``code`` in ``language`` (the code itself when
+    it is no option)."""
+    option = question.option(code) if isinstance(code, int) else None
+    return text_for(option.label, language) if option else str(code)
+
+
+def check_code_value(
+    value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
+) -> None:
+    """``value`` in a condition on question ``key`` must be one of its codes."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in codes:
+        checker.problem(path, f"{value!r} is not a code of {key!r}")
+
+
+class QuestionType(ABC):
+    """Base of every question type; subclasses set ``name``, their keys and
+    the facets that differ from these defaults (those of a question whose
+    answer is one option code, stored under the question key)."""
+
+    name: ClassVar[str]
+    keys: ClassVar[frozenset[str]] = frozenset()
+    """The type's own keys in a survey file, besides ``COMMON_KEYS``."""
+    measures: ClassVar[frozenset[str]] = frozenset()
+    """The ``measure`` values the type can feed the priority report with."""
+    uses_options: ClassVar[bool] = True
+    """The answer is codes of the question's options (``options`` or ``scale``)."""
+    has_rows: ClassVar[bool] = False
+    """The question has ``rows``, each a variable a condition can refer to
+    as ``key.row``."""
+    gives_dimension: ClassVar[bool] = False
+    """The question can give a dimension for cross-tabs and weighting."""
+    editor: ClassVar[type[QuestionForm]]
+    """The form of the type's settings (``survey.questions.editor``)."""
+    position: ClassVar[int] = 100
+    """Where the type comes when types are listed (messages, docs)."""
+
+    # What the report's aggregates read of the type's answer rows.
+    tallied: ClassVar[bool] = True
+    """Its codes are categories, tallied per cell for cross-tabs and weighting."""
+    counts_respondents: ClassVar[bool] = False
+    """Its valid and shown respondents are counted (not only its answer rows)."""
+    number_values: ClassVar[bool] = False
+    """Its summary reads the distribution of its stored numbers."""
+    free_text: ClassVar[bool] = False
+    """Its answers are texts, redacted and tagged for the free-text themes."""
+
+    browser_answered: ClassVar[Literal["any", "all"]] = "any"
+    """When the page script counts the question as answered: any of its
+    fields filled in, or all of them (the parts of one value)."""
+
+    @property
+    def partial(self) -> str:
+        """The form partial (``templates/``) with the macro ``render``."""
+        return f"questions/{self.name}.html"
+
+    # --- rules: the survey file ---------------------------------------------
+    def allowed_keys(self) -> frozenset[str]:
+        return COMMON_KEYS | self.keys
+
+    @abstractmethod
+    def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
+        """Check every one of the type's own keys (``keys``); common keys are
+        checked by the caller."""
+
+    def check_condition_value(
+        self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
+    ) -> None:
+        """A value that ``equals`` or ``in`` of a ``show_if`` compares this
+        question's answer with: one of its codes (``codes``)."""
+        check_code_value(value, key, codes, path, checker)
+
+    # --- storage ------------------------------------------------------------
+    def variables(self, question: QuestionDef) -> list[VariableSpec]:
+        return [VariableSpec(name=question.key)]
+
+    def column_names(self, question: QuestionDef) -> list[str]:
+        """The response-file columns of this question, in order."""
+        return [v.name for v in self.variables(question)]
+
+    def columns(self, question: QuestionDef, language: str) -> list[Column]:
+        """The response-file columns with their labels in ``language``:
+        the options as value labels, ``missing: true`` codes as missing."""
+        text = text_for(question.text, language)
+        labels: dict[int | float, str] = {
+            o.code: text_for(o.label, language) for o in question.options
+        }
+        missing = tuple(o.code for o in question.options if o.missing)[:3]
+        return [
+            Column(
+                name,
+                self.column_label(question, name, text, language),
+                labels,
+                missing if labels else (),
+                "nominal" if labels else "scale",
+            )
+            for name in self.column_names(question)
+        ]
+
+    def column_label(self, question: QuestionDef, name: str, text: str, language: str) -> str:
+        """The variable label of column ``name``: the question ``text``, with
+        what the column adds to it."""
+        suffix = name[len(question.key) + 1 :] if name != question.key else ""
+        return f"{text} ({suffix})" if suffix else text
+
+    def empty(self, question: QuestionDef) -> Any:
+        return None
+
+    def is_answered(self, question: QuestionDef, value: Any) -> bool:
+        return value is not None and value != "" and value != [] and value != {}
+
+    def answer_rows(self, question: QuestionDef, value: Any) -> list[AnswerRow]:
+        """Rows to store for a shown question; a row with no code and no
+        number records "shown, not answered"."""
+        code = value if isinstance(value, int) else None
+        return [AnswerRow(question.key, code=code)]
+
+    def from_rows(self, question: QuestionDef, rows: Sequence[StoredAnswer]) -> Any:
+        """The answer value of a shown question from its stored rows (the
+        inverse of ``answer_rows``)."""
+        return rows[0].code
+
+    def dimension_codes(self, question: QuestionDef, language: str) -> DimensionCodes | None:
+        """The groups of the question as a dimension (None: it gives none)."""
+        return None
+
+    # --- input ----------------------------------------------------------------
+    def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> Any:
+        """The answer value from response-file cells (strings; '' is empty).
+        Raises ``CellError`` for a cell that cannot be read."""
+        raw = cells.get(question.key, "")
+        if raw.strip() == "":
+            return None
+        return parse_code(question.key, raw)
+
+    def from_form(self, question: QuestionDef, form: FormData) -> Any:
+        """The answer value from a posted form (a werkzeug MultiDict). A field
+        sent twice is refused: a real form never does that."""
+        cells: dict[str, str] = {}
+        for name in self.column_names(question):
+            values = form.getlist(name)
+            if len(values) > 1:
+                raise CellError(name, _l("This answer was sent more than once."))
+            cells[name] = values[0] if values else ""
+        return self.from_cells(question, cells)
+
+    def tolerant(self, question: QuestionDef, form: FormData) -> Any:
+        """What to show again in the fields of a question whose posted value
+        could not be read: the readable codes (the raw text for typed
+        answers). Used only to render the page again, never stored."""
+        return typed_code(form.get(question.key, ""))
+
+    def first_field(self, question: QuestionDef) -> str:
+        """The field an error about the whole question points at."""
+        return question.key
+
+    def to_cells(self, question: QuestionDef, value: Any) -> dict[str, Any]:
+        """Response-file cells for a value (None for an empty cell)."""
+        return {question.key: value}
+
+    def check(self, question: QuestionDef, value: Any) -> list[Problem]:
+        """Problems with a typed value of a shown question: required, codes
+        that are not options, limits. Each problem names the field."""
+        problems: list[Problem] = []
+        if question.required and not self.is_answered(question, value):
+            problems.append((question.key, _l("Answer this question.")))
+        if isinstance(value, int) and value not in question.codes:
+            problems.append((question.key, _l("Choose one of the options.")))
+        return problems
+
+    # --- display --------------------------------------------------------------
+    def answer_lines(self, question: QuestionDef, value: Any, language: str) -> list[str]:
+        """An answered value as lines of text, as the person reads it."""
+        return [option_label(question, value, language)]
+
+    # --- conditions -------------------------------------------------------------
+    def matches(self, question: QuestionDef, value: Any, code: Any) -> bool:
+        """Whether ``value`` satisfies ``equals: code`` in a ``show_if``."""
+        return bool(value == code)
+
+    def browser_value(self, question: QuestionDef, value: Any) -> Any:
+        """The answer as the page script reads it: JSON, and compared like
+        the fields it reads (codes and numbers)."""
+        return value
+
+    # --- summary ----------------------------------------------------------------
+    @abstractmethod
+    def summary(
+        self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
+    ) -> Summary:
+        """The question's table and cross-tabs, unsuppressed (disclosure
+        control is the report's next step), built from the aggregates."""
+
+    # --- demo -------------------------------------------------------------------
+    def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
+        """A plausible answer of the synthetic respondent ``sampler``."""
+        return sampler.code(question)
