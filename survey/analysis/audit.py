@@ -352,6 +352,7 @@ def protect(
         fresh: list[Key] = []
         # Candidates as the round starts: what one pick hides serves others too.
         rounds += 1
+        nearby: dict[Key, list[Key]]
         if rounds > MAX_ROUNDS:
             # Past the budget: whole questions at once (fewer figures, but a
             # report that is built in seconds, and still audited).

@@ -467,7 +467,10 @@ def _hide_small_bases(summary: Summary, threshold: int) -> Summary:
             for row in table.rows
         )
         return replace(summary, table=replace(table, rows=rows))
-    assert not isinstance(table, MatrixTable)
+    if not isinstance(
+        table, CategoricalTable | MultipleTable | RankingTable | NumberTable | TextTable
+    ):
+        return summary  # a kind without bases of its own
     marked = replace(
         table,
         valid_mark=_small_base(table.valid, threshold),

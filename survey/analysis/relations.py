@@ -599,9 +599,9 @@ def report_layout(
     for key in list(layout.unit_of):
         if key[0] in ("count", "valid", "missing") and key[1] in groups:
             unit = layout.unit_of.pop(key)
-            question = layout.question_of.get(key, "")
-            if unit in layout.question_units.get(question, []):
-                layout.question_units[question].remove(unit)
+            owner = layout.question_of.get(key, "")
+            if unit in layout.question_units.get(owner, []):
+                layout.question_units[owner].remove(unit)
     return layout
 
 
