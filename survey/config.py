@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     # Planners are logged out after this many minutes without a request.
     "PLANNER_IDLE_MINUTES": 30,
     "SUPPRESSION_THRESHOLD": 10,
+    # Partner organisations a sector needs before its figures are published.
+    "PARTNER_SECTOR_MIN": 3,
     "DRAFT_LIFETIME_DAYS": 30,
     # Rate limits (``survey.ratelimits``). With more than one app process the
     # counters must live in a shared store (redis://...): memory:// counts
@@ -94,6 +96,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_SECRET_KEY": str,
     "SURVEY_DATABASE_URL": str,
     "SURVEY_SUPPRESSION_THRESHOLD": int,
+    "SURVEY_PARTNER_SECTOR_MIN": int,
     "SURVEY_DRAFT_LIFETIME_DAYS": int,
     "SURVEY_RATELIMIT_STORAGE_URI": str,
     "SURVEY_RATELIMIT_KEY_PREFIX": str,
@@ -241,6 +244,12 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
         # 1 would publish every count: disclosure control cannot be configured away.
         raise ConfigError(
             f"SURVEY_SUPPRESSION_THRESHOLD must be a whole number from 2 to 100, not {threshold!r}"
+        )
+    sector_min = config.get("PARTNER_SECTOR_MIN")
+    if not isinstance(sector_min, int) or isinstance(sector_min, bool) or not 2 <= sector_min <= 50:
+        # 1 would publish a sector of one organisation: that organisation.
+        raise ConfigError(
+            f"SURVEY_PARTNER_SECTOR_MIN must be a whole number from 2 to 50, not {sector_min!r}"
         )
     if config.get("LOG_FORMAT") is None:
         config["LOG_FORMAT"] = "json" if env == "production" else "text"

@@ -27,6 +27,12 @@ write down:
   the dimension question's table;
 - the weighting section's sample shares times the complete responses are
   counts adding up to the complete responses;
+- the priority matrix: a published share (concern, priority,
+  victimisation; two decimals) times its published base is the pooled
+  count of its slots (the matrix rows or options naming the phenomenon,
+  from the survey file) to within the rounding, and the base is the sum of
+  the slots' valid answers (the survey is the only one of its consultation
+  with these measures, as in the fixtures);
 - every count is between 0 and the number of responses.
 
 ``recoverable(report, threshold)`` lists every suppressed count whose
@@ -263,6 +269,7 @@ def attack_report(report: Mapping[str, Any], survey: Mapping[str, Any] | None = 
                 attack.at_most([col, (None, -float(group))])
     if survey is not None:
         _show_if(attack, report, survey)
+        _priorities(attack, report, survey)
     weighting = report.get("weighting")
     if weighting:
         complete = weighting["complete_responses"]
@@ -333,6 +340,72 @@ def _show_if(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, Any
                             ),
                         ]
                     )
+
+
+def _count_term(attack: Attack, report: Mapping[str, Any], tid: Any, code: Any, kind: str) -> Any:
+    name = ("chosen" if kind == "ranking" else "count", tid, code)
+    if name in attack.index:
+        return (name, 1.0)
+    return (None, float(_published_count(report, tid, code)))
+
+
+def _valid_term(attack: Attack, report: Mapping[str, Any], tid: Any) -> Any:
+    name = ("valid", tid)
+    if name in attack.index:
+        return (name, 1.0)
+    return (None, float(_published(report, tid, "valid")))
+
+
+def _priorities(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, Any]) -> None:
+    """A share s % (two decimals) of a published base b pins its count to
+    [(s - 0.005) b / 100, (s + 0.005) b / 100]; the base is the slots' valid."""
+    hits: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    bases: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for page in survey["pages"]:
+        for question in page["questions"]:
+            measure = question.get("measure")
+            key = question["key"]
+            if measure == "priority":
+                kind = _kind(question)
+                tid = (key, None)
+                for option in question.get("options", []):
+                    if option.get("phenomenon") and not option.get("missing"):
+                        slot = (option["phenomenon"], measure)
+                        hits[slot].append(_count_term(attack, report, tid, option["code"], kind))
+                        bases[slot].append(_valid_term(attack, report, tid))
+                continue
+            if measure not in ("concern", "victimisation"):
+                continue
+            slots = [((key, r["key"]), r["phenomenon"]) for r in question.get("rows", [])]
+            if question.get("phenomenon"):
+                slots.append(((key, None), question["phenomenon"]))
+            for tid, phenomenon in slots:
+                if not phenomenon or _table(report, tid) is None:
+                    continue
+                table = _table(report, tid) or {}
+                valid_codes = [o["code"] for o in table.get("options", []) if not o.get("missing")]
+                codes = (
+                    [c for c in valid_codes if c in set(question.get("concern_codes", []))]
+                    if measure == "concern"
+                    else valid_codes[:1]
+                )
+                slot = (phenomenon, measure)
+                hits[slot].extend(_count_term(attack, report, tid, c, "categorical") for c in codes)
+                bases[slot].append(_valid_term(attack, report, tid))
+    for row in report["priorities"]:
+        for measure in ("concern", "priority", "victimisation"):
+            slot = (row["phenomenon"], measure)
+            base = row.get("bases", {}).get(measure)
+            if slot not in hits or base is None:
+                continue
+            attack.equal([*bases[slot], (None, -float(base))])
+            share = row["indicators"].get(measure)
+            if share is None:
+                continue
+            low = (share - 0.005 - 1e-9) * base / 100
+            high = (share + 0.005 + 1e-9) * base / 100
+            attack.at_most([*hits[slot], (None, -high)])
+            attack.at_most([(None, low), *(_negate(t) for t in hits[slot])])
 
 
 def _negate(term: tuple[Any, float]) -> tuple[Any, float]:

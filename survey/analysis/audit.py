@@ -322,6 +322,8 @@ def protect(
     unit_of: Mapping[Key, Key],
     order: Callable[[Key], Any],
     last_resort: Callable[[Key], Iterable[Key]] = lambda key: (),
+    final_resort: Callable[[Key], Iterable[Key]] = lambda key: (),
+    must_hide: Callable[[Key], bool] = lambda key: True,
 ) -> Verdict:
     """Hide more until every hidden quantity is protected.
 
@@ -336,8 +338,13 @@ def protect(
     protected stays protected: each round audits only the narrow ones and
     the newly hidden ones. When nothing is left to hide near a narrow
     quantity, or after ``MAX_ROUNDS`` rounds, the units of
-    ``last_resort(key)`` are hidden (e.g. the whole question with its
-    totals); what is still narrow then is returned as ``unprotected``.
+    ``last_resort(key)`` are hidden (e.g. the question's cells and counts),
+    and if that is not enough, those of ``final_resort(key)`` (e.g. its
+    valid answers too). A unit hidden only to protect others (none of its quantities
+    ``must_hide``, i.e. none is small itself) that is still narrow then is
+    published again when every other hidden quantity stays as wide without
+    it (``_republish``); what is still narrow after that is returned as
+    ``unprotected``.
     """
     verdict = Verdict()
     rounds = 0
@@ -346,8 +353,9 @@ def protect(
         for key, _a in relation.terms:
             index[key].append(relation)
     narrow = audit(system, threshold)
-    tried_last_resort: set[Key] = set()
+    tried_last_resort: dict[Key, int] = {}
     while narrow:
+        narrow_again: list[Key] = []
         picked: set[Key] = set()
         fresh: list[Key] = []
         # Candidates as the round starts: what one pick hides serves others too.
@@ -365,19 +373,21 @@ def protect(
                 continue
             if candidates:
                 unit = unit_of[min(candidates, key=order)]
-            elif key not in tried_last_resort:
-                tried_last_resort.add(key)
+            elif tried_last_resort.get(key, 0) < 2:
+                stage = tried_last_resort.get(key, 0)
+                tried_last_resort[key] = stage + 1
+                resort = list((last_resort if stage == 0 else final_resort)(key))
                 extra = [
                     k
-                    for unit in last_resort(key)
+                    for unit in resort
                     for k in units.get(unit, ())
                     if k not in system.hidden and k not in system.auxiliary
                 ]
-                verdict.added.extend(
-                    u for u in last_resort(key) if any(k in extra for k in units.get(u, ()))
-                )
+                verdict.added.extend(u for u in resort if any(k in extra for k in units.get(u, ())))
                 system.hidden.update(extra)
                 fresh.extend(extra)
+                if not extra:
+                    narrow_again.append(key)
                 continue
             else:
                 verdict.unprotected[key] = narrow[key]
@@ -386,13 +396,49 @@ def protect(
             fresh.extend(k for k in units[unit] if k not in system.hidden)
             system.hidden.update(units[unit])
             verdict.added.append(unit)
-        if not fresh:
+        if not fresh and not narrow_again:
             break
         still = audit(system, threshold, [*narrow, *fresh])
         narrow = {k: v for k, v in still.items() if k not in verdict.unprotected}
     for key, interval in narrow.items():
         verdict.unprotected.setdefault(key, interval)
+    _republish(system, threshold, verdict, units, unit_of, must_hide)
     return verdict
+
+
+def _republish(
+    system: System,
+    threshold: int,
+    verdict: Verdict,
+    units: Mapping[Key, tuple[Key, ...]],
+    unit_of: Mapping[Key, Key],
+    must_hide: Callable[[Key], bool],
+) -> None:
+    """Publish again the narrow units that were hidden only for others.
+
+    A complementary figure that the published figures pin closer than the
+    threshold protects nothing by being hidden that its publication would
+    expose, *if* no other hidden quantity becomes narrow once it is
+    published: checked by auditing again, one unit at a time (key order).
+    Typically a column base hidden with its question by the last resort,
+    pinned within the question's few missing answers of its group's count.
+    A unit with a small quantity is never published."""
+    for key in sorted(verdict.unprotected, key=repr):
+        if key not in verdict.unprotected:
+            continue  # published with an earlier unit
+        unit = unit_of.get(key)
+        members = units.get(unit, (key,)) if unit is not None else (key,)
+        if any(must_hide(k) for k in members):
+            continue
+        back = [k for k in members if k in system.hidden]
+        before = set(verdict.unprotected)
+        system.hidden.difference_update(back)
+        after = audit(system, threshold)
+        if set(after) <= before - set(back):
+            for k in back:
+                verdict.unprotected.pop(k, None)
+        else:
+            system.hidden.update(back)
 
 
 def _candidates(

@@ -32,8 +32,10 @@ counts in a relation with a narrow one, the smallest non-zero count first
 option count, a ranking's first places, a theme count, a weighting sample
 count and a ``missing`` total, then by the figure's key. When nothing near
 it is left to hide, the whole question is hidden, its ``valid`` included
-(a last resort that leaves only the relations with other questions); what
-is still narrow then is counted as ``unprotected`` and the verdict says
+(a last resort that leaves only the relations with other questions). A
+figure hidden only for others that is still narrow is published again when
+no other hidden count narrows without it (``audit.protect``); what is still
+narrow then is counted as ``unprotected`` and the verdict says
 ``audited: false``.
 
 Two rules come first, because the audit could only repair them by hiding
@@ -426,6 +428,15 @@ def protect_report(
             for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
             if unit in layout.unit_of.values()
         ],
+        # Then its valid answers (no candidate otherwise): a column base of a
+        # group of about the threshold is only as wide as its group when the
+        # valid answers it adds up to are hidden with it.
+        final_resort=lambda key: [
+            unit
+            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
+            if isinstance(unit, tuple) and unit[0] == "valid"
+        ],
+        must_hide=lambda key: key not in system.unaudited and is_primary(values[key], threshold),
     )
     hidden = system.hidden
     summaries = [_apply(s, q.key, hidden, threshold) for q, s in pairs]
@@ -620,6 +631,21 @@ def hidden_indicators(
     base), victimisation (the first option or the base), priority (a
     ranking's or multiple choice's option or base). Such an indicator is
     hidden and does not count in the score."""
+    return _hidden_slots(questions, bases_only=False)
+
+
+def hidden_bases(
+    questions: Sequence[tuple[QuestionDef, Summary]],
+) -> frozenset[tuple[str, str]]:
+    """``(phenomenon, indicator)`` of every priority indicator whose base
+    adds up a ``valid`` count this report hides: the matrix leaves that base
+    out (a base is those valid answers, summed over the indicator's rows)."""
+    return _hidden_slots(questions, bases_only=True)
+
+
+def _hidden_slots(
+    questions: Sequence[tuple[QuestionDef, Summary]], *, bases_only: bool
+) -> frozenset[tuple[str, str]]:
     hidden: set[tuple[str, str]] = set()
     for question, summary in questions:
         measure = question.measure
@@ -636,7 +662,7 @@ def hidden_indicators(
                 if (
                     option.phenomenon
                     and category is not None
-                    and (base_hidden or category.mark is not None)
+                    and (base_hidden or (not bases_only and category.mark is not None))
                 ):
                     hidden.add((option.phenomenon, "priority"))
             continue
@@ -653,8 +679,9 @@ def hidden_indicators(
         for phenomenon, table in slots:
             if not phenomenon or table is None:
                 continue
-            if table.valid_mark is not None or any(
-                c.mark is not None for c in table.categories if c.code in codes
+            if table.valid_mark is not None or (
+                not bases_only
+                and any(c.mark is not None for c in table.categories if c.code in codes)
             ):
                 hidden.add((str(phenomenon), measure))
     return frozenset(hidden)

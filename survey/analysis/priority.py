@@ -28,7 +28,9 @@ Disclosure control: a share resting on a count of 1..threshold-1, or on a
 count the report hides (``survey.analysis.disclosure.hidden_indicators``),
 is shown as null and left out of the score (as a missing indicator is), so
 that no published figure of the matrix can be solved back to it; a sector
-mean on fewer than ``SECTOR_MIN_N`` partner answers is not shown.
+mean is shown only where it cannot single out an organisation
+(``hidden_sectors``), and partner importance pooled over fewer
+organisations than that minimum is hidden like a share on too few answers.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from flask_babel import gettext
 
 from survey.analysis import aggregates, ranking
 from survey.analysis.aggregates import IndicatorRow, SurveyAggregates, VariableRow
-from survey.analysis.settings import ReportSettings
+from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN, ReportSettings
 from survey.analysis.suppression import is_primary
 from survey.analysis.tables import (
     ObjectiveFigure,
@@ -62,7 +64,6 @@ from survey.models import Consultation
 SURVEY_INDICATORS = ("concern", "priority", "importance", "victimisation")
 OBJECTIVE_INDICATORS = ("facts", "trend")
 INDICATORS = SURVEY_INDICATORS + OBJECTIVE_INDICATORS
-SECTOR_MIN_N = 3
 SENSITIVITY_TOP = 5
 SENSITIVITY_DELTA = 0.2
 LOCALE = "nl_BE"
@@ -330,12 +331,16 @@ def assemble_priorities(
     seed: int,
     samples: int,
     hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
+    hidden_bases: frozenset[tuple[str, str]] = frozenset(),
+    partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN,
 ) -> PriorityMatrix:
     """Pure: the priority matrix from the tallies and the objective figures.
     ``hidden_indicators`` (``(phenomenon, indicator)``) rest on counts the
     report hides; they are not published and do not count in the score, the
     rank or its interval, which are therefore worked out from published
-    figures only."""
+    figures only. ``hidden_bases``: indicators whose base adds up valid
+    answers the report hides; the base is left out of ``bases``, since it
+    would give them back."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
     published: dict[str, dict[str, Any]] = {}
@@ -356,9 +361,12 @@ def assemble_priorities(
                 value, se = tally.mean(), tally.mean_se()
             else:
                 value, se = tally.share(), tally.share_se()
-            bases[name] = int(tally.base)
-            if (info.key, name) in hidden_indicators or (
-                name != "importance" and is_primary(tally.hits, threshold)
+            if (info.key, name) not in hidden_bases:
+                bases[name] = int(tally.base)
+            if (
+                (info.key, name) in hidden_indicators
+                or (name != "importance" and is_primary(tally.hits, threshold))
+                or (name == "importance" and tally.base < partner_sector_min)
             ):
                 # A hidden share left in the score could be solved back from it.
                 row[name] = None
@@ -378,11 +386,14 @@ def assemble_priorities(
             indicators["facts"] = facts.value
             indicators["trend"] = facts.trend_percent
         sectors = {}
+        withheld = hidden_sectors(
+            {s: int(t.base) for s, t in figure.sectors.items()}, partner_sector_min
+        )
         for sector, tally in sorted(figure.sectors.items()):
             mean = tally.mean()
             sectors[sector] = SectorMean(
                 int(tally.base),
-                None if mean is None or tally.base < SECTOR_MIN_N else round(mean, 2),
+                None if mean is None or sector in withheld else round(mean, 2),
             )
         values[info.key] = row
         estimates[info.key] = est
@@ -436,9 +447,28 @@ def assemble_priorities(
             for case in sensitivity.cases
             if case.changed
         ),
-        sector_min_n=SECTOR_MIN_N,
+        sector_min_n=partner_sector_min,
     )
     return PriorityMatrix(tuple(rows), method)
+
+
+def hidden_sectors(answers: Mapping[str, int], minimum: int) -> set[str]:
+    """The sectors whose mean importance is withheld, from each sector's
+    number of partner answers (one per organisation).
+
+    A sector with fewer than ``minimum`` answers is withheld. The pooled
+    importance over all partners, less the published sectors' means times
+    their n, gives the withheld sectors' sum: so while the withheld sectors
+    hold 1 .. minimum-1 answers together, the published sector with the
+    fewest answers (ties: by name) is withheld too. No published figure
+    then rests on fewer than ``minimum`` organisations."""
+    withheld = {s for s, n in answers.items() if n < minimum}
+    while 0 < sum(answers[s] for s in withheld) < minimum:
+        published = sorted((n, s) for s, n in answers.items() if s not in withheld)
+        if not published:
+            break
+        withheld.add(published[0][1])
+    return withheld
 
 
 def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], str]:
@@ -461,6 +491,7 @@ def build_priorities(
     known: SurveyAggregates,
     settings: ReportSettings,
     hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
+    hidden_bases: frozenset[tuple[str, str]] = frozenset(),
 ) -> PriorityMatrix:
     """Collect the consultation's aggregates and assemble the priority matrix
     (``known``: the aggregates of the report's own survey)."""
@@ -486,4 +517,6 @@ def build_priorities(
         settings.seed,
         settings.bootstrap_samples,
         hidden_indicators,
+        hidden_bases,
+        settings.partner_sector_min,
     )

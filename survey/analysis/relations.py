@@ -60,8 +60,9 @@ their own published count and base (a hidden count or base hides them), so
 they add no relation; a weighted share of a published cell bounds only the
 weighted total of the hidden cells of its line, whose unweighted total is
 already known. Priority indicators built on a hidden count are hidden
-(``survey.analysis.disclosure.hidden_indicators``) and the score uses only
-published indicators, so neither adds a relation either. The mean, median
+(``survey.analysis.disclosure.hidden_indicators``), a base that adds up
+a hidden ``valid`` is left out (``hidden_bases``), and the score uses only
+published indicators, so none of them adds a relation either. The mean, median
 and interval of a number are published only from ``threshold`` answers
 on, and bound its hidden band counts only within the band widths: not
 modelled.

@@ -69,11 +69,14 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         responses_by_mode=found.by_mode,
         threshold=threshold,
     )
-    hidden = disclosure.hidden_indicators(
-        [(q, s) for q, s in zip(questions, protected.summaries, strict=True)]
-    )
+    published = [(q, s) for q, s in zip(questions, protected.summaries, strict=True)]
     matrix = priority.build_priorities(
-        session, data.consultation, found, settings, hidden_indicators=hidden
+        session,
+        data.consultation,
+        found,
+        settings,
+        hidden_indicators=disclosure.hidden_indicators(published),
+        hidden_bases=disclosure.hidden_bases(published),
     )
     partners = themes.partner_input(session, data.consultation, lexicon)
     return assemble(data, settings, questions, protected, matrix, partners)

@@ -88,7 +88,12 @@ def build(
                 raise ReportError(f"cannot read {margins}: {exc}") from exc
             except MarginsRefused as exc:
                 raise ReportError("\n".join([f"{margins}:", *exc.errors])) from exc
-        settings = ReportSettings(threshold=threshold, margins=margin_values, trim=trim)
+        settings = ReportSettings(
+            threshold=threshold,
+            margins=margin_values,
+            trim=trim,
+            partner_sector_min=int(current_app.config["PARTNER_SECTOR_MIN"]),
+        )
         model = build_report(db.session, key, settings)
         data = render(model, fmt)
     except ReportError as exc:

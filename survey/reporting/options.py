@@ -32,6 +32,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from survey.analysis.report import ReportSettings
+from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN
 
 THRESHOLD_MIN = 1
 THRESHOLD_MAX = 100
@@ -48,7 +49,8 @@ class ReportOptions:
     raised_to_floor: bool = False
     """A threshold below the configured floor was asked for; the floor is used."""
 
-    def settings(self) -> ReportSettings:
+    def settings(self, partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN) -> ReportSettings:
+        """``partner_sector_min``: the configured ``PARTNER_SECTOR_MIN``."""
         # An empty margins mapping means "no weighting"; None means "the
         # consultation's stored margins".
         return ReportSettings(
@@ -56,6 +58,7 @@ class ReportOptions:
             margins=None if self.weighting else {},
             trim=self.trim if self.weighting else None,
             crosstabs=self.crosstabs,
+            partner_sector_min=partner_sector_min,
         )
 
     def query(self) -> dict[str, str]:

@@ -108,7 +108,11 @@ def report(key: str) -> ResponseReturnValue:
     error = None
     if options is not None:
         try:
-            model = build_report(db.session, survey.key, options.settings())
+            model = build_report(
+                db.session,
+                survey.key,
+                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+            )
         except ReportError as exc:
             error = problem_text(exc)
         else:
@@ -147,7 +151,9 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
     from survey.reporting.commands import render
 
     try:
-        model = build_report(db.session, survey.key, options.settings())
+        model = build_report(
+            db.session, survey.key, options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
+        )
         data = render(model, fmt)
     except ReportError:
         db.session.rollback()

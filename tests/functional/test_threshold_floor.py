@@ -60,9 +60,10 @@ def test_any_role_may_raise_the_threshold(app: Flask, client: Any, mini: str, ro
 
 
 def test_the_command_line_reads_the_configured_threshold(
-    app: Flask, mini: str, tmp_path: Path
+    app: Flask, mini: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app.config["SUPPRESSION_THRESHOLD"] = 12
+    # monkeypatch: the app is shared by the session, the floor is not.
+    monkeypatch.setitem(app.config, "SUPPRESSION_THRESHOLD", 12)
     runner = app.test_cli_runner()
     out = tmp_path / "r.json"
     result = runner.invoke(args=["report", "build", mini, "--out", str(out)])
@@ -73,8 +74,10 @@ def test_the_command_line_reads_the_configured_threshold(
     assert json.loads(out.read_text(encoding="utf-8"))["suppression_threshold"] == 20
 
 
-def test_the_command_line_refuses_a_lower_threshold(app: Flask, mini: str, tmp_path: Path) -> None:
-    app.config["SUPPRESSION_THRESHOLD"] = 12
+def test_the_command_line_refuses_a_lower_threshold(
+    app: Flask, mini: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "SUPPRESSION_THRESHOLD", 12)
     out = tmp_path / "r.json"
     result = app.test_cli_runner().invoke(
         args=["report", "build", mini, "--threshold", "5", "--out", str(out)]
@@ -92,3 +95,16 @@ def test_the_configuration_refuses_a_threshold_that_switches_suppression_off(
     monkeypatch.setenv("SURVEY_SUPPRESSION_THRESHOLD", "1")
     with pytest.raises(ConfigError, match="SURVEY_SUPPRESSION_THRESHOLD"):
         build_config(str(tmp_path), {"SURVEY_ENV": "testing"})
+
+
+def test_the_command_line_and_the_web_read_the_partner_sector_minimum(
+    app: Flask, client: Any, mini: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "PARTNER_SECTOR_MIN", 5)
+    out = tmp_path / "r.json"
+    result = app.test_cli_runner().invoke(args=["report", "build", mini, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["priority_method"]["sector_min_n"] == 5
+    logged_in(app, client, "viewer")
+    assert report_json(client, mini, "10")["priority_method"]["sector_min_n"] == 5

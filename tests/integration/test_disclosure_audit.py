@@ -87,3 +87,42 @@ def test_the_attack_finds_what_the_old_rule_left_open(app: Flask, mini: str) -> 
         option.update(count=shown[option["code"]]["count"], suppressed=False)
     found = recoverable(report, report["suppression_threshold"], survey)
     assert ("count", ("veilig", None), hidden[0]["code"]) in found
+
+
+def test_the_demo_hides_nothing_a_reader_can_solve(app: Flask) -> None:
+    """The demo (1,500 residents, weighted, cross-tabs by district, age, sex
+    and mode, a priority matrix): no hidden count, the priority matrix's
+    shares and bases included, is pinned closer than the threshold."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session)
+        db.session.commit()
+    report = build(app, "burgers-2026")
+    assert report["weighting"] and report["crosstabs"]
+    assert report["disclosure"]["audited"] is True
+    assert any(row.get("suppressed_indicators") for row in report["priorities"])
+    assert (
+        recoverable(report, report["suppression_threshold"], survey_file(app, "burgers-2026")) == {}
+    )
+
+
+def test_the_attack_solves_a_priority_share_published_on_a_hidden_count(
+    app: Flask, tmp_path: Path
+) -> None:
+    """The checker reads the priority matrix: verkeer's ranking option is
+    hidden, and so is its priority share; published again, the share times
+    its base gives the hidden chosen count back."""
+    people = generate()
+    key = load(app, tmp_path, people)
+    report = build(app, key)
+    survey = survey_file(app, key)
+    row = next(r for r in report["priorities"] if r["phenomenon"] == "verkeer")
+    assert row["indicators"]["priority"] is None
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+    ranks = [p.values["top"] for p in people]
+    chose = sum(1 for r in ranks if r and 2 in r) / sum(1 for r in ranks if r) * 100
+    row["indicators"]["priority"] = round(chose, 2)
+    found = recoverable(report, report["suppression_threshold"], survey)
+    assert ("chosen", ("top", None), 2) in found

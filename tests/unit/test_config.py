@@ -118,3 +118,16 @@ def test_a_bad_operations_setting_stops_the_start_with_one_line(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=reason):
         build_config(str(tmp_path))
+
+
+def test_the_partner_sector_minimum_is_configured_and_cannot_be_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("SURVEY_ENV", "development")
+    monkeypatch.delenv("SURVEY_PARTNER_SECTOR_MIN", raising=False)
+    assert build_config(str(tmp_path))["PARTNER_SECTOR_MIN"] == 3
+    monkeypatch.setenv("SURVEY_PARTNER_SECTOR_MIN", "4")
+    assert build_config(str(tmp_path))["PARTNER_SECTOR_MIN"] == 4
+    monkeypatch.setenv("SURVEY_PARTNER_SECTOR_MIN", "1")
+    with pytest.raises(ConfigError, match="SURVEY_PARTNER_SECTOR_MIN"):
+        build_config(str(tmp_path))
