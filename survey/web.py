@@ -136,25 +136,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every area's pages: the front door (/), residents (/s/), partners
-    (/p/ and their planner pages), the planners' workspace (/planner/) and
-    its reports."""
+    (/p/) and the planners' workspace (/planner/, ``survey.workspace``)."""
     from survey.health import bp as health_bp
     from survey.home import bp as home_bp
-    from survey.partner.routes import admin_bp as partner_admin_bp
     from survey.partners.routes import bp as partner_bp
-    from survey.planner.routes import bp as planner_bp
-    from survey.reporting.routes import bp as reports_bp
     from survey.residents.routes import bp as residents_bp
+    from survey.workspace import blueprints as workspace_blueprints
 
-    for blueprint in (
-        health_bp,
-        home_bp,
-        residents_bp,
-        partner_bp,
-        planner_bp,
-        partner_admin_bp,
-        reports_bp,
-    ):
+    for blueprint in (health_bp, home_bp, residents_bp, partner_bp, *workspace_blueprints()):
         app.register_blueprint(blueprint)
     # After the blueprints, which could carry limits of their own.
     _limit_decorated_views_only(app)

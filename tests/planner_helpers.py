@@ -21,7 +21,7 @@ RESIDENT_FILE = (
 
 def make_user(app: Flask, email: str = "admin@zone.be", role: str = "admin") -> str:
     from survey.extensions import db
-    from survey.planner.accounts import create_user
+    from survey.workspace.accounts import create_user
 
     with app.app_context():
         create_user(db.session, email, PASSWORD, role)
@@ -30,7 +30,7 @@ def make_user(app: Flask, email: str = "admin@zone.be", role: str = "admin") -> 
 
 
 def log_in(client: Any, email: str, password: str = PASSWORD) -> Any:
-    page = Page(client.get("/planner/login"))
+    page = Page(client.get("/planner/aanmelden"))
     form = page.form()
     form.set("email", email).set("password", password)
     return form.submit(client)
@@ -53,7 +53,12 @@ def submit_file(client: Any, page: Page, data: bytes, filename: str, **extra: st
     fields.update(extra)
     payload: dict[str, Any] = dict(fields)
     payload["file"] = (io.BytesIO(data), filename)
-    return client.post(form.action, data=payload, content_type="multipart/form-data")
+    response = client.post(form.action, data=payload, content_type="multipart/form-data")
+    # The test client spools a body over 500 KB to a temporary file and closes
+    # it only after a followed redirect; left open, the garbage collector
+    # closes it with a ResourceWarning in whatever test runs then.
+    response.request.input_stream.close()
+    return response
 
 
 def random_values(definition: Any, rng: Any) -> dict[str, Any]:

@@ -39,11 +39,11 @@ from survey.models import (
     Survey,
     SurveyState,
 )
-from survey.planner.accounts import create_user
 from survey.residents.codes import generate_codes
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
 from survey.tokens import new_url_token, token_hash
+from survey.workspace.accounts import create_user
 
 DEFAULT_SURVEYS = Path(__file__).resolve().parent.parent / "definitions" / "default_surveys"
 DEMO_PLANNER = "demo-analist@voorbeeldzone.be"

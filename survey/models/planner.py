@@ -34,6 +34,12 @@ class PlannerUser(UserMixin, Model):  # type: ignore[misc]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # A signed session cookie cannot be revoked, so every cookie carries the
+    # version it was issued under and the workspace refuses it once this
+    # number has moved on (survey.workspace.auth). Bumped at logout, password
+    # change, role change and deactivation: every copy of every session of
+    # the user ends, on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:

@@ -3,4 +3,4 @@
 draft (``drafts``: the partner's store of the journey, and reopening),
 organisations and their links (``organisations``, ``links``, ``commands``),
 and the receipt (``receipt``). The planners' partner pages are
-``survey.partner.routes``."""
+``survey.workspace.views.partners``."""

@@ -1,7 +1,7 @@
 """The partners' pages under ``/p/<token>`` (no login): start (a task list
 of the survey's parts), one page per part, check your answers, send, and
 the receipt on screen and as a PDF. The planners' partner pages are
-``survey.partner.routes.admin_bp``.
+``survey.workspace.views.partners``.
 
 Every partner request starts from the token in the URL and nothing else:
 the link, its organisation, its survey and its draft all follow from it,

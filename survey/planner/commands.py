@@ -41,7 +41,7 @@ indicators_cli = AppGroup("indicators", help="Objective indicators of a consulta
 def users_create(email: str, role: str, name: str, password_file: str | None) -> None:
     """Create a planner user. The password comes from --password-file, the
     SURVEY_NEW_USER_PASSWORD environment variable, or a prompt."""
-    from survey.planner.accounts import AccountError, create_user
+    from survey.workspace.accounts import AccountError, create_user
 
     if password_file:
         lines = read_file(password_file).decode("utf-8", errors="replace").splitlines()
@@ -61,7 +61,7 @@ def users_create(email: str, role: str, name: str, password_file: str | None) ->
 @users_cli.command("list")
 def users_list() -> None:
     """One line per user: e-mail, role, active."""
-    from survey.planner.accounts import list_users
+    from survey.workspace.accounts import list_users
 
     for user in list_users(db.session):
         click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'inactive'}")

@@ -71,7 +71,7 @@ def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey, sender: str) ->
         letters.append(Letter(code=code, link=link, qr_data_uri=qr.png_data_uri(scale=4)))
     definition = definition_of(survey)
     html = render_template(
-        "planner/letters_pdf.html",
+        "workspace/letters_pdf.html",
         letters=letters,
         survey=survey,
         title=text_for(definition.raw.get("title"), "nl"),

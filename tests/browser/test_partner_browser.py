@@ -22,6 +22,7 @@ SHOTS = os.environ.get("PARTNER_SCREENSHOTS")
 
 
 def check_page(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
     results = AXE.run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -157,7 +158,7 @@ def test_planner_partner_pages_have_no_violations(
     link = make_link(app, partner_survey)
     email = make_user(app, "partners@zone.be", "planner")
     page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/login")
+    page.goto(f"{live_server}/planner/aanmelden")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()

@@ -17,6 +17,7 @@ CONSULTATION = "zvp-2026-2031"
 
 
 def check_page(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
     results = AXE.run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
@@ -28,7 +29,7 @@ def test_planner_pages_have_no_violations(
 
     email = make_user(app, "axe@zone.be", "admin")
     page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/login")
+    page.goto(f"{live_server}/planner/aanmelden")
     check_page(page, "login")
     page.locator("#email").fill(email)
     page.locator("#password").fill("wrong password!")
@@ -41,25 +42,25 @@ def test_planner_pages_have_no_violations(
 
     for path in (
         "/planner/",
-        f"/planner/consultations/{CONSULTATION}",
-        f"/planner/surveys/{KEY}",
-        f"/planner/surveys/{KEY}/preview",
-        f"/planner/surveys/{KEY}/fieldwork",
-        f"/planner/surveys/{KEY}/letters",
-        f"/planner/surveys/{KEY}/import",
-        f"/planner/surveys/{KEY}/export",
-        f"/planner/consultations/{CONSULTATION}/margins",
-        f"/planner/consultations/{CONSULTATION}/indicators",
-        f"/planner/consultations/{CONSULTATION}/purge",
-        "/planner/consultations/new",
-        "/planner/surveys/upload",
-        "/planner/users",
+        f"/planner/raadplegingen/{CONSULTATION}",
+        f"/planner/bevragingen/{KEY}",
+        f"/planner/bevragingen/{KEY}/voorbeeld",
+        f"/planner/bevragingen/{KEY}/veldwerk",
+        f"/planner/bevragingen/{KEY}/brieven",
+        f"/planner/bevragingen/{KEY}/importeren",
+        f"/planner/bevragingen/{KEY}/exporteren",
+        f"/planner/raadplegingen/{CONSULTATION}/marges",
+        f"/planner/raadplegingen/{CONSULTATION}/indicatoren",
+        f"/planner/raadplegingen/{CONSULTATION}/opschonen",
+        "/planner/raadplegingen/nieuw",
+        "/planner/bevragingen/opladen",
+        "/planner/gebruikers",
     ):
         page.goto(f"{live_server}{path}")
         check_page(page, path)
 
     # The paper form, sent with a typing error.
-    page.goto(f"{live_server}/planner/surveys/{KEY}/paper")
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/papier")
     check_page(page, "paper")
     page.locator("input[name=leeftijd]").fill("veertig")
     page.locator("main form.paper-form > button[type=submit]").click()

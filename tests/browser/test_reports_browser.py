@@ -17,6 +17,7 @@ KEY = "burgers-2026"
 
 
 def check_page(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
     results = AXE.run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
@@ -32,7 +33,7 @@ def test_report_pages_have_no_violations(app: Flask, live_server: str, page: Pag
         db.session.commit()
     email = make_user(app, "lezer@zone.be", "viewer")
     page.set_viewport_size({"width": 1024, "height": 800})
-    page.goto(f"{live_server}/planner/login")
+    page.goto(f"{live_server}/planner/aanmelden")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()

@@ -125,7 +125,7 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
     page = guesser.get(f"/s/{first}/hervat")
     statuses = _at_once(60, lambda n: _guess(guesser, page, "resume_code", f"AAAA-{n:04d}-AAAA"))
     assert statuses == {200: 10, 429: 50}, statuses
-    page = guesser.get("/planner/login")
+    page = guesser.get("/planner/aanmelden")
     statuses = _at_once(40, lambda n: _sign_in(guesser, page, "ana@zone.test", f"wrong-{n}"))
     assert statuses == {401: 5, 429: 35}, statuses
     # Every worker took part: the counters are shared, not per process.
@@ -155,7 +155,10 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
     # One account from many addresses: 20 failed sign-ins an hour (the
     # e-mail address as typed, in any case).
     statuses = _one_by_one(
-        instance, 25, "/planner/login", lambda b, p, n: _sign_in(b, p, "BEN@zone.test ", f"x{n}")
+        instance,
+        25,
+        "/planner/aanmelden",
+        lambda b, p, n: _sign_in(b, p, "BEN@zone.test ", f"x{n}"),
     )
     assert statuses == {401: 20, 429: 5}, statuses
 
@@ -205,7 +208,7 @@ def test_limits_hold_across_four_workers_and_the_log_keeps_no_secrets(limited: A
     # no token, code, address, answer or raw path anywhere.
     records = instance.log_records()
     requests = [r for r in records if r["logger"] == "survey.requests"]
-    assert {"residents.code", "residents.resume_code", "planner.login", "partner.start"} <= {
+    assert {"residents.code", "residents.resume_code", "auth.login", "partner.start"} <= {
         r["endpoint"] for r in requests
     }
     for record in requests:

@@ -15,9 +15,9 @@ from werkzeug.routing.converters import NumberConverter
 # Routes anyone may reach, by design: the health and readiness checks, static files, the
 # front door (which lists only open resident surveys), the residents' (/s/...)
 # and partners' (/p/...) answer pages, the login page.
-PUBLIC_ENDPOINTS = {"static", "health.healthz", "health.readyz", "home.index", "planner.login"}
+PUBLIC_ENDPOINTS = {"static", "health.healthz", "health.readyz", "home.index", "auth.login"}
 PUBLIC_PREFIXES = ("/s/", "/p/", "/static/")
-CONSULTATION_URL = "/planner/consultations/zvp-2026-2031"
+CONSULTATION_URL = "/planner/raadplegingen/zvp-2026-2031"
 
 
 def _sample_url(rule) -> str:
@@ -44,11 +44,11 @@ def test_every_route_is_public_by_design_or_closed(app, client, monkeypatch):
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method)
             closed = response.status_code in (401, 403) or (
-                response.status_code in (302, 303) and "/planner/login" in response.location
+                response.status_code in (302, 303) and "/planner/aanmelden" in response.location
             )
             assert closed, f"{method} {rule.rule} ({rule.endpoint}) is open: {response.status_code}"
             checked.append(rule.endpoint)
-    assert "planner.index" in checked and "planner.survey_export_file" in checked
+    assert "consultations.index" in checked and "exports.responses_file" in checked
 
 
 def test_login_with_wrong_password_gives_a_neutral_message(app, client):
@@ -64,7 +64,7 @@ def test_login_with_wrong_password_gives_a_neutral_message(app, client):
 
 def test_inactive_user_cannot_log_in(app, client):
     from survey.extensions import db
-    from survey.planner.accounts import find_user
+    from survey.workspace.accounts import find_user
 
     make_user(app, "old@zone.be", "planner")
     with app.app_context():
@@ -75,11 +75,11 @@ def test_inactive_user_cannot_log_in(app, client):
 
 def test_logout_needs_post_with_csrf(app, client):
     logged_in(app, client, "viewer")
-    assert client.get("/planner/logout").status_code == 405
-    assert client.post("/planner/logout").status_code == 400  # no CSRF token
+    assert client.get("/planner/afmelden").status_code == 405
+    assert client.post("/planner/afmelden").status_code == 400  # no CSRF token
     assert client.get("/planner/").status_code == 200
     page = Page(client.get("/planner/"))
-    logout = next(f for f in page.forms if f.action.endswith("/logout"))
+    logout = next(f for f in page.forms if f.action.endswith("/afmelden"))
     assert logout.submit(client).status_code == 302
     assert client.get("/planner/").status_code == 302
 
@@ -90,13 +90,13 @@ def test_idle_session_is_logged_out(app, client):
         session["planner_seen"] = int(time.time()) - 31 * 60
     response = client.get("/planner/")
     assert response.status_code == 302
-    assert "/planner/login" in response.location
+    assert "/planner/aanmelden" in response.location
     assert client.get("/planner/").status_code == 302
 
 
 def test_login_redirect_stays_inside_the_workspace(app, client):
     make_user(app, "ana@zone.be", "planner")
-    page = Page(client.get("/planner/login?next=https://evil.example/"))
+    page = Page(client.get("/planner/aanmelden?next=https://evil.example/"))
     form = page.form().set("email", "ana@zone.be").set("password", PASSWORD)
     response = form.submit(client)
     assert response.location.endswith("/planner/")
@@ -105,13 +105,17 @@ def test_login_redirect_stays_inside_the_workspace(app, client):
 @pytest.mark.parametrize(
     ("role", "allowed", "denied"),
     [
-        ("viewer", ["/planner/", CONSULTATION_URL], ["/planner/surveys/upload", "/planner/users"]),
+        (
+            "viewer",
+            ["/planner/", CONSULTATION_URL],
+            ["/planner/bevragingen/opladen", "/planner/gebruikers"],
+        ),
         (
             "planner",
-            ["/planner/surveys/upload", "/planner/surveys/burgers-2026/export"],
-            ["/planner/users", CONSULTATION_URL + "/purge"],
+            ["/planner/bevragingen/opladen", "/planner/bevragingen/burgers-2026/exporteren"],
+            ["/planner/gebruikers", CONSULTATION_URL + "/opschonen"],
         ),
-        ("admin", ["/planner/users", CONSULTATION_URL + "/purge"], []),
+        ("admin", ["/planner/gebruikers", CONSULTATION_URL + "/opschonen"], []),
     ],
 )
 def test_roles(app, client, resident_survey, role, allowed, denied):
@@ -124,7 +128,7 @@ def test_roles(app, client, resident_survey, role, allowed, denied):
 
 def test_admin_manages_users(app, client):
     logged_in(app, client, "admin")
-    page = Page(client.get("/planner/users"))
+    page = Page(client.get("/planner/gebruikers"))
     form = page.form()
     form.set("email", "new@zone.be").set("role", "viewer").set("password", "short")
     response = form.submit(client)
@@ -132,23 +136,23 @@ def test_admin_manages_users(app, client):
     form = Page(response).form()
     form.set("email", "new@zone.be").set("role", "viewer").set("password", "a long enough password")
     assert form.submit(client).status_code == 302
-    page = Page(client.get("/planner/users"))
+    page = Page(client.get("/planner/gebruikers"))
     assert "new@zone.be" in page.text
     # Promote the new user to planner.
     from survey.extensions import db
-    from survey.planner.accounts import find_user
+    from survey.workspace.accounts import find_user
 
     with app.app_context():
         user_id = find_user(db.session, "new@zone.be").id
-    form = next(f for f in page.forms if f.action.endswith(f"/users/{user_id}"))
+    form = next(f for f in page.forms if f.action.endswith(f"/gebruikers/{user_id}"))
     assert form.set("role", "planner").submit(client).status_code == 302
     with app.app_context():
         assert find_user(db.session, "new@zone.be").role == "planner"
     # An admin cannot demote themselves.
     with app.app_context():
         own_id = find_user(db.session, "admin@zone.be").id
-    page = Page(client.get("/planner/users"))
-    form = next(f for f in page.forms if f.action.endswith(f"/users/{own_id}"))
+    page = Page(client.get("/planner/gebruikers"))
+    form = next(f for f in page.forms if f.action.endswith(f"/gebruikers/{own_id}"))
     form.set("role", "viewer").submit(client)
     with app.app_context():
         assert find_user(db.session, "admin@zone.be").role == "admin"
@@ -156,7 +160,7 @@ def test_admin_manages_users(app, client):
 
 def test_users_create_command(app, runner, tmp_path):
     from survey.extensions import db
-    from survey.planner.accounts import authenticate
+    from survey.workspace.accounts import authenticate
 
     secret = tmp_path / "pw"
     secret.write_text("a very long password\n")
@@ -187,7 +191,7 @@ def test_login_is_rate_limited(app, database_url):
         statuses = [log_in(client, "ana@zone.be", "wrong-password-1").status_code for _ in range(6)]
         other = limited.test_client()
         other_status = other.post(
-            "/planner/login", environ_base={"REMOTE_ADDR": "10.0.0.9"}
+            "/planner/aanmelden", environ_base={"REMOTE_ADDR": "10.0.0.9"}
         ).status_code
     assert statuses[:5] == [401] * 5
     assert statuses[5] == 429

@@ -51,7 +51,7 @@ def test_planner_journey(app, client, tmp_path):
     logged_in(app, client, "admin")
 
     # 1. A consultation, with a retention date in the future.
-    page = Page(client.get("/planner/consultations/new"))
+    page = Page(client.get("/planner/raadplegingen/nieuw"))
     form = page.form()
     form.set("key", CONSULTATION).set("title", "ZVP 2026-2031")
     form.set("retention_until", (date.today() + timedelta(days=400)).isoformat())
@@ -60,17 +60,17 @@ def test_planner_journey(app, client, tmp_path):
     assert "ZVP 2026-2031" in Page(client.get(response.location)).text
 
     # 2. A broken survey file is refused with its problems by path.
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     broken = RESIDENT_FILE.read_bytes().replace(b"type: ranking", b"type: rankking", 1)
     response = submit_file(client, page, broken, "burgers.yaml")
     assert response.status_code == 422
     assert "pages[" in Page(response).text
 
     # 3. The real file is stored as a draft survey; preview shows its questions.
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     response = submit_file(client, page, RESIDENT_FILE.read_bytes(), "burgers.yaml")
     assert response.status_code == 302, Page(response).text[:1500]
-    detail = Page(client.get(f"/planner/surveys/{KEY}"))
+    detail = Page(client.get(f"/planner/bevragingen/{KEY}"))
     assert (
         msg(
             app,
@@ -79,7 +79,7 @@ def test_planner_journey(app, client, tmp_path):
         )
         in detail.text
     )
-    preview = Page(client.get(f"/planner/surveys/{KEY}/preview"))
+    preview = Page(client.get(f"/planner/bevragingen/{KEY}/voorbeeld"))
     assert "Hoe vaak komen deze problemen" in preview.text or "problemen" in preview.html
     assert 'name="top3.1"' in preview.html
 
@@ -88,15 +88,15 @@ def test_planner_journey(app, client, tmp_path):
     assert response.status_code == 302
     assert (
         msg(app, "This survey is open. Its questions can no longer change.")
-        in Page(client.get(f"/planner/surveys/{KEY}")).text
+        in Page(client.get(f"/planner/bevragingen/{KEY}")).text
     )
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     response = submit_file(client, page, RESIDENT_FILE.read_bytes(), "burgers.yaml")
     assert response.status_code == 422
     assert "only a draft can get a new version" in Page(response).text
 
     # 5. Letters: a PDF with one page per letter, and a CSV for a mail merge.
-    page = Page(client.get(f"/planner/surveys/{KEY}/letters"))
+    page = Page(client.get(f"/planner/bevragingen/{KEY}/brieven"))
     form = page.form().set("count", "3").set("format", "pdf")
     response = form.submit(client)
     assert response.status_code == 200
@@ -104,7 +104,7 @@ def test_planner_journey(app, client, tmp_path):
     assert response.data.startswith(b"%PDF")
     assert response.headers["Cache-Control"] == "no-store"
     assert _pdf_pages(response.data, tmp_path) == 3
-    page = Page(client.get(f"/planner/surveys/{KEY}/letters"))
+    page = Page(client.get(f"/planner/bevragingen/{KEY}/brieven"))
     response = page.form().set("count", "2").set("format", "csv").submit(client)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["code", "link"] and len(rows) == 3
@@ -113,7 +113,7 @@ def test_planner_journey(app, client, tmp_path):
         assert db.session.scalar(select(func.count()).select_from(InvitationCode)) == 5
 
     # 6. A paper questionnaire, first with a typing error, then right.
-    page = Page(client.get(f"/planner/surveys/{KEY}/paper"))
+    page = Page(client.get(f"/planner/bevragingen/{KEY}/papier"))
     form = _fill_paper_form(page.form()).set("leeftijd", "veertig")
     response = form.submit(client)
     assert response.status_code == 422
@@ -135,7 +135,7 @@ def test_planner_journey(app, client, tmp_path):
 
     with app.app_context():
         data = response_csv(definition_of(find_survey(db.session, KEY)), 1000)
-    page = Page(client.get(f"/planner/surveys/{KEY}/import"))
+    page = Page(client.get(f"/planner/bevragingen/{KEY}/importeren"))
     started = time.perf_counter()
     response = submit_file(client, page, data, "antwoorden.csv")
     elapsed = time.perf_counter() - started
@@ -144,7 +144,7 @@ def test_planner_journey(app, client, tmp_path):
     assert elapsed < 15, f"import of 1,000 rows took {elapsed:.1f} s"
 
     # 8. Population margins, then the dashboard with representativeness.
-    page = Page(client.get(f"/planner/consultations/{CONSULTATION}/margins"))
+    page = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}/marges"))
     margins = "dimension,code,population\n" + "\n".join(
         [f"district,{c},{p}" for c, p in [(1, 12000), (2, 8000), (3, 5000), (4, 5000)]]
         + [f"age,{c},{p}" for c, p in [(1, 6000), (2, 7000), (3, 9000), (4, 8000)]]
@@ -152,16 +152,16 @@ def test_planner_journey(app, client, tmp_path):
     )
     response = submit_file(client, page, margins.encode(), "marges.csv")
     assert response.status_code == 302, Page(response).text[:1500]
-    board = Page(client.get(f"/planner/surveys/{KEY}/fieldwork"))
+    board = Page(client.get(f"/planner/bevragingen/{KEY}/veldwerk"))
     assert "1001" in board.text
     assert "district" in board.text and "sex" in board.text
     assert 'src="data:image/png;base64,' in board.html
     assert "5 / 0" not in board.text and "0 / 5" in board.text
 
     # 9. Exports that re-open in their tools.
-    export_page = Page(client.get(f"/planner/surveys/{KEY}/export"))
-    assert "export.csv" in export_page.html
-    response = client.get(f"/planner/surveys/{KEY}/export.csv")
+    export_page = Page(client.get(f"/planner/bevragingen/{KEY}/exporteren"))
+    assert "antwoorden.csv" in export_page.html
+    response = client.get(f"/planner/bevragingen/{KEY}/antwoorden.csv")
     assert response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True).lstrip("\ufeff")
     table = list(csv.DictReader(io.StringIO(text)))
@@ -173,13 +173,13 @@ def test_planner_journey(app, client, tmp_path):
     assert paper["leeftijd"] == "41"
     assert {row["mode"] for row in table} == {"paper", "import"}
 
-    response = client.get(f"/planner/surveys/{KEY}/export.xlsx")
+    response = client.get(f"/planner/bevragingen/{KEY}/antwoorden.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
     sheet_rows = list(book.active.iter_rows(values_only=True))
     assert len(sheet_rows) == 1002
     assert sheet_rows[0][0] == "response_id"
 
-    response = client.get(f"/planner/surveys/{KEY}/export.sav")
+    response = client.get(f"/planner/bevragingen/{KEY}/antwoorden.sav")
     sav = tmp_path / "antwoorden.sav"
     sav.write_bytes(response.data)
     frame, meta = pyreadstat.read_sav(str(sav), user_missing=True)
@@ -190,13 +190,13 @@ def test_planner_journey(app, client, tmp_path):
     assert any(meta.missing_ranges.values())
 
     # 10. Purge after the retention date: codes gone, raw free text blanked.
-    page = Page(client.get(f"/planner/consultations/{CONSULTATION}/purge"))
-    assert page.forms[-1].action.endswith("/logout")  # not due yet: no purge form
-    page = Page(client.get(f"/planner/consultations/{CONSULTATION}"))
-    retention_form = next(f for f in page.forms if f.action.endswith("/retention"))
+    page = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}/opschonen"))
+    assert page.forms[-1].action.endswith("/afmelden")  # not due yet: no purge form
+    page = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}"))
+    retention_form = next(f for f in page.forms if f.action.endswith("/bewaartermijn"))
     retention_form.set("retention_until", (date.today() - timedelta(days=1)).isoformat())
     assert retention_form.submit(client).status_code == 302
-    page = Page(client.get(f"/planner/consultations/{CONSULTATION}/purge"))
+    page = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}/opschonen"))
     response = page.form().set("confirm", CONSULTATION).submit(client)
     assert response.status_code == 302
     with app.app_context():
@@ -206,25 +206,25 @@ def test_planner_journey(app, client, tmp_path):
 
     # 11. Log out: nothing is reachable any more.
     page = Page(client.get("/planner/"))
-    logout = next(f for f in page.forms if f.action.endswith("/logout"))
+    logout = next(f for f in page.forms if f.action.endswith("/afmelden"))
     assert logout.submit(client).status_code == 302
-    for url in ("/planner/", f"/planner/surveys/{KEY}/export.csv"):
+    for url in ("/planner/", f"/planner/bevragingen/{KEY}/antwoorden.csv"):
         response = client.get(url)
         assert response.status_code == 302
-        assert "/planner/login" in response.location
+        assert "/planner/aanmelden" in response.location
 
 
 @pytest.mark.parametrize("role", ["viewer"])
 def test_viewer_sees_dashboards_but_no_raw_data(app, client, resident_survey, role):
     logged_in(app, client, role)
-    assert client.get(f"/planner/surveys/{KEY}/fieldwork").status_code == 200
-    assert client.get(f"/planner/surveys/{KEY}/preview").status_code == 200
+    assert client.get(f"/planner/bevragingen/{KEY}/veldwerk").status_code == 200
+    assert client.get(f"/planner/bevragingen/{KEY}/voorbeeld").status_code == 200
     for url in (
-        f"/planner/surveys/{KEY}/export.csv",
-        f"/planner/surveys/{KEY}/letters",
-        f"/planner/surveys/{KEY}/paper",
-        f"/planner/consultations/{CONSULTATION}/purge",
-        "/planner/users",
+        f"/planner/bevragingen/{KEY}/antwoorden.csv",
+        f"/planner/bevragingen/{KEY}/brieven",
+        f"/planner/bevragingen/{KEY}/papier",
+        f"/planner/raadplegingen/{CONSULTATION}/opschonen",
+        "/planner/gebruikers",
     ):
         assert client.get(url).status_code == 403, url
 
@@ -232,18 +232,18 @@ def test_viewer_sees_dashboards_but_no_raw_data(app, client, resident_survey, ro
 def test_exports_of_a_survey_without_responses(app, client, resident_survey):
     logged_in(app, client, "planner")
     for fmt in ("csv", "xlsx", "sav"):
-        response = client.get(f"/planner/surveys/{KEY}/export.{fmt}")
+        response = client.get(f"/planner/bevragingen/{KEY}/antwoorden.{fmt}")
         assert response.status_code == 200, fmt
-    assert client.get(f"/planner/surveys/{KEY}/export.pdf").status_code == 404
+    assert client.get(f"/planner/bevragingen/{KEY}/antwoorden.pdf").status_code == 404
 
 
 def test_letters_refused_for_a_bad_count(app, client, resident_survey):
     logged_in(app, client, "planner")
-    page = Page(client.get(f"/planner/surveys/{KEY}/letters"))
+    page = Page(client.get(f"/planner/bevragingen/{KEY}/brieven"))
     response = page.form().set("count", "0").submit(client)
     assert response.status_code == 422
     response = (
-        Page(client.get(f"/planner/surveys/{KEY}/letters"))
+        Page(client.get(f"/planner/bevragingen/{KEY}/brieven"))
         .form()
         .set("count", "501")
         .submit(client)

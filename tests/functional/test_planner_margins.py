@@ -15,7 +15,7 @@ def test_margins_upload_refuses_bad_rows_and_stores_good_files(app, client, resi
     from survey.models import PopulationMargin
 
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/margins"
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
     bad = b"dimension,code,population\ndistrict,1,1200\ndistrict,x,5\nsex,1,-3\ndistrict,1,9\n"
     response = submit_file(client, Page(client.get(url)), bad, "m.csv")
     assert response.status_code == 422
@@ -41,7 +41,7 @@ def test_margins_upload_refuses_bad_rows_and_stores_good_files(app, client, resi
 
 def test_missing_columns_and_not_utf8(app, client, resident_survey):
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/margins"
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
     response = submit_file(client, Page(client.get(url)), b"dim,code\nx,1\n", "m.csv")
     assert response.status_code == 422 and "dimension" in Page(response).text
     response = submit_file(client, Page(client.get(url)), b"\xff\xfe\x00d", "m.csv")
@@ -53,7 +53,7 @@ def test_indicators_upload(app, client, resident_survey):
     from survey.models import ObjectiveIndicator
 
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/indicators"
+    url = f"/planner/raadplegingen/{CONSULTATION}/indicatoren"
     bad = (
         b"phenomenon,year,value\ninbraak,2024,412\nonbekend,2024,1\ndrugs,20x4,1\ndrugs,2024,veel\n"
     )
@@ -75,7 +75,7 @@ def test_indicators_upload(app, client, resident_survey):
             ).all()
         )
     assert values == {"inbraak": 412.0, "drugs": 133.5}
-    page = Page(client.get(f"/planner/consultations/{CONSULTATION}"))
+    page = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}"))
     assert "criminaliteitsbarometer" in page.text
 
 
@@ -99,13 +99,13 @@ def test_margins_and_indicators_commands(app, runner, resident_survey, tmp_path)
 def test_consultation_and_survey_lifecycle_pages(app, client, resident_survey):
     """Close and reopen from the survey page; a bad consultation key is refused."""
     logged_in(app, client, "planner")
-    page = Page(client.get("/planner/surveys/burgers-2026"))
+    page = Page(client.get("/planner/bevragingen/burgers-2026"))
     response = page.form().submit(client)  # close
     assert response.status_code == 302
-    page = Page(client.get("/planner/surveys/burgers-2026"))
+    page = Page(client.get("/planner/bevragingen/burgers-2026"))
     assert msg(app, "Reopen the survey") in page.text
     assert page.form().submit(client).status_code == 302  # reopen
-    page = Page(client.get("/planner/consultations/new"))
+    page = Page(client.get("/planner/raadplegingen/nieuw"))
     response = page.form().set("key", "Bad Key!").submit(client)
     expected = msg(
         app,
@@ -122,7 +122,7 @@ def test_one_margins_file_is_read_alike_by_the_upload_the_command_and_the_report
     all three, a decimal or a 5,000-digit population is refused by all three
     with the same sentence."""
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/margins"
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
     path = tmp_path / "m.csv"
 
     def outcomes(data: bytes) -> list[tuple[bool, str]]:

@@ -78,7 +78,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(app: Flask, client: Any, re
     ):
         response = client.get(path)
         assert response.status_code == 302, path
-        assert "/planner/login" in response.location
+        assert "/planner/aanmelden" in response.location
         assert b"input-report" not in response.data
 
 
@@ -93,7 +93,7 @@ def test_every_role_may_read_the_report(app: Flask, client: Any, resident_survey
     # The survey's menu follows the role (raw exports: planners and admins).
     html = response.get_data(as_text=True)
     assert 'class="subnav"' in html
-    assert (f'href="/planner/surveys/{KEY}/export"' in html) == (role != "viewer")
+    assert (f'href="/planner/bevragingen/{KEY}/exporteren"' in html) == (role != "viewer")
 
 
 def test_viewer_reads_the_report_and_downloads_every_format(
@@ -107,7 +107,7 @@ def test_viewer_reads_the_report_and_downloads_every_format(
     assert overview.response.status_code == 200
     assert f'href="{REPORT_URL}"' in overview.html
     assert f'href="/planner/rapporten/{PARTNER_KEY}"' in overview.html
-    survey_page = Page(client.get(f"/planner/surveys/{KEY}"))
+    survey_page = Page(client.get(f"/planner/bevragingen/{KEY}"))
     assert f'href="{REPORT_URL}"' in survey_page.html
 
     page = Page(client.get(REPORT_URL))
@@ -281,10 +281,10 @@ def test_a_viewer_cannot_reach_planner_only_pages_from_the_report(app: Flask, cl
     make_user(app, "ad@zone.be", "admin")
     viewer(app, client)
     page = Page(client.get("/planner/rapporten/"))
-    assert 'href="/planner/users"' not in page.html
+    assert 'href="/planner/gebruikers"' not in page.html
     admin = app.test_client()
     assert log_in(admin, "ad@zone.be").status_code == 302
-    assert 'href="/planner/users"' in Page(admin.get("/planner/rapporten/")).html
+    assert 'href="/planner/gebruikers"' in Page(admin.get("/planner/rapporten/")).html
 
 
 def test_unusable_margins_give_a_message_not_a_500(app: Flask, client: Any, demo):

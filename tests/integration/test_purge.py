@@ -135,7 +135,7 @@ def test_purge_page_needs_confirmation(app, client, resident_survey):
         _fill(db.session)
         _set_retention(db.session, -1)
     logged_in(app, client, "admin")
-    page = Page(client.get(f"/planner/consultations/{CONSULTATION}/purge"))
+    page = Page(client.get(f"/planner/raadplegingen/{CONSULTATION}/opschonen"))
     assert "4" in page.text
     response = page.form().set("confirm", "wrong").submit(client)
     assert response.status_code == 422

@@ -32,7 +32,7 @@ EVIL_TARGETS = [
 @pytest.mark.parametrize("target", EVIL_TARGETS)
 def test_login_never_redirects_off_site(app: Flask, client: Any, target: str) -> None:
     make_user(app, "ana@zone.be", "planner")
-    page = Page(client.get("/planner/login", query_string={"next": target}))
+    page = Page(client.get("/planner/aanmelden", query_string={"next": target}))
     response = page.form().set("email", "ana@zone.be").set("password", PASSWORD).submit(client)
     assert response.status_code == 302
     location = response.location
@@ -44,7 +44,7 @@ def test_login_never_redirects_off_site(app: Flask, client: Any, target: str) ->
 
 def _set_user(app: Flask, email: str, **changes: Any) -> None:
     from survey.extensions import db
-    from survey.planner.accounts import find_user
+    from survey.workspace.accounts import find_user
 
     with app.app_context():
         user = find_user(db.session, email)
@@ -58,8 +58,8 @@ def test_downloads_check_the_role_on_every_request(
 ) -> None:
     logged_in(app, client, role="planner", email="ana@zone.be")
     urls = [
-        f"/planner/surveys/{resident_survey}/export.csv",
-        f"/planner/surveys/{resident_survey}/export.xlsx",
+        f"/planner/bevragingen/{resident_survey}/antwoorden.csv",
+        f"/planner/bevragingen/{resident_survey}/antwoorden.xlsx",
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
@@ -71,7 +71,7 @@ def test_downloads_check_the_role_on_every_request(
     _set_user(app, "ana@zone.be", role="planner", active=False)
     for url in urls:
         response = client.get(url)
-        assert response.status_code == 302 and "/planner/login" in response.location
+        assert response.status_code == 302 and "/planner/aanmelden" in response.location
     # Anonymous: the same.
     anonymous = app.test_client()
     assert anonymous.get(urls[0]).status_code == 302

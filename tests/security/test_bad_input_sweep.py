@@ -130,7 +130,7 @@ def test_no_route_gives_a_server_error_for_bad_input(
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         for path in _paths(rule, world["real"]):
             for who, client in clients.items():
-                if who == "admin" and rule.endpoint == "planner.logout":
+                if who == "admin" and rule.endpoint == "auth.logout":
                     continue
                 for method in methods:
                     attempts: list[dict[str, Any]] = []
@@ -194,8 +194,8 @@ def test_bodies_over_the_limits_get_413(app: Flask, world: dict[str, Any]) -> No
     big = b"a=" + b"x" * (limit + 10)
     for client, path in (
         (world["resident"], f"/s/{world['real']['key'][0]}/stap/een"),
-        (world["admin"], "/planner/surveys/upload"),
-        (app.test_client(), "/planner/login"),
+        (world["admin"], "/planner/bevragingen/opladen"),
+        (app.test_client(), "/planner/aanmelden"),
     ):
         response = client.post(path, data=big, content_type="application/x-www-form-urlencoded")
         assert response.status_code == 413, path
@@ -299,7 +299,7 @@ def test_a_nul_byte_in_an_answer_gets_the_same_answer_on_both_databases(
     assert form.submit(client).status_code == 302
     # And in an address: no such page.
     assert client.get(f"/s/{key}%00").status_code == 404
-    assert client.get("/planner/surveys/%00").status_code in (302, 404)
+    assert client.get("/planner/bevragingen/%00").status_code in (302, 404)
 
 
 def test_invalid_utf8_in_a_form_is_replaced_not_an_error(
@@ -340,7 +340,7 @@ def test_hostile_survey_files_are_refused_with_a_message(
 ) -> None:
     before = _counts(app)
     admin = world["admin"]
-    page = Page(admin.get("/planner/surveys/upload"))
+    page = Page(admin.get("/planner/bevragingen/opladen"))
     response = submit_file(admin, page, HOSTILE_SURVEY_FILES[name], name)
     assert 400 <= response.status_code < 500, (name, response.status_code)
     assert Page(response).text  # a page that says what is wrong
@@ -352,10 +352,10 @@ def test_hostile_survey_files_are_refused_with_a_message(
 def test_wrong_content_type_and_huge_upload(app: Flask, world: dict[str, Any]) -> None:
     admin = world["admin"]
     before = _counts(app)
-    page = Page(admin.get("/planner/surveys/upload"))
+    page = Page(admin.get("/planner/bevragingen/opladen"))
     token = page.form().fields["csrf_token"].value
     response = admin.post(
-        "/planner/surveys/upload",
+        "/planner/bevragingen/opladen",
         data={
             "csrf_token": token,
             "file": (io.BytesIO(b"%PDF-1.4 junk"), "x.pdf", "application/pdf"),
@@ -391,9 +391,9 @@ def test_hostile_csv_uploads_are_refused(app: Flask, world: dict[str, Any]) -> N
         "formula.csv": b'naam,sector,email\n=HYPERLINK("http://evil"),x,y\n',
     }
     targets = [
-        (f"/planner/surveys/{key}/import", "survey_import"),
-        ("/planner/consultations/zvp-2026-2031/margins", "margins"),
-        ("/planner/consultations/zvp-2026-2031/indicators", "indicators"),
+        (f"/planner/bevragingen/{key}/importeren", "survey_import"),
+        ("/planner/raadplegingen/zvp-2026-2031/marges", "margins"),
+        ("/planner/raadplegingen/zvp-2026-2031/indicatoren", "indicators"),
         ("/planner/partners/", "partners"),
     ]
     for path, _name in targets:
@@ -411,6 +411,7 @@ def test_hostile_csv_uploads_are_refused(app: Flask, world: dict[str, Any]) -> N
             assert response.status_code < 500, (path, filename, response.status_code)
             assert b"Traceback" not in response.get_data()
             response.close()
+            response.request.input_stream.close()  # the test client's spooled body
     gc.collect()  # werkzeug's spooled upload files of large parts
     assert _counts(app) == before
     with app.app_context():
@@ -431,12 +432,12 @@ def test_formula_payloads_are_inert_in_downloaded_csv_and_xlsx(
     resident = app.test_client()
     submit(resident, answer_all(resident, start(resident, key), {"opmerkingen": payload}))
     admin = world["admin"]
-    data = admin.get(f"/planner/surveys/{key}/export.csv").get_data(as_text=True)
+    data = admin.get(f"/planner/bevragingen/{key}/antwoorden.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(data.lstrip("\ufeff")), delimiter=_delimiter(data)))
     assert rows[-1]["opmerkingen"] == "'" + payload
     assert rows[-1]["leeftijd"] == "42"  # numbers untouched
     workbook = openpyxl.load_workbook(
-        io.BytesIO(admin.get(f"/planner/surveys/{key}/export.xlsx").get_data())
+        io.BytesIO(admin.get(f"/planner/bevragingen/{key}/antwoorden.xlsx").get_data())
     )
     sheet = workbook.worksheets[0]
     header = [c.value for c in sheet[1]]
@@ -459,7 +460,7 @@ def test_login_and_password_fields_take_any_bytes(app: Flask, client: Any) -> No
         ("\ud800", "x"),
         ("a" * 10_000, "b" * 100_000),
     ):
-        page = Page(client.get("/planner/login"))
+        page = Page(client.get("/planner/aanmelden"))
         form = page.form()
         form.fields["email"].value = email.encode("utf-8", "replace").decode()
         form.fields["password"].value = password

@@ -45,7 +45,7 @@ def test_an_oversized_integer_in_an_uploaded_survey_file_is_refused_in_dutch(
     app: Flask, client: Any, number: str
 ) -> None:
     logged_in(app, client, "planner")
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     data = _survey_text("kort-groot", number).encode("utf-8")
     response = submit_file(client, page, data, "kort.yaml")
     assert response.status_code == 422
@@ -62,7 +62,7 @@ def test_an_oversized_integer_in_a_json_survey_file_is_refused(app: Flask, clien
     text = json.dumps(raw).replace('"max": 110', f'"max": {HUGE}')
     assert HUGE in text
     logged_in(app, client, "planner")
-    page = Page(client.get("/planner/surveys/upload"))
+    page = Page(client.get("/planner/bevragingen/opladen"))
     response = submit_file(client, page, text.encode("utf-8"), "kort.json")
     assert response.status_code == 422
     assert TOO_LARGE_NL in Page(response).text
@@ -111,7 +111,7 @@ def test_the_indicators_upload_refuses_oversized_numbers_in_dutch(
     app: Flask, client: Any, resident_survey: str
 ) -> None:
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/indicators"
+    url = f"/planner/raadplegingen/{CONSULTATION}/indicatoren"
     response = submit_file(client, Page(client.get(url)), INDICATORS.encode(), "i.csv")
     assert response.status_code == 422
     text = Page(response).text
@@ -138,7 +138,7 @@ def test_the_margins_upload_refuses_oversized_numbers_in_dutch(
     app: Flask, client: Any, resident_survey: str
 ) -> None:
     logged_in(app, client, "planner")
-    url = f"/planner/consultations/{CONSULTATION}/margins"
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
     data = (
         "dimension,code,population\n"
         "district,1,1200\n"

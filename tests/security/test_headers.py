@@ -52,9 +52,9 @@ def _check_headers(response: Any) -> None:
 def test_every_kind_of_page_has_the_security_headers(
     app: Flask, client: Any, resident_survey: str
 ) -> None:
-    for path in ("/s/burgers-2026", "/s/burgers-2026/code", "/planner/login", "/nergens"):
+    for path in ("/s/burgers-2026", "/s/burgers-2026/code", "/planner/aanmelden", "/nergens"):
         _check_headers(client.get(path))
-    _check_headers(client.post("/planner/login"))  # 400: no CSRF token
+    _check_headers(client.post("/planner/aanmelden"))  # 400: no CSRF token
     static = client.get("/static/css/app.css")
     _check_headers(static)
     static.close()
@@ -108,7 +108,9 @@ def test_production_cookies_are_secure_httponly_and_samesite(database_url: str) 
         }
     )
     try:
-        response = production.test_client().get("/planner/login", base_url="https://zone.example")
+        response = production.test_client().get(
+            "/planner/aanmelden", base_url="https://zone.example"
+        )
         cookie = response.headers["Set-Cookie"]
     finally:
         with production.app_context():
@@ -156,9 +158,9 @@ def test_partner_and_planner_pages_are_never_cached(
     app: Flask, client: Any, partner_survey: str
 ) -> None:
     planner = logged_in(app, client, role="admin")
-    for path in ("/planner/", f"/planner/surveys/{partner_survey}", "/planner/partners/"):
+    for path in ("/planner/", f"/planner/bevragingen/{partner_survey}", "/planner/partners/"):
         _no_store(planner.get(path))
-    _no_store(planner.get(f"/planner/surveys/{partner_survey}/export.csv"))
+    _no_store(planner.get(f"/planner/bevragingen/{partner_survey}/antwoorden.csv"))
     add_partner(planner, "Alfa", "Onderwijs", "alfa@voorbeeld.be")
     link = issue_all(planner, partner_survey)["Alfa"]
     partner = app.test_client()
@@ -166,7 +168,7 @@ def test_partner_and_planner_pages_are_never_cached(
     _no_store(partner.get(f"{link}/controle"))
 
 
-@pytest.mark.parametrize("path", ["/s/burgers-2026", "/planner/login"])
+@pytest.mark.parametrize("path", ["/s/burgers-2026", "/planner/aanmelden"])
 def test_pages_cannot_be_framed(client: Any, resident_survey: str, path: str) -> None:
     response = client.get(path)
     assert _csp(response)["frame-ancestors"] == "'none'"

@@ -46,7 +46,7 @@ def test_markup_in_a_survey_file_is_escaped_in_pages(
     _escaped(start_page)
     _escaped(start(client, key).get_data(as_text=True))
     planner = logged_in(app, app.test_client(), role="admin")
-    for path in (f"/planner/surveys/{key}", f"/planner/surveys/{key}/preview"):
+    for path in (f"/planner/bevragingen/{key}", f"/planner/bevragingen/{key}/voorbeeld"):
         response = planner.get(path)
         assert response.status_code == 200, path
         _escaped(response.get_data(as_text=True))
@@ -87,7 +87,7 @@ def test_letters_pdf_escapes_the_title_and_fetches_nothing(
 
     monkeypatch.setattr(weasyprint, "HTML", spy)
     planner = logged_in(app, app.test_client(), role="admin")
-    form = Page(planner.get(f"/planner/surveys/{key}/letters")).form()
+    form = Page(planner.get(f"/planner/bevragingen/{key}/brieven")).form()
     form.fields["count"].value = "1"
     response = form.submit(planner)
     assert response.status_code == 200
@@ -115,7 +115,7 @@ def test_every_pdf_renderer_refuses_files_and_urls() -> None:
 @pytest.mark.parametrize("count", ["²", "9" * 5000, "-1", "1e3", "０"])
 def test_odd_letter_counts_get_a_message(app: Flask, resident_survey: str, count: str) -> None:
     planner = logged_in(app, app.test_client(), role="admin")
-    form = Page(planner.get(f"/planner/surveys/{resident_survey}/letters")).form()
+    form = Page(planner.get(f"/planner/bevragingen/{resident_survey}/brieven")).form()
     form.fields["count"].value = count
     response = form.submit(planner)
     assert response.status_code in (200, 400, 422)

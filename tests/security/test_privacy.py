@@ -68,7 +68,7 @@ def _exports(app: Flask, key: str) -> list[bytes]:
     client = logged_in(app, app.test_client(), role="admin", email="privacy@zone.be")
     files = []
     for fmt in ("csv", "xlsx", "sav"):
-        response = client.get(f"/planner/surveys/{key}/export.{fmt}")
+        response = client.get(f"/planner/bevragingen/{key}/antwoorden.{fmt}")
         assert response.status_code == 200, fmt
         data = response.get_data()
         if fmt == "xlsx":

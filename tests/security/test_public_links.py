@@ -75,13 +75,13 @@ def test_letters_and_the_planners_survey_page_point_to_the_platform(
     app: Flask, resident_survey: str, forged: FlaskClient
 ) -> None:
     logged_in(app, forged, "planner")
-    page = Page(forged.get(f"/planner/surveys/{resident_survey}/letters"))
+    page = Page(forged.get(f"/planner/bevragingen/{resident_survey}/brieven"))
     response = page.form().set("count", "2").set("format", "csv").submit(forged)
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 2
     for row in rows:
         assert row["link"] == f"{BASE}/s/{resident_survey}/code?code={row['code']}"
-    survey_page = Page(forged.get(f"/planner/surveys/{resident_survey}"))
+    survey_page = Page(forged.get(f"/planner/bevragingen/{resident_survey}"))
     assert f"{BASE}/s/{resident_survey}" in survey_page.text
     assert "evil.example" not in survey_page.html
 

@@ -1,0 +1,132 @@
+"""Consultations: the workspace's overview (``/planner/``), a new
+consultation, a consultation's page with its retention date, and the
+uploads that belong to a consultation (population margins, objective
+indicators)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from survey.extensions import DbSession, db
+from survey.models import Consultation
+from survey.planner import surveys
+from survey.planner.csvfile import CsvRefused
+from survey.planner.indicators import import_indicators, indicators_of
+from survey.planner.margins import import_margins, margins_of
+from survey.planner.purge import is_due, purge_history
+from survey.workspace.forms import ConsultationForm, RetentionForm, UploadForm
+from survey.workspace.shell import Access, consultation_or_404, workspace_blueprint
+
+bp = workspace_blueprint("consultations", __name__)
+
+
+@bp.get("/", access=Access.VIEW)
+def index() -> ResponseReturnValue:
+    return render_template("workspace/index.html", overview=surveys.overview(db.session))
+
+
+@bp.route("/raadplegingen/nieuw", methods=["GET", "POST"], access=Access.MANAGE)
+def new() -> ResponseReturnValue:
+    form = ConsultationForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            consultation = surveys.create_consultation(
+                db.session, form.key.data, form.title.data, form.retention_until.data
+            )
+        except surveys.PlannerError as exc:
+            error = str(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The consultation was created."), "success")
+            return redirect(url_for(".detail", key=consultation.key))
+    # 200 with the messages, as this page always answered.
+    return render_template("workspace/consultation_new.html", form=form, error=error)
+
+
+@bp.get("/raadplegingen/<key>", access=Access.VIEW)
+def detail(key: str) -> ResponseReturnValue:
+    item = consultation_or_404(key)
+    rows = [row for c, rs in surveys.overview(db.session) if c.id == item.id for row in rs]
+    return render_template(
+        "workspace/consultation.html",
+        consultation=item,
+        rows=rows,
+        margins=margins_of(db.session, item),
+        indicators=indicators_of(db.session, item),
+        purges=purge_history(db.session, item),
+        purge_due=is_due(item),
+        retention=RetentionForm(formdata=None, obj=item),
+    )
+
+
+@bp.post("/raadplegingen/<key>/bewaartermijn", access=Access.MANAGE)
+def retention(key: str) -> ResponseReturnValue:
+    item = consultation_or_404(key)
+    form = RetentionForm()
+    if form.validate_on_submit():
+        surveys.set_retention(db.session, item, form.retention_until.data)
+        db.session.commit()
+        flash(_("The retention date was saved."), "success")
+    else:
+        for message in form.retention_until.errors:
+            flash(str(message), "error")
+    return redirect(url_for(".detail", key=key))
+
+
+def _upload_page(
+    key: str,
+    *,
+    importer: Callable[[DbSession, Consultation, bytes], int],
+    stored: Callable[[int], str],
+    template: str,
+    **listings: Callable[[DbSession, Consultation], object],
+) -> ResponseReturnValue:
+    """A consultation's CSV upload page (margins, indicators): the form and
+    what is stored so far (``listings``, by template name). A posted file is
+    stored with ``importer``, all or nothing: a commit and back to the page
+    with the ``stored`` message, or the file's problems and nothing stored
+    (422)."""
+    item = consultation_or_404(key)
+    form = UploadForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            rows = importer(db.session, item, form.contents())
+        except CsvRefused as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(stored(rows), "success")
+            return redirect(request.path)
+    context = {name: listing(db.session, item) for name, listing in listings.items()}
+    return render_template(template, consultation=item, form=form, errors=errors, **context), (
+        422 if errors or form.errors else 200
+    )
+
+
+@bp.route("/raadplegingen/<key>/marges", methods=["GET", "POST"], access=Access.MANAGE)
+def margins(key: str) -> ResponseReturnValue:
+    return _upload_page(
+        key,
+        importer=import_margins,
+        stored=lambda n: _("%(n)s population margins were stored.", n=n),
+        template="workspace/margins.html",
+        margins=margins_of,
+    )
+
+
+@bp.route("/raadplegingen/<key>/indicatoren", methods=["GET", "POST"], access=Access.MANAGE)
+def indicators(key: str) -> ResponseReturnValue:
+    return _upload_page(
+        key,
+        importer=import_indicators,
+        stored=lambda n: _("%(n)s indicators were stored.", n=n),
+        template="workspace/indicators.html",
+        indicators=indicators_of,
+    )

@@ -1,0 +1,125 @@
+"""The input report in the planners' workspace, under ``/planner/rapporten``:
+an overview of the surveys, the report page with its options, the downloads
+(PDF, XLSX, JSON, HTML) and the report stylesheet.
+
+Every page and download builds the report model with the same options
+(``survey.reporting.options``), so the numbers are the same in every format.
+Routes parse, call ``build_report`` and a writer, and render; nothing is
+stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from survey.analysis.report import Report, ReportError, build_report
+from survey.extensions import db
+from survey.planner import surveys
+from survey.reporting.options import ReportOptions, parse_options
+from survey.reporting.problems import problem_text
+from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
+
+bp = workspace_blueprint("reports", __name__, "/rapporten")
+
+DOWNLOADS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def _floor() -> int:
+    """The configured threshold (``SURVEY_SUPPRESSION_THRESHOLD``): no role
+    gets a report with a lower one; only the configuration changes it."""
+    return int(current_app.config["SUPPRESSION_THRESHOLD"])
+
+
+def _options() -> tuple[ReportOptions | None, dict[str, Any]]:
+    return parse_options(request.args, _floor())
+
+
+@bp.get("/", access=Access.VIEW)
+def index() -> ResponseReturnValue:
+    return render_template("workspace/reports.html", overview=surveys.overview(db.session))
+
+
+@bp.get("/report.css", access=Access.VIEW)
+def stylesheet() -> ResponseReturnValue:
+    """The report stylesheet (``reports/report.css``, which a zone may
+    restyle): linked, because the CSP refuses inline styles."""
+    from survey.reporting.html_writer import stylesheet as report_css
+
+    return Response(report_css(), mimetype="text/css")
+
+
+@bp.get("/<key>", access=Access.VIEW)
+def report(key: str) -> ResponseReturnValue:
+    # The writers import matplotlib: only when a report is asked for.
+    from survey.reporting.html_writer import dimension_label, fixed, render_report_html
+
+    survey = survey_or_404(key)
+    options, problems = _options()
+    model: Report | None = None
+    fragment = Markup("")
+    error = None
+    if options is not None:
+        try:
+            model = build_report(
+                db.session,
+                survey.key,
+                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+            )
+        except ReportError as exc:
+            error = problem_text(exc)
+        else:
+            # The fragment is escaped by the report templates themselves.
+            fragment = Markup(render_report_html(model))  # noqa: S704
+    db.session.rollback()  # read only
+    status = 400 if problems else 422 if error else 200
+    return (
+        render_template(
+            "workspace/report.html",
+            survey=survey,
+            options=options,
+            form=request.args,
+            problems=problems,
+            error=error,
+            model=model,
+            fragment=fragment,
+            default_threshold=_floor(),
+            dimension_label=dimension_label,
+            fixed=fixed,
+        ),
+        status,
+    )
+
+
+@bp.get("/<key>/inputrapport.<fmt>", access=Access.VIEW)
+def download(key: str, fmt: str) -> ResponseReturnValue:
+    if fmt not in DOWNLOADS:
+        abort(404)
+    survey = survey_or_404(key)
+    options, _problems = _options()
+    if options is None:
+        return report(key)  # the page with the messages
+    from survey.reporting.commands import render
+
+    try:
+        model = build_report(
+            db.session, survey.key, options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
+        )
+        data = render(model, fmt)
+    except ReportError:
+        db.session.rollback()
+        return report(key)
+    db.session.rollback()  # read only
+    filename = f"inputrapport-{survey.key}-{model['generated_on']}.{fmt}"
+    return Response(
+        data,
+        mimetype=DOWNLOADS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,108 @@
+"""Surveys: uploading a survey file, a survey's page, its file, its
+preview, and opening and closing it (``/planner/bevragingen/...``)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from survey.definitions.definition import definition_of
+from survey.definitions.store import export_yaml
+from survey.extensions import db
+from survey.models import SurveyState
+from survey.planner import paper, surveys
+from survey.workspace.forms import SurveyFileForm, SurveyStateForm
+from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
+
+bp = workspace_blueprint("surveys", __name__, "/bevragingen")
+
+
+@bp.route("/opladen", methods=["GET", "POST"], access=Access.MANAGE)
+def upload() -> ResponseReturnValue:
+    """A new survey, or a new version of a draft survey, from a file."""
+    form = SurveyFileForm()
+    error: str | None = None
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            result = surveys.upload_survey(db.session, form.contents())
+        except surveys.PlannerError as exc:
+            db.session.rollback()
+            error, problems = str(exc.message), exc.problems
+        else:
+            db.session.commit()
+            if result.created:
+                flash(_("The survey %(key)s was created.", key=result.survey.key), "success")
+            else:
+                flash(
+                    _(
+                        "The survey %(key)s was updated to version %(version)s.",
+                        key=result.survey.key,
+                        version=result.survey.version,
+                    ),
+                    "success",
+                )
+            return redirect(url_for(".detail", key=result.survey.key))
+    status = 422 if error or form.errors else 200
+    return render_template(
+        "workspace/upload.html", form=form, error=error, problems=problems
+    ), status
+
+
+@bp.get("/<key>", access=Access.VIEW)
+def detail(key: str) -> ResponseReturnValue:
+    item = survey_or_404(key)
+    return render_template(
+        "workspace/survey.html", row=surveys.survey_row(db.session, item), survey=item
+    )
+
+
+@bp.get("/<key>/vragenlijst.yaml", access=Access.VIEW)
+def survey_file(key: str) -> ResponseReturnValue:
+    item = survey_or_404(key)
+    return Response(
+        export_yaml(item),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{item.key}.yaml"'},
+    )
+
+
+@bp.post("/<key>/status", access=Access.MANAGE)
+def state(key: str) -> ResponseReturnValue:
+    """Open (a draft, or reopen a closed survey) or close collection."""
+    item = survey_or_404(key)
+    form = SurveyStateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        surveys.change_state(db.session, item, form.action.data or "")
+    except surveys.PlannerError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        messages = {
+            SurveyState.OPEN: _("The survey is open: residents can answer now."),
+            SurveyState.CLOSED: _("The survey is closed: no new answers are accepted."),
+        }
+        flash(messages.get(item.state, ""), "success")
+    return redirect(url_for(".detail", key=key))
+
+
+@bp.get("/<key>/voorbeeld", access=Access.VIEW)
+def preview(key: str) -> ResponseReturnValue:
+    """Every page and question as residents see them; nothing is stored."""
+    item = survey_or_404(key)
+    language = request.args.get("language", "")
+    definition = definition_of(item)
+    if language not in definition.languages:
+        language = definition.default_language
+    return render_template(
+        "workspace/preview.html",
+        survey=item,
+        definition=definition,
+        language=language,
+        fields=paper.blank_fields(definition),
+        errors={},
+    )

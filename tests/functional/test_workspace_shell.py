@@ -1,0 +1,265 @@
+"""The workspace shell holds on every page under /planner: the rules are
+enumerated from the URL map, so a new page is walked as soon as it exists.
+
+For every rule and method: an idle session, and a session issued under an
+older session version, are ended and sent to the login page; anonymous
+visitors are sent to the login page (and back to the page after); each
+role (viewer, planner, admin) is let in or refused as the table below says.
+A page missing from the table fails the test until someone decides who may
+open it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from partner_flow import add_partner
+from planner_helpers import logged_in, make_user
+
+CONSULTATION = "zvp-2026-2031"
+LOGIN = "/planner/aanmelden"
+ROLES = ("viewer", "planner", "admin")
+
+# Who may open each page: public (anyone), view (every role), manage
+# (planners and admins), admin (admins only).
+EXPECTED_ACCESS = {
+    "auth.login": "public",
+    "auth.logout": "view",
+    "consultations.index": "view",
+    "consultations.new": "manage",
+    "consultations.detail": "view",
+    "consultations.retention": "manage",
+    "consultations.margins": "manage",
+    "consultations.indicators": "manage",
+    "surveys.upload": "manage",
+    "surveys.detail": "view",
+    "surveys.survey_file": "view",
+    "surveys.state": "manage",
+    "surveys.preview": "view",
+    "fieldwork.letters": "manage",
+    "fieldwork.dashboard": "view",
+    "data_entry.paper": "manage",
+    "data_entry.import_responses": "manage",
+    "exports.responses": "manage",
+    "exports.responses_file": "manage",
+    "reports.index": "view",
+    "reports.stylesheet": "view",
+    "reports.report": "view",
+    "reports.download": "view",
+    "partners.index": "view",
+    "partners.add": "manage",
+    "partners.import_organisations": "manage",
+    "partners.edit": "manage",
+    "partners.survey_status": "view",
+    "partners.remind_csv": "view",
+    "partners.issue": "manage",
+    "partners.revoke": "manage",
+    "partners.reopen": "manage",
+    "admin.users": "admin",
+    "admin.user": "admin",
+    "admin.purge": "admin",
+}
+ALLOWED = {
+    "public": {"anonymous", *ROLES},
+    "view": set(ROLES),
+    "manage": {"planner", "admin"},
+    "admin": {"admin"},
+}
+
+
+def workspace_rules(app: Flask) -> list[Any]:
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/planner")]
+    return sorted(rules, key=lambda r: r.rule)
+
+
+def methods(rule: Any) -> list[str]:
+    return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+@pytest.fixture
+def world(app: Flask, resident_survey: str, partner_survey: str) -> dict[str, Any]:
+    """A user per role (logged in once, through the form), a bystander
+    user, an organisation: real values for every path parameter."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import PartnerOrganisation, PlannerUser
+
+    clients = {role: logged_in(app, app.test_client(), role) for role in ROLES}
+    add_partner(clients["admin"], "Alfa", "Onderwijs", "alfa@voorbeeld.be")
+    make_user(app, "bystander@zone.be", "viewer")
+    with app.app_context():
+        organisation = db.session.scalars(select(PartnerOrganisation.id)).one()
+        users = dict(db.session.execute(select(PlannerUser.email, PlannerUser.id)).all())
+    return {
+        "clients": clients,
+        "users": users,
+        "values": {
+            "organisation_id": organisation,
+            "user_id": users["bystander@zone.be"],
+        },
+        "resident": resident_survey,
+        "partner": partner_survey,
+    }
+
+
+def sample_path(rule: Any, world: dict[str, Any]) -> str:
+    """The rule's path with a real value in every slot."""
+    path = rule.rule
+    for name in rule.arguments:
+        if name == "key":
+            if path.startswith("/planner/raadplegingen/"):
+                value = CONSULTATION
+            elif path.startswith("/planner/partners/"):
+                value = world["partner"]
+            else:
+                value = world["resident"]
+        elif name == "fmt":
+            value = "json" if path.startswith("/planner/rapporten/") else "csv"
+        else:
+            value = world["values"][name]
+        path = path.replace(f"<{name}>", str(value)).replace(f"<int:{name}>", str(value))
+    return path
+
+
+def session_of(app: Flask, client: Any, email: str, *, idle: bool = False, stale: bool = False):
+    """Give ``client`` the session a login of ``email`` would have given it
+    now (without the seconds of password hashing per request): optionally
+    idle for longer than the limit, or issued under an older version."""
+    from survey.extensions import db
+    from survey.workspace import accounts, sessions
+
+    with app.app_context():
+        user = accounts.find_user(db.session, email)
+        assert user is not None
+        version = user.session_version
+        user_id = user.id
+    limit = 60 * app.config["PLANNER_IDLE_MINUTES"]
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+        session[sessions.VERSION] = version - 1 if stale else version
+        session[sessions.SEEN] = int(time.time()) - (limit + 60 if idle else 0)
+
+
+def is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and urlsplit(response.location).path == LOGIN
+
+
+def logged_out(client: Any) -> bool:
+    with client.session_transaction() as session:
+        return "_user_id" not in session
+
+
+def test_every_workspace_page_says_who_may_open_it(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in workspace_rules(app)}
+    assert endpoints == set(EXPECTED_ACCESS), (
+        f"pages without an expected access here: {sorted(endpoints - set(EXPECTED_ACCESS))}; "
+        f"gone: {sorted(set(EXPECTED_ACCESS) - endpoints)}"
+    )
+    # Every rule under /planner is one of the shell's: the shell knows it.
+    for rule in workspace_rules(app):
+        blueprint = app.blueprints[rule.endpoint.partition(".")[0]]
+        assert rule.endpoint.partition(".")[2] in blueprint.access, rule.endpoint
+
+
+def test_a_workspace_page_that_does_not_say_who_may_open_it_is_refused() -> None:
+    from survey.workspace.shell import Access, workspace_blueprint
+
+    bp = workspace_blueprint("sketch", __name__, "/schets")
+    with pytest.raises(TypeError, match="access="):
+        bp.get("/")(lambda: "open to all?")
+    bp.get("/", access=Access.ADMIN)(lambda: "admins only")
+    assert bp.url_prefix == "/planner/schets"
+
+
+@pytest.mark.parametrize("why", ["idle", "stale"])
+def test_an_ended_session_is_ended_on_every_workspace_page(
+    app: Flask, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    """31 minutes without a request (idle), or a session issued before the
+    user's session version moved on (stale, e.g. a cookie copied before a
+    logout): whatever page comes next, the session ends and the planner is
+    sent to the login page. An admin, who may open every page, so the
+    session is the only reason."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    client = world["clients"]["admin"]
+    walked = 0
+    for rule in workspace_rules(app):
+        if EXPECTED_ACCESS[rule.endpoint] == "public":
+            continue
+        path = sample_path(rule, world)
+        for method in methods(rule):
+            session_of(app, client, "admin@zone.be", idle=why == "idle", stale=why == "stale")
+            response = client.open(path, method=method)
+            assert is_login_redirect(response), (method, path, response.status_code)
+            assert logged_out(client), (method, path)
+            walked += 1
+    assert walked >= 35
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_and_back(
+    app: Flask, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    client = app.test_client()
+    for rule in workspace_rules(app):
+        path = sample_path(rule, world)
+        for method in methods(rule):
+            response = client.open(path, method=method)
+            if EXPECTED_ACCESS[rule.endpoint] == "public":
+                assert response.status_code in (200, 401), (method, path)
+                continue
+            assert is_login_redirect(response), (method, path, response.status_code)
+            back = parse_qs(urlsplit(response.location).query).get("next")
+            # Back to the page after logging in, when it can be asked for again.
+            assert back == ([path] if method == "GET" else None), (method, path, back)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_opens_exactly_its_pages(
+    app: Flask, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    """Allowed GETs answer 200 (the page itself, with real data); allowed
+    POSTs (empty, without CSRF) reach the view: neither 403 nor the login
+    page. Refused pages answer 403 and keep the session."""
+    from survey.extensions import db
+    from survey.workspace.accounts import find_user
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    client = world["clients"][role]
+    email = f"{role}@zone.be"
+
+    def version() -> int:
+        with app.app_context():
+            return find_user(db.session, email).session_version
+
+    for rule in workspace_rules(app):
+        access = EXPECTED_ACCESS[rule.endpoint]
+        allowed = role in ALLOWED[access]
+        path = sample_path(rule, world)
+        for method in methods(rule):
+            session_of(app, client, email)
+            before = version()
+            response = client.open(path, method=method)
+            where = (role, method, path, response.status_code)
+            if not allowed:
+                assert response.status_code == 403, where
+                assert not logged_out(client), where
+            elif rule.endpoint == "auth.logout":
+                # Allowed, and it ends this session and every other one.
+                assert is_login_redirect(response) and logged_out(client), where
+                assert version() == before + 1, where
+            elif method == "GET":
+                assert response.status_code == 200, where
+            elif access == "public":
+                assert response.status_code == 401, where  # the login, without a password
+            else:
+                assert response.status_code < 500, where
+                assert response.status_code not in (401, 403), where
+                assert not is_login_redirect(response), where
+            response.close()
