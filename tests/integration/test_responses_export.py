@@ -119,13 +119,19 @@ def test_round_trip_through_import(resident_survey, session):
     report = import_responses(session, survey, buffer.getvalue().encode())
     session.commit()
     assert report.stored == 30 and not report.warnings
-    second = _csv(session, survey)[30:]
+    # The export's order is random (not the order of import): the second
+    # import's rows are those with new ids.
+    known = {r["response_id"] for r in first}
+    second = [r for r in _csv(session, survey) if r["response_id"] not in known]
 
     def without_id(rows):
         return [{k: v for k, v in r.items() if k != "response_id"} for r in rows]
 
     # A neutralised text ("'=1+2") comes back as the same text.
-    assert without_id(first) == without_id(second)
+    def in_order(rows):
+        return sorted(without_id(rows), key=lambda r: sorted(r.items()))
+
+    assert in_order(first) == in_order(second)
 
 
 def test_xlsx_and_sav_reopen_with_labels(resident_survey, session, tmp_path):
@@ -142,10 +148,19 @@ def test_xlsx_and_sav_reopen_with_labels(resident_survey, session, tmp_path):
     rows = list(book.active.iter_rows(values_only=True))
     header = rows[0]
     assert header[0] == "response_id" and header[-1] == "mode"
-    first = dict(zip(header, rows[1], strict=True))
+    # Rows in random order: the one with the formula-like text.
+    first = next(
+        dict(zip(header, row, strict=True))
+        for row in rows[1:]
+        if str(row[header.index("opmerkingen")] or "").startswith("'=cmd")
+    )
     assert first["opmerkingen"].startswith("'=")
     assert first["geslacht"] == 1
-    assert book.active.cell(row=2, column=header.index("opmerkingen") + 1).data_type == "s"
+    assert all(
+        book.active.cell(row=r, column=header.index("opmerkingen") + 1).data_type == "s"
+        for r in (2, 3)
+        if book.active.cell(row=r, column=header.index("opmerkingen") + 1).value
+    )
 
     sav = tmp_path / "out.sav"
     assert write_sav(session, survey, str(sav)) == 2
@@ -157,10 +172,10 @@ def test_xlsx_and_sav_reopen_with_labels(resident_survey, session, tmp_path):
     assert meta.variable_value_labels["meer_inzet.1"] == {0.0: "Niet gekozen", 1.0: "Gekozen"}
     missing_codes = {r["lo"] for ranges in meta.missing_ranges.values() for r in ranges}
     assert missing_codes
-    assert frame["geslacht"].iloc[0] == 1
+    assert 1 in set(frame["geslacht"])
     assert set(frame["mode"]) == {"paper"}
     labelled, _ = pyreadstat.read_sav(str(sav), apply_value_formats=True)
-    assert isinstance(labelled["geslacht"].iloc[0], str)
+    assert any(isinstance(v, str) for v in labelled["geslacht"])
 
 
 def test_export_streams_in_batches(resident_survey, session):
