@@ -16,6 +16,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 PYBABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
@@ -35,7 +36,7 @@ help:
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make typecheck     mypy survey"
 	@echo "make fmt           ruff check --fix + ruff format"
-	@echo "make bench         run the benchmarks (python -m bench)"
+	@echo "make bench         run the benchmarks (python -m bench); BENCH_ARGS=\"--quick\" for a smoke run"
 	@echo "make i18n          extract + update + compile the translation catalogs"
 	@echo "make i18n-init LOCALE=de   start a catalog for a new language"
 	@echo "make clean         remove caches and compiled catalogs; make distclean also removes .venv"
@@ -76,7 +77,7 @@ fmt: setup
 
 bench:
 	@if [ -f bench/__main__.py ]; then \
-		$(MAKE) setup && $(BIN)/python -m bench; \
+		$(MAKE) setup && $(BIN)/python -m bench $(BENCH_ARGS); \
 	else \
 		echo "no benchmarks yet"; \
 	fi

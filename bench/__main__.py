@@ -8,6 +8,9 @@ Options:
   --full         also 1M responses (report, exports); ~1 hour; also writes
                  bench/results/full.json, whose 1M figures later runs show
   --only NAME    one scenario: resident, report, exports, import
+  --merge        with --only: put that scenario's results into the committed
+                 bench/results/latest.json and latest.md, the other scenarios
+                 kept as measured in their run (the table says so)
   --fresh        regenerate the cached synthetic data sets
   --no-postgres  SQLite only
 """
@@ -34,7 +37,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=SCENARIOS, help="run one scenario")
     parser.add_argument("--fresh", action="store_true", help="regenerate the data sets")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--merge", action="store_true", help="with --only: merge into bench/results/latest.*"
+    )
+    args = parser.parse_args(argv)
+    if args.merge and (not args.only or args.quick):
+        parser.error("--merge needs --only and a run that is not --quick")
+    return args
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -90,22 +99,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def merged(latest: dict[str, Any], rerun: dict[str, Any], name: str) -> dict[str, Any]:
+    """``latest`` with scenario ``name`` replaced by the one of ``rerun``,
+    marked with when and under which load it was measured."""
+    scenario = dict(rerun["scenarios"][name])
+    scenario["rerun"] = {
+        "generated": rerun["generated"],
+        "load_average_at_start": rerun["machine"]["load_average_at_start"],
+    }
+    out = dict(latest)
+    out["scenarios"] = {**latest["scenarios"], name: scenario}
+    out["durations_s"] = {**latest.get("durations_s", {}), **rerun["durations_s"]}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     results = run(args)
+    if args.merge:
+        latest = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
+        results = merged(latest, results, args.only)
     previous_full = None
     full_path = RESULTS / "full.json"
     if not args.full and full_path.exists():
         previous_full = json.loads(full_path.read_text(encoding="utf-8"))
     results["targets"] = evaluate(results, previous_full)
     notes = RESULTS.parent / "notes.md"
-    # The notes explain the committed full run, not a smoke or partial run.
-    if notes.exists() and not (args.quick or args.only):
+    # The notes explain the committed results, not a smoke or partial run.
+    if notes.exists() and not (args.quick or (args.only and not args.merge)):
         results["notes"] = notes.read_text(encoding="utf-8").strip()
     text = markdown(results, previous_full)
     if args.quick:
         out_json, out_md = WORK / "quick.json", WORK / "quick.md"
-    elif args.only:
+    elif args.only and not args.merge:
         out_json, out_md = WORK / f"only-{args.only}.json", WORK / f"only-{args.only}.md"
     else:
         RESULTS.mkdir(parents=True, exist_ok=True)

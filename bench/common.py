@@ -125,6 +125,33 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def tree_cpu_seconds(roots: list[int]) -> float:
+    """CPU seconds (user + system) used so far by the processes ``roots``,
+    their live descendants and the children they have reaped."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    spent: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # After the command in parentheses: state, ppid, ..., utime (12th),
+            # stime, cutime, cstime.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        spent[pid] = sum(int(value) for value in fields[11:15]) / ticks
+    tree = {pid for pid in roots if pid in spent}
+    grew = True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(spent[pid] for pid in tree)
+
+
 def current_rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -169,6 +196,17 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def count_responses(url: str) -> int:
+    """Responses stored in the database at ``url``."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(text("SELECT count(*) FROM responses")).scalar_one()
+    engine.dispose()
+    return int(n)
+
+
 def make_app(url: str) -> Any:
     """The real app on ``url`` (production settings apart from the secret)."""
     from survey import create_app
@@ -210,6 +248,17 @@ class Postgres:
             cls._server = PostgresServer(max_connections=200).start()
         cls._server.drop_database(name)  # IF EXISTS
         return str(cls._server.create_database(name))
+
+    @classmethod
+    def pids(cls) -> list[int]:
+        """The running server's postmaster (whose children are the backends)."""
+        if cls._server is None or cls._server.directory is None:
+            return []
+        pid_file = Path(cls._server.directory) / "data" / "postmaster.pid"
+        try:
+            return [int(pid_file.read_text().split()[0])]
+        except (OSError, ValueError, IndexError):
+            return []
 
     @classmethod
     def stop(cls) -> None:

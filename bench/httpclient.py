@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -108,7 +107,6 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.requests = 0
-        self.page_bytes: list[int] = []  # sizes of the 200 responses
 
     def close(self) -> None:
         self.conn.close()
@@ -135,8 +133,6 @@ class Browser:
                 if attempt == 2:
                     raise
         self.requests += 1
-        if response.status == 200:
-            self.page_bytes.append(len(data))
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _eq, rest = value.partition("=")
@@ -183,7 +179,6 @@ def journey(
     *,
     learn: bool = False,
     stop_at_check: bool = False,
-    timings: dict[str, list[float]] | None = None,
 ) -> str:
     """A resident's whole visit: start, begin, every page posted, the check
     page, the final submit and the thank-you page. With ``learn`` the forms
@@ -191,7 +186,7 @@ def journey(
     answers are posted with each page's fresh CSRF token. With
     ``stop_at_check`` it stops on the check page and returns its CSRF token."""
     status, _loc, html = browser.request("GET", f"/s/{key}")
-    _expect(status, 200, "start")
+    expect_status(status, 200, "start")
     seen: dict[str, int] = {}
     path = f"/s/{key}"
     for _step in range(40):
@@ -207,95 +202,22 @@ def journey(
         if learn or step_key not in script:
             script[step_key] = fill_form(html)
         action, pairs = script[step_key]
-        began = time.perf_counter()
         status, location, body = browser.request("POST", action, [("csrf_token", token), *pairs])
-        if timings is not None:
-            name = "submit" if path.endswith("/controle") else "post"
-            timings.setdefault(name, []).append(time.perf_counter() - began)
         if path.endswith("/controle"):
-            _expect(status, 302, "final submit")
+            expect_status(status, 302, "final submit")
             status, _loc, html = browser.request("GET", location)
-            _expect(status, 200, "thank-you page")
+            expect_status(status, 200, "thank-you page")
             return ""
         if status == 200:  # shown again: questions appeared on the same page
             html = body
             continue
-        _expect(status, 302, f"post {path}")
+        expect_status(status, 302, f"post {path}")
         path = location
-        began = time.perf_counter()
         status, _loc, html = browser.request("GET", path)
-        if timings is not None:
-            timings.setdefault("get", []).append(time.perf_counter() - began)
-        _expect(status, 200, f"get {path}")
+        expect_status(status, 200, f"get {path}")
     raise RuntimeError("the journey never reached the final submit")
 
 
-def submit_checked(browser: Browser, key: str, token: str) -> None:
-    status, _location, _body = browser.request(
-        "POST", f"/s/{key}/controle", [("csrf_token", token)]
-    )
-    _expect(status, 302, "final submit")
-
-
-def _expect(status: int, wanted: int, what: str) -> None:
+def expect_status(status: int, wanted: int, what: str) -> None:
     if status != wanted:
         raise RuntimeError(f"{what}: HTTP {status}, expected {wanted}")
-
-
-Steps = list[tuple[str, list[tuple[str, str]]]]
-
-
-def journey_steps(script: Script) -> Steps:
-    """The POSTs of a learned journey in order, as (kind, pairs): ``next``
-    (redirect to the next page, then GET it), ``again`` (the page is shown
-    again with status 200) or ``submit`` (the final submit)."""
-    steps: Steps = []
-    for (path, occurrence), (_action, pairs) in script.items():
-        if path.endswith("/controle"):
-            kind = "submit"
-        elif (path, occurrence + 1) in script:
-            kind = "again"
-        else:
-            kind = "next"
-        steps.append((kind, pairs))
-    return steps
-
-
-def bare_journey(
-    browser: Browser,
-    steps: Steps,
-    answer_pairs: list[tuple[str, str]],
-    timings: dict[str, list[float]] | None = None,
-) -> None:
-    """The same requests as ``journey`` against ``bench.baseline_app``'s
-    ``/j/`` pages: the start page, every POST with its page's token and the
-    same form pairs, a GET after each redirect, the final POST with the
-    response's answer rows, and the thank-you page."""
-    status, _loc, html = browser.request("GET", "/j/start")
-    _expect(status, 200, "bare start")
-    for n, (kind, pairs) in enumerate(steps):
-        token_match = CSRF_RE.search(html)
-        if token_match is None:
-            raise RuntimeError("no token on the bare page")
-        form = [("csrf_token", token_match.group(1)), *pairs]
-        if kind == "submit":
-            began = time.perf_counter()
-            status, location, _body = browser.request("POST", "/j/submit", form[:1] + answer_pairs)
-            if timings is not None:
-                timings.setdefault("submit", []).append(time.perf_counter() - began)
-            _expect(status, 302, "bare submit")
-            status, _loc, html = browser.request("GET", location)
-            _expect(status, 200, "bare thank-you page")
-            return
-        if kind == "again":
-            status, _loc, html = browser.request("POST", "/j/again", form)
-            _expect(status, 200, "bare page shown again")
-            continue
-        status, location, _body = browser.request("POST", f"/j/next/{n}", form)
-        _expect(status, 302, "bare post")
-        began = time.perf_counter()
-        status, _loc, html = browser.request("GET", location)
-        if timings is not None:
-            timings.setdefault("get", []).append(time.perf_counter() - began)
-        _expect(status, 200, "bare get")
-    raise RuntimeError("the bare journey has no final submit")

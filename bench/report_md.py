@@ -1,12 +1,16 @@
-"""The targets of issue 8 checked against the results, and the Markdown
-table of ``bench/results/latest.md``."""
+"""The targets checked against the results, and the Markdown table of
+``bench/results/latest.md``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-SUBMIT_RATIO = 0.5
-JOURNEYS_4 = 100.0
+from bench.load import KINDS
+
+# What residents feel at a peak (issue 15): the slowest page type's p95 at
+# 50 page requests per second, and a first visit's bytes on a phone.
+P95_MS = 300.0
+PAGE_KB = 100.0
 RENDER_MS = 15.0
 REPORT_100K_S = 1.5
 REPORT_RATIO = 1.5
@@ -37,70 +41,145 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else "PASS" if ok else "FAIL"
 
 
-def _first_bare_bytes(resident: dict[str, Any]) -> Any:
-    for data in resident.get("databases", {}).values():
-        if "bare_page_bytes" in data:
-            return data["bare_page_bytes"]
-    return "?"
+def _server_cpu_text(run: dict[str, Any]) -> str:
+    """The server's CPU per request at the peak and the machine's load."""
+    text = ""
+    cpu = run.get("server_cpu_ms_per_request")
+    if cpu is not None:
+        share = cpu * run["rate_asked"] / 1000
+        text += (
+            f"; the server (gunicorn's workers and the database) used {cpu} ms CPU per "
+            f"request: the peak takes {share:.2f} of one core"
+        )
+    load = run.get("load_average")
+    if load:
+        text += f"; the machine's load average {load[0]} -> {load[1]} during the run"
+    return text
 
 
-def _request_cpu_text(cpu: dict[str, Any] | None) -> str:
-    """The in-process CPU ms per request type, as a sentence."""
-    if not cpu:
-        return ""
-    return (
-        " CPU ms per request in process (test client, warm): page GET "
-        f"{cpu.get('page_get')}, page POST {cpu.get('page_post')}, check page "
-        f"{cpu.get('check_get')}, final submit {cpu.get('final_submit')}, a whole journey "
-        f"{cpu.get('whole_journey')}."
-    )
-
-
-def journey_budget_ms(data: dict[str, Any], cores: int | None) -> float | None:
-    """CPU ms per request that 100 complete responses/s with 4 clients
-    leaves the app on top of the bare stack's journey on the same cores:
-    (cores / 100 - cores / bare journeys per s) / requests per journey."""
-    four = next((j for j in data.get("journeys", []) if j.get("clients") == 4), None)
-    bare = data.get("bare_journeys_4_clients_per_s")
-    if not cores or not four or not bare or not four.get("responses_per_s"):
-        return None
-    per_journey = float(four["requests_per_s"]) / float(four["responses_per_s"])
-    return round((cores / JOURNEYS_4 - cores / float(bare)) / per_journey * 1000, 2)
-
-
-def page_get_floor_ms(floor: dict[str, float]) -> float:
-    """What a page GET needs beyond the bare stack's request (which is also
-    a Flask request): one ORM read and commit, and its template."""
-    return round(floor["orm_read_commit"] + floor["page_template"], 2)
-
-
-def _floor_text(render: dict[str, Any]) -> str:
-    """The stack's own cost per request (``stack_floor``), as a sentence."""
-    floor = render.get("stack_floor_ms")
-    if not floor:
-        return ""
-    return (
-        " What a request costs before the app's own logic (in process, CPU ms): the bare "
-        f"stack's whole journey {floor['bare_journey']} (the same requests, static pages); a "
-        f"Flask request returning a string {floor['flask_request']}, the survey row read "
-        f"through the ORM and committed {floor['orm_read_commit']}, the page template of a "
-        f"page GET {floor['page_template']}: {page_get_floor_ms(floor)} ms beyond the bare "
-        "stack's request for a page GET."
-    )
-
-
-def _budget_text(budget: float | None, floor: dict[str, float] | None) -> str:
-    """The journey target's budget beside the stack's floor, for the
-    target line (empty without either)."""
-    if budget is None or not floor:
-        return ""
-    cost = (
-        "an ORM read and commit plus the template of a page GET cost "
-        f"{page_get_floor_ms(floor)} ms (in process, SQLite)"
-    )
-    if budget <= 0:
-        return f"; the bare stack's own journey is below 100/s in this run; {cost}"
-    return f"; 100/s leaves {budget} ms CPU per request over the bare stack, {cost}"
+def _resident_sections(resident: dict[str, Any]) -> list[str]:
+    """Section 1 of the table: latency per page type at the peak, the
+    margin at twice the peak, statements and CPU per page type, page
+    weight, and every page's render."""
+    peak = resident.get("peak") or {}
+    headroom = resident.get("headroom") or {}
+    lines = [
+        "",
+        f"## 1. Residents at a peak (gunicorn as deployed, {resident['workers']} sync workers)",
+        "",
+    ]
+    rerun = resident.get("rerun")
+    if rerun:
+        lines += [
+            f"Run alone with `--only resident --merge` at {rerun['generated']} (load average "
+            f"at start {rerun['load_average_at_start']}) and merged into the results above.",
+            "",
+        ]
+    lines += [
+        f"Open loop: {peak.get('rate'):.0f} resident page requests per second for "
+        f"{peak.get('seconds'):.0f} s (Poisson arrivals, whole journeys"
+        + (
+            f", residents thinking {peak['think_s'][0]}-{peak['think_s'][1]} s between pages"
+            if peak.get("think_s")
+            else ""
+        )
+        + ") after "
+        f"{peak.get('warmup_s', 0):.0f} s of the same load to warm up, latency counted "
+        "from the moment each request was due"
+        + (
+            f"; then {headroom['rate']:.0f}/s for {headroom['seconds']:.0f} s, to show the margin."
+            if headroom.get("seconds")
+            else "."
+        ),
+        "",
+        "| database | page type | requests | errors | p50 ms | p95 ms | p99 ms | max ms | "
+        "at 2x: p95 ms | at 2x: p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    summaries: list[str] = []
+    for db, data in resident.get("databases", {}).items():
+        if "skipped" in data:
+            lines.append(f"| {db} | skipped: {data['skipped']} | | | | | | | | |")
+            continue
+        run = data["peak"]
+        double = (data.get("headroom") or {}).get("pages", {})
+        for kind, page in run["pages"].items():
+            more = double.get(kind) or {}
+            lines.append(
+                f"| {db} | {kind} | {page['requests']} | {page['errors']} | {page['p50_ms']} | "
+                f"{page['p95_ms']} | {page['p99_ms']} | {page['max_ms']} | "
+                f"{more.get('p95_ms', '-')} | {more.get('p99_ms', '-')} |"
+            )
+        stored = data.get("stored") or {}
+        summaries.append(
+            f"{db}: {run['requests']} requests sent ({run['rate_sent']}/s), "
+            f"{run['journeys_started']} residents arrived, {run['journeys_completed']} sent "
+            f"their answers, {run['errors']} errors"
+            + (
+                f"; at 2x {data['headroom']['requests']} requests, "
+                f"{data['headroom']['errors']} errors"
+                if data.get("headroom")
+                else ""
+            )
+            + f"; responses stored {stored.get('responses')} of {stored.get('submitted')} "
+            f"sent (warm-up included); the load's own lag (p99) {run['send_lag_p99_ms']} ms"
+            + _server_cpu_text(run)
+            + "."
+        )
+    lines += ["", *summaries]
+    typed = {
+        db: data["per_page_type"]
+        for db, data in resident.get("databases", {}).items()
+        if "per_page_type" in data
+    }
+    if typed:
+        dbs = list(typed)
+        lines += [
+            "",
+            "SQL statements and CPU ms per request of each page type, in process (test "
+            "client, warm, mean of whole journeys; statements as the range seen):",
+            "",
+            "| page type | " + " | ".join(f"{db} statements | {db} CPU ms" for db in dbs) + " |",
+            "|---|" + "---|---|" * len(dbs),
+        ]
+        kinds = list(dict.fromkeys(k for db in dbs for k in typed[db]))
+        for kind in kinds:
+            cells = []
+            for db in dbs:
+                row = typed[db].get(kind) or {}
+                low, high = row.get("statements", ["-", "-"])
+                cells.append(f"{low if low == high else f'{low}-{high}'} | {row.get('cpu_ms')}")
+            lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    weight = resident.get("weight") or {}
+    if weight:
+        lines += [
+            "",
+            "Page weight, first visit (the heaviest page of each type; CSS and JavaScript "
+            "are cached after the first page), bytes:",
+            "",
+            "| page type | HTML | HTML gzip | CSS + JS | CSS + JS gzip | total | total gzip |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for kind, row in weight.items():
+            lines.append(
+                f"| {kind} | {row['html']:,} | {row['html_gzip']:,} | {row['css_js']:,} | "
+                f"{row['css_js_gzip']:,} | {row['total']:,} | {row['total_gzip']:,} |"
+            )
+    pages = resident.get("pages") or {}
+    if pages:
+        lines += [
+            "",
+            "Every page of the survey and a page of 60 questions, in process (SQLite):",
+            "",
+            "| page | questions | fields | CPU ms per render | SQL statements |",
+            "|---|---|---|---|---|",
+        ]
+        for name, page in pages.items():
+            lines.append(
+                f"| {name} | {page['questions']} | {page['fields']} | "
+                f"{page['cpu_ms']} | {page['sql_statements']} |"
+            )
+    return lines
 
 
 def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -116,44 +195,50 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
         for db, data in resident.get("databases", {}).items():
             if "skipped" in data:
                 continue
-            ratio = data.get("final_submit_ratio")
+            run = data["peak"]
+            rate = f"{run['rate_asked']:.0f} requests/s"
+            worst = max(run["pages"].items(), key=lambda kv: kv[1]["p95_ms"])
+            # A page type no request reached is not a pass (a run too short
+            # for journeys to end never measures the final submit).
+            missing = [kind for kind in KINDS if kind not in run["pages"]]
             add(
-                f"final submit >= 50 % of the bare-stack ceiling ({db})",
-                f"{data['final_submit_best_per_s']}/s vs {data['ceiling_per_s']}/s = "
-                f"{round((ratio or 0) * 100)} %",
-                ratio is not None and ratio >= SUBMIT_RATIO,
+                f"p95 of every page type <= {P95_MS:.0f} ms at {rate} ({db})",
+                f"slowest p95: {worst[0]} {worst[1]['p95_ms']} ms (its p99 "
+                f"{worst[1]['p99_ms']} ms)"
+                + (f"; not measured: {', '.join(missing)}" if missing else ""),
+                not missing and all(page["p95_ms"] <= P95_MS for page in run["pages"].values()),
             )
-            four = data.get("journeys_4_clients_per_s")
-            bare_four = data.get("bare_journeys_4_clients_per_s")
-            journey_ratio = data.get("journeys_4_clients_ratio")
-            budget = journey_budget_ms(data, (results.get("machine") or {}).get("cores"))
-            floor = (resident.get("render") or {}).get("stack_floor_ms")
+            stored = data.get("stored") or {}
             add(
-                f">= 100 complete responses/s with 4 clients ({db})",
-                f"{four}/s"
-                + (
-                    f" (bare-stack journey {bare_four}/s: {round(journey_ratio * 100)} %)"
-                    if bare_four and journey_ratio is not None
-                    else ""
-                )
-                + _budget_text(budget, floor),
-                None if four is None else four >= JOURNEYS_4,
+                f"no errors at {rate}, every answer sent is stored ({db})",
+                f"{run['errors']} errors in {run['requests']} requests; "
+                f"{stored.get('responses')} responses stored of {stored.get('submitted')} sent",
+                run["errors"] == 0
+                and bool(stored.get("submitted"))
+                and stored.get("responses") == stored.get("submitted"),
             )
-        render = resident.get("render") or {}
-        longest = render.get("longest_page") or {}
-        short = render.get("short_page") or {}
-        if longest:
+        weight = resident.get("weight") or {}
+        if weight:
+            heaviest = max(weight.items(), key=lambda kv: kv[1]["total"])
             add(
-                "page render <= 15 ms CPU (short and longest page)",
-                f"{short.get('page')}: {short.get('cpu_ms')} ms, "
-                f"{longest.get('page')}: {longest.get('cpu_ms')} ms",
-                max(short.get("cpu_ms", 0), longest.get("cpu_ms", 0)) <= RENDER_MS,
+                f"page weight <= {PAGE_KB:.0f} KB per page, first visit (HTML + CSS + JS)",
+                f"heaviest: {heaviest[0]} {heaviest[1]['total'] / 1000:.1f} KB "
+                f"({heaviest[1]['total_gzip'] / 1000:.1f} KB gzip)",
+                heaviest[1]["total"] <= PAGE_KB * 1000,
             )
-            counts = sorted({p["sql_statements"] for p in render.get("pages", {}).values()})
+        pages = resident.get("pages") or {}
+        if pages:
+            slowest = max(pages.items(), key=lambda kv: kv[1]["cpu_ms"])
+            add(
+                f"page render <= {RENDER_MS:.0f} ms CPU (every page, also 60 questions)",
+                f"slowest: {slowest[0]} {slowest[1]['cpu_ms']} ms",
+                slowest[1]["cpu_ms"] <= RENDER_MS,
+            )
+            counts = sorted({p["sql_statements"] for p in pages.values()})
             add(
                 "constant SQL statements per page (no N+1)",
                 f"{counts} statements on pages of 1 to 60 questions",
-                render.get("sql_constant"),
+                len(counts) == 1,
             )
     report = scenarios.get("report")
     full_report = _get(previous_full, "scenarios", "report")
@@ -261,66 +346,7 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
     scenarios = results.get("scenarios", {})
     resident = scenarios.get("resident")
     if resident:
-        lines += [
-            "",
-            "## 1. Residents through HTTP (gunicorn, "
-            f"{resident['workers']} sync workers, {resident['seconds_per_run']} s per run)",
-            "",
-        ]
-        rerun = resident.get("rerun")
-        if rerun:
-            lines += [
-                f"Re-run alone with `--only resident` at {rerun['generated']} (load average "
-                f"at start {rerun['load_average_at_start']}) and merged into this run's results.",
-                "",
-            ]
-        lines += [
-            "| database | clients | bare stack submits/s | final submits/s | ratio | "
-            "bare stack journeys/s | complete responses/s | ratio | requests/s | "
-            "page GET p50/p95 ms | final submit p50 ms |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for db, data in resident.get("databases", {}).items():
-            if "skipped" in data:
-                lines.append(f"| {db} | skipped: {data['skipped']} | | | | | | | | | |")
-                continue
-            bare_journeys = data.get("baseline_journeys") or [{}] * len(data["journeys"])
-            for base, sub, jour, bare in zip(
-                data["baseline"], data["final_submit"], data["journeys"], bare_journeys, strict=True
-            ):
-                ratio = sub["submits_per_s"] / base["submits_per_s"] if base["submits_per_s"] else 0
-                bare_rate = bare.get("responses_per_s")
-                journey_ratio = f"{jour['responses_per_s'] / bare_rate:.2f}" if bare_rate else "-"
-                get = jour["latency_ms"].get("get", {})
-                lines.append(
-                    f"| {db} | {base['clients']} | {base['submits_per_s']} | "
-                    f"{sub['submits_per_s']} | {ratio:.2f} | {bare_rate or '-'} | "
-                    f"{jour['responses_per_s']} | {journey_ratio} | "
-                    f"{jour['requests_per_s']} | {get.get('p50')}/{get.get('p95')} | "
-                    f"{sub['latency_ms']['p50']} |"
-                )
-        render = resident.get("render") or {}
-        if render:
-            lines += [
-                "",
-                f"Answer rows per complete response: {render.get('answer_rows_per_response')} "
-                "(the baseline inserts the same rows). The bare-stack journey takes the same "
-                "requests per complete response (static pages of the app's mean size "
-                f"{_first_bare_bytes(resident)} B with a CSRF-like token, POSTs parsed and "
-                "redirected, the final POST inserting the answer rows). SQL statements: page POST "
-                f"{render.get('page_post_sql')}, check page {render.get('check_page_sql')}, "
-                f"final submit {render.get('final_submit_sql')}."
-                + _request_cpu_text(render.get("request_cpu_ms"))
-                + _floor_text(render),
-                "",
-                "| page | questions | fields | CPU ms per render | SQL statements |",
-                "|---|---|---|---|---|",
-            ]
-            for name, page in render.get("pages", {}).items():
-                lines.append(
-                    f"| {name} | {page['questions']} | {page['fields']} | "
-                    f"{page['cpu_ms']} | {page['sql_statements']} |"
-                )
+        lines += _resident_sections(resident)
     report = scenarios.get("report")
     if report:
         rows = list(report.get("sqlite", []))

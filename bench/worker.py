@@ -275,19 +275,7 @@ def task_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def task_bare_journey(
-    url: str, survey_id: int, steps: Any, pairs: list[Any], count: int
-) -> dict[str, Any]:
-    """CPU ms of the bare stack's whole journey in process (this
-    interpreter has not imported the app)."""
-    from bench.baseline_app import journey_cpu_ms
-
-    pairs = [tuple(pair) for pair in pairs]
-    return {"cpu_ms": journey_cpu_ms(url, survey_id, steps, pairs, count)}
-
-
 TASKS = {
-    "bare_journey": task_bare_journey,
     "report": task_report,
     "export": task_export,
     "explain": task_explain,

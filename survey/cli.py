@@ -125,7 +125,13 @@ def surveys_close(key: str) -> None:
 @click.command("demo")
 @with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic data.")
-@click.option("--residents", default=1500, show_default=True, help="Synthetic resident responses.")
+@click.option(
+    "--residents",
+    type=click.IntRange(min=0, max=100_000),
+    default=1500,
+    show_default=True,
+    help="Synthetic resident responses.",
+)
 def demo(seed: int, residents: int) -> None:
     """Load the demo consultation with synthetic (not real) responses."""
     from survey.demo.loader import DemoError, load_demo

@@ -32,9 +32,6 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa:
 
 DEFAULTS: dict[str, Any] = {
     "SURVEY_ENV": "production",
-    # Not pool_pre_ping: a pooled connection is pinged only after it has
-    # been idle this long (``extensions.check_connections_after_idle``).
-    "DB_IDLE_CHECK_SECONDS": 10,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
@@ -113,7 +110,6 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
-    "SURVEY_DB_IDLE_CHECK_SECONDS": int,
 }
 
 
@@ -177,6 +173,7 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         )
     config["PUBLIC_BASE_URL"] = public_base_url(config.get("PUBLIC_BASE_URL"), env)
     _check_operations(config, env)
+    _engine_options(config, env)
     return config
 
 
@@ -257,9 +254,18 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
         raise ConfigError(f"SURVEY_LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
     if config.get("LOG_REQUESTS") is None:
         config["LOG_REQUESTS"] = env == "production"
+
+
+def _engine_options(config: dict[str, Any], env: str) -> None:
+    """SQLAlchemy's engine options the app needs on top of any given."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        # A pooled connection is checked before use: one dropped by a
+        # database restart is replaced without a failed request. A SQLite
+        # file does not disconnect.
+        options.setdefault("pool_pre_ping", True)
     if env == "production":
         # Exception messages end up in the log: no SQL parameter values
         # (answers, code hashes) in them.
-        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("hide_parameters", True)
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -12,14 +12,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from survey.database import read_only_gets
 from survey.definitions.definition import definition_of
-from survey.extensions import db, read_only_request
+from survey.extensions import db
 from survey.i18n import text_for
 from survey.models import Survey
 from survey.models.survey import SurveyState
 
 bp = Blueprint("home", __name__)
-bp.before_request(read_only_request)
+bp.before_request(read_only_gets)
 
 
 @bp.get("/")

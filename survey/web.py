@@ -17,16 +17,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from survey import ratelimits
-from survey.extensions import (
-    babel,
-    check_connections_after_idle,
-    csrf,
-    db,
-    limiter,
-    login_manager,
-    migrate,
-)
-from survey.i18n import LANGUAGE_NAMES, install_template_gettext, select_locale, text_for
+from survey.database import configure_engine
+from survey.extensions import babel, csrf, db, login_manager, migrate
+from survey.i18n import LANGUAGE_NAMES, select_locale, text_for
 from survey.logs import configure_logging
 from survey.urls import public_url
 
@@ -63,21 +56,6 @@ def _refuse_nul_bytes() -> None:
             abort(400)
 
 
-def _limit_decorated_views_only(app: Flask) -> None:
-    """Flask-Limiter checks every request in a ``before_request`` hook, for
-    default, application and blueprint limits; this app has none of those,
-    only ``@limiter.limit`` on a few views (codes, sign-in), and those
-    decorators check their own requests. The hook is removed so that the
-    other pages do not pay for it (~4 % of a resident's page, bench/); with
-    any app-wide limit configured it stays."""
-    manager = limiter.limit_manager
-    if manager._default_limits or manager._application_limits or manager._blueprint_limits:
-        return
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:  # not there with RATELIMIT_ENABLED off
-        hooks.remove(limiter._check_request_limit)
-
-
 def register_proxy(app: Flask) -> None:
     """Behind ``SURVEY_PROXY_FIX`` = N trusted reverse proxies, the client's
     address is taken from the last N entries of X-Forwarded-For (the rate
@@ -99,10 +77,9 @@ def register_extensions(app: Flask) -> None:
     # Before any blueprint adds its rules.
     app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
-    if not app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("pool_pre_ping"):
-        with app.app_context():
-            for engine in db.engines.values():
-                check_connections_after_idle(engine, float(app.config["DB_IDLE_CHECK_SECONDS"]))
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine)
     migrate.init_app(
         app,
         db,
@@ -111,7 +88,6 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
     )
     babel.init_app(app, locale_selector=select_locale)
-    install_template_gettext(app)
     # Before the CSRF check, which is the first to read the form.
     app.before_request(_limit_plain_forms)
     app.before_request(_refuse_nul_bytes)
@@ -145,8 +121,6 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (health_bp, home_bp, residents_bp, partner_bp, *workspace_blueprints()):
         app.register_blueprint(blueprint)
-    # After the blueprints, which could carry limits of their own.
-    _limit_decorated_views_only(app)
 
 
 def register_error_pages(app: Flask) -> None:

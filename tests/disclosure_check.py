@@ -26,13 +26,18 @@ write down:
 - a cross-tab column of a dimension group is at most the group's count in
   the dimension question's table;
 - the weighting section's sample shares times the complete responses are
-  counts adding up to the complete responses;
+  counts adding up to the complete responses; the groups left out of the
+  weighting are each at most the excluded responses and together at least
+  them, and a category the margins lack is its count in the dimension's
+  table;
 - the priority matrix: a published share (concern, priority,
   victimisation; two decimals) times its published base is the pooled
   count of its slots (the matrix rows or options naming the phenomenon,
   from the survey file) to within the rounding, and the base is the sum of
   the slots' valid answers (the survey is the only one of its consultation
-  with these measures, as in the fixtures);
+  with these measures, as in the fixtures); concern counts respondents, so
+  over several rows its base and its concerned respondents lie between the
+  largest row's count and the rows' sum;
 - every count is between 0 and the number of responses.
 
 ``recoverable(report, threshold)`` lists every suppressed count whose
@@ -282,7 +287,44 @@ def attack_report(report: Mapping[str, Any], survey: Mapping[str, Any] | None = 
             )
         for terms in by_dimension.values():
             attack.equal([*terms, (None, -float(complete))])
+        _excluded(attack, weighting, dimension_of, report)
     return attack
+
+
+def _excluded(
+    attack: Attack,
+    weighting: Mapping[str, Any],
+    dimension_of: Mapping[str, Any],
+    report: Mapping[str, Any],
+) -> None:
+    """The groups left out of the weighting: each at most the excluded
+    responses, together at least them; a category the margins lack is its
+    count in the dimension question's table."""
+    total = float(weighting["excluded_responses"])
+    terms = []
+    for group in weighting.get("excluded") or []:
+        # Responses without an answer on a dimension (code None) are the
+        # responses less the dimension table's valid, published with it:
+        # not a count to recover, only an unknown in the relations.
+        term = attack.term(
+            ("excluded", group["dimension"], group["code"]),
+            group["responses"],
+            target=group["code"] is not None,
+        )
+        terms.append(term)
+        attack.at_most([term, (None, -total)])
+        source = dimension_of.get(group["dimension"])
+        if source is None or group["reason"] != "not_in_margins":
+            continue
+        name = ("count", source, group["code"])
+        if name in attack.index:
+            attack.equal([term, (name, -1.0)])
+        else:
+            count = _published_count(report, source, group["code"], missing_ok=True)
+            if count is not None:
+                attack.equal([term, (None, -float(count))])
+    if terms:
+        attack.at_most([(None, total), *(_negate(t) for t in terms)])
 
 
 def _show_if(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, Any]) -> None:
@@ -361,6 +403,7 @@ def _priorities(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, 
     [(s - 0.005) b / 100, (s + 0.005) b / 100]; the base is the slots' valid."""
     hits: dict[tuple[str, str], list[Any]] = defaultdict(list)
     bases: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for page in survey["pages"]:
         for question in page["questions"]:
             measure = question.get("measure")
@@ -390,22 +433,51 @@ def _priorities(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, 
                     else valid_codes[:1]
                 )
                 slot = (phenomenon, measure)
-                hits[slot].extend(_count_term(attack, report, tid, c, "categorical") for c in codes)
+                found = [_count_term(attack, report, tid, c, "categorical") for c in codes]
+                hits[slot].extend(found)
                 bases[slot].append(_valid_term(attack, report, tid))
+                rows[slot].append((found, bases[slot][-1]))
     for row in report["priorities"]:
         for measure in ("concern", "priority", "victimisation"):
             slot = (row["phenomenon"], measure)
             base = row.get("bases", {}).get(measure)
             if slot not in hits or base is None:
                 continue
-            attack.equal([*bases[slot], (None, -float(base))])
             share = row["indicators"].get(measure)
+            if measure == "concern" and len(rows[slot]) > 1:
+                _people(attack, slot, rows[slot], float(base), share)
+                continue
+            attack.equal([*bases[slot], (None, -float(base))])
             if share is None:
                 continue
             low = (share - 0.005 - 1e-9) * base / 100
             high = (share + 0.005 + 1e-9) * base / 100
             attack.at_most([*hits[slot], (None, -high)])
             attack.at_most([(None, low), *(_negate(t) for t in hits[slot])])
+
+
+def _people(
+    attack: Attack,
+    slot: tuple[str, str],
+    rows: list[tuple[list[tuple[Any, float]], tuple[Any, float]]],
+    base: float,
+    share: float | None,
+) -> None:
+    """Concern over several rows counts respondents: the base (who answered
+    at least one row) is at least each row's valid and at most their sum;
+    the concerned (at least one concern code) at least each row's concerned
+    and at most their sum, and the share pins them."""
+    people = (attack.unknown(("people", slot)), 1.0)
+    attack.equal([people, (None, -base)])
+    attack.at_most([people, *(_negate(valid) for _hits, valid in rows)])
+    concerned = (attack.unknown(("concerned", slot)), 1.0)
+    for found, valid in rows:
+        attack.at_most([valid, _negate(people)])
+        attack.at_most([*found, _negate(concerned)])
+    attack.at_most([concerned, *(_negate(t) for found, _valid in rows for t in found)])
+    if share is not None:
+        attack.at_most([concerned, (None, -(share + 0.005 + 1e-9) * base / 100)])
+        attack.at_most([(None, (share - 0.005 - 1e-9) * base / 100), _negate(concerned)])
 
 
 def _negate(term: tuple[Any, float]) -> tuple[Any, float]:
@@ -457,3 +529,60 @@ def recoverable(
         for name, interval in attack.intervals(upper).items()
         if interval[1] - interval[0] < threshold
     }
+
+
+WEIGHTED_KEYS = ("weighted_percent", "weighted_ci95", "estimate", "estimate_ci95")
+
+
+def weighted_beside_hidden(report: Mapping[str, Any]) -> list[str]:
+    """Every weighted figure (or its Kish n) published where the unweighted
+    count it estimates is hidden: a weighted share next to a hidden count
+    gives the count back within a few (share x the weighted base, the
+    weights being close to 1), so the rule is the same for both. Empty when
+    none is."""
+    leaks: list[str] = []
+
+    def options_table(where: str, table: Mapping[str, Any]) -> None:
+        base_hidden = table.get("valid") is None
+        if base_hidden and table.get("effective_n") is not None:
+            leaks.append(f"{where}: effective_n beside a hidden valid")
+        for option in table.get("options") or table.get("bands") or []:
+            hidden = option.get("suppressed") or base_hidden
+            shown = [k for k in WEIGHTED_KEYS if k in option and option[k] is not None]
+            if hidden and shown:
+                leaks.append(f"{where} option {option['code']}: {shown}")
+
+    for question in report["questions"]:
+        where = question["key"]
+        if question.get("rows"):
+            for row in question["rows"]:
+                options_table(f"{where}.{row['key']}", row)
+        elif question.get("type") == "number":
+            if question.get("valid") is None and question.get("effective_n") is not None:
+                leaks.append(f"{where}: effective_n beside a hidden valid")
+            if question.get("suppressed"):
+                for key in ("weighted_mean", "weighted_median", "weighted_ci95", "estimate_mean"):
+                    if question.get(key) is not None:
+                        leaks.append(f"{where}: {key} of a hidden summary")
+            if question.get("bands"):
+                options_table(f"{where}.bands", {**question, "options": question["bands"]})
+        elif "options" in question:
+            options_table(where, question)
+    for tab in report["crosstabs"]:
+        where = f"{tab['question']}.{tab.get('row')} x {tab['dimension']}"
+        hidden_columns = [c["suppressed"] for c in tab["columns"]]
+        for option in tab["options"]:
+            for cell, column_hidden in zip(option["cells"], hidden_columns, strict=True):
+                if (cell["suppressed"] or column_hidden) and (
+                    cell.get("weighted_percent") is not None or cell.get("estimate") is not None
+                ):
+                    leaks.append(f"{where} option {option['code']}: a weighted cell shown")
+    for row in report["priorities"]:
+        for name in row.get("suppressed_indicators") or []:
+            for key in ("indicators", "weighted_indicators", "estimate_indicators"):
+                if (row.get(key) or {}).get(name) is not None:
+                    leaks.append(f"priority {row['phenomenon']}: {key}.{name} of a hidden count")
+        for name in row.get("effective_bases") or {}:
+            if name not in (row.get("bases") or {}):
+                leaks.append(f"priority {row['phenomenon']}: effective base of a hidden base")
+    return leaks

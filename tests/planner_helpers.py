@@ -124,3 +124,15 @@ def row_prefix(app: Flask, row: int, name: str | None = None) -> str:
     if name is None:
         return msg(app, "Row %(row)s", row=row)
     return msg(app, "Row %(row)s, column %(name)s", row=row, name=name)
+
+
+def load_demo_residents(app: Flask, residents: int) -> str:
+    """The demo consultation with ``residents`` synthetic residents, its
+    margins, indicators and partners; returns the resident survey's key."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=residents)
+        db.session.commit()
+    return "burgers-2026"

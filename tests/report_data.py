@@ -178,8 +178,10 @@ def generate(n: int = 160, seed: int = 7) -> list[Respondent]:
     return people
 
 
-def load(app: Flask, tmp_path: Path, people: list[Respondent]) -> str:
-    """Import and open the mini survey; store every respondent."""
+def load(
+    app: Flask, tmp_path: Path, people: list[Respondent], survey_file: str = MINI_SURVEY
+) -> str:
+    """Import and open the mini survey (or a variant of it); store every respondent."""
     from survey.definitions.definition import definition_of
     from survey.definitions.lifecycle import open_survey
     from survey.definitions.loader import load_definition
@@ -189,7 +191,7 @@ def load(app: Flask, tmp_path: Path, people: list[Respondent]) -> str:
     from survey.responses.storage import ResponseWriter
 
     with app.app_context():
-        survey = import_survey(db.session, load_definition(MINI_SURVEY.encode())).survey
+        survey = import_survey(db.session, load_definition(survey_file.encode())).survey
         open_survey(db.session, survey.key)
         writer = ResponseWriter(db.session, survey)
         definition = definition_of(survey)

@@ -16,6 +16,7 @@ from bench.common import (
     SECRET,
     SURVEY_KEY,
     WORK,
+    count_responses,
     log,
     make_app,
     run_worker,
@@ -65,7 +66,7 @@ def run(size: int) -> dict[str, Any]:
         "exit": cli["exit"],
         "peak_rss_mb": round(cli["peak_rss_mb"], 1),
         "file_mb": round(path.stat().st_size / 1e6, 1),
-        "stored": _count(url),
+        "stored": count_responses(url),
     }
     # Baseline: the same number of responses by bulk Core insert.
     base = WORK / "import-baseline.sqlite"
@@ -83,13 +84,3 @@ def run(size: int) -> dict[str, Any]:
     result["ratio"] = round(seconds / info["total_s"], 1) if info["total_s"] else None
     path.unlink(missing_ok=True)
     return result
-
-
-def _count(url: str) -> int:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        n = conn.execute(text("SELECT count(*) FROM responses")).scalar_one()
-    engine.dispose()
-    return int(n)

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, or_, select
@@ -52,6 +53,7 @@ from survey.models import (
     Response,
     ResponseCell,
     Survey,
+    TagCorrection,
     Variable,
     dimensions_signature,
 )
@@ -124,25 +126,35 @@ def responses_by_mode(session: DbSession, survey_id: int) -> dict[str, int]:
 
 def number_values(
     session: DbSession, variable_ids: Sequence[int]
-) -> dict[int, list[tuple[float, int]]]:
-    """``(value, count)`` per number variable (answered rows only), values
-    ascending. Grouped by (variable, cell, code, number), the order of the
-    covering index ``ix_answers_report_cube``, so that no sort is needed;
-    the few groups per value are added up here."""
+) -> dict[int, list[tuple[int, float, int]]]:
+    """``(cell_id, value, count)`` per number variable (answered rows only),
+    ordered by value, then cell. Grouped by (variable, cell, code, number),
+    the order of the covering index ``ix_answers_report_cube``, so that no
+    sort is needed; the few groups per (cell, value) are added up here. The
+    report adds the cells up for its unweighted figures and weights them
+    for the weighted ones."""
     if not variable_ids:
         return {}
     rows = session.execute(
-        select(Answer.variable_id, Answer.number, func.count())
+        select(Answer.variable_id, Answer.cell_id, Answer.number, func.count())
         .where(Answer.variable_id.in_(variable_ids), Answer.number.is_not(None))
         .group_by(Answer.variable_id, Answer.cell_id, Answer.code, Answer.number)
     ).all()
-    totals: dict[tuple[int, float], int] = defaultdict(int)
-    for variable_id, value, n in rows:
-        totals[(int(variable_id), float(value or 0.0))] += int(n)
-    result: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for (variable_id, value), n in sorted(totals.items()):
-        result[variable_id].append((value, n))
+    totals: dict[tuple[int, float, int], int] = defaultdict(int)
+    for variable_id, cell_id, value, n in rows:
+        totals[(int(variable_id), float(value or 0.0), int(cell_id or 0))] += int(n)
+    result: dict[int, list[tuple[int, float, int]]] = defaultdict(list)
+    for (variable_id, value, cell_id), n in sorted(totals.items()):
+        result[variable_id].append((cell_id, value, n))
     return dict(result)
+
+
+def values_of(cells: Sequence[tuple[int, float, int]]) -> list[tuple[float, int]]:
+    """``(value, count)`` over all cells, values ascending."""
+    totals: dict[float, int] = defaultdict(int)
+    for _cell, value, n in cells:
+        totals[value] += n
+    return sorted(totals.items())
 
 
 # --- partners, free text, consultation data ----------------------------------
@@ -236,6 +248,75 @@ def distinct_texts(session: DbSession, variable_ids: Sequence[int]) -> list[tupl
     return [(int(i), str(t), int(n)) for i, t, n in rows]
 
 
+@dataclass(frozen=True)
+class ConcernSlot:
+    """One variable that speaks about a phenomenon's concern: its valid
+    codes and the codes that count as "a problem"."""
+
+    variable_id: int
+    valid_codes: frozenset[int]
+    concern_codes: frozenset[int]
+
+
+def concern_respondents(
+    session: DbSession, slots: Sequence[ConcernSlot]
+) -> list[tuple[int, int, int]]:
+    """``(cell_id, valid respondents, concerned respondents)`` of one
+    phenomenon: per cell, the distinct responses with a valid answer on any
+    of the ``slots``, and those with a concern code on at least one of them.
+    One GROUP BY over the covering index ``ix_answers_report_cube``; cells
+    in ascending order."""
+    slots = [s for s in slots if s.valid_codes]
+    if not slots:
+        return []
+    valid = or_(
+        false(),
+        *[
+            and_(Answer.variable_id == s.variable_id, Answer.code.in_(sorted(s.valid_codes)))
+            for s in slots
+        ],
+    )
+    hit = or_(
+        false(),
+        *[
+            and_(
+                Answer.variable_id == s.variable_id,
+                Answer.code.in_(sorted(s.concern_codes & s.valid_codes)),
+            )
+            for s in slots
+            if s.concern_codes & s.valid_codes
+        ],
+    )
+    rows = session.execute(
+        select(
+            Answer.cell_id,
+            func.count(func.distinct(case((valid, Answer.response_id)))),
+            func.count(func.distinct(case((hit, Answer.response_id)))),
+        )
+        .where(Answer.variable_id.in_(sorted({s.variable_id for s in slots})))
+        .group_by(Answer.cell_id)
+        .order_by(Answer.cell_id)
+    ).all()
+    return [(int(cell or 0), int(v), int(h)) for cell, v, h in rows if v]
+
+
+def survey_texts(session: DbSession, survey_id: int) -> list[tuple[int, str, int]]:
+    """``distinct_texts`` of every variable of a survey (only text questions
+    store free text)."""
+    ids = session.scalars(select(Variable.id).where(Variable.survey_id == survey_id)).all()
+    return distinct_texts(session, list(ids))
+
+
+def tag_corrections(session: DbSession, consultation_id: int) -> dict[str, tuple[str, ...]]:
+    """The planners' phenomena per comment text (SHA-256 of its redacted form)."""
+    rows = session.execute(
+        select(TagCorrection.text_hash, TagCorrection.phenomena).where(
+            TagCorrection.consultation_id == consultation_id
+        )
+    ).all()
+    return {str(text_hash): tuple(sorted(phenomena or [])) for text_hash, phenomena in rows}
+
+
 def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int]]:
     rows = session.execute(
         select(PopulationMargin.dimension, PopulationMargin.code, PopulationMargin.population)
@@ -293,7 +374,7 @@ def _variable_filter(variable_ids: Sequence[int]) -> Any:
     """``variable_id IN (...)``, written as one BETWEEN when the ids are
     consecutive (a survey's variables are numbered together at import): the
     same rows, but PostgreSQL tests a range on every scanned row instead of
-    hashing the value against the list (~15 % of the cube's time)."""
+    hashing the value against the list (measured: ``bench/notes.md``)."""
     ids = sorted(set(variable_ids))
     if ids and ids[-1] - ids[0] == len(ids) - 1:
         return Answer.variable_id.between(ids[0], ids[-1])
@@ -447,8 +528,13 @@ class SurveyAggregates:
     """``{variable_id: {code: answer rows}}``; code None = shown, left empty."""
     valid_respondents: dict[int, int]
     shown_respondents: dict[int, int]
-    numbers: dict[int, list[tuple[float, int]]]
-    """``(value, count)`` per number variable, values ascending."""
+    number_cells: dict[int, list[tuple[int, float, int]]]
+    """``(cell_id, value, count)`` per number variable, by value and cell."""
+
+    @cached_property
+    def numbers(self) -> dict[int, list[tuple[float, int]]]:
+        """``(value, count)`` per number variable, values ascending."""
+        return {v: values_of(cells) for v, cells in self.number_cells.items()}
 
     @property
     def responses(self) -> int:
@@ -481,5 +567,5 @@ def survey_aggregates(session: DbSession, survey: Survey) -> SurveyAggregates:
         counts=cube.code_counts(answers),
         valid_respondents=valid,
         shown_respondents=shown,
-        numbers=number_values(session, number_ids),
+        number_cells=number_values(session, number_ids),
     )

@@ -14,6 +14,7 @@ from survey.analysis.disclosure import Protected
 from survey.analysis.model import PartnerInput, QuestionResult, Report
 from survey.analysis.settings import ReportSettings
 from survey.analysis.tables import CrossTable, PriorityMatrix
+from survey.analysis.weighting_summary import weighting_problem
 from survey.i18n import text_for
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ def assemble(
         responses=found.responses,
         responses_by_mode=dict(sorted(found.by_mode.items())),
         weighting=protected.weighting,
+        weighting_problem=(
+            None
+            if data.weighting_problem is None
+            else weighting_problem(*data.weighting_problem, found.dimensions, language)
+        ),
         suppression_threshold=settings.threshold,
         pages=tuple((p.key, text_for(p.title, language)) for p in definition.pages),
         questions=tuple(results),

@@ -13,11 +13,21 @@ Rules:
   left empty, a ``missing: true`` option) is in the unknown group (None). A
   dimension question is not cross-tabulated by its own dimension.
 - Weighting rakes the complete responses (a valid code on every dimension of
-  the margins) to the margins (``survey.analysis.weighting.rake``; a code
-  the margins do not have makes a response incomplete). Margins given in
-  the settings replace the consultation's; the consultation's stored
-  margins describe the resident population, so they weight citizen surveys
-  only.
+  the margins) to the margins (``survey.analysis.weighting.rake``). Margins
+  given in the settings replace the consultation's; the consultation's
+  stored margins describe the resident population, so they weight citizen
+  surveys only.
+- The rule for respondents the margins cannot place: a response without a
+  valid answer on a weighting dimension (not shown, left empty, a
+  ``missing: true`` option), or with a category the margins lack (sex
+  "Anders" against Statbel's two sexes), is left out of the raking and of
+  every weighted figure, and counted in the unweighted ones. The report
+  lists how many, per dimension and category (``WeightData.exclusions``):
+  never a silent weight 0.
+- When weighting is impossible (margins of a dimension no question has, a
+  margin category without respondents, no complete response yet, ...) the
+  report is built unweighted and says why (``ReportData.weighting_problem``),
+  from the first response on; it never fails for it.
 - Every figure is a sum over the cube's cells; sums of weights run in the
   order of the cells sorted by (mode, codes), None first, so they are the
   same on every engine.
@@ -27,15 +37,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
 
 from survey.analysis import aggregates, cube
 from survey.analysis.aggregates import SurveyAggregates
 from survey.analysis.inputs import CrossCounts, CrossDimension, WeightBase
+from survey.analysis.intervals import summarise_numbers
 from survey.analysis.settings import ReportError, ReportSettings
-from survey.analysis.tables import UNKNOWN_COLUMN, WeightedCounts
-from survey.analysis.weighting import RakingResult, WeightingError, rake, weighted_tally
+from survey.analysis.tables import UNKNOWN_COLUMN, WeightedCounts, WeightedNumbers
+from survey.analysis.weighting import (
+    RakingResult,
+    WeightingError,
+    kish_effective_n,
+    rake,
+    weighted_tally,
+)
 from survey.extensions import DbSession
 from survey.models import Consultation
 
@@ -48,6 +65,21 @@ MODE_LABELS = {"web": "online", "paper": "paper", "import": "import"}
 
 CellRow = tuple[tuple[Any, ...], int | None, int]
 """``(weighting cell, code, answer rows)`` of one variable."""
+
+
+ExclusionReason = Literal["no_answer", "not_in_margins"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """Responses left out of the weighting for one dimension: without a valid
+    answer on it (``code`` None), or with a category the margins lack. A
+    response lacking two dimensions is counted under both."""
+
+    dimension: str
+    code: int | None
+    reason: ExclusionReason
+    responses: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +96,12 @@ class WeightData:
     """Per variable: answer rows per (weighting cell, code), cells in order."""
     valid_rows: dict[int, list[tuple[tuple[Any, ...], int]]]
     """Per multiple-choice variable: valid respondents per weighting cell."""
+    cell_weights: dict[int, float] = field(default_factory=dict)
+    """The weight of every stored cell (``ResponseCell.id``) of a complete
+    response; cells of incomplete responses are absent."""
+    exclusions: tuple[Exclusion, ...] = ()
+    raked: dict[str, frozenset[int]] = field(default_factory=dict)
+    """Per dimension raked on, the codes of its margins with a population."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +113,11 @@ class DimensionCounts:
     """Per variable: answer rows per (code, column)."""
     respondents: dict[int, dict[Any, int]]
     """Per multiple-choice variable: valid respondents per column."""
+    weighted: dict[int, dict[tuple[int | None, Any], float]] | None = None
+    """When weighted: per variable the sum of weights per (code, column)."""
+    weighted_respondents: dict[int, dict[Any, float]] | None = None
+    """When weighted: per multiple-choice variable, the weighted valid
+    respondents per column."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +130,10 @@ class ReportData:
     free-text themes read its phenomena, weights and lexicon."""
     crosstab_counts: list[DimensionCounts] = field(default_factory=list)
     weighting: WeightData | None = None
+    weighting_problem: tuple[str, dict[str, Any]] | None = None
+    """Why the report is not weighted although margins were given: a
+    ``WeightingError`` code (or ``unknown_margin_dimension``) and its
+    details; the report says it in words."""
 
     def _variable_id(self, variable: str) -> int | None:
         row = self.aggregates.variables.get(variable)
@@ -121,17 +168,38 @@ class ReportData:
                 found.dimension,
                 found.counts.get(variable_id, {}),
                 found.respondents.get(variable_id, {}),
+                None if found.weighted is None else found.weighted.get(variable_id, {}),
+                (
+                    None
+                    if found.weighted_respondents is None
+                    else found.weighted_respondents.get(variable_id, {})
+                ),
             )
             for found in self.crosstab_counts
         ]
+
+    def _raked(self, variable: str) -> frozenset[int] | None:
+        """The margin codes when ``variable`` is the question of a dimension
+        raked on (its weighted shares are the margins)."""
+        weighting = self.weighting
+        if weighting is None:
+            return None
+        for dimension, codes in weighting.raked.items():
+            question = self.aggregates.dimensions.get(dimension)
+            if question is not None and question.key == variable:
+                return codes
+        return None
 
     def weighted(
         self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
     ) -> WeightedCounts | None:
         weighting = self.weighting
-        first = self._variable_id(variables[0])
-        if weighting is None or first is None:
+        if weighting is None:
             return None
+        first = self._variable_id(variables[0])
+        raked = self._raked(variables[0]) if len(variables) == 1 else None
+        if first is None:
+            return WeightedCounts({}, 0.0, 0.0, raked)
         ids = [i for i in map(self._variable_id, variables) if i is not None]
         rows = [row for i in ids for row in weighting.code_rows.get(i, [])]
         base_rows: Iterable[tuple[tuple[Any, ...], int]] | None = None
@@ -143,7 +211,30 @@ class ReportData:
                 for cell, code, n in weighting.code_rows.get(first, [])
                 if code in valid_codes
             ]
-        return weighted_tally(rows, valid_codes, weighting.result.weights, base_rows)
+        tally = weighted_tally(rows, valid_codes, weighting.result.weights, base_rows)
+        return tally if raked is None else replace(tally, raked=raked)
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
+        weighting = self.weighting
+        if weighting is None:
+            return None
+        variable_id = self._variable_id(variable)
+        cells = [] if variable_id is None else self.aggregates.number_cells.get(variable_id, [])
+        weights = weighting.cell_weights
+        totals: dict[float, float] = defaultdict(float)
+        pairs: list[tuple[float, float]] = []
+        # Rows come by value, then cell: the sums run in the same order everywhere.
+        for cell_id, value, n in cells:
+            weight = weights.get(cell_id)
+            if weight is None:
+                continue
+            totals[value] += weight * n
+            pairs.append((weight, n))
+        effective_n = kish_effective_n(pairs)
+        summary = (
+            summarise_numbers(sorted(totals.items()), effective_n=effective_n) if pairs else None
+        )
+        return WeightedNumbers(summary, effective_n)
 
 
 def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportData:
@@ -156,41 +247,70 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
     except cube.InconsistentCube as exc:
         raise ReportError(f"the answers of survey {key} cannot be counted: {exc}") from exc
     consultation = aggregates.consultation_of(session, survey.consultation_id)
-    margins: dict[str, dict[int, float]] = (
-        {d: {int(c): float(v) for c, v in m.items()} for d, m in settings.margins.items()}
-        if settings.margins is not None
-        else {
-            d: {c: float(v) for c, v in m.items()}
-            for d, m in aggregates.margins(session, survey.consultation_id).items()
-        }
-        if survey.audience == "citizen"
-        else {}
+    margins = report_margins(session, found, settings)
+    rows: cube.CodeRows | None = None
+    valid_rows: list[tuple[int, int, int]] = []
+    if found.responses and (settings.crosstabs or margins):
+        # Banded numbers too: their band codes are weighted like options.
+        closed_ids = [
+            found.variables[spec.name].id
+            for question, spec in found.definition.variables()
+            if (question.qtype.tallied or question.spec.get("bands"))
+            and spec.name in found.variables
+        ]
+        # The answers grouped by the mode and every dimension of their response
+        # (its cell); cross-tabs and weighted tallies are sums over these rows.
+        rows = cube.CodeRows(found.cube.counts, closed_ids)
+        valid_rows = cube.cell_valid_rows(found.cube)
+    weighting, problem = weigh(found, margins, settings, rows, valid_rows)
+    crosstabs = (
+        _crosstab_counts(found, rows, valid_rows, settings.language, weighting)
+        if rows is not None and settings.crosstabs
+        else []
     )
+    return ReportData(found, consultation, crosstabs, weighting, problem)
+
+
+def report_margins(
+    session: DbSession, found: SurveyAggregates, settings: ReportSettings
+) -> dict[str, dict[int, float]]:
+    """The margins a report of ``found`` rakes to: those of the settings, or
+    the consultation's stored margins for a citizen survey, or none."""
+    if settings.margins is not None:
+        return {d: {int(c): float(v) for c, v in m.items()} for d, m in settings.margins.items()}
+    if found.survey.audience != "citizen":
+        return {}
+    return {
+        d: {c: float(v) for c, v in m.items()}
+        for d, m in aggregates.margins(session, found.survey.consultation_id).items()
+    }
+
+
+def weigh(
+    found: SurveyAggregates,
+    margins: dict[str, dict[int, float]],
+    settings: ReportSettings,
+    rows: cube.CodeRows | None,
+    valid_rows: list[tuple[int, int, int]],
+) -> tuple[WeightData | None, tuple[str, dict[str, Any]] | None]:
+    """The raking of ``found`` to ``margins``, or why it is impossible
+    (``(kind, details)``); ``(None, None)`` without margins."""
+    if not margins:
+        return None, None
     unknown = [d for d in margins if d not in found.dimensions]
     if unknown:
-        raise ReportError(
-            f"the margins name dimension {unknown[0]!r}, but no question of survey "
-            f"{key} has that dimension",
-            kind="unknown_margin_dimension",
-            dimension=unknown[0],
-        )
-    if not found.responses or not (settings.crosstabs or margins):
-        return ReportData(found, consultation)
-    closed_ids = [
-        found.variables[spec.name].id
-        for question, spec in found.definition.variables()
-        if question.qtype.tallied and spec.name in found.variables
-    ]
-    # The answers grouped by the mode and every dimension of their response
-    # (its cell); cross-tabs and weighted tallies are sums over these rows.
-    rows = cube.CodeRows(found.cube.counts, closed_ids)
-    valid_rows = cube.cell_valid_rows(found.cube)
-    return ReportData(
-        found,
-        consultation,
-        _crosstab_counts(found, rows, valid_rows, settings.language) if settings.crosstabs else [],
-        _weighting(found, margins, settings, rows, valid_rows) if margins else None,
-    )
+        return None, ("unknown_margin_dimension", {"dimension": unknown[0]})
+    try:
+        return _weighting(found, margins, settings, rows, valid_rows), None
+    except WeightingError as exc:
+        return None, (exc.code, _plain(exc.details))
+
+
+def _plain(details: Mapping[str, Any]) -> dict[str, Any]:
+    """Details of a weighting error as JSON values (a cell key becomes a list)."""
+    return {
+        name: list(value) if isinstance(value, tuple) else value for name, value in details.items()
+    }
 
 
 def _crosstab_counts(
@@ -198,16 +318,19 @@ def _crosstab_counts(
     rows: cube.CodeRows,
     valid_rows: list[tuple[int, int, int]],
     language: str,
+    weighting: WeightData | None,
 ) -> list[DimensionCounts]:
     cells = found.cube.cells
     names = list(found.dimensions)
+    ranks = cube.cell_ranks(cells)
     result = []
     for name in (*CROSSTAB_DIMENSIONS, MODE_DIMENSION):
+        skip: int | None = None
+        column_of: dict[int, Any]
         if name == MODE_DIMENSION:
             present = [m for m in MODE_CODES if found.by_mode.get(m)]
             dimension = CrossDimension(name, tuple(present), {m: MODE_LABELS[m] for m in present})
             column_of = {cell_id: mode for cell_id, (mode, _codes) in cells.items()}
-            tally = rows.tally(column_of)
         else:
             question = found.dimensions.get(name)
             if question is None:
@@ -216,18 +339,38 @@ def _crosstab_counts(
             dimension = CrossDimension(name, tuple(groups.valid), groups.labels)
             index = names.index(name)
             column_of = {cell_id: codes[index] for cell_id, (_mode, codes) in cells.items()}
-            tally = rows.tally(column_of, skip=found.variables[question.key].id)
+            skip = found.variables[question.key].id
         known = set(dimension.columns)
+        column_of = {c: (v if v in known else UNKNOWN_COLUMN) for c, v in column_of.items()}
         counts: dict[int, dict[tuple[int | None, Any], int]] = defaultdict(dict)
-        for variable, code, column, n in tally:
-            key = (code, column if column in known else UNKNOWN_COLUMN)
+        for variable, code, column, n in rows.tally(column_of, skip=skip):
+            key = (code, column)
             counts[variable][key] = counts[variable].get(key, 0) + n
         valid: dict[int, dict[Any, int]] = defaultdict(dict)
         for cell_id, variable, n in valid_rows:
             column = column_of[cell_id]
-            column = column if column in known else UNKNOWN_COLUMN
             valid[variable][column] = valid[variable].get(column, 0) + n
-        result.append(DimensionCounts(dimension, dict(counts), dict(valid)))
+        weighted: dict[int, dict[tuple[int | None, Any], float]] | None = None
+        weighted_valid: dict[int, dict[Any, float]] | None = None
+        if weighting is not None:
+            weights = weighting.cell_weights
+            weighted = defaultdict(dict)
+            for variable, code, column, total in rows.weighted_tally(
+                column_of, weights, ranks, skip=skip
+            ):
+                weighted[variable][(code, column)] = total
+            weighted_valid = defaultdict(dict)
+            # ``valid_rows`` come sorted by cell rank: the same sums everywhere.
+            for cell_id, variable, n in valid_rows:
+                weight = weights.get(cell_id)
+                if weight is not None:
+                    column = column_of[cell_id]
+                    found_valid = weighted_valid[variable]
+                    found_valid[column] = found_valid.get(column, 0.0) + weight * n
+            weighted, weighted_valid = dict(weighted), dict(weighted_valid)
+        result.append(
+            DimensionCounts(dimension, dict(counts), dict(valid), weighted, weighted_valid)
+        )
     return result
 
 
@@ -235,7 +378,7 @@ def _weighting(
     found: SurveyAggregates,
     margins: dict[str, dict[int, float]],
     settings: ReportSettings,
-    rows: cube.CodeRows,
+    rows: cube.CodeRows | None,
     valid_rows: list[tuple[int, int, int]],
 ) -> WeightData:
     names = list(found.dimensions)
@@ -252,20 +395,15 @@ def _weighting(
     cells: dict[tuple[Any, ...], float] = defaultdict(float)
     for cell, n in raw_cells.items():
         cells[_clean_cell(cell, missing)] += n
-    try:
-        # A code the margins do not have (e.g. sex "other" against Statbel's
-        # two sexes) cannot be raked: such responses count as incomplete.
-        result = rake(
-            cells,
-            cast(Mapping[str, Mapping[Any, float]], margins),
-            trim=settings.trim,
-            dimensions=dimensions,
-            on_unknown_code="exclude",
-        )
-    except WeightingError as exc:
-        raise ReportError(
-            f"weighting is not possible: {exc}", kind=exc.code, **exc.details
-        ) from exc
+    # A code the margins do not have (e.g. sex "other" against Statbel's two
+    # sexes) cannot be raked: such responses are left out, and counted.
+    result = rake(
+        cells,
+        cast(Mapping[str, Mapping[Any, float]], margins),
+        trim=settings.trim,
+        dimensions=dimensions,
+        on_unknown_code="exclude",
+    )
 
     # A few hundred cells for thousands of rows: each is cleaned once.
     stored = found.cube.cells
@@ -274,8 +412,9 @@ def _weighting(
         for cell_id, (_mode, codes) in stored.items()
     }
     code_rows: dict[int, list[CellRow]] = defaultdict(list)
-    for group, variable, code, n in rows.regrouped(cube.cell_ranks(stored), weighting_cell):
-        code_rows[variable].append((group, code, n))
+    if rows is not None:
+        for group, variable, code, n in rows.regrouped(cube.cell_ranks(stored), weighting_cell):
+            code_rows[variable].append((group, code, n))
     totals: dict[tuple[tuple[Any, ...], int], int] = {}
     for cell_id, variable, n in valid_rows:
         key = (weighting_cell[cell_id], variable)
@@ -283,7 +422,53 @@ def _weighting(
     respondents: dict[int, list[tuple[tuple[Any, ...], int]]] = defaultdict(list)
     for (group, variable), n in totals.items():
         respondents[variable].append((group, n))
-    return WeightData(dimensions, result, margins, dict(cells), dict(code_rows), dict(respondents))
+    cell_weights = {
+        cell_id: result.weights[group]
+        for cell_id, group in weighting_cell.items()
+        if group in result.weights
+    }
+    return WeightData(
+        dimensions,
+        result,
+        margins,
+        dict(cells),
+        dict(code_rows),
+        dict(respondents),
+        cell_weights,
+        _exclusions(dimensions, raw_cells, missing, margins),
+        {d: frozenset(c for c, p in margins[d].items() if p > 0) for d in dimensions},
+    )
+
+
+def _exclusions(
+    dimensions: list[str],
+    raw_cells: Mapping[tuple[Any, ...], int],
+    missing: list[frozenset[int]],
+    margins: Mapping[str, Mapping[int, float]],
+) -> tuple[Exclusion, ...]:
+    """Why responses got no weight, per dimension and code (see the module
+    docstring), in the order of the dimensions, then no answer first, then
+    by code."""
+    found: dict[tuple[int, int | None], int] = defaultdict(int)
+    for cell, n in raw_cells.items():
+        problems = [
+            (index, None if code is None or code in miss else code)
+            for index, (code, miss) in enumerate(zip(cell, missing, strict=True))
+            if code is None or code in miss or code not in margins[dimensions[index]]
+        ]
+        for key in problems:
+            found[key] += n
+    return tuple(
+        Exclusion(
+            dimensions[index],
+            code,
+            "no_answer" if code is None else "not_in_margins",
+            n,
+        )
+        for (index, code), n in sorted(
+            found.items(), key=lambda item: (item[0][0], item[0][1] is not None, item[0][1] or 0)
+        )
+    )
 
 
 def _clean_cell(cell: tuple[Any, ...], missing: list[frozenset[int]]) -> tuple[Any, ...]:

@@ -123,6 +123,45 @@ class CodeRows:
         self.cell_ids, self.cell = _positions([row[1] for row in rows])
         self.n: npt.NDArray[np.float64] = np.array([row[3] for row in rows], dtype=np.float64)
 
+    def _keys(
+        self, column_of: Mapping[int, Column], skip: int | None
+    ) -> tuple[list[Column], int, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """The columns in order of first use, their number (at least 1), each
+        row's key (variable, code, column) and which rows count (not those
+        of variable ``skip``)."""
+        columns: dict[Column, int] = {}
+        column = np.array(
+            [columns.setdefault(column_of[c], len(columns)) for c in self.cell_ids], dtype=np.intp
+        )
+        width = max(len(columns), 1)
+        key: npt.NDArray[np.intp] = (self.variable * len(self.codes) + self.code) * width + column[
+            self.cell
+        ]
+        keep = np.ones(len(key), dtype=bool)
+        if skip in self.variables:
+            keep = self.variable != self.variables.index(skip)
+        return list(columns), width, key, keep
+
+    def _rows(
+        self, sums: npt.NDArray[Any], width: int, names: list[Column]
+    ) -> list[tuple[int, int | None, Column, float]]:
+        """The non-zero ``sums`` (indexed by key) as ``(variable_id, code,
+        column, sum)``."""
+        found = np.flatnonzero(sums)
+        rest, column_index = np.divmod(found, width)
+        variable_index, code_index = np.divmod(rest, len(self.codes))
+        variables, codes = self.variables, self.codes
+        return [
+            (variables[v], codes[c], names[k], total)
+            for v, c, k, total in zip(
+                variable_index.tolist(),
+                code_index.tolist(),
+                column_index.tolist(),
+                sums[found].tolist(),
+                strict=True,
+            )
+        ]
+
     def tally(
         self, column_of: Mapping[int, Column], skip: int | None = None
     ) -> list[tuple[int, int | None, Column, int]]:
@@ -130,33 +169,34 @@ class CodeRows:
         the column of their cell (``column_of``: cell_id -> column), the
         rows of variable ``skip`` left out (a dimension is not
         cross-tabulated by itself); in no particular order."""
-        columns: dict[Column, int] = {}
-        column = np.array(
-            [columns.setdefault(column_of[c], len(columns)) for c in self.cell_ids], dtype=np.intp
-        )
-        key = (self.variable * len(self.codes) + self.code) * max(len(columns), 1) + column[
-            self.cell
-        ]
-        weights = self.n
-        if skip in self.variables:
-            keep = self.variable != self.variables.index(skip)
-            key, weights = key[keep], weights[keep]
+        names, width, key, keep = self._keys(column_of, skip)
         # Sums of integer counts far below 2**53: exact in float64.
-        sums = np.bincount(key, weights=weights)
-        found = np.flatnonzero(sums)
-        rest, column_index = np.divmod(found, max(len(columns), 1))
-        variable_index, code_index = np.divmod(rest, len(self.codes))
-        names, variables, codes = list(columns), self.variables, self.codes
-        return [
-            (variables[v], codes[c], names[k], n)
-            for v, c, k, n in zip(
-                variable_index.tolist(),
-                code_index.tolist(),
-                column_index.tolist(),
-                sums[found].astype(np.int64).tolist(),
-                strict=True,
-            )
-        ]
+        sums = np.bincount(key[keep], weights=self.n[keep])
+        return [(v, c, k, round(n)) for v, c, k, n in self._rows(sums, width, names)]
+
+    def weighted_tally(
+        self,
+        column_of: Mapping[int, Column],
+        cell_weight: Mapping[int, float],
+        ranks: Mapping[int, int],
+        skip: int | None = None,
+    ) -> list[tuple[int, int | None, Column, float]]:
+        """``(variable_id, code, column, sum of weights)``: like ``tally``,
+        with each answer row counting its cell's weight (``cell_weight``:
+        cell_id -> weight; a cell without one, of incomplete responses,
+        counts nothing). The terms are added in the order (variable, code,
+        cell rank), so the floating-point sums are the same on every engine.
+        Only keys with a weight are returned, in no particular order."""
+        if not len(self.n):
+            return []
+        names, width, key, keep = self._keys(column_of, skip)
+        weight = np.array([cell_weight.get(c, 0.0) for c in self.cell_ids], dtype=np.float64)
+        rank = np.array([ranks[c] for c in self.cell_ids], dtype=np.intp)
+        values = self.n * weight[self.cell]
+        order = np.lexsort((rank[self.cell], self.code, self.variable))
+        order = order[(keep & (values > 0))[order]]
+        # bincount adds its weights in the order given.
+        return self._rows(np.bincount(key[order], weights=values[order]), width, names)
 
     def regrouped(
         self, ranks: Mapping[int, int], group_of: Mapping[int, tuple[Any, ...]]

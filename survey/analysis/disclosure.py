@@ -76,6 +76,7 @@ from survey.analysis.suppression import (
 from survey.analysis.tables import (
     COMPLEMENTARY,
     PRIMARY,
+    UNKNOWN_COLUMN,
     CategoricalTable,
     Category,
     CrossTable,
@@ -90,6 +91,7 @@ from survey.analysis.tables import (
     TextTable,
     TextThemes,
     WeightedCounts,
+    WeightedNumbers,
 )
 
 if TYPE_CHECKING:
@@ -324,9 +326,44 @@ class _Folded:
             folded = self._folded.get(tab.dimension.name, frozenset())
             if folded:
                 columns = tuple(c for c in tab.dimension.columns if c not in folded)
-                tab = replace(tab, dimension=replace(tab.dimension, columns=columns))
+                tab = replace(
+                    tab,
+                    dimension=replace(tab.dimension, columns=columns),
+                    weighted=_fold_weights(tab.weighted, folded),
+                    weighted_respondents=_fold_columns(tab.weighted_respondents, folded),
+                )
             found.append(tab)
         return found
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
+        return self._figures.weighted_numbers(variable)
+
+
+def _fold_weights(
+    weighted: Mapping[tuple[int | None, Any], float] | None, folded: frozenset[Any]
+) -> dict[tuple[int | None, Any], float] | None:
+    """The weighted cells with the ``folded`` groups' weights in the unknown
+    column, as the counts are (``tables.complete_cells``)."""
+    if weighted is None:
+        return None
+    moved: dict[tuple[int | None, Any], float] = {}
+    for (code, column), total in weighted.items():
+        key = (code, UNKNOWN_COLUMN if column in folded else column)
+        moved[key] = moved.get(key, 0.0) + total
+    return moved
+
+
+def _fold_columns(
+    weighted: Mapping[Any, float] | None, folded: frozenset[Any]
+) -> dict[Any, float] | None:
+    """Weighted respondents per group, the ``folded`` groups in the unknown column."""
+    if weighted is None:
+        return None
+    moved: dict[Any, float] = {}
+    for column, total in weighted.items():
+        key = UNKNOWN_COLUMN if column in folded else column
+        moved[key] = moved.get(key, 0.0) + total
+    return moved
 
 
 def folded_groups(
@@ -374,6 +411,7 @@ _KIND_ORDER = {
     "theme": 2,
     "untagged": 3,
     "complete": 4,
+    "excluded": 4,
     "count": 5,
     "col": 6,
     "missing": 7,
@@ -447,6 +485,10 @@ def protect_report(
             margins=tuple(
                 replace(m, sample_hidden=("complete", m.dimension, m.code) in hidden)
                 for m in weighting.margins
+            ),
+            excluded=tuple(
+                replace(e, hidden=("excluded", e.dimension, e.code) in hidden)
+                for e in weighting.excluded
             ),
         )
     audited = hidden - system.unaudited

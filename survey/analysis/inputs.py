@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from survey.analysis.tables import WeightedCounts
+from survey.analysis.tables import WeightedCounts, WeightedNumbers
 
 WeightBase = Literal["answers", "respondents", "first"]
 """The base of a weighted tally: the valid answers of the variables;
@@ -44,6 +44,10 @@ class CrossCounts:
     dimension: CrossDimension
     counts: Mapping[tuple[int | None, Any], int]
     respondents: Mapping[Any, int]
+    weighted: Mapping[tuple[int | None, Any], float] | None = None
+    """When the report is weighted: the sum of weights per (code, group)."""
+    weighted_respondents: Mapping[Any, float] | None = None
+    """When weighted, for multiple choice: weighted valid respondents per group."""
 
 
 class SurveyFigures(Protocol):
@@ -75,8 +79,14 @@ class SurveyFigures(Protocol):
         self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
     ) -> WeightedCounts | None:
         """The weighted tally of the valid codes of ``variables`` (added up),
-        or None when the report is not weighted or the first variable is not
-        stored."""
+        or None when the report is not weighted (an empty tally when the
+        first variable is not stored). The tally of a weighting dimension's
+        own question is marked ``raked``: its shares are the margins."""
+        ...
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
+        """The weighted summary of a number variable, or None when the
+        report is not weighted."""
         ...
 
 

@@ -18,6 +18,9 @@ planners' upload, ``flask margins import`` and ``flask report build
   spaces as thousands separators are allowed, decimals are not.
 - A (dimension, code) pair appears once; a dimension's populations do not
   add up to 0; the file has at least one row.
+- Dimensions whose totals differ by more than 0.5 % of the largest are
+  accepted (raking uses each dimension's shares), but the margins page and
+  every report weighted with them warn about it (``totals_disagree``).
 
 A file with any problem is refused as a whole, every problem listed with its
 row number, in the planner's language (Dutch by default).
@@ -28,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 
 from flask_babel import gettext
 
@@ -171,3 +175,25 @@ def _row_problem(
         )
     found[code] = population
     return None
+
+
+TOTAL_TOLERANCE = 0.005
+"""Dimensions whose population totals differ by more than this share of the
+largest total are said to disagree (0.5 %)."""
+
+
+def dimension_totals(margins: Mapping[str, Mapping[int, float]]) -> dict[str, float]:
+    """The population total of every dimension, in the order given."""
+    return {dimension: float(sum(codes.values())) for dimension, codes in margins.items()}
+
+
+def totals_disagree(margins: Mapping[str, Mapping[int, float]]) -> bool:
+    """True when the dimensions' population totals differ by more than
+    ``TOTAL_TOLERANCE`` of the largest one. Raking uses every dimension's
+    shares of its own total, so it still works; but margins from tables of
+    different dates or populations (all residents against residents of 16
+    and older) describe different populations, and the planner must know."""
+    totals = list(dimension_totals(margins).values())
+    if len(totals) < 2:
+        return False
+    return max(totals) - min(totals) > TOTAL_TOLERANCE * max(totals)

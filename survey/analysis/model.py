@@ -9,10 +9,11 @@ the database."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from survey.analysis.estimates import report_kind
 from survey.analysis.tables import (
     CrossTable,
     Json,
@@ -87,13 +88,46 @@ class MarginRow:
     would give a hidden count of the dimension's own table away."""
 
 
+@dataclass(frozen=True, slots=True)
+class ExcludedGroup:
+    """Responses left out of the weighting on one dimension: without an
+    answer on it (``code`` None) or with a category the margins lack."""
+
+    dimension: str
+    code: int | None
+    label: str | None
+    reason: str
+    """``no_answer`` or ``not_in_margins``."""
+    responses: int
+    """How many (the JSON publishes null when ``hidden``)."""
+    hidden: bool = False
+    """Suppressed: 1 .. threshold-1 responses, to protect such a group, or
+    where the disclosure audit hides it (a group of a category the margins
+    lack is that category's count in the dimension's own table)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader of the report must know, in the report's
+    language: ``kind`` names it for programs, ``message`` says it."""
+
+    kind: str
+    message: str
+    details: Mapping[str, Any]
+
+    def to_json(self) -> Json:
+        return {"kind": self.kind, "message": self.message, "details": dict(self.details)}
+
+
 @dataclass(frozen=True)
 class WeightingSummary:
     """How the report was weighted (raking, ``survey.analysis.weighting``):
     the design effect 1 + CV^2 of the weights (two decimals), the Kish
     effective n (whole), the complete responses that got a weight and the
-    excluded ones, convergence, the trim factor and the weight range (three
-    decimals), and every margin against the sample."""
+    excluded ones (and why, per dimension and category), convergence, the
+    trim factor and the weight range (three decimals), every margin against
+    the sample, each dimension's population total and the warnings (margins
+    whose totals disagree)."""
 
     dimensions: tuple[str, ...]
     design_effect: float
@@ -106,6 +140,9 @@ class WeightingSummary:
     min_weight: float
     max_weight: float
     margins: tuple[MarginRow, ...]
+    excluded: tuple[ExcludedGroup, ...] = ()
+    margin_totals: Mapping[str, float] = field(default_factory=dict)
+    warnings: tuple[Notice, ...] = ()
 
     def to_json(self) -> Json:
         return {
@@ -132,6 +169,19 @@ class WeightingSummary:
                 }
                 for m in self.margins
             ],
+            "excluded": [
+                {
+                    "dimension": e.dimension,
+                    "code": e.code,
+                    "label": e.label,
+                    "reason": e.reason,
+                    "responses": None if e.hidden else e.responses,
+                    "suppressed": e.hidden,
+                }
+                for e in self.excluded
+            ],
+            "margin_totals": dict(self.margin_totals),
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
 
@@ -208,6 +258,8 @@ class Report:
     responses: int
     responses_by_mode: Mapping[str, int]
     weighting: WeightingSummary | None
+    weighting_problem: Notice | None
+    """Why the report is not weighted although margins were given."""
     suppression_threshold: int
     pages: tuple[tuple[str, str], ...]
     """(key, title) of every page."""
@@ -252,7 +304,11 @@ class Report:
             "language": self.language,
             "responses": self.responses,
             "responses_by_mode": dict(self.responses_by_mode),
+            "estimates": report_kind(self.weighting is not None),
             "weighting": None if self.weighting is None else self.weighting.to_json(),
+            "weighting_problem": (
+                None if self.weighting_problem is None else self.weighting_problem.to_json()
+            ),
             "suppression_threshold": self.suppression_threshold,
             "disclosure": self.disclosure.to_json(),
             "base_rules": self.base_rules,

@@ -3,26 +3,44 @@ the surveys and the objective figures, combined into a score, ranked with a
 bootstrap interval, checked for sensitivity and given a proposed label.
 
 Indicators (contract section 1, ``measure``), pooled over every survey of the
-consultation and every question or matrix row that names the phenomenon:
+consultation and every question or matrix row that names the phenomenon;
+each has its own base (``INDICATOR_BASES``, stated in the report):
 
-- ``concern``: % of valid answers in the question's ``concern_codes``;
+- ``concern``: % of **respondents** who name at least one problem of the
+  phenomenon with a code of ``concern_codes``, among the respondents with a
+  valid answer on at least one of its questions or rows (a person basis:
+  three rows about traffic count a resident once, and the interval rests
+  on respondents, not on answers);
 - ``priority``: % of respondents who chose it (ranking: at any rank;
   multiple: ticked) among respondents who chose anything;
 - ``importance``: mean code of the valid partner answers (scale points);
   also per partner sector (``PartnerOrganisation.sector``);
 - ``victimisation``: % of valid answers with the question's first option;
 - ``facts``: the latest year's objective figure (``ObjectiveIndicator``), and
-  ``trend``: its % change on the year before.
+  ``trend``: its % change on the year before, only when both years have at
+  least ``TREND_MIN_FACTS`` registered facts (else "too few facts": a move
+  from 6 to 9 facts is noise, not a trend).
 
-Survey indicators are unweighted shares and means (the weighted figures of
-each question are in the question tables); every indicator reads "higher =
-more reason to prioritise". Combination,
+Which estimate an indicator is follows ``survey.analysis.estimates``: in a
+weighted report the residents' indicators (concern, priority,
+victimisation) are weighted with the raking weights of each citizen survey
+(the report's margins), with the Kish effective n of their base in the
+bootstrap; partners' importance is never weighted (partners are not a
+sample of the population). When one citizen survey of the consultation
+cannot be weighted, the whole matrix is unweighted and says so. The
+unweighted indicators stay in ``indicators`` for comparison; the score
+uses ``estimate_indicators``.
+
+Every indicator reads "higher = more reason to prioritise". Combination,
 ranks, bootstrap and labels are the pure functions of
 ``survey.analysis.ranking``: min-max normalisation per indicator, weighted
 mean over the indicators a phenomenon has (missing ones re-weighted away),
-weights from ``Consultation.matrix_weights`` or ``ranking.DEFAULT_WEIGHTS``.
-The bootstrap draws each survey indicator from its normal approximation
-(standard error of a share or of a mean); objective figures are fixed.
+weights from ``Consultation.matrix_weights`` (set by the planner on the
+consultation's matrix page) or ``ranking.DEFAULT_WEIGHTS``. The report
+states how much each source (residents, partners, registered figures)
+weighs in the score and on how many people it rests. The bootstrap draws
+each survey indicator from its normal approximation (standard error of a
+share or of a mean); objective figures are fixed.
 
 Disclosure control: a share resting on a count of 1..threshold-1, or on a
 count the report hides (``survey.analysis.disclosure.hidden_indicators``),
@@ -37,15 +55,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from babel.numbers import format_decimal
 from flask_babel import gettext
 
-from survey.analysis import aggregates, ranking
-from survey.analysis.aggregates import IndicatorRow, SurveyAggregates, VariableRow
+from survey.analysis import aggregates, collect, cube, ranking
+from survey.analysis.aggregates import ConcernSlot, IndicatorRow, SurveyAggregates, VariableRow
+from survey.analysis.estimates import UNWEIGHTED, WEIGHTED, Figure, report_kind, shown
 from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN, ReportSettings
 from survey.analysis.suppression import is_primary
 from survey.analysis.tables import (
@@ -55,6 +74,7 @@ from survey.analysis.tables import (
     PriorityRow,
     SectorMean,
     SensitivityChange,
+    SourceWeight,
 )
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
@@ -62,32 +82,76 @@ from survey.i18n import text_for
 from survey.models import Consultation
 
 SURVEY_INDICATORS = ("concern", "priority", "importance", "victimisation")
+RESIDENT_INDICATORS = ("concern", "priority", "victimisation")
 OBJECTIVE_INDICATORS = ("facts", "trend")
 INDICATORS = SURVEY_INDICATORS + OBJECTIVE_INDICATORS
+INDICATOR_BASES = {
+    "concern": "respondents",
+    "priority": "respondents",
+    "importance": "partner_answers",
+    "victimisation": "answers",
+}
+"""What the base (``bases``) of each survey indicator counts."""
+SOURCES = {
+    "residents": RESIDENT_INDICATORS,
+    "partners": ("importance",),
+    "registered": OBJECTIVE_INDICATORS,
+}
+"""Where the indicators come from: how much each source weighs is stated."""
 SENSITIVITY_TOP = 5
 SENSITIVITY_DELTA = 0.2
+TREND_MIN_FACTS = 20
+"""A trend is computed only when both years have at least this many facts."""
 LOCALE = "nl_BE"
 
 Json = dict[str, Any]
 
+CellRows = Sequence[tuple[float, float, float]]
+"""``(weight, hits, base)`` per cell of complete responses."""
+
 
 @dataclass
 class Tally:
-    """Counts behind one indicator of one phenomenon."""
+    """Counts behind one indicator of one phenomenon: unweighted hits and
+    base (respondents or answers, ``INDICATOR_BASES``), the sum and squares
+    of codes for a mean; and, in a weighted report, the weighted hits and
+    base and the sum of squared weights over the base (Kish)."""
 
     hits: float = 0.0
     base: float = 0.0
     total: float = 0.0  # sum of codes, for a mean
     squares: float = 0.0
+    weighted_hits: float = 0.0
+    weighted_base: float = 0.0
+    weight_squares: float = 0.0
+
+    def add_cells(self, cells: Iterable[tuple[float, float, float]]) -> None:
+        """Add the weighted ``(weight, hits, base)`` of cells."""
+        for weight, hits, base in cells:
+            self.weighted_hits += weight * hits
+            self.weighted_base += weight * base
+            self.weight_squares += weight * weight * base
 
     def share(self) -> float | None:
         return self.hits / self.base * 100.0 if self.base > 0 else None
 
     def share_se(self) -> float | None:
-        if self.base <= 0:
+        return _share_se(self.hits, self.base)
+
+    @property
+    def effective_n(self) -> float:
+        """Kish effective n of the weighted base."""
+        return self.weighted_base**2 / self.weight_squares if self.weight_squares > 0 else 0.0
+
+    def weighted_share(self) -> float | None:
+        if self.weighted_base <= 0:
             return None
-        p = self.hits / self.base
-        return math.sqrt(p * (1 - p) / self.base) * 100.0
+        return self.weighted_hits / self.weighted_base * 100.0
+
+    def weighted_share_se(self) -> float | None:
+        if self.weighted_base <= 0:
+            return None
+        return _share_se(self.weighted_hits / self.weighted_base, 1.0, self.effective_n)
 
     def mean(self) -> float | None:
         return self.total / self.base if self.base > 0 else None
@@ -100,6 +164,15 @@ class Tally:
         return math.sqrt(max(variance, 0.0) / self.base)
 
 
+def _share_se(hits: float, base: float, n: float | None = None) -> float | None:
+    """Standard error in points of the share ``hits / base`` on ``n`` (default the base)."""
+    n = base if n is None else n
+    if base <= 0 or n <= 0:
+        return None
+    p = min(max(hits / base, 0.0), 1.0)
+    return math.sqrt(p * (1 - p) / n) * 100.0
+
+
 @dataclass
 class PhenomenonFigures:
     tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -108,23 +181,63 @@ class PhenomenonFigures:
 
 @dataclass(frozen=True)
 class SurveyCounts:
-    """Aggregates of one survey that the indicators need."""
+    """Aggregates of one survey that the indicators need: its counts, the
+    concerned respondents per phenomenon and cell, and, when weighted, the
+    cube's rows per cell with the weight of every cell."""
 
     definition: SurveyDefinition
     variables: dict[str, VariableRow]
     counts: dict[int, dict[int | None, int]]
     valid_respondents: dict[int, int]
     by_sector: list[tuple[int, str, int | None, int]]
+    concern: Mapping[str, Sequence[tuple[int, int, int]]] = field(default_factory=dict)
+    """Per phenomenon: ``(cell_id, valid respondents, concerned respondents)``."""
+    cell_rows: Mapping[int, Sequence[tuple[int, int | None, int]]] = field(default_factory=dict)
+    """Per variable: ``(cell_id, code, answer rows)`` in cell rank order."""
+    valid_cells: Mapping[int, Sequence[tuple[int, int]]] = field(default_factory=dict)
+    """Per multiple-choice variable: ``(cell_id, valid respondents)``."""
+    cell_weights: Mapping[int, float] | None = None
+    """The weight of every cell of complete responses; None: not weighted."""
+    responses: int = 0
+    audience: str = "citizen"
+
+    def weighted_rows(
+        self, variable_id: int, hit: Iterable[int], valid: Iterable[int]
+    ) -> list[tuple[float, float, float]]:
+        """``(weight, hits, base)`` per cell of one variable: answer rows
+        with a code in ``hit``, and with a code in ``valid``."""
+        weights = self.cell_weights or {}
+        hit_codes, valid_codes = set(hit), set(valid)
+        found: dict[int, list[float]] = {}
+        for cell_id, code, n in self.cell_rows.get(variable_id, ()):
+            if cell_id not in weights or code is None:
+                continue
+            entry = found.setdefault(cell_id, [0.0, 0.0])
+            if code in hit_codes:
+                entry[0] += n
+            if code in valid_codes:
+                entry[1] += n
+        return [(weights[c], h, b) for c, (h, b) in found.items()]
 
 
 def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) -> None:
     """Add one survey's measure questions to the per-phenomenon tallies (pure)."""
+    weighted = survey.cell_weights is not None
     sector_rows: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
     for variable_id, sector, code, n in survey.by_sector:
         sector_rows[variable_id].append((sector, code, n))
+    for phenomenon, cells in survey.concern.items():
+        tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies["concern"]
+        tally.base += sum(valid for _c, valid, _h in cells)
+        tally.hits += sum(hits for _c, _v, hits in cells)
+        if weighted:
+            weights = survey.cell_weights or {}
+            tally.add_cells(
+                (weights[cell], hits, valid) for cell, valid, hits in cells if cell in weights
+            )
     for question in survey.definition.questions:
         measure = question.measure
-        if measure not in SURVEY_INDICATORS:
+        if measure not in ("priority", "importance", "victimisation"):
             continue
         if measure == "priority":
             _tally_priority(question, survey, figures)
@@ -136,15 +249,14 @@ def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) ->
             counts = survey.counts.get(variable.id, {})
             valid = {c: n for c, n in counts.items() if c is not None and c in question.valid_codes}
             tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies[measure]
-            if measure == "concern":
-                concern_codes = set(question.spec.get("concern_codes", []))
-                tally.hits += sum(n for c, n in valid.items() if c in concern_codes)
-                tally.base += sum(valid.values())
-            elif measure == "victimisation":
+            if measure == "victimisation":
                 first = next((o.code for o in question.options if not o.missing), None)
                 tally.hits += valid.get(first, 0) if first is not None else 0
                 tally.base += sum(valid.values())
-            else:  # importance: mean of the codes
+                if weighted:
+                    hit = () if first is None else (first,)
+                    tally.add_cells(survey.weighted_rows(variable.id, hit, question.valid_codes))
+            else:  # importance: mean of the codes (partners: never weighted)
                 tally.base += sum(valid.values())
                 tally.total += sum(c * n for c, n in valid.items())
                 tally.squares += sum(c * c * n for c, n in valid.items())
@@ -163,9 +275,26 @@ def _phenomenon_slots(question: QuestionDef) -> list[tuple[str, str]]:
     return [(v.phenomenon, v.name) for v in question.variables() if v.phenomenon]
 
 
+def concern_slots(
+    definition: SurveyDefinition, variables: Mapping[str, VariableRow]
+) -> dict[str, list[ConcernSlot]]:
+    """Per phenomenon, the stored variables of the survey's concern questions."""
+    slots: dict[str, list[ConcernSlot]] = defaultdict(list)
+    for question in definition.questions:
+        if question.measure != "concern":
+            continue
+        concern = frozenset(int(c) for c in question.spec.get("concern_codes", []))
+        for phenomenon, name in _phenomenon_slots(question):
+            variable = variables.get(name)
+            if variable is not None:
+                slots[phenomenon].append(ConcernSlot(variable.id, question.valid_codes, concern))
+    return dict(slots)
+
+
 def _tally_priority(
     question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
 ) -> None:
+    valid_codes = question.valid_codes
     # The options chosen in any of the question's variables (every rank of a
     # ranking), over the respondents who chose one: counted as such where the
     # type counts its respondents (multiple choice), else the valid answers
@@ -180,7 +309,7 @@ def _tally_priority(
         base = sum(
             n
             for c, n in survey.counts.get(first.id, {}).items()
-            if c is not None and c in question.valid_codes
+            if c is not None and c in valid_codes
         )
     chosen: dict[int, int] = defaultdict(int)
     for name in names:
@@ -190,53 +319,158 @@ def _tally_priority(
         for code, n in survey.counts.get(variable.id, {}).items():
             if code is not None:
                 chosen[code] += n
+    weighted_base: dict[int, float] = {}
+    weighted_chosen: dict[tuple[int, int], float] = defaultdict(float)
+    weights = survey.cell_weights
+    if weights is not None and first is not None:
+        # The base per cell, as above: the respondents who ticked a valid
+        # option (multiple), else the valid answers of the first variable.
+        if question.qtype.counts_respondents:
+            base_cells: Iterable[tuple[int, int]] = survey.valid_cells.get(first.id, ())
+        else:
+            base_cells = (
+                (cell, n)
+                for cell, code, n in survey.cell_rows.get(first.id, ())
+                if code is not None and code in valid_codes
+            )
+        for cell, n in base_cells:
+            if cell in weights:
+                weighted_base[cell] = weighted_base.get(cell, 0.0) + n
+        for name in names:
+            variable = survey.variables.get(name)
+            if variable is None:
+                continue
+            for cell, code, n in survey.cell_rows.get(variable.id, ()):
+                if code is not None and cell in weights:
+                    weighted_chosen[(cell, code)] += n
     for option in question.options:
         if not option.phenomenon or option.missing:
             continue
         tally = figures.setdefault(option.phenomenon, PhenomenonFigures()).tallies["priority"]
         tally.hits += chosen.get(option.code, 0)
         tally.base += base
+        if weights is not None:
+            tally.add_cells(
+                (weights[cell], weighted_chosen.get((cell, option.code), 0.0), n)
+                for cell, n in weighted_base.items()
+            )
+
+
+def _survey_counts(
+    session: DbSession,
+    found: SurveyAggregates,
+    cell_weights: Mapping[int, float] | None,
+) -> SurveyCounts:
+    """The indicator inputs of one survey (its aggregates read already)."""
+    definition = found.definition
+    variables = found.variables
+    importance = [
+        variables[name].id
+        for q in definition.questions
+        if q.measure == "importance"
+        for _p, name in _phenomenon_slots(q)
+        if name in variables
+    ]
+    concern = {
+        phenomenon: (
+            _one_slot(found.cube.counts, slots[0])
+            if len(slots) == 1
+            else aggregates.concern_respondents(session, slots)
+        )
+        for phenomenon, slots in concern_slots(definition, variables).items()
+    }
+    cell_rows: dict[int, list[tuple[int, int | None, int]]] = defaultdict(list)
+    valid_cells: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if cell_weights is not None:
+        ranks = cube.cell_ranks(found.cube.cells)
+        # Cells in rank order: the weighted sums run in the same order everywhere.
+        for variable_id, cell_id, code, n in sorted(
+            found.cube.counts,
+            key=lambda r: (r[0], ranks.get(r[1], -1), r[2] is not None, r[2] or 0),
+        ):
+            cell_rows[variable_id].append((cell_id, code, n))
+        for cell_id, variable_id, n in cube.cell_valid_rows(found.cube):
+            valid_cells[variable_id].append((cell_id, n))
+    return SurveyCounts(
+        definition=definition,
+        variables=variables,
+        counts=found.counts,
+        valid_respondents=found.valid_respondents,
+        by_sector=aggregates.codes_by_sector(session, importance),
+        concern=concern,
+        cell_rows=dict(cell_rows),
+        valid_cells=dict(valid_cells),
+        cell_weights=cell_weights,
+        responses=found.responses,
+        audience=found.survey.audience,
+    )
+
+
+def _one_slot(
+    rows: Sequence[tuple[int, int, int | None, int]], slot: ConcernSlot
+) -> list[tuple[int, int, int]]:
+    """``aggregates.concern_respondents`` of a phenomenon with one variable,
+    from the cube: a respondent gives that variable one answer, so its
+    answer rows per cell are its respondents."""
+    cells: dict[int, list[int]] = {}
+    hit_codes = slot.concern_codes & slot.valid_codes
+    for variable_id, cell_id, code, n in rows:
+        if variable_id != slot.variable_id or code is None or code not in slot.valid_codes:
+            continue
+        entry = cells.setdefault(cell_id, [0, 0])
+        entry[0] += n
+        if code in hit_codes:
+            entry[1] += n
+    return [(cell, valid, hits) for cell, (valid, hits) in sorted(cells.items())]
 
 
 def collect_counts(
-    session: DbSession, consultation_id: int, known: SurveyAggregates | None = None
-) -> list[SurveyCounts]:
-    """The aggregates of every survey of the consultation that has measure
-    questions (``aggregates.survey_aggregates``; the survey of ``known``, the
-    report being built, is not read again), plus the partner sectors of
-    importance questions."""
-    found = []
+    session: DbSession,
+    consultation_id: int,
+    settings: ReportSettings,
+    known: SurveyAggregates | None = None,
+    known_weights: Mapping[int, float] | None = None,
+) -> tuple[list[SurveyCounts], bool]:
+    """The indicator inputs of every survey of the consultation that has
+    measure questions (the survey of ``known``, the report being built, is
+    not read again; ``known_weights`` are its cell weights, None when it is
+    not weighted), and whether they are weighted.
+
+    The residents' indicators are weighted unless the report's weighting is
+    switched off (empty margins in the settings): every citizen survey with
+    the margins of the settings (else the consultation's), or, when one of
+    them cannot be weighted, none of them."""
+    weighted = settings.margins is None or bool(settings.margins)
+    found_all: list[tuple[SurveyAggregates, Mapping[int, float] | None]] = []
     for survey in aggregates.consultation_surveys(session, consultation_id):
         definition = definition_of(survey)
         if not any(q.measure in SURVEY_INDICATORS for q in definition.questions):
             continue
-        survey_figures = (
-            known
-            if known is not None and known.survey.key == survey.key
-            else aggregates.survey_aggregates(session, survey)
-        )
-        variables = survey_figures.variables
-        importance = [
-            variables[name].id
-            for q in definition.questions
-            if q.measure == "importance"
-            for _p, name in _phenomenon_slots(q)
-            if name in variables
-        ]
-        found.append(
-            SurveyCounts(
-                definition=definition,
-                variables=variables,
-                counts=survey_figures.counts,
-                valid_respondents=survey_figures.valid_respondents,
-                by_sector=aggregates.codes_by_sector(session, importance),
-            )
-        )
-    return found
+        citizen = survey.audience == "citizen"
+        if known is not None and known.survey.key == survey.key:
+            found, weights = known, known_weights
+        else:
+            found = aggregates.survey_aggregates(session, survey)
+            weights = None
+            if weighted and citizen:
+                margins = collect.report_margins(session, found, settings)
+                data, _problem = collect.weigh(found, margins, settings, None, [])
+                weights = None if data is None else data.cell_weights
+        if citizen and weights is None:
+            weighted = False
+        found_all.append((found, weights))
+    if not any(f.survey.audience == "citizen" for f, _w in found_all):
+        weighted = False
+    return [
+        _survey_counts(session, found, weights if weighted else None)
+        for found, weights in found_all
+    ], weighted
 
 
 def objective_figures(rows: list[IndicatorRow]) -> dict[str, ObjectiveFigure]:
-    """Latest year, its value, and the % change on the previous year, per phenomenon."""
+    """Latest year, its value, and the % change on the previous year, per
+    phenomenon; the change only when both years have at least
+    ``TREND_MIN_FACTS`` facts (else ``trend_note`` ``too_few_facts``)."""
     by_phenomenon: dict[str, list[IndicatorRow]] = defaultdict(list)
     for row in rows:
         by_phenomenon[row.phenomenon].append(row)
@@ -246,8 +480,12 @@ def objective_figures(rows: list[IndicatorRow]) -> dict[str, ObjectiveFigure]:
         latest = items[-1]
         previous = next((r for r in reversed(items[:-1]) if r.year == latest.year - 1), None)
         trend = None
+        note = None
         if previous is not None and previous.value:
-            trend = (latest.value - previous.value) / previous.value * 100.0
+            if min(previous.value, latest.value) < TREND_MIN_FACTS:
+                note = "too_few_facts"
+            else:
+                trend = (latest.value - previous.value) / previous.value * 100.0
         result[phenomenon] = ObjectiveFigure(
             year=latest.year,
             value=latest.value,
@@ -257,12 +495,25 @@ def objective_figures(rows: list[IndicatorRow]) -> dict[str, ObjectiveFigure]:
             previous_value=previous.value if previous else None,
             trend_percent=None if trend is None else round(trend, 2),
             series=tuple((r.year, r.value) for r in items),
+            trend_note=note,
         )
     return result
 
 
 def _(msgid: str, **values: Any) -> str:
     return str(gettext(msgid, **values))
+
+
+def indicator_label(name: str) -> str:
+    """An indicator's name in words, with its unit."""
+    return {
+        "concern": _("concern (%)"),
+        "priority": _("priority (%)"),
+        "importance": _("importance (1-5)"),
+        "victimisation": _("victimisation (%)"),
+        "facts": _("registered facts"),
+        "trend": _("trend (%)"),
+    }.get(name, name)
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -321,6 +572,28 @@ class PhenomenonInfo:
     federal_priority: bool
 
 
+def source_weights(
+    weights: Mapping[str, float],
+    present: Iterable[str],
+    people: Mapping[str, int | None],
+) -> tuple[SourceWeight, ...]:
+    """How much each source weighs in the score: the share of the weights of
+    its indicators that the matrix has (``present``), and on how many people
+    it rests (residents: citizen responses; partners: partner responses)."""
+    have = set(present)
+    used = {n: w for n, w in weights.items() if w > 0 and n in have}
+    total = sum(used.values())
+    return tuple(
+        SourceWeight(
+            source=source,
+            indicators=tuple(n for n in names if n in used),
+            weight_share=round(sum(used.get(n, 0.0) for n in names) / total, 4) if total else 0.0,
+            people=people.get(source),
+        )
+        for source, names in SOURCES.items()
+    )
+
+
 def assemble_priorities(
     phenomena: list[PhenomenonInfo],
     figures: Mapping[str, PhenomenonFigures],
@@ -333,14 +606,21 @@ def assemble_priorities(
     hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
     hidden_bases: frozenset[tuple[str, str]] = frozenset(),
     partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN,
+    *,
+    weighted: bool = False,
+    people: Mapping[str, int | None] | None = None,
 ) -> PriorityMatrix:
     """Pure: the priority matrix from the tallies and the objective figures.
     ``hidden_indicators`` (``(phenomenon, indicator)``) rest on counts the
-    report hides; they are not published and do not count in the score, the
-    rank or its interval, which are therefore worked out from published
-    figures only. ``hidden_bases``: indicators whose base adds up valid
-    answers the report hides; the base is left out of ``bases``, since it
-    would give them back."""
+    report hides; they are not published (neither unweighted nor weighted)
+    and do not count in the score, the rank or its interval, which are
+    therefore worked out from published figures only. ``hidden_bases``:
+    indicators whose base adds up valid answers the report hides; the base
+    and its effective n are left out, since they would give them back.
+    ``weighted``: the residents' tallies carry weights, and the score uses
+    the weighted indicators (``survey.analysis.estimates.shown``); a weighted
+    share is hidden wherever its unweighted count is, since the share times
+    the weighted base gives the count back."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
     published: dict[str, dict[str, Any]] = {}
@@ -349,7 +629,10 @@ def assemble_priorities(
         row: dict[str, float | None] = {}
         est: dict[str, ranking.Estimate | None] = {}
         indicators: dict[str, float | None] = {}
+        weighted_indicators: dict[str, float | None] = {}
+        shown_indicators: dict[str, float | None] = {}
         bases: dict[str, int] = {}
+        effective: dict[str, float] = {}
         hidden: list[str] = []
         for name in SURVEY_INDICATORS:
             tally = figure.tallies.get(name)
@@ -361,30 +644,48 @@ def assemble_priorities(
                 value, se = tally.mean(), tally.mean_se()
             else:
                 value, se = tally.share(), tally.share_se()
-            if (info.key, name) not in hidden_bases:
+            base_shown = (info.key, name) not in hidden_bases
+            if base_shown:
                 bases[name] = int(tally.base)
+            is_resident = weighted and name in RESIDENT_INDICATORS
+            if is_resident and base_shown:
+                effective[name] = round(tally.effective_n, 1)
             if (
                 (info.key, name) in hidden_indicators
                 or (name != "importance" and is_primary(tally.hits, threshold))
                 or (name == "importance" and tally.base < partner_sector_min)
             ):
-                # A hidden share left in the score could be solved back from it.
+                # A hidden share left in the score could be solved back from
+                # it; a weighted share is a count too, once its base is known.
                 row[name] = None
                 est[name] = None
                 indicators[name] = None
+                shown_indicators[name] = None
+                if is_resident:
+                    weighted_indicators[name] = None
                 hidden.append(name)
-            else:
-                row[name] = value
-                est[name] = None if value is None else (value, se)
-                indicators[name] = None if value is None else round(value, 2)
+                continue
+            indicators[name] = None if value is None else round(value, 2)
+            choice = Figure(value, None, UNWEIGHTED)
+            if is_resident:
+                weighted_value = tally.weighted_share()
+                weighted_indicators[name] = (
+                    None if weighted_value is None else round(weighted_value, 2)
+                )
+                choice = shown(choice, Figure(weighted_value, None, WEIGHTED))
+                se = tally.weighted_share_se()
+            row[name] = choice.value
+            est[name] = None if choice.value is None else (choice.value, se)
+            shown_indicators[name] = None if choice.value is None else round(choice.value, 2)
         facts = objective.get(info.key)
         if facts is not None:
             row["facts"] = facts.value
             row["trend"] = facts.trend_percent
             est["facts"] = (facts.value, None)
             est["trend"] = None if facts.trend_percent is None else (facts.trend_percent, None)
-            indicators["facts"] = facts.value
-            indicators["trend"] = facts.trend_percent
+            for target in (indicators, shown_indicators):
+                target["facts"] = facts.value
+                target["trend"] = facts.trend_percent
         sectors = {}
         withheld = hidden_sectors(
             {s: int(t.base) for s, t in figure.sectors.items()}, partner_sector_min
@@ -399,7 +700,10 @@ def assemble_priorities(
         estimates[info.key] = est
         published[info.key] = {
             "indicators": indicators,
+            "estimate_indicators": shown_indicators,
+            "weighted_indicators": weighted_indicators if weighted else None,
             "bases": bases,
+            "effective_bases": effective if weighted else None,
             "suppressed_indicators": tuple(hidden),
             "objective": facts,
             "importance_by_sector": sectors,
@@ -433,6 +737,7 @@ def assemble_priorities(
             )
         )
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.phenomenon))
+    present = {name for row in values.values() for name, v in row.items() if v is not None}
     method = PriorityMethod(
         weights={k: v for k, v in weights.items() if v > 0},
         weights_source=weights_source,
@@ -448,6 +753,10 @@ def assemble_priorities(
             if case.changed
         ),
         sector_min_n=partner_sector_min,
+        estimates=report_kind(weighted),
+        sources=source_weights(weights, present, people or {}),
+        indicator_bases=dict(INDICATOR_BASES),
+        trend_min_facts=TREND_MIN_FACTS,
     )
     return PriorityMatrix(tuple(rows), method)
 
@@ -492,11 +801,14 @@ def build_priorities(
     settings: ReportSettings,
     hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
     hidden_bases: frozenset[tuple[str, str]] = frozenset(),
+    known_weights: Mapping[int, float] | None = None,
 ) -> PriorityMatrix:
     """Collect the consultation's aggregates and assemble the priority matrix
-    (``known``: the aggregates of the report's own survey)."""
+    (``known``: the aggregates of the report's own survey, ``known_weights``
+    its cell weights when the report is weighted)."""
     figures: dict[str, PhenomenonFigures] = {}
-    for counts in collect_counts(session, consultation.id, known):
+    surveys, weighted = collect_counts(session, consultation.id, settings, known, known_weights)
+    for counts in surveys:
         tally_survey(counts, figures)
     phenomena = [
         PhenomenonInfo(p.key, text_for(p.label, settings.language), p.federal_priority)
@@ -507,6 +819,11 @@ def build_priorities(
         PhenomenonInfo(key, key, False) for key in sorted(figures) if key not in present
     )
     weights, source = matrix_weights(consultation.matrix_weights)
+    people: dict[str, int | None] = {
+        "residents": sum(s.responses for s in surveys if s.audience == "citizen"),
+        "partners": sum(s.responses for s in surveys if s.audience == "partner"),
+        "registered": None,
+    }
     return assemble_priorities(
         phenomena,
         figures,
@@ -519,4 +836,6 @@ def build_priorities(
         hidden_indicators,
         hidden_bases,
         settings.partner_sector_min,
+        weighted=weighted,
+        people=people,
     )

@@ -49,7 +49,11 @@ data, is left out rather than assumed):
 - the weighting section: the complete responses per code add up to the
   complete responses, are at most the code's count in the dimension's
   table, and the incomplete ones with a valid code are at most the
-  excluded responses;
+  excluded responses; the groups left out of the weighting
+  (``("excluded", dimension, code)``) are each at most the excluded
+  responses and together at least them, a category the margins lack is its
+  count in the dimension's table, and a group without an answer is the
+  responses less the table's codes (where that holds);
 - free text: tagged comments are in at least one theme, so the theme counts
   add up to at least the comments minus the untagged ones, and each theme
   is at most that;
@@ -533,7 +537,10 @@ def _themes(layout: Layout, themes: TextThemes) -> None:
 
 
 def _weighting(
-    layout: Layout, weighting: WeightingSummary, dimension_tables: Mapping[str, TableId]
+    layout: Layout,
+    weighting: WeightingSummary,
+    dimension_tables: Mapping[str, TableId],
+    responses: int,
 ) -> None:
     values = layout.system.values
     by_dimension: dict[str, list[Key]] = defaultdict(list)
@@ -567,6 +574,51 @@ def _weighting(
                 incomplete[k] = 1.0
         if incomplete:
             layout.relate_if_true(at_most(incomplete, float(weighting.excluded_responses)))
+    _excluded(layout, weighting, dimension_tables, responses)
+
+
+def _excluded(
+    layout: Layout,
+    weighting: WeightingSummary,
+    dimension_tables: Mapping[str, TableId],
+    responses: int,
+) -> None:
+    """The groups left out of the weighting: each at most the excluded
+    responses, together at least them (a response may be in two groups); a
+    group of a category the margins lack is that category's count in the
+    dimension's table, a group without an answer the responses less the
+    table's valid codes (each only where it holds: the dimension question
+    may not be shown to everyone)."""
+    values = layout.system.values
+    total = float(weighting.excluded_responses)
+    keys: list[Key] = []
+    for group in weighting.excluded:
+        key = layout.quantity(
+            ("excluded", group.dimension, group.code),
+            group.responses,
+            hidden=group.hidden,
+            question="#weighting",
+        )
+        keys.append(key)
+        layout.relate(at_most({key: 1.0}, total))
+        if group.code is None:
+            # The responses without a valid code are the responses less the
+            # table's published valid: hidden with the table's small counts,
+            # but no secret of its own to keep wide.
+            layout.system.unaudited.add(key)
+        source = dimension_tables.get(group.dimension)
+        if source is None:
+            continue
+        if group.code is not None:
+            count = ("count", source, group.code)
+            if count in values:
+                layout.relate_if_true(equation({key: 1.0, count: -1.0}, 0.0))
+            continue
+        answered = {k: 1.0 for k in values if k[0] == "count" and k[1] == source}
+        if answered:
+            layout.relate_if_true(equation({key: 1.0, **answered}, float(responses)))
+    if keys:
+        layout.relate(at_least(dict.fromkeys(keys, 1.0), total))
 
 
 def report_layout(
@@ -590,7 +642,7 @@ def report_layout(
     _dimension_bounds(layout, questions, dimension_tables, responses, responses_by_mode)
     _themes(layout, themes)
     if weighting is not None:
-        _weighting(layout, weighting, dimension_tables)
+        _weighting(layout, weighting, dimension_tables, responses)
     for key in layout.system.values:
         layout.system.upper.setdefault(key, float(responses) * _multiplier(key))
     # The groups of the cross-tabs are settled before the audit (those hidden

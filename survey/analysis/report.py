@@ -62,7 +62,7 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         weighting=(
             None
             if data.weighting is None
-            else weighting_summary(data.weighting, found.dimensions, language)
+            else weighting_summary(data.weighting, found.dimensions, language, threshold)
         ),
         dimension_tables=tables,
         responses=found.responses,
@@ -77,6 +77,7 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         settings,
         hidden_indicators=disclosure.hidden_indicators(published),
         hidden_bases=disclosure.hidden_bases(published),
+        known_weights=None if data.weighting is None else data.weighting.cell_weights,
     )
     partners = themes.partner_input(session, data.consultation, lexicon)
     return assemble(data, settings, questions, protected, matrix, partners)

@@ -12,12 +12,12 @@ DEFAULT_PARTNER_SECTOR_MIN = 3
 
 
 class ReportError(Exception):
-    """The report cannot be built (unknown survey, unusable margins).
+    """The report cannot be built (an unknown survey, answers the database
+    cannot count). Unusable margins are not an error: the report is then
+    built unweighted and says why.
 
     The message is a plain English sentence (the command line prints it);
-    ``kind`` names the problem for the planners' pages, which say it in
-    their language with ``details``: ``unknown_margin_dimension``
-    (dimension), a ``WeightingError`` code with its details, or ``other``."""
+    ``kind`` names the problem for the planners' pages (``other``)."""
 
     def __init__(self, message: str, /, kind: str = "other", **details: Any) -> None:
         super().__init__(message)

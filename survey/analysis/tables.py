@@ -19,6 +19,10 @@ Rules every table follows (units and rounding):
   decimals. ``ci95`` is on the unweighted count and base; the weighted
   interval uses the Kish effective n of the table's valid answers.
 - A ``missing: true`` option is listed with its count and no percentage.
+- Which estimate a figure shows (weighted, unweighted, or the margin of a
+  weighting dimension) is decided by ``survey.analysis.estimates.shown``;
+  ``to_json`` writes it as the ``estimate`` keys beside the unweighted and
+  weighted figures, which stay for comparison.
 - ``base_flag`` of a base: ``hidden`` below 30 (no percentages shown),
   ``unreliable`` below 100, else ``ok``.
 - A cell with a suppression mark (``primary``: its own count is 1 ..
@@ -40,6 +44,15 @@ from enum import Enum
 from functools import cached_property
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
+from survey.analysis.estimates import (
+    MARGINS,
+    UNWEIGHTED,
+    WEIGHTED,
+    EstimateKind,
+    Figure,
+    report_kind,
+    shown,
+)
 from survey.analysis.intervals import NumberSummary, weighted_wilson_interval, wilson_interval
 from survey.analysis.suppression import base_flag
 
@@ -74,21 +87,42 @@ def percent(count: float, base: float) -> float | None:
 class WeightedCounts:
     """The weighted tally of one table (``survey.analysis.weighting.weighted_tally``):
     weighted counts per valid code, the weighted valid base and the Kish
-    effective n (sum w)^2 / sum w^2 of the respondents in that base."""
+    effective n (sum w)^2 / sum w^2 of the respondents in that base.
+
+    ``raked`` is set on the table of a weighting dimension: the codes of its
+    margins. Raking fixed those shares at the population shares, so they get
+    no interval, and a code the margins lack has no weighted share (its
+    respondents have no weight), which is published as null, never as 0."""
 
     counts: Mapping[int, float]
     total: float
     effective_n: float
+    raked: frozenset[int] | None = None
+
+    @property
+    def kind(self) -> EstimateKind:
+        return WEIGHTED if self.raked is None else MARGINS
 
     def percent(self, code: int) -> float | None:
         """Weighted share of ``code`` in percent, two decimals; None without a base."""
-        return round2(self.counts.get(code, 0.0) / self.total * 100) if self.total > 0 else None
+        if self.total <= 0 or (self.raked is not None and code not in self.raked):
+            return None
+        return round2(self.counts.get(code, 0.0) / self.total * 100)
 
     def ci95(self, code: int) -> list[float] | None:
-        """Wilson 95 % interval of the weighted share, on the effective n."""
+        """Wilson 95 % interval of the weighted share, on the effective n
+        (none for a weighting dimension's own shares)."""
+        if self.raked is not None:
+            return None
         return rounded_interval(
             weighted_wilson_interval(self.counts.get(code, 0.0), self.total, self.effective_n)
         )
+
+    def figure(self, code: int, show: bool) -> Figure:
+        """The weighted figure of ``code``; ``show``: percentages are published."""
+        if not show:
+            return Figure(None, None, self.kind)
+        return Figure(self.percent(code), self.ci95(code), self.kind)
 
 
 # --- options tables: single, scale, a matrix row, number bands; multiple; ranking ----
@@ -166,6 +200,11 @@ class _OptionsTable(Generic[C]):
             "ci95": ci95,
         }
 
+    @property
+    def estimates(self) -> EstimateKind:
+        """What the ``estimate`` keys of the table are."""
+        return UNWEIGHTED if self.weighted is None else self.weighted.kind
+
     def option_json(self, category: C) -> Json:
         """The published figures of one option."""
         entry: Json = {"code": category.code, "label": category.label}
@@ -176,14 +215,20 @@ class _OptionsTable(Generic[C]):
             entry.update(dict.fromkeys(self._hidden_keys))
             if weighted is not None:
                 entry.update(weighted_percent=None, weighted_ci95=None)
-            entry["suppressed"] = True
+            entry.update(estimate=None, estimate_ci95=None, suppressed=True)
             return entry
         show = not category.missing and self.base_flag != "hidden"
-        entry.update(self._figures_json(category, show))
+        figures = self._figures_json(category, show)
+        entry.update(figures)
+        shown_weighted = None
         if weighted is not None:
-            entry["weighted_percent"] = weighted.percent(category.code) if show else None
-            entry["weighted_ci95"] = weighted.ci95(category.code) if show else None
-        entry["suppressed"] = False
+            shown_weighted = weighted.figure(category.code, show)
+            entry["weighted_percent"] = shown_weighted.value
+            entry["weighted_ci95"] = shown_weighted.ci95
+        estimate = shown(
+            Figure(figures[self.percent_key], figures["ci95"], UNWEIGHTED), shown_weighted
+        )
+        entry.update(estimate=estimate.value, estimate_ci95=estimate.ci95, suppressed=False)
         return entry
 
     def to_json(self) -> Json:
@@ -191,6 +236,7 @@ class _OptionsTable(Generic[C]):
             "valid": None if self.valid_mark is not None else self.valid,
             "missing": None if self.missing_mark is not None else self.missing,
             "base_flag": self.base_flag,
+            "estimates": self.estimates,
             "options": [self.option_json(c) for c in self.categories],
         }
         table.update(base_marks_json(self.valid_mark, self.missing_mark))
@@ -290,13 +336,24 @@ class MatrixTable:
 
 
 @dataclass(frozen=True)
+class WeightedNumbers:
+    """The weighted summary of a number question: mean, median and interval
+    of the mean over ``(value, sum of weights)`` of the answers of complete
+    responses, with n = their Kish ``effective_n``
+    (``survey.analysis.intervals.summarise_numbers``)."""
+
+    summary: NumberSummary | None
+    effective_n: float
+
+
+@dataclass(frozen=True)
 class NumberTable:
     """A number question: mean, median and the 95 % interval of the mean
     (``survey.analysis.intervals.summarise_numbers``: normal quantile from
     n = 30, Student t below) in the unit of the answers, on ``valid``
     answers; with ``bands`` the banded counts as a categorical table (its
     ``valid`` is the number's). The summary is suppressed (``mark``) when
-    it rests on 1 .. threshold-1 answers."""
+    it rests on 1 .. threshold-1 answers; the weighted summary with it."""
 
     kind: ClassVar[str] = "number"
     valid: int
@@ -306,38 +363,67 @@ class NumberTable:
     mark: Mark | None = None
     valid_mark: Mark | None = None
     missing_mark: Mark | None = None
+    weighted: WeightedNumbers | None = None
 
     @property
     def suppressed(self) -> bool:
         return self.mark is not None
 
+    def _summary_figures(
+        self, summary: NumberSummary | None
+    ) -> tuple[float | None, float | None, list[float] | None]:
+        if summary is None or self.suppressed:
+            return None, None, None
+        return round2(summary.mean), round2(summary.median), rounded_interval(summary.ci95)
+
     @property
     def mean(self) -> float | None:
         """The published mean (two decimals); None when suppressed or without answers."""
-        return None if self.summary is None or self.suppressed else round2(self.summary.mean)
+        return self._summary_figures(self.summary)[0]
 
     @property
     def median(self) -> float | None:
-        return None if self.summary is None or self.suppressed else round2(self.summary.median)
+        return self._summary_figures(self.summary)[1]
 
     @property
     def ci95(self) -> list[float] | None:
-        if self.summary is None or self.suppressed:
-            return None
-        return rounded_interval(self.summary.ci95)
+        return self._summary_figures(self.summary)[2]
 
     def to_json(self) -> Json:
+        mean, median, ci95 = self._summary_figures(self.summary)
         table: Json = {
             "valid": None if self.valid_mark is not None else self.valid,
             "missing": None if self.missing_mark is not None else self.missing,
-            "mean": self.mean,
-            "median": self.median,
-            "ci95": self.ci95,
+            "mean": mean,
+            "median": median,
+            "ci95": ci95,
             "suppressed": self.suppressed,
             "base_flag": "hidden" if self.valid_mark is not None else base_flag(self.valid),
+            "estimates": report_kind(self.weighted is not None),
         }
         table.update(base_marks_json(self.valid_mark, self.missing_mark))
+        shown_mean = Figure(mean, ci95, UNWEIGHTED)
+        shown_median = Figure(median, None, UNWEIGHTED)
+        if self.weighted is not None:
+            w_mean, w_median, w_ci95 = self._summary_figures(self.weighted.summary)
+            table.update(
+                weighted_mean=w_mean,
+                weighted_median=w_median,
+                weighted_ci95=w_ci95,
+                # The effective n of a hidden base would give it back.
+                effective_n=(
+                    None if self.valid_mark is not None else round(self.weighted.effective_n, 1)
+                ),
+            )
+            shown_mean = shown(shown_mean, Figure(w_mean, w_ci95, WEIGHTED))
+            shown_median = shown(shown_median, Figure(w_median, None, WEIGHTED))
+        table.update(
+            estimate_mean=shown_mean.value,
+            estimate_median=shown_median.value,
+            estimate_ci95=shown_mean.ci95,
+        )
         if self.bands is not None:
+            table["bands_estimates"] = self.bands.estimates
             table["bands"] = [self.bands.option_json(c) for c in self.bands.categories]
         return table
 
@@ -407,6 +493,26 @@ class CrossTable:
     row_label: str | None = None
     cell_marks: Mapping[tuple[int, Any], Mark] = field(default_factory=dict)
     column_marks: Mapping[Any, Mark] = field(default_factory=dict)
+    weighted_cells: Mapping[tuple[int, Any], float] | None = None
+    """When the report is weighted: the sum of the weights of every cell's
+    answers (complete responses only), set by the weighting step."""
+    weighted_column_valid: Mapping[Any, float] | None = None
+    """Weighted column bases of multiple choice and ranking (respondents)."""
+
+    @cached_property
+    def weighted_column_bases(self) -> dict[Any, float] | None:
+        """Weighted base of every column (respondents, or the column's sum), or
+        None when the report is not weighted."""
+        if self.weighted_cells is None:
+            return None
+        if self.weighted_column_valid is not None:
+            return {c.code: self.weighted_column_valid.get(c.code, 0.0) for c in self.columns}
+        bases = {c.code: 0.0 for c in self.columns}
+        codes = {o.code for o in self.options}
+        for (code, column), total in self.weighted_cells.items():
+            if column in bases and code in codes:
+                bases[column] += total
+        return bases
 
     @cached_property
     def column_bases(self) -> dict[Any, int]:
@@ -424,7 +530,7 @@ class CrossTable:
         marks = self.cell_marks
         hidden_columns = self.column_marks
         columns: list[Json] = []
-        shown: list[tuple[Any, int, bool]] = []
+        shown_columns: list[tuple[Any, int, bool]] = []
         for column in self.columns:
             total = bases[column.code]
             if column.code is UNKNOWN_COLUMN and total == 0:
@@ -440,26 +546,39 @@ class CrossTable:
                     "base_flag": "hidden" if suppressed else base_flag(total),
                 }
             )
-            shown.append(
+            shown_columns.append(
                 (column.code, total, suppressed or base_flag(total) == "hidden"),
             )
         rows: list[Json] = []
         get = self.cells.get
+        weighted = self.weighted_cells
+        weighted_bases = self.weighted_column_bases
         for option in self.options:
             cells: list[Json] = []
-            for column, total, hide_percent in shown:
+            for column, total, hide_percent in shown_columns:
                 key = (option.code, column)
                 if key in marks:
-                    cells.append({"count": None, "percent": None, "suppressed": True})
+                    cell: Json = {"count": None, "percent": None}
+                    if weighted is not None:
+                        cell["weighted_percent"] = None
+                    cell.update(estimate=None, suppressed=True)
+                    cells.append(cell)
                     continue
                 n = get(key, 0)
-                cells.append(
-                    {
-                        "count": n,
-                        "percent": None if hide_percent else percent(n, total),
-                        "suppressed": False,
-                    }
-                )
+                value = None if hide_percent else percent(n, total)
+                cell = {"count": n, "percent": value}
+                shown_weighted = None
+                if weighted is not None and weighted_bases is not None:
+                    share = (
+                        None
+                        if hide_percent
+                        else percent(weighted.get(key, 0.0), weighted_bases[column])
+                    )
+                    cell["weighted_percent"] = share
+                    shown_weighted = Figure(share, None, WEIGHTED)
+                cell["estimate"] = shown(Figure(value, None, UNWEIGHTED), shown_weighted).value
+                cell["suppressed"] = False
+                cells.append(cell)
             rows.append({"code": option.code, "label": option.label, "cells": cells})
         entry: Json = {
             "question": self.question,
@@ -467,6 +586,7 @@ class CrossTable:
             "type": self.question_type,
             "measure": self.measure,
             "dimension": self.dimension,
+            "estimates": report_kind(weighted is not None),
             "columns": columns,
             "options": rows,
         }
@@ -583,7 +703,8 @@ class Theme:
 
 @dataclass(frozen=True)
 class TextThemes:
-    """The residents' free-text comments sorted into phenomena by keywords.
+    """The residents' free-text comments sorted into phenomena by keywords
+    (or by a planner's correction, ``corrected`` comments).
     ``comments`` counts every non-blank comment (copies included);
     ``untagged`` those without a phenomenon; a theme count or the untagged
     count of 1 .. threshold-1 is suppressed."""
@@ -593,10 +714,13 @@ class TextThemes:
     untagged: int
     themes: tuple[Theme, ...]
     untagged_mark: Mark | None = None
+    corrected: int = 0
+    """Comments whose phenomena a planner set (copies included)."""
 
     def to_json(self) -> Json:
         return {
             "comments": self.comments,
+            "corrected": self.corrected,
             "untagged": None if self.untagged_mark is not None else self.untagged,
             "themes": [
                 {
@@ -636,9 +760,11 @@ class ObjectiveFigure:
     previous_value: float | None
     trend_percent: float | None
     series: tuple[tuple[int, float], ...]
+    trend_note: str | None = None
+    """``too_few_facts`` when a year has too few facts for a trend."""
 
     def to_json(self) -> Json:
-        return {
+        entry: Json = {
             "year": self.year,
             "value": self.value,
             "unit": self.unit,
@@ -648,21 +774,31 @@ class ObjectiveFigure:
             "trend_percent": self.trend_percent,
             "series": [{"year": y, "value": v} for y, v in self.series],
         }
+        if self.trend_note is not None:
+            entry["trend_note"] = self.trend_note
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
 class PriorityRow:
     """One phenomenon of the priority matrix: its published indicators (shares
     in percent, importance in scale points, two decimals; a share resting on
-    1 .. threshold-1 answers is null and named in ``suppressed_indicators``),
-    their unweighted bases, the combined score 0..1, its rank with the
-    bootstrap rank interval, and the proposed label with its reason."""
+    1 .. threshold-1 answers is null and named in ``suppressed_indicators``):
+    unweighted (``indicators``), weighted (when the matrix is weighted) and
+    the ones the score uses (``estimate_indicators``, chosen by
+    ``survey.analysis.estimates.shown``); their unweighted bases and, when
+    weighted, the Kish effective n of those bases; the combined score 0..1,
+    its rank with the bootstrap rank interval, and the proposed label with
+    its reason."""
 
     phenomenon: str
     label: str
     federal_priority: bool
     indicators: Mapping[str, float | None]
+    estimate_indicators: Mapping[str, float | None]
+    weighted_indicators: Mapping[str, float | None] | None
     bases: Mapping[str, int]
+    effective_bases: Mapping[str, float] | None
     suppressed_indicators: tuple[str, ...]
     objective: ObjectiveFigure | None
     importance_by_sector: Mapping[str, SectorMean]
@@ -680,8 +816,13 @@ class PriorityRow:
             "label": self.label,
             "federal_priority": self.federal_priority,
             "indicators": dict(self.indicators),
-            "bases": dict(self.bases),
         }
+        if self.weighted_indicators is not None:
+            entry["weighted_indicators"] = dict(self.weighted_indicators)
+        entry["estimate_indicators"] = dict(self.estimate_indicators)
+        entry["bases"] = dict(self.bases)
+        if self.effective_bases is not None:
+            entry["effective_bases"] = dict(self.effective_bases)
         if self.suppressed_indicators:
             entry["suppressed_indicators"] = list(self.suppressed_indicators)
         if self.objective is not None:
@@ -710,12 +851,27 @@ class SensitivityChange:
     left: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SourceWeight:
+    """How much one source of indicators (residents, partners, registered
+    figures) weighs in the score: the share 0..1 of the weights of its
+    indicators among those of the indicators the matrix has, and how many
+    people it rests on (responses; None for registered figures)."""
+
+    source: str
+    indicators: tuple[str, ...]
+    weight_share: float
+    people: int | None
+
+
 @dataclass(frozen=True)
 class PriorityMethod:
     """How the matrix was computed: the indicator weights (only the ratios
-    matter), min-max normalisation, the bootstrap of the rank intervals and
-    whether the top ``sensitivity_top`` survives every weight moved by
-    +/- ``sensitivity_delta``."""
+    matter) and how much each source weighs, min-max normalisation, the
+    bootstrap of the rank intervals, whether the top ``sensitivity_top``
+    survives every weight moved by +/- ``sensitivity_delta``, what each
+    indicator's base counts, the minimum facts for a trend, and whether the
+    residents' indicators are weighted (``estimates``)."""
 
     weights: Mapping[str, float]
     weights_source: str
@@ -729,11 +885,27 @@ class PriorityMethod:
     sector_min_n: int
     normalisation: str = "minmax"
     level: float = 0.95
+    estimates: EstimateKind = UNWEIGHTED
+    sources: tuple[SourceWeight, ...] = ()
+    indicator_bases: Mapping[str, str] = field(default_factory=dict)
+    trend_min_facts: int | None = None
 
     def to_json(self) -> Json:
         return {
+            "estimates": self.estimates,
             "weights": dict(self.weights),
             "weights_source": self.weights_source,
+            "sources": [
+                {
+                    "source": w.source,
+                    "indicators": list(w.indicators),
+                    "weight_share": w.weight_share,
+                    "people": w.people,
+                }
+                for w in self.sources
+            ],
+            "indicator_bases": dict(self.indicator_bases),
+            "trend_min_facts": self.trend_min_facts,
             "normalisation": self.normalisation,
             "bootstrap": {"samples": self.samples, "seed": self.seed, "level": self.level},
             "sensitivity": {

@@ -1,5 +1,12 @@
 """Tagging free-text comments to the KIV phenomena with a Dutch keyword lexicon.
 
+The lexicon follows the KIV 2022-2024 clusters: "sociale en fiscale
+fraude" is undeclared work, benefit and tax fraud and money laundering,
+never scams on residents; a scam that names its channel (online, a text
+message, e-mail, a web shop, phishing) is cybercrime. A planner can
+correct the tags of a comment (``survey.analysis.themes``): the report
+then counts the corrected tags.
+
 Matching rules:
 
 - Text is compared case-insensitively and accent-insensitively: both the comment
@@ -20,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -92,31 +99,56 @@ DEFAULT_LEXICON: dict[str, tuple[str, ...]] = {
         r"verslaaf",
         r"verslav",
     ),
+    # KIV cluster "sociale en fiscale fraude": undeclared work, benefit and
+    # tax fraud, money laundering. Scams on residents are not this cluster:
+    # online scams are cybercrime, tricks at the door property crime.
     "fraude": (
-        r"\w*fraud",
-        r"oplicht",
-        r"opgelicht",
-        r"zwartwerk",
-        r"zwart werk",
-        r"witwas",
+        r"\w*zwartwerk",
+        r"zwart (?:werk|werken|gewerkt|geld)",
+        r"sociale? fraud",
+        r"fiscale? fraud",
+        r"\w*uitkeringsfraud",
+        r"\w*belastingfraud",
+        r"btw[- ]?fraud",
+        r"\w*domiciliefraud",
+        r"schijnzelfstandig",
+        r"schijndomicilie",
+        r"sociale dumping",
+        r"\w*witwas",
         r"\w*ontduik",
         r"valse factu",
         r"postbusbedrij",
+        r"carrouselfraud",
     ),
+    # KIV cluster "cybercriminaliteit": hacking, malware and every scam that
+    # reaches people online or by phone message (phishing, smishing, fake
+    # web shops, "vriend in nood"): a scam goes here when the comment names
+    # the channel.
     "cybercrime": (
         r"\w*cyber",
         r"hack",
         r"gehackt",
-        r"phish",
+        r"\w*phish",
         r"phising",
-        r"smishing",
-        r"ransomware",
-        r"malware",
+        r"\w*smishing",
+        r"\w*ransomware",
+        r"\w*malware",
         r"sextortion",
         r"identiteitsdiefstal",
         r"\w*internet",
-        r"online (?:oplicht|pest|bedreig|fraude)",
-        r"valse (?:sms|mail|e-mail|berichten)",
+        r"online (?:oplicht|opgelicht|fraud|bedrog|scam|pest|bedreig|aankoop|gekocht)",
+        r"onlinefraud",
+        r"vals(?:e)? (?:sms|e-?mail|mail|bericht|website|webshop|link)",
+        r"nep(?:webshop|website|sms|mail|bericht|link)",
+        r"\w*webshop",
+        r"\w*helpdeskfraud",
+        r"vriend in nood",
+        r"\w*datingfraud",
+        r"\w*scam",
+        r"(?:oplicht|opgelicht)(?s:.*?)(?<!\w)(?:sms|e-?mail|mail|whatsapp|facebook|marketplace|"
+        r"sociale media|website|app|bericht|link|bankgegevens|pincode|itsme|kaartlezer)",
+        r"(?:sms|e-?mail|whatsapp|facebook|marketplace|sociale media|website|link)(?s:.*?)"
+        r"(?<!\w)(?:oplicht|opgelicht)",
         r"whatsapp",
         r"datalek",
         r"wachtwoord",
@@ -153,6 +185,8 @@ DEFAULT_LEXICON: dict[str, tuple[str, ...]] = {
         r"steelt",
         r"\w*insluip",
         r"heling",
+        r"diefstal met list",
+        r"valse (?:loodgieter|technieker|agent|politie)",
     ),
     "milieu": (
         r"\w*sluikstort",
@@ -308,6 +342,7 @@ def representative_quotes(
     k: int = 3,
     min_length: int = 40,
     max_length: int = 300,
+    always: Collection[Id] = (),
 ) -> list[tuple[Id, str]]:
     """Up to ``k`` redacted comments that illustrate ``phenomenon``, deterministically.
 
@@ -316,14 +351,15 @@ def representative_quotes(
     shown. Among comments tagged with the phenomenon the order is: a length within
     ``min_length``..``max_length`` characters first (a quote must fit on the page and
     say something), then more keyword hits, then the lowest id. Identical texts
-    (after normalising case, accents and white space) are quoted once.
+    (after normalising case, accents and white space) are quoted once. The ids in
+    ``always`` count as tagged without a keyword (a planner tagged them).
     """
     candidates: list[tuple[tuple[Any, ...], Id, str]] = []
     seen: set[str] = set()
     for comment_id, text in comments:
         shown = redact(text.strip())
         hits = keyword_hits(shown, phenomenon, lexicon)
-        if hits == 0:
+        if hits == 0 and comment_id not in always:
             continue
         length = len(shown)
         rank_key = (

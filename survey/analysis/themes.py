@@ -4,16 +4,21 @@ partner input of its consultation.
 Only redacted texts are read (``FreeText.redacted``, see
 ``survey.privacy.redaction``). Comments are tagged with the phenomena of the
 keyword lexicon (``survey.analysis.tagging``: the default lexicon plus the
-consultation's own keywords); a comment may get several. Every copy of a
-text counts as a comment; blank texts are not comments. A partner
-organisation is named with its quote only when it answered 1 (yes) to the
-``vermelding`` question of its survey.
+consultation's own keywords); a comment may get several. A planner's
+correction of a comment's phenomena (``TagCorrection``, keyed by
+``text_key`` of the redacted text) replaces what the keywords found, for
+every copy of that text, in the residents' themes and the partner quotes;
+the report counts how many comments were corrected. Every copy of a text
+counts as a comment; blank texts are not comments. A partner organisation
+is named with its quote only when it answered 1 (yes) to the ``vermelding``
+question of its survey.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from survey.analysis import aggregates, tagging
@@ -33,26 +38,50 @@ def lexicon_of(consultation: Consultation) -> dict[str, tuple[str, ...]]:
     return tagging.merge_lexicon(tagging.DEFAULT_LEXICON, consultation.lexicon or {})
 
 
+def text_key(text: str) -> str:
+    """How a comment text is named in a tag correction: the SHA-256 of its
+    redacted form, as the report reads it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def tags_of(
+    text: str, lexicon: Mapping[str, Any], corrections: Mapping[str, Sequence[str]]
+) -> tuple[set[str], bool]:
+    """The phenomena of a comment and whether a planner set them."""
+    corrected = corrections.get(text_key(text))
+    if corrected is not None:
+        return set(corrected), True
+    return tagging.tag(text, lexicon), False
+
+
 def text_themes(
     texts: Iterable[tuple[int, str, int]],
     lexicon: Mapping[str, Any],
     labels: Mapping[str, str],
+    corrections: Mapping[str, Sequence[str]] | None = None,
 ) -> TextThemes:
     """Pure: the themes from ``(lowest id, text, copies)``, one entry per
-    distinct text (``aggregates.distinct_texts``), unsuppressed. A text is
-    tagged once, and only its lowest id can be quoted: copies have the same
-    length and keyword hits, so ``representative_quotes`` ranks them by id
-    and quotes at most the lowest one. Themes by count (most first), then
-    by phenomenon."""
+    distinct text (``aggregates.distinct_texts``), unsuppressed, with the
+    planners' ``corrections`` (``text_key`` -> phenomena) over the keywords.
+    A text is tagged once, and only its lowest id can be quoted: copies have
+    the same length and keyword hits, so ``representative_quotes`` ranks
+    them by id and quotes at most the lowest one. Themes by count (most
+    first), then by phenomenon."""
+    corrections = corrections or {}
     counts: dict[str, int] = defaultdict(int)
     tagged: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    by_planner: set[int] = set()
     untagged = 0
     comments = 0
+    corrected = 0
     for comment_id, text, n in sorted(texts, key=lambda t: t[0]):
         if not (text and text.strip()):
             continue
         comments += n
-        found = tagging.tag(text, lexicon)
+        found, planner = tags_of(text, lexicon, corrections)
+        if planner:
+            corrected += n
+            by_planner.add(comment_id)
         if not found:
             untagged += n
         for phenomenon in found:
@@ -62,7 +91,7 @@ def text_themes(
     for phenomenon in sorted(counts, key=lambda p: (-counts[p], p)):
         # Only comments tagged with the phenomenon can be its quotes.
         quotes = tagging.representative_quotes(
-            tagged[phenomenon], phenomenon, lexicon, k=QUOTES_PER_THEME
+            tagged[phenomenon], phenomenon, lexicon, k=QUOTES_PER_THEME, always=by_planner
         )
         themes.append(
             Theme(
@@ -72,7 +101,7 @@ def text_themes(
                 tuple(q for _i, q in quotes),
             )
         )
-    return TextThemes(comments, untagged, tuple(themes))
+    return TextThemes(comments, untagged, tuple(themes), corrected=corrected)
 
 
 def resident_themes(
@@ -87,7 +116,12 @@ def resident_themes(
         for q in survey.definition.questions
         if q.qtype.free_text and q.key in survey.variables
     ]
-    return text_themes(aggregates.distinct_texts(session, text_ids), lexicon, labels)
+    return text_themes(
+        aggregates.distinct_texts(session, text_ids),
+        lexicon,
+        labels,
+        aggregates.tag_corrections(session, survey.survey.consultation_id),
+    )
 
 
 def partner_input(
@@ -104,6 +138,7 @@ def partner_input(
     by_sector: dict[str, int] = {}
     quotes: list[PartnerQuote] = []
     seen: set[tuple[str, str | None]] = set()
+    corrections = aggregates.tag_corrections(session, consultation.id)
     for other in surveys:
         definition = definition_of(other)
         variables = {v.name: v for v in aggregates.variables(session, other.id)}
@@ -121,9 +156,8 @@ def partner_input(
             if not text or (text, row.partner_name) in seen:
                 continue
             seen.add((text, row.partner_name))
-            quotes.append(
-                PartnerQuote(text, row.partner_name, tuple(sorted(tagging.tag(text, lexicon))))
-            )
+            found, _planner = tags_of(row.redacted, lexicon, corrections)
+            quotes.append(PartnerQuote(text, row.partner_name, tuple(sorted(found))))
     return PartnerInput(
         surveys=tuple(s.key for s in surveys),
         responses=responses,

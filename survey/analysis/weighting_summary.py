@@ -1,27 +1,89 @@
-"""The weighting section of the report: how the raking went and every
-population margin beside the sample.
+"""The weighting section of the report: how the raking went, every
+population margin beside the sample, who was left out and why, and the
+sentences that say why a report could not be weighted.
 
 Per margin code: the population share of its dimension, the share of the
 complete responses in the sample (unweighted), and their weighted share
 after raking, all in percent with two decimals. Complete responses are
-those with a weight (a valid code on every weighting dimension)."""
+those with a weight (a valid code on every weighting dimension that the
+margins have); the others are listed per dimension and category
+(``excluded``) and left out of every weighted figure.
+
+Texts are in the language of the request (gettext): the report states its
+weighting in words in every format."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from babel.numbers import format_decimal
+from flask_babel import gettext
+
 from survey.analysis.collect import WeightData
-from survey.analysis.model import MarginRow, WeightingSummary
+from survey.analysis.margins import TOTAL_TOLERANCE, dimension_totals, totals_disagree
+from survey.analysis.model import ExcludedGroup, MarginRow, Notice, WeightingSummary
+from survey.analysis.suppression import suppress_table
 from survey.analysis.tables import round2
 from survey.definitions.definition import QuestionDef
 
+LOCALE = "nl_BE"
+
+
+def _(msgid: str, **values: Any) -> str:
+    return str(gettext(msgid, **values))
+
+
+def dimension_label(name: str) -> str:
+    """A dimension's name in words (``age`` -> leeftijdsgroep)."""
+    return {
+        "district": _("district"),
+        "age": _("age band"),
+        "sex": _("sex"),
+        "mode": _("response mode"),
+    }.get(name, name)
+
+
+def mode_label(mode: str) -> str:
+    """A response mode in words (``paper`` -> op papier)."""
+    return {"web": _("online"), "paper": _("on paper"), "import": _("imported")}.get(mode, mode)
+
+
+def column_label(dimension: str, code: Any, label: str) -> str:
+    """A cross-tab column in words: the group without a code is "unknown",
+    a response mode is said in the report's language."""
+    if code is None:
+        return _("unknown")
+    return mode_label(str(code)) if dimension == "mode" else label
+
+
+def _group(dimension: str, code: Any, dimensions: Mapping[str, QuestionDef], language: str) -> str:
+    """A category of a dimension in words: "sex Anders (code 3)"."""
+    question = dimensions.get(dimension)
+    label = None
+    if question is not None and isinstance(code, int):
+        label = question.dimension_codes(language).labels.get(code)
+    if label:
+        return _(
+            "%(dimension)s %(label)s (code %(code)s)",
+            dimension=dimension_label(dimension),
+            label=label,
+            code=code,
+        )
+    return _("%(dimension)s code %(code)s", dimension=dimension_label(dimension), code=code)
+
 
 def weighting_summary(
-    weighting: WeightData, dimensions: Mapping[str, QuestionDef], language: str
+    weighting: WeightData,
+    dimensions: Mapping[str, QuestionDef],
+    language: str,
+    threshold: int,
 ) -> WeightingSummary:
-    """The summary of ``weighting``; ``dimensions`` give the group labels."""
+    """The summary of ``weighting``; ``dimensions`` give the group labels.
+    The counts of the excluded groups are protected like the options of one
+    table (``suppression.suppress_table``): a group of 1 .. threshold-1
+    responses, and then one more, are not published."""
     result = weighting.result
     complete = {cell: n for cell, n in weighting.cells.items() if cell in result.weights}
     total = sum(complete.values())
@@ -44,6 +106,28 @@ def weighting_summary(
                     sample_count=round(sample.get(code, 0)),
                 )
             )
+    hidden = suppress_table(
+        {index: e.responses for index, e in enumerate(weighting.exclusions)}, threshold
+    )
+    excluded = tuple(
+        ExcludedGroup(
+            dimension=e.dimension,
+            code=e.code,
+            label=(
+                None
+                if e.code is None
+                else dimensions[e.dimension].dimension_codes(language).labels.get(e.code)
+            ),
+            reason=e.reason,
+            responses=e.responses,
+            hidden=index in hidden,
+        )
+        for index, e in enumerate(weighting.exclusions)
+    )
+    totals = dimension_totals(weighting.margins)
+    warnings = []
+    if totals_disagree(weighting.margins):
+        warnings.append(margin_totals_notice(totals))
     return WeightingSummary(
         dimensions=result.dimensions,
         design_effect=round(result.design_effect, 2),
@@ -56,4 +140,89 @@ def weighting_summary(
         min_weight=round(result.min_weight, 3),
         max_weight=round(result.max_weight, 3),
         margins=tuple(margins),
+        excluded=excluded,
+        margin_totals=totals,
+        warnings=tuple(warnings),
+    )
+
+
+def margin_totals_notice(totals: Mapping[str, float]) -> Notice:
+    """The warning that the dimensions' populations add up to different totals."""
+    listed = ", ".join(
+        _(
+            "%(dimension)s %(total)s",
+            dimension=dimension_label(d),
+            total=format_decimal(t, format="#,##0", locale=LOCALE),
+        )
+        for d, t in totals.items()
+    )
+    return Notice(
+        "margin_totals_differ",
+        _(
+            "The population margins add up to different totals per characteristic (%(totals)s). "
+            "Weighting uses the shares within each characteristic, but check that the margins "
+            "describe the same population (the same date, the same ages).",
+            totals=listed,
+        ),
+        {"totals": dict(totals), "tolerance": TOTAL_TOLERANCE},
+    )
+
+
+def _reasons(
+    dimensions: Mapping[str, QuestionDef], language: str
+) -> dict[str, Callable[[Mapping[str, Any]], str]]:
+    def group(d: Mapping[str, Any]) -> str:
+        return _group(str(d.get("dimension", "?")), d.get("code", "?"), dimensions, language)
+
+    return {
+        "unknown_margin_dimension": lambda d: _(
+            "the population margins name the characteristic %(dimension)s, but no question of "
+            "this survey asks it.",
+            dimension=d.get("dimension", "?"),
+        ),
+        "empty_margin": lambda d: _(
+            "the population margins of %(dimension)s are missing or add up to zero.",
+            dimension=dimension_label(str(d.get("dimension", "?"))),
+        ),
+        "negative_population": lambda d: _(
+            "a population in the margins is negative or not a number."
+        ),
+        "bad_trim": lambda d: _("the weight cap must be above 1."),
+        "no_complete_responses": lambda d: _(
+            "no response has an answer on every characteristic of the margins yet."
+        ),
+        "margin_without_respondents": lambda d: _(
+            "%(group)s has a population in the margins but no respondents yet. Weighting becomes "
+            "possible once every group of the margins has respondents; otherwise merge it with a "
+            "neighbouring group in the margins.",
+            group=group(d),
+        ),
+        "zero_population_with_respondents": lambda d: _(
+            "%(count)s respondents belong to %(group)s, whose population in the margins is 0.",
+            count=d.get("respondents", "?"),
+            group=group(d),
+        ),
+        "unknown_code": lambda d: _(
+            "%(count)s respondents belong to %(group)s, which is not in the margins.",
+            count=d.get("respondents", "?"),
+            group=group(d),
+        ),
+    }
+
+
+def weighting_problem(
+    kind: str, details: Mapping[str, Any], dimensions: Mapping[str, QuestionDef], language: str
+) -> Notice:
+    """Why the report could not be weighted, and that its figures are
+    unweighted, in one message."""
+    sentence = _reasons(dimensions, language).get(kind)
+    reason = sentence(details) if sentence else _("the data do not allow it.")
+    return Notice(
+        kind,
+        _(
+            "Weighting to the population margins is not possible: %(reason)s All figures in this "
+            "report are unweighted: they describe the people who answered.",
+            reason=reason,
+        ),
+        dict(details),
     )

@@ -10,5 +10,5 @@
   (resident draft, partner draft, paper form live with their audiences).
 - ``drafts``: draft rows as both draft stores keep them.
 - ``rendering``: the Flask side shared by the two blueprints (page language,
-  template context, the not-available page, the question render cache).
+  template context, the not-available page, the question fields).
 """

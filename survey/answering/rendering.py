@@ -15,21 +15,17 @@ field problems into the per-field messages and the error summary.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from functools import lru_cache
 from typing import Any, NoReturn, cast
 
-from babel.dates import format_date
 from flask import abort, current_app, g, make_response, render_template, request
 from flask import session as cookie
-from flask_babel import get_locale, to_user_timezone
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from survey.answering.browser import show_if_data
 from survey.answering.journey import Journey, PageScreen
 from survey.answering.pages import FieldProblem
-from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition, definition_of
+from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
 from survey.i18n import text_for
 from survey.models import Survey
 
@@ -62,19 +58,6 @@ def set_language(definition: SurveyDefinition) -> None:
         cookie["lang"] = chosen
     stored = cookie.get("lang")
     g.language = stored if stored in offered else definition.default_language
-
-
-def long_date(moment: datetime) -> str:
-    """``moment`` as a long date ("25 november 2026") in the page's language
-    and the app's time zone, as Flask-Babel's ``format_date`` gives it, but
-    formatted once per day and language: Babel's formatting costs ~0.05 ms,
-    3 % of a page, for the same few dates."""
-    return _long_date(to_user_timezone(moment).date(), str(get_locale()))
-
-
-@lru_cache(maxsize=64)
-def _long_date(day: date, locale: str) -> str:
-    return format_date(day, "long", locale=locale)
 
 
 def survey_context(survey: Survey) -> dict[str, Any]:
@@ -158,37 +141,8 @@ def submit_problems(
     ]
 
 
-_RENDER_MEMO_LIMIT = 4096
-
-
-def question_renderer(definition: SurveyDefinition, *, remember: bool) -> Callable[..., Markup]:
+def question_renderer() -> Callable[..., Markup]:
     """``render_question(question, value, errors, lang)`` for page
-    templates: the fields of one question (``questions/_question.html``).
-
-    The HTML depends only on the question, its value, its errors and the
-    languages, so with ``remember`` and without errors it is kept per
-    survey version (in ``definition.memo``) for unanswered questions and
-    closed answers: the question macros were about a third of a residents'
-    page render. Not kept while templates reload (development), nor for
-    pages that are rarely the same twice (``remember=False``: the
-    partners' scored matrices would fill the memo with one-off pages).
-    An answer is kept only when its type's answer is codes of its options
-    (``uses_options``): then the fields are a function of a small set of
-    values and hold nothing a resident typed."""
-    env = current_app.jinja_env
-    module: Any = env.get_template("questions/_question.html").module
-    memo = None if env.auto_reload or not remember else definition.memo
-    locale = str(get_locale())
-
-    def render(question: QuestionDef, value: Any, errors: Any, lang: str) -> Markup:
-        if memo is None or errors or (value is not None and not question.qtype.uses_options):
-            return cast(Markup, module.render(question, value, errors, lang))
-        key = ("question-html", question.key, lang, locale, repr(value))
-        html = memo.get(key)
-        if html is None:
-            html = cast(Markup, module.render(question, value, errors, lang))
-            if len(memo) < _RENDER_MEMO_LIMIT:
-                memo[key] = html
-        return html
-
-    return render
+    templates: the fields of one question (``questions/_question.html``)."""
+    module: Any = current_app.jinja_env.get_template("questions/_question.html").module
+    return cast(Callable[..., Markup], module.render)

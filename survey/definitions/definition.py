@@ -131,8 +131,8 @@ class SurveyDefinition:
     pages: tuple[PageDef, ...]
     questions: tuple[QuestionDef, ...]
     _by_key: dict[str, QuestionDef] = field(repr=False)
-    # Per-version caches of the request code (rendered question fields,
-    # variable ids): they live exactly as long as this view of the version.
+    # Per-version caches of the request code (the variable ids of
+    # ``ResponseWriter``): they live exactly as long as this view of the version.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -17,10 +17,9 @@ from flask_babel import gettext as _
 from yaml.events import AliasEvent
 from yaml.nodes import ScalarNode
 
+from survey.questions.base import MAX_INTEGER_DIGITS
+
 MAX_FILE_BYTES = 1024 * 1024
-# Every whole number in a survey file stays below 10**15: exact as a float
-# (numbers are stored as floats), far above any code, limit or edge.
-MAX_INTEGER_DIGITS = 15
 # Longer integer texts are refused before int() sees them (0b... binary
 # needs the most characters for a number below 10**15: 52).
 _MAX_INTEGER_TEXT = 64

@@ -6,6 +6,7 @@ from survey.models.consultation import (
     ObjectiveIndicator,
     Phenomenon,
     PopulationMargin,
+    TagCorrection,
 )
 from survey.models.partner import PartnerLink, PartnerOrganisation
 from survey.models.planner import PlannerUser, Role
@@ -53,6 +54,7 @@ __all__ = [
     "Role",
     "Survey",
     "SurveyState",
+    "TagCorrection",
     "Variable",
     "dimensions_signature",
 ]

@@ -42,6 +42,9 @@ class Consultation(Model):
     indicators: Mapped[list[ObjectiveIndicator]] = relationship(
         back_populates="consultation", cascade="all, delete-orphan"
     )
+    tag_corrections: Mapped[list[TagCorrection]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan"
+    )
 
 
 class Phenomenon(Model):
@@ -93,3 +96,21 @@ class ObjectiveIndicator(Model):
     source: Mapped[str] = mapped_column(String(120), default="")
 
     consultation: Mapped[Consultation] = relationship(back_populates="indicators")
+
+
+class TagCorrection(Model):
+    """A planner's phenomena for one comment text, replacing those the
+    keyword lexicon found (``survey.analysis.themes``). The text is named by
+    the SHA-256 of its redacted form (the form the report reads), so every
+    copy of it gets the same tags and nothing of the text is stored again;
+    ``phenomena`` may be empty (the comment is about none)."""
+
+    __tablename__ = "tag_corrections"
+    __table_args__ = (UniqueConstraint("consultation_id", "text_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    phenomena: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="tag_corrections")

@@ -5,7 +5,6 @@ once, or stores nothing and exits non-zero with the reason."""
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -18,6 +17,7 @@ from survey.definitions.store import find_survey
 from survey.extensions import db
 from survey.models import Survey
 from survey.partners import links, organisations
+from survey.privacy.spreadsheets import csv_writer
 from survey.urls import base_url_option, public_url
 
 partners_cli = AppGroup("partners", help="Partner organisations and their personal links.")
@@ -92,7 +92,7 @@ def links_command(key: str, out: str, base_url: str | None, names: tuple[str, ..
             if r.link is None or r.link.revoked_at is not None
         ]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["name", "sector", "email", "link"])
     for organisation in targets:
         issued = links.issue_link(db.session, organisation, survey)

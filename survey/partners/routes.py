@@ -129,7 +129,7 @@ def _render_page(
         else url_for(".start", token=token)
     )
     draft = journey.store.draft
-    render_question = rendering.question_renderer(context["definition"], remember=False)
+    render_question = rendering.question_renderer()
     return (
         render_template(
             "partners/page.html",

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from survey.cli_support import fail, read_file
+from survey.definitions.definition import definition_of
 from survey.extensions import db
 
 if TYPE_CHECKING:
@@ -93,10 +94,11 @@ def _consultation(key: str):  # type: ignore[no-untyped-def]
     type=click.Choice(["import", "paper"]),
     default="import",
     show_default=True,
-    help="Mode stored with each response.",
+    help="Mode stored with each response whose row has no mode of its own.",
 )
 def responses_import(key: str, file: str, mode: str) -> None:
-    """Store every row of a response file as a response, all or nothing."""
+    """Store every row of a response file as a response, all or nothing. A
+    row's own mode (web, paper, import: the column of an export) is kept."""
     from survey.responses.csv_import import ResponseImportRefused, import_responses
 
     survey = _survey(key)
@@ -124,30 +126,30 @@ def responses_import(key: str, file: str, mode: str) -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False), required=True, help="FILE.csv, FILE.xlsx or FILE.sav."
 )
-def responses_export(key: str, out: str) -> None:
+@click.option(
+    "--language",
+    default=None,
+    help="Language of the labels and the codebook (XLSX, SAV); default: the survey's first.",
+)
+def responses_export(key: str, out: str, language: str | None) -> None:
     """Write the responses of a survey as a response file (CSV), or XLSX or
-    SPSS .sav (by the file's extension)."""
-    from survey.responses.csv_export import iter_csv
+    SPSS .sav (by the file's extension), with the weight column when the
+    consultation has population margins."""
+    from survey.planner.exports import FORMATS, write_export
 
     survey = _survey(key)
     path = Path(out)
     ext = path.suffix.lower()
-    if ext not in (".csv", ".xlsx", ".sav"):
+    if ext.lstrip(".") not in FORMATS:
         raise fail("--out must end in .csv, .xlsx or .sav")
+    if language is not None and language not in definition_of(survey).languages:
+        raise fail(
+            f"{survey.key} has no language {language!r} "
+            f"(it has {', '.join(definition_of(survey).languages)})"
+        )
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp{ext}")
     try:
-        if ext == ".csv":
-            with open(tmp, "wb") as handle:
-                for chunk in iter_csv(db.session, survey):
-                    handle.write(chunk)
-        elif ext == ".xlsx":
-            from survey.responses.xlsx_export import write_xlsx
-
-            write_xlsx(db.session, survey, str(tmp))
-        else:
-            from survey.responses.sav_export import write_sav
-
-            write_sav(db.session, survey, str(tmp))
+        write_export(db.session, survey, ext.lstrip("."), str(tmp), language)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -184,10 +186,14 @@ def _import_csv(
 @click.argument("consultation")
 @click.argument("file", type=click.Path(dir_okay=False))
 def margins_import(consultation: str, file: str) -> None:
-    """Store population margins (dimension,code,population), all or nothing."""
-    from survey.planner.margins import import_margins
+    """Store population margins (dimension,code,population), all or nothing.
+    Warns when the dimensions' totals disagree."""
+    from survey.planner.margins import import_margins, margins_of, totals_warning
 
     _import_csv(consultation, file, import_margins, "margins")
+    warning = totals_warning(margins_of(db.session, _consultation(consultation)))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @indicators_cli.command("import")

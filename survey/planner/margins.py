@@ -4,13 +4,20 @@
 
 All or nothing: an upload replaces every margin of the dimensions it
 names, only if no row has an error. Errors are listed per row, in Dutch.
+Dimensions whose totals disagree are stored, with a warning on the page.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from survey.analysis.margins import MarginsRefused, parse_margins
+from survey.analysis.margins import (
+    MarginsRefused,
+    dimension_totals,
+    parse_margins,
+    totals_disagree,
+)
+from survey.analysis.weighting_summary import margin_totals_notice
 from survey.extensions import DbSession
 from survey.models import Consultation, PopulationMargin
 from survey.planner.csvfile import CsvRefused
@@ -52,3 +59,14 @@ def margins_of(session: DbSession, consultation: Consultation) -> list[Populatio
             .order_by(PopulationMargin.dimension, PopulationMargin.code)
         )
     )
+
+
+def totals_warning(margins: list[PopulationMargin]) -> str | None:
+    """The warning of the margins page when the stored dimensions add up to
+    different totals (the same warning every weighted report carries)."""
+    table: dict[str, dict[int, float]] = {}
+    for margin in margins:
+        table.setdefault(margin.dimension, {})[margin.code] = float(margin.population)
+    if not totals_disagree(table):
+        return None
+    return margin_totals_notice(dimension_totals(table)).message

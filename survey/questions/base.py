@@ -103,9 +103,12 @@ number, a text (neutralised in spreadsheets, a string in SPSS) or a day
 @dataclass(frozen=True)
 class Column:
     """One column of the response file (CSV, XLSX, SAV) as a type declares
-    it: its variable label (the question text in the survey's first
-    language, with the row, option or rank), value labels, up to three
-    user-missing codes, SPSS measurement level and the kind of its cells."""
+    it: its variable label (the question text in the chosen language, with
+    the row, option or rank), value labels, up to three user-missing codes,
+    SPSS measurement level (ordinal for answers on an ordered scale), the
+    kind of its cells, the SPSS format of a numeric column (``Fwidth.decimals``:
+    ``F1.0`` for codes 1-9) and a note for the codebook (the bands of a
+    number)."""
 
     name: str
     label: str
@@ -113,6 +116,9 @@ class Column:
     missing: tuple[int, ...] = ()
     measure: Literal["nominal", "ordinal", "scale"] = "nominal"
     kind: ValueKind = "code"
+    width: int = 8
+    decimals: int = 0
+    note: str = ""
 
 
 class DimensionCodes(NamedTuple):
@@ -171,6 +177,12 @@ class CellError(ValueError):
         self.message = message
 
 
+MAX_INTEGER_DIGITS = 15
+"""Whole numbers in survey files and answers stay below 10**15: exact as a
+float (numbers are stored as floats), far above any code, limit or edge.
+Longer digit strings are refused before ``int()``, which refuses more than
+4300 digits with a ValueError nobody expects."""
+
 _INT_RE = re.compile(r"[+-]?\d+")
 _DECIMAL_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
@@ -179,6 +191,9 @@ def parse_code(field: str, raw: str) -> int:
     """An option code from a cell or form field: plain ASCII digits only."""
     text = raw.strip()
     if not text.isascii() or not _INT_RE.fullmatch(text):
+        raise CellError(field, _l("Choose one of the options."))
+    if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:
+        # No option has such a code: a survey file's codes are bounded too.
         raise CellError(field, _l("Choose one of the options."))
     return int(text)
 
@@ -195,9 +210,16 @@ def parse_number(field: str, raw: str, decimals: int) -> int | float:
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if not text.isascii() or not _DECIMAL_RE.fullmatch(text):
         raise CellError(field, _l("Enter a number, for example 42."))
-    value = float(text.replace(",", "."))
-    if not math.isfinite(value):
-        raise CellError(field, _l("Enter a number, for example 42."))
+    whole = re.split("[.,]", text.lstrip("+-"))[0].lstrip("0")
+    value = float(text.replace(",", ".")) if len(whole) <= MAX_INTEGER_DIGITS else math.inf
+    if not abs(value) < 10**MAX_INTEGER_DIGITS:
+        raise CellError(
+            field,
+            _l(
+                "Enter a smaller number: at most %(digits)s digits before the decimal mark.",
+                digits=MAX_INTEGER_DIGITS,
+            ),
+        )
     if decimals == 0:
         if value != int(value):
             raise CellError(field, _l("Enter a whole number, without decimals."))
@@ -287,22 +309,34 @@ class QuestionType(ABC):
 
     def columns(self, question: QuestionDef, language: str) -> list[Column]:
         """The response-file columns with their labels in ``language``:
-        the options as value labels, ``missing: true`` codes as missing."""
+        the options as value labels, ``missing: true`` codes as missing,
+        ordinal when the options are ordered (``ordered``), as wide as the
+        longest code."""
         text = text_for(question.text, language)
         labels: dict[int | float, str] = {
             o.code: text_for(o.label, language) for o in question.options
         }
         missing = tuple(o.code for o in question.options if o.missing)[:3]
+        measure: Literal["nominal", "ordinal", "scale"] = (
+            ("ordinal" if self.ordered(question) else "nominal") if labels else "scale"
+        )
+        width = max((len(str(int(code))) for code in labels), default=8)
         return [
             Column(
                 name,
                 self.column_label(question, name, text, language),
                 labels,
                 missing if labels else (),
-                "nominal" if labels else "scale",
+                measure,
+                width=width,
             )
             for name in self.column_names(question)
         ]
+
+    def ordered(self, question: QuestionDef) -> bool:
+        """The options are an ordered scale (a named ``scale`` of the survey
+        file): the column's measurement level is then ordinal."""
+        return isinstance(question.spec.get("scale"), str)
 
     def column_label(self, question: QuestionDef, name: str, text: str, language: str) -> str:
         """The variable label of column ``name``: the question ``text``, with

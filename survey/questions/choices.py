@@ -10,7 +10,7 @@ question gives a dimension itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from survey.analysis.inputs import CrossDimension, SummaryContext, SurveyFigures
@@ -42,6 +42,22 @@ def categories(
     )
 
 
+def weighted_cells(
+    weighted: Mapping[tuple[int | None, Any], float] | None, codes: Iterable[int]
+) -> dict[tuple[int, Any], float] | None:
+    """The weighted cross-tab cells of the valid ``codes`` (None: the report
+    is not weighted). The sums of weights come from the weighting step
+    (``survey.analysis.collect``); a builder only picks its codes."""
+    if weighted is None:
+        return None
+    wanted = set(codes)
+    return {
+        (code, column): total
+        for (code, column), total in weighted.items()
+        if code is not None and code in wanted
+    }
+
+
 def cross_table(
     question: QuestionDef,
     dimension: CrossDimension,
@@ -50,9 +66,12 @@ def cross_table(
     *,
     row: RowDef | None = None,
     column_valid: dict[Any, int] | None = None,
+    weighted: dict[tuple[int, Any], float] | None = None,
+    weighted_column_valid: Mapping[Any, float] | None = None,
 ) -> CrossTable:
     """The valid options of ``question`` (or of its matrix ``row``) by the
-    groups of ``dimension``, then the unknown column."""
+    groups of ``dimension``, then the unknown column; with the weighted
+    cells (and column bases of respondents) when the report is weighted."""
     columns = tuple(CrossColumn(c, dimension.labels.get(c, str(c))) for c in dimension.columns)
     return CrossTable(
         question=question.key,
@@ -68,6 +87,8 @@ def cross_table(
         column_valid=column_valid,
         row=None if row is None else row.key,
         row_label=None if row is None else text_for(row.label, language),
+        weighted_cells=weighted,
+        weighted_column_valid=weighted_column_valid,
     )
 
 
@@ -94,6 +115,13 @@ def categorical(
             columns = list(found.dimension.columns)
             cells = complete_cells(found.counts, columns, valid_counts)
             crosstabs.append(
-                cross_table(question, found.dimension, cells, context.language, row=row)
+                cross_table(
+                    question,
+                    found.dimension,
+                    cells,
+                    context.language,
+                    row=row,
+                    weighted=weighted_cells(found.weighted, valid_counts),
+                )
             )
     return table, tuple(crosstabs)

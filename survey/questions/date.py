@@ -82,17 +82,20 @@ class MonthTable(CategoricalTable):
         return {**table, "months": months}
 
     def grid(self) -> Grid:
+        # The estimate first (weighted when the report is), the unweighted
+        # percentage beside a weighted one for comparison.
         weighted = self.weighted is not None
-        header = [_("Month"), _("Number"), _("Percent")]
+        header = [_("Month"), _("Number")]
+        header.append(_("Weighted percent") if weighted else _("Percent (unweighted)"))
         header += [_("Interval (95%), lower bound"), _("Interval (95%), upper bound")]
         if weighted:
-            header.append(_("Weighted percent"))
+            header.append(_("Unweighted percent"))
         rows = []
         for month in self.to_json()["months"]:
-            ci = month["ci95"] or [None, None]
-            figures = [month["count"], month["percent"], *ci]
+            ci = month["estimate_ci95"] or [None, None]
+            figures = [month["count"], month["estimate"], *ci]
             if weighted:
-                figures.append(month["weighted_percent"])
+                figures.append(month["percent"])
             rows.append((month["label"], *(HIDDEN if month["suppressed"] else f for f in figures)))
         return Grid(
             tuple(header),
@@ -201,6 +204,9 @@ class DateQuestion(QuestionType):
                 raise CellError(f"{question.key}.{part}", EXAMPLE)
         if len(typed["year"]) != 4:
             raise CellError(f"{question.key}.year", _l("The year must have 4 numbers."))
+        if len(typed["day"]) > 2 or len(typed["month"]) > 2:
+            # date() raises OverflowError, not ValueError, past a C long.
+            raise CellError(f"{question.key}.day", EXAMPLE)
         try:
             day = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
         except ValueError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
 from wtforms.validators import Optional
@@ -31,14 +32,19 @@ from survey.questions.base import (
     parse_code,
     typed_code,
 )
-from survey.questions.choices import categories, cross_table
+from survey.questions.choices import categories, cross_table, weighted_cells
 from survey.questions.editor import ChoicesForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
 
-CHOSEN_LABELS: dict[int | float, str] = {0: "Niet gekozen", 1: "Gekozen"}
+
+def chosen_labels() -> dict[int | float, str]:
+    """The value labels of a 0/1 column, in the language of the moment."""
+    return {0: gettext("Not chosen"), 1: gettext("Chosen")}
+
+
 """The value labels of the 0/1 columns in SPSS."""
 
 
@@ -84,7 +90,8 @@ class MultipleChoice(QuestionType):
             Column(
                 f"{question.key}.{o.code}",
                 f"{text} - {text_for(o.label, language)}",
-                dict(CHOSEN_LABELS),
+                chosen_labels(),
+                width=1,
             )
             for o in question.options
         ]
@@ -180,6 +187,8 @@ class MultipleChoice(QuestionType):
                         complete_cells(found.counts, columns, valid_counts),
                         context.language,
                         column_valid=complete_columns(found.respondents, columns, valid),
+                        weighted=weighted_cells(found.weighted, valid_counts),
+                        weighted_column_valid=found.weighted_respondents,
                     )
                 )
         return Summary(table, tuple(crosstabs))

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import Optional
@@ -16,6 +17,7 @@ from survey.analysis.tables import CategoricalTable, Category, NumberTable, Summ
 from survey.i18n import text_for
 from survey.questions.base import (
     AnswerRow,
+    Column,
     DimensionCodes,
     FormData,
     Problem,
@@ -224,6 +226,36 @@ class NumberQuestion(QuestionType):
         text = format_number(value, language)
         return [f"{text} {text_for(unit, language)}" if unit else text]
 
+    def columns(self, question: QuestionDef, language: str) -> list[Column]:
+        """One number column, measured on a scale, as wide as its ``min`` and
+        ``max`` with its ``decimals``; the codebook names its bands."""
+        decimals = self.decimals(question)
+        limits = [question.spec.get("min"), question.spec.get("max")]
+        width = max(8, decimals + 2)
+        if all(limit is not None for limit in limits):
+            digits = max(len(str(int(abs(float(limit))))) for limit in limits if limit is not None)
+            negative = any(float(limit) < 0 for limit in limits if limit is not None)
+            width = digits + int(negative) + (decimals + 1 if decimals else 0)
+        groups = self.dimension_codes(question, language)
+        note = ""
+        if groups is not None:
+            note = gettext(
+                "Bands (%(dimension)s): %(bands)s",
+                dimension=question.dimension,
+                bands="; ".join(f"{code} = {label}" for code, label in groups.labels.items()),
+            )
+        return [
+            Column(
+                question.key,
+                text_for(question.text, language),
+                measure="scale",
+                kind="number",
+                width=width,
+                decimals=decimals,
+                note=note,
+            )
+        ]
+
     def summary(
         self, question: QuestionDef, figures: SurveyFigures, context: SummaryContext
     ) -> Summary:
@@ -243,9 +275,18 @@ class NumberQuestion(QuestionType):
                 ),
                 valid=valid,
                 missing=missing,
+                weighted=figures.weighted([question.key], frozenset(groups.labels)),
             )
         summary = summarise_numbers(values) if valid else None
-        return Summary(NumberTable(valid, missing, summary, bands))
+        return Summary(
+            NumberTable(
+                valid,
+                missing,
+                summary,
+                bands,
+                weighted=figures.weighted_numbers(question.key),
+            )
+        )
 
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
         low = question.spec.get("min", 0)

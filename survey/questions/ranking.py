@@ -33,7 +33,7 @@ from survey.questions.base import (
     parse_code,
     typed_code,
 )
-from survey.questions.choices import cross_table
+from survey.questions.choices import cross_table, weighted_cells
 from survey.questions.editor import ChoicesForm, Spec, put_setting
 
 if TYPE_CHECKING:
@@ -75,6 +75,11 @@ class Ranking(QuestionType):
             checker.problem(f"{path}.choose", "is required for a ranking")
         else:
             checker.integer(spec["choose"], f"{path}.choose", minimum=1, maximum=max(count, 1))
+
+    def ordered(self, question: QuestionDef) -> bool:
+        """A rank holds the code of the option put there: no order, even
+        when the options come from an ordered scale."""
+        return False
 
     @staticmethod
     def choose(question: QuestionDef) -> int:
@@ -220,6 +225,18 @@ class Ranking(QuestionType):
                 for (code, column), n in found.counts.items():
                     if code in valid_codes:
                         first_choices[column] += n
+                # Weighted the same way: every rank added up, first places as
+                # the column bases.
+                weighted: dict[tuple[int | None, Any], float] | None = None
+                weighted_first: dict[Any, float] | None = None
+                if found.weighted is not None:
+                    weighted, weighted_first = defaultdict(float), defaultdict(float)
+                    for tabs in by_rank:
+                        for key, total in (tabs[index].weighted or {}).items():
+                            weighted[key] += total
+                    for (code, column), total in found.weighted.items():
+                        if code in valid_codes:
+                            weighted_first[column] += total
                 crosstabs.append(
                     cross_table(
                         question,
@@ -227,6 +244,8 @@ class Ranking(QuestionType):
                         complete_cells(raw, columns, valid_counts),
                         context.language,
                         column_valid=complete_columns(first_choices, columns, valid),
+                        weighted=weighted_cells(weighted, valid_counts),
+                        weighted_column_valid=weighted_first,
                     )
                 )
         return Summary(table, tuple(crosstabs))

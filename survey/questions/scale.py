@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from survey.questions.single import SingleChoice
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
 
 
 class ScaleChoice(SingleChoice):
@@ -12,3 +17,7 @@ class ScaleChoice(SingleChoice):
 
     name = "scale"
     position = 20
+
+    def ordered(self, question: QuestionDef) -> bool:
+        """A scale's points are ordered, whatever its options are called."""
+        return True

@@ -47,10 +47,12 @@ def num(value: float | None, digits: int = 2) -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    """An SVG chart and its text alternative (same numbers, in words)."""
+    """An SVG chart, its text alternative (same numbers, in words) and its
+    caption (which figures it shows: weighted or unweighted)."""
 
     svg: str
     alt: str
+    caption: str = ""
 
     @property
     def data_uri(self) -> str:
@@ -67,6 +69,16 @@ def _svg(figure: Figure) -> str:
     text = buffer.getvalue()
     start = text.find("<svg")
     return text[start:] if start >= 0 else text
+
+
+def kind_title(kind: str) -> str:
+    """What a chart's percentages are, as its title: every chart says
+    whether it is weighted (``survey.analysis.estimates``)."""
+    if kind == "weighted":
+        return _("Weighted percentages")
+    if kind == "margins":
+        return _("Weighted percentages (equal to the population margins)")
+    return _("Unweighted percentages")
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -109,10 +121,12 @@ def bar_chart(
     intervals: Sequence[Sequence[float] | None],
     *,
     unit_note: str = "",
+    kind: str = "unweighted",
 ) -> Chart:
-    """Horizontal bars (percent 0-100) with 95 % interval whiskers. Bars whose
-    percentage is not shown (suppressed, small base) are left empty."""
-    height = 0.9 + 0.42 * len(labels)
+    """Horizontal bars (percent 0-100) with 95 % interval whiskers, titled
+    with the ``kind`` of the percentages. Bars whose percentage is not shown
+    (suppressed, small base) are left empty."""
+    height = 1.1 + 0.42 * len(labels)
     figure = _new_figure(6.6, height)
     ax = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
@@ -136,7 +150,15 @@ def bar_chart(
     ax.set_yticks(positions, [_wrap(label) for label in labels], fontsize=8)
     top = max([c[1] for c in intervals if c is not None] + [v or 0 for v in percents] + [10])
     ax.set_xlim(0, min(100.0, top * 1.18 + 4))
-    ax.set_xlabel(unit_note or _("percent of valid answers (line: interval at 95%)"), fontsize=8)
+    if not unit_note:
+        # The margins of a weighting dimension have no interval to draw.
+        unit_note = (
+            _("percent of valid answers")
+            if kind == "margins"
+            else _("percent of valid answers (line: interval at 95%)")
+        )
+    ax.set_xlabel(unit_note, fontsize=8)
+    ax.set_title(kind_title(kind), loc="left", fontsize=8.5, color=INK)
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
     _style(ax)
@@ -156,16 +178,20 @@ def bar_chart(
             )
         else:
             parts.append(f"{label}: {pct(value)}")
-    alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt)
+    caption = kind_title(kind)
+    alt = _("Bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
+    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption)
 
 
 def stacked_bars(
     title: str,
     rows: Sequence[tuple[str, Sequence[float | None]]],
     option_labels: Sequence[str],
+    *,
+    kind: str = "unweighted",
 ) -> Chart:
-    """One 100 % bar per matrix row, split by answer option. A row with any
+    """One 100 % bar per matrix row, split by answer option, with the
+    ``kind`` of the percentages in its axis label. A row with any
     percentage not shown is drawn empty (its parts would reveal the rest)."""
     height = 1.3 + 0.4 * len(rows)
     figure = _new_figure(6.6, height)
@@ -193,7 +219,7 @@ def stacked_bars(
             left += value
     ax.set_yticks(positions, [_wrap(label, 34) for label, _v in rows], fontsize=7.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(_("percent of valid answers"), fontsize=8)
+    ax.set_xlabel(_("%(kind)s of valid answers", kind=kind_title(kind)), fontsize=8)
     handles = [Patch(color=colours[i], label=label) for i, label in enumerate(option_labels)]
     ax.legend(
         handles=handles,
@@ -213,8 +239,9 @@ def stacked_bars(
             f"{option} {pct(v)}" for option, v in zip(option_labels, values, strict=True)
         )
         parts.append(f"{label}: {pieces}")
-    alt = _("Stacked bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt)
+    caption = kind_title(kind)
+    alt = _("Stacked bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
+    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption)
 
 
 def _sequential(n: int) -> list[str]:
@@ -232,10 +259,12 @@ def bubble_chart(
     x_label: str,
     y_label: str,
     size_label: str,
+    caption: str = "",
 ) -> Chart:
     """The priority matrix: x = citizen concern (%), y = partner importance
     (mean), bubble area = objective figure. Phenomena without x or y are
-    listed in the text alternative only."""
+    listed in the text alternative only; ``caption`` says whether the
+    residents' figures are weighted."""
     figure = _new_figure(6.6, 4.6)
     ax = figure.add_subplot()
     sizes = [s for _n, _x, _y, s in points if s is not None and s > 0]
@@ -280,7 +309,7 @@ def bubble_chart(
             )
         )
     alt = _("Bubble chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt)
+    return Chart(_svg(figure), alt, caption)
 
 
 def grouped_bars(

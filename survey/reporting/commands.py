@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 
 from survey.cli_support import write_atomically
 from survey.extensions import db
+from survey.reporting.options import THRESHOLD_MAX, TRIM_MAX
 
 if TYPE_CHECKING:
     from survey.analysis.model import Report
@@ -53,19 +54,32 @@ def render(model: Report, fmt: str) -> bytes:
 )
 @click.option(
     "--threshold",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=2, max=THRESHOLD_MAX),
     help="Cells with a count of 1 to threshold-1 are suppressed. Default, and the lowest "
     "allowed: SURVEY_SUPPRESSION_THRESHOLD (10 unless configured).",
 )
 @click.option(
     "--trim",
-    type=click.FloatRange(min=1.0, min_open=True),
+    type=click.FloatRange(min=1.0, min_open=True, max=TRIM_MAX),
     help="Cap weights at this multiple of the mean.",
 )
+@click.option(
+    "--no-weighting",
+    is_flag=True,
+    help="Unweighted figures, even when the consultation has population margins.",
+)
 def build(
-    key: str, fmt: str, out: str, margins: str | None, threshold: int | None, trim: float | None
+    key: str,
+    fmt: str,
+    out: str,
+    margins: str | None,
+    threshold: int | None,
+    trim: float | None,
+    no_weighting: bool,
 ) -> None:
-    """Build the input report of survey KEY."""
+    """Build the input report of survey KEY. When the figures cannot be
+    weighted (margins that do not fit the answers yet), the report is built
+    unweighted, says why, and the reason is printed as a warning."""
     from survey.analysis.margins import MarginsRefused, parse_margins
     from survey.analysis.report import ReportError, ReportSettings, build_report
 
@@ -88,6 +102,10 @@ def build(
                 raise ReportError(f"cannot read {margins}: {exc}") from exc
             except MarginsRefused as exc:
                 raise ReportError("\n".join([f"{margins}:", *exc.errors])) from exc
+        if no_weighting:
+            if margin_values is not None:
+                raise ReportError("--margins and --no-weighting cannot be used together")
+            margin_values = {}
         settings = ReportSettings(
             threshold=threshold,
             margins=margin_values,
@@ -101,4 +119,6 @@ def build(
         raise click.ClickException(str(exc)) from exc
     db.session.rollback()  # read only
     write_atomically(out, data)
+    if model.weighting_problem is not None:
+        click.echo(f"warning: {model.weighting_problem.message}", err=True)
     click.echo(f"{key}: {fmt} report written to {out} ({model.responses} responses)")

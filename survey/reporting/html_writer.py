@@ -4,9 +4,12 @@ use the whole document.
 
 Everything shown comes from the report model's published JSON
 (``Report.to_json()``); the writer only adds charts (drawn from the same
-numbers) and sentences that put key figures in words. Questions are shown
-by the kind of their table (``survey.analysis.tables``), never by their
-question type.
+numbers) and sentences that put key figures in words. Every percentage,
+mean and indicator shown is the ``estimate`` the JSON holds (weighted when
+the report is weighted, ``survey.analysis.estimates``), labelled as
+weighted or unweighted; the writer never picks or recomputes one.
+Questions are shown by the kind of their table
+(``survey.analysis.tables``), never by their question type.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from flask_babel import gettext, ngettext
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from survey.analysis.model import QuestionResult, Report
+from survey.analysis.priority import indicator_label
 from survey.analysis.tables import (
     CategoricalTable,
     MatrixTable,
@@ -28,6 +32,7 @@ from survey.analysis.tables import (
     NumberTable,
     RankingTable,
 )
+from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts
 from survey.reporting.charts import Chart, num, pct
 
@@ -114,33 +119,16 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         charts=build_charts(report),
         summary=summary_sentences(model),
         method=method_sentences(model),
+        matrix=matrix_sentences(model),
         standalone=standalone or pdf,
         pdf=pdf,
         css=stylesheet() if (standalone or pdf) else "",
         themes=themes(report),
         dimension_label=dimension_label,
         indicator_label=indicator_label,
+        column_label=column_label,
+        mode_label=mode_label,
     )
-
-
-def dimension_label(name: str) -> str:
-    return {
-        "district": _("district"),
-        "age": _("age band"),
-        "sex": _("sex"),
-        "mode": _("response mode"),
-    }.get(name, name)
-
-
-def indicator_label(name: str) -> str:
-    return {
-        "concern": _("concern (%)"),
-        "priority": _("priority (%)"),
-        "importance": _("importance (1-5)"),
-        "victimisation": _("victimisation (%)"),
-        "facts": _("registered facts"),
-        "trend": _("trend (%)"),
-    }.get(name, name)
 
 
 def themes(report: Report) -> list[Json]:
@@ -160,48 +148,52 @@ def _option_bars(question: QuestionResult) -> Chart | None:
     """Bars of the options' percentages (categorical, multiple, ranking)."""
     table = question.table
     assert isinstance(table, CategoricalTable | MultipleTable | RankingTable)
-    key = table.percent_key
-    options = [o for o in question.figures["options"] if not o.get("missing")]
-    if all(o.get(key) is None for o in options):
+    figures = question.figures
+    options = [o for o in figures["options"] if not o.get("missing")]
+    if all(o.get("estimate") is None for o in options):
         return None  # nothing to draw: every percentage is hidden
     return charts.bar_chart(
         question.text,
         [o["label"] for o in options],
-        [o.get(key) for o in options],
-        [o.get("ci95") for o in options],
+        [o.get("estimate") for o in options],
+        [o.get("estimate_ci95") for o in options],
         unit_note=(
             _("percent of respondents who chose an option (line: interval at 95%)")
             if table.percent_of == "respondents"
             else ""
         ),
+        kind=figures["estimates"],
     )
 
 
 def _matrix_bars(question: QuestionResult) -> Chart | None:
     """One stacked bar per matrix row."""
     rows = question.figures["rows"]
-    if not rows or all(o.get("percent") is None for r in rows for o in r["options"]):
+    if not rows or all(o.get("estimate") is None for r in rows for o in r["options"]):
         return None
     return charts.stacked_bars(
         question.text,
         [
-            (row["label"], [o.get("percent") for o in row["options"] if not o.get("missing")])
+            (row["label"], [o.get("estimate") for o in row["options"] if not o.get("missing")])
             for row in rows
         ],
         [o["label"] for o in rows[0]["options"] if not o.get("missing")],
+        kind=rows[0]["estimates"],
     )
 
 
 def _band_bars(question: QuestionResult) -> Chart | None:
     """Bars of the bands of a number."""
-    bands = question.figures.get("bands")
-    if not bands or all(b.get("percent") is None for b in bands):
+    figures = question.figures
+    bands = figures.get("bands")
+    if not bands or all(b.get("estimate") is None for b in bands):
         return None
     return charts.bar_chart(
         question.text,
         [b["label"] for b in bands],
-        [b.get("percent") for b in bands],
-        [b.get("ci95") for b in bands],
+        [b.get("estimate") for b in bands],
+        [b.get("estimate_ci95") for b in bands],
+        kind=figures["bands_estimates"],
     )
 
 
@@ -227,20 +219,30 @@ def build_charts(report: Report) -> dict[str, Chart]:
     model = report.to_json()
     priorities = model.get("priorities") or []
     if priorities:
+        weighted = model["priority_method"]["estimates"] == "weighted"
         found["priority_matrix"] = charts.bubble_chart(
             _("Priority matrix"),
             [
                 (
                     p["label"],
-                    p["indicators"].get("concern"),
-                    p["indicators"].get("importance"),
-                    p["indicators"].get("facts"),
+                    p["estimate_indicators"].get("concern"),
+                    p["estimate_indicators"].get("importance"),
+                    p["estimate_indicators"].get("facts"),
                 )
                 for p in priorities
             ],
-            x_label=_("residents: share who see it as a frequent problem (%)"),
+            x_label=(
+                _("residents: weighted share who see it as a frequent problem (%)")
+                if weighted
+                else _("residents: unweighted share who see it as a frequent problem (%)")
+            ),
             y_label=_("partners: mean importance (1-5)"),
             size_label=_("registered facts"),
+            caption=(
+                _("Residents' figures weighted; partners' figures are never weighted.")
+                if weighted
+                else _("Unweighted figures.")
+            ),
         )
     district = _district_response(model)
     if district is not None:
@@ -273,8 +275,15 @@ def _join(items: list[str]) -> str:
     return _("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
 
 
+def _whole(value: float) -> str:
+    """A percentage for the summary, in whole points (a mayor reads 27 %, not 27,43 %)."""
+    return f"{format_decimal(round(value), format='#,##0', locale=LOCALE)} %"
+
+
 def summary_sentences(model: Json) -> list[str]:
-    """The key figures in plain sentences for the summary."""
+    """The key figures in plain sentences for the summary: the figures the
+    report shows (``estimate_indicators``), in whole percentages, each
+    sentence saying whether it is weighted."""
     if model.get("audience") == "partner":
         first = _(
             "%(n)s partner organisations took part in the survey.", n=integer(model["responses"])
@@ -283,6 +292,16 @@ def summary_sentences(model: Json) -> list[str]:
         first = _("%(n)s residents took part in the survey.", n=integer(model["responses"]))
     sentences = [first]
     weighting = model.get("weighting")
+    hidden_below = model["base_rules"]["hidden_below"]
+    if model["responses"] < hidden_below:
+        sentences.append(
+            _(
+                "With this few responses the report cannot show percentages yet: a percentage "
+                "needs at least %(n)s answers, and numbers of 1 to %(last)s answers are hidden.",
+                n=hidden_below,
+                last=model["suppression_threshold"] - 1,
+            )
+        )
     if weighting:
         sentences.append(
             _(
@@ -290,9 +309,19 @@ def summary_sentences(model: Json) -> list[str]:
                 dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
             )
         )
+    elif model.get("weighting_problem"):
+        sentences.append(
+            _(
+                "The results are unweighted: weighting to the population margins is not possible "
+                "yet (see the chapter on how the consultation was done)."
+            )
+        )
+    else:
+        sentences.append(_("The results are unweighted: they describe the people who answered."))
     priorities = [p for p in model.get("priorities") or [] if p.get("rank") is not None]
     proposed = [p["label"] for p in priorities if p.get("proposal_key") == "priority"]
     attention = [p["label"] for p in priorities if p.get("proposal_key") == "attention"]
+    weighted = (model.get("priority_method") or {}).get("estimates") == "weighted"
     if priorities:
         top = priorities[:3]
         sentences.append(
@@ -302,23 +331,43 @@ def summary_sentences(model: Json) -> list[str]:
             )
         )
     for p in priorities[:3]:
-        indicators = p["indicators"]
-        if indicators.get("concern") is not None:
+        # A share on fewer answers than a table would show is not quoted.
+        shown = {
+            name: value
+            for name, value in p["estimate_indicators"].items()
+            if p["bases"].get(name, hidden_below) >= hidden_below
+        }
+        label = p["label"].lower()
+        if shown.get("concern") is not None:
             sentences.append(
                 _(
-                    "In %(concern)s of their answers about %(label)s, residents say it happens "
-                    "often in their neighbourhood.",
-                    concern=pct(indicators["concern"]),
-                    label=p["label"].lower(),
+                    "%(share)s of residents say %(label)s is a frequent problem in their "
+                    "neighbourhood (weighted).",
+                    share=_whole(shown["concern"]),
+                    label=label,
+                )
+                if weighted
+                else _(
+                    "%(share)s of residents say %(label)s is a frequent problem in their "
+                    "neighbourhood (unweighted).",
+                    share=_whole(shown["concern"]),
+                    label=label,
                 )
             )
-        if indicators.get("priority") is not None:
+        if shown.get("priority") is not None:
             sentences.append(
                 _(
                     "%(share)s of residents put %(label)s among the problems the police should "
-                    "tackle first.",
-                    share=pct(indicators["priority"]),
-                    label=p["label"].lower(),
+                    "tackle first (weighted).",
+                    share=_whole(shown["priority"]),
+                    label=label,
+                )
+                if weighted
+                else _(
+                    "%(share)s of residents put %(label)s among the problems the police should "
+                    "tackle first (unweighted).",
+                    share=_whole(shown["priority"]),
+                    label=label,
                 )
             )
     if proposed:
@@ -376,6 +425,38 @@ def disclosure_sentence(model: Json) -> str:
     )
 
 
+def _excluded_line(group: Json) -> str:
+    """One group of responses left out of the weighting, in words (its
+    number is "x" when suppressed)."""
+    dimension = dimension_label(group["dimension"])
+    if group["responses"] is None:
+        if group["reason"] == "no_answer":
+            return _("x responses without an answer on %(dimension)s", dimension=dimension)
+        return _(
+            "x responses with %(dimension)s %(label)s, a group the margins lack",
+            dimension=dimension,
+            label=group["label"] or group["code"],
+        )
+    if group["reason"] == "no_answer":
+        return str(
+            ngettext(
+                "%(num)s response without an answer on %(dimension)s",
+                "%(num)s responses without an answer on %(dimension)s",
+                group["responses"],
+                dimension=dimension,
+            )
+        )
+    return str(
+        ngettext(
+            "%(num)s response with %(dimension)s %(label)s, a group the margins lack",
+            "%(num)s responses with %(dimension)s %(label)s, a group the margins lack",
+            group["responses"],
+            dimension=dimension,
+            label=group["label"] or group["code"],
+        )
+    )
+
+
 def method_sentences(model: Json) -> Json:
     """Sentences of the method section (numbers Dutch-style)."""
     weighting = model.get("weighting")
@@ -399,23 +480,104 @@ def method_sentences(model: Json) -> Json:
             "the population lies, with a certainty of 95%. The more answers, the narrower the "
             "interval. Two percentages whose intervals overlap may not really differ."
         ),
+        "excluded": "",
+        "excluded_groups": [],
     }
     if weighting:
         result["weighting"] = _(
             "Some groups answer more often than others. To correct for this, every answer "
             "gets a weight so that the responses match the population by %(dimensions)s "
-            "(raking). The design effect is %(deff)s: the weighted results are as precise as "
-            "a simple random sample of %(neff)s people. %(excluded)s responses without a "
-            "usable answer on these characteristics are not weighted; they count in the "
-            "unweighted figures only.",
+            "(raking). Every percentage, mean, cross-tab, indicator and chart in this report is "
+            "weighted, with the unweighted number of answers beside it. The design effect is "
+            "%(deff)s: the weighted results are as precise as a simple random sample of "
+            "%(neff)s people. The shares of %(dimensions)s themselves are the population "
+            "margins and have no interval.",
             dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
             deff=num(weighting["design_effect"]),
             neff=integer(weighting["effective_n"]),
-            excluded=integer(weighting["excluded_responses"]),
+        )
+        if weighting["excluded_responses"]:
+            result["excluded"] = _(
+                "%(excluded)s responses get no weight: they count in the unweighted numbers "
+                "only, never in a weighted figure (they are not given a weight of 0: they are "
+                "left out). Per characteristic (a response can lack more than one):",
+                excluded=integer(weighting["excluded_responses"]),
+            )
+            result["excluded_groups"] = [_excluded_line(g) for g in weighting["excluded"]]
+    elif model.get("weighting_problem"):
+        result["weighting"] = _(
+            "The results are not weighted: every figure in this report is unweighted and "
+            "describes the people who answered."
         )
     else:
         result["weighting"] = _(
-            "No population margins were given, so the results are not weighted: they "
-            "describe the people who answered."
+            "No population margins were used, so the results are not weighted: every figure "
+            "in this report is unweighted and describes the people who answered."
+        )
+    return result
+
+
+def base_unit(unit: str) -> str:
+    """What an indicator's base counts, in words."""
+    return {
+        "respondents": _("respondents"),
+        "answers": _("answers"),
+        "partner_answers": _("answers of partners"),
+    }.get(unit, unit)
+
+
+def matrix_sentences(model: Json) -> Json:
+    """What the priority matrix rests on, in words: weighted or not, how much
+    each source weighs, and the base of every indicator."""
+    method = model.get("priority_method") or {}
+    weighted = method.get("estimates") == "weighted"
+    result: Json = {
+        "estimates": (
+            _(
+                "The residents' indicators (concern, priority, victimisation) are weighted; the "
+                "partners' importance is never weighted, because partners are not a sample of "
+                "the population."
+            )
+            if weighted
+            else _("All indicators are unweighted: they describe the people who answered.")
+        ),
+        "sources": "",
+        "bases": [],
+    }
+    parts = []
+    for source in method.get("sources") or []:
+        if not source["indicators"]:
+            continue
+        share = _whole(source["weight_share"] * 100)
+        if source["source"] == "residents":
+            parts.append(
+                _("residents (%(n)s responses) %(share)s", n=integer(source["people"]), share=share)
+            )
+        elif source["source"] == "partners":
+            parts.append(
+                _(
+                    "partners (%(n)s organisations) %(share)s",
+                    n=integer(source["people"]),
+                    share=share,
+                )
+            )
+        else:
+            parts.append(_("registered facts %(share)s", share=share))
+    if parts:
+        result["sources"] = _("Share of each source in the score: %(parts)s.", parts=_join(parts))
+    bases = (model.get("priority_method") or {}).get("indicator_bases") or {}
+    for name, unit in bases.items():
+        counts = [
+            p["bases"][name] for p in model.get("priorities") or [] if name in p.get("bases", {})
+        ]
+        if not counts:
+            continue
+        low, high = min(counts), max(counts)
+        result["bases"].append(
+            {
+                "label": indicator_label(name),
+                "unit": base_unit(unit),
+                "range": integer(low) if low == high else f"{integer(low)} - {integer(high)}",
+            }
         )
     return result

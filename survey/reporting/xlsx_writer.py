@@ -3,7 +3,11 @@
 Suppressed cells are written as the letter "x": the number is absent from
 the file, so nobody can unhide it (a hidden column or a white font would
 still hold the value). Percentages are numbers 0-100 with two decimals, as
-in the JSON.
+in the JSON. The first percentage of every table is its ``estimate``
+(weighted when the report is weighted, ``survey.analysis.estimates``),
+headed as weighted or unweighted; a weighted table adds the unweighted
+percentage for comparison. Texts (labels, titles, quotes, names) are string
+cells, never formulas or links (``survey.privacy.spreadsheets``).
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
 from flask_babel import gettext
 
 from survey.analysis.model import QuestionResult, Report
+from survey.analysis.priority import indicator_label
 from survey.analysis.tables import (
     HIDDEN,
     CategoricalTable,
@@ -27,6 +31,8 @@ from survey.analysis.tables import (
     RankingTable,
     TextTable,
 )
+from survey.analysis.weighting_summary import column_label, dimension_label
+from survey.privacy.spreadsheets import xlsx_workbook
 from survey.reporting.html_writer import disclosure_sentence
 
 Json = dict[str, Any]
@@ -42,9 +48,7 @@ class _Book:
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(
-            self.buffer, {"in_memory": True, "strings_to_numbers": False}
-        )
+        self.book = xlsx_workbook(self.buffer, {"in_memory": True})
         self.bold = self.book.add_format({"bold": True})
         self.title = self.book.add_format({"bold": True, "font_size": 13, "font_color": "#1d4f91"})
         self.pct = self.book.add_format({"num_format": "0.00"})
@@ -97,36 +101,35 @@ def _write_row(book: _Book, ws: Any, row: int, values: list[Any]) -> None:
             ws.write(row, col, value)
 
 
+def _estimate_header(kind: str) -> str:
+    if kind == "weighted":
+        return _("Weighted percent")
+    if kind == "margins":
+        return _("Weighted percent (population margins)")
+    return _("Percent (unweighted)")
+
+
 def _option_sheet(
     book: _Book, name: str, title: str, table: Json, model: Json, ranking: bool
 ) -> None:
     ws = book.sheet(name, title)
-    weighted = bool(model.get("weighting")) and "effective_n" in table
+    kind = table.get("estimates", "unweighted")
     headers = [
         _("Answer"),
         _("Code"),
-        _("Number"),
-        _("Percent"),
+        _("Chosen") if ranking else _("Number"),
+        _estimate_header(kind),
         _("Interval (95%), lower bound"),
         _("Interval (95%), upper bound"),
     ]
-    if ranking:
-        headers = [
-            _("Answer"),
-            _("Code"),
-            _("Chosen"),
-            _("Percent chosen"),
-            _("Interval (95%), lower bound"),
-            _("Interval (95%), upper bound"),
-            _("First place"),
-            _("Borda points"),
-        ]
-    if weighted:
+    if kind != "unweighted":
         headers += [
-            _("Weighted percent"),
-            _("Weighted interval (95%), lower bound"),
-            _("Weighted interval (95%), upper bound"),
+            _("Unweighted percent"),
+            _("Unweighted interval (95%), lower bound"),
+            _("Unweighted interval (95%), upper bound"),
         ]
+    if ranking:
+        headers += [_("First place"), _("Borda points")]
     headers.append(_("Suppressed"))
     for col, header in enumerate(headers):
         ws.write(2, col, header, book.bold)
@@ -134,7 +137,7 @@ def _option_sheet(
     for option in table.get("options") or []:
         hidden = bool(option.get("suppressed"))
         label = option["label"] + (f" ({_('not in the base')})" if option.get("missing") else "")
-        ci = option.get("ci95") or [None, None]
+        estimate_ci = option.get("estimate_ci95") or [None, None]
         # A ranking counts how often an option was chosen at all, then adds
         # the first places and the Borda score.
         prefix = "chosen_" if ranking else ""
@@ -142,21 +145,21 @@ def _option_sheet(
             label,
             option["code"],
             _value(option.get(f"{prefix}count"), hidden),
-            _value(option.get(f"{prefix}percent"), hidden),
-            _value(ci[0], hidden),
-            _value(ci[1], hidden),
+            _value(option.get("estimate"), hidden),
+            _value(estimate_ci[0], hidden),
+            _value(estimate_ci[1], hidden),
         ]
+        if kind != "unweighted":
+            ci = option.get("ci95") or [None, None]
+            values += [
+                _value(option.get(f"{prefix}percent"), hidden),
+                _value(ci[0], hidden),
+                _value(ci[1], hidden),
+            ]
         if ranking:
             values += [
                 _value(option.get("first_count"), hidden or bool(option.get("first_suppressed"))),
                 _value(option.get("borda"), hidden),
-            ]
-        if weighted:
-            wci = option.get("weighted_ci95") or [None, None]
-            values += [
-                _value(option.get("weighted_percent"), hidden),
-                _value(wci[0], hidden),
-                _value(wci[1], hidden),
             ]
         values.append(_("yes") if hidden else _("no"))
         _write_row(book, ws, row, values)
@@ -201,18 +204,29 @@ def _number_sheets(book: _Book, question: QuestionResult, model: Json) -> None:
     figures = question.figures
     ws = book.sheet(question.key, question.text)
     hidden = bool(figures.get("suppressed"))
-    ci = figures.get("ci95") or [None, None]
-    for row, (label, value) in enumerate(
+    weighted = figures["estimates"] == "weighted"
+    ci = figures.get("estimate_ci95") or [None, None]
+    lines: list[tuple[str, Any]] = [
+        (_("Valid answers"), figures["valid"]),
+        (_("No answer"), figures["missing"]),
         (
-            (_("Valid answers"), figures["valid"]),
-            (_("No answer"), figures["missing"]),
-            (_("Mean"), _value(figures.get("mean"), hidden)),
-            (_("Median"), _value(figures.get("median"), hidden)),
-            (_("Interval (95%), lower bound"), _value(ci[0], hidden)),
-            (_("Interval (95%), upper bound"), _value(ci[1], hidden)),
+            _("Weighted mean") if weighted else _("Mean (unweighted)"),
+            _value(figures.get("estimate_mean"), hidden),
         ),
-        start=2,
-    ):
+        (
+            _("Weighted median") if weighted else _("Median (unweighted)"),
+            _value(figures.get("estimate_median"), hidden),
+        ),
+        (_("Interval (95%), lower bound"), _value(ci[0], hidden)),
+        (_("Interval (95%), upper bound"), _value(ci[1], hidden)),
+    ]
+    if weighted:
+        lines += [
+            (_("Unweighted mean"), _value(figures.get("mean"), hidden)),
+            (_("Unweighted median"), _value(figures.get("median"), hidden)),
+            (_("Effective n after weighting"), figures.get("effective_n")),
+        ]
+    for row, (label, value) in enumerate(lines, start=2):
         ws.write(row, 0, label, book.bold)
         if value is not None:
             ws.write(row, 1, value)
@@ -221,7 +235,7 @@ def _number_sheets(book: _Book, question: QuestionResult, model: Json) -> None:
             book,
             f"{question.key}.bands",
             question.text,
-            {**figures, "options": figures["bands"]},
+            {**figures, "options": figures["bands"], "estimates": figures["bands_estimates"]},
             model,
             ranking=False,
         )
@@ -278,14 +292,25 @@ def render_xlsx(report: Report) -> bytes:
         (_("Hidden figures (fewer answers than the threshold)"), model["disclosure"]["primary"]),
         (_("Hidden figures (to protect others)"), model["disclosure"]["complementary"]),
         (_("Disclosure check"), disclosure_sentence(model)),
+        (
+            _("Figures"),
+            _("weighted") if model["estimates"] == "weighted" else _("unweighted"),
+        ),
     ]
     weighting = model.get("weighting")
     if weighting:
         facts += [
-            (_("Weighting dimensions"), ", ".join(weighting["dimensions"])),
+            (
+                _("Weighting dimensions"),
+                ", ".join(dimension_label(d) for d in weighting["dimensions"]),
+            ),
             (_("Design effect"), weighting["design_effect"]),
             (_("Effective sample size"), weighting["effective_n"]),
+            (_("Responses without a weight"), weighting["excluded_responses"]),
         ]
+        facts += [(_("Warning"), w["message"]) for w in weighting["warnings"]]
+    if model.get("weighting_problem"):
+        facts.append((_("Weighting"), model["weighting_problem"]["message"]))
     for row, (label, value) in enumerate(facts, start=2):
         ws.write(row, 0, label, book.bold)
         ws.write(row, 1, value)
@@ -309,7 +334,7 @@ def render_xlsx(report: Report) -> bytes:
                 ws,
                 row,
                 [
-                    m["dimension"],
+                    dimension_label(m["dimension"]),
                     m["code"],
                     m["label"],
                     m["population"],
@@ -329,13 +354,31 @@ def render_xlsx(report: Report) -> bytes:
     for number, tab in enumerate(model.get("crosstabs") or [], start=1):
         subject = tab.get("row_label") or tab["question_text"]
         name = f"X{number:03d} {tab['question']}" + (f".{tab['row']}" if tab.get("row") else "")
-        ws = book.sheet(name, f"{subject} x {tab['dimension']}")
+        weighted = tab["estimates"] == "weighted"
+        ws = book.sheet(
+            name,
+            _(
+                "%(subject)s by %(dimension)s (%(kind)s)",
+                subject=subject,
+                dimension=dimension_label(tab["dimension"]),
+                kind=_("weighted column percentages") if weighted else _("unweighted"),
+            ),
+        )
         ws.write(2, 0, _("Answer"), book.bold)
         columns = tab["columns"]
         for col, column in enumerate(columns, start=1):
-            label = _("unknown") if column["code"] is None else column["label"]
-            ws.write(2, 2 * col - 1, f"{label} n", book.bold)
-            ws.write(2, 2 * col, f"{label} %", book.bold)
+            label = column_label(tab["dimension"], column["code"], column["label"])
+            ws.write(2, 2 * col - 1, _("%(group)s: number", group=label), book.bold)
+            ws.write(
+                2,
+                2 * col,
+                (
+                    _("%(group)s: weighted %%", group=label)
+                    if weighted
+                    else _("%(group)s: %% (unweighted)", group=label)
+                ),
+                book.bold,
+            )
         ws.write(3, 0, _("Valid answers"), book.muted)
         for col, column in enumerate(columns, start=1):
             ws.write(3, 2 * col - 1, _value(column["valid"], bool(column["suppressed"])))
@@ -346,8 +389,8 @@ def render_xlsx(report: Report) -> bytes:
                 ws.write(row, 2 * col - 1, _value(cell["count"], hidden))
                 if hidden:
                     ws.write(row, 2 * col, SUPPRESSED)
-                elif cell["percent"] is not None:
-                    ws.write_number(row, 2 * col, cell["percent"], book.pct)
+                elif cell["estimate"] is not None:
+                    ws.write_number(row, 2 * col, cell["estimate"], book.pct)
     return book.close()
 
 
@@ -355,13 +398,21 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
     priorities = model.get("priorities") or []
     if not priorities:
         return
+    method = model.get("priority_method") or {}
+    weighted = method.get("estimates") == "weighted"
     ws = book.sheet(_("Priority matrix"), _("Priority matrix"))
+    ws.write(
+        1,
+        0,
+        _("Residents' indicators weighted") if weighted else _("All indicators unweighted"),
+        book.muted,
+    )
     names = ["concern", "priority", "importance", "victimisation", "facts", "trend"]
     headers = [
         _("Phenomenon"),
         _("Key"),
         _("Federal priority"),
-        *names,
+        *[indicator_label(n) for n in names],
         _("Score"),
         _("Rank"),
         _("Rank interval low"),
@@ -369,13 +420,28 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
         _("Proposal"),
         _("Reason"),
     ]
+    if weighted:
+        headers += [
+            _("%(indicator)s, unweighted", indicator=indicator_label(n))
+            for n in ("concern", "priority", "victimisation")
+        ]
+    headers += [_("Base: %(indicator)s", indicator=indicator_label(n)) for n in names[:4]]
     for col, header in enumerate(headers):
         ws.write(2, col, header, book.bold)
     for row, p in enumerate(priorities, start=3):
         hidden = set(p.get("suppressed_indicators") or [])
         interval = p.get("rank_interval") or [None, None]
+        shown = p["estimate_indicators"]
+        too_few = (p.get("objective") or {}).get("trend_note") == "too_few_facts"
         values = [p["label"], p["phenomenon"], _("yes") if p["federal_priority"] else _("no")]
-        values += [SUPPRESSED if n in hidden else p["indicators"].get(n) for n in names]
+        values += [
+            SUPPRESSED
+            if n in hidden
+            else _("too few facts")
+            if n == "trend" and too_few
+            else shown.get(n)
+            for n in names
+        ]
         values += [
             p.get("score"),
             p.get("rank"),
@@ -384,13 +450,30 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
             p.get("proposal"),
             p.get("reason"),
         ]
+        if weighted:
+            values += [
+                SUPPRESSED if n in hidden else p["indicators"].get(n)
+                for n in ("concern", "priority", "victimisation")
+            ]
+        values += [p["bases"].get(n) for n in names[:4]]
         _write_row(book, ws, row, values)
-    method = model.get("priority_method") or {}
     row = len(priorities) + 4
     ws.write(row, 0, _("Weights"), book.bold)
     for offset, (name, weight) in enumerate((method.get("weights") or {}).items(), start=1):
-        ws.write(row + offset, 0, name)
+        ws.write(row + offset, 0, indicator_label(name))
         ws.write(row + offset, 1, weight)
+    row += len(method.get("weights") or {}) + 2
+    ws.write(row, 0, _("Share of each source in the score"), book.bold)
+    labels = {
+        "residents": _("residents"),
+        "partners": _("partners"),
+        "registered": _("registered facts"),
+    }
+    for offset, source in enumerate(method.get("sources") or [], start=1):
+        ws.write(row + offset, 0, labels.get(source["source"], source["source"]))
+        ws.write_number(row + offset, 1, source["weight_share"])
+        if source["people"] is not None:
+            ws.write_number(row + offset, 2, source["people"])
 
 
 def _partner_sheet(book: _Book, model: Json) -> None:

@@ -11,7 +11,6 @@ planners' letters; ``write_codes_file`` makes the command all-or-nothing.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import secrets
@@ -24,6 +23,7 @@ from sqlalchemy import delete, insert, select, update
 from survey.extensions import DbSession
 from survey.models import InvitationCode, Survey
 from survey.models.base import utcnow
+from survey.privacy.spreadsheets import csv_writer
 from survey.tokens import new_code, normalise_code, token_hash
 
 PURPOSE = "invitation"
@@ -125,7 +125,7 @@ def consume_code(session: DbSession, code_id: int) -> bool:
 def codes_csv(codes: list[str], link_for: Callable[[str], str]) -> bytes:
     """The file handed to the printer: ``code,link`` per code."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(["code", "link"])
     for code in codes:
         writer.writerow([code, link_for(code)])

@@ -14,14 +14,14 @@ draft is refused (``survey.answering.drafts``). Pages are answered in order:
 ``Draft.page_index`` is the furthest page reached.
 
 The final submit is one transaction (the caller commits once): every answer
-is checked again (``Journey.submit``), then the writes begin
-(``begin_writes``): the invitation code is consumed with a guarded UPDATE,
-the response is written with the draft's ``submission_key`` (unique, so a
-replay can never store a second response), and the draft is emptied and
-unlinked from its code and from the response (a fresh submission key) with
-an UPDATE guarded by its revision; its times are cut to the day. A replayed
-or double submit finds the draft already submitted (``already``), or, when
-both ran at the same moment, fails on the unique key or the revision
+is checked again (``Journey.submit``), the invitation code is consumed with
+a guarded UPDATE, the response is written with the draft's
+``submission_key`` (unique, so a replay can never store a second response),
+and the draft is emptied and unlinked from its code and from the response (a
+fresh submission key) with an UPDATE guarded by its revision; its times are
+cut to the day. A replayed or double submit finds the draft already
+submitted (``already``), or, when both ran at the same moment, fails on the
+unique key or the revision
 (``ChangedMeanwhile``): the caller rolls back.
 """
 
@@ -32,16 +32,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from survey.answering.drafts import new_draft, write_page
 from survey.answering.journey import Journey
 from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import PageDef, QuestionDef, definition_of
-from survey.extensions import DbSession, begin_writes
+from survey.extensions import DbSession
 from survey.models import Draft, ResponseMode, Survey
 from survey.models.base import start_of_day, utcnow
 from survey.residents.codes import consume_code
@@ -112,7 +111,6 @@ def create_draft(
     invitation_code_id: int | None = None,
 ) -> tuple[Draft, Credentials]:
     """A new, empty draft and its two secrets. Flushes."""
-    begin_writes(session)  # before the uniqueness check of the new code
     token, code, code_digest = _new_secrets(session)
     draft = new_draft(
         session,
@@ -126,56 +124,20 @@ def create_draft(
     return draft, credentials
 
 
-def _held_by(column: Any, survey_id: Any) -> ColumnElement[bool]:
-    """A resident's draft of ``survey_id`` whose secret ``column`` has the
-    hash ``:digest`` (partners' drafts are reached through their links)."""
-    return and_(
-        Draft.survey_id == survey_id,
-        Draft.partner_link_id.is_(None),
-        column == bindparam("digest"),
+def _held_by(session: DbSession, survey: Survey, column: Any, digest: str) -> Draft | None:
+    """The resident's draft of ``survey`` whose secret ``column`` has the
+    hash ``digest`` (partners' drafts are reached through their links)."""
+    return session.scalar(
+        select(Draft).where(
+            Draft.survey_id == survey.id, Draft.partner_link_id.is_(None), column == digest
+        )
     )
-
-
-def _by_secret(column: Any) -> Select[Draft]:
-    return select(Draft).where(_held_by(column, bindparam("survey_id")))
-
-
-# Built once (every resident request looks a draft up), so SQLAlchemy reuses
-# their cache keys.
-_BY_TOKEN = _by_secret(Draft.token_hash)
-_BY_CODE = _by_secret(Draft.resume_code_hash)
-
-
-# The survey ``key`` (without its definition column, decoded once per
-# version by ``definition_of``) and, in the same statement, the draft of a
-# resume token: every answer page needs both.
-_SURVEY_AND_DRAFT = (
-    select(Survey, Draft)
-    .outerjoin(Draft, _held_by(Draft.token_hash, Survey.id))
-    .where(Survey.key == bindparam("key"))
-    .options(defer(Survey.definition))
-)
-
-
-def find_survey_and_draft(
-    session: DbSession, key: str, token: str
-) -> tuple[Survey | None, Draft | None]:
-    """The survey ``key`` and the draft of resume ``token`` in it (what
-    ``find_by_token`` finds), in one statement instead of two."""
-    if not token or len(token) > 100:
-        raise ValueError("not a resume token")
-    row = session.execute(
-        _SURVEY_AND_DRAFT, {"key": key, "digest": token_hash(token, TOKEN_PURPOSE)}
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def find_by_token(session: DbSession, survey: Survey, token: str) -> Draft | None:
     if not token or len(token) > 100:
         return None
-    return session.scalar(
-        _BY_TOKEN, {"survey_id": survey.id, "digest": token_hash(token, TOKEN_PURPOSE)}
-    )
+    return _held_by(session, survey, Draft.token_hash, token_hash(token, TOKEN_PURPOSE))
 
 
 def find_by_code(session: DbSession, survey: Survey, typed: str) -> Draft | None:
@@ -185,17 +147,13 @@ def find_by_code(session: DbSession, survey: Survey, typed: str) -> Draft | None
     old drafts, and they are gone once expired or purged."""
     code = normalise_code(typed or "")
     if len(code) == RESUME_CODE_LENGTH:
-        draft = session.scalar(
-            _BY_CODE, {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}
-        )
+        draft = _held_by(session, survey, Draft.resume_code_hash, token_hash(code, CODE_PURPOSE))
         if draft is not None:
             return draft
         code = code[:LEGACY_RESUME_CODE_LENGTH]
     if len(code) != LEGACY_RESUME_CODE_LENGTH:
         return None
-    return session.scalar(
-        _BY_CODE, {"survey_id": survey.id, "digest": token_hash(code, CODE_PURPOSE)}
-    )
+    return _held_by(session, survey, Draft.resume_code_hash, token_hash(code, CODE_PURPOSE))
 
 
 def find_draft(session: DbSession, survey: Survey, credentials: Credentials) -> Draft | None:
@@ -236,7 +194,6 @@ def complete_credentials(session: DbSession, draft: Draft, credentials: Credenti
         return Credentials(token=credentials.token, code=resume_code_for(credentials.token))
     if credentials.code:
         return Credentials(code=credentials.code)
-    begin_writes(session)
     token, code, code_digest = _new_secrets(session)
     draft.token_hash = token_hash(token, TOKEN_PURPOSE)
     draft.resume_code_hash = code_digest
@@ -248,7 +205,7 @@ class ResidentDraftStore:
     """The resident's draft as a store of the answering journey
     (``survey.answering.stores.DraftStore``): pages in order, saved and
     sent under the draft's revision. Reads nothing itself: the routes find
-    the draft (with the survey, in one statement) before the store is made."""
+    the draft before the store is made."""
 
     def __init__(self, session: DbSession, survey: Survey, draft: Draft) -> None:
         if draft.survey_id != survey.id:
@@ -268,7 +225,6 @@ class ResidentDraftStore:
     def save_page(
         self, page: PageDef, page_values: dict[str, Any], *, reached: int, language: str
     ) -> None:
-        begin_writes(self.session)
         write_page(self.draft, page, page_values, reached=reached, language=language)
         try:
             self.session.flush()
@@ -281,7 +237,6 @@ class ResidentDraftStore:
 
     def store_response(self, shown: list[QuestionDef], kept: Mapping[str, Any]) -> str:
         draft = self.draft
-        begin_writes(self.session)
         if draft.invitation_code_id is not None and not consume_code(
             self.session, draft.invitation_code_id
         ):

@@ -23,8 +23,9 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
+from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,8 +35,9 @@ from survey.answering import rendering
 from survey.answering.drafts import is_expired
 from survey.answering.journey import CheckRow, Journey, PageScreen
 from survey.answering.stores import ChangedMeanwhile
+from survey.database import read_only_gets
 from survey.definitions.definition import definition_of
-from survey.extensions import begin_writes, db, read_only_request
+from survey.extensions import db
 from survey.models import Draft, Survey, SurveyState
 from survey.ratelimits import code_entry
 from survey.residents import codes as code_service
@@ -57,9 +59,8 @@ UPDATED = "bijgewerkt"
 
 
 bp.before_request(rendering.no_store)
-# Read first, write last: on SQLite a request takes the write lock only for
-# its writes and commit (``begin_writes``); a GET never takes it.
-bp.before_request(read_only_request)
+# A GET only reads: it never waits for another worker's write lock.
+bp.before_request(read_only_gets)
 
 
 # --- helpers -------------------------------------------------------------
@@ -70,27 +71,13 @@ def _unavailable(reason: str, status: int, survey: Survey | None = None) -> NoRe
     rendering.unavailable("residents/unavailable.html", reason, status, context)
 
 
-# Built once, so SQLAlchemy reuses its cache key instead of building the
-# statement and its key on every request (~0.1 ms each).
-_SURVEY_BY_KEY = (
-    select(Survey).where(Survey.key == bindparam("key")).options(defer(Survey.definition))
-)
-# ``g`` attribute: (token, draft) found together with the survey.
-_PRELOADED = "respond_draft"
-
-
 def _find_survey(key: str) -> Survey | None:
-    """The survey ``key`` without its definition column: the ~30 KB JSON is
-    decoded only when ``definition_of`` has no typed view of this version
-    yet (once per process), not on every request. With a resume token in
-    the cookie, the draft comes in the same statement (kept for
-    ``_current``)."""
-    token = _cookie_credentials(key).token
-    if token and len(token) <= 100:
-        survey, draft = drafts.find_survey_and_draft(db.session, key, token)
-        setattr(g, _PRELOADED, (token, draft))
-        return survey
-    return db.session.scalar(_SURVEY_BY_KEY, {"key": key})
+    """The survey ``key`` without its definition column: the survey file's
+    JSON is decoded only when ``definition_of`` has no typed view of this
+    version yet (once per process), not on every request."""
+    return db.session.scalar(
+        select(Survey).where(Survey.key == key).options(defer(Survey.definition))
+    )
 
 
 def _load(key: str) -> Survey:
@@ -109,12 +96,8 @@ def _load(key: str) -> Survey:
     return survey
 
 
-def _cookie_credentials(key: str) -> drafts.Credentials:
-    return drafts.Credentials.from_cookie((cookie.get(COOKIE_KEY) or {}).get(key))
-
-
 def _credentials(survey: Survey) -> drafts.Credentials:
-    return _cookie_credentials(survey.key)
+    return drafts.Credentials.from_cookie((cookie.get(COOKIE_KEY) or {}).get(survey.key))
 
 
 def _remember(key: str, credentials: drafts.Credentials) -> None:
@@ -130,16 +113,7 @@ def _remember(key: str, credentials: drafts.Credentials) -> None:
 
 
 def _current(survey: Survey) -> Draft | None:
-    credentials = _credentials(survey)
-    if not (credentials.token or credentials.code):
-        return None
-    # Found with the survey, in this transaction: used once (after a
-    # rollback or commit the draft is looked up again).
-    preloaded: tuple[str | None, Draft | None] = g.pop(_PRELOADED, (None, None))
-    token, draft = preloaded
-    if draft is not None and token == credentials.token:
-        return draft
-    return drafts.find_draft(db.session, survey, credentials)
+    return drafts.find_draft(db.session, survey, _credentials(survey))
 
 
 def _require_draft(survey: Survey) -> tuple[Draft, drafts.Credentials]:
@@ -235,9 +209,6 @@ def code(key: str) -> Response | str:
         typed = request.args.get("code", "")[:40]
     error = None
     if request.method == "POST":
-        # Whether a draft exists for this code decides the write: read it
-        # under the write lock, so two devices do not both start one.
-        begin_writes(db.session)
         found = code_service.find_code(db.session, survey, typed)
         if not typed.strip():
             error = _("Enter the code from your letter.")
@@ -348,7 +319,7 @@ def _render_page(
         back_url = url_for(".page", key=key, page_key=screen.previous.key)
     else:
         back_url = url_for(".start", key=key)
-    render_question = rendering.question_renderer(context["definition"], remember=True)
+    render_question = rendering.question_renderer()
     return render_template(
         "residents/page.html",
         **rendering.page_context(screen, context, render_question),
@@ -364,7 +335,7 @@ def _render_page(
         if credentials.token
         else None,
         resume_code=credentials.code,
-        expires=rendering.long_date(journey.store.draft.expires_at),
+        expires=format_date(journey.store.draft.expires_at, "long"),
     )
 
 

@@ -79,23 +79,6 @@ class CellNumbers:
             self.cache[key] = cell_id
         return cell_id
 
-    def cached(self, mode: str, codes: CellCodes) -> int | None:
-        """The id if this instance has looked it up before, else None."""
-        return self.cache.get((mode, codes))
-
-    def lookup_params(self, mode: str, codes: CellCodes) -> dict[str, Any]:
-        """Parameters of ``FIND_CELL_SUBQUERY``, for a statement that looks
-        the cell up on its way (the final submit's INSERT ... RETURNING)."""
-        return {f"cell_{k}": v for k, v in self._values(mode, encode_codes(codes)).items()}
-
-    def found(self, mode: str, codes: CellCodes, cell_id: int | None) -> int:
-        """The id a ``FIND_CELL_SUBQUERY`` returned, or (None: the cell does
-        not exist yet) the id of the cell created now."""
-        if cell_id is None:
-            cell_id = self._create(self._values(mode, encode_codes(codes)))
-        self.cache[(mode, codes)] = cell_id
-        return cell_id
-
     def _values(self, mode: str, codes: str) -> dict[str, Any]:
         return {
             "survey_id": self.survey_id,
@@ -120,23 +103,16 @@ class CellNumbers:
         return int(connection.scalar(_FIND_CELL, values) or 0)
 
 
-def _find_cell_statement(prefix: str) -> Any:
-    """The cell's id by its key; the parameters are named ``prefix`` +
-    column (``survey_id``, ``dimensions``, ``mode``, ``codes``)."""
+def _find_cell_statement() -> Any:
+    """The cell's id by its key (``survey_id``, ``dimensions``, ``mode``,
+    ``codes``)."""
     table: Table = ResponseCell.__table__  # type: ignore[assignment]
     return select(table.c.id).where(
-        (table.c.survey_id == bindparam(f"{prefix}survey_id"))
-        & (table.c.dimensions == bindparam(f"{prefix}dimensions"))
-        & (table.c.mode == bindparam(f"{prefix}mode"))
-        & (table.c.codes == bindparam(f"{prefix}codes"))
+        (table.c.survey_id == bindparam("survey_id"))
+        & (table.c.dimensions == bindparam("dimensions"))
+        & (table.c.mode == bindparam("mode"))
+        & (table.c.codes == bindparam("codes"))
     )
 
 
-# Built once: every web submit looks its cell up, and a statement built per
-# call costs its cache key each time (~0.1 ms).
-_FIND_CELL = _find_cell_statement("")
-
-# The cell lookup as a scalar subquery with its own parameter names
-# (``CellNumbers.lookup_params``), to ride along in another statement: on
-# PostgreSQL every statement of the final submit is a round trip.
-FIND_CELL_SUBQUERY = _find_cell_statement("cell_").scalar_subquery()
+_FIND_CELL = _find_cell_statement()

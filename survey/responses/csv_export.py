@@ -1,7 +1,10 @@
 """Exporting raw responses in the response-file layout (docs/response-file.md):
 ``response_id`` (the opaque ``Response.public_id``), ``language``, then the
 survey's variables in order (multiple choice as ``key.code`` 0/1), then
-``mode``.
+``mode`` and, when the survey's consultation has population margins,
+``weight`` (the raking weight of the report's default settings, given by the
+caller as a ``survey.responses.weights.WeightColumn``; empty for a response
+the weighting leaves out).
 
 Answers are read with one streamed query ordered by response (server-side
 cursor on PostgreSQL, ``yield_per`` batches) and pivoted one response at a
@@ -10,14 +13,13 @@ turns its stored rows back into a value (``from_rows``) and the value into
 cells (``to_cells``), and declares its columns (``columns``: labels, and
 what the cells hold). A day is written as ISO ``yyyy-mm-dd``.
 
-Spreadsheet formula injection: a TEXT cell that starts with ``= + - @``,
-a tab or a carriage return gets a leading apostrophe. Codes and numbers
-are never touched.
+Texts are neutralised for spreadsheets by ``survey.privacy.spreadsheets``
+(the CSV writer gives a text that a spreadsheet would run as a formula a
+leading apostrophe); codes and numbers are never touched.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,30 +32,29 @@ from sqlalchemy import and_, select
 from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, Survey, Variable
+from survey.privacy.spreadsheets import csv_writer
 from survey.questions.base import Column, StoredAnswer
+from survey.responses.weights import WEIGHT_COLUMN, WeightColumn
 
 YIELD_PER = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 META_HEAD = ("response_id", "language")
 META_TAIL = ("mode",)
-
-
-def neutralise(text: str) -> str:
-    """Make a text cell inert in a spreadsheet (OWASP CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
 class Layout:
     """The columns of an export, as the question types declare them (with
-    their labels in the survey's first language)."""
+    their labels in the export's language), and the weights of the
+    ``weight`` column (None: no such column)."""
 
     definition: SurveyDefinition
     question_columns: list[Column]
+    weights: WeightColumn | None = None
 
     @property
     def columns(self) -> list[str]:
-        return [*META_HEAD, *(c.name for c in self.question_columns), *META_TAIL]
+        tail = [*META_TAIL, WEIGHT_COLUMN] if self.weights is not None else list(META_TAIL)
+        return [*META_HEAD, *(c.name for c in self.question_columns), *tail]
 
     @property
     def text_columns(self) -> frozenset[str]:
@@ -61,12 +62,18 @@ class Layout:
         return frozenset(c.name for c in self.question_columns if c.kind == "text")
 
 
-def layout_of(survey: Survey) -> Layout:
+def layout_of(
+    survey: Survey, weights: WeightColumn | None = None, language: str | None = None
+) -> Layout:
+    """The columns of ``survey``'s export, labelled in ``language`` (default:
+    the survey's first)."""
     definition = definition_of(survey)
-    language = definition.default_language
+    if language not in definition.languages:
+        language = definition.default_language
     return Layout(
         definition,
         [c for q in definition.questions for c in q.qtype.columns(q, language)],
+        weights,
     )
 
 
@@ -78,6 +85,8 @@ class Record:
     language: str
     mode: str
     cells: dict[str, Any]
+    cell_id: int | None = None
+    """The response's cell (``ResponseCell.id``), which gives its weight."""
 
 
 def iter_records(
@@ -105,6 +114,7 @@ def iter_records(
             Answer.number,
             FreeText.text,
             FreeText.redacted,
+            Answer.cell_id,
         )
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(
@@ -140,39 +150,48 @@ def iter_records(
                     continue  # not shown: empty cells
                 value = question.qtype.from_rows(question, stored)
                 cells.update(question.qtype.to_cells(question, value))
-            yield Record(first[1], first[2], first[3], cells)
+            yield Record(first[1], first[2], first[3], cells, first[9])
     finally:
         result.close()
 
 
-def record_row(layout: Layout, record: Record, *, neutralise_text: bool = True) -> list[Any]:
-    """A record as a list of cells in layout order (None = empty)."""
+def record_row(layout: Layout, record: Record) -> list[Any]:
+    """A record as a list of cells in layout order (None = empty), texts as
+    stored: each writer neutralises them for its own format."""
     row: list[Any] = [record.public_id, record.language]
     for column in layout.question_columns:
-        value = record.cells.get(column.name)
-        if neutralise_text and isinstance(value, str) and column.kind == "text":
-            value = neutralise(value)
-        row.append(value)
+        row.append(record.cells.get(column.name))
     row.append(record.mode)
+    if layout.weights is not None:
+        row.append(layout.weights.weight_of(record.cell_id))
     return row
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any) -> Any:
+    """A cell as the CSV writer takes it: numbers stay numbers (a whole
+    float without its ``.0``), so that only texts are neutralised."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(value) if value != int(value) else str(int(value))
+        return value if value != int(value) else int(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return value
 
 
-def iter_csv(session: DbSession, survey: Survey, *, chunk_rows: int = 500) -> Iterator[bytes]:
+def iter_csv(
+    session: DbSession,
+    survey: Survey,
+    *,
+    chunk_rows: int = 500,
+    weights: WeightColumn | None = None,
+) -> Iterator[bytes]:
     """The CSV file as UTF-8 chunks (with BOM, so Excel reads the accents),
-    for streaming to a download or a file."""
-    layout = layout_of(survey)
+    for streaming to a download or a file; with ``weights`` a last column
+    ``weight``."""
+    layout = layout_of(survey, weights)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(layout.columns)
     pending = 0

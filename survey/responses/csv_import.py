@@ -27,8 +27,10 @@ from survey.questions.base import CellError
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter, new_public_id
 
-# Columns an export adds that an import may carry: not warned about.
-META_COLUMNS = frozenset({"response_id", "language", "mode"})
+# Columns an export adds that an import may carry: not warned about. The
+# language and mode of a row are kept; the weight is worked out again by the
+# report (it depends on all responses and the margins).
+META_COLUMNS = frozenset({"response_id", "language", "mode", "weight"})
 BATCH_SIZE = 500
 MAX_LISTED_ERRORS = 200
 
@@ -86,15 +88,14 @@ class _BatchWriter:
     """Writes checked rows in batches: one multi-row INSERT of responses
     (ids returned in order), then one of answers and one of free texts."""
 
-    def __init__(self, session: DbSession, survey: Survey, mode: str) -> None:
+    def __init__(self, session: DbSession, survey: Survey) -> None:
         self.session = session
         self.survey = survey
-        self.mode = mode
         self.writer = ResponseWriter(session, survey)
-        self.pending: list[tuple[str, list[QuestionDef], dict[str, Any]]] = []
+        self.pending: list[tuple[str, list[QuestionDef], dict[str, Any], str]] = []
 
-    def add(self, language: str, shown: list[QuestionDef], kept: dict[str, Any]) -> None:
-        self.pending.append((language, shown, kept))
+    def add(self, language: str, shown: list[QuestionDef], kept: dict[str, Any], mode: str) -> None:
+        self.pending.append((language, shown, kept, mode))
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
@@ -106,10 +107,10 @@ class _BatchWriter:
                 "public_id": new_public_id(),
                 "survey_id": self.survey.id,
                 "survey_version": self.survey.version,
-                "mode": self.mode,
+                "mode": mode,
                 "language": language,
             }
-            for language, _shown, _kept in self.pending
+            for language, _shown, _kept, mode in self.pending
         ]
         # Core statements, not ORM bulk inserts: the ORM splits rows whose
         # None values differ into separate statements (one per variant).
@@ -122,10 +123,8 @@ class _BatchWriter:
         ).all()
         answers: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
-        for response_id, (_language, shown, kept) in zip(ids, self.pending, strict=True):
-            more_answers, more_texts = self.writer.rows_for(
-                response_id, shown, kept, mode=self.mode
-            )
+        for response_id, (_language, shown, kept, mode) in zip(ids, self.pending, strict=True):
+            more_answers, more_texts = self.writer.rows_for(response_id, shown, kept, mode=mode)
             answers.extend(more_answers)
             texts.extend(more_texts)
         if answers:
@@ -142,9 +141,12 @@ def import_responses(
     *,
     mode: str = ResponseMode.IMPORT,
 ) -> ImportReport:
-    """Read a response file and store every row as a response with ``mode``.
-    Raises ``ResponseImportRefused`` (after which the caller must roll back)
-    when the file cannot be read or any row breaks a rule. Flushes only."""
+    """Read a response file and store every row as a response, with the
+    row's own ``mode`` when the file has that column (web, paper or import,
+    as an export writes it) and ``mode`` otherwise; likewise its
+    ``language``. Raises ``ResponseImportRefused`` (after which the caller
+    must roll back) when the file cannot be read or any row breaks a rule.
+    Flushes only."""
     report = ImportReport()
     if survey.state is SurveyState.DRAFT:
         report.errors.append(_("Open the survey before importing responses."))
@@ -208,7 +210,7 @@ def _read(
         report.error_count += 1
         return
     languages = definition.languages
-    writer = _BatchWriter(session, survey, mode)
+    writer = _BatchWriter(session, survey)
     for number, cells_list in enumerate(rows, start=2):
         if not any(cell.strip() for cell in cells_list):
             continue  # spreadsheets often end with blank lines
@@ -220,6 +222,18 @@ def _read(
         language = cells.get("language", "").strip() or languages[0]
         if language not in languages:
             _error(report, number, "language", _("Unknown language %(lang)s.", lang=language))
+            continue
+        row_mode = cells.get("mode", "").strip() or mode
+        if row_mode not in ResponseMode.ALL:
+            _error(
+                report,
+                number,
+                "mode",
+                _(
+                    "Unknown way of answering %(mode)s: use web, paper or import.",
+                    mode=row_mode,
+                ),
+            )
             continue
         values: dict[str, Any] = {}
         unreadable: set[str] = set()
@@ -237,7 +251,7 @@ def _read(
         if report.error_count:
             # Keep checking so every error is listed, but stop writing.
             continue
-        writer.add(language, shown, kept)
+        writer.add(language, shown, kept, row_mode)
         report.stored += 1
     if report.error_count == 0:
         writer.flush()

@@ -1,8 +1,12 @@
-"""Responses as an SPSS ``.sav`` file, with variable labels (the question
-text in the survey's first language, with the row or rank), value labels
-(the option labels) and user-missing values (the ``missing: true`` codes),
-measurement levels and date formats: what each question type declares of
-its columns (``QuestionType.columns``).
+"""Responses as an SPSS ``.sav`` file, with the codebook of the export
+(``survey.responses.codebook``) as its dictionary: what each question type
+declares of its columns (``QuestionType.columns``: variable labels and value
+labels in the chosen language, user-missing values, measurement levels, the
+format that fits the values, ``F1.0`` for codes 1-9, or DATE11 for a day),
+valid SPSS names (a column name SPSS refuses gets a short name, its full
+name opening the variable label) and, with weights, the ``weight``
+variable; the file's documents say how the weights were made and name the
+bands of a banded number.
 
 The file is written by ``sav_writer.SavWriter`` while the answers stream
 from ``iter_records``, one response at a time, so memory stays flat in the
@@ -19,16 +23,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from survey.extensions import DbSession
+from survey.i18n import text_for
 from survey.models import FreeText, Response, Survey, Variable
+from survey.responses.codebook import CodebookEntry, codebook
 from survey.responses.csv_export import YIELD_PER, Layout, iter_records, layout_of, record_row
 from survey.responses.sav_writer import MAX_STRING_WIDTH, SavVariable, SavWriter, spss_date
+from survey.responses.weights import WeightColumn
 
 META_STRINGS = ("response_id", "language", "mode")
-META_LABELS = {
-    "response_id": "Response id",
-    "language": "Language",
-    "mode": "Mode (web, paper, import)",
-}
 
 
 def _string_widths(session: DbSession, survey: Survey, layout: Layout) -> dict[str, int]:
@@ -81,52 +83,74 @@ def _string_widths(session: DbSession, survey: Survey, layout: Layout) -> dict[s
     return {name: min(width, MAX_STRING_WIDTH) for name, width in widths.items()}
 
 
-def sav_variables(session: DbSession, survey: Survey, layout: Layout) -> list[SavVariable]:
-    """The file's variables in layout order: labels, value labels, missing
-    codes, measure (text: nominal) and string widths, as the question
-    types declare their columns."""
+def sav_variables(
+    session: DbSession, survey: Survey, layout: Layout, entries: list[CodebookEntry]
+) -> list[SavVariable]:
+    """The file's variables in layout order, from the codebook ``entries``:
+    names, labels, value labels, missing codes, measure, format and string
+    widths (a text is nominal)."""
     widths = _string_widths(session, survey, layout)
-    variables = [
-        SavVariable(name, META_LABELS[name], widths[name], measure="nominal")
-        for name in ("response_id", "language")
-    ]
-    for column in layout.question_columns:
-        width = widths.get(column.name, 0)
+    by_name = {e.name: e for e in entries}
+    variables: list[SavVariable] = []
+    for name in layout.columns:
+        entry = by_name[name]
+        column = entry.column
+        width = widths.get(name, 0) if entry.text else 0
         variables.append(
             SavVariable(
-                name=column.name,
-                label=column.label,
+                name=entry.spss_name,
+                label=entry.spss_label,
                 width=width,
-                value_labels={} if width else column.value_labels,
+                value_labels={} if width else {float(c): v for c, v in column.value_labels.items()},
                 missing=() if width else column.missing,
                 measure="nominal" if width else column.measure,
+                format_width=column.width,
+                format_decimals=column.decimals,
                 date=column.kind == "date",
             )
         )
-    variables.append(SavVariable("mode", META_LABELS["mode"], widths["mode"], measure="nominal"))
     return variables
 
 
-def write_sav(session: DbSession, survey: Survey, path: str) -> int:
+def write_sav(
+    session: DbSession,
+    survey: Survey,
+    path: str,
+    *,
+    language: str | None = None,
+    weights: WeightColumn | None = None,
+) -> int:
     """Write the .sav file to ``path``; return the number of responses.
+    Labels in ``language`` (default: the survey's first); ``weights`` add
+    the ``weight`` variable.
 
     The responses counted when the export starts are written; one stored
     while exporting is left for the next export."""
-    layout = layout_of(survey)
+    layout = layout_of(survey, weights, language)
+    definition = layout.definition
+    language = language if language in definition.languages else definition.default_language
     total = int(
         session.scalar(
             select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
         )
         or 0
     )
-    variables = sav_variables(session, survey, layout)
+    entries = codebook(definition, language, weights)
+    variables = sav_variables(session, survey, layout, entries)
     days = [i for i, v in enumerate(variables) if v.date]
+    title = text_for(dict(definition.raw.get("title", {})), language)
+    documents = [f"{e.spss_name}: {e.column.note}" for e in entries if e.column.note]
     count = 0
-    with open(path, "wb") as handle, SavWriter(handle, variables) as writer:
+    with (
+        open(path, "wb") as handle,
+        SavWriter(
+            handle, variables, file_label=f"{survey.key} {title}", documents=documents
+        ) as writer,
+    ):
         for record in iter_records(session, survey):
             if count >= total:
                 break
-            row = record_row(layout, record, neutralise_text=False)
+            row = record_row(layout, record)
             for index in days:
                 if row[index] is not None:
                     row[index] = spss_date(row[index])

@@ -10,9 +10,9 @@ What it writes, in file order (the layout is the public SPSS system file
 format as described in the GNU PSPP developers guide):
 
 - the file header record (``$FL2``, little-endian layout code 2, bias 100);
-- one variable record (type 2) per variable: numeric (type 0, format F8.2,
-  or DATE11 for a day), or string (type = width in bytes, format A<width>),
-  followed by the
+- one variable record (type 2) per variable: numeric (type 0, format
+  Fw.d, F8.2 unless the variable says otherwise, or DATE11 for a day), or
+  string (type = width in bytes, format A<width>), followed by the
   continuation records (type -1) of a string wider than 8 bytes; a *very
   long* string (more than 255 bytes) is written as segments of 255 bytes
   (one segment per 252 bytes of width), tied together by the subtype 14
@@ -20,6 +20,9 @@ format as described in the GNU PSPP developers guide):
   character) and up to three discrete user-missing values;
 - value labels (type 3 + type 4 records) of numeric variables, one record
   pair per distinct label set; labels are cut at 120 bytes, SPSS's limit;
+- the documents (type 6), when there are any: lines of 80 bytes (a longer
+  line is wrapped, never inside a UTF-8 character), what SPSS shows with
+  DISPLAY DOCUMENTS;
 - machine integer (subtype 3) and floating point (subtype 4) info, variable
   display parameters (subtype 11: measure, display width 8, alignment left
   for strings and right for numbers), long variable names (subtype 13),
@@ -63,6 +66,7 @@ SEGMENT_WIDTH = 252
 """Bytes of a very long string's width per segment (each segment but the
 last is nevertheless 255 bytes wide: the format's own quirk)."""
 MAX_VARIABLE_LABEL = 255
+DOCUMENT_LINE = 80
 MAX_VALUE_LABEL = 120
 MAX_NAME = 64
 
@@ -80,8 +84,6 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 MEASURES = {"unknown": 0, "nominal": 1, "ordinal": 2, "scale": 3}
 ALIGN_LEFT, ALIGN_RIGHT = 0, 1
 FORMAT_F, FORMAT_A, FORMAT_DATE = 5, 1, 20
-FORMAT_NUMBER = FORMAT_F << 16 | 8 << 8 | 2
-"""F8.2: the print and write format of a number."""
 FORMAT_DAY = FORMAT_DATE << 16 | 11 << 8
 """DATE11 (dd-mmm-yyyy): the print and write format of a day."""
 GREGORIAN_START = date(1582, 10, 14)
@@ -125,7 +127,20 @@ class SavVariable:
     value_labels: Mapping[float, str] = field(default_factory=dict)
     missing: Sequence[float] = ()
     measure: str = "unknown"
+    format_width: int = 8
+    """The print and write format of a numeric variable:
+    F<format_width>.<format_decimals> (a day: DATE11)."""
+    format_decimals: int = 2
     date: bool = False
+
+    @property
+    def format_code(self) -> int:
+        """The format as SPSS packs it in an int32: type, width, decimals."""
+        if self.is_string:
+            return FORMAT_A << 16 | min(self.width, 255) << 8
+        if self.date:
+            return FORMAT_DAY
+        return FORMAT_F << 16 | self.format_width << 8 | self.format_decimals
 
     @property
     def is_string(self) -> bool:
@@ -164,6 +179,30 @@ def cut_utf8(data: bytes, limit: int) -> bytes:
     return data[:limit].decode("utf-8", "ignore").encode("utf-8")
 
 
+def wrap_bytes(text: str, limit: int = DOCUMENT_LINE) -> list[bytes]:
+    """``text`` in UTF-8 lines of at most ``limit`` bytes, broken between
+    words where it can (a word longer than a line is cut, never inside a
+    character)."""
+    lines: list[bytes] = []
+    current = b""
+    for word in text.split():
+        data = word.encode("utf-8")
+        candidate = current + b" " + data if current else data
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while len(data) > limit:
+            piece = cut_utf8(data, limit)
+            lines.append(piece)
+            data = data[len(piece) :]
+        current = data
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
 def _text(value: str, limit: int) -> bytes:
     return cut_utf8(value.encode("utf-8"), limit)
 
@@ -187,6 +226,10 @@ def _check(variables: Sequence[SavVariable]) -> None:
             raise SavError(f"{var.name}: at most three user-missing values")
         if var.is_string and (var.missing or var.value_labels or var.date):
             raise SavError(f"{var.name}: missing values, value labels and dates need a number")
+        if not var.is_string and not (
+            1 <= var.format_width <= 40 and 0 <= var.format_decimals < var.format_width
+        ):
+            raise SavError(f"{var.name}: format F{var.format_width}.{var.format_decimals}")
 
 
 class SavWriter:
@@ -205,10 +248,12 @@ class SavWriter:
         compress: bool = True,
         file_label: str = "",
         timestamp: float | None = None,
+        documents: Sequence[str] = (),
     ) -> None:
         _check(variables)
         self.stream = stream
         self.variables = list(variables)
+        self.documents = list(documents)
         self.compress = compress
         self.rows = 0
         self._closed = False
@@ -252,10 +297,7 @@ class SavWriter:
                 first = index == 0
                 label = _text(var.label, MAX_VARIABLE_LABEL) if first else b""
                 missing = list(var.missing) if first else []
-                if var.is_string:
-                    fmt = FORMAT_A << 16 | min(width, 255) << 8
-                else:
-                    fmt = FORMAT_DAY if var.date else FORMAT_NUMBER
+                fmt = (FORMAT_A << 16 | min(width, 255) << 8) if var.is_string else var.format_code
                 out += struct.pack("<iiiiii", 2, width, 1 if label else 0, len(missing), fmt, fmt)
                 out += names[index]
                 if label:
@@ -266,6 +308,7 @@ class SavWriter:
                     out += struct.pack("<iiiiii", 2, -1, 0, 0, 0, 0) + SPACES
 
         out += self._value_label_records()
+        out += self._document_record()
 
         # Machine integer info: version 20.0.0, IEEE floats, compression,
         # little-endian, code page 65001 (UTF-8).
@@ -321,6 +364,15 @@ class SavWriter:
                 out += _DOUBLE.pack(value) + entry.ljust((len(entry) + 7) // 8 * 8, b" ")
             out += struct.pack("<ii", 4, len(indexes)) + struct.pack(f"<{len(indexes)}i", *indexes)
         return bytes(out)
+
+    def _document_record(self) -> bytes:
+        """The type 6 record: every document in lines of 80 bytes."""
+        lines = [line for document in self.documents for line in wrap_bytes(document)]
+        if not lines:
+            return b""
+        return struct.pack("<ii", 6, len(lines)) + b"".join(
+            line.ljust(DOCUMENT_LINE, b" ") for line in lines
+        )
 
     # -- cases --------------------------------------------------------------
 

@@ -18,16 +18,9 @@ from survey.definitions.definition import QuestionDef, SurveyDefinition, definit
 from survey.extensions import DbSession
 from survey.models import Answer, FreeText, Response, ResponseMode, Survey, Variable
 from survey.privacy.redaction import redact
-from survey.responses.cells import FIND_CELL_SUBQUERY, CellNumbers, dimension_variable_ids
+from survey.responses.cells import CellNumbers, dimension_variable_ids
 
-# Built once, so SQLAlchemy reuses their cache keys (a web submit runs them
-# once each; a new construct per call costs its key every time).
 _INSERT_RESPONSE = cast(Table, Response.__table__).insert()
-# The final submit's response row, returning its id and its cell's id (NULL
-# when the cell does not exist yet): one statement instead of two.
-_INSERT_RESPONSE_FIND_CELL = _INSERT_RESPONSE.returning(
-    cast(Table, Response.__table__).c.id, FIND_CELL_SUBQUERY
-)
 _INSERT_ANSWERS = cast(Table, Answer.__table__).insert()
 _INSERT_TEXTS = cast(Table, FreeText.__table__).insert()
 
@@ -91,7 +84,7 @@ class ResponseWriter:
     def _insert_rows(self, answers: list[dict[str, Any]], texts: list[dict[str, Any]]) -> None:
         # Core executemany on the tables, not an ORM bulk insert: the ORM
         # splits the rows into batches by which values are None (code or
-        # number) and costs ~5 ms CPU per response for ~50 rows (bench/).
+        # number), several statements per response.
         connection = self.session.connection()
         if answers:
             connection.execute(_INSERT_ANSWERS, answers)
@@ -102,26 +95,12 @@ class ResponseWriter:
         self, shown: list[QuestionDef], values: Mapping[str, Any], **meta: Unpack[ResponseMeta]
     ) -> int:
         """``write`` with a Core insert of the response row, for callers
-        that need only its id (the final submit): no ORM object, no flush;
-        the response row's INSERT also looks its cell up (three statements
-        in all: response, answers, free texts if any)."""
+        that need only its id (the final submit): no ORM object, no flush."""
         row = self._response_values(meta)
-        answers, texts = self.unplaced_rows(shown, values)
-        mode = row["mode"]
-        codes = self.cells.codes_of(answers)
-        cell_id = self.cells.cached(mode, codes)
-        connection = self.session.connection()
-        if cell_id is None:
-            params = row | self.cells.lookup_params(mode, codes)
-            inserted = connection.execute(_INSERT_RESPONSE_FIND_CELL, params).one()
-            response_id = int(inserted[0])
-            cell_id = self.cells.found(mode, codes, inserted[1])
-        else:
-            key = connection.execute(_INSERT_RESPONSE, row).inserted_primary_key
-            assert key is not None  # a single-row insert
-            response_id = int(key[0])
-        _place(answers, texts, response_id, cell_id)
-        self._insert_rows(answers, texts)
+        key = self.session.connection().execute(_INSERT_RESPONSE, row).inserted_primary_key
+        assert key is not None  # a single-row insert
+        response_id = int(key[0])
+        self._insert_rows(*self.rows_for(response_id, shown, values, mode=row["mode"]))
         return response_id
 
     def write(

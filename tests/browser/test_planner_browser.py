@@ -1,6 +1,7 @@
 """The planners' pages in Chromium: axe-core finds no violation on any of
 them (login, lists, survey, preview, paper entry with errors, fieldwork,
-letters, import errors, export, margins, users, purge)."""
+letters, import errors, export, margins, matrix weights, comments and
+their tags, users, purge)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def test_planner_pages_have_no_violations(
     from planner_helpers import PASSWORD, make_user
 
     email = make_user(app, "axe@zone.be", "admin")
+    _store_a_comment(app)
     page.set_viewport_size({"width": 1024, "height": 800})
     page.goto(f"{live_server}/planner/aanmelden")
     check_page(page, "login")
@@ -51,6 +53,8 @@ def test_planner_pages_have_no_violations(
         f"/planner/bevragingen/{KEY}/exporteren",
         f"/planner/raadplegingen/{CONSULTATION}/marges",
         f"/planner/raadplegingen/{CONSULTATION}/indicatoren",
+        f"/planner/raadplegingen/{CONSULTATION}/matrix",
+        f"/planner/bevragingen/{KEY}/opmerkingen",
         f"/planner/raadplegingen/{CONSULTATION}/opschonen",
         "/planner/raadplegingen/nieuw",
         "/planner/bevragingen/opladen",
@@ -66,3 +70,26 @@ def test_planner_pages_have_no_violations(
     page.locator("main form.paper-form > button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "paper-errors")
+
+
+def _store_a_comment(app: Flask) -> None:
+    """One response with a comment, so that the comments page has a form."""
+    import random
+
+    from planner_helpers import random_values
+
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.responses.checking import check_values
+    from survey.responses.storage import ResponseWriter
+
+    with app.app_context():
+        survey = find_survey(db.session, KEY)
+        definition = definition_of(survey)
+        values = random_values(definition, random.Random(4))
+        values["opmerkingen"] = "Er wordt veel te snel gereden in onze straat."
+        shown, kept, problems = check_values(definition, values)
+        assert not problems
+        ResponseWriter(db.session, survey).write(shown, kept, mode="web")
+        db.session.commit()

@@ -23,8 +23,7 @@ from support import import_file
 
 RESIDENTS = 500
 # After an outage ends, requests already queued may still fail for a moment
-# (a worker whose pooled connection died with the database answers one 503
-# and replaces its pool: extensions.check_connections_after_idle).
+# (a request that met the database down answers the 503 page).
 GRACE_SECONDS = 5.0
 
 

@@ -84,6 +84,13 @@ def test_margins_and_indicators_commands(app, runner, resident_survey, tmp_path)
     margins.write_text("dimension,code,population\nage,1,100\nage,2,200\n")
     result = runner.invoke(args=["margins", "import", CONSULTATION, str(margins)])
     assert result.exit_code == 0 and "2 margins stored" in result.output
+    assert "warning:" not in result.output
+    # a second dimension whose population adds up to another total: stored, with a warning
+    sex = tmp_path / "s.csv"
+    sex.write_text("dimension,code,population\nsex,1,140\nsex,2,150\n")
+    result = runner.invoke(args=["margins", "import", CONSULTATION, str(sex)])
+    assert result.exit_code == 0 and "2 margins stored" in result.output
+    assert "warning:" in result.output and "verschillende totalen" in result.output
     bad = tmp_path / "b.csv"
     bad.write_text("dimension,code,population\nage,1,honderd\n")
     result = runner.invoke(args=["margins", "import", CONSULTATION, str(bad)])

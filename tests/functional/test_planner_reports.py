@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from formtools import Page
-from planner_helpers import log_in, logged_in, make_user, msg
+from planner_helpers import load_demo_residents, log_in, logged_in, make_user, msg
 
 KEY = "burgers-2026"
 PARTNER_KEY = "partners-2026"
@@ -36,13 +36,7 @@ CONTRACT_KEYS = {
 @pytest.fixture
 def demo(app: Flask) -> str:
     """The demo consultation with 200 synthetic residents and its margins."""
-    from survey.demo.loader import load_demo
-    from survey.extensions import db
-
-    with app.app_context():
-        load_demo(db.session, residents=200)
-        db.session.commit()
-    return KEY
+    return load_demo_residents(app, 200)
 
 
 def viewer(app: Flask, client: Any) -> Any:
@@ -287,7 +281,11 @@ def test_a_viewer_cannot_reach_planner_only_pages_from_the_report(app: Flask, cl
     assert 'href="/planner/gebruikers"' in Page(admin.get("/planner/rapporten/")).html
 
 
-def test_unusable_margins_give_a_message_not_a_500(app: Flask, client: Any, demo):
+def test_unusable_margins_give_an_unweighted_report_that_says_why(
+    app: Flask, client: Any, demo
+) -> None:
+    """Margins that cannot weight this survey never block the report: every
+    page and download is the unweighted report, saying why in Dutch."""
     from sqlalchemy import select
 
     from survey.extensions import db
@@ -303,20 +301,21 @@ def test_unusable_margins_give_a_message_not_a_500(app: Flask, client: Any, demo
             )
         db.session.commit()
     viewer(app, client)
-    for path in (REPORT_URL, f"{REPORT_URL}/inputrapport.pdf", f"{REPORT_URL}/inputrapport.xlsx"):
-        response = client.get(path)
-        assert response.status_code == 422, path
-        assert "Content-Disposition" not in response.headers
-        page = Page(response)
-        assert "opleiding" in page.text and 'class="error-summary"' in page.html
-        # Said in Dutch with a way out, not the command line's English.
-        assert "geen vraag van deze bevraging heeft die dimensie" in page.text
-        assert "maak het rapport zonder weging" in page.text
-        assert "no question of survey" not in page.text
-    # Without weighting the report works.
-    response = client.get(f"{REPORT_URL}/inputrapport.json", query_string={"weighting": "off"})
+    response = client.get(REPORT_URL)
     assert response.status_code == 200
-    assert json.loads(response.data)["responses"] == 200
+    page = Page(response)
+    assert "opleiding" in page.text and "geen vraag van deze bevraging vraagt ernaar" in page.text
+    assert "Alle cijfers in dit rapport zijn ongewogen" in page.text
+    assert 'class="error-summary"' not in page.html
+    assert "no question of survey" not in page.text
+    for fmt in ("pdf", "xlsx", "html"):
+        response = client.get(f"{REPORT_URL}/inputrapport.{fmt}")
+        assert response.status_code == 200, fmt
+        assert "attachment" in response.headers["Content-Disposition"]
+    report = json.loads(client.get(f"{REPORT_URL}/inputrapport.json").data)
+    assert report["weighting"] is None and report["estimates"] == "unweighted"
+    assert report["weighting_problem"]["kind"] == "unknown_margin_dimension"
+    assert report["responses"] == 200
 
 
 @pytest.mark.parametrize("trim", ["1.0001", "100", "1,01"])
@@ -353,7 +352,8 @@ def test_margin_category_without_respondents_is_explained_in_dutch(
         db.session.commit()
     viewer(app, client)
     response = client.get(REPORT_URL)
-    assert response.status_code == 422
+    assert response.status_code == 200
     text = Page(response).text
-    assert f"{dimension} = 97 heeft een bevolkingsaantal maar geen respondenten" in text
+    assert "code 97 heeft een bevolkingsaantal in de marges, maar nog geen respondenten" in text
+    assert "voeg anders de groep samen met een naburige groep" in text
     assert "has a population" not in text

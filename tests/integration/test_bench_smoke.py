@@ -47,64 +47,112 @@ def test_datagen_report_export_and_table(tmp_path: Path, monkeypatch: pytest.Mon
     assert "| SQLite | 400 |" in text
 
 
-def test_resident_journey_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resident_peak_through_http_and_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resident scenario's pieces: an open-loop load against the app
+    served over HTTP (a threaded Werkzeug server here, gunicorn in the
+    benchmark) completes journeys without errors and stores each one; the
+    in-process counts cover every page type and page; the table shows them."""
+    import threading
+
+    from werkzeug.serving import make_server
+
     from bench import common
-    from bench.common import sqlite_url
+    from bench.common import count_responses, machine, make_app, sqlite_url
+    from bench.httpclient import Browser, journey
+    from bench.load import KINDS, open_loop
+    from bench.report_md import evaluate, markdown
     from bench.scenarios import resident
 
     monkeypatch.setattr(resident, "WORK", tmp_path)
     monkeypatch.setattr(common, "WORK", tmp_path)
     url = sqlite_url(tmp_path / "resident.sqlite")
     resident.prepare_database(url)
-    costs = resident.render_costs(url, renders=1)
-    # Every page of the survey rendered, the wide page too, and one full
-    # journey stored its answers.
-    assert len(costs["pages"]) == 8
-    assert costs["answer_rows_per_response"] > 30
-    assert all(page["sql_statements"] > 0 for page in costs["pages"].values())
-    # The stack's floor: the bare journey ran in its own interpreter, the
-    # page GET's template time was caught between Flask's signals.
-    floor = costs["stack_floor_ms"]
-    assert set(floor) == {"bare_journey", "flask_request", "orm_read_commit", "page_template"}
-    assert all(value > 0 for value in floor.values())
-
-
-def test_bare_journey_takes_the_same_requests(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The bare stack's journey (bench.baseline_app's /j/ pages) makes as
-    many requests as the app's and stores the response's answer rows."""
-    from sqlalchemy import create_engine, event, text
-    from sqlalchemy.engine import Engine
-
-    from bench import baseline_app
-    from bench.common import make_app, sqlite_url
-    from bench.httpclient import TestClientBrowser, bare_journey, journey, journey_steps
-    from bench.scenarios import resident
-    from survey import extensions
-
-    monkeypatch.setattr(resident, "WORK", tmp_path)
-    url = sqlite_url(tmp_path / "resident.sqlite")
-    survey_id, _file = resident.prepare_database(url)
-    app_browser = TestClientBrowser(make_app(url).test_client())
-    script: dict = {}
-    journey(app_browser, resident.KEY, script, learn=True)  # type: ignore[arg-type]
-    pairs = [("a", "1:1"), ("a", "2:")]
-    monkeypatch.setenv("BENCH_DATABASE_URL", url)
-    monkeypatch.setenv("BENCH_SURVEY_ID", str(survey_id))
-    bare_browser = TestClientBrowser(baseline_app.create_app().test_client())
-    # The app's SQLite BEGIN listener is on every Engine of this process; the
-    # bare app (its own process under gunicorn) begins its transactions itself.
-    event.remove(Engine, "begin", extensions._sqlite_begin)
+    server = make_server("127.0.0.1", 0, make_app(url), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
-        bare_journey(bare_browser, journey_steps(script), pairs)  # type: ignore[arg-type]
+        port = server.server_port
+        script: dict = {}
+        learner = Browser(port)
+        journey(learner, resident.KEY, script, learn=True)
+        learner.close()
+        weight = resident.page_weight(port, script)
+        before = count_responses(url)
+        peak = open_loop(
+            port, resident.KEY, script, rate=20, seconds=4, warmup_s=1, think_s=(0.0, 0.05)
+        )
+        stored = count_responses(url) - before
     finally:
-        event.listen(Engine, "begin", extensions._sqlite_begin)
-    assert bare_browser.requests == app_browser.requests
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        stored = conn.execute(
-            text("SELECT count(*) FROM answers WHERE cell_id IS NULL")
-        ).scalar_one()
-    engine.dispose()
-    assert stored == len(pairs)
+        server.shutdown()
+        thread.join()
+    assert peak["errors"] == 0, peak["first_errors"]
+    assert peak["journeys_completed"] >= 1
+    assert stored == peak["submitted"]
+    assert set(peak["pages"]) == set(KINDS)
+    assert set(weight) == set(resident.PAGE_KINDS)
+    assert all("/static/css/app.css" in row["assets"] for row in weight.values())
+
+    typed = resident.per_page_type(url, journeys=1)
+    assert set(typed) == set(KINDS)
+    pages = resident.per_page(url, renders=1)
+    # Every page of the survey and the 60-question page, each read with the
+    # same statements (no query per question).
+    assert len(pages) == 8
+    assert len({page["sql_statements"] for page in pages.values()}) == 1
+
+    results = {
+        "generated": "now",
+        "mode": "quick",
+        "machine": machine(),
+        "scenarios": {
+            "resident": {
+                "workers": 1,
+                "peak": {"rate": 20, "seconds": 4},
+                "headroom": {"rate": 80, "seconds": 0},
+                "databases": {
+                    "sqlite": {
+                        "per_page_type": typed,
+                        "peak": peak,
+                        "stored": {"submitted": peak["submitted"], "responses": stored},
+                    }
+                },
+                "weight": weight,
+                "pages": pages,
+            }
+        },
+    }
+    results["targets"] = evaluate(results, None)
+    text = markdown(results, None)
+    assert "| sqlite | page GET |" in text
+    verdicts = {t["target"]: t["verdict"] for t in results["targets"]}
+    assert verdicts["no errors at 20 requests/s, every answer sent is stored (sqlite)"] == "PASS"
+
+
+def test_a_resident_run_too_short_to_reach_the_submit_passes_no_target() -> None:
+    """Targets are met by what was measured: a run whose residents never
+    reached the check page neither passes the p95 of every page type nor
+    the answers stored (0 of 0)."""
+    from bench.report_md import evaluate
+
+    page = {"requests": 10, "errors": 0, "p50_ms": 5.0, "p95_ms": 9.0, "p99_ms": 9.0}
+    peak = {
+        "rate_asked": 50.0,
+        "requests": 30,
+        "errors": 0,
+        "pages": {kind: page for kind in ("start", "begin", "page GET", "page POST")},
+    }
+    results = {
+        "scenarios": {
+            "resident": {
+                "databases": {"sqlite": {"peak": peak, "stored": {"submitted": 0, "responses": 0}}}
+            }
+        }
+    }
+    verdicts = {t["target"]: (t["verdict"], t["measured"]) for t in evaluate(results, None)}
+    verdict, measured = verdicts["p95 of every page type <= 300 ms at 50 requests/s (sqlite)"]
+    assert verdict == "FAIL"
+    assert "not measured: check, submit, thanks" in measured
+    stored = verdicts["no errors at 50 requests/s, every answer sent is stored (sqlite)"]
+    assert stored[0] == "FAIL"

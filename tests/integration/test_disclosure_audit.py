@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from disclosure_check import recoverable
+from disclosure_check import recoverable, weighted_beside_hidden
 from flask import Flask
-from report_data import generate, load
+from report_data import MARGINS_CSV, generate, load
 
 
 def build(app: Flask, key: str, **settings: Any) -> dict[str, Any]:
@@ -61,6 +61,85 @@ def test_the_small_survey_hides_nothing_a_reader_can_solve(app: Flask, mini: str
     assert recoverable(report, report["suppression_threshold"], survey) == {}
 
 
+def test_a_weighted_report_hides_the_weighted_figure_of_every_hidden_count(
+    app: Flask, mini: str
+) -> None:
+    """Weighted to the population margins, the small survey publishes
+    weighted shares, cross-tab cells and means: none beside a hidden count
+    (share x weighted base would give it back), none solvable; and the
+    check sees a weighted share put back beside a hidden count."""
+    from survey.analysis.margins import parse_margins
+
+    report = build(app, mini, margins=parse_margins(MARGINS_CSV.encode()))
+    assert report["estimates"] == "weighted" and report["weighting"]
+    assert report["disclosure"]["audited"] is True
+    assert any(
+        c.get("weighted_percent") is not None
+        for x in report["crosstabs"]
+        for o in x["options"]
+        for c in o["cells"]
+    )
+    assert weighted_beside_hidden(report) == []
+    assert recoverable(report, report["suppression_threshold"], survey_file(app, mini)) == {}
+    table = next(
+        q for q in report["questions"] if any(o["suppressed"] for o in q.get("options", []))
+    )
+    option = next(o for o in table["options"] if o["suppressed"])
+    option["weighted_percent"] = 3.5
+    assert weighted_beside_hidden(report) == [
+        f"{table['key']} option {option['code']}: ['weighted_percent']"
+    ]
+
+
+def _weighted_with(app: Flask, tmp_path: Path, sex: Any, margins: str) -> dict[str, Any]:
+    """The small survey with every district answered, ``sex(i)`` as the
+    i-th respondent's sex, weighted to ``margins``."""
+    from survey.analysis.margins import parse_margins
+
+    people = generate()
+    for i, person in enumerate(people):
+        person.values["wijk"] = person.values["wijk"] or 1
+        person.values["geslacht"] = sex(i, person.values["geslacht"])
+    key = load(app, tmp_path, people)
+    return build(app, key, margins=parse_margins(margins.encode())) | {"#key": key}
+
+
+def test_responses_left_out_of_the_weighting_are_hidden_with_the_audit(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Four respondents left sex empty: the weighting section lists them as
+    one group left out of the weighting, hidden (1 .. threshold-1); the
+    audit knows that the groups add up to the excluded responses, and no
+    hidden count is solvable."""
+    report = _weighted_with(app, tmp_path, lambda i, sex: None if i < 4 else sex or 1, MARGINS_CSV)
+    survey = survey_file(app, report.pop("#key"))
+    (group,) = report["weighting"]["excluded"]
+    assert group["reason"] == "no_answer" and group["suppressed"] is True
+    assert group["responses"] is None
+    assert report["disclosure"]["audited"] is True
+    assert weighted_beside_hidden(report) == []
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+
+
+def test_a_small_category_the_margins_lack_is_not_called_audited(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Five women and margins for men only: the five are the one group left
+    out of the weighting, so the published excluded responses (5) give
+    their hidden count back. The audit sees it (the group is its category's
+    count in the sex table) and says so: ``audited: false``, the report's
+    methods section says not to publish it. (Hiding the weighting section's
+    totals would protect it; see the merge report.)"""
+    report = _weighted_with(
+        app, tmp_path, lambda i, _sex: 2 if i < 5 else 1, MARGINS_CSV.replace("sex,2,5100\n", "")
+    )
+    survey = survey_file(app, report.pop("#key"))
+    (group,) = report["weighting"]["excluded"]
+    assert group["reason"] == "not_in_margins" and group["suppressed"] is True
+    assert recoverable(report, report["suppression_threshold"], survey) != {}
+    assert report["disclosure"]["audited"] is False
+
+
 def test_a_raised_threshold_is_audited_at_its_own_width(app: Flask, mini: str) -> None:
     report = build(app, mini, threshold=15)
     assert report["suppression_threshold"] == 15
@@ -101,7 +180,9 @@ def test_the_demo_hides_nothing_a_reader_can_solve(app: Flask) -> None:
         db.session.commit()
     report = build(app, "burgers-2026")
     assert report["weighting"] and report["crosstabs"]
+    assert report["estimates"] == "weighted"
     assert report["disclosure"]["audited"] is True
+    assert weighted_beside_hidden(report) == []
     assert any(row.get("suppressed_indicators") for row in report["priorities"])
     assert (
         recoverable(report, report["suppression_threshold"], survey_file(app, "burgers-2026")) == {}

@@ -1,11 +1,11 @@
-"""Read first, write last (``survey.extensions.read_only_request`` and
-``begin_writes``): the residents' requests begin a DEFERRED transaction on
-SQLite, so their reads are served while another worker holds the write lock;
-a POST takes the lock only for its writes and commit; a write before
-``begin_writes`` is refused on every engine instead of failing only under
-contention; and what changed between the read and the write (another window,
-a concurrent submit) is caught by the guards, never stored over and never a
-500."""
+"""Transaction modes of the residents' pages (``survey.database``): a GET
+reads without SQLite's write lock, so it is served while another worker
+writes; a POST takes the lock at its start, so concurrent saves queue instead
+of one failing; a GET that writes is refused on every engine instead of
+failing only under contention; and on PostgreSQL, where two requests'
+transactions interleave, what changed between a request's read and its write
+(another window, a concurrent submit) is caught by the guards, never stored
+over and never a 500."""
 
 from __future__ import annotations
 
@@ -44,7 +44,15 @@ def _sqlite_only(app: Flask) -> None:
         pytest.skip("transaction modes are a SQLite matter")
 
 
-def test_page_get_defers_and_post_locks_only_for_its_write(
+def _interleaving_only(app: Flask) -> None:
+    """On SQLite a POST holds the write lock from its first statement: no
+    other save can come between its read and its write (the other window's
+    save waits for the lock instead), so the race below is PostgreSQL's."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("on SQLite a POST's read and write cannot be interleaved")
+
+
+def test_page_get_reads_without_the_lock_and_post_takes_it_at_its_start(
     app: Flask, client: Any, tmp_path: Path, statements: list[str]
 ) -> None:
     _sqlite_only(app)
@@ -57,11 +65,10 @@ def test_page_get_defers_and_post_locks_only_for_its_write(
     statements.clear()
     posted = fill(page.form()).submit(client)
     assert posted.status_code == 302
-    # The survey and the draft are read before the lock; under it only the
-    # draft's UPDATE runs.
-    locked = statements[statements.index("BEGIN IMMEDIATE") + 1 :]
-    assert [s.split()[0] for s in locked] == ["UPDATE"]
-    assert all(s.startswith(("BEGIN", "SELECT", "COMMIT")) for s in statements[: -len(locked)])
+    # One transaction, holding the write lock from its first statement.
+    assert statements[0] == "BEGIN IMMEDIATE"
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    assert any(s.startswith("UPDATE") for s in statements)
 
 
 def test_page_get_is_served_while_another_writer_holds_the_lock(
@@ -83,24 +90,19 @@ def test_page_get_is_served_while_another_writer_holds_the_lock(
         writer.close()
 
 
-def test_a_write_before_begin_writes_is_refused(app: Flask, resident_survey: str) -> None:
-    from survey.extensions import begin_writes, db, read_only_request
+def test_a_get_of_a_read_only_page_that_writes_is_refused(app: Flask, resident_survey: str) -> None:
+    from survey.database import read_only_gets
+    from survey.extensions import db
     from survey.models import Survey
 
     change = update(Survey).where(Survey.key == "none").values(version=1)
     with app.test_request_context("/s/x", method="GET"):
-        read_only_request()
-        with pytest.raises(RuntimeError, match="read_only_request"):
+        read_only_gets()
+        with pytest.raises(RuntimeError, match="read_only_gets"):
             db.session.execute(change)
-        with pytest.raises(RuntimeError, match="GET"):
-            begin_writes(db.session)
         db.session.rollback()
     with app.test_request_context("/s/x", method="POST"):
-        read_only_request()
-        with pytest.raises(RuntimeError, match="read_only_request"):
-            db.session.execute(change)
-        db.session.rollback()
-        begin_writes(db.session)
+        read_only_gets()
         db.session.execute(change)
         db.session.rollback()
 
@@ -118,7 +120,7 @@ CHANGED_ELSEWHERE = (
 def _draft_changes_after_it_is_read(app: Flask) -> Iterator[None]:
     """Another window saves the draft (a real UPDATE of its revision, from
     another connection, committed) right after a request has read it."""
-    from survey.extensions import READ_ONLY_FLAG, db
+    from survey.extensions import db
     from survey.models import Draft
 
     with app.app_context():
@@ -130,8 +132,6 @@ def _draft_changes_after_it_is_read(app: Flask) -> Iterator[None]:
             return
         done.append(True)
         with engine.begin() as other:
-            # Another browser's request, not this one's read-only transaction.
-            other.info[READ_ONLY_FLAG] = False
             other.execute(
                 update(Draft)
                 .where(Draft.submitted.is_(False))
@@ -148,6 +148,7 @@ def _draft_changes_after_it_is_read(app: Flask) -> Iterator[None]:
 def test_a_page_saved_meanwhile_in_another_window_is_shown_not_overwritten(
     app: Flask, client: Any, tmp_path: Path
 ) -> None:
+    _interleaving_only(app)
     key = open_copy(app, tmp_path)
     first = start(client, key)
     form = fill(Page(first).form())
@@ -167,6 +168,7 @@ def test_a_page_saved_meanwhile_in_another_window_is_shown_not_overwritten(
 def test_a_submit_racing_another_window_goes_back_to_the_check_page(
     app: Flask, client: Any, tmp_path: Path
 ) -> None:
+    _interleaving_only(app)
     key = open_copy(app, tmp_path)
     check_page = answer_all(client, start(client, key))
     form = Page(check_page).form()
@@ -201,34 +203,3 @@ def test_an_unchanged_session_is_not_sent_again(app: Flask, client: Any, tmp_pat
     again = client.get(first.request.path)
     assert again.status_code == 200
     assert "Set-Cookie" not in again.headers
-
-
-def test_page_get_on_postgresql_reads_without_a_transaction(
-    app: Flask, client: Any, tmp_path: Path
-) -> None:
-    """Under READ COMMITTED each statement has its own snapshot anyway: a
-    GET's reads run in autocommit (no BEGIN/COMMIT round trips); a POST's
-    writes still run in one transaction."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("autocommit reads are a PostgreSQL matter")
-    from survey.extensions import db
-
-    key = open_copy(app, tmp_path)
-    first = start(client, key)
-    with app.app_context():
-        engine = db.engine
-    seen: list[tuple[str, bool]] = []
-
-    def record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append((statement.split()[0], bool(conn.connection.dbapi_connection.autocommit)))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        page = Page(client.get(first.request.path))
-        reads = list(seen)
-        seen.clear()
-        assert fill(page.form()).submit(client).status_code == 302
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert reads and all(kind == "SELECT" and autocommit for kind, autocommit in reads)
-    assert ("UPDATE", False) in seen

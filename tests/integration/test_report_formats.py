@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -87,16 +88,20 @@ def test_xlsx_has_no_suppressed_number(outputs: dict[str, Path]) -> None:
         assert row[1] == option["code"]
         # count, percent and interval columns hold "x", never a number
         assert all(v == "x" for v in row[2:6]), row
-    # shown figures are the JSON's figures
+    # shown figures are the JSON's figures: first the estimate of the
+    # weighted report (headed as weighted), then the unweighted one
     question = next(q for q in model["questions"] if q["key"] == "slachtoffer")
     rows = list(book["slachtoffer"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Antwoord")
+    assert header[3] == "Gewogen procent" and header[6] == "Ongewogen procent"
     for option in question["options"]:
         row = next(r for r in rows if r and r[1] == option["code"] and r[0])
         if not option["suppressed"]:
             assert row[2] == option["count"]
             if option["percent"] is not None:
-                assert row[3] == pytest.approx(option["percent"])
-                assert row[6] == pytest.approx(option["weighted_percent"])
+                assert row[3] == pytest.approx(option["weighted_percent"])
+                assert row[3] == pytest.approx(option["estimate"])
+                assert row[6] == pytest.approx(option["percent"])
     # every cross-tab cell that JSON hides is "x" in its sheet
     for number, tab in enumerate(model["crosstabs"], start=1):
         prefix = f"X{number:03d} "
@@ -109,6 +114,9 @@ def test_xlsx_has_no_suppressed_number(outputs: dict[str, Path]) -> None:
                     assert value == "x"
                 else:
                     assert value == cell["count"]
+                    shown = rows[r_index][2 * c_index]
+                    if cell["estimate"] is not None:
+                        assert shown == pytest.approx(cell["weighted_percent"])
 
 
 class _Rows(HTMLParser):
@@ -157,17 +165,19 @@ def test_html_shows_x_for_suppressed_cells(outputs: dict[str, Path]) -> None:
     )
     hidden_html = sum(cell == "x" for row in cross_rows for cell in row[1:])
     assert hidden_html == hidden_json
-    # a shown figure appears the Dutch way (decimal comma)
-    # (the first shown percentage: the audit may hide a whole small table)
+    # a shown figure is the weighted one, the Dutch way (decimal comma), the
+    # unweighted one beside it for comparison (the first shown option whose
+    # label no other option has: the audit may hide a whole small table)
+    labels = Counter(o["label"] for q in model["questions"] for o in q.get("options", []))
     option = next(
         o
         for q in model["questions"]
         for o in q.get("options", [])
-        if not o["suppressed"] and o.get("percent")
+        if not o["suppressed"] and o["percent"] and labels[o["label"]] == 1
     )
-    dutch = f"{option['percent']:.2f}".replace(".", ",")
     row = next(r for r in option_rows if r and r[0] == option["label"])
-    assert row[2] == dutch
+    assert row[2] == f"{option['weighted_percent']:.2f}".replace(".", ",")
+    assert row[4] == f"{option['percent']:.2f}".replace(".", ",")
 
 
 def test_pdf_shows_x_for_suppressed_cells(outputs: dict[str, Path]) -> None:
@@ -225,14 +235,24 @@ def test_report_build_errors(app: Flask, runner: Any, mini: str, tmp_path: Path)
     assert f"{row_prefix(app, 1)}:" in result.output
     assert not out.exists()
 
+    # Margins that cannot weight this survey: the report is built unweighted,
+    # says why in it, and the command warns.
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("income,1,100\nincome,2,200\n", encoding="utf-8")
     result = runner.invoke(
         args=["report", "build", mini, "--out", str(out), "--margins", str(unknown)]
     )
-    assert result.exit_code != 0
-    assert "income" in result.output
-    assert not out.exists()
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "income" in result.output
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["weighting"] is None and written["estimates"] == "unweighted"
+    assert written["weighting_problem"]["kind"] == "unknown_margin_dimension"
+    assert "income" in written["weighting_problem"]["message"]
+    out.unlink()
+
+    both = ["--margins", str(unknown), "--no-weighting"]
+    result = runner.invoke(args=["report", "build", mini, "--out", str(out), *both])
+    assert result.exit_code != 0 and not out.exists()
 
     result = runner.invoke(args=["report", "build", "--help"])
     assert result.exit_code == 0

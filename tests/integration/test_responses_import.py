@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import pytest
 from planner_helpers import response_csv, row_prefix
@@ -129,19 +128,17 @@ def test_a_draft_survey_takes_no_responses(app, session):
         import_responses(session, _survey(session), b"onveilig\n1\n")
 
 
-def test_thousand_rows_import_quickly(resident_survey, session):
+def test_thousand_rows_import_in_one_go(resident_survey, session):
+    # How fast: the import scenario of ``make bench``, not a timed test.
     from survey.definitions.definition import definition_of
     from survey.responses.csv_import import import_responses
 
     survey = _survey(session)
     data = response_csv(definition_of(survey), 1000, seed=8)
-    started = time.perf_counter()
     report = import_responses(session, survey, data)
     session.commit()
-    elapsed = time.perf_counter() - started
     assert report.stored == 1000
     assert _count(session) == 1000
-    assert elapsed < 10, f"{elapsed:.1f} s"
 
 
 def test_import_command(app, runner, resident_survey, tmp_path):

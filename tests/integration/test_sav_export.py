@@ -24,53 +24,19 @@ KEY = "burgers-2026"
 DUTCH = "Één café aan de Scheldekaai 🚲 — ruïne, geïnteresseerde burgers 🙂"
 
 
-def reference_labels(survey: Any) -> tuple[dict[str, str], dict[str, Any], dict[str, list[Any]]]:
-    """Variable labels, value labels and user-missing codes per column, as
-    the export made them before the question types declared their columns."""
+def reference_sav(session: Any, survey: Any, path: str, weights: Any = None) -> int:
+    """The export as it was before streaming: one array per column, then
+    one pyreadstat.write_sav of the whole DataFrame, with the dictionary of
+    the export's codebook (names, labels, measures, formats, documents)."""
     from survey.definitions.definition import definition_of
     from survey.i18n import text_for
-
-    definition = definition_of(survey)
-    lang = definition.default_language
-    variable_labels = {
-        "response_id": "Response id",
-        "language": "Language",
-        "mode": "Mode (web, paper, import)",
-    }
-    value_labels: dict[str, Any] = {}
-    missing: dict[str, list[Any]] = {}
-    for question in definition.questions:
-        text = text_for(question.text, lang)
-        options = {o.code: text_for(o.label, lang) for o in question.options}
-        missing_codes = [o.code for o in question.options if o.missing][:3]
-        for name in question.qtype.column_names(question):
-            suffix = name[len(question.key) + 1 :] if name != question.key else ""
-            label = text
-            if suffix and question.type == "matrix":
-                row = next((r for r in question.rows if r.key == suffix), None)
-                label = f"{text} - {text_for(row.label, lang)}" if row else text
-            elif suffix and question.type == "multiple":
-                option = question.option(int(suffix))
-                label = f"{text} - {text_for(option.label, lang)}" if option else text
-            elif suffix:
-                label = f"{text} ({suffix})"
-            variable_labels[name] = label
-            if question.type == "multiple":
-                value_labels[name] = {0: "Niet gekozen", 1: "Gekozen"}
-            elif options:
-                value_labels[name] = dict(options)
-                if missing_codes:
-                    missing[name] = list(missing_codes)
-    return variable_labels, value_labels, missing
-
-
-def reference_sav(session: Any, survey: Any, path: str) -> int:
-    """The export as it was before streaming: one array per column, then
-    one pyreadstat.write_sav of the whole DataFrame."""
     from survey.models import Response
+    from survey.responses.codebook import codebook
     from survey.responses.csv_export import iter_records, layout_of, record_row
 
-    layout = layout_of(survey)
+    layout = layout_of(survey, weights)
+    definition = definition_of(survey)
+    entries = {e.name: e for e in codebook(definition, None, weights)}
     total = int(
         session.scalar(
             select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
@@ -78,32 +44,43 @@ def reference_sav(session: Any, survey: Any, path: str) -> int:
         or 0
     )
     columns = layout.columns
-    strings = set(layout.text_columns) | {"response_id", "language", "mode"}
+    strings = {name for name in columns if entries[name].text}
     arrays = {
         name: np.full(total, "", dtype=object) if name in strings else np.full(total, np.nan)
         for name in columns
     }
     count = 0
     for index, record in enumerate(iter_records(session, survey)):
-        row = record_row(layout, record, neutralise_text=False)
+        row = record_row(layout, record)
         for name, value in zip(columns, row, strict=True):
             if name in strings:
                 arrays[name][index] = "" if value is None else str(value)
             elif value is not None:
                 arrays[name][index] = float(value)
         count = index + 1
-    frame = pd.DataFrame({name: arrays[name][:count] for name in columns})
-    variable_labels, value_labels, missing = reference_labels(survey)
+    spss = {name: entries[name].spss_name for name in columns}
+    frame = pd.DataFrame({spss[name]: arrays[name][:count] for name in columns})
+    numeric = [name for name in columns if name not in strings]
+    title = text_for(dict(definition.raw.get("title", {})), definition.default_language)
+    notes = [f"{e.spss_name}: {e.column.note}" for e in entries.values() if e.column.note]
     pyreadstat.write_sav(
         frame,
         path,
-        column_labels=[variable_labels.get(name, name)[:255] for name in columns],
-        variable_value_labels={k: v for k, v in value_labels.items() if k in frame.columns},
-        missing_ranges=missing,
-        variable_measure={
-            name: ("nominal" if name in value_labels or name in strings else "scale")
-            for name in columns
+        file_label=f"{survey.key} {title}",
+        note=notes or None,
+        column_labels=[entries[name].spss_label[:255] for name in columns],
+        variable_value_labels={
+            spss[name]: {float(c): v for c, v in entries[name].column.value_labels.items()}
+            for name in numeric
+            if entries[name].column.value_labels
         },
+        missing_ranges={
+            spss[name]: list(entries[name].column.missing)
+            for name in numeric
+            if entries[name].column.missing
+        },
+        variable_measure={spss[name]: entries[name].column.measure for name in columns},
+        variable_format={spss[name]: entries[name].spss_format for name in numeric},
     )
     return count
 

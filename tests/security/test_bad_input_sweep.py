@@ -444,7 +444,8 @@ def test_formula_payloads_are_inert_in_downloaded_csv_and_xlsx(
     last = [c for c in sheet[sheet.max_row]]
     text_cell = last[header.index("opmerkingen")]
     age_cell = last[header.index("leeftijd")]
-    assert text_cell.data_type == "s" and text_cell.value == "'" + payload
+    # A string cell holds the text as typed: no formula, no apostrophe.
+    assert text_cell.data_type == "s" and text_cell.value == payload
     assert age_cell.data_type == "n" and age_cell.value == 42
 
 

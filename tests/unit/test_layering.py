@@ -10,6 +10,7 @@ from pathlib import Path
 from support import ROOT
 
 FLOOR = {
+    "survey.analysis.estimates",
     "survey.analysis.tables",
     "survey.analysis.inputs",
     "survey.analysis.model",

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey.analysis.disclosure import protect
 from survey.analysis.inputs import CrossCounts, SummaryContext, WeightBase
-from survey.analysis.tables import GridTable, WeightedCounts
+from survey.analysis.tables import GridTable, WeightedCounts, WeightedNumbers
 from survey.answering.pages import field_id
 from survey.definitions.definition import QuestionDef, RowDef, build_definition
 from survey.definitions.validation import validate_definition
@@ -246,7 +246,9 @@ def test_equals_on_the_question_is_checked_or_refused(question: QuestionDef) -> 
 
 
 def _as_csv(cells: Mapping[str, Any]) -> dict[str, str]:
-    return {name: _csv_cell(value) for name, value in cells.items()}
+    # The export hands numbers to the CSV writer as numbers (only texts are
+    # neutralised); the file holds their str().
+    return {name: str(_csv_cell(value)) for name, value in cells.items()}
 
 
 def test_an_answer_survives_the_response_file(question: QuestionDef, answer: Any) -> None:
@@ -401,6 +403,9 @@ class Figures:
     def weighted(
         self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
     ) -> WeightedCounts | None:
+        return None
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
         return None
 
 

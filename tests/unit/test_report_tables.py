@@ -49,8 +49,13 @@ def test_a_categorical_table_publishes_percentages_of_valid_answers() -> None:
         "count": 7,
         "percent": None,
         "ci95": None,
+        "estimate": None,
+        "estimate_ci95": None,
         "suppressed": False,
     }
+    # Unweighted: the estimate shown is the unweighted share, said so.
+    assert published["estimates"] == "unweighted"
+    assert (options[1]["estimate"], options[1]["estimate_ci95"]) == (60.0, [50.2, 69.06])
     assert "weighted_percent" not in options[1] and "effective_n" not in published
 
 
@@ -64,6 +69,25 @@ def test_a_weighted_table_shows_both_and_its_effective_n() -> None:
     assert options[1]["percent"] == 60.0 and options[1]["weighted_percent"] == 30.0
     assert options[1]["weighted_ci95"] == weighted.ci95(1)
     assert published["effective_n"] == 80.0
+    # Weighted: the estimate shown is the weighted share with its interval.
+    assert published["estimates"] == "weighted"
+    assert options[1]["estimate"] == 30.0
+    assert options[1]["estimate_ci95"] == options[1]["weighted_ci95"]
+
+
+def test_a_weighting_dimension_shows_its_margins_without_intervals() -> None:
+    # Sex raked to two categories: "Anders" (3) has no weight and no share.
+    weighted = WeightedCounts({1: 49.0, 2: 51.0}, 100.0, 90.0, raked=frozenset({1, 2}))
+    table = CategoricalTable(
+        categorical(50, 40, 10).categories, valid=100, missing=0, weighted=weighted
+    )
+    published = table.to_json()
+    options = by_code(published)
+    assert published["estimates"] == "margins"
+    assert options[1]["estimate"] == 49.0 and options[1]["estimate_ci95"] is None
+    assert options[1]["weighted_ci95"] is None
+    assert options[3]["weighted_percent"] is None and options[3]["estimate"] is None
+    assert options[3]["count"] == 10  # the unweighted count stays beside it
 
 
 def test_small_bases_hide_percentages_but_not_counts() -> None:
@@ -86,6 +110,8 @@ def test_disclosure_marks_primary_and_complementary_cells() -> None:
         "count": None,
         "percent": None,
         "ci95": None,
+        "estimate": None,
+        "estimate_ci95": None,
         "suppressed": True,
     }
     assert options[3]["count"] is None and options[1]["count"] == 50
@@ -115,7 +141,10 @@ def test_a_small_cell_of_a_crosstab_is_protected_in_its_row_and_column() -> None
     published = table.to_json()
     assert [c["code"] for c in published["columns"]] == [1, 2]
     north = [row["cells"][0] for row in published["options"]]
-    assert all(cell == {"count": None, "percent": None, "suppressed": True} for cell in north)
+    assert all(
+        cell == {"count": None, "percent": None, "estimate": None, "suppressed": True}
+        for cell in north
+    )
     # The overall table is not weakened: its own counts are large.
     assert all(c.mark is None for c in summary.table.categories)
 

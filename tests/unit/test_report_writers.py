@@ -40,6 +40,7 @@ def tiny_model() -> Report:
         responses=40,
         responses_by_mode={"web": 40},
         weighting=None,
+        weighting_problem=None,
         suppression_threshold=10,
         pages=(("p", "Thema"),),
         questions=(QuestionResult("q", "single", "p", "Thema", "Vraag?", None, None, table),),

@@ -244,3 +244,32 @@ def test_same_file_contents_as_pyreadstat(tmp_path):
     ]
     ours = write(tmp_path, variables, rows)
     assert_same_sav(reference, ours)
+
+
+def test_formats_and_documents_are_written(tmp_path):
+    variables = [
+        SavVariable(
+            "code",
+            value_labels={1: "Nooit", 12: "Twaalf"},
+            measure="ordinal",
+            format_width=2,
+            format_decimals=0,
+        ),
+        SavVariable("weight", measure="scale", format_width=8, format_decimals=4),
+        SavVariable("tekst", width=5, measure="nominal"),
+    ]
+    documents = ["weight: " + "raking naar de marges " * 8, "kort é"]
+    path = tmp_path / "docs.sav"
+    with open(path, "wb") as handle, SavWriter(handle, variables, documents=documents) as writer:
+        writer.write_rows([[1, 0.61234, "ab"], [12, 1.5, None]])
+    frame, meta = read(path)
+    assert meta.original_variable_types == {"code": "F2.0", "weight": "F8.4", "tekst": "A5"}
+    assert meta.variable_measure == {"code": "ordinal", "weight": "scale", "tekst": "nominal"}
+    assert list(frame["weight"]) == [0.61234, 1.5]
+    # lines of at most 80 bytes, broken between words, the text kept
+    assert all(len(line.encode()) <= 80 for line in meta.notes)
+    assert " ".join(line.strip() for line in meta.notes) == " ".join(
+        " ".join(d.split()) for d in documents
+    )
+    with pytest.raises(SavError, match=r"F2\.2"):
+        SavWriter(io.BytesIO(), [SavVariable("x", format_width=2, format_decimals=2)])

@@ -1,6 +1,5 @@
-"""Templates look the catalog up once per request
-(``survey.i18n.request_translations``) and still follow the language: the
-page's language, and a language switched within the request with
+"""Template strings follow the language of the request (``survey.i18n``):
+the page's language, and a language switched within the request with
 Flask-Babel's ``force_locale`` or ``refresh``."""
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from survey.models import Consultation
 from survey.planner import surveys
 from survey.planner.csvfile import CsvRefused
 from survey.planner.indicators import import_indicators, indicators_of
-from survey.planner.margins import import_margins, margins_of
+from survey.planner.margins import import_margins, margins_of, totals_warning
+from survey.planner.matrix import parse_weights, save_weights, weights_view
 from survey.planner.purge import is_due, purge_history
 from survey.workspace.forms import ConsultationForm, RetentionForm, UploadForm
 from survey.workspace.shell import Access, consultation_or_404, workspace_blueprint
@@ -118,7 +119,35 @@ def margins(key: str) -> ResponseReturnValue:
         stored=lambda n: _("%(n)s population margins were stored.", n=n),
         template="workspace/margins.html",
         margins=margins_of,
+        warning=lambda session, item: totals_warning(margins_of(session, item)),
     )
+
+
+@bp.route("/raadplegingen/<key>/matrix", methods=["GET", "POST"], access=Access.MANAGE)
+def matrix(key: str) -> ResponseReturnValue:
+    """The weights of the priority matrix: saved (or back to the defaults)
+    and recorded in every report of the consultation."""
+    item = consultation_or_404(key)
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        if request.form.get("reset"):
+            save_weights(db.session, item, None)
+            db.session.commit()
+            flash(_("The matrix uses the default weights again."), "success")
+            return redirect(request.path)
+        weights, problems = parse_weights(request.form)
+        if weights is not None:
+            save_weights(db.session, item, weights)
+            db.session.commit()
+            flash(_("The weights of the priority matrix were saved."), "success")
+            return redirect(request.path)
+    return render_template(
+        "workspace/matrix.html",
+        consultation=item,
+        view=weights_view(item),
+        problems=problems,
+        form=request.form,
+    ), (422 if problems else 200)
 
 
 @bp.route("/raadplegingen/<key>/indicatoren", methods=["GET", "POST"], access=Access.MANAGE)

@@ -8,11 +8,13 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-from flask import Response, abort, render_template, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
+from survey.definitions.definition import definition_of
 from survey.extensions import db
 from survey.planner import surveys
+from survey.planner.exports import csv_chunks, export_language, write_export
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
 
 bp = workspace_blueprint("exports", __name__, "/bevragingen")
@@ -28,37 +30,33 @@ EXPORT_TYPES = {
 def responses(key: str) -> ResponseReturnValue:
     item = survey_or_404(key)
     return render_template(
-        "workspace/export.html", survey=item, row=surveys.survey_row(db.session, item)
+        "workspace/export.html",
+        survey=item,
+        row=surveys.survey_row(db.session, item),
+        languages=definition_of(item).languages,
+        language=export_language(item, request.args.get("language")),
     )
 
 
 @bp.get("/<key>/antwoorden.<fmt>", access=Access.MANAGE)
 def responses_file(key: str, fmt: str) -> ResponseReturnValue:
     """The file, streamed: CSV row by row; XLSX and SAV from a temporary
-    file that is gone from the disk before the first byte is sent."""
-    from survey.responses.csv_export import iter_csv
-
+    file that is gone from the disk before the first byte is sent. The
+    files carry the weight column and the labels in ``?language=``."""
     item = survey_or_404(key)
     if fmt not in EXPORT_TYPES:
         abort(404)
     headers = {"Content-Disposition": f'attachment; filename="antwoorden-{item.key}.{fmt}"'}
     if fmt == "csv":
         return Response(
-            stream_with_context(iter_csv(db.session, item)),
+            stream_with_context(csv_chunks(db.session, item)),
             mimetype=EXPORT_TYPES[fmt],
             headers=headers,
         )
     handle, path = tempfile.mkstemp(suffix=f".{fmt}")
     os.close(handle)
     try:
-        if fmt == "xlsx":
-            from survey.responses.xlsx_export import write_xlsx
-
-            write_xlsx(db.session, item, path)
-        else:
-            from survey.responses.sav_export import write_sav
-
-            write_sav(db.session, item, path)
+        write_export(db.session, item, fmt, path, request.args.get("language"))
         stream: IO[bytes] = open(path, "rb")  # noqa: SIM115 (closed by the generator)
     finally:
         os.unlink(path)  # the open handle keeps the data readable on POSIX

@@ -6,7 +6,6 @@ receipts are ``survey.partners``."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +22,7 @@ from survey.i18n import text_for
 from survey.models import PartnerLink, PartnerOrganisation, Survey
 from survey.partners import drafts as answering
 from survey.partners import links, organisations
+from survey.privacy.spreadsheets import csv_writer
 from survey.urls import public_url
 from survey.workspace.forms import LinksForm, OrganisationFileForm, OrganisationForm
 from survey.workspace.shell import Access, workspace_blueprint
@@ -156,7 +156,7 @@ def _csv_download(header: list[str], rows: Iterable[list[str]], filename: str) -
     """A small CSV file for a spreadsheet: UTF-8 with a BOM (Excel reads
     the accents right)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     response = make_response(buffer.getvalue().encode("utf-8-sig"))

@@ -59,7 +59,8 @@ def stylesheet() -> ResponseReturnValue:
 @bp.get("/<key>", access=Access.VIEW)
 def report(key: str) -> ResponseReturnValue:
     # The writers import matplotlib: only when a report is asked for.
-    from survey.reporting.html_writer import dimension_label, fixed, render_report_html
+    from survey.analysis.weighting_summary import dimension_label
+    from survey.reporting.html_writer import fixed, render_report_html
 
     survey = survey_or_404(key)
     options, problems = _options()

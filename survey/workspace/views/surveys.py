@@ -12,6 +12,8 @@ from survey.definitions.store import export_yaml
 from survey.extensions import db
 from survey.models import SurveyState
 from survey.planner import paper, surveys
+from survey.planner.tags import TagsRefused, correct
+from survey.planner.tags import comments as comment_listing
 from survey.workspace.forms import SurveyFileForm, SurveyStateForm
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
 
@@ -106,3 +108,37 @@ def preview(key: str) -> ResponseReturnValue:
         fields=paper.blank_fields(definition),
         errors={},
     )
+
+
+@bp.route("/<key>/opmerkingen", methods=["GET", "POST"], access=Access.MANAGE)
+def comments(key: str) -> ResponseReturnValue:
+    """The residents' comments with their phenomena; a planner's correction
+    is stored for the comment's text and counted by the report."""
+    item = survey_or_404(key)
+    phenomenon = request.values.get("phenomenon") or None
+    raw_page = request.values.get("page", "1")
+    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6 else 1
+    error = None
+    if request.method == "POST":
+        try:
+            correct(
+                db.session,
+                item,
+                request.form.get("comment", ""),
+                request.form.getlist("tags"),
+                reset=bool(request.form.get("reset")),
+            )
+        except TagsRefused as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("The phenomena of the comment were saved."), "success")
+            return redirect(url_for(".comments", key=key, phenomenon=phenomenon, page=page))
+    return render_template(
+        "workspace/comments.html",
+        survey=item,
+        listing=comment_listing(db.session, item, phenomenon, page),
+        phenomenon=phenomenon,
+        error=error,
+    ), (422 if error else 200)

@@ -13,8 +13,8 @@ the order of their random keys, not of submission, which must not come
 back) and PostgreSQL's sequences continue after n, as the code before this
 revision expects of a sequence-numbered key.
 
-Revision ID: 0006
-Revises: 0005_session_version
+Revision ID: 0007
+Revises: 0006 (tag corrections)
 Create Date: 2026-12-05
 """
 
@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0006"
-down_revision = "0005_session_version"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,77 @@
+"""How the app talks to its database: the settings of every engine and the
+transaction modes of requests. Everything that listens to SQLAlchemy's
+engine events lives here.
+
+Transaction modes:
+- A transaction is a writer from its start. On SQLite it begins IMMEDIATE
+  and so takes the write lock at once: two concurrent submissions queue on
+  the busy timeout, instead of one failing with "database is locked" when
+  a reader tries to become a writer after the other one wrote.
+- A GET (or HEAD) of a blueprint that registers ``read_only_gets`` reads
+  only: on SQLite its transaction begins DEFERRED, so a page is served while
+  another worker holds the write lock (WAL: readers never wait for the
+  writer). A write in such a transaction raises on every engine, so a page
+  that writes on GET fails in the tests, not only under contention (a
+  deferred reader that tries to write after another worker wrote fails at
+  once). The residents' pages and the front door register it.
+
+PostgreSQL: the pool checks a connection before handing it out
+(``pool_pre_ping``, set in ``survey.config``), so a connection dropped by a
+database restart is replaced without anyone noticing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_FLAG = "read_only_transaction"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Attach the app's connection settings and transaction modes to
+    ``engine`` (before its first connection)."""
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _begin)
+    event.listen(engine, "before_cursor_execute", _refuse_writes)
+
+
+def read_only_gets() -> None:
+    """``before_request`` hook of a blueprint whose GET pages only read
+    (see the module's docstring)."""
+    if request.method in ("GET", "HEAD"):
+        setattr(g, READ_ONLY_FLAG, True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: foreign keys enforced, WAL for readers beside a writer, wait
+    for a lock instead of failing at once. pysqlite's own implicit BEGIN is
+    switched off: ``_begin`` chooses each transaction's mode."""
+    if not type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    read_only = has_request_context() and bool(g.get(READ_ONLY_FLAG))
+    # Noted on every engine, so that ``_refuse_writes`` holds on all of them.
+    connection.info[READ_ONLY_FLAG] = read_only
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _refuse_writes(
+    connection: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    if connection.info.get(READ_ONLY_FLAG) and statement.lstrip()[:7].upper().startswith(_WRITES):
+        raise RuntimeError("a GET of a read_only_gets page tried to write")
