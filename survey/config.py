@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     # Planners are logged out after this many minutes without a request.
     "PLANNER_IDLE_MINUTES": 30,
     "SUPPRESSION_THRESHOLD": 10,
+    # Partner organisations a sector needs before its figures are published.
+    "PARTNER_SECTOR_MIN": 3,
     "DRAFT_LIFETIME_DAYS": 30,
     # Rate limits (``survey.ratelimits``). With more than one app process the
     # counters must live in a shared store (redis://...): memory:// counts
@@ -104,6 +106,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_SECRET_KEY": str,
     "SURVEY_DATABASE_URL": str,
     "SURVEY_SUPPRESSION_THRESHOLD": int,
+    "SURVEY_PARTNER_SECTOR_MIN": int,
     "SURVEY_DRAFT_LIFETIME_DAYS": int,
     "SURVEY_RATELIMIT_STORAGE_URI": str,
     "SURVEY_RATELIMIT_KEY_PREFIX": str,
@@ -254,6 +257,18 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
             raise ConfigError(
                 f"SURVEY_{name} {config[name]!r} is not a limit such as 10/minute"
             ) from exc
+    threshold = config.get("SUPPRESSION_THRESHOLD")
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 2 <= threshold <= 100:
+        # 1 would publish every count: disclosure control cannot be configured away.
+        raise ConfigError(
+            f"SURVEY_SUPPRESSION_THRESHOLD must be a whole number from 2 to 100, not {threshold!r}"
+        )
+    sector_min = config.get("PARTNER_SECTOR_MIN")
+    if not isinstance(sector_min, int) or isinstance(sector_min, bool) or not 2 <= sector_min <= 50:
+        # 1 would publish a sector of one organisation: that organisation.
+        raise ConfigError(
+            f"SURVEY_PARTNER_SECTOR_MIN must be a whole number from 2 to 50, not {sector_min!r}"
+        )
     _check_smtp(config)
     if config.get("LOG_FORMAT") is None:
         config["LOG_FORMAT"] = "json" if env == "production" else "text"

@@ -1,41 +1,45 @@
-"""Assembling the report model: every question's summary (the builder of its
-type, ``QuestionType.summary`` in ``survey.questions``) through disclosure control
-(``survey.analysis.disclosure``), in survey order, with the survey's facts,
-the weighting section and the consultation's parts."""
+"""Assembling the report model: every question's protected summary (the
+builder of its type, ``survey.analysis.summaries``, through disclosure
+control, ``survey.analysis.disclosure``), in survey order, with the
+survey's facts, the weighting section and the consultation's parts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from survey.analysis import disclosure
 from survey.analysis.collect import ReportData
-from survey.analysis.inputs import SummaryContext
+from survey.analysis.disclosure import Protected
 from survey.analysis.model import PartnerInput, QuestionResult, Report
 from survey.analysis.settings import ReportSettings
-from survey.analysis.tables import CrossTable, PriorityMatrix, TextThemes
-from survey.analysis.weighting_summary import weighting_problem, weighting_summary
+from survey.analysis.tables import CrossTable, PriorityMatrix
+from survey.analysis.weighting_summary import weighting_problem
 from survey.i18n import text_for
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
 
 
 def assemble(
     data: ReportData,
     settings: ReportSettings,
+    questions: Sequence[QuestionDef],
+    protected: Protected,
     priority_matrix: PriorityMatrix,
-    free_text: TextThemes,
     partner_input: PartnerInput,
 ) -> Report:
-    """Pure: the report model from collected data and the consultation's parts."""
+    """Pure: the report model from collected data, the protected tables
+    (``questions`` in survey order, one summary each) and the
+    consultation's parts."""
     language = settings.language
     found = data.aggregates
     definition = found.definition
-    context = SummaryContext(language)
-    questions: list[QuestionResult] = []
+    results: list[QuestionResult] = []
     crosstabs: list[CrossTable] = []
-    for question in definition.questions:
-        summary = question.qtype.summary(question, data, context)
-        summary = disclosure.protect(summary, settings.threshold)
+    for question, summary in zip(questions, protected.summaries, strict=True):
         page = definition.pages[question.page_index]
-        questions.append(
+        results.append(
             QuestionResult(
                 key=question.key,
                 type=question.type,
@@ -48,7 +52,6 @@ def assemble(
             )
         )
         crosstabs.extend(summary.crosstabs)
-    weighting = data.weighting
     return Report(
         survey=found.survey.key,
         audience=found.survey.audience,
@@ -59,11 +62,7 @@ def assemble(
         language=language,
         responses=found.responses,
         responses_by_mode=dict(sorted(found.by_mode.items())),
-        weighting=(
-            None
-            if weighting is None
-            else weighting_summary(weighting, found.dimensions, language, settings.threshold)
-        ),
+        weighting=protected.weighting,
         weighting_problem=(
             None
             if data.weighting_problem is None
@@ -71,9 +70,10 @@ def assemble(
         ),
         suppression_threshold=settings.threshold,
         pages=tuple((p.key, text_for(p.title, language)) for p in definition.pages),
-        questions=tuple(questions),
+        questions=tuple(results),
         crosstabs=tuple(crosstabs) if settings.crosstabs else (),
         priority_matrix=priority_matrix,
-        free_text=free_text,
+        free_text=protected.free_text,
         partner_input=partner_input,
+        disclosure=protected.verdict,
     )

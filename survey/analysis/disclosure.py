@@ -15,24 +15,57 @@ section 3):
 - multiple choice and ranking: options do not add up to anything, so
   primary suppression; each cross-tab row (cells plus the option's overall
   count) is one line (``protect_rows``) and the column bases (respondents,
-  adding up to ``valid``) one table. A ranking's first-place counts get
-  primary suppression on their own.
+  adding up to ``valid``) one table. A ranking's first-place counts add up
+  to ``valid``: one table too (``suppress_table``).
 - numbers: the summary is hidden when it rests on 1 .. threshold-1
   answers; the bands are a categorical table.
 - texts: nothing to hide (their counts are not per option); the free-text
   themes get primary suppression of each theme count and of the untagged
   count (``protect_themes``).
 
-The disclosure audit of the contract (the interval each suppressed count
-keeps, over everything published) is not done here yet.
+Then the audit (``protect_report``): every figure the report publishes, as
+linear relations (``survey.analysis.relations``), and for every hidden
+count the interval those figures still allow (``survey.analysis.audit``).
+Where one is narrower than the threshold, more is hidden: of the published
+counts in a relation with a narrow one, the smallest non-zero count first
+(then zeros), on equal counts a cross-tab cell before a column base, an
+option count, a ranking's first places, a theme count, a weighting sample
+count and a ``missing`` total, then by the figure's key. When nothing near
+it is left to hide, the whole question is hidden, its ``valid`` included
+(a last resort that leaves only the relations with other questions). A
+figure hidden only for others that is still narrow is published again when
+no other hidden count narrows without it (``audit.protect``); what is still
+narrow then is counted as ``unprotected`` and the verdict says
+``audited: false``.
+
+Two rules come first, because the audit could only repair them by hiding
+far too much:
+
+- a base (``valid`` or ``missing`` of a table) of 1 .. threshold-1 is
+  hidden like a cell: a table on five answers could never keep a hidden
+  count five wide;
+- a group of a cross-tab dimension whose count is hidden in the dimension
+  question's own table (or a response mode with fewer than ``threshold``
+  responses) is no column of any cross-tab: its respondents are counted in
+  the unknown column (``fold_groups``), so no column total bounds the
+  hidden count from below. A group below the threshold is thus published
+  as a whole (its own count, when it is not hidden) or not at all.
+
+A priority indicator computed from a hidden count is hidden and left out of
+the score (``hidden_indicators``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from survey.analysis import audit
+from survey.analysis.inputs import CrossCounts, SurveyFigures, WeightBase
+from survey.analysis.model import DisclosureVerdict, WeightingSummary
+from survey.analysis.ordering import code_order
+from survey.analysis.relations import report_layout
 from survey.analysis.suppression import (
     is_primary,
     primary_suppression,
@@ -43,6 +76,7 @@ from survey.analysis.suppression import (
 from survey.analysis.tables import (
     COMPLEMENTARY,
     PRIMARY,
+    UNKNOWN_COLUMN,
     CategoricalTable,
     Category,
     CrossTable,
@@ -56,7 +90,14 @@ from survey.analysis.tables import (
     Summary,
     TextTable,
     TextThemes,
+    WeightedCounts,
+    WeightedNumbers,
 )
+
+if TYPE_CHECKING:
+    from survey.definitions.definition import QuestionDef
+
+Json = dict[str, Any]
 
 K = TypeVar("K")
 Option = TypeVar("Option", Category, RankedCategory)
@@ -181,8 +222,16 @@ def _protect_ranking(summary: Summary, threshold: int) -> Summary:
     assert isinstance(table, RankingTable)
     valid, missing = _option_counts(table.categories)
     hidden, crosstabs = _respondents(valid, missing, summary.crosstabs, threshold)
+    # The first places of the valid options add up to ``valid``: a table
+    # like any other (primary, and complements up to the threshold).
+    firsts = {c.code: c.first for c in table.categories if not c.missing}
+    first_hidden = suppress_table(firsts, threshold) | {
+        c.code for c in table.categories if c.missing and is_primary(c.first, threshold)
+    }
     categories = tuple(
-        replace(c, first_mark=PRIMARY) if is_primary(c.first, threshold) else c
+        replace(c, first_mark=mark_of(c.first, threshold))
+        if c.code in first_hidden and c.code not in hidden
+        else c
         for c in _marked(table.categories, hidden, threshold)
     )
     return Summary(replace(table, categories=categories), crosstabs)
@@ -236,3 +285,445 @@ def protect_themes(themes: TextThemes, threshold: int) -> TextThemes:
         ),
         untagged_mark=PRIMARY if is_primary(themes.untagged, threshold) else None,
     )
+
+
+# --- the audit over the whole report -------------------------------------------------------
+
+
+def fold_groups(figures: SurveyFigures, folded: Mapping[str, frozenset[Any]]) -> SurveyFigures:
+    """``figures`` whose cross-tabs have no column for the ``folded`` groups
+    of each dimension: the table builders count their respondents in the
+    unknown column (``tables.complete_cells`` puts there whatever the known
+    columns leave of an option's count)."""
+    return _Folded(figures, folded) if any(folded.values()) else figures
+
+
+class _Folded:
+    def __init__(self, figures: SurveyFigures, folded: Mapping[str, frozenset[Any]]) -> None:
+        self._figures = figures
+        self._folded = folded
+
+    def has(self, variable: str) -> bool:
+        return self._figures.has(variable)
+
+    def counts(self, variable: str) -> Mapping[int | None, int]:
+        return self._figures.counts(variable)
+
+    def respondents(self, variable: str) -> tuple[int, int]:
+        return self._figures.respondents(variable)
+
+    def numbers(self, variable: str) -> Sequence[tuple[float, int]]:
+        return self._figures.numbers(variable)
+
+    def weighted(
+        self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
+    ) -> WeightedCounts | None:
+        return self._figures.weighted(variables, valid_codes, base)
+
+    def crosstabs(self, variable: str) -> Sequence[CrossCounts]:
+        found = []
+        for tab in self._figures.crosstabs(variable):
+            folded = self._folded.get(tab.dimension.name, frozenset())
+            if folded:
+                columns = tuple(c for c in tab.dimension.columns if c not in folded)
+                tab = replace(
+                    tab,
+                    dimension=replace(tab.dimension, columns=columns),
+                    weighted=_fold_weights(tab.weighted, folded),
+                    weighted_respondents=_fold_columns(tab.weighted_respondents, folded),
+                )
+            found.append(tab)
+        return found
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
+        return self._figures.weighted_numbers(variable)
+
+
+def _fold_weights(
+    weighted: Mapping[tuple[int | None, Any], float] | None, folded: frozenset[Any]
+) -> dict[tuple[int | None, Any], float] | None:
+    """The weighted cells with the ``folded`` groups' weights in the unknown
+    column, as the counts are (``tables.complete_cells``)."""
+    if weighted is None:
+        return None
+    moved: dict[tuple[int | None, Any], float] = {}
+    for (code, column), total in weighted.items():
+        key = (code, UNKNOWN_COLUMN if column in folded else column)
+        moved[key] = moved.get(key, 0.0) + total
+    return moved
+
+
+def _fold_columns(
+    weighted: Mapping[Any, float] | None, folded: frozenset[Any]
+) -> dict[Any, float] | None:
+    """Weighted respondents per group, the ``folded`` groups in the unknown column."""
+    if weighted is None:
+        return None
+    moved: dict[Any, float] = {}
+    for column, total in weighted.items():
+        key = UNKNOWN_COLUMN if column in folded else column
+        moved[key] = moved.get(key, 0.0) + total
+    return moved
+
+
+def folded_groups(
+    dimension_counts: Mapping[str, Mapping[Any, int]], responses: int, threshold: int
+) -> dict[str, frozenset[Any]]:
+    """The groups of each dimension that are no cross-tab column: those the
+    dimension question's own table hides (its primary cells and their
+    complement, ``suppress_table``), and response modes below the threshold
+    (``dimension_counts["mode"]``: responses per mode, published). The
+    unknown column (respondents without a valid code, plus the folded
+    groups) is known to hold at most the responses not in a column: when
+    that is 1 .. threshold-1, its cells could never be protected, so the
+    smallest column groups are folded into it too (ties: the lowest code)."""
+    folded: dict[str, frozenset[Any]] = {}
+    for name, counts in dimension_counts.items():
+        if name == "mode":
+            folded[name] = frozenset(m for m, n in counts.items() if is_primary(n, threshold))
+            continue
+        hidden = set(suppress_table(counts, threshold))
+        rest = responses - sum(n for code, n in counts.items() if code not in hidden)
+        while is_primary(rest, threshold):
+            shown = [code for code in counts if code not in hidden]
+            if not shown:
+                break
+            smallest = min(shown, key=lambda code: (counts[code], code_order(code)))
+            hidden.add(smallest)
+            rest += counts[smallest]
+        folded[name] = frozenset(hidden)
+    return folded
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The report's tables after disclosure control, and the verdict."""
+
+    summaries: tuple[Summary, ...]
+    free_text: TextThemes
+    weighting: WeightingSummary | None
+    verdict: DisclosureVerdict
+
+
+_KIND_ORDER = {
+    "cell": 0,
+    "first": 1,
+    "theme": 2,
+    "untagged": 3,
+    "complete": 4,
+    "excluded": 4,
+    "count": 5,
+    "col": 6,
+    "missing": 7,
+}
+"""Which kind of figure the audit hides first: a total hidden while the
+cells that add up to it are published is pinned at once, so cells go first."""
+
+
+def protect_report(
+    questions: Sequence[tuple[QuestionDef, Summary]],
+    figures: SurveyFigures,
+    *,
+    free_text: TextThemes,
+    weighting: WeightingSummary | None,
+    dimension_tables: Mapping[str, tuple[str, str | None]],
+    responses: int,
+    responses_by_mode: Mapping[str, int],
+    threshold: int,
+) -> Protected:
+    """Suppression (``protect``, ``protect_themes``, small bases, the
+    weighting section's sample shares), then the audit over everything the
+    report publishes, hiding more until every hidden count keeps an interval
+    at least ``threshold`` wide (see the module doc)."""
+    summaries = [_hide_small_bases(protect(s, threshold), threshold) for _q, s in questions]
+    themes = protect_themes(free_text, threshold)
+    pairs = [(q, s) for (q, _old), s in zip(questions, summaries, strict=True)]
+    weighting = _hide_samples(weighting, pairs, dimension_tables, threshold)
+    layout = report_layout(
+        pairs,
+        figures,
+        themes=themes,
+        weighting=weighting,
+        dimension_tables=dimension_tables,
+        responses=responses,
+        responses_by_mode=responses_by_mode,
+    )
+    system = layout.system
+    values = system.values
+    verdict = audit.protect(
+        system,
+        threshold,
+        units=layout.units,
+        unit_of=layout.unit_of,
+        order=lambda key: (
+            _KIND_ORDER.get(key[0], 9),
+            values[key] == 0,
+            values[key],
+            repr(key),
+        ),
+        last_resort=lambda key: [
+            unit
+            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
+            if unit in layout.unit_of.values()
+        ],
+        # Then its valid answers (no candidate otherwise): a column base of a
+        # group of about the threshold is only as wide as its group when the
+        # valid answers it adds up to are hidden with it.
+        final_resort=lambda key: [
+            unit
+            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
+            if isinstance(unit, tuple) and unit[0] == "valid"
+        ],
+        must_hide=lambda key: key not in system.unaudited and is_primary(values[key], threshold),
+    )
+    hidden = system.hidden
+    summaries = [_apply(s, q.key, hidden, threshold) for q, s in pairs]
+    themes = _apply_themes(themes, hidden)
+    if weighting is not None:
+        weighting = replace(
+            weighting,
+            margins=tuple(
+                replace(m, sample_hidden=("complete", m.dimension, m.code) in hidden)
+                for m in weighting.margins
+            ),
+            excluded=tuple(
+                replace(e, hidden=("excluded", e.dimension, e.code) in hidden)
+                for e in weighting.excluded
+            ),
+        )
+    audited = hidden - system.unaudited
+    primary = sum(1 for key in audited if is_primary(values[key], threshold))
+    return Protected(
+        tuple(summaries),
+        themes,
+        weighting,
+        DisclosureVerdict(primary, len(audited) - primary, len(verdict.unprotected)),
+    )
+
+
+def _small_base(n: int, threshold: int) -> Mark | None:
+    return PRIMARY if is_primary(n, threshold) else None
+
+
+def _hide_small_bases(summary: Summary, threshold: int) -> Summary:
+    table = summary.table
+    if isinstance(table, MatrixTable):
+        rows = tuple(
+            replace(
+                row,
+                table=replace(
+                    row.table,
+                    valid_mark=_small_base(row.table.valid, threshold),
+                    missing_mark=_small_base(row.table.missing, threshold),
+                ),
+            )
+            for row in table.rows
+        )
+        return replace(summary, table=replace(table, rows=rows))
+    if not isinstance(
+        table, CategoricalTable | MultipleTable | RankingTable | NumberTable | TextTable
+    ):
+        return summary  # a kind without bases of its own
+    marked = replace(
+        table,
+        valid_mark=_small_base(table.valid, threshold),
+        missing_mark=_small_base(table.missing, threshold),
+    )
+    return replace(summary, table=marked)
+
+
+def _hide_samples(
+    weighting: WeightingSummary | None,
+    questions: Sequence[tuple[QuestionDef, Summary]],
+    dimension_tables: Mapping[str, tuple[str, str | None]],
+    threshold: int,
+) -> WeightingSummary | None:
+    """The sample shares of a dimension are hidden, all of them, when the
+    dimension's table hides a code or one rests on 1 .. threshold-1
+    responses: the complete responses per code are the group counts less
+    at most the excluded responses, so one published share next to a hidden
+    count would give it away within a few."""
+    if weighting is None:
+        return None
+    hidden_codes: dict[str, set[Any]] = {}
+    tables = {(q.key, row): table for q, s in questions for row, table in _options_tables(s.table)}
+    for dimension, tid in dimension_tables.items():
+        table = tables.get(tid)
+        if table is not None:
+            hidden_codes[dimension] = {c.code for c in table.categories if c.mark is not None}
+    hidden_dimensions = {
+        m.dimension
+        for m in weighting.margins
+        if m.code in hidden_codes.get(m.dimension, set()) or is_primary(m.sample_count, threshold)
+    } | {d for d, codes in hidden_codes.items() if codes}
+    return replace(
+        weighting,
+        margins=tuple(
+            replace(m, sample_hidden=m.dimension in hidden_dimensions) for m in weighting.margins
+        ),
+    )
+
+
+def _options_tables(
+    table: Any,
+) -> list[tuple[str | None, CategoricalTable | MultipleTable | RankingTable]]:
+    """The options tables of a question's table, with their row key
+    (``"bands"`` for a number's bands)."""
+    if isinstance(table, MatrixTable):
+        return [(row.key, row.table) for row in table.rows]
+    if isinstance(table, NumberTable):
+        return [] if table.bands is None else [("bands", table.bands)]
+    if isinstance(table, CategoricalTable | MultipleTable | RankingTable):
+        return [(None, table)]
+    return []
+
+
+def _mark_if(hidden: bool, count: float, threshold: int, current: Mark | None) -> Mark | None:
+    if current is not None or not hidden:
+        return current
+    return mark_of(count, threshold)
+
+
+def _apply_options(
+    table: Any, tid: tuple[str, str | None], hidden: set[Any], threshold: int
+) -> Any:
+    categories = []
+    for c in table.categories:
+        mark = _mark_if(("count", tid, c.code) in hidden, c.count, threshold, c.mark)
+        if isinstance(c, RankedCategory):
+            first_mark = c.first_mark
+            if mark is None:
+                first_mark = _mark_if(
+                    ("first", tid, c.code) in hidden, c.first, threshold, first_mark
+                )
+            categories.append(replace(c, mark=mark, first_mark=first_mark))
+        else:
+            categories.append(replace(c, mark=mark))
+    return replace(
+        table,
+        categories=tuple(categories),
+        valid_mark=_mark_if(("valid", tid) in hidden, table.valid, threshold, table.valid_mark),
+        missing_mark=_mark_if(
+            ("missing", tid) in hidden, table.missing, threshold, table.missing_mark
+        ),
+    )
+
+
+def _apply(summary: Summary, key: str, hidden: set[Any], threshold: int) -> Summary:
+    table = summary.table
+    if isinstance(table, MatrixTable):
+        table = replace(
+            table,
+            rows=tuple(
+                replace(row, table=_apply_options(row.table, (key, row.key), hidden, threshold))
+                for row in table.rows
+            ),
+        )
+    elif isinstance(table, CategoricalTable | MultipleTable | RankingTable):
+        table = _apply_options(table, (key, None), hidden, threshold)
+    elif isinstance(table, NumberTable | TextTable):
+        tid = (key, None)
+        table = replace(
+            table,
+            valid_mark=_mark_if(("valid", tid) in hidden, table.valid, threshold, table.valid_mark),
+            missing_mark=_mark_if(
+                ("missing", tid) in hidden, table.missing, threshold, table.missing_mark
+            ),
+        )
+        if isinstance(table, NumberTable):
+            bands = table.bands
+            if bands is not None:
+                bands = _apply_options(bands, (key, "bands"), hidden, threshold)
+            # A summary on a hidden base is hidden with it.
+            mark = table.mark or (PRIMARY if table.valid_mark is not None else None)
+            table = replace(table, bands=bands, mark=mark)
+    crosstabs = []
+    for tab in summary.crosstabs:
+        xid = (tab.question, tab.row, tab.dimension)
+        cells = dict(tab.cell_marks)
+        for cell, n in tab.cells.items():
+            if cell not in cells and ("cell", xid, cell[0], cell[1]) in hidden:
+                cells[cell] = mark_of(n, threshold)
+        columns = dict(tab.column_marks)
+        for column, n in tab.column_bases.items():
+            if column not in columns and ("col", xid, column) in hidden:
+                columns[column] = mark_of(n, threshold)
+        crosstabs.append(replace(tab, cell_marks=cells, column_marks=columns))
+    return Summary(table, tuple(crosstabs))
+
+
+def _apply_themes(themes: TextThemes, hidden: set[Any]) -> TextThemes:
+    return replace(
+        themes,
+        themes=tuple(
+            replace(
+                t, mark=t.mark or (COMPLEMENTARY if ("theme", t.phenomenon) in hidden else None)
+            )
+            for t in themes.themes
+        ),
+        untagged_mark=themes.untagged_mark or (COMPLEMENTARY if ("untagged",) in hidden else None),
+    )
+
+
+def hidden_indicators(
+    questions: Sequence[tuple[QuestionDef, Summary]],
+) -> frozenset[tuple[str, str]]:
+    """``(phenomenon, indicator)`` of every priority indicator that this
+    report's hidden counts feed: concern (a row's concern codes or its
+    base), victimisation (the first option or the base), priority (a
+    ranking's or multiple choice's option or base). Such an indicator is
+    hidden and does not count in the score."""
+    return _hidden_slots(questions, bases_only=False)
+
+
+def hidden_bases(
+    questions: Sequence[tuple[QuestionDef, Summary]],
+) -> frozenset[tuple[str, str]]:
+    """``(phenomenon, indicator)`` of every priority indicator whose base
+    adds up a ``valid`` count this report hides: the matrix leaves that base
+    out (a base is those valid answers, summed over the indicator's rows)."""
+    return _hidden_slots(questions, bases_only=True)
+
+
+def _hidden_slots(
+    questions: Sequence[tuple[QuestionDef, Summary]], *, bases_only: bool
+) -> frozenset[tuple[str, str]]:
+    hidden: set[tuple[str, str]] = set()
+    for question, summary in questions:
+        measure = question.measure
+        if measure not in ("concern", "victimisation", "priority"):
+            continue
+        tables = dict(_options_tables(summary.table))
+        if measure == "priority":
+            table = tables.get(None)
+            if table is None:
+                continue
+            base_hidden = table.valid_mark is not None
+            for option in question.options:
+                category = next((c for c in table.categories if c.code == option.code), None)
+                if (
+                    option.phenomenon
+                    and category is not None
+                    and (base_hidden or (not bases_only and category.mark is not None))
+                ):
+                    hidden.add((option.phenomenon, "priority"))
+            continue
+        slots: list[tuple[Any, Any]] = (
+            [(r.phenomenon, tables.get(r.key)) for r in question.rows if r.phenomenon]
+            if question.type == "matrix"
+            else [(question.spec.get("phenomenon"), tables.get(None))]
+        )
+        if measure == "concern":
+            codes = set(question.spec.get("concern_codes", []))
+        else:
+            first = next((o.code for o in question.options if not o.missing), None)
+            codes = {first}
+        for phenomenon, table in slots:
+            if not phenomenon or table is None:
+                continue
+            if table.valid_mark is not None or (
+                not bases_only
+                and any(c.mark is not None for c in table.categories if c.code in codes)
+            ):
+                hidden.add((str(phenomenon), measure))
+    return frozenset(hidden)

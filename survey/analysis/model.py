@@ -81,6 +81,11 @@ class MarginRow:
     population_percent: float | None
     sample_percent: float | None
     weighted_percent: float | None
+    sample_count: int = 0
+    """Complete responses with this code (what ``sample_percent`` is a share of)."""
+    sample_hidden: bool = False
+    """``sample_percent`` is suppressed: with the complete responses it
+    would give a hidden count of the dimension's own table away."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +98,12 @@ class ExcludedGroup:
     label: str | None
     reason: str
     """``no_answer`` or ``not_in_margins``."""
-    responses: int | None
-    """None when suppressed (1 .. threshold-1, or to protect such a group)."""
+    responses: int
+    """How many (the JSON publishes null when ``hidden``)."""
+    hidden: bool = False
+    """Suppressed: 1 .. threshold-1 responses, to protect such a group, or
+    where the disclosure audit hides it (a group of a category the margins
+    lack is that category's count in the dimension's own table)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +163,9 @@ class WeightingSummary:
                     "label": m.label,
                     "population": m.population,
                     "population_percent": m.population_percent,
-                    "sample_percent": m.sample_percent,
+                    "sample_percent": None if m.sample_hidden else m.sample_percent,
                     "weighted_percent": m.weighted_percent,
+                    **({"sample_suppressed": True} if m.sample_hidden else {}),
                 }
                 for m in self.margins
             ],
@@ -165,14 +175,41 @@ class WeightingSummary:
                     "code": e.code,
                     "label": e.label,
                     "reason": e.reason,
-                    "responses": e.responses,
-                    "suppressed": e.responses is None,
+                    "responses": None if e.hidden else e.responses,
+                    "suppressed": e.hidden,
                 }
                 for e in self.excluded
             ],
             "margin_totals": dict(self.margin_totals),
             "warnings": [w.to_json() for w in self.warnings],
         }
+
+
+@dataclass(frozen=True)
+class DisclosureVerdict:
+    """How many published figures are hidden and why (``primary``: a count
+    of 1 .. threshold-1; ``complementary``: hidden to protect another), and
+    whether the audit proved every hidden count at least ``threshold`` wide
+    (``survey.analysis.disclosure``; ``unprotected``: hidden counts it could
+    not widen, then ``audited`` is false)."""
+
+    primary: int
+    complementary: int
+    unprotected: int = 0
+
+    @property
+    def audited(self) -> bool:
+        return self.unprotected == 0
+
+    def to_json(self) -> Json:
+        entry: Json = {
+            "primary": self.primary,
+            "complementary": self.complementary,
+            "audited": self.audited,
+        }
+        if self.unprotected:
+            entry["unprotected"] = self.unprotected
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +268,7 @@ class Report:
     priority_matrix: PriorityMatrix
     free_text: TextThemes
     partner_input: PartnerInput
+    disclosure: DisclosureVerdict = DisclosureVerdict(0, 0)
     format: int = REPORT_FORMAT
 
     @property
@@ -272,6 +310,7 @@ class Report:
                 None if self.weighting_problem is None else self.weighting_problem.to_json()
             ),
             "suppression_threshold": self.suppression_threshold,
+            "disclosure": self.disclosure.to_json(),
             "base_rules": self.base_rules,
             "pages": [{"key": key, "title": title} for key, title in self.pages],
             "questions": [q.to_json() for q in self.questions],

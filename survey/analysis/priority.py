@@ -42,9 +42,13 @@ weighs in the score and on how many people it rests. The bootstrap draws
 each survey indicator from its normal approximation (standard error of a
 share or of a mean); objective figures are fixed.
 
-Disclosure control: a published share resting on a count of
-1..threshold-1 is shown as null (it is still used for the score), and a
-sector mean on fewer than ``SECTOR_MIN_N`` partner answers is not shown.
+Disclosure control: a share resting on a count of 1..threshold-1, or on a
+count the report hides (``survey.analysis.disclosure.hidden_indicators``),
+is shown as null and left out of the score (as a missing indicator is), so
+that no published figure of the matrix can be solved back to it; a sector
+mean is shown only where it cannot single out an organisation
+(``hidden_sectors``), and partner importance pooled over fewer
+organisations than that minimum is hidden like a share on too few answers.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ from flask_babel import gettext
 from survey.analysis import aggregates, collect, cube, ranking
 from survey.analysis.aggregates import ConcernSlot, IndicatorRow, SurveyAggregates, VariableRow
 from survey.analysis.estimates import UNWEIGHTED, WEIGHTED, Figure, report_kind, shown
-from survey.analysis.settings import ReportSettings
+from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN, ReportSettings
 from survey.analysis.suppression import is_primary
 from survey.analysis.tables import (
     ObjectiveFigure,
@@ -94,7 +98,6 @@ SOURCES = {
     "registered": OBJECTIVE_INDICATORS,
 }
 """Where the indicators come from: how much each source weighs is stated."""
-SECTOR_MIN_N = 3
 SENSITIVITY_TOP = 5
 SENSITIVITY_DELTA = 0.2
 TREND_MIN_FACTS = 20
@@ -600,13 +603,24 @@ def assemble_priorities(
     threshold: int,
     seed: int,
     samples: int,
+    hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
+    hidden_bases: frozenset[tuple[str, str]] = frozenset(),
+    partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN,
     *,
     weighted: bool = False,
     people: Mapping[str, int | None] | None = None,
 ) -> PriorityMatrix:
     """Pure: the priority matrix from the tallies and the objective figures.
+    ``hidden_indicators`` (``(phenomenon, indicator)``) rest on counts the
+    report hides; they are not published (neither unweighted nor weighted)
+    and do not count in the score, the rank or its interval, which are
+    therefore worked out from published figures only. ``hidden_bases``:
+    indicators whose base adds up valid answers the report hides; the base
+    and its effective n are left out, since they would give them back.
     ``weighted``: the residents' tallies carry weights, and the score uses
-    the weighted indicators (``survey.analysis.estimates.shown``)."""
+    the weighted indicators (``survey.analysis.estimates.shown``); a weighted
+    share is hidden wherever its unweighted count is, since the share times
+    the weighted base gives the count back."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
     published: dict[str, dict[str, Any]] = {}
@@ -630,26 +644,39 @@ def assemble_priorities(
                 value, se = tally.mean(), tally.mean_se()
             else:
                 value, se = tally.share(), tally.share_se()
-            bases[name] = int(tally.base)
-            suppressed = name != "importance" and is_primary(tally.hits, threshold)
-            published_value = None if value is None or suppressed else round(value, 2)
-            indicators[name] = published_value
-            choice = Figure(value, None, UNWEIGHTED)
-            if weighted and name in RESIDENT_INDICATORS:
-                weighted_value = tally.weighted_share()
+            base_shown = (info.key, name) not in hidden_bases
+            if base_shown:
+                bases[name] = int(tally.base)
+            is_resident = weighted and name in RESIDENT_INDICATORS
+            if is_resident and base_shown:
                 effective[name] = round(tally.effective_n, 1)
+            if (
+                (info.key, name) in hidden_indicators
+                or (name != "importance" and is_primary(tally.hits, threshold))
+                or (name == "importance" and tally.base < partner_sector_min)
+            ):
+                # A hidden share left in the score could be solved back from
+                # it; a weighted share is a count too, once its base is known.
+                row[name] = None
+                est[name] = None
+                indicators[name] = None
+                shown_indicators[name] = None
+                if is_resident:
+                    weighted_indicators[name] = None
+                hidden.append(name)
+                continue
+            indicators[name] = None if value is None else round(value, 2)
+            choice = Figure(value, None, UNWEIGHTED)
+            if is_resident:
+                weighted_value = tally.weighted_share()
                 weighted_indicators[name] = (
-                    None if weighted_value is None or suppressed else round(weighted_value, 2)
+                    None if weighted_value is None else round(weighted_value, 2)
                 )
                 choice = shown(choice, Figure(weighted_value, None, WEIGHTED))
                 se = tally.weighted_share_se()
             row[name] = choice.value
             est[name] = None if choice.value is None else (choice.value, se)
-            shown_indicators[name] = (
-                None if choice.value is None or suppressed else round(choice.value, 2)
-            )
-            if suppressed:
-                hidden.append(name)
+            shown_indicators[name] = None if choice.value is None else round(choice.value, 2)
         facts = objective.get(info.key)
         if facts is not None:
             row["facts"] = facts.value
@@ -660,11 +687,14 @@ def assemble_priorities(
                 target["facts"] = facts.value
                 target["trend"] = facts.trend_percent
         sectors = {}
+        withheld = hidden_sectors(
+            {s: int(t.base) for s, t in figure.sectors.items()}, partner_sector_min
+        )
         for sector, tally in sorted(figure.sectors.items()):
             mean = tally.mean()
             sectors[sector] = SectorMean(
                 int(tally.base),
-                None if mean is None or tally.base < SECTOR_MIN_N else round(mean, 2),
+                None if mean is None or sector in withheld else round(mean, 2),
             )
         values[info.key] = row
         estimates[info.key] = est
@@ -722,13 +752,32 @@ def assemble_priorities(
             for case in sensitivity.cases
             if case.changed
         ),
-        sector_min_n=SECTOR_MIN_N,
+        sector_min_n=partner_sector_min,
         estimates=report_kind(weighted),
         sources=source_weights(weights, present, people or {}),
         indicator_bases=dict(INDICATOR_BASES),
         trend_min_facts=TREND_MIN_FACTS,
     )
     return PriorityMatrix(tuple(rows), method)
+
+
+def hidden_sectors(answers: Mapping[str, int], minimum: int) -> set[str]:
+    """The sectors whose mean importance is withheld, from each sector's
+    number of partner answers (one per organisation).
+
+    A sector with fewer than ``minimum`` answers is withheld. The pooled
+    importance over all partners, less the published sectors' means times
+    their n, gives the withheld sectors' sum: so while the withheld sectors
+    hold 1 .. minimum-1 answers together, the published sector with the
+    fewest answers (ties: by name) is withheld too. No published figure
+    then rests on fewer than ``minimum`` organisations."""
+    withheld = {s for s, n in answers.items() if n < minimum}
+    while 0 < sum(answers[s] for s in withheld) < minimum:
+        published = sorted((n, s) for s, n in answers.items() if s not in withheld)
+        if not published:
+            break
+        withheld.add(published[0][1])
+    return withheld
 
 
 def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], str]:
@@ -750,6 +799,8 @@ def build_priorities(
     consultation: Consultation,
     known: SurveyAggregates,
     settings: ReportSettings,
+    hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
+    hidden_bases: frozenset[tuple[str, str]] = frozenset(),
     known_weights: Mapping[int, float] | None = None,
 ) -> PriorityMatrix:
     """Collect the consultation's aggregates and assemble the priority matrix
@@ -782,6 +833,9 @@ def build_priorities(
         settings.threshold,
         settings.seed,
         settings.bootstrap_samples,
+        hidden_indicators,
+        hidden_bases,
+        settings.partner_sector_min,
         weighted=weighted,
         people=people,
     )

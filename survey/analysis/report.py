@@ -22,12 +22,17 @@ of those modules; ``Report.to_json()`` is the report JSON.
 
 from __future__ import annotations
 
+from typing import Any
+
 from survey.analysis import disclosure, priority, themes
 from survey.analysis.assemble import assemble
-from survey.analysis.collect import collect
+from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
+from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import Report
 from survey.analysis.settings import ReportError, ReportSettings
+from survey.analysis.weighting_summary import weighting_summary
 from survey.extensions import DbSession
+from survey.i18n import text_for
 
 __all__ = ["Report", "ReportError", "ReportSettings", "build_report"]
 
@@ -37,18 +42,65 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     consultation. Raises ``ReportError`` when it cannot be built (unknown
     survey, unusable margins). Reads only."""
     settings = settings or ReportSettings()
+    threshold = settings.threshold
     data = collect(session, key, settings)
+    found = data.aggregates
+    language = settings.language
+    tables, counts = _dimension_tables(data, language)
+    figures = disclosure.fold_groups(
+        data, disclosure.folded_groups(counts, found.responses, threshold)
+    )
+    context = SummaryContext(language)
+    questions = list(found.definition.questions)
+    summaries = [(q, q.qtype.summary(q, figures, context)) for q in questions]
+    lexicon = themes.lexicon_of(data.consultation)
+    labels = {p.key: text_for(p.label, language) for p in data.consultation.phenomena}
+    protected = disclosure.protect_report(
+        summaries,
+        figures,
+        free_text=themes.resident_themes(session, found, lexicon, labels),
+        weighting=(
+            None
+            if data.weighting is None
+            else weighting_summary(data.weighting, found.dimensions, language, threshold)
+        ),
+        dimension_tables=tables,
+        responses=found.responses,
+        responses_by_mode=found.by_mode,
+        threshold=threshold,
+    )
+    published = [(q, s) for q, s in zip(questions, protected.summaries, strict=True)]
     matrix = priority.build_priorities(
         session,
         data.consultation,
-        data.aggregates,
+        found,
         settings,
-        None if data.weighting is None else data.weighting.cell_weights,
-    )
-    lexicon = themes.lexicon_of(data.consultation)
-    labels = {row.phenomenon: row.label for row in matrix.rows}
-    free_text = disclosure.protect_themes(
-        themes.resident_themes(session, data.aggregates, lexicon, labels), settings.threshold
+        hidden_indicators=disclosure.hidden_indicators(published),
+        hidden_bases=disclosure.hidden_bases(published),
+        known_weights=None if data.weighting is None else data.weighting.cell_weights,
     )
     partners = themes.partner_input(session, data.consultation, lexicon)
-    return assemble(data, settings, matrix, free_text, partners)
+    return assemble(data, settings, questions, protected, matrix, partners)
+
+
+def _dimension_tables(
+    data: ReportData, language: str
+) -> tuple[dict[str, tuple[str, str | None]], dict[str, dict[Any, int]]]:
+    """Per cross-tab dimension: the table of its question (a number's
+    bands: ``(key, "bands")``) and its groups' counts (the response mode:
+    responses per mode)."""
+    found = data.aggregates
+    tables: dict[str, tuple[str, str | None]] = {}
+    counts: dict[str, dict[Any, int]] = {}
+    for dimension in data.crosstab_counts:
+        name = dimension.dimension.name
+        if name == MODE_DIMENSION:
+            counts[name] = dict(found.by_mode)
+            continue
+        question = found.dimensions[name]
+        tables[name] = (question.key, "bands" if question.type == "number" else None)
+        stored = data.counts(question.key)
+        counts[name] = {
+            code: stored.get(code, 0) for code in question.dimension_codes(language).valid
+        }
+    return tables, counts

@@ -8,6 +8,8 @@ from typing import Any
 
 from survey.analysis.suppression import DEFAULT_THRESHOLD
 
+DEFAULT_PARTNER_SECTOR_MIN = 3
+
 
 class ReportError(Exception):
     """The report cannot be built (an unknown survey, answers the database
@@ -39,3 +41,8 @@ class ReportSettings:
     seed: int = 2026
     bootstrap_samples: int = 400
     crosstabs: bool = True
+    partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN
+    """Partner organisations a sector needs before its figures are
+    published (``SURVEY_PARTNER_SECTOR_MIN``): partners are named
+    organisations, so the residents' threshold does not apply to them, but
+    no figure may single one out."""

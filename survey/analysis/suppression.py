@@ -11,26 +11,28 @@ Rules (contract section 3, default threshold 10):
    A zero is never suppressed by this rule (it reveals nobody).
 2. **Complementary, one table** (:func:`suppress_table`): the options of a single or
    scale question, of one matrix row, or one column of a cross-tab add up to the
-   published ``valid``; so a table never keeps exactly one suppressed cell. If it
-   has one, the cell with the next smallest count is suppressed too (ties: the
-   lowest code). Following the contract literally, that cell may be a **zero**:
-   suppressing a zero hides little (the pair then only reveals that their sum equals
-   the hidden cell), so ``nonzero_complement=True`` prefers non-zero cells and falls
-   back to zeros only when there is nothing else. Tables that do not add up to a
-   published total (``multiple``, ``ranking``) only get the primary rule
-   (:func:`primary_suppression`).
+   published ``valid``; so a table never keeps exactly one suppressed cell, and
+   its suppressed cells add up to at least the threshold. Until they do, the
+   cell with the next smallest count is suppressed too (ties: the lowest code).
+   Following the contract literally, the second cell may be a **zero**; past the
+   second, zeros come last (they add nothing to the hidden total), and
+   ``nonzero_complement=True`` prefers non-zero cells for the second one too.
+   Tables that do not add up to a published total (``multiple``, ``ranking``)
+   only get the primary rule (:func:`primary_suppression`).
 3. **Cross-tabs** (:func:`suppress_crosstab`): rows x columns with published row
    totals, column totals and grand total (= ``valid``). Totals in 1 .. threshold-1
    are suppressed like cells. Then, until nothing changes: every row, every column,
    the row of column totals and the column of row totals is a *line* adding up to
-   a published total; no line may have exactly one suppressed entry (fixed as in
+   a published total; no line may have exactly one suppressed entry, and the
+   suppressed entries of a line add up to at least the threshold (fixed as in
    rule 2, preferring interior cells over totals on equal counts). Finally, a
    suppressed entry can still be recomputed from the linear equations without any
    line having exactly one hidden entry (a *bridge* in the graph of lines and
    hidden entries, e.g. two groups of hidden cells linked by one cell); such entries
    get one more complementary entry linking both sides, again the smallest count.
    After this no hidden entry is determined exactly by the published figures.
-   Bounds from non-negativity (interval disclosure) are not audited.
+   Bounds from non-negativity (interval disclosure) are audited afterwards over
+   the whole report (``survey.analysis.audit``), which hides more where needed.
 
 :func:`base_flag` is the separate rule for percentages: on a base (valid n) below 30
 they are hidden, below 100 they are shown but flagged as unreliable.
@@ -89,25 +91,32 @@ def suppress_table(
 ) -> set[K]:
     """Suppressed keys of one table whose counts add up to a published total.
 
-    Primary suppression, then, if exactly one key is suppressed, the key with the
-    next smallest count (ties: the lowest code) is added. ``already`` seeds keys
+    Primary suppression, then, while exactly one key is suppressed or the
+    suppressed counts add up to less than ``threshold``, the key with the next
+    smallest count (ties: the lowest code) is added: each of the hidden cells
+    of a line is then known only to lie between 0 and their total, an
+    interval at least ``threshold`` wide (the disclosure audit's rule for a
+    table that is one line). ``already`` seeds keys
     that another table forced to be hidden. A one-cell table cannot be protected
     this way: its total *is* the cell, so the caller must hide the total as well.
     """
     suppressed = primary_suppression(counts, threshold) | set(already)
-    if len(suppressed) == 1:
+    while suppressed and (
+        len(suppressed) == 1 or sum(counts.get(k, 0) for k in suppressed) < threshold
+    ):
+        # Two hidden cells of 3 and 4 in a line are each known to be 0 .. 7:
+        # the hidden cells of a line must add up to at least the threshold.
         candidates = [key for key in counts if key not in suppressed]
-        if candidates:
-            suppressed.add(
-                min(
-                    candidates,
-                    key=lambda k: (
-                        nonzero_complement and counts[k] == 0,
-                        counts[k],
-                        code_order(k),
-                    ),
-                )
+        if not candidates:
+            break
+        # A zero adds nothing to the hidden total: past the second cell, non-zero first.
+        skip_zeros = nonzero_complement or len(suppressed) > 1
+        suppressed.add(
+            min(
+                candidates,
+                key=lambda k: (skip_zeros and counts[k] == 0, counts[k], code_order(k)),
             )
+        )
     return suppressed
 
 
@@ -203,7 +212,7 @@ def suppress_crosstab(
     unprotected: set[_Entry] = set()
 
     while True:
-        _close_single_lines(lines, suppressed, unprotected, order)
+        _close_single_lines(lines, suppressed, unprotected, order, value, threshold)
         bridge = _first_bridge(suppressed, endpoints, unprotected)
         if bridge is None:
             break
@@ -274,20 +283,28 @@ def _close_single_lines(
     suppressed: set[_Entry],
     unprotected: set[_Entry],
     order: Any,
+    value: Mapping[_Entry, float],
+    threshold: int,
 ) -> None:
-    """Rule 3, first part: no line keeps exactly one suppressed entry."""
+    """Rule 3, first part: no line keeps exactly one suppressed entry, and the
+    suppressed entries of a line add up to at least ``threshold``."""
     changed = True
     while changed:
         changed = False
         for entries in lines.values():
             hidden = [e for e in entries if e in suppressed]
-            if len(hidden) != 1:
+            if not hidden or (len(hidden) > 1 and sum(value[e] for e in hidden) >= threshold):
+                continue
+            if all(e in unprotected for e in hidden):
                 continue
             candidates = [e for e in entries if e not in suppressed]
             if candidates:
+                if len(hidden) > 1:
+                    # Too small a hidden total: a zero would not add to it.
+                    candidates = [e for e in candidates if value[e] > 0] or candidates
                 suppressed.add(min(candidates, key=order))
                 changed = True
-            else:
+            elif len(hidden) == 1:
                 unprotected.add(hidden[0])
 
 

@@ -181,10 +181,15 @@ class _OptionsTable(Generic[C]):
     missing: int
     weighted: WeightedCounts | None = None
     """The weighted tally when the report is weighted."""
+    valid_mark: Mark | None = None
+    """``valid`` is suppressed (then every percentage, interval and the
+    effective n too: each would give the base away)."""
+    missing_mark: Mark | None = None
 
     @property
     def base_flag(self) -> str:
-        return base_flag(self.valid)
+        # A suppressed base publishes no percentage: "hidden", whatever its size.
+        return "hidden" if self.valid_mark is not None else base_flag(self.valid)
 
     def _figures_json(self, category: C, show: bool) -> Json:
         """The option's own figures; ``show``: its percentages are published."""
@@ -228,15 +233,28 @@ class _OptionsTable(Generic[C]):
 
     def to_json(self) -> Json:
         table: Json = {
-            "valid": self.valid,
-            "missing": self.missing,
+            "valid": None if self.valid_mark is not None else self.valid,
+            "missing": None if self.missing_mark is not None else self.missing,
             "base_flag": self.base_flag,
             "estimates": self.estimates,
             "options": [self.option_json(c) for c in self.categories],
         }
+        table.update(base_marks_json(self.valid_mark, self.missing_mark))
         if self.weighted is not None:
-            table["effective_n"] = round(self.weighted.effective_n, 1)
+            table["effective_n"] = (
+                None if self.valid_mark is not None else round(self.weighted.effective_n, 1)
+            )
         return table
+
+
+def base_marks_json(valid_mark: Mark | None, missing_mark: Mark | None) -> Json:
+    """``valid_suppressed`` / ``missing_suppressed``, only when true."""
+    marks: Json = {}
+    if valid_mark is not None:
+        marks["valid_suppressed"] = True
+    if missing_mark is not None:
+        marks["missing_suppressed"] = True
+    return marks
 
 
 @dataclass(frozen=True)
@@ -343,6 +361,8 @@ class NumberTable:
     summary: NumberSummary | None
     bands: CategoricalTable | None = None
     mark: Mark | None = None
+    valid_mark: Mark | None = None
+    missing_mark: Mark | None = None
     weighted: WeightedNumbers | None = None
 
     @property
@@ -372,15 +392,16 @@ class NumberTable:
     def to_json(self) -> Json:
         mean, median, ci95 = self._summary_figures(self.summary)
         table: Json = {
-            "valid": self.valid,
-            "missing": self.missing,
+            "valid": None if self.valid_mark is not None else self.valid,
+            "missing": None if self.missing_mark is not None else self.missing,
             "mean": mean,
             "median": median,
             "ci95": ci95,
             "suppressed": self.suppressed,
-            "base_flag": base_flag(self.valid),
+            "base_flag": "hidden" if self.valid_mark is not None else base_flag(self.valid),
             "estimates": report_kind(self.weighted is not None),
         }
+        table.update(base_marks_json(self.valid_mark, self.missing_mark))
         shown_mean = Figure(mean, ci95, UNWEIGHTED)
         shown_median = Figure(median, None, UNWEIGHTED)
         if self.weighted is not None:
@@ -389,7 +410,10 @@ class NumberTable:
                 weighted_mean=w_mean,
                 weighted_median=w_median,
                 weighted_ci95=w_ci95,
-                effective_n=round(self.weighted.effective_n, 1),
+                # The effective n of a hidden base would give it back.
+                effective_n=(
+                    None if self.valid_mark is not None else round(self.weighted.effective_n, 1)
+                ),
             )
             shown_mean = shown(shown_mean, Figure(w_mean, w_ci95, WEIGHTED))
             shown_median = shown(shown_median, Figure(w_median, None, WEIGHTED))
@@ -412,9 +436,15 @@ class TextTable:
     kind: ClassVar[str] = "text"
     valid: int
     missing: int
+    valid_mark: Mark | None = None
+    missing_mark: Mark | None = None
 
     def to_json(self) -> Json:
-        return {"valid": self.valid, "missing": self.missing}
+        return {
+            "valid": None if self.valid_mark is not None else self.valid,
+            "missing": None if self.missing_mark is not None else self.missing,
+            **base_marks_json(self.valid_mark, self.missing_mark),
+        }
 
 
 # --- cross-tabs ---------------------------------------------------------------------------
@@ -512,7 +542,8 @@ class CrossTable:
                     "label": column.label,
                     "valid": None if suppressed else total,
                     "suppressed": suppressed,
-                    "base_flag": base_flag(total),
+                    # A suppressed base shows no percentage; its size is not hinted at.
+                    "base_flag": "hidden" if suppressed else base_flag(total),
                 }
             )
             shown_columns.append(

@@ -103,6 +103,7 @@ def weighting_summary(
                     population_percent=round2(share * 100),
                     sample_percent=round2(sample.get(code, 0) / total * 100) if total else None,
                     weighted_percent=round2(result.weighted_shares[dimension].get(code, 0) * 100),
+                    sample_count=round(sample.get(code, 0)),
                 )
             )
     hidden = suppress_table(
@@ -118,7 +119,8 @@ def weighting_summary(
                 else dimensions[e.dimension].dimension_codes(language).labels.get(e.code)
             ),
             reason=e.reason,
-            responses=None if index in hidden else e.responses,
+            responses=e.responses,
+            hidden=index in hidden,
         )
         for index, e in enumerate(weighting.exclusions)
     )

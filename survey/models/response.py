@@ -7,7 +7,9 @@ question was not shown. Free text lives in its own table because it is
 redacted and purged apart from the codes.
 
 Privacy: a response has no IP address, user agent, time of day or
-invitation code; only the date it was submitted.
+invitation code; only the date it was submitted. Its rows have random keys
+(``survey.models.base.random_id``): nothing numbers responses in the order
+they were sent.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import Model
-from survey.models.base import today, utcnow
+from survey.models.base import random_big_id, random_id, today, utcnow
 
 if TYPE_CHECKING:
     from survey.models.survey import Survey
@@ -54,7 +56,8 @@ class Response(Model):
         UniqueConstraint("survey_id", "form_number", name="uq_responses_survey_form_number"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, not a sequence: no key orders responses by when they were sent.
+    id: Mapped[int] = mapped_column(primary_key=True, default=random_id)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
     survey_version: Mapped[int]
@@ -92,7 +95,9 @@ class ResponseCell(Model):
         UniqueConstraint("survey_id", "dimensions", "mode", "codes", name="uq_response_cells_key"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random: a sequence would number the cells in the order of the first
+    # response of each, which can be one response.
+    id: Mapped[int] = mapped_column(primary_key=True, default=random_id)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     dimensions: Mapped[str] = mapped_column(String(200))
     """``dimensions_signature`` of the dimension variable ids."""
@@ -118,7 +123,7 @@ class Answer(Model):
         Index("ix_answers_report_cube", "variable_id", "cell_id", "code", "number", "response_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, default=random_big_id)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     variable_id: Mapped[int] = mapped_column(ForeignKey("variables.id", ondelete="CASCADE"))
     code: Mapped[int | None]
@@ -134,7 +139,7 @@ class FreeText(Model):
 
     __tablename__ = "free_texts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, default=random_id)
     response_id: Mapped[int] = mapped_column(
         ForeignKey("responses.id", ondelete="CASCADE"), index=True
     )
@@ -147,12 +152,14 @@ class Draft(Model):
     """Answers in progress, kept on the server between pages. The resident or
     partner holds the resume token; only its hash is stored. ``revision``
     rises with every save so that two tabs cannot silently overwrite each
-    other. After submit, ``data`` is emptied and the invitation code link
-    dropped; the row stays until expiry so a replayed submit finds it."""
+    other. After submit, ``data`` is emptied, the invitation code link
+    dropped and every time cut to its day: the row stays until expiry, as a
+    tombstone that a replayed submit finds and that neither orders nor
+    times the response it became."""
 
     __tablename__ = "drafts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, default=random_id)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from survey.cli_support import write_atomically
@@ -54,9 +55,8 @@ def render(model: Report, fmt: str) -> bytes:
 @click.option(
     "--threshold",
     type=click.IntRange(min=2, max=THRESHOLD_MAX),
-    default=10,
-    show_default=True,
-    help="Cells with a count of 1 to threshold-1 are suppressed.",
+    help="Cells with a count of 1 to threshold-1 are suppressed. Default, and the lowest "
+    "allowed: SURVEY_SUPPRESSION_THRESHOLD (10 unless configured).",
 )
 @click.option(
     "--trim",
@@ -73,7 +73,7 @@ def build(
     fmt: str,
     out: str,
     margins: str | None,
-    threshold: int,
+    threshold: int | None,
     trim: float | None,
     no_weighting: bool,
 ) -> None:
@@ -82,6 +82,16 @@ def build(
     unweighted, says why, and the reason is printed as a warning."""
     from survey.analysis.margins import MarginsRefused, parse_margins
     from survey.analysis.report import ReportError, ReportSettings, build_report
+
+    floor = int(current_app.config["SUPPRESSION_THRESHOLD"])
+    if threshold is None:
+        threshold = floor
+    elif threshold < floor:
+        # The configured threshold is a floor: only the configuration lowers it.
+        raise click.UsageError(
+            f"--threshold {threshold} is below the configured suppression threshold {floor} "
+            "(SURVEY_SUPPRESSION_THRESHOLD): a report may raise it, never lower it."
+        )
 
     try:
         margin_values = None
@@ -96,7 +106,12 @@ def build(
             if margin_values is not None:
                 raise ReportError("--margins and --no-weighting cannot be used together")
             margin_values = {}
-        settings = ReportSettings(threshold=threshold, margins=margin_values, trim=trim)
+        settings = ReportSettings(
+            threshold=threshold,
+            margins=margin_values,
+            trim=trim,
+            partner_sector_min=int(current_app.config["PARTNER_SECTOR_MIN"]),
+        )
         model = build_report(db.session, key, settings)
         data = render(model, fmt)
     except ReportError as exc:

@@ -401,6 +401,30 @@ def summary_sentences(model: Json) -> list[str]:
     return sentences
 
 
+def disclosure_sentence(model: Json) -> str:
+    """The disclosure audit's verdict in words (methods section)."""
+    verdict = model.get("disclosure") or {}
+    values = {
+        "primary": integer(verdict.get("primary", 0)),
+        "complementary": integer(verdict.get("complementary", 0)),
+        "width": model["suppression_threshold"],
+    }
+    if verdict.get("audited"):
+        return _(
+            "%(primary)s figures are hidden because they rest on too few answers, and "
+            "%(complementary)s more to protect them. A check of every published figure "
+            "(linear programming) confirms that no hidden number can be narrowed down to "
+            "fewer than %(width)s possible values.",
+            **values,
+        )
+    return _(
+        "%(primary)s figures are hidden because they rest on too few answers, and "
+        "%(complementary)s more to protect them. The check of every published figure could "
+        "not protect every hidden number: do not publish this report.",
+        **values,
+    )
+
+
 def _excluded_line(group: Json) -> str:
     """One group of responses left out of the weighting, in words (its
     number is "x" when suppressed)."""
@@ -439,10 +463,12 @@ def method_sentences(model: Json) -> Json:
     result: Json = {
         "threshold": _(
             "Every figure based on 1 to %(last)s answers is not shown (marked x), so that "
-            "nobody can be recognised. Where one hidden number could be worked out from a "
-            "total, a second number is hidden too.",
+            "nobody can be recognised. Other figures are hidden too where a hidden number "
+            "could otherwise be worked out from totals, percentages, rankings or other "
+            "tables.",
             last=model["suppression_threshold"] - 1,
         ),
+        "disclosure": disclosure_sentence(model),
         "bases": _(
             "Percentages on fewer than %(hidden)s answers are not shown; percentages on fewer "
             "than %(unreliable)s answers are marked as uncertain.",

@@ -7,9 +7,13 @@ a list of problems (lazy Dutch messages); ``ReportOptions.settings`` gives the
 that reproduce them.
 
 Rules:
-- ``threshold``: a whole number from 1 to 100 (cells with a count of 1 to
-  threshold-1 are suppressed); default the configured
-  ``SUPPRESSION_THRESHOLD``.
+- ``threshold``: a whole number up to 100 (cells with a count of 1 to
+  threshold-1 are suppressed); default, and floor, the configured
+  ``SUPPRESSION_THRESHOLD``: a planner may raise it for one report, nobody
+  may lower it. A lower value in the query (a bookmark, a hand-edited
+  address) is not an error: the report is built at the floor and
+  ``ReportOptions.raised_to_floor`` says so, so no role can switch
+  suppression off by editing an address.
 - ``weighting``: ``on`` (default) rakes to the consultation's stored
   population margins; ``off`` reports unweighted figures.
 - ``trim``: empty (no trimming) or a number above 1 and at most 100: weights
@@ -28,6 +32,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from survey.analysis.report import ReportSettings
+from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN
 
 THRESHOLD_MIN = 1
 THRESHOLD_MAX = 100
@@ -41,8 +46,11 @@ class ReportOptions:
     weighting: bool = True
     trim: float | None = None
     crosstabs: bool = True
+    raised_to_floor: bool = False
+    """A threshold below the configured floor was asked for; the floor is used."""
 
-    def settings(self) -> ReportSettings:
+    def settings(self, partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN) -> ReportSettings:
+        """``partner_sector_min``: the configured ``PARTNER_SECTOR_MIN``."""
         # An empty margins mapping means "no weighting"; None means "the
         # consultation's stored margins".
         return ReportSettings(
@@ -50,6 +58,7 @@ class ReportOptions:
             margins=None if self.weighting else {},
             trim=self.trim if self.weighting else None,
             crosstabs=self.crosstabs,
+            partner_sector_min=partner_sector_min,
         )
 
     def query(self) -> dict[str, str]:
@@ -78,13 +87,15 @@ def _switch(raw: str | None, default: bool) -> bool | None:
 
 
 def parse_options(
-    args: Mapping[str, str], default_threshold: int
+    args: Mapping[str, str], floor: int
 ) -> tuple[ReportOptions | None, dict[str, Any]]:
     """Options from query arguments: ``(options, {})`` or ``(None, problems)``
-    where ``problems`` maps a field name to a lazy message."""
+    where ``problems`` maps a field name to a lazy message. ``floor`` is the
+    configured threshold: the default, and the lowest threshold used."""
     problems: dict[str, Any] = {}
 
-    threshold = default_threshold
+    threshold = floor
+    raised = False
     raw_threshold = (args.get("threshold") or "").strip()
     if raw_threshold:
         try:
@@ -97,6 +108,8 @@ def parse_options(
                 low=THRESHOLD_MIN,
                 high=THRESHOLD_MAX,
             )
+        elif threshold < floor:
+            threshold, raised = floor, True
 
     weighting = _switch(args.get("weighting"), True)
     if weighting is None:
@@ -122,4 +135,4 @@ def parse_options(
 
     if problems or weighting is None or crosstabs is None:
         return None, problems
-    return ReportOptions(threshold, weighting, trim, crosstabs), {}
+    return ReportOptions(threshold, weighting, trim, crosstabs, raised), {}

@@ -33,6 +33,7 @@ from survey.analysis.tables import (
 )
 from survey.analysis.weighting_summary import column_label, dimension_label
 from survey.privacy.spreadsheets import xlsx_workbook
+from survey.reporting.html_writer import disclosure_sentence
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -288,6 +289,9 @@ def render_xlsx(report: Report) -> bytes:
         (_("Date of the report"), model["generated_on"]),
         (_("Responses"), model["responses"]),
         (_("Suppression threshold"), model["suppression_threshold"]),
+        (_("Hidden figures (fewer answers than the threshold)"), model["disclosure"]["primary"]),
+        (_("Hidden figures (to protect others)"), model["disclosure"]["complementary"]),
+        (_("Disclosure check"), disclosure_sentence(model)),
         (
             _("Figures"),
             _("weighted") if model["estimates"] == "weighted" else _("unweighted"),

@@ -18,9 +18,10 @@ is checked again (``Journey.submit``), the invitation code is consumed with
 a guarded UPDATE, the response is written with the draft's
 ``submission_key`` (unique, so a replay can never store a second response),
 and the draft is emptied and unlinked from its code and from the response (a
-fresh submission key) with an UPDATE guarded by its revision. A replayed or
-double submit finds the draft already submitted (``already``), or, when both
-ran at the same moment, fails on the unique key or the revision
+fresh submission key) with an UPDATE guarded by its revision; its times are
+cut to the day. A replayed or double submit finds the draft already
+submitted (``already``), or, when both ran at the same moment, fails on the
+unique key or the revision
 (``ChangedMeanwhile``): the caller rolls back.
 """
 
@@ -41,7 +42,7 @@ from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import PageDef, QuestionDef, definition_of
 from survey.extensions import DbSession
 from survey.models import Draft, ResponseMode, Survey
-from survey.models.base import utcnow
+from survey.models.base import start_of_day, utcnow
 from survey.residents.codes import consume_code
 from survey.responses.storage import ResponseWriter
 from survey.tokens import CODE_ALPHABET, new_url_token, normalise_code, token_hash
@@ -266,12 +267,14 @@ class ResidentDraftStore:
             draft.submitted = True
             draft.data = {}
             draft.invitation_code_id = None
-            # A new random key: the draft keeps exact times (created,
-            # updated), so it must not share a key with the response it
-            # became. A replay is still refused: the draft is marked
-            # submitted under its revision.
+            # A tombstone: a new random key (not the response's), and no
+            # time finer than the day, so neither its key nor its times
+            # order or time the response it became. A replay is still
+            # refused: the draft is marked submitted under its revision.
             draft.submission_key = secrets.token_hex(16)
-            draft.updated_at = utcnow()
+            draft.created_at = start_of_day(draft.created_at)
+            draft.updated_at = start_of_day(utcnow())
+            draft.expires_at = start_of_day(draft.expires_at)
             self.session.flush()
         except (IntegrityError, StaleDataError) as exc:
             # Sent (or saved) by a concurrent request from another window.

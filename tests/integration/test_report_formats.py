@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -165,9 +166,15 @@ def test_html_shows_x_for_suppressed_cells(outputs: dict[str, Path]) -> None:
     hidden_html = sum(cell == "x" for row in cross_rows for cell in row[1:])
     assert hidden_html == hidden_json
     # a shown figure is the weighted one, the Dutch way (decimal comma), the
-    # unweighted one beside it for comparison
-    question = next(q for q in model["questions"] if q["key"] == "slachtoffer")
-    option = next(o for o in question["options"] if not o["suppressed"] and o["percent"])
+    # unweighted one beside it for comparison (the first shown option whose
+    # label no other option has: the audit may hide a whole small table)
+    labels = Counter(o["label"] for q in model["questions"] for o in q.get("options", []))
+    option = next(
+        o
+        for q in model["questions"]
+        for o in q.get("options", [])
+        if not o["suppressed"] and o["percent"] and labels[o["label"]] == 1
+    )
     row = next(r for r in option_rows if r and r[0] == option["label"])
     assert row[2] == f"{option['weighted_percent']:.2f}".replace(".", ",")
     assert row[4] == f"{option['percent']:.2f}".replace(".", ",")

@@ -139,10 +139,19 @@ def test_xlsx_and_sav_reopen_with_labels(resident_survey, session, tmp_path):
     rows = list(book.active.iter_rows(values_only=True))
     header = rows[0]
     assert header[0] == "response_id" and header[-1] == "mode"
-    first = dict(zip(header, rows[1], strict=True))
+    # Rows in random order: the one with the formula-like text.
+    first = next(
+        dict(zip(header, row, strict=True))
+        for row in rows[1:]
+        if str(row[header.index("opmerkingen")] or "").startswith("=cmd")
+    )
     assert first["opmerkingen"] == "=cmd|' /C calc'!A0"  # a string cell, as typed
     assert first["geslacht"] == 1
-    assert book.active.cell(row=2, column=header.index("opmerkingen") + 1).data_type == "s"
+    assert all(
+        book.active.cell(row=r, column=header.index("opmerkingen") + 1).data_type == "s"
+        for r in (2, 3)
+        if book.active.cell(row=r, column=header.index("opmerkingen") + 1).value
+    )
 
     sav = tmp_path / "out.sav"
     assert write_sav(session, survey, str(sav)) == 2
@@ -154,10 +163,10 @@ def test_xlsx_and_sav_reopen_with_labels(resident_survey, session, tmp_path):
     assert meta.variable_value_labels["meer_inzet.1"] == {0.0: "Niet gekozen", 1.0: "Gekozen"}
     missing_codes = {r["lo"] for ranges in meta.missing_ranges.values() for r in ranges}
     assert missing_codes
-    assert frame["geslacht"].iloc[0] == 1
+    assert 1 in set(frame["geslacht"])
     assert set(frame["mode"]) == {"paper"}
     labelled, _ = pyreadstat.read_sav(str(sav), apply_value_formats=True)
-    assert isinstance(labelled["geslacht"].iloc[0], str)
+    assert any(isinstance(v, str) for v in labelled["geslacht"])
 
 
 def test_export_streams_in_batches(resident_survey, session):

@@ -162,3 +162,16 @@ def test_without_an_smtp_host_no_e_mail_is_sent(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("SURVEY_SMTP_FROM", "Zone <plan@zone.be>")
     settings = MailSettings.from_config(build_config(str(tmp_path)))
     assert settings is not None and (settings.port, settings.security) == (587, "starttls")
+
+
+def test_the_partner_sector_minimum_is_configured_and_cannot_be_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("SURVEY_ENV", "development")
+    monkeypatch.delenv("SURVEY_PARTNER_SECTOR_MIN", raising=False)
+    assert build_config(str(tmp_path))["PARTNER_SECTOR_MIN"] == 3
+    monkeypatch.setenv("SURVEY_PARTNER_SECTOR_MIN", "4")
+    assert build_config(str(tmp_path))["PARTNER_SECTOR_MIN"] == 4
+    monkeypatch.setenv("SURVEY_PARTNER_SECTOR_MIN", "1")
+    with pytest.raises(ConfigError, match="SURVEY_PARTNER_SECTOR_MIN"):
+        build_config(str(tmp_path))

@@ -117,6 +117,66 @@ def test_assemble_priorities_ranks_labels_and_is_deterministic(app_ctx: object) 
     assert published["priority_method"]["sensitivity"]["top"] == 5
 
 
+def _weighted(figures: priority.PhenomenonFigures, share: float) -> priority.PhenomenonFigures:
+    """The concern tally weighted: every answer weight 1.5 except the hits,
+    which weigh so that the weighted share is ``share``."""
+    tally = figures.tallies["concern"]
+    rest = tally.base - tally.hits
+    tally.weighted_base = rest * 1.5 / (1 - share)
+    tally.weighted_hits = tally.weighted_base * share
+    tally.weight_squares = tally.base * 2.25
+    return figures
+
+
+def test_a_weighted_matrix_hides_the_weighted_share_of_a_hidden_count(app_ctx: object) -> None:
+    """A weighted share beside a hidden count would give the count back
+    (share x weighted base, within a few): wherever the unweighted share is
+    hidden, as a small count (fraude: 5 answers) or to protect another cell
+    (drugs, named by the report), the weighted and the shown indicator are
+    hidden too, and neither counts in the score; a base the report hides
+    takes its effective n with it."""
+    phenomena = [
+        priority.PhenomenonInfo("drugs", "Drugs", True),
+        priority.PhenomenonInfo("verkeer", "Verkeer", True),
+        priority.PhenomenonInfo("milieu", "Milieu", False),
+        priority.PhenomenonInfo("fraude", "Fraude", False),
+    ]
+    figures = {
+        "drugs": _weighted(_figures(0.40, 500), 0.30),
+        "verkeer": _weighted(_figures(0.55, 500), 0.50),
+        "milieu": _weighted(_figures(0.20, 500), 0.25),
+        "fraude": _weighted(_figures(0.01, 500), 0.02),
+    }
+    weights, source = priority.matrix_weights(None)
+    result = priority.assemble_priorities(
+        phenomena,
+        figures,
+        priority.objective_figures([]),
+        weights,
+        source,
+        10,
+        seed=1,
+        samples=50,
+        hidden_indicators=frozenset({("drugs", "concern")}),
+        hidden_bases=frozenset({("drugs", "concern")}),
+        weighted=True,
+    )
+    rows = {p["phenomenon"]: p for p in result.to_json()["priorities"]}
+    assert rows["verkeer"]["weighted_indicators"]["concern"] == 50.0
+    assert rows["verkeer"]["estimate_indicators"]["concern"] == 50.0
+    assert rows["verkeer"]["effective_bases"]["concern"] > 0
+    for key in ("drugs", "fraude"):
+        row = rows[key]
+        assert row["suppressed_indicators"] == ["concern"]
+        assert row["indicators"]["concern"] is None
+        assert row["weighted_indicators"]["concern"] is None
+        assert row["estimate_indicators"]["concern"] is None
+        assert row["score"] is None and row["rank"] is None  # concern was its only indicator
+    assert "concern" not in rows["drugs"]["bases"]
+    assert "concern" not in rows["drugs"]["effective_bases"]
+    assert rows["fraude"]["bases"]["concern"] == 500
+
+
 def test_matrix_weights_from_the_consultation() -> None:
     weights, source = priority.matrix_weights({"concern": 2, "facts": 1, "bogus": 5, "trend": -1})
     assert source == "consultation"

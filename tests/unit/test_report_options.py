@@ -28,9 +28,9 @@ def test_weighting_off_means_no_margins_and_no_trim():
 
 @pytest.mark.parametrize(("raw", "value"), [("2,5", 2.5), (" 5 ", 5.0), ("100", 100.0)])
 def test_trim_accepts_a_decimal_comma(raw, value):
-    options, problems = parse_options({"trim": raw, "threshold": "1"}, 10)
+    options, problems = parse_options({"trim": raw, "threshold": "12"}, 10)
     assert problems == {} and options is not None
-    assert options.trim == value and options.threshold == 1
+    assert options.trim == value and options.threshold == 12
     again, _ = parse_options(options.query(), 10)
     assert again == options
 
@@ -55,3 +55,17 @@ def test_invalid_values_are_problems(args, field):
     options, problems = parse_options(args, 10)
     assert options is None
     assert set(problems) == {field}
+
+
+@pytest.mark.parametrize("raw", ["1", "2", "9"])
+def test_a_threshold_below_the_configured_floor_gets_the_floor(raw):
+    options, problems = parse_options({"threshold": raw}, 10)
+    assert problems == {} and options is not None
+    assert options.threshold == 10 and options.raised_to_floor
+    assert options.settings().threshold == 10
+    assert options.query()["threshold"] == "10"
+
+
+def test_a_planner_may_raise_the_threshold_above_the_floor():
+    options, _problems = parse_options({"threshold": "15"}, 10)
+    assert options is not None and options.threshold == 15 and not options.raised_to_floor

@@ -32,9 +32,14 @@ DOWNLOADS: dict[str, str] = {
 }
 
 
+def _floor() -> int:
+    """The configured threshold (``SURVEY_SUPPRESSION_THRESHOLD``): no role
+    gets a report with a lower one; only the configuration changes it."""
+    return int(current_app.config["SUPPRESSION_THRESHOLD"])
+
+
 def _options() -> tuple[ReportOptions | None, dict[str, Any]]:
-    default = int(current_app.config.get("SUPPRESSION_THRESHOLD", 10))
-    return parse_options(request.args, default)
+    return parse_options(request.args, _floor())
 
 
 @bp.get("/", access=Access.VIEW)
@@ -70,7 +75,11 @@ def report(key: str) -> ResponseReturnValue:
     error = None
     if options is not None:
         try:
-            model = build_report(db.session, survey.key, options.settings())
+            model = build_report(
+                db.session,
+                survey.key,
+                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+            )
         except ReportError as exc:
             error = problem_text(exc)
         else:
@@ -88,7 +97,7 @@ def report(key: str) -> ResponseReturnValue:
             error=error,
             model=model,
             fragment=fragment,
-            default_threshold=int(current_app.config.get("SUPPRESSION_THRESHOLD", 10)),
+            default_threshold=_floor(),
             dimension_label=dimension_label,
             fixed=fixed,
         ),
@@ -110,7 +119,9 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
     from survey.reporting.commands import render
 
     try:
-        model = build_report(db.session, survey.key, options.settings())
+        model = build_report(
+            db.session, survey.key, options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
+        )
         data = render(model, fmt)
     except ReportError:
         db.session.rollback()

@@ -1,0 +1,209 @@
+"""A careful reader attacks the published report: from the JSON alone (and
+the survey file), every suppressed count is solved for with linear
+programming written apart from the product's audit
+(``tests/disclosure_check.py``). No hidden count may be pinned to an
+interval narrower than the threshold: on a small survey with many small
+cells (rankings of exactly N options, a follow-up question, a tiny
+column), on the demo, and with a raised threshold. Every other format
+(HTML, PDF, XLSX) shows the figures of this JSON (``Report.to_json``), so
+what holds here holds there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from disclosure_check import recoverable, weighted_beside_hidden
+from flask import Flask
+from report_data import MARGINS_CSV, generate, load
+
+
+def build(app: Flask, key: str, **settings: Any) -> dict[str, Any]:
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.json_writer import render_json
+
+    with app.app_context():
+        model = build_report(db.session, key, ReportSettings(**settings))
+        return dict(json.loads(render_json(model.to_json())))
+
+
+def survey_file(app: Flask, key: str) -> dict[str, Any]:
+    from survey.analysis.aggregates import find_survey
+    from survey.extensions import db
+
+    with app.app_context():
+        return dict(find_survey(db.session, key).definition)
+
+
+@pytest.fixture
+def mini(app: Flask, tmp_path: Path) -> str:
+    return load(app, tmp_path, generate())
+
+
+def test_the_small_survey_hides_nothing_a_reader_can_solve(app: Flask, mini: str) -> None:
+    report = build(app, mini)
+    survey = survey_file(app, mini)
+    # What makes this survey hard: a ranking where everyone who answered
+    # ranked exactly N options, a follow-up behind show_if, small columns.
+    ranking = next(q for q in report["questions"] if q["type"] == "ranking")
+    assert report["disclosure"]["audited"] is True
+    assert report["disclosure"]["primary"] > 0 and report["disclosure"]["complementary"] > 0
+    assert any(
+        c["valid"] is not None and c["valid"] < 30
+        for x in report["crosstabs"]
+        for c in x["columns"]
+    )
+    assert any("show_if" in q for p in survey["pages"] for q in p["questions"])
+    assert ranking["choose"] >= 2
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+
+
+def test_a_weighted_report_hides_the_weighted_figure_of_every_hidden_count(
+    app: Flask, mini: str
+) -> None:
+    """Weighted to the population margins, the small survey publishes
+    weighted shares, cross-tab cells and means: none beside a hidden count
+    (share x weighted base would give it back), none solvable; and the
+    check sees a weighted share put back beside a hidden count."""
+    from survey.analysis.margins import parse_margins
+
+    report = build(app, mini, margins=parse_margins(MARGINS_CSV.encode()))
+    assert report["estimates"] == "weighted" and report["weighting"]
+    assert report["disclosure"]["audited"] is True
+    assert any(
+        c.get("weighted_percent") is not None
+        for x in report["crosstabs"]
+        for o in x["options"]
+        for c in o["cells"]
+    )
+    assert weighted_beside_hidden(report) == []
+    assert recoverable(report, report["suppression_threshold"], survey_file(app, mini)) == {}
+    table = next(
+        q for q in report["questions"] if any(o["suppressed"] for o in q.get("options", []))
+    )
+    option = next(o for o in table["options"] if o["suppressed"])
+    option["weighted_percent"] = 3.5
+    assert weighted_beside_hidden(report) == [
+        f"{table['key']} option {option['code']}: ['weighted_percent']"
+    ]
+
+
+def _weighted_with(app: Flask, tmp_path: Path, sex: Any, margins: str) -> dict[str, Any]:
+    """The small survey with every district answered, ``sex(i)`` as the
+    i-th respondent's sex, weighted to ``margins``."""
+    from survey.analysis.margins import parse_margins
+
+    people = generate()
+    for i, person in enumerate(people):
+        person.values["wijk"] = person.values["wijk"] or 1
+        person.values["geslacht"] = sex(i, person.values["geslacht"])
+    key = load(app, tmp_path, people)
+    return build(app, key, margins=parse_margins(margins.encode())) | {"#key": key}
+
+
+def test_responses_left_out_of_the_weighting_are_hidden_with_the_audit(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Four respondents left sex empty: the weighting section lists them as
+    one group left out of the weighting, hidden (1 .. threshold-1); the
+    audit knows that the groups add up to the excluded responses, and no
+    hidden count is solvable."""
+    report = _weighted_with(app, tmp_path, lambda i, sex: None if i < 4 else sex or 1, MARGINS_CSV)
+    survey = survey_file(app, report.pop("#key"))
+    (group,) = report["weighting"]["excluded"]
+    assert group["reason"] == "no_answer" and group["suppressed"] is True
+    assert group["responses"] is None
+    assert report["disclosure"]["audited"] is True
+    assert weighted_beside_hidden(report) == []
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+
+
+def test_a_small_category_the_margins_lack_is_not_called_audited(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Five women and margins for men only: the five are the one group left
+    out of the weighting, so the published excluded responses (5) give
+    their hidden count back. The audit sees it (the group is its category's
+    count in the sex table) and says so: ``audited: false``, the report's
+    methods section says not to publish it. (Hiding the weighting section's
+    totals would protect it; see the merge report.)"""
+    report = _weighted_with(
+        app, tmp_path, lambda i, _sex: 2 if i < 5 else 1, MARGINS_CSV.replace("sex,2,5100\n", "")
+    )
+    survey = survey_file(app, report.pop("#key"))
+    (group,) = report["weighting"]["excluded"]
+    assert group["reason"] == "not_in_margins" and group["suppressed"] is True
+    assert recoverable(report, report["suppression_threshold"], survey) != {}
+    assert report["disclosure"]["audited"] is False
+
+
+def test_a_raised_threshold_is_audited_at_its_own_width(app: Flask, mini: str) -> None:
+    report = build(app, mini, threshold=15)
+    assert report["suppression_threshold"] == 15
+    assert report["disclosure"]["audited"] is True
+    assert recoverable(report, 15, survey_file(app, mini)) == {}
+
+
+def test_the_attack_finds_what_the_old_rule_left_open(app: Flask, mini: str) -> None:
+    """The checker is not blind: on the same report with one audited cell
+    published again, it solves that cell back."""
+    report = build(app, mini)
+    survey = survey_file(app, mini)
+    table = next(q for q in report["questions"] if q["key"] == "veilig")
+    hidden = [o for o in table["options"] if o["suppressed"] and not o.get("missing")]
+    assert len(hidden) >= 2
+    from survey.extensions import db  # noqa: F401 (the app context below)
+
+    # Publish all but one hidden valid option: that one follows from `valid`.
+    full = build(app, mini, threshold=2)
+    shown = {
+        o["code"]: o for o in next(q for q in full["questions"] if q["key"] == "veilig")["options"]
+    }
+    for option in hidden[1:]:
+        option.update(count=shown[option["code"]]["count"], suppressed=False)
+    found = recoverable(report, report["suppression_threshold"], survey)
+    assert ("count", ("veilig", None), hidden[0]["code"]) in found
+
+
+def test_the_demo_hides_nothing_a_reader_can_solve(app: Flask) -> None:
+    """The demo (1,500 residents, weighted, cross-tabs by district, age, sex
+    and mode, a priority matrix): no hidden count, the priority matrix's
+    shares and bases included, is pinned closer than the threshold."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session)
+        db.session.commit()
+    report = build(app, "burgers-2026")
+    assert report["weighting"] and report["crosstabs"]
+    assert report["estimates"] == "weighted"
+    assert report["disclosure"]["audited"] is True
+    assert weighted_beside_hidden(report) == []
+    assert any(row.get("suppressed_indicators") for row in report["priorities"])
+    assert (
+        recoverable(report, report["suppression_threshold"], survey_file(app, "burgers-2026")) == {}
+    )
+
+
+def test_the_attack_solves_a_priority_share_published_on_a_hidden_count(
+    app: Flask, tmp_path: Path
+) -> None:
+    """The checker reads the priority matrix: verkeer's ranking option is
+    hidden, and so is its priority share; published again, the share times
+    its base gives the hidden chosen count back."""
+    people = generate()
+    key = load(app, tmp_path, people)
+    report = build(app, key)
+    survey = survey_file(app, key)
+    row = next(r for r in report["priorities"] if r["phenomenon"] == "verkeer")
+    assert row["indicators"]["priority"] is None
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+    ranks = [p.values["top"] for p in people]
+    chose = sum(1 for r in ranks if r and 2 in r) / sum(1 for r in ranks if r) * 100
+    row["indicators"]["priority"] = round(chose, 2)
+    found = recoverable(report, report["suppression_threshold"], survey)
+    assert ("chosen", ("top", None), 2) in found

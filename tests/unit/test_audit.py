@@ -1,0 +1,202 @@
+"""The disclosure audit's core (``survey.analysis.audit``) against brute
+force: random small cross-tabs with their totals published, protected by
+the rule-based suppression and then the audit, and every hidden cell's
+possible values enumerated by hand (no linear programming)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from survey.analysis import audit
+from survey.analysis.audit import System, equation
+from survey.analysis.suppression import suppress_crosstab
+
+THRESHOLD = 5
+
+
+def crosstab_system(counts: dict[tuple[int, int], int], hidden: set[Any]) -> System:
+    rows = sorted({r for r, _c in counts})
+    columns = sorted({c for _r, c in counts})
+    system = System()
+    for key, n in counts.items():
+        system.add(("cell", key), n, hidden=("cell", key) in hidden)
+    for r in rows:
+        total = sum(counts[(r, c)] for c in columns)
+        system.add(("row", r), total, hidden=("row", r) in hidden)
+        system.relate(equation({**{("cell", (r, c)): 1.0 for c in columns}, ("row", r): -1.0}, 0))
+    for c in columns:
+        total = sum(counts[(r, c)] for r in rows)
+        system.add(("col", c), total, hidden=("col", c) in hidden)
+        system.relate(equation({**{("cell", (r, c)): 1.0 for r in rows}, ("col", c): -1.0}, 0))
+    system.relate(equation({("row", r): 1.0 for r in rows}, sum(counts.values())))
+    for key in system.values:
+        system.upper[key] = float(sum(counts.values()))
+    return system
+
+
+def brute_force_ranges(
+    counts: dict[tuple[int, int], int], hidden: set[Any]
+) -> dict[Any, tuple[int, int]]:
+    """Every hidden entry's smallest and largest value over all whole,
+    non-negative tables that publish the same figures."""
+    rows = sorted({r for r, _c in counts})
+    columns = sorted({c for _r, c in counts})
+    grand = sum(counts.values())
+    published_row = {r: sum(counts[(r, c)] for c in columns) for r in rows}
+    published_col = {c: sum(counts[(r, c)] for r in rows) for c in columns}
+    cells = [k for k in counts if ("cell", k) in hidden]
+    ranges: dict[Any, list[int]] = {}
+
+    def bound(cell: tuple[int, int]) -> int:
+        r, c = cell
+        limits = [grand]
+        if ("row", r) not in hidden:
+            limits.append(published_row[r])
+        if ("col", c) not in hidden:
+            limits.append(published_col[c])
+        return min(limits)
+
+    for values in itertools.product(*(range(bound(k) + 1) for k in cells)):
+        table = dict(counts)
+        table.update(zip(cells, values, strict=True))
+        if sum(table.values()) != grand:
+            continue
+        row = {r: sum(table[(r, c)] for c in columns) for r in rows}
+        col = {c: sum(table[(r, c)] for r in rows) for c in columns}
+        if any(("row", r) not in hidden and row[r] != published_row[r] for r in rows):
+            continue
+        if any(("col", c) not in hidden and col[c] != published_col[c] for c in columns):
+            continue
+        found = {("cell", k): v for k, v in zip(cells, values, strict=True)}
+        found.update({("row", r): row[r] for r in rows if ("row", r) in hidden})
+        found.update({("col", c): col[c] for c in columns if ("col", c) in hidden})
+        for key, v in found.items():
+            low, high = ranges.setdefault(key, [v, v])
+            ranges[key] = [min(low, v), max(high, v)]
+    return {k: (v[0], v[1]) for k, v in ranges.items()}
+
+
+def protect(counts: dict[tuple[int, int], int]) -> set[Any]:
+    mask = suppress_crosstab(counts, THRESHOLD)
+    hidden: set[Any] = {("cell", k) for k in mask.cells}
+    hidden |= {("row", r) for r in mask.row_totals} | {("col", c) for c in mask.column_totals}
+    system = crosstab_system(counts, hidden)
+    units = {k: (k,) for k in system.values}
+    verdict = audit.protect(
+        system,
+        THRESHOLD,
+        units=units,
+        unit_of={k: k for k in system.values},
+        order=lambda k: (k[0] != "cell", system.values[k] == 0, system.values[k], repr(k)),
+    )
+    assert not verdict.unprotected
+    return set(system.hidden)
+
+
+tables = st.tuples(st.integers(2, 2), st.integers(2, 2)).flatmap(
+    lambda shape: st.lists(
+        st.integers(0, 12), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]
+    ).map(
+        lambda values: {
+            (r, c): values[(r - 1) * shape[1] + (c - 1)]
+            for r in range(1, shape[0] + 1)
+            for c in range(1, shape[1] + 1)
+        }
+    )
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables)
+def test_no_hidden_entry_of_a_small_crosstab_can_be_pinned_down(counts):
+    """Brute force over every table with the same published figures: each
+    hidden cell and total can still take values at least the threshold
+    apart, unless the whole table is smaller than the threshold."""
+    grand = sum(counts.values())
+    if grand < THRESHOLD:
+        return
+    hidden = protect(counts)
+    primary = {("cell", k) for k, n in counts.items() if 0 < n < THRESHOLD}
+    assert primary <= hidden
+    if not hidden:
+        return
+    for key, (low, high) in brute_force_ranges(counts, hidden).items():
+        assert high - low >= THRESHOLD, (counts, sorted(hidden, key=repr), key, low, high)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=2, max_size=6))
+def test_a_one_line_table_keeps_every_hidden_cell_a_threshold_wide(values):
+    """A table whose options add up to a published total: the exact rule
+    (hidden cells add up to at least the threshold) and the programs agree."""
+    counts = dict(enumerate(values, start=1))
+    total = sum(values)
+    system = System()
+    for code, n in counts.items():
+        system.add(("cell", code), n, hidden=0 < n < THRESHOLD)
+        system.upper[("cell", code)] = float(total)
+    system.relate(equation({("cell", c): 1.0 for c in counts}, total))
+    units = {k: (k,) for k in system.values}
+    verdict = audit.protect(
+        system,
+        THRESHOLD,
+        units=units,
+        unit_of={k: k for k in system.values},
+        order=lambda k: (system.values[k] == 0, system.values[k], repr(k)),
+    )
+    hidden = system.hidden
+    hidden_total = sum(system.values[k] for k in hidden)
+    if total >= THRESHOLD:
+        assert not verdict.unprotected
+        assert not hidden or (len(hidden) >= 2 and hidden_total >= THRESHOLD)
+    for key in hidden:
+        interval = audit.interval_of(system, key)
+        assert interval.width() >= THRESHOLD or total < THRESHOLD
+
+
+def test_an_interval_narrower_than_the_threshold_is_found():
+    """Two hidden cells of 3 and 4 in one line: each is 0 .. 7."""
+    system = System()
+    for code, n in {1: 3, 2: 4, 3: 50}.items():
+        system.add(code, n, hidden=code != 3)
+        system.upper[code] = 57.0
+    system.relate(equation({1: 1.0, 2: 1.0, 3: 1.0}, 57))
+    narrow = audit.audit(system, 10)
+    assert narrow == {1: audit.Interval(0, 7), 2: audit.Interval(0, 7)}
+    assert audit.audit(system, 7) == {}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 4, 6, 9, 12, 20, 35]), min_size=12, max_size=12))
+def test_random_crosstabs_are_protected_against_an_independent_program(values):
+    """3 x 4 cross-tabs with row, column and grand totals: every hidden entry
+    keeps a range at least the threshold wide, solved independently with
+    ``scipy.optimize.linprog`` on the published figures alone."""
+    from disclosure_check import Attack
+
+    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+    if sum(counts.values()) < 2 * THRESHOLD:
+        return
+    hidden = protect(counts)
+    attack = Attack()
+    rows = {r: sum(counts[(r, c)] for c in range(1, 5)) for r in range(1, 4)}
+    cols = {c: sum(counts[(r, c)] for r in range(1, 4)) for c in range(1, 5)}
+
+    def term(key: Any, value: int) -> Any:
+        return attack.term(key, None if key in hidden else value)
+
+    for r in range(1, 4):
+        cells = [term(("cell", (r, c)), counts[(r, c)]) for c in range(1, 5)]
+        total = term(("row", r), rows[r])
+        attack.equal([*cells, (total[0], -total[1])])
+    for c in range(1, 5):
+        cells = [term(("cell", (r, c)), counts[(r, c)]) for r in range(1, 4)]
+        total = term(("col", c), cols[c])
+        attack.equal([*cells, (total[0], -total[1])])
+    attack.equal([*(term(("row", r), rows[r]) for r in rows), (None, -float(sum(rows.values())))])
+    for key, (low, high) in attack.intervals(float(sum(counts.values()))).items():
+        assert high - low >= THRESHOLD, (counts, key, low, high)
