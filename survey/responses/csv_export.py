@@ -131,7 +131,9 @@ def iter_records(
             ),
         )
         .where(Response.survey_id == survey.id, *only)
-        .order_by(Answer.response_id, Answer.id)
+        # By the public id: random, so no order of submission, and kept when an
+        # import replaces a response, so a re-imported export lists its rows as before.
+        .order_by(Response.public_id, Answer.response_id, Answer.id)
         .execution_options(stream_results=True, yield_per=yield_per)
     )
     result = session.execute(statement)
