@@ -17,6 +17,7 @@ PORT ?= 5000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+MUTATION_MODULES ?=
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 PYBABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
@@ -26,7 +27,7 @@ LOCALE ?=
 export MPLBACKEND := Agg
 export MPLCONFIGDIR ?= $(or $(TMPDIR),/tmp)/zvp-survey-mpl-$(shell id -u)
 
-.PHONY: help setup run test lint typecheck fmt bench \
+.PHONY: help setup run test lint typecheck fmt bench mutation \
         i18n i18n-extract i18n-update i18n-compile i18n-init clean distclean
 
 help:
@@ -37,6 +38,8 @@ help:
 	@echo "make typecheck     mypy survey"
 	@echo "make fmt           ruff check --fix + ruff format"
 	@echo "make bench         run the benchmarks (python -m bench); BENCH_ARGS=\"--quick\" for a smoke run"
+	@echo "make mutation      mutation testing of the statistics and privacy core (slow; not in"
+	@echo "                   make test); MUTATION_MODULES=\"ranking\" for some modules only"
 	@echo "make i18n          extract + update + compile the translation catalogs"
 	@echo "make i18n-init LOCALE=de   start a catalog for a new language"
 	@echo "make clean         remove caches and compiled catalogs; make distclean also removes .venv"
@@ -82,6 +85,11 @@ bench:
 	else \
 		echo "no benchmarks yet"; \
 	fi
+
+# Slow (minutes per module on two cores), so not part of `make test`; writes
+# bench/results/mutation.md. docs/mutation-testing.md says how to read it.
+mutation: setup
+	$(BIN)/python scripts/mutation.py $(MUTATION_MODULES)
 
 # --- translations (.mo files are built, never committed) ----------------------
 # --no-location keeps diffs of messages.pot and the .po files small and stable.

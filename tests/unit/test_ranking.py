@@ -120,6 +120,10 @@ def test_bootstrap_is_deterministic_and_seed_dependent() -> None:
         assert low <= point[p] <= high  # type: ignore[operator]
     wide = [interval for interval in a.values() if interval and interval[1] > interval[0]]
     assert wide, "noise this large must widen some interval"
+    # Another seed draws other replicates: on a few samples the intervals move.
+    few = {seed: bootstrap_rank_intervals(est, WEIGHTS, n_boot=8, seed=seed) for seed in (1, 2)}
+    assert few[1] != few[2]
+    assert bootstrap_rank_intervals(est, WEIGHTS, n_boot=8, seed=1) == few[1]
 
 
 def test_bootstrap_separated_phenomena_have_tight_intervals() -> None:
@@ -158,6 +162,67 @@ def test_bootstrap_percentiles_against_manual_replicates() -> None:
         int(np.quantile(ranks_a, 0.975, method="higher")),
     )
     assert bootstrap_rank_intervals(est, {"x": 1.0}, n_boot=300, seed=99)["a"] == expected
+
+
+EIGHT: dict[str, dict[str, tuple[float, float | None] | None]] = {
+    f"p{i}": {"x": (float(i), 2.0)} for i in range(8)
+}
+
+
+def manual_rank_interval(
+    centres: dict[str, float], se: float, n_boot: int, seed: int, level: float
+) -> dict[str, tuple[int, int]]:
+    """The percentile interval of the replicate ranks, drawn as the bootstrap draws them
+    (one indicator, phenomena in name order), computed without the module."""
+    import numpy as np
+
+    names = sorted(centres)
+    draws = np.random.default_rng(seed).standard_normal((n_boot, len(names), 1))
+    ranks: dict[str, list[int]] = {p: [] for p in names}
+    for d in draws:
+        values = {p: centres[p] + se * d[i, 0] for i, p in enumerate(names)}
+        for p in names:
+            ranks[p].append(1 + sum(1 for o in values.values() if o > values[p]))
+    tail = (1 - level) / 2
+    return {
+        p: (
+            int(np.quantile(r, tail, method="lower")),
+            int(np.quantile(r, 1 - tail, method="higher")),
+        )
+        for p, r in ranks.items()
+    }
+
+
+@pytest.mark.parametrize("level", [0.95, 0.8, 0.5])
+def test_bootstrap_interval_has_the_stated_level(level: float) -> None:
+    """The report says the rank intervals are 95 % intervals: on eight noisy phenomena
+    they are the 2.5 % and 97.5 % quantiles of the replicate ranks, not narrower."""
+    centres = {p: v[0] for p, e in EIGHT.items() for v in [e["x"]] if v is not None}
+    got = bootstrap_rank_intervals(EIGHT, {"x": 1.0}, n_boot=400, seed=7, level=level)
+    assert got == manual_rank_interval(centres, 2.0, 400, 7, level)
+
+
+def test_a_95_interval_is_wider_than_a_50_interval() -> None:
+    wide = bootstrap_rank_intervals(EIGHT, {"x": 1.0}, n_boot=400, seed=7)
+    narrow = bootstrap_rank_intervals(EIGHT, {"x": 1.0}, n_boot=400, seed=7, level=0.5)
+    widths = {}
+    for p in EIGHT:
+        w, n = wide[p], narrow[p]
+        assert w is not None and n is not None
+        assert w[0] <= n[0] <= n[1] <= w[1]
+        widths[p] = (w[1] - w[0]) - (n[1] - n[0])
+    assert sum(widths.values()) > 0
+
+
+def test_an_unscored_phenomenon_leaves_the_others_their_intervals() -> None:
+    """A phenomenon without figures sorts first ("a"): the others keep their intervals."""
+    est: dict[str, dict[str, tuple[float, float | None] | None]] = {
+        "a": {"concern": None},
+        "b": {"concern": (50.0, 1.0)},
+        "c": {"concern": (10.0, 1.0)},
+    }
+    intervals = bootstrap_rank_intervals(est, {"concern": 1.0}, n_boot=100, seed=3)
+    assert intervals == {"a": None, "b": (1, 1), "c": (2, 2)}
 
 
 def test_bootstrap_argument_errors() -> None:
@@ -208,19 +273,38 @@ def test_sensitivity_stable_case() -> None:
     [
         (1, 0.9, "priority", "top_rank_and_high_score"),
         (3, 0.6, "priority", "top_rank_and_high_score"),
+        (3, 0.599, "attention", "attention_rank_and_score"),
+        (4, 0.9, "attention", "attention_rank_and_score"),
         (2, 0.55, "attention", "attention_rank_and_score"),
         (4, 0.7, "attention", "attention_rank_and_score"),
+        (6, 0.4, "attention", "attention_rank_and_score"),
         (5, 0.2, "attention", "attention_rank"),
+        (6, 0.3, "attention", "attention_rank"),
+        (6, 0.399, "attention", "attention_rank"),
+        (7, 0.4, "attention", "attention_score"),
         (8, 0.45, "attention", "attention_score"),
         (7, 0.39, "basic", "below_thresholds"),
+        (7, 0.399, "basic", "below_thresholds"),
+        (1, None, "basic", "no_score"),
         (None, None, "basic", "no_score"),
     ],
 )
 def test_propose_label_rules(r: int | None, score: float | None, label: str, reason: str) -> None:
+    """The documented rules at their boundaries: priority = top 3 and a score of at
+    least 0.60; attention = top 6 or a score of at least 0.40; else basic care."""
     proposal = propose_label(r, score, 10)
     assert (proposal.label, proposal.reason) == (label, reason)
-    assert proposal.details["n_phenomena"] == 10
-    assert proposal.label_nl == LABELS_NL[label]
+    assert proposal.details == {
+        "rank": r,
+        "score": score,
+        "n_phenomena": 10,
+        "priority_max_rank": 3,
+        "priority_min_score": 0.6,
+        "attention_max_rank": 6,
+        "attention_min_score": 0.4,
+    }
+    dutch = {"priority": "prioriteit", "attention": "aandachtspunt", "basic": "basiszorg"}
+    assert proposal.label_nl == dutch[label]
 
 
 def test_propose_label_thresholds_are_parameters() -> None:
@@ -232,5 +316,18 @@ def test_propose_label_thresholds_are_parameters() -> None:
 
 
 def test_default_weights_are_documented_and_positive() -> None:
-    assert set(DEFAULT_WEIGHTS) >= {"concern", "priority", "importance", "victimisation"}
-    assert all(w > 0 for w in DEFAULT_WEIGHTS.values())
+    """The weights the docstring documents: concern, priority, importance and facts
+    equally, victimisation and trend half as much."""
+    assert DEFAULT_WEIGHTS == {
+        "concern": 0.20,
+        "priority": 0.20,
+        "importance": 0.20,
+        "victimisation": 0.10,
+        "facts": 0.20,
+        "trend": 0.10,
+    }
+    assert LABELS_NL == {
+        "priority": "prioriteit",
+        "attention": "aandachtspunt",
+        "basic": "basiszorg",
+    }

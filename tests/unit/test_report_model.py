@@ -229,3 +229,34 @@ def test_reasons_quote_the_rank_the_score_and_the_rule(app_ctx: object) -> None:
     basic = priority.reason_sentence(ranking.propose_label(8, 0.1, 10))
     assert "0,10" in basic and "6" in basic and "0,40" in basic
     assert priority.reason_sentence(ranking.propose_label(None, None, 10)) != basic
+
+
+def test_the_dutch_reason_concludes_with_the_proposed_label(app_ctx: object) -> None:
+    """Whatever the rank and score, the Dutch sentence ends on the label the table shows,
+    and cites the rule that gave it (the top 3 / 0,60 rule for a priority, the top 6
+    and/or 0,40 rule for an attention point, both thresholds for basic care)."""
+    conclusion = {
+        "priority": "dus voorgesteld als prioriteit.",
+        "attention": "dus voorgesteld als aandachtspunt.",
+        "basic": "dus basiszorg.",
+    }
+    cites = {
+        "top_rank_and_high_score": ("in de top 3", "minstens 0,60"),
+        "attention_rank_and_score": ("in de top 6", "minstens 0,40"),
+        "attention_rank": ("in de top 6",),
+        "attention_score": ("minstens 0,40",),
+        "below_thresholds": ("niet in de top 6", "onder 0,40"),
+    }
+    seen = set()
+    for r in range(1, 11):
+        for score in (0.1, 0.399, 0.4, 0.5, 0.6, 0.9):
+            proposal = ranking.propose_label(r, score, 10)
+            sentence = priority.reason_sentence(proposal)
+            assert sentence.startswith(f"Rang {r} van 10 met score ")
+            assert sentence.endswith(conclusion[proposal.label]), sentence
+            for part in cites[proposal.reason]:
+                assert part in sentence, sentence
+            seen.add(proposal.reason)
+    assert seen == set(cites)
+    no_score = priority.reason_sentence(ranking.propose_label(None, None, 10))
+    assert no_score == "Geen score: er zijn geen cijfers voor dit fenomeen."
