@@ -7,7 +7,10 @@ import random
 import statistics
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey.analysis.intervals import (
     Z95,
@@ -51,9 +54,10 @@ def test_wilson_matches_textbook_formula(x: int, n: int) -> None:
 
 
 def test_contract_example_100_of_1200() -> None:
+    """The contract's example: 100 of 1,200 is 8.33 %, interval 6.9-10.0 %."""
     low, high = wilson_interval(100, 1200)  # type: ignore[misc]
-    assert round(100 / 1200 * 100, 2) == 8.33
     assert (round(low, 1), round(high, 1)) == (6.9, 10.0)
+    assert low < round(100 / 1200 * 100, 2) < high
 
 
 def test_wilson_edges_and_errors() -> None:
@@ -164,6 +168,42 @@ def test_median_even_and_odd_and_duplicate_values() -> None:
     assert grouped_median([(10, 0), (20, 3)]) == 20
 
 
+@pytest.mark.parametrize(
+    ("groups", "median"),
+    [
+        # Half-way between the last two distinct values.
+        ([(1, 1), (2, 1), (3, 2)], 2.5),
+        ([(0, 10), (1, 10), (2, 20)], 1.5),
+        ([(25, 2), (85, 2)], 55.0),
+        # A zero-count group between them is no value at all.
+        ([(85, 2), (37, 0), (25, 2)], 55.0),
+        ([(25, 2), (37, 0), (85, 2), (90, 0)], 55.0),
+        # Half-way on the last value: that value.
+        ([(1, 1), (2, 1)], 1.5),
+        ([(7, 4)], 7.0),
+        # Weighted counts: the half is reached inside a value.
+        ([(1, 0.5), (2, 0.25), (3, 0.25)], 1.5),
+        ([(1, 0.4), (2, 0.35), (3, 0.25)], 2.0),
+    ],
+)
+def test_median_at_the_half_way_boundary(groups: list[tuple[float, float]], median: float) -> None:
+    """Values 1, 2, 3, 3 have median 2.5: the half-way point falls on the
+    second-to-last distinct value, and the next one is averaged in."""
+    assert grouped_median(groups) == median
+    summary = summarise_numbers(groups)
+    assert summary is not None and summary.median == median
+
+
+def test_two_answers_have_a_spread_and_an_interval() -> None:
+    """n = 2 is the first n with a sample standard deviation (divisor n - 1)."""
+    summary = summarise_numbers([(1.0, 1), (3.0, 1)])
+    assert summary is not None
+    assert summary.sd == pytest.approx(math.sqrt(2))
+    half = 12.706204736174698 * math.sqrt(2) / math.sqrt(2)
+    assert summary.ci95 == pytest.approx((2 - half, 2 + half), abs=1e-6)
+    assert summary.method == "t"
+
+
 def mean_interval(groups: Any, **options: Any) -> tuple[float, float] | None:
     """The interval of the mean that ``summarise_numbers`` gives."""
     summary = summarise_numbers(groups, **options)
@@ -209,8 +249,9 @@ def test_mean_interval_without_spread_or_data() -> None:
     assert constant is not None and constant.ci95 == (5.0, 5.0)
     with pytest.raises(ValueError):
         summarise_numbers([(1.0, -1)])
-    with pytest.raises(ValueError):
-        summarise_numbers([(1.0, 3)], level=1.0)
+    for level in (1.0, 0.0, -0.5, 1.5):
+        with pytest.raises(ValueError, match="level"):
+            summarise_numbers([(1.0, 40), (2.0, 40)], level=level)
 
 
 def test_weighted_counts_with_effective_n() -> None:
@@ -232,3 +273,66 @@ def test_other_levels() -> None:
     values = list(range(100))
     half = statistics.NormalDist().inv_cdf(0.95) * statistics.stdev(values) / 10
     assert ci90 == pytest.approx((49.5 - half, 49.5 + half))
+
+
+# --- properties that hold for every input ------------------------------------------
+
+grouped_data = st.lists(
+    st.tuples(st.integers(min_value=-50, max_value=120), st.integers(min_value=0, max_value=7)),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(grouped_data)
+def test_grouped_figures_equal_numpy_on_the_expanded_answers(
+    groups: list[tuple[int, int]],
+) -> None:
+    values = np.repeat([float(v) for v, _ in groups], [c for _, c in groups])
+    summary = summarise_numbers(groups)
+    if values.size == 0:
+        assert summary is None and grouped_median(groups) is None
+        return
+    assert summary is not None
+    assert summary.n == values.size
+    assert summary.mean == pytest.approx(float(np.mean(values)))
+    assert summary.median == pytest.approx(float(np.median(values)))
+    assert (summary.minimum, summary.maximum) == (values.min(), values.max())
+    if values.size >= 2:
+        assert summary.sd == pytest.approx(float(np.std(values, ddof=1)), abs=1e-9)
+        assert summary.ci95 is not None
+        assert summary.ci95[0] <= summary.mean <= summary.ci95[1]
+    else:
+        assert summary.sd is None and summary.ci95 is None
+
+
+@given(st.integers(min_value=0, max_value=2000), st.integers(min_value=1, max_value=2000))
+def test_wilson_interval_holds_the_share_and_shrinks_with_n(count: int, n: int) -> None:
+    count = min(count, n)
+    interval = wilson_interval(count, n)
+    assert interval is not None
+    low, high = interval
+    share = 100 * count / n
+    assert 0 <= low <= share <= high <= 100
+    # The same share on four times the base: a narrower interval around it.
+    larger = wilson_interval(4 * count, 4 * n)
+    assert larger is not None
+    assert larger[1] - larger[0] < high - low
+    assert larger[0] <= share <= larger[1]
+
+
+@given(
+    st.integers(min_value=0, max_value=500),
+    st.integers(min_value=1, max_value=500),
+    st.floats(min_value=0.1, max_value=50),
+)
+def test_a_weighted_share_with_equal_weights_is_the_unweighted_share(
+    count: int, n: int, weight: float
+) -> None:
+    """Every respondent weighing the same: the weighted interval is the unweighted one
+    (the effective n of equal weights is n)."""
+    count = min(count, n)
+    weighted = weighted_wilson_interval(count * weight, n * weight, n)
+    unweighted = wilson_interval(count, n)
+    assert weighted is not None and unweighted is not None
+    assert weighted == pytest.approx(unweighted, abs=1e-9)
