@@ -372,11 +372,12 @@ def _cap_mean_one(weights: np.ndarray, counts: np.ndarray, cap: float) -> np.nda
 
     Capping first and rescaling afterwards would push the capped weights above the
     cap again, so the capped set is grown until the uncapped rest, scaled to make
-    the mean exactly 1, stays below the cap.
+    the mean exactly 1, stays below the cap. Every round caps at least one more
+    cell and none is ever released, so it ends within one round per cell.
     """
     n = float(counts.sum())
     capped = np.zeros(len(weights), dtype=bool)
-    while True:
+    for _round in range(len(weights) + 1):
         free_total = float(np.dot(weights[~capped], counts[~capped]))
         room = n - cap * float(counts[capped].sum())
         if free_total <= 0 or room <= 0:
@@ -388,6 +389,7 @@ def _cap_mean_one(weights: np.ndarray, counts: np.ndarray, cap: float) -> np.nda
             result: np.ndarray = scaled
             return result
         capped |= over
+    raise AssertionError("capping grows the capped set every round, so it cannot get here")
 
 
 def _within_cap(weights: np.ndarray, counts: np.ndarray, cap: float, tol: float) -> bool:

@@ -6,9 +6,12 @@ import itertools
 import math
 import random
 import statistics
+import time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.analysis.weighting import (
     RakingResult,
@@ -165,7 +168,17 @@ def test_zero_population_code_with_respondents_is_an_error() -> None:
     with pytest.raises(WeightingError) as info:
         rake(SMALL_CELLS, margins)
     assert info.value.code == "zero_population_with_respondents"
-    assert info.value.details["respondents"] == 50
+    assert info.value.details == {"dimension": "district", "code": 2, "respondents": 50}
+
+
+def test_the_zero_population_error_names_the_code_that_has_respondents() -> None:
+    """Three districts of unequal size: the message blames the one with no population."""
+    cells = {(1, 1): 30, (1, 2): 20, (2, 1): 10, (2, 2): 15, (3, 1): 7, (3, 2): 8}
+    margins = {"district": {1: 6000.0, 2: 4000.0, 3: 0.0}, "sex": SMALL_MARGINS["sex"]}
+    with pytest.raises(WeightingError) as info:
+        rake(cells, margins)
+    assert info.value.code == "zero_population_with_respondents"
+    assert info.value.details == {"dimension": "district", "code": 3, "respondents": 15}
 
 
 def test_unknown_code_is_an_error_or_excluded() -> None:
@@ -178,6 +191,19 @@ def test_unknown_code_is_an_error_or_excluded() -> None:
     assert "not in the margins" in str(info.value)
     result = rake(cells, SMALL_MARGINS, on_unknown_code="exclude")
     assert result.excluded == 4 and result.respondents == 100
+
+
+def test_excluding_unknown_codes_goes_on_past_the_first_one() -> None:
+    """The report rakes with ``on_unknown_code="exclude"``: an unknown code and an
+    unanswered dimension listed first exclude their own respondents only."""
+    cells = {(9, 1): 4, (None, 2): 3, (1, 7): 2}
+    cells.update(SMALL_CELLS)
+    result = rake(cells, SMALL_MARGINS, on_unknown_code="exclude")
+    assert result.excluded == 4 + 3 + 2
+    assert result.respondents == 100
+    assert set(result.weights) == set(SMALL_CELLS)
+    reference = rake(SMALL_CELLS, SMALL_MARGINS)
+    assert result.weights == pytest.approx(reference.weights)
 
 
 @pytest.mark.parametrize(
@@ -255,6 +281,73 @@ def test_trimming_infeasible_keeps_cap_and_reports_non_convergence() -> None:
     result = rake(cells, margins, trim=2.0, max_iter=100)
     assert not result.converged
     assert result.max_weight <= 2.0 * (1 + 1e-9)
+
+
+random_rakes = st.integers(min_value=2, max_value=4).flatmap(
+    lambda n_codes: st.tuples(
+        st.lists(
+            st.integers(min_value=1, max_value=60), min_size=3 * n_codes, max_size=3 * n_codes
+        ),
+        st.lists(st.floats(min_value=0.05, max_value=1.0), min_size=n_codes, max_size=n_codes),
+        st.lists(st.floats(min_value=0.05, max_value=1.0), min_size=3, max_size=3),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_rakes, st.sampled_from([None, 1.5, 2.0, 3.0]))
+def test_raking_reaches_every_margin_with_positive_weights(
+    data: tuple[list[int], list[float], list[float]], trim: float | None
+) -> None:
+    """For every sample with respondents in every cell (raking can always reach the
+    margins): weights are positive with mean 1, the margins are met within the
+    tolerance (or, only when trimming, ``converged`` says they are not), the cap
+    holds, and trimming stops within ``max_iter`` sweeps."""
+    counts, district, sex = data
+    grid = itertools.product(range(1, len(district) + 1), range(1, 4))
+    cells = dict(zip(grid, counts, strict=True))
+    margins = {
+        "district": {i + 1: share for i, share in enumerate(district)},
+        "sex": {i + 1: share for i, share in enumerate(sex)},
+    }
+    started = time.monotonic()
+    result = rake(cells, margins, trim=trim, max_iter=200)
+    assert time.monotonic() - started < 10
+    assert result.iterations <= 200
+    n = sum(cells.values())
+    assert result.respondents == n
+    weights = [result.weights[k] for k in expand(cells)]
+    assert min(weights) > 0
+    assert statistics.fmean(weights) == pytest.approx(1.0)
+    if trim is not None:
+        assert max(weights) <= trim * (1 + 1e-6)
+    else:
+        assert result.converged
+    deviations = [
+        abs(weighted_share(result, cells, d, code) - target / sum(margin.values()))
+        / (target / sum(margin.values()))
+        for d, margin in enumerate(margins.values())
+        for code, target in margin.items()
+    ]
+    assert result.max_deviation == pytest.approx(max(deviations), abs=1e-9)
+    if result.converged:
+        assert max(deviations) <= 1e-6
+    else:
+        assert max(deviations) > 1e-6
+    assert result.design_effect == pytest.approx(n / result.effective_n)
+
+
+def test_trimming_many_cells_at_once_stops() -> None:
+    """Cells that all need the cap in turn: capping grows the capped set, it never
+    starts over (which could go round in circles)."""
+    cells = {(code,): count for code, count in zip(range(1, 9), [1, 1, 2, 3, 5, 40, 80, 200])}
+    margins = {"a": {code: 1.0 for code in range(1, 9)}}
+    result = rake(cells, margins, trim=2.5, max_iter=300)
+    per_respondent = [result.weights[k] for k in expand(cells)]
+    assert max(per_respondent) <= 2.5 * (1 + 1e-9)
+    assert statistics.fmean(per_respondent) == pytest.approx(1.0)
+    assert result.trimmed_cells >= {(1,), (2,), (3,), (4,), (5,)}
+    assert (8,) not in result.trimmed_cells
 
 
 def test_kish_and_design_effect_helpers() -> None:
