@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from survey.analysis.suppression import (
     base_flag,
@@ -85,32 +88,66 @@ def test_one_cell_table_cannot_be_protected_by_cells() -> None:
     assert suppress_table({1: 4}) == {1}
 
 
-def recoverable_in_table(counts: dict[Any, int], hidden: set[Any]) -> bool:
-    """With the total published, one hidden cell is recoverable; two or more are not."""
-    return len(hidden) == 1
+def hidden_ranges(counts: dict[Any, int], hidden: set[Any]) -> dict[Any, tuple[int, int]]:
+    """An independent audit of one table whose total is published: every hidden cell's
+    smallest and largest value over all non-negative tables that publish the same
+    figures (the published cells and the total), by linear programming."""
+    keys = sorted(hidden)
+    rest = sum(counts[k] for k in keys)  # the total minus the published cells
+    ranges = {}
+    for i, key in enumerate(keys):
+        extremes = []
+        for sign in (1, -1):
+            objective = np.zeros(len(keys))
+            objective[i] = sign
+            solved = linprog(objective, A_eq=np.ones((1, len(keys))), b_eq=[rest], bounds=(0, None))
+            assert solved.status == 0
+            extremes.append(round(solved.x[i]))
+        ranges[key] = (extremes[0], extremes[1])
+    return ranges
 
 
-def test_random_tables_never_leave_a_single_hidden_cell() -> None:
+def test_the_table_audit_finds_a_lone_hidden_cell() -> None:
+    assert hidden_ranges({1: 50, 2: 4, 3: 30}, {2}) == {2: (4, 4)}
+    assert hidden_ranges({1: 50, 2: 4, 3: 30}, {2, 3}) == {2: (0, 34), 3: (0, 34)}
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 0, 1, 3, 9, 10, 15, 40]), min_size=2, max_size=7),
+    st.integers(min_value=2, max_value=12),
+)
+def test_random_tables_keep_every_hidden_cell_a_threshold_wide(
+    values: list[int], threshold: int
+) -> None:
+    """Whatever the counts and the threshold: every cell of 1 .. threshold-1 is hidden,
+    and the published figures leave each hidden cell a range at least the threshold
+    wide (unless the whole table is hidden: then only its total is known), found by
+    enumerating the tables a reader could reconstruct."""
+    counts = dict(enumerate(values, start=1))
+    hidden = suppress_table(counts, threshold)
+    assert {k for k, v in counts.items() if 0 < v < threshold} <= hidden
+    for low, high in hidden_ranges(counts, hidden).values():
+        assert high - low >= threshold or hidden == set(counts)
+    # Only as many complements as the rule needs: without the largest one, a single
+    # hidden cell would be left or the hidden total would fall short.
+    extra = hidden - primary_suppression(counts, threshold)
+    if extra:
+        largest = max(extra, key=lambda c: (counts[c], c))
+        rest = hidden - {largest}
+        assert len(rest) == 1 or sum(counts[c] for c in rest) < threshold
+
+
+def test_the_complement_is_the_smallest_cell_then_the_lowest_code() -> None:
     rng = random.Random(5)
-    for _ in range(500):
-        counts = {
-            code: rng.choice([0, 0, 1, 3, 9, 10, 15, 40]) for code in range(1, rng.randint(3, 8))
-        }
-        hidden = suppress_table(counts)
+    for _ in range(300):
+        counts = {code: rng.choice([1, 3, 9, 10, 15, 40]) for code in range(1, rng.randint(3, 8))}
         primary = primary_suppression(counts)
-        assert primary <= hidden
-        assert not recoverable_in_table(counts, hidden)
-        # Every hidden cell lies between 0 and the hidden total: at least 10
-        # wide, unless the whole table is hidden and smaller than that.
-        total = sum(counts[c] for c in hidden)
-        assert not hidden or total >= 10 or hidden == set(counts)
-        # Only as many complements as the rule needs: without the largest
-        # one, a single hidden cell would be left or the total would fall short.
-        extra = hidden - primary
-        if extra:
-            largest = max(extra, key=lambda c: (counts[c], c))
-            rest = hidden - {largest}
-            assert len(rest) == 1 or sum(counts[c] for c in rest) < 10
+        if len(primary) != 1 or sum(counts[c] for c in primary) > 10:
+            continue
+        (only,) = primary
+        others = sorted((counts[c], c) for c in counts if c != only)
+        assert suppress_table(counts) == {only, others[0][1]}
 
 
 # --- cross-tabs -----------------------------------------------------------------
@@ -148,6 +185,56 @@ def test_crosstab_seeded_row_total() -> None:
     mask = suppress_crosstab(counts, suppressed_row_totals=[2])
     assert 2 in mask.row_totals
     assert len(mask.row_totals) >= 2
+    assert_not_recoverable(counts, mask, True, True)
+
+
+def test_crosstab_seeded_column_total() -> None:
+    """A column total hidden elsewhere (seeded) is hidden here too, with a second one
+    so that the line of column totals does not give it back."""
+    counts = {
+        (r, c): n
+        for (r, c), n in zip(
+            [
+                (1, "A"),
+                (2, "A"),
+                (3, "A"),
+                (1, "B"),
+                (2, "B"),
+                (3, "B"),
+                (1, "C"),
+                (2, "C"),
+                (3, "C"),
+            ],
+            [30, 25, 50, 40, 20, 60, 35, 45, 55],
+            strict=True,
+        )
+    }
+    mask = suppress_crosstab(counts, suppressed_column_totals=["B"])
+    assert mask.column_totals == {"A", "B"}
+    assert mask.cells == {(2, "A"), (2, "B")}
+    assert_not_recoverable(counts, mask, True, True)
+    # A seed for a column that does not exist is ignored.
+    assert suppress_crosstab(counts, suppressed_column_totals=["Z"]).column_totals == frozenset()
+
+
+def test_crosstab_absent_combinations_count_as_zero() -> None:
+    """Nobody in district A answered 2: the absent cell is a zero, not a small count,
+    and with ``nonzero_complement`` it is not hidden."""
+    sparse = {(1, "A"): 5, (1, "B"): 50, (2, "B"): 40, (3, "A"): 30, (3, "B"): 20}
+    dense = {**sparse, (2, "A"): 0}
+    for options in ({}, {"nonzero_complement": True}, {"row_totals_published": False}):
+        assert suppress_crosstab(sparse, **options) == suppress_crosstab(dense, **options)
+    mask = suppress_crosstab(sparse, nonzero_complement=True)
+    assert mask.cells == {(1, "A"), (1, "B"), (3, "A"), (3, "B")}
+
+
+def test_crosstab_hides_a_cell_before_a_total_of_the_same_count() -> None:
+    """Equal counts: the interior cell is the complement, so the totals (row totals 12,
+    12 and 15, column totals 15 and 24) stay published."""
+    counts = {(1, 1): 0, (1, 2): 12, (2, 1): 12, (2, 2): 0, (3, 1): 3, (3, 2): 12}
+    mask = suppress_crosstab(counts)
+    assert mask.cells == set(counts)
+    assert mask.row_totals == frozenset() and mask.column_totals == frozenset()
     assert_not_recoverable(counts, mask, True, True)
 
 
