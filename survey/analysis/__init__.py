@@ -1,4 +1,6 @@
-"""Stored answers -> the input report, in layers (each module names its rules):
+"""Stored answers -> the input report, in layers; each module names its rules.
+
+The layers:
 
 - the floor, value objects that import nothing from the definitions or the
   database: ``estimates`` (the one rule of which figure a report shows:

@@ -66,6 +66,9 @@ class SurveyNotFound(LookupError):
 
 @dataclass(frozen=True)
 class VariableRow:
+    """A variable of a survey (one stored answer column) and the question, matrix row
+    and rank it belongs to."""
+
     id: int
     name: str
     question_id: int
@@ -75,6 +78,7 @@ class VariableRow:
 
 
 def find_survey(session: DbSession, key: str) -> Survey:
+    """The survey with this key; raises ``SurveyNotFound`` when there is none."""
     survey = session.scalar(select(Survey).where(Survey.key == key))
     if survey is None:
         raise SurveyNotFound(key)
@@ -82,6 +86,7 @@ def find_survey(session: DbSession, key: str) -> Survey:
 
 
 def consultation_surveys(session: DbSession, consultation_id: int) -> list[Survey]:
+    """The surveys of a consultation, by key."""
     return list(
         session.scalars(
             select(Survey).where(Survey.consultation_id == consultation_id).order_by(Survey.key)
@@ -90,6 +95,7 @@ def consultation_surveys(session: DbSession, consultation_id: int) -> list[Surve
 
 
 def consultation_of(session: DbSession, consultation_id: int) -> Consultation:
+    """The consultation with this id (it must exist)."""
     consultation = session.get(Consultation, consultation_id)
     assert consultation is not None
     return consultation
@@ -116,6 +122,8 @@ def variables(session: DbSession, survey_id: int) -> list[VariableRow]:
 
 
 def responses_by_mode(session: DbSession, survey_id: int) -> dict[str, int]:
+    """Responses of a survey per mode (online, paper, import ...): counts of
+    responses, every response counted once."""
     rows = session.execute(
         select(Response.mode, func.count())
         .where(Response.survey_id == survey_id)
@@ -189,6 +197,8 @@ def partner_response_count(session: DbSession, survey_id: int) -> dict[str, int]
 
 @dataclass(frozen=True)
 class TextRow:
+    """One redacted free-text answer, with the partner's organisation when it may be named."""
+
     variable_id: int
     redacted: str
     partner_name: str | None
@@ -318,6 +328,8 @@ def tag_corrections(session: DbSession, consultation_id: int) -> dict[str, tuple
 
 
 def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int]]:
+    """The population margins of a consultation: ``{dimension: {code: population}}``
+    (persons, as the planner entered them)."""
     rows = session.execute(
         select(PopulationMargin.dimension, PopulationMargin.code, PopulationMargin.population)
         .where(PopulationMargin.consultation_id == consultation_id)
@@ -331,6 +343,9 @@ def margins(session: DbSession, consultation_id: int) -> dict[str, dict[int, int
 
 @dataclass(frozen=True)
 class IndicatorRow:
+    """One objective figure: a phenomenon's value in a year (facts or another unit) and
+    its source."""
+
     phenomenon: str
     year: int
     value: float
@@ -339,6 +354,7 @@ class IndicatorRow:
 
 
 def objective_indicators(session: DbSession, consultation_id: int) -> list[IndicatorRow]:
+    """The objective figures of a consultation, by phenomenon and year."""
     rows = session.execute(
         select(
             ObjectiveIndicator.phenomenon_key,
@@ -538,6 +554,7 @@ class SurveyAggregates:
 
     @property
     def responses(self) -> int:
+        """All responses of the survey (every response has one mode)."""
         # Every response has a mode (NOT NULL): the modes add up to all.
         return sum(self.by_mode.values())
 

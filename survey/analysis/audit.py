@@ -64,16 +64,19 @@ class Relation:
 
 
 def equation(terms: Mapping[Key, float] | Iterable[tuple[Key, float]], value: float) -> Relation:
+    """The relation ``sum(a_i * q_i) == value``."""
     items = tuple(terms.items()) if isinstance(terms, Mapping) else tuple(terms)
     return Relation(items, value, value)
 
 
 def at_most(terms: Mapping[Key, float] | Iterable[tuple[Key, float]], value: float) -> Relation:
+    """The relation ``sum(a_i * q_i) <= value``."""
     items = tuple(terms.items()) if isinstance(terms, Mapping) else tuple(terms)
     return Relation(items, -math.inf, value)
 
 
 def at_least(terms: Mapping[Key, float] | Iterable[tuple[Key, float]], value: float) -> Relation:
+    """The relation ``sum(a_i * q_i) >= value``."""
     items = tuple(terms.items()) if isinstance(terms, Mapping) else tuple(terms)
     return Relation(items, value, math.inf)
 
@@ -96,6 +99,8 @@ class System:
     relations: list[Relation] = field(default_factory=list)
 
     def add(self, key: Key, value: float, *, hidden: bool = False, auxiliary: bool = False) -> Key:
+        """Add a quantity with its true value (a count): published unless ``hidden``
+        or ``auxiliary``; returns the key."""
         self.values[key] = float(value)
         if auxiliary:
             self.auxiliary.add(key)
@@ -104,9 +109,11 @@ class System:
         return key
 
     def relate(self, relation: Relation) -> None:
+        """Add a relation the reader knows."""
         self.relations.append(relation)
 
     def unknown(self, key: Key) -> bool:
+        """True when the reader does not know the quantity (hidden or auxiliary)."""
         return key in self.hidden or key in self.auxiliary
 
 
@@ -220,6 +227,7 @@ class Interval:
     high: int | None
 
     def width(self) -> float:
+        """Upper minus lower bound, in counts; infinite without an upper bound."""
         return math.inf if self.high is None else self.high - self.low
 
 

@@ -140,13 +140,16 @@ class ReportData:
         return None if row is None else row.id
 
     def has(self, variable: str) -> bool:
+        """True when the survey stores this variable."""
         return variable in self.aggregates.variables
 
     def counts(self, variable: str) -> Mapping[int | None, int]:
+        """Unweighted answers per code of a variable (``None``: no answer)."""
         variable_id = self._variable_id(variable)
         return {} if variable_id is None else self.aggregates.counts.get(variable_id, {})
 
     def respondents(self, variable: str) -> tuple[int, int]:
+        """Respondents with a valid answer and respondents without one (counts)."""
         variable_id = self._variable_id(variable)
         if variable_id is None:
             return 0, 0
@@ -156,10 +159,12 @@ class ReportData:
         )
 
     def numbers(self, variable: str) -> Sequence[tuple[float, int]]:
+        """``(value, answers)`` pairs of a number variable, as SQL groups them."""
         variable_id = self._variable_id(variable)
         return [] if variable_id is None else self.aggregates.numbers.get(variable_id, [])
 
     def crosstabs(self, variable: str) -> Sequence[CrossCounts]:
+        """The unweighted cross-tabs of a variable by every cross-tab dimension."""
         variable_id = self._variable_id(variable)
         if variable_id is None:
             return []
@@ -193,6 +198,8 @@ class ReportData:
     def weighted(
         self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
     ) -> WeightedCounts | None:
+        """The weighted tally of the valid codes of ``variables`` (weights of the raking),
+        on a base of answers or respondents; None in an unweighted report."""
         weighting = self.weighting
         if weighting is None:
             return None
@@ -215,6 +222,8 @@ class ReportData:
         return tally if raked is None else replace(tally, raked=raked)
 
     def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
+        """The weighted ``(value, weighted answers)`` pairs of a number variable and
+        their Kish effective n; None in an unweighted report."""
         weighting = self.weighting
         if weighting is None:
             return None

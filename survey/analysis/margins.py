@@ -1,5 +1,6 @@
-"""Population margins files: the one reader of the contract's margins CSV
-(``dimension,code,population``, e.g. ``district,1,12034``), used by the
+"""Population margins files: the one reader of the contract's margins CSV.
+
+The CSV has ``dimension,code,population`` (e.g. ``district,1,12034``); used by the
 planners' upload, ``flask margins import`` and ``flask report build
 --margins``. The rules are in docs/margins.md:
 

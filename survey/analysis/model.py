@@ -66,6 +66,7 @@ class QuestionResult:
         return entry
 
     def to_json(self) -> Json:
+        """The question's entry of the report JSON."""
         return self.figures
 
 
@@ -116,6 +117,7 @@ class Notice:
     details: Mapping[str, Any]
 
     def to_json(self) -> Json:
+        """The notice's entry of the report JSON."""
         return {"kind": self.kind, "message": self.message, "details": dict(self.details)}
 
 
@@ -145,6 +147,7 @@ class WeightingSummary:
     warnings: tuple[Notice, ...] = ()
 
     def to_json(self) -> Json:
+        """The ``weighting`` block of the report JSON (shares 0-1, design effect, effective n)."""
         return {
             "dimensions": list(self.dimensions),
             "design_effect": self.design_effect,
@@ -199,9 +202,11 @@ class DisclosureVerdict:
 
     @property
     def audited(self) -> bool:
+        """True when the audit left no hidden count narrower than the threshold."""
         return self.unprotected == 0
 
     def to_json(self) -> Json:
+        """The ``disclosure`` counts of the report JSON."""
         entry: Json = {
             "primary": self.primary,
             "complementary": self.complementary,
@@ -214,6 +219,9 @@ class DisclosureVerdict:
 
 @dataclass(frozen=True, slots=True)
 class PartnerQuote:
+    """One quote of a partner: redacted text, the organisation when named, the
+    phenomena it is about."""
+
     text: str
     """Redacted."""
     organisation: str | None
@@ -232,6 +240,7 @@ class PartnerInput:
     quotes: tuple[PartnerQuote, ...]
 
     def to_json(self) -> Json:
+        """The ``partner_input`` block of the report JSON."""
         return {
             "surveys": list(self.surveys),
             "responses": self.responses,
@@ -273,18 +282,22 @@ class Report:
 
     @property
     def priorities(self) -> tuple[PriorityRow, ...]:
+        """The rows of the priority matrix, in rank order."""
         return self.priority_matrix.rows
 
     @property
     def priority_method(self) -> PriorityMethod:
+        """How the priority matrix was built (weights, sources, bootstrap, sensitivity)."""
         return self.priority_matrix.method
 
     @property
     def consultation(self) -> Json:
+        """The consultation's key and title."""
         return {"key": self.consultation_key, "title": self.consultation_title}
 
     @property
     def base_rules(self) -> Json:
+        """The base rules (hide percentages below 30, flag below 100 answers)."""
         return dict(BASE_RULES)
 
     def __getitem__(self, key: str) -> Any:
@@ -294,6 +307,7 @@ class Report:
 
     @cached_property
     def json(self) -> Json:
+        """The whole report as JSON (docs/report-json.md), built once."""
         return {
             "format": self.format,
             "survey": self.survey,

@@ -133,9 +133,11 @@ class Tally:
             self.weight_squares += weight * weight * base
 
     def share(self) -> float | None:
+        """Unweighted share of hits in the base, percent 0-100; None without a base."""
         return self.hits / self.base * 100.0 if self.base > 0 else None
 
     def share_se(self) -> float | None:
+        """Standard error of :meth:`share`, percentage points."""
         return _share_se(self.hits, self.base)
 
     @property
@@ -144,19 +146,24 @@ class Tally:
         return self.weighted_base**2 / self.weight_squares if self.weight_squares > 0 else 0.0
 
     def weighted_share(self) -> float | None:
+        """Weighted share of hits in the weighted base, percent 0-100; None without a base."""
         if self.weighted_base <= 0:
             return None
         return self.weighted_hits / self.weighted_base * 100.0
 
     def weighted_share_se(self) -> float | None:
+        """Standard error of :meth:`weighted_share` on the Kish effective n, percentage points."""
         if self.weighted_base <= 0:
             return None
         return _share_se(self.weighted_hits / self.weighted_base, 1.0, self.effective_n)
 
     def mean(self) -> float | None:
+        """Mean code (scale points) over the base; None without a base."""
         return self.total / self.base if self.base > 0 else None
 
     def mean_se(self) -> float | None:
+        """Standard error of :meth:`mean` (sample variance, divisor n - 1), scale points;
+        None below 2 answers."""
         if self.base < 2:
             return None
         mean = self.total / self.base
@@ -175,6 +182,8 @@ def _share_se(hits: float, base: float, n: float | None = None) -> float | None:
 
 @dataclass
 class PhenomenonFigures:
+    """The tallies of one phenomenon per indicator, and per partner sector."""
+
     tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     sectors: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
@@ -567,6 +576,8 @@ def reason_sentence(proposal: ranking.LabelProposal) -> str:
 
 @dataclass(frozen=True)
 class PhenomenonInfo:
+    """A phenomenon of the lexicon: key, label and whether it is a federal priority."""
+
     key: str
     label: str
     federal_priority: bool

@@ -231,11 +231,14 @@ class SensitivityCase:
 
     @property
     def changed(self) -> bool:
+        """True when the top-n set changed (order within it does not count)."""
         return bool(self.entered or self.left)
 
 
 @dataclass(frozen=True)
 class SensitivityResult:
+    """The sensitivity of the top-n set to each weight moved by +/- ``delta``."""
+
     n: int
     delta: float
     base_top: tuple[str, ...]
@@ -261,7 +264,7 @@ def sensitivity_top_n(
     delta: float = 0.2,
     normalisation: Normalisation = "minmax",
 ) -> SensitivityResult:
-    """Does the top-n set change when any one weight moves by +/- ``delta``?
+    """Whether the top-n set changes when any one weight moves by +/- ``delta``.
 
     For every indicator with a positive weight (in name order), the weight is
     multiplied by ``1 + delta`` and by ``1 - delta`` with the others unchanged (so
@@ -293,6 +296,8 @@ def sensitivity_top_n(
 
 @dataclass(frozen=True)
 class LabelProposal:
+    """A proposed label, the rule that gave it (``reason``) and its inputs."""
+
     label: Label
     reason: str
     """``top_rank_and_high_score`` (priority); ``attention_rank_and_score``,
@@ -303,6 +308,7 @@ class LabelProposal:
 
     @property
     def label_nl(self) -> str:
+        """The label in Dutch (prioriteit, aandachtspunt, basiszorg)."""
         return LABELS_NL[self.label]
 
 

@@ -141,6 +141,7 @@ class Layout:
         return key
 
     def relate(self, relation: Relation) -> None:
+        """Add a relation the reader knows."""
         self.system.relate(relation)
 
     def relate_if_true(self, relation: Relation) -> bool:
@@ -153,6 +154,7 @@ class Layout:
 
 
 def table_id(question: str, row: str | None = None) -> TableId:
+    """The id of a table: the question's key and, for a matrix, the row's key."""
     return (question, row)
 
 
@@ -377,7 +379,7 @@ def _summary(
 
 
 def _shown(question: QuestionDef, layout: Layout) -> dict[Key, float] | None:
-    """valid + missing of a question (its first row for a matrix): who was shown it."""
+    """Valid + missing of a question (its first row for a matrix): who was shown it."""
     tid = table_id(question.key, question.rows[0].key if question.rows else None)
     if ("valid", tid) not in layout.system.values:
         return None
@@ -664,4 +666,5 @@ def _multiplier(key: Key) -> float:
 
 
 def hideable(layout: Layout) -> Iterable[Key]:
+    """The quantities the audit may hide: every published figure of the report."""
     return layout.unit_of

@@ -101,6 +101,7 @@ class WeightedCounts:
 
     @property
     def kind(self) -> EstimateKind:
+        """Weighted, or the margins for a table of a weighting dimension."""
         return WEIGHTED if self.raked is None else MARGINS
 
     def percent(self, code: int) -> float | None:
@@ -311,11 +312,14 @@ class RankingTable(_OptionsTable[RankedCategory]):
         return entry
 
     def to_json(self) -> Json:
+        """The table's JSON with how many ranks a respondent chooses."""
         return {**super().to_json(), "choose": self.choose}
 
 
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
+    """One row of a matrix question: its key, label and table."""
+
     key: str
     label: str
     table: CategoricalTable
@@ -329,6 +333,7 @@ class MatrixTable:
     rows: tuple[MatrixRow, ...]
 
     def to_json(self) -> Json:
+        """The matrix's JSON: one table per row."""
         return {"rows": [{"key": r.key, "label": r.label, **r.table.to_json()} for r in self.rows]}
 
 
@@ -367,6 +372,7 @@ class NumberTable:
 
     @property
     def suppressed(self) -> bool:
+        """True when the whole summary is hidden."""
         return self.mark is not None
 
     def _summary_figures(
@@ -383,13 +389,16 @@ class NumberTable:
 
     @property
     def median(self) -> float | None:
+        """Median in the unit of the values; None when hidden."""
         return self._summary_figures(self.summary)[1]
 
     @property
     def ci95(self) -> list[float] | None:
+        """95 % interval of the mean in the unit of the values; None when hidden or n < 2."""
         return self._summary_figures(self.summary)[2]
 
     def to_json(self) -> Json:
+        """The number table's JSON entry."""
         mean, median, ci95 = self._summary_figures(self.summary)
         table: Json = {
             "valid": None if self.valid_mark is not None else self.valid,
@@ -440,6 +449,7 @@ class TextTable:
     missing_mark: Mark | None = None
 
     def to_json(self) -> Json:
+        """The text table's JSON entry (the bases only)."""
         return {
             "valid": None if self.valid_mark is not None else self.valid,
             "missing": None if self.missing_mark is not None else self.missing,
@@ -461,6 +471,8 @@ class CrossColumn:
 
 @dataclass(frozen=True, slots=True)
 class CrossRow:
+    """A row of a cross-tab: an answer code and its label."""
+
     code: int
     label: str
 
@@ -526,6 +538,7 @@ class CrossTable:
         return bases
 
     def to_json(self) -> Json:
+        """The cross-tab's JSON entry: columns with their bases and cells."""
         bases = self.column_bases
         marks = self.cell_marks
         hidden_columns = self.column_marks
@@ -646,7 +659,8 @@ class Table(Protocol):
 
     kind: ClassVar[str]
 
-    def to_json(self) -> Json: ...
+    def to_json(self) -> Json:
+        """The table's entry of the report JSON."""
 
 
 class Hidden(Enum):
@@ -674,7 +688,8 @@ class Grid:
 class GridTable(Table, Protocol):
     """A table that can lay itself out as a ``Grid``."""
 
-    def grid(self) -> Grid: ...
+    def grid(self) -> Grid:
+        """The table as rows of cells, for the spreadsheet."""
 
 
 @dataclass(frozen=True)
@@ -718,6 +733,7 @@ class TextThemes:
     """Comments whose phenomena a planner set (copies included)."""
 
     def to_json(self) -> Json:
+        """The themes' JSON entry: counts per theme and the quotes."""
         return {
             "comments": self.comments,
             "corrected": self.corrected,
@@ -764,6 +780,7 @@ class ObjectiveFigure:
     """``too_few_facts`` when a year has too few facts for a trend."""
 
     def to_json(self) -> Json:
+        """The objective figure's JSON entry."""
         entry: Json = {
             "year": self.year,
             "value": self.value,
@@ -811,6 +828,7 @@ class PriorityRow:
     reason: str
 
     def to_json(self) -> Json:
+        """The matrix row's JSON entry."""
         entry: Json = {
             "phenomenon": self.phenomenon,
             "label": self.label,
@@ -845,6 +863,8 @@ class PriorityRow:
 
 @dataclass(frozen=True, slots=True)
 class SensitivityChange:
+    """A weight moved by ``factor`` and which phenomena entered or left the top."""
+
     indicator: str
     factor: float
     entered: tuple[str, ...]
@@ -891,6 +911,7 @@ class PriorityMethod:
     trend_min_facts: int | None = None
 
     def to_json(self) -> Json:
+        """The ``priority_method`` block of the report JSON."""
         return {
             "estimates": self.estimates,
             "weights": dict(self.weights),
@@ -937,6 +958,7 @@ class PriorityMatrix:
     method: PriorityMethod
 
     def to_json(self) -> Json:
+        """The ``priorities`` and ``priority_method`` blocks of the report JSON."""
         return {
             "priorities": [row.to_json() for row in self.rows],
             "priority_method": self.method.to_json(),

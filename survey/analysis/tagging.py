@@ -1,4 +1,4 @@
-"""Tagging free-text comments to the KIV phenomena with a Dutch keyword lexicon.
+r"""Tagging free-text comments to the KIV phenomena with a Dutch keyword lexicon.
 
 The lexicon follows the KIV 2022-2024 clusters: "sociale en fiscale
 fraude" is undeclared work, benefit and tax fraud and money laundering,
@@ -15,8 +15,8 @@ Matching rules:
   in that normalised form.
 - Every pattern is a **stem** anchored at the start of a word: ``vecht`` matches
   ``vechten`` and ``vechtpartij``, ``tieren`` does not match ``kwartieren``. A pattern that
-  starts with ``\\w*`` may also match inside a compound (``\\w*inbra`` finds
-  ``woninginbraak``); a pattern ending in ``\\b`` must end the word.
+  starts with ``\w*`` may also match inside a compound (``\w*inbra`` finds
+  ``woninginbraak``); a pattern ending in ``\b`` must end the word.
 - Patterns in :data:`DEFAULT_LEXICON` are regular expressions. Keywords that
   planners add through :func:`merge_lexicon` are plain words, escaped, and used as
   stems the same way; a space in them matches any run of white space.

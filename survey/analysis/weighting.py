@@ -106,10 +106,12 @@ class RakingResult:
 
     @property
     def min_weight(self) -> float:
+        """The smallest weight of a respondent (mean 1)."""
         return min(self.weights.values())
 
     @property
     def max_weight(self) -> float:
+        """The largest weight of a respondent (mean 1)."""
         return max(self.weights.values())
 
 

@@ -80,9 +80,11 @@ class CsvWriter:
         self._writer = csv.writer(stream, **fmtparams)
 
     def writerow(self, row: Iterable[Any]) -> None:
+        """Write one row, every cell neutralised."""
         self._writer.writerow([neutralise_cell(value) for value in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        """Write the rows, every cell neutralised."""
         for row in rows:
             self.writerow(row)
 
