@@ -170,6 +170,28 @@ def rake(
     error: it is reported by ``converged=False`` so the report can say so.
     """
     dims = tuple(margins) if dimensions is None else tuple(dimensions)
+    _check_dimensions(dims, margins)
+    if trim is not None and not trim > 1.0:
+        raise WeightingError("bad_trim", f"trim must be a factor above 1, got {trim}", trim=trim)
+    targets = _target_shares(dims, margins)
+    complete, excluded = _complete_cells(cells, dims, targets, on_unknown_code)
+    keys = sorted(complete, key=code_order)
+    counts = np.array([complete[key] for key in keys], dtype=float)
+    members = _memberships(dims, targets, keys, counts)
+    cap = math.inf if trim is None else float(trim)
+    weights, iterations, converged = _fit(counts, members, cap, tol, max_iter)
+    return _result(
+        dims, keys, counts, members, targets, weights, trim, tol, excluded, iterations, converged
+    )
+
+
+Member = tuple[list[Code], np.ndarray, np.ndarray]
+"""One dimension in the raking: its codes with a positive population, the index of
+each cell's code among them, and the target count of each code."""
+
+
+def _check_dimensions(dims: tuple[str, ...], margins: Mapping[str, Mapping[Code, float]]) -> None:
+    """At least one dimension, and margins for each."""
     if not dims:
         raise WeightingError("no_dimensions", "no weighting dimensions given")
     missing_margins = [d for d in dims if d not in margins]
@@ -179,9 +201,12 @@ def rake(
             f"no margins for dimension {missing_margins[0]!r}",
             dimension=missing_margins[0],
         )
-    if trim is not None and not trim > 1.0:
-        raise WeightingError("bad_trim", f"trim must be a factor above 1, got {trim}", trim=trim)
 
+
+def _target_shares(
+    dims: tuple[str, ...], margins: Mapping[str, Mapping[Code, float]]
+) -> dict[str, dict[Code, float]]:
+    """Each dimension's population shares (fractions 0-1 of its own total)."""
     targets: dict[str, dict[Code, float]] = {}
     for dim in dims:
         populations = margins[dim]
@@ -199,7 +224,17 @@ def rake(
                 "empty_margin", f"the margins of {dim!r} add up to zero", dimension=dim
             )
         targets[dim] = {code: population / dim_total for code, population in populations.items()}
+    return targets
 
+
+def _complete_cells(
+    cells: Mapping[CellKey, float],
+    dims: tuple[str, ...],
+    targets: Mapping[str, Mapping[Code, float]],
+    on_unknown_code: Literal["error", "exclude"],
+) -> tuple[dict[CellKey, float], int]:
+    """The complete cells with their respondents, and the respondents excluded
+    (a missing code, or with ``exclude`` a code the margins lack)."""
     complete: dict[CellKey, float] = {}
     excluded = 0
     unknown: dict[tuple[str, Code], float] = {}
@@ -215,23 +250,16 @@ def rake(
             raise WeightingError("negative_count", f"negative count for cell {key!r}", cell=key)
         if count == 0:
             continue
-        if any(code is None for code in key):
+        bad = [(d, c) for d, c in zip(dims, key, strict=True) if c not in targets[d]]
+        if any(code is None for code in key) or (bad and on_unknown_code == "exclude"):
             excluded += int(count)
             continue
-        bad = [(dim, code) for dim, code in zip(dims, key, strict=True) if code not in targets[dim]]
-        if bad:
-            if on_unknown_code == "exclude":
-                excluded += int(count)
-                continue
-            for pair in bad:
-                unknown[pair] = unknown.get(pair, 0.0) + count
-            continue
-        complete[key] = complete.get(key, 0.0) + float(count)
-
+        for pair in bad:
+            unknown[pair] = unknown.get(pair, 0.0) + count
+        if not bad:
+            complete[key] = complete.get(key, 0.0) + float(count)
     if unknown:
-        (dim, code), count = sorted(
-            unknown.items(), key=lambda item: (item[0][0], str(item[0][1]))
-        )[0]
+        (dim, code), count = min(unknown.items(), key=lambda item: (item[0][0], str(item[0][1])))
         raise WeightingError(
             "unknown_code",
             f"{int(count)} respondent(s) have {dim}={code!r}, which is not in the margins",
@@ -243,19 +271,24 @@ def rake(
         raise WeightingError(
             "no_complete_responses", "no response has a valid code on every weighting dimension"
         )
+    return complete, excluded
 
-    keys = sorted(complete, key=code_order)
-    counts = np.array([complete[key] for key in keys], dtype=float)
+
+def _memberships(
+    dims: tuple[str, ...],
+    targets: Mapping[str, Mapping[Code, float]],
+    keys: list[CellKey],
+    counts: np.ndarray,
+) -> list[Member]:
+    """Per dimension, the codes with a positive target, a cell -> code index and the
+    target counts. A code with a population needs respondents; a zero-population
+    code must have none."""
     n = float(counts.sum())
-
-    # Per dimension: the list of codes with a positive target, a cell -> code index
-    # and the target counts. Zero-population codes must be empty.
-    members: list[tuple[list[Code], np.ndarray, np.ndarray]] = []
+    members: list[Member] = []
     for d, dim in enumerate(dims):
         present: dict[Code, float] = {}
         for key, count in zip(keys, counts, strict=True):
             present[key[d]] = present.get(key[d], 0.0) + float(count)
-        codes = [code for code, share in targets[dim].items() if share > 0]
         for code, share in targets[dim].items():
             if share > 0 and code not in present:
                 raise WeightingError(
@@ -274,13 +307,21 @@ def rake(
                     code=code,
                     respondents=int(present[code]),
                 )
+        codes = [code for code, share in targets[dim].items() if share > 0]
         index = {code: i for i, code in enumerate(codes)}
         cell_index = np.array([index[key[d]] for key in keys], dtype=np.intp)
         target = np.array([targets[dim][code] * n for code in codes], dtype=float)
         members.append((codes, cell_index, target))
+    return members
 
-    weights = np.ones(len(keys), dtype=float)
-    cap = math.inf if trim is None else float(trim)
+
+def _fit(
+    counts: np.ndarray, members: list[Member], cap: float, tol: float, max_iter: int
+) -> tuple[np.ndarray, int, bool]:
+    """Iterative proportional fitting, capping after every sweep when ``cap`` is
+    finite: the weights per cell (not yet mean 1), the sweeps and whether the
+    margins (and the cap) hold within ``tol``."""
+    weights = np.ones(len(counts), dtype=float)
     iterations = 0
     # Stopping at exactly ``tol`` would leave the weights about ``tol`` away from the
     # raking fixed point; polishing on to ``tol * POLISH`` (cheap on cells) makes the
@@ -294,17 +335,34 @@ def rake(
         for _codes, cell_index, target in members:
             current = np.bincount(cell_index, weights=weights * counts, minlength=len(target))
             weights = weights * (target / current)[cell_index]
-        if trim is not None:
+        if not math.isinf(cap):
             weights = _cap_mean_one(weights, counts, cap)
         deviation = _max_deviation(weights, counts, members)
         converged = deviation <= tol and _within_cap(weights, counts, cap, tol)
         polished = deviation <= polish_tol and _within_cap(weights, counts, cap, polish_tol)
+    return weights, iterations, converged
 
+
+def _result(
+    dims: tuple[str, ...],
+    keys: list[CellKey],
+    counts: np.ndarray,
+    members: list[Member],
+    targets: Mapping[str, Mapping[Code, float]],
+    weights: np.ndarray,
+    trim: float | None,
+    tol: float,
+    excluded: int,
+    iterations: int,
+    converged: bool,
+) -> RakingResult:
+    """The raking result: mean-1 weights per cell and their diagnostics."""
+    n = float(counts.sum())
     weights = _to_mean_one(weights, counts)
     pairs = list(zip(weights.tolist(), counts.tolist(), strict=True))
     weight_map = {key: float(w) for key, w in zip(keys, weights, strict=True)}
     trimmed = (
-        frozenset(key for key, w in weight_map.items() if w >= cap * (1 - tol))
+        frozenset(key for key, w in weight_map.items() if w >= trim * (1 - tol))
         if trim is not None
         else frozenset()
     )
@@ -403,7 +461,7 @@ def _within_cap(weights: np.ndarray, counts: np.ndarray, cap: float, tol: float)
 def _max_deviation(
     weights: np.ndarray,
     counts: np.ndarray,
-    members: list[tuple[list[Code], np.ndarray, np.ndarray]],
+    members: list[Member],
 ) -> float:
     # Compared as shares, so a uniform rescaling of the weights does not count.
     weighted = weights * counts
