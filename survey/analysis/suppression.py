@@ -159,32 +159,82 @@ def suppress_crosstab(
     """
     rows = sorted({key[0] for key in counts}, key=code_order)
     columns = sorted({key[1] for key in counts}, key=code_order)
-    value: dict[_Entry, float] = {}
-    for r in rows:
-        for c in columns:
-            value[("cell", (r, c))] = float(counts.get((r, c), 0))
-    # Unpublished totals are not entries at all: nothing to hide, nothing to solve.
-    if row_totals_published:
+    table = _ExtendedTable.build(
+        counts, rows, columns, row_totals_published, column_totals_published, nonzero_complement
+    )
+    suppressed: set[_Entry] = {
+        e for e, count in table.value.items() if is_primary(count, threshold)
+    }
+    suppressed.update(
+        ("row_total", r) for r in suppressed_row_totals if ("row_total", r) in table.value
+    )
+    suppressed.update(
+        ("column_total", c) for c in suppressed_column_totals if ("column_total", c) in table.value
+    )
+    unprotected: set[_Entry] = set()
+    while True:
+        _close_single_lines(
+            table.lines, suppressed, unprotected, table.order, table.value, threshold
+        )
+        bridge = _first_bridge(suppressed, table.endpoints, unprotected)
+        if bridge is None:
+            break
+        link = _linking_entry(table, bridge, suppressed)
+        if link is None:
+            unprotected.add(bridge)
+        else:
+            suppressed.add(link)
+    return CrosstabSuppression(
+        cells=frozenset(key for kind, key in suppressed if kind == "cell"),
+        row_totals=frozenset(key for kind, key in suppressed if kind == "row_total"),
+        column_totals=frozenset(key for kind, key in suppressed if kind == "column_total"),
+        unprotected=tuple(sorted(unprotected, key=lambda e: (e[0], code_order(e[1])))),
+    )
+
+
+@dataclass(frozen=True)
+class _ExtendedTable:
+    """A cross-tab with its published totals: every entry's count, and the lines
+    (equations) that add entries up to a published total."""
+
+    value: dict[_Entry, float]
+    lines: dict[_Line, list[_Entry]]
+    nonzero_complement: bool
+
+    @classmethod
+    def build(
+        cls,
+        counts: Mapping[tuple[Any, Any], float],
+        rows: list[Any],
+        columns: list[Any],
+        row_totals_published: bool,
+        column_totals_published: bool,
+        nonzero_complement: bool,
+    ) -> _ExtendedTable:
+        """Cells (absent combinations are zeros), the published totals, the lines."""
+        value: dict[_Entry, float] = {}
         for r in rows:
-            value[("row_total", r)] = sum(value[("cell", (r, c))] for c in columns)
-    if column_totals_published:
-        for c in columns:
-            value[("column_total", c)] = sum(value[("cell", (r, c))] for r in rows)
-
-    lines: dict[_Line, list[_Entry]] = {}
-    for r in rows:
+            for c in columns:
+                value[("cell", (r, c))] = float(counts.get((r, c), 0))
+        # Unpublished totals are not entries at all: nothing to hide, nothing to solve.
+        lines: dict[_Line, list[_Entry]] = {}
         if row_totals_published:
-            lines[("row", r)] = [("cell", (r, c)) for c in columns] + [("row_total", r)]
-    for c in columns:
+            for r in rows:
+                value[("row_total", r)] = sum(value[("cell", (r, c))] for c in columns)
+                lines[("row", r)] = [("cell", (r, c)) for c in columns] + [("row_total", r)]
         if column_totals_published:
-            lines[("column", c)] = [("cell", (r, c)) for r in rows] + [("column_total", c)]
-    # The grand total closes these two lines; it is `valid` and always published.
-    if column_totals_published:
-        lines[("column_totals", None)] = [("column_total", c) for c in columns]
-    if row_totals_published:
-        lines[("row_totals", None)] = [("row_total", r) for r in rows]
+            for c in columns:
+                value[("column_total", c)] = sum(value[("cell", (r, c))] for r in rows)
+                lines[("column", c)] = [("cell", (r, c)) for r in rows] + [("column_total", c)]
+        # The grand total closes these two lines; it is `valid` and always published.
+        if column_totals_published:
+            lines[("column_totals", None)] = [("column_total", c) for c in columns]
+        if row_totals_published:
+            lines[("row_totals", None)] = [("row_total", r) for r in rows]
+        return cls(value, lines, nonzero_complement)
 
-    def endpoints(entry: _Entry) -> tuple[_Line, _Line]:
+    def endpoints(self, entry: _Entry) -> tuple[_Line, _Line]:
+        """The two lines an entry belongs to (``_GROUND`` for an unpublished one)."""
         kind, key = entry
         if kind == "cell":
             first: _Line = ("row", key[0])
@@ -193,50 +243,35 @@ def suppress_crosstab(
             first, second = ("row", key), ("row_totals", None)
         else:
             first, second = ("column_totals", None), ("column", key)
+        lines = self.lines
         return (first if first in lines else _GROUND, second if second in lines else _GROUND)
 
-    def order(entry: _Entry) -> tuple[Any, ...]:
-        count = value[entry]
+    def order(self, entry: _Entry) -> tuple[Any, ...]:
+        """Which complement first: the smallest count (zeros last with
+        ``nonzero_complement``), a cell before a total, then the lowest code."""
+        count = self.value[entry]
         return (
-            nonzero_complement and count == 0,
+            self.nonzero_complement and count == 0,
             count,
             entry[0] != "cell",
             code_order(entry[1]),
         )
 
-    suppressed: set[_Entry] = {e for e, count in value.items() if is_primary(count, threshold)}
-    suppressed.update(("row_total", r) for r in suppressed_row_totals if ("row_total", r) in value)
-    suppressed.update(
-        ("column_total", c) for c in suppressed_column_totals if ("column_total", c) in value
-    )
-    unprotected: set[_Entry] = set()
 
-    while True:
-        _close_single_lines(lines, suppressed, unprotected, order, value, threshold)
-        bridge = _first_bridge(suppressed, endpoints, unprotected)
-        if bridge is None:
-            break
-        side_a, side_b = _sides(bridge, suppressed, endpoints)
-        candidates = [
-            e
-            for e in value
-            if e not in suppressed
-            and (
-                (endpoints(e)[0] in side_a and endpoints(e)[1] in side_b)
-                or (endpoints(e)[0] in side_b and endpoints(e)[1] in side_a)
-            )
-        ]
-        if candidates:
-            suppressed.add(min(candidates, key=order))
-        else:
-            unprotected.add(bridge)
-
-    return CrosstabSuppression(
-        cells=frozenset(key for kind, key in suppressed if kind == "cell"),
-        row_totals=frozenset(key for kind, key in suppressed if kind == "row_total"),
-        column_totals=frozenset(key for kind, key in suppressed if kind == "column_total"),
-        unprotected=tuple(sorted(unprotected, key=lambda e: (e[0], code_order(e[1])))),
-    )
+def _linking_entry(table: _ExtendedTable, bridge: _Entry, suppressed: set[_Entry]) -> _Entry | None:
+    """The published entry to hide so that ``bridge`` lies on a cycle: the first in
+    :meth:`_ExtendedTable.order` that joins the two sides the bridge separates."""
+    side_a, side_b = _sides(bridge, suppressed, table.endpoints)
+    candidates = [
+        e
+        for e in table.value
+        if e not in suppressed
+        and (
+            (table.endpoints(e)[0] in side_a and table.endpoints(e)[1] in side_b)
+            or (table.endpoints(e)[0] in side_b and table.endpoints(e)[1] in side_a)
+        )
+    ]
+    return min(candidates, key=table.order) if candidates else None
 
 
 @dataclass(frozen=True)
