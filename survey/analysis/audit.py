@@ -127,41 +127,21 @@ class _Group:
     high: tuple[float, ...]
 
 
+_Reduced = tuple[dict[Key, float], float, float]
+"""A relation over unknowns only: its terms and its bounds less the published part."""
+
+
 def _groups(system: System) -> list[_Group]:
     """The relations with published terms moved to the bounds, split into
     groups of unknowns that share no relation."""
-    reduced: list[tuple[dict[Key, float], float, float]] = []
-    for relation in system.relations:
-        unknown: dict[Key, float] = defaultdict(float)
-        known = 0.0
-        for key, coefficient in relation.terms:
-            if system.unknown(key):
-                unknown[key] += coefficient
-            else:
-                known += coefficient * system.values[key]
-        unknown = {k: a for k, a in unknown.items() if a != 0}
-        if unknown:
-            reduced.append((unknown, relation.low - known, relation.high - known))
-    parent: dict[Key, Key] = {}
-
-    def find(key: Key) -> Key:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for terms, _low, _high in reduced:
-        first, *rest = terms
-        for key in rest:
-            parent[find(key)] = find(first)
-    for key in system.hidden:
-        find(key)
+    reduced = _reduced_relations(system)
+    root_of = _connected(reduced, system.hidden)
     members: dict[Key, list[Key]] = defaultdict(list)
-    for key in parent:
-        members[find(key)].append(key)
-    by_root: dict[Key, list[tuple[dict[Key, float], float, float]]] = defaultdict(list)
+    for key in root_of:
+        members[root_of[key]].append(key)
+    by_root: dict[Key, list[_Reduced]] = defaultdict(list)
     for item in reduced:
-        by_root[find(next(iter(item[0])))].append(item)
+        by_root[root_of[next(iter(item[0]))]].append(item)
     groups = []
     for root, keys in members.items():
         ordered = tuple(sorted(keys, key=repr))
@@ -176,6 +156,43 @@ def _groups(system: System) -> list[_Group]:
             )
         )
     return groups
+
+
+def _reduced_relations(system: System) -> list[_Reduced]:
+    """Every relation with an unknown term, its published terms moved to the bounds."""
+    reduced: list[_Reduced] = []
+    for relation in system.relations:
+        unknown: dict[Key, float] = defaultdict(float)
+        known = 0.0
+        for key, coefficient in relation.terms:
+            if system.unknown(key):
+                unknown[key] += coefficient
+            else:
+                known += coefficient * system.values[key]
+        unknown = {k: a for k, a in unknown.items() if a != 0}
+        if unknown:
+            reduced.append((unknown, relation.low - known, relation.high - known))
+    return reduced
+
+
+def _connected(reduced: list[_Reduced], hidden: Iterable[Key]) -> dict[Key, Key]:
+    """Every unknown (of a relation, or hidden) -> the root of its group: unknowns
+    that share a relation are in one group (union-find with path halving)."""
+    parent: dict[Key, Key] = {}
+
+    def find(key: Key) -> Key:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for terms, _low, _high in reduced:
+        first, *rest = terms
+        for key in rest:
+            parent[find(key)] = find(first)
+    for key in hidden:
+        find(key)
+    return {key: find(key) for key in list(parent)}
 
 
 class _Solver:
@@ -245,55 +262,72 @@ def audit(system: System, threshold: int, keys: Iterable[Key] | None = None) -> 
     return narrow
 
 
+class _Witnesses:
+    """The smallest and largest value seen of each unknown of a group over the
+    solutions found so far (the true values are the first)."""
+
+    def __init__(self, group: _Group, system: System, threshold: int) -> None:
+        self.low = np.array([system.values[k] for k in group.keys], dtype=float)
+        self.high = self.low.copy()
+        self.threshold = threshold
+
+    def proven(self, i: int) -> bool:
+        """Two solutions at least the threshold apart: unknown ``i`` is protected."""
+        return bool(self.high[i] - self.low[i] >= self.threshold - TOLERANCE)
+
+    def add(self, solution: np.ndarray[Any, Any]) -> None:
+        """Widen the seen ranges by one solution."""
+        np.minimum(self.low, solution, out=self.low)
+        np.maximum(self.high, solution, out=self.high)
+
+
 def _audit_group(
     group: _Group, system: System, threshold: int, todo: list[Key]
 ) -> dict[Key, Interval]:
+    """The hidden quantities of ``todo`` in one group whose feasible interval is
+    narrower than ``threshold`` (whole counts), with that interval."""
     index = {k: i for i, k in enumerate(group.keys)}
-    seen_low = np.array([system.values[k] for k in group.keys], dtype=float)
-    seen_high = seen_low.copy()
-    solver: _Solver | None = None
+    seen = _Witnesses(group, system, threshold)
+    if all(seen.proven(index[k]) for k in todo):
+        return {}
+    solver = _Solver(group, system)
+    # Two vertices far apart: the largest and the smallest total of the
+    # unproven unknowns are witnesses for many of them at once.
+    spread = np.zeros(len(group.keys))
+    for k in todo:
+        if not seen.proven(index[k]):
+            spread[index[k]] = 1.0
+    for sign in (-1.0, 1.0):
+        found = solver.solve(sign * spread)
+        if found is not None:
+            seen.add(found)
     narrow: dict[Key, Interval] = {}
-
-    def proven(i: int) -> bool:
-        return bool(seen_high[i] - seen_low[i] >= threshold - TOLERANCE)
-
-    def witness(solution: np.ndarray[Any, Any]) -> None:
-        np.minimum(seen_low, solution, out=seen_low)
-        np.maximum(seen_high, solution, out=seen_high)
-
-    if not all(proven(index[k]) for k in todo):
-        # Two vertices far apart: the largest and the smallest total of the
-        # unproven unknowns are witnesses for many of them at once.
-        solver = _Solver(group, system)
-        spread = np.zeros(len(group.keys))
-        for k in todo:
-            if not proven(index[k]):
-                spread[index[k]] = 1.0
-        for sign in (-1.0, 1.0):
-            found = solver.solve(sign * spread)
-            if found is not None:
-                witness(found)
     for key in todo:
-        i = index[key]
-        if proven(i):
-            continue
-        solver = solver or _Solver(group, system)
-        top = solver.extreme(i, -1.0)
-        if top is None:
-            continue  # no upper limit
-        witness(top[1])
-        if proven(i):
-            continue
-        bottom = solver.extreme(i, 1.0)
-        assert bottom is not None  # bounded below by 0
-        witness(bottom[1])
-        if proven(i):
-            continue
-        low = math.ceil(bottom[0] - TOLERANCE)
-        high = math.floor(top[0] + TOLERANCE)
-        if high - low < threshold:
-            narrow[key] = Interval(low, high)
+        interval = _narrow_interval(solver, seen, index[key], threshold)
+        if interval is not None:
+            narrow[key] = interval
     return narrow
+
+
+def _narrow_interval(solver: _Solver, seen: _Witnesses, i: int, threshold: int) -> Interval | None:
+    """Unknown ``i``'s feasible interval when it is narrower than the threshold;
+    None when it is protected (or has no upper limit)."""
+    if seen.proven(i):
+        return None
+    top = solver.extreme(i, -1.0)
+    if top is None:
+        return None  # no upper limit
+    seen.add(top[1])
+    if seen.proven(i):
+        return None
+    bottom = solver.extreme(i, 1.0)
+    assert bottom is not None  # bounded below by 0
+    seen.add(bottom[1])
+    if seen.proven(i):
+        return None
+    low = math.ceil(bottom[0] - TOLERANCE)
+    high = math.floor(top[0] + TOLERANCE)
+    return Interval(low, high) if high - low < threshold else None
 
 
 def interval_of(system: System, key: Key) -> Interval:
