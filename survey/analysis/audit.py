@@ -141,7 +141,10 @@ def _groups(system: System) -> list[_Group]:
         members[root_of[key]].append(key)
     by_root: dict[Key, list[_Reduced]] = defaultdict(list)
     for item in reduced:
-        by_root[root_of[next(iter(item[0]))]].append(item)
+        # A lone auxiliary unknown (one term, never hidden) bounds nothing hidden.
+        root = root_of.get(next(iter(item[0])))
+        if root is not None:
+            by_root[root].append(item)
     groups = []
     for root, keys in members.items():
         ordered = tuple(sorted(keys, key=repr))

@@ -417,6 +417,8 @@ def _show_if(
     layout: Layout,
     questions: Sequence[tuple[QuestionDef, Summary]],
 ) -> None:
+    """What the follow-up questions tell about their conditions: the respondents a
+    question was shown to are those whose answers meet its ``show_if``."""
     by_key = {q.key: q for q, _s in questions}
     crosstabs: dict[tuple[str, str | None, str], CrossTable] = {
         (t.question, t.row, t.dimension): t for _q, s in questions for t in s.crosstabs
@@ -428,55 +430,74 @@ def _show_if(
         shown = _shown(question, layout)
         if shown is None:
             continue
-        negated = {k: -a for k, a in shown.items()}
         if "any" in condition or "all" in condition:
-            parts = [
-                _condition_terms(part, by_key, layout)
-                for part in condition.get("any", condition.get("all", []))
-            ]
-            known = [p for p in parts if p is not None]
-            for part in known:
-                relation = (
-                    at_least({**shown, **{k: -a for k, a in part.items()}}, 0.0)
-                    if "any" in condition
-                    else at_most({**shown, **{k: -a for k, a in part.items()}}, 0.0)
-                )
-                layout.relate_if_true(relation)
-            if "any" in condition and len(known) == len(parts) and known:
-                total: dict[Key, float] = defaultdict(float)
-                for part in known:
-                    for k, a in part.items():
-                        total[k] += a
-                layout.relate_if_true(at_least({**total, **negated}, 0.0))
+            _combined_condition(layout, condition, shown, by_key)
             continue
         terms = _condition_terms(condition, by_key, layout)
         if terms is None:
             continue
-        merged = {**terms, **negated}
+        merged = {**terms, **{k: -a for k, a in shown.items()}}
         if not layout.relate_if_true(equation(merged, 0.0)):
             layout.relate_if_true(at_least(merged, 0.0))
-        # Per cross-tab column: the follow-up's valid answers are at most the
-        # condition's cells in that column.
-        if "question" not in condition or "answered" in condition:
+        if "question" in condition and "answered" not in condition:
+            _per_column(layout, condition, summary, crosstabs)
+
+
+def _combined_condition(
+    layout: Layout,
+    condition: Mapping[str, Any],
+    shown: Mapping[Key, float],
+    by_key: Mapping[str, QuestionDef],
+) -> None:
+    """An ``any`` condition: at least the respondents of each part were shown the
+    question, and at most those of all parts together; ``all``: at most those of
+    each part."""
+    parts = [
+        _condition_terms(part, by_key, layout)
+        for part in condition.get("any", condition.get("all", []))
+    ]
+    known = [p for p in parts if p is not None]
+    for part in known:
+        relation = (
+            at_least({**shown, **{k: -a for k, a in part.items()}}, 0.0)
+            if "any" in condition
+            else at_most({**shown, **{k: -a for k, a in part.items()}}, 0.0)
+        )
+        layout.relate_if_true(relation)
+    if "any" in condition and len(known) == len(parts) and known:
+        total: dict[Key, float] = defaultdict(float)
+        for part in known:
+            for k, a in part.items():
+                total[k] += a
+        layout.relate_if_true(at_least({**total, **{k: -a for k, a in shown.items()}}, 0.0))
+
+
+def _per_column(
+    layout: Layout,
+    condition: Mapping[str, Any],
+    summary: Summary,
+    crosstabs: Mapping[tuple[str, str | None, str], CrossTable],
+) -> None:
+    """Per cross-tab column: the follow-up's valid answers are at most the
+    condition's cells in that column."""
+    reference = str(condition["question"])
+    source_key, _, source_row = reference.partition(".")
+    wanted = [condition["equals"]] if "equals" in condition else list(condition.get("in", []))
+    for tab in summary.crosstabs:
+        source = crosstabs.get((source_key, source_row or None, tab.dimension))
+        if source is None:
             continue
-        reference = str(condition["question"])
-        source_key, _, source_row = reference.partition(".")
-        wanted = [condition["equals"]] if "equals" in condition else list(condition.get("in", []))
-        for tab in summary.crosstabs:
-            source = crosstabs.get((source_key, source_row or None, tab.dimension))
-            if source is None:
-                continue
-            follow = (tab.question, tab.row, tab.dimension)
-            origin = (source.question, source.row, source.dimension)
-            for column in tab.column_bases:
-                col = ("col", follow, column)
-                cells: dict[Key, float] = {
-                    ("cell", origin, code, column): 1.0
-                    for code in wanted
-                    if ("cell", origin, code, column) in layout.system.values
-                }
-                if col in layout.system.values and cells:
-                    layout.relate_if_true(at_least({**cells, col: -1.0}, 0.0))
+        follow = (tab.question, tab.row, tab.dimension)
+        origin = (source.question, source.row, source.dimension)
+        for column in tab.column_bases:
+            col = ("col", follow, column)
+            cells: dict[Key, float] = {
+                ("cell", origin, code, column): 1.0
+                for code in wanted
+                if ("cell", origin, code, column) in layout.system.values
+            }
+            if col in layout.system.values and cells:
+                layout.relate_if_true(at_least({**cells, col: -1.0}, 0.0))
 
 
 def _dimension_bounds(
