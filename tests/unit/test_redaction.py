@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey.privacy.redaction import (
     EMAIL,
@@ -181,3 +183,113 @@ def test_empty_and_idempotent() -> None:
     assert redact("") == ""
     once = redact("Bel 0470 12 34 56 of mail a@b.be")
     assert redact(once) == once
+
+
+# --- every documented rule, for every country and at its boundaries ------------------
+
+# ISO 13616 registry lengths of the countries the module knows (SEPA and neighbours).
+IBAN_LENGTHS = {
+    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27,
+    "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24,
+    "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26, "VA": 22, "MA": 28, "TN": 24,
+}  # fmt: skip
+
+
+def make_iban(country: str, length: int, seed: int = 0) -> str:
+    """A valid IBAN of ``length`` characters: digits as the account number and the
+    check digits of ISO 7064 mod 97-10, computed here."""
+    bban = "".join(str((seed * 7 + i * 3) % 10) for i in range(length - 4))
+    numeric = "".join(str(int(ch, 36)) for ch in bban + country + "00")
+    return f"{country}{98 - int(numeric) % 97:02d}{bban}"
+
+
+def grouped(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+@pytest.mark.parametrize(("country", "length"), sorted(IBAN_LENGTHS.items()))
+def test_an_iban_of_every_listed_country_is_redacted(country: str, length: int) -> None:
+    iban = make_iban(country, length)
+    assert iban_is_valid(iban) and iban_is_valid(grouped(iban))
+    for written in (iban, grouped(iban), iban.lower()):
+        assert redact(f"Stort op {written} aub") == f"Stort op {IBAN} aub"
+    # One character short or long is no IBAN of that country.
+    for wrong in (make_iban(country, length - 1), make_iban(country, length + 1)):
+        assert not iban_is_valid(wrong)
+
+
+def test_an_iban_of_an_unlisted_country_stays() -> None:
+    iban = make_iban("XK", 20)
+    assert not iban_is_valid(iban)
+    assert redact(f"code {iban}") == f"code {iban}"
+
+
+def test_an_iban_runs_on_into_a_following_number() -> None:
+    iban = make_iban("NL", 18)
+    assert redact(f"{grouped(iban)} 2024") == f"{IBAN} 2024"
+
+
+@given(
+    st.integers(min_value=0, max_value=99),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=1, max_value=28),
+    st.integers(min_value=1, max_value=997),
+)
+def test_every_valid_bare_national_number_is_redacted(
+    year: int, month: int, day: int, serial: int
+) -> None:
+    """Eleven bare digits with valid check digits, for a birth before 2000 or from
+    2000 on; the same digits with a wrong check survive (an order number)."""
+    body = f"{year:02d}{month:02d}{day:02d}{serial:03d}"
+    for born_2000s in (False, True):
+        number = body + nrn_check(body, born_2000s)
+        assert national_number_is_valid(number)
+        assert redact(f"rrn {number} ok") == f"rrn {NATIONAL_NUMBER} ok"
+    if body.startswith("00"):
+        return  # 00 also starts an international phone number
+    valid = {nrn_check(body), nrn_check(body, born_2000s=True)}
+    wrong = next(f"{c:02d}" for c in range(100) if f"{c:02d}" not in valid)
+    assert not national_number_is_valid(body + wrong)
+    assert redact(f"bestelling {body}{wrong}") == f"bestelling {body}{wrong}"
+
+
+def test_a_date_before_a_number_is_no_phone_number() -> None:
+    text = "Op 04/12/2024 12 keer gebeld; sinds 04.11.2023 18 klachten en 4-1-24 3 keer."
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Foreign numbers: 6 digits after the country code are the shortest ...
+        ("bel +33 123456 nu", f"bel {PHONE} nu"),
+        ("bel +33 1234 nu", "bel +33 1234 nu"),
+        # ... and 15 digits with the country code the longest (E.164).
+        ("bel +351 123456789012 nu", f"bel {PHONE} nu"),
+        ("bel +44 123456789012 nu", f"bel {PHONE} nu"),
+        ("bel 0033 612345678 nu", f"bel {PHONE} nu"),
+        # Belgian: 8 digits after 0 or +32 (landline), 9 starting with 4 (mobile).
+        ("bel +32 9 123 45 67 nu", f"bel {PHONE} nu"),
+        ("bel +32 470 12 34 56 nu", f"bel {PHONE} nu"),
+        ("bel 0032 470 12 34 56 nu", f"bel {PHONE} nu"),
+        ("bel +32 570 12 34 56 nu", "bel +32 570 12 34 56 nu"),
+        ("bel 0570 12 34 56 nu", "bel 0570 12 34 56 nu"),
+        ("bel 09 123 45 6 nu", "bel 09 123 45 6 nu"),
+    ],
+)
+def test_phone_number_lengths_at_their_boundaries(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "EUR", "USD", "GBP", "CHF", "BTW", "KMU", "KWH", "MIN", "SEC", "UUR",
+        "NVP", "ZVP", "KIV", "ZVR", "VAN", "TOT", "MET", "PER", "DAG", "MAX", "NIV",
+    ],
+)  # fmt: skip
+def test_units_and_currencies_are_no_licence_plates(word: str) -> None:
+    for text in (f"Het was {word} 100 vandaag.", f"Het was {word}-250 of 250-{word}."):
+        assert redact(text) == text
