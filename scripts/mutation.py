@@ -240,11 +240,15 @@ def section(
             real.append(survivor)
         else:
             accepted.append((survivor, reason))
-    score = 100.0 * (killed + timeout + len(accepted)) / total if total else 100.0
-    verdict = "ok" if score >= TARGET else f"below {TARGET:.0f} %"
+    if total:
+        score = 100.0 * (killed + timeout + len(accepted)) / total
+        shown = f"**{score:.1f} %**"
+        verdict = "ok" if score >= TARGET else f"below {TARGET:.0f} %"
+    else:
+        shown, verdict = "none", "not run: the tests fail without mutations (see the log)"
     row = (
         f"| {module.name} | `{module.path}` | {total} | {killed} | {timeout} | {len(accepted)} "
-        f"| {len(real)} | **{score:.1f} %** | {verdict} |"
+        f"| {len(real)} | {shown} | {verdict} |"
     )
     lines = [
         f"### {module.name}",
