@@ -231,25 +231,16 @@ class SurveyCounts:
 
 def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) -> None:
     """Add one survey's measure questions to the per-phenomenon tallies (pure)."""
-    weighted = survey.cell_weights is not None
+    _tally_concern(survey, figures)
     sector_rows: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
     for variable_id, sector, code, n in survey.by_sector:
         sector_rows[variable_id].append((sector, code, n))
-    for phenomenon, cells in survey.concern.items():
-        tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies["concern"]
-        tally.base += sum(valid for _c, valid, _h in cells)
-        tally.hits += sum(hits for _c, _v, hits in cells)
-        if weighted:
-            weights = survey.cell_weights or {}
-            tally.add_cells(
-                (weights[cell], hits, valid) for cell, valid, hits in cells if cell in weights
-            )
     for question in survey.definition.questions:
         measure = question.measure
-        if measure not in ("priority", "importance", "victimisation"):
-            continue
         if measure == "priority":
             _tally_priority(question, survey, figures)
+            continue
+        if measure not in ("importance", "victimisation"):
             continue
         for phenomenon, name in _phenomenon_slots(question):
             variable = survey.variables.get(name)
@@ -259,23 +250,63 @@ def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) ->
             valid = {c: n for c, n in counts.items() if c is not None and c in question.valid_codes}
             tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies[measure]
             if measure == "victimisation":
-                first = next((o.code for o in question.options if not o.missing), None)
-                tally.hits += valid.get(first, 0) if first is not None else 0
-                tally.base += sum(valid.values())
-                if weighted:
-                    hit = () if first is None else (first,)
-                    tally.add_cells(survey.weighted_rows(variable.id, hit, question.valid_codes))
-            else:  # importance: mean of the codes (partners: never weighted)
-                tally.base += sum(valid.values())
-                tally.total += sum(c * n for c, n in valid.items())
-                tally.squares += sum(c * c * n for c, n in valid.items())
-                for sector, code, n in sector_rows.get(variable.id, []):
-                    if code is None or code not in question.valid_codes:
-                        continue
-                    sector_tally = figures[phenomenon].sectors[sector]
-                    sector_tally.base += n
-                    sector_tally.total += code * n
-                    sector_tally.squares += code * code * n
+                _tally_victimisation(tally, question, survey, variable.id, valid)
+            else:
+                _tally_importance(
+                    tally, figures[phenomenon], question, valid, sector_rows.get(variable.id, [])
+                )
+
+
+def _tally_concern(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) -> None:
+    """Concern: respondents who gave a concern code over those with a valid answer
+    (weighted too when the survey is)."""
+    for phenomenon, cells in survey.concern.items():
+        tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies["concern"]
+        tally.base += sum(valid for _c, valid, _h in cells)
+        tally.hits += sum(hits for _c, _v, hits in cells)
+        if survey.cell_weights is not None:
+            weights = survey.cell_weights
+            tally.add_cells(
+                (weights[cell], hits, valid) for cell, valid, hits in cells if cell in weights
+            )
+
+
+def _tally_victimisation(
+    tally: Tally,
+    question: QuestionDef,
+    survey: SurveyCounts,
+    variable_id: int,
+    valid: Mapping[int, int],
+) -> None:
+    """Victimisation: the first non-missing option ("yes") over the valid answers
+    (weighted too when the survey is)."""
+    first = next((o.code for o in question.options if not o.missing), None)
+    tally.hits += valid.get(first, 0) if first is not None else 0
+    tally.base += sum(valid.values())
+    if survey.cell_weights is not None:
+        hit = () if first is None else (first,)
+        tally.add_cells(survey.weighted_rows(variable_id, hit, question.valid_codes))
+
+
+def _tally_importance(
+    tally: Tally,
+    phenomenon: PhenomenonFigures,
+    question: QuestionDef,
+    valid: Mapping[int, int],
+    sector_rows: Iterable[tuple[str, int | None, int]],
+) -> None:
+    """Importance: the mean of the valid codes (scale points; partners' answers,
+    never weighted), overall and per partner sector."""
+    tally.base += sum(valid.values())
+    tally.total += sum(c * n for c, n in valid.items())
+    tally.squares += sum(c * c * n for c, n in valid.items())
+    for sector, code, n in sector_rows:
+        if code is None or code not in question.valid_codes:
+            continue
+        sector_tally = phenomenon.sectors[sector]
+        sector_tally.base += n
+        sector_tally.total += code * n
+        sector_tally.squares += code * code * n
 
 
 def _phenomenon_slots(question: QuestionDef) -> list[tuple[str, str]]:
@@ -303,23 +334,12 @@ def concern_slots(
 def _tally_priority(
     question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
 ) -> None:
-    valid_codes = question.valid_codes
-    # The options chosen in any of the question's variables (every rank of a
-    # ranking), over the respondents who chose one: counted as such where the
-    # type counts its respondents (multiple choice), else the valid answers
-    # of the first variable (a ranking's first place).
+    """Priority: per option, the respondents who chose it (at any rank of a
+    ranking) over the base of :func:`_priority_base`, weighted too when the
+    survey is."""
     names = [v.name for v in question.variables()]
     first = survey.variables.get(names[0])
-    if first is None:
-        base = 0
-    elif question.qtype.counts_respondents:
-        base = survey.valid_respondents.get(first.id, 0)
-    else:
-        base = sum(
-            n
-            for c, n in survey.counts.get(first.id, {}).items()
-            if c is not None and c in valid_codes
-        )
+    base = _priority_base(question, survey, first)
     chosen: dict[int, int] = defaultdict(int)
     for name in names:
         variable = survey.variables.get(name)
@@ -328,30 +348,12 @@ def _tally_priority(
         for code, n in survey.counts.get(variable.id, {}).items():
             if code is not None:
                 chosen[code] += n
-    weighted_base: dict[int, float] = {}
-    weighted_chosen: dict[tuple[int, int], float] = defaultdict(float)
     weights = survey.cell_weights
-    if weights is not None and first is not None:
-        # The base per cell, as above: the respondents who ticked a valid
-        # option (multiple), else the valid answers of the first variable.
-        if question.qtype.counts_respondents:
-            base_cells: Iterable[tuple[int, int]] = survey.valid_cells.get(first.id, ())
-        else:
-            base_cells = (
-                (cell, n)
-                for cell, code, n in survey.cell_rows.get(first.id, ())
-                if code is not None and code in valid_codes
-            )
-        for cell, n in base_cells:
-            if cell in weights:
-                weighted_base[cell] = weighted_base.get(cell, 0.0) + n
-        for name in names:
-            variable = survey.variables.get(name)
-            if variable is None:
-                continue
-            for cell, code, n in survey.cell_rows.get(variable.id, ()):
-                if code is not None and cell in weights:
-                    weighted_chosen[(cell, code)] += n
+    weighted_base, weighted_chosen = (
+        _weighted_priority(question, survey, first, names, weights)
+        if weights is not None and first is not None
+        else ({}, {})
+    )
     for option in question.options:
         if not option.phenomenon or option.missing:
             continue
@@ -363,6 +365,53 @@ def _tally_priority(
                 (weights[cell], weighted_chosen.get((cell, option.code), 0.0), n)
                 for cell, n in weighted_base.items()
             )
+
+
+def _priority_base(question: QuestionDef, survey: SurveyCounts, first: VariableRow | None) -> int:
+    """The respondents who chose a valid option where the type counts its
+    respondents (multiple choice), else the valid answers of the first variable
+    (a ranking's first place)."""
+    if first is None:
+        return 0
+    if question.qtype.counts_respondents:
+        return survey.valid_respondents.get(first.id, 0)
+    return sum(
+        n
+        for c, n in survey.counts.get(first.id, {}).items()
+        if c is not None and c in question.valid_codes
+    )
+
+
+def _weighted_priority(
+    question: QuestionDef,
+    survey: SurveyCounts,
+    first: VariableRow,
+    names: list[str],
+    weights: Mapping[int, float],
+) -> tuple[dict[int, float], dict[tuple[int, int], float]]:
+    """The base per weighting cell (as in :func:`_priority_base`) and the choices
+    per cell and option, for the weighted priority share."""
+    if question.qtype.counts_respondents:
+        base_cells: Iterable[tuple[int, int]] = survey.valid_cells.get(first.id, ())
+    else:
+        base_cells = (
+            (cell, n)
+            for cell, code, n in survey.cell_rows.get(first.id, ())
+            if code is not None and code in question.valid_codes
+        )
+    weighted_base: dict[int, float] = {}
+    for cell, n in base_cells:
+        if cell in weights:
+            weighted_base[cell] = weighted_base.get(cell, 0.0) + n
+    weighted_chosen: dict[tuple[int, int], float] = defaultdict(float)
+    for name in names:
+        variable = survey.variables.get(name)
+        if variable is None:
+            continue
+        for cell, code, n in survey.cell_rows.get(variable.id, ()):
+            if code is not None and cell in weights:
+                weighted_chosen[(cell, code)] += n
+    return weighted_base, weighted_chosen
 
 
 def _survey_counts(
@@ -690,23 +739,7 @@ def assemble_priorities(
             shown_indicators[name] = None if choice.value is None else round(choice.value, 2)
         facts = objective.get(info.key)
         if facts is not None:
-            row["facts"] = facts.value
-            row["trend"] = facts.trend_percent
-            est["facts"] = (facts.value, None)
-            est["trend"] = None if facts.trend_percent is None else (facts.trend_percent, None)
-            for target in (indicators, shown_indicators):
-                target["facts"] = facts.value
-                target["trend"] = facts.trend_percent
-        sectors = {}
-        withheld = hidden_sectors(
-            {s: int(t.base) for s, t in figure.sectors.items()}, partner_sector_min
-        )
-        for sector, tally in sorted(figure.sectors.items()):
-            mean = tally.mean()
-            sectors[sector] = SectorMean(
-                int(tally.base),
-                None if mean is None or sector in withheld else round(mean, 2),
-            )
+            _add_objective(facts, row, est, (indicators, shown_indicators))
         values[info.key] = row
         estimates[info.key] = est
         published[info.key] = {
@@ -717,7 +750,7 @@ def assemble_priorities(
             "effective_bases": effective if weighted else None,
             "suppressed_indicators": tuple(hidden),
             "objective": facts,
-            "importance_by_sector": sectors,
+            "importance_by_sector": _sector_means(figure, partner_sector_min),
         }
 
     scores = ranking.combine_scores(values, weights)
@@ -770,6 +803,37 @@ def assemble_priorities(
         trend_min_facts=TREND_MIN_FACTS,
     )
     return PriorityMatrix(tuple(rows), method)
+
+
+def _add_objective(
+    facts: ObjectiveFigure,
+    row: dict[str, float | None],
+    est: dict[str, ranking.Estimate | None],
+    published: Iterable[dict[str, float | None]],
+) -> None:
+    """The objective figures of a phenomenon (registered facts, their trend in
+    percent) as indicators: exact, so without a standard error."""
+    row["facts"] = facts.value
+    row["trend"] = facts.trend_percent
+    est["facts"] = (facts.value, None)
+    est["trend"] = None if facts.trend_percent is None else (facts.trend_percent, None)
+    for target in published:
+        target["facts"] = facts.value
+        target["trend"] = facts.trend_percent
+
+
+def _sector_means(figure: PhenomenonFigures, minimum: int) -> dict[str, SectorMean]:
+    """Mean importance (scale points, two decimals) per partner sector, with its
+    answers; the mean withheld for a sector :func:`hidden_sectors` hides."""
+    withheld = hidden_sectors({s: int(t.base) for s, t in figure.sectors.items()}, minimum)
+    sectors = {}
+    for sector, tally in sorted(figure.sectors.items()):
+        mean = tally.mean()
+        sectors[sector] = SectorMean(
+            int(tally.base),
+            None if mean is None or sector in withheld else round(mean, 2),
+        )
+    return sectors
 
 
 def hidden_sectors(answers: Mapping[str, int], minimum: int) -> set[str]:
