@@ -340,7 +340,7 @@ def test_raking_reaches_every_margin_with_positive_weights(
 def test_trimming_many_cells_at_once_stops() -> None:
     """Cells that all need the cap in turn: capping grows the capped set, it never
     starts over (which could go round in circles)."""
-    cells = {(code,): count for code, count in zip(range(1, 9), [1, 1, 2, 3, 5, 40, 80, 200])}
+    cells = {(code,): n for code, n in enumerate([1, 1, 2, 3, 5, 40, 80, 200], start=1)}
     margins = {"a": {code: 1.0 for code in range(1, 9)}}
     result = rake(cells, margins, trim=2.5, max_iter=300)
     per_respondent = [result.weights[k] for k in expand(cells)]
