@@ -1,8 +1,8 @@
 """Mutation testing of the statistics and privacy core (``make mutation``).
 
     python scripts/mutation.py                    # every module below, one after another
-    python scripts/mutation.py suppression ranking  # only these modules (the others keep
-                                                  # their last committed results)
+    python scripts/mutation.py ranking suppression  # only these, in this order (the others
+                                                  # keep their last committed results)
     python scripts/mutation.py --list             # the modules, their files and tests
 
 Each module is mutated by mutmut 2 (pinned in the dev dependencies) in a scratch copy of
@@ -332,7 +332,8 @@ def main() -> int:
     unknown = set(args.modules) - {m.name for m in MODULES}
     if unknown:
         parser.error(f"unknown module(s): {', '.join(sorted(unknown))}")
-    chosen = [m for m in MODULES if not args.modules or m.name in args.modules]
+    by_name = {m.name: m for m in MODULES}
+    chosen = [by_name[name] for name in args.modules] if args.modules else list(MODULES)
     equivalents = load_equivalents()
     scratch = scratch_dir()
     rows, sections = {}, {}
