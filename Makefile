@@ -18,6 +18,7 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 MUTATION_MODULES ?=
+MUTATION_ARGS ?=
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 PYBABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
@@ -39,7 +40,8 @@ help:
 	@echo "make fmt           ruff check --fix + ruff format"
 	@echo "make bench         run the benchmarks (python -m bench); BENCH_ARGS=\"--quick\" for a smoke run"
 	@echo "make mutation      mutation testing of the statistics and privacy core (slow; not in"
-	@echo "                   make test); MUTATION_MODULES=\"ranking\" for some modules only"
+	@echo "                   make test); MUTATION_MODULES=\"ranking\" for some modules only,"
+	@echo "                   MUTATION_ARGS=\"--minutes 20\" to stop each after 20 minutes"
 	@echo "make i18n          extract + update + compile the translation catalogs"
 	@echo "make i18n-init LOCALE=de   start a catalog for a new language"
 	@echo "make clean         remove caches and compiled catalogs; make distclean also removes .venv"
@@ -89,7 +91,7 @@ bench:
 # Slow (minutes per module on two cores), so not part of `make test`; writes
 # bench/results/mutation.md. docs/mutation-testing.md says how to read it.
 mutation: setup
-	$(BIN)/python scripts/mutation.py $(MUTATION_MODULES)
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS) $(MUTATION_MODULES)
 
 # --- translations (.mo files are built, never committed) ----------------------
 # --no-location keeps diffs of messages.pot and the .po files small and stable.

@@ -4,6 +4,7 @@
     python scripts/mutation.py ranking suppression  # only these, in this order (the others
                                                   # keep their last committed results)
     python scripts/mutation.py --list             # the modules, their files and tests
+    python scripts/mutation.py --minutes 20 weighting  # stop after 20 minutes: partial results
 
 Each module is mutated by mutmut 2 (pinned in the dev dependencies) in a scratch copy of
 the project (``$TMPDIR/zvp-survey-mutation``), never in the work tree: mutmut edits the
@@ -28,6 +29,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -135,8 +137,9 @@ def run_tests(module_name: str) -> int:
     return 0
 
 
-def mutate(module: Module, scratch: Path) -> float:
-    """Run mutmut over one module in the scratch copy; the seconds it took."""
+def mutate(module: Module, scratch: Path, minutes: float | None) -> float:
+    """Run mutmut over one module in the scratch copy, stopped after ``minutes`` if
+    given (the mutants not reached stay untested); the seconds it took."""
     env = dict(os.environ)
     env.pop("SURVEY_TEST_DATABASE", None)
     env["PYTHONPATH"] = str(scratch)
@@ -144,7 +147,7 @@ def mutate(module: Module, scratch: Path) -> float:
     (scratch / ".mutmut-cache").unlink(missing_ok=True)
     runner = f"{PYTHON} {scratch / 'scripts' / 'mutation.py'} --run-tests {module.name}"
     started = time.monotonic()
-    subprocess.run(
+    process = subprocess.Popen(
         [
             str(MUTMUT),
             "run",
@@ -159,9 +162,21 @@ def mutate(module: Module, scratch: Path) -> float:
         ],
         cwd=scratch,
         env=env,
-        check=False,
+        start_new_session=True,
     )
+    try:
+        process.wait(timeout=None if minutes is None else minutes * 60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+    restore_module(module, scratch)
     return time.monotonic() - started
+
+
+def restore_module(module: Module, scratch: Path) -> None:
+    """Put the original module back in the scratch copy: a stopped run may leave a
+    mutant in place, and ``mutmut show`` diffs against the file as it is."""
+    shutil.copy2(ROOT / module.path, scratch / module.path)
 
 
 @dataclass(frozen=True)
@@ -222,7 +237,8 @@ def section(
     seconds: float,
 ) -> tuple[str, str]:
     """The summary row and the detail section of one module."""
-    total = sum(counts.values())
+    untested = counts.get("untested", 0)
+    total = sum(counts.values()) - untested
     killed = counts.get("ok_killed", 0)
     timeout = counts.get("bad_timeout", 0)
     accepted: list[tuple[Survivor, str]] = []
@@ -244,6 +260,8 @@ def section(
         score = 100.0 * (killed + timeout + len(accepted)) / total
         shown = f"**{score:.1f} %**"
         verdict = "ok" if score >= TARGET else f"below {TARGET:.0f} %"
+        if untested:
+            verdict = f"partial: {untested} of {total + untested} mutants not reached; " + verdict
     else:
         shown, verdict = "none", "not run: the tests fail without mutations (see the log)"
     row = (
@@ -321,6 +339,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="module names (default: all)")
     parser.add_argument("--list", action="store_true", help="list the modules and stop")
+    parser.add_argument(
+        "--minutes", type=float, help="stop each module after this long (partial results)"
+    )
+    parser.add_argument(
+        "--collect",
+        action="store_true",
+        help="only write the results of the last module run in the scratch copy",
+    )
     parser.add_argument("--run-tests", metavar="MODULE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_tests:
@@ -338,9 +364,13 @@ def main() -> int:
     scratch = scratch_dir()
     rows, sections = {}, {}
     for module in chosen:
-        copy_project(scratch)
-        print(f"==> mutating {module.path}", flush=True)
-        seconds = mutate(module, scratch)
+        if args.collect:
+            restore_module(module, scratch)
+            seconds = time.time() - (scratch / ".mutmut-cache").stat().st_ctime
+        else:
+            copy_project(scratch)
+            print(f"==> mutating {module.path}", flush=True)
+            seconds = mutate(module, scratch, args.minutes)
         counts, survivors = collect(scratch)
         rows[module.name], sections[module.name] = section(
             module, counts, survivors, equivalents.get(module.name, []), seconds
