@@ -50,6 +50,9 @@ def test_only_weight_ratios_matter() -> None:
     a = combine_scores(INDICATORS, WEIGHTS)
     b = combine_scores(INDICATORS, {k: v * 7 for k, v in WEIGHTS.items()})
     assert a == pytest.approx(b)
+    # Weights adding up to less than 1 (the default weights add up to 1 at most).
+    c = combine_scores(INDICATORS, {k: v * 0.05 for k, v in WEIGHTS.items()})
+    assert a == pytest.approx(c)
 
 
 def test_constant_indicator_and_unknown_names() -> None:
@@ -73,10 +76,21 @@ def test_normalisation_none_and_errors() -> None:
     assert combine_scores(data, {"x": 1.0, "y": 3.0}, normalisation="none") == pytest.approx(
         {"a": (0.2 + 2.7) / 4, "b": (0.4 + 0.3) / 4}
     )
-    with pytest.raises(ValueError, match="weight of 'x' must be a non-negative number, got -1"):
+    with pytest.raises(
+        ValueError, match=r"^weight of 'x' must be a non-negative number, got -1.0$"
+    ):
         combine_scores(data, {"x": -1.0})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unknown normalisation 'zscore'$"):
         combine_scores(data, {"x": 1.0}, normalisation="zscore")  # type: ignore[arg-type]
+
+
+def test_a_constant_indicator_is_flat_up_to_float_noise_only() -> None:
+    """Equal up to 1e-12 (relative to the larger value): no discrimination, 0.5 each;
+    a difference above that is a real one and spans 0..1."""
+    flat = combine_scores({"a": {"x": 1000.0}, "b": {"x": 1000.0 + 1e-10}}, {"x": 1.0})
+    assert flat == {"a": 0.5, "b": 0.5}
+    apart = combine_scores({"a": {"x": 1.0}, "b": {"x": 1.0 + 1.5e-12}}, {"x": 1.0})
+    assert apart == {"a": 0.0, "b": 1.0}
 
 
 def test_rank_ties_share_best_rank() -> None:
@@ -239,12 +253,17 @@ def test_an_unscored_phenomenon_leaves_the_others_their_intervals() -> None:
 
 
 def test_bootstrap_argument_errors() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^n_boot must be at least 1$"):
         bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, n_boot=0)
-    with pytest.raises(ValueError):
+    # One replicate is the least: each interval is that replicate's rank.
+    one = bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, n_boot=1)
+    assert all(i is not None and i[0] == i[1] for i in one.values())
+    with pytest.raises(ValueError, match=r"^standard error of a/x must be non-negative$"):
         bootstrap_rank_intervals({"a": {"x": (1.0, -1.0)}}, {"x": 1.0})
-    with pytest.raises(ValueError):
-        bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, level=1.5)
+    for level in (0.0, 1.0, 1.5, -0.1):
+        with pytest.raises(ValueError, match=r"^level must be strictly between 0 and 1$"):
+            bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, level=level)
+    assert bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, level=0.999, n_boot=10)
     assert bootstrap_rank_intervals({}, WEIGHTS) == {}
 
 
