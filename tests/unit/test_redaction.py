@@ -97,6 +97,8 @@ def test_bare_eleven_digits_without_valid_checksum_survive() -> None:
     assert not national_number_is_valid("85073003399")
     assert national_number_is_valid("85073003328")
     assert not national_number_is_valid("8507300332")
+    # Eleven characters that are not eleven digits: a formatted number, never bare.
+    assert not national_number_is_valid("85.07.30.03")
 
 
 @pytest.mark.parametrize(
