@@ -281,6 +281,9 @@ class QuestionType(ABC):
     """The form of the type's settings (``survey.questions.editor``)."""
     position: ClassVar[int] = 100
     """Where the type comes when types are listed (messages, docs)."""
+    answer_seconds_each: ClassVar[float] = 6.0
+    """Seconds to answer one item of the type, reading aside
+    (``answer_seconds``; ``survey.definitions.duration``)."""
     shuffle_default: ClassVar[bool | None] = None
     """Whether the options are shown in an order shuffled per respondent
     when the survey file has no ``shuffle`` key; None: the type never
@@ -393,6 +396,11 @@ class QuestionType(ABC):
     def dimension_codes(self, question: QuestionDef, language: str) -> DimensionCodes | None:
         """The groups of the question as a dimension (None: it gives none)."""
         return None
+
+    def answer_seconds(self, question: QuestionDef) -> float:
+        """Seconds to answer the question once it is read: one item of
+        ``answer_seconds_each`` (a matrix counts its rows, a ranking its ranks)."""
+        return self.answer_seconds_each
 
     # --- input ----------------------------------------------------------------
     def shuffled(self, question: QuestionDef) -> bool:

@@ -74,6 +74,7 @@ class MultipleChoice(QuestionType):
 
     name = "multiple"
     position = 30
+    answer_seconds_each = 12.0
     keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "max", "shuffle"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
     counts_respondents = True

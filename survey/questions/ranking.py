@@ -68,6 +68,12 @@ class Ranking(QuestionType):
 
     name = "ranking"
     position = 50
+    answer_seconds_each = 12.0
+
+    @override
+    def answer_seconds(self, question: QuestionDef) -> float:
+        """Weighing the options for every rank."""
+        return self.answer_seconds_each * self.choose(question)
     keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose", "shuffle"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
     # The options of a ranking compete for the first places, so the first

@@ -37,6 +37,7 @@ from survey.answering.journey import CheckRow, Journey, PageScreen
 from survey.answering.stores import ChangedMeanwhile
 from survey.database import read_only_gets
 from survey.definitions.definition import definition_of
+from survey.definitions.duration import estimated_minutes
 from survey.extensions import db
 from survey.models import Draft, Survey, SurveyState
 from survey.ratelimits import code_entry
@@ -51,7 +52,6 @@ bp = Blueprint("residents", __name__, url_prefix="/s")
 # The drafts' secrets in the session cookie, per survey key (the name is
 # older than this package: kept, so started drafts stay reachable).
 COOKIE_KEY = "respond"
-ESTIMATED_MINUTES = 10
 _KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 # Query flag (``?bijgewerkt=1``) of a page shown again because the draft
 # changed in another window between reading and saving: the page says so.
@@ -179,7 +179,7 @@ def start(key: str) -> str:
         active=active,
         sent=draft is not None and draft.submitted,
         code=code,
-        minutes=ESTIMATED_MINUTES,
+        minutes=estimated_minutes(definition_of(survey), g.language),
         controller=current_app.config["PRIVACY_CONTROLLER"],
         contact=current_app.config["PRIVACY_CONTACT"],
         days=current_app.config["DRAFT_LIFETIME_DAYS"],
