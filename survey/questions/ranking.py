@@ -74,6 +74,7 @@ class Ranking(QuestionType):
     def answer_seconds(self, question: QuestionDef) -> float:
         """Weighing the options for every rank."""
         return self.answer_seconds_each * self.choose(question)
+
     keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose", "shuffle"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
     # The options of a ranking compete for the first places, so the first

@@ -69,8 +69,10 @@ def test_a_question_only_some_see_weighs_less_than_one_everyone_sees() -> None:
     hidden = copy.deepcopy(shown)
     hidden["pages"][-1]["questions"][-1]["show_if"] = {"question": "contact", "equals": 1}
     base = estimated_seconds(build_definition(raw))
-    assert 0 < estimated_seconds(build_definition(hidden)) - base < (
-        estimated_seconds(build_definition(shown)) - base
+    assert (
+        0
+        < estimated_seconds(build_definition(hidden)) - base
+        < (estimated_seconds(build_definition(shown)) - base)
     )
 
 
