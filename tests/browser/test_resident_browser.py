@@ -147,7 +147,8 @@ def _keyboard_page(page: Page, button: str) -> None:
         elif info["tag"] == "TEXTAREA":
             page.keyboard.type("Meer blauw op straat.")
         elif info["type"] == "text":
-            page.keyboard.type("67" if info["inputmode"] == "numeric" else "Antwoord")
+            numeric = info["inputmode"] == "numeric"
+            page.keyboard.type(NUMBER_ANSWERS.get(name, "67") if numeric else "Antwoord")
     raise AssertionError("never reached the Continue button")
 
 
