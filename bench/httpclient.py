@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-NUMBER_ANSWERS = {"leeftijd": "42"}
+NUMBER_ANSWERS = {"leeftijd": "42", "buurtscore": "7"}
 TEXT_ANSWER = "Meer verlichting in het park, graag."
 
 

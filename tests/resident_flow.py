@@ -11,7 +11,7 @@ from flask import Flask
 from formtools import Form, Page
 from support import RESIDENT_FILE, import_file
 
-NUMBER_ANSWERS = {"leeftijd": "42"}
+NUMBER_ANSWERS = {"leeftijd": "42", "buurtscore": "7"}
 
 
 def open_copy(app: Flask, tmp_path: Path, key: str = "burgers-open") -> str:

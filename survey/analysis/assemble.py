@@ -49,6 +49,12 @@ def assemble(
                 measure=question.measure,
                 dimension=question.dimension,
                 table=summary.table,
+                concern_codes=(
+                    tuple(sorted(int(c) for c in question.spec.get("concern_codes", [])))
+                    if question.measure == "concern"
+                    else ()
+                ),
+                shuffled=question.qtype.shuffled(question),
             )
         )
         crosstabs.extend(summary.crosstabs)

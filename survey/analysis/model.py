@@ -32,7 +32,10 @@ below ``unreliable_below`` they are flagged (``survey.analysis.suppression.base_
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """One question of the survey and its summary table."""
+    """One question of the survey and its summary table; with ``measure:
+    concern`` the codes that count as "a problem" (``concern_codes``, the
+    others of the base do not; missing codes are outside the base), and
+    whether its options were shown in an order shuffled per respondent."""
 
     key: str
     type: str
@@ -42,6 +45,8 @@ class QuestionResult:
     measure: str | None
     dimension: str | None
     table: Table
+    concern_codes: tuple[int, ...] = ()
+    shuffled: bool = False
 
     @property
     def kind(self) -> str:
@@ -62,6 +67,10 @@ class QuestionResult:
             entry["measure"] = self.measure
         if self.dimension:
             entry["dimension"] = self.dimension
+        if self.concern_codes:
+            entry["concern_codes"] = list(self.concern_codes)
+        if self.shuffled:
+            entry["shuffled"] = True
         entry.update(self.table.to_json())
         return entry
 

@@ -60,6 +60,13 @@ class PageScreen:
     problems: list[FieldProblem] = field(default_factory=list)
     # New questions appeared on the page when it was posted (no errors).
     changed: bool = False
+    order_seed: int | None = None
+    """The seed of the respondent's shuffled option orders (the store's)."""
+
+    def in_order(self, question: QuestionDef) -> QuestionDef:
+        """``question`` with its options in the order this respondent sees
+        them (``QuestionType.in_order``)."""
+        return question.qtype.in_order(question, self.order_seed)
 
     @property
     def page(self) -> PageDef:
@@ -257,6 +264,7 @@ class Journey(Generic[S]):
             previous=_last_before(shown, page),
             problems=problems or [],
             changed=changed,
+            order_seed=self.store.order_seed,
         )
 
     def read(self, page: PageDef, form: FormData, *, partial: bool = False) -> PageOutcome:

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from survey.answering.browser import show_if_data
 from survey.answering.journey import Journey, PageScreen
 from survey.answering.pages import FieldProblem
-from survey.definitions.definition import PageDef, SurveyDefinition, definition_of
+from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition, definition_of
 from survey.i18n import text_for
 from survey.models import Survey
 
@@ -110,8 +110,13 @@ def page_context(
     """What ``answering/page.html`` needs besides the front end's own
     blocks: the page's questions and values, the error summary, progress,
     the data of the page script, and ``render_question`` (the question
-    fields; see ``question_renderer``)."""
+    fields; see ``question_renderer``), with the options in the order this
+    respondent sees them."""
     by_field, summary = error_messages(screen.problems, context["t"])
+
+    def render_in_order(question: QuestionDef, *args: Any) -> Markup:
+        return render_question(screen.in_order(question), *args)
+
     return {
         **context,
         "view": screen.view,
@@ -123,7 +128,7 @@ def page_context(
         "total": screen.total,
         "previous": screen.previous,
         "show_if": show_if_data,
-        "render_question": render_question,
+        "render_question": render_in_order,
     }
 
 

@@ -45,6 +45,14 @@ class AnswerStore(Protocol):
         in any order."""
         ...
 
+    @property
+    def order_seed(self) -> int | None:
+        """The seed of the respondent's shuffled option orders (``shuffle``
+        in the survey file): the same for every page view of the same
+        answers, so a reload does not move the options; None shows every
+        option in the file's order (a paper form is typed in that order)."""
+        ...
+
     def prepare_submit(self) -> str | None:
         """Get ready to send: re-read (and lock, where the store can) what
         the submit writes. Returns a status that ends the submit before the

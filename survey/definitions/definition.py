@@ -40,13 +40,22 @@ class OptionDef:
     is stored; a ``missing`` option (don't know, no answer) is left out of
     the percentage base and is no dimension group; ``phenomenon`` feeds the
     priority matrix; an ``exclusive`` option of a ``multiple`` question
-    cannot be combined with another."""
+    cannot be combined with another; a ``fixed`` option (and every missing
+    or exclusive one) keeps its place when the options are shuffled."""
 
     code: int
     label: dict[str, str]
     missing: bool = False
     phenomenon: str | None = None
     exclusive: bool = False
+    fixed: bool = False
+
+    @property
+    def stays(self) -> bool:
+        """The option keeps its place in a shuffled order: "weet niet"
+        (missing), "geen van deze" (exclusive) and any option marked
+        ``fixed`` ("ander")."""
+        return self.fixed or self.missing or self.exclusive
 
 
 @dataclass(frozen=True)
@@ -223,6 +232,7 @@ def _options(spec: dict[str, Any], scales: dict[str, Any]) -> tuple[OptionDef, .
             missing=bool(o.get("missing", False)),
             phenomenon=o.get("phenomenon"),
             exclusive=bool(o.get("exclusive", False)),
+            fixed=bool(o.get("fixed", False)),
         )
         for o in raw or []
     )

@@ -151,7 +151,7 @@ class Checker:
         if len(options) > MAX_OPTIONS:
             self.problem(path, f"has more than {MAX_OPTIONS} options")
             return []
-        allowed = frozenset({"code", "label", "missing", "phenomenon"})
+        allowed = frozenset({"code", "label", "missing", "phenomenon", "fixed"})
         if allow_exclusive:
             allowed |= {"exclusive"}
         codes: list[int] = []
@@ -178,7 +178,7 @@ class Checker:
             self.problem(f"{opath}.label", "is required")
         else:
             self.text(option["label"], f"{opath}.label", max_length=500)
-        for flag in ("missing", "exclusive"):
+        for flag in ("missing", "exclusive", "fixed"):
             if flag in option:
                 self.boolean(option[flag], f"{opath}.{flag}")
         if "phenomenon" in option:
@@ -206,6 +206,12 @@ class Checker:
             self.problem(f"{path}.scale", f"{name!r} is not defined under scales")
             return 0
         return len(self.scales[name])
+
+    def shuffle(self, spec: dict[str, Any], path: str) -> None:
+        """``shuffle``: true or false (the options in an order shuffled per
+        respondent; ``survey.questions.base.shuffle_options``)."""
+        if "shuffle" in spec:
+            self.boolean(spec["shuffle"], f"{path}.shuffle")
 
     def codes_of(self, spec: dict[str, Any]) -> list[int]:
         """The well-formed option codes of a question, its own or its scale's

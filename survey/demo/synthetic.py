@@ -20,61 +20,83 @@ from survey.definitions.conditions import evaluate
 from survey.definitions.definition import QuestionDef, RowDef, SurveyDefinition
 from survey.demo.comments import PARTNER_POINTS, RESIDENT_COMMENTS
 
-# Share of residents per district (codes 1..5) and per age band in the
+# Share of residents per district (codes 1..5) and per age band (15-24,
+# 25-44, 45-64, 65+: the VM's population of 15 and older) in the
 # population, and how much more likely each age band is to answer.
 DISTRICT_POPULATION = {1: 14200, 2: 9800, 3: 7600, 4: 5400, 5: 3900}
-AGE_POPULATION = {1: 7600, 2: 9100, 3: 13300, 4: 10900}
+AGE_POPULATION = {1: 4900, 2: 12700, 3: 13100, 4: 10200}
 SEX_POPULATION = {1: 20150, 2: 20750}
-AGE_RESPONSE = {1: 0.55, 2: 0.8, 3: 1.0, 4: 1.35}
-AGE_RANGES = {1: (16, 29), 2: (30, 44), 3: (45, 64), 4: (65, 92)}
+AGE_RESPONSE = {1: 0.5, 2: 0.75, 3: 1.0, 4: 1.3}
+AGE_RANGES = {1: (15, 24), 2: (25, 44), 3: (45, 64), 4: (65, 92)}
+# Highest diploma of the respondents (1 low, 2 middle, 3 high, 4 still in
+# education): the higher educated answer more often than their population
+# share, and most 15-24-year-olds are still at school.
+EDUCATION_RESPONSE = {1: 0.22, 2: 0.37, 3: 0.41}
+EDUCATION_YOUNG = {1: 0.12, 2: 0.2, 3: 0.06, 4: 0.62}
 
-# How often a phenomenon is "a frequent problem", by district.
+# How often a phenomenon is a problem "at least sometimes" in the
+# neighbourhood (the VM's reading), before the district's factor.
 BASE_CONCERN = {
-    "drugs": 0.22,
-    "verkeer": 0.38,
-    "inbraak": 0.17,
-    "milieu": 0.28,
-    "overlast": 0.2,
+    "drugs": 0.34,
+    "verkeer": 0.55,
+    "inbraak": 0.3,
+    "woninginbraak": 0.28,
+    "milieu": 0.45,
+    "overlast": 0.36,
     "cybercrime": 0.15,
-    "geweld": 0.07,
+    "geweld": 0.14,
+    "ifg": 0.05,
     "fraude": 0.06,
     "mensenhandel": 0.03,
     "radicalisering": 0.03,
 }
 DISTRICT_FACTOR = {
     1: {"drugs": 1.8, "overlast": 1.6, "geweld": 1.5},
-    2: {"verkeer": 1.3, "inbraak": 1.4},
+    2: {"verkeer": 1.3, "inbraak": 1.4, "woninginbraak": 1.3},
     3: {"milieu": 1.5, "verkeer": 1.2},
-    4: {"inbraak": 1.6, "drugs": 0.6},
+    4: {"inbraak": 1.4, "woninginbraak": 1.7, "drugs": 0.6},
     5: {"verkeer": 1.5, "overlast": 0.6, "drugs": 0.5},
 }
+# Victims in the past 12 months per matrix row (share of residents).
 VICTIM_RATE = {
-    "inbraak": 0.045,
+    "inbraak": 0.04,
     "fietsdiefstal": 0.08,
+    "auto": 0.04,
+    "diefstal_geweld": 0.012,
     "online_fraude": 0.11,
+    "hacking": 0.05,
     "geweld": 0.03,
-    "verkeersongeval": 0.025,
+    "lastiggevallen": 0.065,
     "vernieling": 0.06,
+    "verkeersongeval": 0.02,
+    "gezin": 0.02,
 }
+# Per follow-up: the share of victims who filed a report (aangifte, code 1)
+# and who only told the police (code 2); the rest did not (code 3). Burglary
+# follows the VM's 74 % aangifte (politie.be/5381).
 REPORT_RATE = {
-    "aangifte_inbraak": 0.82,
-    "aangifte_fiets": 0.48,
-    "aangifte_online": 0.41,
-    "aangifte_geweld": 0.46,
-    "aangifte_ongeval": 0.9,
-    "aangifte_vernieling": 0.36,
+    "aangifte_inbraak": (0.74, 0.1),
+    "aangifte_fiets": (0.34, 0.1),
+    "aangifte_auto": (0.55, 0.1),
+    "aangifte_diefstal_geweld": (0.5, 0.12),
+    "aangifte_online": (0.3, 0.12),
+    "aangifte_geweld": (0.35, 0.12),
+    "aangifte_vernieling": (0.3, 0.1),
+    "aangifte_ongeval": (0.8, 0.1),
 }
 
 
 @dataclass(frozen=True)
 class Respondent:
     """A synthetic resident: district code (1..5), age in whole years, its
-    age band (1..4, ``AGE_RANGES``), sex code and ``worry``."""
+    age band (1..4, ``AGE_RANGES``), sex code, education code (1..4, 9 not
+    said) and ``worry``."""
 
     district: int
     age: int
     age_band: int
     sex: int
+    education: int
     worry: float  # 0..1, drives concern and feelings of unsafety
 
 
@@ -87,13 +109,16 @@ def draw_respondent(rng: random.Random) -> Respondent:
     """A resident drawn as the respondents of a real survey fall: districts
     by population, age bands by population times response rate (older
     residents answer more), an age uniform in the band, and a worry that
-    grows with the band."""
+    grows with the band; an education as respondents' diplomas fall (2% do
+    not say)."""
     district = _weighted(rng, {k: float(v) for k, v in DISTRICT_POPULATION.items()})
     band = _weighted(rng, {k: AGE_POPULATION[k] * AGE_RESPONSE[k] for k in AGE_POPULATION})
     low, high = AGE_RANGES[band]
     sex = _weighted(rng, {1: 46.0, 2: 51.0, 3: 1.0, 9: 2.0})
     worry = min(1.0, max(0.0, rng.gauss(0.35 + 0.08 * band, 0.2)))
-    return Respondent(district, rng.randint(low, high), band, sex, worry)
+    shares = EDUCATION_YOUNG if band == 1 else EDUCATION_RESPONSE
+    education = 9 if rng.random() < 0.02 else _weighted(rng, shares)
+    return Respondent(district, rng.randint(low, high), band, sex, education, worry)
 
 
 class ResidentGenerator:
@@ -131,29 +156,41 @@ class ResidentGenerator:
         return not question.required and self.rng.random() < 0.03
 
     def value(self, question: QuestionDef, person: Respondent, values: dict[str, Any]) -> Any:
-        """The resident's answer: their own district, sex and age for the
-        dimension questions; else about 3% skip an optional question, and the
-        rest is the type's sample (None: not answered)."""
-        if question.dimension == "district":
-            return person.district if person.district in question.codes else None
-        if question.dimension == "sex":
-            return person.sex if person.sex in question.codes else None
+        """The resident's answer: their own district, sex, education and age
+        for the dimension questions; else about 3% skip an optional question;
+        the neighbourhood score follows worry; 12% tick only the exclusive
+        option ("none of these") of a multiple choice that has one; the rest
+        is the type's sample (None: not answered)."""
+        own = {"district": person.district, "sex": person.sex, "education": person.education}
+        if question.dimension in own:
+            code = own[str(question.dimension)]
+            return code if code in question.codes else None
         if question.dimension == "age" and question.spec.get("bands"):
             return person.age  # a number banded into the age dimension: the age in years
         if self._skips(question):
             return question.qtype.empty(question) or None
+        if question.key == "buurtscore":
+            # 0 = very unsafe .. 10 = very safe; worried people score lower.
+            return min(10, max(0, round(self.rng.gauss(8.6 - 3.0 * person.worry, 1.2))))
+        exclusive = [o.code for o in question.options if o.exclusive]
+        if exclusive and self.rng.random() < 0.12:
+            return exclusive[:1]
         return question.qtype.sample(question, ResidentSampler(self, person))
 
     def _code(self, question: QuestionDef, person: Respondent) -> int:
         """One code of a question with options, by its rules or preferences."""
         rng = self.rng
         if question.key in REPORT_RATE:
-            return 1 if rng.random() < REPORT_RATE[question.key] else 2
-        if question.key == "onveilig":
-            # 1 = always .. 5 = never unsafe; worried people feel unsafe more often.
-            centre = 4.6 - 3.0 * person.worry
-            code = min(5, max(1, round(rng.gauss(centre, 0.8))))
-            return 9 if rng.random() < 0.02 else code
+            filed, told = REPORT_RATE[question.key]
+            roll = rng.random()
+            return 1 if roll < filed else 2 if roll < filed + told else 3
+        if question.key in {"onveilig", "onveilig_verkeer"}:
+            # 1 = always .. 5 = never unsafe; worried people feel unsafe more
+            # often. The VM's shares: about 3 % always or often unsafe, 29 %
+            # sometimes, 68 % rarely or never (politie.be/5381); traffic makes
+            # more people feel unsafe than the street does.
+            centre = (4.9 if question.key == "onveilig" else 4.4) - 1.7 * person.worry
+            return min(5, max(1, round(rng.gauss(centre, 0.8))))
         if question.key == "contact":
             return 1 if rng.random() < 0.31 else 2
         return _weighted(rng, self._preference(question))
@@ -181,13 +218,17 @@ class ResidentGenerator:
         if question.measure == "victimisation":
             return 1 if rng.random() < VICTIM_RATE.get(row, 0.04) else 2
         if question.measure == "concern":
-            concern_codes = list(question.spec.get("concern_codes", []))
+            concern_codes = sorted(int(c) for c in question.spec.get("concern_codes", []))
             p = self._concern(phenomenon, person)
             valid = [o.code for o in question.options if not o.missing]
             if concern_codes and rng.random() < p:
-                return int(rng.choice(concern_codes))
+                # The mildest concern code ("soms") is the commonest; the
+                # stronger ones ("vaak") grow with worry.
+                strong = 0.25 + 0.6 * person.worry
+                return _weighted(
+                    rng, {c: 1.0 if i == 0 else strong for i, c in enumerate(concern_codes)}
+                )
             others = [c for c in valid if c not in concern_codes]
-            # "Sometimes" is likelier for people who worry.
             weights = {c: (1.0 + person.worry * i) for i, c in enumerate(others)}
             return _weighted(rng, weights) if weights else None
         return _weighted(

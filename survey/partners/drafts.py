@@ -143,6 +143,11 @@ class PartnerDraftStore:
         """None: a partner may answer the parts in any order."""
         return None
 
+    @property
+    def order_seed(self) -> int:
+        """The link's id: the same order before and after the first save."""
+        return self.link.id
+
     def _lock(self) -> None:
         """Lock the link and read its draft again (``LinkRevoked`` when it
         was revoked between resolving the token and this write)."""

@@ -79,6 +79,11 @@ class PaperStore:
         self.form_number: str | None = None
 
     @property
+    def order_seed(self) -> None:
+        """None: staff type a paper form in the order it was printed."""
+        return None
+
+    @property
     def values(self) -> Mapping[str, Any]:
         return self.answers
 

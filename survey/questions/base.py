@@ -36,11 +36,12 @@ them as they are.
 from __future__ import annotations
 
 import math
+import random
 import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -48,11 +49,9 @@ from flask_babel import lazy_gettext as _l
 from survey.i18n import text_for
 
 if TYPE_CHECKING:
-    import random
-
     from survey.analysis.inputs import SummaryContext, SurveyFigures
     from survey.analysis.tables import Summary
-    from survey.definitions.definition import QuestionDef, RowDef
+    from survey.definitions.definition import OptionDef, QuestionDef, RowDef
     from survey.definitions.validation import Checker
     from survey.questions.editor import QuestionForm
 
@@ -238,6 +237,21 @@ def option_label(question: QuestionDef, code: Any, language: str) -> str:
     return text_for(option.label, language) if option else str(code)
 
 
+def shuffle_options(options: Sequence[OptionDef], seed: int, salt: str) -> tuple[OptionDef, ...]:
+    """``options`` in an order shuffled by ``seed`` and ``salt`` (the same
+    pair gives the same order, in any process): the options that stay
+    (``OptionDef.stays``: "weet niet", "geen van deze", ``fixed``) keep their
+    place, the others are permuted among the remaining places. Only the
+    order changes: codes and labels are the options' own."""
+    movable = [i for i, option in enumerate(options) if not option.stays]
+    moved = [options[i] for i in movable]
+    random.Random(f"{seed}:{salt}").shuffle(moved)
+    result = list(options)
+    for place, option in zip(movable, moved, strict=True):
+        result[place] = option
+    return tuple(result)
+
+
 def check_code_value(
     value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
 ) -> None:
@@ -267,6 +281,13 @@ class QuestionType(ABC):
     """The form of the type's settings (``survey.questions.editor``)."""
     position: ClassVar[int] = 100
     """Where the type comes when types are listed (messages, docs)."""
+    answer_seconds_each: ClassVar[float] = 6.0
+    """Seconds to answer one item of the type, reading aside
+    (``answer_seconds``; ``survey.definitions.duration``)."""
+    shuffle_default: ClassVar[bool | None] = None
+    """Whether the options are shown in an order shuffled per respondent
+    when the survey file has no ``shuffle`` key; None: the type never
+    shuffles (its options are an ordered scale, or it has none)."""
 
     # What the report's aggregates read of the type's answer rows.
     tallied: ClassVar[bool] = True
@@ -376,7 +397,27 @@ class QuestionType(ABC):
         """The groups of the question as a dimension (None: it gives none)."""
         return None
 
+    def answer_seconds(self, question: QuestionDef) -> float:
+        """Seconds to answer the question once it is read: one item of
+        ``answer_seconds_each`` (a matrix counts its rows, a ranking its ranks)."""
+        return self.answer_seconds_each
+
     # --- input ----------------------------------------------------------------
+    def shuffled(self, question: QuestionDef) -> bool:
+        """Whether the question's options are shown in an order shuffled per
+        respondent: its ``shuffle`` key, else the type's default."""
+        if self.shuffle_default is None:
+            return False
+        return bool(question.spec.get("shuffle", self.shuffle_default))
+
+    def in_order(self, question: QuestionDef, seed: int | None) -> QuestionDef:
+        """The question as one respondent sees it: its options shuffled with
+        the respondent's ``seed`` when it is ``shuffled`` (None: in the file's
+        order, as on paper and in the planners' views)."""
+        if seed is None or not self.shuffled(question):
+            return question
+        return replace(question, options=shuffle_options(question.options, seed, question.key))
+
     def from_cells(self, question: QuestionDef, cells: Mapping[str, str]) -> Any:
         """The answer value from response-file cells (strings; '' is empty).
         Raises ``CellError`` for a cell that cannot be read."""

@@ -138,6 +138,7 @@ class DateQuestion(QuestionType):
 
     name = "date"
     position = 80
+    answer_seconds_each = 10.0
     keys: ClassVar[frozenset[str]] = frozenset({"min", "max"})
     uses_options = False
     browser_answered = "all"

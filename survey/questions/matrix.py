@@ -78,6 +78,13 @@ class MatrixChoice(QuestionType):
 
     name = "matrix"
     position = 40
+    answer_seconds_each = 4.0
+
+    @override
+    def answer_seconds(self, question: QuestionDef) -> float:
+        """One answer per row."""
+        return self.answer_seconds_each * max(1, len(question.rows))
+
     keys: ClassVar[frozenset[str]] = frozenset({"rows", "options", "scale", "concern_codes"})
     measures: ClassVar[frozenset[str]] = frozenset({"concern", "importance", "victimisation"})
     has_rows = True

@@ -74,14 +74,17 @@ class MultipleChoice(QuestionType):
 
     name = "multiple"
     position = 30
-    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "max"})
+    answer_seconds_each = 12.0
+    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "max", "shuffle"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
     counts_respondents = True
+    shuffle_default: ClassVar[bool | None] = False
     editor = MultipleForm
 
     @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path, allow_exclusive=True)
+        checker.shuffle(spec, path)
         if "max" in spec:
             checker.integer(spec["max"], f"{path}.max", minimum=1, maximum=max(count, 1))
 

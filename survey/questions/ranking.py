@@ -68,13 +68,24 @@ class Ranking(QuestionType):
 
     name = "ranking"
     position = 50
-    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose"})
+    answer_seconds_each = 12.0
+
+    @override
+    def answer_seconds(self, question: QuestionDef) -> float:
+        """Weighing the options for every rank."""
+        return self.answer_seconds_each * self.choose(question)
+
+    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose", "shuffle"})
     measures: ClassVar[frozenset[str]] = frozenset({"priority"})
+    # The options of a ranking compete for the first places, so the first
+    # ones listed would win by position alone: shuffled unless the file says no.
+    shuffle_default: ClassVar[bool | None] = True
     editor = RankingForm
 
     @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path)
+        checker.shuffle(spec, path)
         if "choose" not in spec:
             checker.problem(f"{path}.choose", "is required for a ranking")
         else:

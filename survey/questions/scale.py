@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from survey.questions.single import SingleChoice
 
@@ -17,6 +17,9 @@ class ScaleChoice(SingleChoice):
 
     name = "scale"
     position = 20
+    # An ordered scale keeps its order: no ``shuffle``.
+    keys: ClassVar[frozenset[str]] = SingleChoice.keys - {"shuffle"}
+    shuffle_default = None
 
     def ordered(self, question: QuestionDef) -> bool:
         """A scale's points are ordered, whatever its options are called."""

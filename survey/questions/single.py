@@ -45,9 +45,12 @@ class SingleChoice(QuestionType):
 
     name = "single"
     position = 10
-    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "dimension", "concern_codes"})
+    keys: ClassVar[frozenset[str]] = frozenset(
+        {"options", "scale", "dimension", "concern_codes", "shuffle"}
+    )
     measures: ClassVar[frozenset[str]] = frozenset({"concern", "victimisation"})
     gives_dimension = True
+    shuffle_default: ClassVar[bool | None] = False
     editor = SingleForm
 
     @override
@@ -56,6 +59,7 @@ class SingleChoice(QuestionType):
         if "dimension" in spec:
             checker.identifier(spec["dimension"], f"{path}.dimension")
         checker.concern_codes(spec, path)
+        checker.shuffle(spec, path)
 
     @override
     def dimension_codes(self, question: QuestionDef, language: str) -> DimensionCodes:

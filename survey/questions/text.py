@@ -68,6 +68,8 @@ class TextQuestion(QuestionType):
 
     name = "text"
     position = 70
+    # Mostly left empty: about 30 % write, for about 90 s (a long answer).
+    answer_seconds_each = 27.0
     keys: ClassVar[frozenset[str]] = frozenset({"long", "max_length"})
     uses_options = False
     tallied = False

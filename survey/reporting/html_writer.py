@@ -128,6 +128,7 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         indicator_label=indicator_label,
         column_label=column_label,
         mode_label=mode_label,
+        concern_rule=concern_rule,
     )
 
 
@@ -278,6 +279,38 @@ def _join(items: list[str]) -> str:
 def _whole(value: float) -> str:
     """A percentage for the summary, in whole points (a mayor reads 27 %, not 27,43 %)."""
     return f"{format_decimal(round(value), format='#,##0', locale=LOCALE)} %"
+
+
+def _or(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s or %(last)s", first=", ".join(items[:-1]), last=items[-1])
+
+
+def concern_rule(figures: Json) -> str:
+    """The concern rule of a ``measure: concern`` question in words: which
+    answers count as a problem, which do not, and that the missing ones
+    ("weet niet") stay out of the base (the survey file's ``concern_codes``
+    and ``missing`` options)."""
+    rows = figures.get("rows")
+    options = rows[0]["options"] if rows else figures.get("options") or []
+    codes = set(figures.get("concern_codes") or [])
+    quoted = [(o, f"\u201c{o['label']}\u201d") for o in options]
+    counted = [q for o, q in quoted if o["code"] in codes]
+    others = [q for o, q in quoted if o["code"] not in codes and not o.get("missing")]
+    missing = [q for o, q in quoted if o.get("missing")]
+    sentence = _(
+        "Concern indicator: a respondent counts as seeing a problem when they answer "
+        "%(counted)s (on at least one row of the phenomenon); %(others)s does not count.",
+        counted=_or(counted),
+        others=_or(others),
+    )
+    if missing:
+        sentence += " " + _(
+            "%(missing)s is left out of the base, like an unanswered question.",
+            missing=_or(missing),
+        )
+    return sentence
 
 
 def summary_sentences(model: Json) -> list[str]:
@@ -482,7 +515,17 @@ def method_sentences(model: Json) -> Json:
         ),
         "excluded": "",
         "excluded_groups": [],
+        "order": "",
     }
+    shuffled = [f"\u201c{q['text']}\u201d" for q in model["questions"] if q.get("shuffled")]
+    if shuffled:
+        result["order"] = _(
+            "Every respondent saw the options of %(questions)s in an order of their own, drawn "
+            "at random, so that no option gains from being listed first. Options such as "
+            "\u201cdon't know\u201d or \u201cnone of these\u201d kept their place at the "
+            "end. Paper forms list the options in the order of the survey file.",
+            questions=_join(shuffled),
+        )
     if weighting:
         result["weighting"] = _(
             "Some groups answer more often than others. To correct for this, every answer "

@@ -230,6 +230,13 @@ class ResidentDraftStore:
         cannot be visited yet."""
         return self.draft.page_index
 
+    @property
+    def order_seed(self) -> int:
+        """The draft's id: random (``random_id``), so two residents get
+        unrelated orders, and the same on every reload and device of the
+        draft. It is never stored with the response."""
+        return self.draft.id
+
     def save_page(
         self, page: PageDef, page_values: dict[str, Any], *, reached: int, language: str
     ) -> None:

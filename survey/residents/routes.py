@@ -37,8 +37,10 @@ from survey.answering.journey import CheckRow, Journey, PageScreen
 from survey.answering.stores import ChangedMeanwhile
 from survey.database import read_only_gets
 from survey.definitions.definition import definition_of
+from survey.definitions.duration import estimated_minutes
 from survey.extensions import db
 from survey.models import Draft, Survey, SurveyState
+from survey.planner.letters import LetterSettings
 from survey.ratelimits import code_entry
 from survey.residents import codes as code_service
 from survey.residents import drafts
@@ -51,7 +53,6 @@ bp = Blueprint("residents", __name__, url_prefix="/s")
 # The drafts' secrets in the session cookie, per survey key (the name is
 # older than this package: kept, so started drafts stay reachable).
 COOKIE_KEY = "respond"
-ESTIMATED_MINUTES = 10
 _KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 # Query flag (``?bijgewerkt=1``) of a page shown again because the draft
 # changed in another window between reading and saving: the page says so.
@@ -179,11 +180,24 @@ def start(key: str) -> str:
         active=active,
         sent=draft is not None and draft.submitted,
         code=code,
-        minutes=ESTIMATED_MINUTES,
-        controller=current_app.config["PRIVACY_CONTROLLER"],
-        contact=current_app.config["PRIVACY_CONTACT"],
+        minutes=estimated_minutes(definition_of(survey), g.language),
+        **_zone(survey),
         days=current_app.config["DRAFT_LIFETIME_DAYS"],
     )
+
+
+def _zone(survey: Survey) -> dict[str, str]:
+    """Who is responsible for the answers and how residents reach the zone:
+    the sender, phone and e-mail of the consultation's letters where the
+    planners set them (the zone's own name and address), else the
+    installation's ``PRIVACY_CONTROLLER`` and ``PRIVACY_CONTACT``."""
+    settings = LetterSettings.of(survey.consultation)
+    reach = [part for part in (settings.phone, settings.email) if part]
+    return {
+        "controller": settings.sender or current_app.config["PRIVACY_CONTROLLER"],
+        "contact": " / ".join(reach) or current_app.config["PRIVACY_CONTACT"],
+        "privacy_url": settings.privacy_url,
+    }
 
 
 @bp.post("/<key>/begin")
@@ -248,7 +262,11 @@ def code(key: str) -> Response | str:
                 _remember(key, credentials)
                 return redirect(target)
     return render_template(
-        "residents/code.html", **rendering.survey_context(survey), typed=typed[:40], error=error
+        "residents/code.html",
+        **rendering.survey_context(survey),
+        **_zone(survey),
+        typed=typed[:40],
+        error=error,
     )
 
 

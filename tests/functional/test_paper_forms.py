@@ -35,7 +35,7 @@ def _stored(app):
 def _paper_form(client, *, number: str = "", entry: str = "first", onveilig: str = "2"):
     form = Page(client.get(PAPER)).form()
     form.set("form_number", number).set("entry", entry)
-    form.set("onveilig", onveilig).set("problemen.geluid", "3")
+    form.set("onveilig", onveilig).set("problemen.geluid_buren", "3")
     return form
 
 
@@ -45,13 +45,13 @@ def planner(app, client, resident_survey):
 
 
 def test_a_paper_form_with_blank_required_answers_is_stored(app, planner):
-    # The required matrix "problemen" has one row of twelve answered; the
+    # The required matrix "problemen" has one row of fifteen answered; the
     # required age band question and the rest are left blank.
     response = _paper_form(planner).submit(planner)
     assert response.status_code == 302, Page(response).text[:1500]
     assert msg(app, "The paper questionnaire was saved.") in Page(planner.get(PAPER)).text
     [answers] = _stored(app).values()
-    assert answers["onveilig"] == 2 and answers["problemen.geluid"] == 3
+    assert answers["onveilig"] == 2 and answers["problemen.geluid_buren"] == 3
     # Shown and left blank: stored as missing (a row with no code).
     assert "problemen.snelheid" in answers and answers["problemen.snelheid"] is None
 
@@ -135,7 +135,7 @@ def test_differences_between_two_entries_are_shown_and_resolved(app, planner):
     assert list(stored) == [public_id]
     assert stored[public_id]["onveilig"] == 4
     assert stored[public_id]["problemen.snelheid"] is None
-    assert stored[public_id]["problemen.geluid"] == 3
+    assert stored[public_id]["problemen.geluid_buren"] == 3
 
 
 def test_a_response_file_uploaded_twice_is_stored_once(app, planner):

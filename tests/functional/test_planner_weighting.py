@@ -263,7 +263,7 @@ def test_a_planner_exports_in_french_with_the_report_weights(
     sav.write_bytes(client.get(links["sav"]).data)
     frame, meta = pyreadstat.read_sav(str(sav))
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
-    assert labels["onveilig"].startswith("À quelle fréquence")
+    assert labels["onveilig"].startswith("Vous arrive-t-il de ne pas vous sentir")
     assert frame["weight"].notna().sum() > 250
     assert abs(frame["weight"].mean() - 1) < 1e-9
 

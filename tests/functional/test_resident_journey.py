@@ -84,7 +84,7 @@ def test_complete_with_letter_code(app: Flask, client: Any, resident_survey: str
     done = submit(client, check)
     assert done.location.endswith(f"/s/{resident_survey}/bedankt")
     thanks = Page(client.get(done.location))
-    assert "Bedankt voor uw deelname" in thanks.text
+    assert "Bedankt voor uw hulp" in thanks.text
     assert count_responses(app, resident_survey) == 1
     with app.app_context():
         used = db.session.scalars(select(InvitationCode.used).order_by(InvitationCode.id)).all()
@@ -95,14 +95,15 @@ def test_complete_with_letter_code(app: Flask, client: Any, resident_survey: str
         assert response.mode == "web" and response.language == "nl"
         text = db.session.scalars(select(FreeText.redacted)).one()
         assert "verlichting" in text
-    # Age 42 is stored as a number with its band code (30-44 -> 2).
+    # Age 42 is stored as a number with its band code (25-44 -> 2).
     assert _answers(app, "leeftijd") == [("leeftijd", 2, 42.0)]
 
 
 def test_complete_with_open_link(app: Flask, client: Any, tmp_path: Path) -> None:
     key = open_copy(app, tmp_path)
     start_page = Page(client.get(f"/s/{key}"))
-    assert tr(app, "It takes about %(minutes)s minutes.", minutes=10) in start_page.text
+    # The default survey takes about 11 minutes (survey.definitions.duration: 679 s).
+    assert tr(app, "It takes about %(minutes)s minutes.", minutes=11) in start_page.text
     assert "de lokale politiezone" in start_page.text  # PRIVACY_CONTROLLER
     check = answer_all(client, start(client, key))
     submit(client, check)
@@ -176,7 +177,7 @@ def test_code_consumed_once_even_with_two_drafts(app: Flask, resident_survey: st
         survey = find_survey(db.session, resident_survey)
         assert survey is not None
         code_id = db.session.scalar(select(InvitationCode.id))
-        rows = survey.definition["pages"][0]["questions"][0]["rows"]
+        rows = survey.definition["pages"][0]["questions"][1]["rows"]
         values = {"problemen": {r["key"]: 1 for r in rows}, "onveilig": 2, "wijk": 1}
         empty = create_draft(db.session, survey, language="nl", invitation_code_id=code_id)[0]
         # An empty draft: required answers missing.
@@ -233,7 +234,8 @@ def test_missing_required_answers_error_summary(app: Flask, client: Any, tmp_pat
     assert 'href="#f-problemen-drugsoverlast"' in page.html
     assert 'id="f-problemen-drugsoverlast"' in page.html
     assert f"Drugsgebruik of drugshandel op straat: {tr(app, 'Answer this row.')}" in page.text
-    assert page.html.count('class="error-message"') == 11
+    # Fifteen rows, one answered: fourteen messages, one per row left open.
+    assert page.html.count('class="error-message"') == 14
     # The answer that was given is kept.
     assert page.form().fields["problemen.snelheid"].selected == ["3"]
     assert page.html.startswith("<!doctype html>")
@@ -251,8 +253,8 @@ def test_forged_option_code_is_refused(app: Flask, client: Any, tmp_path: Path) 
     assert tr(app, "Choose one of the options.") in page.text
     assert _draft(app).data == {}
     form = fill(Page(page.response).form())
-    form.fields["problemen.geluid"].selected = []
-    form.force("problemen.geluid", "1; DROP TABLE answers")
+    form.fields["problemen.geluid_buren"].selected = []
+    form.force("problemen.geluid_buren", "1; DROP TABLE answers")
     assert tr(app, "Choose one of the options.") in Page(form.submit(client)).text
     assert _draft(app).data == {}
 
@@ -288,6 +290,7 @@ def test_over_long_text_is_refused(app: Flask, client: Any, tmp_path: Path) -> N
         ("42,5", None, "Enter a whole number, without decimals."),
         ("200", None, "Enter a number from %(min)s to %(max)s."),
         ("４２", 42, None),
+        ("15", 15, None),  # a 15-year-old with a letter can answer (VM: 15+)
         (" 42 ", 42, None),
     ],
 )
@@ -298,7 +301,8 @@ def test_number_input(
     page = _go_to(client, key, "over-u", start(client, key))
     result = fill(Page(page).form(), {"leeftijd": typed}).submit(client)
     if message:
-        assert tr(app, message, min=16, max=110) in Page(result).text
+        # The VM's population: 15 and older.
+        assert tr(app, message, min=15, max=110) in Page(result).text
         assert Page(result).form().fields["leeftijd"].value == typed
         assert "leeftijd" not in _draft(app).data
     else:

@@ -31,7 +31,7 @@ def test_import_export_import_gives_the_same_survey(runner, app, tmp_path: Path)
         assert survey is not None
         assert survey.definition == exported
         assert [v.name for v in survey.variables][:3] == [
-            "problemen.drugsoverlast",
+            "buurtscore",
             "problemen.snelheid",
             "problemen.agressief_rijden",
         ]
@@ -40,14 +40,14 @@ def test_import_export_import_gives_the_same_survey(runner, app, tmp_path: Path)
 def test_validate_lists_every_problem_and_exits_non_zero(runner, tmp_path: Path) -> None:
     bad = yaml.safe_load(RESIDENT_FILE.read_text(encoding="utf-8"))
     bad["audience"] = "iedereen"
-    bad["pages"][0]["questions"][0]["rows"][1]["key"] = "drugsoverlast"
+    bad["pages"][0]["questions"][1]["rows"][1]["key"] = "snelheid"
     bad["pages"][1]["questions"][0]["scale"] = "bestaat_niet"
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(args=["surveys", "validate", str(path)])
     assert result.exit_code != 0
     assert "audience: 'iedereen'" in result.output
-    assert "pages[0].questions[0].rows[1].key: 'drugsoverlast' is used twice" in result.output
+    assert "pages[0].questions[1].rows[1].key: 'snelheid' is used twice" in result.output
     assert "pages[1].questions[0].scale: 'bestaat_niet' is not defined" in result.output
     assert "3 problem(s)" in result.output
 

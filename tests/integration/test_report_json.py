@@ -389,3 +389,28 @@ def test_the_demo_reports_follow_the_schema(app: Flask) -> None:
     errors = schema_errors(weighted)
     assert any("suppression_threshold" in e for e in errors)
     assert any(e.startswith(f"questions/{index}:") for e in errors), errors
+
+
+def test_the_report_states_the_concern_rule_and_the_shuffled_order(
+    app: Flask, mini: str, people: list[Any]
+) -> None:
+    """The concern question carries the codes that count as a problem, and
+    the report says in words which answers count and that "weet niet" stays
+    out of the base; the ranking (shuffled by default) is named in the
+    method section."""
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.html_writer import render_report_html
+
+    model = build(app, mini, crosstabs=False)
+    assert question(model, "problemen")["concern_codes"] == [3]
+    assert question(model, "top")["shuffled"] is True
+    assert "concern_codes" not in question(model, "veilig")
+    assert "shuffled" not in question(model, "problemen")
+    with app.test_request_context():
+        html = render_report_html(build_report(db.session, mini, ReportSettings(crosstabs=False)))
+    text = " ".join(html.split())
+    assert "een respondent ziet een probleem als die “Vaak” antwoordt" in text
+    assert "“Nooit” of “Soms” telt niet als probleem" in text
+    assert "“Weet niet” telt niet mee in de basis" in text
+    assert "Elke respondent zag de mogelijkheden van “" in text

@@ -44,7 +44,7 @@ def _base_values(session):
     values = random_values(definition, random.Random(1))
     values["slachtoffer12"] = {k: 2 for k in values["slachtoffer12"]}
     for key in list(values):
-        if key.startswith("aangifte_") or key == "waarom_niet":
+        if key.startswith(("aangifte_", "waarom_niet")):
             del values[key]
     return values
 

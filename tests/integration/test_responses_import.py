@@ -92,7 +92,7 @@ def test_paper_rows_with_blank_required_answers_are_stored_as_missing(resident_s
     from survey.responses.csv_import import import_responses
 
     survey = _survey(session)
-    data = b"form_number,onveilig,problemen.geluid,leeftijd\nP-1,,3,\nP-2,2,,57\n"
+    data = b"form_number,onveilig,problemen.geluid_buren,leeftijd\nP-1,,3,\nP-2,2,,57\n"
     report = import_responses(session, survey, data, mode="paper")
     session.commit()
     assert report.ok and report.stored == 2
@@ -100,13 +100,13 @@ def test_paper_rows_with_blank_required_answers_are_stored_as_missing(resident_s
         session.execute(
             select(Variable.name, func.count(Answer.code))
             .join(Answer, Answer.variable_id == Variable.id)
-            .where(Variable.name.in_(["onveilig", "problemen.geluid", "problemen.snelheid"]))
+            .where(Variable.name.in_(["onveilig", "problemen.geluid_buren", "problemen.snelheid"]))
             .group_by(Variable.name)
         ).all()
     )
     # Both forms were shown the questions; one answer each to the first two,
     # none to another row of the matrix: missing rows (code NULL), not absent.
-    assert stored == {"onveilig": 1, "problemen.geluid": 1, "problemen.snelheid": 0}
+    assert stored == {"onveilig": 1, "problemen.geluid_buren": 1, "problemen.snelheid": 0}
     shown = session.scalar(
         select(func.count())
         .select_from(Answer)
