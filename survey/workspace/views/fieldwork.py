@@ -1,9 +1,9 @@
 """Fieldwork: invitation letters with one-time codes, and the fieldwork
-dashboard (responses per day, representativeness)."""
+dashboard with its figures as JSON for a refresh without reload."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -13,6 +13,7 @@ from survey.planner import letters as letter_files
 from survey.residents.codes import CodesRefused
 from survey.workspace.forms import LettersForm
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
+from survey.workspace.views.reports import default_settings
 
 bp = workspace_blueprint("fieldwork", __name__, "/bevragingen")
 
@@ -59,10 +60,32 @@ def letters(key: str) -> ResponseReturnValue:
 @bp.get("/<key>/veldwerk", access=Access.VIEW)
 def dashboard(key: str) -> ResponseReturnValue:
     """The fieldwork dashboard, for every role: responses in all and by mode,
-    per day (a chart and its table), codes used and issued, and per
-    dimension the respondents' share of each group beside its share of the
-    population (to see which group needs a reminder)."""
+    per day (a chart and its table), codes used and issued, drafts started
+    and finished, drop-off per page, completion time, response rate per
+    wave and stratum, per dimension the respondents' share of each group
+    beside its share of the population (to see which group needs a
+    reminder), and the topline of the key questions as the report publishes
+    it. Without JavaScript a "Refresh" link reloads it; with it, the
+    figures follow ``dashboard_figures``."""
     item = survey_or_404(key)
-    board = fieldwork.dashboard(db.session, item)
+    board = fieldwork.dashboard(db.session, item, default_settings())
+    db.session.rollback()  # read only
     chart = fieldwork.per_day_chart(board.per_day, _("Responses per day"))
-    return render_template("workspace/fieldwork.html", survey=item, board=board, chart=chart)
+    return render_template(
+        "workspace/fieldwork.html",
+        survey=item,
+        board=board,
+        chart=chart,
+        live=fieldwork.live_figures(board),
+    )
+
+
+@bp.get("/<key>/veldwerk.json", access=Access.VIEW)
+def dashboard_figures(key: str) -> ResponseReturnValue:
+    """The dashboard's changing figures as JSON (``{"figures": {key:
+    text}}``, the keys of ``fieldwork.live_figures``), which the page polls
+    to refresh without a reload; for every role, as the page."""
+    item = survey_or_404(key)
+    board = fieldwork.dashboard(db.session, item, default_settings())
+    db.session.rollback()  # read only
+    return jsonify({"figures": fieldwork.live_figures(board)})
