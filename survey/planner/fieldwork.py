@@ -86,8 +86,9 @@ class DimensionTable:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """Every figure of the fieldwork page. ``topline`` is None when the
-    report cannot be built (``topline_problem`` then says why)."""
+    """Every figure of the fieldwork page. ``topline`` is None below the
+    suppression threshold of responses or when the report cannot be built
+    (``topline_problem`` then says why)."""
 
     responses: int
     by_mode: dict[str, int]
@@ -137,13 +138,22 @@ def dashboard(session: DbSession, survey: Survey, settings: ReportSettings) -> D
         )
     ).one()
     definition = definition_of(survey)
-    problem = None
-    try:
-        tables: list[ToplineTable] | None = topline(build_report(session, survey.key, settings))
-    except ReportError:
-        tables, problem = None, _("The topline cannot be built: open the report for the reason.")
+    responses = sum(by_mode.values())
+    tables: list[ToplineTable] | None = None
+    if responses < settings.threshold:
+        # Every figure would be suppressed, and the disclosure audit of a
+        # report on a handful of responses takes minutes: not on every refresh.
+        problem: str | None = _(
+            "The topline is shown from %(n)s responses on (the suppression threshold).",
+            n=settings.threshold,
+        )
+    else:
+        try:
+            tables, problem = topline(build_report(session, survey.key, settings)), None
+        except ReportError:
+            problem = _("The topline cannot be built: open the report for the reason.")
     return Dashboard(
-        responses=sum(by_mode.values()),
+        responses=responses,
         by_mode=by_mode,
         per_day=per_day,
         codes_issued=int(issued),

@@ -66,6 +66,9 @@ class MailingRefused(ValueError):
 
 @dataclass(frozen=True)
 class Recipient:
+    """One letter of a wave: the person's name and address, the letter's language and the code
+    printed on it (opened from its seal)."""
+
     name: str
     address: str
     postcode: str
@@ -75,6 +78,7 @@ class Recipient:
 
     @property
     def lines(self) -> tuple[str, ...]:
+        """The address block: name, street and number, postcode and municipality."""
         return (self.name, self.address, f"{self.postcode} {self.municipality}")
 
 
@@ -120,6 +124,7 @@ def next_wave(session: DbSession, sample: Sample) -> int:
 
 
 def runs_of(session: DbSession, sample: Sample) -> list[LetterRun]:
+    """Every letter run of the sample, oldest first."""
     return list(
         session.scalars(
             select(LetterRun).where(LetterRun.sample_id == sample.id).order_by(LetterRun.id)
@@ -250,6 +255,8 @@ def mark_wave(session: DbSession, member_ids: Sequence[int], wave: int) -> None:
 
 
 def letters_dir() -> Path:
+    """The folder the letter files are written to (``LETTERS_DIR``, or ``letters`` in the
+    instance folder), made private (0700) when missing."""
     configured = current_app.config.get("LETTERS_DIR")
     path = Path(str(configured)) if configured else Path(current_app.instance_path) / "letters"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

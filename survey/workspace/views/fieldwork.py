@@ -3,10 +3,13 @@ dashboard with its figures as JSON for a refresh without reload."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from survey.analysis.report import ReportSettings
 from survey.extensions import db
 from survey.planner import fieldwork, surveys
 from survey.planner import letters as letter_files
@@ -57,6 +60,16 @@ def letters(key: str) -> ResponseReturnValue:
     ), status
 
 
+def _topline_settings() -> ReportSettings:
+    """The report the topline is read from: the report page's defaults
+    without its results by group. The cross-tabs are what makes the
+    disclosure audit slow on a few responses (minutes, early in fieldwork,
+    on every refresh), and the report without them is one the report page
+    publishes too (its "results by group: off"), so the topline still hides
+    exactly what a published report hides."""
+    return replace(default_settings(), crosstabs=False)
+
+
 @bp.get("/<key>/veldwerk", access=Access.VIEW)
 def dashboard(key: str) -> ResponseReturnValue:
     """The fieldwork dashboard, for every role: responses in all and by mode,
@@ -68,7 +81,7 @@ def dashboard(key: str) -> ResponseReturnValue:
     it. Without JavaScript a "Refresh" link reloads it; with it, the
     figures follow ``dashboard_figures``."""
     item = survey_or_404(key)
-    board = fieldwork.dashboard(db.session, item, default_settings())
+    board = fieldwork.dashboard(db.session, item, _topline_settings())
     db.session.rollback()  # read only
     chart = fieldwork.per_day_chart(board.per_day, _("Responses per day"))
     return render_template(
@@ -86,6 +99,6 @@ def dashboard_figures(key: str) -> ResponseReturnValue:
     text}}``, the keys of ``fieldwork.live_figures``), which the page polls
     to refresh without a reload; for every role, as the page."""
     item = survey_or_404(key)
-    board = fieldwork.dashboard(db.session, item, default_settings())
+    board = fieldwork.dashboard(db.session, item, _topline_settings())
     db.session.rollback()  # read only
     return jsonify({"figures": fieldwork.live_figures(board)})
