@@ -75,8 +75,8 @@ def _open_new(sealed: str) -> bytes:
     return _aes().decrypt(raw[:12], raw[12:], CONTEXT)
 
 
-def _reseal(convert, wanted) -> None:
-    bind = op.get_bind()
+def _reseal(bind, convert, wanted) -> None:
+    """Rewrite every sealed code that is not yet ``wanted`` with ``convert``."""
     members = sa.table("sample_members", sa.column("id", sa.Integer), sa.column("sealed_code"))
     rows = bind.execute(sa.select(members.c.id, members.c.sealed_code)).all()
     for member_id, sealed in rows:
@@ -88,8 +88,16 @@ def _reseal(convert, wanted) -> None:
 
 
 def upgrade():
-    _reseal(lambda sealed: _seal_new(_open_old(sealed)), lambda s: s.startswith(PREFIX))
+    _reseal(
+        op.get_bind(),
+        lambda sealed: _seal_new(_open_old(sealed)),
+        lambda s: s.startswith(PREFIX),
+    )
 
 
 def downgrade():
-    _reseal(lambda sealed: _seal_old(_open_new(sealed)), lambda s: not s.startswith(PREFIX))
+    _reseal(
+        op.get_bind(),
+        lambda sealed: _seal_old(_open_new(sealed)),
+        lambda s: not s.startswith(PREFIX),
+    )

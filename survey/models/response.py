@@ -210,7 +210,9 @@ class CompletionTimes(Model):
     __tablename__ = "completion_times"
     __table_args__ = (UniqueConstraint("survey_id", "band", name="uq_completion_times_band"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, not a sequence: the order in which bands were first used
+    # would say which duration came first.
+    id: Mapped[int] = mapped_column(primary_key=True, default=random_id)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     band: Mapped[int]
     """The lower bound of the band, in whole minutes."""
