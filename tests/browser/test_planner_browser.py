@@ -142,32 +142,9 @@ def test_fieldwork_dashboard_with_a_sample_has_no_violations(
 ) -> None:
     """The dashboard with every section filled: drafts, drop-off, completion
     times, response rates per wave and stratum and the topline tables."""
-    from planner_helpers import make_user, response_csv, sign_in_browser
+    from planner_helpers import draw_and_print, make_user, sign_in_browser
 
-    from bench.framegen import frame_csv, frame_rows
-    from survey.definitions.definition import definition_of
-    from survey.definitions.store import find_survey
-    from survey.extensions import db
-    from survey.planner import mailing
-    from survey.planner.frame import import_frame
-    from survey.planner.sample import draw_sample
-    from survey.responses.csv_import import import_responses
-
-    with app.test_request_context("/planner/"):
-        survey = find_survey(db.session, KEY)
-        frame = import_frame(db.session, survey.consultation, frame_csv(frame_rows(120))).frame
-        sample = draw_sample(
-            db.session,
-            survey,
-            frame,
-            dimensions=["district", "sex"],
-            method="proportional",
-            size=30,
-        )
-        import_responses(db.session, survey, response_csv(definition_of(survey), 60))
-        run = mailing.start_run(db.session, sample, reminder=False)
-        db.session.commit()
-        mailing.execute_run(db.session, run.id)
+    draw_and_print(app, KEY, people=120, size=30, responses=60)
     sign_in_browser(page, live_server, make_user(app, "veldwerk@zone.be", "viewer"))
     page.goto(f"{live_server}/planner/bevragingen/{KEY}/veldwerk")
     expect(page.locator("#stratum-rates")).to_be_visible()

@@ -16,11 +16,10 @@ from typing import Any
 
 from flask import Flask
 from formtools import Page
-from planner_helpers import logged_in, msg, response_csv
+from planner_helpers import draw_and_print, logged_in, msg, print_wave, response_csv
 from resident_flow import answer_all, fill, start, submit
 from sqlalchemy import select
 
-from bench.framegen import frame_csv, frame_rows
 from survey.extensions import db
 from survey.models import (
     Answer,
@@ -33,46 +32,6 @@ from survey.models import (
     Variable,
 )
 from survey.models.base import utcnow
-
-CONSULTATION = "zvp-2026-2031"
-
-
-def _draw_and_print(app: Flask, key: str) -> None:
-    """A sample of 40 over district x sex, and its invitation letters."""
-    from survey.definitions.store import find_survey
-    from survey.planner.frame import import_frame
-    from survey.planner.sample import draw_sample
-    from survey.planner.surveys import get_consultation
-
-    with app.test_request_context("/planner/"):
-        consultation = get_consultation(db.session, CONSULTATION)
-        assert consultation is not None
-        frame = import_frame(db.session, consultation, frame_csv(frame_rows(300))).frame
-        survey = find_survey(db.session, key)
-        assert survey is not None
-        sample = draw_sample(
-            db.session,
-            survey,
-            frame,
-            dimensions=["district", "sex"],
-            method="proportional",
-            size=40,
-            seed=5,
-        )
-        db.session.commit()
-        _print_wave(sample.id, reminder=False)
-
-
-def _print_wave(sample_id: int, *, reminder: bool) -> None:
-    from survey.models import Sample
-    from survey.planner import mailing
-
-    sample = db.session.get(Sample, sample_id)
-    assert sample is not None
-    run = mailing.start_run(db.session, sample, reminder=reminder)
-    db.session.commit()
-    mailing.execute_run(db.session, run.id)
-    assert run.state == "done", run.error
 
 
 def _codes(app: Flask) -> list[str]:
@@ -111,7 +70,7 @@ def test_the_fieldwork_page_shows_figures_that_match_a_recount(
     app: Flask, client: Any, resident_survey: str
 ) -> None:
     key = resident_survey
-    _draw_and_print(app, key)
+    draw_and_print(app, key, people=300, size=40)
     codes = _codes(app)
 
     # Three residents answer after the invitation, in 7.5, 13 and 40 minutes.
@@ -122,7 +81,7 @@ def test_the_fieldwork_page_shows_figures_that_match_a_recount(
     with app.test_request_context("/planner/"):
         sample_id = db.session.scalar(select(SampleMember.sample_id).limit(1))
         assert sample_id is not None
-        _print_wave(sample_id, reminder=True)
+        print_wave(sample_id, reminder=True)
     _answer_with(app, app.test_client(), key, codes[3], 180)
     # Two stop on the first page, one after it; one of them lets it expire.
     for code in codes[4:6]:
