@@ -147,3 +147,50 @@ def load_demo_residents(app: Flask, residents: int) -> str:
         load_demo(db.session, residents=residents)
         db.session.commit()
     return "burgers-2026"
+
+
+def draw_and_print(app: Flask, key: str, *, people: int, size: int, responses: int = 0) -> int:
+    """A frame of ``people``, a sample of ``size`` over district x sex (seed
+    5) and its invitation letters printed; with ``responses`` responses
+    imported from a file first. Returns the sample's id."""
+    from bench.framegen import frame_csv, frame_rows
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+    from survey.planner.frame import import_frame
+    from survey.planner.sample import draw_sample
+    from survey.responses.csv_import import import_responses
+
+    with app.test_request_context("/planner/"):
+        survey = find_survey(db.session, key)
+        assert survey is not None
+        frame = import_frame(db.session, survey.consultation, frame_csv(frame_rows(people))).frame
+        sample = draw_sample(
+            db.session,
+            survey,
+            frame,
+            dimensions=["district", "sex"],
+            method="proportional",
+            size=size,
+            seed=5,
+        )
+        if responses:
+            import_responses(db.session, survey, response_csv(definition_of(survey), responses))
+        db.session.commit()
+        print_wave(sample.id, reminder=False)
+        return sample.id
+
+
+def print_wave(sample_id: int, *, reminder: bool) -> None:
+    """Print the invitation (or the next reminder) of a sample, here and
+    now, in the current app context; the run must end done."""
+    from survey.extensions import db
+    from survey.models import Sample
+    from survey.planner import mailing
+
+    sample = db.session.get(Sample, sample_id)
+    assert sample is not None
+    run = mailing.start_run(db.session, sample, reminder=reminder)
+    db.session.commit()
+    mailing.execute_run(db.session, run.id)
+    assert run.state == "done", run.error

@@ -13,6 +13,7 @@ from survey.models.planner import PlannerUser, Role
 from survey.models.purge import PurgeLog
 from survey.models.response import (
     Answer,
+    CompletionTimes,
     Draft,
     FreeText,
     InvitationCode,
@@ -34,6 +35,7 @@ from survey.models.survey import (
 
 __all__ = [
     "Answer",
+    "CompletionTimes",
     "Consultation",
     "DefinitionFrozen",
     "Draft",

@@ -196,3 +196,24 @@ class InvitationCode(Model):
     batch: Mapped[str] = mapped_column(String(32))
     created_on: Mapped[date] = mapped_column(default=today)
     used: Mapped[bool] = mapped_column(default=False)
+
+
+class CompletionTimes(Model):
+    """How long residents took to answer, as a histogram per survey: one
+    row per duration band (``band`` minutes and up, to the next band) with
+    the number of web responses whose draft took that long from its first
+    page to the submit. Kept apart from the responses on purpose: no
+    response, draft or time of day is stored here, only coarse counts, so
+    the fieldwork page can give a median completion time although every
+    draft is cut to its day at submit (``survey.answering.timing``)."""
+
+    __tablename__ = "completion_times"
+    __table_args__ = (UniqueConstraint("survey_id", "band", name="uq_completion_times_band"),)
+
+    # Random, not a sequence: the order in which bands were first used
+    # would say which duration came first.
+    id: Mapped[int] = mapped_column(primary_key=True, default=random_id)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    band: Mapped[int]
+    """The lower bound of the band, in whole minutes."""
+    count: Mapped[int] = mapped_column(default=0)

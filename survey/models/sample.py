@@ -101,6 +101,11 @@ class SampleMember(Model):
     )
     sealed_code: Mapped[str] = mapped_column(String(80))
     stratum: Mapped[str] = mapped_column(String(200))
+    last_wave: Mapped[int | None]
+    """The last wave whose letters went to this member (NULL: none yet, or
+    printed before waves were recorded). Reminders go to every unused code,
+    so a member got waves 1 .. ``last_wave``: the response rate per wave
+    needs no other record."""
 
 
 class LetterRun(Model):

@@ -43,6 +43,7 @@ def open_link(survey: Survey) -> str:
 
 
 def qr_code(link: str) -> segno.QRCode:
+    """The QR code of ``link`` for the campaign page and the poster."""
     # Error level Q: a poster gets scratched, taped over and photographed
     # at an angle; the link is short, so the code stays coarse.
     return segno.make(link, error="q", boost_error=False)

@@ -390,6 +390,8 @@ def purge(key: str | None, dry_run: bool, force: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    """Add the planner commands (users, responses, margins, indicators, frame, sample, letters,
+    purge) to ``flask``."""
     for command in (
         users_cli,
         responses_cli,

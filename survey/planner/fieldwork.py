@@ -1,7 +1,15 @@
-"""Figures of the fieldwork dashboard, each one SQL GROUP BY: responses per
-day and mode, completion of invitation codes, and representativeness of
-the sample per demographic dimension against the consultation's
-population margins (sample % vs population %, in percentage points).
+"""Figures of the fieldwork dashboard, each one SQL GROUP BY or read from
+the report: responses per day and mode, completion of invitation codes,
+drafts started and finished, drop-off per page, completion time, response
+rate per wave and stratum (``survey.planner.progress``), representativeness
+of the respondents per demographic dimension against the consultation's
+population margins (respondents % vs population %, in percentage points),
+and the topline of the key questions as the input report publishes them
+(``survey.planner.topline``).
+
+``live_figures`` gives every figure that changes while fieldwork runs as
+display text under a stable key: the page shows them and the dashboard's
+JSON sends them, so both say the same.
 """
 
 from __future__ import annotations
@@ -12,8 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import Integer, cast, func, select
 
+from survey.analysis.report import ReportError, ReportSettings, build_report
 from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
@@ -26,6 +37,9 @@ from survey.models import (
     Survey,
     Variable,
 )
+from survey.planner import progress
+from survey.planner.progress import CompletionTime, Drafts, PageStop, Rate, percent
+from survey.planner.topline import ToplineTable, topline
 
 # The dimensions shown first, in this order; others follow by name.
 DIMENSION_ORDER = ("district", "age", "sex")
@@ -33,12 +47,17 @@ DIMENSION_ORDER = ("district", "age", "sex")
 
 @dataclass(frozen=True)
 class DayCount:
+    """Responses submitted on one day."""
+
     day: date
     count: int
 
 
 @dataclass(frozen=True)
 class GroupRow:
+    """One group of a dimension: respondents in it and their share (of the
+    valid answers, in percent), beside the population and its share."""
+
     code: int
     label: str
     sample: int
@@ -56,6 +75,8 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class DimensionTable:
+    """The representativeness of one dimension question."""
+
     dimension: str
     question_key: str
     question_text: str
@@ -65,26 +86,35 @@ class DimensionTable:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """Every figure of the fieldwork page. ``topline`` is None below the
+    suppression threshold of responses or when the report cannot be built
+    (``topline_problem`` then says why)."""
+
     responses: int
     by_mode: dict[str, int]
     per_day: list[DayCount]
     codes_issued: int
     codes_used: int
     dimensions: list[DimensionTable]
+    drafts: Drafts
+    drop_off: list[PageStop]
+    completion: CompletionTime
+    waves: list[Rate]
+    strata: list[Rate]
+    topline: list[ToplineTable] | None
+    topline_problem: str | None = None
 
     @property
     def completion_percent(self) -> float | None:
-        if not self.codes_issued:
-            return None
-        return round(100 * self.codes_used / self.codes_issued, 1)
+        """Codes used per code issued, in percent."""
+        return percent(self.codes_used, self.codes_issued)
 
 
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-def dashboard(session: DbSession, survey: Survey, language: str = "nl") -> Dashboard:
-    """Every figure of the dashboard for ``survey``."""
+def dashboard(session: DbSession, survey: Survey, settings: ReportSettings) -> Dashboard:
+    """Every figure of the dashboard for ``survey``; the topline is built
+    with the report ``settings`` (the configured threshold and the report's
+    defaults, so it hides what the report hides). Reads only."""
+    language = settings.language
     per_day = [
         DayCount(day, int(n))
         for day, n in session.execute(
@@ -107,14 +137,79 @@ def dashboard(session: DbSession, survey: Survey, language: str = "nl") -> Dashb
             InvitationCode.survey_id == survey.id
         )
     ).one()
+    definition = definition_of(survey)
+    responses = sum(by_mode.values())
+    tables: list[ToplineTable] | None = None
+    if responses < settings.threshold:
+        # Every figure would be suppressed, and the disclosure audit of a
+        # report on a handful of responses takes minutes: not on every refresh.
+        problem: str | None = _(
+            "The topline is shown from %(n)s responses on (the suppression threshold).",
+            n=settings.threshold,
+        )
+    else:
+        try:
+            tables, problem = topline(build_report(session, survey.key, settings)), None
+        except ReportError:
+            problem = _("The topline cannot be built: open the report for the reason.")
     return Dashboard(
-        responses=sum(by_mode.values()),
+        responses=responses,
         by_mode=by_mode,
         per_day=per_day,
         codes_issued=int(issued),
         codes_used=int(used or 0),
         dimensions=representativeness(session, survey, language),
+        drafts=progress.drafts(session, survey),
+        drop_off=progress.drop_off(session, survey, definition, language, _("Check your answers")),
+        completion=progress.completion_time(session, survey),
+        waves=progress.wave_rates(session, survey),
+        strata=progress.stratum_rates(session, survey),
+        topline=tables,
+        topline_problem=problem,
     )
+
+
+def _one_decimal(value: float | None) -> str:
+    return "–" if value is None else str(format_decimal(value, "0.0"))
+
+
+def live_figures(board: Dashboard) -> dict[str, str]:
+    """The figures that change during fieldwork as display text (numbers in
+    the page's locale, "–" for none, "x" for a suppressed estimate), by a
+    key that names where each is shown."""
+    figures: dict[str, str] = {
+        "responses": str(board.responses),
+        "codes.used": str(board.codes_used),
+        "codes.issued": str(board.codes_issued),
+        "codes.percent": _one_decimal(board.completion_percent),
+        "drafts.started": str(board.drafts.started),
+        "drafts.finished": str(board.drafts.finished),
+        "drafts.in_progress": str(board.drafts.in_progress),
+        "drafts.stopped": str(board.drafts.stopped),
+        "drafts.percent": _one_decimal(board.drafts.finished_percent),
+        "time.median": _one_decimal(board.completion.median),
+        "time.responses": str(board.completion.responses),
+    }
+    for mode, n in board.by_mode.items():
+        figures[f"mode.{mode}"] = str(n)
+    for page in board.drop_off:
+        figures[f"page.{page.index}.in_progress"] = str(page.in_progress)
+        figures[f"page.{page.index}.stopped"] = str(page.stopped)
+    for band in board.completion.bands:
+        figures[f"time.band.{band.lower}"] = str(band.count)
+    for prefix, rates in (("wave", board.waves), ("stratum", board.strata)):
+        for rate in rates:
+            figures[f"{prefix}.{rate.key}.sent"] = str(rate.sent)
+            figures[f"{prefix}.{rate.key}.used"] = str(rate.used)
+            figures[f"{prefix}.{rate.key}.percent"] = _one_decimal(rate.percent)
+            if rate.answered_before_next is not None:
+                figures[f"{prefix}.{rate.key}.before_next"] = str(rate.answered_before_next)
+    for table in board.topline or []:
+        figures[f"topline.{table.key}.valid"] = "x" if table.valid is None else str(table.valid)
+        for i, line in enumerate(table.lines):
+            value = "x" if line.suppressed else _one_decimal(line.estimate)
+            figures[f"topline.{table.key}.{i}"] = value
+    return figures
 
 
 def representativeness(
@@ -160,10 +255,10 @@ def representativeness(
                 code=code,
                 label=labels.get(code, str(code)),
                 sample=counts.get(code, 0),
-                sample_percent=_percent(counts.get(code, 0), answered),
+                sample_percent=percent(counts.get(code, 0), answered),
                 population=population.get(code),
                 population_percent=(
-                    _percent(population[code], population_total) if code in population else None
+                    percent(population[code], population_total) if code in population else None
                 ),
             )
             for code in sorted(set(valid_codes) | set(population))

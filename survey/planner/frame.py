@@ -34,6 +34,8 @@ MAX_PEOPLE = 1_000_000
 
 @dataclass(frozen=True)
 class FrameImport:
+    """An imported frame and the number of people stored in it."""
+
     frame: SampleFrame
     people: int
 

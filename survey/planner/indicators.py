@@ -105,6 +105,7 @@ def import_indicators(session: DbSession, consultation: Consultation, data: byte
 
 
 def indicators_of(session: DbSession, consultation: Consultation) -> list[ObjectiveIndicator]:
+    """The consultation's objective indicators by phenomenon, then year."""
     return list(
         session.scalars(
             select(ObjectiveIndicator)

@@ -68,6 +68,7 @@ class LetterSettings:
 
     @classmethod
     def of(cls, consultation: Consultation) -> LetterSettings:
+        """The settings stored on ``consultation`` (empty texts where none)."""
         stored = consultation.letter or {}
         return cls(**{name: str(stored.get(name, "")) for name in SETTING_LIMITS})
 
@@ -186,6 +187,7 @@ def make_codes(session: DbSession, survey: Survey, count: int) -> CodeBatch:
 
 
 def letters_csv(batch: CodeBatch, base_url: str, survey: Survey) -> bytes:
+    """The batch's codes with their links as a mail-merge CSV (``code,link``)."""
     return codes_csv(batch.codes, link_maker(base_url, survey))
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app
 from flask_babel import force_locale
@@ -51,10 +51,13 @@ from survey.privacy.spreadsheets import csv_writer
 from survey.residents.codes import open_sealed
 
 log = logging.getLogger(__name__)
+Q = TypeVar("Q")
 
 # A run not finished after this long was interrupted (10,000 letters take
 # well under a minute on an idle two-core machine).
 STALE_AFTER = timedelta(hours=1)
+# Ids per UPDATE ... WHERE id IN (...): within every engine's parameter limit.
+ID_CHUNK = 5000
 
 
 class MailingRefused(ValueError):
@@ -63,6 +66,9 @@ class MailingRefused(ValueError):
 
 @dataclass(frozen=True)
 class Recipient:
+    """One letter of a wave: the person's name and address, the letter's language and the code
+    printed on it (opened from its seal)."""
+
     name: str
     address: str
     postcode: str
@@ -72,14 +78,28 @@ class Recipient:
 
     @property
     def lines(self) -> tuple[str, ...]:
+        """The address block: name, street and number, postcode and municipality."""
         return (self.name, self.address, f"{self.postcode} {self.municipality}")
+
+
+def _of_wave(query: Q, sample: Sample, wave: int) -> Q:
+    """``query`` (a select over ``SampleMember``) narrowed to the members a
+    letter of ``wave`` goes to: all of the sample in wave 1, those whose
+    code is still unused in a later wave."""
+    narrowed: Any = query
+    narrowed = narrowed.where(SampleMember.sample_id == sample.id)
+    if wave > 1:
+        narrowed = narrowed.join(
+            InvitationCode, InvitationCode.id == SampleMember.invitation_code_id
+        ).where(InvitationCode.used.is_(False))
+    return cast(Q, narrowed)
 
 
 def recipients(session: DbSession, sample: Sample, wave: int) -> list[Recipient]:
     """Who gets a letter in ``wave``: every member in wave 1, only members
     whose code is unused in a later wave; in postcode and address order (as
     mail houses sort)."""
-    query = (
+    query = _of_wave(
         select(
             FramePerson.name,
             FramePerson.address,
@@ -87,15 +107,10 @@ def recipients(session: DbSession, sample: Sample, wave: int) -> list[Recipient]
             FramePerson.municipality,
             FramePerson.language,
             SampleMember.sealed_code,
-        )
-        .join(FramePerson, FramePerson.id == SampleMember.person_id)
-        .where(SampleMember.sample_id == sample.id)
-        .order_by(FramePerson.postcode, FramePerson.address, FramePerson.id)
-    )
-    if wave > 1:
-        query = query.join(
-            InvitationCode, InvitationCode.id == SampleMember.invitation_code_id
-        ).where(InvitationCode.used.is_(False))
+        ).join(FramePerson, FramePerson.id == SampleMember.person_id),
+        sample,
+        wave,
+    ).order_by(FramePerson.postcode, FramePerson.address, FramePerson.id)
     return [
         Recipient(name, address, postcode, municipality, language, open_sealed(sealed))
         for name, address, postcode, municipality, language, sealed in session.execute(query)
@@ -109,6 +124,7 @@ def next_wave(session: DbSession, sample: Sample) -> int:
 
 
 def runs_of(session: DbSession, sample: Sample) -> list[LetterRun]:
+    """Every letter run of the sample, oldest first."""
     return list(
         session.scalars(
             select(LetterRun).where(LetterRun.sample_id == sample.id).order_by(LetterRun.id)
@@ -220,17 +236,27 @@ def start_run(session: DbSession, sample: Sample, reminder: bool) -> LetterRun:
 
 
 def count_recipients(session: DbSession, sample: Sample, wave: int) -> int:
-    query = (
-        select(func.count()).select_from(SampleMember).where(SampleMember.sample_id == sample.id)
-    )
-    if wave > 1:
-        query = query.join(
-            InvitationCode, InvitationCode.id == SampleMember.invitation_code_id
-        ).where(InvitationCode.used.is_(False))
+    """How many letters ``wave`` of ``sample`` would print now."""
+    query = _of_wave(select(func.count()).select_from(SampleMember), sample, wave)
     return int(session.scalar(query) or 0)
 
 
+def mark_wave(session: DbSession, member_ids: Sequence[int], wave: int) -> None:
+    """Record that the members ``member_ids`` got the letter of ``wave``
+    (``SampleMember.last_wave``), once its file is printed. Flushes."""
+    for start in range(0, len(member_ids), ID_CHUNK):
+        session.execute(
+            update(SampleMember)
+            .where(SampleMember.id.in_(member_ids[start : start + ID_CHUNK]))
+            .values(last_wave=wave)
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+
+
 def letters_dir() -> Path:
+    """The folder the letter files are written to (``LETTERS_DIR``, or ``letters`` in the
+    instance folder), made private (0700) when missing."""
     configured = current_app.config.get("LETTERS_DIR")
     path = Path(str(configured)) if configured else Path(current_app.instance_path) / "letters"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -269,6 +295,9 @@ def execute_run(session: DbSession, run_id: int) -> None:
         session.commit()
 
     try:
+        # The members are read with their letters: a code used while the
+        # file is printed still got this wave's letter.
+        member_ids = list(session.scalars(_of_wave(select(SampleMember.id), sample, run.wave)))
         people = recipients(session, sample, run.wave)
         if consultation is None or not people:
             raise MailingRefused(_("Nobody to send letters to."))
@@ -291,6 +320,7 @@ def execute_run(session: DbSession, run_id: int) -> None:
         session.commit()
         log.exception("letters run %s failed", run_id)
         return
+    mark_wave(session, member_ids, run.wave)
     run.state = "done"
     run.filename = name
     run.done = run.total

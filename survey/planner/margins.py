@@ -52,6 +52,7 @@ def import_margins(session: DbSession, consultation: Consultation, data: bytes) 
 
 
 def margins_of(session: DbSession, consultation: Consultation) -> list[PopulationMargin]:
+    """The consultation's population margins by dimension, then code."""
     return list(
         session.scalars(
             select(PopulationMargin)

@@ -46,6 +46,8 @@ KEY_PREFIX = "paper-"
 
 
 def new_submission_key() -> str:
+    """A fresh submission key for a paper form (``paper-`` and 192 random bits): the form page
+    carries it, so a form sent twice is stored once."""
     return KEY_PREFIX + secrets.token_urlsafe(24)
 
 
@@ -85,13 +87,16 @@ class PaperStore:
 
     @property
     def values(self) -> Mapping[str, Any]:
+        """The answers read from the form."""
         return self.answers
 
     @property
     def reached(self) -> None:
+        """None: one form holds every page, so every page may be visited."""
         return None  # one form holds every page
 
     def sent_before(self) -> bool:
+        """Whether a response with this form's submission key is stored."""
         return (
             self.session.scalar(
                 select(Response.id).where(Response.submission_key == self.submission_key)
@@ -100,10 +105,13 @@ class PaperStore:
         )
 
     def prepare_submit(self) -> str | None:
+        """``already`` when the form was stored before (a double click or a reload), else None."""
         # The same form sent twice (double click, reload): stored once.
         return "already" if self.sent_before() else None
 
     def store_response(self, shown: list[QuestionDef], kept: Mapping[str, Any]) -> str:
+        """Write the response as a paper form (with its form number and date of receipt);
+        ``stored``."""
         self.response_id = ResponseWriter(self.session, self.survey).insert(
             shown,
             kept,
@@ -218,18 +226,7 @@ def store_paper(session: DbSession, survey: Survey, form: FormData) -> PaperOutc
     Flushes; the caller commits when ``stored`` or ``checked``."""
     definition = definition_of(survey)
     errors: dict[str, list[str]] = {}
-    language = form.get("language", "")
-    if language not in definition.languages:
-        errors.setdefault("language", []).append(_("Choose the language of the questionnaire."))
-        language = definition.default_language
-    raw_date = form.get("submitted_on", "").strip()
-    submitted_on: date | None = None
-    try:
-        submitted_on = date.fromisoformat(raw_date) if raw_date else today()
-    except ValueError:
-        errors.setdefault("submitted_on", []).append(_("Enter the date as YYYY-MM-DD."))
-    if submitted_on is not None and submitted_on > today():
-        errors.setdefault("submitted_on", []).append(_("The date cannot be in the future."))
+    language, raw_date, submitted_on, entry = _form_fields(definition, form, errors)
     key = form.get("submission_key", "")
     if not key.startswith(KEY_PREFIX) or not 20 <= len(key) <= 64:
         key = new_submission_key()
@@ -237,10 +234,6 @@ def store_paper(session: DbSession, survey: Survey, form: FormData) -> PaperOutc
         session, survey, language=language, submitted_on=submitted_on, submission_key=key
     )
     form_number = form.get("form_number", "").strip()
-    raw_entry = form.get("entry", "")
-    entry = Entry.SECOND if raw_entry == Entry.SECOND else Entry.FIRST
-    if raw_entry not in ("", Entry.FIRST, Entry.SECOND):
-        errors.setdefault("entry", []).append(_("Choose a first or a second entry."))
     outcome = PaperOutcome(False, language, {}, errors, raw_date, key, form_number, entry)
     if entry == Entry.FIRST and store.sent_before():
         outcome.stored = True
@@ -269,6 +262,33 @@ def store_paper(session: DbSession, survey: Survey, form: FormData) -> PaperOutc
     if not outcome.stored:
         outcome.fields = reading.shown_values
     return outcome
+
+
+def _form_fields(
+    definition: SurveyDefinition, form: FormData, errors: dict[str, list[str]]
+) -> tuple[str, str, date | None, str]:
+    """The form's own fields: the questionnaire's language (the survey's
+    default when not one of its languages), the date of receipt as typed
+    and read (today when empty; None when unreadable; never in the
+    future), and which entry it is (first unless "second"). Problems are
+    added to ``errors`` per field."""
+    language = form.get("language", "")
+    if language not in definition.languages:
+        errors.setdefault("language", []).append(_("Choose the language of the questionnaire."))
+        language = definition.default_language
+    raw_date = form.get("submitted_on", "").strip()
+    submitted_on: date | None = None
+    try:
+        submitted_on = date.fromisoformat(raw_date) if raw_date else today()
+    except ValueError:
+        errors.setdefault("submitted_on", []).append(_("Enter the date as YYYY-MM-DD."))
+    if submitted_on is not None and submitted_on > today():
+        errors.setdefault("submitted_on", []).append(_("The date cannot be in the future."))
+    raw_entry = form.get("entry", "")
+    entry = Entry.SECOND if raw_entry == Entry.SECOND else Entry.FIRST
+    if raw_entry not in ("", Entry.FIRST, Entry.SECOND):
+        errors.setdefault("entry", []).append(_("Choose a first or a second entry."))
+    return language, raw_date, submitted_on, entry
 
 
 def _check_form_number(

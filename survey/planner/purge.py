@@ -48,6 +48,8 @@ class PurgeRefused(ValueError):
 
 @dataclass(frozen=True)
 class PurgeCounts:
+    """What one purge removed, per kind of row, for the purge log and the page."""
+
     consultation: str
     codes: int
     drafts: int
@@ -199,6 +201,7 @@ def due_consultations(session: DbSession) -> list[Consultation]:
 
 
 def purge_history(session: DbSession, consultation: Consultation) -> list[PurgeLog]:
+    """The consultation's purge log, newest first."""
     return list(
         session.scalars(
             select(PurgeLog)

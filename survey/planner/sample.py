@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from survey.extensions import DbSession
@@ -35,6 +36,22 @@ from survey.models import FramePerson, Sample, SampleFrame, SampleMember, Survey
 from survey.residents.codes import CodesRefused, code_hash, code_ids, generate_codes, seal_code
 
 DIMENSIONS = ("district", "municipality", "sex", "age", "language")
+# How the planner reads the frame's dimensions and coded values (the sample
+# form, the strata tables); districts and municipalities are shown as the
+# frame names them.
+DIMENSION_LABELS = {
+    "district": _l("district"),
+    "municipality": _l("municipality"),
+    "sex": _l("sex"),
+    "age": _l("age band"),
+    "language": _l("language"),
+}
+SEX_LABELS = {"m": _l("men"), "f": _l("women"), "x": _l("sex X")}
+LANGUAGE_LABELS = {
+    "nl": _l("Dutch-speaking"),
+    "fr": _l("French-speaking"),
+    "en": _l("English-speaking"),
+}
 DEFAULT_AGE_BANDS = (18, 35, 50, 65)
 METHODS = ("proportional", "per_stratum")
 MAX_SEED = 2**31 - 1
@@ -46,9 +63,17 @@ class SampleRefused(ValueError):
 
 @dataclass(frozen=True)
 class Stratum:
+    """One stratum of a sample: its key (``stratum_label``), the people of
+    the frame in it and the number drawn."""
+
     label: str
     population: int
     drawn: int
+
+    @property
+    def text(self) -> str:
+        """The stratum as the planner reads it (``stratum_text``)."""
+        return stratum_text(self.label)
 
 
 def age_band(age: int, bands: Sequence[int]) -> str:
@@ -194,7 +219,30 @@ def stratum_label(dimensions: Sequence[str], values: dict[str, str]) -> str:
     return "|".join(f"{d}={values[d]}" for d in dimensions) or "alle"
 
 
+def stratum_text(label: str) -> str:
+    """A stratum as the planner reads it: ``district=Noord|sex=f|age=35-49``
+    becomes "Noord, women, 35-49 years" (in the page's language); "alle"
+    becomes "everyone". A part that is not ``dimension=value`` is shown as
+    it is."""
+    if label == "alle":
+        return str(_("everyone"))
+    parts: list[str] = []
+    for part in label.split("|"):
+        dimension, _sep, value = part.partition("=")
+        if dimension == "sex" and value in SEX_LABELS:
+            parts.append(str(SEX_LABELS[value]))
+        elif dimension == "language" and value in LANGUAGE_LABELS:
+            parts.append(str(LANGUAGE_LABELS[value]))
+        elif dimension == "age" and value:
+            parts.append(str(_("%(band)s years", band=value)))
+        else:
+            parts.append(value or part)
+    return ", ".join(parts)
+
+
 def strata_of(sample: Sample) -> list[Stratum]:
+    """The strata of a sample in label order, with what the frame held and
+    what was drawn in each."""
     return [
         Stratum(label=label, population=int(pair[0]), drawn=int(pair[1]))
         for label, pair in sorted(sample.strata.items())
@@ -202,6 +250,7 @@ def strata_of(sample: Sample) -> list[Stratum]:
 
 
 def samples_of(session: DbSession, survey: Survey) -> list[Sample]:
+    """Every sample of the survey, oldest first."""
     return list(
         session.scalars(select(Sample).where(Sample.survey_id == survey.id).order_by(Sample.id))
     )

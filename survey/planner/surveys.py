@@ -40,6 +40,8 @@ class PlannerError(ValueError):
 
 @dataclass(frozen=True)
 class SurveyRow:
+    """A survey in the workspace lists, with its response and code counts."""
+
     survey: Survey
     responses: int
     codes_issued: int
@@ -82,12 +84,14 @@ def overview(session: DbSession) -> list[tuple[Consultation, list[SurveyRow]]]:
 
 
 def survey_row(session: DbSession, survey: Survey) -> SurveyRow:
+    """The list row of one survey."""
     counts = response_counts(session)
     codes = code_counts(session)
     return SurveyRow(survey, counts.get(survey.id, 0), *codes.get(survey.id, (0, 0)))
 
 
 def get_consultation(session: DbSession, key: str) -> Consultation | None:
+    """The consultation with ``key``, or None."""
     return session.scalar(select(Consultation).where(Consultation.key == key))
 
 
@@ -112,6 +116,8 @@ def create_consultation(
 
 
 def set_retention(session: DbSession, consultation: Consultation, until: date | None) -> None:
+    """Set (or clear, with None) the date after which the purge removes the consultation's
+    codes, drafts and raw free text. Flushes."""
     consultation.retention_until = until
     session.flush()
 

@@ -43,6 +43,8 @@ class TagsRefused(ValueError):
 
 @dataclass(frozen=True)
 class CommentRow:
+    """One redacted comment on the comments page, with its themes."""
+
     key: str
     """``themes.text_key`` of the text: what a correction is stored under."""
     text: str
@@ -55,6 +57,8 @@ class CommentRow:
 
 @dataclass(frozen=True)
 class CommentPage:
+    """One page of comments and how many there are in all."""
+
     rows: tuple[CommentRow, ...]
     total: int
     page: int

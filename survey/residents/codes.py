@@ -9,8 +9,8 @@ checked when a resident types it and consumed at submit (see
 planners' letters; ``write_codes_file`` makes the command all-or-nothing.
 
 A sampled person's code is also kept sealed beside their address
-(``seal_code``), so that a reminder can print it again; the seal and the
-address are purged at the end of fieldwork.
+(``seal_code``, AES-256-GCM), so that a reminder can print it again; the
+seal and the address are purged at the end of fieldwork.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
 
@@ -124,32 +126,57 @@ def code_ids(session: DbSession, survey: Survey, batch: str) -> dict[str, int]:
     }
 
 
-def _seal_stream(nonce: bytes) -> bytes:
-    key = hmac.new(
-        str(current_app.config["SECRET_KEY"]).encode("utf-8"), b"seal:code", hashlib.sha256
-    ).digest()
-    return hmac.new(key, nonce, hashlib.sha256).digest()
+# Sealed codes: "g1." and the URL-safe base64 of a 96-bit nonce followed by
+# the AES-256-GCM ciphertext and its 128-bit tag. Sealed values written by the
+# HMAC counter-mode cipher used before (no prefix) were resealed by migration
+# 20261205_fd02.
+SEAL_PREFIX = "g1."
+SEAL_NONCE_BYTES = 12
+# What fits ``SampleMember.sealed_code`` (80 characters): the prefix and the
+# base64 of nonce, code and 16-byte tag. Codes have 14 (with dashes).
+MAX_SEALED_CODE = 24
+# Binds a sealed value to its use: it opens as a sample member's code only.
+SEAL_CONTEXT = b"zvp-survey sample member code"
+
+
+def _seal_key() -> AESGCM:
+    """AES-256-GCM keyed by the app's secret, through HMAC-SHA256 with a
+    label of its own, so the key seals nothing else and the secret itself
+    never keys a cipher."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return AESGCM(hmac.new(secret, b"seal:code:aes-256-gcm", hashlib.sha256).digest())
 
 
 def seal_code(code: str) -> str:
-    """``code`` encrypted for storage beside an address: a random 96-bit
-    nonce and the code XOR an HMAC-SHA256 key stream of that nonce (a
-    counter-mode cipher with HMAC as the pseudo-random function), keyed
-    by the app's secret. A copy of the database alone does not give the
-    codes. Codes are at most 32 bytes (one block of the stream)."""
+    """``code`` encrypted for storage beside an address, so that a copy of
+    the database alone does not give the codes: AES-256-GCM (authenticated:
+    a changed value fails to open rather than print a wrong code) with a
+    random 96-bit nonce per seal.
+
+    Randomised, not deterministic (AES-SIV): nothing looks a code up by its
+    sealed value (codes are found by their HMAC, ``code_hash``), so equal
+    codes need not seal equally, and random nonces stay far below GCM's
+    limit of 2**32 seals per key (a sample is at most 100,000 members)."""
     data = code.encode("ascii")
-    if len(data) > 32:
-        raise ValueError("a code has at most 32 characters")
-    nonce = secrets.token_bytes(12)
-    sealed = bytes(a ^ b for a, b in zip(data, _seal_stream(nonce), strict=False))
-    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+    if len(data) > MAX_SEALED_CODE:
+        raise ValueError(f"a code has at most {MAX_SEALED_CODE} characters")
+    nonce = secrets.token_bytes(SEAL_NONCE_BYTES)
+    sealed = _seal_key().encrypt(nonce, data, SEAL_CONTEXT)
+    return SEAL_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
 def open_sealed(sealed: str) -> str:
-    """The code ``seal_code`` sealed."""
-    raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
-    nonce, data = raw[:12], raw[12:]
-    return bytes(a ^ b for a, b in zip(data, _seal_stream(nonce), strict=False)).decode("ascii")
+    """The code ``seal_code`` sealed. Raises ``ValueError`` for a value that
+    is not a sealed code, or that was changed or sealed under another
+    secret key."""
+    if not sealed.startswith(SEAL_PREFIX):
+        raise ValueError("not a sealed code")
+    raw = base64.urlsafe_b64decode(sealed[len(SEAL_PREFIX) :].encode("ascii"))
+    nonce, data = raw[:SEAL_NONCE_BYTES], raw[SEAL_NONCE_BYTES:]
+    try:
+        return _seal_key().decrypt(nonce, data, SEAL_CONTEXT).decode("ascii")
+    except InvalidTag as exc:
+        raise ValueError("the sealed code does not open under this secret key") from exc
 
 
 def find_code(session: DbSession, survey: Survey, typed: str) -> InvitationCode | None:

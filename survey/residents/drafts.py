@@ -39,6 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from survey.answering.drafts import new_draft, write_page
 from survey.answering.journey import Journey
 from survey.answering.stores import ChangedMeanwhile
+from survey.answering.timing import record_completion
 from survey.definitions.definition import PageDef, QuestionDef, definition_of
 from survey.extensions import DbSession
 from survey.models import Draft, ResponseMode, Survey
@@ -271,6 +272,9 @@ class ResidentDraftStore:
                 language=draft.language,
                 submission_key=draft.submission_key,
             )
+            # Counted before the times are cut: only the band of the
+            # duration is kept, in a table that knows no response.
+            record_completion(self.session, self.survey.id, utcnow() - draft.created_at)
             draft.submitted = True
             draft.data = {}
             draft.invitation_code_id = None

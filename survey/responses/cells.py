@@ -41,10 +41,13 @@ def dimension_variable_ids(
 
 
 def encode_codes(codes: CellCodes) -> str:
+    """A cell's dimension codes as stored: comma-separated, empty for not answered (``3,2,``)."""
     return ",".join("" if code is None else str(code) for code in codes)
 
 
 def decode_codes(text: str, k: int) -> CellCodes:
+    """The ``k`` dimension codes of a stored cell text (None for not answered); the inverse of
+    ``encode_codes``."""
     if k == 0:
         return ()
     return tuple(None if part == "" else int(part) for part in text.split(","))
@@ -72,6 +75,8 @@ class CellNumbers:
         return tuple(found.get(variable_id) for variable_id in self.dimension_ids)
 
     def id_for(self, mode: str, codes: CellCodes) -> int:
+        """The id of the cell of ``mode`` and ``codes``, made (and flushed) the first time it is
+        needed and cached after."""
         key = (mode, codes)
         cell_id = self.cache.get(key)
         if cell_id is None:

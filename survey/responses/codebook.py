@@ -56,10 +56,12 @@ class CodebookEntry:
 
     @property
     def name(self) -> str:
+        """The column name in the response file."""
         return self.column.name
 
     @property
     def label(self) -> str:
+        """The column's variable label."""
         return self.column.label
 
     @property
@@ -77,12 +79,15 @@ class CodebookEntry:
 
     @property
     def spss_format(self) -> str:
+        """The SPSS print format: ``DATE11`` for a date, else ``F<width>.<decimals>``."""
         if self.column.kind == "date":
             return "DATE11"
         return f"F{self.column.width}.{self.column.decimals}"
 
 
 def valid_spss_name(name: str) -> bool:
+    """Whether ``name`` can be an SPSS variable name as it is: at most
+    ``SPSS_MAX_NAME`` bytes, SPSS's name pattern, no final dot, not reserved."""
     return (
         len(name.encode("utf-8")) <= SPSS_MAX_NAME
         and _SPSS_NAME.fullmatch(name) is not None

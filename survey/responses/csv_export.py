@@ -53,6 +53,8 @@ class Layout:
 
     @property
     def columns(self) -> list[str]:
+        """The header of the response file: the meta columns, the question columns, then the
+        weight when there is one."""
         tail = [*META_TAIL, WEIGHT_COLUMN] if self.weights is not None else list(META_TAIL)
         return [*META_HEAD, *(c.name for c in self.question_columns), *tail]
 

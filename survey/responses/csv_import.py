@@ -74,6 +74,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """No row had an error."""
         return self.error_count == 0
 
 
@@ -329,12 +330,38 @@ def _read(
     writer: _BatchWriter,
     report: ImportReport,
 ) -> None:
+    """Check the header, then every row, adding each good row to
+    ``writer``; the rows are written only when no row has an error (every
+    error is still listed)."""
     rows = _rows(stream)
     header = [name.strip() for name in next(rows, [])]
+    known = _check_header(definition, header, report)
+    if known is None:
+        return
+    first_row_of: dict[tuple[str, str], int] = {}
+    for number, cells_list in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in cells_list):
+            continue  # spreadsheets often end with blank lines
+        report.rows += 1
+        row = _check_row(
+            definition, header, number, cells_list, writer.mode, known, first_row_of, report
+        )
+        if row is not None and not report.error_count:
+            writer.add(row)
+    if report.error_count == 0:
+        writer.flush()
+
+
+def _check_header(
+    definition: SurveyDefinition, header: list[str], report: ImportReport
+) -> set[str] | None:
+    """The survey's column names, or None when the header refuses the
+    file (empty, a column named twice, no question column); columns the
+    survey does not know are a warning."""
     if not header or header == [""]:
         report.errors.append(_("The file is empty: the first row must name the columns."))
         report.error_count += 1
-        return
+        return None
     known = {name for q in definition.questions for name in q.qtype.column_names(q)}
     # Counter, not header.count(): a file with a million columns must not
     # take a million squared steps.
@@ -344,7 +371,7 @@ def _read(
             _("Row 1: columns named twice: %(names)s.", names=", ".join(duplicates[:20]))
         )
         report.error_count += 1
-        return
+        return None
     unknown = [n for n in header if n not in known and n not in META_COLUMNS]
     if unknown:
         report.warnings.append(
@@ -356,55 +383,86 @@ def _read(
     if not known & set(header):
         report.errors.append(_("Row 1: no column matches a question of this survey."))
         report.error_count += 1
-        return
+        return None
+    return known
+
+
+def _check_row(
+    definition: SurveyDefinition,
+    header: list[str],
+    number: int,
+    cells_list: list[str],
+    default_mode: str,
+    known: set[str],
+    first_row_of: dict[tuple[str, str], int],
+    report: ImportReport,
+) -> _CheckedRow | None:
+    """Row ``number`` read and checked against the survey as the answer
+    pages check it (required questions may be blank), or None when it has
+    an error (reported)."""
+    errors_before = report.error_count
+    if len(cells_list) > len(header):
+        _error(report, number, "", _("This row has more cells than the header."))
+        return None
+    cells = dict(zip(header, cells_list, strict=False))
+    language, row_mode = _language_and_mode(definition, number, cells, default_mode, report)
+    if language is None or row_mode is None:
+        return None
+    values, unreadable = _row_values(definition, number, cells, report)
+    public_id, form_number = _row_keys(report, number, cells, known, first_row_of)
+    shown, kept, problems = check_values(definition, values, required=False)
+    for name, message in problems:
+        # A cell that could not be read is reported once, above.
+        if name.partition(".")[0] not in unreadable:
+            _error(report, number, name, str(message))
+    if not unreadable and not any(q.qtype.is_answered(q, kept.get(q.key)) for q in shown):
+        _error(report, number, "", _("This row holds no answer."))
+    if report.error_count != errors_before:
+        return None
+    return _CheckedRow(number, language, row_mode, shown, kept, public_id, form_number)
+
+
+def _language_and_mode(
+    definition: SurveyDefinition,
+    number: int,
+    cells: dict[str, str],
+    default_mode: str,
+    report: ImportReport,
+) -> tuple[str | None, str | None]:
+    """The row's language (the survey's first when empty) and way of
+    answering (``default_mode`` when empty); None for one that is unknown
+    (reported)."""
     languages = definition.languages
-    first_row_of: dict[tuple[str, str], int] = {}
-    for number, cells_list in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in cells_list):
-            continue  # spreadsheets often end with blank lines
-        report.rows += 1
-        if len(cells_list) > len(header):
-            _error(report, number, "", _("This row has more cells than the header."))
-            continue
-        cells = dict(zip(header, cells_list, strict=False))
-        language = cells.get("language", "").strip() or languages[0]
-        if language not in languages:
-            _error(report, number, "language", _("Unknown language %(lang)s.", lang=language))
-            continue
-        row_mode = cells.get("mode", "").strip() or writer.mode
-        if row_mode not in ResponseMode.ALL:
-            _error(
-                report,
-                number,
-                "mode",
-                _(
-                    "Unknown way of answering %(mode)s: use web, paper or import.",
-                    mode=row_mode,
-                ),
-            )
-            continue
-        values: dict[str, Any] = {}
-        unreadable: set[str] = set()
-        for question in definition.questions:
-            try:
-                values[question.key] = question.qtype.from_cells(question, cells)
-            except CellError as exc:
-                unreadable.add(question.key)
-                _error(report, number, exc.field, str(exc.message))
-        public_id, form_number = _row_keys(report, number, cells, known, first_row_of)
-        shown, kept, problems = check_values(definition, values, required=False)
-        for name, message in problems:
-            # A cell that could not be read is reported once, above.
-            if name.partition(".")[0] not in unreadable:
-                _error(report, number, name, str(message))
-        if not unreadable and not any(q.qtype.is_answered(q, kept.get(q.key)) for q in shown):
-            _error(report, number, "", _("This row holds no answer."))
-        if report.error_count:
-            # Keep checking so every error is listed, but stop writing.
-            continue
-        writer.add(_CheckedRow(number, language, row_mode, shown, kept, public_id, form_number))
-    if report.error_count == 0:
-        writer.flush()
+    language = cells.get("language", "").strip() or languages[0]
+    if language not in languages:
+        _error(report, number, "language", _("Unknown language %(lang)s.", lang=language))
+        return None, None
+    row_mode = cells.get("mode", "").strip() or default_mode
+    if row_mode not in ResponseMode.ALL:
+        _error(
+            report,
+            number,
+            "mode",
+            _("Unknown way of answering %(mode)s: use web, paper or import.", mode=row_mode),
+        )
+        return language, None
+    return language, row_mode
+
+
+def _row_values(
+    definition: SurveyDefinition, number: int, cells: dict[str, str], report: ImportReport
+) -> tuple[dict[str, Any], set[str]]:
+    """Each question's value read from its cells, and the keys of the
+    questions whose cells could not be read (each reported)."""
+    values: dict[str, Any] = {}
+    unreadable: set[str] = set()
+    for question in definition.questions:
+        try:
+            values[question.key] = question.qtype.from_cells(question, cells)
+        except CellError as exc:
+            unreadable.add(question.key)
+            _error(report, number, exc.field, str(exc.message))
+    return values, unreadable
 
 
 def _row_keys(
@@ -456,6 +514,7 @@ def _error(report: ImportReport, row: int, name: str, message: str) -> None:
 
 
 def count_responses(session: DbSession, survey: Survey) -> int:
+    """How many responses the survey has stored."""
     from sqlalchemy import func
 
     return int(session.scalar(select(func.count()).where(Response.survey_id == survey.id)) or 0)

@@ -144,6 +144,7 @@ class SavVariable:
 
     @property
     def is_string(self) -> bool:
+        """Whether the variable holds text (a width above 0) rather than numbers."""
         return self.width > 0
 
     @property
@@ -412,6 +413,7 @@ class SavWriter:
         self.rows += 1
 
     def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Write every row of ``rows`` (``write_row`` each)."""
         for row in rows:
             self.write_row(row)
 

@@ -31,4 +31,6 @@ class WeightColumn:
     description: str = ""
 
     def weight_of(self, cell_id: int | None) -> float | None:
+        """The weight of a response in cell ``cell_id``; None without a cell or for a cell the
+        weighting left out."""
         return None if cell_id is None else self.by_cell.get(cell_id)

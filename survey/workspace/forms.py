@@ -33,6 +33,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from survey.models import Role
 from survey.planner.letters import MAX_LETTERS_PDF
+from survey.planner.sample import DIMENSION_LABELS
 from survey.responses.csv_import import OnDuplicate
 
 MAX_LETTERS_CSV = 100_000
@@ -174,13 +175,7 @@ class LetterSettingsForm(FlaskForm):  # type: ignore[misc]
         return bytes(upload.read())
 
 
-STRATA_CHOICES = [
-    SelectChoice("district", _l("district")),
-    SelectChoice("municipality", _l("municipality")),
-    SelectChoice("sex", _l("sex")),
-    SelectChoice("age", _l("age band")),
-    SelectChoice("language", _l("language")),
-]
+STRATA_CHOICES = [SelectChoice(name, label) for name, label in DIMENSION_LABELS.items()]
 
 
 class SampleForm(FlaskForm):  # type: ignore[misc]

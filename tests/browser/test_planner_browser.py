@@ -135,3 +135,18 @@ def _store_a_comment(app: Flask) -> None:
         assert not problems
         ResponseWriter(db.session, survey).write(shown, kept, mode="web")
         db.session.commit()
+
+
+def test_fieldwork_dashboard_with_a_sample_has_no_violations(
+    app: Flask, resident_survey: str, live_server: str, page: Page
+) -> None:
+    """The dashboard with every section filled: drafts, drop-off, completion
+    times, response rates per wave and stratum and the topline tables."""
+    from planner_helpers import draw_and_print, make_user, sign_in_browser
+
+    draw_and_print(app, KEY, people=120, size=30, responses=60)
+    sign_in_browser(page, live_server, make_user(app, "veldwerk@zone.be", "viewer"))
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/veldwerk")
+    expect(page.locator("#stratum-rates")).to_be_visible()
+    expect(page.locator("table.topline").first).to_be_visible()
+    check_page(page, "fieldwork-dashboard")

@@ -81,6 +81,9 @@ def test_planner_draws_a_sample_and_prints_letters_in_the_background(
     assert response.status_code == 302, Page(response).text[:1500]
     page = Page(client.get(sample_url))
     assert "seed 77" in page.text
+    # Strata as the planner reads them: "Noord, women", not "district=Noord|sex=f".
+    assert "district=" not in page.text and "sex=" not in page.text
+    assert msg(app, "women") in page.text and msg(app, "men") in page.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SampleMember)) >= 60
 

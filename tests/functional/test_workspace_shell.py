@@ -43,6 +43,7 @@ EXPECTED_ACCESS = {
     "surveys.comments": "manage",
     "fieldwork.letters": "manage",
     "fieldwork.dashboard": "view",
+    "fieldwork.dashboard_figures": "view",
     "data_entry.paper": "manage",
     "data_entry.import_responses": "manage",
     "exports.responses": "manage",

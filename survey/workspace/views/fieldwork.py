@@ -1,18 +1,22 @@
 """Fieldwork: invitation letters with one-time codes, and the fieldwork
-dashboard (responses per day, representativeness)."""
+dashboard with its figures as JSON for a refresh without reload."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template
+from dataclasses import replace
+
+from flask import Response, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from survey.analysis.report import ReportSettings
 from survey.extensions import db
 from survey.planner import fieldwork, surveys
 from survey.planner import letters as letter_files
 from survey.residents.codes import CodesRefused
 from survey.workspace.forms import LettersForm
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
+from survey.workspace.views.reports import default_settings
 
 bp = workspace_blueprint("fieldwork", __name__, "/bevragingen")
 
@@ -56,13 +60,45 @@ def letters(key: str) -> ResponseReturnValue:
     ), status
 
 
+def _topline_settings() -> ReportSettings:
+    """The report the topline is read from: the report page's defaults
+    without its results by group. The cross-tabs are what makes the
+    disclosure audit slow on a few responses (minutes, early in fieldwork,
+    on every refresh), and the report without them is one the report page
+    publishes too (its "results by group: off"), so the topline still hides
+    exactly what a published report hides."""
+    return replace(default_settings(), crosstabs=False)
+
+
 @bp.get("/<key>/veldwerk", access=Access.VIEW)
 def dashboard(key: str) -> ResponseReturnValue:
     """The fieldwork dashboard, for every role: responses in all and by mode,
-    per day (a chart and its table), codes used and issued, and per
-    dimension the respondents' share of each group beside its share of the
-    population (to see which group needs a reminder)."""
+    per day (a chart and its table), codes used and issued, drafts started
+    and finished, drop-off per page, completion time, response rate per
+    wave and stratum, per dimension the respondents' share of each group
+    beside its share of the population (to see which group needs a
+    reminder), and the topline of the key questions as the report publishes
+    it. Without JavaScript a "Refresh" link reloads it; with it, the
+    figures follow ``dashboard_figures``."""
     item = survey_or_404(key)
-    board = fieldwork.dashboard(db.session, item)
+    board = fieldwork.dashboard(db.session, item, _topline_settings())
+    db.session.rollback()  # read only
     chart = fieldwork.per_day_chart(board.per_day, _("Responses per day"))
-    return render_template("workspace/fieldwork.html", survey=item, board=board, chart=chart)
+    return render_template(
+        "workspace/fieldwork.html",
+        survey=item,
+        board=board,
+        chart=chart,
+        live=fieldwork.live_figures(board),
+    )
+
+
+@bp.get("/<key>/veldwerk.json", access=Access.VIEW)
+def dashboard_figures(key: str) -> ResponseReturnValue:
+    """The dashboard's changing figures as JSON (``{"figures": {key:
+    text}}``, the keys of ``fieldwork.live_figures``), which the page polls
+    to refresh without a reload; for every role, as the page."""
+    item = survey_or_404(key)
+    board = fieldwork.dashboard(db.session, item, _topline_settings())
+    db.session.rollback()  # read only
+    return jsonify({"figures": fieldwork.live_figures(board)})

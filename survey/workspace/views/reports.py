@@ -15,7 +15,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from survey.analysis.report import Report, ReportError, build_report
+from survey.analysis.report import Report, ReportError, ReportSettings, build_report
 from survey.extensions import db
 from survey.planner import surveys
 from survey.reporting.options import ReportOptions, parse_options
@@ -40,6 +40,14 @@ def _floor() -> int:
 
 def _options() -> tuple[ReportOptions | None, dict[str, Any]]:
     return parse_options(request.args, _floor())
+
+
+def default_settings() -> ReportSettings:
+    """The settings of the report page opened without options (the
+    configured threshold, weighting and cross-tabs on): what the fieldwork
+    page's topline is built with, so it hides what the report hides."""
+    options = ReportOptions(threshold=_floor())
+    return options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
 
 
 @bp.get("/", access=Access.VIEW)
