@@ -365,3 +365,25 @@ def test_a_copy_of_an_open_survey_is_the_next_version_as_a_draft(
         msg(app, "Use 3 to 64 small letters, digits and hyphens for the key, e.g. burgers-2032.")
         in Page(response).text
     )
+
+
+def test_an_uploaded_file_is_refused_in_the_planners_words_with_its_path(
+    app: Flask, planner: Any
+) -> None:
+    from planner_helpers import RESIDENT_FILE, submit_file
+
+    broken = RESIDENT_FILE.read_bytes().replace(
+        b"min: 16\n        max: 110", b"min: 110\n        max: 16"
+    )
+    page = Page(planner.get("/planner/bevragingen/opladen"))
+    response = submit_file(planner, page, broken, "burgers.yaml")
+    assert response.status_code == 422
+    where = (
+        msg(app, "Page '%(title)s'", title="Over u")
+        + ", "
+        + msg(app, "question '%(key)s'", key="leeftijd")
+    )
+    said = msg(app, "the lower limit is above the upper limit")
+    text = Page(response).text
+    assert f"{where}: {said} (pages[" in text
+    assert "].max)" in text
