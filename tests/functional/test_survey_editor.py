@@ -370,20 +370,30 @@ def test_a_copy_of_an_open_survey_is_the_next_version_as_a_draft(
 def test_an_uploaded_file_is_refused_in_the_planners_words_with_its_path(
     app: Flask, planner: Any
 ) -> None:
+    import yaml
     from planner_helpers import RESIDENT_FILE, submit_file
 
-    broken = RESIDENT_FILE.read_bytes().replace(
-        b"min: 16\n        max: 110", b"min: 110\n        max: 16"
+    raw = yaml.safe_load(RESIDENT_FILE.read_text(encoding="utf-8"))
+    page_title, key = next(
+        (page["title"]["nl"], spec["key"])
+        for page in raw["pages"]
+        for spec in page["questions"]
+        if spec["type"] == "number" and "min" in spec and "max" in spec
     )
+    spec = question(raw, key)
+    spec["min"], spec["max"] = spec["max"] + 1, spec["min"]
+    broken = yaml.safe_dump(raw, allow_unicode=True).encode("utf-8")
     page = Page(planner.get("/planner/bevragingen/opladen"))
     response = submit_file(planner, page, broken, "burgers.yaml")
     assert response.status_code == 422
     where = (
-        msg(app, "Page '%(title)s'", title="Over u")
+        msg(app, "Page '%(title)s'", title=page_title)
         + ", "
-        + msg(app, "question '%(key)s'", key="leeftijd")
+        + msg(app, "question '%(key)s'", key=key)
     )
     said = msg(app, "the lower limit is above the upper limit")
     text = Page(response).text
+    # "Pagina 'Over u', vraag 'leeftijd': de ondergrens is groter dan de
+    # bovengrens (pages[6].questions[3].max)"
     assert f"{where}: {said} (pages[" in text
     assert "].max)" in text
