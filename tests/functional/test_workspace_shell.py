@@ -129,6 +129,10 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
         organisation = db.session.scalars(select(PartnerOrganisation.id)).one()
         users = dict(db.session.execute(select(PlannerUser.email, PlannerUser.id)).all())
     run_id = _printed_letters(app, resident_survey)
+    with app.app_context():
+        from survey.definitions.store import find_survey
+
+        first_page = find_survey(db.session, resident_survey).definition["pages"][0]
     return {
         "clients": clients,
         "users": users,
@@ -139,8 +143,8 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
             "kind": "uitnodigen",
             # A page and a question of the resident survey (its editor
             # pages say it is open and frozen; its test walk works).
-            "page_key": "buurt",
-            "question_key": "problemen",
+            "page_key": first_page["key"],
+            "question_key": first_page["questions"][0]["key"],
         },
         "open": open_copy(app, tmp_path),
         "resident": resident_survey,
