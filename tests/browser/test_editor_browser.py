@@ -81,6 +81,17 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
     submit(page, tr(app, "Yes, delete"))
     expect(page.locator("#q-number")).to_have_count(0)
 
+    # A French translation of the reworded question.
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/bewerken/vertalingen")
+    check_page(page, "translations")
+    page.locator("textarea[name='pages.0.questions.2.text:fr']").fill(
+        "Dans quelle section ou quel quartier habitez-vous ?"
+    )
+    submit(page, tr(app, "Save the translations"))
+    expect(page.locator("textarea[name='pages.0.questions.2.text:fr']")).to_have_value(
+        "Dans quelle section ou quel quartier habitez-vous ?"
+    )
+
     for path in ("bewerken/instellingen", "bewerken/paginas", "bewerken/paginas/peiling"):
         page.goto(f"{live_server}/planner/bevragingen/{KEY}/{path}")
         check_page(page, path)

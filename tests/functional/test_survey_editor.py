@@ -397,3 +397,28 @@ def test_an_uploaded_file_is_refused_in_the_planners_words_with_its_path(
     # bovengrens (pages[6].questions[3].max)"
     assert f"{where}: {said} (pages[" in text
     assert "].max)" in text
+
+
+def test_translations_side_by_side_with_the_missing_ones_marked(app: Flask, planner: Any) -> None:
+    from_template(planner)
+    # The new district has a Dutch label only.
+    form = Page(planner.get(f"{EDITOR}/vragen/wijk")).form()
+    form.set("options-4-code", "4").set("options-4-label-0-text", "Molenbeek")
+    assert form.submit(planner).status_code == 302
+    page = Page(planner.get(f"{EDITOR}/vertalingen"))
+    field = "pages.0.questions.2.options.4.label:fr"
+    assert page.form().fields[field].value == ""
+    assert msg(app, "missing") in page.text
+    missing_before = page.html.count('class="tag-missing"')
+    form = page.form().set(field, "Molenbeek")
+    form.set("pages.0.questions.2.text:en", "Which part of the town do you live in?")
+    assert form.submit(planner).status_code == 302
+    wijk = question(definition(app), "wijk")
+    assert wijk["options"][4]["label"] == {"nl": "Molenbeek", "fr": "Molenbeek"}
+    assert wijk["text"]["en"] == "Which part of the town do you live in?"
+    after = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert after.html.count('class="tag-missing"') == missing_before - 1
+    # Emptying a translation removes it: residents read the Dutch text.
+    form = after.form().set("pages.0.questions.2.text:en", "")
+    assert form.submit(planner).status_code == 302
+    assert "en" not in question(definition(app), "wijk")["text"]

@@ -90,6 +90,7 @@ EXPECTED_ACCESS = {
     "editor.move_question": "manage",
     "editor.delete_question": "manage",
     "editor.condition": "manage",
+    "editor.translations": "manage",
     "admin.users": "admin",
     "admin.user": "admin",
     "admin.purge": "admin",

@@ -22,6 +22,7 @@ from survey.definitions import editing
 from survey.definitions.definition import definition_of
 from survey.definitions.editing import Definition, EditRefused
 from survey.definitions.explain import Explained, explain
+from survey.definitions.translations import set_texts, text_entries
 from survey.extensions import db
 from survey.models import Survey, SurveyState
 from survey.questions import REGISTRY, get_type
@@ -558,4 +559,50 @@ def condition(key: str, question_key: str) -> ResponseReturnValue:
         value_groups=value_groups,
         unreadable=current is None,
         earlier=earlier,
+    ), (422 if summary else 200)
+
+
+# --- translations ----------------------------------------------------------------------
+
+
+@bp.route("/<key>/bewerken/vertalingen", methods=["GET", "POST"], access=Access.MANAGE)
+def translations(key: str) -> ResponseReturnValue:
+    """Every text of the survey with the reference language beside the
+    others; a missing translation is marked (residents then read the
+    reference text). Saved through the validator like every edit."""
+    item = survey_or_404(key)
+    frozen = _frozen(item)
+    if frozen is not None:
+        return frozen
+    languages = _languages(item)
+    entries = text_entries(item.definition)
+    form = ConfirmForm()
+    summary: list[tuple[str | None, str]] = []
+    posted: dict[str, str] = {}
+    if form.validate_on_submit():
+        changes: dict[tuple[str | int, ...], dict[str, str]] = {}
+        for entry in entries:
+            for lang in languages[1:]:
+                name = f"{entry.name}:{lang}"
+                if name not in request.form:
+                    continue
+                value = request.form[name]
+                posted[name] = value
+                if value.strip() != entry.texts.get(lang, ""):
+                    changes.setdefault(entry.path, {})[lang] = value.strip()
+        problems = _store(item, set_texts(item.definition, changes)) if changes else []
+        if not problems:
+            flash(_("The translations were saved."), "success")
+            return redirect(url_for(".translations", key=key))
+        summary = [(None, str(p)) for p in problems]
+    missing = sum(1 for e in entries for lang in languages[1:] if not e.texts.get(lang))
+    return render_template(
+        "workspace/editor/translations.html",
+        survey=item,
+        form=form,
+        entries=entries,
+        languages=languages,
+        posted=posted,
+        missing=missing,
+        summary=summary,
     ), (422 if summary else 200)
