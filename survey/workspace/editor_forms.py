@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -60,6 +61,19 @@ class NewSurveyForm(FlaskForm):  # type: ignore[misc]
     )
     key = StringField(_l("Key of the new survey"))
     consultation = StringField(_l("Consultation"))
+
+
+class XlsFormForm(FlaskForm):  # type: ignore[misc]
+    """An XLSForm workbook, and the key and consultation of the new draft
+    (empty key: the workbook's ``form_id``)."""
+
+    file = FileField(validators=[FileRequired(message=_l("Choose an XLSForm workbook (.xlsx)."))])
+    key = StringField(_l("Key of the new survey"))
+    consultation = StringField(_l("Consultation"))
+
+    def contents(self) -> bytes:
+        """The uploaded workbook's bytes (after ``validate``)."""
+        return bytes(self.file.data.read())
 
 
 class CopyForm(FlaskForm):  # type: ignore[misc]

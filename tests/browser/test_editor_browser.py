@@ -92,8 +92,14 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
         "Dans quelle section ou quel quartier habitez-vous ?"
     )
 
-    for path in ("bewerken/instellingen", "bewerken/paginas", "bewerken/paginas/peiling"):
-        page.goto(f"{live_server}/planner/bevragingen/{KEY}/{path}")
+    for path in (
+        f"{KEY}/bewerken/instellingen",
+        f"{KEY}/bewerken/paginas",
+        f"{KEY}/bewerken/paginas/peiling",
+        f"{KEY}/bewerken/paginas/peiling/verwijderen",
+        "xlsform",
+    ):
+        page.goto(f"{live_server}/planner/bevragingen/{path}")
         check_page(page, path)
 
     # The test walk: the real page, with the condition, and nothing stored.

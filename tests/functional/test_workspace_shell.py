@@ -79,6 +79,8 @@ EXPECTED_ACCESS = {
     "drafts.trial": "manage",
     "drafts.trial_page": "manage",
     "drafts.trial_check": "manage",
+    "drafts.xlsform_file": "view",
+    "drafts.xlsform_import": "manage",
     "editor.overview": "manage",
     "editor.settings": "manage",
     "editor.add_page": "manage",

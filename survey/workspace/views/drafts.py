@@ -1,13 +1,14 @@
 """New surveys and their way to collection: a draft from a template
-(``/planner/bevragingen/nieuw``), a copy of any survey (the next version of
-an open one), a test walk that stores nothing, and opening with a
-confirmation of what freezing means."""
+(``/planner/bevragingen/nieuw``) or an XLSForm workbook, a copy of any
+survey (the next version of an open one), a test walk that stores nothing,
+opening with a confirmation of what freezing means, and the XLSForm
+download."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,11 +20,12 @@ from survey.definitions.definition import definition_of
 from survey.definitions.editing import EditRefused
 from survey.definitions.explain import explain
 from survey.definitions.templates import TEMPLATES, find_template
+from survey.definitions.xlsform import XlsFormRefused, from_xlsform, to_xlsform
 from survey.extensions import db
 from survey.models import Consultation, Survey, SurveyState
 from survey.planner import surveys
 from survey.planner.trial import TrialStore, seal, unseal
-from survey.workspace.editor_forms import ConfirmForm, CopyForm, NewSurveyForm
+from survey.workspace.editor_forms import ConfirmForm, CopyForm, NewSurveyForm, XlsFormForm
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
 
 bp = workspace_blueprint("drafts", __name__, "/bevragingen")
@@ -273,3 +275,58 @@ def trial_check(key: str) -> ResponseReturnValue:
         ),
     )
     return _render_trial_check(item, journey, summary), 422
+
+
+# --- XLSForm -------------------------------------------------------------------------
+
+
+@bp.get("/<key>/vragenlijst.xlsx", access=Access.VIEW)
+def xlsform_file(key: str) -> ResponseReturnValue:
+    """The survey as an XLSForm workbook (survey, choices, settings)."""
+    item = survey_or_404(key)
+    return Response(
+        to_xlsform(item.definition),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{item.key}-xlsform.xlsx"'},
+    )
+
+
+@bp.route("/xlsform", methods=["GET", "POST"], access=Access.MANAGE)
+def xlsform_import() -> ResponseReturnValue:
+    """A new draft survey from an XLSForm workbook (written in Excel, or a
+    Kobo or ODK form): all of it, or nothing with every row that does not
+    map."""
+    consultations = _consultation_keys()
+    form = XlsFormForm(data={"consultation": consultations[0] if consultations else ""})
+    error: str | None = None
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            definition = from_xlsform(form.contents())
+        except XlsFormRefused as exc:
+            error, problems = _("The workbook was not imported."), exc.problems
+        else:
+            key = (form.key.data or "").strip() or editing.free_key(db.session, definition["key"])
+            try:
+                created = editing.new_draft(
+                    db.session,
+                    definition,
+                    key=key,
+                    consultation=(form.consultation.data or "").strip()
+                    or definition["consultation"],
+                )
+            except EditRefused as exc:
+                db.session.rollback()
+                error, problems = _refusal(definition, exc)
+            else:
+                new_key = created.key
+                db.session.commit()
+                flash(_("The draft survey %(key)s was imported.", key=new_key), "success")
+                return redirect(url_for("editor.overview", key=new_key))
+    return render_template(
+        "workspace/editor/xlsform.html",
+        form=form,
+        consultations=consultations,
+        error=error,
+        problems=problems,
+    ), (422 if error or form.errors else 200)
