@@ -6,6 +6,7 @@ download."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
@@ -39,6 +40,23 @@ def _refusal(definition: Any, exc: EditRefused) -> tuple[str, list[str]]:
     return str(exc.message), [str(explain(definition, line)) for line in exc.problems]
 
 
+def _made(
+    make: Callable[[], Survey], definition: Any, message: Callable[[str], str]
+) -> tuple[ResponseReturnValue | None, str | None, list[str]]:
+    """Make a draft with ``make``: committed, with ``message(key)`` and a
+    redirect to its editor; or rolled back with the error and problems."""
+    try:
+        created = make()
+    except EditRefused as exc:
+        db.session.rollback()
+        error, problems = _refusal(definition, exc)
+        return None, error, problems
+    new_key = created.key
+    db.session.commit()
+    flash(message(new_key), "success")
+    return redirect(url_for("editor.overview", key=new_key)), None, []
+
+
 @bp.route("/nieuw", methods=["GET", "POST"], access=Access.MANAGE)
 def new() -> ResponseReturnValue:
     """A new draft survey from a template, under a key and in a
@@ -60,21 +78,18 @@ def new() -> ResponseReturnValue:
         if template is None:
             abort(400)
         definition = template.definition()
-        try:
-            created = editing.new_draft(
+        done, error, problems = _made(
+            lambda: editing.new_draft(
                 db.session,
                 definition,
                 key=form.key.data or "",
                 consultation=form.consultation.data or "",
-            )
-        except EditRefused as exc:
-            db.session.rollback()
-            error, problems = _refusal(definition, exc)
-        else:
-            new_key = created.key
-            db.session.commit()
-            flash(_("The draft survey %(key)s was made from the template.", key=new_key), "success")
-            return redirect(url_for("editor.overview", key=new_key))
+            ),
+            definition,
+            lambda key: _("The draft survey %(key)s was made from the template.", key=key),
+        )
+        if done is not None:
+            return done
     return render_template(
         "workspace/editor/new.html",
         form=form,
@@ -96,21 +111,18 @@ def copy(key: str) -> ResponseReturnValue:
     error: str | None = None
     problems: list[str] = []
     if form.validate_on_submit():
-        try:
-            created = editing.copy_survey(
+        done, error, problems = _made(
+            lambda: editing.copy_survey(
                 db.session,
                 item,
                 key=form.key.data or "",
                 consultation=form.consultation.data or "",
-            )
-        except EditRefused as exc:
-            db.session.rollback()
-            error, problems = _refusal(item.definition, exc)
-        else:
-            new_key = created.key
-            db.session.commit()
-            flash(_("The copy %(key)s is a draft: you can edit it.", key=new_key), "success")
-            return redirect(url_for("editor.overview", key=new_key))
+            ),
+            item.definition,
+            lambda key: _("The copy %(key)s is a draft: you can edit it.", key=key),
+        )
+        if done is not None:
+            return done
     return render_template(
         "workspace/editor/copy.html",
         survey=item,
@@ -307,22 +319,16 @@ def xlsform_import() -> ResponseReturnValue:
             error, problems = _("The workbook was not imported."), exc.problems
         else:
             key = (form.key.data or "").strip() or editing.free_key(db.session, definition["key"])
-            try:
-                created = editing.new_draft(
-                    db.session,
-                    definition,
-                    key=key,
-                    consultation=(form.consultation.data or "").strip()
-                    or definition["consultation"],
-                )
-            except EditRefused as exc:
-                db.session.rollback()
-                error, problems = _refusal(definition, exc)
-            else:
-                new_key = created.key
-                db.session.commit()
-                flash(_("The draft survey %(key)s was imported.", key=new_key), "success")
-                return redirect(url_for("editor.overview", key=new_key))
+            consultation = (form.consultation.data or "").strip() or definition["consultation"]
+            done, error, problems = _made(
+                lambda: editing.new_draft(
+                    db.session, definition, key=key, consultation=consultation
+                ),
+                definition,
+                lambda key: _("The draft survey %(key)s was imported.", key=key),
+            )
+            if done is not None:
+                return done
     return render_template(
         "workspace/editor/xlsform.html",
         form=form,

@@ -11,7 +11,9 @@ An opened survey is frozen: its editor pages say so and offer a copy.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -206,26 +208,38 @@ def _form_errors(form: Any) -> list[tuple[str | None, str]]:
     return found
 
 
+def _draft(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """A view of a draft's editor: called with the survey instead of its
+    key; an opened survey gets the frozen notice (or, posted, a redirect)."""
+
+    @functools.wraps(view)
+    def wrapper(key: str, **kwargs: Any) -> ResponseReturnValue:
+        item = survey_or_404(key)
+        frozen = _frozen(item)
+        if frozen is not None:
+            return frozen
+        return view(item, **kwargs)
+
+    return wrapper
+
+
 # --- the overview ------------------------------------------------------------------
 
 
 @bp.get("/<key>/bewerken", access=Access.MANAGE)
-def overview(key: str) -> ResponseReturnValue:
+@_draft
+def overview(item: Survey) -> ResponseReturnValue:
     """A draft's pages and questions with every action on them."""
-    item = survey_or_404(key)
-    return _frozen(item) or _overview_page(item, [])
+    return _overview_page(item, [])
 
 
 # --- settings ------------------------------------------------------------------------
 
 
 @bp.route("/<key>/bewerken/instellingen", methods=["GET", "POST"], access=Access.MANAGE)
-def settings(key: str) -> ResponseReturnValue:
+@_draft
+def settings(item: Survey) -> ResponseReturnValue:
     """The survey's title, introduction, closing text, access and languages."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     raw = item.definition
     languages = _languages(item)
     form = SettingsForm(
@@ -257,7 +271,7 @@ def settings(key: str) -> ResponseReturnValue:
         problems = _store(item, changed)
         if not problems:
             flash(_("The settings were saved."), "success")
-            return redirect(url_for(".overview", key=key))
+            return redirect(url_for(".overview", key=item.key))
         summary = _place_problems(form, problems)
     _pad_texts(form, languages, blank_items=False)
     status = 422 if summary or form.errors else 200
@@ -270,13 +284,10 @@ def settings(key: str) -> ResponseReturnValue:
 
 
 @bp.route("/<key>/bewerken/paginas", methods=["GET", "POST"], access=Access.MANAGE)
-def add_page(key: str) -> ResponseReturnValue:
+@_draft
+def add_page(item: Survey) -> ResponseReturnValue:
     """A new page at the end, with its title (it starts with one open
     question to rewrite)."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     languages = _languages(item)
     form = PageForm(data={"title": texts_for({}, languages)})
     summary: list[tuple[str | None, str]] = []
@@ -284,7 +295,7 @@ def add_page(key: str) -> ResponseReturnValue:
         problems = _store(item, editing.add_page(item.definition, texts_value(form.title)))
         if not problems:
             flash(_("The page was added."), "success")
-            return redirect(url_for(".overview", key=key))
+            return redirect(url_for(".overview", key=item.key))
         summary = _place_problems(form, problems)
     _pad_texts(form, languages, blank_items=False)
     return render_template(
@@ -293,12 +304,9 @@ def add_page(key: str) -> ResponseReturnValue:
 
 
 @bp.route("/<key>/bewerken/paginas/<page_key>", methods=["GET", "POST"], access=Access.MANAGE)
-def page(key: str, page_key: str) -> ResponseReturnValue:
+@_draft
+def page(item: Survey, page_key: str) -> ResponseReturnValue:
     """A page's title."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     languages = _languages(item)
     current = _page_or_404(item.definition, page_key)
     form = PageForm(data={"title": texts_for(current.get("title"), languages)})
@@ -308,7 +316,7 @@ def page(key: str, page_key: str) -> ResponseReturnValue:
         problems = _store(item, changed)
         if not problems:
             flash(_("The page was renamed."), "success")
-            return redirect(url_for(".overview", key=key, _anchor=f"page-{page_key}"))
+            return redirect(url_for(".overview", key=item.key, _anchor=f"page-{page_key}"))
         summary = _place_problems(form, problems)
     _pad_texts(form, languages, blank_items=False)
     return render_template(
@@ -317,12 +325,9 @@ def page(key: str, page_key: str) -> ResponseReturnValue:
 
 
 @bp.post("/<key>/bewerken/paginas/<page_key>/verplaatsen", access=Access.MANAGE)
-def move_page(key: str, page_key: str) -> ResponseReturnValue:
+@_draft
+def move_page(item: Survey, page_key: str) -> ResponseReturnValue:
     """A page one place up or down."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     form = MoveForm()
     _page_or_404(item.definition, page_key)
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
@@ -335,22 +340,15 @@ def move_page(key: str, page_key: str) -> ResponseReturnValue:
 @bp.route(
     "/<key>/bewerken/paginas/<page_key>/verwijderen", methods=["GET", "POST"], access=Access.MANAGE
 )
-def delete_page(key: str, page_key: str) -> ResponseReturnValue:
+@_draft
+def delete_page(item: Survey, page_key: str) -> ResponseReturnValue:
     """Confirm, then delete a page with its questions."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     current = _page_or_404(item.definition, page_key)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        problems = _store(item, editing.delete_page(item.definition, page_key))
-        return _after(item, problems, _("The page was deleted."))
-    return render_template(
-        "workspace/editor/delete.html",
-        survey=item,
-        form=form,
-        what=_(
+    return _confirm_delete(
+        item,
+        lambda: editing.delete_page(item.definition, page_key),
+        _("The page was deleted."),
+        _(
             "the page '%(title)s' and its %(n)s questions",
             title=_text(current.get("title"), item),
             n=len(current.get("questions") or []),
@@ -358,13 +356,21 @@ def delete_page(key: str, page_key: str) -> ResponseReturnValue:
     )
 
 
+def _confirm_delete(
+    item: Survey, delete: Callable[[], Definition], done: str, what: str
+) -> ResponseReturnValue:
+    """The page that asks to confirm deleting ``what``; posted, the
+    deletion through the validator and back to the overview."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        return _after(item, _store(item, delete()), done)
+    return render_template("workspace/editor/delete.html", survey=item, form=form, what=what)
+
+
 @bp.post("/<key>/bewerken/paginas/<page_key>/vragen", access=Access.MANAGE)
-def add_question(key: str, page_key: str) -> ResponseReturnValue:
+@_draft
+def add_question(item: Survey, page_key: str) -> ResponseReturnValue:
     """A new question of the chosen type at the end of a page; then its form."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     _page_or_404(item.definition, page_key)
     form = AddQuestionForm()
     if not form.validate_on_submit():
@@ -374,7 +380,7 @@ def add_question(key: str, page_key: str) -> ResponseReturnValue:
     if problems:
         return _overview_page(item, problems, 422)
     flash(_("The question was added. Write its text and settings."), "success")
-    return redirect(url_for(".question", key=key, question_key=new_key))
+    return redirect(url_for(".question", key=item.key, question_key=new_key))
 
 
 # --- questions ------------------------------------------------------------------------
@@ -386,13 +392,10 @@ def _question_form(item: Survey, spec: dict[str, Any], formdata: Any) -> Questio
 
 
 @bp.route("/<key>/bewerken/vragen/<question_key>", methods=["GET", "POST"], access=Access.MANAGE)
-def question(key: str, question_key: str) -> ResponseReturnValue:
+@_draft
+def question(item: Survey, question_key: str) -> ResponseReturnValue:
     """A question's settings: its type's editor form. Saved through the
     validator; refused with each problem beside its field."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     languages = _languages(item)
     spec = _question_or_404(item.definition, question_key)
     posted = request.form if request.method == "POST" else None
@@ -408,7 +411,7 @@ def question(key: str, question_key: str) -> ResponseReturnValue:
         problems = _store(item, changed)
         if not problems:
             flash(_("The question was saved."), "success")
-            return redirect(url_for(".overview", key=key, _anchor=f"q-{changed_spec['key']}"))
+            return redirect(url_for(".overview", key=item.key, _anchor=f"q-{changed_spec['key']}"))
         summary = _place_problems(form, problems)
     elif request.method == "POST":
         summary = _form_errors(form)
@@ -428,12 +431,9 @@ def question(key: str, question_key: str) -> ResponseReturnValue:
 
 
 @bp.post("/<key>/bewerken/vragen/<question_key>/verplaatsen", access=Access.MANAGE)
-def move_question(key: str, question_key: str) -> ResponseReturnValue:
+@_draft
+def move_question(item: Survey, question_key: str) -> ResponseReturnValue:
     """A question one place up or down on its page, or to the end of another page."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     _question_or_404(item.definition, question_key)
     form = MoveForm()
     if not form.validate_on_submit():
@@ -457,24 +457,15 @@ def move_question(key: str, question_key: str) -> ResponseReturnValue:
     methods=["GET", "POST"],
     access=Access.MANAGE,
 )
-def delete_question(key: str, question_key: str) -> ResponseReturnValue:
+@_draft
+def delete_question(item: Survey, question_key: str) -> ResponseReturnValue:
     """Confirm, then delete a question."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     spec = _question_or_404(item.definition, question_key)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        problems = _store(item, editing.delete_question(item.definition, question_key))
-        return _after(item, problems, _("The question was deleted."))
-    return render_template(
-        "workspace/editor/delete.html",
-        survey=item,
-        form=form,
-        what=_(
-            "the question '%(key)s': %(text)s", key=question_key, text=_text(spec.get("text"), item)
-        ),
+    return _confirm_delete(
+        item,
+        lambda: editing.delete_question(item.definition, question_key),
+        _("The question was deleted."),
+        _("the question '%(key)s': %(text)s", key=question_key, text=_text(spec.get("text"), item)),
     )
 
 
@@ -504,13 +495,10 @@ def _earlier(item: Survey, question_key: str) -> list[tuple[str, str, list[tuple
     methods=["GET", "POST"],
     access=Access.MANAGE,
 )
-def condition(key: str, question_key: str) -> ResponseReturnValue:
+@_draft
+def condition(item: Survey, question_key: str) -> ResponseReturnValue:
     """When a question is shown, built from pickers: tests on earlier
     questions (is, is not, answered, not answered), all or any of them."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     spec = _question_or_404(item.definition, question_key)
     earlier = _earlier(item, question_key)
     current = editing.condition_tests(spec.get("show_if"))
@@ -542,7 +530,7 @@ def condition(key: str, question_key: str) -> ResponseReturnValue:
         problems = _store(item, editing.set_condition(item.definition, question_key, wanted))
         if not problems:
             flash(_("The condition was saved."), "success")
-            return redirect(url_for(".overview", key=key, _anchor=f"q-{question_key}"))
+            return redirect(url_for(".overview", key=item.key, _anchor=f"q-{question_key}"))
         summary = [(None, str(p)) for p in problems]
     if request.method == "GET" or summary:
         form.tests.append_entry()
@@ -566,14 +554,11 @@ def condition(key: str, question_key: str) -> ResponseReturnValue:
 
 
 @bp.route("/<key>/bewerken/vertalingen", methods=["GET", "POST"], access=Access.MANAGE)
-def translations(key: str) -> ResponseReturnValue:
+@_draft
+def translations(item: Survey) -> ResponseReturnValue:
     """Every text of the survey with the reference language beside the
     others; a missing translation is marked (residents then read the
     reference text). Saved through the validator like every edit."""
-    item = survey_or_404(key)
-    frozen = _frozen(item)
-    if frozen is not None:
-        return frozen
     languages = _languages(item)
     entries = text_entries(item.definition)
     form = ConfirmForm()
@@ -593,7 +578,7 @@ def translations(key: str) -> ResponseReturnValue:
         problems = _store(item, set_texts(item.definition, changes)) if changes else []
         if not problems:
             flash(_("The translations were saved."), "success")
-            return redirect(url_for(".translations", key=key))
+            return redirect(url_for(".translations", key=item.key))
         summary = [(None, str(p)) for p in problems]
     missing = sum(1 for e in entries for lang in languages[1:] if not e.texts.get(lang))
     return render_template(
