@@ -422,3 +422,28 @@ def test_translations_side_by_side_with_the_missing_ones_marked(app: Flask, plan
     form = after.form().set("pages.0.questions.2.text:en", "")
     assert form.submit(planner).status_code == 302
     assert "en" not in question(definition(app), "wijk")["text"]
+
+
+def test_the_survey_page_shows_who_made_changed_copied_and_opened_each_version(
+    app: Flask, planner: Any
+) -> None:
+    from_template(planner)
+    form = Page(planner.get(f"{EDITOR}/vragen/wijk")).form()
+    assert form.set("text-0-text", "Waar woont u?").submit(planner).status_code == 302
+    assert Page(planner.get(f"/planner/bevragingen/{PULSE}/openen")).form().submit(planner)
+    copy = Page(planner.get(f"/planner/bevragingen/{PULSE}/kopie")).form()
+    assert copy.submit(planner).status_code == 302
+    page = Page(planner.get(f"/planner/bevragingen/{PULSE}"))
+    assert msg(app, "History") in page.text
+    rows = [
+        " ".join(row.split())
+        for row in page.html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    ]
+    assert len(rows) == 3
+    assert "planner@zone.be" in rows[0] and msg(app, "created") in rows[0]
+    assert "template pulse" in rows[0] and rows[0].endswith('<td class="num">1</td></tr>')
+    assert msg(app, "edited") in rows[1] and "(wijk)" in rows[1]
+    assert rows[1].endswith('<td class="num">2</td></tr>')
+    assert msg(app, "opened") in rows[2] and rows[2].endswith('<td class="num">2</td></tr>')
+    copied = Page(planner.get(f"/planner/bevragingen/{PULSE}-2"))
+    assert msg(app, "copied") in copied.text and f"{PULSE} v2" in copied.text

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from survey.answering import rendering
@@ -24,7 +25,7 @@ from survey.definitions.templates import TEMPLATES, find_template
 from survey.definitions.xlsform import XlsFormRefused, from_xlsform, to_xlsform
 from survey.extensions import db
 from survey.models import Consultation, Survey, SurveyState
-from survey.planner import surveys
+from survey.planner import history, surveys
 from survey.planner.trial import TrialStore, seal, unseal
 from survey.workspace.editor_forms import ConfirmForm, CopyForm, NewSurveyForm, XlsFormForm
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
@@ -41,16 +42,21 @@ def _refusal(definition: Any, exc: EditRefused) -> tuple[str, list[str]]:
 
 
 def _made(
-    make: Callable[[], Survey], definition: Any, message: Callable[[str], str]
+    make: Callable[[], Survey],
+    definition: Any,
+    message: Callable[[str], str],
+    event: tuple[str, str],
 ) -> tuple[ResponseReturnValue | None, str | None, list[str]]:
-    """Make a draft with ``make``: committed, with ``message(key)`` and a
-    redirect to its editor; or rolled back with the error and problems."""
+    """Make a draft with ``make``: recorded as ``event`` (action, detail),
+    committed, with ``message(key)`` and a redirect to its editor; or rolled
+    back with the error and problems."""
     try:
         created = make()
     except EditRefused as exc:
         db.session.rollback()
         error, problems = _refusal(definition, exc)
         return None, error, problems
+    history.record(db.session, created, event[0], current_user.email, event[1])
     new_key = created.key
     db.session.commit()
     flash(message(new_key), "success")
@@ -87,6 +93,7 @@ def new() -> ResponseReturnValue:
             ),
             definition,
             lambda key: _("The draft survey %(key)s was made from the template.", key=key),
+            ("created", f"template {template.name}"),
         )
         if done is not None:
             return done
@@ -120,6 +127,7 @@ def copy(key: str) -> ResponseReturnValue:
             ),
             item.definition,
             lambda key: _("The copy %(key)s is a draft: you can edit it.", key=key),
+            ("copied", f"{item.key} v{item.version}"),
         )
         if done is not None:
             return done
@@ -146,6 +154,7 @@ def open_survey(key: str) -> ResponseReturnValue:
             db.session.rollback()
             flash(str(exc.message), "error")
         else:
+            history.record(db.session, item, "opened", current_user.email)
             db.session.commit()
             flash(_("The survey is open: residents can answer now."), "success")
         return redirect(url_for("surveys.detail", key=key))
@@ -326,6 +335,7 @@ def xlsform_import() -> ResponseReturnValue:
                 ),
                 definition,
                 lambda key: _("The draft survey %(key)s was imported.", key=key),
+                ("imported", "XLSForm"),
             )
             if done is not None:
                 return done

@@ -19,6 +19,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from survey.definitions import editing
 from survey.definitions.definition import definition_of
@@ -27,6 +28,7 @@ from survey.definitions.explain import Explained, explain
 from survey.definitions.translations import set_texts, text_entries
 from survey.extensions import db
 from survey.models import Survey, SurveyState
+from survey.planner import history
 from survey.questions import REGISTRY, get_type
 from survey.questions.editor import LanguageText, QuestionForm, form_for, texts_value
 from survey.workspace.editor_forms import (
@@ -76,6 +78,9 @@ def _store(item: Survey, definition: Definition) -> list[Explained]:
         if not exc.problems:
             return [Explained("", "", str(exc.message), "")]
         return [explain(definition, line) for line in exc.problems]
+    # The page or question the edit was about, by key.
+    about = " ".join(str(v) for k, v in (request.view_args or {}).items() if k != "key")
+    history.record(db.session, item, "edited", current_user.email, about)
     db.session.commit()
     return []
 
