@@ -24,6 +24,7 @@ from survey.definitions.explain import explain
 from survey.definitions.templates import TEMPLATES, find_template
 from survey.definitions.xlsform import XlsFormRefused, from_xlsform, to_xlsform
 from survey.extensions import db
+from survey.i18n import text_for
 from survey.models import Consultation, Survey, SurveyState
 from survey.planner import history, surveys
 from survey.planner.trial import TrialStore, seal, unseal
@@ -183,8 +184,6 @@ def _trial_context(item: Survey, journey: Journey[TrialStore]) -> dict[str, Any]
     lang = journey.language
 
     def t(texts: Any) -> str:
-        from survey.i18n import text_for
-
         return text_for(texts or None, lang, definition.default_language)
 
     return {
@@ -265,7 +264,9 @@ def trial_page(key: str, page_key: str) -> ResponseReturnValue:
         return _render_trial_page(item, journey, journey.screen(journey.view(previous)))
     outcome = journey.read(current, request.form)
     if outcome.status != "saved":
-        return _render_trial_page(item, journey, journey.screen_after(outcome)), 422
+        # Problems: 422; new questions shown on the page (no JavaScript): 200.
+        screen = journey.screen_after(outcome)
+        return _render_trial_page(item, journey, screen), (422 if outcome.problems else 200)
     following = journey.save(current, outcome)
     if following is None:
         return _render_trial_check(item, journey, [])

@@ -27,6 +27,7 @@ from survey.definitions.editing import Definition, EditRefused
 from survey.definitions.explain import Explained, explain
 from survey.definitions.translations import set_texts, text_entries
 from survey.extensions import db
+from survey.i18n import text_for
 from survey.models import Survey, SurveyState
 from survey.planner import history
 from survey.questions import REGISTRY, get_type
@@ -105,25 +106,18 @@ def _overview_page(
 ) -> ResponseReturnValue:
     definition = definition_of(item)
     pages = [(page.key, page.title, page.questions) for page in definition.pages]
-    move = MoveForm(formdata=None)
-    move.page.choices = choices_of([(key, _text(title, item)) for key, title, _q in pages])
     return render_template(
         "workspace/editor/overview.html",
         survey=item,
         definition=definition,
         pages=pages,
         problems=problems,
-        add_question=AddQuestionForm(formdata=None),
-        move=move,
-        confirm=ConfirmForm(formdata=None),
         types=REGISTRY,
         conditions={q.key: q.spec.get("show_if") for q in definition.questions},
     ), status
 
 
 def _text(texts: Any, item: Survey) -> str:
-    from survey.i18n import text_for
-
     first = _languages(item)[0]
     return text_for(texts, first, first)
 
@@ -483,8 +477,6 @@ def _earlier(item: Survey, question_key: str) -> list[tuple[str, str, list[tuple
     definition = definition_of(item)
     first = definition.default_language
     found: list[tuple[str, str, list[tuple[int, str]]]] = []
-    from survey.i18n import text_for
-
     for q in definition.questions:
         if q.key == question_key:
             break
