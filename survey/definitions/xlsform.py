@@ -29,11 +29,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from flask_babel import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
 
 from survey.i18n import LANGUAGE_NAMES
+from survey.privacy.spreadsheets import read_xlsx, xlsx_workbook
 
 MAX_XLSFORM_BYTES = 5 * 1024 * 1024
 _LANG_COLUMN = re.compile(
@@ -100,16 +99,14 @@ def _relevant(condition: Any, types: dict[str, str]) -> str:
 def to_xlsform(definition: dict[str, Any]) -> bytes:
     """The survey as an XLSForm workbook (.xlsx bytes)."""
     languages = [str(lang) for lang in definition.get("languages", ["nl"])]
-    book = openpyxl.Workbook()
-    survey = book.active
-    survey.title = "survey"
+    survey: list[list[Any]] = []
     survey.append(
         ["type", "name"]
         + [_lang_header("label", lang) for lang in languages]
         + [_lang_header("hint", lang) for lang in languages]
         + ["required", "relevant", "constraint", "appearance", "zvp"]
     )
-    choices = book.create_sheet("choices")
+    choices: list[list[Any]] = []
     choices.append(
         ["list_name", "name"]
         + [_lang_header("label", lang) for lang in languages]
@@ -151,7 +148,7 @@ def to_xlsform(definition: dict[str, Any]) -> bytes:
             survey.append(_question_row(spec, types, texts, add_list))
         survey.append(["end_group", page["key"]])
 
-    settings = book.create_sheet("settings")
+    settings: list[list[Any]] = []
     header = ["form_id", "form_title", "default_language", "consultation", "audience", "access"]
     header += ["zvp_scales"]
     header += [_lang_header("title", lang) for lang in languages]
@@ -172,7 +169,7 @@ def to_xlsform(definition: dict[str, Any]) -> bytes:
             *texts(definition.get("closing")),
         ]
     )
-    phenomena = book.create_sheet("phenomena")
+    phenomena: list[list[Any]] = []
     phenomena.append(
         ["key", *[_lang_header("label", lang) for lang in languages], "federal_priority"]
     )
@@ -181,7 +178,19 @@ def to_xlsform(definition: dict[str, Any]) -> bytes:
             [item["key"], *texts(item.get("label")), _yes_no(item.get("federal_priority"))]
         )
     out = io.BytesIO()
-    book.save(out)
+    # Through the neutraliser's workbook: every text is a string cell,
+    # never a formula, whatever a label says.
+    book = xlsx_workbook(out, {"in_memory": True})
+    for name, rows in (
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+        ("phenomena", phenomena),
+    ):
+        sheet = book.add_worksheet(name)
+        for number, row in enumerate(rows):
+            sheet.write_row(number, 0, row)
+    book.close()
     return out.getvalue()
 
 
@@ -239,10 +248,7 @@ class _Sheet:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
-def _read(sheet: Worksheet | None) -> _Sheet:
-    if sheet is None:
-        return _Sheet([])
-    rows = list(sheet.iter_rows(values_only=True))
+def _read(rows: list[tuple[Any, ...]] | None) -> _Sheet:
     if not rows:
         return _Sheet([])
     header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
@@ -300,10 +306,9 @@ def from_xlsform(data: bytes) -> dict[str, Any]:
             [_("The workbook is larger than %(mb)s MB.", mb=MAX_XLSFORM_BYTES // 1024 // 1024)]
         )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # whatever openpyxl raises: the file is no workbook
+        sheets = {name.lower(): rows for name, rows in read_xlsx(data).items()}
+    except ValueError as exc:
         raise XlsFormRefused([_("This is not an Excel workbook (.xlsx).")]) from exc
-    sheets = {name.lower(): book[name] for name in book.sheetnames}
     if "survey" not in sheets:
         raise XlsFormRefused([_("The workbook has no sheet called survey.")])
     reader = _Importer(

@@ -71,12 +71,15 @@ def new() -> ResponseReturnValue:
     chosen = find_template(request.values.get("template", "")) or TEMPLATES[0]
     raw = chosen.definition()
     consultations = _consultation_keys()
+    # Suggestions only on the form shown: a post says everything itself.
     form = NewSurveyForm(
         data={
             "template": chosen.name,
             "key": editing.free_key(db.session, str(raw["key"])),
             "consultation": consultations[0] if consultations else raw["consultation"],
         }
+        if request.method == "GET"
+        else None
     )
     error: str | None = None
     problems: list[str] = []
@@ -115,6 +118,8 @@ def copy(key: str) -> ResponseReturnValue:
     item = survey_or_404(key)
     form = CopyForm(
         data={"key": editing.free_key(db.session, item.key), "consultation": item.consultation.key}
+        if request.method == "GET"
+        else None
     )
     error: str | None = None
     problems: list[str] = []
@@ -319,7 +324,11 @@ def xlsform_import() -> ResponseReturnValue:
     Kobo or ODK form): all of it, or nothing with every row that does not
     map."""
     consultations = _consultation_keys()
-    form = XlsFormForm(data={"consultation": consultations[0] if consultations else ""})
+    form = XlsFormForm(
+        data={"consultation": consultations[0] if consultations else ""}
+        if request.method == "GET"
+        else None
+    )
     error: str | None = None
     problems: list[str] = []
     if form.validate_on_submit():
