@@ -11,13 +11,13 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from survey.definitions.definition import definition_of
 from survey.definitions.loader import load_definition
 from survey.definitions.store import find_survey, import_survey
+from survey.definitions.templates import DEFAULT_SURVEYS
 from survey.demo.synthetic import (
     AGE_POPULATION,
     DISTRICT_POPULATION,
@@ -45,7 +45,6 @@ from survey.responses.storage import ResponseWriter
 from survey.tokens import new_url_token, token_hash
 from survey.workspace.accounts import create_user
 
-DEFAULT_SURVEYS = Path(__file__).resolve().parent.parent / "definitions" / "default_surveys"
 DEMO_PLANNER = "demo-analist@voorbeeldzone.be"
 DEMO_TITLE = "DEMO - synthetische gegevens - ZVP 2026-2031"
 FIELDWORK_START = date(2026, 9, 14)

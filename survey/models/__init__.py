@@ -1,6 +1,7 @@
 """The database models, one module per area; imported here so that Alembic
 and the app see every table."""
 
+from survey.models.audit import SurveyEvent
 from survey.models.consultation import (
     Consultation,
     ObjectiveIndicator,
@@ -61,6 +62,7 @@ __all__ = [
     "SampleFrame",
     "SampleMember",
     "Survey",
+    "SurveyEvent",
     "SurveyState",
     "TagCorrection",
     "Variable",

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, cast, func, select
 
+from survey.definitions.explain import explain
 from survey.definitions.loader import LoadError, load_definition
 from survey.definitions.store import ImportRefused, ImportResult, import_survey
 from survey.extensions import DbSession
@@ -124,8 +125,9 @@ def set_retention(session: DbSession, consultation: Consultation, until: date | 
 
 def upload_survey(session: DbSession, data: bytes) -> ImportResult:
     """Store an uploaded survey file: a new survey, or a new version of a
-    draft survey. Raises ``PlannerError`` with every problem (by path) when
-    the file is refused; an opened survey's definition cannot change."""
+    draft survey. Raises ``PlannerError`` with every problem (in the
+    planner's words, its path in the file after it) when the file is
+    refused; an opened survey's definition cannot change."""
     try:
         raw = load_definition(data)
     except LoadError as exc:
@@ -133,7 +135,10 @@ def upload_survey(session: DbSession, data: bytes) -> ImportResult:
     try:
         return import_survey(session, raw)
     except ImportRefused as exc:
-        raise PlannerError(_l("The survey file was not stored."), exc.problems) from exc
+        # In the planner's words, with the file's path as a detail.
+        explained = [explain(raw, line) for line in exc.problems]
+        problems = [f"{problem} ({problem.path})" for problem in explained]
+        raise PlannerError(_l("The survey file was not stored."), problems) from exc
 
 
 def change_state(session: DbSession, survey: Survey, action: str) -> None:

@@ -22,7 +22,8 @@ other module asks the type through ``question.qtype`` (the registry in
   condition matching (``is_answered``, ``matches``) and what the page
   script needs (``browser_value``, ``browser_answered``);
 - **editor**: a Flask-WTF form of its settings (``editor``) that turns a
-  question's definition into a form and back;
+  question's definition into a form and back, and the settings a new
+  question starts with (``starter``);
 - **summary**: its typed table from the report's aggregates (``summary``);
 - **demo**: a plausible answer for synthetic data (``sample``).
 
@@ -307,6 +308,22 @@ class QuestionType(ABC):
     def partial(self) -> str:
         """The form partial (``templates/``) with the macro ``render``."""
         return f"questions/{self.name}.html"
+
+    # --- editor: a new question -----------------------------------------------
+    def starter(self, language: str) -> dict[str, Any]:
+        """The settings a new question of this type starts with in the
+        editor, besides its key, type and text, so that it passes the rules
+        at once: two options to rename where it has options, one row where
+        it has rows (labels in ``language``, the survey's first)."""
+        spec: dict[str, Any] = {}
+        if self.uses_options:
+            spec["options"] = [
+                {"code": code, "label": {language: str(_l("Option %(n)s", n=code))}}
+                for code in (1, 2)
+            ]
+        if self.has_rows:
+            spec["rows"] = [{"key": "rij_1", "label": {language: str(_l("Row 1"))}}]
+        return spec
 
     # --- rules: the survey file ---------------------------------------------
     def allowed_keys(self) -> frozenset[str]:

@@ -216,7 +216,8 @@ def form_for(qtype: QuestionType, spec: Spec, formdata: Any = None, **kwargs: An
 class OptionForm(Form):  # type: ignore[misc]
     """One answer option."""
 
-    code = IntegerField(_l("Code"))
+    # Optional: the editor's empty "add an option" line posts no code.
+    code = IntegerField(_l("Code"), validators=[Optional()])
     label = texts_field(_l("Label"))
     missing = BooleanField(_l("Not in the percentage base (don't know, no answer)"))
     phenomenon = StringField(_l("Phenomenon"))

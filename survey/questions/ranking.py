@@ -83,6 +83,11 @@ class Ranking(QuestionType):
     editor = RankingForm
 
     @override
+    def starter(self, language: str) -> dict[str, Any]:
+        """Two options, of which the person puts one first."""
+        return {**super().starter(language), "choose": 1}
+
+    @override
     def validate(self, spec: dict[str, Any], path: str, checker: Checker) -> None:
         count = checker.choices(spec, path)
         checker.shuffle(spec, path)

@@ -82,8 +82,11 @@ def test_planner_journey(app, client, tmp_path):
     assert "Hoe vaak komen deze problemen" in preview.text or "problemen" in preview.html
     assert 'name="top3.1"' in preview.html
 
-    # 4. Open it; then its definition cannot change.
-    response = detail.form().submit(client)
+    # 4. Open it, after the page that says what opening means; then its
+    # definition cannot change.
+    confirm = Page(client.get(f"/planner/bevragingen/{KEY}/openen"))
+    assert msg(app, "What opening means") in confirm.text
+    response = confirm.form().submit(client)
     assert response.status_code == 302
     assert (
         msg(app, "This survey is open. Its questions can no longer change.")

@@ -74,6 +74,26 @@ EXPECTED_ACCESS = {
     "campaign.qr_svg": "view",
     "campaign.qr_png": "view",
     "campaign.poster": "view",
+    "drafts.new": "manage",
+    "drafts.copy": "manage",
+    "drafts.open_survey": "manage",
+    "drafts.trial": "manage",
+    "drafts.trial_page": "manage",
+    "drafts.trial_check": "manage",
+    "drafts.xlsform_file": "view",
+    "drafts.xlsform_import": "manage",
+    "editor.overview": "manage",
+    "editor.settings": "manage",
+    "editor.add_page": "manage",
+    "editor.page": "manage",
+    "editor.move_page": "manage",
+    "editor.delete_page": "manage",
+    "editor.add_question": "manage",
+    "editor.question": "manage",
+    "editor.move_question": "manage",
+    "editor.delete_question": "manage",
+    "editor.condition": "manage",
+    "editor.translations": "manage",
     "admin.users": "admin",
     "admin.user": "admin",
     "admin.purge": "admin",
@@ -113,6 +133,10 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
         organisation = db.session.scalars(select(PartnerOrganisation.id)).one()
         users = dict(db.session.execute(select(PlannerUser.email, PlannerUser.id)).all())
     run_id = _printed_letters(app, resident_survey)
+    with app.app_context():
+        from survey.definitions.store import find_survey
+
+        first_page = find_survey(db.session, resident_survey).definition["pages"][0]
     return {
         "clients": clients,
         "users": users,
@@ -121,6 +145,10 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
             "user_id": users["bystander@zone.be"],
             "run_id": run_id,
             "kind": "uitnodigen",
+            # A page and a question of the resident survey (its editor
+            # pages say it is open and frozen; its test walk works).
+            "page_key": first_page["key"],
+            "question_key": first_page["questions"][0]["key"],
         },
         "open": open_copy(app, tmp_path),
         "resident": resident_survey,

@@ -352,6 +352,8 @@ def known_downloads(world: World) -> dict[str, list[Download]]:
             for q in ({}, {"weighting": "off", "crosstabs": "off"})
         ],
         "partners.remind_csv": [Download(u("partners.remind_csv", key="partners-2026"), "csv")],
+        # The survey whose labels carry the planted texts.
+        "drafts.xlsform_file": [Download(u("drafts.xlsform_file", key=RESIDENT_KEY), "xlsx")],
         "partners.issue": [
             Download(
                 u("partners.issue", key="partners-2026"),

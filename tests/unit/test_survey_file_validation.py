@@ -43,7 +43,7 @@ def _minimal() -> dict:
     }
 
 
-@pytest.mark.parametrize("name", ["burgers.yaml", "partners.yaml"])
+@pytest.mark.parametrize("name", ["burgers.yaml", "partners.yaml", "pulse.yaml"])
 def test_default_surveys_validate(name: str) -> None:
     result = validate_file((DEFAULTS / name).read_bytes())
     assert result.problems == []

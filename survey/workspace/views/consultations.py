@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from survey.definitions.templates import TEMPLATES
 from survey.extensions import DbSession, db
 from survey.models import Consultation
 from survey.planner import surveys
@@ -29,7 +30,9 @@ bp = workspace_blueprint("consultations", __name__)
 def index() -> ResponseReturnValue:
     """The workspace home, for every role: each consultation with its
     surveys (audience, access, state, responses)."""
-    return render_template("workspace/index.html", overview=surveys.overview(db.session))
+    return render_template(
+        "workspace/index.html", overview=surveys.overview(db.session), templates=TEMPLATES
+    )
 
 
 @bp.route("/raadplegingen/nieuw", methods=["GET", "POST"], access=Access.MANAGE)

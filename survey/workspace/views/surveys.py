@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from survey.definitions.definition import definition_of
 from survey.definitions.store import export_yaml
 from survey.extensions import db
 from survey.models import SurveyState
-from survey.planner import paper, surveys
+from survey.planner import history, paper, surveys
 from survey.planner.tags import TagsRefused, correct
 from survey.planner.tags import comments as comment_listing
 from survey.workspace.forms import SurveyFileForm, SurveyStateForm
@@ -33,6 +34,7 @@ def upload() -> ResponseReturnValue:
             db.session.rollback()
             error, problems = str(exc.message), exc.problems
         else:
+            history.record(db.session, result.survey, "imported", current_user.email, "file")
             db.session.commit()
             if result.created:
                 flash(_("The survey %(key)s was created.", key=result.survey.key), "success")
@@ -58,7 +60,11 @@ def detail(key: str) -> ResponseReturnValue:
     planners) the buttons to open or close it."""
     item = survey_or_404(key)
     return render_template(
-        "workspace/survey.html", row=surveys.survey_row(db.session, item), survey=item
+        "workspace/survey.html",
+        row=surveys.survey_row(db.session, item),
+        survey=item,
+        events=history.history(db.session, item),
+        actions=history.ACTIONS,
     )
 
 
@@ -86,6 +92,8 @@ def state(key: str) -> ResponseReturnValue:
         db.session.rollback()
         flash(str(exc.message), "error")
     else:
+        action = "opened" if item.state is SurveyState.OPEN else "closed"
+        history.record(db.session, item, action, current_user.email)
         db.session.commit()
         messages = {
             SurveyState.OPEN: _("The survey is open: residents can answer now."),

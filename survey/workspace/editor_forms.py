@@ -1,0 +1,163 @@
+"""The forms of the survey editor and of new surveys (templates, copies):
+what each posts, read and checked by Flask-WTF (CSRF included).
+
+The forms of a question's own settings are the question types' (see
+``survey.questions.editor``); these are the forms around them. A form checks
+a field's shape; the rules of a survey file are the validator's, applied to
+the definition an edit gives (``survey.definitions.editing``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from survey.definitions.templates import TEMPLATES
+from survey.definitions.validation import ACCESSES, KNOWN_LANGUAGES
+from survey.i18n import LANGUAGE_NAMES
+from survey.questions import REGISTRY
+from survey.questions.editor import texts_data, texts_field
+
+ACCESS_CHOICES = {
+    "open": _l("open link"),
+    "invitation": _l("letter with code"),
+    "partner": _l("personal link"),
+}
+
+
+def texts_for(texts: dict[str, str] | None, languages: list[str]) -> list[dict[str, str]]:
+    """The entries of a texts field: one per survey language, in the
+    survey's order (empty where the text is missing), then any other
+    language the text has."""
+    given = dict(texts or {})
+    entries = [{"language": lang, "text": given.pop(lang, "")} for lang in languages]
+    return entries + texts_data(given)
+
+
+class NewSurveyForm(FlaskForm):  # type: ignore[misc]
+    """A new draft from a template: which one, its key and consultation."""
+
+    template = RadioField(
+        _l("Template"),
+        choices=[SelectChoice(t.name, t.title) for t in TEMPLATES],
+        validators=[InputRequired(message=_l("Choose a template."))],
+    )
+    key = StringField(_l("Key of the new survey"))
+    consultation = StringField(_l("Consultation"))
+
+
+class XlsFormForm(FlaskForm):  # type: ignore[misc]
+    """An XLSForm workbook, and the key and consultation of the new draft
+    (empty key: the workbook's ``form_id``)."""
+
+    file = FileField(validators=[FileRequired(message=_l("Choose an XLSForm workbook (.xlsx)."))])
+    key = StringField(_l("Key of the new survey"))
+    consultation = StringField(_l("Consultation"))
+
+    def contents(self) -> bytes:
+        """The uploaded workbook's bytes (after ``validate``)."""
+        return bytes(self.file.data.read())
+
+
+class CopyForm(FlaskForm):  # type: ignore[misc]
+    """A copy of a survey: its new key and consultation."""
+
+    key = StringField(_l("Key of the copy"))
+    consultation = StringField(_l("Consultation"))
+
+
+class SettingsForm(FlaskForm):  # type: ignore[misc]
+    """The survey's own settings."""
+
+    title = texts_field(_l("Title"))
+    intro = texts_field(_l("Introduction, before the first page"))
+    closing = texts_field(_l("Closing text, after sending"))
+    access = SelectField(
+        _l("How people reach the survey"),
+        choices=[SelectChoice(name, ACCESS_CHOICES[name]) for name in ACCESSES],
+    )
+    languages = SelectMultipleField(
+        _l("Languages"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in KNOWN_LANGUAGES],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+
+class PageForm(FlaskForm):  # type: ignore[misc]
+    """A page's title."""
+
+    title = texts_field(_l("Title of the page"))
+
+
+class AddQuestionForm(FlaskForm):  # type: ignore[misc]
+    """A new question: its type."""
+
+    type = SelectField(
+        _l("Type of the new question"),
+        choices=[SelectChoice(name, name) for name in REGISTRY],
+    )
+
+
+class MoveForm(FlaskForm):  # type: ignore[misc]
+    """One step earlier or later, or (a question) to another page."""
+
+    direction = HiddenField()
+    page = SelectField(_l("Move to page"), validate_choice=False)
+
+
+class ConfirmForm(FlaskForm):  # type: ignore[misc]
+    """A button that confirms (delete, open): the CSRF token only."""
+
+
+class TestForm(Form):  # type: ignore[misc]
+    """One test of a condition: a question, what is tested, a value."""
+
+    question = SelectField(_l("Question"), validate_choice=False)
+    operator = SelectField(
+        _l("Test"),
+        choices=[
+            SelectChoice("equals", _l("is")),
+            SelectChoice("not_equals", _l("is not")),
+            SelectChoice("answered", _l("is answered")),
+            SelectChoice("not_answered", _l("is not answered")),
+        ],
+    )
+    value = SelectField(_l("Answer"), validate_choice=False)
+
+
+class ConditionForm(FlaskForm):  # type: ignore[misc]
+    """When a question is shown: every test, or any of them."""
+
+    combinator = RadioField(
+        _l("Show the question when"),
+        choices=[
+            SelectChoice("all", _l("every test below holds")),
+            SelectChoice("any", _l("at least one test below holds")),
+        ],
+        default="all",
+    )
+    tests = FieldList(FormField(TestForm), label=_l("Tests"))
+    remove = BooleanField(_l("Always show the question (remove the condition)"))
+
+
+def choices_of(options: list[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in options]

@@ -1,0 +1,146 @@
+"""A planner builds a survey in Chromium without a survey file, and a
+resident answers it: from the pulse template, a question reworded and a
+district added, a condition built from the pickers, a refused limit told
+beside its field, a test walk, opening after the confirmation; then the
+resident's answer follows the edited version. axe-core finds no violation
+on any editor page."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Page, expect
+from resident_flow import count_responses, tr
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+KEY = "peiling-2026"
+
+
+def check_page(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def submit(page: Page, button: str) -> None:
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name=button, exact=True).click()
+
+
+def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
+    app: Flask, live_server: str, page: Page
+) -> None:
+    from planner_helpers import make_user, sign_in_browser
+
+    sign_in_browser(page, live_server, make_user(app, "editor@zone.be", "planner"))
+    check_page(page, "workspace")
+    page.get_by_role("link", name=tr(app, "Short pulse survey")).click()
+    check_page(page, "new-from-template")
+    submit(page, tr(app, "Make the draft"))
+    expect(page.locator("h1")).to_contain_text(tr(app, "Edit the survey"))
+    check_page(page, "editor-overview")
+
+    # Reword the district question and add a district.
+    page.locator("#q-wijk").get_by_role("link", name=f"{tr(app, 'Edit')} wijk").click()
+    check_page(page, "question")
+    page.locator("#text-0-text").fill("In welke deelgemeente of wijk woont u?")
+    page.locator("#options-4-code").fill("4")
+    page.locator("#options-4-label-0-text").fill("Molenbeek")
+    submit(page, tr(app, "Save the question"))
+    expect(page.locator("#q-wijk")).to_contain_text("In welke deelgemeente of wijk woont u?")
+
+    # The comment only for residents of the new district.
+    page.locator("#q-opmerking").get_by_role(
+        "link", name=f"{tr(app, 'Condition')} opmerking"
+    ).click()
+    check_page(page, "condition")
+    page.locator("#tests-0-question").select_option("wijk")
+    page.locator("#tests-0-operator").select_option("equals")
+    page.locator("#tests-0-value").select_option(label="Molenbeek (4)")
+    submit(page, tr(app, "Save the condition"))
+    expect(page.locator("#q-opmerking .routing")).to_contain_text('"equals": 4')
+
+    # A number question with its limits the wrong way round: told beside
+    # the field, in the planner's words; then deleted after a confirmation.
+    page.locator("#type-peiling").select_option("number")
+    submit(page, f"{tr(app, 'Add')} (Uw buurt)")
+    check_page(page, "new-question")
+    page.locator("#min").fill("110")
+    page.locator("#max").fill("16")
+    submit(page, tr(app, "Save the question"))
+    expect(page.locator("#max-error")).to_have_text(
+        tr(app, "the lower limit is above the upper limit")
+    )
+    check_page(page, "question-errors")
+    page.get_by_role("link", name=tr(app, "Back to the editor")).click()
+    page.locator("#q-number").get_by_role("link", name=f"{tr(app, 'Delete')} number").click()
+    check_page(page, "delete-question")
+    submit(page, tr(app, "Yes, delete"))
+    expect(page.locator("#q-number")).to_have_count(0)
+
+    # A French translation of the reworded question.
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/bewerken/vertalingen")
+    check_page(page, "translations")
+    page.locator("textarea[name='pages.0.questions.2.text:fr']").fill(
+        "Dans quelle section ou quel quartier habitez-vous ?"
+    )
+    submit(page, tr(app, "Save the translations"))
+    expect(page.locator("textarea[name='pages.0.questions.2.text:fr']")).to_have_value(
+        "Dans quelle section ou quel quartier habitez-vous ?"
+    )
+
+    for path in (
+        f"{KEY}/bewerken/instellingen",
+        f"{KEY}/bewerken/paginas",
+        f"{KEY}/bewerken/paginas/peiling",
+        f"{KEY}/bewerken/paginas/peiling/verwijderen",
+        "xlsform",
+    ):
+        page.goto(f"{live_server}/planner/bevragingen/{path}")
+        check_page(page, path)
+
+    # The test walk: the real page, with the condition, and nothing stored.
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/testen")
+    check_page(page, "test-start")
+    page.get_by_role("link", name=tr(app, "Start the test")).click()
+    check_page(page, "test-page")
+    expect(page.locator("#q-opmerking")).to_be_hidden()
+    page.locator("input[name=onveilig]").first.check()
+    page.locator("select[name='probleem.1']").select_option("1")
+    page.locator("input[name=wijk][value='4']").check()
+    expect(page.locator("#q-opmerking")).to_be_visible()
+    page.locator("textarea[name=opmerking]").fill("Meer verlichting, graag.")
+    submit(page, tr(app, "Continue"))
+    check_page(page, "test-check")
+    submit(page, tr(app, "Send answers"))
+    expect(page.locator("h1")).to_have_text(tr(app, "Test finished"))
+    check_page(page, "test-done")
+    assert count_responses(app, KEY) == 0
+
+    # Open, after reading what it means.
+    page.get_by_role("link", name=tr(app, "Open the survey")).click()
+    check_page(page, "open-confirm")
+    submit(page, tr(app, "Yes, open the survey"))
+    expect(page.locator(".notice-success")).to_contain_text(
+        tr(app, "The survey is open: residents can answer now.")
+    )
+    page.goto(f"{live_server}/planner/bevragingen/{KEY}/bewerken")
+    check_page(page, "editor-frozen")
+    page.get_by_role("link", name=tr(app, "Copy this survey")).click()
+    check_page(page, "copy")
+
+    # A resident answers the edited version.
+    page.goto(f"{live_server}/s/{KEY}")
+    page.get_by_role("button", name=tr(app, "Start now")).click()
+    expect(page.locator("#q-wijk")).to_contain_text("In welke deelgemeente of wijk woont u?")
+    page.locator("input[name=onveilig]").nth(2).check()
+    page.locator("select[name='probleem.1']").select_option("2")
+    page.locator("input[name=wijk][value='4']").check()
+    page.locator("textarea[name=opmerking]").fill("Te snel rijden in de Molenstraat.")
+    submit(page, tr(app, "Continue"))
+    expect(page.locator("main")).to_contain_text("Molenbeek")
+    submit(page, tr(app, "Send answers"))
+    assert count_responses(app, KEY) == 1
