@@ -10,8 +10,9 @@ responses of the same day, a yes does not win over a no).
 submitted partner drafts, are cut to their day (midnight), as the code
 now writes them: no time of day is kept of what a partner did.
 
-Downgrade: the consent columns are dropped; the cut times stay cut (the
-time of day is gone, on purpose).
+Downgrade: the consent columns are dropped (in place, every link and
+response of the organisations kept); the cut times stay cut (the time of
+day is gone, on purpose).
 
 Revision ID: 20261205_pa01
 Revises: 0007 (random response keys)
@@ -35,11 +36,12 @@ def _midnight(moment):
 
 
 def upgrade():
-    with op.batch_alter_table("partner_organisations", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("named", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.add_column(sa.Column("named_on", sa.Date(), nullable=True))
+    # In place, not batch mode (see downgrade): the links stay.
+    op.add_column(
+        "partner_organisations",
+        sa.Column("named", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column("partner_organisations", sa.Column("named_on", sa.Date(), nullable=True))
     bind = op.get_bind()
     organisations = sa.table(
         "partner_organisations",
@@ -119,6 +121,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("partner_organisations", schema=None) as batch_op:
-        batch_op.drop_column("named_on")
-        batch_op.drop_column("named")
+    # Not batch mode: on SQLite it copies the table and drops the old one,
+    # and with foreign keys on that drop deletes every link of the
+    # organisations (ON DELETE CASCADE) and unties their responses.
+    # SQLite drops a column in place since 3.35.
+    op.drop_column("partner_organisations", "named_on")
+    op.drop_column("partner_organisations", "named")

@@ -16,7 +16,9 @@ handful of organisations. Their own rules (``group_partners``), with
   (ties: by sector) joins them; when there is none, named organisations
   join them (by name, from the last) until they are enough, and are then
   not shown by name; when all organisations together are fewer than
-  ``minimum``, the rest is withheld.
+  ``minimum``, the named ones stay named and the others are withheld (the
+  priority matrix then hides the pooled importance too: its base is below
+  the minimum).
 
 Every organisation is then in exactly one group, and every group is one
 organisation that agreed to be named or at least ``minimum``
@@ -85,11 +87,17 @@ def group_partners(organisations: Iterable[Organisation], minimum: int) -> Group
     if 0 < len(other) < minimum and sectors:
         smallest = min(sectors, key=lambda s: (len(sectors[s]), s.casefold(), s))
         other.extend(sectors.pop(smallest))
+    folded = []
     while 0 < len(other) < minimum and named:
-        other.append(named.pop())
+        folded.append(named.pop())
+        other.append(folded[-1])
     withheld: list[Organisation] = []
     if 0 < len(other) < minimum:
-        withheld, other = other, []
+        # Fewer than the minimum answered at all: the named ones stay named,
+        # the others are withheld (and so is every total, on too few).
+        named.extend(reversed(folded))
+        withheld = [o for o in other if not o.named]
+        other = []
     groups: list[PartnerGroup] = []
     group_of: dict[int, str] = {}
     for organisation in named:
