@@ -175,17 +175,6 @@ def codes_by_sector(
     return [(int(v), str(s), None if c is None else int(c), int(n)) for v, s, c, n in rows]
 
 
-def partner_response_count(session: DbSession, survey_id: int) -> dict[str, int]:
-    """Partner responses per sector."""
-    rows = session.execute(
-        select(PartnerOrganisation.sector, func.count())
-        .join(Response, Response.partner_id == PartnerOrganisation.id)
-        .where(Response.survey_id == survey_id)
-        .group_by(PartnerOrganisation.sector)
-    ).all()
-    return {str(s): int(n) for s, n in rows}
-
-
 @dataclass(frozen=True)
 class PartnerResponseRow:
     """A partner organisation that sent a survey: who it is and whether it
