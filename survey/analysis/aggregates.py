@@ -36,7 +36,6 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, or_, select
-from sqlalchemy.orm import aliased
 
 from survey.analysis import cube
 from survey.analysis.cube import AnswerCube, CellKey, InconsistentCube
@@ -184,15 +183,48 @@ def codes_by_sector(
     return [(int(v), str(s), None if c is None else int(c), int(n)) for v, s, c, n in rows]
 
 
-def partner_response_count(session: DbSession, survey_id: int) -> dict[str, int]:
-    """Partner responses per sector."""
+@dataclass(frozen=True)
+class PartnerResponseRow:
+    """A partner organisation that sent a survey: who it is and whether it
+    agreed to be named."""
+
+    survey_id: int
+    partner_id: int
+    name: str
+    sector: str
+    named: bool
+
+
+def partner_responses(session: DbSession, survey_ids: Sequence[int]) -> list[PartnerResponseRow]:
+    """The organisations that sent each of ``survey_ids``."""
+    if not survey_ids:
+        return []
     rows = session.execute(
-        select(PartnerOrganisation.sector, func.count())
-        .join(Response, Response.partner_id == PartnerOrganisation.id)
-        .where(Response.survey_id == survey_id)
-        .group_by(PartnerOrganisation.sector)
+        select(
+            Response.survey_id,
+            PartnerOrganisation.id,
+            PartnerOrganisation.name,
+            PartnerOrganisation.sector,
+            PartnerOrganisation.named,
+        )
+        .join(PartnerOrganisation, PartnerOrganisation.id == Response.partner_id)
+        .where(Response.survey_id.in_(survey_ids))
     ).all()
-    return {str(s): int(n) for s, n in rows}
+    return [PartnerResponseRow(int(s), int(i), str(n), str(c), bool(k)) for s, i, n, c, k in rows]
+
+
+def partner_codes(
+    session: DbSession, variable_ids: Sequence[int]
+) -> list[tuple[int, int, int | None]]:
+    """``(variable_id, partner organisation id, code)`` of partner answers."""
+    if not variable_ids:
+        return []
+    rows = session.execute(
+        select(Answer.variable_id, Response.partner_id, Answer.code)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Answer.variable_id.in_(variable_ids), Response.partner_id.is_not(None))
+    ).all()
+    return [(int(v), int(p or 0), None if c is None else int(c)) for v, p, c in rows]
 
 
 @dataclass(frozen=True)
@@ -203,41 +235,46 @@ class TextRow:
     redacted: str
     partner_name: str | None
     """The organisation's name, only when it agreed to be named."""
+    partner_id: int | None = None
 
 
 def redacted_texts(
-    session: DbSession, variable_ids: Sequence[int], consent_variable_id: int | None = None
+    session: DbSession, variable_ids: Sequence[int], *, partners: bool = False
 ) -> list[TextRow]:
     """Redacted free texts (never the raw text) of the given variables. With
-    ``consent_variable_id`` (the partner's ``vermelding`` question) the
-    organisation's name comes along only when that answer is code 1."""
+    ``partners`` each comes with its organisation (``partner_id``), and its
+    name only when the organisation agreed to be named
+    (``PartnerOrganisation.named``)."""
     if not variable_ids:
         return []
-    if consent_variable_id is None:
+    if not partners:
         rows = session.execute(
             select(FreeText.variable_id, FreeText.redacted)
             .where(FreeText.variable_id.in_(variable_ids))
             .order_by(FreeText.id)
         ).all()
         return [TextRow(int(v), str(t), None) for v, t in rows]
-    consent = aliased(Answer)
     named = session.execute(
-        select(FreeText.variable_id, FreeText.redacted, PartnerOrganisation.name, consent.code)
+        select(
+            FreeText.variable_id,
+            FreeText.redacted,
+            PartnerOrganisation.id,
+            PartnerOrganisation.name,
+            PartnerOrganisation.named,
+        )
         .join(Response, Response.id == FreeText.response_id)
         .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Response.partner_id)
-        .outerjoin(
-            consent,
-            and_(
-                consent.response_id == FreeText.response_id,
-                consent.variable_id == consent_variable_id,
-            ),
-        )
         .where(FreeText.variable_id.in_(variable_ids))
         .order_by(FreeText.id)
     ).all()
     return [
-        TextRow(int(v), str(t), str(name) if name is not None and code == 1 else None)
-        for v, t, name, code in named
+        TextRow(
+            int(v),
+            str(t),
+            str(name) if name is not None and agreed else None,
+            None if partner is None else int(partner),
+        )
+        for v, t, partner, name, agreed in named
     ]
 
 

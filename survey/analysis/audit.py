@@ -50,6 +50,11 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
+try:  # scipy's own HiGHS (see _Solver)
+    from scipy.optimize._highspy import _core as _highs
+except ImportError:  # pragma: no cover - another scipy than the pinned one
+    _highs = None
+
 Key = Any
 """A quantity's key: any hashable value."""
 TOLERANCE = 1e-6
@@ -249,27 +254,67 @@ def _reachable(system: System, seeds: Iterable[Key]) -> list[Relation]:
 
 
 class _Solver:
-    """The linear programs of one group: min and max of one unknown."""
+    """The linear programs of one group: min and max of one unknown.
+
+    The group's program is handed to HiGHS once; each extreme only changes
+    the objective and solves again from the previous basis (a hot start),
+    which is most of the audit's speed: scipy's ``milp`` would check and
+    convert the whole program and start from scratch for every one of the
+    hundreds of extremes of a report. HiGHS is scipy's own copy
+    (``scipy.optimize._highspy``, the solver behind ``milp`` and
+    ``linprog``; scipy is pinned); without it the programs go through
+    ``milp``, one at a time."""
 
     def __init__(self, group: _Group, system: System) -> None:
         n = len(group.keys)
         self.group = group
         upper = np.array([system.upper.get(k, np.inf) for k in group.keys], dtype=float)
-        self.bounds = Bounds(np.zeros(n), upper)
-        self.constraints: list[LinearConstraint] = []
-        if group.rows:
-            data, rows, cols = [], [], []
-            for r, terms in enumerate(group.rows):
-                for c, a in terms:
-                    rows.append(r)
-                    cols.append(c)
-                    data.append(a)
-            matrix = csr_array((data, (rows, cols)), shape=(len(group.rows), n))
-            self.constraints = [LinearConstraint(matrix, np.array(group.low), np.array(group.high))]
+        starts, cols, data = [0], [], []
+        for terms in group.rows:
+            for c, a in terms:
+                cols.append(c)
+                data.append(a)
+            starts.append(len(cols))
+        self.matrix = csr_array(
+            (np.array(data, dtype=float), np.array(cols, dtype=np.int32), np.array(starts)),
+            shape=(len(group.rows), n),
+        )
+        self.low = np.array(group.low, dtype=float)
+        self.high = np.array(group.high, dtype=float)
+        self.upper = upper
+        self.cost = np.zeros(n)
+        self.highs = _highs_model(self) if _highs is not None else None
 
     def solve(self, objective: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
         """A solution minimising ``objective``; None when unbounded."""
-        result = milp(objective, constraints=self.constraints, bounds=self.bounds)
+        if self.highs is None:
+            return self._solve_milp(objective)
+        changed = np.flatnonzero(objective != self.cost)
+        if changed.size:
+            self.highs.changeColsCost(
+                changed.size, changed.astype(np.int32), objective[changed].astype(float)
+            )
+            self.cost = objective.astype(float, copy=True)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == _highs.HighsModelStatus.kOptimal:
+            return np.asarray(self.highs.getSolution().col_value, dtype=float)
+        if status in (
+            _highs.HighsModelStatus.kUnbounded,
+            # The true values are a solution, so the program is feasible.
+            _highs.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return None
+        raise AuditError(
+            f"the relations have no solution ({self.highs.modelStatusToString(status)})"
+        )
+
+    def _solve_milp(self, objective: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
+        constraints = (
+            [LinearConstraint(self.matrix, self.low, self.high)] if self.group.rows else []
+        )
+        bounds = Bounds(np.zeros(len(self.group.keys)), self.upper)
+        result = milp(objective, constraints=constraints, bounds=bounds)
         if result.status != 0 or result.x is None:
             if result.status == 3:  # unbounded
                 return None
@@ -282,6 +327,30 @@ class _Solver:
         objective[index] = sign
         solution = self.solve(objective)
         return None if solution is None else (float(solution[index]), solution)
+
+
+def _highs_model(solver: _Solver) -> Any:
+    """The group's program in a HiGHS instance (objective all zero)."""
+    assert _highs is not None
+    lp = _highs.HighsLp()
+    n, m = len(solver.group.keys), len(solver.group.rows)
+    lp.num_col_ = n
+    lp.num_row_ = m
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.where(np.isinf(solver.upper), _highs.kHighsInf, solver.upper)
+    lp.row_lower_ = np.where(np.isinf(solver.low), -_highs.kHighsInf, solver.low)
+    lp.row_upper_ = np.where(np.isinf(solver.high), _highs.kHighsInf, solver.high)
+    lp.a_matrix_.format_ = _highs.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m
+    lp.a_matrix_.start_ = solver.matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = solver.matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = solver.matrix.data.astype(float)
+    highs = _highs._Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    return highs
 
 
 class AuditError(RuntimeError):

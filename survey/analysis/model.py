@@ -238,15 +238,111 @@ class PartnerQuote:
     phenomena: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class PartnerGroup:
+    """Whose answers one column of the partner part shows: one organisation
+    by name (``named``: it agreed to be named), the organisations of one
+    sector that did not (``sector``), or the other organisations together
+    (``other``: those of smaller sectors, with as many others as it takes
+    to reach the minimum). ``organisations``: how many it holds."""
+
+    key: str
+    kind: str
+    name: str | None
+    sector: str | None
+    organisations: int
+
+    def to_json(self) -> Json:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "name": self.name,
+            "sector": self.sector,
+            "organisations": self.organisations,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerOption:
+    code: int
+    label: str
+    missing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRowAnswers:
+    """One question row about a phenomenon (e.g. importance of drugs): per
+    group the number of its organisations that gave each option (in the
+    order of ``options``) and that sent the survey without answering."""
+
+    survey: str
+    question: str
+    row: str | None
+    text: str
+    measure: str | None
+    options: tuple[PartnerOption, ...]
+    counts: Mapping[str, tuple[int, ...]]
+    no_answer: Mapping[str, int]
+
+    def to_json(self) -> Json:
+        return {
+            "survey": self.survey,
+            "question": self.question,
+            "row": self.row,
+            "text": self.text,
+            "measure": self.measure,
+            "options": [
+                {"code": o.code, "label": o.label, "missing": o.missing} for o in self.options
+            ],
+            "groups": [
+                {"group": g, "counts": list(c), "no_answer": self.no_answer.get(g, 0)}
+                for g, c in self.counts.items()
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPhenomenon:
+    """What partners said about one phenomenon: their answers per group and
+    their comments about it (named only with consent)."""
+
+    phenomenon: str
+    label: str
+    answers: tuple[PartnerRowAnswers, ...]
+    quotes: tuple[PartnerQuote, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "phenomenon": self.phenomenon,
+            "label": self.label,
+            "answers": [a.to_json() for a in self.answers],
+            "quotes": [{"text": q.text, "organisation": q.organisation} for q in self.quotes],
+        }
+
+
 @dataclass(frozen=True)
 class PartnerInput:
-    """The partner surveys of the consultation: responses per sector and
-    what partners wrote."""
+    """The partner surveys of the consultation: responses per sector, what
+    partners wrote, and per phenomenon what they answered, by group
+    (``survey.analysis.partner_answers``: named only with consent, else
+    in groups of at least ``sector_min`` organisations)."""
 
     surveys: tuple[str, ...]
     responses: int
     by_sector: Mapping[str, int]
     quotes: tuple[PartnerQuote, ...]
+    sector_min: int = 3
+    groups: tuple[PartnerGroup, ...] = ()
+    withheld: int = 0
+    """Organisations whose answers are in no published figure (fewer than
+    ``sector_min`` answered without agreeing to be named, and no others)."""
+    quotes_withheld: int = 0
+    """Comments left out for the same reason."""
+    phenomena: tuple[PartnerPhenomenon, ...] = ()
+    mixed_sectors: frozenset[str] = frozenset()
+    """Sectors one of whose organisations is in the ``other`` group or
+    withheld: a figure of the whole sector (the priority matrix's sector
+    mean) would give that part away by subtraction. Not published."""
 
     def to_json(self) -> Json:
         """The ``partner_input`` block of the report JSON."""
@@ -258,6 +354,11 @@ class PartnerInput:
                 {"text": q.text, "organisation": q.organisation, "phenomena": list(q.phenomena)}
                 for q in self.quotes
             ],
+            "sector_min": self.sector_min,
+            "groups": [g.to_json() for g in self.groups],
+            "withheld": self.withheld,
+            "quotes_withheld": self.quotes_withheld,
+            "phenomena": [p.to_json() for p in self.phenomena],
         }
 
 

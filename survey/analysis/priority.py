@@ -47,7 +47,9 @@ count the report hides (``survey.analysis.disclosure.hidden_indicators``),
 is shown as null and left out of the score (as a missing indicator is), so
 that no published figure of the matrix can be solved back to it; a sector
 mean is shown only where it cannot single out an organisation
-(``hidden_sectors``), and partner importance pooled over fewer
+(``hidden_sectors``) and where the partner part shows the sector's
+organisations by name or as its own group (not ``mixed_sectors``, see
+``survey.analysis.partner_answers``), and partner importance pooled over fewer
 organisations than that minimum is hidden like a share on too few answers.
 """
 
@@ -669,6 +671,7 @@ def assemble_priorities(
     *,
     weighted: bool = False,
     people: Mapping[str, int | None] | None = None,
+    mixed_sectors: frozenset[str] = frozenset(),
 ) -> PriorityMatrix:
     """Pure: the priority matrix from the tallies and the objective figures.
     ``hidden_indicators`` (``(phenomenon, indicator)``) rest on counts the
@@ -680,7 +683,9 @@ def assemble_priorities(
     ``weighted``: the residents' tallies carry weights, and the score uses
     the weighted indicators (``survey.analysis.estimates.shown``); a weighted
     share is hidden wherever its unweighted count is, since the share times
-    the weighted base gives the count back."""
+    the weighted base gives the count back. ``mixed_sectors``: sectors
+    whose mean and number of answers are withheld, as they would give away
+    organisations the partner part shows only in its ``other`` group."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
     published: dict[str, dict[str, Any]] = {}
@@ -750,7 +755,7 @@ def assemble_priorities(
             "effective_bases": effective if weighted else None,
             "suppressed_indicators": tuple(hidden),
             "objective": facts,
-            "importance_by_sector": _sector_means(figure, partner_sector_min),
+            "importance_by_sector": _sector_means(figure, partner_sector_min, mixed_sectors),
         }
 
     scores = ranking.combine_scores(values, weights)
@@ -822,16 +827,22 @@ def _add_objective(
         target["trend"] = facts.trend_percent
 
 
-def _sector_means(figure: PhenomenonFigures, minimum: int) -> dict[str, SectorMean]:
+def _sector_means(
+    figure: PhenomenonFigures, minimum: int, mixed_sectors: frozenset[str] = frozenset()
+) -> dict[str, SectorMean]:
     """Mean importance (scale points, two decimals) per partner sector, with its
-    answers; the mean withheld for a sector :func:`hidden_sectors` hides."""
+    answers; the mean withheld for a sector :func:`hidden_sectors` hides, and
+    both withheld for a sector in ``mixed_sectors`` (it mixes organisations
+    published by name with others: its figure less the named ones would
+    single one out)."""
     withheld = hidden_sectors({s: int(t.base) for s, t in figure.sectors.items()}, minimum)
     sectors = {}
     for sector, tally in sorted(figure.sectors.items()):
         mean = tally.mean()
+        mixed = sector in mixed_sectors
         sectors[sector] = SectorMean(
-            int(tally.base),
-            None if mean is None or sector in withheld else round(mean, 2),
+            None if mixed else int(tally.base),
+            None if mean is None or mixed or sector in withheld else round(mean, 2),
         )
     return sectors
 
@@ -877,10 +888,13 @@ def build_priorities(
     hidden_indicators: frozenset[tuple[str, str]] = frozenset(),
     hidden_bases: frozenset[tuple[str, str]] = frozenset(),
     known_weights: Mapping[int, float] | None = None,
+    mixed_sectors: frozenset[str] = frozenset(),
 ) -> PriorityMatrix:
     """Collect the consultation's aggregates and assemble the priority matrix
     (``known``: the aggregates of the report's own survey, ``known_weights``
-    its cell weights when the report is weighted)."""
+    its cell weights when the report is weighted; ``mixed_sectors``: sectors
+    whose mean would single out organisations the partner part shows in no
+    group of their own sector, ``survey.analysis.partner_answers``)."""
     figures: dict[str, PhenomenonFigures] = {}
     surveys, weighted = collect_counts(session, consultation.id, settings, known, known_weights)
     for counts in surveys:
@@ -913,4 +927,5 @@ def build_priorities(
         settings.partner_sector_min,
         weighted=weighted,
         people=people,
+        mixed_sectors=mixed_sectors,
     )

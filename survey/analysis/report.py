@@ -9,7 +9,11 @@ that every writer renders, so the numbers are the same in every format.
 2. ``priority``: the priority matrix of the consultation, from the same
    aggregates of this survey and those of its other surveys.
 3. ``themes``: the residents' free-text themes and the partner input (only
-   redacted texts), with disclosure control of the theme counts.
+   redacted texts), with disclosure control of the theme counts; the
+   partners' answers per phenomenon by organisation or group
+   (``partner_answers``), whose groups also decide which sector means the
+   priority matrix may show. A partner survey's own report has no
+   residents' question tables: its answers are in that partner part.
 4. ``assemble``: per question its type's ``summary`` (``survey.questions``)
    makes the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
    cells to suppress, and the report model collects them with the
@@ -51,14 +55,22 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         data, disclosure.folded_groups(counts, found.responses, threshold)
     )
     context = SummaryContext(language)
-    questions = list(found.definition.questions)
+    # A partner survey's answers are published in the partner part, by
+    # organisation or group (``partner_answers``): the residents' tables,
+    # counts of a handful of organisations under a threshold made for
+    # people, would be nothing but hidden cells.
+    partner_survey = found.survey.audience == "partner"
+    questions = [] if partner_survey else list(found.definition.questions)
     summaries = [(q, q.qtype.summary(q, figures, context)) for q in questions]
     lexicon = themes.lexicon_of(data.consultation)
     labels = {p.key: text_for(p.label, language) for p in data.consultation.phenomena}
     protected = disclosure.protect_report(
         summaries,
         figures,
-        free_text=themes.resident_themes(session, found, lexicon, labels),
+        # A partner survey's comments are quoted in the partner part.
+        free_text=themes.text_themes((), lexicon, labels, {})
+        if partner_survey
+        else themes.resident_themes(session, found, lexicon, labels),
         weighting=(
             None
             if data.weighting is None
@@ -66,10 +78,18 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         ),
         dimension_tables=tables,
         responses=found.responses,
-        responses_by_mode=found.by_mode,
+        # Organisations, not residents: how many answered is no small cell.
+        responses_by_mode={} if partner_survey else found.by_mode,
         threshold=threshold,
     )
     published = [(q, s) for q, s in zip(questions, protected.summaries, strict=True)]
+    partners = themes.partner_input(
+        session,
+        data.consultation,
+        lexicon,
+        minimum=settings.partner_sector_min,
+        language=language,
+    )
     matrix = priority.build_priorities(
         session,
         data.consultation,
@@ -78,8 +98,8 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         hidden_indicators=disclosure.hidden_indicators(published),
         hidden_bases=disclosure.hidden_bases(published),
         known_weights=None if data.weighting is None else data.weighting.cell_weights,
+        mixed_sectors=partners.mixed_sectors,
     )
-    partners = themes.partner_input(session, data.consultation, lexicon)
     return assemble(data, settings, questions, protected, matrix, partners)
 
 

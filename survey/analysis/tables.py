@@ -757,9 +757,11 @@ class TextThemes:
 @dataclass(frozen=True, slots=True)
 class SectorMean:
     """Mean importance among the partners of one sector; the mean is published
-    only from ``sector_min_n`` answers on."""
+    only from ``sector_min_n`` answers on. Both are None where the sector
+    mixes organisations shown by name or in their sector's group with others
+    (``survey.analysis.partner_answers``)."""
 
-    n: int
+    n: int | None
     mean: float | None
 
 

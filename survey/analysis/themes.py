@@ -10,8 +10,8 @@ correction of a comment's phenomena (``TagCorrection``, keyed by
 every copy of that text, in the residents' themes and the partner quotes;
 the report counts how many comments were corrected. Every copy of a text
 counts as a comment; blank texts are not comments. A partner organisation
-is named with its quote only when it answered 1 (yes) to the ``vermelding``
-question of its survey.
+is named with its quote only when it agreed to be named and is shown by
+name (``survey.analysis.partner_answers``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from survey.analysis import aggregates, tagging
+from survey.analysis import aggregates, partner_answers, tagging
 from survey.analysis.aggregates import SurveyAggregates
-from survey.analysis.model import PartnerInput, PartnerQuote
+from survey.analysis.model import PartnerInput, PartnerOption, PartnerQuote
 from survey.analysis.tables import TextThemes, Theme
-from survey.definitions.definition import definition_of
+from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.extensions import DbSession
-from survey.models import Consultation
+from survey.i18n import text_for
+from survey.models import Consultation, Survey
 
-CONSENT_QUESTION = "vermelding"
 QUOTES_PER_THEME = 3
 
 
@@ -125,42 +125,117 @@ def resident_themes(
 
 
 def partner_input(
-    session: DbSession, consultation: Consultation, lexicon: Mapping[str, Any]
+    session: DbSession,
+    consultation: Consultation,
+    lexicon: Mapping[str, Any],
+    *,
+    minimum: int,
+    language: str,
 ) -> PartnerInput:
-    """Responses per sector and the quotes of the consultation's partner
-    surveys (each distinct text once per organisation)."""
+    """Responses per sector, what partners wrote (each distinct text once
+    per organisation) and per phenomenon what they answered, in the groups
+    of ``survey.analysis.partner_answers`` (``minimum``: the configured
+    ``SURVEY_PARTNER_SECTOR_MIN``)."""
     surveys = [
         s
         for s in aggregates.consultation_surveys(session, consultation.id)
         if s.audience == "partner"
     ]
-    responses = 0
+    sent = aggregates.partner_responses(session, [s.id for s in surveys])
+    grouping = partner_answers.group_partners(
+        (partner_answers.Organisation(r.partner_id, r.name, r.sector, r.named) for r in sent),
+        minimum,
+    )
     by_sector: dict[str, int] = {}
+    for row in sent:
+        by_sector[row.sector] = by_sector.get(row.sector, 0) + 1
     quotes: list[PartnerQuote] = []
-    seen: set[tuple[str, str | None]] = set()
+    withheld_quotes = 0
+    seen: set[tuple[str, int | None]] = set()
     corrections = aggregates.tag_corrections(session, consultation.id)
+    rows: list[partner_answers.QuestionRow] = []
     for other in surveys:
         definition = definition_of(other)
         variables = {v.name: v for v in aggregates.variables(session, other.id)}
-        for sector, n in aggregates.partner_response_count(session, other.id).items():
-            by_sector[sector] = by_sector.get(sector, 0) + n
-            responses += n
+        rows.extend(_question_rows(other, definition, variables, language))
         ids = [
             variables[q.key].id
             for q in definition.questions
             if q.qtype.free_text and q.key in variables
         ]
-        consent = variables.get(CONSENT_QUESTION)
-        for row in aggregates.redacted_texts(session, ids, consent.id if consent else None):
-            text = row.redacted.strip()
-            if not text or (text, row.partner_name) in seen:
+        for text_row in aggregates.redacted_texts(session, ids, partners=True):
+            text = text_row.redacted.strip()
+            if not text or (text, text_row.partner_id) in seen:
                 continue
-            seen.add((text, row.partner_name))
-            found, _planner = tags_of(row.redacted, lexicon, corrections)
-            quotes.append(PartnerQuote(text, row.partner_name, tuple(sorted(found))))
+            seen.add((text, text_row.partner_id))
+            if text_row.partner_id in grouping.withheld:
+                withheld_quotes += 1
+                continue
+            found, _planner = tags_of(text_row.redacted, lexicon, corrections)
+            named = text_row.partner_id is not None and grouping.named(text_row.partner_id)
+            quotes.append(
+                PartnerQuote(text, text_row.partner_name if named else None, tuple(sorted(found)))
+            )
+    codes: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for variable_id, partner_id, code in aggregates.partner_codes(
+        session, [r.variable_id for r in rows]
+    ):
+        codes[variable_id][partner_id] = code
+    responded: dict[int, list[int]] = defaultdict(list)
+    for row in sent:
+        responded[row.survey_id].append(row.partner_id)
+    answers = [
+        (
+            r.phenomenon,
+            partner_answers.row_answers(
+                r, grouping, responded[r.survey_id], codes.get(r.variable_id, {})
+            ),
+        )
+        for r in rows
+    ]
+    phenomena = [(p.key, text_for(p.label, language)) for p in consultation.phenomena]
     return PartnerInput(
         surveys=tuple(s.key for s in surveys),
-        responses=responses,
+        responses=len(sent),
         by_sector=dict(sorted(by_sector.items())),
         quotes=tuple(quotes),
+        sector_min=minimum,
+        groups=grouping.groups,
+        withheld=len(grouping.withheld),
+        quotes_withheld=withheld_quotes,
+        phenomena=partner_answers.phenomena_section(phenomena, answers, quotes),
+        mixed_sectors=grouping.mixed_sectors,
     )
+
+
+def _question_rows(
+    survey: Survey,
+    definition: SurveyDefinition,
+    variables: Mapping[str, aggregates.VariableRow],
+    language: str,
+) -> list[partner_answers.QuestionRow]:
+    """The question rows (matrix rows) of a partner survey that name a
+    phenomenon."""
+    rows = []
+    for question in definition.questions:
+        options = tuple(
+            PartnerOption(o.code, text_for(o.label, language), o.missing) for o in question.options
+        )
+        for spec in question.qtype.variables(question):
+            variable = variables.get(spec.name)
+            if spec.row_key is None or spec.phenomenon is None or variable is None:
+                continue
+            rows.append(
+                partner_answers.QuestionRow(
+                    survey_id=survey.id,
+                    survey=survey.key,
+                    variable_id=variable.id,
+                    question=question.key,
+                    row=spec.row_key,
+                    phenomenon=spec.phenomenon,
+                    text=text_for(question.text, language),
+                    measure=question.measure,
+                    options=options,
+                )
+            )
+    return rows

@@ -39,6 +39,7 @@ from survey.models import (
     Survey,
     SurveyState,
 )
+from survey.partners.organisations import record_consent
 from survey.residents.codes import generate_codes
 from survey.responses.checking import check_values
 from survey.responses.storage import ResponseWriter
@@ -207,7 +208,8 @@ def _partners(session: DbSession, survey: Survey, rng: random.Random) -> int:
             token_hash=token_hash(new_url_token(), "partner"),
         )
         session.add(link)
-        opened = datetime.combine(FIELDWORK_START + timedelta(days=rng.randint(1, 10)), time(9))
+        # Days only: the partner's link keeps no time of day.
+        opened = datetime.combine(FIELDWORK_START + timedelta(days=rng.randint(1, 10)), time())
         if not responds:
             # One organisation opened its link and stopped; the other never did.
             if sector == "haven":
@@ -222,7 +224,8 @@ def _partners(session: DbSession, survey: Survey, rng: random.Random) -> int:
         )
         response.submitted_on = opened.date() + timedelta(days=rng.randint(0, 20))
         link.first_opened_at = opened
-        link.submitted_at = datetime.combine(response.submitted_on, time(15))
+        link.submitted_at = datetime.combine(response.submitted_on, time())
+        record_consent(organisation, kept, response.submitted_on)
         answered += 1
     session.flush()
     return answered

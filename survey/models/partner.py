@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import Model
@@ -22,6 +22,14 @@ class PartnerOrganisation(Model):
     contact_email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     """The language of the e-mails it gets (nl, fr, en)."""
+    named: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """It agreed to be named in the report: its answers and comments are
+    then published under its name; else only within a group of at least
+    ``SURVEY_PARTNER_SECTOR_MIN`` organisations. Given by the partner (the
+    ``vermelding`` question of a partner survey, at each submit) or recorded
+    by a planner on the organisation's page."""
+    named_on: Mapped[date | None]
+    """The day consent to be named was last given or withdrawn."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     links: Mapped[list[PartnerLink]] = relationship(
@@ -34,7 +42,11 @@ class PartnerLink(Model):
     the token is stored; a revoked link stops working and a new one can be
     issued. ``invited_at``, ``reminded_at`` and ``reminders`` record the
     e-mails sent (carried over to a new link, like the opened and sent
-    times)."""
+    days). ``first_opened_at`` and ``submitted_at`` are what the partner
+    did: they keep only the day (midnight), like every date of an answer;
+    the other times are the zone's own actions (issuing, revoking, mailing),
+    kept to the minute because the fieldwork page shows when the zone
+    wrote, and they date no answer."""
 
     __tablename__ = "partner_links"
 

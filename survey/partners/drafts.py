@@ -44,7 +44,8 @@ from survey.answering.stores import ChangedMeanwhile
 from survey.definitions.definition import PageDef, QuestionDef, definition_of
 from survey.extensions import DbSession
 from survey.models import Draft, PartnerLink, Response, ResponseMode, Survey, SurveyState
-from survey.models.base import utcnow
+from survey.models.base import start_of_day, utcnow
+from survey.partners.organisations import record_consent
 from survey.responses.storage import ResponseWriter
 from survey.tokens import token_hash
 
@@ -203,12 +204,15 @@ class PartnerDraftStore:
             submission_key=draft.submission_key,
             partner_id=self.link.organisation_id,
         )
-        now = utcnow()
+        # The day only, as for every answer: the receipt says "sent on" a day.
+        day = start_of_day(utcnow())
         # Exactly the values that were stored: the receipt is built from them.
         draft.data = {q.key: kept[q.key] for q in shown if q.key in kept}
         draft.submitted = True
-        draft.updated_at = now
-        self.link.submitted_at = now
+        draft.created_at = start_of_day(draft.created_at)
+        draft.updated_at = day
+        self.link.submitted_at = day
+        record_consent(self.link.organisation, kept, day.date())
         self.session.flush()
         return "stored"
 

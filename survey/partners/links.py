@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 
 from survey.extensions import DbSession
 from survey.models import Draft, PartnerLink, PartnerOrganisation, Survey
-from survey.models.base import utcnow
+from survey.models.base import start_of_day, utcnow
 from survey.tokens import new_url_token, token_hash
 
 PURPOSE = "partner"
@@ -147,9 +147,10 @@ def resolve(session: DbSession, token: str) -> Resolved:
 
 
 def mark_opened(session: DbSession, link: PartnerLink, now: datetime | None = None) -> None:
-    """Record the first time the partner opened the link. Flushes."""
+    """Record the day the partner first opened the link (midnight: no time
+    of day). Flushes."""
     if link.first_opened_at is None:
-        link.first_opened_at = now or utcnow()
+        link.first_opened_at = start_of_day(now or utcnow())
         session.flush()
 
 

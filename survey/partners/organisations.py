@@ -8,6 +8,12 @@ Rules (the same for the form and for every CSV row):
 - names are unique, ignoring case and surrounding spaces, both within a
   CSV file and against the organisations already stored.
 
+Consent to be named in the report (``PartnerOrganisation.named``): the
+partner gives or withdraws it with its answer to the ``vermelding``
+question (``CONSENT_QUESTION``: 1 yes, 2 no) each time it sends a partner
+survey; a planner records it on the organisation's page (consent given on
+paper or by e-mail). The last one counts, with its day.
+
 A CSV import is all or nothing: every row is checked, every problem is
 reported with its line number (the header is line 1), and nothing is
 stored when any row is wrong.
@@ -18,7 +24,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -43,6 +51,9 @@ HEADER_ALIASES = {
     "taal": "language",
 }
 LANGUAGES = ("nl", "fr", "en")
+CONSENT_QUESTION = "vermelding"
+"""The partner survey question that asks whether the organisation may be
+named in the report (code 1: yes)."""
 MAX_IMPORT_ROWS = 5000
 
 
@@ -146,6 +157,22 @@ def update_organisation(
     organisation.contact_email = data.email
     organisation.language = data.language
     session.flush()
+
+
+def set_named(organisation: PartnerOrganisation, named: bool, on: date) -> None:
+    """Record consent to be named (or its withdrawal) on day ``on``; the
+    day changes only when the consent does."""
+    if organisation.named != named or organisation.named_on is None:
+        organisation.named = named
+        organisation.named_on = on
+
+
+def record_consent(organisation: PartnerOrganisation, answers: Mapping[str, Any], on: date) -> None:
+    """The consent in a partner's sent ``answers`` (its ``vermelding``),
+    when the survey asks for it; else the organisation's stays."""
+    code = answers.get(CONSENT_QUESTION)
+    if code in (1, 2):
+        set_named(organisation, code == 1, on)
 
 
 def list_organisations(session: DbSession) -> list[PartnerOrganisation]:

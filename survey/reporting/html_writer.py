@@ -33,7 +33,7 @@ from survey.analysis.tables import (
     RankingTable,
 )
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
-from survey.reporting import charts
+from survey.reporting import charts, partners
 from survey.reporting.charts import Chart, num, pct
 
 REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
@@ -129,6 +129,9 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         column_label=column_label,
         mode_label=mode_label,
         concern_rule=concern_rule,
+        partner_sections=partners.partner_sections(model.get("partner_input") or {}),
+        partner_other_quotes=partners.untagged_quotes(model.get("partner_input") or {}),
+        partner_rules=partners.rule_sentences(model.get("partner_input") or {}),
     )
 
 

@@ -33,6 +33,7 @@ from survey.analysis.tables import (
 )
 from survey.analysis.weighting_summary import column_label, dimension_label
 from survey.privacy.spreadsheets import xlsx_workbook
+from survey.reporting import partners
 from survey.reporting.html_writer import disclosure_sentence
 
 Json = dict[str, Any]
@@ -477,21 +478,75 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
 
 
 def _partner_sheet(book: _Book, model: Json) -> None:
+    """Sectors, the rule sentences and every comment (with its phenomena);
+    then the answers per phenomenon, one row per group and option, as the
+    report shows them (``survey.reporting.partners``)."""
     partner = model.get("partner_input") or {}
     if not partner.get("responses"):
         return
     ws = book.sheet(_("Partners"), _("Input from partners"))
     row = 2
-    for sector, n in partner["by_sector"].items():
-        ws.write(row, 0, sector)
-        ws.write(row, 1, n)
+    for sentence in partners.rule_sentences(partner):
+        ws.write(row, 0, sentence, book.muted)
         row += 1
     row += 1
+    ws.write(row, 0, _("Sector"), book.bold)
+    ws.write(row, 1, _("Organisations"), book.bold)
+    for sector, n in partner["by_sector"].items():
+        row += 1
+        ws.write(row, 0, sector)
+        ws.write(row, 1, n)
+    row += 2
     ws.write(row, 0, _("What partners wrote"), book.bold)
+    ws.write(row, 1, _("Organisation"), book.bold)
+    ws.write(row, 2, _("Phenomena"), book.bold)
+    labels = {p["phenomenon"]: p["label"] for p in partner.get("phenomena") or []}
     for quote in partner.get("quotes", []):
         row += 1
         ws.write(row, 0, quote["text"])
         ws.write(row, 1, quote["organisation"] or _("a partner organisation"))
+        ws.write(row, 2, ", ".join(labels.get(p, p) for p in quote["phenomena"]))
+    if not partner.get("phenomena"):
+        return
+    ws = book.sheet(_("Partners per phenomenon"), _("What partners answered, per phenomenon"))
+    headers = [
+        _("Phenomenon"),
+        _("Question"),
+        _("Organisation or group"),
+        _("Organisations"),
+        _("Answer"),
+        _("Number"),
+    ]
+    for col, header in enumerate(headers):
+        ws.write(2, col, header, book.bold)
+    groups = {g["key"]: g for g in partner.get("groups") or []}
+    row = 2
+    for phenomenon in partner["phenomena"]:
+        for answers in phenomenon["answers"]:
+            for entry in answers["groups"]:
+                group = groups[entry["group"]]
+                counted = [
+                    *(
+                        (o["label"], n)
+                        for o, n in zip(answers["options"], entry["counts"], strict=True)
+                    ),
+                    (_("no answer"), entry["no_answer"]),
+                ]
+                for label, n in counted:
+                    row += 1
+                    _write_row(
+                        book,
+                        ws,
+                        row,
+                        [
+                            phenomenon["label"],
+                            answers["text"],
+                            partners.group_label(group),
+                            group["organisations"],
+                            label,
+                            n,
+                        ],
+                    )
 
 
 def _free_text_sheet(book: _Book, model: Json) -> None:

@@ -363,13 +363,15 @@ class UserForm(FlaskForm):  # type: ignore[misc]
 
 
 class OrganisationForm(FlaskForm):  # type: ignore[misc]
-    """A partner organisation: name, sector and e-mail address."""
+    """A partner organisation: name, sector and e-mail address; on its
+    edit page also whether it agreed to be named in the report."""
 
     # organisations.clean and its checks give the messages per field.
     name = StringField()
     sector = StringField()
     email = StringField()
     language = StringField()
+    named = BooleanField()
 
 
 class LinksForm(FlaskForm):  # type: ignore[misc]

@@ -53,3 +53,50 @@ def test_revision_files_are_date_prefixed_and_reversible() -> None:
         assert "def downgrade" in text
         body = text.split("def downgrade", 1)[1]
         assert "op." in body, f"{path.name} has an empty downgrade"
+
+
+@pytest.mark.slow
+def test_partner_consent_migration_keeps_links_and_refills_consent(fresh_database_url) -> None:
+    """Down below the partner consent revision and up again, on the demo:
+    every partner link and every partner's response stays (on SQLite a
+    table copy would have deleted the links through ON DELETE CASCADE),
+    consent to be named comes back from the partners' ``vermelding``
+    answers, and a partner's opened time is cut to its day."""
+    from sqlalchemy import text
+
+    url = fresh_database_url("consent")
+    for step in (("db", "upgrade"), ("demo",)):
+        result = _flask(url, *step)
+        assert result.returncode == 0, result.stderr + result.stdout
+    engine = create_engine(url)
+
+    def state() -> tuple[int, int, list[tuple[str, bool]]]:
+        with engine.connect() as connection:
+            links = connection.execute(text("SELECT COUNT(*) FROM partner_links")).scalar_one()
+            sent = connection.execute(
+                text("SELECT COUNT(*) FROM responses WHERE partner_id IS NOT NULL")
+            ).scalar_one()
+            named = connection.execute(
+                text("SELECT name, named FROM partner_organisations ORDER BY name")
+            ).all()
+        return links, sent, [(n, bool(k)) for n, k in named]
+
+    before = state()
+    assert before[0] > 0 and before[1] > 0 and any(k for _n, k in before[2])
+    result = _flask(url, "db", "downgrade", "20261205_ed01")
+    assert result.returncode == 0, result.stderr
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE partner_links SET first_opened_at = :moment"),
+            {"moment": "2026-09-18 09:41:00"},
+        )
+    result = _flask(url, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert state() == before
+    with engine.connect() as connection:
+        opened = {
+            str(v)[:19]
+            for v in connection.execute(text("SELECT first_opened_at FROM partner_links")).scalars()
+        }
+    engine.dispose()
+    assert opened == {"2026-09-18 00:00:00"}

@@ -143,3 +143,43 @@ def test_no_column_follows_the_order_of_submission(app: Flask, client: Any, tmp_
         assert len(response_keys) == RESPONSES and not response_keys & draft_keys
         ids = sorted(d.id for d in drafts)
         assert ids != list(range(ids[0], ids[0] + RESPONSES))
+
+
+def test_partners_links_and_drafts_keep_only_the_day(app: Flask, partner_survey: str) -> None:
+    """What a partner did (opening its link, sending its answers) is kept to
+    the day, as every date of an answer is: the link's opened and sent
+    moments and the sent draft's times are midnight. (The times the zone
+    itself issued, revoked or e-mailed a link are its own actions.)"""
+    from partner_flow import add_partner, answer_all, full_answers, issue_all, send
+    from planner_helpers import logged_in
+    from sqlalchemy import text
+
+    from survey.extensions import db
+
+    planner = logged_in(app, app.test_client(), role="planner")
+    names = ["Parket", "Stad", "School"]
+    for name in names:
+        add_partner(planner, name, "Bestuur", f"{name.lower()}@vb.be")
+    links = issue_all(planner, partner_survey)
+    for name in names:
+        partner = app.test_client()
+        answer_all(partner, links[name], full_answers())
+        assert send(partner, links[name]).status_code == 302
+
+    with app.app_context():
+        connection = db.session.connection()
+        moments = connection.execute(
+            text("SELECT first_opened_at, submitted_at FROM partner_links")
+        ).all()
+        drafts = connection.execute(
+            text(
+                "SELECT created_at, updated_at FROM drafts "
+                "WHERE partner_link_id IS NOT NULL AND submitted"
+            )
+        ).all()
+    assert len(moments) == len(names) and len(drafts) == len(names)
+    for row in [*moments, *drafts]:
+        for moment in row:
+            assert moment is not None
+            stamp = str(moment)
+            assert stamp.endswith("00:00:00") or stamp.endswith("00:00:00.000000"), stamp

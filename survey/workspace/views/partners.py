@@ -20,6 +20,7 @@ from survey.definitions.store import find_survey
 from survey.extensions import db
 from survey.i18n import text_for
 from survey.models import PartnerLink, PartnerOrganisation, Survey, SurveyState
+from survey.models.base import today
 from survey.partners import drafts as answering
 from survey.partners import links, mail, organisations
 from survey.privacy.spreadsheets import csv_writer
@@ -117,7 +118,8 @@ def import_organisations() -> ResponseReturnValue:
 
 @bp.route("/<int:organisation_id>", methods=["GET", "POST"], access=Access.MANAGE)
 def edit(organisation_id: int) -> ResponseReturnValue:
-    """Planners: change an organisation's name, sector or e-mail address."""
+    """Planners: change an organisation's name, sector or e-mail address,
+    and record whether it agreed to be named in the report."""
     organisation = organisations.get_organisation(db.session, organisation_id)
     if organisation is None:
         abort(404)
@@ -125,15 +127,18 @@ def edit(organisation_id: int) -> ResponseReturnValue:
         organisation.name, organisation.sector, organisation.contact_email, organisation.language
     )
     errors: dict[str, list[str]] = {}
+    named = organisation.named
     form = OrganisationForm()
     if form.validate_on_submit():
         values = _cleaned(form)
+        named = bool(form.named.data)
         try:
             organisations.update_organisation(db.session, organisation, values)
         except organisations.OrganisationError as exc:
             db.session.rollback()
             errors = _errors_by_field(exc.problems)
         else:
+            organisations.set_named(organisation, named, today())
             db.session.commit()
             return redirect(url_for(".index"))
     return (
@@ -142,6 +147,7 @@ def edit(organisation_id: int) -> ResponseReturnValue:
             organisation=organisation,
             form=values,
             form_errors=errors,
+            named=named,
         ),
         422 if errors else 200,
     )
