@@ -253,6 +253,7 @@ class PartnerGroup:
     organisations: int
 
     def to_json(self) -> Json:
+        """The group as in ``partner_input.groups`` of the report JSON."""
         return {
             "key": self.key,
             "kind": self.kind,
@@ -264,6 +265,9 @@ class PartnerGroup:
 
 @dataclass(frozen=True, slots=True)
 class PartnerOption:
+    """An answer option of a partner question; ``missing``: a code that
+    counts as no answer (a missing option such as "weet niet")."""
+
     code: int
     label: str
     missing: bool
@@ -285,6 +289,7 @@ class PartnerRowAnswers:
     no_answer: Mapping[str, int]
 
     def to_json(self) -> Json:
+        """The row as in ``partner_input.phenomena[].answers`` (counts of organisations)."""
         return {
             "survey": self.survey,
             "question": self.question,
@@ -312,6 +317,7 @@ class PartnerPhenomenon:
     quotes: tuple[PartnerQuote, ...]
 
     def to_json(self) -> Json:
+        """The phenomenon as in ``partner_input.phenomena`` of the report JSON."""
         return {
             "phenomenon": self.phenomenon,
             "label": self.label,

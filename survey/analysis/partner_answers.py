@@ -53,6 +53,9 @@ OTHER = "other"
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
+    """A partner organisation that sent the survey; ``named``: it agreed to
+    be named in the report."""
+
     id: int
     name: str
     sector: str

@@ -56,6 +56,12 @@ class TrialStore:
         """None: a tester may open any page."""
         return None
 
+    @property
+    def order_seed(self) -> int | None:
+        """None: a test walk lists options in the file's order, the order the
+        planner edits (a resident's shuffled order is seeded by the draft)."""
+        return None
+
     def prepare_submit(self) -> str | None:
         """Nothing to lock or re-read."""
         return None
