@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
-from babel.numbers import format_decimal
 from flask_babel import gettext
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-LOCALE = "nl_BE"
+from survey.reporting.numbers import num, pct
+
 PALETTE = ("#1d4f91", "#5b8fd6", "#a9c4ea", "#e3a33b", "#b5562b", "#6d6d6d")
 INK = "#1b1b1b"
 GRID = "#d0d5dd"
@@ -29,20 +29,6 @@ GRID = "#d0d5dd"
 
 def _(msgid: str, **values: object) -> str:
     return str(gettext(msgid, **values))
-
-
-def pct(value: float | None) -> str:
-    """A percentage the Dutch way: 12,34 %."""
-    if value is None:
-        return "-"
-    return f"{format_decimal(value, format='#,##0.0#', locale=LOCALE)} %"
-
-
-def num(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=LOCALE))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
 from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -34,12 +33,12 @@ from survey.analysis.tables import (
 )
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts
-from survey.reporting.charts import Chart, num, pct
+from survey.reporting.charts import Chart
+from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
 
 REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
 TEMPLATE = "input_report.html"
 STYLESHEET = "report.css"
-LOCALE = "nl_BE"
 
 Json = dict[str, Any]
 
@@ -77,27 +76,6 @@ def environment() -> Environment:
     env.filters["int"] = integer
     env.filters["ci"] = ci_text
     return env
-
-
-def fixed(value: float | None, digits: int = 2) -> str:
-    """A table figure with a fixed number of decimals, Dutch-style (39,50)."""
-    if value is None:
-        return "-"
-    return str(format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALE))
-
-
-def integer(value: float | None) -> str:
-    if value is None:
-        return "x"
-    return str(format_decimal(value, format="#,##0", locale=LOCALE))
-
-
-def ci_text(bounds: list[float] | None) -> str:
-    if not bounds:
-        return "-"
-    low = format_decimal(bounds[0], format="0.00", locale=LOCALE)
-    high = format_decimal(bounds[1], format="0.00", locale=LOCALE)
-    return f"{low} - {high}"
 
 
 def stylesheet() -> str:
@@ -275,11 +253,6 @@ def _join(items: list[str]) -> str:
     return _("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
 
 
-def _whole(value: float) -> str:
-    """A percentage for the summary, in whole points (a mayor reads 27 %, not 27,43 %)."""
-    return f"{format_decimal(round(value), format='#,##0', locale=LOCALE)} %"
-
-
 def summary_sentences(model: Json) -> list[str]:
     """The key figures in plain sentences for the summary: the figures the
     report shows (``estimate_indicators``), in whole percentages, each
@@ -343,14 +316,14 @@ def summary_sentences(model: Json) -> list[str]:
                 _(
                     "%(share)s of residents say %(label)s is a frequent problem in their "
                     "neighbourhood (weighted).",
-                    share=_whole(shown["concern"]),
+                    share=whole(shown["concern"]),
                     label=label,
                 )
                 if weighted
                 else _(
                     "%(share)s of residents say %(label)s is a frequent problem in their "
                     "neighbourhood (unweighted).",
-                    share=_whole(shown["concern"]),
+                    share=whole(shown["concern"]),
                     label=label,
                 )
             )
@@ -359,14 +332,14 @@ def summary_sentences(model: Json) -> list[str]:
                 _(
                     "%(share)s of residents put %(label)s among the problems the police should "
                     "tackle first (weighted).",
-                    share=_whole(shown["priority"]),
+                    share=whole(shown["priority"]),
                     label=label,
                 )
                 if weighted
                 else _(
                     "%(share)s of residents put %(label)s among the problems the police should "
                     "tackle first (unweighted).",
-                    share=_whole(shown["priority"]),
+                    share=whole(shown["priority"]),
                     label=label,
                 )
             )
@@ -548,7 +521,7 @@ def matrix_sentences(model: Json) -> Json:
     for source in method.get("sources") or []:
         if not source["indicators"]:
             continue
-        share = _whole(source["weight_share"] * 100)
+        share = whole(source["weight_share"] * 100)
         if source["source"] == "residents":
             parts.append(
                 _("residents (%(n)s responses) %(share)s", n=integer(source["people"]), share=share)

@@ -66,7 +66,8 @@ def report(key: str) -> ResponseReturnValue:
     built."""
     # The writers import matplotlib: only when a report is asked for.
     from survey.analysis.weighting_summary import dimension_label
-    from survey.reporting.html_writer import fixed, render_report_html
+    from survey.reporting.html_writer import render_report_html
+    from survey.reporting.numbers import fixed
 
     survey = survey_or_404(key)
     options, problems = _options()
