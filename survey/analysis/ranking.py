@@ -306,15 +306,24 @@ class LabelProposal:
         return LABELS_NL[self.label]
 
 
+LABEL_RULE: dict[str, float] = {
+    "priority_max_rank": 3,
+    "priority_min_score": 0.6,
+    "attention_max_rank": 6,
+    "attention_min_score": 0.4,
+}
+"""The thresholds of ``propose_label`` (the report states them once)."""
+
+
 def propose_label(
     rank: int | None,
     score: float | None,
     n_phenomena: int,
     *,
-    priority_max_rank: int = 3,
-    priority_min_score: float = 0.6,
-    attention_max_rank: int = 6,
-    attention_min_score: float = 0.4,
+    priority_max_rank: int = int(LABEL_RULE["priority_max_rank"]),
+    priority_min_score: float = LABEL_RULE["priority_min_score"],
+    attention_max_rank: int = int(LABEL_RULE["attention_max_rank"]),
+    attention_min_score: float = LABEL_RULE["attention_min_score"],
 ) -> LabelProposal:
     """Proposed label, a proposal for the council, never a decision.
 
