@@ -4,7 +4,8 @@ bookmarks, alt text; pikepdf) and page by page as text (pdftotext)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,26 +18,40 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def annex(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The weighted report of the mini survey as PDF (built once: a PDF takes
-    a few seconds), with its JSON; the tables are wiped afterwards."""
+    """The weighted report of the mini survey, built once (a PDF takes a
+    few seconds): its PDF read back, its JSON, and the PDF's layout as
+    WeasyPrint made it (pages of boxes); the tables are wiped afterwards."""
     from support import wipe_database
+    from weasyprint import HTML
+
+    from survey.analysis.margins import parse_margins
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.html_writer import render_report_html
+    from survey.reporting.pdf_writer import render_pdf
 
     tmp_path = tmp_path_factory.mktemp("annex")
     key = load(app, tmp_path, generate())
-    margins = tmp_path / "margins.csv"
-    margins.write_text(MARGINS_CSV, encoding="utf-8")
-    files: dict[str, Any] = {}
+    margins = parse_margins(MARGINS_CSV.encode("utf-8"))
     try:
-        for fmt in ("pdf", "json"):
-            out = tmp_path / f"report.{fmt}"
-            args = ["report", "build", key, "--format", fmt, "--out", str(out)]
-            result = app.test_cli_runner().invoke(args=[*args, "--margins", str(margins)])
-            assert result.exit_code == 0, result.output
-            files[fmt] = out
+        with app.app_context():
+            report = build_report(db.session, key, ReportSettings(margins=margins))
+            data = render_pdf(report)
+            layout = HTML(string=render_report_html(report, pdf=True)).render()
+            model = report.to_json()
     finally:
         wipe_database(app)
-    data = Path(files["pdf"]).read_bytes()
-    return {"pdf": data, "tagged": read_tagged(data), "pages": page_texts(data)}
+    return {
+        "pdf": data,
+        "json": model,
+        "layout": layout,
+        "tagged": read_tagged(data),
+        "pages": page_texts(data),
+    }
+
+
+def _boxes(page: Any) -> Iterator[Any]:
+    yield from page._page_box.descendants()
 
 
 def test_a_screen_reader_gets_a_tagged_dutch_report(annex: dict[str, Any]) -> None:
@@ -56,3 +71,93 @@ def test_the_reader_can_jump_to_every_chapter_by_bookmark(annex: dict[str, Any])
     bookmarks = annex["tagged"].bookmarks
     for chapter in ("Samenvatting", "Prioriteitenmatrix", "Bijlage: resultaten per groep"):
         assert any(chapter in b for b in bookmarks), (chapter, bookmarks[:20])
+
+
+def test_the_council_opens_the_annex_on_the_decision_page(annex: dict[str, Any]) -> None:
+    pages = annex["pages"]
+    # The title page, then the proposal: before the contents, before any method.
+    decision = pages[1]
+    assert "Voorstel aan de zonale veiligheidsraad" in decision
+    assert "De regel: een fenomeen wordt als prioriteit voorgesteld" in decision
+    assert "Wat de voorstellen kan veranderen" in decision
+    # Whole percentages only: no decimal comma before a percent sign.
+    assert re.search(r"\d,\d+ ?%", decision) is None, decision
+    assert re.search(r"\d+ % \(\d+ - \d+ %\)", decision), decision
+    # The B1 summary comes right after the contents, on one page.
+    summary = next(i for i, text in enumerate(pages) if "1. Samenvatting" in text and i > 2)
+    assert "Inhoud" in pages[summary - 1]
+    assert "2. Hoe de consultatie verliep" not in pages[summary]
+
+
+ENGLISH = (
+    "paper",
+    "unknown",
+    "age",
+    "sex",
+    "concern",
+    "priority",
+    "importance",
+    "victimisation",
+    "weighted",
+    "unweighted",
+    "the",
+    "and",
+    "with",
+    "not",
+    "shown",
+    "rank",
+    "proposal",
+    "district",
+    "respondents",
+    "answers",
+    "residents",
+    "partners",
+    "share",
+    "figures",
+)
+
+
+def test_the_dutch_annex_has_no_english_words(annex: dict[str, Any]) -> None:
+    words = re.findall(r"[A-Za-z]+", " ".join(annex["pages"]).lower())
+    found = sorted({w for w in words if w in ENGLISH})
+    assert not found, found
+
+
+def test_no_table_row_is_split_across_pages(annex: dict[str, Any]) -> None:
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    pages_of_row: dict[int, set[int]] = {}
+    for number, page in enumerate(annex["layout"].pages):
+        for box in _boxes(page):
+            if isinstance(box, TableRowBox) and box.element is not None:
+                pages_of_row.setdefault(id(box.element), set()).add(number)
+    assert pages_of_row
+    split = [pages for pages in pages_of_row.values() if len(pages) > 1]
+    assert not split, split
+
+
+def test_every_table_and_chart_stays_inside_the_page_margins(annex: dict[str, Any]) -> None:
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    for number, page in enumerate(annex["layout"].pages):
+        box = page._page_box
+        right = box.content_box_x() + box.width
+        for child in _boxes(page):
+            if isinstance(child, TableBox) or child.element_tag == "img":
+                edge = child.position_x + child.margin_width()
+                assert edge <= right + 0.5, (number + 1, child.element_tag, edge, right)
+    matrix_pages = [t for t in annex["pages"] if "Ranginterval" in t]
+    assert matrix_pages, "the priority table is in the PDF"
+
+
+def test_the_matrix_page_names_every_phenomenon_and_its_rule(annex: dict[str, Any]) -> None:
+    labels = [p["label"] for p in annex["json"]["priorities"]]
+    text = "\n".join(annex["pages"])
+    start = text.rindex("4. Prioriteitenmatrix")
+    chapter = text[start : text.index("5. ", start)]
+    for label in labels:
+        assert chapter.count(label) >= 2, label  # the table and the rank chart
+    alts = " ".join(annex["tagged"].alt_texts)
+    assert "Stip- en intervalgrafiek" in alts
+    for label in labels:
+        assert f"{label}: rang" in alts
