@@ -59,6 +59,8 @@ def reports_folder() -> Path:
 
 
 def environment() -> Environment:
+    """The Jinja environment of the report templates, with gettext and the
+    number filters (``pct``, ``num``, ``int``, ``ci``, ``whole``)."""
     # A restyled folder (SURVEY_REPORTS_FOLDER) need not copy every table
     # partial: what it lacks comes from the project's own reports/.
     env = Environment(
@@ -82,6 +84,7 @@ def environment() -> Environment:
 
 
 def stylesheet() -> str:
+    """The report's stylesheet (``report.css`` of the reports folder)."""
     return (reports_folder() / STYLESHEET).read_text(encoding="utf-8")
 
 
