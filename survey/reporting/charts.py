@@ -13,7 +13,7 @@ import base64
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 from flask_babel import gettext
@@ -39,6 +39,20 @@ class Chart:
     svg: str
     alt: str
     caption: str = ""
+    table: tuple[tuple[object, ...], ...] = ()
+    """The numbers drawn, as rows (the first is the header): the chart's data
+    table in the ZIP of charts."""
+    figure: Figure | None = field(default=None, repr=False, compare=False)
+    """The matplotlib figure, kept to draw a PNG only when one is asked for."""
+
+    def png(self, dpi: int = 200) -> bytes:
+        """The chart as a PNG (Word documents and slides); empty without a
+        figure."""
+        if self.figure is None:
+            return b""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={})
+        return buffer.getvalue()
 
     @property
     def data_uri(self) -> str:
@@ -166,7 +180,14 @@ def bar_chart(
             parts.append(f"{label}: {pct(value)}")
     caption = kind_title(kind)
     alt = _("Bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption)
+    table = (
+        (_("Answer"), kind_title(kind), _("interval from"), _("interval to")),
+        *(
+            (label, value, None if ci is None else ci[0], None if ci is None else ci[1])
+            for label, value, ci in zip(labels, percents, intervals, strict=True)
+        ),
+    )
+    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
 
 
 def stacked_bars(
@@ -227,7 +248,8 @@ def stacked_bars(
         parts.append(f"{label}: {pieces}")
     caption = kind_title(kind)
     alt = _("Stacked bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption)
+    table = (("", *option_labels), *((label, *values) for label, values in rows))
+    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
 
 
 def _luminance(colour: str) -> float:
@@ -326,7 +348,8 @@ def bubble_chart(
             )
         )
     alt = _("Bubble chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt, caption)
+    table = ((_("Phenomenon"), _("Rank"), x_label, y_label, size_label), *points)
+    return Chart(_svg(figure), alt, caption, table, figure)
 
 
 PROPOSAL_COLOURS = {"priority": "#a3461d", "attention": "#8a5a00", "basic": "#1d4f91"}
@@ -383,7 +406,21 @@ def rank_chart(
         for name, rank, interval, score, _k, words in rows
     ]
     alt = _("Dot and interval chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt)
+    table = (
+        (
+            _("Phenomenon"),
+            _("Rank"),
+            _("interval from"),
+            _("interval to"),
+            _("Score"),
+            _("Proposal"),
+        ),
+        *(
+            (name, rank, *(interval or (rank, rank)), score, words)
+            for name, rank, interval, score, _k, words in rows
+        ),
+    )
+    return Chart(_svg(figure), alt, "", table, figure)
 
 
 def grouped_bars(
@@ -415,4 +452,8 @@ def grouped_bars(
         pieces = ", ".join(f"{name} {pct(values[i])}" for name, values in series)
         parts.append(f"{label}: {pieces}")
     alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt)
+    table = (
+        ("", *(name for name, _v in series)),
+        *((label, *(values[i] for _n, values in series)) for i, label in enumerate(labels)),
+    )
+    return Chart(_svg(figure), alt, "", table, figure)

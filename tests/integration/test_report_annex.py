@@ -27,6 +27,7 @@ def annex(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     from survey.analysis.margins import parse_margins
     from survey.analysis.report import ReportSettings, build_report
     from survey.extensions import db
+    from survey.reporting.docx_writer import render_charts_zip, render_docx
     from survey.reporting.html_writer import render_report_html
     from survey.reporting.pdf_writer import render_pdf
 
@@ -39,6 +40,8 @@ def annex(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
             data = render_pdf(report)
             layout = HTML(string=render_report_html(report, pdf=True)).render()
             model = report.to_json()
+            docx = render_docx(report)
+            charts_zip = render_charts_zip(report)
     finally:
         wipe_database(app)
     return {
@@ -47,6 +50,8 @@ def annex(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         "layout": layout,
         "tagged": read_tagged(data),
         "pages": page_texts(data),
+        "docx": docx,
+        "zip": charts_zip,
     }
 
 
@@ -161,3 +166,63 @@ def test_the_matrix_page_names_every_phenomenon_and_its_rule(annex: dict[str, An
     assert "Stip- en intervalgrafiek" in alts
     for label in labels:
         assert f"{label}: rang" in alts
+
+
+def test_the_zone_edits_the_annex_in_word(annex: dict[str, Any]) -> None:
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(annex["docx"]))
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    titles = [text for _style, text in headings]
+    # The same chapters as the PDF, in the same order, as real headings.
+    order = [
+        "Voorstel aan de zonale veiligheidsraad",
+        "1. Samenvatting",
+        "2. Hoe de consultatie verliep",
+        "3. Resultaten per thema",
+        "4. Prioriteitenmatrix",
+    ]
+    positions = [titles.index(title) for title in order]
+    assert positions == sorted(positions), titles
+    assert ("Heading 1", "Voorstel aan de zonale veiligheidsraad") in headings
+    # Real tables: the decision table and the priority table with their rows.
+    decision = document.tables[0]
+    assert decision.rows[0].cells[0].text == "Fenomeen"
+    labels = [p["label"] for p in annex["json"]["priorities"]]
+    matrix = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text == "Voorstel" and len(t.rows[0].cells) == 11
+    )
+    assert [row.cells[1].text for row in matrix.rows[1:]] == labels
+    # Charts are pictures with their alt text.
+    pictures = document.inline_shapes
+    assert len(pictures) >= 3
+    assert all(shape._inline.docPr.get("descr") for shape in pictures)
+    assert document.core_properties.language == "nl"
+
+
+def test_the_charts_come_as_png_svg_and_their_numbers(annex: dict[str, Any]) -> None:
+    import csv
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(annex["zip"])) as archive:
+        names = archive.namelist()
+        stems = {name.rsplit(".", 1)[0] for name in names}
+        for stem in stems:
+            for ext in ("svg", "png", "csv"):
+                assert f"{stem}.{ext}" in names
+        assert archive.read(f"{sorted(stems)[0]}.png").startswith(b"\x89PNG")
+        ranks = next(stem for stem in stems if stem.endswith("priority_ranks"))
+        rows = list(
+            csv.reader(io.StringIO(archive.read(f"{ranks}.csv").decode("utf-8-sig")), delimiter=";")
+        )
+    assert rows[0][:2] == ["Fenomeen", "Rang"]
+    assert [row[0] for row in rows[1:]] == [
+        p["label"] for p in annex["json"]["priorities"] if p["rank"] is not None
+    ]
