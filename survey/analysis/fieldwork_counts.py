@@ -25,6 +25,10 @@ from survey.models import (
     Survey,
 )
 
+PRINTED = ("done", "deleted")
+"""The states of a letter run that was printed (a deleted run's file is
+gone once downloaded; its letters were made)."""
+
 
 def _sample_design(session: DbSession, sample: Sample, threshold: int) -> SampleDesign:
     frame = None if sample.frame_id is None else session.get(SampleFrame, sample.frame_id)
@@ -98,7 +102,7 @@ def fieldwork_facts(
             LetterWave(run.wave, run.total, run.created_at.date())
             for run in session.scalars(
                 select(LetterRun)
-                .where(LetterRun.sample_id == sample.id, LetterRun.state == "done")
+                .where(LetterRun.sample_id == sample.id, LetterRun.state.in_(PRINTED))
                 .order_by(LetterRun.wave, LetterRun.id)
             )
         )

@@ -94,6 +94,7 @@ def test_the_council_opens_the_annex_on_the_decision_page(annex: dict[str, Any])
     assert "2. Hoe de consultatie verliep" not in pages[summary]
 
 
+# English words that are not Dutch words too ("partners", "score", "online" are).
 ENGLISH = (
     "paper",
     "unknown",
@@ -116,7 +117,6 @@ ENGLISH = (
     "respondents",
     "answers",
     "residents",
-    "partners",
     "share",
     "figures",
 )
@@ -164,8 +164,12 @@ def test_the_matrix_page_names_every_phenomenon_and_its_rule(annex: dict[str, An
         assert chapter.count(label) >= 2, label  # the table and the rank chart
     alts = " ".join(annex["tagged"].alt_texts)
     assert "Stip- en intervalgrafiek" in alts
+    ranked = [p["label"] for p in annex["json"]["priorities"] if p["rank"] is not None]
+    assert ranked
+    for label in ranked:
+        assert f"{label}: rang" in alts  # the dot-and-interval chart
     for label in labels:
-        assert f"{label}: rang" in alts
+        assert f"{label} (rang" in alts  # the bubble chart, or named under it
 
 
 def test_the_zone_edits_the_annex_in_word(annex: dict[str, Any]) -> None:
