@@ -1,5 +1,5 @@
 """What the methods section says about the fieldwork (value objects; the
-counts come from ``survey.analysis.fieldwork_counts``), from the platform's
+counts come from ``survey.analysis.aggregates.fieldwork_facts``), from the platform's
 own tables: the sample design (frame, strata, size), the letter waves, the
 invitation codes issued and used, the response rate overall and per stratum,
 the fieldwork days, the survey versions answered, and the population

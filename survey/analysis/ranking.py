@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from survey.analysis.tables import LABEL_RULE
+
 Normalisation = Literal["minmax", "none"]
 Label = Literal["priority", "attention", "basic"]
 
@@ -304,15 +306,6 @@ class LabelProposal:
     @property
     def label_nl(self) -> str:
         return LABELS_NL[self.label]
-
-
-LABEL_RULE: dict[str, float] = {
-    "priority_max_rank": 3,
-    "priority_min_score": 0.6,
-    "attention_max_rank": 6,
-    "attention_min_score": 0.4,
-}
-"""The thresholds of ``propose_label`` (the report states them once)."""
 
 
 def propose_label(

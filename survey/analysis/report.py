@@ -14,7 +14,7 @@ that every writer renders, so the numbers are the same in every format.
    makes the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
    cells to suppress, and the report model collects them with the
    weighting section (``weighting_summary``).
-5. ``fieldwork_counts``: the sample, letters, codes and days of the
+5. ``aggregates.fieldwork_facts``: the sample, letters, codes and days of the
    fieldwork and the margins' source, for the methods section.
 
 The rules of every figure (valid and missing, percentages, intervals,
@@ -27,19 +27,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
-
 from survey.analysis import disclosure, priority, themes
+from survey.analysis.aggregates import fieldwork_facts
 from survey.analysis.assemble import assemble
 from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
-from survey.analysis.fieldwork_counts import fieldwork_facts
 from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import Report
 from survey.analysis.settings import ReportError, ReportSettings
 from survey.analysis.weighting_summary import weighting_summary
 from survey.extensions import DbSession
 from survey.i18n import text_for
-from survey.models import Survey
 
 __all__ = ["Report", "ReportError", "ReportSettings", "build_report"]
 
@@ -88,8 +85,7 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     )
     partners = themes.partner_input(session, data.consultation, lexicon)
     report = assemble(data, settings, questions, protected, matrix, partners)
-    survey = session.scalars(select(Survey).where(Survey.key == key)).one()
-    facts = fieldwork_facts(session, survey, data.consultation, threshold)
+    facts = fieldwork_facts(session, key, data.consultation, threshold)
     return replace(report, fieldwork=facts)
 
 

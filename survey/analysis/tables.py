@@ -54,7 +54,6 @@ from survey.analysis.estimates import (
     shown,
 )
 from survey.analysis.intervals import NumberSummary, weighted_wilson_interval, wilson_interval
-from survey.analysis.ranking import LABEL_RULE
 from survey.analysis.suppression import base_flag
 
 Json = dict[str, Any]
@@ -886,6 +885,16 @@ class SourceWeight:
     indicators: tuple[str, ...]
     weight_share: float
     people: int | None
+
+
+LABEL_RULE: dict[str, float] = {
+    "priority_max_rank": 3,
+    "priority_min_score": 0.6,
+    "attention_max_rank": 6,
+    "attention_min_score": 0.4,
+}
+"""The thresholds of the proposed labels (``survey.analysis.ranking.propose_label``);
+the method publishes them, so the report states the rule once."""
 
 
 @dataclass(frozen=True)

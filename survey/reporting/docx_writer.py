@@ -12,7 +12,6 @@ a CSV of the numbers it draws, for slides and for the ZVP text.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Sequence
@@ -29,7 +28,7 @@ from flask_babel import gettext
 from survey.analysis.model import Report
 from survey.analysis.priority import indicator_label
 from survey.analysis.weighting_summary import dimension_label, mode_label
-from survey.privacy.spreadsheets import neutralise_cell
+from survey.privacy.spreadsheets import CsvWriter
 from survey.reporting.charts import Chart
 from survey.reporting.decision import decision_page
 from survey.reporting.html_writer import (
@@ -395,25 +394,18 @@ def render_docx(report: Report) -> bytes:
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> bytes:
-    """A chart's numbers as CSV: semicolons and decimal commas, as Excel in
-    Belgium reads them; a text that could start a formula is neutralised
-    (a label from a survey file could start with "="), a number never is."""
+    """A chart's numbers as CSV (UTF-8 with BOM, decimal point, as the
+    response files), through the neutraliser: a label from a survey file
+    could start with "=", and no text of it may run as a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for row in rows:
-        writer.writerow(
-            [
-                "" if v is None else fixed(v) if isinstance(v, float) else neutralise_cell(v)
-                for v in row
-            ]
-        )
+    writer = CsvWriter(buffer)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def render_charts_zip(report: Report) -> bytes:
     """Every chart of the report as SVG and PNG with a CSV of its numbers
-    (semicolon-separated, decimal comma, as Excel in Belgium reads it),
-    numbered in report order."""
+    and a text of its alt text, numbered in report order."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, (key, chart) in enumerate(build_charts(report).items(), start=1):

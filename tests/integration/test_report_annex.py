@@ -223,9 +223,7 @@ def test_the_charts_come_as_png_svg_and_their_numbers(annex: dict[str, Any]) -> 
                 assert f"{stem}.{ext}" in names
         assert archive.read(f"{sorted(stems)[0]}.png").startswith(b"\x89PNG")
         ranks = next(stem for stem in stems if stem.endswith("priority_ranks"))
-        rows = list(
-            csv.reader(io.StringIO(archive.read(f"{ranks}.csv").decode("utf-8-sig")), delimiter=";")
-        )
+        rows = list(csv.reader(io.StringIO(archive.read(f"{ranks}.csv").decode("utf-8-sig"))))
     assert rows[0][:2] == ["Fenomeen", "Rang"]
     assert [row[0] for row in rows[1:]] == [
         p["label"] for p in annex["json"]["priorities"] if p["rank"] is not None

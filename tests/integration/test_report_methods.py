@@ -13,7 +13,6 @@ from flask import Flask
 from formtools import Page
 from planner_helpers import logged_in
 from resident_flow import answer_all, submit
-from sqlalchemy import select
 
 from bench.framegen import frame_csv, frame_rows
 from survey.reporting.methods import fieldwork_sentences
@@ -67,14 +66,14 @@ def test_the_methods_say_how_the_sample_was_drawn_and_who_answered(
     # The fieldwork facts the report publishes (built without the rest of
     # the report: with one response the disclosure audit would hide, and
     # linear-program, every cell for minutes).
-    from survey.analysis.fieldwork_counts import fieldwork_facts
+    from survey.analysis.aggregates import fieldwork_facts
     from survey.extensions import db
-    from survey.models import Survey
     from survey.planner.surveys import get_consultation
 
     with app.test_request_context():
-        survey = db.session.scalars(select(Survey).where(Survey.key == resident_survey)).one()
-        facts = fieldwork_facts(db.session, survey, get_consultation(db.session, CONSULTATION), 10)
+        consultation = get_consultation(db.session, CONSULTATION)
+        assert consultation is not None
+        facts = fieldwork_facts(db.session, resident_survey, consultation, 10)
         fieldwork = facts.to_json()
         words = fieldwork_sentences({"fieldwork": fieldwork, "suppression_threshold": 10})
     assert fieldwork["sample"]["drawn"] == 60
