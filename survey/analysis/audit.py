@@ -32,7 +32,10 @@ kept (published terms move to the bounds), the unknowns fall apart into
 independent groups (connected through relations), and every solution found
 is a witness: a quantity already seen at two values ``threshold`` apart is
 protected without a program of its own (the true values are the first
-witness).
+witness). Before any program, bound propagation over the group's relations
+gives outer bounds: a quantity they pin closer than ``threshold`` is narrow
+without a program (the reported interval is then those outer bounds, which
+contain the feasible one).
 """
 
 from __future__ import annotations
@@ -94,6 +97,9 @@ class System:
     upper: dict[Key, float] = field(default_factory=dict)
     """Known upper bounds (every quantity is at least 0)."""
     relations: list[Relation] = field(default_factory=list)
+    _index: dict[Key, list[Relation]] = field(default_factory=dict, repr=False)
+    _order: dict[int, int] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def add(self, key: Key, value: float, *, hidden: bool = False, auxiliary: bool = False) -> Key:
         self.values[key] = float(value)
@@ -105,6 +111,23 @@ class System:
 
     def relate(self, relation: Relation) -> None:
         self.relations.append(relation)
+
+    def relation_index(self) -> dict[Key, list[Relation]]:
+        """The relations of each quantity (rebuilt when relations were added)."""
+        if self._indexed != len(self.relations):
+            index: dict[Key, list[Relation]] = defaultdict(list)
+            for relation in self.relations:
+                for key, _a in relation.terms:
+                    index[key].append(relation)
+            self._index = index
+            self._order = {id(r): i for i, r in enumerate(self.relations)}
+            self._indexed = len(self.relations)
+        return self._index
+
+    def relation_order(self) -> dict[int, int]:
+        """Position of each relation (by identity) in ``relations``."""
+        self.relation_index()
+        return self._order
 
     def unknown(self, key: Key) -> bool:
         return key in self.hidden or key in self.auxiliary
@@ -120,11 +143,13 @@ class _Group:
     high: tuple[float, ...]
 
 
-def _groups(system: System) -> list[_Group]:
+def _groups(system: System, seeds: Iterable[Key] | None = None) -> list[_Group]:
     """The relations with published terms moved to the bounds, split into
-    groups of unknowns that share no relation."""
+    groups of unknowns that share no relation; with ``seeds``, only the
+    groups of those quantities (fewer relations to read)."""
     reduced: list[tuple[dict[Key, float], float, float]] = []
-    for relation in system.relations:
+    relations = system.relations if seeds is None else _reachable(system, seeds)
+    for relation in relations:
         unknown: dict[Key, float] = defaultdict(float)
         known = 0.0
         for key, coefficient in relation.terms:
@@ -147,7 +172,7 @@ def _groups(system: System) -> list[_Group]:
         first, *rest = terms
         for key in rest:
             parent[find(key)] = find(first)
-    for key in system.hidden:
+    for key in system.hidden if seeds is None else set(seeds) & system.hidden:
         find(key)
     members: dict[Key, list[Key]] = defaultdict(list)
     for key in parent:
@@ -169,6 +194,29 @@ def _groups(system: System) -> list[_Group]:
             )
         )
     return groups
+
+
+def _reachable(system: System, seeds: Iterable[Key]) -> list[Relation]:
+    """The relations connected to ``seeds`` through unknown quantities, in
+    the order of ``system.relations``."""
+    index = system.relation_index()
+    seen = set(seeds)
+    frontier = list(seen)
+    found: dict[int, Relation] = {}
+    while frontier:
+        nxt = []
+        for key in frontier:
+            for relation in index.get(key, ()):
+                if id(relation) in found:
+                    continue
+                found[id(relation)] = relation
+                for k, _a in relation.terms:
+                    if k not in seen and system.unknown(k):
+                        seen.add(k)
+                        nxt.append(k)
+        frontier = nxt
+    order = system.relation_order()
+    return sorted(found.values(), key=lambda r: order[id(r)])
 
 
 class _Solver:
@@ -229,7 +277,7 @@ def audit(system: System, threshold: int, keys: Iterable[Key] | None = None) -> 
     least ``threshold`` wide are left out. An empty result: all protected."""
     wanted = (set(system.hidden if keys is None else keys) & system.hidden) - system.unaudited
     narrow: dict[Key, Interval] = {}
-    for group in _groups(system):
+    for group in _groups(system, None if keys is None else wanted):
         todo = [k for k in group.keys if k in wanted]
         if not todo:
             continue
@@ -253,6 +301,20 @@ def _audit_group(
         np.minimum(seen_low, solution, out=seen_low)
         np.maximum(seen_high, solution, out=seen_high)
 
+    # Interval propagation first: its bounds contain every feasible value, so
+    # a quantity they already pin closer than the threshold is narrow without
+    # a program (a small survey's cells all are: each is at most its total).
+    outer_low, outer_high = _outer_bounds(group, system)
+    unresolved = []
+    for key in todo:
+        i = index[key]
+        low = math.ceil(outer_low[i] - TOLERANCE)
+        high = outer_high[i]
+        if high - low < threshold:
+            narrow[key] = Interval(low, math.floor(high + TOLERANCE))
+        else:
+            unresolved.append(key)
+    todo = unresolved
     if not all(proven(index[k]) for k in todo):
         # Two vertices far apart: the largest and the smallest total of the
         # unproven unknowns are witnesses for many of them at once.
@@ -286,6 +348,59 @@ def _audit_group(
         if high - low < threshold:
             narrow[key] = Interval(low, high)
     return narrow
+
+
+PROPAGATION_PASSES = 20
+"""Passes of bound propagation over a group's relations; the bounds are
+sound after any number of passes, more passes only tighten them."""
+
+
+def _outer_bounds(
+    group: _Group, system: System
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Lower and upper bounds that contain every feasible value of each
+    unknown of ``group`` (interval constraint propagation: each relation
+    bounds each of its terms by the extremes of the others). Sound, not
+    always tight: a quantity these bounds pin closer than the threshold is
+    narrow; a wider one needs the linear programs."""
+    low = np.zeros(len(group.keys))
+    high = np.array([system.upper.get(k, math.inf) for k in group.keys], dtype=float)
+    for _ in range(PROPAGATION_PASSES):
+        changed = False
+        for terms, row_low, row_high in zip(group.rows, group.low, group.high, strict=True):
+            mins = [a * low[i] if a > 0 else a * high[i] for i, a in terms]
+            maxs = [a * high[i] if a > 0 else a * low[i] for i, a in terms]
+            min_inf = sum(1 for m in mins if m == -math.inf)
+            max_inf = sum(1 for m in maxs if m == math.inf)
+            min_sum = sum(m for m in mins if m != -math.inf)
+            max_sum = sum(m for m in maxs if m != math.inf)
+            for (i, a), least, most in zip(terms, mins, maxs, strict=True):
+                # The other terms' smallest and largest possible sum.
+                rest_min = (
+                    -math.inf
+                    if min_inf - (least == -math.inf) > 0
+                    else min_sum - (0.0 if least == -math.inf else least)
+                )
+                rest_max = (
+                    math.inf
+                    if max_inf - (most == math.inf) > 0
+                    else max_sum - (0.0 if most == math.inf else most)
+                )
+                top = (row_high - rest_min) / a  # a * x <= row_high - rest_min
+                bottom = (row_low - rest_max) / a  # a * x >= row_low - rest_max
+                if a < 0:
+                    top, bottom = bottom, top
+                if top < high[i] - TOLERANCE:
+                    high[i] = top
+                    changed = True
+                if bottom > low[i] + TOLERANCE:
+                    low[i] = bottom
+                    changed = True
+        if not changed:
+            break
+    if np.any(low > high + TOLERANCE):
+        raise AuditError("the relations have no solution (bounds cross)")
+    return low, high
 
 
 def interval_of(system: System, key: Key) -> Interval:
@@ -422,7 +537,13 @@ def _republish(
     published: checked by auditing again, one unit at a time (key order).
     Typically a column base hidden with its question by the last resort,
     pinned within the question's few missing answers of its group's count.
-    A unit with a small quantity is never published."""
+    A unit with a small quantity is never published. Publishing a unit can
+    only narrow the quantities connected to it, so each check audits the
+    group the unit belonged to when the checks began."""
+    connected: dict[Key, tuple[Key, ...]] = {}
+    for group in _groups(system):
+        for key in group.keys:
+            connected[key] = group.keys
     for key in sorted(verdict.unprotected, key=repr):
         if key not in verdict.unprotected:
             continue  # published with an earlier unit
@@ -433,7 +554,8 @@ def _republish(
         back = [k for k in members if k in system.hidden]
         before = set(verdict.unprotected)
         system.hidden.difference_update(back)
-        after = audit(system, threshold)
+        nearby = {k for b in back for k in connected.get(b, (b,))}
+        after = audit(system, threshold, nearby)
         if set(after) <= before - set(back):
             for k in back:
                 verdict.unprotected.pop(k, None)
@@ -452,22 +574,22 @@ def _candidates(
     one with it; and so on outwards (a ranking's first places reach each
     other only through the rank counts, which are never published)."""
     seen = {key}
+    visited: set[int] = set()
+    hidden, auxiliary = system.hidden, system.auxiliary
     frontier = [key]
     while frontier:
-        relations = [r for k in frontier for r in index.get(k, [])]
-        found = {
-            k
-            for relation in relations
-            for k, _a in relation.terms
-            if k in unit_of and not system.unknown(k)
-        }
+        relations = []
+        for k in frontier:
+            for relation in index.get(k, []):
+                if id(relation) not in visited:
+                    visited.add(id(relation))
+                    relations.append(relation)
+        terms = [k for relation in relations for k, _a in relation.terms]
+        found = {k for k in terms if k in unit_of and k not in hidden and k not in auxiliary}
         if found:
             return sorted(found, key=repr)
-        frontier = [
-            k
-            for relation in relations
-            for k, _a in relation.terms
-            if system.unknown(k) and k not in seen
-        ]
+        frontier = list(
+            dict.fromkeys(k for k in terms if (k in hidden or k in auxiliary) and k not in seen)
+        )
         seen.update(frontier)
     return []

@@ -450,6 +450,7 @@ def protect_report(
     )
     system = layout.system
     values = system.values
+    hideable_units = set(layout.unit_of.values())
     verdict = audit.protect(
         system,
         threshold,
@@ -464,7 +465,7 @@ def protect_report(
         last_resort=lambda key: [
             unit
             for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
-            if unit in layout.unit_of.values()
+            if unit in hideable_units
         ],
         # Then its valid answers (no candidate otherwise): a column base of a
         # group of about the threshold is only as wide as its group when the

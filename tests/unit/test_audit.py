@@ -200,3 +200,27 @@ def test_random_crosstabs_are_protected_against_an_independent_program(values):
     attack.equal([*(term(("row", r), rows[r]) for r in rows), (None, -float(sum(rows.values())))])
     for key, (low, high) in attack.intervals(float(sum(counts.values()))).items():
         assert high - low >= THRESHOLD, (counts, key, low, high)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 2, 3, 5, 8, 13, 30]), min_size=12, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=18), min_size=1, max_size=10),
+)
+def test_the_quick_bounds_contain_every_feasible_value(values, hidden_at):
+    """The audit's shortcut (bound propagation, no program) may only ever
+    say a hidden cell is narrow when it is: its bounds contain the exact
+    feasible interval of every hidden quantity, and the audit's verdict
+    matches the exact intervals."""
+    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
+    keys += [("col", c) for c in (1, 2, 3, 4)]
+    hidden = {keys[i] for i in hidden_at}
+    system = crosstab_system(counts, hidden)
+    narrow = audit.audit(system, THRESHOLD)
+    for key in hidden:
+        exact = audit.interval_of(system, key)
+        assert (key in narrow) == (exact.width() < THRESHOLD), (key, exact, narrow.get(key))
+        if key in narrow:
+            assert narrow[key].low <= exact.low and exact.high is not None
+            assert narrow[key].high is not None and narrow[key].high >= exact.high
