@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from survey.analysis.estimates import report_kind
+from survey.analysis.fieldwork_facts import FieldworkFacts
 from survey.analysis.tables import (
     CrossTable,
     Json,
@@ -394,6 +395,8 @@ class Report:
     free_text: TextThemes
     partner_input: PartnerInput
     disclosure: DisclosureVerdict = DisclosureVerdict(0, 0)
+    fieldwork: FieldworkFacts | None = None
+    """The sample, letters, codes, days and margins' source (methods section)."""
     format: int = REPORT_FORMAT
 
     @property
@@ -448,6 +451,7 @@ class Report:
             **self.priority_matrix.to_json(),
             "free_text": self.free_text.to_json(),
             "partner_input": self.partner_input.to_json(),
+            "fieldwork": None if self.fieldwork is None else self.fieldwork.to_json(),
         }
 
     def to_json(self) -> Json:

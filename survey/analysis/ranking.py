@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from survey.analysis.tables import LABEL_RULE
+
 Normalisation = Literal["minmax", "none"]
 Label = Literal["priority", "attention", "basic"]
 
@@ -317,10 +319,10 @@ def propose_label(
     score: float | None,
     n_phenomena: int,
     *,
-    priority_max_rank: int = 3,
-    priority_min_score: float = 0.6,
-    attention_max_rank: int = 6,
-    attention_min_score: float = 0.4,
+    priority_max_rank: int = int(LABEL_RULE["priority_max_rank"]),
+    priority_min_score: float = LABEL_RULE["priority_min_score"],
+    attention_max_rank: int = int(LABEL_RULE["attention_max_rank"]),
+    attention_min_score: float = LABEL_RULE["attention_min_score"],
 ) -> LabelProposal:
     """Proposed label, a proposal for the council, never a decision.
 

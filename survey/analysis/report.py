@@ -18,6 +18,8 @@ that every writer renders, so the numbers are the same in every format.
    makes the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
    cells to suppress, and the report model collects them with the
    weighting section (``weighting_summary``).
+5. ``aggregates.fieldwork_facts``: the sample, letters, codes and days of the
+   fieldwork and the margins' source, for the methods section.
 
 The rules of every figure (valid and missing, percentages, intervals,
 weighting, suppression) are in docs/report-json.md and in the docstrings
@@ -26,9 +28,11 @@ of those modules; ``Report.to_json()`` is the report JSON.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from survey.analysis import disclosure, priority, themes
+from survey.analysis.aggregates import fieldwork_facts
 from survey.analysis.assemble import assemble
 from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
 from survey.analysis.inputs import SummaryContext
@@ -100,7 +104,9 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         known_weights=None if data.weighting is None else data.weighting.cell_weights,
         mixed_sectors=partners.mixed_sectors,
     )
-    return assemble(data, settings, questions, protected, matrix, partners)
+    report = assemble(data, settings, questions, protected, matrix, partners)
+    facts = fieldwork_facts(session, key, data.consultation, threshold)
+    return replace(report, fieldwork=facts)
 
 
 def _dimension_tables(

@@ -829,6 +829,28 @@ class PriorityRow:
     proposal_key: str
     reason: str
 
+    SHARES: ClassVar[tuple[str, ...]] = ("concern", "priority", "victimisation")
+    """The indicators that are shares of residents' answers (percent)."""
+
+    @property
+    def estimate_ci95(self) -> dict[str, list[float]]:
+        """The 95 % Wilson interval (percent, two decimals) of every shown
+        share in ``estimate_indicators``, on its published base: the Kish
+        effective n when the matrix is weighted, the unweighted base
+        otherwise. A share whose base is not published gets none."""
+        bases: Mapping[str, float] = (
+            self.effective_bases if self.effective_bases is not None else self.bases
+        )
+        found: dict[str, list[float]] = {}
+        for name in self.SHARES:
+            value, base = self.estimate_indicators.get(name), bases.get(name)
+            if value is None or not base:
+                continue
+            interval = wilson_interval(min(value / 100.0, 1.0) * base, base)
+            if interval is not None:
+                found[name] = [round(interval[0], 2), round(interval[1], 2)]
+        return found
+
     def to_json(self) -> Json:
         """The matrix row's JSON entry."""
         entry: Json = {
@@ -840,6 +862,7 @@ class PriorityRow:
         if self.weighted_indicators is not None:
             entry["weighted_indicators"] = dict(self.weighted_indicators)
         entry["estimate_indicators"] = dict(self.estimate_indicators)
+        entry["estimate_ci95"] = self.estimate_ci95
         entry["bases"] = dict(self.bases)
         if self.effective_bases is not None:
             entry["effective_bases"] = dict(self.effective_bases)
@@ -884,6 +907,16 @@ class SourceWeight:
     indicators: tuple[str, ...]
     weight_share: float
     people: int | None
+
+
+LABEL_RULE: dict[str, float] = {
+    "priority_max_rank": 3,
+    "priority_min_score": 0.6,
+    "attention_max_rank": 6,
+    "attention_min_score": 0.4,
+}
+"""The thresholds of the proposed labels (``survey.analysis.ranking.propose_label``);
+the method publishes them, so the report states the rule once."""
 
 
 @dataclass(frozen=True)
@@ -947,6 +980,7 @@ class PriorityMethod:
                 ],
             },
             "sector_min_n": self.sector_min_n,
+            "label_rule": dict(LABEL_RULE),
         }
 
 

@@ -135,6 +135,9 @@ def load_demo(session: DbSession, *, seed: int = 2026, residents: int = 1500) ->
 
 
 def _margins(session: DbSession, consultation: Consultation) -> None:
+    # Synthetic, and the methods section says so.
+    consultation.margins_source = "Demo: synthetische bevolkingscijfers (geen echte bron)"
+    consultation.margins_date = date(2026, 1, 1)
     for dimension, table in (
         ("district", DISTRICT_POPULATION),
         ("age", AGE_POPULATION),

@@ -36,6 +36,10 @@ class Consultation(Model):
     letter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     letter_logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     letter_signature: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Where the population margins come from and their reference date, as
+    # the planner entered them (the report's methods section quotes them).
+    margins_source: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    margins_date: Mapped[date | None]
     # Planner-set weights of the priority matrix: {indicator: weight}.
     matrix_weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Extra free-text keywords per phenomenon: {phenomenon: [word, ...]}.

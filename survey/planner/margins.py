@@ -9,6 +9,8 @@ Dimensions whose totals disagree are stored, with a warning on the page.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete, select
 
 from survey.analysis.margins import (
@@ -49,6 +51,16 @@ def import_margins(session: DbSession, consultation: Consultation, data: bytes) 
     )
     session.flush()
     return len(rows)
+
+
+def set_margins_source(
+    session: DbSession, consultation: Consultation, source: str, on: date | None
+) -> None:
+    """Record where the margins come from (e.g. "Statbel, bevolking op 1
+    januari 2026") and their reference date. Flushes only."""
+    consultation.margins_source = source.strip()[:200]
+    consultation.margins_date = on
+    session.flush()
 
 
 def margins_of(session: DbSession, consultation: Consultation) -> list[PopulationMargin]:

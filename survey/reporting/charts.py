@@ -13,15 +13,15 @@ import base64
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
-from babel.numbers import format_decimal
 from flask_babel import gettext
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-LOCALE = "nl_BE"
+from survey.reporting.numbers import num, pct
+
 PALETTE = ("#1d4f91", "#5b8fd6", "#a9c4ea", "#e3a33b", "#b5562b", "#6d6d6d")
 INK = "#1b1b1b"
 GRID = "#d0d5dd"
@@ -29,20 +29,6 @@ GRID = "#d0d5dd"
 
 def _(msgid: str, **values: object) -> str:
     return str(gettext(msgid, **values))
-
-
-def pct(value: float | None) -> str:
-    """A percentage the Dutch way: 12,34 %."""
-    if value is None:
-        return "-"
-    return f"{format_decimal(value, format='#,##0.0#', locale=LOCALE)} %"
-
-
-def num(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=LOCALE))
 
 
 @dataclass(frozen=True)
@@ -53,6 +39,20 @@ class Chart:
     svg: str
     alt: str
     caption: str = ""
+    table: tuple[tuple[object, ...], ...] = ()
+    """The numbers drawn, as rows (the first is the header): the chart's data
+    table in the ZIP of charts."""
+    figure: Figure | None = field(default=None, repr=False, compare=False)
+    """The matplotlib figure, kept to draw a PNG only when one is asked for."""
+
+    def png(self, dpi: int = 200) -> bytes:
+        """The chart as a PNG (Word documents and slides); empty without a
+        figure."""
+        if self.figure is None:
+            return b""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={})
+        return buffer.getvalue()
 
     @property
     def data_uri(self) -> str:
@@ -180,7 +180,14 @@ def bar_chart(
             parts.append(f"{label}: {pct(value)}")
     caption = kind_title(kind)
     alt = _("Bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption)
+    table = (
+        (_("Answer"), kind_title(kind), _("interval from"), _("interval to")),
+        *(
+            (label, value, None if ci is None else ci[0], None if ci is None else ci[1])
+            for label, value, ci in zip(labels, percents, intervals, strict=True)
+        ),
+    )
+    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
 
 
 def stacked_bars(
@@ -214,7 +221,7 @@ def stacked_bars(
                     ha="center",
                     va="center",
                     fontsize=6.5,
-                    color="white" if index < len(colours) / 2 else INK,
+                    color=label_colour(colours[index]),
                 )
             left += value
     ax.set_yticks(positions, [_wrap(label, 34) for label, _v in rows], fontsize=7.5)
@@ -241,7 +248,28 @@ def stacked_bars(
         parts.append(f"{label}: {pieces}")
     caption = kind_title(kind)
     alt = _("Stacked bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption)
+    table = (("", *option_labels), *((label, *values) for label, values in rows))
+    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour (0 black .. 1 white)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 .. 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def label_colour(background: str) -> str:
+    """White or ink, whichever contrasts more with ``background``: a number
+    printed on a bar segment stays readable (WCAG AA asks 4.5:1)."""
+    white = "#ffffff"
+    return white if contrast_ratio(white, background) > contrast_ratio(INK, background) else INK
 
 
 def _sequential(n: int) -> list[str]:
@@ -254,7 +282,7 @@ def _sequential(n: int) -> list[str]:
 
 def bubble_chart(
     title: str,
-    points: Sequence[tuple[str, float | None, float | None, float | None]],
+    points: Sequence[tuple[str, int | None, float | None, float | None, float | None]],
     *,
     x_label: str,
     y_label: str,
@@ -262,27 +290,30 @@ def bubble_chart(
     caption: str = "",
 ) -> Chart:
     """The priority matrix: x = citizen concern (%), y = partner importance
-    (mean), bubble area = objective figure. Phenomena without x or y are
-    listed in the text alternative only; ``caption`` says whether the
-    residents' figures are weighted."""
+    (mean), bubble area = objective figure; ``points`` are (name, rank, x,
+    y, size). A bubble is labelled with its rank (long names overlap; the
+    table beside the chart gives each rank its name), and the phenomena
+    without x or y are named under the chart, so every phenomenon is shown.
+    ``caption`` says whether the residents' figures are weighted."""
     figure = _new_figure(6.6, 4.6)
     ax = figure.add_subplot()
-    sizes = [s for _n, _x, _y, s in points if s is not None and s > 0]
+    sizes = [s for _n, _r, _x, _y, s in points if s is not None and s > 0]
     largest = max(sizes) if sizes else 1.0
     drawn = []
-    for name, x, y, size in points:
+    missing = []
+    for name, rank, x, y, size in points:
         if x is None or y is None:
+            missing.append(name if rank is None else f"{rank}. {name}")
             continue
-        area = 60 + 1400 * ((size or 0) / largest if largest else 0)
-        ax.scatter(x, y, s=area, color=PALETTE[1], alpha=0.55, edgecolors=PALETTE[0])
+        area = 80 + 1400 * ((size or 0) / largest if largest else 0)
+        ax.scatter(x, y, s=area, color=PALETTE[2], alpha=0.6, edgecolors=PALETTE[0])
         ax.annotate(
-            _wrap(name, 22),
+            "-" if rank is None else str(rank),
             (x, y),
-            xytext=(0, 0),
-            textcoords="offset points",
             ha="center",
             va="center",
-            fontsize=6.8,
+            fontsize=8,
+            fontweight="bold",
             color=INK,
         )
         drawn.append((x, y))
@@ -296,12 +327,20 @@ def bubble_chart(
     ax.set_xlabel(x_label, fontsize=8)
     ax.set_ylabel(y_label, fontsize=8)
     _style(ax)
+    if missing:
+        note = _(
+            "Not in the chart (no figure of residents or partners): %(names)s.",
+            names=", ".join(missing),
+        )
+        figure.text(0.0, -0.02, _wrap(note, 110), fontsize=7, color=INK, va="top")
     parts = []
-    for name, x, y, size in points:
+    for name, rank, x, y, size in points:
         parts.append(
             _(
-                "%(name)s: concern %(x)s, importance %(y)s, %(size_label)s %(size)s",
+                "%(name)s (rank %(rank)s): concern %(x)s, importance %(y)s, "
+                "%(size_label)s %(size)s",
                 name=name,
+                rank="-" if rank is None else rank,
                 x=pct(x),
                 y=num(y),
                 size_label=size_label,
@@ -309,7 +348,79 @@ def bubble_chart(
             )
         )
     alt = _("Bubble chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt, caption)
+    table = ((_("Phenomenon"), _("Rank"), x_label, y_label, size_label), *points)
+    return Chart(_svg(figure), alt, caption, table, figure)
+
+
+PROPOSAL_COLOURS = {"priority": "#a3461d", "attention": "#8a5a00", "basic": "#1d4f91"}
+"""Dot colours per proposed label; each passes 4.5:1 on white (WCAG AA)."""
+
+
+def rank_chart(
+    title: str,
+    rows: Sequence[tuple[str, int, Sequence[int] | None, float | None, str, str]],
+    boundaries: Sequence[tuple[float, str]],
+) -> Chart:
+    """Dot and interval: every ranked phenomenon on its own line, in rank
+    order, its rank as a dot and its bootstrap rank interval as a line, the
+    score beside its name; ``rows`` are (name, rank, interval, score,
+    proposal key, proposal in words); ``boundaries`` the rule's rank
+    boundaries (drawn between rank n and n + 1) with their label."""
+    n = len(rows)
+    figure = _new_figure(6.6, 0.9 + 0.36 * n)
+    ax = figure.add_subplot()
+    positions = list(range(n))[::-1]
+    for y, (_name, rank, interval, _score, key, _words) in zip(positions, rows, strict=True):
+        colour = PROPOSAL_COLOURS.get(key, INK)
+        if interval:
+            ax.hlines(y, interval[0], interval[1], color=colour, linewidth=2.2)
+        ax.plot(rank, y, "o", color=colour, markersize=7)
+    for at, label in boundaries:
+        ax.axvline(at + 0.5, color=GRID, linewidth=1, linestyle="--")
+        ax.text(at + 0.45, n - 0.4, label, ha="right", va="bottom", fontsize=7, color=INK)
+    ax.set_yticks(
+        positions,
+        [
+            _wrap(f"{name} ({num(score)})" if score is not None else name, 34)
+            for name, _r, _i, score, _k, _w in rows
+        ],
+        fontsize=7.5,
+    )
+    ax.set_xlim(0.5, max(n, 1) + 0.5)
+    ax.set_ylim(-0.7, n - 0.1)
+    ax.set_xticks(range(1, n + 1))
+    ax.set_xlabel(_("rank (line: rank interval at 95%)"), fontsize=8)
+    ax.grid(axis="x", color=GRID, linewidth=0.4)
+    ax.set_axisbelow(True)
+    _style(ax)
+    parts = [
+        _(
+            "%(name)s: rank %(rank)s (interval %(low)s to %(high)s), score %(score)s, %(proposal)s",
+            name=name,
+            rank=rank,
+            low=interval[0] if interval else rank,
+            high=interval[1] if interval else rank,
+            score=num(score),
+            proposal=words,
+        )
+        for name, rank, interval, score, _k, words in rows
+    ]
+    alt = _("Dot and interval chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    table = (
+        (
+            _("Phenomenon"),
+            _("Rank"),
+            _("interval from"),
+            _("interval to"),
+            _("Score"),
+            _("Proposal"),
+        ),
+        *(
+            (name, rank, *(interval or (rank, rank)), score, words)
+            for name, rank, interval, score, _k, words in rows
+        ),
+    )
+    return Chart(_svg(figure), alt, "", table, figure)
 
 
 def grouped_bars(
@@ -341,4 +452,8 @@ def grouped_bars(
         pieces = ", ".join(f"{name} {pct(values[i])}" for name, values in series)
         parts.append(f"{label}: {pieces}")
     alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
-    return Chart(_svg(figure), alt)
+    table = (
+        ("", *(name for name, _v in series)),
+        *((label, *(values[i] for _n, values in series)) for i, label in enumerate(labels)),
+    )
+    return Chart(_svg(figure), alt, "", table, figure)

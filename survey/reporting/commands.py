@@ -1,4 +1,4 @@
-"""``flask report build KEY --format json|html|pdf|xlsx --out FILE``.
+"""``flask report build KEY --format json|html|pdf|xlsx|docx|zip --out FILE``.
 
 Thin: parse the options, build the report model, hand it to one writer,
 write the file atomically (a failure leaves no half-written file)."""
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 report_cli = AppGroup("report", help="The input report of a survey and its consultation.")
 
-FORMATS = ("json", "html", "pdf", "xlsx")
+FORMATS = ("json", "html", "pdf", "xlsx", "docx", "zip")
+"""``docx``: the editable Word version; ``zip``: the charts (SVG, PNG, CSV)."""
 
 
 def render(model: Report, fmt: str) -> bytes:
@@ -38,6 +39,14 @@ def render(model: Report, fmt: str) -> bytes:
         from survey.reporting.pdf_writer import render_pdf
 
         return render_pdf(model)
+    if fmt == "docx":
+        from survey.reporting.docx_writer import render_docx
+
+        return render_docx(model)
+    if fmt == "zip":
+        from survey.reporting.docx_writer import render_charts_zip
+
+        return render_charts_zip(model)
     from survey.reporting.xlsx_writer import render_xlsx
 
     return render_xlsx(model)

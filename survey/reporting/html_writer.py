@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
 from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -34,12 +33,14 @@ from survey.analysis.tables import (
 )
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts, partners
-from survey.reporting.charts import Chart, num, pct
+from survey.reporting.charts import Chart
+from survey.reporting.decision import decision_page
+from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
 
 REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
 TEMPLATE = "input_report.html"
 STYLESHEET = "report.css"
-LOCALE = "nl_BE"
 
 Json = dict[str, Any]
 
@@ -58,6 +59,8 @@ def reports_folder() -> Path:
 
 
 def environment() -> Environment:
+    """The Jinja environment of the report templates, with gettext and the
+    number filters (``pct``, ``num``, ``int``, ``ci``, ``whole``)."""
     # A restyled folder (SURVEY_REPORTS_FOLDER) need not copy every table
     # partial: what it lacks comes from the project's own reports/.
     env = Environment(
@@ -76,32 +79,26 @@ def environment() -> Environment:
     env.filters["num"] = fixed
     env.filters["int"] = integer
     env.filters["ci"] = ci_text
+    env.filters["whole"] = whole
     return env
 
 
-def fixed(value: float | None, digits: int = 2) -> str:
-    """A table figure with a fixed number of decimals, Dutch-style (39,50)."""
-    if value is None:
-        return "-"
-    return str(format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALE))
-
-
-def integer(value: float | None) -> str:
-    if value is None:
-        return "x"
-    return str(format_decimal(value, format="#,##0", locale=LOCALE))
-
-
-def ci_text(bounds: list[float] | None) -> str:
-    if not bounds:
-        return "-"
-    low = format_decimal(bounds[0], format="0.00", locale=LOCALE)
-    high = format_decimal(bounds[1], format="0.00", locale=LOCALE)
-    return f"{low} - {high}"
-
-
 def stylesheet() -> str:
+    """The report's stylesheet (``report.css`` of the reports folder)."""
     return (reports_folder() / STYLESHEET).read_text(encoding="utf-8")
+
+
+class FigureNumbers:
+    """Numbers the report's figures in the order the template shows them."""
+
+    def __init__(self) -> None:
+        """Start at figure 1."""
+        self.count = 0
+
+    def next(self) -> int:
+        """The number of the next figure."""
+        self.count += 1
+        return self.count
 
 
 def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = False) -> str:
@@ -117,6 +114,10 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
     return template.render(
         r=model,
         charts=build_charts(report),
+        figures=FigureNumbers(),
+        d=decision_page(model),
+        fw=fieldwork_sentences(model),
+        day=day,
         summary=summary_sentences(model),
         method=method_sentences(model),
         matrix=matrix_sentences(model),
@@ -229,6 +230,7 @@ def build_charts(report: Report) -> dict[str, Chart]:
             [
                 (
                     p["label"],
+                    p.get("rank"),
                     p["estimate_indicators"].get("concern"),
                     p["estimate_indicators"].get("importance"),
                     p["estimate_indicators"].get("facts"),
@@ -247,6 +249,27 @@ def build_charts(report: Report) -> dict[str, Chart]:
                 if weighted
                 else _("Unweighted figures.")
             ),
+        )
+    ranked = [p for p in priorities if p.get("rank") is not None]
+    rule = (model.get("priority_method") or {}).get("label_rule")
+    if ranked and rule:
+        found["priority_ranks"] = charts.rank_chart(
+            _("Score and rank of every phenomenon"),
+            [
+                (
+                    p["label"],
+                    p["rank"],
+                    p.get("rank_interval"),
+                    p.get("score"),
+                    p["proposal_key"],
+                    p["proposal"],
+                )
+                for p in ranked
+            ],
+            [
+                (int(rule["priority_max_rank"]), _("priorities")),
+                (int(rule["attention_max_rank"]), _("attention points")),
+            ],
         )
     district = _district_response(model)
     if district is not None:
@@ -277,11 +300,6 @@ def _join(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return _("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
-
-
-def _whole(value: float) -> str:
-    """A percentage for the summary, in whole points (a mayor reads 27 %, not 27,43 %)."""
-    return f"{format_decimal(round(value), format='#,##0', locale=LOCALE)} %"
 
 
 def _or(items: list[str]) -> str:
@@ -316,10 +334,8 @@ def concern_rule(figures: Json) -> str:
     return sentence
 
 
-def summary_sentences(model: Json) -> list[str]:
-    """The key figures in plain sentences for the summary: the figures the
-    report shows (``estimate_indicators``), in whole percentages, each
-    sentence saying whether it is weighted."""
+def _participation(model: Json) -> list[str]:
+    """Who answered, and whether there are enough answers to show shares."""
     if model.get("audience") == "partner":
         first = _(
             "%(n)s partner organisations took part in the survey.", n=integer(model["responses"])
@@ -327,7 +343,6 @@ def summary_sentences(model: Json) -> list[str]:
     else:
         first = _("%(n)s residents took part in the survey.", n=integer(model["responses"]))
     sentences = [first]
-    weighting = model.get("weighting")
     hidden_below = model["base_rules"]["hidden_below"]
     if model["responses"] < hidden_below:
         sentences.append(
@@ -338,99 +353,93 @@ def summary_sentences(model: Json) -> list[str]:
                 last=model["suppression_threshold"] - 1,
             )
         )
+    return sentences
+
+
+def _weighting_sentence(model: Json) -> str:
+    weighting = model.get("weighting")
     if weighting:
+        return _(
+            "The results are weighted so that they match the population by %(dimensions)s.",
+            dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+        )
+    if model.get("weighting_problem"):
+        return _(
+            "The results are unweighted: weighting to the population margins is not possible "
+            "yet (see the chapter on how the consultation was done)."
+        )
+    return _("The results are unweighted: they describe the people who answered.")
+
+
+def _figure_sentences(p: Json, hidden_below: int, weighted: bool) -> list[str]:
+    """The concern and priority share of one phenomenon in words, whole
+    percentages, each saying whether it is weighted; a share on fewer
+    answers than a table would show is not quoted."""
+    shown = {
+        name: value
+        for name, value in p["estimate_indicators"].items()
+        if p["bases"].get(name, hidden_below) >= hidden_below
+    }
+    label = p["label"].lower()
+    sentences = []
+    if shown.get("concern") is not None:
+        values = {"share": whole(shown["concern"]), "label": label}
         sentences.append(
             _(
-                "The results are weighted so that they match the population by %(dimensions)s.",
-                dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+                "%(share)s of residents say %(label)s is a frequent problem in their "
+                "neighbourhood (weighted).",
+                **values,
+            )
+            if weighted
+            else _(
+                "%(share)s of residents say %(label)s is a frequent problem in their "
+                "neighbourhood (unweighted).",
+                **values,
             )
         )
-    elif model.get("weighting_problem"):
+    if shown.get("priority") is not None:
+        values = {"share": whole(shown["priority"]), "label": label}
         sentences.append(
             _(
-                "The results are unweighted: weighting to the population margins is not possible "
-                "yet (see the chapter on how the consultation was done)."
+                "%(share)s of residents put %(label)s among the problems the police should "
+                "tackle first (weighted).",
+                **values,
+            )
+            if weighted
+            else _(
+                "%(share)s of residents put %(label)s among the problems the police should "
+                "tackle first (unweighted).",
+                **values,
             )
         )
-    else:
-        sentences.append(_("The results are unweighted: they describe the people who answered."))
+    return sentences
+
+
+def summary_sentences(model: Json) -> list[str]:
+    """The summary in plain Dutch (B1): what residents find most pressing,
+    in whole percentages, then the proposals, then who answered and whether
+    the figures are weighted (the figures the report shows,
+    ``estimate_indicators``), and that the council decides."""
+    hidden_below = model["base_rules"]["hidden_below"]
     priorities = [p for p in model.get("priorities") or [] if p.get("rank") is not None]
-    proposed = [p["label"] for p in priorities if p.get("proposal_key") == "priority"]
-    attention = [p["label"] for p in priorities if p.get("proposal_key") == "attention"]
     weighted = (model.get("priority_method") or {}).get("estimates") == "weighted"
+    sentences = _participation(model)
     if priorities:
-        top = priorities[:3]
         sentences.append(
             _(
                 "The priority matrix ranks these phenomena highest: %(names)s.",
-                names=_join([p["label"] for p in top]),
+                names=_join([p["label"] for p in priorities[:3]]),
             )
         )
     for p in priorities[:3]:
-        # A share on fewer answers than a table would show is not quoted.
-        shown = {
-            name: value
-            for name, value in p["estimate_indicators"].items()
-            if p["bases"].get(name, hidden_below) >= hidden_below
-        }
-        label = p["label"].lower()
-        if shown.get("concern") is not None:
-            sentences.append(
-                _(
-                    "%(share)s of residents say %(label)s is a frequent problem in their "
-                    "neighbourhood (weighted).",
-                    share=_whole(shown["concern"]),
-                    label=label,
-                )
-                if weighted
-                else _(
-                    "%(share)s of residents say %(label)s is a frequent problem in their "
-                    "neighbourhood (unweighted).",
-                    share=_whole(shown["concern"]),
-                    label=label,
-                )
-            )
-        if shown.get("priority") is not None:
-            sentences.append(
-                _(
-                    "%(share)s of residents put %(label)s among the problems the police should "
-                    "tackle first (weighted).",
-                    share=_whole(shown["priority"]),
-                    label=label,
-                )
-                if weighted
-                else _(
-                    "%(share)s of residents put %(label)s among the problems the police should "
-                    "tackle first (unweighted).",
-                    share=_whole(shown["priority"]),
-                    label=label,
-                )
-            )
+        sentences.extend(_figure_sentences(p, hidden_below, weighted))
+    proposed = [p["label"] for p in priorities if p.get("proposal_key") == "priority"]
+    attention = [p["label"] for p in priorities if p.get("proposal_key") == "attention"]
     if proposed:
         sentences.append(_("Proposed as priorities: %(names)s.", names=_join(proposed)))
     if attention:
         sentences.append(_("Proposed as attention points: %(names)s.", names=_join(attention)))
-    method = model.get("priority_method") or {}
-    sensitivity = method.get("sensitivity")
-    if sensitivity:
-        if sensitivity["stable"]:
-            sentences.append(
-                _(
-                    "The top %(n)s stays the same when any weight of the matrix moves by "
-                    "%(delta)s up or down.",
-                    n=sensitivity["top"],
-                    delta=pct(sensitivity["delta"] * 100),
-                )
-            )
-        else:
-            sentences.append(
-                _(
-                    "The top %(n)s changes when some weights move by %(delta)s: read the "
-                    "ranking as an indication, not a verdict.",
-                    n=sensitivity["top"],
-                    delta=pct(sensitivity["delta"] * 100),
-                )
-            )
+    sentences.append(_weighting_sentence(model))
     sentences.append(
         _("These are proposals for the zonal security council; the council chooses the priorities.")
     )
@@ -594,7 +603,7 @@ def matrix_sentences(model: Json) -> Json:
     for source in method.get("sources") or []:
         if not source["indicators"]:
             continue
-        share = _whole(source["weight_share"] * 100)
+        share = whole(source["weight_share"] * 100)
         if source["source"] == "residents":
             parts.append(
                 _("residents (%(n)s responses) %(share)s", n=integer(source["people"]), share=share)

@@ -24,7 +24,7 @@ def render_json(model: dict[str, Any]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def _write(value: Any, parts: list[str], newline: str) -> None:
+def _write(value: Any, parts: list[str], newline: str) -> None:  # noqa: C901 (one dispatch on the type, with the common leaves inline for speed)
     """Append ``value`` as JSON; ``newline`` is the line break plus the
     indentation of the line ``value`` starts on."""
     kind = type(value)

@@ -42,6 +42,9 @@ SWITCH_VALUES = ("on", "off")
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """What a report request asked for (threshold, weighting and its trim,
+    cross-tabs), checked; ``settings()`` gives the analysis settings."""
+
     threshold: int
     weighting: bool = True
     trim: float | None = None
@@ -74,6 +77,7 @@ class ReportOptions:
 
 
 def format_trim(value: float) -> str:
+    """A trim factor as a query argument: 5 rather than 5.0."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 

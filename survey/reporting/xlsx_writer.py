@@ -280,9 +280,25 @@ QUESTION_SHEETS: dict[str, Callable[[_Book, QuestionResult, Json], None]] = {
 
 
 def render_xlsx(report: Report) -> bytes:
-    """The report model as an XLSX workbook (bytes)."""
+    """The report model as an XLSX workbook (bytes): the report's facts, the
+    weighting, a sheet per question, the priority matrix, partners, free
+    text and the cross-tabs."""
     model = report.to_json()
     book = _Book()
+    _report_sheet(book, model)
+    _weighting_sheet(book, model)
+    for question in report.questions:
+        QUESTION_SHEETS.get(question.kind, _grid_sheet)(book, question, model)
+    _priorities_sheet(book, model)
+    _partner_sheet(book, model)
+    _free_text_sheet(book, model)
+    for number, tab in enumerate(model.get("crosstabs") or [], start=1):
+        _crosstab_sheet(book, number, tab)
+    return book.close()
+
+
+def _report_sheet(book: _Book, model: Json) -> None:
+    """The first sheet: what the report is, its disclosure and weighting."""
     ws = book.sheet(_("Report"), model.get("title", ""))
     facts = [
         (_("Survey"), model["survey"]),
@@ -316,83 +332,82 @@ def render_xlsx(report: Report) -> bytes:
         ws.write(row, 0, label, book.bold)
         ws.write(row, 1, value)
 
-    if weighting:
-        ws = book.sheet(_("Weighting"), _("Population margins and responses"))
-        headers = [
-            _("Characteristic"),
-            _("Code"),
-            _("Group"),
-            _("Population"),
-            _("Population %"),
-            _("Responses %"),
-            _("Weighted %"),
-        ]
-        for col, header in enumerate(headers):
-            ws.write(2, col, header, book.bold)
-        for row, m in enumerate(weighting["margins"], start=3):
-            _write_row(
-                book,
-                ws,
-                row,
-                [
-                    dimension_label(m["dimension"]),
-                    m["code"],
-                    m["label"],
-                    m["population"],
-                    m.get("population_percent"),
-                    m.get("sample_percent"),
-                    m.get("weighted_percent"),
-                ],
-            )
 
-    for question in report.questions:
-        QUESTION_SHEETS.get(question.kind, _grid_sheet)(book, question, model)
-
-    _priorities_sheet(book, model)
-    _partner_sheet(book, model)
-    _free_text_sheet(book, model)
-
-    for number, tab in enumerate(model.get("crosstabs") or [], start=1):
-        subject = tab.get("row_label") or tab["question_text"]
-        name = f"X{number:03d} {tab['question']}" + (f".{tab['row']}" if tab.get("row") else "")
-        weighted = tab["estimates"] == "weighted"
-        ws = book.sheet(
-            name,
-            _(
-                "%(subject)s by %(dimension)s (%(kind)s)",
-                subject=subject,
-                dimension=dimension_label(tab["dimension"]),
-                kind=_("weighted column percentages") if weighted else _("unweighted"),
-            ),
+def _weighting_sheet(book: _Book, model: Json) -> None:
+    """The population margins against the responses (weighted reports)."""
+    weighting = model.get("weighting")
+    if not weighting:
+        return
+    ws = book.sheet(_("Weighting"), _("Population margins and responses"))
+    headers = [
+        _("Characteristic"),
+        _("Code"),
+        _("Group"),
+        _("Population"),
+        _("Population %"),
+        _("Responses %"),
+        _("Weighted %"),
+    ]
+    for col, header in enumerate(headers):
+        ws.write(2, col, header, book.bold)
+    for row, m in enumerate(weighting["margins"], start=3):
+        _write_row(
+            book,
+            ws,
+            row,
+            [
+                dimension_label(m["dimension"]),
+                m["code"],
+                m["label"],
+                m["population"],
+                m.get("population_percent"),
+                m.get("sample_percent"),
+                m.get("weighted_percent"),
+            ],
         )
-        ws.write(2, 0, _("Answer"), book.bold)
-        columns = tab["columns"]
-        for col, column in enumerate(columns, start=1):
-            label = column_label(tab["dimension"], column["code"], column["label"])
-            ws.write(2, 2 * col - 1, _("%(group)s: number", group=label), book.bold)
-            ws.write(
-                2,
-                2 * col,
-                (
-                    _("%(group)s: weighted %%", group=label)
-                    if weighted
-                    else _("%(group)s: %% (unweighted)", group=label)
-                ),
-                book.bold,
-            )
-        ws.write(3, 0, _("Valid answers"), book.muted)
-        for col, column in enumerate(columns, start=1):
-            ws.write(3, 2 * col - 1, _value(column["valid"], bool(column["suppressed"])))
-        for row, option in enumerate(tab["options"], start=4):
-            ws.write(row, 0, option["label"])
-            for col, cell in enumerate(option["cells"], start=1):
-                hidden = bool(cell["suppressed"])
-                ws.write(row, 2 * col - 1, _value(cell["count"], hidden))
-                if hidden:
-                    ws.write(row, 2 * col, SUPPRESSED)
-                elif cell["estimate"] is not None:
-                    ws.write_number(row, 2 * col, cell["estimate"], book.pct)
-    return book.close()
+
+
+def _crosstab_sheet(book: _Book, number: int, tab: Json) -> None:
+    """One cross-tab: per group its number and percentage of each answer."""
+    subject = tab.get("row_label") or tab["question_text"]
+    name = f"X{number:03d} {tab['question']}" + (f".{tab['row']}" if tab.get("row") else "")
+    weighted = tab["estimates"] == "weighted"
+    ws = book.sheet(
+        name,
+        _(
+            "%(subject)s by %(dimension)s (%(kind)s)",
+            subject=subject,
+            dimension=dimension_label(tab["dimension"]),
+            kind=_("weighted column percentages") if weighted else _("unweighted"),
+        ),
+    )
+    ws.write(2, 0, _("Answer"), book.bold)
+    columns = tab["columns"]
+    for col, column in enumerate(columns, start=1):
+        label = column_label(tab["dimension"], column["code"], column["label"])
+        ws.write(2, 2 * col - 1, _("%(group)s: number", group=label), book.bold)
+        ws.write(
+            2,
+            2 * col,
+            (
+                _("%(group)s: weighted %%", group=label)
+                if weighted
+                else _("%(group)s: %% (unweighted)", group=label)
+            ),
+            book.bold,
+        )
+    ws.write(3, 0, _("Valid answers"), book.muted)
+    for col, column in enumerate(columns, start=1):
+        ws.write(3, 2 * col - 1, _value(column["valid"], bool(column["suppressed"])))
+    for row, option in enumerate(tab["options"], start=4):
+        ws.write(row, 0, option["label"])
+        for col, cell in enumerate(option["cells"], start=1):
+            hidden = bool(cell["suppressed"])
+            ws.write(row, 2 * col - 1, _value(cell["count"], hidden))
+            if hidden:
+                ws.write(row, 2 * col, SUPPRESSED)
+            elif cell["estimate"] is not None:
+                ws.write_number(row, 2 * col, cell["estimate"], book.pct)
 
 
 def _priorities_sheet(book: _Book, model: Json) -> None:

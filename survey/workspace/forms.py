@@ -265,6 +265,18 @@ class RetentionForm(FlaskForm):  # type: ignore[misc]
     retention_until = IsoDateField()
 
 
+class MarginsSourceForm(FlaskForm):  # type: ignore[misc]
+    """Where a consultation's population margins come from and their
+    reference date: the report's methods section quotes both."""
+
+    margins_source = StringField(
+        default="",
+        validators=[Length(max=200, message=_l("At most 200 characters."))],
+        filters=[lambda value: (value or "").strip()],
+    )
+    margins_date = IsoDateField()
+
+
 class ConsultationForm(RetentionForm):
     """A new consultation: key, title and retention date."""
 

@@ -31,6 +31,7 @@ from partner_flow import (
     send,
     statuses,
 )
+from pdf_checks import read_tagged
 from planner_helpers import logged_in
 from resident_flow import tr
 from sqlalchemy import func, select
@@ -199,6 +200,11 @@ def test_after_submit_answers_are_locked_and_a_receipt_shows_them(
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
     assert _pdf_text(pdf.data).count("Belangrijk") >= 10
+    # Tagged for a screen reader, in the partner's language, with bookmarks.
+    tagged = read_tagged(pdf.data)
+    assert tagged.marked and tagged.language == "nl"
+    assert tagged.structure["H1"] == 1 and tagged.structure["H2"] >= 2
+    assert tagged.bookmarks[0].startswith("Ontvangstbewijs")
 
 
 def _pdf_text(data: bytes) -> str:

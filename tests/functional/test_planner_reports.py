@@ -126,7 +126,7 @@ def test_viewer_reads_the_report_and_downloads_every_format(
     assert page.response.status_code == 200
     shown = responses_on_page(page)
     links = download_links(page)
-    assert set(links) == {"pdf", "xlsx", "json", "html"}
+    assert set(links) == {"pdf", "xlsx", "json", "html", "docx", "zip"}
     for href in links.values():
         assert "threshold=12" in href and "crosstabs=off" in href and "weighting=on" in href
 
@@ -150,6 +150,8 @@ def test_viewer_reads_the_report_and_downloads_every_format(
     assert f"{report['weighting']['effective_n']}" in page.text
 
     assert files["pdf"].startswith(b"%PDF")
+    # The editable version and the charts are zip containers (DOCX is one).
+    assert files["docx"].startswith(b"PK") and files["zip"].startswith(b"PK")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(files["pdf"])
     text = subprocess.run(

@@ -102,11 +102,11 @@ def test_letters_pdf_escapes_the_title_and_fetches_nothing(
 
 
 def test_every_pdf_renderer_refuses_files_and_urls() -> None:
-    from survey.partners.receipt import _NoFetching
+    # The report and the partner receipt share survey.reporting.tagged_pdf.
     from survey.planner.letters import data_only_fetcher
-    from survey.reporting.pdf_writer import DataOnlyFetcher
+    from survey.reporting.tagged_pdf import DataOnlyFetcher
 
-    for fetcher in (_NoFetching(), data_only_fetcher(), DataOnlyFetcher()):
+    for fetcher in (data_only_fetcher(), DataOnlyFetcher()):
         for url in ("file:///etc/passwd", "http://127.0.0.1:9/", "/etc/passwd", "ftp://x/y"):
             with pytest.raises(Exception):  # noqa: B017
                 fetcher.fetch(url)

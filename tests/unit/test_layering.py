@@ -17,6 +17,7 @@ FLOOR = {
     "survey.analysis.intervals",
     "survey.analysis.suppression",
     "survey.analysis.ordering",
+    "survey.analysis.fieldwork_facts",
 }
 
 

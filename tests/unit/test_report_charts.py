@@ -36,7 +36,7 @@ def test_stacked_bubble_and_grouped_charts(app_ctx: object) -> None:
     assert "Drugs: a 30,0 %, b 45,0 %, c 25,0 %" in stacked.alt
     bubble = charts.bubble_chart(
         "Matrix",
-        [("Drugs", 31.5, 4.2, 468.0), ("Fraude", None, 2.8, 95.0)],
+        [("Drugs", 1, 31.5, 4.2, 468.0), ("Fraude", 2, None, 2.8, 95.0)],
         x_label="x",
         y_label="y",
         size_label="feiten",

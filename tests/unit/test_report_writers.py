@@ -16,7 +16,8 @@ from survey.analysis.tables import (
     TextThemes,
 )
 from survey.reporting.html_writer import render_report_html
-from survey.reporting.pdf_writer import DataOnlyFetcher, render_pdf
+from survey.reporting.pdf_writer import render_pdf
+from survey.reporting.tagged_pdf import DataOnlyFetcher
 
 
 def tiny_model() -> Report:

@@ -17,10 +17,20 @@ from survey.models import Consultation
 from survey.planner import surveys
 from survey.planner.csvfile import CsvRefused
 from survey.planner.indicators import import_indicators, indicators_of
-from survey.planner.margins import import_margins, margins_of, totals_warning
+from survey.planner.margins import (
+    import_margins,
+    margins_of,
+    set_margins_source,
+    totals_warning,
+)
 from survey.planner.matrix import parse_weights, save_weights, weights_view
 from survey.planner.purge import is_due, purge_history
-from survey.workspace.forms import ConsultationForm, RetentionForm, UploadForm
+from survey.workspace.forms import (
+    ConsultationForm,
+    MarginsSourceForm,
+    RetentionForm,
+    UploadForm,
+)
 from survey.workspace.shell import Access, consultation_or_404, workspace_blueprint
 
 bp = workspace_blueprint("consultations", __name__)
@@ -134,7 +144,25 @@ def margins(key: str) -> ResponseReturnValue:
         template="workspace/margins.html",
         margins=margins_of,
         warning=lambda session, item: totals_warning(margins_of(session, item)),
+        source_form=lambda _session, item: MarginsSourceForm(formdata=None, obj=item),
     )
+
+
+@bp.post("/raadplegingen/<key>/marges/bron", access=Access.MANAGE)
+def margins_source(key: str) -> ResponseReturnValue:
+    """Planners: record the margins' source and reference date, then back
+    to the margins page with a message (or the fields' errors)."""
+    item = consultation_or_404(key)
+    form = MarginsSourceForm()
+    if form.validate_on_submit():
+        set_margins_source(db.session, item, form.margins_source.data, form.margins_date.data)
+        db.session.commit()
+        flash(_("The source of the margins was saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for(".margins", key=key))
 
 
 @bp.route("/raadplegingen/<key>/matrix", methods=["GET", "POST"], access=Access.MANAGE)

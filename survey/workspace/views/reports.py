@@ -29,6 +29,8 @@ DOWNLOADS: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "zip": "application/zip",
 }
 
 
@@ -74,7 +76,8 @@ def report(key: str) -> ResponseReturnValue:
     built."""
     # The writers import matplotlib: only when a report is asked for.
     from survey.analysis.weighting_summary import dimension_label
-    from survey.reporting.html_writer import fixed, render_report_html
+    from survey.reporting.html_writer import render_report_html
+    from survey.reporting.numbers import fixed
 
     survey = survey_or_404(key)
     options, problems = _options()
