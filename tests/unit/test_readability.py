@@ -43,13 +43,17 @@ KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngett
 
 
 def _editor_lines(path: Path) -> set[int]:
-    """Lines of the planners' editor forms (classes named ``...Form``) in a
-    question type's module: not resident-facing."""
+    """Lines of the planners' editor forms (classes named ``...Form``) and
+    of a new question's starting texts (``starter``, in the planner's
+    language, replaced when the planner writes the question) in a question
+    type's module: not resident-facing."""
     if path.suffix != ".py":
         return set()
     lines: set[int] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ClassDef) and node.name.endswith("Form"):
+        if (isinstance(node, ast.ClassDef) and node.name.endswith("Form")) or (
+            isinstance(node, ast.FunctionDef) and node.name == "starter"
+        ):
             lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
 
