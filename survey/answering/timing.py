@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from survey.extensions import DbSession
 from survey.models import CompletionTimes
+from survey.models.base import random_id
 
 BANDS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 45, 60, 120)
 """Lower bounds of the duration bands, in minutes; the last is open."""
@@ -42,27 +43,21 @@ def band_of(duration: timedelta) -> int:
 
 def record_completion(session: DbSession, survey_id: int, duration: timedelta) -> None:
     """Count one completed response of ``survey_id`` that took ``duration``
-    in its band. Part of the submit's transaction: an UPDATE of the band's
-    count, or the band's first row when there is none (inserted in a
-    savepoint, so that a concurrent first insert makes this one update)."""
+    in its band. Part of the submit's transaction: one INSERT ... ON
+    CONFLICT DO UPDATE (SQLite and PostgreSQL), so the band's first
+    response makes its row and two submits at once both count, without a
+    savepoint."""
     band = band_of(duration)
-
-    def bump() -> bool:
-        result = session.execute(
-            update(CompletionTimes)
-            .where(CompletionTimes.survey_id == survey_id, CompletionTimes.band == band)
-            .values(count=CompletionTimes.count + 1)
-            .execution_options(synchronize_session=False)
+    upsert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    statement = upsert(CompletionTimes).values(
+        id=random_id(), survey_id=survey_id, band=band, count=1
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["survey_id", "band"],
+            set_={"count": CompletionTimes.count + 1},
         )
-        return getattr(result, "rowcount", 0) == 1
-
-    if bump():
-        return
-    try:
-        with session.begin_nested():
-            session.execute(insert(CompletionTimes).values(survey_id=survey_id, band=band, count=1))
-    except IntegrityError:
-        bump()
+    )
 
 
 def median_minutes(counts: Mapping[int, int]) -> float | None:
