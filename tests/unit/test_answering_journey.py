@@ -158,6 +158,10 @@ class MemoryStore:
         return self.answers
 
     @property
+    def order_seed(self) -> None:
+        return None
+
+    @property
     def reached(self) -> int | None:
         return self.furthest
 
