@@ -419,7 +419,9 @@ def _priorities(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, 
                 continue
             if measure not in ("concern", "victimisation"):
                 continue
-            slots = [((key, r["key"]), r["phenomenon"]) for r in question.get("rows", [])]
+            # A row without a phenomenon feeds no indicator (the default
+            # survey's road accident row): nothing to attack there.
+            slots = [((key, r["key"]), r.get("phenomenon")) for r in question.get("rows", [])]
             if question.get("phenomenon"):
                 slots.append(((key, None), question["phenomenon"]))
             for tid, phenomenon in slots:

@@ -102,7 +102,7 @@ def test_complete_with_letter_code(app: Flask, client: Any, resident_survey: str
 def test_complete_with_open_link(app: Flask, client: Any, tmp_path: Path) -> None:
     key = open_copy(app, tmp_path)
     start_page = Page(client.get(f"/s/{key}"))
-    # The default survey takes about 11 minutes (survey.definitions.duration: 679 s).
+    # The default survey takes about 11 minutes (survey.definitions.duration: 659 s).
     assert tr(app, "It takes about %(minutes)s minutes.", minutes=11) in start_page.text
     assert "de lokale politiezone" in start_page.text  # PRIVACY_CONTROLLER
     check = answer_all(client, start(client, key))
