@@ -81,7 +81,7 @@ def test_resident_peak_through_http_and_in_process(
         weight = resident.page_weight(port, script)
         before = count_responses(url)
         peak = open_loop(
-            port, resident.KEY, script, rate=20, seconds=4, warmup_s=1, think_s=(0.0, 0.05)
+            port, resident.KEY, script, rate=20, seconds=10, warmup_s=1, think_s=(0.0, 0.05)
         )
         stored = count_responses(url) - before
     finally:
