@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from survey.definitions.store import ImportRefused, find_survey, import_survey
+from survey.definitions.translations import record_sources
 from survey.definitions.validation import KNOWN_LANGUAGES, PAGE_KEY_RE, SURVEY_KEY_RE
 from survey.extensions import DbSession
 from survey.models import DefinitionFrozen, Survey
@@ -97,7 +98,9 @@ def copy_survey(
 def save_edit(session: DbSession, survey: Survey, definition: Definition) -> Survey:
     """Store ``definition`` as the draft's next version. Refused (nothing
     changes) when the survey is no longer a draft or the definition breaks
-    a rule: ``EditRefused`` with the validator's problems. Flushes."""
+    a rule: ``EditRefused`` with the validator's problems. The translations
+    the edit wrote are recorded as made from the current reference text
+    (``survey.definitions.translations.record_sources``). Flushes."""
     try:
         survey.ensure_editable()
     except DefinitionFrozen as exc:
@@ -106,6 +109,7 @@ def save_edit(session: DbSession, survey: Survey, definition: Definition) -> Sur
         ) from exc
     if definition.get("key") != survey.key:
         raise EditRefused(_l("The key of a survey cannot change. Copy it under a new key."))
+    definition = record_sources(survey.definition, definition)
     try:
         return import_survey(session, definition).survey
     except ImportRefused as exc:

@@ -35,8 +35,10 @@ TOP_KEYS = frozenset(
         "phenomena",
         "scales",
         "pages",
+        "translation_sources",
     }
 )
+FINGERPRINT_RE = re.compile(r"[0-9a-f]{16}")
 MAX_QUESTIONS = 400
 MAX_OPTIONS = 200
 
@@ -306,6 +308,29 @@ def _check_top(raw: dict[str, Any], c: Checker) -> None:
     _check_scales(raw.get("scales", {}), c)
     if "pages" in raw:
         _check_pages(raw["pages"], c)
+    if "translation_sources" in raw:
+        _check_translation_sources(raw["translation_sources"], c)
+
+
+def _check_translation_sources(sources: Any, c: Checker) -> None:
+    """Text id -> language -> the fingerprint of the reference text the
+    translation was made from (16 lower-case hex digits). Only the survey's
+    other languages have translations. Ids of texts the survey does not
+    have are allowed (and ignored): the record of a text since removed."""
+    if not c.is_mapping(sources, "translation_sources"):
+        return
+    for text_id, marks in sources.items():
+        path = f"translation_sources.{text_id}"
+        if not isinstance(text_id, str) or len(text_id) > 300:
+            c.problem(path, "must be the id of a text (at most 300 characters)")
+            continue
+        if not c.is_mapping(marks, path):
+            continue
+        for lang, mark in marks.items():
+            if lang not in c.languages[1:]:
+                c.problem(f"{path}.{lang}", "is not one of the survey's other languages")
+            elif not isinstance(mark, str) or not FINGERPRINT_RE.fullmatch(mark):
+                c.problem(f"{path}.{lang}", "must be 16 hex digits (a fingerprint)")
 
 
 def _check_identity(raw: dict[str, Any], c: Checker) -> None:

@@ -447,3 +447,55 @@ def test_the_survey_page_shows_who_made_changed_copied_and_opened_each_version(
     assert msg(app, "opened") in rows[2] and rows[2].endswith('<td class="num">2</td></tr>')
     copied = Page(planner.get(f"/planner/bevragingen/{PULSE}-2"))
     assert msg(app, "copied") in copied.text and f"{PULSE} v2" in copied.text
+
+
+def test_a_translation_is_marked_outdated_when_the_dutch_text_changes_after_it(
+    app: Flask, planner: Any
+) -> None:
+    import yaml
+    from planner_helpers import submit_file
+
+    from_template(planner)
+    outdated = msg(app, "outdated")
+    option = "pages.0.questions.2.options.0.label"
+    # The planner translates the first district.
+    page = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert 'class="tag-outdated"' not in page.html
+    form = page.form().set(f"{option}:fr", "Hoogveld (FR)").set(f"{option}:en", "High field")
+    assert form.submit(planner).status_code == 302
+    assert 'class="tag-outdated"' not in Page(planner.get(f"{EDITOR}/vertalingen")).html
+    # Then rewrites its Dutch label in the question's form.
+    form = Page(planner.get(f"{EDITOR}/vragen/wijk")).form()
+    assert form.fields["options-0-label-0-language"].value == "nl"
+    form.set("options-0-label-0-text", "Hoogveld-Noord")
+    assert form.submit(planner).status_code == 302
+    # Both translations are outdated, with the Dutch text as it now reads;
+    # texts translated before (in the template) are not marked.
+    page = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert page.html.count('class="tag-outdated"') == 2
+    assert outdated in page.text
+    assert "Hoogveld-Noord" in page.text
+    assert f"{option}:fr:confirm" in page.form().fields
+    assert "pages.0.questions.2.text:fr:confirm" not in page.form().fields
+
+    # The mark survives an export and an import (here as a new survey).
+    exported = planner.get(f"/planner/bevragingen/{PULSE}/vragenlijst.yaml")
+    raw = yaml.safe_load(exported.get_data(as_text=True))
+    assert set(raw["translation_sources"]["questions.wijk.options.1.label"]) == {"fr", "en"}
+    raw["key"] = "peiling-kopie"
+    upload = Page(planner.get("/planner/bevragingen/opladen"))
+    response = submit_file(
+        planner, upload, yaml.safe_dump(raw, allow_unicode=True).encode(), "peiling.yaml"
+    )
+    assert response.status_code == 302, Page(response).text[:2000]
+    copied = Page(planner.get("/planner/bevragingen/peiling-kopie/bewerken/vertalingen"))
+    assert copied.html.count('class="tag-outdated"') == 2
+
+    # Rewriting the French clears its mark; confirming the English one
+    # as still right clears the other.
+    form = page.form().set(f"{option}:fr", "Hoogveld-Nord").set(f"{option}:en:confirm", "y")
+    assert form.submit(planner).status_code == 302
+    after = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert 'class="tag-outdated"' not in after.html
+    labels = question(definition(app), "wijk")["options"][0]["label"]
+    assert labels == {"nl": "Hoogveld-Noord", "fr": "Hoogveld-Nord", "en": "High field"}

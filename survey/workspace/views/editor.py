@@ -25,7 +25,12 @@ from survey.definitions import editing
 from survey.definitions.definition import definition_of
 from survey.definitions.editing import Definition, EditRefused
 from survey.definitions.explain import Explained, explain
-from survey.definitions.translations import set_texts, text_entries
+from survey.definitions.translations import (
+    confirm_translations,
+    outdated,
+    set_texts,
+    text_entries,
+)
 from survey.extensions import db
 from survey.i18n import text_for
 from survey.models import Survey, SurveyState
@@ -555,7 +560,9 @@ def condition(item: Survey, question_key: str) -> ResponseReturnValue:
 def translations(item: Survey) -> ResponseReturnValue:
     """Every text of the survey with the reference language beside the
     others; a missing translation is marked (residents then read the
-    reference text). Saved through the validator like every edit."""
+    reference text), and so is an outdated one (the reference text changed
+    after it was translated: rewriting it, or confirming it is still right,
+    clears the mark). Saved through the validator like every edit."""
     languages = _languages(item)
     entries = text_entries(item.definition)
     form = ConfirmForm()
@@ -563,6 +570,7 @@ def translations(item: Survey) -> ResponseReturnValue:
     posted: dict[str, str] = {}
     if form.validate_on_submit():
         changes: dict[tuple[str | int, ...], dict[str, str]] = {}
+        confirmed: list[tuple[tuple[str | int, ...], str]] = []
         for entry in entries:
             for lang in languages[1:]:
                 name = f"{entry.name}:{lang}"
@@ -572,12 +580,16 @@ def translations(item: Survey) -> ResponseReturnValue:
                 posted[name] = value
                 if value.strip() != entry.texts.get(lang, ""):
                     changes.setdefault(entry.path, {})[lang] = value.strip()
-        problems = _store(item, set_texts(item.definition, changes)) if changes else []
+                elif request.form.get(f"{name}:confirm"):
+                    confirmed.append((entry.path, lang))
+        changed = confirm_translations(set_texts(item.definition, changes), confirmed)
+        problems = _store(item, changed) if changes or confirmed else []
         if not problems:
             flash(_("The translations were saved."), "success")
             return redirect(url_for(".translations", key=item.key))
         summary = [(None, str(p)) for p in problems]
     missing = sum(1 for e in entries for lang in languages[1:] if not e.texts.get(lang))
+    stale = outdated(item.definition, entries)
     return render_template(
         "workspace/editor/translations.html",
         survey=item,
@@ -586,5 +598,6 @@ def translations(item: Survey) -> ResponseReturnValue:
         languages=languages,
         posted=posted,
         missing=missing,
+        stale=stale,
         summary=summary,
     ), (422 if summary else 200)
