@@ -373,3 +373,123 @@ def without_blank_items(spec: Spec) -> Spec:
                 if item.get("code") is not None or item.get("key") or item.get("label")
             ]
     return changed
+
+
+# --- scales and phenomena -------------------------------------------------------------
+
+
+def scale_users(definition: Definition, name: str) -> list[str]:
+    """The keys of the questions that take their options from scale ``name``."""
+    return [
+        str(spec.get("key"))
+        for page in _pages(definition)
+        for spec in page.get("questions") or []
+        if spec.get("scale") == name
+    ]
+
+
+def set_scale(
+    definition: Definition, name: str, options: list[dict[str, Any]], *, new: bool
+) -> Definition:
+    """Scale ``name`` with ``options`` (a new scale when ``new``: refused when
+    the name is malformed or taken; else the scale's options replaced)."""
+    changed = copy.deepcopy(definition)
+    scales = changed.get("scales")
+    if not isinstance(scales, dict):
+        scales = changed["scales"] = {}
+    if new:
+        if not QUESTION_KEY_RE.fullmatch(name):
+            raise EditRefused(
+                _l("Use small letters, digits and _ for the name of a scale, e.g. frequency.")
+            )
+        if name in scales:
+            raise EditRefused(_l("There is already a scale with this name. Choose another name."))
+    elif name not in scales:
+        raise KeyError(name)
+    scales[name] = options
+    return changed
+
+
+def delete_scale(definition: Definition, name: str) -> Definition:
+    """Scale ``name`` removed (a question that uses it makes the validator
+    refuse the change)."""
+    changed = copy.deepcopy(definition)
+    scales = changed.get("scales")
+    if not isinstance(scales, dict) or name not in scales:
+        raise KeyError(name)
+    del scales[name]
+    if not scales:
+        del changed["scales"]
+    return changed
+
+
+def phenomenon_users(definition: Definition, key: str) -> list[str]:
+    """Where phenomenon ``key`` is counted: the questions whose options or
+    rows name it, and the scales whose options do (``scale NAME``)."""
+    users: list[str] = []
+    for page in _pages(definition):
+        for spec in page.get("questions") or []:
+            items = [*(spec.get("options") or []), *(spec.get("rows") or [])]
+            if any(isinstance(i, dict) and i.get("phenomenon") == key for i in items):
+                users.append(str(spec.get("key")))
+    scales = definition.get("scales")
+    for name, options in scales.items() if isinstance(scales, dict) else []:
+        if any(isinstance(o, dict) and o.get("phenomenon") == key for o in options or []):
+            users.append(f"scale {name}")
+    return users
+
+
+def _phenomena(definition: Definition) -> list[dict[str, Any]]:
+    items = definition.get("phenomena")
+    return items if isinstance(items, list) else []
+
+
+def set_phenomenon(
+    definition: Definition,
+    key: str,
+    label: dict[str, str],
+    federal_priority: bool,
+    *,
+    new: bool,
+) -> Definition:
+    """Phenomenon ``key`` with its label and whether it is a federal
+    priority: added at the end when ``new`` (refused when the key is
+    malformed or taken), else changed in place. The key of a phenomenon
+    never changes: the consultation's figures and matrix are kept by it."""
+    changed = copy.deepcopy(definition)
+    items = _phenomena(changed)
+    found = [item for item in items if isinstance(item, dict) and item.get("key") == key]
+    if new:
+        if not QUESTION_KEY_RE.fullmatch(key):
+            raise EditRefused(
+                _l("Use small letters, digits and _ for the key of a phenomenon, e.g. drugs.")
+            )
+        if found:
+            raise EditRefused(
+                _l("There is already a phenomenon with this key. Choose another key.")
+            )
+        item: dict[str, Any] = {"key": key, "label": label}
+        if federal_priority:
+            item["federal_priority"] = True
+        changed["phenomena"] = [*items, item]
+        return changed
+    if not found:
+        raise KeyError(key)
+    found[0]["label"] = label
+    if federal_priority:
+        found[0]["federal_priority"] = True
+    else:
+        found[0].pop("federal_priority", None)
+    return changed
+
+
+def delete_phenomenon(definition: Definition, key: str) -> Definition:
+    """Phenomenon ``key`` removed from the survey (an option or row that
+    counts for it makes the validator refuse the change)."""
+    changed = copy.deepcopy(definition)
+    items = _phenomena(changed)
+    kept = [item for item in items if not (isinstance(item, dict) and item.get("key") == key)]
+    if len(kept) == len(items):
+        raise KeyError(key)
+    changed["phenomena"] = kept
+    return changed

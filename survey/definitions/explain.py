@@ -208,6 +208,10 @@ _MESSAGES: list[tuple[re.Pattern[str], Any]] = [
         lambda m: _("'%(name)s' is not one of the survey's phenomena", name=m[1]),
     ),
     (
+        re.compile(r"'(.+)' is not defined under scales"),
+        lambda m: _("there is no scale '%(name)s' (any more)", name=m[1]),
+    ),
+    (
         re.compile(r"(.+) is not possible here \(allowed: (.+)\)"),
         lambda m: _(
             "%(value)s is not possible for this type (possible: %(allowed)s)",

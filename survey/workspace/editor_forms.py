@@ -20,20 +20,21 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.definitions.templates import TEMPLATES
 from survey.definitions.validation import ACCESSES, KNOWN_LANGUAGES
 from survey.i18n import LANGUAGE_NAMES
 from survey.questions import REGISTRY
-from survey.questions.editor import texts_data, texts_field
+from survey.questions.editor import put_setting, texts_data, texts_field, texts_value
 
 ACCESS_CHOICES = {
     "open": _l("open link"),
@@ -156,6 +157,64 @@ class ConditionForm(FlaskForm):  # type: ignore[misc]
     )
     tests = FieldList(FormField(TestForm), label=_l("Tests"))
     remove = BooleanField(_l("Always show the question (remove the condition)"))
+
+
+class ScaleOptionForm(Form):  # type: ignore[misc]
+    """One point of a scale."""
+
+    # Optional: the form's empty "add a point" lines post no code.
+    code = IntegerField(_l("Code"), validators=[Optional()])
+    label = texts_field(_l("Label"))
+    missing = BooleanField(_l("Not in the percentage base (don't know, no answer)"))
+    fixed = BooleanField(_l("Keeps its place when a question shuffles its options"))
+    phenomenon = StringField(_l("Phenomenon"))
+
+
+class ScaleForm(FlaskForm):  # type: ignore[misc]
+    """A named scale that questions share: its name (only for a new
+    scale) and its points."""
+
+    name = StringField(_l("Name of the scale"))
+    options = FieldList(FormField(ScaleOptionForm), label=_l("Point"))
+
+    @staticmethod
+    def fill(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The entries of ``options`` from a scale of the survey file."""
+        return [
+            {
+                "code": o.get("code"),
+                "label": texts_data(o.get("label")),
+                "missing": bool(o.get("missing", False)),
+                "fixed": bool(o.get("fixed", False)),
+                "phenomenon": o.get("phenomenon", ""),
+            }
+            for o in options
+            if isinstance(o, dict)
+        ]
+
+    def scale(self) -> list[dict[str, Any]]:
+        """The scale's options as the survey file writes them; an empty line
+        (no code, no label) is left out."""
+        options: list[dict[str, Any]] = []
+        for entry in self.options:
+            label = texts_value(entry.form.label)
+            if entry.form.code.data is None and not label:
+                continue
+            option: dict[str, Any] = {"code": entry.form.code.data, "label": label}
+            put_setting(option, "missing", bool(entry.form.missing.data))
+            put_setting(option, "fixed", bool(entry.form.fixed.data))
+            put_setting(option, "phenomenon", (entry.form.phenomenon.data or "").strip())
+            options.append(option)
+        return options
+
+
+class PhenomenonForm(FlaskForm):  # type: ignore[misc]
+    """A phenomenon: its key (only for a new one), label and whether it is
+    a priority of the national security plan."""
+
+    key = StringField(_l("Key of the phenomenon"))
+    label = texts_field(_l("Name of the phenomenon"))
+    federal_priority = BooleanField(_l("Also a priority of the national security plan"))
 
 
 def choices_of(options: list[tuple[Any, Any]]) -> list[SelectChoice]:
