@@ -308,57 +308,6 @@ def delete_question(definition: Definition, key: str) -> Definition:
     return changed
 
 
-# --- conditions as pickers ------------------------------------------------------------
-
-OPERATORS = ("equals", "not_equals", "answered", "not_answered")
-
-
-def condition_tests(condition: Any) -> tuple[str, list[tuple[str, str, Any]]] | None:
-    """A ``show_if`` as the editor's pickers hold it: ``all`` or ``any`` and
-    tests (question, operator, value); None when it has another shape (an
-    ``in`` list, nesting), which the pickers can only replace."""
-    if condition is None:
-        return "all", []
-    if isinstance(condition, dict) and len(condition) == 1:
-        for combinator in ("all", "any"):
-            parts = condition.get(combinator)
-            if isinstance(parts, list):
-                tests = [_one_test(part) for part in parts]
-                if all(test is not None for test in tests):
-                    return combinator, [t for t in tests if t is not None]
-                return None
-    test = _one_test(condition)
-    return ("all", [test]) if test is not None else None
-
-
-def _one_test(condition: Any) -> tuple[str, str, Any] | None:
-    negated = isinstance(condition, dict) and set(condition) == {"not"}
-    inner = condition["not"] if negated else condition
-    if not isinstance(inner, dict) or not isinstance(inner.get("question"), str):
-        return None
-    if set(inner) == {"question", "equals"}:
-        return inner["question"], "not_equals" if negated else "equals", inner["equals"]
-    if set(inner) == {"question", "answered"} and inner["answered"] is True:
-        return inner["question"], "not_answered" if negated else "answered", None
-    return None
-
-
-def build_condition(combinator: str, tests: list[tuple[str, str, Any]]) -> Any:
-    """The ``show_if`` of the pickers' tests (None: no test, always shown)."""
-    made: list[dict[str, Any]] = []
-    for question, operator, value in tests:
-        if operator in ("answered", "not_answered"):
-            test: dict[str, Any] = {"question": question, "answered": True}
-        else:
-            test = {"question": question, "equals": value}
-        made.append({"not": test} if operator.startswith("not_") else test)
-    if not made:
-        return None
-    if len(made) == 1:
-        return made[0]
-    return {combinator if combinator in ("all", "any") else "all": made}
-
-
 def without_blank_items(spec: Spec) -> Spec:
     """A question's settings from an editor form without the empty option
     and row entries (the form's "add one" line, or one the planner emptied

@@ -128,37 +128,6 @@ class ConfirmForm(FlaskForm):  # type: ignore[misc]
     """A button that confirms (delete, open): the CSRF token only."""
 
 
-class TestForm(Form):  # type: ignore[misc]
-    """One test of a condition: a question, what is tested, a value."""
-
-    question = SelectField(_l("Question"), validate_choice=False)
-    operator = SelectField(
-        _l("Test"),
-        choices=[
-            SelectChoice("equals", _l("is")),
-            SelectChoice("not_equals", _l("is not")),
-            SelectChoice("answered", _l("is answered")),
-            SelectChoice("not_answered", _l("is not answered")),
-        ],
-    )
-    value = SelectField(_l("Answer"), validate_choice=False)
-
-
-class ConditionForm(FlaskForm):  # type: ignore[misc]
-    """When a question is shown: every test, or any of them."""
-
-    combinator = RadioField(
-        _l("Show the question when"),
-        choices=[
-            SelectChoice("all", _l("every test below holds")),
-            SelectChoice("any", _l("at least one test below holds")),
-        ],
-        default="all",
-    )
-    tests = FieldList(FormField(TestForm), label=_l("Tests"))
-    remove = BooleanField(_l("Always show the question (remove the condition)"))
-
-
 class ScaleOptionForm(Form):  # type: ignore[misc]
     """One point of a scale."""
 

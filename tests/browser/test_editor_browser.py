@@ -57,11 +57,24 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
         "link", name=f"{tr(app, 'Condition')} opmerking"
     ).click()
     check_page(page, "condition")
-    page.locator("#tests-0-question").select_option("wijk")
-    page.locator("#tests-0-operator").select_option("equals")
-    page.locator("#tests-0-value").select_option(label="Molenbeek (4)")
+    page.locator("#c-0-question").select_option("wijk")
+    page.locator("#c-0-operator").select_option("equals")
+    page.locator("#c-0-value").select_option(label="Molenbeek (4)")
     submit(page, tr(app, "Save the condition"))
     expect(page.locator("#q-opmerking .routing")).to_contain_text('"equals": 4')
+
+    # A nested group with an answer list, built with the add buttons.
+    page.locator("#q-opmerking").get_by_role(
+        "link", name=f"{tr(app, 'Condition')} opmerking"
+    ).click()
+    submit(page, f"{tr(app, 'Add a group')} ({tr(app, 'Show the question when')})")
+    check_page(page, "condition-group")
+    page.locator("#c-1-not").check()
+    page.locator("#c-1-0-question").select_option("onveilig")
+    page.locator("#c-1-0-operator").select_option("in")
+    page.locator("#c-1-0-values").select_option(["onveilig=4", "onveilig=5"])
+    submit(page, tr(app, "Save the condition"))
+    expect(page.locator("#q-opmerking .routing")).to_contain_text('"in": [4, 5]')
 
     # A number question with its limits the wrong way round: told beside
     # the field, in the planner's words; then deleted after a confirmation.
@@ -112,6 +125,10 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
     page.locator("select[name='probleem.1']").select_option("1")
     page.locator("input[name=wijk][value='4']").check()
     expect(page.locator("#q-opmerking")).to_be_visible()
+    # Not shown to one who feels unsafe rarely or never (the turned-around group).
+    page.locator("input[name=onveilig][value='5']").check()
+    expect(page.locator("#q-opmerking")).to_be_hidden()
+    page.locator("input[name=onveilig]").first.check()
     page.locator("textarea[name=opmerking]").fill("Meer verlichting, graag.")
     submit(page, tr(app, "Continue"))
     check_page(page, "test-check")

@@ -225,21 +225,28 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
     page = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde"))
     form = page.form()
     # Only earlier questions can be tested.
-    assert form.fields["tests-0-question"].options == ["", "onveilig", "probleem", "wijk"]
-    form.set("tests-0-question", "onveilig").set("tests-0-operator", "equals")
-    form.set("tests-0-value", "1")
-    assert form.submit(planner).status_code == 302
+    assert form.fields["c-0-question"].options == ["", "onveilig", "probleem", "wijk"]
+    form.set("c-0-question", "onveilig").set("c-0-operator", "equals")
+    form.set("c-0-value", "onveilig=1")
+    assert form.submit(planner, "save").status_code == 302
     assert question(definition(app), "opmerking")["show_if"] == {
         "question": "onveilig",
         "equals": 1,
     }
 
-    # Two tests, any of them, one negated.
+    # Two tests, any of them, one negated: the second test added with a
+    # button that stores nothing and keeps what was chosen.
+    version = definition(app)["_version"]
     form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
-    assert form.fields["tests-0-question"].selected == ["onveilig"]
-    form.set("combinator", "any")
-    form.set("tests-1-question", "wijk").set("tests-1-operator", "not_answered")
-    assert form.submit(planner).status_code == 302
+    assert form.fields["c-0-question"].selected == ["onveilig"]
+    form.set("c-kind", "any")
+    response = form.submit(planner, "add-test:c")
+    assert response.status_code == 200
+    assert definition(app)["_version"] == version
+    form = Page(response).form()
+    assert form.fields["c-kind"].selected == ["any"]
+    form.set("c-1-question", "wijk").set("c-1-operator", "not_answered")
+    assert form.submit(planner, "save").status_code == 302
     assert question(definition(app), "opmerking")["show_if"] == {
         "any": [
             {"question": "onveilig", "equals": 1},
@@ -250,20 +257,20 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
     # An answer of another question is refused in words; nothing stored.
     version = definition(app)["_version"]
     form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
-    form.set("tests-0-question", "wijk").set("tests-0-value", "4")
-    response = form.submit(planner)
+    form.set("c-0-question", "probleem").set("c-0-value", "wijk=3")
+    response = form.submit(planner, "save")
     assert response.status_code == 422
-    assert (
-        msg(app, "%(value)s is not an answer of question '%(key)s'", value="4", key="wijk")
-        in Page(response).text
+    said = msg(
+        app, "%(value)s is not an answer of question '%(key)s'", value="'wijk=3'", key="probleem"
     )
+    assert said in Page(response).text, Page(response).text
     # A forged forward reference is refused as the validator does.
     first = Page(planner.get(f"{EDITOR}/vragen/onveilig/voorwaarde"))
     assert msg(app, "No question comes before this one: it is always shown.") in first.text
     wijk = Page(planner.get(f"{EDITOR}/vragen/wijk/voorwaarde")).form()
-    wijk.fields["tests-0-question"].options.append("opmerking")
-    wijk.set("tests-0-question", "opmerking").set("tests-0-operator", "answered")
-    response = wijk.submit(planner)
+    wijk.fields["c-0-question"].options.append("opmerking")
+    wijk.set("c-0-question", "opmerking").set("c-0-operator", "answered")
+    response = wijk.submit(planner, "save")
     assert response.status_code == 422
     assert (
         msg(
@@ -273,12 +280,74 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
         )
         in Page(response).text
     )
+    # So is the question itself (a condition that would wait for itself).
+    wijk = Page(planner.get(f"{EDITOR}/vragen/wijk/voorwaarde")).form()
+    wijk.fields["c-0-question"].options.append("wijk")
+    wijk.set("c-0-question", "wijk").set("c-0-operator", "answered")
+    assert wijk.submit(planner, "save").status_code == 422
     assert definition(app)["_version"] == version
 
     # Removing the condition.
-    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form().set("remove", "y")
-    assert form.submit(planner).status_code == 302
+    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
+    assert form.submit(planner, "clear").status_code == 302
     assert "show_if" not in question(definition(app), "opmerking")
+
+
+def test_a_condition_with_answer_lists_and_nested_groups(app: Flask, planner: Any) -> None:
+    """Is one of several answers, and a group inside the condition turned
+    around (not), built with the add buttons and no JavaScript; the saved
+    condition comes back in the same pickers."""
+    from_template(planner)
+    url = f"{EDITOR}/vragen/opmerking/voorwaarde"
+    form = Page(planner.get(url)).form()
+    form.set("c-0-question", "onveilig").set("c-0-operator", "in")
+    form.set("c-0-values", ["onveilig=1", "onveilig=2"])
+    form = Page(form.submit(planner, "add-group:c")).form()
+    # The new group starts with one empty test; what was chosen stays.
+    assert form.fields["c-0-values"].selected == ["onveilig=1", "onveilig=2"]
+    form.set("c-1-kind", "any").set("c-1-not", "y")
+    form.set("c-1-0-question", "wijk").set("c-1-0-operator", "equals").set("c-1-0-value", "wijk=9")
+    form = Page(form.submit(planner, "add-test:c-1")).form()
+    form.set("c-1-1-question", "probleem").set("c-1-1-operator", "not_answered")
+    # A test added by mistake, then removed.
+    form = Page(form.submit(planner, "add-test:c")).form()
+    assert "c-2-question" in form.fields
+    form = Page(form.submit(planner, "remove:c-2")).form()
+    assert "c-2-question" not in form.fields
+    response = form.submit(planner, "save")
+    assert response.status_code == 302, Page(response).text[:3000]
+    wanted = {
+        "all": [
+            {"question": "onveilig", "in": [1, 2]},
+            {
+                "not": {
+                    "any": [
+                        {"question": "wijk", "equals": 9},
+                        {"not": {"question": "probleem", "answered": True}},
+                    ]
+                }
+            },
+        ]
+    }
+    assert question(definition(app), "opmerking")["show_if"] == wanted
+    # Shown again in the pickers, and saved unchanged.
+    form = Page(planner.get(url)).form()
+    assert form.fields["c-0-operator"].selected == ["in"]
+    assert form.fields["c-0-values"].selected == ["onveilig=1", "onveilig=2"]
+    assert form.fields["c-1-not"].selected == ["y"]
+    assert form.fields["c-1-1-operator"].selected == ["not_answered"]
+    assert form.submit(planner, "save").status_code == 302
+    assert question(definition(app), "opmerking")["show_if"] == wanted
+
+    # A resident in the test walk: shown only when the condition holds.
+    from survey.definitions.conditions import evaluate
+    from survey.definitions.definition import build_definition
+
+    built = build_definition({k: v for k, v in definition(app).items() if not k.startswith("_")})
+    shown = {"onveilig": 2, "wijk": 1, "probleem": {"1": 1}}
+    assert evaluate(wanted, built, shown)
+    assert not evaluate(wanted, built, shown | {"onveilig": 3})
+    assert not evaluate(wanted, built, shown | {"wijk": 9})
 
 
 def test_settings_change_title_access_and_languages(app: Flask, planner: Any) -> None:

@@ -11,7 +11,6 @@ An opened survey is frozen: its editor pages say so and offer a copy.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +18,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from survey.definitions import editing
+from survey.definitions import condition_builder, editing
 from survey.definitions.definition import definition_of
 from survey.definitions.editing import Definition
 from survey.definitions.explain import Explained
@@ -35,12 +34,10 @@ from survey.questions import REGISTRY, get_type
 from survey.questions.editor import QuestionForm, form_for, texts_value
 from survey.workspace.editor_forms import (
     AddQuestionForm,
-    ConditionForm,
     ConfirmForm,
     MoveForm,
     PageForm,
     SettingsForm,
-    choices_of,
     texts_for,
 )
 from survey.workspace.shell import Access, workspace_blueprint
@@ -378,57 +375,58 @@ def _earlier(item: Survey, question_key: str) -> list[tuple[str, str, list[tuple
 )
 @draft
 def condition(item: Survey, question_key: str) -> ResponseReturnValue:
-    """When a question is shown, built from pickers: tests on earlier
-    questions (is, is not, answered, not answered), all or any of them."""
+    """When a question is shown, built from pickers without JavaScript:
+    tests on earlier questions (is, is not, is one of, is none of,
+    answered, not answered) in groups of every or at least one of their
+    parts, a group optionally turned around (not). The add and remove
+    buttons post the tree and bring it back changed; saving stores it
+    through the validator (``survey.definitions.condition_builder``)."""
     spec = _question_or_404(item.definition, question_key)
     earlier = _earlier(item, question_key)
-    current = editing.condition_tests(spec.get("show_if"))
-    combinator, tests = current if current is not None else ("all", [])
-    data = {
-        "combinator": combinator,
-        "tests": [
-            {"question": q, "operator": op, "value": "" if v is None else str(v)}
-            for q, op, v in tests
-        ],
-    }
-    form = ConditionForm(data=data)
+    current = condition_builder.from_condition(spec.get("show_if"))
+    root = current if current is not None else condition_builder.Group()
+    form = ConfirmForm()
     summary: list[tuple[str | None, str]] = []
-    if form.validate_on_submit():
-        if form.remove.data:
-            wanted = None
-        else:
-            picked = []
-            for entry in form.tests:
-                test = entry.form
-                if not test.question.data:
-                    continue
-                value: Any = None
-                if test.operator.data in ("equals", "not_equals"):
-                    raw = test.value.data or ""
-                    value = int(raw) if re.fullmatch(r"-?\d{1,6}", raw) else raw
-                picked.append((test.question.data, test.operator.data, value))
-            wanted = editing.build_condition(form.combinator.data, picked)
-        problems = store(item, editing.set_condition(item.definition, question_key, wanted))
-        if not problems:
-            flash(_("The condition was saved."), "success")
-            return redirect(url_for(".overview", key=item.key, _anchor=f"q-{question_key}"))
-        summary = [(None, str(p)) for p in problems]
-    if request.method == "GET" or summary:
-        form.tests.append_entry()
-    question_choices = [("", _("(no test)"))] + [(k, label) for k, label, _a in earlier]
-    value_groups = [(k, label, answers) for k, label, answers in earlier if answers]
-    for entry in form.tests:
-        entry.form.question.choices = choices_of(question_choices)
+    posted = form.validate_on_submit()
+    if posted:
+        root = condition_builder.from_form(request.form.get, request.form.getlist)
+        action = request.form.get("action", "save")
+        if action in ("save", "clear"):
+            wanted = condition_builder.to_condition(root) if action == "save" else None
+            problems = store(item, editing.set_condition(item.definition, question_key, wanted))
+            if not problems:
+                flash(_("The condition was saved."), "success")
+                return redirect(url_for(".overview", key=item.key, _anchor=f"q-{question_key}"))
+            summary = [(None, str(p)) for p in problems]
+        elif not condition_builder.apply(root, action):
+            abort(400)
+    if not root.parts:
+        root.parts.append(condition_builder.Clause())
+    question_choices = [("", _("(choose a question)"))] + [(k, label) for k, label, _a in earlier]
     return render_template(
         "workspace/editor/condition.html",
         survey=item,
         form=form,
         spec=spec,
         summary=summary,
-        value_groups=value_groups,
+        root=root,
+        question_choices=question_choices,
+        value_groups=[(k, label, answers) for k, label, answers in earlier if answers],
+        operators=_operator_names(),
         unreadable=current is None,
         earlier=earlier,
     ), (422 if summary else 200)
+
+
+def _operator_names() -> list[tuple[str, str]]:
+    return [
+        ("equals", _("is")),
+        ("not_equals", _("is not")),
+        ("in", _("is one of")),
+        ("not_in", _("is none of")),
+        ("answered", _("is answered")),
+        ("not_answered", _("is not answered")),
+    ]
 
 
 # --- translations ----------------------------------------------------------------------
