@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from survey.definitions.problems import Problem
 from survey.definitions.store import ImportRefused, find_survey, import_survey
 from survey.definitions.translations import record_sources
 from survey.definitions.validation import KNOWN_LANGUAGES, PAGE_KEY_RE, SURVEY_KEY_RE
@@ -31,9 +32,9 @@ Spec = dict[str, Any]
 class EditRefused(Exception):
     """An edit, copy or new draft that cannot be stored. ``message`` says
     why in the planner's words (a lazy msgid); ``problems`` are the
-    validator's lines (``path: message``) when the definition broke a rule."""
+    validator's problems when the definition broke a rule."""
 
-    def __init__(self, message: Any, problems: list[str] | None = None) -> None:
+    def __init__(self, message: Any, problems: list[Problem] | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         self.problems = problems or []
@@ -78,7 +79,7 @@ def new_draft(session: DbSession, raw: Definition, *, key: str, consultation: st
     try:
         return import_survey(session, definition).survey
     except ImportRefused as exc:
-        raise EditRefused(_l("The survey was not stored."), exc.problems) from exc
+        raise EditRefused(_l("The survey was not stored."), exc.issues) from exc
 
 
 def copy_survey(
@@ -113,7 +114,7 @@ def save_edit(session: DbSession, survey: Survey, definition: Definition) -> Sur
     try:
         return import_survey(session, definition).survey
     except ImportRefused as exc:
-        raise EditRefused(_l("The change was not stored."), exc.problems) from exc
+        raise EditRefused(_l("The change was not stored."), exc.issues) from exc
 
 
 # --- the edits ------------------------------------------------------------------------

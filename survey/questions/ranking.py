@@ -92,7 +92,7 @@ class Ranking(QuestionType):
         count = checker.choices(spec, path)
         checker.shuffle(spec, path)
         if "choose" not in spec:
-            checker.problem(f"{path}.choose", "is required for a ranking")
+            checker.problem(f"{path}.choose", "choose_required")
         else:
             checker.integer(spec["choose"], f"{path}.choose", minimum=1, maximum=max(count, 1))
 

@@ -57,7 +57,7 @@ def store(item: Survey, definition: Definition) -> list[Explained]:
         db.session.rollback()
         if not exc.problems:
             return [Explained("", "", str(exc.message), "")]
-        return [explain(definition, line) for line in exc.problems]
+        return [explain(definition, problem) for problem in exc.problems]
     # The page or question the edit was about, by key.
     about = " ".join(str(v) for k, v in (request.view_args or {}).items() if k != "key")
     history.record(db.session, item, "edited", current_user.email, about)
