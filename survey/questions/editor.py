@@ -222,6 +222,7 @@ class OptionForm(Form):  # type: ignore[misc]
     missing = BooleanField(_l("Not in the percentage base (don't know, no answer)"))
     phenomenon = StringField(_l("Phenomenon"))
     exclusive = BooleanField(_l("Cannot be combined with other options"))
+    fixed = BooleanField(_l("Keeps its place when a question shuffles its options"))
 
 
 class RowForm(Form):  # type: ignore[misc]
@@ -253,6 +254,7 @@ class ChoicesForm(QuestionForm):
                 "missing": bool(o.get("missing", False)),
                 "phenomenon": o.get("phenomenon", ""),
                 "exclusive": bool(o.get("exclusive", False)),
+                "fixed": bool(o.get("fixed", False)),
             }
             for o in spec.get("options") or []
         ]
@@ -270,8 +272,38 @@ class ChoicesForm(QuestionForm):
             put_setting(option, "missing", bool(entry.form.missing.data))
             put_setting(option, "phenomenon", entry.form.phenomenon.data)
             put_setting(option, "exclusive", bool(entry.form.exclusive.data))
+            put_setting(option, "fixed", bool(entry.form.fixed.data))
             options.append(option)
         spec["options"] = options
+
+
+class ShuffleForm(QuestionForm):
+    """``shuffle``: the options in an order shuffled per respondent. The
+    box shows the type's default when the file does not say (a ranking
+    shuffles unless told not to); only a choice that differs from the
+    default is written. A type that never shuffles has no box."""
+
+    shuffle = BooleanField(_l("Shuffle the options for each respondent"))
+
+    def __init__(self, *args: Any, qtype: QuestionType, **kwargs: Any) -> None:
+        data = kwargs.get("data")
+        if isinstance(data, dict) and data.get("shuffle") is None:
+            data["shuffle"] = bool(qtype.shuffle_default)
+        super().__init__(*args, qtype=qtype, **kwargs)
+        if qtype.shuffle_default is None:
+            delattr(self, "shuffle")
+
+    @classmethod
+    @override
+    def fill(cls, spec: Spec) -> Spec:
+        return {**super().fill(spec), "shuffle": spec.get("shuffle")}
+
+    @override
+    def settings(self, spec: Spec) -> None:
+        super().settings(spec)
+        default = self.qtype.shuffle_default
+        if default is not None and bool(self.shuffle.data) != default:
+            spec["shuffle"] = bool(self.shuffle.data)
 
 
 class ConcernForm(QuestionForm):

@@ -35,14 +35,14 @@ from survey.questions.base import (
     typed_code,
 )
 from survey.questions.choices import cross_table, weighted_cells
-from survey.questions.editor import ChoicesForm, Spec, put_setting
+from survey.questions.editor import ChoicesForm, ShuffleForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
 
 
-class RankingForm(ChoicesForm):
+class RankingForm(ChoicesForm, ShuffleForm):
     """Options or a scale, and how many to choose and order."""
 
     choose = IntegerField(_l("How many to choose and order"), validators=[Optional()])

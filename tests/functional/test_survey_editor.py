@@ -568,3 +568,38 @@ def test_a_translation_is_marked_outdated_when_the_dutch_text_changes_after_it(
     assert 'class="tag-outdated"' not in after.html
     labels = question(definition(app), "wijk")["options"][0]["label"]
     assert labels == {"nl": "Hoogveld-Noord", "fr": "Hoogveld-Nord", "en": "High field"}
+
+
+def test_the_option_order_is_shuffled_from_a_checkbox_on_choice_questions(
+    app: Flask, planner: Any
+) -> None:
+    from_template(planner)
+    explanation = msg(
+        app,
+        "Each respondent sees the options in an order of their own, so that no option gains "
+        "from its place; don't know, none of these and options that keep their place stay "
+        "where they are. Codes, paper forms and the report keep the order of the list.",
+    )
+    # A single choice: not shuffled unless asked; an option can keep its place.
+    page = Page(planner.get(f"{EDITOR}/vragen/wijk"))
+    assert explanation in page.text
+    form = page.form()
+    assert form.fields["shuffle"].selected == []
+    form.set("shuffle", "y").set("options-2-fixed", "y")
+    assert form.submit(planner).status_code == 302
+    wijk = question(definition(app), "wijk")
+    assert wijk["shuffle"] is True
+    assert wijk["options"][2]["fixed"] is True
+    assert Page(planner.get(f"{EDITOR}/vragen/wijk")).form().fields["shuffle"].selected == ["y"]
+    # A ranking shuffles by default: the box is ticked; saved as it is, the
+    # file says nothing; unticked, it says shuffle: false.
+    form = Page(planner.get(f"{EDITOR}/vragen/probleem")).form()
+    assert form.fields["shuffle"].selected == ["y"]
+    assert form.submit(planner).status_code == 302
+    assert "shuffle" not in question(definition(app), "probleem")
+    form = Page(planner.get(f"{EDITOR}/vragen/probleem")).form()
+    form.fields["shuffle"].selected = []
+    assert form.submit(planner).status_code == 302
+    assert question(definition(app), "probleem")["shuffle"] is False
+    # An ordered scale is never shuffled: no box.
+    assert "shuffle" not in Page(planner.get(f"{EDITOR}/vragen/onveilig")).form().fields
