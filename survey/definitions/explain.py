@@ -82,7 +82,7 @@ def explain(definition: Any, problem: Problem) -> Explained:
         path,
         page_key,
         question_key,
-        _field_words(field),
+        field_words(field),
     )
 
 
@@ -93,8 +93,9 @@ def _first_language(definition: dict[str, Any]) -> str:
     return "nl"
 
 
-def _field_words(field: str) -> str:
-    """``options[2].code`` as "option 3, code"."""
+def field_words(field: str) -> str:
+    """A path within a question or form, in words: ``options[2].code`` as
+    "option 3, code"."""
     words: list[str] = []
     for name, index in _STEP.findall(field):
         if index:
@@ -136,6 +137,7 @@ def _field_names() -> dict[str, str]:
         "access": _("access"),
         "question": _("question"),
         "equals": _("answer"),
+        "in": _("answers"),
         "all": _("every test"),
         "any": _("one of the tests"),
         "not": _("not"),

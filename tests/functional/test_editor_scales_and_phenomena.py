@@ -139,3 +139,26 @@ def test_a_planner_adds_edits_and_deletes_a_phenomenon(app: Flask, planner: Any)
     said = msg(app, "'%(name)s' is not one of the survey's phenomena", name="drugs")
     assert said in Page(response).text
     assert any(p["key"] == "drugs" for p in definition(app)["phenomena"])
+
+
+def test_a_scale_without_points_or_a_phenomenon_without_a_name_is_refused_in_words(
+    app: Flask, planner: Any
+) -> None:
+    from_template(planner)
+    before = definition(app)["_version"]
+    response = (
+        Page(planner.get(f"{EDITOR}/schalen/nieuw")).form().set("name", "leeg").submit(planner)
+    )
+    assert response.status_code == 422
+    page = Page(response)
+    assert f"{msg(app, 'option')}: {msg(app, 'must not be empty')}" in page.text
+    assert 'href="#options"' in page.html
+    form = Page(planner.get(f"{EDITOR}/fenomenen/nieuw")).form().set("key", "fraude")
+    response = form.submit(planner)
+    assert response.status_code == 422
+    said = msg(app, "the text in the survey's first language is missing")
+    assert f"{msg(app, 'label')}, nl: {said}" in Page(response).text
+    # Addresses of scales and phenomena the survey does not have.
+    assert planner.get(f"{EDITOR}/schalen/geen").status_code == 404
+    assert planner.get(f"{EDITOR}/fenomenen/geen/verwijderen").status_code == 404
+    assert definition(app)["_version"] == before

@@ -287,6 +287,17 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
     assert wijk.submit(planner, "save").status_code == 422
     assert definition(app)["_version"] == version
 
+    # A test of "is one of" without an answer is refused in words; a
+    # forged button (remove the whole condition's group) is a bad request.
+    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
+    form.set("c-0-operator", "in")
+    response = form.submit(planner, "save")
+    assert response.status_code == 422
+    assert f"{msg(app, 'answers')}: {msg(app, 'must not be empty')}" in Page(response).text
+    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
+    assert form.force("action", "remove:c").submit(planner).status_code == 400
+    assert definition(app)["_version"] == version
+
     # Removing the condition.
     form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
     assert form.submit(planner, "clear").status_code == 302

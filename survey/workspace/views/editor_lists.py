@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from survey.definitions import editing
 from survey.definitions.editing import Definition, EditRefused
-from survey.definitions.explain import Explained
+from survey.definitions.explain import Explained, field_words
 from survey.i18n import text_for
 from survey.models import Survey
 from survey.questions.editor import texts_value
@@ -61,7 +61,7 @@ def _about(problems: list[Explained], prefix: str, field: str) -> list[Explained
         if problem.path == prefix or problem.path.startswith((f"{prefix}.", f"{prefix}[")):
             rest = problem.path.removeprefix(prefix)
             placed = f"{field}{rest}" if field else rest.lstrip(".")
-            problem = dataclasses.replace(problem, field=placed, field_words="")
+            problem = dataclasses.replace(problem, field=placed, field_words=field_words(placed))
         moved.append(problem)
     return moved
 
