@@ -341,6 +341,13 @@ def test_a_condition_with_answer_lists_and_nested_groups(app: Flask, planner: An
         ]
     }
     assert question(definition(app), "opmerking")["show_if"] == wanted
+    # The editor's overview says it in words, with the answers' labels.
+    routing = Page(planner.get(EDITOR)).html.split('id="q-opmerking"')[1].split("</p>", 2)[1]
+    words = [msg(app, w) for w in ("is one of", "and", "not", "is", "or", "is not answered")]
+    assert (
+        "<q>onveilig</q> {} Altijd, Vaak {} {} (<q>wijk</q> {} Zeg ik liever niet {} "
+        "<q>probleem</q> {})".format(*words)
+    ) in routing
     # Shown again in the pickers, and saved unchanged.
     form = Page(planner.get(url)).form()
     assert form.fields["c-0-operator"].selected == ["in"]

@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from survey.definitions import condition_builder, editing
-from survey.definitions.definition import definition_of
+from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.definitions.editing import Definition
 from survey.definitions.explain import Explained
 from survey.definitions.translations import (
@@ -83,8 +83,27 @@ def _overview_page(
         pages=pages,
         problems=problems,
         types=REGISTRY,
-        conditions={q.key: q.spec.get("show_if") for q in definition.questions},
+        conditions={
+            q.key: (condition_builder.from_condition(q.spec["show_if"]), q.spec["show_if"])
+            for q in definition.questions
+            if q.spec.get("show_if")
+        },
+        answers=_answer_labels(definition),
+        operators=dict(_operator_names()),
     ), status
+
+
+def _answer_labels(definition: SurveyDefinition) -> dict[str, dict[Any, str]]:
+    """The label of every answer code a condition can test, by question
+    reference (a matrix row shares its question's answers)."""
+    first = definition.default_language
+    labels: dict[str, dict[Any, str]] = {}
+    for q in definition.questions:
+        answers = {o.code: text_for(o.label, first) for o in q.options}
+        labels[q.key] = answers
+        for row in q.rows:
+            labels[f"{q.key}.{row.key}"] = answers
+    return labels
 
 
 def _text(texts: Any, item: Survey) -> str:
