@@ -17,24 +17,29 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey.definitions.editing import without_blank_items
 from survey.definitions.templates import TEMPLATES
 from survey.definitions.validation import ACCESSES, KNOWN_LANGUAGES
 from survey.i18n import LANGUAGE_NAMES
 from survey.questions import REGISTRY
-from survey.questions.editor import put_setting, texts_data, texts_field, texts_value
+from survey.questions.editor import (
+    OptionForm,
+    options_data,
+    options_value,
+    texts_data,
+    texts_field,
+)
 
 ACCESS_CHOICES = {
     "open": _l("open link"),
@@ -128,15 +133,11 @@ class ConfirmForm(FlaskForm):  # type: ignore[misc]
     """A button that confirms (delete, open): the CSRF token only."""
 
 
-class ScaleOptionForm(Form):  # type: ignore[misc]
-    """One point of a scale."""
+class ScaleOptionForm(OptionForm):
+    """One point of a scale: an option that cannot be exclusive (only a
+    question's own options can be "none of these")."""
 
-    # Optional: the form's empty "add a point" lines post no code.
-    code = IntegerField(_l("Code"), validators=[Optional()])
-    label = texts_field(_l("Label"))
-    missing = BooleanField(_l("Not in the percentage base (don't know, no answer)"))
-    fixed = BooleanField(_l("Keeps its place when a question shuffles its options"))
-    phenomenon = StringField(_l("Phenomenon"))
+    exclusive = None
 
 
 class ScaleForm(FlaskForm):  # type: ignore[misc]
@@ -147,34 +148,14 @@ class ScaleForm(FlaskForm):  # type: ignore[misc]
     options = FieldList(FormField(ScaleOptionForm), label=_l("Point"))
 
     @staticmethod
-    def fill(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def fill(options: list[Any]) -> list[dict[str, Any]]:
         """The entries of ``options`` from a scale of the survey file."""
-        return [
-            {
-                "code": o.get("code"),
-                "label": texts_data(o.get("label")),
-                "missing": bool(o.get("missing", False)),
-                "fixed": bool(o.get("fixed", False)),
-                "phenomenon": o.get("phenomenon", ""),
-            }
-            for o in options
-            if isinstance(o, dict)
-        ]
+        return options_data(options)
 
     def scale(self) -> list[dict[str, Any]]:
         """The scale's options as the survey file writes them; an empty line
         (no code, no label) is left out."""
-        options: list[dict[str, Any]] = []
-        for entry in self.options:
-            label = texts_value(entry.form.label)
-            if entry.form.code.data is None and not label:
-                continue
-            option: dict[str, Any] = {"code": entry.form.code.data, "label": label}
-            put_setting(option, "missing", bool(entry.form.missing.data))
-            put_setting(option, "fixed", bool(entry.form.fixed.data))
-            put_setting(option, "phenomenon", (entry.form.phenomenon.data or "").strip())
-            options.append(option)
-        return options
+        return list(without_blank_items({"options": options_value(self.options)})["options"])
 
 
 class PhenomenonForm(FlaskForm):  # type: ignore[misc]

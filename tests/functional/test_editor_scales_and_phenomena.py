@@ -26,6 +26,8 @@ def test_a_planner_adds_a_scale_and_a_question_takes_it(app: Flask, planner: Any
     assert "onveilig" in listing.text  # the question that uses it
     page = Page(planner.get(f"{EDITOR}/schalen/nieuw"))
     form = page.form()
+    # Only a question's own options can be "none of these" (exclusive).
+    assert "options-0-fixed" in form.fields and "options-0-exclusive" not in form.fields
     form.set("name", "eens_oneens")
     form.set("options-0-code", "1").set("options-0-label-0-text", "Eens")
     form.set("options-0-label-1-text", "D'accord")
