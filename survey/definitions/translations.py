@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _
 
 Path = tuple[str | int, ...]
 SOURCES_KEY = "translation_sources"
@@ -42,7 +43,9 @@ class TextEntry:
     what it is in words, whether it is long (a textarea), and its texts."""
 
     path: Path
-    label: str
+    # Lazy: only the translations screen shows the labels, and an edit
+    # walks every text to record its translations' sources.
+    label: LazyString
     long: bool
     texts: dict[str, str]
     text_id: str = ""
@@ -62,7 +65,7 @@ def _entry(
     node: dict[str, Any],
     key: str,
     path: Path,
-    label: str,
+    label: LazyString,
     long: bool = False,
     *,
     text_id: str,
