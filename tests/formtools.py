@@ -21,6 +21,7 @@ class Field:
     value: str = ""
     options: list[str] = field(default_factory=list)  # radio/checkbox/select values
     selected: list[str] = field(default_factory=list)
+    multiple: bool = False  # a <select multiple>: any number selected, none sent by default
 
 
 @dataclass
@@ -110,20 +111,30 @@ class _Parser(HTMLParser):
             if a.get("type", "submit") == "submit":
                 form.buttons.append((a.get("name", ""), a.get("value", "")))
         elif tag == "select" and a.get("name"):
-            self._select = form.fields.setdefault(a["name"], Field(a["name"], "select"))
+            self._select = form.fields.setdefault(
+                a["name"], Field(a["name"], "select", multiple="multiple" in a)
+            )
         elif tag == "option" and self._select is not None:
             value = a.get("value")
             self._option_value = value
             if value is not None:
                 self._select.options.append(value)
                 if "selected" in a:
-                    self._select.selected = [value]
+                    if self._select.multiple:
+                        self._select.selected.append(value)
+                    else:
+                        self._select.selected = [value]
         elif tag == "textarea" and a.get("name"):
             self._textarea = form.fields[a["name"]] = Field(a["name"], "textarea")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
-            if self._select is not None and not self._select.selected and self._select.options:
+            if (
+                self._select is not None
+                and not self._select.multiple
+                and not self._select.selected
+                and self._select.options
+            ):
                 self._select.selected = [self._select.options[0]]
             self._select = None
         elif tag == "textarea":

@@ -16,7 +16,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from survey.definitions.problems import Problem
 from survey.definitions.store import ImportRefused, find_survey, import_survey
+from survey.definitions.translations import record_sources
 from survey.definitions.validation import KNOWN_LANGUAGES, PAGE_KEY_RE, SURVEY_KEY_RE
 from survey.extensions import DbSession
 from survey.models import DefinitionFrozen, Survey
@@ -30,9 +32,9 @@ Spec = dict[str, Any]
 class EditRefused(Exception):
     """An edit, copy or new draft that cannot be stored. ``message`` says
     why in the planner's words (a lazy msgid); ``problems`` are the
-    validator's lines (``path: message``) when the definition broke a rule."""
+    validator's problems when the definition broke a rule."""
 
-    def __init__(self, message: Any, problems: list[str] | None = None) -> None:
+    def __init__(self, message: Any, problems: list[Problem] | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         self.problems = problems or []
@@ -77,7 +79,7 @@ def new_draft(session: DbSession, raw: Definition, *, key: str, consultation: st
     try:
         return import_survey(session, definition).survey
     except ImportRefused as exc:
-        raise EditRefused(_l("The survey was not stored."), exc.problems) from exc
+        raise EditRefused(_l("The survey was not stored."), exc.issues) from exc
 
 
 def copy_survey(
@@ -97,7 +99,9 @@ def copy_survey(
 def save_edit(session: DbSession, survey: Survey, definition: Definition) -> Survey:
     """Store ``definition`` as the draft's next version. Refused (nothing
     changes) when the survey is no longer a draft or the definition breaks
-    a rule: ``EditRefused`` with the validator's problems. Flushes."""
+    a rule: ``EditRefused`` with the validator's problems. The translations
+    the edit wrote are recorded as made from the current reference text
+    (``survey.definitions.translations.record_sources``). Flushes."""
     try:
         survey.ensure_editable()
     except DefinitionFrozen as exc:
@@ -106,10 +110,11 @@ def save_edit(session: DbSession, survey: Survey, definition: Definition) -> Sur
         ) from exc
     if definition.get("key") != survey.key:
         raise EditRefused(_l("The key of a survey cannot change. Copy it under a new key."))
+    definition = record_sources(survey.definition, definition)
     try:
         return import_survey(session, definition).survey
     except ImportRefused as exc:
-        raise EditRefused(_l("The change was not stored."), exc.problems) from exc
+        raise EditRefused(_l("The change was not stored."), exc.issues) from exc
 
 
 # --- the edits ------------------------------------------------------------------------
@@ -304,57 +309,6 @@ def delete_question(definition: Definition, key: str) -> Definition:
     return changed
 
 
-# --- conditions as pickers ------------------------------------------------------------
-
-OPERATORS = ("equals", "not_equals", "answered", "not_answered")
-
-
-def condition_tests(condition: Any) -> tuple[str, list[tuple[str, str, Any]]] | None:
-    """A ``show_if`` as the editor's pickers hold it: ``all`` or ``any`` and
-    tests (question, operator, value); None when it has another shape (an
-    ``in`` list, nesting), which the pickers can only replace."""
-    if condition is None:
-        return "all", []
-    if isinstance(condition, dict) and len(condition) == 1:
-        for combinator in ("all", "any"):
-            parts = condition.get(combinator)
-            if isinstance(parts, list):
-                tests = [_one_test(part) for part in parts]
-                if all(test is not None for test in tests):
-                    return combinator, [t for t in tests if t is not None]
-                return None
-    test = _one_test(condition)
-    return ("all", [test]) if test is not None else None
-
-
-def _one_test(condition: Any) -> tuple[str, str, Any] | None:
-    negated = isinstance(condition, dict) and set(condition) == {"not"}
-    inner = condition["not"] if negated else condition
-    if not isinstance(inner, dict) or not isinstance(inner.get("question"), str):
-        return None
-    if set(inner) == {"question", "equals"}:
-        return inner["question"], "not_equals" if negated else "equals", inner["equals"]
-    if set(inner) == {"question", "answered"} and inner["answered"] is True:
-        return inner["question"], "not_answered" if negated else "answered", None
-    return None
-
-
-def build_condition(combinator: str, tests: list[tuple[str, str, Any]]) -> Any:
-    """The ``show_if`` of the pickers' tests (None: no test, always shown)."""
-    made: list[dict[str, Any]] = []
-    for question, operator, value in tests:
-        if operator in ("answered", "not_answered"):
-            test: dict[str, Any] = {"question": question, "answered": True}
-        else:
-            test = {"question": question, "equals": value}
-        made.append({"not": test} if operator.startswith("not_") else test)
-    if not made:
-        return None
-    if len(made) == 1:
-        return made[0]
-    return {combinator if combinator in ("all", "any") else "all": made}
-
-
 def without_blank_items(spec: Spec) -> Spec:
     """A question's settings from an editor form without the empty option
     and row entries (the form's "add one" line, or one the planner emptied
@@ -368,4 +322,124 @@ def without_blank_items(spec: Spec) -> Spec:
                 for item in items
                 if item.get("code") is not None or item.get("key") or item.get("label")
             ]
+    return changed
+
+
+# --- scales and phenomena -------------------------------------------------------------
+
+
+def scale_users(definition: Definition, name: str) -> list[str]:
+    """The keys of the questions that take their options from scale ``name``."""
+    return [
+        str(spec.get("key"))
+        for page in _pages(definition)
+        for spec in page.get("questions") or []
+        if spec.get("scale") == name
+    ]
+
+
+def set_scale(
+    definition: Definition, name: str, options: list[dict[str, Any]], *, new: bool
+) -> Definition:
+    """Scale ``name`` with ``options`` (a new scale when ``new``: refused when
+    the name is malformed or taken; else the scale's options replaced)."""
+    changed = copy.deepcopy(definition)
+    scales = changed.get("scales")
+    if not isinstance(scales, dict):
+        scales = changed["scales"] = {}
+    if new:
+        if not QUESTION_KEY_RE.fullmatch(name):
+            raise EditRefused(
+                _l("Use small letters, digits and _ for the name of a scale, e.g. frequency.")
+            )
+        if name in scales:
+            raise EditRefused(_l("There is already a scale with this name. Choose another name."))
+    elif name not in scales:
+        raise KeyError(name)
+    scales[name] = options
+    return changed
+
+
+def delete_scale(definition: Definition, name: str) -> Definition:
+    """Scale ``name`` removed (a question that uses it makes the validator
+    refuse the change)."""
+    changed = copy.deepcopy(definition)
+    scales = changed.get("scales")
+    if not isinstance(scales, dict) or name not in scales:
+        raise KeyError(name)
+    del scales[name]
+    if not scales:
+        del changed["scales"]
+    return changed
+
+
+def phenomenon_users(definition: Definition, key: str) -> list[str]:
+    """Where phenomenon ``key`` is counted: the questions whose options or
+    rows name it, and the scales whose options do (``scale NAME``)."""
+    users: list[str] = []
+    for page in _pages(definition):
+        for spec in page.get("questions") or []:
+            items = [*(spec.get("options") or []), *(spec.get("rows") or [])]
+            if any(isinstance(i, dict) and i.get("phenomenon") == key for i in items):
+                users.append(str(spec.get("key")))
+    scales = definition.get("scales")
+    for name, options in scales.items() if isinstance(scales, dict) else []:
+        if any(isinstance(o, dict) and o.get("phenomenon") == key for o in options or []):
+            users.append(f"scale {name}")
+    return users
+
+
+def _phenomena(definition: Definition) -> list[dict[str, Any]]:
+    items = definition.get("phenomena")
+    return items if isinstance(items, list) else []
+
+
+def set_phenomenon(
+    definition: Definition,
+    key: str,
+    label: dict[str, str],
+    federal_priority: bool,
+    *,
+    new: bool,
+) -> Definition:
+    """Phenomenon ``key`` with its label and whether it is a federal
+    priority: added at the end when ``new`` (refused when the key is
+    malformed or taken), else changed in place. The key of a phenomenon
+    never changes: the consultation's figures and matrix are kept by it."""
+    changed = copy.deepcopy(definition)
+    items = _phenomena(changed)
+    found = [item for item in items if isinstance(item, dict) and item.get("key") == key]
+    if new:
+        if not QUESTION_KEY_RE.fullmatch(key):
+            raise EditRefused(
+                _l("Use small letters, digits and _ for the key of a phenomenon, e.g. drugs.")
+            )
+        if found:
+            raise EditRefused(
+                _l("There is already a phenomenon with this key. Choose another key.")
+            )
+        item: dict[str, Any] = {"key": key, "label": label}
+        if federal_priority:
+            item["federal_priority"] = True
+        changed["phenomena"] = [*items, item]
+        return changed
+    if not found:
+        raise KeyError(key)
+    found[0]["label"] = label
+    if federal_priority:
+        found[0]["federal_priority"] = True
+    else:
+        found[0].pop("federal_priority", None)
+    return changed
+
+
+def delete_phenomenon(definition: Definition, key: str) -> Definition:
+    """Phenomenon ``key`` removed from the survey (an option or row that
+    counts for it makes the validator refuse the change)."""
+    changed = copy.deepcopy(definition)
+    items = _phenomena(changed)
+    kept = [item for item in items if not (isinstance(item, dict) and item.get("key") == key)]
+    if len(kept) == len(items):
+        raise KeyError(key)
+    changed["phenomena"] = kept
     return changed

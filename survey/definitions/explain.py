@@ -3,21 +3,26 @@ question: ``pages[6].questions[1].max: must not be below min`` becomes
 "Pagina 'Over u', vraag 'leeftijd': de bovengrens is kleiner dan de
 ondergrens", with the field it is about (for the editor's forms).
 
-The validator writes each problem as one English line ``path: message``
-(the contract of survey files and the command line); this module reads the
-path against the definition (page titles, question keys) and says the
-message in Dutch where it knows its form, else as written. The YAML path
+The validator gives each problem as data: its path, a code and the
+values its message names (``survey.definitions.problems``; its English
+line ``path: message`` is the contract of survey files and the command
+line). This module reads the path against the definition (page titles,
+question keys) and says the message in the planner's language from the
+code and values; every code has its words here (a test checks it), so a
+reworded English message cannot slip through untranslated. The YAML path
 stays available as a detail (file uploads show it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 
+from survey.definitions.problems import Problem
 from survey.i18n import text_for
 
 _PAGE = re.compile(r"^pages\[(\d+)\](?:\.questions\[(\d+)\])?(?:\.(.*))?$")
@@ -48,9 +53,9 @@ class Explained:
         return f"{where}: {self.message}" if where else self.message
 
 
-def explain(definition: Any, line: str) -> Explained:
-    """The problem ``line`` (``path: message``) of ``definition``."""
-    path, _sep, message = line.partition(": ")
+def explain(definition: Any, problem: Problem) -> Explained:
+    """The validator's ``problem`` of ``definition``."""
+    path = problem.path
     page_key = question_key = None
     field = path
     where_parts: list[str] = []
@@ -73,11 +78,11 @@ def explain(definition: Any, line: str) -> Explained:
     return Explained(
         ", ".join(where_parts),
         field,
-        _message(message),
+        _message(problem),
         path,
         page_key,
         question_key,
-        _field_words(field),
+        field_words(field),
     )
 
 
@@ -88,8 +93,9 @@ def _first_language(definition: dict[str, Any]) -> str:
     return "nl"
 
 
-def _field_words(field: str) -> str:
-    """``options[2].code`` as "option 3, code"."""
+def field_words(field: str) -> str:
+    """A path within a question or form, in words: ``options[2].code`` as
+    "option 3, code"."""
     words: list[str] = []
     for name, index in _STEP.findall(field):
         if index:
@@ -131,92 +137,122 @@ def _field_names() -> dict[str, str]:
         "access": _("access"),
         "question": _("question"),
         "equals": _("answer"),
+        "in": _("answers"),
         "all": _("every test"),
         "any": _("one of the tests"),
         "not": _("not"),
     }
 
 
-def _message(message: str) -> str:
-    for pattern, say in _MESSAGES:
-        match = pattern.fullmatch(message)
-        if match:
-            return str(say(match))
-    return message
+def _message(problem: Problem) -> str:
+    """The problem's message in the planner's language, from its code and
+    values (every code has its words: a test checks it)."""
+    say = _MESSAGES.get(problem.code)
+    return str(say(problem.params)) if say is not None else problem.message
 
 
-_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile("must not be below min"), lambda m: _("the lower limit is above the upper limit")),
-    (re.compile(r"(.+) is used twice"), lambda m: _("%(value)s is used twice", value=m[1])),
-    (re.compile("is required"), lambda m: _("is required")),
-    (re.compile("must not be empty"), lambda m: _("must not be empty")),
-    (
-        re.compile(r"is missing \(the first language must be everywhere\)"),
-        lambda m: _("the text in the survey's first language is missing"),
+def _r(value: Any) -> str:
+    """A value as the file has it (a text quoted), as the English message
+    names it."""
+    return repr(value)
+
+
+P = Mapping[str, Any]
+
+_MESSAGES: dict[str, Callable[[P], str]] = {
+    "not_mapping": lambda p: _("must be a group of settings (key: value)"),
+    "top_not_mapping": lambda p: _("the file must start with the survey's settings (key: value)"),
+    "not_list": lambda p: _("must be a list"),
+    "empty": lambda p: _("must not be empty"),
+    "unknown_key": lambda p: _("is not a known setting"),
+    "required": lambda p: _("is required"),
+    "not_whole": lambda p: _("must be a whole number"),
+    "below_minimum": lambda p: _("must be at least %(n)s", n=p["minimum"]),
+    "above_maximum": lambda p: _("must be at most %(n)s", n=p["maximum"]),
+    "not_number": lambda p: _("must be a number"),
+    "not_finite": lambda p: _("must be a finite number"),
+    "not_boolean": lambda p: _("must be true or false"),
+    "bad_identifier": lambda p: _(
+        "%(value)s is not a valid key: use small letters, digits and _", value=_r(p["value"])
     ),
-    (
-        re.compile(r"'(.+)' is not a question on an earlier page or earlier on this page"),
-        lambda m: _(
-            "the condition refers to '%(key)s', which is not asked before this question",
-            key=m[1],
-        ),
+    "not_one_of": lambda p: _(
+        "%(value)s is not possible (possible: %(allowed)s)",
+        value=_r(p["value"]),
+        allowed=p["allowed"],
     ),
-    (
-        re.compile(r"(.+) is not a code of '(.+)'"),
-        lambda m: _("%(value)s is not an answer of question '%(key)s'", value=m[1], key=m[2]),
+    "nested_too_deeply": lambda p: _("is nested too deeply"),
+    "unreadable": lambda p: _("the file cannot be read: %(reason)s", reason=p["reason"]),
+    "unsupported_format": lambda p: _(
+        "format %(value)s is not supported: use 1", value=_r(p["value"])
     ),
-    (re.compile(r"must be at least (.+)"), lambda m: _("must be at least %(n)s", n=m[1])),
-    (re.compile(r"must be at most (.+)"), lambda m: _("must be at most %(n)s", n=m[1])),
-    (
-        re.compile(r"(.+) must match .+"),
-        lambda m: _("%(value)s is not a valid key: use small letters, digits and _", value=m[1]),
+    "not_text": lambda p: _("must be a text per language, e.g. nl: ..."),
+    "text_not_string": lambda p: _("must be a text"),
+    "foreign_language": lambda p: _("this language is not one of the survey's languages"),
+    "too_long": lambda p: _("is longer than %(n)s characters", n=p["limit"]),
+    "first_language_missing": lambda p: _("the text in the survey's first language is missing"),
+    "language_twice": lambda p: _("a language is listed twice"),
+    "bad_text_id": lambda p: _("is not the id of a text"),
+    "not_other_language": lambda p: _(
+        "a translation is recorded for a language that is not one of the survey's other languages"
     ),
-    (
-        re.compile("is not one of the survey's languages"),
-        lambda m: _("this language is not one of the survey's languages"),
+    "bad_fingerprint": lambda p: _("the recorded translation source is damaged"),
+    "partner_access": lambda p: _(
+        "access by personal link goes with the partner audience, and only with it"
     ),
-    (
-        re.compile(r"is longer than (\d+) characters"),
-        lambda m: _("is longer than %(n)s characters", n=m[1]),
+    "page_condition": lambda p: _("a page cannot have a condition: put it on its questions"),
+    "too_many_questions": lambda p: _("a survey has at most %(n)s questions", n=p["limit"]),
+    "key_used_twice": lambda p: _("%(value)s is used twice", value=_r(p["value"])),
+    "measure_not_possible": lambda p: _(
+        "%(value)s is not possible for this type (possible: %(allowed)s)",
+        value=_r(p["measure"]),
+        allowed=p["allowed"],
     ),
-    (
-        re.compile("must be strictly increasing"),
-        lambda m: _("each edge must be above the one before"),
+    "dimension_used_twice": lambda p: _(
+        "the dimension '%(name)s' is used by another question", name=p["dimension"]
     ),
-    (
-        re.compile(r"(.+) is not one of the codes"),
-        lambda m: _("%(code)s is not one of the codes", code=m[1]),
+    "too_many_options": lambda p: _("has more than %(n)s options", n=p["limit"]),
+    "code_used_twice": lambda p: _("%(value)s is used twice", value=p["value"]),
+    "unknown_phenomenon": lambda p: _(
+        "'%(name)s' is not one of the survey's phenomena", name=p["value"]
     ),
-    (
-        re.compile("only applies to measure: concern"),
-        lambda m: _("only applies when the question measures concern"),
+    "options_or_scale": lambda p: _("give either options or a scale"),
+    "unknown_scale": lambda p: _("there is no scale '%(name)s' (any more)", name=p["name"]),
+    "concern_only": lambda p: _("only applies when the question measures concern"),
+    "concern_required": lambda p: _("say which codes count as a problem"),
+    "not_one_of_the_codes": lambda p: _("%(code)s is not one of the codes", code=p["value"]),
+    "max_below_min": lambda p: _("the lower limit is above the upper limit"),
+    "max_before_min": lambda p: _("the first day is after the last day"),
+    "not_increasing": lambda p: _("each edge must be above the one before"),
+    "not_a_day": lambda p: _(
+        "%(value)s is not a day: write it as 2026-03-27", value=_r(p["value"])
     ),
-    (
-        re.compile("is required for measure: concern"),
-        lambda m: _("say which codes count as a problem"),
+    "rows_required": lambda p: _("a matrix needs rows"),
+    "choose_required": lambda p: _("say how many answers a resident ranks"),
+    "condition_shape": lambda p: _(
+        "a condition needs a question (with is, is one of or answered), or every, any, not"
     ),
-    (
-        re.compile(r"needs either options or scale \(exactly one\)"),
-        lambda m: _("give either options or a scale"),
+    "condition_tests": lambda p: _("a test needs exactly one of is, is one of, answered"),
+    "not_question_key": lambda p: _("must be the key of a question"),
+    "not_earlier": lambda p: _(
+        "the condition refers to '%(key)s', which is not asked before this question",
+        key=p["reference"],
     ),
-    (
-        re.compile(r"'(.+)' is used by another question"),
-        lambda m: _("the dimension '%(name)s' is used by another question", name=m[1]),
+    "rows_only_matrix": lambda p: _(
+        "the condition refers to '%(key)s', but only a matrix has rows", key=p["reference"]
     ),
-    (
-        re.compile(r"'(.+)' is not one of the survey's phenomena"),
-        lambda m: _("'%(name)s' is not one of the survey's phenomena", name=m[1]),
+    "not_a_row": lambda p: _(
+        "the condition refers to the row '%(row)s', which question '%(key)s' does not have",
+        row=p["row"],
+        key=p["key"],
     ),
-    (
-        re.compile(r"(.+) is not possible here \(allowed: (.+)\)"),
-        lambda m: _(
-            "%(value)s is not possible for this type (possible: %(allowed)s)",
-            value=m[1],
-            allowed=m[2],
-        ),
+    "not_a_code": lambda p: _(
+        "%(value)s is not an answer of question '%(key)s'", value=_r(p["value"]), key=p["key"]
     ),
-    (
-        re.compile(r"must be a whole number, not (.+)"),
-        lambda m: _("must be a whole number"),
+    "only_answered": lambda p: _("an answer of this type can only be tested with answered"),
+    "not_a_draft": lambda p: _(
+        "the survey %(key)s has been opened: only a draft can get a new version", key=p["key"]
     ),
-]
+    "other_consultation": lambda p: _(
+        "the survey %(key)s belongs to another consultation", key=p["key"]
+    ),
+}

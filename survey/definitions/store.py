@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from survey.definitions.definition import build_definition
 from survey.definitions.loader import dump_definition
+from survey.definitions.problems import Problem, lines
 from survey.definitions.validation import validate_definition
 from survey.extensions import DbSession
 from survey.models import (
@@ -29,11 +30,17 @@ from survey.models import (
 
 
 class ImportRefused(Exception):
-    """The definition cannot be stored; ``problems`` lists why."""
+    """The definition cannot be stored; ``issues`` lists why (as English
+    lines ``path: message`` in ``problems``)."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    def __init__(self, issues: list[Problem]) -> None:
+        super().__init__("; ".join(lines(issues)))
+        self.issues = issues
+
+    @property
+    def problems(self) -> list[str]:
+        """Why, as English lines ``path: message``."""
+        return lines(self.issues)
 
 
 @dataclass
@@ -52,7 +59,7 @@ def import_survey(session: DbSession, raw: Any) -> ImportResult:
     the caller commits."""
     result = validate_definition(raw)
     if not result.ok or result.definition is None:
-        raise ImportRefused(result.problems)
+        raise ImportRefused(result.issues)
     definition = result.definition
     consultation = _consultation(session, definition)
     survey = session.scalar(select(Survey).where(Survey.key == definition["key"]))
@@ -71,14 +78,11 @@ def import_survey(session: DbSession, raw: Any) -> ImportResult:
     else:
         if survey.state is not SurveyState.DRAFT:
             raise ImportRefused(
-                [
-                    f"key: survey {survey.key} is {survey.state.value}; "
-                    "only a draft can get a new version"
-                ]
+                [Problem("key", "not_a_draft", {"key": survey.key, "state": survey.state.value})]
             )
         if survey.consultation_id != consultation.id:
             raise ImportRefused(
-                [f"consultation: survey {survey.key} belongs to another consultation"]
+                [Problem("consultation", "other_consultation", {"key": survey.key})]
             )
         session.execute(delete(Variable).where(Variable.survey_id == survey.id))
         session.execute(delete(Question).where(Question.survey_id == survey.id))

@@ -1,6 +1,7 @@
 """Validation of a survey file (docs/survey-file.md).
 
-Every problem is reported with its path, e.g.
+Every problem is reported with its path, a code and its values
+(``survey.definitions.problems``), read as one line such as
 ``pages[0].questions[1].options[2].code: 2 is used twice``; a file with any
 problem is refused whole. Validation never raises on a malformed file: a
 wrong type anywhere becomes a problem at that path.
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.definitions.loader import LoadError, load_definition
+from survey.definitions.problems import Problem, lines
 from survey.questions import REGISTRY
 from survey.questions.base import QUESTION_KEY_RE, QuestionType, check_code_value
 
@@ -35,8 +37,10 @@ TOP_KEYS = frozenset(
         "phenomena",
         "scales",
         "pages",
+        "translation_sources",
     }
 )
+FINGERPRINT_RE = re.compile(r"[0-9a-f]{16}")
 MAX_QUESTIONS = 400
 MAX_OPTIONS = 200
 
@@ -46,37 +50,45 @@ Earlier = dict[str, tuple[QuestionType | None, list[int], list[str]]]
 
 @dataclass
 class Checker:
-    """Collects problems while walking a definition. Each problem is one
-    line ``path: message`` (the path as ``pages[0].questions[2].options``);
-    the checks return whether the value passed, so callers can skip what
-    depends on it. ``languages``, ``phenomena``, ``scales`` and
-    ``dimensions`` are filled from the top of the file as it is walked."""
+    """Collects problems while walking a definition. Each problem has its
+    path (``pages[0].questions[2].options``), a code and the values its
+    message names (``survey.definitions.problems``); ``problems`` gives
+    them as lines ``path: message``. The checks return whether the value
+    passed, so callers can skip what depends on it. ``languages``,
+    ``phenomena``, ``scales`` and ``dimensions`` are filled from the top of
+    the file as it is walked."""
 
     languages: list[str] = field(default_factory=lambda: ["nl"])
     phenomena: set[str] = field(default_factory=set)
     scales: dict[str, list[Any]] = field(default_factory=dict)
     dimensions: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
 
-    def problem(self, path: str, message: str) -> None:
-        """Record ``message`` as one problem line, ``path: message``."""
-        self.problems.append(f"{path}: {message}")
+    @property
+    def problems(self) -> list[str]:
+        """The problems found so far as English lines ``path: message``."""
+        return lines(self.issues)
+
+    def problem(self, path: str, code: str, **params: Any) -> None:
+        """Record the problem ``code`` (a key of ``problems.MESSAGES``) at
+        ``path``, with the values its message names."""
+        self.issues.append(Problem(path, code, params))
 
     # --- scalars ---------------------------------------------------------
     def is_mapping(self, value: Any, path: str) -> bool:
         """``value`` must be a mapping."""
         if not isinstance(value, dict):
-            self.problem(path, f"must be a mapping, not {_kind(value)}")
+            self.problem(path, "not_mapping", kind=_kind(value))
             return False
         return True
 
     def is_list(self, value: Any, path: str, *, non_empty: bool = True) -> bool:
         """``value`` must be a list, and not empty unless ``non_empty`` is off."""
         if not isinstance(value, list):
-            self.problem(path, f"must be a list, not {_kind(value)}")
+            self.problem(path, "not_list", kind=_kind(value))
             return False
         if non_empty and not value:
-            self.problem(path, "must not be empty")
+            self.problem(path, "empty")
             return False
         return True
 
@@ -85,62 +97,62 @@ class Checker:
         is a problem, never silently ignored)."""
         for key in value:
             if key not in allowed:
-                self.problem(f"{path}.{key}" if path else str(key), "is not a known key")
+                self.problem(f"{path}.{key}" if path else str(key), "unknown_key")
 
     def integer(
         self, value: Any, path: str, *, minimum: int | None = None, maximum: int | None = None
     ) -> bool:
         """A whole number (true/false is not one), within the bounds given."""
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(path, f"must be a whole number, not {_kind(value)}")
+            self.problem(path, "not_whole", kind=_kind(value))
             return False
         if minimum is not None and value < minimum:
-            self.problem(path, f"must be at least {minimum}")
+            self.problem(path, "below_minimum", minimum=minimum)
             return False
         if maximum is not None and value > maximum:
-            self.problem(path, f"must be at most {maximum}")
+            self.problem(path, "above_maximum", maximum=maximum)
             return False
         return True
 
     def number(self, value: Any, path: str) -> bool:
         """A finite number, whole or decimal (true/false is not one)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"must be a number, not {_kind(value)}")
+            self.problem(path, "not_number", kind=_kind(value))
             return False
         if value != value or value in (float("inf"), float("-inf")):
-            self.problem(path, "must be a finite number")
+            self.problem(path, "not_finite")
             return False
         return True
 
     def boolean(self, value: Any, path: str) -> bool:
         """``true`` or ``false`` (not a 0/1 or a "yes")."""
         if not isinstance(value, bool):
-            self.problem(path, f"must be true or false, not {_kind(value)}")
+            self.problem(path, "not_boolean", kind=_kind(value))
             return False
         return True
 
     def identifier(self, value: Any, path: str, pattern: re.Pattern[str] = QUESTION_KEY_RE) -> bool:
         """A key matching ``pattern`` in full (by default a question key)."""
         if not isinstance(value, str) or not pattern.fullmatch(value):
-            self.problem(path, f"{value!r} must match {pattern.pattern}")
+            self.problem(path, "bad_identifier", value=value, pattern=pattern.pattern)
             return False
         return True
 
     def text(self, value: Any, path: str, *, max_length: int = 5000) -> None:
         """A text: a mapping language -> string, with the first language."""
         if not isinstance(value, dict):
-            self.problem(path, f"must be a mapping of language to text, not {_kind(value)}")
+            self.problem(path, "not_text", kind=_kind(value))
             return
         for lang, text in value.items():
             if lang not in self.languages:
-                self.problem(f"{path}.{lang}", "is not one of the survey's languages")
+                self.problem(f"{path}.{lang}", "foreign_language")
             elif not isinstance(text, str):
-                self.problem(f"{path}.{lang}", f"must be text, not {_kind(text)}")
+                self.problem(f"{path}.{lang}", "text_not_string", kind=_kind(text))
             elif len(text) > max_length:
-                self.problem(f"{path}.{lang}", f"is longer than {max_length} characters")
+                self.problem(f"{path}.{lang}", "too_long", limit=max_length)
         first = self.languages[0]
         if not isinstance(value.get(first), str) or not value.get(first, "").strip():
-            self.problem(f"{path}.{first}", "is missing (the first language must be everywhere)")
+            self.problem(f"{path}.{first}", "first_language_missing")
 
     # --- options, rows, scales -------------------------------------------
     def option_list(self, options: Any, path: str, *, allow_exclusive: bool = False) -> list[int]:
@@ -149,7 +161,7 @@ class Checker:
         if not self.is_list(options, path):
             return []
         if len(options) > MAX_OPTIONS:
-            self.problem(path, f"has more than {MAX_OPTIONS} options")
+            self.problem(path, "too_many_options", limit=MAX_OPTIONS)
             return []
         allowed = frozenset({"code", "label", "missing", "phenomenon", "fixed"})
         if allow_exclusive:
@@ -169,13 +181,13 @@ class Checker:
         a known phenomenon."""
         self.unknown_keys(option, allowed, opath)
         if "code" not in option:
-            self.problem(f"{opath}.code", "is required")
+            self.problem(f"{opath}.code", "required")
         elif self.integer(option["code"], f"{opath}.code", minimum=-999999, maximum=999999):
             if option["code"] in codes:
-                self.problem(f"{opath}.code", f"{option['code']} is used twice")
+                self.problem(f"{opath}.code", "code_used_twice", value=option["code"])
             codes.append(option["code"])
         if "label" not in option:
-            self.problem(f"{opath}.label", "is required")
+            self.problem(f"{opath}.label", "required")
         else:
             self.text(option["label"], f"{opath}.label", max_length=500)
         for flag in ("missing", "exclusive", "fixed"):
@@ -187,13 +199,13 @@ class Checker:
     def phenomenon(self, value: Any, path: str) -> None:
         """``value`` must be the key of one of the survey's phenomena."""
         if not isinstance(value, str) or value not in self.phenomena:
-            self.problem(path, f"{value!r} is not one of the survey's phenomena")
+            self.problem(path, "unknown_phenomenon", value=value)
 
     def choices(self, spec: dict[str, Any], path: str, *, allow_exclusive: bool = False) -> int:
         """``options`` or ``scale`` (exactly one); returns the option count."""
         has_options, has_scale = "options" in spec, "scale" in spec
         if has_options == has_scale:
-            self.problem(path, "needs either options or scale (exactly one)")
+            self.problem(path, "options_or_scale")
             return 0
         if has_options:
             return len(
@@ -203,7 +215,7 @@ class Checker:
             )
         name = spec["scale"]
         if not isinstance(name, str) or name not in self.scales:
-            self.problem(f"{path}.scale", f"{name!r} is not defined under scales")
+            self.problem(f"{path}.scale", "unknown_scale", name=name)
             return 0
         return len(self.scales[name])
 
@@ -228,20 +240,20 @@ class Checker:
         only there; a non-empty list of the question's own codes."""
         measure = spec.get("measure")
         if "concern_codes" in spec and measure != "concern":
-            self.problem(f"{path}.concern_codes", "only applies to measure: concern")
+            self.problem(f"{path}.concern_codes", "concern_only")
             return
         if measure != "concern":
             return
         codes = spec.get("concern_codes")
         if codes is None:
-            self.problem(f"{path}.concern_codes", "is required for measure: concern")
+            self.problem(f"{path}.concern_codes", "concern_required")
             return
         if not self.is_list(codes, f"{path}.concern_codes"):
             return
         known = self.codes_of(spec)
         for i, code in enumerate(codes):
             if self.integer(code, f"{path}.concern_codes[{i}]") and code not in known:
-                self.problem(f"{path}.concern_codes[{i}]", f"{code} is not one of the codes")
+                self.problem(f"{path}.concern_codes[{i}]", "not_one_of_the_codes", value=code)
 
 
 def _kind(value: Any) -> str:
@@ -260,15 +272,21 @@ def _kind(value: Any) -> str:
 @dataclass
 class ValidationResult:
     """The outcome of validating a survey file: the definition when it has
-    no problems (else None), and every problem found."""
+    no problems (else None), and every problem found (``issues``; as
+    English lines ``path: message`` in ``problems``)."""
 
     definition: dict[str, Any] | None
-    problems: list[str]
+    issues: list[Problem]
+
+    @property
+    def problems(self) -> list[str]:
+        """The problems as English lines ``path: message``."""
+        return lines(self.issues)
 
     @property
     def ok(self) -> bool:
         """Whether the definition has no problems."""
-        return not self.problems
+        return not self.issues
 
 
 def validate_file(data: bytes | str) -> ValidationResult:
@@ -276,7 +294,7 @@ def validate_file(data: bytes | str) -> ValidationResult:
     try:
         raw = load_definition(data)
     except LoadError as exc:
-        return ValidationResult(None, [f"(file): {exc}"])
+        return ValidationResult(None, [Problem("(file)", "unreadable", {"reason": str(exc)})])
     return validate_definition(raw)
 
 
@@ -284,13 +302,13 @@ def validate_definition(raw: Any) -> ValidationResult:
     """Check a parsed definition against docs/survey-file.md; never raises."""
     checker = Checker()
     if not isinstance(raw, dict):
-        checker.problem("(file)", f"must be a mapping at the top, not {_kind(raw)}")
-        return ValidationResult(None, checker.problems)
+        checker.problem("(file)", "top_not_mapping", kind=_kind(raw))
+        return ValidationResult(None, checker.issues)
     try:
         _check_top(raw, checker)
     except RecursionError:
-        checker.problem("(file)", "is nested too deeply")
-    return ValidationResult(raw if not checker.problems else None, checker.problems)
+        checker.problem("(file)", "nested_too_deeply")
+    return ValidationResult(raw if not checker.issues else None, checker.issues)
 
 
 def _check_top(raw: dict[str, Any], c: Checker) -> None:
@@ -306,6 +324,29 @@ def _check_top(raw: dict[str, Any], c: Checker) -> None:
     _check_scales(raw.get("scales", {}), c)
     if "pages" in raw:
         _check_pages(raw["pages"], c)
+    if "translation_sources" in raw:
+        _check_translation_sources(raw["translation_sources"], c)
+
+
+def _check_translation_sources(sources: Any, c: Checker) -> None:
+    """Text id -> language -> the fingerprint of the reference text the
+    translation was made from (16 lower-case hex digits). Only the survey's
+    other languages have translations. Ids of texts the survey does not
+    have are allowed (and ignored): the record of a text since removed."""
+    if not c.is_mapping(sources, "translation_sources"):
+        return
+    for text_id, marks in sources.items():
+        path = f"translation_sources.{text_id}"
+        if not isinstance(text_id, str) or len(text_id) > 300:
+            c.problem(path, "bad_text_id")
+            continue
+        if not c.is_mapping(marks, path):
+            continue
+        for lang, mark in marks.items():
+            if lang not in c.languages[1:]:
+                c.problem(f"{path}.{lang}", "not_other_language")
+            elif not isinstance(mark, str) or not FINGERPRINT_RE.fullmatch(mark):
+                c.problem(f"{path}.{lang}", "bad_fingerprint")
 
 
 def _check_identity(raw: dict[str, Any], c: Checker) -> None:
@@ -322,20 +363,20 @@ def _check_identity(raw: dict[str, Any], c: Checker) -> None:
         "pages",
     ):
         if required not in raw:
-            c.problem(required, "is required")
+            c.problem(required, "required")
     if "format" in raw and raw["format"] != 1:
-        c.problem("format", f"{raw['format']!r} is not supported (use 1)")
+        c.problem("format", "unsupported_format", value=raw["format"])
     if "key" in raw:
         c.identifier(raw["key"], "key", SURVEY_KEY_RE)
     if "consultation" in raw:
         c.identifier(raw["consultation"], "consultation", SURVEY_KEY_RE)
     audience, access = raw.get("audience"), raw.get("access")
     if "audience" in raw and audience not in AUDIENCES:
-        c.problem("audience", f"{audience!r} must be one of {', '.join(AUDIENCES)}")
+        c.problem("audience", "not_one_of", value=audience, allowed=", ".join(AUDIENCES))
     if "access" in raw and access not in ACCESSES:
-        c.problem("access", f"{access!r} must be one of {', '.join(ACCESSES)}")
+        c.problem("access", "not_one_of", value=access, allowed=", ".join(ACCESSES))
     elif (access == "partner") != (audience == "partner") and audience in AUDIENCES:
-        c.problem("access", "partner access goes with the partner audience, and only with it")
+        c.problem("access", "partner_access")
 
 
 def _check_languages(languages: Any, c: Checker) -> None:
@@ -346,9 +387,11 @@ def _check_languages(languages: Any, c: Checker) -> None:
     good = [lang for lang in languages if isinstance(lang, str) and lang in KNOWN_LANGUAGES]
     for i, lang in enumerate(languages):
         if lang not in KNOWN_LANGUAGES:
-            c.problem(f"languages[{i}]", f"{lang!r} must be one of {', '.join(KNOWN_LANGUAGES)}")
+            c.problem(
+                f"languages[{i}]", "not_one_of", value=lang, allowed=", ".join(KNOWN_LANGUAGES)
+            )
     if len(set(good)) != len(good):
-        c.problem("languages", "lists a language twice")
+        c.problem("languages", "language_twice")
     if good:
         c.languages = list(dict.fromkeys(good))
 
@@ -364,10 +407,10 @@ def _check_phenomena(phenomena: Any, c: Checker) -> None:
         key = item.get("key")
         if c.identifier(key, f"{path}.key"):
             if key in c.phenomena:
-                c.problem(f"{path}.key", f"{key!r} is used twice")
+                c.problem(f"{path}.key", "key_used_twice", value=key)
             c.phenomena.add(key)
         if "label" not in item:
-            c.problem(f"{path}.label", "is required")
+            c.problem(f"{path}.label", "required")
         else:
             c.text(item["label"], f"{path}.label", max_length=200)
         if "federal_priority" in item:
@@ -401,14 +444,14 @@ def _check_pages(pages: Any, c: Checker) -> None:
         key = page.get("key")
         if c.identifier(key, f"{ppath}.key", PAGE_KEY_RE):
             if key in page_keys:
-                c.problem(f"{ppath}.key", f"{key!r} is used twice")
+                c.problem(f"{ppath}.key", "key_used_twice", value=key)
             page_keys.add(key)
         if "title" not in page:
-            c.problem(f"{ppath}.title", "is required")
+            c.problem(f"{ppath}.title", "required")
         else:
             c.text(page["title"], f"{ppath}.title", max_length=200)
         if "show_if" in page:
-            c.problem(f"{ppath}.show_if", "is not supported on pages; put it on the questions")
+            c.problem(f"{ppath}.show_if", "page_condition")
         questions = page.get("questions")
         if not c.is_list(questions, f"{ppath}.questions"):
             continue
@@ -416,7 +459,7 @@ def _check_pages(pages: Any, c: Checker) -> None:
             qpath = f"{ppath}.questions[{q}]"
             total += 1
             if total > MAX_QUESTIONS:
-                c.problem(qpath, f"a survey has at most {MAX_QUESTIONS} questions")
+                c.problem(qpath, "too_many_questions", limit=MAX_QUESTIONS)
                 return
             if not c.is_mapping(spec, qpath):
                 continue
@@ -427,16 +470,16 @@ def _check_question(spec: dict[str, Any], path: str, c: Checker, earlier: Earlie
     qtype_name = spec.get("type")
     qtype = REGISTRY.get(qtype_name) if isinstance(qtype_name, str) else None
     if qtype is None:
-        c.problem(f"{path}.type", f"{qtype_name!r} must be one of {', '.join(REGISTRY)}")
+        c.problem(f"{path}.type", "not_one_of", value=qtype_name, allowed=", ".join(REGISTRY))
     else:
         c.unknown_keys(spec, qtype.allowed_keys(), path)
         qtype.validate(spec, path, c)
         measure = spec.get("measure")
         if measure is not None and measure not in qtype.measures:
             allowed = ", ".join(sorted(qtype.measures)) or "none"
-            c.problem(f"{path}.measure", f"{measure!r} is not possible here (allowed: {allowed})")
+            c.problem(f"{path}.measure", "measure_not_possible", measure=measure, allowed=allowed)
     if "text" not in spec:
-        c.problem(f"{path}.text", "is required")
+        c.problem(f"{path}.text", "required")
     else:
         c.text(spec["text"], f"{path}.text", max_length=2000)
     if "help" in spec:
@@ -456,13 +499,13 @@ def _check_question(spec: dict[str, Any], path: str, c: Checker, earlier: Earlie
     ):
         if isinstance(dimension, str):
             if dimension in c.dimensions:
-                c.problem(dim_path, f"{dimension!r} is used by another question")
+                c.problem(dim_path, "dimension_used_twice", dimension=dimension)
             c.dimensions.add(dimension)
 
     key = spec.get("key")
     if isinstance(key, str) and c.identifier(key, f"{path}.key"):
         if key in earlier:
-            c.problem(f"{path}.key", f"{key!r} is used twice")
+            c.problem(f"{path}.key", "key_used_twice", value=key)
         else:
             raw_rows = spec.get("rows")
             rows = (
@@ -475,7 +518,7 @@ def _check_question(spec: dict[str, Any], path: str, c: Checker, earlier: Earlie
 
 def _check_condition(cond: Any, path: str, c: Checker, earlier: Earlier, depth: int) -> None:
     if depth > 10:
-        c.problem(path, "is nested too deeply")
+        c.problem(path, "nested_too_deeply")
         return
     if not c.is_mapping(cond, path):
         return
@@ -497,15 +540,15 @@ def _check_test(cond: dict[str, Any], path: str, c: Checker, earlier: Earlier) -
     """A condition on one earlier question: exactly one of ``equals``, ``in``
     or ``answered``, with values the question's type can compare with."""
     if "question" not in cond:
-        c.problem(path, "needs question (with equals, in or answered), or all, any, not")
+        c.problem(path, "condition_shape")
         return
     c.unknown_keys(cond, frozenset({"question", "equals", "in", "answered"}), path)
     tests = [name for name in ("equals", "in", "answered") if name in cond]
     if len(tests) != 1:
-        c.problem(path, "needs exactly one of equals, in, answered")
+        c.problem(path, "condition_tests")
     reference = cond["question"]
     if not isinstance(reference, str):
-        c.problem(f"{path}.question", f"must be a question key, not {_kind(reference)}")
+        c.problem(f"{path}.question", "not_question_key", kind=_kind(reference))
         return
     key = reference.partition(".")[0]
     if not _check_reference(reference, f"{path}.question", c, earlier):
@@ -532,15 +575,13 @@ def _check_reference(reference: str, path: str, c: Checker, earlier: Earlier) ->
     look back) and, for a row, a row of that matrix."""
     key, _, row = reference.partition(".")
     if key not in earlier:
-        c.problem(
-            path, f"{reference!r} is not a question on an earlier page or earlier on this page"
-        )
+        c.problem(path, "not_earlier", reference=reference)
         return False
     qtype, _codes, rows = earlier[key]
     if row and (qtype is None or not qtype.has_rows):
-        c.problem(path, f"{reference!r}: only a matrix has rows")
+        c.problem(path, "rows_only_matrix", reference=reference)
         return False
     if row and row not in rows:
-        c.problem(path, f"{reference!r}: {row!r} is not a row of {key!r}")
+        c.problem(path, "not_a_row", reference=reference, row=row, key=key)
         return False
     return True

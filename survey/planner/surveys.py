@@ -136,7 +136,7 @@ def upload_survey(session: DbSession, data: bytes) -> ImportResult:
         return import_survey(session, raw)
     except ImportRefused as exc:
         # In the planner's words, with the file's path as a detail.
-        explained = [explain(raw, line) for line in exc.problems]
+        explained = [explain(raw, problem) for problem in exc.issues]
         problems = [f"{problem} ({problem.path})" for problem in explained]
         raise PlannerError(_l("The survey file was not stored."), problems) from exc
 

@@ -258,7 +258,7 @@ def check_code_value(
 ) -> None:
     """``value`` in a condition on question ``key`` must be one of its codes."""
     if isinstance(value, bool) or not isinstance(value, int) or value not in codes:
-        checker.problem(path, f"{value!r} is not a code of {key!r}")
+        checker.problem(path, "not_a_code", value=value, key=key)
 
 
 class QuestionType(ABC):

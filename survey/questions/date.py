@@ -152,17 +152,17 @@ class DateQuestion(QuestionType):
             if name in spec:
                 day = parse_day(spec[name])
                 if day is None:
-                    checker.problem(f"{path}.{name}", f"{spec[name]!r} must be a day as 2026-03-27")
+                    checker.problem(f"{path}.{name}", "not_a_day", value=spec[name])
                 else:
                     limits[name] = day
         if len(limits) == 2 and limits["min"] > limits["max"]:
-            checker.problem(f"{path}.max", "must not be before min")
+            checker.problem(f"{path}.max", "max_before_min")
 
     @override
     def check_condition_value(
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
-        checker.problem(path, f"a {self.name} answer can only be tested with answered")
+        checker.problem(path, "only_answered", type=self.name)
 
     # --- storage -------------------------------------------------------------------
     @override

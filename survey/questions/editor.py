@@ -222,6 +222,40 @@ class OptionForm(Form):  # type: ignore[misc]
     missing = BooleanField(_l("Not in the percentage base (don't know, no answer)"))
     phenomenon = StringField(_l("Phenomenon"))
     exclusive = BooleanField(_l("Cannot be combined with other options"))
+    fixed = BooleanField(_l("Keeps its place when a question shuffles its options"))
+
+
+def options_data(options: list[Any]) -> list[Spec]:
+    """The entries of an options field (``OptionForm``) from a list of
+    options of the survey file."""
+    return [
+        {
+            "code": o.get("code"),
+            "label": texts_data(o.get("label")),
+            "missing": bool(o.get("missing", False)),
+            "phenomenon": o.get("phenomenon", ""),
+            "exclusive": bool(o.get("exclusive", False)),
+            "fixed": bool(o.get("fixed", False)),
+        }
+        for o in options
+        if isinstance(o, dict)
+    ]
+
+
+def options_value(field: Any) -> list[Spec]:
+    """The options of an options field as the survey file writes them (a
+    form without ``exclusive``, a scale's, writes none)."""
+    options = []
+    for entry in field:
+        form = entry.form
+        option: Spec = {"code": form.code.data, "label": texts_value(form.label)}
+        put_setting(option, "missing", bool(form.missing.data))
+        put_setting(option, "phenomenon", (form.phenomenon.data or "").strip())
+        if "exclusive" in form:
+            put_setting(option, "exclusive", bool(form.exclusive.data))
+        put_setting(option, "fixed", bool(form.fixed.data))
+        options.append(option)
+    return options
 
 
 class RowForm(Form):  # type: ignore[misc]
@@ -246,16 +280,7 @@ class ChoicesForm(QuestionForm):
     @classmethod
     @override
     def fill(cls, spec: Spec) -> Spec:
-        options = [
-            {
-                "code": o.get("code"),
-                "label": texts_data(o.get("label")),
-                "missing": bool(o.get("missing", False)),
-                "phenomenon": o.get("phenomenon", ""),
-                "exclusive": bool(o.get("exclusive", False)),
-            }
-            for o in spec.get("options") or []
-        ]
+        options = options_data(spec.get("options") or [])
         return {**super().fill(spec), "scale": spec.get("scale", ""), "options": options}
 
     @override
@@ -264,14 +289,36 @@ class ChoicesForm(QuestionForm):
         if self.scale.data:
             spec["scale"] = self.scale.data
             return
-        options = []
-        for entry in self.options:
-            option: Spec = {"code": entry.form.code.data, "label": texts_value(entry.form.label)}
-            put_setting(option, "missing", bool(entry.form.missing.data))
-            put_setting(option, "phenomenon", entry.form.phenomenon.data)
-            put_setting(option, "exclusive", bool(entry.form.exclusive.data))
-            options.append(option)
-        spec["options"] = options
+        spec["options"] = options_value(self.options)
+
+
+class ShuffleForm(QuestionForm):
+    """``shuffle``: the options in an order shuffled per respondent. The
+    box shows the type's default when the file does not say (a ranking
+    shuffles unless told not to); only a choice that differs from the
+    default is written. A type that never shuffles has no box."""
+
+    shuffle = BooleanField(_l("Shuffle the options for each respondent"))
+
+    def __init__(self, *args: Any, qtype: QuestionType, **kwargs: Any) -> None:
+        data = kwargs.get("data")
+        if isinstance(data, dict) and data.get("shuffle") is None:
+            data["shuffle"] = bool(qtype.shuffle_default)
+        super().__init__(*args, qtype=qtype, **kwargs)
+        if qtype.shuffle_default is None:
+            delattr(self, "shuffle")
+
+    @classmethod
+    @override
+    def fill(cls, spec: Spec) -> Spec:
+        return {**super().fill(spec), "shuffle": spec.get("shuffle")}
+
+    @override
+    def settings(self, spec: Spec) -> None:
+        super().settings(spec)
+        default = self.qtype.shuffle_default
+        if default is not None and bool(self.shuffle.data) != default:
+            spec["shuffle"] = bool(self.shuffle.data)
 
 
 class ConcernForm(QuestionForm):

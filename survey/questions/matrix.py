@@ -99,7 +99,7 @@ class MatrixChoice(QuestionType):
     @staticmethod
     def _check_rows(spec: dict[str, Any], path: str, checker: Checker) -> None:
         if "rows" not in spec:
-            checker.problem(f"{path}.rows", "is required for a matrix")
+            checker.problem(f"{path}.rows", "rows_required")
             return
         rows = spec["rows"]
         if not checker.is_list(rows, f"{path}.rows"):
@@ -113,10 +113,10 @@ class MatrixChoice(QuestionType):
             key = row.get("key")
             if checker.identifier(key, f"{rpath}.key"):
                 if key in seen:
-                    checker.problem(f"{rpath}.key", f"{key!r} is used twice")
+                    checker.problem(f"{rpath}.key", "key_used_twice", value=key)
                 seen.add(key)
             if "label" not in row:
-                checker.problem(f"{rpath}.label", "is required")
+                checker.problem(f"{rpath}.label", "required")
             else:
                 checker.text(row["label"], f"{rpath}.label", max_length=500)
             if "phenomenon" in row:

@@ -34,7 +34,7 @@ from survey.questions.base import (
     typed_code,
 )
 from survey.questions.choices import categories, cross_table, weighted_cells
-from survey.questions.editor import ChoicesForm, Spec, put_setting
+from survey.questions.editor import ChoicesForm, ShuffleForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
@@ -49,7 +49,7 @@ def chosen_labels() -> dict[int | float, str]:
 """The value labels of the 0/1 columns in SPSS."""
 
 
-class MultipleForm(ChoicesForm):
+class MultipleForm(ChoicesForm, ShuffleForm):
     """Options (one may be ``exclusive``) or a scale, and the most options
     one may choose."""
 

@@ -141,7 +141,7 @@ class NumberQuestion(QuestionType):
         if "decimals" in spec:
             checker.integer(spec["decimals"], f"{path}.decimals", minimum=0, maximum=6)
         if ok and "min" in spec and "max" in spec and spec["min"] > spec["max"]:
-            checker.problem(f"{path}.max", "must not be below min")
+            checker.problem(f"{path}.max", "max_below_min")
         if "bands" in spec:
             self._check_bands(spec["bands"], f"{path}.bands", checker)
         if "unit" in spec:
@@ -159,16 +159,16 @@ class NumberQuestion(QuestionType):
         if not all(checker.number(e, f"{path}.edges[{i}]") for i, e in enumerate(edges)):
             return
         if any(b <= a for a, b in pairwise(edges)):
-            checker.problem(f"{path}.edges", "must be strictly increasing")
+            checker.problem(f"{path}.edges", "not_increasing")
 
     @staticmethod
     def _check_unit(unit: Any, path: str, checker: Checker) -> None:
         """A translated text, or one plain string for every language."""
         if isinstance(unit, str):
             if not unit.strip():
-                checker.problem(path, "must not be empty")
+                checker.problem(path, "empty")
             elif len(unit) > MAX_UNIT_LENGTH:
-                checker.problem(path, f"is longer than {MAX_UNIT_LENGTH} characters")
+                checker.problem(path, "too_long", limit=MAX_UNIT_LENGTH)
             return
         checker.text(unit, path, max_length=MAX_UNIT_LENGTH)
 

@@ -35,14 +35,14 @@ from survey.questions.base import (
     typed_code,
 )
 from survey.questions.choices import cross_table, weighted_cells
-from survey.questions.editor import ChoicesForm, Spec, put_setting
+from survey.questions.editor import ChoicesForm, ShuffleForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
 
 
-class RankingForm(ChoicesForm):
+class RankingForm(ChoicesForm, ShuffleForm):
     """Options or a scale, and how many to choose and order."""
 
     choose = IntegerField(_l("How many to choose and order"), validators=[Optional()])
@@ -92,7 +92,7 @@ class Ranking(QuestionType):
         count = checker.choices(spec, path)
         checker.shuffle(spec, path)
         if "choose" not in spec:
-            checker.problem(f"{path}.choose", "is required for a ranking")
+            checker.problem(f"{path}.choose", "choose_required")
         else:
             checker.integer(spec["choose"], f"{path}.choose", minimum=1, maximum=max(count, 1))
 

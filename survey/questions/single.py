@@ -13,14 +13,14 @@ from survey.analysis.tables import Summary
 from survey.i18n import text_for
 from survey.questions.base import DimensionCodes, QuestionType
 from survey.questions.choices import categorical
-from survey.questions.editor import ChoicesForm, ConcernForm, Spec, put_setting
+from survey.questions.editor import ChoicesForm, ConcernForm, ShuffleForm, Spec, put_setting
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
 
 
-class SingleForm(ChoicesForm, ConcernForm):
+class SingleForm(ChoicesForm, ShuffleForm, ConcernForm):
     """Options or a scale, concern codes and a dimension."""
 
     dimension = StringField(_l("Dimension (for results by group and weighting)"))

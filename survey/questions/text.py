@@ -87,7 +87,7 @@ class TextQuestion(QuestionType):
     def check_condition_value(
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
-        checker.problem(path, f"a {self.name} answer can only be tested with answered")
+        checker.problem(path, "only_answered", type=self.name)
 
     @override
     def columns(self, question: QuestionDef, language: str) -> list[Column]:

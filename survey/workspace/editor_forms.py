@@ -17,7 +17,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -29,11 +28,18 @@ from wtforms import (
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey.definitions.editing import without_blank_items
 from survey.definitions.templates import TEMPLATES
 from survey.definitions.validation import ACCESSES, KNOWN_LANGUAGES
 from survey.i18n import LANGUAGE_NAMES
 from survey.questions import REGISTRY
-from survey.questions.editor import texts_data, texts_field
+from survey.questions.editor import (
+    OptionForm,
+    options_data,
+    options_value,
+    texts_data,
+    texts_field,
+)
 
 ACCESS_CHOICES = {
     "open": _l("open link"),
@@ -127,35 +133,38 @@ class ConfirmForm(FlaskForm):  # type: ignore[misc]
     """A button that confirms (delete, open): the CSRF token only."""
 
 
-class TestForm(Form):  # type: ignore[misc]
-    """One test of a condition: a question, what is tested, a value."""
+class ScaleOptionForm(OptionForm):
+    """One point of a scale: an option that cannot be exclusive (only a
+    question's own options can be "none of these")."""
 
-    question = SelectField(_l("Question"), validate_choice=False)
-    operator = SelectField(
-        _l("Test"),
-        choices=[
-            SelectChoice("equals", _l("is")),
-            SelectChoice("not_equals", _l("is not")),
-            SelectChoice("answered", _l("is answered")),
-            SelectChoice("not_answered", _l("is not answered")),
-        ],
-    )
-    value = SelectField(_l("Answer"), validate_choice=False)
+    exclusive = None
 
 
-class ConditionForm(FlaskForm):  # type: ignore[misc]
-    """When a question is shown: every test, or any of them."""
+class ScaleForm(FlaskForm):  # type: ignore[misc]
+    """A named scale that questions share: its name (only for a new
+    scale) and its points."""
 
-    combinator = RadioField(
-        _l("Show the question when"),
-        choices=[
-            SelectChoice("all", _l("every test below holds")),
-            SelectChoice("any", _l("at least one test below holds")),
-        ],
-        default="all",
-    )
-    tests = FieldList(FormField(TestForm), label=_l("Tests"))
-    remove = BooleanField(_l("Always show the question (remove the condition)"))
+    name = StringField(_l("Name of the scale"))
+    options = FieldList(FormField(ScaleOptionForm), label=_l("Point"))
+
+    @staticmethod
+    def fill(options: list[Any]) -> list[dict[str, Any]]:
+        """The entries of ``options`` from a scale of the survey file."""
+        return options_data(options)
+
+    def scale(self) -> list[dict[str, Any]]:
+        """The scale's options as the survey file writes them; an empty line
+        (no code, no label) is left out."""
+        return list(without_blank_items({"options": options_value(self.options)})["options"])
+
+
+class PhenomenonForm(FlaskForm):  # type: ignore[misc]
+    """A phenomenon: its key (only for a new one), label and whether it is
+    a priority of the national security plan."""
+
+    key = StringField(_l("Key of the phenomenon"))
+    label = texts_field(_l("Name of the phenomenon"))
+    federal_priority = BooleanField(_l("Also a priority of the national security plan"))
 
 
 def choices_of(options: list[tuple[Any, Any]]) -> list[SelectChoice]:

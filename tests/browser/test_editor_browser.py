@@ -57,11 +57,26 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
         "link", name=f"{tr(app, 'Condition')} opmerking"
     ).click()
     check_page(page, "condition")
-    page.locator("#tests-0-question").select_option("wijk")
-    page.locator("#tests-0-operator").select_option("equals")
-    page.locator("#tests-0-value").select_option(label="Molenbeek (4)")
+    page.locator("#c-0-question").select_option("wijk")
+    page.locator("#c-0-operator").select_option("equals")
+    page.locator("#c-0-value").select_option(label="Molenbeek (4)")
     submit(page, tr(app, "Save the condition"))
-    expect(page.locator("#q-opmerking .routing")).to_contain_text('"equals": 4')
+    expect(page.locator("#q-opmerking .routing")).to_contain_text(f"wijk {tr(app, 'is')} Molenbeek")
+
+    # A nested group with an answer list, built with the add buttons.
+    page.locator("#q-opmerking").get_by_role(
+        "link", name=f"{tr(app, 'Condition')} opmerking"
+    ).click()
+    submit(page, f"{tr(app, 'Add a group')} ({tr(app, 'Show the question when')})")
+    check_page(page, "condition-group")
+    page.locator("#c-1-not").check()
+    page.locator("#c-1-0-question").select_option("onveilig")
+    page.locator("#c-1-0-operator").select_option("in")
+    page.locator("#c-1-0-values").select_option(["onveilig=4", "onveilig=5"])
+    submit(page, tr(app, "Save the condition"))
+    expect(page.locator("#q-opmerking .routing")).to_contain_text(
+        f"onveilig {tr(app, 'is none of')} Zelden, Nooit"
+    )
 
     # A number question with its limits the wrong way round: told beside
     # the field, in the planner's words; then deleted after a confirmation.
@@ -112,6 +127,10 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
     page.locator("select[name='probleem.1']").select_option("1")
     page.locator("input[name=wijk][value='4']").check()
     expect(page.locator("#q-opmerking")).to_be_visible()
+    # Not shown to one who feels unsafe rarely or never (the turned-around group).
+    page.locator("input[name=onveilig][value='5']").check()
+    expect(page.locator("#q-opmerking")).to_be_hidden()
+    page.locator("input[name=onveilig]").first.check()
     page.locator("textarea[name=opmerking]").fill("Meer verlichting, graag.")
     submit(page, tr(app, "Continue"))
     check_page(page, "test-check")
@@ -144,3 +163,72 @@ def test_a_planner_builds_tests_and_opens_a_survey_a_resident_answers(
     expect(page.locator("main")).to_contain_text("Molenbeek")
     submit(page, tr(app, "Send answers"))
     assert count_responses(app, KEY) == 1
+
+
+def test_scales_phenomena_and_outdated_translations_pass_axe(
+    app: Flask, live_server: str, page: Page
+) -> None:
+    from planner_helpers import make_user, sign_in_browser
+
+    sign_in_browser(page, live_server, make_user(app, "lists@zone.be", "planner"))
+    page.get_by_role("link", name=tr(app, "Short pulse survey")).click()
+    submit(page, tr(app, "Make the draft"))
+    editor = f"{live_server}/planner/bevragingen/{KEY}/bewerken"
+
+    # Scales: the list, a new scale typed with the keyboard, a refused
+    # point told beside its field, a used scale that is not deleted.
+    page.get_by_role("link", name=tr(app, "Scales"), exact=True).click()
+    check_page(page, "scales")
+    page.get_by_role("link", name=tr(app, "Add a scale")).click()
+    check_page(page, "new-scale")
+    page.locator("#name").focus()
+    page.keyboard.type("ja_nee")
+    page.locator("#options-0-code").fill("1")
+    page.locator("#options-0-label-0-text").fill("Ja")
+    page.locator("#options-1-code").fill("1")
+    page.locator("#options-1-label-0-text").fill("Nee")
+    submit(page, tr(app, "Save the scale"))
+    expect(page.locator("#options-1-code-error")).to_contain_text(
+        tr(app, "%(value)s is used twice", value="1")
+    )
+    check_page(page, "new-scale-errors")
+    page.locator("#options-1-code").fill("2")
+    submit(page, tr(app, "Save the scale"))
+    expect(page.locator("#scale-ja_nee")).to_contain_text("Nee")
+    page.goto(f"{editor}/schalen/altijd_nooit/verwijderen")
+    check_page(page, "delete-scale")
+    submit(page, tr(app, "Yes, delete"))
+    expect(page.locator(".error-summary")).to_contain_text("onveilig")
+    check_page(page, "delete-scale-refused")
+
+    # Phenomena: the list, a new one, a used one that is not deleted.
+    page.goto(f"{editor}/fenomenen")
+    check_page(page, "phenomena")
+    page.get_by_role("link", name=tr(app, "Add a phenomenon")).click()
+    check_page(page, "new-phenomenon")
+    page.locator("#key").fill("cybercrime")
+    page.locator("#label-0-text").fill("Cybercriminaliteit")
+    page.locator("#federal_priority").check()
+    submit(page, tr(app, "Save the phenomenon"))
+    expect(page.locator("#phenomenon-cybercrime")).to_contain_text("Cybercriminaliteit")
+    page.locator("#phenomenon-cybercrime").get_by_role(
+        "link", name=f"{tr(app, 'Edit')} cybercrime"
+    ).click()
+    check_page(page, "phenomenon")
+    page.goto(f"{editor}/fenomenen/drugs/verwijderen")
+    check_page(page, "delete-phenomenon")
+    submit(page, tr(app, "Yes, delete"))
+    expect(page.locator(".error-summary")).to_be_visible()
+    check_page(page, "delete-phenomenon-refused")
+
+    # A translation made, then its Dutch text changed: marked outdated.
+    page.goto(f"{editor}/vertalingen")
+    field = page.locator("input[name='pages.0.questions.2.options.0.label:fr']")
+    field.fill("Hoogveld (FR)")
+    submit(page, tr(app, "Save the translations"))
+    page.goto(f"{editor}/vragen/wijk")
+    page.locator("#options-0-label-0-text").fill("Hoogveld-Noord")
+    submit(page, tr(app, "Save the question"))
+    page.goto(f"{editor}/vertalingen")
+    expect(page.locator(".tag-outdated")).to_have_count(1)
+    check_page(page, "translations-outdated")

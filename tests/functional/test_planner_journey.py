@@ -95,7 +95,10 @@ def test_planner_journey(app, client, tmp_path):
     page = Page(client.get("/planner/bevragingen/opladen"))
     response = submit_file(client, page, RESIDENT_FILE.read_bytes(), "burgers.yaml")
     assert response.status_code == 422
-    assert "only a draft can get a new version" in Page(response).text
+    said = msg(
+        app, "the survey %(key)s has been opened: only a draft can get a new version", key=KEY
+    )
+    assert said in Page(response).text
 
     # 5. Letters: a PDF with one page per letter, and a CSV for a mail merge.
     page = Page(client.get(f"/planner/bevragingen/{KEY}/brieven"))

@@ -225,21 +225,28 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
     page = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde"))
     form = page.form()
     # Only earlier questions can be tested.
-    assert form.fields["tests-0-question"].options == ["", "onveilig", "probleem", "wijk"]
-    form.set("tests-0-question", "onveilig").set("tests-0-operator", "equals")
-    form.set("tests-0-value", "1")
-    assert form.submit(planner).status_code == 302
+    assert form.fields["c-0-question"].options == ["", "onveilig", "probleem", "wijk"]
+    form.set("c-0-question", "onveilig").set("c-0-operator", "equals")
+    form.set("c-0-value", "onveilig=1")
+    assert form.submit(planner, "save").status_code == 302
     assert question(definition(app), "opmerking")["show_if"] == {
         "question": "onveilig",
         "equals": 1,
     }
 
-    # Two tests, any of them, one negated.
+    # Two tests, any of them, one negated: the second test added with a
+    # button that stores nothing and keeps what was chosen.
+    version = definition(app)["_version"]
     form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
-    assert form.fields["tests-0-question"].selected == ["onveilig"]
-    form.set("combinator", "any")
-    form.set("tests-1-question", "wijk").set("tests-1-operator", "not_answered")
-    assert form.submit(planner).status_code == 302
+    assert form.fields["c-0-question"].selected == ["onveilig"]
+    form.set("c-kind", "any")
+    response = form.submit(planner, "add-test:c")
+    assert response.status_code == 200
+    assert definition(app)["_version"] == version
+    form = Page(response).form()
+    assert form.fields["c-kind"].selected == ["any"]
+    form.set("c-1-question", "wijk").set("c-1-operator", "not_answered")
+    assert form.submit(planner, "save").status_code == 302
     assert question(definition(app), "opmerking")["show_if"] == {
         "any": [
             {"question": "onveilig", "equals": 1},
@@ -250,20 +257,20 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
     # An answer of another question is refused in words; nothing stored.
     version = definition(app)["_version"]
     form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
-    form.set("tests-0-question", "wijk").set("tests-0-value", "4")
-    response = form.submit(planner)
+    form.set("c-0-question", "probleem").set("c-0-value", "wijk=3")
+    response = form.submit(planner, "save")
     assert response.status_code == 422
-    assert (
-        msg(app, "%(value)s is not an answer of question '%(key)s'", value="4", key="wijk")
-        in Page(response).text
+    said = msg(
+        app, "%(value)s is not an answer of question '%(key)s'", value="'wijk=3'", key="probleem"
     )
+    assert said in Page(response).text, Page(response).text
     # A forged forward reference is refused as the validator does.
     first = Page(planner.get(f"{EDITOR}/vragen/onveilig/voorwaarde"))
     assert msg(app, "No question comes before this one: it is always shown.") in first.text
     wijk = Page(planner.get(f"{EDITOR}/vragen/wijk/voorwaarde")).form()
-    wijk.fields["tests-0-question"].options.append("opmerking")
-    wijk.set("tests-0-question", "opmerking").set("tests-0-operator", "answered")
-    response = wijk.submit(planner)
+    wijk.fields["c-0-question"].options.append("opmerking")
+    wijk.set("c-0-question", "opmerking").set("c-0-operator", "answered")
+    response = wijk.submit(planner, "save")
     assert response.status_code == 422
     assert (
         msg(
@@ -273,12 +280,92 @@ def test_a_condition_is_built_from_pickers(app: Flask, planner: Any) -> None:
         )
         in Page(response).text
     )
+    # So is the question itself (a condition that would wait for itself).
+    wijk = Page(planner.get(f"{EDITOR}/vragen/wijk/voorwaarde")).form()
+    wijk.fields["c-0-question"].options.append("wijk")
+    wijk.set("c-0-question", "wijk").set("c-0-operator", "answered")
+    assert wijk.submit(planner, "save").status_code == 422
+    assert definition(app)["_version"] == version
+
+    # A test of "is one of" without an answer is refused in words; a
+    # forged button (remove the whole condition's group) is a bad request.
+    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
+    form.set("c-0-operator", "in")
+    response = form.submit(planner, "save")
+    assert response.status_code == 422
+    assert f"{msg(app, 'answers')}: {msg(app, 'must not be empty')}" in Page(response).text
+    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
+    assert form.force("action", "remove:c").submit(planner).status_code == 400
     assert definition(app)["_version"] == version
 
     # Removing the condition.
-    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form().set("remove", "y")
-    assert form.submit(planner).status_code == 302
+    form = Page(planner.get(f"{EDITOR}/vragen/opmerking/voorwaarde")).form()
+    assert form.submit(planner, "clear").status_code == 302
     assert "show_if" not in question(definition(app), "opmerking")
+
+
+def test_a_condition_with_answer_lists_and_nested_groups(app: Flask, planner: Any) -> None:
+    """Is one of several answers, and a group inside the condition turned
+    around (not), built with the add buttons and no JavaScript; the saved
+    condition comes back in the same pickers."""
+    from_template(planner)
+    url = f"{EDITOR}/vragen/opmerking/voorwaarde"
+    form = Page(planner.get(url)).form()
+    form.set("c-0-question", "onveilig").set("c-0-operator", "in")
+    form.set("c-0-values", ["onveilig=1", "onveilig=2"])
+    form = Page(form.submit(planner, "add-group:c")).form()
+    # The new group starts with one empty test; what was chosen stays.
+    assert form.fields["c-0-values"].selected == ["onveilig=1", "onveilig=2"]
+    form.set("c-1-kind", "any").set("c-1-not", "y")
+    form.set("c-1-0-question", "wijk").set("c-1-0-operator", "equals").set("c-1-0-value", "wijk=9")
+    form = Page(form.submit(planner, "add-test:c-1")).form()
+    form.set("c-1-1-question", "probleem").set("c-1-1-operator", "not_answered")
+    # A test added by mistake, then removed.
+    form = Page(form.submit(planner, "add-test:c")).form()
+    assert "c-2-question" in form.fields
+    form = Page(form.submit(planner, "remove:c-2")).form()
+    assert "c-2-question" not in form.fields
+    response = form.submit(planner, "save")
+    assert response.status_code == 302, Page(response).text[:3000]
+    wanted = {
+        "all": [
+            {"question": "onveilig", "in": [1, 2]},
+            {
+                "not": {
+                    "any": [
+                        {"question": "wijk", "equals": 9},
+                        {"not": {"question": "probleem", "answered": True}},
+                    ]
+                }
+            },
+        ]
+    }
+    assert question(definition(app), "opmerking")["show_if"] == wanted
+    # The editor's overview says it in words, with the answers' labels.
+    routing = Page(planner.get(EDITOR)).html.split('id="q-opmerking"')[1].split("</p>", 2)[1]
+    words = [msg(app, w) for w in ("is one of", "and", "not", "is", "or", "is not answered")]
+    assert (
+        "<q>onveilig</q> {} Altijd, Vaak {} {} (<q>wijk</q> {} Zeg ik liever niet {} "
+        "<q>probleem</q> {})".format(*words)
+    ) in routing
+    # Shown again in the pickers, and saved unchanged.
+    form = Page(planner.get(url)).form()
+    assert form.fields["c-0-operator"].selected == ["in"]
+    assert form.fields["c-0-values"].selected == ["onveilig=1", "onveilig=2"]
+    assert form.fields["c-1-not"].selected == ["y"]
+    assert form.fields["c-1-1-operator"].selected == ["not_answered"]
+    assert form.submit(planner, "save").status_code == 302
+    assert question(definition(app), "opmerking")["show_if"] == wanted
+
+    # A resident in the test walk: shown only when the condition holds.
+    from survey.definitions.conditions import evaluate
+    from survey.definitions.definition import build_definition
+
+    built = build_definition({k: v for k, v in definition(app).items() if not k.startswith("_")})
+    shown = {"onveilig": 2, "wijk": 1, "probleem": {"1": 1}}
+    assert evaluate(wanted, built, shown)
+    assert not evaluate(wanted, built, shown | {"onveilig": 3})
+    assert not evaluate(wanted, built, shown | {"wijk": 9})
 
 
 def test_settings_change_title_access_and_languages(app: Flask, planner: Any) -> None:
@@ -447,3 +534,90 @@ def test_the_survey_page_shows_who_made_changed_copied_and_opened_each_version(
     assert msg(app, "opened") in rows[2] and rows[2].endswith('<td class="num">2</td></tr>')
     copied = Page(planner.get(f"/planner/bevragingen/{PULSE}-2"))
     assert msg(app, "copied") in copied.text and f"{PULSE} v2" in copied.text
+
+
+def test_a_translation_is_marked_outdated_when_the_dutch_text_changes_after_it(
+    app: Flask, planner: Any
+) -> None:
+    import yaml
+    from planner_helpers import submit_file
+
+    from_template(planner)
+    outdated = msg(app, "outdated")
+    option = "pages.0.questions.2.options.0.label"
+    # The planner translates the first district.
+    page = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert 'class="tag-outdated"' not in page.html
+    form = page.form().set(f"{option}:fr", "Hoogveld (FR)").set(f"{option}:en", "High field")
+    assert form.submit(planner).status_code == 302
+    assert 'class="tag-outdated"' not in Page(planner.get(f"{EDITOR}/vertalingen")).html
+    # Then rewrites its Dutch label in the question's form.
+    form = Page(planner.get(f"{EDITOR}/vragen/wijk")).form()
+    assert form.fields["options-0-label-0-language"].value == "nl"
+    form.set("options-0-label-0-text", "Hoogveld-Noord")
+    assert form.submit(planner).status_code == 302
+    # Both translations are outdated, with the Dutch text as it now reads;
+    # texts translated before (in the template) are not marked.
+    page = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert page.html.count('class="tag-outdated"') == 2
+    assert outdated in page.text
+    assert "Hoogveld-Noord" in page.text
+    assert f"{option}:fr:confirm" in page.form().fields
+    assert "pages.0.questions.2.text:fr:confirm" not in page.form().fields
+
+    # The mark survives an export and an import (here as a new survey).
+    exported = planner.get(f"/planner/bevragingen/{PULSE}/vragenlijst.yaml")
+    raw = yaml.safe_load(exported.get_data(as_text=True))
+    assert set(raw["translation_sources"]["questions.wijk.options.1.label"]) == {"fr", "en"}
+    raw["key"] = "peiling-kopie"
+    upload = Page(planner.get("/planner/bevragingen/opladen"))
+    response = submit_file(
+        planner, upload, yaml.safe_dump(raw, allow_unicode=True).encode(), "peiling.yaml"
+    )
+    assert response.status_code == 302, Page(response).text[:2000]
+    copied = Page(planner.get("/planner/bevragingen/peiling-kopie/bewerken/vertalingen"))
+    assert copied.html.count('class="tag-outdated"') == 2
+
+    # Rewriting the French clears its mark; confirming the English one
+    # as still right clears the other.
+    form = page.form().set(f"{option}:fr", "Hoogveld-Nord").set(f"{option}:en:confirm", "y")
+    assert form.submit(planner).status_code == 302
+    after = Page(planner.get(f"{EDITOR}/vertalingen"))
+    assert 'class="tag-outdated"' not in after.html
+    labels = question(definition(app), "wijk")["options"][0]["label"]
+    assert labels == {"nl": "Hoogveld-Noord", "fr": "Hoogveld-Nord", "en": "High field"}
+
+
+def test_the_option_order_is_shuffled_from_a_checkbox_on_choice_questions(
+    app: Flask, planner: Any
+) -> None:
+    from_template(planner)
+    explanation = msg(
+        app,
+        "Each respondent sees the options in an order of their own, so that no option gains "
+        "from its place; don't know, none of these and options that keep their place stay "
+        "where they are. Codes, paper forms and the report keep the order of the list.",
+    )
+    # A single choice: not shuffled unless asked; an option can keep its place.
+    page = Page(planner.get(f"{EDITOR}/vragen/wijk"))
+    assert explanation in page.text
+    form = page.form()
+    assert form.fields["shuffle"].selected == []
+    form.set("shuffle", "y").set("options-2-fixed", "y")
+    assert form.submit(planner).status_code == 302
+    wijk = question(definition(app), "wijk")
+    assert wijk["shuffle"] is True
+    assert wijk["options"][2]["fixed"] is True
+    assert Page(planner.get(f"{EDITOR}/vragen/wijk")).form().fields["shuffle"].selected == ["y"]
+    # A ranking shuffles by default: the box is ticked; saved as it is, the
+    # file says nothing; unticked, it says shuffle: false.
+    form = Page(planner.get(f"{EDITOR}/vragen/probleem")).form()
+    assert form.fields["shuffle"].selected == ["y"]
+    assert form.submit(planner).status_code == 302
+    assert "shuffle" not in question(definition(app), "probleem")
+    form = Page(planner.get(f"{EDITOR}/vragen/probleem")).form()
+    form.fields["shuffle"].selected = []
+    assert form.submit(planner).status_code == 302
+    assert question(definition(app), "probleem")["shuffle"] is False
+    # An ordered scale is never shuffled: no box.
+    assert "shuffle" not in Page(planner.get(f"{EDITOR}/vragen/onveilig")).form().fields

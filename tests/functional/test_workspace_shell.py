@@ -95,6 +95,14 @@ EXPECTED_ACCESS = {
     "editor.delete_question": "manage",
     "editor.condition": "manage",
     "editor.translations": "manage",
+    "editor_lists.scales": "manage",
+    "editor_lists.add_scale": "manage",
+    "editor_lists.scale": "manage",
+    "editor_lists.delete_scale": "manage",
+    "editor_lists.phenomena": "manage",
+    "editor_lists.add_phenomenon": "manage",
+    "editor_lists.phenomenon": "manage",
+    "editor_lists.delete_phenomenon": "manage",
     "admin.users": "admin",
     "admin.user": "admin",
     "admin.purge": "admin",
@@ -137,7 +145,8 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
     with app.app_context():
         from survey.definitions.store import find_survey
 
-        first_page = find_survey(db.session, resident_survey).definition["pages"][0]
+        resident_definition = find_survey(db.session, resident_survey).definition
+        first_page = resident_definition["pages"][0]
     return {
         "clients": clients,
         "users": users,
@@ -150,6 +159,9 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
             # pages say it is open and frozen; its test walk works).
             "page_key": first_page["key"],
             "question_key": first_page["questions"][0]["key"],
+            # A scale and a phenomenon of the resident survey.
+            "name": next(iter(resident_definition["scales"])),
+            "phenomenon_key": resident_definition["phenomena"][0]["key"],
         },
         "open": open_copy(app, tmp_path),
         "resident": resident_survey,

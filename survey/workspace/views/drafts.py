@@ -39,7 +39,7 @@ def _consultation_keys() -> list[str]:
 
 
 def _refusal(definition: Any, exc: EditRefused) -> tuple[str, list[str]]:
-    return str(exc.message), [str(explain(definition, line)) for line in exc.problems]
+    return str(exc.message), [str(explain(definition, problem)) for problem in exc.problems]
 
 
 def _made(

@@ -11,79 +11,49 @@ An opened survey is frozen: its editor pages say so and offer a copy.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from survey.definitions import editing
-from survey.definitions.definition import definition_of
-from survey.definitions.editing import Definition, EditRefused
-from survey.definitions.explain import Explained, explain
-from survey.definitions.translations import set_texts, text_entries
-from survey.extensions import db
+from survey.definitions import condition_builder, editing
+from survey.definitions.definition import SurveyDefinition, definition_of
+from survey.definitions.editing import Definition
+from survey.definitions.explain import Explained
+from survey.definitions.translations import (
+    confirm_translations,
+    outdated,
+    set_texts,
+    text_entries,
+)
 from survey.i18n import text_for
-from survey.models import Survey, SurveyState
-from survey.planner import history
+from survey.models import Survey
 from survey.questions import REGISTRY, get_type
-from survey.questions.editor import LanguageText, QuestionForm, form_for, texts_value
+from survey.questions.editor import QuestionForm, form_for, texts_value
 from survey.workspace.editor_forms import (
     AddQuestionForm,
-    ConditionForm,
     ConfirmForm,
     MoveForm,
     PageForm,
     SettingsForm,
-    choices_of,
     texts_for,
 )
-from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
+from survey.workspace.shell import Access, workspace_blueprint
+from survey.workspace.views.editor_support import (
+    draft,
+    form_errors,
+    pad_texts,
+    place_problems,
+    store,
+    survey_languages,
+)
 
 bp = workspace_blueprint("editor", __name__, "/bevragingen")
 
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
 
 # --- helpers ------------------------------------------------------------------------
-
-
-def _languages(item: Survey) -> list[str]:
-    return [str(lang) for lang in item.definition.get("languages", ["nl"])]
-
-
-def _frozen(item: Survey) -> ResponseReturnValue | None:
-    """The notice page of an opened survey's editor (or a POST back to it),
-    None for a draft."""
-    if item.state is SurveyState.DRAFT:
-        return None
-    if request.method == "POST":
-        flash(
-            _("This survey has been opened: its questions can no longer change. Copy it."), "error"
-        )
-        return redirect(url_for(".overview", key=item.key))
-    return render_template("workspace/editor/frozen.html", survey=item)
-
-
-def _store(item: Survey, definition: Definition) -> list[Explained]:
-    """Store ``definition`` as the draft's next version and commit; the
-    problems, in the planner's words, when it was refused (nothing stored)."""
-    try:
-        editing.save_edit(db.session, item, definition)
-    except EditRefused as exc:
-        db.session.rollback()
-        if not exc.problems:
-            return [Explained("", "", str(exc.message), "")]
-        return [explain(definition, line) for line in exc.problems]
-    # The page or question the edit was about, by key.
-    about = " ".join(str(v) for k, v in (request.view_args or {}).items() if k != "key")
-    history.record(db.session, item, "edited", current_user.email, about)
-    db.session.commit()
-    return []
 
 
 def _page_or_404(definition: Definition, page_key: str) -> dict[str, Any]:
@@ -113,12 +83,31 @@ def _overview_page(
         pages=pages,
         problems=problems,
         types=REGISTRY,
-        conditions={q.key: q.spec.get("show_if") for q in definition.questions},
+        conditions={
+            q.key: (condition_builder.from_condition(q.spec["show_if"]), q.spec["show_if"])
+            for q in definition.questions
+            if q.spec.get("show_if")
+        },
+        answers=_answer_labels(definition),
+        operators=dict(_operator_names()),
     ), status
 
 
+def _answer_labels(definition: SurveyDefinition) -> dict[str, dict[Any, str]]:
+    """The label of every answer code a condition can test, by question
+    reference (a matrix row shares its question's answers)."""
+    first = definition.default_language
+    labels: dict[str, dict[Any, str]] = {}
+    for q in definition.questions:
+        answers = {o.code: text_for(o.label, first) for o in q.options}
+        labels[q.key] = answers
+        for row in q.rows:
+            labels[f"{q.key}.{row.key}"] = answers
+    return labels
+
+
 def _text(texts: Any, item: Survey) -> str:
-    first = _languages(item)[0]
+    first = survey_languages(item)[0]
     return text_for(texts, first, first)
 
 
@@ -133,100 +122,11 @@ def _after(
     return redirect(url_for(".overview", key=item.key) + (f"#{anchor}" if anchor else ""))
 
 
-def _pad_texts(form: Any, languages: list[str], *, blank_items: bool) -> None:
-    """Give every texts field of ``form`` an entry per survey language, and
-    (``blank_items``) every list of options or rows an empty entry to add
-    one, without JavaScript."""
-    for field in form:
-        if field.type != "FieldList":
-            if field.type == "FormField":
-                _pad_texts(field.form, languages, blank_items=blank_items)
-            continue
-        inner = field.unbound_field.args[0] if field.unbound_field.args else None
-        if inner is LanguageText:
-            present = {entry.form.language.data for entry in field}
-            for lang in languages:
-                if lang not in present:
-                    field.append_entry({"language": lang, "text": ""})
-            continue
-        if blank_items:
-            field.append_entry()
-        for entry in field:
-            _pad_texts(entry.form, languages, blank_items=False)
-
-
-def _field_at(form: Any, path: str) -> Any:
-    """The form field a problem's path (after the question) is about, e.g.
-    ``options[2].code`` or ``text.nl``; None when no field matches."""
-    current: Any = form
-    for name, index in _STEP.findall(path):
-        if index:
-            entries = list(current) if current is not None and hasattr(current, "entries") else []
-            current = entries[int(index)].form if int(index) < len(entries) else None
-        elif current is not None and getattr(current, "type", "") == "FieldList":
-            texts = [e.form for e in current if getattr(e.form, "language", None) is not None]
-            match = [t for t in texts if t.language.data == name]
-            current = match[0].text if match else None
-        elif current is not None:
-            current = current._fields.get(name) if hasattr(current, "_fields") else None
-            if current is not None and current.type == "FormField":
-                current = current.form
-        if current is None:
-            return None
-    return current
-
-
-def _place_problems(form: Any, problems: list[Explained]) -> list[tuple[str | None, str]]:
-    """Put each problem beside its field (``errors``); the summary lines
-    with the id they link to (None: the whole question)."""
-    summary: list[tuple[str | None, str]] = []
-    for problem in problems:
-        field = _field_at(form, problem.field) if problem.field else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, problem.message]
-            summary.append((field.id, str(problem)))
-        else:
-            summary.append((None, str(problem)))
-    return summary
-
-
-def _form_errors(form: Any) -> list[tuple[str | None, str]]:
-    """The form's own field errors (a number that is no number) as summary
-    lines linking to their fields."""
-    found: list[tuple[str | None, str]] = []
-    for field in form:
-        if field.type in ("FieldList",):
-            for entry in field:
-                found += _form_errors(entry.form)
-        elif field.type == "FormField":
-            found += _form_errors(field.form)
-        elif field.type != "CSRFTokenField":
-            found += [
-                (field.id, f"{field.label.text}: {e}") for e in field.errors if isinstance(e, str)
-            ]
-    return found
-
-
-def _draft(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-    """A view of a draft's editor: called with the survey instead of its
-    key; an opened survey gets the frozen notice (or, posted, a redirect)."""
-
-    @functools.wraps(view)
-    def wrapper(key: str, **kwargs: Any) -> ResponseReturnValue:
-        item = survey_or_404(key)
-        frozen = _frozen(item)
-        if frozen is not None:
-            return frozen
-        return view(item, **kwargs)
-
-    return wrapper
-
-
 # --- the overview ------------------------------------------------------------------
 
 
 @bp.get("/<key>/bewerken", access=Access.MANAGE)
-@_draft
+@draft
 def overview(item: Survey) -> ResponseReturnValue:
     """A draft's pages and questions with every action on them."""
     return _overview_page(item, [])
@@ -236,11 +136,11 @@ def overview(item: Survey) -> ResponseReturnValue:
 
 
 @bp.route("/<key>/bewerken/instellingen", methods=["GET", "POST"], access=Access.MANAGE)
-@_draft
+@draft
 def settings(item: Survey) -> ResponseReturnValue:
     """The survey's title, introduction, closing text, access and languages."""
     raw = item.definition
-    languages = _languages(item)
+    languages = survey_languages(item)
     form = SettingsForm(
         data={
             "title": texts_for(raw.get("title"), languages),
@@ -267,12 +167,12 @@ def settings(item: Survey) -> ResponseReturnValue:
                 "languages": ordered,
             },
         )
-        problems = _store(item, changed)
+        problems = store(item, changed)
         if not problems:
             flash(_("The settings were saved."), "success")
             return redirect(url_for(".overview", key=item.key))
-        summary = _place_problems(form, problems)
-    _pad_texts(form, languages, blank_items=False)
+        summary = place_problems(form, problems)
+    pad_texts(form, languages, blank_items=False)
     status = 422 if summary or form.errors else 200
     return render_template(
         "workspace/editor/settings.html", survey=item, form=form, summary=summary
@@ -283,48 +183,48 @@ def settings(item: Survey) -> ResponseReturnValue:
 
 
 @bp.route("/<key>/bewerken/paginas", methods=["GET", "POST"], access=Access.MANAGE)
-@_draft
+@draft
 def add_page(item: Survey) -> ResponseReturnValue:
     """A new page at the end, with its title (it starts with one open
     question to rewrite)."""
-    languages = _languages(item)
+    languages = survey_languages(item)
     form = PageForm(data={"title": texts_for({}, languages)})
     summary: list[tuple[str | None, str]] = []
     if form.validate_on_submit():
-        problems = _store(item, editing.add_page(item.definition, texts_value(form.title)))
+        problems = store(item, editing.add_page(item.definition, texts_value(form.title)))
         if not problems:
             flash(_("The page was added."), "success")
             return redirect(url_for(".overview", key=item.key))
-        summary = _place_problems(form, problems)
-    _pad_texts(form, languages, blank_items=False)
+        summary = place_problems(form, problems)
+    pad_texts(form, languages, blank_items=False)
     return render_template(
         "workspace/editor/page.html", survey=item, form=form, summary=summary, page=None
     ), (422 if summary else 200)
 
 
 @bp.route("/<key>/bewerken/paginas/<page_key>", methods=["GET", "POST"], access=Access.MANAGE)
-@_draft
+@draft
 def page(item: Survey, page_key: str) -> ResponseReturnValue:
     """A page's title."""
-    languages = _languages(item)
+    languages = survey_languages(item)
     current = _page_or_404(item.definition, page_key)
     form = PageForm(data={"title": texts_for(current.get("title"), languages)})
     summary: list[tuple[str | None, str]] = []
     if form.validate_on_submit():
         changed = editing.rename_page(item.definition, page_key, texts_value(form.title))
-        problems = _store(item, changed)
+        problems = store(item, changed)
         if not problems:
             flash(_("The page was renamed."), "success")
             return redirect(url_for(".overview", key=item.key, _anchor=f"page-{page_key}"))
-        summary = _place_problems(form, problems)
-    _pad_texts(form, languages, blank_items=False)
+        summary = place_problems(form, problems)
+    pad_texts(form, languages, blank_items=False)
     return render_template(
         "workspace/editor/page.html", survey=item, form=form, summary=summary, page=current
     ), (422 if summary else 200)
 
 
 @bp.post("/<key>/bewerken/paginas/<page_key>/verplaatsen", access=Access.MANAGE)
-@_draft
+@draft
 def move_page(item: Survey, page_key: str) -> ResponseReturnValue:
     """A page one place up or down."""
     form = MoveForm()
@@ -332,14 +232,14 @@ def move_page(item: Survey, page_key: str) -> ResponseReturnValue:
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
     step = -1 if form.direction.data == "up" else 1
-    problems = _store(item, editing.move_page(item.definition, page_key, step))
+    problems = store(item, editing.move_page(item.definition, page_key, step))
     return _after(item, problems, _("The page was moved."), f"page-{page_key}")
 
 
 @bp.route(
     "/<key>/bewerken/paginas/<page_key>/verwijderen", methods=["GET", "POST"], access=Access.MANAGE
 )
-@_draft
+@draft
 def delete_page(item: Survey, page_key: str) -> ResponseReturnValue:
     """Confirm, then delete a page with its questions."""
     current = _page_or_404(item.definition, page_key)
@@ -362,12 +262,12 @@ def _confirm_delete(
     deletion through the validator and back to the overview."""
     form = ConfirmForm()
     if form.validate_on_submit():
-        return _after(item, _store(item, delete()), done)
+        return _after(item, store(item, delete()), done)
     return render_template("workspace/editor/delete.html", survey=item, form=form, what=what)
 
 
 @bp.post("/<key>/bewerken/paginas/<page_key>/vragen", access=Access.MANAGE)
-@_draft
+@draft
 def add_question(item: Survey, page_key: str) -> ResponseReturnValue:
     """A new question of the chosen type at the end of a page; then its form."""
     _page_or_404(item.definition, page_key)
@@ -375,7 +275,7 @@ def add_question(item: Survey, page_key: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     changed, new_key = editing.add_question(item.definition, page_key, form.type.data)
-    problems = _store(item, changed)
+    problems = store(item, changed)
     if problems:
         return _overview_page(item, problems, 422)
     flash(_("The question was added. Write its text and settings."), "success")
@@ -391,11 +291,11 @@ def _question_form(item: Survey, spec: dict[str, Any], formdata: Any) -> Questio
 
 
 @bp.route("/<key>/bewerken/vragen/<question_key>", methods=["GET", "POST"], access=Access.MANAGE)
-@_draft
+@draft
 def question(item: Survey, question_key: str) -> ResponseReturnValue:
     """A question's settings: its type's editor form. Saved through the
     validator; refused with each problem beside its field."""
-    languages = _languages(item)
+    languages = survey_languages(item)
     spec = _question_or_404(item.definition, question_key)
     posted = request.form if request.method == "POST" else None
     form = _question_form(item, spec, posted)
@@ -407,17 +307,17 @@ def question(item: Survey, question_key: str) -> ResponseReturnValue:
         if "show_if" in spec:
             changed_spec["show_if"] = spec["show_if"]
         changed = editing.replace_question(item.definition, question_key, changed_spec)
-        problems = _store(item, changed)
+        problems = store(item, changed)
         if not problems:
             flash(_("The question was saved."), "success")
             return redirect(url_for(".overview", key=item.key, _anchor=f"q-{changed_spec['key']}"))
-        summary = _place_problems(form, problems)
+        summary = place_problems(form, problems)
     elif request.method == "POST":
-        summary = _form_errors(form)
+        summary = form_errors(form)
     else:
-        _pad_texts(form, languages, blank_items=True)
+        pad_texts(form, languages, blank_items=True)
     if request.method == "POST":
-        _pad_texts(form, languages, blank_items=False)
+        pad_texts(form, languages, blank_items=False)
     status = 422 if request.method == "POST" else 200
     return render_template(
         "workspace/editor/question.html",
@@ -430,7 +330,7 @@ def question(item: Survey, question_key: str) -> ResponseReturnValue:
 
 
 @bp.post("/<key>/bewerken/vragen/<question_key>/verplaatsen", access=Access.MANAGE)
-@_draft
+@draft
 def move_question(item: Survey, question_key: str) -> ResponseReturnValue:
     """A question one place up or down on its page, or to the end of another page."""
     _question_or_404(item.definition, question_key)
@@ -447,7 +347,7 @@ def move_question(item: Survey, question_key: str) -> ResponseReturnValue:
             )
         except KeyError:
             abort(400)
-    problems = _store(item, changed)
+    problems = store(item, changed)
     return _after(item, problems, _("The question was moved."), f"q-{question_key}")
 
 
@@ -456,7 +356,7 @@ def move_question(item: Survey, question_key: str) -> ResponseReturnValue:
     methods=["GET", "POST"],
     access=Access.MANAGE,
 )
-@_draft
+@draft
 def delete_question(item: Survey, question_key: str) -> ResponseReturnValue:
     """Confirm, then delete a question."""
     spec = _question_or_404(item.definition, question_key)
@@ -492,77 +392,81 @@ def _earlier(item: Survey, question_key: str) -> list[tuple[str, str, list[tuple
     methods=["GET", "POST"],
     access=Access.MANAGE,
 )
-@_draft
+@draft
 def condition(item: Survey, question_key: str) -> ResponseReturnValue:
-    """When a question is shown, built from pickers: tests on earlier
-    questions (is, is not, answered, not answered), all or any of them."""
+    """When a question is shown, built from pickers without JavaScript:
+    tests on earlier questions (is, is not, is one of, is none of,
+    answered, not answered) in groups of every or at least one of their
+    parts, a group optionally turned around (not). The add and remove
+    buttons post the tree and bring it back changed; saving stores it
+    through the validator (``survey.definitions.condition_builder``)."""
     spec = _question_or_404(item.definition, question_key)
     earlier = _earlier(item, question_key)
-    current = editing.condition_tests(spec.get("show_if"))
-    combinator, tests = current if current is not None else ("all", [])
-    data = {
-        "combinator": combinator,
-        "tests": [
-            {"question": q, "operator": op, "value": "" if v is None else str(v)}
-            for q, op, v in tests
-        ],
-    }
-    form = ConditionForm(data=data)
+    current = condition_builder.from_condition(spec.get("show_if"))
+    root = current if current is not None else condition_builder.Group()
+    form = ConfirmForm()
     summary: list[tuple[str | None, str]] = []
-    if form.validate_on_submit():
-        if form.remove.data:
-            wanted = None
-        else:
-            picked = []
-            for entry in form.tests:
-                test = entry.form
-                if not test.question.data:
-                    continue
-                value: Any = None
-                if test.operator.data in ("equals", "not_equals"):
-                    raw = test.value.data or ""
-                    value = int(raw) if re.fullmatch(r"-?\d{1,6}", raw) else raw
-                picked.append((test.question.data, test.operator.data, value))
-            wanted = editing.build_condition(form.combinator.data, picked)
-        problems = _store(item, editing.set_condition(item.definition, question_key, wanted))
-        if not problems:
-            flash(_("The condition was saved."), "success")
-            return redirect(url_for(".overview", key=item.key, _anchor=f"q-{question_key}"))
-        summary = [(None, str(p)) for p in problems]
-    if request.method == "GET" or summary:
-        form.tests.append_entry()
-    question_choices = [("", _("(no test)"))] + [(k, label) for k, label, _a in earlier]
-    value_groups = [(k, label, answers) for k, label, answers in earlier if answers]
-    for entry in form.tests:
-        entry.form.question.choices = choices_of(question_choices)
+    posted = form.validate_on_submit()
+    if posted:
+        root = condition_builder.from_form(request.form.get, request.form.getlist)
+        action = request.form.get("action", "save")
+        if action in ("save", "clear"):
+            wanted = condition_builder.to_condition(root) if action == "save" else None
+            problems = store(item, editing.set_condition(item.definition, question_key, wanted))
+            if not problems:
+                flash(_("The condition was saved."), "success")
+                return redirect(url_for(".overview", key=item.key, _anchor=f"q-{question_key}"))
+            summary = [(None, str(p)) for p in problems]
+        elif not condition_builder.apply(root, action):
+            abort(400)
+    if not root.parts:
+        root.parts.append(condition_builder.Clause())
+    question_choices = [("", _("(choose a question)"))] + [(k, label) for k, label, _a in earlier]
     return render_template(
         "workspace/editor/condition.html",
         survey=item,
         form=form,
         spec=spec,
         summary=summary,
-        value_groups=value_groups,
+        root=root,
+        question_choices=question_choices,
+        value_groups=[(k, label, answers) for k, label, answers in earlier if answers],
+        operators=_operator_names(),
         unreadable=current is None,
         earlier=earlier,
     ), (422 if summary else 200)
+
+
+def _operator_names() -> list[tuple[str, str]]:
+    return [
+        ("equals", _("is")),
+        ("not_equals", _("is not")),
+        ("in", _("is one of")),
+        ("not_in", _("is none of")),
+        ("answered", _("is answered")),
+        ("not_answered", _("is not answered")),
+    ]
 
 
 # --- translations ----------------------------------------------------------------------
 
 
 @bp.route("/<key>/bewerken/vertalingen", methods=["GET", "POST"], access=Access.MANAGE)
-@_draft
+@draft
 def translations(item: Survey) -> ResponseReturnValue:
     """Every text of the survey with the reference language beside the
     others; a missing translation is marked (residents then read the
-    reference text). Saved through the validator like every edit."""
-    languages = _languages(item)
+    reference text), and so is an outdated one (the reference text changed
+    after it was translated: rewriting it, or confirming it is still right,
+    clears the mark). Saved through the validator like every edit."""
+    languages = survey_languages(item)
     entries = text_entries(item.definition)
     form = ConfirmForm()
     summary: list[tuple[str | None, str]] = []
     posted: dict[str, str] = {}
     if form.validate_on_submit():
         changes: dict[tuple[str | int, ...], dict[str, str]] = {}
+        confirmed: list[tuple[tuple[str | int, ...], str]] = []
         for entry in entries:
             for lang in languages[1:]:
                 name = f"{entry.name}:{lang}"
@@ -572,12 +476,16 @@ def translations(item: Survey) -> ResponseReturnValue:
                 posted[name] = value
                 if value.strip() != entry.texts.get(lang, ""):
                     changes.setdefault(entry.path, {})[lang] = value.strip()
-        problems = _store(item, set_texts(item.definition, changes)) if changes else []
+                elif request.form.get(f"{name}:confirm"):
+                    confirmed.append((entry.path, lang))
+        changed = confirm_translations(set_texts(item.definition, changes), confirmed)
+        problems = store(item, changed) if changes or confirmed else []
         if not problems:
             flash(_("The translations were saved."), "success")
             return redirect(url_for(".translations", key=item.key))
         summary = [(None, str(p)) for p in problems]
     missing = sum(1 for e in entries for lang in languages[1:] if not e.texts.get(lang))
+    stale = outdated(item.definition, entries)
     return render_template(
         "workspace/editor/translations.html",
         survey=item,
@@ -586,5 +494,6 @@ def translations(item: Survey) -> ResponseReturnValue:
         languages=languages,
         posted=posted,
         missing=missing,
+        stale=stale,
         summary=summary,
     ), (422 if summary else 200)
