@@ -17,8 +17,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from survey.definitions.store import ImportRefused, find_survey, import_survey
-from survey.definitions.validation import KNOWN_LANGUAGES, PAGE_KEY_RE, SURVEY_KEY_RE
+from survey.definitions.validation import PAGE_KEY_RE, SURVEY_KEY_RE
 from survey.extensions import DbSession
+from survey.i18n import is_language_code
 from survey.models import DefinitionFrozen, Survey
 from survey.questions import get_type
 from survey.questions.base import QUESTION_KEY_RE
@@ -164,7 +165,7 @@ def _is_text(value: Any) -> bool:
     return (
         isinstance(value, dict)
         and bool(value)
-        and all(k in KNOWN_LANGUAGES and isinstance(v, str) for k, v in value.items())
+        and all(is_language_code(k) and isinstance(v, str) for k, v in value.items())
     )
 
 

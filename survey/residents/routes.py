@@ -267,6 +267,7 @@ def code(key: str) -> Response | str:
         **_zone(survey),
         typed=typed[:40],
         error=error,
+        switch_keep={"code": typed[:40]},
     )
 
 

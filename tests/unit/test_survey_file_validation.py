@@ -92,7 +92,7 @@ def test_file_with_many_faults_lists_each_with_its_path() -> None:
     expected = [
         "key: 'Bad Key!' must match",
         "audience: 'everyone' must be one of",
-        "languages[1]: 'xx' must be one of",
+        "languages[1]: 'xx' is not a language code",
         "unexpected: is not a known key",
         "pages[0].questions[2].text.fr: is not one of the survey's languages",
         "pages[0].questions[2].text.nl: is missing",
