@@ -11,71 +11,18 @@ sentence longer than ``MAX_SENTENCE`` words."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 import yaml
-from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
+from catalog_areas import resident_msgids
 from readability import measure, sentences
 from support import RESIDENT_FILE, ROOT
 
 MAX_WORDS_PER_SENTENCE = 10.0
 MAX_LONG_WORD_SHARE = 0.05
 MAX_SENTENCE = 18
-
-RESIDENT_TEMPLATES = [
-    "survey/templates/residents/*.html",
-    "survey/templates/answering/*.html",
-    "survey/templates/questions/*.html",
-    "survey/templates/errors/*.html",
-    "survey/templates/base.html",
-    "survey/templates/home.html",
-]
-RESIDENT_CODE = [
-    "survey/questions/*.py",
-    "survey/answering/*.py",
-    "survey/residents/*.py",
-    "survey/responses/checking.py",
-]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
-
-
-def _editor_lines(path: Path) -> set[int]:
-    """Lines of the planners' editor forms (classes named ``...Form``) and
-    of a new question's starting texts (``starter``, in the planner's
-    language, replaced when the planner writes the question) in a question
-    type's module: not resident-facing."""
-    if path.suffix != ".py":
-        return set()
-    lines: set[int] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.ClassDef) and node.name.endswith("Form")) or (
-            isinstance(node, ast.FunctionDef) and node.name == "starter"
-        ):
-            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    return lines
-
-
-def _resident_msgids() -> set[str]:
-    found: set[str] = set()
-    for patterns, method, options in (
-        (RESIDENT_TEMPLATES, "jinja2", {"trimmed": "true", "silent": "false"}),
-        (RESIDENT_CODE, "python", {}),
-    ):
-        for pattern in patterns:
-            for path in sorted(ROOT.glob(pattern)):
-                if path.name == "editor.py":  # the planners' question editor
-                    continue
-                editor = _editor_lines(path)
-                for line, message, _comments, _context in extract_from_file(
-                    method, str(path), keywords=KEYWORDS, options=options
-                ):
-                    if line not in editor:
-                        found.add(message if isinstance(message, str) else message[0])
-    return found
-
 
 def _catalog_texts(language: str, msgids: set[str]) -> list[str]:
     path = Path(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po")
@@ -104,7 +51,7 @@ def _survey_texts(language: str) -> list[str]:
 def test_the_resident_pages_have_their_texts_in_the_catalogs() -> None:
     # The measure below reads what a resident sees: the extraction must find
     # the privacy notice, the lost-letter path and the error messages.
-    msgids = _resident_msgids()
+    msgids = resident_msgids()
     assert "Lost your letter?" in msgids
     assert "Taking part is voluntary. You can stop at any time." in msgids
     assert "Answer this question." in msgids
@@ -115,7 +62,7 @@ def test_the_resident_pages_have_their_texts_in_the_catalogs() -> None:
 @pytest.mark.parametrize("body", ["interface", "survey"])
 def test_resident_texts_read_at_b1(language: str, body: str) -> None:
     texts = (
-        _catalog_texts(language, _resident_msgids())
+        _catalog_texts(language, resident_msgids())
         if body == "interface"
         else _survey_texts(language)
     )
