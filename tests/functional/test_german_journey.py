@@ -1,0 +1,144 @@
+"""A German-speaking resident answers a survey whose German texts are not
+all there yet: the browser asks for German, the whole interface is German,
+a text missing in German is shown in French (the installation's fallback
+chain de -> fr -> nl), marked ``lang="fr"`` so a screen reader reads it in
+French, and the language links keep the letter's code and the draft.
+Everything through the rendered forms, as a browser without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from formtools import Page
+from german_survey import GERMAN_BROWSER, import_german_survey
+from resident_flow import make_codes
+from sqlalchemy import select
+from support import import_file
+
+from survey.extensions import db
+from survey.models import Response
+
+
+def _switch_links(html: str) -> dict[str, str]:
+    """The language links: language -> address."""
+    nav = re.search(r'<nav class="language-switch".*?</nav>', html, re.S)
+    assert nav, "no language switch on the page"
+    return {
+        lang: href.replace("&amp;", "&")
+        for href, lang in re.findall(r'<a href="([^"]+)" lang="([a-z]+)"', nav.group(0))
+    }
+
+
+def test_a_german_resident_answers_with_french_where_german_is_missing(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    key = import_german_survey(app, tmp_path)
+    code = make_codes(app, key, 1)[0]
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = GERMAN_BROWSER
+
+    # The front door speaks German because the browser asks for it.
+    start = Page(client.get(f"/s/{key}"))
+    assert '<html lang="de">' in start.html
+    assert "Sicherheit in Ihrem Viertel" in start.text
+    assert "Die Teilnahme ist freiwillig." in start.text
+    assert "Jetzt beginnen" in start.text
+    assert "Brauchen Sie dringend Hilfe von der Polizei? Rufen Sie 101 an." in start.text
+    # The intro has no German text: the French one, marked as French.
+    assert '<p lang="fr">Nous voulons savoir si vous vous sentez en sécurité.</p>' in start.html
+    assert set(_switch_links(start.html)) == {"nl", "fr"}
+
+    # A mistyped code: the message is German, and switching language keeps
+    # what was typed.
+    code_page = Page(client.get(f"/s/{key}/code"))
+    assert "Geben Sie den Code aus Ihrem Brief ein" in code_page.text
+    refused = Page(code_page.form().set("code", "ABCD-EFGH-JKLM").submit(client))
+    assert refused.response.status_code == 200
+    assert "Wir kennen diesen Code nicht." in refused.text
+    french_code_page = Page(client.get(_switch_links(refused.html)["fr"]))
+    assert '<html lang="fr">' in french_code_page.html
+    assert french_code_page.form().fields["code"].value == "ABCD-EFGH-JKLM"
+
+    # Back in German (the link list again), the right code opens the survey.
+    german_code_page = Page(client.get(_switch_links(french_code_page.html)["de"]))
+    assert '<html lang="de">' in german_code_page.html
+    opened = german_code_page.form().set("code", code).submit(client)
+    assert opened.status_code == 302
+    first = Page(client.get(opened.location))
+    assert '<html lang="de">' in first.html
+    assert '<h1><span lang="fr">Votre quartier</span></h1>' in first.html
+    assert "Fühlen Sie sich in Ihrem Viertel manchmal unsicher?" in first.html
+    assert '<span lang="fr">Je ne sais pas</span>' in first.html
+    assert '<span lang="fr">Voulez-vous ajouter quelque chose ?</span>' in first.html
+    assert "Schritt 1 von 1" in first.text
+
+    # Sent without an answer: the German error, the French label marked.
+    missing = Page(first.form().submit(client))
+    assert "Es gibt ein Problem" in missing.text
+    assert "Beantworten Sie diese Frage." in missing.text
+    summary = re.search(r'<div class="error-summary".*?</div>', missing.html, re.S)
+    assert summary
+    assert (
+        '<span lang="fr">Voulez-vous ajouter quelque chose ?</span>: '
+        "Beantworten Sie diese Frage." in summary.group(0)
+    )
+
+    # The draft survives a switch to Dutch and back.
+    answered = missing.form().set("onveilig", "2").set("opmerking", "Mehr Licht im Park.")
+    check = client.get(answered.submit(client).location)
+    dutch = Page(client.get(_switch_links(check.get_data(as_text=True))["nl"]))
+    assert "Controleer uw antwoorden voordat u ze verzendt" in dutch.text
+    assert "Nee" in dutch.text
+    german = Page(client.get(_switch_links(dutch.html)["de"]))
+    assert "Prüfen Sie Ihre Antworten, bevor Sie sie senden" in german.text
+    assert "Nein" in german.text
+    assert "Mehr Licht im Park." in german.text
+
+    sent = german.form().submit(client)
+    assert sent.status_code == 302
+    thanks = Page(client.get(sent.location))
+    assert "Ihre Antworten sind gesendet" in thanks.text
+    # No German closing text: the French one, marked.
+    assert '<p lang="fr">Merci pour vos réponses.</p>' in thanks.html
+    with app.app_context():
+        languages = db.session.scalars(select(Response.language)).all()
+    assert languages == ["de"]
+
+
+DUTCH_AND_FRENCH = """\
+format: 1
+key: veiligheid-nl-fr
+consultation: zvp-nl-fr
+audience: citizen
+access: open
+languages: [nl, fr]
+title: {nl: "Veiligheid in uw buurt", fr: "La sécurité dans votre quartier"}
+pages:
+  - key: buurt
+    title: {nl: "Uw buurt", fr: "Votre quartier"}
+    questions:
+      - key: onveilig
+        type: single
+        text: {nl: "Voelt u zich soms onveilig?", fr: "Vous sentez-vous parfois en insécurité ?"}
+        options:
+          - {code: 1, label: {nl: "Ja", fr: "Oui"}}
+          - {code: 2, label: {nl: "Nee", fr: "Non"}}
+"""
+
+
+def test_a_german_browser_on_a_dutch_and_french_survey_reads_french(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "nl-fr.yaml"
+    path.write_text(DUTCH_AND_FRENCH, encoding="utf-8")
+    key = import_file(app, path)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = GERMAN_BROWSER
+    start = Page(client.get(f"/s/{key}"))
+    # No German in the survey: the fallback chain picks French, interface too.
+    assert '<html lang="fr">' in start.html
+    assert "La sécurité dans votre quartier" in start.text
+    # A Dutch browser reads the survey's first language.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl-BE"
+    assert '<html lang="nl">' in client.get(f"/s/{key}").get_data(as_text=True)
