@@ -44,6 +44,7 @@ def test_a_german_resident_answers_with_french_where_german_is_missing(
     assert '<html lang="de">' in start.html
     assert "Sicherheit in Ihrem Viertel" in start.text
     assert "Die Teilnahme ist freiwillig." in start.text
+    assert "Verantwortlich für Ihre Antworten: die lokale Polizeizone." in start.text
     assert "Jetzt beginnen" in start.text
     assert "Brauchen Sie dringend Hilfe von der Polizei? Rufen Sie 101 an." in start.text
     # The intro has no German text: the French one, marked as French.
