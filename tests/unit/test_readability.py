@@ -24,6 +24,7 @@ MAX_WORDS_PER_SENTENCE = 10.0
 MAX_LONG_WORD_SHARE = 0.05
 MAX_SENTENCE = 18
 
+
 def _catalog_texts(language: str, msgids: set[str]) -> list[str]:
     path = Path(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po")
     with path.open("rb") as handle:
