@@ -1,7 +1,7 @@
 """Which interface strings (gettext msgids) each area of the platform shows:
 the resident pages and the partner pages. The readability test measures the
 residents' texts; the catalog test holds the German catalog complete over
-both areas (docs/configuration.md, "Languages").
+both areas and the letters (docs/configuration.md, "Languages").
 
 An area is a set of templates and Python modules; the planners' editor
 forms in a question type's module (classes named ``...Form``) and a new
@@ -38,6 +38,10 @@ PARTNER_CODE = [
     "survey/partners/receipt.py",
     "survey/partners/drafts.py",
 ]
+# What every sampled resident reads first: the addressed letter (and its
+# reminder) and the open campaign's poster.
+LETTER_TEMPLATES = ["survey/templates/workspace/letters_pdf.html"]
+LETTER_CODE = ["survey/planner/campaign.py"]
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 
@@ -81,6 +85,11 @@ def resident_msgids() -> set[str]:
     """What residents can see: their pages, the shared answering, question
     and error pages, and the messages of the question types."""
     return msgids(RESIDENT_TEMPLATES, RESIDENT_CODE)
+
+
+def letter_msgids() -> set[str]:
+    """What the letters and the poster say."""
+    return msgids(LETTER_TEMPLATES, LETTER_CODE)
 
 
 def partner_msgids() -> set[str]:

@@ -1,7 +1,9 @@
 """Every resident-facing text reads at B1, in Dutch and in French: the
 interface texts residents see (the resident, answering, question and error
 pages, and the messages of the question types) as the catalogs translate
-them, and the default resident survey's intro, closing, questions and help.
+them, the default resident survey's intro, closing, questions and help, and
+the invitation letter, its reminder and the open campaign's poster (what
+every sampled resident reads first).
 
 Limits (B1 practice: short sentences, few long words; the methodologist's
 review measured 7.7 words a sentence and 4.0 % long words for Dutch):
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.pofile import read_po
-from catalog_areas import resident_msgids
+from catalog_areas import letter_msgids, resident_msgids
 from readability import measure, sentences
 from support import RESIDENT_FILE, ROOT
 
@@ -59,16 +61,28 @@ def test_the_resident_pages_have_their_texts_in_the_catalogs() -> None:
     assert len(msgids) > 150
 
 
+def test_the_letter_and_poster_texts_are_measured() -> None:
+    msgids = letter_msgids()
+    assert "Dear resident," in msgids
+    assert "Taking part is voluntary. It takes about %(minutes)s minutes." in msgids
+    assert "Safe in your neighbourhood? Give your opinion." in msgids  # the poster
+
+
+# The fewest sentences each body must have for its figures to mean something.
+BODIES = {"interface": 50, "survey": 50, "letter and poster": 20}
+
+
 @pytest.mark.parametrize("language", ["nl", "fr"])
-@pytest.mark.parametrize("body", ["interface", "survey"])
+@pytest.mark.parametrize("body", list(BODIES))
 def test_resident_texts_read_at_b1(language: str, body: str) -> None:
-    texts = (
-        _catalog_texts(language, resident_msgids())
-        if body == "interface"
-        else _survey_texts(language)
-    )
+    if body == "interface":
+        texts = _catalog_texts(language, resident_msgids())
+    elif body == "survey":
+        texts = _survey_texts(language)
+    else:
+        texts = _catalog_texts(language, letter_msgids())
     figures = measure(texts, language)
-    assert figures.sentences > 50
+    assert figures.sentences > BODIES[body], figures
     assert figures.words_per_sentence <= MAX_WORDS_PER_SENTENCE, figures
     assert figures.long_word_share <= MAX_LONG_WORD_SHARE, figures
     too_long = [" ".join(s) for text in texts for s in sentences(text) if len(s) > MAX_SENTENCE]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from catalog_areas import partner_msgids
+from catalog_areas import letter_msgids, partner_msgids
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "translations"
@@ -84,10 +84,11 @@ def _translated(string: object) -> bool:
 
 
 def test_german_catalog_covers_every_resident_and_partner_page(extracted: set[str]) -> None:
-    area = partner_msgids()
+    area = partner_msgids() | letter_msgids()
     # The area is what residents and partners see: the start page with its
-    # privacy notice, the code page, the questions' messages, the partner pages.
-    assert {"Lost your letter?", "Answer this question.", "Receipt"} <= area
+    # privacy notice, the code page, the questions' messages, the partner
+    # pages, and the letter and poster that bring residents there.
+    assert {"Lost your letter?", "Answer this question.", "Receipt", "Dear resident,"} <= area
     assert area <= extracted
     missing = _untranslated(_catalog("de"), area)
     assert not missing, f"not translated in German (translations/de): {missing[:20]}"
