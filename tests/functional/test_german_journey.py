@@ -1,8 +1,9 @@
-"""A German-speaking resident answers a survey whose German texts are not
-all there yet: the browser asks for German, the whole interface is German,
-a text missing in German is shown in French (the installation's fallback
-chain de -> fr -> nl), marked ``lang="fr"`` so a screen reader reads it in
-French, and the language links keep the letter's code and the draft.
+"""A German-speaking resident answers the default survey in German, and a
+survey whose German texts are not all there yet: the browser asks for
+German, the whole interface is German, a text missing in German is shown in
+French (the installation's fallback chain de -> fr -> nl), marked
+``lang="fr"`` so a screen reader reads it in French, and the language links
+keep the letter's code and the draft.
 Everything through the rendered forms, as a browser without JavaScript."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from flask import Flask
 from formtools import Page
 from german_survey import GERMAN_BROWSER, import_german_survey
-from resident_flow import make_codes
+from resident_flow import fill, make_codes, open_copy, submit
 from sqlalchemy import select
 from support import import_file
 
@@ -143,3 +144,41 @@ def test_a_german_browser_on_a_dutch_and_french_survey_reads_french(
     # A Dutch browser reads the survey's first language.
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl-BE"
     assert '<html lang="nl">' in client.get(f"/s/{key}").get_data(as_text=True)
+
+
+def _foreign(html: str) -> list[str]:
+    """The texts of the page's main part marked as another language than German."""
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    return re.findall(r'lang="(?!de")[a-z]+">([^<]*)<', main)
+
+
+# The default survey's fictional place names: Dutch names, with no German form.
+PLACE_NAMES = {"Hoogveld", "Kerkhove", "Zandberge", "Ter Heide", "Lindendaal"}
+
+
+def test_a_german_speaking_zone_fields_the_default_survey_in_german(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    key = open_copy(app, tmp_path, "buerger-de")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = GERMAN_BROWSER
+    start = Page(client.get(f"/s/{key}"))
+    assert '<html lang="de">' in start.html
+    assert "Befragung zu Sicherheit und Lebensqualität" in start.text
+    assert re.search(r"Es dauert etwa \d+ Minuten\.", start.text)
+    assert _foreign(start.html) == []
+    response = client.get(start.form().submit(client).location)
+    pages = 0
+    while not response.request.path.endswith("/controle"):
+        page = Page(response)
+        assert '<html lang="de">' in page.html
+        # Every text is German but the place names, which are marked as Dutch.
+        assert set(_foreign(page.html)) <= PLACE_NAMES, _foreign(page.html)
+        posted = fill(page.form()).submit(client)
+        response = posted if posted.status_code == 200 else client.get(posted.location)
+        pages += 1
+        assert pages < 20
+    check = Page(response)
+    assert "Prüfen Sie Ihre Antworten, bevor Sie sie senden" in check.text
+    thanks = Page(client.get(submit(client, response).location))
+    assert "Danke für Ihre Hilfe. Wir haben Ihre Antworten erhalten." in thanks.text
+    assert _foreign(thanks.html) == []
