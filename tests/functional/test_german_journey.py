@@ -12,12 +12,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Flask
 from formtools import Page
 from german_survey import GERMAN_BROWSER, import_german_survey
+from partner_flow import add_partner, issue_all
+from planner_helpers import logged_in
 from resident_flow import fill, make_codes, open_copy, submit
 from sqlalchemy import select
-from support import import_file
+from support import PARTNER_FILE, import_file
 
 from survey.extensions import db
 from survey.models import Response
@@ -182,3 +185,30 @@ def test_a_german_speaking_zone_fields_the_default_survey_in_german(
     thanks = Page(client.get(submit(client, response).location))
     assert "Danke für Ihre Hilfe. Wir haben Ihre Antworten erhalten." in thanks.text
     assert _foreign(thanks.html) == []
+
+
+def test_a_german_speaking_partner_gets_the_german_interface(app: Flask, tmp_path: Path) -> None:
+    # A zone that added German to the partner survey's languages but
+    # translated only its title: the partner reads German buttons, messages
+    # and notices, and the French texts, marked as French.
+    raw = yaml.safe_load(PARTNER_FILE.read_text(encoding="utf-8"))
+    raw["key"] = "partner-eifel"
+    raw["languages"] = [*raw["languages"], "de"]
+    raw["title"]["de"] = "Befragung der Partner zum Sicherheitsplan"
+    path = tmp_path / "partner-eifel.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    key = import_file(app, path)
+    planner = logged_in(app, app.test_client(), role="planner")
+    add_partner(planner, "Gemeinde Eupen", "Lokaal bestuur", "gemeinde@eupen.be")
+    link = issue_all(planner, key)["Gemeinde Eupen"]
+    partner = app.test_client()
+    partner.environ_base["HTTP_ACCEPT_LANGUAGE"] = GERMAN_BROWSER
+    start = Page(partner.get(link))
+    assert '<html lang="de">' in start.html
+    assert "Befragung der Partner zum Sicherheitsplan" in start.text
+    assert "Sie antworten für Gemeinde Eupen." in start.text
+    first = raw["pages"][0]
+    page = Page(partner.get(f"{link}/deel/{first['key']}"))
+    assert "Speichern und weiter" in page.text
+    assert f'<h1><span lang="fr">{first["title"]["fr"]}</span></h1>' in page.html
+    assert "Teil 1 von" in page.text
