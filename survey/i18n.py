@@ -157,6 +157,12 @@ def text_for(
     """A survey text in ``language``, else along its fallback chain
     (``chain_for``; ``fallback`` is the survey's reference language where
     the caller knows it), else any. The result is a ``ShownText``."""
+    if isinstance(texts, Mapping):
+        # Most texts exist in the reader's language: no chain to work out
+        # (reports and pages call this for every label).
+        value = texts.get(language)
+        if value:
+            return ShownText(value, language)
     return pick(texts, chain_for(language, fallback))
 
 
