@@ -5,8 +5,9 @@ apart from every response table.
 Columns (header row, comma or semicolon, UTF-8): ``name``, ``address``,
 ``postcode`` (4 digits), ``municipality``, ``district`` (optional: the
 municipality when empty or absent), ``age`` or ``birth_year``, ``sex``
-(m, v/f or x) and ``language`` (nl, fr, en or de: the letter's language). Every row is checked; one
-error refuses the whole file (errors listed per row number, in Dutch).
+(m, v/f or x) and ``language`` (nl, fr, en or de: the letter's language).
+Every row is checked; one error refuses the whole file (errors listed per
+row number, in Dutch).
 An age is stored as a birth year, counted from the import's year.
 """
 
