@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from survey.i18n import parse_fallbacks
+
 
 class ConfigError(SystemExit):
     """The configuration cannot be used; the message says what to set.
@@ -36,7 +38,13 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
-    "SUPPORTED_LANGUAGES": ("nl", "fr", "en"),
+    # Languages with an interface catalog (translations/<code>); a survey may
+    # declare others: their readers get the interface along the fallbacks.
+    "SUPPORTED_LANGUAGES": ("nl", "fr", "en", "de"),
+    # Per language, the languages tried next for a survey text (and the
+    # interface) it lacks, before the survey's first language: German
+    # readers in Belgium read French sooner than Dutch.
+    "LANGUAGE_FALLBACKS": "de:fr,nl",
     "WTF_CSRF_TIME_LIMIT": None,
     # Uploads (survey files, CSV) and answer pages never need more than this.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
@@ -123,6 +131,7 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_LETTERS_DIR": str,
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
+    "SURVEY_LANGUAGE_FALLBACKS": str,
     "SURVEY_SESSION_COOKIE_SECURE": bool,
     "SURVEY_SMTP_HOST": str,
     "SURVEY_SMTP_PORT": int,
@@ -270,6 +279,12 @@ def _check_operations(config: dict[str, Any], env: str) -> None:
             f"SURVEY_PARTNER_SECTOR_MIN must be a whole number from 2 to 50, not {sector_min!r}"
         )
     _check_smtp(config)
+    try:
+        config["LANGUAGE_FALLBACKS"] = parse_fallbacks(config.get("LANGUAGE_FALLBACKS") or "")
+    except ValueError as exc:
+        raise ConfigError(
+            f"SURVEY_LANGUAGE_FALLBACKS: {exc} (chains such as 'de:fr,nl; lb:de,fr')"
+        ) from exc
     if config.get("LOG_FORMAT") is None:
         config["LOG_FORMAT"] = "json" if env == "production" else "text"
     if config["LOG_FORMAT"] not in ("json", "text"):

@@ -19,7 +19,15 @@ from werkzeug.routing import IntegerConverter, Map
 from survey import ratelimits
 from survey.database import configure_engine
 from survey.extensions import babel, csrf, db, login_manager, migrate
-from survey.i18n import LANGUAGE_NAMES, select_locale, text_for
+from survey.i18n import (
+    LANGUAGE_NAMES,
+    lang_attribute,
+    language_name,
+    say,
+    select_locale,
+    tagged,
+    text_for,
+)
 from survey.logs import configure_logging
 from survey.urls import public_url
 
@@ -110,7 +118,13 @@ def register_extensions(app: Flask) -> None:
         return user if user is not None and user.active else None
 
     app.jinja_env.globals.update(
-        text_for=text_for, LANGUAGE_NAMES=LANGUAGE_NAMES, public_url=public_url
+        text_for=text_for,
+        say=say,
+        tagged=tagged,
+        lang_attribute=lang_attribute,
+        language_name=language_name,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        public_url=public_url,
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 

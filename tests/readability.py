@@ -1,11 +1,13 @@
-"""Readability measures for resident-facing texts, Dutch and French.
+"""Readability measures for resident-facing texts, Dutch, French and German.
 
 A sentence ends at ``.``, ``?`` or ``!`` (a colon or semicolon also ends
 one: "Is het dringend? Bel 101." reads as two); a word is a run of letters
 or digits; a placeholder (``%(n)s``) counts as one word. Syllables are
 vowel groups (a diaeresis starts a new one, as in "geïnteresseerd"; a
 French final mute "e"/"es"/"ent" is not one), as the methodologist's review
-measured them (reviews/questionnaires.md, section 3.1).
+measured them (reviews/questionnaires.md, section 3.1). German is counted
+the Dutch way: "ie", "ei", "au" are one group, and an umlaut, which almost
+never follows another vowel, starts one as any vowel after a consonant does.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class Readability:
 
 
 def measure(texts: Iterable[str], language: str) -> Readability:
-    """Readability of ``texts`` in ``language`` (nl or fr) together."""
+    """Readability of ``texts`` in ``language`` (nl, fr or de) together."""
     count = words = long_words = 0
     longest: list[str] = []
     for text in texts:

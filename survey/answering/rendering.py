@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, cast
 
-from flask import abort, current_app, g, make_response, render_template, request
+from flask import abort, current_app, g, make_response, render_template, request, url_for
 from flask import session as cookie
+from flask_babel import refresh
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -26,7 +27,7 @@ from survey.answering.browser import show_if_data
 from survey.answering.journey import Journey, PageScreen
 from survey.answering.pages import FieldProblem
 from survey.definitions.definition import PageDef, QuestionDef, SurveyDefinition, definition_of
-from survey.i18n import text_for
+from survey.i18n import browser_choice, language_chain, page_locale, tagged, text_for, use_chain
 from survey.models import Survey
 
 
@@ -50,20 +51,32 @@ def unavailable(
 
 
 def set_language(definition: SurveyDefinition) -> None:
-    """``?lang=`` (stored in the session) when the survey offers it, else
-    the survey's first language; the result is ``g.language``."""
+    """The reader's survey language, ``g.language``: ``?lang=`` (stored in
+    the session) when the survey offers it, else the language chosen
+    earlier, else what the browser's Accept-Language asks for (through the
+    installation's fallback chains: a German browser on a Dutch and French
+    survey reads French), else the survey's first language. Also sets the
+    request's lookup chain for the survey's texts and renews the interface
+    language (``survey.i18n.select_locale``) for it."""
     offered = definition.languages
     chosen = request.args.get("lang")
     if chosen in offered:
         cookie["lang"] = chosen
     stored = cookie.get("lang")
-    g.language = stored if stored in offered else definition.default_language
+    if stored in offered:
+        g.language = stored
+    else:
+        g.language = browser_choice(offered) or definition.default_language
+    use_chain(language_chain(g.language, offered))
+    refresh()
 
 
 def survey_context(survey: Survey) -> dict[str, Any]:
     """What every answer page template needs: the survey, its definition,
-    the language, ``t`` (survey text in that language, Dutch fallback) and
-    the other languages offered."""
+    the reader's language, ``t`` (a survey text along the language's
+    fallback chain, a ``ShownText`` that knows its language), the page's
+    interface language (``page_language``, the ``<html lang>``) and the
+    other languages offered, each with the address of this page in it."""
     definition = definition_of(survey)
     lang: str = g.language
     default = definition.default_language
@@ -77,10 +90,22 @@ def survey_context(survey: Survey) -> dict[str, Any]:
         "survey": survey,
         "definition": definition,
         "lang": lang,
-        "page_language": lang,
+        "page_language": page_locale(),
         "t": t,
         "languages": [code for code in definition.languages if code != lang],
+        "language_url": language_url,
     }
+
+
+def language_url(language: str, /, **keep: Any) -> str:
+    """This page's address in ``language``: the same view and query
+    (a code typed on the letter page, passed in ``keep``, included), so a
+    switch keeps what the reader had; the draft stays in the cookie."""
+    args: dict[str, Any] = dict(request.view_args or {})
+    args.update(request.args.to_dict())
+    args.update({name: value for name, value in keep.items() if value})
+    args["lang"] = language
+    return url_for(str(request.endpoint), **args)
 
 
 def page_or_404(journey: Journey[Any], page_key: str) -> PageDef:
@@ -100,7 +125,7 @@ def error_messages(
     summary: list[tuple[str, str]] = []
     for problem in problems:
         by_field.setdefault(problem.name, []).append(str(problem.message))
-        summary.append((problem.anchor, f"{t(problem.label)}: {problem.message}"))
+        summary.append((problem.anchor, _summary_line(t(problem.label), problem.message)))
     return by_field, summary
 
 
@@ -140,10 +165,16 @@ def submit_problems(
     return [
         (
             f"{page_url(problem.question.page_key)}#{problem.anchor}",
-            f"{t(problem.label)}: {problem.message}",
+            _summary_line(t(problem.label), problem.message),
         )
         for problem in problems
     ]
+
+
+def _summary_line(label: str, message: Any) -> Markup:
+    """The error summary's line (label, colon, message), the label in its
+    own language where a fallback filled it in (``tagged``)."""
+    return Markup("{}: {}").format(tagged(label), message)
 
 
 def question_renderer() -> Callable[..., Markup]:

@@ -19,8 +19,9 @@ from flask_babel import lazy_gettext as _l
 from survey.definitions.problems import Problem
 from survey.definitions.store import ImportRefused, find_survey, import_survey
 from survey.definitions.translations import record_sources
-from survey.definitions.validation import KNOWN_LANGUAGES, PAGE_KEY_RE, SURVEY_KEY_RE
+from survey.definitions.validation import PAGE_KEY_RE, SURVEY_KEY_RE
 from survey.extensions import DbSession
+from survey.i18n import is_language_code
 from survey.models import DefinitionFrozen, Survey
 from survey.questions import get_type
 from survey.questions.base import QUESTION_KEY_RE
@@ -169,7 +170,7 @@ def _is_text(value: Any) -> bool:
     return (
         isinstance(value, dict)
         and bool(value)
-        and all(k in KNOWN_LANGUAGES and isinstance(v, str) for k, v in value.items())
+        and all(is_language_code(k) and isinstance(v, str) for k, v in value.items())
     )
 
 

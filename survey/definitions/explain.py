@@ -191,6 +191,10 @@ _MESSAGES: dict[str, Callable[[P], str]] = {
     "too_long": lambda p: _("is longer than %(n)s characters", n=p["limit"]),
     "first_language_missing": lambda p: _("the text in the survey's first language is missing"),
     "language_twice": lambda p: _("a language is listed twice"),
+    "not_language_code": lambda p: _(
+        "%(value)s is not a language code: use a code such as nl, fr, de or tr",
+        value=_r(p["value"]),
+    ),
     "bad_text_id": lambda p: _("is not the id of a text"),
     "not_other_language": lambda p: _(
         "a translation is recorded for a language that is not one of the survey's other languages"

@@ -42,6 +42,8 @@ MESSAGES: Mapping[str, str] = {
     "too_long": "is longer than {limit} characters",
     "first_language_missing": "is missing (the first language must be everywhere)",
     "language_twice": "lists a language twice",
+    "not_language_code": "{value!r} is not a language code: use a lower-case ISO 639 code "
+    "such as nl, fr, de or tr",
     "bad_text_id": "must be the id of a text (at most 300 characters)",
     "not_other_language": "is not one of the survey's other languages",
     "bad_fingerprint": "must be 16 hex digits (a fingerprint)",

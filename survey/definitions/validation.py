@@ -15,11 +15,14 @@ from typing import Any
 
 from survey.definitions.loader import LoadError, load_definition
 from survey.definitions.problems import Problem, lines
+from survey.i18n import is_language_code
 from survey.questions import REGISTRY
 from survey.questions.base import QUESTION_KEY_RE, QuestionType, check_code_value
 
 SURVEY_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 PAGE_KEY_RE = re.compile(r"[a-z0-9_-]{1,64}")
+# The languages the editor offers by name; a survey file may declare any
+# language code Babel knows (``survey.i18n.is_language_code``).
 KNOWN_LANGUAGES = ("nl", "fr", "en", "de")
 AUDIENCES = ("citizen", "partner")
 ACCESSES = ("open", "invitation", "partner")
@@ -380,16 +383,15 @@ def _check_identity(raw: dict[str, Any], c: Checker) -> None:
 
 
 def _check_languages(languages: Any, c: Checker) -> None:
-    """Known languages, none twice; the good ones become the languages every
-    text is checked against (the first one required everywhere)."""
+    """Language codes (any ISO 639 code Babel knows: ``de``, ``tr``), none
+    twice; the good ones become the languages every text is checked against
+    (the first one required everywhere)."""
     if not c.is_list(languages, "languages") or not isinstance(languages, list):
         return
-    good = [lang for lang in languages if isinstance(lang, str) and lang in KNOWN_LANGUAGES]
+    good = [lang for lang in languages if is_language_code(lang)]
     for i, lang in enumerate(languages):
-        if lang not in KNOWN_LANGUAGES:
-            c.problem(
-                f"languages[{i}]", "not_one_of", value=lang, allowed=", ".join(KNOWN_LANGUAGES)
-            )
+        if not is_language_code(lang):
+            c.problem(f"languages[{i}]", "not_language_code", value=lang)
     if len(set(good)) != len(good):
         c.problem("languages", "language_twice")
     if good:

@@ -39,6 +39,7 @@ from survey.i18n import text_for
 from survey.models import PartnerLink, PartnerOrganisation, Survey
 from survey.models.base import utcnow
 from survey.partners import links
+from survey.partners.organisations import LANGUAGES
 from survey.urls import public_url
 
 
@@ -97,7 +98,7 @@ def compose(
     """The e-mail of ``kind`` for ``organisation`` with its link ``url``,
     in the organisation's language (Dutch when it has no template)."""
     definition = definition_of(survey)
-    language = organisation.language if organisation.language in ("nl", "fr", "en") else "nl"
+    language = organisation.language if organisation.language in LANGUAGES else "nl"
     text = render_template(
         f"mail/partner_{kind.value}.{language}.txt",
         organisation=organisation.name,
@@ -112,8 +113,9 @@ def compose(
     message["To"] = Address(organisation.name, addr_spec=organisation.contact_email)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2])
-    message["Content-Language"] = language
     message.set_content(body.strip() + "\n")
+    # After set_content, which clears every Content-* header set before it.
+    message["Content-Language"] = language
     return message
 
 

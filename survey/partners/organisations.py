@@ -4,7 +4,7 @@ Rules (the same for the form and for every CSV row):
 - ``name`` (at most 200 characters), ``sector`` (at most 80) and
   ``email`` are required; surrounding spaces are dropped.
 - the e-mail address must look like ``name@domain.tld``.
-- ``language`` (of the e-mails it gets) is nl, fr or en; empty means nl.
+- ``language`` (of the e-mails it gets) is nl, fr, en or de; empty means nl.
 - names are unique, ignoring case and surrounding spaces, both within a
   CSV file and against the organisations already stored.
 
@@ -50,7 +50,8 @@ HEADER_ALIASES = {
     "language": "language",
     "taal": "language",
 }
-LANGUAGES = ("nl", "fr", "en")
+# The languages of the partner e-mails (templates/mail/partner_*.<language>.txt).
+LANGUAGES = ("nl", "fr", "en", "de")
 CONSENT_QUESTION = "vermelding"
 """The partner survey question that asks whether the organisation may be
 named in the report (code 1: yes)."""
@@ -107,7 +108,7 @@ def check_fields(data: OrganisationData) -> list[FieldProblem]:
             ("email", _l("Enter a valid e-mail address, for example naam@voorbeeld.be."))
         )
     if data.language not in LANGUAGES:
-        problems.append(("language", _l("Choose the language nl, fr or en.")))
+        problems.append(("language", _l("Choose the language nl, fr, en or de.")))
     return problems
 
 

@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from survey.definitions.definition import definition_of
+from survey.definitions.duration import estimated_minutes
 from survey.i18n import text_for
 from survey.models import Survey
 from survey.planner.letters import data_only_fetcher
@@ -101,9 +102,17 @@ def poster_pages(survey: Survey) -> list[PosterPage]:
                         "should tackle first."
                     ),
                     how=_("Scan the QR code with the camera of your smartphone, or go to"),
-                    facts=_(
-                        "About ten minutes. Anonymous: your answers are never linked to your "
-                        "name, and only results of groups are published."
+                    facts=" ".join(
+                        (
+                            _(
+                                "It takes about %(minutes)s minutes.",
+                                minutes=estimated_minutes(definition, language),
+                            ),
+                            _(
+                                "Nobody knows which answers are yours. "
+                                "We only show results of groups of people."
+                            ),
+                        )
                     ),
                     qr_alt=_("QR code with the link to the survey"),
                 )

@@ -5,8 +5,9 @@ apart from every response table.
 Columns (header row, comma or semicolon, UTF-8): ``name``, ``address``,
 ``postcode`` (4 digits), ``municipality``, ``district`` (optional: the
 municipality when empty or absent), ``age`` or ``birth_year``, ``sex``
-(m, v/f or x) and ``language`` (nl, fr or en). Every row is checked; one
-error refuses the whole file (errors listed per row number, in Dutch).
+(m, v/f or x) and ``language`` (nl, fr, en or de: the letter's language).
+Every row is checked; one error refuses the whole file (errors listed per
+row number, in Dutch).
 An age is stored as a birth year, counted from the import's year.
 """
 
@@ -23,7 +24,7 @@ from survey.models.base import today
 from survey.planner.csvfile import CsvRefused, parse_int, read_table
 
 REQUIRED = ("name", "address", "postcode", "municipality", "sex", "language")
-LANGUAGES = ("nl", "fr", "en")
+LANGUAGES = ("nl", "fr", "en", "de")
 # What the register and the municipalities write for sex, read as m, f or x.
 SEXES = {"m": "m", "man": "m", "v": "f", "f": "f", "vrouw": "f", "x": "x"}
 MAX_AGE = 120
@@ -128,7 +129,10 @@ def _check_row(cells: dict[str, str], year: int) -> tuple[list[str], dict[str, o
     language = cells.get("language", "").strip().lower()
     if language not in LANGUAGES:
         problems.append(
-            _("language must be nl, fr or en, not %(value)s.", value=cells.get("language", "")[:20])
+            _(
+                "language must be nl, fr, en or de, not %(value)s.",
+                value=cells.get("language", "")[:20],
+            )
         )
     person["language"] = language
     return problems, person

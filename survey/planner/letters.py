@@ -25,6 +25,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from survey.definitions.definition import definition_of
+from survey.definitions.duration import estimated_minutes
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import Consultation, Survey
@@ -134,7 +135,8 @@ def templates(
         # The data controller the privacy notice names (the zone).
         controller = str(current_app.config.get("PRIVACY_CONTROLLER", ""))
         settings = replace(settings, sender=controller[:1].upper() + controller[1:])
-    title_texts = definition_of(survey).raw.get("title")
+    definition = definition_of(survey)
+    title_texts = definition.raw.get("title")
     pages: dict[str, bytes] = {}
     logo = _data_uri(consultation.letter_logo)
     signature = _data_uri(consultation.letter_signature)
@@ -144,6 +146,9 @@ def templates(
                 "workspace/letters_pdf.html",
                 language=language,
                 title=text_for(title_texts, language),
+                # The survey's own length in the letter's language, as the
+                # start page promises it.
+                minutes=estimated_minutes(definition, language),
                 settings=settings,
                 wave=wave,
                 start=start_link(base_url, survey, language),

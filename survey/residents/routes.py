@@ -35,6 +35,7 @@ from survey.answering import rendering
 from survey.answering.drafts import is_expired
 from survey.answering.journey import CheckRow, Journey, PageScreen
 from survey.answering.stores import ChangedMeanwhile
+from survey.config import DEFAULTS
 from survey.database import read_only_gets
 from survey.definitions.definition import definition_of
 from survey.definitions.duration import estimated_minutes
@@ -190,12 +191,21 @@ def _zone(survey: Survey) -> dict[str, str]:
     """Who is responsible for the answers and how residents reach the zone:
     the sender, phone and e-mail of the consultation's letters where the
     planners set them (the zone's own name and address), else the
-    installation's ``PRIVACY_CONTROLLER`` and ``PRIVACY_CONTACT``."""
+    installation's ``PRIVACY_CONTROLLER`` and ``PRIVACY_CONTACT``. While
+    those are the built-in placeholders (Dutch phrases, not a zone's name),
+    the page says them in its own language."""
     settings = LetterSettings.of(survey.consultation)
     reach = [part for part in (settings.phone, settings.email) if part]
+    config = current_app.config
+    controller = config["PRIVACY_CONTROLLER"]
+    if controller == DEFAULTS["PRIVACY_CONTROLLER"]:
+        controller = _("the local police zone")
+    contact = config["PRIVACY_CONTACT"]
+    if contact == DEFAULTS["PRIVACY_CONTACT"]:
+        contact = _("the data protection officer of the police zone")
     return {
-        "controller": settings.sender or current_app.config["PRIVACY_CONTROLLER"],
-        "contact": " / ".join(reach) or current_app.config["PRIVACY_CONTACT"],
+        "controller": settings.sender or controller,
+        "contact": " / ".join(reach) or contact,
         "privacy_url": settings.privacy_url,
     }
 
@@ -267,6 +277,7 @@ def code(key: str) -> Response | str:
         **_zone(survey),
         typed=typed[:40],
         error=error,
+        switch_keep={"code": typed[:40]},
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from german_survey import import_german_survey
 from playwright.sync_api import Page, expect
 from resident_flow import NUMBER_ANSWERS, count_responses, make_codes, open_copy, tr
 
@@ -275,3 +276,38 @@ def test_a_resident_ranks_from_a_shuffled_list_with_javascript(
             .where(Variable.name == "top3.1")
         )
     assert stored == 12  # the code of "Inbraken in woningen" in the survey file
+
+
+def test_german_start_and_code_pages_pass_axe_and_switch_language(
+    app: Flask, live_server: str, browser: Any, tmp_path: Path
+) -> None:
+    key = import_german_survey(app, tmp_path)
+    context = browser.new_context(
+        locale="de-BE", viewport={"width": 360, "height": 740}, is_mobile=False
+    )
+    try:
+        page = context.new_page()
+        # Chromium asks for German: the start page is German, the missing
+        # German intro is shown in French and marked as French.
+        page.goto(f"{live_server}/s/{key}")
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+        expect(page.locator("h1")).to_have_text("Sicherheit in Ihrem Viertel")
+        expect(page.locator("main p[lang=fr]").first).to_have_text(
+            "Nous voulons savoir si vous vous sentez en sécurité."
+        )
+        check_page(page, "30-start-german")
+        page.get_by_role("button", name="Jetzt beginnen").click()
+        page.get_by_label("Geben Sie den Code aus Ihrem Brief ein").fill("ABCD-EFGH-JKLM")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Weiter", exact=True).click()
+        expect(page.locator("[data-error-summary]")).to_contain_text("Wir kennen diesen Code nicht")
+        check_page(page, "31-code-german-error")
+        # The language links work with the keyboard alone and keep the code.
+        page.get_by_role("navigation", name="Sprache").get_by_role("link", name="Français").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("#f-code")).to_have_value("ABCD-EFGH-JKLM")
+        check_page(page, "32-code-french")
+    finally:
+        context.close()

@@ -20,6 +20,17 @@ def viewer(app, client, tmp_path):
     return logged_in(app, client, "viewer")
 
 
+def _minutes(app) -> dict[str, int]:
+    from survey.definitions.definition import definition_of
+    from survey.definitions.duration import estimated_minutes
+    from survey.definitions.store import find_survey
+    from survey.extensions import db
+
+    with app.app_context():
+        definition = definition_of(find_survey(db.session, KEY))
+        return {lang: estimated_minutes(definition, lang) for lang in ("nl", "fr", "en", "de")}
+
+
 def _pdf_text(data: bytes, tmp_path, name: str) -> tuple[list[str], dict[str, str]]:
     """The text of each page and the document's info (pdfinfo)."""
     path = tmp_path / f"{name}.pdf"
@@ -72,17 +83,25 @@ def test_the_poster_has_a_page_per_language_in_that_language(
     pages, info = _pdf_text(response.data, tmp_path, size)
     assert info["Page size"].startswith(points)
     assert info["Title"] == "Bevraging veiligheid en leefbaarheid"
-    assert len(pages) == 3
-    nl, fr, en = pages
-    assert "Veilig in uw buurt? Geef uw mening." in nl and "Ongeveer tien minuten" in nl
-    assert "Enquête sécurité et qualité de vie" in fr and "Environ dix minutes" in fr
-    assert "Survey on safety and quality of life" in en and "About ten minutes" in en
+    assert len(pages) == 4
+    nl, fr, en, de = pages
+    # The length is the survey's own, computed per language as on its start page.
+    minutes = _minutes(app)
+    assert "Veilig in uw buurt? Geef uw mening." in nl
+    assert f"Het duurt ongeveer {minutes['nl']} minuten." in nl
+    assert "Enquête sécurité et qualité de vie" in fr
+    assert f"Cela prend environ {minutes['fr']} minutes." in fr
+    assert "Survey on safety and quality of life" in en
+    assert f"It takes about {minutes['en']} minutes." in en
+    assert "Niemand weet welke antwoorden van u komen." in nl
+    assert "Befragung zu Sicherheit und Lebensqualität" in de
+    assert f"Es dauert etwa {minutes['de']} Minuten." in de
     # The QR code on every page leads to the open link.
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", str(tmp_path / f"{size}.pdf"), str(tmp_path / "p")],
         check=True,
     )
-    for number in (1, 2, 3):
+    for number in (1, 2, 3, 4):
         out = subprocess.run(
             ["zbarimg", "--quiet", "--raw", str(tmp_path / f"p-{number}.png")],
             capture_output=True,

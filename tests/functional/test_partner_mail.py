@@ -30,6 +30,10 @@ def _organisations(client) -> None:
     form.set("name", "Parquet de Bruxelles").set("sector", "Justitie")
     form.set("email", "parquet@vb.be").set("language", "fr")
     assert form.submit(client).status_code == 302
+    form = form_with(Page(client.get("/planner/partners/")), "sector")
+    form.set("name", "Gemeinde Eupen").set("sector", "Lokaal bestuur")
+    form.set("email", "gemeinde@eupen.be").set("language", "de")
+    assert form.submit(client).status_code == 302
 
 
 def _link_in(message: EmailMessage) -> str:
@@ -56,19 +60,24 @@ def test_invitations_reach_each_partner_in_its_language_with_a_working_link(
     assert smtp.messages == []  # the confirmation page sends nothing
 
     sent = _send(planner, partner_survey, "uitnodigen")
-    assert msg(app, "E-mails sent: %(n)s.", n=2) in sent.text
+    assert msg(app, "E-mails sent: %(n)s.", n=3) in sent.text
     [dutch] = smtp.to("stad@vb.be")
     [french] = smtp.to("parquet@vb.be")
+    [german] = smtp.to("gemeinde@eupen.be")
     assert dutch["Subject"].startswith("Uitnodiging: ")
     assert french["Subject"].startswith("Invitation : ")
+    assert german["Subject"].startswith("Einladung: ")
+    assert german["Content-Language"] == "de"
+    assert "Ihr persönlicher Link zum Fragebogen:" in german.get_content()
     assert "Politiezone Voorbeeld" in str(dutch["From"])
     assert dutch.get_content_type() == "text/plain"  # no HTML, no pixel
     partner = app.test_client()
-    for message in (dutch, french):
+    for message in (dutch, french, german):
         assert partner.get(_link_in(message)).status_code == 200
     assert statuses(planner, partner_survey) == {
         "Stad Voorbeeld": "opened",
         "Parquet de Bruxelles": "opened",
+        "Gemeinde Eupen": "opened",
     }
     html = status_page(planner, partner_survey).html
     row = html.split('data-organisation="Stad Voorbeeld"', 1)[1].split("</tr>", 1)[0]
@@ -78,7 +87,7 @@ def test_invitations_reach_each_partner_in_its_language_with_a_working_link(
     again = Page(planner.get(f"/planner/partners/bevraging/{partner_survey}/e-mail/uitnodigen"))
     assert msg(app, "Every organisation already has a link.") in again.text
     assert msg(app, "Send the invitations") not in again.text
-    assert len(smtp.messages) == 2
+    assert len(smtp.messages) == 3
 
 
 def test_a_reminder_carries_a_new_link_and_the_old_one_stops(app, client, partner_survey, smtp):
@@ -90,9 +99,10 @@ def test_a_reminder_carries_a_new_link_and_the_old_one_stops(app, client, partne
     confirm = Page(planner.get(f"/planner/partners/bevraging/{partner_survey}/e-mail/herinneren"))
     assert msg(app, "Send a reminder by e-mail") in confirm.text
     sent = _send(planner, partner_survey, "herinneren")
-    assert msg(app, "E-mails sent: %(n)s.", n=2) in sent.text
+    assert msg(app, "E-mails sent: %(n)s.", n=3) in sent.text
     reminder = smtp.to("stad@vb.be")[1]
     assert reminder["Subject"].startswith("Herinnering: ")
+    assert smtp.to("gemeinde@eupen.be")[1]["Subject"].startswith("Erinnerung: ")
     partner = app.test_client()
     assert partner.get(invited).status_code == 410
     assert partner.get(_link_in(reminder)).status_code == 200

@@ -71,10 +71,19 @@ def test_without_letter_settings_the_installation_names_the_zone(
     app: Flask, client: Any, resident_survey: str
 ) -> None:
     start = Page(client.get(f"/s/{resident_survey}"))
-    controller = app.config["PRIVACY_CONTROLLER"]
-    assert (
-        tr(app, "Responsible for your answers: %(controller)s.", controller=controller)
-        in start.text
-    )
+    # The built-in placeholders, in the page's language.
+    assert "Verantwoordelijk voor uw antwoorden: de lokale politiezone." in start.text
     code_page = Page(client.get(f"/s/{resident_survey}/code"))
-    assert app.config["PRIVACY_CONTACT"] in code_page.text
+    assert (
+        "Neem contact op met de functionaris voor gegevensbescherming van de politiezone."
+        in code_page.text
+    )
+    french = Page(client.get(f"/s/{resident_survey}?lang=fr"))
+    assert "la zone de police locale" in french.text
+    assert "de lokale politiezone" not in french.text
+    app.config["PRIVACY_CONTROLLER"] = "Politiezone Meetjesland Centrum"
+    try:
+        french = Page(client.get(f"/s/{resident_survey}?lang=fr"))
+    finally:
+        app.config["PRIVACY_CONTROLLER"] = "de lokale politiezone"
+    assert "Politiezone Meetjesland Centrum" in french.text

@@ -45,7 +45,7 @@ def test_a_frame_with_bad_rows_is_refused_whole_with_row_numbers(
     rows[1]["postcode"] = "900"
     rows[2]["sex"] = "q"
     rows[3]["age"] = "-4"
-    rows[4]["language"] = "de"
+    rows[4]["language"] = "es"  # nl, fr, en and de are letter languages
     rows[5]["name"] = " "
     path = tmp_path / "frame.csv"
     path.write_bytes(frame_csv(rows))

@@ -175,3 +175,26 @@ def test_the_partner_sector_minimum_is_configured_and_cannot_be_one(
     monkeypatch.setenv("SURVEY_PARTNER_SECTOR_MIN", "1")
     with pytest.raises(ConfigError, match="SURVEY_PARTNER_SECTOR_MIN"):
         build_config(str(tmp_path))
+
+
+def test_language_fallbacks_are_configured_per_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("SURVEY_ENV", "development")
+    assert build_config(str(tmp_path))["LANGUAGE_FALLBACKS"] == {"de": ("fr", "nl")}
+    monkeypatch.setenv("SURVEY_LANGUAGE_FALLBACKS", " de:fr ; lb : de, fr ;")
+    assert build_config(str(tmp_path))["LANGUAGE_FALLBACKS"] == {
+        "de": ("fr",),
+        "lb": ("de", "fr"),
+    }
+    monkeypatch.setenv("SURVEY_LANGUAGE_FALLBACKS", "")
+    assert build_config(str(tmp_path))["LANGUAGE_FALLBACKS"] == {}
+    for bad, reason in (
+        ("de", "'de' must look like de:fr,nl"),
+        ("de:xx", "'xx' is not a language code"),
+        ("de:de,fr", "de cannot fall back to itself"),
+        ("de:fr;de:nl", "de has two fallback chains"),
+    ):
+        monkeypatch.setenv("SURVEY_LANGUAGE_FALLBACKS", bad)
+        with pytest.raises(ConfigError, match=f"SURVEY_LANGUAGE_FALLBACKS: {reason}"):
+            build_config(str(tmp_path))

@@ -92,7 +92,7 @@ def test_file_with_many_faults_lists_each_with_its_path() -> None:
     expected = [
         "key: 'Bad Key!' must match",
         "audience: 'everyone' must be one of",
-        "languages[1]: 'xx' must be one of",
+        "languages[1]: 'xx' is not a language code",
         "unexpected: is not a known key",
         "pages[0].questions[2].text.fr: is not one of the survey's languages",
         "pages[0].questions[2].text.nl: is missing",
@@ -300,3 +300,23 @@ def test_each_fault_in_a_survey_file_is_named_at_its_path(change, problem: str) 
     raw = _minimal()
     change(raw)
     assert problem in validate_definition(raw).problems
+
+
+def test_a_survey_may_declare_any_language() -> None:
+    raw = _minimal()
+    raw["languages"] = ["de", "fr", "tr"]
+    raw["title"] = {"de": "Sicherheit", "tr": "Güvenlik"}
+    for page in raw["pages"]:
+        page["title"] = {"de": "Seite"}
+        for question in page["questions"]:
+            question["text"] = {"de": "Frage?"}
+    for option in raw["scales"]["jn"]:
+        option["label"] = {"de": option["label"]["nl"]}
+    raw["phenomena"][0]["label"] = {"de": "Drogen"}
+    assert validate_definition(raw).problems == []
+    raw["languages"] = ["de", "xx", "DE", 7]
+    assert [p for p in validate_definition(raw).problems if p.startswith("languages")] == [
+        f"languages[{i}]: {bad!r} is not a language code: use a lower-case ISO 639 code "
+        "such as nl, fr, de or tr"
+        for i, bad in ((1, "xx"), (2, "DE"), (3, 7))
+    ]
