@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,6 +19,7 @@ from survey.analysis.tables import CategoricalTable, Category, NumberTable, Summ
 from survey.i18n import text_for
 from survey.questions.base import (
     AnswerRow,
+    CellError,
     Column,
     DimensionCodes,
     FormData,
@@ -43,6 +45,11 @@ if TYPE_CHECKING:
     from survey.definitions.validation import Checker
 
 MAX_UNIT_LENGTH = 50
+
+# Several numbers of a condition: one per line, or separated by semicolons
+# or commas; with decimals a comma between two digits is a decimal comma.
+_WHOLE_SEPARATORS = re.compile(r"[,;\n]")
+_DECIMAL_SEPARATORS = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
 
 
 def band_code(edges: list[float], value: float) -> int | None:
@@ -130,6 +137,7 @@ class NumberQuestion(QuestionType):
     gives_dimension = True
     tallied = False
     number_values = True
+    typed_conditions = True
     editor = NumberForm
 
     @override
@@ -177,6 +185,31 @@ class NumberQuestion(QuestionType):
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
         checker.number(value, f"{path}.equals")
+
+    @override
+    def condition_values(self, question: QuestionDef, text: str, several: bool) -> list[Any]:
+        """The numbers a planner typed for is / is not (one) or is one of /
+        is none of (``several``: one per line, or separated by commas or
+        semicolons; with decimals ``1,5, 2`` is 1.5 and 2). Each is read as
+        a resident's answer is, with the question's decimals, and must lie
+        within its ``min`` and ``max`` (an answer outside them never
+        comes)."""
+        separators = _DECIMAL_SEPARATORS if self.decimals(question) else _WHOLE_SEPARATORS
+        parts = [part for part in separators.split(text) if part.strip()]
+        if not parts:
+            empty = _l("Enter at least one number.") if several else _l("Enter a number.")
+            raise CellError(question.key, empty)
+        if not several and len(parts) > 1:
+            raise CellError(
+                question.key, _l("Enter one number; to test several, choose 'is one of'.")
+            )
+        values: list[Any] = []
+        for part in parts:
+            value = parse_number(question.key, part, self.decimals(question))
+            for _key, message in self.check(question, value):
+                raise CellError(question.key, message)
+            values.append(value)
+        return values
 
     @staticmethod
     def decimals(question: QuestionDef) -> int:
