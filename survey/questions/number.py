@@ -87,6 +87,16 @@ def format_number(value: float | int, language: str) -> str:
     return text.replace(".", ",") if language in ("nl", "fr") else text
 
 
+def _out_of_range(low: float | None, high: float | None) -> Any:
+    """The message for a number outside ``min``..``max``, naming the limits
+    the question has (one of them may be absent)."""
+    if low is not None and high is not None:
+        return _l("Enter a number from %(min)s to %(max)s.", min=low, max=high)
+    if low is not None:
+        return _l("Enter %(min)s or a larger number.", min=low)
+    return _l("Enter %(max)s or a smaller number.", max=high)
+
+
 class NumberForm(QuestionForm):
     """Limits, decimals, the unit and the bands of a number."""
 
@@ -262,9 +272,7 @@ class NumberQuestion(QuestionType):
             return problems
         low, high = question.spec.get("min"), question.spec.get("max")
         if (low is not None and value < low) or (high is not None and value > high):
-            problems.append(
-                (question.key, _l("Enter a number from %(min)s to %(max)s.", min=low, max=high))
-            )
+            problems.append((question.key, _out_of_range(low, high)))
         return problems
 
     @override
