@@ -396,7 +396,9 @@ def _earlier(item: Survey, question_key: str) -> list[tuple[str, str, list[tuple
 def condition(item: Survey, question_key: str) -> ResponseReturnValue:
     """When a question is shown, built from pickers without JavaScript:
     tests on earlier questions (is, is not, is one of, is none of,
-    answered, not answered) in groups of every or at least one of their
+    answered, not answered; the answers of a choice question chosen from
+    lists, the numbers of a number question typed and read by its type,
+    a problem beside the field and nothing stored) in groups of every or at least one of their
     parts, a group optionally turned around (not). The add and remove
     buttons post the tree and bring it back changed; saving stores it
     through the validator (``survey.definitions.condition_builder``)."""
