@@ -9,7 +9,11 @@ group, ``c-0`` its first part, ``c-0-2`` the third part of that group);
 its fields are named after it (``c-0-question``), and buttons that add a
 test or a group to a group, or remove a part, post the whole tree with
 ``action`` (``add-test:c-0``, ``add-group:c``, ``remove:c-0-1``) so that the
-page comes back with the change and nothing stored. What the tree says is
+page comes back with the change and nothing stored. The answers of a
+choice question are chosen from lists; the values of a question whose type
+has them typed (a number: ``typed_conditions``) are typed in one field
+(``c-0-numbers``), read by the type, and a value it cannot read is a
+problem beside that field, before anything is saved. What the tree says is
 checked by the validator when it is saved, as any edit (conditions only
 look back: a reference to a later question, or to the question itself,
 is refused there).
@@ -18,9 +22,12 @@ is refused there).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
+
+from survey.definitions.definition import SurveyDefinition
 
 ROOT = "c"
 KINDS = ("all", "any")
@@ -30,16 +37,24 @@ MAX_PARTS = 20
 
 _WHOLE = re.compile(r"-?\d{1,6}")
 
+TypedReader = Callable[[str, bool], list[Any]]
+"""Reads the values typed for a test of one question: (text, several) ->
+values; raises ValueError with the message for the planner."""
+
 
 @dataclass
 class Clause:
     """One test (a clause) of an earlier question (``question`` empty: not chosen
     yet, left out when saved). ``values`` holds the answer of is / is not
-    and the answers of is one of / is none of."""
+    and the answers of is one of / is none of. A test of a question whose
+    values are typed keeps the text as typed (``typed``, shown again) and
+    what is wrong with it (``problem``: nothing is saved then)."""
 
     question: str = ""
     operator: str = "equals"
     values: list[Any] = field(default_factory=list)
+    typed: str | None = None
+    problem: str = ""
 
 
 @dataclass
@@ -53,6 +68,16 @@ class Group:
 
 
 Node = Clause | Group
+
+
+def typed_readers(definition: SurveyDefinition, keys: Collection[str]) -> dict[str, TypedReader]:
+    """The readers of the values typed for a test of each question of
+    ``keys`` whose type has them typed (a number), by question key."""
+    return {
+        q.key: partial(q.qtype.condition_values, q)
+        for q in definition.questions
+        if q.key in keys and q.qtype.typed_conditions
+    }
 
 
 # --- from and to the survey file -------------------------------------------------------
@@ -95,7 +120,7 @@ def _negated(node: Node) -> Node:
         return Group(node.kind, not node.negated, node.parts)
     operator = node.operator
     flipped = operator.removeprefix("not_") if operator.startswith("not_") else f"not_{operator}"
-    return Clause(node.question, flipped, node.values)
+    return Clause(node.question, flipped, node.values, node.typed, node.problem)
 
 
 def to_condition(root: Group) -> dict[str, Any] | None:
@@ -156,10 +181,17 @@ def _value(text: str, question: str) -> Any:
     return text
 
 
-def from_form(get: Callable[[str], str | None], get_all: Callable[[str], list[str]]) -> Group:
+def from_form(
+    get: Callable[[str], str | None],
+    get_all: Callable[[str], list[str]],
+    typed: Mapping[str, TypedReader] | None = None,
+) -> Group:
     """The tree a posted form holds (``get`` a field's value, ``get_all``
-    a field's values). A node without its ``-type`` field ends its group's
-    parts; a group reads at most ``MAX_PARTS`` parts, ten levels deep."""
+    a field's values; ``typed`` the readers of the questions whose values
+    are typed, by question key). A node without its ``-type`` field ends
+    its group's parts; a group reads at most ``MAX_PARTS`` parts, ten
+    levels deep."""
+    readers = typed or {}
 
     def group(node_id: str, depth: int) -> Group:
         kind = get(f"{node_id}-kind") or "all"
@@ -179,7 +211,17 @@ def from_form(get: Callable[[str], str | None], get_all: Callable[[str], list[st
         question = (get(f"{node_id}-question") or "").strip()
         operator = get(f"{node_id}-operator") or "equals"
         operator = operator if operator in OPERATORS else "equals"
-        if operator.removeprefix("not_") == "in":
+        positive = operator.removeprefix("not_")
+        reader = readers.get(question)
+        if reader is not None:
+            made = Clause(question, operator, [], get(f"{node_id}-numbers") or "")
+            if positive != "answered":
+                try:
+                    made.values = reader(made.typed or "", positive == "in")
+                except ValueError as exc:
+                    made.problem = str(exc)
+            return made
+        if positive == "in":
             values = [_value(v, question) for v in get_all(f"{node_id}-values") if v]
         else:
             single = get(f"{node_id}-value") or ""
@@ -187,6 +229,16 @@ def from_form(get: Callable[[str], str | None], get_all: Callable[[str], list[st
         return Clause(question, operator, values)
 
     return group(ROOT, 0)
+
+
+def problems(root: Group) -> list[tuple[str, str]]:
+    """What is wrong with the typed values of the tree's tests: (the id of
+    the field, the message), in the order of the form."""
+    return [
+        (f"{node_id}-numbers", node.problem)
+        for node_id, node in nodes(root)
+        if isinstance(node, Clause) and node.problem
+    ]
 
 
 def apply(root: Group, action: str) -> bool:

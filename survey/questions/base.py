@@ -297,6 +297,9 @@ class QuestionType(ABC):
     """Its valid and shown respondents are counted (not only its answer rows)."""
     number_values: ClassVar[bool] = False
     """Its summary reads the distribution of its stored numbers."""
+    typed_conditions: ClassVar[bool] = False
+    """A ``show_if`` test of this question compares with values the planner
+    types (``condition_values``), not with answers chosen from a list."""
     free_text: ClassVar[bool] = False
     """Its answers are texts, redacted and tagged for the free-text themes."""
 
@@ -342,6 +345,14 @@ class QuestionType(ABC):
         """A value that ``equals`` or ``in`` of a ``show_if`` compares this
         question's answer with: one of its codes (``codes``)."""
         check_code_value(value, key, codes, path, checker)
+
+    def condition_values(self, question: QuestionDef, text: str, several: bool) -> list[Any]:
+        """The values ``equals`` (one) or ``in`` (``several``) of a ``show_if``
+        compares this question's answer with, typed by a planner in the
+        editor's condition pickers; a type with ``typed_conditions`` reads
+        them (``CellError`` with the message for the planner), the others
+        have their values chosen from their answers."""
+        raise NotImplementedError(self.name)
 
     # --- storage ------------------------------------------------------------
     def variables(self, question: QuestionDef) -> list[VariableSpec]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,6 +19,7 @@ from survey.analysis.tables import CategoricalTable, Category, NumberTable, Summ
 from survey.i18n import text_for
 from survey.questions.base import (
     AnswerRow,
+    CellError,
     Column,
     DimensionCodes,
     FormData,
@@ -43,6 +45,11 @@ if TYPE_CHECKING:
     from survey.definitions.validation import Checker
 
 MAX_UNIT_LENGTH = 50
+
+# Several numbers of a condition: one per line, or separated by semicolons
+# or commas; with decimals a comma between two digits is a decimal comma.
+_WHOLE_SEPARATORS = re.compile(r"[,;\n]")
+_DECIMAL_SEPARATORS = re.compile(r"[;\n]|,(?!\d)|(?<!\d),")
 
 
 def band_code(edges: list[float], value: float) -> int | None:
@@ -78,6 +85,16 @@ def format_number(value: float | int, language: str) -> str:
     """A number as a person reads it: Dutch and French write a decimal comma."""
     text = str(value)
     return text.replace(".", ",") if language in ("nl", "fr") else text
+
+
+def _out_of_range(low: float | None, high: float | None) -> Any:
+    """The message for a number outside ``min``..``max``, naming the limits
+    the question has (one of them may be absent)."""
+    if low is not None and high is not None:
+        return _l("Enter a number from %(min)s to %(max)s.", min=low, max=high)
+    if low is not None:
+        return _l("Enter %(min)s or a larger number.", min=low)
+    return _l("Enter %(max)s or a smaller number.", max=high)
 
 
 class NumberForm(QuestionForm):
@@ -130,6 +147,7 @@ class NumberQuestion(QuestionType):
     gives_dimension = True
     tallied = False
     number_values = True
+    typed_conditions = True
     editor = NumberForm
 
     @override
@@ -177,6 +195,31 @@ class NumberQuestion(QuestionType):
         self, value: Any, key: str, codes: Sequence[int], path: str, checker: Checker
     ) -> None:
         checker.number(value, f"{path}.equals")
+
+    @override
+    def condition_values(self, question: QuestionDef, text: str, several: bool) -> list[Any]:
+        """The numbers a planner typed for is / is not (one) or is one of /
+        is none of (``several``: one per line, or separated by commas or
+        semicolons; with decimals ``1,5, 2`` is 1.5 and 2). Each is read as
+        a resident's answer is, with the question's decimals, and must lie
+        within its ``min`` and ``max`` (an answer outside them never
+        comes)."""
+        separators = _DECIMAL_SEPARATORS if self.decimals(question) else _WHOLE_SEPARATORS
+        parts = [part for part in separators.split(text) if part.strip()]
+        if not parts:
+            empty = _l("Enter at least one number.") if several else _l("Enter a number.")
+            raise CellError(question.key, empty)
+        if not several and len(parts) > 1:
+            raise CellError(
+                question.key, _l("Enter one number; to test several, choose 'is one of'.")
+            )
+        values: list[Any] = []
+        for part in parts:
+            value = parse_number(question.key, part, self.decimals(question))
+            for _key, message in self.check(question, value):
+                raise CellError(question.key, message)
+            values.append(value)
+        return values
 
     @staticmethod
     def decimals(question: QuestionDef) -> int:
@@ -229,9 +272,7 @@ class NumberQuestion(QuestionType):
             return problems
         low, high = question.spec.get("min"), question.spec.get("max")
         if (low is not None and value < low) or (high is not None and value > high):
-            problems.append(
-                (question.key, _l("Enter a number from %(min)s to %(max)s.", min=low, max=high))
-            )
+            problems.append((question.key, _out_of_range(low, high)))
         return problems
 
     @override

@@ -232,3 +232,41 @@ def test_scales_phenomena_and_outdated_translations_pass_axe(
     page.goto(f"{editor}/vertalingen")
     expect(page.locator(".tag-outdated")).to_have_count(1)
     check_page(page, "translations-outdated")
+
+
+def test_a_condition_on_a_number_is_typed_and_told_beside_its_field(
+    app: Flask, live_server: str, page: Page
+) -> None:
+    """A number question's test takes typed numbers: a number outside the
+    question's limits is told beside the field, then the corrected list
+    is saved and said in words; axe finds no violation on either page."""
+    from planner_helpers import make_user, sign_in_browser
+
+    sign_in_browser(page, live_server, make_user(app, "numbers@zone.be", "planner"))
+    page.get_by_role("link", name=tr(app, "Short pulse survey")).click()
+    submit(page, tr(app, "Make the draft"))
+    page.locator("#type-peiling").select_option("number")
+    submit(page, f"{tr(app, 'Add')} (Uw buurt)")
+    page.locator("#min").fill("15")
+    page.locator("#max").fill("110")
+    submit(page, tr(app, "Save the question"))
+    page.get_by_role("link", name=tr(app, "Add a page")).click()
+    page.locator("#title-0-text").fill("Jongeren")
+    submit(page, tr(app, "Add the page"))
+
+    page.locator("#q-text").get_by_role("link", name=f"{tr(app, 'Condition')} text").click()
+    page.locator("#c-0-question").select_option("number")
+    page.locator("#c-0-operator").select_option("in")
+    check_page(page, "condition-number")
+    page.locator("#c-0-numbers").fill("14, 15")
+    submit(page, tr(app, "Save the condition"))
+    expect(page.locator("#c-0-numbers-error")).to_have_text(
+        tr(app, "Enter a number from %(min)s to %(max)s.", min=15, max=110)
+    )
+    expect(page.locator("#c-0-numbers")).to_have_value("14, 15")
+    check_page(page, "condition-number-error")
+    page.locator("#c-0-numbers").fill("15\n16")
+    submit(page, tr(app, "Save the condition"))
+    expect(page.locator("#q-text .routing")).to_contain_text(
+        f"number {tr(app, 'is one of')} 15, 16"
+    )

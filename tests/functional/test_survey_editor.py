@@ -368,6 +368,72 @@ def test_a_condition_with_answer_lists_and_nested_groups(app: Flask, planner: An
     assert not evaluate(wanted, built, shown | {"wijk": 9})
 
 
+def test_a_condition_on_an_age_is_typed_as_numbers_and_the_test_walk_follows_it(
+    app: Flask, planner: Any
+) -> None:
+    """A number question has no answers to choose from: the planner types
+    the ages (is one of 15, 16, 17), a number outside the question's limits
+    is refused beside the field, and walking the survey shows the
+    question on the next page only to those ages."""
+    from_template(planner)
+    overview = Page(planner.get(EDITOR))
+    added = form_to(overview, "/paginas/peiling/vragen").set("type", "number").submit(planner)
+    form = Page(planner.get(added.location)).form()
+    form.set("key", "leeftijd").set("min", "15").set("max", "110")
+    assert form.submit(planner).status_code == 302
+    pages = Page(planner.get(f"{EDITOR}/paginas")).form().set("title-0-text", "Jongeren")
+    assert pages.submit(planner).status_code == 302
+    # The new page starts with one question, renamed to school.
+    [starter] = definition(app)["pages"][1]["questions"]
+    form = Page(planner.get(f"{EDITOR}/vragen/{starter['key']}")).form().set("key", "school")
+    assert form.submit(planner).status_code == 302
+
+    url = f"{EDITOR}/vragen/school/voorwaarde"
+    form = Page(planner.get(url)).form()
+    assert "leeftijd" in form.fields["c-0-question"].options
+    form.set("c-0-question", "leeftijd").set("c-0-operator", "in")
+    form.set("c-0-numbers", "14, 15")
+    version = definition(app)["_version"]
+    response = form.submit(planner, "save")
+    assert response.status_code == 422
+    page = Page(response)
+    said = msg(app, "Enter a number from %(min)s to %(max)s.", min=15, max=110)
+    assert said in page.text
+    assert 'id="c-0-numbers-error"' in page.html and 'href="#c-0-numbers"' in page.html
+    assert definition(app)["_version"] == version
+    # As typed, to be corrected; an empty list is refused too.
+    form = page.form()
+    assert form.fields["c-0-numbers"].value == "14, 15"
+    response = form.set("c-0-numbers", " ").submit(planner, "save")
+    assert response.status_code == 422
+    assert msg(app, "Enter at least one number.") in Page(response).text
+    form = Page(response).form().set("c-0-numbers", "15, 16\n17")
+    assert form.submit(planner, "save").status_code == 302
+    condition = {"question": "leeftijd", "in": [15, 16, 17]}
+    assert question(definition(app), "school")["show_if"] == condition
+    # Shown again in the pickers, and saved unchanged.
+    form = Page(planner.get(url)).form()
+    assert form.fields["c-0-operator"].selected == ["in"]
+    assert form.fields["c-0-numbers"].value == "15, 16, 17"
+    assert form.submit(planner, "save").status_code == 302
+    assert question(definition(app), "school")["show_if"] == condition
+
+    def walk(age: str) -> Page:
+        first = Page(planner.get(f"/planner/bevragingen/{PULSE}/testen/peiling")).form()
+        answers = {"probleem.1": "1", "leeftijd": age, "a": first.fields["a"].value}
+        response = fill(first, answers).submit(planner)
+        response = fill(first, answers).submit(planner)
+        assert response.status_code == 200
+        return Page(response)
+
+    sixteen = walk("16")
+    assert "Jongeren" in sixteen.text
+    assert "school" in sixteen.form().fields
+    forty = walk("40")
+    assert msg(app, "Check your answers before sending them") in forty.text
+    assert "Jongeren" not in forty.text
+
+
 def test_settings_change_title_access_and_languages(app: Flask, planner: Any) -> None:
     from_template(planner)
     form = Page(planner.get(f"{EDITOR}/instellingen")).form()

@@ -269,3 +269,37 @@ def test_a_day_outside_its_limits_is_named_with_them(
     assert [(name, str(text)) for name, text in problems] == (
         [("dag.day", message)] if message else []
     )
+
+
+@pytest.mark.parametrize(
+    ("limits", "number", "message"),
+    [
+        ({"min": 15}, 14, "Enter 15 or a larger number."),
+        ({"max": 110}, 111, "Enter 110 or a smaller number."),
+        ({"min": 15, "max": 110}, 111, "Enter a number from 15 to 110."),
+        ({"min": 15}, 15, None),
+    ],
+)
+def test_a_number_outside_its_limits_is_named_with_the_limits_it_has(
+    limits: dict[str, int], number: int, message: str | None
+) -> None:
+    raw = {
+        "format": 1,
+        "key": "getal-test",
+        "consultation": "getal-test",
+        "audience": "citizen",
+        "access": "open",
+        "languages": ["nl"],
+        "title": {"nl": "Getal"},
+        "pages": [
+            {
+                "key": "een",
+                "title": {"nl": "Een"},
+                "questions": [{"key": "n", "type": "number", "text": {"nl": "?"}, **limits}],
+            }
+        ],
+    }
+    assert validate_definition(raw).problems == []
+    question = build_definition(raw).question("n")
+    problems = question.qtype.check(question, number)
+    assert [(name, str(text)) for name, text in problems] == ([("n", message)] if message else [])

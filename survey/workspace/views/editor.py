@@ -396,7 +396,9 @@ def _earlier(item: Survey, question_key: str) -> list[tuple[str, str, list[tuple
 def condition(item: Survey, question_key: str) -> ResponseReturnValue:
     """When a question is shown, built from pickers without JavaScript:
     tests on earlier questions (is, is not, is one of, is none of,
-    answered, not answered) in groups of every or at least one of their
+    answered, not answered; the answers of a choice question chosen from
+    lists, the numbers of a number question typed and read by its type,
+    a problem beside the field and nothing stored) in groups of every or at least one of their
     parts, a group optionally turned around (not). The add and remove
     buttons post the tree and bring it back changed; saving stores it
     through the validator (``survey.definitions.condition_builder``)."""
@@ -406,11 +408,17 @@ def condition(item: Survey, question_key: str) -> ResponseReturnValue:
     root = current if current is not None else condition_builder.Group()
     form = ConfirmForm()
     summary: list[tuple[str | None, str]] = []
+    typed = condition_builder.typed_readers(
+        definition_of(item), {key for key, _label, _answers in earlier}
+    )
     posted = form.validate_on_submit()
     if posted:
-        root = condition_builder.from_form(request.form.get, request.form.getlist)
+        root = condition_builder.from_form(request.form.get, request.form.getlist, typed)
         action = request.form.get("action", "save")
-        if action in ("save", "clear"):
+        typed_problems = condition_builder.problems(root)
+        if action == "save" and typed_problems:
+            summary = list(typed_problems)
+        elif action in ("save", "clear"):
             wanted = condition_builder.to_condition(root) if action == "save" else None
             problems = store(item, editing.set_condition(item.definition, question_key, wanted))
             if not problems:
@@ -419,6 +427,11 @@ def condition(item: Survey, question_key: str) -> ResponseReturnValue:
             summary = [(None, str(p)) for p in problems]
         elif not condition_builder.apply(root, action):
             abort(400)
+        if action != "save":
+            # A value typed wrong is told when saving, not while building.
+            for _node_id, node in condition_builder.nodes(root):
+                if isinstance(node, condition_builder.Clause):
+                    node.problem = ""
     if not root.parts:
         root.parts.append(condition_builder.Clause())
     question_choices = [("", _("(choose a question)"))] + [(k, label) for k, label, _a in earlier]
@@ -434,6 +447,7 @@ def condition(item: Survey, question_key: str) -> ResponseReturnValue:
         operators=_operator_names(),
         unreadable=current is None,
         earlier=earlier,
+        typed_keys=list(typed),
     ), (422 if summary else 200)
 
 
