@@ -25,13 +25,13 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.definitions.editing import without_blank_items
 from survey.definitions.templates import TEMPLATES
 from survey.definitions.validation import ACCESSES, KNOWN_LANGUAGES
-from survey.i18n import LANGUAGE_NAMES
+from survey.i18n import is_language_code, language_name
 from survey.questions import REGISTRY
 from survey.questions.editor import (
     OptionForm,
@@ -101,10 +101,34 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
     )
     languages = SelectMultipleField(
         _l("Languages"),
-        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in KNOWN_LANGUAGES],
+        choices=[SelectChoice(code, language_name(code)) for code in KNOWN_LANGUAGES],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    other_language = StringField(_l("Another language"))
+
+    def offer_languages(self, current: list[str]) -> None:
+        """The usual languages and every language the survey has: a survey
+        file may declare any language code (``tr``), and saving the
+        settings must not drop it."""
+        codes = list(KNOWN_LANGUAGES) + [c for c in current if c not in KNOWN_LANGUAGES]
+        self.languages.choices = [SelectChoice(code, language_name(code)) for code in codes]
+
+    def validate_other_language(self, field: StringField) -> None:
+        """A typed language must be a code Babel knows."""
+        code = (field.data or "").strip().lower()
+        if code and not is_language_code(code):
+            raise ValidationError(
+                _l("Give a language code of two or three letters, such as tr or es.")
+            )
+
+    def chosen_languages(self) -> list[str]:
+        """The ticked languages and the one typed, each once."""
+        chosen = list(self.languages.data or [])
+        other = (self.other_language.data or "").strip().lower()
+        if other and other not in chosen:
+            chosen.append(other)
+        return chosen
 
 
 class PageForm(FlaskForm):  # type: ignore[misc]

@@ -451,6 +451,31 @@ def test_settings_change_title_access_and_languages(app: Flask, planner: Any) ->
     assert response.status_code == 422
 
 
+def test_a_planner_adds_a_language_beyond_the_usual_four_and_keeps_it(
+    app: Flask, planner: Any
+) -> None:
+    """A zone with Turkish-speaking residents adds ``tr`` by its code; the
+    settings page then offers it ticked, and saving again keeps it (a
+    survey file may declare any language, the editor must not drop one)."""
+    from_template(planner)
+    form = Page(planner.get(f"{EDITOR}/instellingen")).form()
+    response = form.set("other_language", "t1").submit(planner)
+    assert response.status_code == 422
+    assert msg(app, "Give a language code of two or three letters, such as tr or es.") in (
+        Page(response).text
+    )
+    assert "tr" not in definition(app)["languages"]
+
+    form = Page(planner.get(f"{EDITOR}/instellingen")).form()
+    assert form.set("other_language", "tr").submit(planner).status_code == 302
+    assert definition(app)["languages"][-1] == "tr"
+    page = Page(planner.get(f"{EDITOR}/instellingen"))
+    assert "Türkçe" in page.text
+    assert "tr" in page.form().fields["languages"].selected
+    assert page.form().submit(planner).status_code == 302
+    assert "tr" in definition(app)["languages"]
+
+
 def test_a_test_walk_uses_the_real_pages_and_stores_nothing(app: Flask, planner: Any) -> None:
     from_template(planner)
     banner = msg(app, "you walk the survey as a resident would. Nothing you answer here is stored.")

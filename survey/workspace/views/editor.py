@@ -150,9 +150,10 @@ def settings(item: Survey) -> ResponseReturnValue:
             "languages": languages,
         }
     )
+    form.offer_languages(languages)
     summary: list[tuple[str | None, str]] = []
     if form.validate_on_submit():
-        chosen = [lang for lang in form.languages.data or []]
+        chosen = form.chosen_languages()
         # The first language stays first: it is the reference text.
         ordered = [lang for lang in languages if lang in chosen] + [
             lang for lang in chosen if lang not in languages
