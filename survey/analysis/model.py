@@ -15,6 +15,7 @@ from typing import Any
 
 from survey.analysis.estimates import report_kind
 from survey.analysis.fieldwork_facts import FieldworkFacts
+from survey.analysis.municipalities import Municipalities
 from survey.analysis.tables import (
     CrossTable,
     Json,
@@ -397,6 +398,8 @@ class Report:
     disclosure: DisclosureVerdict = DisclosureVerdict(0, 0)
     fieldwork: FieldworkFacts | None = None
     """The sample, letters, codes, days and margins' source (methods section)."""
+    municipalities: Municipalities | None = None
+    """Key figures per group of the district dimension (None without one)."""
     format: int = REPORT_FORMAT
 
     @property
@@ -452,6 +455,9 @@ class Report:
             "free_text": self.free_text.to_json(),
             "partner_input": self.partner_input.to_json(),
             "fieldwork": None if self.fieldwork is None else self.fieldwork.to_json(),
+            "municipalities": (
+                None if self.municipalities is None else self.municipalities.to_json()
+            ),
         }
 
     def to_json(self) -> Json:

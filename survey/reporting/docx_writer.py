@@ -39,6 +39,7 @@ from survey.reporting.html_writer import (
     themes,
 )
 from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer
 
 Json = dict[str, Any]
@@ -358,11 +359,34 @@ def _free_text(doc: DocxDocument, model: Json) -> None:
                 doc.add_paragraph(quote, style="Quote")
 
 
+def _municipalities(doc: DocxDocument, model: Json) -> None:
+    """One heading per municipality with its key figures (or why it has none)."""
+    m = municipality_sections(model)
+    if m is None:
+        return
+    doc.add_heading("7. " + _("Key figures per municipality"), level=1)
+    doc.add_paragraph(m["intro"])
+    doc.add_paragraph(m["note"])
+    for section in m["sections"]:
+        doc.add_heading(section["label"], level=2)
+        if "rows" not in section:
+            doc.add_paragraph(section["line"])
+            continue
+        _table(
+            doc,
+            m["header"],
+            [
+                [r["phenomenon"], f"{r['item']} ({r['what']})", r["share"], r["base"]]
+                for r in section["rows"]
+            ],
+        )
+
+
 def render_docx(report: Report) -> bytes:
     """The report model as a Word document (bytes): decision page, summary,
-    methods, results per theme, priority matrix, partners and free text,
-    with the charts as pictures. The tables by group are in the HTML and
-    XLSX versions."""
+    methods, results per theme, priority matrix, partners, free text and
+    the key figures per municipality, with the charts as pictures. The
+    tables by group are in the HTML and XLSX versions."""
     model = report.to_json()
     charts = build_charts(report)
     doc = Document()
@@ -382,6 +406,7 @@ def render_docx(report: Report) -> bytes:
     _matrix(doc, model, charts, figure_number)
     _partners(doc, model)
     _free_text(doc, model)
+    _municipalities(doc, model)
     doc.add_paragraph(
         _(
             "This document holds the chapters of the annex; the HTML and XLSX versions of "

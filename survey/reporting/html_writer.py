@@ -36,6 +36,7 @@ from survey.reporting import charts, partners
 from survey.reporting.charts import Chart
 from survey.reporting.decision import decision_page
 from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
 
 REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
@@ -116,6 +117,7 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         charts=build_charts(report),
         figures=FigureNumbers(),
         d=decision_page(model),
+        m=municipality_sections(model),
         fw=fieldwork_sentences(model),
         day=day,
         summary=summary_sentences(model),

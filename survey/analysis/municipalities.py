@@ -1,0 +1,279 @@
+"""Key figures per municipality: for each group of the survey's district
+dimension (deelgemeente or gemeente), the residents' shares behind the
+priority matrix, for the phenomena the report proposes as a priority or an
+attention point (all ranked ones when it proposes none), in rank order.
+
+Rules:
+
+- One figure per item: a concern question (or matrix row) gives the share
+  of valid answers with a code of ``concern_codes``; a priority question the
+  share of respondents who chose the option (ranking: at any rank); a
+  victimisation question (or row) the share answering its first option
+  ("yes"). Items, not the matrix's pooled indicators: a phenomenon's
+  concern over several rows per respondent is published for the zone only.
+- Every figure is read from the district cross-tab of its question (or row)
+  after disclosure control (``survey.analysis.disclosure``): its count is
+  the sum of published cells and its base the published column base. A
+  figure that would use a hidden cell or a hidden base is hidden
+  (``suppressed``), and a base below ``BASE_RULES['hidden_below']`` shows no
+  percentage, as in every table (``suppression.base_flag``). So a figure
+  here is a sum of figures the report already publishes and audits: it adds
+  no relation to the disclosure audit, and no hidden count can be recovered
+  from it by subtraction from the zone's figure.
+- The interval is the Wilson 95 % interval on the column base; weighted,
+  the weighted share from the cross-tab's weighted cells with the Wilson
+  interval on the column base divided by the report's design effect (the
+  cross-tab keeps no sum of squared weights per column).
+- A group that is no cross-tab column (its count is hidden in the district
+  question's own table, so disclosure folded it into the unknown column)
+  or whose figures are all hidden or on too small a base gets no figures,
+  only its ``status``: ``too_few`` (too few answers) or ``protected``
+  (hidden to protect a smaller group).
+
+This module is pure and imports nothing from the definitions or the
+database: ``survey.analysis.assemble`` gives it the items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from survey.analysis.estimates import UNWEIGHTED, WEIGHTED, Figure, report_kind, shown
+from survey.analysis.intervals import weighted_wilson_interval, wilson_interval
+from survey.analysis.suppression import base_flag
+from survey.analysis.tables import (
+    PRIMARY,
+    CategoricalTable,
+    CrossTable,
+    Json,
+    PriorityRow,
+    Table,
+    percent,
+    round2,
+    rounded_interval,
+)
+
+DIMENSION = "district"
+"""The dimension whose groups get a section each."""
+INDICATORS = ("concern", "priority", "victimisation")
+"""The residents' indicators shown per municipality, in this order."""
+PROPOSED = ("priority", "attention")
+
+Status = Literal["shown", "too_few", "protected"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyItem:
+    """What one key figure counts: the answers of ``question`` (and matrix
+    ``row``) with a code in ``codes``, as a share of its valid answers (or
+    respondents), for ``indicator`` of ``phenomenon``."""
+
+    phenomenon: str
+    indicator: str
+    question: str
+    row: str | None
+    label: str
+    codes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """One item's figure in one municipality (percent 0-100, two decimals;
+    counts and bases unweighted)."""
+
+    item: KeyItem
+    phenomenon_label: str
+    count: int | None
+    base: int | None
+    percent: float | None
+    ci95: list[float] | None
+    weighted: Figure | None
+    suppressed: bool
+    base_flag: str
+
+    @property
+    def estimate(self) -> Figure:
+        """The figure the report shows (weighted when the report is)."""
+        return shown(Figure(self.percent, self.ci95, UNWEIGHTED), self.weighted)
+
+    def to_json(self) -> Json:
+        """The figure's entry in ``municipalities.sections[].figures``."""
+        item = self.item
+        entry: Json = {
+            "phenomenon": item.phenomenon,
+            "phenomenon_label": self.phenomenon_label,
+            "indicator": item.indicator,
+            "question": item.question,
+            "row": item.row,
+            "codes": list(item.codes),
+            "label": item.label,
+            "count": self.count,
+            "valid": self.base,
+            "percent": self.percent,
+            "ci95": self.ci95,
+        }
+        if self.weighted is not None:
+            entry.update(weighted_percent=self.weighted.value, weighted_ci95=self.weighted.ci95)
+        estimate = self.estimate
+        entry.update(
+            estimate=estimate.value,
+            estimate_ci95=estimate.ci95,
+            suppressed=self.suppressed,
+            base_flag=self.base_flag,
+        )
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalitySection:
+    """One group of the district dimension: its code, label, whether its
+    figures are shown (``status``) and the figures when they are."""
+
+    code: int
+    label: str
+    status: Status
+    figures: tuple[KeyFigure, ...] = ()
+
+    def to_json(self) -> Json:
+        """The section's entry in ``municipalities.sections``."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "status": self.status,
+            "figures": [f.to_json() for f in self.figures],
+        }
+
+
+@dataclass(frozen=True)
+class Municipalities:
+    """The per-municipality part of the report: the district question, what
+    the estimates are and one section per group, in the question's order."""
+
+    dimension: str
+    question: str
+    question_text: str
+    estimates: str
+    sections: tuple[MunicipalitySection, ...]
+
+    def to_json(self) -> Json:
+        """The ``municipalities`` block of the report JSON."""
+        return {
+            "dimension": self.dimension,
+            "question": self.question,
+            "question_text": self.question_text,
+            "estimates": self.estimates,
+            "sections": [s.to_json() for s in self.sections],
+        }
+
+
+def key_phenomena(rows: Sequence[PriorityRow]) -> list[PriorityRow]:
+    """The phenomena the sections show, in rank order: those proposed as a
+    priority or attention point, else every ranked one."""
+    ranked = [r for r in rows if r.rank is not None]
+    proposed = [r for r in ranked if r.proposal_key in PROPOSED]
+    return proposed or ranked
+
+
+def _figure(
+    item: KeyItem,
+    label: str,
+    tab: CrossTable,
+    column: int,
+    design_effect: float | None,
+) -> KeyFigure:
+    """The figure of ``item`` in the cross-tab column ``column``."""
+    keys = [(code, column) for code in item.codes if any(o.code == code for o in tab.options)]
+    hidden = column in tab.column_marks or any(k in tab.cell_marks for k in keys)
+    weighted_bases = tab.weighted_column_bases
+    if hidden:
+        blank = None if weighted_bases is None else Figure(None, None, WEIGHTED)
+        return KeyFigure(item, label, None, None, None, None, blank, True, "hidden")
+    base = tab.column_bases.get(column, 0)
+    count = sum(tab.cells.get(k, 0) for k in keys)
+    flag = base_flag(base)
+    show = flag != "hidden"
+    share = percent(count, base) if show else None
+    ci95 = rounded_interval(wilson_interval(count, base)) if show else None
+    weighted = None
+    if weighted_bases is not None and tab.weighted_cells is not None:
+        total = weighted_bases.get(column, 0.0)
+        hits = sum(tab.weighted_cells.get(k, 0.0) for k in keys)
+        effective = base / design_effect if design_effect else float(base)
+        weighted = (
+            Figure(
+                round2(hits / total * 100),
+                rounded_interval(weighted_wilson_interval(hits, total, effective)),
+                WEIGHTED,
+            )
+            if show and total > 0
+            else Figure(None, None, WEIGHTED)
+        )
+    return KeyFigure(item, label, count, base, share, ci95, weighted, False, flag)
+
+
+def _status(table: Table | None, code: int) -> Status:
+    """Why a group is no cross-tab column: too few answers (its count is
+    hidden as a small cell, or none) or folded to protect another group
+    (hidden as its complement, or folded with the small unknown group:
+    ``survey.analysis.disclosure.folded_groups``)."""
+    if isinstance(table, CategoricalTable):
+        for category in table.categories:
+            if category.code == code:
+                return "too_few" if category.mark == PRIMARY or not category.count else "protected"
+    return "too_few"
+
+
+def municipality_sections(
+    *,
+    question: str,
+    question_text: str,
+    groups: Sequence[tuple[int, str]],
+    group_table: Table | None,
+    items: Sequence[KeyItem],
+    crosstabs: Sequence[CrossTable],
+    priorities: Sequence[PriorityRow],
+    design_effect: float | None,
+) -> Municipalities:
+    """The sections of every group (``groups``: code and label of the
+    district question's valid options; ``group_table``: its protected table)
+    from the protected district cross-tabs (pure)."""
+    tabs: Mapping[tuple[str, str | None], CrossTable] = {
+        (t.question, t.row): t for t in crosstabs if t.dimension == DIMENSION
+    }
+    phenomena = key_phenomena(priorities)
+    order = {r.phenomenon: i for i, r in enumerate(phenomena)}
+    labels = {r.phenomenon: r.label for r in phenomena}
+    chosen = sorted(
+        (i for i in items if i.phenomenon in order and (i.question, i.row) in tabs),
+        key=lambda i: (order[i.phenomenon], INDICATORS.index(i.indicator)),
+    )
+    weighted = any(t.weighted_cells is not None for t in tabs.values())
+    sections = []
+    for code, label in groups:
+        columns = [t for t in tabs.values() if any(c.code == code for c in t.columns)]
+        if not columns:
+            sections.append(MunicipalitySection(code, label, _status(group_table, code)))
+            continue
+        figures = tuple(
+            _figure(
+                item,
+                labels[item.phenomenon],
+                tabs[(item.question, item.row)],
+                code,
+                design_effect,
+            )
+            for item in chosen
+        )
+        if not any(f.estimate.value is not None for f in figures):
+            sections.append(MunicipalitySection(code, label, "too_few"))
+            continue
+        sections.append(MunicipalitySection(code, label, "shown", figures))
+    return Municipalities(
+        dimension=DIMENSION,
+        question=question,
+        question_text=question_text,
+        estimates=report_kind(weighted),
+        sections=tuple(sections),
+    )
