@@ -252,7 +252,7 @@ def _option_rows(table: Json) -> list[list[str]]:
 
 def _results(doc: DocxDocument, report: Report, charts: dict[str, Chart], fig: list[int]) -> None:
     doc.add_heading("3. " + _("Results per theme"), level=1)
-    header = [_("Answer"), _("Number"), _("%"), _("95% interval")]
+    header = [_("Answer"), _("Number"), _("%"), _("Interval (95%)")]
     for theme in themes(report):
         doc.add_heading(theme["title"], level=2)
         for question in theme["questions"]:

@@ -86,7 +86,7 @@ def municipality_sections(model: Json) -> Json | None:
     weighted = block["estimates"] == "weighted"
     return {
         # Python gettext does not format a msgid without values: one "%".
-        "header": [_("Phenomenon"), _("Question"), _("Share (95% interval)"), _("Base")],
+        "header": [_("Phenomenon"), _("Question"), _("Share (interval at 95%)"), _("Base")],
         "intro": _(
             "One section per %(dimension)s, for its mayor: the residents' figures behind the "
             "proposed priorities and attention points. Each percentage is a share of the "

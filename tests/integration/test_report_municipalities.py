@@ -176,7 +176,7 @@ def test_the_word_version_has_a_heading_and_a_table_per_municipality(
     tables = [
         t
         for t in document.tables
-        if len(t.columns) == 4 and t.rows[0].cells[2].text == "Aandeel (95%-interval)"
+        if len(t.columns) == 4 and t.rows[0].cells[2].text == "Aandeel (interval 95%)"
     ]
     assert len(tables) == 2
     labels = [f["label"] for f in _sections(mayors)["Noord"]["figures"]]
