@@ -124,12 +124,8 @@ def test_no_municipality_figure_shows_what_the_cross_tabs_hide(mayors: dict[str,
     for section in model["municipalities"]["sections"]:
         for figure in section["figures"]:
             tab = tabs[(figure["question"], figure["row"])]
-            column = next(
-                i for i, c in enumerate(tab["columns"]) if c["code"] == section["code"]
-            )
-            cells = [
-                o["cells"][column] for o in tab["options"] if o["code"] in figure["codes"]
-            ]
+            column = next(i for i, c in enumerate(tab["columns"]) if c["code"] == section["code"])
+            cells = [o["cells"][column] for o in tab["options"] if o["code"] in figure["codes"]]
             hidden = tab["columns"][column]["suppressed"] or any(c["suppressed"] for c in cells)
             assert figure["suppressed"] is hidden
             if hidden:
