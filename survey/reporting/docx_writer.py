@@ -30,7 +30,7 @@ from survey.analysis.priority import indicator_label
 from survey.analysis.weighting_summary import dimension_label, mode_label
 from survey.privacy.spreadsheets import CsvWriter
 from survey.reporting.charts import Chart
-from survey.reporting.decision import decision_page
+from survey.reporting.decision import decision_page, proposal_words
 from survey.reporting.html_writer import (
     build_charts,
     matrix_sentences,
@@ -310,7 +310,7 @@ def _matrix(doc: DocxDocument, model: Json, charts: dict[str, Chart], fig: list[
                 *[_indicator(p, n) for n in INDICATORS],
                 "-" if p["score"] is None else fixed(p["score"]),
                 "-" if not p["rank_interval"] else "{}-{}".format(*p["rank_interval"]),
-                p["proposal"],
+                proposal_words(p),
             ]
             for p in priorities
         ],

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from language_checks import docx_text, english_only_words, html_text, words
 from pdf_checks import Tagged, page_texts, read_tagged
 from report_data import MARGINS_CSV, generate, load
 
@@ -126,69 +127,16 @@ DUTCH_TOO = frozenset({"account", "bank", "step", "part", "ten", "data", "online
 """Words of the English msgids that are Dutch words as well."""
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z\u00c0-\u00ff]+", text)}
-
-
-def english_only_words() -> set[str]:
-    """Every word of the interface's English msgids that no Dutch
-    translation uses (so "interval" and "trend", Dutch too, are not in it),
-    with the fixed list above: a new untranslated text is found without
-    updating this test."""
-    from pathlib import Path
-
-    from babel.messages.pofile import read_po
-
-    path = Path(__file__).resolve().parents[2] / "translations/nl/LC_MESSAGES/messages.po"
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    english: set[str] = set()
-    dutch: set[str] = set()
-    placeholder = re.compile(r"%\([a-z_]+\)s")
-    for message in catalog:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for text in ids:
-            english |= _words(placeholder.sub(" ", text))
-        for text in strings:
-            dutch |= _words(placeholder.sub(" ", text or ""))
-    return ((english - dutch) | set(ENGLISH)) - DUTCH_TOO
-
-
-def _html_text(html: str) -> str:
-    """What a reader of the HTML report reads: the text and the alt texts."""
-    import html as entities
-
-    body = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
-    alts = " ".join(re.findall(r'alt="([^"]*)"', body))
-    body = re.sub(r'(src|href)="[^"]*"', " ", body)
-    return entities.unescape(re.sub(r"<[^>]+>", " ", body) + " " + alts)
-
-
-def _docx_text(data: bytes) -> str:
-    import io
-
-    from docx import Document
-
-    document = Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
-    parts += [shape._inline.docPr.get("descr") or "" for shape in document.inline_shapes]
-    return "\n".join(parts)
-
-
 def test_the_dutch_annex_has_no_english_words(annex: dict[str, Any]) -> None:
-    english = english_only_words()
+    english = (english_only_words("nl") | set(ENGLISH)) - DUTCH_TOO
     # The catalog's own English words are in the list, and some are common.
     assert {"the", "weighted", "rank", "unknown"} <= english
     texts = {
         "pdf": " ".join(annex["pages"]),
-        "html": _html_text(annex["html"]),
-        "docx": _docx_text(annex["docx"]),
+        "html": html_text(annex["html"]),
+        "docx": docx_text(annex["docx"]),
     }
-    found = {name: sorted(_words(text) & english) for name, text in texts.items()}
+    found = {name: sorted(words(text) & english) for name, text in texts.items()}
     assert found == {"pdf": [], "html": [], "docx": []}, found
 
 
