@@ -18,6 +18,7 @@ from survey.analysis.municipalities import (
     KeyItem,
     Municipalities,
     municipality_sections,
+    zone_figures,
 )
 from survey.analysis.settings import ReportSettings
 from survey.analysis.tables import CrossTable, PriorityMatrix
@@ -160,4 +161,5 @@ def _municipalities(
         crosstabs=crosstabs,
         priorities=matrix.rows,
         design_effect=None if protected.weighting is None else protected.weighting.design_effect,
+        zone=zone_figures([r.figures for r in results]),
     )

@@ -20,6 +20,9 @@ Rules:
   here is a sum of figures the report already publishes and audits: it adds
   no relation to the disclosure audit, and no hidden count can be recovered
   from it by subtraction from the zone's figure.
+- Beside each figure, the zone's estimate of the same item: the published
+  estimates of the question's own table (summed over ``codes``), None
+  where one of them is hidden.
 - The interval is the Wilson 95 % interval on the column base; weighted,
   the weighted share from the cross-tab's weighted cells with the Wilson
   interval on the column base divided by the report's design effect (the
@@ -37,7 +40,7 @@ database: ``survey.analysis.assemble`` gives it the items.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from survey.analysis.estimates import UNWEIGHTED, WEIGHTED, Figure, report_kind, shown
@@ -92,6 +95,9 @@ class KeyFigure:
     weighted: Figure | None
     suppressed: bool
     base_flag: str
+    zone: float | None = None
+    """The zone's estimate of the same item (the question's own table),
+    for comparison; None where that table hides it or shows no share."""
 
     @property
     def estimate(self) -> Figure:
@@ -122,6 +128,7 @@ class KeyFigure:
             estimate_ci95=estimate.ci95,
             suppressed=self.suppressed,
             base_flag=self.base_flag,
+            zone_estimate=self.zone,
         )
         return entry
 
@@ -174,6 +181,39 @@ def key_phenomena(rows: Sequence[PriorityRow]) -> list[PriorityRow]:
     ranked = [r for r in rows if r.rank is not None]
     proposed = [r for r in ranked if r.proposal_key in PROPOSED]
     return proposed or ranked
+
+
+ZoneFigures = Mapping[tuple[str, str | None], Mapping[int, float | None]]
+"""Per question (and matrix row): the published estimate of every option."""
+
+
+def zone_figures(
+    questions: Sequence[Json],
+) -> dict[tuple[str, str | None], dict[int, float | None]]:
+    """The published estimates of the questions' own tables (the report
+    JSON's ``questions``), by question and matrix row: a hidden option's
+    estimate is None."""
+    found: dict[tuple[str, str | None], dict[int, float | None]] = {}
+    for question in questions:
+        lines = [(row["key"], row) for row in question.get("rows") or []]
+        if "options" in question:
+            lines.append((None, question))
+        for row, line in lines:
+            found[(question["key"], row)] = {
+                o["code"]: None if o.get("suppressed") else o.get("estimate")
+                for o in line.get("options") or []
+            }
+    return found
+
+
+def _zone(item: KeyItem, zone: ZoneFigures) -> float | None:
+    """The zone's share of the item: the sum of its codes' published
+    estimates, None when one of them is not published."""
+    options = zone.get((item.question, item.row), {})
+    values = [options.get(code) for code in item.codes]
+    if not values or any(v is None for v in values):
+        return None
+    return round2(sum(v for v in values if v is not None))
 
 
 def _figure(
@@ -235,10 +275,12 @@ def municipality_sections(
     crosstabs: Sequence[CrossTable],
     priorities: Sequence[PriorityRow],
     design_effect: float | None,
+    zone: ZoneFigures | None = None,
 ) -> Municipalities:
     """The sections of every group (``groups``: code and label of the
     district question's valid options; ``group_table``: its protected table)
-    from the protected district cross-tabs (pure)."""
+    from the protected district cross-tabs, each figure with the zone's
+    estimate from ``zone`` (``zone_figures``) beside it (pure)."""
     tabs: Mapping[tuple[str, str | None], CrossTable] = {
         (t.question, t.row): t for t in crosstabs if t.dimension == DIMENSION
     }
@@ -257,12 +299,15 @@ def municipality_sections(
             sections.append(MunicipalitySection(code, label, _status(group_table, code)))
             continue
         figures = tuple(
-            _figure(
-                item,
-                labels[item.phenomenon],
-                tabs[(item.question, item.row)],
-                code,
-                design_effect,
+            replace(
+                _figure(
+                    item,
+                    labels[item.phenomenon],
+                    tabs[(item.question, item.row)],
+                    code,
+                    design_effect,
+                ),
+                zone=_zone(item, zone or {}),
             )
             for item in chosen
         )

@@ -376,7 +376,7 @@ def _municipalities(doc: DocxDocument, model: Json) -> None:
             doc,
             m["header"],
             [
-                [r["phenomenon"], f"{r['item']} ({r['what']})", r["share"], r["base"]]
+                [r["phenomenon"], f"{r['item']} ({r['what']})", r["share"], r["base"], r["zone"]]
                 for r in section["rows"]
             ],
         )

@@ -61,7 +61,8 @@ def municipality_sections(model: Json) -> Json | None:
     """The chapter's view: ``intro`` and ``note`` sentences, the tables'
     ``header`` and ``sections``,
     each with its ``label``, ``rows`` (``phenomenon``, ``what``, ``item``,
-    ``share``, ``base``) or its ``line``; None when the report has none."""
+    ``share``, ``base``, ``zone``: the zone's figure beside it) or its
+    ``line``; None when the report has none."""
     block = model.get("municipalities")
     if not block or not block["sections"]:
         return None
@@ -79,6 +80,7 @@ def municipality_sections(model: Json) -> Json | None:
                     "item": f["label"],
                     "share": _share(f),
                     "base": "x" if f["suppressed"] else integer(f["valid"]),
+                    "zone": "-" if f.get("zone_estimate") is None else whole(f["zone_estimate"]),
                 }
                 for f in section["figures"]
             ]
@@ -86,7 +88,13 @@ def municipality_sections(model: Json) -> Json | None:
     weighted = block["estimates"] == "weighted"
     return {
         # Python gettext does not format a msgid without values: one "%".
-        "header": [_("Phenomenon"), _("Question"), _("Share (interval at 95%)"), _("Base")],
+        "header": [
+            _("Phenomenon"),
+            _("Question"),
+            _("Share (interval at 95%)"),
+            _("Base"),
+            _("Whole zone"),
+        ],
         "intro": _(
             "One section per %(dimension)s, for its mayor: the residents' figures behind the "
             "proposed priorities and attention points. Each percentage is a share of the "
@@ -108,6 +116,7 @@ def municipality_sections(model: Json) -> Json | None:
                     mark=UNRELIABLE_MARK,
                     m=rules["unreliable_below"],
                 ),
+                _("Whole zone: the same share among all residents of the zone who answered."),
             ]
         ),
         "sections": sections,

@@ -111,6 +111,11 @@ def test_the_concern_figures_count_the_residents_of_the_municipality(
             assert figure["percent"] == round(hits / valid * 100, 2)
             assert figure["ci95"] == wilson(hits, valid)
             assert figure["estimate"] == figure["percent"]
+            # Beside it, the zone's share as the question's own table shows it.
+            everyone = [p.values["problemen"][figure["row"]] for p in people]
+            zone_valid = sum(1 for a in everyone if a in (1, 2, 3))
+            zone_hits = sum(1 for a in everyone if a == 3)
+            assert figure["zone_estimate"] == round(zone_hits / zone_valid * 100, 2)
             checked += 1
     assert checked >= 2
 
@@ -172,7 +177,7 @@ def test_the_word_version_has_a_heading_and_a_table_per_municipality(
     tables = [
         t
         for t in document.tables
-        if len(t.columns) == 4 and t.rows[0].cells[2].text == "Aandeel (interval 95%)"
+        if len(t.columns) == 5 and t.rows[0].cells[2].text == "Aandeel (interval 95%)"
     ]
     assert len(tables) == 2
     labels = [f["label"] for f in _sections(mayors)["Noord"]["figures"]]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from survey.analysis.municipalities import KeyItem, municipality_sections
+from survey.analysis.municipalities import KeyItem, municipality_sections, zone_figures
 from survey.analysis.tables import (
     COMPLEMENTARY,
     PRIMARY,
@@ -164,3 +164,47 @@ def test_only_the_proposed_phenomena_in_rank_order() -> None:
     figures = _build(tabs).sections[0].figures
     # Drugs is basic police care: not among the key figures.
     assert [f.item.phenomenon for f in figures] == ["verkeer", "inbraak"]
+
+
+def test_beside_each_figure_the_zone_as_the_question_table_shows_it() -> None:
+    questions = [
+        {
+            "key": "problemen",
+            "rows": [
+                {
+                    "key": "snelheid",
+                    "options": [
+                        {"code": 1, "estimate": 30.0, "suppressed": False},
+                        {"code": 3, "estimate": 41.5, "suppressed": False},
+                    ],
+                }
+            ],
+        },
+        {
+            "key": "slachtoffer",
+            "options": [
+                {"code": 1, "estimate": None, "suppressed": True},
+                {"code": 2, "estimate": 90.0, "suppressed": False},
+            ],
+        },
+    ]
+    zone = zone_figures(questions)
+    sections = municipality_sections(
+        question="wijk",
+        question_text="Wijk?",
+        groups=GROUPS[:1],
+        group_table=None,
+        items=[CONCERN, VICTIM],
+        crosstabs=[_concern_tab(), _victim_tab()],
+        priorities=[
+            _row("verkeer", "Verkeer", 1, "priority"),
+            _row("inbraak", "I", 2, "attention"),
+        ],
+        design_effect=None,
+        zone=zone,
+    ).sections
+    concern, victim = sections[0].figures
+    assert concern.zone == 41.5
+    # The zone's own table hides it: so does the comparison.
+    assert victim.zone is None
+    assert concern.to_json()["zone_estimate"] == 41.5
