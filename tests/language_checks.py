@@ -60,3 +60,21 @@ def docx_text(data: bytes) -> str:
     parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
     parts += [shape._inline.docPr.get("descr") or "" for shape in document.inline_shapes]
     return "\n".join(parts)
+
+
+def charts_zip_text(data: bytes) -> str:
+    """What the charts ZIP says in words: the SVGs' texts, the CSVs (headers
+    and labels) and the alt texts (not the file names: identifiers)."""
+    import zipfile
+
+    parts: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".png"):
+                continue
+            text = archive.read(name).decode("utf-8-sig")
+            if name.endswith(".svg"):
+                text = " ".join(re.findall(r"<text\b[^>]*>(.*?)</text>", text, flags=re.S))
+                text = entities.unescape(re.sub(r"<[^>]+>", " ", text))
+            parts.append(text)
+    return "\n".join(parts)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from language_checks import docx_text, english_only_words, html_text, words
+from language_checks import charts_zip_text, docx_text, english_only_words, html_text, words
 from pdf_checks import Tagged, page_texts, read_tagged
 from report_data import MARGINS_CSV, generate, load
 
@@ -135,9 +135,11 @@ def test_the_dutch_annex_has_no_english_words(annex: dict[str, Any]) -> None:
         "pdf": " ".join(annex["pages"]),
         "html": html_text(annex["html"]),
         "docx": docx_text(annex["docx"]),
+        "charts": charts_zip_text(annex["zip"]),
     }
+    assert all(len(text) > 500 for text in texts.values()), {k: len(v) for k, v in texts.items()}
     found = {name: sorted(words(text) & english) for name, text in texts.items()}
-    assert found == {"pdf": [], "html": [], "docx": []}, found
+    assert found == {"pdf": [], "html": [], "docx": [], "charts": []}, found
 
 
 def test_no_table_row_is_split_across_pages(annex: dict[str, Any]) -> None:
