@@ -182,3 +182,31 @@ def test_the_word_version_has_a_heading_and_a_table_per_municipality(
     assert len(tables) == 2
     labels = [f["label"] for f in _sections(mayors)["Noord"]["figures"]]
     assert [row.cells[1].text.split(" (")[0] for row in tables[0].rows[1:]] == labels
+
+
+def test_an_attacker_solves_no_hidden_count_from_the_municipalities(
+    mayors: dict[str, Any],
+) -> None:
+    """The independent attack (tests/disclosure_check.py) reads the
+    per-municipality figures as relations on the cross-tabs' cells: none
+    pins a hidden count; and it does see a figure published over a hidden
+    cell."""
+    import copy
+
+    from disclosure_check import recoverable
+
+    model = mayors["json"]
+    assert recoverable(model, model["suppression_threshold"]) == {}
+    leaked = copy.deepcopy(model)
+    section = next(s for s in leaked["municipalities"]["sections"] if s["status"] == "shown")
+    figure = next(f for f in section["figures"] if f["suppressed"])
+    (code,) = figure["codes"]
+    assert figure["indicator"] == "priority"
+    figure["suppressed"] = False
+    figure["count"] = sum(
+        1
+        for p in mayors["people"]
+        if p.values["wijk"] == section["code"] and code in (p.values["top"] or [])
+    )
+    found = recoverable(leaked, leaked["suppression_threshold"])
+    assert any(name[0] == "cell" and name[2] == code for name in found), found
