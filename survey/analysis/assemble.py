@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING
 
 from survey.analysis.collect import ReportData
 from survey.analysis.disclosure import Protected
-from survey.analysis.model import PartnerInput, QuestionResult, Report
+from survey.analysis.model import KeyItem, Municipalities, PartnerInput, QuestionResult, Report
 from survey.analysis.municipalities import (
     DIMENSION,
     INDICATORS,
-    KeyItem,
-    Municipalities,
     municipality_sections,
     zone_figures,
 )

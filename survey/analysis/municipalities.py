@@ -34,17 +34,24 @@ Rules:
   (hidden to protect a smaller group).
 
 This module is pure and imports nothing from the definitions or the
-database: ``survey.analysis.assemble`` gives it the items.
+database: ``survey.analysis.assemble`` gives it the items. Its value
+objects are in the report model (``survey.analysis.model``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
-from survey.analysis.estimates import UNWEIGHTED, WEIGHTED, Figure, report_kind, shown
+from survey.analysis.estimates import WEIGHTED, Figure, report_kind
 from survey.analysis.intervals import weighted_wilson_interval, wilson_interval
+from survey.analysis.model import (
+    KeyFigure,
+    KeyItem,
+    Municipalities,
+    MunicipalitySection,
+    MunicipalityStatus,
+)
 from survey.analysis.suppression import base_flag
 from survey.analysis.tables import (
     PRIMARY,
@@ -63,116 +70,6 @@ DIMENSION = "district"
 INDICATORS = ("concern", "priority", "victimisation")
 """The residents' indicators shown per municipality, in this order."""
 PROPOSED = ("priority", "attention")
-
-Status = Literal["shown", "too_few", "protected"]
-
-
-@dataclass(frozen=True, slots=True)
-class KeyItem:
-    """What one key figure counts: the answers of ``question`` (and matrix
-    ``row``) with a code in ``codes``, as a share of its valid answers (or
-    respondents), for ``indicator`` of ``phenomenon``."""
-
-    phenomenon: str
-    indicator: str
-    question: str
-    row: str | None
-    label: str
-    codes: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class KeyFigure:
-    """One item's figure in one municipality (percent 0-100, two decimals;
-    counts and bases unweighted)."""
-
-    item: KeyItem
-    phenomenon_label: str
-    count: int | None
-    base: int | None
-    percent: float | None
-    ci95: list[float] | None
-    weighted: Figure | None
-    suppressed: bool
-    base_flag: str
-    zone: float | None = None
-    """The zone's estimate of the same item (the question's own table),
-    for comparison; None where that table hides it or shows no share."""
-
-    @property
-    def estimate(self) -> Figure:
-        """The figure the report shows (weighted when the report is)."""
-        return shown(Figure(self.percent, self.ci95, UNWEIGHTED), self.weighted)
-
-    def to_json(self) -> Json:
-        """The figure's entry in ``municipalities.sections[].figures``."""
-        item = self.item
-        entry: Json = {
-            "phenomenon": item.phenomenon,
-            "phenomenon_label": self.phenomenon_label,
-            "indicator": item.indicator,
-            "question": item.question,
-            "row": item.row,
-            "codes": list(item.codes),
-            "label": item.label,
-            "count": self.count,
-            "valid": self.base,
-            "percent": self.percent,
-            "ci95": self.ci95,
-        }
-        if self.weighted is not None:
-            entry.update(weighted_percent=self.weighted.value, weighted_ci95=self.weighted.ci95)
-        estimate = self.estimate
-        entry.update(
-            estimate=estimate.value,
-            estimate_ci95=estimate.ci95,
-            suppressed=self.suppressed,
-            base_flag=self.base_flag,
-            zone_estimate=self.zone,
-        )
-        return entry
-
-
-@dataclass(frozen=True, slots=True)
-class MunicipalitySection:
-    """One group of the district dimension: its code, label, whether its
-    figures are shown (``status``) and the figures when they are."""
-
-    code: int
-    label: str
-    status: Status
-    figures: tuple[KeyFigure, ...] = ()
-
-    def to_json(self) -> Json:
-        """The section's entry in ``municipalities.sections``."""
-        return {
-            "code": self.code,
-            "label": self.label,
-            "status": self.status,
-            "figures": [f.to_json() for f in self.figures],
-        }
-
-
-@dataclass(frozen=True)
-class Municipalities:
-    """The per-municipality part of the report: the district question, what
-    the estimates are and one section per group, in the question's order."""
-
-    dimension: str
-    question: str
-    question_text: str
-    estimates: str
-    sections: tuple[MunicipalitySection, ...]
-
-    def to_json(self) -> Json:
-        """The ``municipalities`` block of the report JSON."""
-        return {
-            "dimension": self.dimension,
-            "question": self.question,
-            "question_text": self.question_text,
-            "estimates": self.estimates,
-            "sections": [s.to_json() for s in self.sections],
-        }
 
 
 def key_phenomena(rows: Sequence[PriorityRow]) -> list[PriorityRow]:
@@ -253,7 +150,7 @@ def _figure(
     return KeyFigure(item, label, count, base, share, ci95, weighted, False, flag)
 
 
-def _status(table: Table | None, code: int) -> Status:
+def _status(table: Table | None, code: int) -> MunicipalityStatus:
     """Why a group is no cross-tab column: too few answers (its count is
     hidden as a small cell, or none) or folded to protect another group
     (hidden as its complement, or folded with the small unknown group:

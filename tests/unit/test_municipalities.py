@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from survey.analysis.municipalities import KeyItem, municipality_sections, zone_figures
+from survey.analysis.model import KeyItem
+from survey.analysis.municipalities import municipality_sections, zone_figures
 from survey.analysis.tables import (
     COMPLEMENTARY,
     PRIMARY,
