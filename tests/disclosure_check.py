@@ -272,6 +272,7 @@ def attack_report(report: Mapping[str, Any], survey: Mapping[str, Any] | None = 
                 attack.at_most([col, (name, -1.0)])
             elif group is not None:
                 attack.at_most([col, (None, -float(group))])
+    _municipalities(attack, report)
     if survey is not None:
         _show_if(attack, report, survey)
         _priorities(attack, report, survey)
@@ -289,6 +290,43 @@ def attack_report(report: Mapping[str, Any], survey: Mapping[str, Any] | None = 
             attack.equal([*terms, (None, -float(complete))])
         _excluded(attack, weighting, dimension_of, report)
     return attack
+
+
+def _municipalities(attack: Attack, report: Mapping[str, Any]) -> None:
+    """A published per-municipality figure: its count is the sum of its
+    codes' cells in the group's column of the district cross-tab, and its
+    base that column's base."""
+    block = report.get("municipalities")
+    if not block:
+        return
+    for section in block["sections"]:
+        for figure in section["figures"]:
+            if figure["suppressed"]:
+                continue
+            xid = (figure["question"], figure["row"], block["dimension"])
+            cells = [
+                attack.term(("cell", xid, code, section["code"]), None, target=False)
+                if ("cell", xid, code, section["code"]) in attack.index
+                else (None, float(_cell(report, xid, code, section["code"])))
+                for code in figure["codes"]
+            ]
+            attack.equal([*cells, (None, -float(figure["count"]))])
+            column = ("col", xid, section["code"])
+            if column in attack.index and figure["valid"] is not None:
+                attack.equal([(column, 1.0), (None, -float(figure["valid"]))])
+
+
+def _cell(report: Mapping[str, Any], xid: Any, code: Any, column: Any) -> float:
+    """A published cross-tab cell's count."""
+    question, row, dimension = xid
+    for tab in report["crosstabs"]:
+        if (tab["question"], tab.get("row"), tab["dimension"]) != xid:
+            continue
+        index = next(i for i, c in enumerate(tab["columns"]) if c["code"] == column)
+        for option in tab["options"]:
+            if option["code"] == code:
+                return float(option["cells"][index]["count"])
+    raise KeyError((question, row, dimension, code, column))
 
 
 def _excluded(

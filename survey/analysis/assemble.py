@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from survey.analysis.collect import ReportData
 from survey.analysis.disclosure import Protected
-from survey.analysis.model import PartnerInput, QuestionResult, Report
+from survey.analysis.model import KeyItem, Municipalities, PartnerInput, QuestionResult, Report
+from survey.analysis.municipalities import (
+    DIMENSION,
+    INDICATORS,
+    municipality_sections,
+    zone_figures,
+)
 from survey.analysis.settings import ReportSettings
 from survey.analysis.tables import CrossTable, PriorityMatrix
 from survey.analysis.weighting_summary import weighting_problem
@@ -58,6 +64,7 @@ def assemble(
             )
         )
         crosstabs.extend(summary.crosstabs)
+    shown_crosstabs = tuple(crosstabs) if settings.crosstabs else ()
     return Report(
         survey=found.survey.key,
         audience=found.survey.audience,
@@ -77,9 +84,80 @@ def assemble(
         suppression_threshold=settings.threshold,
         pages=tuple((p.key, text_for(p.title, language)) for p in definition.pages),
         questions=tuple(results),
-        crosstabs=tuple(crosstabs) if settings.crosstabs else (),
+        crosstabs=shown_crosstabs,
         priority_matrix=priority_matrix,
         free_text=protected.free_text,
         partner_input=partner_input,
         disclosure=protected.verdict,
+        municipalities=_municipalities(
+            data, questions, results, shown_crosstabs, priority_matrix, protected, language
+        ),
+    )
+
+
+def key_items(questions: Sequence[QuestionDef], language: str) -> list[KeyItem]:
+    """The items of the residents' indicators (``INDICATORS``) in survey
+    order: per concern and victimisation question its variables that name a
+    phenomenon (a matrix row, or the question), per priority question its
+    options that name one (see ``survey.analysis.municipalities``)."""
+    items: list[KeyItem] = []
+    for question in questions:
+        measure = question.measure
+        if measure not in INDICATORS:
+            continue
+        text = text_for(question.text, language)
+        if measure == "priority":
+            items.extend(
+                KeyItem(
+                    o.phenomenon,
+                    measure,
+                    question.key,
+                    None,
+                    text_for(o.label, language),
+                    (o.code,),
+                )
+                for o in question.options
+                if o.phenomenon and not o.missing
+            )
+            continue
+        if measure == "concern":
+            codes = tuple(sorted(int(c) for c in question.spec.get("concern_codes", [])))
+        else:
+            first = next((o.code for o in question.options if not o.missing), None)
+            codes = () if first is None else (first,)
+        rows = {r.key: text_for(r.label, language) for r in question.rows}
+        for variable in question.variables():
+            if variable.phenomenon:
+                row = variable.row_key
+                label = rows.get(row, text) if row is not None else text
+                items.append(KeyItem(variable.phenomenon, measure, question.key, row, label, codes))
+    return items
+
+
+def _municipalities(
+    data: ReportData,
+    questions: Sequence[QuestionDef],
+    results: Sequence[QuestionResult],
+    crosstabs: Sequence[CrossTable],
+    matrix: PriorityMatrix,
+    protected: Protected,
+    language: str,
+) -> Municipalities | None:
+    """The per-municipality sections, or None when the survey has no
+    district question or the report has no cross-tabs."""
+    district = data.aggregates.dimensions.get(DIMENSION)
+    if district is None or not crosstabs:
+        return None
+    groups = district.dimension_codes(language)
+    table = next((r.table for r in results if r.key == district.key), None)
+    return municipality_sections(
+        question=district.key,
+        question_text=text_for(district.text, language),
+        groups=[(code, groups.labels[code]) for code in groups.valid],
+        group_table=table,
+        items=key_items(questions, language),
+        crosstabs=crosstabs,
+        priorities=matrix.rows,
+        design_effect=None if protected.weighting is None else protected.weighting.design_effect,
+        zone=zone_figures([r.figures for r in results]),
     )

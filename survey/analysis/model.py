@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
-from survey.analysis.estimates import report_kind
+from survey.analysis.estimates import UNWEIGHTED, Figure, report_kind, shown
 from survey.analysis.fieldwork_facts import FieldworkFacts
 from survey.analysis.tables import (
     CrossTable,
@@ -369,6 +369,119 @@ class PartnerInput:
         }
 
 
+# --- key figures per municipality (survey.analysis.municipalities) -----------------
+
+MunicipalityStatus = Literal["shown", "too_few", "protected"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyItem:
+    """What one key figure counts: the answers of ``question`` (and matrix
+    ``row``) with a code in ``codes``, as a share of its valid answers (or
+    respondents), for ``indicator`` of ``phenomenon``."""
+
+    phenomenon: str
+    indicator: str
+    question: str
+    row: str | None
+    label: str
+    codes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """One item's figure in one municipality (percent 0-100, two decimals;
+    counts and bases unweighted)."""
+
+    item: KeyItem
+    phenomenon_label: str
+    count: int | None
+    base: int | None
+    percent: float | None
+    ci95: list[float] | None
+    weighted: Figure | None
+    suppressed: bool
+    base_flag: str
+    zone: float | None = None
+    """The zone's estimate of the same item (the question's own table),
+    for comparison; None where that table hides it or shows no share."""
+
+    @property
+    def estimate(self) -> Figure:
+        """The figure the report shows (weighted when the report is)."""
+        return shown(Figure(self.percent, self.ci95, UNWEIGHTED), self.weighted)
+
+    def to_json(self) -> Json:
+        """The figure's entry in ``municipalities.sections[].figures``."""
+        item = self.item
+        entry: Json = {
+            "phenomenon": item.phenomenon,
+            "phenomenon_label": self.phenomenon_label,
+            "indicator": item.indicator,
+            "question": item.question,
+            "row": item.row,
+            "codes": list(item.codes),
+            "label": item.label,
+            "count": self.count,
+            "valid": self.base,
+            "percent": self.percent,
+            "ci95": self.ci95,
+        }
+        if self.weighted is not None:
+            entry.update(weighted_percent=self.weighted.value, weighted_ci95=self.weighted.ci95)
+        estimate = self.estimate
+        entry.update(
+            estimate=estimate.value,
+            estimate_ci95=estimate.ci95,
+            suppressed=self.suppressed,
+            base_flag=self.base_flag,
+            zone_estimate=self.zone,
+        )
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalitySection:
+    """One group of the district dimension: its code, label, whether its
+    figures are shown (``status``) and the figures when they are."""
+
+    code: int
+    label: str
+    status: MunicipalityStatus
+    figures: tuple[KeyFigure, ...] = ()
+
+    def to_json(self) -> Json:
+        """The section's entry in ``municipalities.sections``."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "status": self.status,
+            "figures": [f.to_json() for f in self.figures],
+        }
+
+
+@dataclass(frozen=True)
+class Municipalities:
+    """The per-municipality part of the report: the district question, what
+    the estimates are and one section per group, in the question's order."""
+
+    dimension: str
+    question: str
+    question_text: str
+    estimates: str
+    sections: tuple[MunicipalitySection, ...]
+
+    def to_json(self) -> Json:
+        """The ``municipalities`` block of the report JSON."""
+        return {
+            "dimension": self.dimension,
+            "question": self.question,
+            "question_text": self.question_text,
+            "estimates": self.estimates,
+            "sections": [s.to_json() for s in self.sections],
+        }
+
+
 @dataclass(frozen=True)
 class Report:
     """The input report of one survey with the priority matrix of its
@@ -397,6 +510,8 @@ class Report:
     disclosure: DisclosureVerdict = DisclosureVerdict(0, 0)
     fieldwork: FieldworkFacts | None = None
     """The sample, letters, codes, days and margins' source (methods section)."""
+    municipalities: Municipalities | None = None
+    """Key figures per group of the district dimension (None without one)."""
     format: int = REPORT_FORMAT
 
     @property
@@ -452,6 +567,9 @@ class Report:
             "free_text": self.free_text.to_json(),
             "partner_input": self.partner_input.to_json(),
             "fieldwork": None if self.fieldwork is None else self.fieldwork.to_json(),
+            "municipalities": (
+                None if self.municipalities is None else self.municipalities.to_json()
+            ),
         }
 
     def to_json(self) -> Json:

@@ -17,7 +17,9 @@ that every writer renders, so the numbers are the same in every format.
 4. ``assemble``: per question its type's ``summary`` (``survey.questions``)
    makes the typed table and its cross-tabs (``tables``), ``disclosure`` marks the
    cells to suppress, and the report model collects them with the
-   weighting section (``weighting_summary``).
+   weighting section (``weighting_summary``) and the key figures per
+   municipality, read from the protected district cross-tabs
+   (``municipalities``).
 5. ``aggregates.fieldwork_facts``: the sample, letters, codes and days of the
    fieldwork and the margins' source, for the methods section.
 

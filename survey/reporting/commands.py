@@ -52,6 +52,33 @@ def render(model: Report, fmt: str) -> bytes:
     return render_xlsx(model)
 
 
+def report_language(key: str, language: str | None) -> str:
+    """The language asked for, checked: one of the survey's languages that the
+    platform has texts in (``SUPPORTED_LANGUAGES``); Dutch when none is asked."""
+    from survey.analysis.report import ReportError
+    from survey.definitions.definition import definition_of
+    from survey.definitions.store import find_survey
+
+    default = str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if language is None:
+        return default
+    survey = find_survey(db.session, key)
+    if survey is None:
+        # build_report says that the survey is unknown.
+        return default
+    spoken = [
+        code
+        for code in definition_of(survey).languages
+        if code in current_app.config["SUPPORTED_LANGUAGES"]
+    ]
+    if language not in spoken:
+        raise ReportError(
+            f"--language {language}: the report can be written in {', '.join(spoken)} "
+            "(the survey's languages that the platform speaks)"
+        )
+    return language
+
+
 @report_cli.command("build")
 @click.argument("key")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
@@ -77,6 +104,11 @@ def render(model: Report, fmt: str) -> bytes:
     is_flag=True,
     help="Unweighted figures, even when the consultation has population margins.",
 )
+@click.option(
+    "--language",
+    help="The report's language: one of the survey's languages that the platform "
+    "speaks (e.g. fr for a French report). Default: Dutch.",
+)
 def build(
     key: str,
     fmt: str,
@@ -85,10 +117,13 @@ def build(
     threshold: int | None,
     trim: float | None,
     no_weighting: bool,
+    language: str | None,
 ) -> None:
     """Build the input report of survey KEY. When the figures cannot be
     weighted (margins that do not fit the answers yet), the report is built
     unweighted, says why, and the reason is printed as a warning."""
+    from flask_babel import force_locale
+
     from survey.analysis.margins import MarginsRefused, parse_margins
     from survey.analysis.report import ReportError, ReportSettings, build_report
 
@@ -120,9 +155,11 @@ def build(
             margins=margin_values,
             trim=trim,
             partner_sector_min=int(current_app.config["PARTNER_SECTOR_MIN"]),
+            language=report_language(key, language),
         )
-        model = build_report(db.session, key, settings)
-        data = render(model, fmt)
+        with force_locale(settings.language):
+            model = build_report(db.session, key, settings)
+            data = render(model, fmt)
     except ReportError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc

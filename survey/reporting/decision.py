@@ -30,6 +30,17 @@ def _(msgid: str, **values: object) -> str:
     return str(gettext(msgid, **values))
 
 
+def proposal_words(p: Json) -> str:
+    """The proposed label in the report's language. The JSON's ``proposal``
+    is Dutch in every report (contract); ``proposal_key`` says which."""
+    words = {
+        "priority": _("priority"),
+        "attention": _("attention point"),
+        "basic": _("basic police care"),
+    }
+    return words.get(p.get("proposal_key") or "", str(p["proposal"]))
+
+
 def _share(p: Json, name: str, hidden_below: int) -> str:
     """A resident share with its interval in whole points, "x" when hidden,
     "-" when the phenomenon has none or its base is too small to quote."""
@@ -173,7 +184,7 @@ def decision_page(model: Json) -> Json:
         {
             "label": p["label"],
             "federal_priority": p["federal_priority"],
-            "proposal": p["proposal"],
+            "proposal": proposal_words(p),
             "proposal_key": p["proposal_key"],
             "rank": p["rank"],
             "rank_interval": p.get("rank_interval"),

@@ -30,7 +30,7 @@ from survey.analysis.priority import indicator_label
 from survey.analysis.weighting_summary import dimension_label, mode_label
 from survey.privacy.spreadsheets import CsvWriter
 from survey.reporting.charts import Chart
-from survey.reporting.decision import decision_page
+from survey.reporting.decision import decision_page, proposal_words
 from survey.reporting.html_writer import (
     build_charts,
     matrix_sentences,
@@ -39,6 +39,7 @@ from survey.reporting.html_writer import (
     themes,
 )
 from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer
 
 Json = dict[str, Any]
@@ -258,7 +259,7 @@ def _option_rows(table: Json) -> list[list[str]]:
 
 def _results(doc: DocxDocument, report: Report, charts: dict[str, Chart], fig: list[int]) -> None:
     doc.add_heading("3. " + _("Results per theme"), level=1)
-    header = [_("Answer"), _("Number"), _("%"), _("95% interval")]
+    header = [_("Answer"), _("Number"), _("%"), _("Interval (95%)")]
     for theme in themes(report):
         doc.add_heading(theme["title"], level=2)
         for question in theme["questions"]:
@@ -316,7 +317,7 @@ def _matrix(doc: DocxDocument, model: Json, charts: dict[str, Chart], fig: list[
                 *[_indicator(p, n) for n in INDICATORS],
                 "-" if p["score"] is None else fixed(p["score"]),
                 "-" if not p["rank_interval"] else "{}-{}".format(*p["rank_interval"]),
-                p["proposal"],
+                proposal_words(p),
             ]
             for p in priorities
         ],
@@ -365,11 +366,34 @@ def _free_text(doc: DocxDocument, model: Json) -> None:
                 doc.add_paragraph(quote, style="Quote")
 
 
+def _municipalities(doc: DocxDocument, model: Json) -> None:
+    """One heading per municipality with its key figures (or why it has none)."""
+    m = municipality_sections(model)
+    if m is None:
+        return
+    doc.add_heading("7. " + _("Key figures per municipality"), level=1)
+    doc.add_paragraph(m["intro"])
+    doc.add_paragraph(m["note"])
+    for section in m["sections"]:
+        doc.add_heading(section["label"], level=2)
+        if "rows" not in section:
+            doc.add_paragraph(section["line"])
+            continue
+        _table(
+            doc,
+            m["header"],
+            [
+                [r["phenomenon"], f"{r['item']} ({r['what']})", r["share"], r["base"], r["zone"]]
+                for r in section["rows"]
+            ],
+        )
+
+
 def render_docx(report: Report) -> bytes:
     """The report model as a Word document (bytes): decision page, summary,
-    methods, results per theme, priority matrix, partners and free text,
-    with the charts as pictures. The tables by group are in the HTML and
-    XLSX versions."""
+    methods, results per theme, priority matrix, partners, free text and
+    the key figures per municipality, with the charts as pictures. The
+    tables by group are in the HTML and XLSX versions."""
     model = report.to_json()
     charts = build_charts(report)
     doc = Document()
@@ -389,6 +413,7 @@ def render_docx(report: Report) -> bytes:
     _matrix(doc, model, charts, figure_number)
     _partners(doc, model)
     _free_text(doc, model)
+    _municipalities(doc, model)
     doc.add_paragraph(
         _(
             "This document holds the chapters of the annex; the HTML and XLSX versions of "

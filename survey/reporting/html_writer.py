@@ -34,8 +34,9 @@ from survey.analysis.tables import (
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts, partners
 from survey.reporting.charts import Chart
-from survey.reporting.decision import decision_page
+from survey.reporting.decision import decision_page, proposal_words
 from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
 
 REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
@@ -101,6 +102,14 @@ class FigureNumbers:
         return self.count
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: letters, digits and spaces as they
+    are, every other character as a CSS escape (no quote or ``<`` can end
+    the string or the style element)."""
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
 def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = False) -> str:
     """The report as HTML. ``standalone`` gives a whole document with the
     stylesheet embedded (a downloaded file has no server to fetch it from);
@@ -116,6 +125,7 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         charts=build_charts(report),
         figures=FigureNumbers(),
         d=decision_page(model),
+        m=municipality_sections(model),
         fw=fieldwork_sentences(model),
         day=day,
         summary=summary_sentences(model),
@@ -124,9 +134,12 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         standalone=standalone or pdf,
         pdf=pdf,
         css=stylesheet() if (standalone or pdf) else "",
+        # The running footer of the PDF's pages, in the report's language.
+        page_footer=css_string(_("Input report ZVP")),
         themes=themes(report),
         dimension_label=dimension_label,
         indicator_label=indicator_label,
+        proposal_words=proposal_words,
         column_label=column_label,
         mode_label=mode_label,
         concern_rule=concern_rule,
@@ -262,7 +275,7 @@ def build_charts(report: Report) -> dict[str, Chart]:
                     p.get("rank_interval"),
                     p.get("score"),
                     p["proposal_key"],
-                    p["proposal"],
+                    proposal_words(p),
                 )
                 for p in ranked
             ],

@@ -34,6 +34,7 @@ from survey.analysis.tables import (
 from survey.analysis.weighting_summary import column_label, dimension_label
 from survey.privacy.spreadsheets import xlsx_workbook
 from survey.reporting import partners
+from survey.reporting.decision import proposal_words
 from survey.reporting.html_writer import disclosure_sentence
 
 Json = dict[str, Any]
@@ -463,7 +464,7 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
             p.get("rank"),
             interval[0],
             interval[1],
-            p.get("proposal"),
+            proposal_words(p),
             p.get("reason"),
         ]
         if weighted:
