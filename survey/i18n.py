@@ -132,6 +132,11 @@ class ShownText(str):
         shown.lang = lang
         return shown
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        # Copies and pickles (report models hold shown texts) rebuild it
+        # with its language.
+        return (str(self), self.lang)
+
 
 def pick(texts: Mapping[str, str] | str | None, chain: Sequence[str]) -> ShownText:
     """The first non-empty text of ``texts`` along ``chain``, else any.

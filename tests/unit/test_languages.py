@@ -58,3 +58,16 @@ def test_a_language_without_a_catalog_gets_the_interface_of_its_chain() -> None:
         assert interface_language("ar") == "nl"
     assert language_name("tr") == "Türkçe"
     assert language_name("de") == "Deutsch"
+
+
+def test_a_shown_text_keeps_its_language_through_copies_and_pickles() -> None:
+    """Report models hold shown texts and are copied (the disclosure checks)
+    and may be pickled: the language that marks a fallback text survives."""
+    import copy
+    import pickle
+
+    from survey.i18n import ShownText
+
+    shown = ShownText("Sécurité", "fr")
+    for again in (copy.deepcopy(shown), copy.copy(shown), pickle.loads(pickle.dumps(shown))):  # noqa: S301 (our own bytes)
+        assert again == "Sécurité" and again.lang == "fr"
