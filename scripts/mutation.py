@@ -70,6 +70,24 @@ MODULES = (
         ("tests/unit/test_audit.py",),
     ),
     Module(
+        "relations",
+        "survey/analysis/relations.py",
+        (),
+        ("tests/integration/test_disclosure_audit.py",),
+    ),
+    Module(
+        "disclosure",
+        "survey/analysis/disclosure.py",
+        ("tests/unit/test_report_tables.py",),
+        ("tests/unit/test_report_model.py", "tests/unit/test_question_contract.py"),
+    ),
+    Module(
+        "tables",
+        "survey/analysis/tables.py",
+        ("tests/unit/test_report_tables.py",),
+        ("tests/unit/test_question_contract.py",),
+    ),
+    Module(
         "intervals",
         "survey/analysis/intervals.py",
         ("tests/unit/test_intervals.py",),
@@ -90,6 +108,12 @@ MODULES = (
         "ranking",
         "survey/analysis/ranking.py",
         ("tests/unit/test_ranking.py",),
+        ("tests/unit/test_report_model.py",),
+    ),
+    Module(
+        "priority",
+        "survey/analysis/priority.py",
+        ("tests/unit/test_partner_sectors.py",),
         ("tests/unit/test_report_model.py",),
     ),
     Module(
