@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from survey.analysis.intervals import (
     Z95,
@@ -336,3 +337,18 @@ def test_a_weighted_share_with_equal_weights_is_the_unweighted_share(
     unweighted = wilson_interval(count, n)
     assert weighted is not None and unweighted is not None
     assert weighted == pytest.approx(unweighted, abs=1e-9)
+
+
+@settings(deadline=None)
+@given(
+    st.floats(min_value=0.0005, max_value=0.9995),
+    st.floats(min_value=0.5, max_value=400.0),
+)
+def test_t_quantiles_and_probabilities_equal_scipy(p: float, df: float) -> None:
+    """The t multiplier of a mean's interval, for any level and any (also
+    non-integer, as with an effective n) degrees of freedom, is SciPy's; and the
+    distribution function gives the level back."""
+    quantile = t_quantile(p, df)
+    assert quantile == pytest.approx(float(stats.t.ppf(p, df)), rel=1e-7, abs=1e-9)
+    assert t_cdf(quantile, df) == pytest.approx(p, abs=1e-10)
+    assert t_cdf(quantile, df) == pytest.approx(float(stats.t.cdf(quantile, df)), abs=1e-10)

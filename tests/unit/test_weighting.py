@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from survey.analysis.tables import CategoricalTable, Category
 from survey.analysis.weighting import (
     RakingResult,
     WeightingError,
@@ -409,3 +410,44 @@ def test_large_sample_is_fast_and_exact() -> None:
     assert math.isclose(
         sum(result.weights[k] * c for k, c in cells.items() if c), sum(cells.values()), rel_tol=1e-9
     )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=40), min_size=4, max_size=4),
+        min_size=1,
+        max_size=5,
+    ),
+    st.floats(min_value=0.05, max_value=20.0),
+)
+def test_equal_weights_publish_the_unweighted_shares(
+    answers_per_cell: list[list[int]], weight: float
+) -> None:
+    """Every respondent weighing the same: each weighted share and interval the
+    report publishes is the unweighted one, and the effective n is the base.
+    Code 9 is a missing option, outside the base."""
+    cells = [(cell,) for cell in range(len(answers_per_cell))]
+    rows = [
+        (cell, code, n)
+        for cell, answers in zip(cells, answers_per_cell, strict=True)
+        for code, n in zip((1, 2, 3, 9), answers, strict=True)
+    ]
+    tally = weighted_tally(rows, frozenset({1, 2, 3}), dict.fromkeys(cells, weight))
+    counts = {code: sum(n for _, c, n in rows if c == code) for code in (1, 2, 3, 9)}
+    valid = counts[1] + counts[2] + counts[3]
+    categories = tuple(Category(code, f"optie {code}", counts[code]) for code in (1, 2, 3))
+    table = CategoricalTable(
+        (*categories, Category(9, "weet niet", counts[9], missing=True)),
+        valid=valid,
+        missing=counts[9],
+        weighted=tally,
+    )
+    published = table.to_json()
+    assert published["effective_n"] == pytest.approx(valid, abs=0.05)
+    for option in published["options"]:
+        assert option["weighted_percent"] == pytest.approx(option["percent"], abs=0.0101)
+        if option["ci95"] is None:
+            assert option["weighted_ci95"] is None
+        else:
+            assert option["weighted_ci95"] == pytest.approx(option["ci95"], abs=0.0101)
