@@ -68,10 +68,25 @@ def test_wilson_edges_and_errors() -> None:
     assert low == 0.0 and 0 < high < 10
     low, high = wilson_interval(50, 50)  # type: ignore[misc]
     assert high == 100.0 and 90 < low < 100
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^count 11 is outside 0\.\.n \(n = 10\)$"):
         wilson_interval(11, 10)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^count -1 is outside 0\.\.n \(n = 10\)$"):
         wilson_interval(-1, 10)
+
+
+def test_a_count_above_its_base_by_float_noise_is_the_full_share() -> None:
+    """Weighted counts are sums of floats and may end a hair above their base: up to
+    1e-12 of the base that is noise, read as the whole base (exactly the interval of
+    n of n); beyond it the count is wrong and refused."""
+    for n in (10.0, 842.37):
+        full = wilson_interval(n, n)
+        assert wilson_interval(n * (1 + 1e-12), n) == full
+        assert wilson_interval(n * (1 + 5e-13), n) == full
+        with pytest.raises(ValueError):
+            wilson_interval(n * (1 + 1.5e-12), n)
+    # A weighted count above its weighted total is the whole total.
+    assert weighted_wilson_interval(12.0, 10.0, 8.0) == wilson_interval(8, 8)
+    assert weighted_wilson_interval(-1.0, 10.0, 8.0) == wilson_interval(0, 8)
 
 
 def test_wilson_non_integer_inputs_are_continuous() -> None:
