@@ -84,7 +84,8 @@ MODULES = (
     Module(
         "tables",
         "survey/analysis/tables.py",
-        ("tests/unit/test_report_tables.py",),
+        # test_ranking: the label rule (LABEL_RULE) lives here.
+        ("tests/unit/test_report_tables.py", "tests/unit/test_ranking.py"),
         ("tests/unit/test_question_contract.py",),
     ),
     Module(
