@@ -367,3 +367,10 @@ def test_t_quantiles_and_probabilities_equal_scipy(p: float, df: float) -> None:
     assert quantile == pytest.approx(float(stats.t.ppf(p, df)), rel=1e-7, abs=1e-9)
     assert t_cdf(quantile, df) == pytest.approx(p, abs=1e-10)
     assert t_cdf(quantile, df) == pytest.approx(float(stats.t.cdf(quantile, df)), abs=1e-10)
+
+
+@pytest.mark.parametrize("df", [1, 2.5, 28])
+def test_the_t_distribution_runs_from_zero_to_one(df: float) -> None:
+    assert t_cdf(math.inf, df) == 1.0
+    assert t_cdf(-math.inf, df) == 0.0
+    assert t_cdf(0.0, df) == 0.5
