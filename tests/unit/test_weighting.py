@@ -319,6 +319,8 @@ def test_raking_reaches_every_margin_with_positive_weights(
     assert result.respondents == n
     weights = [result.weights[k] for k in expand(cells)]
     assert min(weights) > 0
+    # The method section quotes the smallest and the largest weight.
+    assert (result.min_weight, result.max_weight) == (min(weights), max(weights))
     assert statistics.fmean(weights) == pytest.approx(1.0)
     if trim is not None:
         assert max(weights) <= trim * (1 + 1e-6)
