@@ -365,6 +365,23 @@ def test_kish_and_design_effect_helpers() -> None:
     assert kish_effective_n([(1.0, 42.0)]) == pytest.approx(42.0)
 
 
+@pytest.mark.parametrize("scale", [0.01, 0.3, 7.0])
+def test_the_design_effect_and_effective_n_do_not_depend_on_the_scale_of_the_weights(
+    scale: float,
+) -> None:
+    """Weights of mean 0.01 or 7 instead of 1 tell the same story: the same design
+    effect and effective n (both compare the spread of the weights with their mean);
+    weights that are all zero are no weight: design effect 1, effective n 0."""
+    pairs = [(0.5, 10.0), (1.0, 20.0), (2.0, 5.0)]
+    scaled = [(w * scale, c) for w, c in pairs]
+    flat = [w for w, c in pairs for _ in range(int(c))]
+    expected = 1 + (statistics.pstdev(flat) / statistics.fmean(flat)) ** 2
+    assert design_effect(scaled) == pytest.approx(expected, rel=1e-12)
+    assert kish_effective_n(scaled) == pytest.approx(len(flat) / expected, rel=1e-12)
+    assert design_effect([(0.0, 5.0)]) == 1.0
+    assert kish_effective_n([(0.0, 5.0)]) == 0.0
+
+
 def test_weighted_tally_of_one_question() -> None:
     weights = {(1,): 0.5, (2,): 2.0}
     rows = [
