@@ -144,9 +144,9 @@ def test_t_quantile_closed_forms() -> None:
     assert t_cdf(0.0, 5) == pytest.approx(0.5)
     assert t_quantile(0.975, 1e6) == pytest.approx(Z95, abs=1e-5)
     for p in (0.0, 1.0, -0.1, 1.5):
-        with pytest.raises(ValueError, match="^p must be strictly between 0 and 1$"):
+        with pytest.raises(ValueError, match=r"^p must be strictly between 0 and 1$"):
             t_quantile(p, 3)
-    with pytest.raises(ValueError, match="^degrees of freedom must be positive$"):
+    with pytest.raises(ValueError, match=r"^degrees of freedom must be positive$"):
         t_cdf(1.0, 0)
 
 

@@ -235,9 +235,12 @@ def test_dimension_without_margins_and_bad_trim() -> None:
     with pytest.raises(WeightingError) as info:
         rake(SMALL_CELLS, SMALL_MARGINS, dimensions=["district", "age"])
     assert info.value.code == "empty_margin"
-    with pytest.raises(WeightingError) as info:
-        rake(SMALL_CELLS, SMALL_MARGINS, trim=0.5)
-    assert info.value.code == "bad_trim"
+    # A cap must be above the mean weight: at 1 every weight would be 1.
+    for cap in (0.5, 1.0):
+        with pytest.raises(WeightingError) as info:
+            rake(SMALL_CELLS, SMALL_MARGINS, trim=cap)
+        assert info.value.code == "bad_trim"
+    assert rake(SMALL_CELLS, SMALL_MARGINS, trim=1.01).max_weight <= 1.01 * (1 + 1e-6)
 
 
 def test_structural_zero_cannot_converge_and_says_so() -> None:
@@ -248,6 +251,23 @@ def test_structural_zero_cannot_converge_and_says_so() -> None:
     assert not result.converged
     assert result.iterations == 50
     assert result.max_deviation > 0.1
+    # By default it gives up after 1,000 sweeps (a report is never held up).
+    assert rake(cells, margins).iterations == 1000
+
+
+def test_converged_says_whether_every_margin_is_within_a_millionth() -> None:
+    """Sweep by sweep, ``converged`` (default tolerance 1e-6) is true exactly when
+    every weighted margin is within a millionth (relative) of its population share;
+    a nearly diagonal sample converges slowly, so the sweeps pass that boundary."""
+    cells = {(1, 1): 100, (1, 2): 1, (2, 1): 1, (2, 2): 100}
+    margins = {"a": {1: 0.3, 2: 0.7}, "b": {1: 0.7, 2: 0.3}}
+    deviations = []
+    for sweeps in range(1, 25):
+        result = rake(cells, margins, max_iter=sweeps)
+        assert result.converged == (result.max_deviation <= 1e-6), sweeps
+        deviations.append(result.max_deviation)
+    assert any(1e-6 < d < 2e-6 for d in deviations)
+    assert deviations[-1] < 1e-9
 
 
 def test_trimming_caps_weights_and_keeps_margins_when_possible() -> None:
