@@ -231,6 +231,17 @@ def test_bad_input_errors(
     assert info.value.code == code
 
 
+def test_a_cell_without_respondents_changes_nothing() -> None:
+    """The cube lists combinations nobody answered with a count of 0: they are no
+    error and no respondent, wherever they come in the cells, even with a code the
+    margins lack (sex "other" that nobody chose)."""
+    with_empty = {(2, 9): 0, **SMALL_CELLS, (1, 3): 0}
+    result = rake(with_empty, SMALL_MARGINS)
+    plain = rake(SMALL_CELLS, SMALL_MARGINS)
+    assert result.weights == plain.weights
+    assert (result.respondents, result.excluded) == (100, 0)
+
+
 def test_dimension_without_margins_and_bad_trim() -> None:
     with pytest.raises(WeightingError) as info:
         rake(SMALL_CELLS, SMALL_MARGINS, dimensions=["district", "age"])
