@@ -194,6 +194,15 @@ def test_unknown_code_is_an_error_or_excluded() -> None:
     assert result.excluded == 4 and result.respondents == 100
 
 
+def test_with_unknown_codes_in_two_dimensions_the_error_names_the_first_dimension() -> None:
+    """The planner is told about one unknown code at a time, always the same one:
+    the first dimension by name (district before sex), whatever the codes."""
+    cells = {(1, 7): 2, (9, 1): 4, **SMALL_CELLS}
+    with pytest.raises(WeightingError) as info:
+        rake(cells, SMALL_MARGINS)
+    assert info.value.details == {"dimension": "district", "code": 9, "respondents": 4}
+
+
 def test_excluding_unknown_codes_goes_on_past_the_first_one() -> None:
     """The report rakes with ``on_unknown_code="exclude"``: an unknown code and an
     unanswered dimension listed first exclude their own respondents only."""
