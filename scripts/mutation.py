@@ -136,12 +136,13 @@ def scratch_dir() -> Path:
 
 
 def copy_project(scratch: Path) -> None:
-    """Copy what the tests read (code, tests, catalogs, docs, configuration) afresh."""
+    """Copy what the tests read (code, tests, catalogs, docs, report templates,
+    configuration) afresh."""
     if scratch.exists():
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("survey", "tests", "translations", "docs", "scripts", "migrations"):
+    for name in ("survey", "tests", "translations", "docs", "scripts", "migrations", "reports"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, scratch / name, ignore=ignore)
     for name in ("pyproject.toml", "babel.cfg", "README.md"):
