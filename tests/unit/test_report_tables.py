@@ -3,6 +3,8 @@ publishes, and which cells disclosure control marks and why."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from survey.analysis.disclosure import protect
 from survey.analysis.intervals import summarise_numbers
 from survey.analysis.tables import (
@@ -21,6 +23,7 @@ from survey.analysis.tables import (
     Summary,
     WeightedCounts,
     complete_cells,
+    complete_columns,
 )
 
 
@@ -197,3 +200,57 @@ def test_a_number_on_too_few_answers_shows_no_summary() -> None:
     assert published["mean"] is None and published["suppressed"] is True
     visible = protect(Summary(NumberTable(5, 1, summarise_numbers(values))), 3).table
     assert isinstance(visible, NumberTable) and visible.mean == 34.0
+
+
+def test_a_weighted_crosstab_shows_each_cell_as_a_weighted_share_of_its_column() -> None:
+    """Weighted: every cell's estimate is its weighted count over the weighted base
+    of its column (the column's weighted sum), beside the unweighted count and
+    percentage."""
+    cells = {(1, 1): 60, (1, 2): 40, (2, 1): 40, (2, 2): 60}
+    weighted = {(1, 1): 30.0, (2, 1): 90.0, (1, 2): 50.0, (2, 2): 30.0}
+    table = replace(crosstab(cells), weighted_cells=weighted)
+    assert table.weighted_column_bases == {1: 120.0, 2: 80.0, None: 0.0}
+    published = table.to_json()
+    assert published["estimates"] == "weighted"
+    assert [c["code"] for c in published["columns"]] == [1, 2]  # no unknown column
+    first, second = published["options"]
+    assert first["cells"][0] == {
+        "count": 60,
+        "percent": 60.0,
+        "weighted_percent": 25.0,
+        "estimate": 25.0,
+        "suppressed": False,
+    }
+    assert [c["weighted_percent"] for c in second["cells"]] == [75.0, 37.5]
+    assert [c["estimate"] for c in first["cells"]] == [25.0, 62.5]
+    # Unweighted, the estimate is the unweighted column percentage.
+    plain = crosstab(cells).to_json()
+    assert plain["estimates"] == "unweighted"
+    assert [c["estimate"] for c in plain["options"][0]["cells"]] == [60.0, 40.0]
+    assert "weighted_percent" not in plain["options"][0]["cells"][0]
+
+
+def test_a_multiple_choice_crosstab_takes_percentages_of_the_respondents() -> None:
+    """Multiple choice: one respondent chooses several options, so a column's base
+    is its respondents, not its answers (weighted: their weights)."""
+    cells = {(1, 1): 30, (1, 2): 20, (2, 1): 25, (2, 2): 40}
+    table = replace(
+        crosstab(cells),
+        question_type="multiple",
+        column_valid={1: 50, 2: 50},
+        weighted_cells={(1, 1): 30.0, (1, 2): 10.0, (2, 1): 20.0, (2, 2): 40.0},
+        weighted_column_valid={1: 40.0, 2: 50.0},
+    )
+    published = table.to_json()
+    assert published["percent_of"] == "respondents"
+    assert [c["valid"] for c in published["columns"]] == [50, 50]
+    assert [c["percent"] for c in published["options"][1]["cells"]] == [50.0, 80.0]
+    assert [c["weighted_percent"] for c in published["options"][0]["cells"]] == [75.0, 20.0]
+
+
+def test_the_unknown_column_holds_the_respondents_without_a_group() -> None:
+    assert complete_columns({1: 30, 2: 50}, [1, 2, 3], 90) == {1: 30, 2: 50, 3: 0, None: 10}
+    # Nobody without a group: no unknown column at all.
+    assert complete_columns({1: 30, 2: 50}, [1, 2], 80) == {1: 30, 2: 50}
+    cells = complete_cells({(1, 1): 40, (1, 2): 45}, [1, 2], {1: 90})
+    assert cells == {(1, 1): 40, (1, 2): 45, (1, None): 5}
