@@ -22,6 +22,7 @@ from survey.analysis.tables import (
     RankingTable,
     Summary,
     WeightedCounts,
+    WeightedNumbers,
     complete_cells,
     complete_columns,
 )
@@ -254,3 +255,26 @@ def test_the_unknown_column_holds_the_respondents_without_a_group() -> None:
     assert complete_columns({1: 30, 2: 50}, [1, 2], 80) == {1: 30, 2: 50}
     cells = complete_cells({(1, 1): 40, (1, 2): 45}, [1, 2], {1: 90})
     assert cells == {(1, 1): 40, (1, 2): 45, (1, None): 5}
+
+
+def test_a_weighted_number_shows_the_weighted_mean_and_median_as_its_estimate() -> None:
+    answers = [(20.0, 10), (40.0, 10)]
+    weighted_answers = [(20.0, 5.0), (40.0, 15.0)]
+    summary = summarise_numbers(weighted_answers, effective_n=16.0)
+    assert summary is not None
+    weighted = WeightedNumbers(summary, 16.0)
+    table = NumberTable(20, 2, summarise_numbers(answers), weighted=weighted)
+    published = table.to_json()
+    assert (published["mean"], published["median"]) == (30.0, 30.0)
+    assert (published["weighted_mean"], published["weighted_median"]) == (35.0, 40.0)
+    assert published["estimates"] == "weighted"
+    assert (published["estimate_mean"], published["estimate_median"]) == (35.0, 40.0)
+    assert published["estimate_ci95"] == published["weighted_ci95"] is not None
+    assert published["weighted_ci95"] != published["ci95"]
+    assert published["effective_n"] == 16.0
+    # Hidden (too few answers): the weighted figures and the effective n go too.
+    hidden = protect(Summary(replace(table, valid=5, missing=0)), 10).table
+    assert isinstance(hidden, NumberTable)
+    hidden_json = hidden.to_json()
+    assert hidden_json["weighted_mean"] is None and hidden_json["estimate_mean"] is None
+    assert hidden_json["estimate_ci95"] is None
