@@ -3,6 +3,7 @@ publishes, and which cells disclosure control marks and why."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from survey.analysis.disclosure import protect
@@ -278,3 +279,23 @@ def test_a_weighted_number_shows_the_weighted_mean_and_median_as_its_estimate() 
     hidden_json = hidden.to_json()
     assert hidden_json["weighted_mean"] is None and hidden_json["estimate_mean"] is None
     assert hidden_json["estimate_ci95"] is None
+
+
+def test_percentages_and_intervals_are_published_with_two_decimals() -> None:
+    """The contract's unit: percent with two decimals, intervals too (a third is
+    33.33, never 33.333...); the weighted share likewise."""
+    weighted = WeightedCounts({1: 10.0, 2: 20.0}, 30.0, 27.0)
+    table = CategoricalTable(categorical(20, 40).categories, valid=60, missing=0, weighted=weighted)
+    options = by_code(table.to_json())
+    assert options[1]["percent"] == 33.33 and options[2]["percent"] == 66.67
+    assert options[1]["ci95"] == [round(b, 2) for b in wilson_bounds(1 / 3, 60)]
+    assert options[1]["weighted_percent"] == 33.33
+    assert options[1]["weighted_ci95"] == [round(b, 2) for b in wilson_bounds(1 / 3, 27)]
+    assert all(b != round(b, 2) for b in wilson_bounds(1 / 3, 60) + wilson_bounds(1 / 3, 27))
+
+
+def wilson_bounds(p: float, n: float, z: float = 1.959963984540054) -> list[float]:
+    """Wilson (1927) in percent, written out here apart from the module."""
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [(centre - half) * 100, (centre + half) * 100]
