@@ -26,6 +26,7 @@ from survey.analysis.tables import (
     WeightedNumbers,
     complete_cells,
     complete_columns,
+    percent,
 )
 
 
@@ -299,3 +300,12 @@ def wilson_bounds(p: float, n: float, z: float = 1.959963984540054) -> list[floa
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return [(centre - half) * 100, (centre + half) * 100]
+
+
+def test_a_share_of_nothing_is_no_percentage() -> None:
+    """The one percentage helper (tables, and the planner's progress and fieldwork
+    pages): no base, no percentage (never a division by zero); one of one is 100."""
+    assert percent(0, 0) is None
+    assert percent(0, 0.0) is None
+    assert percent(1, 1) == 100.0
+    assert percent(1, 3) == 33.33
