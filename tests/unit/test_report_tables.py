@@ -309,3 +309,14 @@ def test_a_share_of_nothing_is_no_percentage() -> None:
     assert percent(0, 0.0) is None
     assert percent(1, 1) == 100.0
     assert percent(1, 3) == 33.33
+
+
+def test_an_option_nobody_chose_has_a_weighted_share_of_zero() -> None:
+    """An option without weighted answers is 0 % weighted, with the interval of a
+    zero share; without any weighted base there is no weighted share at all."""
+    weighted = WeightedCounts({1: 30.0}, 30.0, 25.0)
+    assert weighted.percent(2) == 0.0
+    assert weighted.ci95(2) == [0.0, round(wilson_bounds(0.0, 25.0)[1], 2)]
+    assert WeightedCounts({1: 0.6}, 1.0, 1.0).percent(1) == 60.0
+    empty = WeightedCounts({}, 0.0, 0.0)
+    assert empty.percent(1) is None and empty.ci95(1) is None
