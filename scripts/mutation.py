@@ -70,6 +70,25 @@ MODULES = (
         ("tests/unit/test_audit.py",),
     ),
     Module(
+        "relations",
+        "survey/analysis/relations.py",
+        (),
+        ("tests/integration/test_disclosure_audit.py",),
+    ),
+    Module(
+        "disclosure",
+        "survey/analysis/disclosure.py",
+        ("tests/unit/test_report_tables.py",),
+        ("tests/unit/test_report_model.py", "tests/unit/test_question_contract.py"),
+    ),
+    Module(
+        "tables",
+        "survey/analysis/tables.py",
+        # test_ranking: the label rule (LABEL_RULE) lives here.
+        ("tests/unit/test_report_tables.py", "tests/unit/test_ranking.py"),
+        ("tests/unit/test_question_contract.py",),
+    ),
+    Module(
         "intervals",
         "survey/analysis/intervals.py",
         ("tests/unit/test_intervals.py",),
@@ -93,6 +112,12 @@ MODULES = (
         ("tests/unit/test_report_model.py",),
     ),
     Module(
+        "priority",
+        "survey/analysis/priority.py",
+        ("tests/unit/test_partner_sectors.py",),
+        ("tests/unit/test_report_model.py",),
+    ),
+    Module(
         "redaction",
         "survey/privacy/redaction.py",
         ("tests/unit/test_redaction.py", "tests/unit/test_tagging.py"),
@@ -111,12 +136,13 @@ def scratch_dir() -> Path:
 
 
 def copy_project(scratch: Path) -> None:
-    """Copy what the tests read (code, tests, catalogs, docs, configuration) afresh."""
+    """Copy what the tests read (code, tests, catalogs, docs, report templates,
+    configuration) afresh."""
     if scratch.exists():
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("survey", "tests", "translations", "docs", "scripts", "migrations"):
+    for name in ("survey", "tests", "translations", "docs", "scripts", "migrations", "reports"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, scratch / name, ignore=ignore)
     for name in ("pyproject.toml", "babel.cfg", "README.md"):

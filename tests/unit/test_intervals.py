@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from survey.analysis.intervals import (
     Z95,
@@ -67,10 +68,25 @@ def test_wilson_edges_and_errors() -> None:
     assert low == 0.0 and 0 < high < 10
     low, high = wilson_interval(50, 50)  # type: ignore[misc]
     assert high == 100.0 and 90 < low < 100
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^count 11 is outside 0\.\.n \(n = 10\)$"):
         wilson_interval(11, 10)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^count -1 is outside 0\.\.n \(n = 10\)$"):
         wilson_interval(-1, 10)
+
+
+def test_a_count_above_its_base_by_float_noise_is_the_full_share() -> None:
+    """Weighted counts are sums of floats and may end a hair above their base: up to
+    1e-12 of the base that is noise, read as the whole base (exactly the interval of
+    n of n); beyond it the count is wrong and refused."""
+    for n in (10.0, 842.37):
+        full = wilson_interval(n, n)
+        assert wilson_interval(n * (1 + 1e-12), n) == full
+        assert wilson_interval(n * (1 + 5e-13), n) == full
+        with pytest.raises(ValueError):
+            wilson_interval(n * (1 + 1.5e-12), n)
+    # A weighted count above its weighted total is the whole total.
+    assert weighted_wilson_interval(12.0, 10.0, 8.0) == wilson_interval(8, 8)
+    assert weighted_wilson_interval(-1.0, 10.0, 8.0) == wilson_interval(0, 8)
 
 
 def test_wilson_non_integer_inputs_are_continuous() -> None:
@@ -127,9 +143,10 @@ def test_t_quantile_closed_forms() -> None:
     assert t_quantile(0.025, 10) == pytest.approx(-T_TABLE[10], abs=1e-6)
     assert t_cdf(0.0, 5) == pytest.approx(0.5)
     assert t_quantile(0.975, 1e6) == pytest.approx(Z95, abs=1e-5)
-    with pytest.raises(ValueError):
-        t_quantile(1.0, 3)
-    with pytest.raises(ValueError):
+    for p in (0.0, 1.0, -0.1, 1.5):
+        with pytest.raises(ValueError, match=r"^p must be strictly between 0 and 1$"):
+            t_quantile(p, 3)
+    with pytest.raises(ValueError, match=r"^degrees of freedom must be positive$"):
         t_cdf(1.0, 0)
 
 
@@ -336,3 +353,25 @@ def test_a_weighted_share_with_equal_weights_is_the_unweighted_share(
     unweighted = wilson_interval(count, n)
     assert weighted is not None and unweighted is not None
     assert weighted == pytest.approx(unweighted, abs=1e-9)
+
+
+@settings(deadline=None)
+@given(
+    st.floats(min_value=0.0005, max_value=0.9995),
+    st.floats(min_value=0.5, max_value=400.0),
+)
+def test_t_quantiles_and_probabilities_equal_scipy(p: float, df: float) -> None:
+    """The t multiplier of a mean's interval, for any level and any (also
+    non-integer, as with an effective n) degrees of freedom, is SciPy's; and the
+    distribution function gives the level back."""
+    quantile = t_quantile(p, df)
+    assert quantile == pytest.approx(float(stats.t.ppf(p, df)), rel=1e-7, abs=1e-9)
+    assert t_cdf(quantile, df) == pytest.approx(p, abs=1e-10)
+    assert t_cdf(quantile, df) == pytest.approx(float(stats.t.cdf(quantile, df)), abs=1e-10)
+
+
+@pytest.mark.parametrize("df", [1, 2.5, 28])
+def test_the_t_distribution_runs_from_zero_to_one(df: float) -> None:
+    assert t_cdf(math.inf, df) == 1.0
+    assert t_cdf(-math.inf, df) == 0.0
+    assert t_cdf(0.0, df) == 0.5

@@ -3,6 +3,9 @@ publishes, and which cells disclosure control marks and why."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 from survey.analysis.disclosure import protect
 from survey.analysis.intervals import summarise_numbers
 from survey.analysis.tables import (
@@ -20,7 +23,10 @@ from survey.analysis.tables import (
     RankingTable,
     Summary,
     WeightedCounts,
+    WeightedNumbers,
     complete_cells,
+    complete_columns,
+    percent,
 )
 
 
@@ -197,3 +203,120 @@ def test_a_number_on_too_few_answers_shows_no_summary() -> None:
     assert published["mean"] is None and published["suppressed"] is True
     visible = protect(Summary(NumberTable(5, 1, summarise_numbers(values))), 3).table
     assert isinstance(visible, NumberTable) and visible.mean == 34.0
+
+
+def test_a_weighted_crosstab_shows_each_cell_as_a_weighted_share_of_its_column() -> None:
+    """Weighted: every cell's estimate is its weighted count over the weighted base
+    of its column (the column's weighted sum), beside the unweighted count and
+    percentage."""
+    cells = {(1, 1): 60, (1, 2): 40, (2, 1): 40, (2, 2): 60}
+    weighted = {(1, 1): 30.0, (2, 1): 90.0, (1, 2): 50.0, (2, 2): 30.0}
+    table = replace(crosstab(cells), weighted_cells=weighted)
+    assert table.weighted_column_bases == {1: 120.0, 2: 80.0, None: 0.0}
+    published = table.to_json()
+    assert published["estimates"] == "weighted"
+    assert [c["code"] for c in published["columns"]] == [1, 2]  # no unknown column
+    first, second = published["options"]
+    assert first["cells"][0] == {
+        "count": 60,
+        "percent": 60.0,
+        "weighted_percent": 25.0,
+        "estimate": 25.0,
+        "suppressed": False,
+    }
+    assert [c["weighted_percent"] for c in second["cells"]] == [75.0, 37.5]
+    assert [c["estimate"] for c in first["cells"]] == [25.0, 62.5]
+    # Unweighted, the estimate is the unweighted column percentage.
+    plain = crosstab(cells).to_json()
+    assert plain["estimates"] == "unweighted"
+    assert [c["estimate"] for c in plain["options"][0]["cells"]] == [60.0, 40.0]
+    assert "weighted_percent" not in plain["options"][0]["cells"][0]
+
+
+def test_a_multiple_choice_crosstab_takes_percentages_of_the_respondents() -> None:
+    """Multiple choice: one respondent chooses several options, so a column's base
+    is its respondents, not its answers (weighted: their weights)."""
+    cells = {(1, 1): 30, (1, 2): 20, (2, 1): 25, (2, 2): 40}
+    table = replace(
+        crosstab(cells),
+        question_type="multiple",
+        column_valid={1: 50, 2: 50},
+        weighted_cells={(1, 1): 30.0, (1, 2): 10.0, (2, 1): 20.0, (2, 2): 40.0},
+        weighted_column_valid={1: 40.0, 2: 50.0},
+    )
+    published = table.to_json()
+    assert published["percent_of"] == "respondents"
+    assert [c["valid"] for c in published["columns"]] == [50, 50]
+    assert [c["percent"] for c in published["options"][1]["cells"]] == [50.0, 80.0]
+    assert [c["weighted_percent"] for c in published["options"][0]["cells"]] == [75.0, 20.0]
+
+
+def test_the_unknown_column_holds_the_respondents_without_a_group() -> None:
+    assert complete_columns({1: 30, 2: 50}, [1, 2, 3], 90) == {1: 30, 2: 50, 3: 0, None: 10}
+    # Nobody without a group: no unknown column at all.
+    assert complete_columns({1: 30, 2: 50}, [1, 2], 80) == {1: 30, 2: 50}
+    cells = complete_cells({(1, 1): 40, (1, 2): 45}, [1, 2], {1: 90})
+    assert cells == {(1, 1): 40, (1, 2): 45, (1, None): 5}
+
+
+def test_a_weighted_number_shows_the_weighted_mean_and_median_as_its_estimate() -> None:
+    answers = [(20.0, 10), (40.0, 10)]
+    weighted_answers = [(20.0, 5.0), (40.0, 15.0)]
+    summary = summarise_numbers(weighted_answers, effective_n=16.0)
+    assert summary is not None
+    weighted = WeightedNumbers(summary, 16.0)
+    table = NumberTable(20, 2, summarise_numbers(answers), weighted=weighted)
+    published = table.to_json()
+    assert (published["mean"], published["median"]) == (30.0, 30.0)
+    assert (published["weighted_mean"], published["weighted_median"]) == (35.0, 40.0)
+    assert published["estimates"] == "weighted"
+    assert (published["estimate_mean"], published["estimate_median"]) == (35.0, 40.0)
+    assert published["estimate_ci95"] == published["weighted_ci95"] is not None
+    assert published["weighted_ci95"] != published["ci95"]
+    assert published["effective_n"] == 16.0
+    # Hidden (too few answers): the weighted figures and the effective n go too.
+    hidden = protect(Summary(replace(table, valid=5, missing=0)), 10).table
+    assert isinstance(hidden, NumberTable)
+    hidden_json = hidden.to_json()
+    assert hidden_json["weighted_mean"] is None and hidden_json["estimate_mean"] is None
+    assert hidden_json["estimate_ci95"] is None
+
+
+def test_percentages_and_intervals_are_published_with_two_decimals() -> None:
+    """The contract's unit: percent with two decimals, intervals too (a third is
+    33.33, never 33.333...); the weighted share likewise."""
+    weighted = WeightedCounts({1: 10.0, 2: 20.0}, 30.0, 27.0)
+    table = CategoricalTable(categorical(20, 40).categories, valid=60, missing=0, weighted=weighted)
+    options = by_code(table.to_json())
+    assert options[1]["percent"] == 33.33 and options[2]["percent"] == 66.67
+    assert options[1]["ci95"] == [round(b, 2) for b in wilson_bounds(1 / 3, 60)]
+    assert options[1]["weighted_percent"] == 33.33
+    assert options[1]["weighted_ci95"] == [round(b, 2) for b in wilson_bounds(1 / 3, 27)]
+    assert all(b != round(b, 2) for b in wilson_bounds(1 / 3, 60) + wilson_bounds(1 / 3, 27))
+
+
+def wilson_bounds(p: float, n: float, z: float = 1.959963984540054) -> list[float]:
+    """Wilson (1927) in percent, written out here apart from the module."""
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [(centre - half) * 100, (centre + half) * 100]
+
+
+def test_a_share_of_nothing_is_no_percentage() -> None:
+    """The one percentage helper (tables, and the planner's progress and fieldwork
+    pages): no base, no percentage (never a division by zero); one of one is 100."""
+    assert percent(0, 0) is None
+    assert percent(0, 0.0) is None
+    assert percent(1, 1) == 100.0
+    assert percent(1, 3) == 33.33
+
+
+def test_an_option_nobody_chose_has_a_weighted_share_of_zero() -> None:
+    """An option without weighted answers is 0 % weighted, with the interval of a
+    zero share; without any weighted base there is no weighted share at all."""
+    weighted = WeightedCounts({1: 30.0}, 30.0, 25.0)
+    assert weighted.percent(2) == 0.0
+    assert weighted.ci95(2) == [0.0, round(wilson_bounds(0.0, 25.0)[1], 2)]
+    assert WeightedCounts({1: 0.6}, 1.0, 1.0).percent(1) == 60.0
+    empty = WeightedCounts({}, 0.0, 0.0)
+    assert empty.percent(1) is None and empty.ci95(1) is None

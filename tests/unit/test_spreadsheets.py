@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import re
+import string
 import zipfile
 
 import openpyxl
 import pytest
 from support import ROOT
 
-from survey.privacy.spreadsheets import csv_writer, neutralise, xlsx_workbook
+from survey.privacy.spreadsheets import csv_writer, neutralise, read_xlsx, xlsx_workbook
 
 FORMULAS = [
     "=1+1",
@@ -68,6 +69,19 @@ def test_ordinary_texts_are_left_alone(text: str) -> None:
     assert neutralise(text) == text
 
 
+# The OWASP formula characters, their full-width forms, and what may stand
+# in front of them (spaces, double quotes) or start a new cell.
+_NOT_A_START = "=+-@\t\r\uff1d\uff0b\uff0d\uff20" + ' "\n'
+
+
+@pytest.mark.parametrize("first", [c for c in string.printable + "éçÀ€'’" if c not in _NOT_A_START])
+def test_a_text_starting_with_any_other_character_is_left_alone(first: str) -> None:
+    # Only the formula characters start a formula: a name, an amount or an
+    # address keeps its first character, also after a semicolon.
+    assert neutralise(first + "1+1") == first + "1+1"
+    assert neutralise("ja;" + first + "1") == "ja;" + first + "1"
+
+
 @pytest.mark.parametrize("text", [*FORMULAS, "ja;=1", "x\n-1", "Kerkstraat"])
 def test_neutralising_twice_changes_nothing_more(text: str) -> None:
     assert neutralise(neutralise(text)) == neutralise(text)
@@ -103,6 +117,39 @@ def test_a_workbook_writes_formulas_links_and_numbers_as_texts() -> None:
 def test_a_workbook_refuses_to_run_texts_again(option: str) -> None:
     with pytest.raises(ValueError, match=option):
         xlsx_workbook(io.BytesIO(), {option: True})
+
+
+def test_the_refusal_names_every_option_that_would_run_texts() -> None:
+    message = (
+        "spreadsheet texts stay texts: strings_to_formulas, strings_to_urls cannot be switched on"
+    )
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        xlsx_workbook(io.BytesIO(), {"strings_to_urls": True, "strings_to_formulas": True})
+
+
+def test_an_uploaded_workbook_is_read_as_values_sheet_by_sheet() -> None:
+    # An XLSForm made in a spreadsheet may compute a cell: the importer reads
+    # what the cell shows (its cached value), never the formula behind it.
+    buffer = io.BytesIO()
+    book = xlsx_workbook(buffer, {"in_memory": True})
+    survey = book.add_worksheet("survey")
+    survey.write_row(0, 0, ["type", "name"])
+    survey.write(1, 0, "integer")
+    survey.write_formula(1, 1, '="leeftijd"', None, "leeftijd")
+    choices = book.add_worksheet("choices")
+    choices.write_row(0, 0, ["list_name", "value"])
+    choices.write_row(1, 0, ["ja_nee", 1])
+    book.close()
+    assert read_xlsx(buffer.getvalue()) == {
+        "survey": [("type", "name"), ("integer", "leeftijd")],
+        "choices": [("list_name", "value"), ("ja_nee", 1)],
+    }
+
+
+@pytest.mark.parametrize("data", [b"", b"type,name\ninteger,leeftijd\n", b"PK\x03\x04 broken"])
+def test_a_file_that_is_no_workbook_is_refused(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        read_xlsx(data)
 
 
 # What writes a CSV file or a workbook without the neutraliser.

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from survey.analysis.tables import CategoricalTable, Category
 from survey.analysis.weighting import (
     RakingResult,
     WeightingError,
@@ -193,6 +194,15 @@ def test_unknown_code_is_an_error_or_excluded() -> None:
     assert result.excluded == 4 and result.respondents == 100
 
 
+def test_with_unknown_codes_in_two_dimensions_the_error_names_the_first_dimension() -> None:
+    """The planner is told about one unknown code at a time, always the same one:
+    the first dimension by name (district before sex), whatever the codes."""
+    cells = {(1, 7): 2, (9, 1): 4, **SMALL_CELLS}
+    with pytest.raises(WeightingError) as info:
+        rake(cells, SMALL_MARGINS)
+    assert info.value.details == {"dimension": "district", "code": 9, "respondents": 4}
+
+
 def test_excluding_unknown_codes_goes_on_past_the_first_one() -> None:
     """The report rakes with ``on_unknown_code="exclude"``: an unknown code and an
     unanswered dimension listed first exclude their own respondents only."""
@@ -230,13 +240,27 @@ def test_bad_input_errors(
     assert info.value.code == code
 
 
+def test_a_cell_without_respondents_changes_nothing() -> None:
+    """The cube lists combinations nobody answered with a count of 0: they are no
+    error and no respondent, wherever they come in the cells, even with a code the
+    margins lack (sex "other" that nobody chose)."""
+    with_empty = {(2, 9): 0, **SMALL_CELLS, (1, 3): 0}
+    result = rake(with_empty, SMALL_MARGINS)
+    plain = rake(SMALL_CELLS, SMALL_MARGINS)
+    assert result.weights == plain.weights
+    assert (result.respondents, result.excluded) == (100, 0)
+
+
 def test_dimension_without_margins_and_bad_trim() -> None:
     with pytest.raises(WeightingError) as info:
         rake(SMALL_CELLS, SMALL_MARGINS, dimensions=["district", "age"])
     assert info.value.code == "empty_margin"
-    with pytest.raises(WeightingError) as info:
-        rake(SMALL_CELLS, SMALL_MARGINS, trim=0.5)
-    assert info.value.code == "bad_trim"
+    # A cap must be above the mean weight: at 1 every weight would be 1.
+    for cap in (0.5, 1.0):
+        with pytest.raises(WeightingError) as info:
+            rake(SMALL_CELLS, SMALL_MARGINS, trim=cap)
+        assert info.value.code == "bad_trim"
+    assert rake(SMALL_CELLS, SMALL_MARGINS, trim=1.01).max_weight <= 1.01 * (1 + 1e-6)
 
 
 def test_structural_zero_cannot_converge_and_says_so() -> None:
@@ -247,6 +271,23 @@ def test_structural_zero_cannot_converge_and_says_so() -> None:
     assert not result.converged
     assert result.iterations == 50
     assert result.max_deviation > 0.1
+    # By default it gives up after 1,000 sweeps (a report is never held up).
+    assert rake(cells, margins).iterations == 1000
+
+
+def test_converged_says_whether_every_margin_is_within_a_millionth() -> None:
+    """Sweep by sweep, ``converged`` (default tolerance 1e-6) is true exactly when
+    every weighted margin is within a millionth (relative) of its population share;
+    a nearly diagonal sample converges slowly, so the sweeps pass that boundary."""
+    cells = {(1, 1): 100, (1, 2): 1, (2, 1): 1, (2, 2): 100}
+    margins = {"a": {1: 0.3, 2: 0.7}, "b": {1: 0.7, 2: 0.3}}
+    deviations = []
+    for sweeps in range(1, 25):
+        result = rake(cells, margins, max_iter=sweeps)
+        assert result.converged == (result.max_deviation <= 1e-6), sweeps
+        deviations.append(result.max_deviation)
+    assert any(1e-6 < d < 2e-6 for d in deviations)
+    assert deviations[-1] < 1e-9
 
 
 def test_trimming_caps_weights_and_keeps_margins_when_possible() -> None:
@@ -318,6 +359,8 @@ def test_raking_reaches_every_margin_with_positive_weights(
     assert result.respondents == n
     weights = [result.weights[k] for k in expand(cells)]
     assert min(weights) > 0
+    # The method section quotes the smallest and the largest weight.
+    assert (result.min_weight, result.max_weight) == (min(weights), max(weights))
     assert statistics.fmean(weights) == pytest.approx(1.0)
     if trim is not None:
         assert max(weights) <= trim * (1 + 1e-6)
@@ -360,6 +403,23 @@ def test_kish_and_design_effect_helpers() -> None:
     assert kish_effective_n([]) == 0.0
     assert design_effect([]) == 1.0
     assert kish_effective_n([(1.0, 42.0)]) == pytest.approx(42.0)
+
+
+@pytest.mark.parametrize("scale", [0.01, 0.3, 7.0])
+def test_the_design_effect_and_effective_n_do_not_depend_on_the_scale_of_the_weights(
+    scale: float,
+) -> None:
+    """Weights of mean 0.01 or 7 instead of 1 tell the same story: the same design
+    effect and effective n (both compare the spread of the weights with their mean);
+    weights that are all zero are no weight: design effect 1, effective n 0."""
+    pairs = [(0.5, 10.0), (1.0, 20.0), (2.0, 5.0)]
+    scaled = [(w * scale, c) for w, c in pairs]
+    flat = [w for w, c in pairs for _ in range(int(c))]
+    expected = 1 + (statistics.pstdev(flat) / statistics.fmean(flat)) ** 2
+    assert design_effect(scaled) == pytest.approx(expected, rel=1e-12)
+    assert kish_effective_n(scaled) == pytest.approx(len(flat) / expected, rel=1e-12)
+    assert design_effect([(0.0, 5.0)]) == 1.0
+    assert kish_effective_n([(0.0, 5.0)]) == 0.0
 
 
 def test_weighted_tally_of_one_question() -> None:
@@ -409,3 +469,44 @@ def test_large_sample_is_fast_and_exact() -> None:
     assert math.isclose(
         sum(result.weights[k] * c for k, c in cells.items() if c), sum(cells.values()), rel_tol=1e-9
     )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=40), min_size=4, max_size=4),
+        min_size=1,
+        max_size=5,
+    ),
+    st.floats(min_value=0.05, max_value=20.0),
+)
+def test_equal_weights_publish_the_unweighted_shares(
+    answers_per_cell: list[list[int]], weight: float
+) -> None:
+    """Every respondent weighing the same: each weighted share and interval the
+    report publishes is the unweighted one, and the effective n is the base.
+    Code 9 is a missing option, outside the base."""
+    cells = [(cell,) for cell in range(len(answers_per_cell))]
+    rows = [
+        (cell, code, n)
+        for cell, answers in zip(cells, answers_per_cell, strict=True)
+        for code, n in zip((1, 2, 3, 9), answers, strict=True)
+    ]
+    tally = weighted_tally(rows, frozenset({1, 2, 3}), dict.fromkeys(cells, weight))
+    counts = {code: sum(n for _, c, n in rows if c == code) for code in (1, 2, 3, 9)}
+    valid = counts[1] + counts[2] + counts[3]
+    categories = tuple(Category(code, f"optie {code}", counts[code]) for code in (1, 2, 3))
+    table = CategoricalTable(
+        (*categories, Category(9, "weet niet", counts[9], missing=True)),
+        valid=valid,
+        missing=counts[9],
+        weighted=tally,
+    )
+    published = table.to_json()
+    assert published["effective_n"] == pytest.approx(valid, abs=0.05)
+    for option in published["options"]:
+        assert option["weighted_percent"] == pytest.approx(option["percent"], abs=0.0101)
+        if option["ci95"] is None:
+            assert option["weighted_ci95"] is None
+        else:
+            assert option["weighted_ci95"] == pytest.approx(option["ci95"], abs=0.0101)
