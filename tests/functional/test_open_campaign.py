@@ -4,10 +4,13 @@ language of the survey, A4 or A3."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 
+import pikepdf
 import pytest
 from formtools import Page
+from pdf_checks import read_tagged, untagged_ink
 from planner_helpers import logged_in, msg
 from resident_flow import open_copy
 
@@ -77,6 +80,18 @@ def test_the_poster_has_a_page_per_language_in_that_language(
     assert "Veilig in uw buurt? Geef uw mening." in nl and "Ongeveer tien minuten" in nl
     assert "Enquête sécurité et qualité de vie" in fr and "Environ dix minutes" in fr
     assert "Survey on safety and quality of life" in en and "About ten minutes" in en
+    # Tagged for a screen reader: each page a section in its own language,
+    # the QR code a figure that says what it is for, no ink outside the tags.
+    tagged = read_tagged(response.data)
+    assert tagged.marked and tagged.language == "nl"
+    assert tagged.figures_without_alt == 0 and len(tagged.alt_texts) == 3
+    assert tagged.alt_texts[0] == msg(app, "QR code with the link to the survey")
+    assert len(set(tagged.alt_texts)) == 3  # one per language
+    assert untagged_ink(response.data) == []
+    with pikepdf.open(io.BytesIO(response.data)) as pdf:
+        (document,) = pdf.Root.StructTreeRoot.K
+        languages = [str(kid.Lang) for kid in document.K if kid.S == "/Sect"]
+    assert languages == ["nl", "fr", "en"]
     # The QR code on every page leads to the open link.
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", str(tmp_path / f"{size}.pdf"), str(tmp_path / "p")],
