@@ -1,8 +1,8 @@
 """Memory for the report's pure and costly steps: the disclosure audit
-(``survey.analysis.report``) and the charts (``survey.reporting.charts``).
-Opening the report page, then downloading its PDF or DOCX, builds the same
-report two or three times over; with this the audit runs and the charts
-are drawn once.
+(``survey.analysis.report``), the charts (``survey.reporting.charts``) and
+the PDF's layout (``survey.reporting.pdf_writer``). Opening the report
+page, then downloading its PDF or DOCX, builds the same report two or three
+times over; with this the audit runs and the charts are drawn once.
 
 A result is found again only for exactly the same inputs: the key is made
 from the inputs themselves (their pickled bytes or their ``repr``, with the
@@ -128,5 +128,9 @@ def remember_pickled(memo: Memo, key: bytes | None, make: Callable[[], T]) -> T:
 AUDITS = Memo("audit", 8)
 """Protected summaries of the report (``disclosure.protect_report``)."""
 
-CHARTS = Memo("charts", 96)
-"""Drawn charts (``survey.reporting.charts``)."""
+CHARTS = Memo("charts", 48)
+"""Drawn charts (``survey.reporting.charts``): about two reports' worth,
+each with its matplotlib figure kept for a PNG."""
+
+PDFS = Memo("pdf", 4)
+"""Laid-out report PDFs by their HTML (``survey.reporting.pdf_writer``)."""

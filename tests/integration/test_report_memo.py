@@ -49,6 +49,22 @@ def test_the_second_build_is_remembered_and_publishes_the_same_bytes(app: Flask)
     assert fresh_json == first_json and fresh_html == first_html
 
 
+def test_the_same_pdf_is_laid_out_once(app: Flask) -> None:
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.pdf_writer import render_pdf
+
+    key = load_demo_residents(app, 120)
+    memo.PDFS.clear()
+    with app.test_request_context("/planner/"):
+        first = render_pdf(build_report(db.session, key, ReportSettings()))
+        again = render_pdf(build_report(db.session, key, ReportSettings()))
+        raised = render_pdf(build_report(db.session, key, ReportSettings(threshold=20)))
+        db.session.rollback()
+    assert (memo.PDFS.hits, memo.PDFS.misses) == (1, 2)
+    assert again == first and raised != first
+
+
 def test_a_new_response_or_another_threshold_is_audited_again(app: Flask) -> None:
     from survey.extensions import db
     from survey.models import Response
