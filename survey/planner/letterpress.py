@@ -389,19 +389,33 @@ def _resources(
     template: Template,
     page: pikepdf.Page,
 ) -> pikepdf.Object:
-    """The template's resources with the overlay's fonts added, made once
-    per template and set of overlay fonts (a chunk's pages share them)."""
-    fonts = page.obj.Resources.get("/Font", pikepdf.Dictionary())
-    signature = (key, *sorted((name, font.objgen) for name, font in fonts.items()))
+    """The template's resources with the overlay's (its fonts) added, made
+    once per template and set of overlay resources (a chunk's pages share
+    them). Refuses a name both use for different things."""
+    own = page.obj.Resources
+    signature = (
+        key,
+        *sorted(
+            (str(category), name, value.objgen if value.is_indirect else repr(value))
+            for category, entries in own.items()
+            if isinstance(entries, pikepdf.Dictionary)
+            for name, value in entries.items()
+        ),
+    )
     found = merged.get(signature)
     if found is None:
         resources = pikepdf.Dictionary(dict(template.resources.items()))
-        combined = pikepdf.Dictionary(dict(resources.get("/Font", pikepdf.Dictionary()).items()))
-        for name, font in fonts.items():
-            if name in combined:
-                raise ValueError(f"font name {name} is used by the template and the overlay")
-            combined[name] = font
-        resources.Font = combined
+        for category, entries in own.items():
+            if not isinstance(entries, pikepdf.Dictionary):
+                continue  # /ProcSet: obsolete, readers ignore it
+            combined = pikepdf.Dictionary(
+                dict(resources.get(category, pikepdf.Dictionary()).items())
+            )
+            for name, value in entries.items():
+                if name in combined:
+                    raise ValueError(f"{category} {name} is used by the template and the overlay")
+                combined[name] = value
+            resources[category] = combined
         found = merged[signature] = out.make_indirect(resources)
     return found
 
