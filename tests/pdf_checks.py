@@ -83,3 +83,53 @@ def page_texts(data: bytes) -> list[str]:
     )
     pages = result.stdout.decode("utf-8").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+# Operators that put ink on the page: text, paths being painted, images
+# and forms, inline images, shadings.
+_PAINTING = frozenset(
+    {"Tj", "TJ", "'", '"', "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Do", "BI", "sh"}
+)
+
+
+def untagged_ink(data: bytes) -> list[tuple[int, str]]:
+    """Every painting operator that lies outside any marked content (neither
+    tagged content nor an artifact), as (page number from 1, operator): what
+    PDF/UA forbids and a screen reader would skip or read out of order."""
+    found: list[tuple[int, str]] = []
+    with pikepdf.open(BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            depth = 0
+            for instruction in pikepdf.parse_content_stream(page):
+                operator = str(instruction.operator)
+                if operator in ("BDC", "BMC"):
+                    depth += 1
+                elif operator == "EMC":
+                    depth -= 1
+                elif operator in _PAINTING and depth == 0:
+                    found.append((number, operator))
+    return found
+
+
+def marked_content_ids(data: bytes) -> list[tuple[set[int], set[int]]]:
+    """Per page: the marked-content ids its content streams use, and those
+    its entry in the structure tree's parent tree maps to an element."""
+    pages: list[tuple[set[int], set[int]]] = []
+    with pikepdf.open(BytesIO(data)) as pdf:
+        nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in pdf.pages:
+            used: set[int] = set()
+            for instruction in pikepdf.parse_content_stream(page):
+                if str(instruction.operator) == "BDC":
+                    properties = instruction.operands[1]
+                    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+                        used.add(int(properties.MCID))
+            entry = parents.get(int(page.obj.get("/StructParents", -1)))
+            mapped = (
+                {i for i, element in enumerate(entry) if isinstance(element, pikepdf.Dictionary)}
+                if entry is not None
+                else set()
+            )
+            pages.append((used, mapped))
+    return pages

@@ -5,13 +5,19 @@ matrix) and as PDF with every chart at 100k. Baseline: one hand-written
 GROUP BY (variable_id, code) in the same process. Each size runs in a fresh
 process, so its peak RSS is its own. The plan of the main aggregation query
 is recorded on SQLite (EXPLAIN QUERY PLAN) and PostgreSQL (EXPLAIN ANALYZE).
+
+Then the demo (``flask demo``: 1,500 residents) as a planner meets it: the
+report page and the PDF download through the app against the bare report
+model, with their ratios (worker task ``report_page``; targets of issue 19:
+page < 1 s, PDF < 5 s on 2 cores).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from bench.common import WORK, Postgres, log, run_worker
+from bench.common import WORK, Postgres, log, make_app, run_worker, sqlite_url
 from bench.datagen import build_pool, generate, sqlite_dataset
 
 
@@ -36,7 +42,6 @@ def run(
     if pg_size and Postgres.available():
         log(f"  report: PostgreSQL, {pg_size} responses")
         url = Postgres.database("bench_report")
-        from bench.common import make_app
         from bench.datagen import prepare_schema
 
         app = make_app(url)
@@ -53,4 +58,25 @@ def run(
         out["postgresql"].append(result)
         out["explain"]["postgresql"] = run_worker("explain", url=url)
         Postgres.database("bench_report")  # drop the data
+    log("  report: the demo's page and PDF (1,500 residents)")
+    out["demo_page"] = run_worker("report_page", url=demo_database())
     return out
+
+
+def demo_database(target: Path | None = None, residents: int = 1500) -> str:
+    """A fresh SQLite file with the demo consultation (what ``flask demo``
+    loads: 1,500 residents, margins, partners)."""
+    target = target or WORK / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    url = sqlite_url(target)
+    app = make_app(url)
+    with app.app_context():
+        from survey.demo.loader import load_demo
+        from survey.extensions import db
+
+        db.create_all()
+        load_demo(db.session, residents=residents)
+        db.session.commit()
+        db.engine.dispose()
+    return url

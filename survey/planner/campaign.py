@@ -6,14 +6,17 @@ police stations.
 
 The poster is rendered by WeasyPrint from one HTML template; its QR code is
 an SVG data URI (sharp at any size) and nothing else may be fetched. The
-PDF carries the document's language and title (tagged for screen readers
-as far as WeasyPrint goes).
+PDF is tagged (PDF/UA-1, ``survey.reporting.tagged_pdf``): the document's
+title and language, a section per page in the page's own language, and the
+QR code as a figure with its alternative text.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
+import pikepdf
 import segno
 from flask import render_template
 from flask_babel import force_locale
@@ -23,7 +26,7 @@ from survey.definitions.definition import definition_of
 from survey.definitions.duration import estimated_minutes
 from survey.i18n import text_for
 from survey.models import Survey
-from survey.planner.letters import data_only_fetcher
+from survey.reporting.tagged_pdf import tagged_pdf
 from survey.urls import public_url
 
 # Poster sizes: (CSS page size, root font size in pt, QR code width in mm).
@@ -57,8 +60,6 @@ def qr_svg(link: str) -> bytes:
 
 def qr_png(link: str) -> bytes:
     """The QR code as a PNG file, 10 pixels per module."""
-    import io
-
     buffer = io.BytesIO()
     qr_code(link).save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
@@ -121,9 +122,8 @@ def poster_pages(survey: Survey) -> list[PosterPage]:
 
 
 def poster_pdf(survey: Survey, size: str, sender: str) -> bytes:
-    """The poster as a PDF: ``size`` "A4" or "A3", one page per language."""
-    from weasyprint import HTML
-
+    """The poster as a tagged PDF: ``size`` "A4" or "A3", one page per
+    language, each page's section tagged with its language."""
     page_size, font_pt, qr_mm = POSTER_SIZES[size]
     link = open_link(survey)
     pages = poster_pages(survey)
@@ -139,4 +139,20 @@ def poster_pdf(survey: Survey, size: str, sender: str) -> bytes:
         document_title=pages[0].title if pages else survey.key,
         document_language=pages[0].language if pages else "nl",
     )
-    return bytes(HTML(string=html, base_url=None, url_fetcher=data_only_fetcher()).write_pdf())
+    return _section_languages(tagged_pdf(html), [page.language for page in pages])
+
+
+def _section_languages(data: bytes, languages: list[str]) -> bytes:
+    """The PDF with its top-level sections (one per poster page, in order)
+    tagged with their languages: WeasyPrint gives the document's language
+    only."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        (document,) = pdf.Root.StructTreeRoot.K
+        sections = [kid for kid in document.K if kid.get("/S") == pikepdf.Name.Sect]
+        if len(sections) != len(languages):
+            raise ValueError("the poster has not one section per language")
+        for section, language in zip(sections, languages, strict=True):
+            section.Lang = pikepdf.String(language)
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    return buffer.getvalue()

@@ -18,7 +18,6 @@ import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
@@ -127,8 +126,10 @@ def _data_uri(data: bytes | None) -> str | None:
 def templates(
     consultation: Consultation, survey: Survey, wave: int, languages: Sequence[str], base_url: str
 ) -> dict[str, bytes]:
-    """The page template of each language, laid out once by WeasyPrint."""
-    from weasyprint import HTML
+    """The page template of each language, laid out once by WeasyPrint and
+    tagged (PDF/UA-1), with the QR code's alternative text in that language
+    (``qr_alt``)."""
+    from survey.reporting.tagged_pdf import tagged_pdf
 
     settings = LetterSettings.of(consultation)
     if not settings.sender:
@@ -160,10 +161,18 @@ def templates(
                 signature=signature,
                 layout=letterpress,
             )
-        pages[language] = bytes(
-            HTML(string=html, base_url=None, url_fetcher=data_only_fetcher()).write_pdf()
-        )
+        pages[language] = tagged_pdf(html)
     return pages
+
+
+def qr_alt(languages: Sequence[str]) -> dict[str, str]:
+    """The QR code's alternative text in each language: what it is for,
+    never what it holds (the link with the code filled in)."""
+    alts = {}
+    for language in languages:
+        with force_locale(language):
+            alts[language] = _("QR code with the link to the survey and your personal code")
+    return alts
 
 
 def _language(language: str) -> dict[str, str]:
@@ -208,20 +217,4 @@ def letters_pdf(batch: CodeBatch, base_url: str, survey: Survey) -> bytes:
         for code in batch.codes
     ]
     title = text_for(definition_of(survey).raw.get("title"), "nl")
-    return letterpress.press(pages, prints, title=title, workers=1)
-
-
-def data_only_fetcher() -> Any:
-    """A WeasyPrint URL fetcher that serves ``data:`` URLs only."""
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-
-    class DataOnly(URLFetcher):  # type: ignore[misc]
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols={"data"}, allow_redirects=False)
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith("data:"):
-                raise ValueError(f"refused to fetch {url[:80]}: letters use no external files")
-            return super().fetch(url, headers)
-
-    return DataOnly()
+    return letterpress.press(pages, prints, title=title, qr_alt=qr_alt(["nl"]), workers=1)

@@ -46,7 +46,7 @@ from survey.models import (
 from survey.models.base import utcnow
 from survey.planner import letterpress
 from survey.planner.frame import LANGUAGES
-from survey.planner.letters import link_maker, templates
+from survey.planner.letters import link_maker, qr_alt, templates
 from survey.privacy.spreadsheets import csv_writer
 from survey.residents.codes import open_sealed
 
@@ -156,7 +156,9 @@ def letters_pdf(
     ]
     with force_locale(letterpress.main_language(prints)):
         title = _("Invitation letters %(survey)s, wave %(wave)s", survey=survey.key, wave=wave)
-    return letterpress.press(pages, prints, title=title, progress=progress)
+    return letterpress.press(
+        pages, prints, title=title, qr_alt=qr_alt(languages), progress=progress
+    )
 
 
 MAILHOUSE_COLUMNS = (

@@ -10,21 +10,30 @@ drawn and the text alternative says it is not shown.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import ParamSpec
 
 import matplotlib
 from flask_babel import gettext
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from survey.memo import CHARTS, repr_key
 from survey.reporting.numbers import num, pct
 
 PALETTE = ("#1d4f91", "#5b8fd6", "#a9c4ea", "#e3a33b", "#b5562b", "#6d6d6d")
 INK = "#1b1b1b"
 GRID = "#d0d5dd"
+
+P = ParamSpec("P")
+# A remembered chart's figure is shared by the requests that find it; a
+# figure may be drawn by one thread at a time.
+_DRAWING = threading.Lock()
 
 
 def _(msgid: str, **values: object) -> str:
@@ -51,7 +60,8 @@ class Chart:
         if self.figure is None:
             return b""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={})
+        with _DRAWING:
+            self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={})
         return buffer.getvalue()
 
     @property
@@ -60,6 +70,20 @@ class Chart:
         in an image keeps its own styles."""
         encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
         return f"data:image/svg+xml;base64,{encoded}"
+
+
+def _remembered(draw: Callable[P, Chart]) -> Callable[P, Chart]:
+    """``draw``, remembered (``survey.memo.CHARTS``): a chart is a pure
+    function of its arguments (plain labels and numbers) and the interface
+    language, so the same chart on the page, then in the PDF and the DOCX,
+    is drawn once."""
+
+    @functools.wraps(draw)
+    def remembered(*args: P.args, **kwargs: P.kwargs) -> Chart:
+        key = repr_key(draw.__name__, args, kwargs)
+        return CHARTS.get_or_make(key, lambda: draw(*args, **kwargs))
+
+    return remembered
 
 
 def _svg(figure: Figure) -> str:
@@ -114,6 +138,7 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(lines[:3])
 
 
+@_remembered
 def bar_chart(
     title: str,
     labels: Sequence[str],
@@ -190,6 +215,7 @@ def bar_chart(
     return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
 
 
+@_remembered
 def stacked_bars(
     title: str,
     rows: Sequence[tuple[str, Sequence[float | None]]],
@@ -280,6 +306,7 @@ def _sequential(n: int) -> list[str]:
     return [base[i % len(base)] for i in range(n)]
 
 
+@_remembered
 def bubble_chart(
     title: str,
     points: Sequence[tuple[str, int | None, float | None, float | None, float | None]],
@@ -356,6 +383,7 @@ PROPOSAL_COLOURS = {"priority": "#a3461d", "attention": "#8a5a00", "basic": "#1d
 """Dot colours per proposed label; each passes 4.5:1 on white (WCAG AA)."""
 
 
+@_remembered
 def rank_chart(
     title: str,
     rows: Sequence[tuple[str, int, Sequence[int] | None, float | None, str, str]],
@@ -423,6 +451,7 @@ def rank_chart(
     return Chart(_svg(figure), alt, "", table, figure)
 
 
+@_remembered
 def grouped_bars(
     title: str,
     labels: Sequence[str],

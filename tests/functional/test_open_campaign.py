@@ -4,10 +4,13 @@ language of the survey, A4 or A3."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 
+import pikepdf
 import pytest
 from formtools import Page
+from pdf_checks import read_tagged, untagged_ink
 from planner_helpers import logged_in, msg
 from resident_flow import open_copy
 
@@ -96,6 +99,18 @@ def test_the_poster_has_a_page_per_language_in_that_language(
     assert "Niemand weet welke antwoorden van u komen." in nl
     assert "Befragung zu Sicherheit und Lebensqualität" in de
     assert f"Es dauert etwa {minutes['de']} Minuten." in de
+    # Tagged for a screen reader: each page a section in its own language,
+    # the QR code a figure that says what it is for, no ink outside the tags.
+    tagged = read_tagged(response.data)
+    assert tagged.marked and tagged.language == "nl"
+    assert tagged.figures_without_alt == 0 and len(tagged.alt_texts) == 4
+    assert tagged.alt_texts[0] == msg(app, "QR code with the link to the survey")
+    assert len(set(tagged.alt_texts)) == 4  # one per language
+    assert untagged_ink(response.data) == []
+    with pikepdf.open(io.BytesIO(response.data)) as pdf:
+        (document,) = pdf.Root.StructTreeRoot.K
+        languages = [str(kid.Lang) for kid in document.K if kid.S == "/Sect"]
+    assert languages == ["nl", "fr", "en", "de"]
     # The QR code on every page leads to the open link.
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", str(tmp_path / f"{size}.pdf"), str(tmp_path / "p")],

@@ -209,3 +209,28 @@ def test_letters_scenario_prepares_a_sample_and_reports_its_target(tmp_path: Pat
     (target,) = evaluate(results, None)
     assert target["verdict"] == "PASS" and "200" in target["target"]
     assert "## 5. Letters" in markdown(results, None)
+
+
+def test_the_demo_report_page_and_pdf_are_timed_against_the_bare_model(tmp_path: Path) -> None:
+    from bench.common import machine
+    from bench.report_md import evaluate, markdown
+    from bench.scenarios.report import demo_database
+    from bench.worker import task_report_page
+
+    url = demo_database(tmp_path / "demo.sqlite", residents=120)
+    page = task_report_page(url, repeat=1)
+    for step in ("page_first", "page", "pdf_after_page", "pdf_again", "pdf_first"):
+        assert page[f"{step}_s"] > 0 and page[f"{step}_ratio"] > 0
+    assert page["model_s"] > 0 and page["page_bytes"] > 10_000
+    assert page["pdf_bytes"] > 10_000
+    results = {
+        "generated": "now",
+        "mode": "quick",
+        "machine": machine(),
+        "scenarios": {"report": {"sqlite": [], "postgresql": [], "explain": {}, "demo_page": page}},
+    }
+    results["targets"] = evaluate(results, None)
+    assert any(t["target"].startswith("demo report page") for t in results["targets"])
+    assert any(t["target"].startswith("demo PDF") for t in results["targets"])
+    text = markdown(results, None)
+    assert "| report page, opened again |" in text and "| PDF after the page |" in text

@@ -19,6 +19,7 @@ from typing import Any
 import pikepdf
 import pytest
 from flask import Flask
+from flask_babel import force_locale, gettext
 from formtools import Page
 from planner_helpers import msg
 from pyzbar.pyzbar import decode
@@ -211,3 +212,65 @@ def test_a_long_name_and_address_stay_inside_the_window(
     assert "…" in " ".join(w[0] for w in words)  # cut, not spilled over the edge
     right = letterpress.WINDOW_LEFT_MM + letterpress.WINDOW_WIDTH_MM
     assert max(x1 for _w, _x0, _y0, x1, _y1 in words) <= right
+
+
+def test_the_letters_are_tagged_for_a_screen_reader_each_in_its_own_language(
+    app: Flask, runner: Any, resident_survey: str, tmp_path: Path
+) -> None:
+    from pdf_checks import marked_content_ids, read_tagged, untagged_ink
+
+    rows = frame_rows(6)
+    for row, language in zip(rows, ("nl", "fr", "en", "nl", "fr", "en"), strict=True):
+        row["language"] = language
+    frame_file = tmp_path / "register.csv"
+    frame_file.write_bytes(frame_csv(rows))
+    assert runner.invoke(args=["frame", "import", CONSULTATION, str(frame_file)]).exit_code == 0
+    assert _draw(runner, resident_survey, "--strata", "", "--size", "6").exit_code == 0
+    letters = tmp_path / "letters.pdf"
+    result = runner.invoke(args=["letters", "print", resident_survey, "--out", str(letters)])
+    assert result.exit_code == 0, result.output
+    mailhouse = tmp_path / "wave1.csv"
+    result = runner.invoke(args=["letters", "csv", resident_survey, "--out", str(mailhouse)])
+    assert result.exit_code == 0, result.output
+    recipients = list(csv.DictReader(io.StringIO(mailhouse.read_text(encoding="utf-8"))))
+    data = letters.read_bytes()
+
+    tagged = read_tagged(data)
+    assert tagged.marked and tagged.language in ("nl", "fr", "en")
+    # Per letter: the heading and paragraphs of the letter, the address and
+    # the code, and the QR code as a figure with a text a reader can speak.
+    assert tagged.structure["Sect"] == 6 * 3 and tagged.structure["H1"] == 6
+    assert tagged.structure["Figure"] == 6 and tagged.figures_without_alt == 0
+    # Nothing on the page escapes the tags, and every tag points at ink.
+    assert untagged_ink(data) == []
+    for used, mapped in marked_content_ids(data):
+        assert used == mapped
+    with pikepdf.open(letters) as pdf:
+        with pdf.open_metadata() as meta:
+            assert meta["pdfuaid:part"] == "1"
+        sections = list(pdf.Root.StructTreeRoot.K.K)
+        assert len(sections) == len(recipients) == len(pdf.pages)
+        for section, recipient, page in zip(sections, recipients, pdf.pages, strict=True):
+            language = recipient["language"]
+            assert str(section.Lang) == language
+            assert section.Pg.objgen == page.obj.objgen
+            (figure,) = [
+                kid
+                for part in section.K
+                if part.S == "/Sect"
+                for kid in part.K
+                if kid.S == "/Figure"
+            ]
+            alt = str(figure.Alt)
+            with app.test_request_context("/planner/"), force_locale(language):
+                wanted = gettext("QR code with the link to the survey and your personal code")
+            assert alt == wanted
+            # The QR code holds the link with the code: a way in that the
+            # alternative text does not give away a second time.
+            assert recipient["code"] not in alt and "http" not in alt
+            # The code is a paragraph of the access section, read once.
+            parents = pdf.Root.StructTreeRoot.ParentTree.Nums
+            code_element = parents[2 * int(page.obj.StructParents) + 1][letterpress.CODE_MCID]
+            assert code_element.S == "/P" and code_element.P.S == "/Sect"
+            address = parents[2 * int(page.obj.StructParents) + 1][letterpress.ADDRESS_MCID]
+            assert address.S == "/P"
