@@ -34,7 +34,7 @@ from survey.analysis.tables import (
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts, partners
 from survey.reporting.charts import Chart
-from survey.reporting.decision import decision_page
+from survey.reporting.decision import decision_page, matrix_columns, partner_indicator
 from survey.reporting.methods import day, fieldwork_sentences
 from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
 
@@ -130,7 +130,11 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         column_label=column_label,
         mode_label=mode_label,
         concern_rule=concern_rule,
-        partner_sections=partners.partner_sections(model.get("partner_input") or {}),
+        partner_sections=partners.partner_sections(
+            model.get("partner_input") or {}, model.get("priorities") or []
+        ),
+        partner_indicators=partners.indicator_rows(model.get("priorities") or []),
+        partner_indicator_columns=partners.indicator_columns(),
         partner_other_quotes=partners.untagged_quotes(model.get("partner_input") or {}),
         partner_rules=partners.rule_sentences(model.get("partner_input") or {}),
     )
@@ -225,6 +229,7 @@ def build_charts(report: Report) -> dict[str, Chart]:
     priorities = model.get("priorities") or []
     if priorities:
         weighted = model["priority_method"]["estimates"] == "weighted"
+        y_name = partner_indicator(priorities)
         found["priority_matrix"] = charts.bubble_chart(
             _("Priority matrix"),
             [
@@ -232,7 +237,7 @@ def build_charts(report: Report) -> dict[str, Chart]:
                     p["label"],
                     p.get("rank"),
                     p["estimate_indicators"].get("concern"),
-                    p["estimate_indicators"].get("importance"),
+                    p["estimate_indicators"].get(y_name),
                     p["estimate_indicators"].get("facts"),
                 )
                 for p in priorities
@@ -242,7 +247,11 @@ def build_charts(report: Report) -> dict[str, Chart]:
                 if weighted
                 else _("residents: unweighted share who see it as a frequent problem (%)")
             ),
-            y_label=_("partners: mean importance (1-5)"),
+            y_label=(
+                _("partners: mean importance (1-5)")
+                if y_name == "importance"
+                else _("partners: share who want it as a priority (%)")
+            ),
             size_label=_("registered facts"),
             caption=(
                 _("Residents' figures weighted; partners' figures are never weighted.")
@@ -598,6 +607,7 @@ def matrix_sentences(model: Json) -> Json:
         ),
         "sources": "",
         "bases": [],
+        "columns": matrix_columns(model.get("priorities") or []),
     }
     parts = []
     for source in method.get("sources") or []:

@@ -416,7 +416,7 @@ def _fill(world: World, rule: Any) -> list[str]:
     real = {
         "key": [RESIDENT_KEY, INVITATION_KEY, "partners-2026", CONSULTATION],
         "token": world.tokens,
-        "page_key": ["buurt", "belang"],
+        "page_key": ["buurt", "aanpak"],
         "organisation_id": ["1"],
         "user_id": ["1"],
         "run_id": ["1"],
