@@ -378,9 +378,7 @@ class PartnerSampler:
         """The sector's rating of each option's phenomenon (2.6 otherwise) to
         the fourth power: a partner's top 3 is mostly the phenomena its
         sector rates highest, as its priorities are."""
-        return {
-            o.code: self.preferred.get(o.phenomenon or "", 2.6) ** 4 for o in question.options
-        }
+        return {o.code: self.preferred.get(o.phenomenon or "", 2.6) ** 4 for o in question.options}
 
     def pick(self, weights: Mapping[int, float]) -> int:
         """One code drawn with probability proportional to its weight."""
