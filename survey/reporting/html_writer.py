@@ -599,7 +599,7 @@ def matrix_sentences(model: Json) -> Json:
         "estimates": (
             _(
                 "The residents' indicators (concern, priority, victimisation) are weighted; the "
-                "partners' importance is never weighted, because partners are not a sample of "
+                "partners' indicators are never weighted, because partners are not a sample of "
                 "the population."
             )
             if weighted
