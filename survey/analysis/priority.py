@@ -948,6 +948,22 @@ def hidden_sectors(answers: Mapping[str, int], minimum: int) -> set[str]:
     return withheld
 
 
+def asked_indicators(session: DbSession, consultation_id: int) -> tuple[str, ...]:
+    """The indicators the consultation's surveys ask for (a question with
+    that measure), with the registered figures; all of them while no
+    survey asks any. The default partner survey asks ``partner_priority``,
+    not ``importance``: a source's share of the score is stated over these."""
+    asked = {
+        question.measure
+        for survey in aggregates.consultation_surveys(session, consultation_id)
+        for question in definition_of(survey).questions
+        if question.measure in SURVEY_INDICATORS
+    }
+    if not asked:
+        return INDICATORS
+    return tuple(name for name in INDICATORS if name in asked or name in OBJECTIVE_INDICATORS)
+
+
 def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], str]:
     """The planner's weights when set (non-negative numbers for known
     indicators), else the documented defaults."""
