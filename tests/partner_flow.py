@@ -3,6 +3,7 @@ answering through their link, all through the rendered forms."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -14,8 +15,6 @@ from flask import Flask
 from formtools import Form, Page
 from planner_helpers import submit_file
 from support import PARTNER_FILE, import_file
-
-from survey.analysis.tagging import PHENOMENA
 
 ADMIN = "/planner/partners/"
 
@@ -114,26 +113,69 @@ def fill(form: Form, answers: dict[str, Any]) -> Form:
     return form
 
 
-def belang(score: int) -> dict[str, Any]:
-    return {f"belang.{p}": score for p in PHENOMENA}
+PARTNER_SURVEY = yaml.safe_load(PARTNER_FILE.read_text(encoding="utf-8"))
+PHENOMENA = [p["key"] for p in PARTNER_SURVEY["phenomena"]]
+TOP3_CODE = {
+    o["phenomenon"]: o["code"]
+    for page in PARTNER_SURVEY["pages"]
+    for q in page["questions"]
+    if q["key"] == "top3"
+    for o in q["options"]
+}
+PRIORITY, ATTENTION, NO_EXTRA, NO_VIEW = 1, 2, 3, 9
+"""The codes of the partner survey's ``aanpak`` scale."""
 
 
-def full_answers(score: int = 4, vermelding: int = 1) -> dict[str, dict[str, Any]]:
-    """A complete answer set, per page key."""
+def evidence(phenomenon: str) -> dict[str, Any]:
+    """The answers on a phenomenon's own page (shown when it is marked
+    prioriteit or aandachtspunt)."""
     return {
-        "belang": belang(score),
-        "evolutie": {f"trend.{p}": 2 for p in PHENOMENA},
-        "rol": {
-            **{f"rol.{p}": 3 for p in PHENOMENA},
-            **{f"samenwerking.{p}": 1 for p in PHENOMENA},
-        },
-        "toelichting": {
-            "toelichting": "Wij zien vooral drugsoverlast aan het station.",
-            "aandachtspunt_1": "Fietsdiefstal aan scholen",
-            "aandachtspunt_2": "Verkeer rond de haven",
-            "vermelding": vermelding,
-        },
+        f"{phenomenon}_wat": f"Wij zien meer meldingen over {phenomenon}.",
+        f"{phenomenon}_waar": "Hoogveld, aan het station",
+        f"{phenomenon}_sinds": 2,
+        f"{phenomenon}_bron": [1, 3],
+        f"{phenomenon}_rol": [2, 3],
     }
+
+
+def full_answers(
+    decisions: dict[str, int] | None = None,
+    vermelding: int = 1,
+    top3: tuple[str, str, str] = ("drugs", "verkeer", "overlast"),
+) -> dict[str, dict[str, Any]]:
+    """A complete answer set, per page key in survey order: ``decisions``
+    per phenomenon (``aanpak`` codes; default: drugs a priority, verkeer an
+    attention point, the rest no extra effort), each marked phenomenon's
+    own page, the top 3 and the last page with one tagged extra attention
+    point."""
+    chosen = {p: NO_EXTRA for p in PHENOMENA}
+    chosen.update(decisions if decisions is not None else {"drugs": PRIORITY, "verkeer": ATTENTION})
+    answers: dict[str, dict[str, Any]] = {
+        "organisatie": {"gemeenten": [1, 2]},
+        "aanpak": {
+            **{f"aanpak.{p}": code for p, code in chosen.items()},
+            **{f"trend.{p}": 2 for p in PHENOMENA},
+        },
+        "top3": {f"top3.{rank}": TOP3_CODE[p] for rank, p in enumerate(top3, start=1)},
+    }
+    for phenomenon, code in chosen.items():
+        if code in (PRIORITY, ATTENTION):
+            answers[f"fenomeen_{phenomenon}"] = evidence(phenomenon)
+    answers["verwachtingen"] = {"verwachtingen": [1, 3]}
+    answers["vorig_plan"] = {
+        "vorig_plan.drugs": 2,
+        "vorig_plan.woninginbraak": 1,
+        "vorig_plan.verkeer": 2,
+        "vorig_plan.ifg": 9,
+    }
+    answers["toelichting"] = {
+        "aandachtspunt_1": "Fietsdiefstal aan scholen",
+        "aandachtspunt_1_fenomeen": TOP3_CODE["inbraak"],
+        "aandachtspunt_1_belang": 4,
+        "toelichting": "Wij zien vooral drugsoverlast aan het station.",
+        "vermelding": vermelding,
+    }
+    return answers
 
 
 def answer_page(
@@ -183,6 +225,61 @@ def conditional_partner_survey(app: Flask, tmp_path: Path) -> str:
     path = tmp_path / "partners-voorwaarde.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return import_file(app, path)
+
+
+IMPORTANCE_PAGE = "belang"
+
+
+def importance_partner_survey(app: Flask, tmp_path: Path) -> str:
+    """Import and open a copy of the partner survey with, after its page
+    aanpak, the 1-5 importance matrix (``measure: importance``, "Geen zicht
+    op" = 9 missing) that the default partner survey asked before issue 22:
+    a zone may still ask it, and the report's importance rules hold for it."""
+    raw = yaml.safe_load(PARTNER_FILE.read_text(encoding="utf-8"))
+    raw["key"] = "partners-belang"
+    raw["scales"]["belang_zicht"] = [
+        *raw["scales"]["belang5"],
+        {"code": 9, "label": {"nl": "Geen zicht op"}, "missing": True},
+    ]
+    page = {
+        "key": IMPORTANCE_PAGE,
+        "title": {"nl": "Belang van de fenomenen"},
+        "questions": [
+            {
+                "key": "belang",
+                "type": "matrix",
+                "scale": "belang_zicht",
+                "measure": "importance",
+                "text": {"nl": "Hoe belangrijk is dit fenomeen voor de veiligheid in de zone?"},
+                "rows": [
+                    {"key": p["key"], "label": p["label"], "phenomenon": p["key"]}
+                    for p in raw["phenomena"]
+                ],
+            }
+        ],
+    }
+    at = next(i for i, p in enumerate(raw["pages"]) if p["key"] == "aanpak") + 1
+    raw["pages"].insert(at, page)
+    path = tmp_path / "partners-belang.yaml"
+    # Through JSON first: shared labels would be dumped as YAML aliases.
+    path.write_text(
+        yaml.safe_dump(json.loads(json.dumps(raw)), allow_unicode=True), encoding="utf-8"
+    )
+    return import_file(app, path)
+
+
+def with_importance(
+    answers: dict[str, dict[str, Any]], score: int, **scores: int
+) -> dict[str, dict[str, Any]]:
+    """``answers`` with the importance page of :func:`importance_partner_survey`
+    after the page aanpak: ``score`` everywhere, ``scores`` per phenomenon."""
+    values = {f"belang.{p}": scores.get(p, score) for p in PHENOMENA}
+    result: dict[str, dict[str, Any]] = {}
+    for page, page_answers in answers.items():
+        result[page] = page_answers
+        if page == "aanpak":
+            result[IMPORTANCE_PAGE] = values
+    return result
 
 
 def issue_link(app: Flask, key: str, name: str = "Stad Voorbeeld") -> str:

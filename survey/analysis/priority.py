@@ -15,6 +15,14 @@ each has its own base (``INDICATOR_BASES``, stated in the report):
   multiple: ticked) among respondents who chose anything;
 - ``importance``: mean code of the valid partner answers (scale points);
   also per partner sector (``PartnerOrganisation.sector``);
+- ``partner_priority``: % of partner organisations that answer the first
+  option ("prioriteit") of a ``partner_priority`` matrix row, among those
+  with a valid answer ("geen zicht op" left out): the partners' own
+  indicator of what the zone should do, never pooled with the residents'
+  ``priority`` share (8 partners would vanish among 1,500 residents). The
+  row's ``partners`` block adds the share answering "aandachtspunt", the
+  partners' top-3 count (``partner_top3``) and their extra attention points
+  tagged with the phenomenon (``partner_points``);
 - ``victimisation``: % of valid answers with the question's first option;
 - ``facts``: the latest year's objective figure (``ObjectiveIndicator``), and
   ``trend``: its % change on the year before, only when both years have at
@@ -71,6 +79,7 @@ from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN, ReportSettings
 from survey.analysis.suppression import is_primary
 from survey.analysis.tables import (
     ObjectiveFigure,
+    PartnerFigures,
     PriorityMatrix,
     PriorityMethod,
     PriorityRow,
@@ -83,8 +92,14 @@ from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.models import Consultation
 
-SURVEY_INDICATORS = ("concern", "priority", "importance", "victimisation")
+SURVEY_INDICATORS = ("concern", "priority", "importance", "victimisation", "partner_priority")
 RESIDENT_INDICATORS = ("concern", "priority", "victimisation")
+PARTNER_INDICATORS = ("importance", "partner_priority")
+"""Partners' indicators: never weighted, and shown only from the partner
+minimum of organisations on (their own disclosure rule, not the residents'
+threshold)."""
+PARTNER_COUNTS = ("partner_attention", "partner_top3", "partner_points")
+"""Tallies of partners' answers published in a row's ``partners`` block only."""
 OBJECTIVE_INDICATORS = ("facts", "trend")
 INDICATORS = SURVEY_INDICATORS + OBJECTIVE_INDICATORS
 INDICATOR_BASES = {
@@ -92,11 +107,12 @@ INDICATOR_BASES = {
     "priority": "respondents",
     "importance": "partner_answers",
     "victimisation": "answers",
+    "partner_priority": "partner_answers",
 }
 """What the base (``bases``) of each survey indicator counts."""
 SOURCES = {
     "residents": RESIDENT_INDICATORS,
-    "partners": ("importance",),
+    "partners": PARTNER_INDICATORS,
     "registered": OBJECTIVE_INDICATORS,
 }
 """Where the indicators come from: how much each source weighs is stated."""
@@ -239,10 +255,13 @@ def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) ->
         sector_rows[variable_id].append((sector, code, n))
     for question in survey.definition.questions:
         measure = question.measure
-        if measure == "priority":
-            _tally_priority(question, survey, figures)
+        if measure in ("priority", "partner_top3"):
+            _tally_priority(question, survey, figures, measure)
             continue
-        if measure not in ("importance", "victimisation"):
+        if measure == "partner_points":
+            _tally_points(question, survey, figures)
+            continue
+        if measure not in ("importance", "victimisation", "partner_priority"):
             continue
         for phenomenon, name in _phenomenon_slots(question):
             variable = survey.variables.get(name)
@@ -250,9 +269,13 @@ def tally_survey(survey: SurveyCounts, figures: dict[str, PhenomenonFigures]) ->
                 continue
             counts = survey.counts.get(variable.id, {})
             valid = {c: n for c, n in counts.items() if c is not None and c in question.valid_codes}
-            tally = figures.setdefault(phenomenon, PhenomenonFigures()).tallies[measure]
+            found = figures.setdefault(phenomenon, PhenomenonFigures())
+            tally = found.tallies[measure]
             if measure == "victimisation":
                 _tally_victimisation(tally, question, survey, variable.id, valid)
+            elif measure == "partner_priority":
+                _tally_options(tally, question, valid, 0)
+                _tally_options(found.tallies["partner_attention"], question, valid, 1)
             else:
                 _tally_importance(
                     tally, figures[phenomenon], question, valid, sector_rows.get(variable.id, [])
@@ -288,6 +311,29 @@ def _tally_victimisation(
     if survey.cell_weights is not None:
         hit = () if first is None else (first,)
         tally.add_cells(survey.weighted_rows(variable_id, hit, question.valid_codes))
+
+
+def _tally_options(tally: Tally, question: QuestionDef, valid: Mapping[int, int], nth: int) -> None:
+    """The ``nth`` non-missing option (0: the first, "prioriteit"; 1:
+    "aandachtspunt") over the valid answers (partners: never weighted)."""
+    codes = [o.code for o in question.options if not o.missing]
+    tally.hits += valid.get(codes[nth], 0) if nth < len(codes) else 0
+    tally.base += sum(valid.values())
+
+
+def _tally_points(
+    question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
+) -> None:
+    """Extra attention points: each answer with an option that names a
+    phenomenon counts one point for it; the base is the survey's responses."""
+    variable = survey.variables.get(question.key)
+    counts = survey.counts.get(variable.id, {}) if variable is not None else {}
+    for option in question.options:
+        if not option.phenomenon or option.missing:
+            continue
+        tally = figures.setdefault(option.phenomenon, PhenomenonFigures()).tallies["partner_points"]
+        tally.hits += counts.get(option.code, 0)
+        tally.base = max(tally.base, survey.responses)
 
 
 def _tally_importance(
@@ -334,11 +380,15 @@ def concern_slots(
 
 
 def _tally_priority(
-    question: QuestionDef, survey: SurveyCounts, figures: dict[str, PhenomenonFigures]
+    question: QuestionDef,
+    survey: SurveyCounts,
+    figures: dict[str, PhenomenonFigures],
+    indicator: str = "priority",
 ) -> None:
-    """Priority: per option, the respondents who chose it (at any rank of a
-    ranking) over the base of :func:`_priority_base`, weighted too when the
-    survey is."""
+    """Priority (or the partners' ``partner_top3`` count, ``indicator``):
+    per option, the respondents who chose it (at any rank of a ranking)
+    over the base of :func:`_priority_base`, weighted too when the survey
+    is."""
     names = [v.name for v in question.variables()]
     first = survey.variables.get(names[0])
     base = _priority_base(question, survey, first)
@@ -359,7 +409,7 @@ def _tally_priority(
     for option in question.options:
         if not option.phenomenon or option.missing:
             continue
-        tally = figures.setdefault(option.phenomenon, PhenomenonFigures()).tallies["priority"]
+        tally = figures.setdefault(option.phenomenon, PhenomenonFigures()).tallies[indicator]
         tally.hits += chosen.get(option.code, 0)
         tally.base += base
         if weights is not None:
@@ -570,6 +620,7 @@ def indicator_label(name: str) -> str:
         "concern": _("concern (%)"),
         "priority": _("priority (%)"),
         "importance": _("importance (1-5)"),
+        "partner_priority": _("partners: priority (%)"),
         "victimisation": _("victimisation (%)"),
         "facts": _("registered facts"),
         "trend": _("trend (%)"),
@@ -705,6 +756,7 @@ def assemble_priorities(
                 row[name] = None
                 est[name] = None
                 continue
+            partner = name in PARTNER_INDICATORS
             if name == "importance":
                 value, se = tally.mean(), tally.mean_se()
             else:
@@ -717,8 +769,8 @@ def assemble_priorities(
                 effective[name] = round(tally.effective_n, 1)
             if (
                 (info.key, name) in hidden_indicators
-                or (name != "importance" and is_primary(tally.hits, threshold))
-                or (name == "importance" and tally.base < partner_sector_min)
+                or (not partner and is_primary(tally.hits, threshold))
+                or (partner and tally.base < partner_sector_min)
             ):
                 # A hidden share left in the score could be solved back from
                 # it; a weighted share is a count too, once its base is known.
@@ -756,6 +808,7 @@ def assemble_priorities(
             "suppressed_indicators": tuple(hidden),
             "objective": facts,
             "importance_by_sector": _sector_means(figure, partner_sector_min, mixed_sectors),
+            "partners": partner_figures(figure, partner_sector_min),
         }
 
     scores = ranking.combine_scores(values, weights)
@@ -827,6 +880,35 @@ def _add_objective(
         target["trend"] = facts.trend_percent
 
 
+def partner_figures(figure: PhenomenonFigures, minimum: int) -> PartnerFigures | None:
+    """The row's ``partners`` block (``PartnerFigures``): each figure only
+    where it rests on at least ``minimum`` organisations, the partners'
+    rule: a sum of whole groups of the partner part then, never one
+    organisation's answer (``survey.analysis.partner_answers``)."""
+    tallies = figure.tallies
+    if not any(name in tallies for name in ("partner_priority", *PARTNER_COUNTS)):
+        return None
+
+    def enough(name: str) -> Tally | None:
+        tally = tallies.get(name)
+        return tally if tally is not None and tally.base >= minimum else None
+
+    decision, attention = enough("partner_priority"), enough("partner_attention")
+    top3, points = enough("partner_top3"), enough("partner_points")
+    return PartnerFigures(
+        organisations=None if decision is None else int(decision.base),
+        priority=None if decision is None else _rounded(decision.share()),
+        attention=None if attention is None else _rounded(attention.share()),
+        top3=None if top3 is None else int(top3.hits),
+        top3_organisations=None if top3 is None else int(top3.base),
+        extra_points=None if points is None else int(points.hits),
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _sector_means(
     figure: PhenomenonFigures, minimum: int, mixed_sectors: frozenset[str] = frozenset()
 ) -> dict[str, SectorMean]:
@@ -864,6 +946,22 @@ def hidden_sectors(answers: Mapping[str, int], minimum: int) -> set[str]:
             break
         withheld.add(published[0][1])
     return withheld
+
+
+def asked_indicators(session: DbSession, consultation_id: int) -> tuple[str, ...]:
+    """The indicators the consultation's surveys ask for (a question with
+    that measure), with the registered figures; all of them while no
+    survey asks any. The default partner survey asks ``partner_priority``,
+    not ``importance``: a source's share of the score is stated over these."""
+    asked = {
+        question.measure
+        for survey in aggregates.consultation_surveys(session, consultation_id)
+        for question in definition_of(survey).questions
+        if question.measure in SURVEY_INDICATORS
+    }
+    if not asked:
+        return INDICATORS
+    return tuple(name for name in INDICATORS if name in asked or name in OBJECTIVE_INDICATORS)
 
 
 def matrix_weights(stored: Mapping[str, Any] | None) -> tuple[dict[str, float], str]:

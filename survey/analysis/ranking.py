@@ -43,12 +43,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "concern": 0.20,
     "priority": 0.20,
     "importance": 0.20,
+    "partner_priority": 0.20,
     "victimisation": 0.10,
     "facts": 0.20,
     "trend": 0.10,
 }
 """Suggested weights: citizen concern, citizen priority (share choosing it),
-partner importance and objective registered facts weigh equally; victimisation
+partner importance or the partners' priority share (the default partner
+survey asks the latter; a consultation that asks both gives partners twice
+the weight) and objective registered facts weigh equally; victimisation
 (rare, so noisy at zone level) and the trend of the facts weigh half. Planners set
 their own; only the ratios matter."""
 

@@ -766,6 +766,39 @@ class SectorMean:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerFigures:
+    """What the partners (organisations, one answer each, never weighted)
+    said the zone should do with one phenomenon: of the ``organisations``
+    with a valid answer to the ``partner_priority`` question ("Geen zicht
+    op" left out), the share in percent (two decimals) that answered its
+    first option (prioriteit) and its second (aandachtspunt); how many
+    organisations put the phenomenon in their top 3 (``measure:
+    partner_top3``) of the ``top3_organisations`` that answered it; and how
+    many extra attention points partners tagged with it (``measure:
+    partner_points``). Each figure is None when it rests on fewer
+    organisations than the partner minimum (``SURVEY_PARTNER_SECTOR_MIN``)
+    or the survey does not ask it."""
+
+    organisations: int | None
+    priority: float | None
+    attention: float | None
+    top3: int | None
+    top3_organisations: int | None
+    extra_points: int | None
+
+    def to_json(self) -> Json:
+        """The ``partners`` entry of a matrix row."""
+        return {
+            "organisations": self.organisations,
+            "priority": self.priority,
+            "attention": self.attention,
+            "top3": self.top3,
+            "top3_organisations": self.top3_organisations,
+            "extra_points": self.extra_points,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ObjectiveFigure:
     """The latest registered figure of a phenomenon and its % change on the
     year before (None when that year is missing or zero)."""
@@ -821,6 +854,8 @@ class PriorityRow:
     suppressed_indicators: tuple[str, ...]
     objective: ObjectiveFigure | None
     importance_by_sector: Mapping[str, SectorMean]
+    partners: PartnerFigures | None
+    """The partners' own figures (None: no partner survey asks them)."""
     score: float | None
     rank: int | None
     rank_interval: tuple[int, int] | None
@@ -875,6 +910,8 @@ class PriorityRow:
                 sector: {"n": s.n, "mean": s.mean}
                 for sector, s in self.importance_by_sector.items()
             }
+        if self.partners is not None:
+            entry["partners"] = self.partners.to_json()
         entry.update(
             score=self.score,
             rank=self.rank,

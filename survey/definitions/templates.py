@@ -54,7 +54,8 @@ TEMPLATES: tuple[SurveyTemplate, ...] = (
         _l("Partner survey"),
         _l(
             "Named feedback of the partners (mayors, parket, schools, social services, ...) "
-            "on the importance of each phenomenon, through a personal link."
+            "per phenomenon: what the zone should do with it and why, and their top 3, "
+            "through a personal link."
         ),
     ),
     SurveyTemplate(

@@ -33,3 +33,33 @@ PARTNER_POINTS = [
     "Overlast rond het station",
     "Mensenhandel in de horeca en bouw",
 ]
+
+# The phenomenon each extra attention point is about (the partner tags it).
+PARTNER_POINT_PHENOMENA = {
+    "Drugshandel rond schoolpoorten": "drugs",
+    "Verkeersveiligheid op schoolroutes": "verkeer",
+    "Intrafamiliaal geweld en nazorg voor slachtoffers": "ifg",
+    "Ondermijning via vastgoed en nachtwinkels": "fraude",
+    "Phishing bij ouderen": "cybercrime",
+    "Sluikstorten in landelijke gebieden": "milieu",
+    "Overlast rond het station": "overlast",
+    "Mensenhandel in de horeca en bouw": "mensenhandel",
+}
+
+# What a partner sees of a phenomenon it marks as a priority or attention
+# point (the evidence pages of the partner survey).
+PARTNER_EVIDENCE = {
+    "drugs": "Meer meldingen van dealen aan het station en het park; drie dossiers dit jaar.",
+    "verkeer": "Ouders melden gevaarlijke situaties aan de schoolpoort, vooral 's ochtends.",
+    "ifg": "Het aantal begeleidingen na partnergeweld steeg; slachtoffers vinden de weg laat.",
+    "geweld": "Vechtpartijen bij het uitgaan in het centrum, vooral in het weekend.",
+    "fraude": "Signalen van domiciliefraude en schijnzelfstandigheid in de bouw.",
+    "cybercrime": "Ouderen vallen voor valse berichten van de bank; wekelijks komen er vragen.",
+    "mensenhandel": "Vermoedens van uitbuiting in de horeca en de bouw, gemeld aan de inspectie.",
+    "radicalisering": "Signalen van jongeren die online radicaliseren, besproken in de LIVC.",
+    "inbraak": "Diefstallen uit bestelwagens en bij bedrijven op het industrieterrein.",
+    "woninginbraak": "Een golf van inbraken in de verkavelingen in de winter.",
+    "milieu": "Sluikstorten langs landelijke wegen, elke maand meer zakken.",
+    "overlast": "Klachten over lawaai en rondhangende groepen aan het station.",
+}
+PARTNER_PLACES = ["Hoogveld, stationsbuurt", "Kerkhove centrum", "Zandberge", "overal", "Ter Heide"]

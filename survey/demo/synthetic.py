@@ -18,7 +18,13 @@ from typing import Any
 
 from survey.definitions.conditions import evaluate
 from survey.definitions.definition import QuestionDef, RowDef, SurveyDefinition
-from survey.demo.comments import PARTNER_POINTS, RESIDENT_COMMENTS
+from survey.demo.comments import (
+    PARTNER_EVIDENCE,
+    PARTNER_PLACES,
+    PARTNER_POINT_PHENOMENA,
+    PARTNER_POINTS,
+    RESIDENT_COMMENTS,
+)
 
 # Share of residents per district (codes 1..5) and per age band (15-24,
 # 25-44, 45-64, 65+: the VM's population of 15 and older) in the
@@ -280,65 +286,150 @@ class ResidentSampler:
 
 
 SECTOR_IMPORTANCE = {
-    "burgemeester": {"overlast": 5, "verkeer": 5, "inbraak": 4, "drugs": 4, "milieu": 4},
-    "parket": {"drugs": 5, "geweld": 5, "mensenhandel": 4, "fraude": 4, "cybercrime": 4},
+    "burgemeester": {
+        "overlast": 5,
+        "verkeer": 5,
+        "woninginbraak": 4,
+        "inbraak": 4,
+        "drugs": 4,
+        "milieu": 4,
+    },
+    "parket": {
+        "drugs": 5,
+        "ifg": 5,
+        "geweld": 5,
+        "mensenhandel": 4,
+        "fraude": 4,
+        "cybercrime": 4,
+    },
     "federale politie": {"drugs": 5, "mensenhandel": 5, "radicalisering": 5, "cybercrime": 4},
     "onderwijs": {"drugs": 4, "cybercrime": 4, "verkeer": 5, "geweld": 3},
-    "welzijn": {"geweld": 5, "drugs": 4, "overlast": 3, "mensenhandel": 3},
+    "welzijn": {"ifg": 5, "geweld": 4, "drugs": 4, "overlast": 3, "mensenhandel": 3},
     "haven": {"drugs": 5, "mensenhandel": 4, "fraude": 4, "milieu": 4},
 }
 
 
+# The roles a sector's organisations play (codes of the partner survey's
+# ``<phenomenon>_rol`` options): a mayor acts administratively, the parket
+# investigates and prosecutes, a school signals and prevents.
+SECTOR_ROLES = {
+    "burgemeester": {3: 3.0, 2: 1.5, 1: 1.0},
+    "parket": {4: 3.0, 6: 1.0},
+    "federale politie": {4: 3.0, 5: 2.0, 1: 1.0},
+    "onderwijs": {1: 3.0, 2: 3.0},
+    "welzijn": {6: 3.0, 1: 2.0, 2: 1.5},
+    "haven": {5: 3.0, 1: 2.0},
+}
+WHOLE_ZONE_SECTORS = {"parket", "federale politie"}
+"""Sectors that speak for the whole zone, not for one commune."""
+
+
 class PartnerSampler:
-    """One synthetic partner as a ``Sampler``: importance follows its
-    sector's concerns; it agrees to be named or not (``named``)."""
+    """One synthetic partner as a ``Sampler``: its answers follow its
+    sector's concerns (``SECTOR_IMPORTANCE``, 2.6 for a phenomenon it does
+    not name); it agrees to be named or not (``named``)."""
 
     def __init__(self, sector: str, rng: random.Random, named: bool) -> None:
         self.preferred = SECTOR_IMPORTANCE.get(sector, {})
+        self.roles = SECTOR_ROLES.get(sector, {})
         self.rng = rng
         self.named = named
 
     def code(self, question: QuestionDef, row: RowDef | None = None) -> int | None:
         """Consent to be named follows ``named``; an ``importance`` row
-        centres on the sector's rating of its phenomenon (2.6 when it has
-        none); anything else is a uniform valid code."""
+        centres on the sector's rating of its phenomenon; a
+        ``partner_priority`` row turns that rating into prioriteit (4.5 and
+        up), aandachtspunt (3.5 and up) or geen extra inzet, and a phenomenon
+        the sector does not name gets "geen zicht op" a third of the time;
+        a phenomenon the sector rates high is seen growing more often;
+        anything else is a uniform valid code."""
         rng = self.rng
         if row is None:
             if question.key == "vermelding":
                 return 1 if self.named else 2
             return rng.choice(sorted(question.valid_codes))
         valid = sorted(o.code for o in question.options if not o.missing)
+        missing = [o.code for o in question.options if o.missing]
+        rating = self.preferred.get(row.phenomenon or "")
         if question.measure == "importance":
-            centre = self.preferred.get(row.phenomenon or "", 2.6)
+            centre = 2.6 if rating is None else rating
             return min(valid[-1], max(valid[0], round(rng.gauss(centre, 0.7))))
+        if question.measure == "partner_priority":
+            if rating is None and missing and rng.random() < 0.35:
+                return missing[0]
+            drawn = rng.gauss(2.6 if rating is None else rating, 0.6)
+            return valid[0] if drawn >= 4.5 else valid[1] if drawn >= 3.5 else valid[-1]
+        if question.key == "trend" and len(valid) == 3:
+            if missing and rng.random() < 0.1:
+                return missing[0]
+            rising = 0.55 if (rating or 0) >= 4 else 0.25
+            roll = rng.random()
+            return valid[2] if roll < rising else valid[1] if roll < rising + 0.5 else valid[0]
         return rng.choice(valid)
 
     def weights(self, question: QuestionDef) -> dict[int, float]:
-        """Every option equally likely."""
+        """The sector's roles on a role question (each role at least a
+        little likely); every option equally likely elsewhere."""
+        if question.key.endswith("_rol"):
+            return {o.code: self.roles.get(o.code, 0.3) for o in question.options}
         return {o.code: 1.0 for o in question.options}
 
     def rank_weights(self, question: QuestionDef) -> dict[int, float]:
-        """The sector's rating of each option's phenomenon (2.6 otherwise)."""
-        return {o.code: self.preferred.get(o.phenomenon or "", 2.6) for o in question.options}
+        """The sector's rating of each option's phenomenon (2.6 otherwise) to
+        the fourth power: a partner's top 3 is mostly the phenomena its
+        sector rates highest, as its priorities are."""
+        return {o.code: self.preferred.get(o.phenomenon or "", 2.6) ** 4 for o in question.options}
 
     def pick(self, weights: Mapping[int, float]) -> int:
         """One code drawn with probability proportional to its weight."""
         return _weighted(self.rng, dict(weights))
 
     def text(self, question: QuestionDef) -> str | None:
-        """A canned point of attention (or comment) for 60% of partners."""
-        pool = PARTNER_POINTS if question.key.startswith("aandachtspunt") else RESIDENT_COMMENTS
-        return self.rng.choice(pool) if self.rng.random() < 0.6 else None
+        """What the partner sees of a phenomenon (``<phenomenon>_wat``) and
+        where (``_waar``); a canned point of attention for 60% of partners;
+        any other comment for 40%."""
+        rng = self.rng
+        phenomenon, _sep, part = question.key.rpartition("_")
+        if part == "wat" and phenomenon in PARTNER_EVIDENCE:
+            return PARTNER_EVIDENCE[phenomenon]
+        if part == "waar":
+            return rng.choice(PARTNER_PLACES)
+        if question.key.startswith("aandachtspunt"):
+            return rng.choice(PARTNER_POINTS) if rng.random() < 0.6 else None
+        return rng.choice(RESIDENT_COMMENTS) if rng.random() < 0.4 else None
 
 
 def partner_values(
     definition: SurveyDefinition, sector: str, rng: random.Random, named: bool
 ) -> dict[str, Any]:
-    """A partner's answers: importance follows its sector's concerns."""
+    """A partner's answers in survey order, following its sector's concerns;
+    a question hidden by its ``show_if`` is skipped, as on the real pages.
+    Sectors of ``WHOLE_ZONE_SECTORS`` speak for the whole zone (the
+    exclusive option of a multiple choice about communes); an extra
+    attention point is tagged with its phenomenon (``partner_points``)."""
     sampler = PartnerSampler(sector, rng, named)
     values: dict[str, Any] = {}
     for question in definition.questions:
+        if not evaluate(question.show_if, definition, values):
+            continue
         value = question.qtype.sample(question, sampler)
+        exclusive = [o.code for o in question.options if o.exclusive]
+        if question.key == "gemeenten" and exclusive and sector in WHOLE_ZONE_SECTORS:
+            value = exclusive[:1]
+        if question.measure == "partner_points":
+            value = _point_tag(question, values)
         if value is not None:
             values[question.key] = value
     return values
+
+
+def _point_tag(question: QuestionDef, values: Mapping[str, Any]) -> int | None:
+    """The option naming the phenomenon of the attention point just written
+    (the text question ``aandachtspunt_N`` before ``aandachtspunt_N_...``);
+    the last option ("none of these") when no option names it."""
+    point = values.get(question.key.rsplit("_", 1)[0])
+    phenomenon = PARTNER_POINT_PHENOMENA.get(point) if isinstance(point, str) else None
+    codes = [o.code for o in question.options if o.phenomenon == phenomenon]
+    if codes:
+        return codes[0]
+    return question.options[-1].code if question.options else None

@@ -4,7 +4,7 @@ screen and recorded in every report (``PriorityMethod.weights`` and
 
 Rules:
 
-- One weight per indicator (concern, priority, importance, victimisation,
+- One weight per indicator (concern, priority, importance, partner_priority, victimisation,
   facts, trend): a number from 0 to 100, with a decimal point or comma; an
   empty field is 0 (the indicator is not used). At least one weight is
   above 0. Only the ratios matter: the report states each source's share
@@ -63,11 +63,13 @@ def save_weights(
     session.flush()
 
 
-def weights_view(consultation: Consultation) -> dict[str, Any]:
+def weights_view(session: DbSession, consultation: Consultation) -> dict[str, Any]:
     """What the matrix page shows: the weights in use, where they come from,
-    and each source's share of the score."""
+    and each source's share of the score over the indicators the
+    consultation's surveys ask (``priority.asked_indicators``)."""
     weights, source = priority.matrix_weights(consultation.matrix_weights)
-    shares = priority.source_weights(weights, priority.INDICATORS, {})
+    asked = priority.asked_indicators(session, consultation.id)
+    shares = priority.source_weights(weights, asked, {})
     return {
         "weights": {name: weights.get(name, 0.0) for name in priority.INDICATORS},
         "source": source,

@@ -74,7 +74,8 @@ class MatrixChoice(QuestionType):
     code. ``required`` means every row must be answered. Measures:
     ``concern`` (share of valid answers in ``concern_codes``), ``importance``
     (mean of the codes), ``victimisation`` (share answering the first
-    option). Each row may name its ``phenomenon``."""
+    option), ``partner_priority`` (share of partners answering the first
+    option, "prioriteit"). Each row may name its ``phenomenon``."""
 
     name = "matrix"
     position = 40
@@ -86,7 +87,9 @@ class MatrixChoice(QuestionType):
         return self.answer_seconds_each * max(1, len(question.rows))
 
     keys: ClassVar[frozenset[str]] = frozenset({"rows", "options", "scale", "concern_codes"})
-    measures: ClassVar[frozenset[str]] = frozenset({"concern", "importance", "victimisation"})
+    measures: ClassVar[frozenset[str]] = frozenset(
+        {"concern", "importance", "victimisation", "partner_priority"}
+    )
     has_rows = True
     editor = MatrixForm
 

@@ -62,7 +62,8 @@ class Ranking(QuestionType):
     """First, second, third choice (works without JavaScript: one select
     per rank). Variables ``key.1`` .. ``key.N`` hold the option code at each
     rank. Ranks must be filled from the first on, without repeats; fewer
-    than N is allowed unless ``required`` (then at least the first).
+    than N is allowed unless ``required`` (then at least the first), or
+    ``all_ranks`` (then an answer fills all N ranks: a forced top N).
     Figures: % of respondents choosing an option at any rank, first-place
     count, and Borda points (N for first place down to 1)."""
 
@@ -75,8 +76,12 @@ class Ranking(QuestionType):
         """Weighing the options for every rank."""
         return self.answer_seconds_each * self.choose(question)
 
-    keys: ClassVar[frozenset[str]] = frozenset({"options", "scale", "choose", "shuffle"})
-    measures: ClassVar[frozenset[str]] = frozenset({"priority"})
+    keys: ClassVar[frozenset[str]] = frozenset(
+        {"options", "scale", "choose", "shuffle", "all_ranks"}
+    )
+    # ``partner_top3``: the partners' own count per phenomenon, never pooled
+    # with the residents' ``priority`` share (survey.analysis.priority).
+    measures: ClassVar[frozenset[str]] = frozenset({"priority", "partner_top3"})
     # The options of a ranking compete for the first places, so the first
     # ones listed would win by position alone: shuffled unless the file says no.
     shuffle_default: ClassVar[bool | None] = True
@@ -95,6 +100,8 @@ class Ranking(QuestionType):
             checker.problem(f"{path}.choose", "choose_required")
         else:
             checker.integer(spec["choose"], f"{path}.choose", minimum=1, maximum=max(count, 1))
+        if "all_ranks" in spec:
+            checker.boolean(spec["all_ranks"], f"{path}.all_ranks")
 
     def ordered(self, question: QuestionDef) -> bool:
         """A rank holds the code of the option put there: no order, even
@@ -178,6 +185,13 @@ class Ranking(QuestionType):
             problems.append(
                 (question.key, _l("Choose at most %(n)s options.", n=self.choose(question)))
             )
+        elif value and len(value) < self.choose(question) and question.spec.get("all_ranks"):
+            problems.append(
+                (
+                    f"{question.key}.{len(value) + 1}",
+                    _l("Choose exactly %(n)s options.", n=self.choose(question)),
+                )
+            )
         for rank, code in enumerate(value, start=1):
             name = f"{question.key}.{rank}"
             if code is None:
@@ -250,13 +264,14 @@ class Ranking(QuestionType):
         return Summary(table, tuple(crosstabs))
 
     def sample(self, question: QuestionDef, sampler: Sampler) -> Any:
-        """The most urgent options first; sometimes fewer than ``choose``."""
+        """The most urgent options first; sometimes fewer than ``choose``
+        (never with ``all_ranks``)."""
         choose = self.choose(question)
         weights = sampler.rank_weights(question)
         ranking: list[int] = []
         while len(ranking) < min(choose, len(weights)):
             ranking.append(sampler.pick({c: w for c, w in weights.items() if c not in ranking}))
-        if sampler.rng.random() < 0.08:
+        if not question.spec.get("all_ranks") and sampler.rng.random() < 0.08:
             ranking = ranking[: sampler.rng.randint(1, max(1, choose - 1))]
         return ranking
 

@@ -40,15 +40,17 @@ class SingleChoice(QuestionType):
     """Radio buttons. Stores one code; a ``missing`` code (weet niet) is kept
     but left out of the percentage base. May carry a ``dimension`` for
     cross-tabs and weighting (its groups are the options that are not
-    ``missing``), and the measures ``concern`` (on an ordered scale) and
-    ``victimisation`` (first option = yes)."""
+    ``missing``), and the measures ``concern`` (on an ordered scale),
+    ``victimisation`` (first option = yes) and ``partner_points`` (a
+    partner's extra attention point counted with the phenomenon of the
+    chosen option)."""
 
     name = "single"
     position = 10
     keys: ClassVar[frozenset[str]] = frozenset(
         {"options", "scale", "dimension", "concern_codes", "shuffle"}
     )
-    measures: ClassVar[frozenset[str]] = frozenset({"concern", "victimisation"})
+    measures: ClassVar[frozenset[str]] = frozenset({"concern", "victimisation", "partner_points"})
     gives_dimension = True
     shuffle_default: ClassVar[bool | None] = False
     editor = SingleForm

@@ -316,10 +316,11 @@ def bubble_chart(
     size_label: str,
     caption: str = "",
 ) -> Chart:
-    """The priority matrix: x = citizen concern (%), y = partner importance
-    (mean), bubble area = objective figure; ``points`` are (name, rank, x,
-    y, size). A bubble is labelled with its rank (long names overlap; the
-    table beside the chart gives each rank its name), and the phenomena
+    """The priority matrix: x = citizen concern (%), y = the partners'
+    indicator (mean importance, or the share that wants a priority), bubble
+    area = objective figure; ``points`` are (name, rank, x, y, size). A
+    bubble is labelled with its rank (long names overlap; the table beside
+    the chart gives each rank its name), and the phenomena
     without x or y are named under the chart, so every phenomenon is shown.
     ``caption`` says whether the residents' figures are weighted."""
     figure = _new_figure(6.6, 4.6)
@@ -348,7 +349,9 @@ def bubble_chart(
         xs = [p[0] for p in drawn]
         ys = [p[1] for p in drawn]
         ax.set_xlim(max(0.0, min(xs) - 8), max(xs) + 8)
-        ax.set_ylim(max(0.0, min(ys) - 0.5), max(ys) + 0.5)
+        # A mean on a 1-5 scale gets half a point of room, a share 8 points.
+        pad = 0.5 if max(ys) <= 5 else 8.0
+        ax.set_ylim(max(0.0, min(ys) - pad), max(ys) + pad)
         ax.axvline(sum(xs) / len(xs), color=GRID, linewidth=0.8, linestyle="--")
         ax.axhline(sum(ys) / len(ys), color=GRID, linewidth=0.8, linestyle="--")
     ax.set_xlabel(x_label, fontsize=8)
@@ -364,9 +367,10 @@ def bubble_chart(
     for name, rank, x, y, size in points:
         parts.append(
             _(
-                "%(name)s (rank %(rank)s): concern %(x)s, importance %(y)s, "
+                "%(name)s (rank %(rank)s): concern %(x)s, %(y_label)s %(y)s, "
                 "%(size_label)s %(size)s",
                 name=name,
+                y_label=y_label,
                 rank="-" if rank is None else rank,
                 x=pct(x),
                 y=num(y),

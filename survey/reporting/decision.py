@@ -62,6 +62,40 @@ def _importance(p: Json) -> str:
     return "-" if value is None else fixed(value, 1)
 
 
+def _partner_priority(p: Json) -> str:
+    """The partners' priority share in whole percent, with the top-3 count."""
+    if "partner_priority" in (p.get("suppressed_indicators") or []):
+        return "x"
+    value = p["estimate_indicators"].get("partner_priority")
+    if value is None:
+        return "-"
+    figures = p.get("partners") or {}
+    if figures.get("top3") is None:
+        return whole(value)
+    return _("%(share)s (top 3: %(n)s)", share=whole(value), n=integer(figures["top3"]))
+
+
+def partner_indicator(priorities: list[Json]) -> str:
+    """The partners' indicator the report shows beside the residents':
+    ``partner_priority`` when a partner survey asks what the zone should
+    do (the default partner survey), else ``importance``."""
+    if any("partner_priority" in (p.get("bases") or {}) for p in priorities):
+        return "partner_priority"
+    return "importance"
+
+
+def matrix_columns(priorities: list[Json]) -> list[str]:
+    """The indicators of the matrix table, in every writer: the residents',
+    the partners' (:func:`partner_indicator`; both when some phenomena have
+    importance too) and the registered figures."""
+    partners = ["importance", "partner_priority"]
+    if partner_indicator(priorities) == "importance":
+        partners = ["importance"]
+    elif not any("importance" in (p.get("bases") or {}) for p in priorities):
+        partners = ["partner_priority"]
+    return ["concern", "priority", *partners, "victimisation", "facts", "trend"]
+
+
 def _trend(p: Json) -> str:
     objective = p.get("objective")
     if not objective:
@@ -75,12 +109,14 @@ def _trend(p: Json) -> str:
     return f"{integer(objective['value'])} ({sign}{whole(trend)})"
 
 
-def evidence(p: Json, hidden_below: int) -> Json:
-    """The evidence of one phenomenon, as the cells of its line."""
+def evidence(p: Json, hidden_below: int, partners: str = "importance") -> Json:
+    """The evidence of one phenomenon, as the cells of its line;
+    ``partners``: the cell of :func:`partner_indicator`."""
     return {
         "concern": _share(p, "concern", hidden_below),
         "priority": _share(p, "priority", hidden_below),
         "importance": _importance(p),
+        "partners": _importance(p) if partners == "importance" else _partner_priority(p),
         "facts": _trend(p),
     }
 
@@ -180,6 +216,7 @@ def decision_page(model: Json) -> Json:
     rule = method.get("label_rule")
     hidden_below = model["base_rules"]["hidden_below"]
     ranked = [p for p in model.get("priorities") or [] if p.get("rank") is not None]
+    partners = partner_indicator(model.get("priorities") or [])
     rows = [
         {
             "label": p["label"],
@@ -189,13 +226,26 @@ def decision_page(model: Json) -> Json:
             "rank": p["rank"],
             "rank_interval": p.get("rank_interval"),
             "uncertain": rule is not None and crosses_boundary(p.get("rank_interval"), rule),
-            "evidence": evidence(p, hidden_below),
+            "evidence": evidence(p, hidden_below, partners),
         }
         for p in ranked
         if p.get("proposal_key") in SHOWN_LABELS
     ]
     weighted = method.get("estimates") == "weighted"
+    if partners == "importance":
+        partners_header = _("Partners: importance")
+    else:
+        partners_header = _("Partners: priority (top 3)")
     return {
+        "partners_header": partners_header,
+        "partners_note": (
+            ""
+            if partners == "importance"
+            else _(
+                "Partners: the share of partner organisations that want a priority (an action "
+                "plan of its own), with the number that put it in their top 3."
+            )
+        ),
         "rows": rows,
         "basic": [
             p["label"]

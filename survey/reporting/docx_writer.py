@@ -30,7 +30,7 @@ from survey.analysis.priority import indicator_label
 from survey.analysis.weighting_summary import dimension_label, mode_label
 from survey.privacy.spreadsheets import CsvWriter
 from survey.reporting.charts import Chart
-from survey.reporting.decision import decision_page, proposal_words
+from survey.reporting.decision import decision_page, matrix_columns, proposal_words
 from survey.reporting.html_writer import (
     build_charts,
     matrix_sentences,
@@ -43,7 +43,6 @@ from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer
 
 Json = dict[str, Any]
-INDICATORS = ("concern", "priority", "importance", "victimisation", "facts", "trend")
 PICTURE_WIDTH = Cm(16)
 
 
@@ -113,7 +112,7 @@ def _decision(doc: DocxDocument, model: Json) -> None:
                 _("Rank (interval)"),
                 _("Residents: frequent problem"),
                 _("Residents: tackle first"),
-                _("Partners: importance"),
+                d["partners_header"],
                 _("Registered facts (trend)"),
             ],
             [
@@ -128,13 +127,13 @@ def _decision(doc: DocxDocument, model: Json) -> None:
                     ),
                     row["evidence"]["concern"],
                     row["evidence"]["priority"],
-                    row["evidence"]["importance"],
+                    row["evidence"]["partners"],
                     row["evidence"]["facts"],
                 ]
                 for row in d["rows"]
             ],
         )
-        doc.add_paragraph(d["estimates"])
+        doc.add_paragraph(" ".join(s for s in (d["estimates"], d["partners_note"]) if s))
     if d["basic"]:
         doc.add_paragraph(_("Basic police care: %(names)s.", names=", ".join(d["basic"])))
     if d["rule"]:
@@ -300,12 +299,13 @@ def _matrix(doc: DocxDocument, model: Json, charts: dict[str, Chart], fig: list[
     if sentences["sources"]:
         doc.add_paragraph(sentences["sources"])
     priorities = model.get("priorities") or []
+    columns = matrix_columns(priorities)
     _table(
         doc,
         [
             _("Rank"),
             _("Phenomenon"),
-            *[indicator_label(n) for n in INDICATORS],
+            *[indicator_label(n) for n in columns],
             _("Score"),
             _("Rank interval"),
             _("Proposal"),
@@ -314,7 +314,7 @@ def _matrix(doc: DocxDocument, model: Json, charts: dict[str, Chart], fig: list[
             [
                 str(p["rank"] or "-"),
                 p["label"],
-                *[_indicator(p, n) for n in INDICATORS],
+                *[_indicator(p, n) for n in columns],
                 "-" if p["score"] is None else fixed(p["score"]),
                 "-" if not p["rank_interval"] else "{}-{}".format(*p["rank_interval"]),
                 proposal_words(p),

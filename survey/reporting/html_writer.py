@@ -34,7 +34,12 @@ from survey.analysis.tables import (
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts, partners
 from survey.reporting.charts import Chart
-from survey.reporting.decision import decision_page, proposal_words
+from survey.reporting.decision import (
+    decision_page,
+    matrix_columns,
+    partner_indicator,
+    proposal_words,
+)
 from survey.reporting.methods import day, fieldwork_sentences
 from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
@@ -143,7 +148,11 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         column_label=column_label,
         mode_label=mode_label,
         concern_rule=concern_rule,
-        partner_sections=partners.partner_sections(model.get("partner_input") or {}),
+        partner_sections=partners.partner_sections(
+            model.get("partner_input") or {}, model.get("priorities") or []
+        ),
+        partner_indicators=partners.indicator_rows(model.get("priorities") or []),
+        partner_indicator_columns=partners.indicator_columns(),
         partner_other_quotes=partners.untagged_quotes(model.get("partner_input") or {}),
         partner_rules=partners.rule_sentences(model.get("partner_input") or {}),
     )
@@ -238,6 +247,7 @@ def build_charts(report: Report) -> dict[str, Chart]:
     priorities = model.get("priorities") or []
     if priorities:
         weighted = model["priority_method"]["estimates"] == "weighted"
+        y_name = partner_indicator(priorities)
         found["priority_matrix"] = charts.bubble_chart(
             _("Priority matrix"),
             [
@@ -245,7 +255,7 @@ def build_charts(report: Report) -> dict[str, Chart]:
                     p["label"],
                     p.get("rank"),
                     p["estimate_indicators"].get("concern"),
-                    p["estimate_indicators"].get("importance"),
+                    p["estimate_indicators"].get(y_name),
                     p["estimate_indicators"].get("facts"),
                 )
                 for p in priorities
@@ -255,7 +265,11 @@ def build_charts(report: Report) -> dict[str, Chart]:
                 if weighted
                 else _("residents: unweighted share who see it as a frequent problem (%)")
             ),
-            y_label=_("partners: mean importance (1-5)"),
+            y_label=(
+                _("partners: mean importance (1-5)")
+                if y_name == "importance"
+                else _("partners: share who want it as a priority (%)")
+            ),
             size_label=_("registered facts"),
             caption=(
                 _("Residents' figures weighted; partners' figures are never weighted.")
@@ -603,7 +617,7 @@ def matrix_sentences(model: Json) -> Json:
         "estimates": (
             _(
                 "The residents' indicators (concern, priority, victimisation) are weighted; the "
-                "partners' importance is never weighted, because partners are not a sample of "
+                "partners' indicators are never weighted, because partners are not a sample of "
                 "the population."
             )
             if weighted
@@ -611,6 +625,7 @@ def matrix_sentences(model: Json) -> Json:
         ),
         "sources": "",
         "bases": [],
+        "columns": matrix_columns(model.get("priorities") or []),
     }
     parts = []
     for source in method.get("sources") or []:

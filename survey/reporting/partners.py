@@ -1,5 +1,7 @@
 """The partner part of the report laid out for reading, from the report
-JSON (``partner_input``) as every writer reads it: per phenomenon one table
+JSON (``partner_input``) as every writer reads it: per phenomenon the
+partners' own indicator (the matrix row's ``partners`` block: the share
+of organisations that want a priority, with their top-3 count), one table
 with a row per organisation or group and a column per question, then the
 comments about it. The groups and their rules are those of
 ``survey.analysis.partner_answers``; nothing here adds up figures across
@@ -10,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
+
+from survey.reporting.numbers import integer, whole
 
 Json = dict[str, Any]
 
@@ -42,11 +46,65 @@ def answer_lines(answers: Json, entry: Json, *, named: bool) -> list[str]:
     return lines
 
 
-def partner_sections(partner: Json) -> list[Json]:
-    """Per phenomenon: ``label``, ``columns`` (the question texts),
+def indicator_sentence(figures: Json | None) -> str:
+    """The partners' indicator of one phenomenon in words (the matrix row's
+    ``partners`` block); empty when it has none or all of it is withheld."""
+    if not figures:
+        return ""
+    parts = []
+    if figures.get("priority") is not None:
+        parts.append(
+            _(
+                "%(priority)s of %(n)s organisations want a priority, %(attention)s an "
+                "attention point",
+                priority=whole(figures["priority"]),
+                attention=whole(figures.get("attention") or 0.0),
+                n=integer(figures["organisations"]),
+            )
+        )
+    if figures.get("top3") is not None:
+        parts.append(
+            _(
+                "%(k)s of %(n)s put it in their top 3",
+                k=integer(figures["top3"]),
+                n=integer(figures["top3_organisations"]),
+            )
+        )
+    if figures.get("extra_points"):
+        parts.append(_("extra attention points: %(n)s", n=integer(figures["extra_points"])))
+    return "; ".join(parts) + "." if parts else ""
+
+
+def indicator_columns() -> list[tuple[str, str]]:
+    """The columns of the partners' indicator table, ``(key, heading)``,
+    for every writer."""
+    return [
+        ("priority", _("Priority (%)")),
+        ("attention", _("Attention point (%)")),
+        ("organisations", _("Organisations")),
+        ("top3", _("In their top 3")),
+        ("top3_organisations", _("Organisations that chose a top 3")),
+        ("extra_points", _("Extra attention points")),
+    ]
+
+
+def indicator_rows(priorities: list[Json]) -> list[Json]:
+    """The partners' indicator per phenomenon for the overview table, in the
+    matrix's order: ``label`` and the ``partners`` block of the row."""
+    return [
+        {"phenomenon": p["phenomenon"], "label": p["label"], **p["partners"]}
+        for p in priorities
+        if p.get("partners")
+    ]
+
+
+def partner_sections(partner: Json, priorities: list[Json] | None = None) -> list[Json]:
+    """Per phenomenon: ``label``, ``indicator`` (:func:`indicator_sentence`
+    from the matrix rows ``priorities``), ``columns`` (the question texts),
     ``rows`` (``label`` of the organisation or group, ``cells``: lines per
     column) and ``quotes`` (``text``, ``organisation`` or None)."""
     groups = partner.get("groups") or []
+    figures = {p["phenomenon"]: p.get("partners") for p in priorities or []}
     sections = []
     for phenomenon in partner.get("phenomena") or []:
         answers = phenomenon["answers"]
@@ -66,6 +124,7 @@ def partner_sections(partner: Json) -> list[Json]:
             {
                 "phenomenon": phenomenon["phenomenon"],
                 "label": phenomenon["label"],
+                "indicator": indicator_sentence(figures.get(phenomenon["phenomenon"])),
                 "columns": [a["text"] for a in answers],
                 "rows": rows if answers else [],
                 "quotes": phenomenon["quotes"],

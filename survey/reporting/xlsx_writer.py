@@ -20,7 +20,7 @@ from typing import Any
 from flask_babel import gettext
 
 from survey.analysis.model import QuestionResult, Report
-from survey.analysis.priority import indicator_label
+from survey.analysis.priority import INDICATOR_BASES, indicator_label
 from survey.analysis.tables import (
     HIDDEN,
     CategoricalTable,
@@ -34,7 +34,7 @@ from survey.analysis.tables import (
 from survey.analysis.weighting_summary import column_label, dimension_label
 from survey.privacy.spreadsheets import xlsx_workbook
 from survey.reporting import partners
-from survey.reporting.decision import proposal_words
+from survey.reporting.decision import matrix_columns, proposal_words
 from survey.reporting.html_writer import disclosure_sentence
 
 Json = dict[str, Any]
@@ -424,7 +424,8 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
         _("Residents' indicators weighted") if weighted else _("All indicators unweighted"),
         book.muted,
     )
-    names = ["concern", "priority", "importance", "victimisation", "facts", "trend"]
+    names = matrix_columns(priorities)
+    based = [n for n in names if n in INDICATOR_BASES]
     headers = [
         _("Phenomenon"),
         _("Key"),
@@ -442,7 +443,7 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
             _("%(indicator)s, unweighted", indicator=indicator_label(n))
             for n in ("concern", "priority", "victimisation")
         ]
-    headers += [_("Base: %(indicator)s", indicator=indicator_label(n)) for n in names[:4]]
+    headers += [_("Base: %(indicator)s", indicator=indicator_label(n)) for n in based]
     for col, header in enumerate(headers):
         ws.write(2, col, header, book.bold)
     for row, p in enumerate(priorities, start=3):
@@ -472,7 +473,7 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
                 SUPPRESSED if n in hidden else p["indicators"].get(n)
                 for n in ("concern", "priority", "victimisation")
             ]
-        values += [p["bases"].get(n) for n in names[:4]]
+        values += [p["bases"].get(n) for n in based]
         _write_row(book, ws, row, values)
     row = len(priorities) + 4
     ws.write(row, 0, _("Weights"), book.bold)
@@ -491,6 +492,30 @@ def _priorities_sheet(book: _Book, model: Json) -> None:
         ws.write_number(row + offset, 1, source["weight_share"])
         if source["people"] is not None:
             ws.write_number(row + offset, 2, source["people"])
+
+
+def _partner_indicator_sheet(book: _Book, model: Json) -> None:
+    """The partners' indicator per phenomenon (the matrix rows' ``partners``)."""
+    indicators = partners.indicator_rows(model.get("priorities") or [])
+    if not indicators:
+        return
+    ws = book.sheet(
+        _("Partners' indicator"), _("What partners want the zone to do, per phenomenon")
+    )
+    names = partners.indicator_columns()
+    for col, header in enumerate([_("Phenomenon"), _("Key"), *(h for _n, h in names)]):
+        ws.write(2, col, header, book.bold)
+    for row, entry in enumerate(indicators, start=3):
+        _write_row(
+            book,
+            ws,
+            row,
+            [
+                entry["label"],
+                entry["phenomenon"],
+                *(SUPPRESSED if entry[k] is None else entry[k] for k, _h in names),
+            ],
+        )
 
 
 def _partner_sheet(book: _Book, model: Json) -> None:
@@ -522,6 +547,7 @@ def _partner_sheet(book: _Book, model: Json) -> None:
         ws.write(row, 0, quote["text"])
         ws.write(row, 1, quote["organisation"] or _("a partner organisation"))
         ws.write(row, 2, ", ".join(labels.get(p, p) for p in quote["phenomena"]))
+    _partner_indicator_sheet(book, model)
     if not partner.get("phenomena"):
         return
     ws = book.sheet(_("Partners per phenomenon"), _("What partners answered, per phenomenon"))

@@ -65,11 +65,16 @@ def test_partner_saves_returns_on_another_device_and_sends(
     check_page(page, "01-start")
     page.locator("a.button--start").click()
 
-    # First page: two rows answered, then "save and continue later".
-    expect(page.locator("h1")).to_have_text("Belang van de fenomenen")
+    # The organisation's communes, then what the zone should do: two rows
+    # answered, then "save and continue later".
+    expect(page.locator("h1")).to_have_text("Uw organisatie")
     check_page(page, "02-page")
-    page.locator("#f-belang-drugs-5").check()
-    page.locator("#f-belang-verkeer-4").check()
+    page.locator("#f-gemeenten").check()
+    next_button(page).click()
+    expect(page.locator("h1")).to_have_text("Wat moet de zone doen?")
+    check_page(page, "02b-decisions")
+    page.locator("#f-aanpak-drugs").check()
+    page.locator("#f-aanpak-verkeer-2").check()
     save_button(page).click()
     expect(page.locator("[data-saved]")).to_be_visible()
     check_page(page, "03-saved")
@@ -82,26 +87,45 @@ def test_partner_saves_returns_on_another_device_and_sends(
         expect(device.locator("[data-state=draft]")).to_be_visible()
         check_page(device, "04-start-draft")
         device.locator("a.button--start").click()
-        expect(device.locator("#f-belang-drugs-5")).to_be_checked()
-        expect(device.locator("#f-belang-verkeer-4")).to_be_checked()
-        choose_in_every_row(device, "4")
-        device.locator("#f-belang-drugs-5").check()
+        expect(device.locator("#f-gemeenten")).to_be_checked()
         next_button(device).click()
-
-        expect(device.locator("h1")).to_have_text("Evolutie van de fenomenen")
-        choose_in_every_row(device, "2")
-        next_button(device).click()
-
-        expect(device.locator("h1")).to_have_text("Rol van uw organisatie")
+        expect(device.locator("#f-aanpak-drugs")).to_be_checked()
+        expect(device.locator("#f-aanpak-verkeer-2")).to_be_checked()
+        # No extra effort and "more" everywhere, then drugs a priority again.
         choose_in_every_row(device, "3")
-        for row in device.locator("#q-samenwerking .matrix__row").all():
-            row.locator("input[type=radio][value='1']").check()
+        device.locator("#f-aanpak-drugs").check()
         next_button(device).click()
 
-        # The last page: the consent question is required.
-        expect(device.locator("h1")).to_have_text("Toelichting en extra aandachtspunten")
+        # A forced top 3.
+        expect(device.locator("h1")).to_have_text("Uw top 3")
+        device.locator("#f-top3-1").select_option("3")
+        device.locator("#f-top3-2").select_option("11")
+        next_button(device).click()
+        expect(device.locator("[data-error-summary]")).to_be_focused()
+        check_page(device, "04b-top3-errors")
+        device.locator("#f-top3-3").select_option("7")
+        next_button(device).click()
+
+        # Only drugs, the one priority, gets its own page.
+        expect(device.locator("h1")).to_have_text("Drugs: productie, handel en gebruik")
+        check_page(device, "04c-evidence")
+        device.locator("#f-drugs-wat").fill("Dealen aan het station.")
+        device.locator("#f-drugs-rol-3").check()
+        next_button(device).click()
+
+        expect(device.locator("h1")).to_have_text("Wat verwacht u van de politie?")
+        next_button(device).click()
+        expect(device.locator("h1")).to_have_text("Het vorige veiligheidsplan")
+        next_button(device).click()
+
+        # The last page: the consent question is required; the tag of an
+        # extra attention point appears once it is written.
+        expect(device.locator("h1")).to_have_text("Extra aandachtspunten en toelichting")
         device.locator("#f-toelichting").fill("Drugsoverlast rond het station.")
         device.locator("#f-aandachtspunt-1").fill("Fietsdiefstal aan scholen")
+        expect(device.locator("#q-aandachtspunt_1_fenomeen")).to_be_visible()
+        device.locator("#f-aandachtspunt-1-fenomeen-8").check()
+        device.locator("#f-aandachtspunt-1-belang-4").check()
         next_button(device).click()
         summary = device.locator("[data-error-summary]")
         expect(summary).to_be_visible()
@@ -121,7 +145,9 @@ def test_partner_saves_returns_on_another_device_and_sends(
 
         expect(device).to_have_url(f"{link}/ontvangstbewijs")
         expect(device.locator("[data-state=submitted]")).to_be_visible()
-        expect(device.locator("[data-question=belang]")).to_contain_text("Zeer belangrijk")
+        expect(device.locator("[data-question=aanpak]")).to_contain_text(
+            "Prioriteit: een eigen actieplan"
+        )
         check_page(device, "07-receipt")
         with device.expect_download() as download:
             device.locator("a[href$='/ontvangstbewijs.pdf']").click()

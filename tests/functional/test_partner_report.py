@@ -1,8 +1,12 @@
-"""Partner answers feed the input report: the importance scores partners
-send through their links appear in the report JSON priorities (indicator
-``importance``: the mean of the valid codes), overall and per sector; the
-partner part shows per phenomenon what each organisation that agreed to be
-named answered, and the others only in groups of the sector minimum."""
+"""Partner answers feed the input report: what partners send through their
+links appears in the report JSON priorities: the partners' own indicator
+(``partner_priority`` and the row's ``partners`` block: the share of
+organisations that want a priority, their top-3 count and tagged extra
+attention points) of the default partner survey, and, for a survey that
+still asks a 1-5 importance matrix, ``importance`` (the mean of the valid
+codes) overall and per sector; the partner part shows per phenomenon what
+each organisation that agreed to be named answered, and the others only in
+groups of the sector minimum."""
 
 from __future__ import annotations
 
@@ -15,7 +19,20 @@ from typing import Any
 import pytest
 from flask import Flask
 from formtools import Page
-from partner_flow import ADMIN, add_partner, answer_all, full_answers, issue_all, send
+from partner_flow import (
+    ADMIN,
+    ATTENTION,
+    NO_EXTRA,
+    NO_VIEW,
+    PRIORITY,
+    add_partner,
+    answer_all,
+    full_answers,
+    importance_partner_survey,
+    issue_all,
+    send,
+    with_importance,
+)
 from planner_helpers import logged_in
 
 pytest.importorskip("survey.analysis.report")
@@ -29,8 +46,9 @@ def _priorities(runner: Any, key: str, out: Path) -> dict[str, Any]:
 
 
 def test_submitted_importance_scores_appear_in_the_report(
-    app: Flask, partner_survey: str, runner: Any, tmp_path: Path
+    app: Flask, runner: Any, tmp_path: Path
 ) -> None:
+    partner_survey = importance_partner_survey(app, tmp_path)
     planner = logged_in(app, app.test_client(), role="planner")
     partners = {
         "School Een": ("Onderwijs", 5, 1),
@@ -44,9 +62,8 @@ def test_submitted_importance_scores_appear_in_the_report(
     links = issue_all(planner, partner_survey)
     for name, (_sector, score, named) in partners.items():
         client = app.test_client()
-        answers = full_answers(score=2, vermelding=named)
-        answers["belang"]["belang.drugs"] = score
-        answers["belang"]["belang.verkeer"] = 9  # "geen zicht op": not valid
+        # "geen zicht op" (9) on traffic: not valid
+        answers = with_importance(full_answers(vermelding=named), 2, drugs=score, verkeer=9)
         answer_all(client, links[name], answers)
         assert send(client, links[name]).status_code == 302
 
@@ -99,7 +116,7 @@ def _drugs_importance(report: dict[str, Any]) -> dict[str, list[int]]:
 
 
 def test_partners_are_named_only_with_consent_and_others_only_in_groups(
-    app: Flask, partner_survey: str, monkeypatch: pytest.MonkeyPatch
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """With a sector minimum of 2: the Parket agreed to be named and is
     shown by name; the two schools together as their sector; the port and
@@ -110,17 +127,23 @@ def test_partners_are_named_only_with_consent_and_others_only_in_groups(
     alone: the schools join it, and the education sector's mean in the
     priority matrix is withdrawn (it would give the schools' part away)."""
     monkeypatch.setitem(app.config, "PARTNER_SECTOR_MIN", 2)
+    partner_survey = importance_partner_survey(app, tmp_path)
     planner = logged_in(app, app.test_client(), role="planner")
     for name, (sector, *_rest) in ORGANISATIONS.items():
         add_partner(planner, name, sector, f"{name.replace(' ', '').lower()}@vb.be")
     links = issue_all(planner, partner_survey)
     for name, (_sector, named, score, comment) in ORGANISATIONS.items():
         client = app.test_client()
-        answers = full_answers(score=3, vermelding=named)
-        answers["belang"]["belang.drugs"] = score
+        answers = with_importance(full_answers(vermelding=named), 3, drugs=score)
         answers["toelichting"]["toelichting"] = comment
-        answers["toelichting"]["aandachtspunt_1"] = ""
-        answers["toelichting"]["aandachtspunt_2"] = ""
+        # No extra attention point: its tag and rating are then not asked.
+        for field in ("aandachtspunt_1", "aandachtspunt_1_fenomeen", "aandachtspunt_1_belang"):
+            del answers["toelichting"][field]
+        # The evidence pages hold comments about drugs and traffic too.
+        answers.pop("fenomeen_drugs")
+        answers.pop("fenomeen_verkeer")
+        answers["aanpak"]["aanpak.drugs"] = NO_EXTRA
+        answers["aanpak"]["aanpak.verkeer"] = NO_EXTRA
         answer_all(client, links[name], answers)
         assert send(client, links[name]).status_code == 302
 
@@ -145,7 +168,10 @@ def test_partners_are_named_only_with_consent_and_others_only_in_groups(
         assert hidden not in html and hidden not in json.dumps(report, ensure_ascii=False)
     # The page reads as answers: the Parket's own answer, the schools' counts.
     section = html.split('id="partners-drugs"', 1)[1].split("</section>", 1)[0]
-    assert re.search(r"Parket Gent</th>\s*<td>Zeer belangrijk</td>", section)
+    # The Parket's row: its answers per question (what the zone should do,
+    # the trend, the importance, the previous plan), its importance by name.
+    row = re.search(r"Parket Gent</th>(.*?)</tr>", section, flags=re.S)
+    assert row is not None and "<td>Zeer belangrijk</td>" in row.group(1)
     assert "Onderwijs (2 organisaties)" in section and "Belangrijk: 1" in section
     assert "Drugs komen binnen via de containers." in section
     # No residents' tables of a handful of organisations: nothing hidden.
@@ -177,3 +203,100 @@ def test_partners_are_named_only_with_consent_and_others_only_in_groups(
     assert "Welzijn Oost" in html and "Havenbedrijf Noord" not in html
     by_sector = {p["phenomenon"]: p for p in report["priorities"]}["drugs"]["importance_by_sector"]
     assert by_sector["Onderwijs"] == {"n": None, "mean": None}
+
+
+# What four partners answer in the default partner survey: per phenomenon
+# what the zone should do (the others: no extra effort), their top 3, and
+# whether they tag an extra attention point (with burglary).
+DECISIONS = {
+    "Stad Oost": ({"drugs": PRIORITY, "verkeer": ATTENTION, "milieu": NO_VIEW}, True),
+    "Parket West": ({"drugs": PRIORITY, "verkeer": PRIORITY}, True),
+    "Scholen Noord": ({"drugs": ATTENTION, "verkeer": NO_EXTRA, "milieu": NO_VIEW}, True),
+    "Welzijn Zuid": ({"drugs": NO_VIEW, "verkeer": ATTENTION}, False),
+}
+TOP3 = {
+    "Stad Oost": ("drugs", "verkeer", "overlast"),
+    "Parket West": ("verkeer", "drugs", "milieu"),
+    "Scholen Noord": ("drugs", "geweld", "ifg"),
+    "Welzijn Zuid": ("ifg", "verkeer", "drugs"),
+}
+
+
+def _expected_partner_figures(phenomenon: str, minimum: int) -> dict[str, Any]:
+    """The partners' indicator of a phenomenon worked out from the answers
+    above, as docs/report-json.md defines it (not from the report)."""
+    codes = [answers.get(phenomenon, NO_EXTRA) for answers, _point in DECISIONS.values()]
+    valid = [c for c in codes if c != NO_VIEW]
+    top3 = sum(phenomenon in ranked for ranked in TOP3.values())
+    points = sum(point for _answers, point in DECISIONS.values()) if phenomenon == "inbraak" else 0
+    enough = len(valid) >= minimum
+    return {
+        "organisations": len(valid) if enough else None,
+        "priority": round(100 * valid.count(PRIORITY) / len(valid), 2) if enough else None,
+        "attention": round(100 * valid.count(ATTENTION) / len(valid), 2) if enough else None,
+        "top3": top3 if len(TOP3) >= minimum else None,
+        "top3_organisations": len(TOP3) if len(TOP3) >= minimum else None,
+        "extra_points": points if len(DECISIONS) >= minimum else None,
+    }
+
+
+def test_partners_indicator_per_phenomenon_is_their_own_and_follows_the_minimum(
+    app: Flask, partner_survey: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four partners say per phenomenon what the zone should do and give a
+    top 3. The report gives each phenomenon the partners' own indicator:
+    the share of the organisations that could judge it that want a
+    priority (the matrix's ``partner_priority``, apart from the residents'
+    shares), the share that want an attention point, the top-3 count and
+    the tagged extra attention points; the partner part states it per
+    phenomenon. A figure on fewer organisations than the partner minimum
+    is withheld, and then left out of the score."""
+    planner = logged_in(app, app.test_client(), role="planner")
+    for name in DECISIONS:
+        add_partner(planner, name, "Lokaal bestuur", f"{name.replace(' ', '').lower()}@vb.be")
+    links = issue_all(planner, partner_survey)
+    for name, (decisions, point) in DECISIONS.items():
+        client = app.test_client()
+        answers = full_answers(decisions, vermelding=1, top3=TOP3[name])
+        if not point:
+            for field in ("aandachtspunt_1", "aandachtspunt_1_fenomeen", "aandachtspunt_1_belang"):
+                del answers["toelichting"][field]
+        answer_all(client, links[name], answers)
+        assert send(client, links[name]).status_code == 302
+
+    report, html = _report(app, planner, partner_survey)
+    rows = {p["phenomenon"]: p for p in report["priorities"]}
+    for phenomenon in ("drugs", "verkeer", "milieu", "ifg", "inbraak", "overlast"):
+        expected = _expected_partner_figures(phenomenon, 3)
+        row = rows[phenomenon]
+        assert row["partners"] == expected, phenomenon
+        assert row["indicators"].get("partner_priority") == expected["priority"], phenomenon
+    # drugs: Welzijn Zuid cannot judge it; two of the other three want a
+    # priority, and all four put it in their top 3.
+    assert rows["drugs"]["partners"]["priority"] == pytest.approx(66.67)
+    assert rows["drugs"]["partners"]["top3"] == 4
+    # milieu: two of four cannot judge it, so its share rests on two
+    # organisations: withheld, named as suppressed, out of the score.
+    assert rows["milieu"]["partners"]["priority"] is None
+    assert "partner_priority" in rows["milieu"]["suppressed_indicators"]
+    # The partners are never pooled with residents: no residents' priority
+    # share comes from their top 3.
+    assert all(p["indicators"].get("priority") is None for p in report["priorities"])
+    sources = {s["source"]: s for s in report["priority_method"]["sources"]}
+    assert sources["partners"]["indicators"] == ["partner_priority"]
+    assert sources["partners"]["people"] == 4
+    # The partner part shows the indicator per phenomenon.
+    section = html.split('id="partners-drugs"', 1)[1].split("</section>", 1)[0]
+    assert "67 % van 3 organisaties wil een prioriteit, 33 % een aandachtspunt" in section
+    assert "4 van 4 zetten het in hun top 3" in section
+    assert "partner-indicator" in html.split('id="partners-drugs"', 1)[0]
+
+    # With a partner minimum of 5, four organisations are too few for any
+    # partners' figure: all withheld, and the matrix scores without them.
+    monkeypatch.setitem(app.config, "PARTNER_SECTOR_MIN", 5)
+    report, _html = _report(app, planner, partner_survey)
+    for row in report["priorities"]:
+        if "partners" in row:
+            assert row["partners"] == _expected_partner_figures(row["phenomenon"], 5)
+            assert set(row["partners"].values()) == {None}
+        assert row["indicators"].get("partner_priority") is None

@@ -131,7 +131,7 @@ def test_a_partner_cannot_submit_or_read_the_receipt_of_another(
     _, links = _setup(app, partner_survey)
     alfa, beta = links["Alfa"], links["Beta"]
     client_b = app.test_client()
-    answer_all(client_b, beta, full_answers(score=5))
+    answer_all(client_b, beta, full_answers())
     send(client_b, beta)
     client_a = app.test_client()
     # Alfa has no draft: its receipt address sends it back to its start page.
@@ -156,11 +156,11 @@ def test_revoked_link_is_refused_at_once_and_a_new_link_keeps_the_draft(
     planner, links = _setup(app, partner_survey)
     alfa = links["Alfa"]
     partner = app.test_client()
-    answer_page(partner, alfa, "belang", {"belang.drugs": 5}, "save")
+    answer_page(partner, alfa, "aanpak", {"aanpak.drugs": 1}, "save")
     org_id = _ids(app)["Alfa"]["org"]
 
     assert org_action(planner, partner_survey, org_id, "revoke").status_code == 302
-    for path in (alfa, page_path(alfa, "belang"), f"{alfa}/controle"):
+    for path in (alfa, page_path(alfa, "aanpak"), f"{alfa}/controle"):
         response = partner.get(path)
         assert response.status_code == 410
         assert 'data-reason="revoked"' in response.get_data(as_text=True)
@@ -173,8 +173,8 @@ def test_revoked_link_is_refused_at_once_and_a_new_link_keeps_the_draft(
     new = issued_links(issued)["Alfa"]
     assert new != alfa
     assert partner.get(alfa).status_code == 410
-    form = Page(partner.get(page_path(new, "belang"))).form()
-    assert form.fields["belang.drugs"].selected == ["5"]
+    form = Page(partner.get(page_path(new, "aanpak"))).form()
+    assert form.fields["aanpak.drugs"].selected == ["1"]
     assert statuses(planner, partner_survey)["Alfa"] == "draft"
 
     # Reissuing an active link revokes it too.
@@ -187,8 +187,8 @@ def test_a_post_on_a_revoked_link_stores_nothing(app: Flask, partner_survey: str
     planner, links = _setup(app, partner_survey)
     alfa = links["Alfa"]
     partner = app.test_client()
-    form = Page(partner.get(page_path(alfa, "belang"))).form()
-    form.set("belang.drugs", 3)
+    form = Page(partner.get(page_path(alfa, "aanpak"))).form()
+    form.set("aanpak.drugs", 3)
     org_action(planner, partner_survey, _ids(app)["Alfa"]["org"], "revoke")
     assert form.submit(partner, button="save").status_code == 410
     assert _drafts(app) == {}
@@ -199,45 +199,45 @@ def test_stale_revision_shows_a_conflict_and_keeps_nothing_of_the_stale_post(
 ) -> None:
     _, links = _setup(app, partner_survey)
     alfa = links["Alfa"]
-    answer_page(app.test_client(), alfa, "belang", {"belang.drugs": 2}, "save")
+    answer_page(app.test_client(), alfa, "aanpak", {"aanpak.drugs": 9}, "save")
 
     tab1, tab2 = app.test_client(), app.test_client()
-    form1 = Page(tab1.get(page_path(alfa, "belang"))).form()
-    form2 = Page(tab2.get(page_path(alfa, "belang"))).form()
+    form1 = Page(tab1.get(page_path(alfa, "aanpak"))).form()
+    form2 = Page(tab2.get(page_path(alfa, "aanpak"))).form()
     before = form1.fields["revision"].value
     assert form2.fields["revision"].value == before
 
-    form1.set("belang.drugs", 4).set("belang.verkeer", 4)
+    form1.set("aanpak.drugs", 2).set("aanpak.verkeer", 2)
     assert form1.submit(tab1, button="save").status_code == 302
-    form2.set("belang.drugs", 1).set("belang.milieu", 1)
+    form2.set("aanpak.drugs", 9).set("aanpak.milieu", 9)
     conflict = form2.submit(tab2, button="save")
     assert conflict.status_code == 409
     html = conflict.get_data(as_text=True)
     assert "data-conflict" in html
     # The conflict page shows the newer answers and the current revision.
     shown = Page(conflict).form()
-    assert shown.fields["belang.drugs"].selected == ["4"]
-    assert shown.fields["belang.verkeer"].selected == ["4"]
-    assert shown.fields["belang.milieu"].selected == []
+    assert shown.fields["aanpak.drugs"].selected == ["2"]
+    assert shown.fields["aanpak.verkeer"].selected == ["2"]
+    assert shown.fields["aanpak.milieu"].selected == []
     assert shown.fields["revision"].value == str(int(before) + 1)
     # Nothing of the stale post was kept.
-    data = _drafts(app)["Alfa"]["belang"]
-    assert data["drugs"] == 4
-    assert data["verkeer"] == 4
+    data = _drafts(app)["Alfa"]["aanpak"]
+    assert data["drugs"] == 2
+    assert data["verkeer"] == 2
     assert data.get("milieu") is None
     # Saving again from the conflict page works.
-    shown.set("belang.milieu", 1)
+    shown.set("aanpak.milieu", 9)
     assert shown.submit(tab2, button="save").status_code == 302
-    assert _drafts(app)["Alfa"]["belang"]["milieu"] == 1
+    assert _drafts(app)["Alfa"]["aanpak"]["milieu"] == 9
 
 
 def test_stale_check_page_does_not_send(app: Flask, partner_survey: str) -> None:
     _, links = _setup(app, partner_survey)
     alfa = links["Alfa"]
     tab1, tab2 = app.test_client(), app.test_client()
-    answer_all(tab1, alfa, full_answers(score=3))
+    answer_all(tab1, alfa, full_answers())
     check = Page(tab1.get(f"{alfa}/controle")).form()
-    answer_page(tab2, alfa, "belang", {"belang.drugs": 5})
+    answer_page(tab2, alfa, "aanpak", {"aanpak.drugs": 2})
     response = check.submit(tab1)
     assert response.status_code == 409
     assert "data-conflict" in response.get_data(as_text=True)
@@ -255,9 +255,9 @@ def test_bad_revision_values_are_a_conflict_not_an_error(
     _, links = _setup(app, partner_survey)
     alfa = links["Alfa"]
     client = app.test_client()
-    form = Page(client.get(page_path(alfa, "belang"))).form()
+    form = Page(client.get(page_path(alfa, "aanpak"))).form()
     form.fields["revision"].value = revision
-    form.set("belang.drugs", 3)
+    form.set("aanpak.drugs", 3)
     assert form.submit(client, button="save").status_code == 409
     assert _drafts(app) == {}
 
@@ -280,7 +280,7 @@ def test_closed_survey_refuses_answers_but_keeps_the_receipt(
     response = client_a.get(alfa)
     assert response.status_code == 410
     assert 'data-reason="closed"' in response.get_data(as_text=True)
-    assert client_a.get(page_path(alfa, "belang")).status_code == 410
+    assert client_a.get(page_path(alfa, "aanpak")).status_code == 410
     assert client_b.get(f"{beta}/ontvangstbewijs").status_code == 200
 
 
@@ -290,9 +290,9 @@ def test_two_tabs_saving_at_the_same_moment_one_wins_whole(app: Flask, partner_s
     _, links = _setup(app, partner_survey)
     alfa = links["Alfa"]
     tabs = [app.test_client(), app.test_client()]
-    forms = [Page(tab.get(page_path(alfa, "belang"))).form() for tab in tabs]
-    forms[0].set("belang.drugs", 1).set("belang.milieu", 1)
-    forms[1].set("belang.drugs", 5).set("belang.verkeer", 5)
+    forms = [Page(tab.get(page_path(alfa, "aanpak"))).form() for tab in tabs]
+    forms[0].set("aanpak.drugs", 9).set("aanpak.milieu", 9)
+    forms[1].set("aanpak.drugs", 1).set("aanpak.verkeer", 1)
     barrier = threading.Barrier(2)
     codes: list[int] = [0, 0]
 
@@ -307,11 +307,11 @@ def test_two_tabs_saving_at_the_same_moment_one_wins_whole(app: Flask, partner_s
         thread.join(timeout=60)
     assert sorted(codes) == [302, 409]
     winner = codes.index(302)
-    data = _drafts(app)["Alfa"]["belang"]
+    data = _drafts(app)["Alfa"]["aanpak"]
     if winner == 0:
-        assert (data["drugs"], data.get("milieu"), data.get("verkeer")) == (1, 1, None)
+        assert (data["drugs"], data.get("milieu"), data.get("verkeer")) == (9, 9, None)
     else:
-        assert (data["drugs"], data.get("milieu"), data.get("verkeer")) == (5, None, 5)
+        assert (data["drugs"], data.get("milieu"), data.get("verkeer")) == (1, None, 1)
 
 
 def test_two_sends_at_the_same_moment_store_one_response(app: Flask, partner_survey: str) -> None:

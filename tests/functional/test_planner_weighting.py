@@ -53,7 +53,15 @@ def test_a_planner_sets_the_matrix_weights_and_the_report_records_them(
     refused = Page(response)
     assert "Vul voor bezorgdheid (%) een gewicht van 0 tot 100 in." in refused.text
     form = form_with(refused, "concern")
-    for name in ("concern", "priority", "importance", "victimisation", "facts", "trend"):
+    for name in (
+        "concern",
+        "priority",
+        "importance",
+        "partner_priority",
+        "victimisation",
+        "facts",
+        "trend",
+    ):
         form.set(name, "0")
     response = form.submit(client)
     assert response.status_code == 422
@@ -65,6 +73,7 @@ def test_a_planner_sets_the_matrix_weights_and_the_report_records_them(
         "concern": "3",
         "priority": "1,5",
         "importance": "0",
+        "partner_priority": "0",
         "victimisation": "0",
         "facts": "1",
         "trend": "",

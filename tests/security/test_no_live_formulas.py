@@ -170,7 +170,12 @@ def _organisations_and_partner_answers(app: Flask, world: World, partner_key: st
     for index, token in enumerate(world.tokens):
         answers = full_answers(vermelding=1)
         answers["toelichting"].update(
-            toelichting=COMMENTS[index], aandachtspunt_1=PAYLOADS[4], aandachtspunt_2=PAYLOADS[6]
+            toelichting=COMMENTS[index],
+            aandachtspunt_1=PAYLOADS[4],
+            aandachtspunt_2=PAYLOADS[6],
+            # A written point brings up its tag and rating: answer them too.
+            aandachtspunt_2_fenomeen=3,
+            aandachtspunt_2_belang=4,
         )
         client = app.test_client()
         partner_answer_all(client, f"/p/{token}", answers)
@@ -416,7 +421,7 @@ def _fill(world: World, rule: Any) -> list[str]:
     real = {
         "key": [RESIDENT_KEY, INVITATION_KEY, "partners-2026", CONSULTATION],
         "token": world.tokens,
-        "page_key": ["buurt", "belang"],
+        "page_key": ["buurt", "aanpak"],
         "organisation_id": ["1"],
         "user_id": ["1"],
         "run_id": ["1"],

@@ -348,12 +348,14 @@ def test_propose_label_thresholds_are_parameters() -> None:
 
 
 def test_default_weights_are_documented_and_positive() -> None:
-    """The weights the docstring documents: concern, priority, importance and facts
-    equally, victimisation and trend half as much."""
+    """The weights the docstring documents: concern, priority, the partners'
+    indicator (importance or their priority share) and facts equally,
+    victimisation and trend half as much."""
     assert DEFAULT_WEIGHTS == {
         "concern": 0.20,
         "priority": 0.20,
         "importance": 0.20,
+        "partner_priority": 0.20,
         "victimisation": 0.10,
         "facts": 0.20,
         "trend": 0.10,

@@ -186,7 +186,7 @@ def matrix(key: str) -> ResponseReturnValue:
     return render_template(
         "workspace/matrix.html",
         consultation=item,
-        view=weights_view(item),
+        view=weights_view(db.session, item),
         problems=problems,
         form=request.form,
     ), (422 if problems else 200)
