@@ -41,6 +41,7 @@ def _row(phenomenon: str, label: str, rank: int | None, proposal: str) -> Priori
         suppressed_indicators=(),
         objective=None,
         importance_by_sector={},
+        partners=None,
         score=None,
         rank=rank,
         rank_interval=None,
