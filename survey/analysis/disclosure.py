@@ -413,6 +413,7 @@ _KIND_ORDER = {
     "complete": 4,
     "excluded": 4,
     "count": 5,
+    "sample": 8,
     "col": 6,
     "missing": 7,
 }
@@ -483,6 +484,7 @@ def protect_report(
     if weighting is not None:
         weighting = replace(
             weighting,
+            totals_hidden=("sample", "complete") in hidden,
             margins=tuple(
                 replace(m, sample_hidden=("complete", m.dimension, m.code) in hidden)
                 for m in weighting.margins
