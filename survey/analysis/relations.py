@@ -65,7 +65,12 @@ Percentages, intervals and weighted shares are published only beside
 their own published count and base (a hidden count or base hides them), so
 they add no relation; a weighted share of a published cell bounds only the
 weighted total of the hidden cells of its line, whose unweighted total is
-already known. Priority indicators built on a hidden count are hidden
+already known. The weighting section's products (effective n x design
+effect = complete responses, a sample share x complete responses, a
+weight = population share / sample share) are no relation either: those
+figures are hidden with the totals or shares they multiply back to
+(``WeightingSummary.totals_hidden``, ``weights_hidden``; docs/report-json.md,
+"Products"). Priority indicators built on a hidden count are hidden
 (``survey.analysis.disclosure.hidden_indicators``), a base that adds up
 a hidden ``valid`` is left out (``hidden_bases``), and the score uses only
 published indicators, so none of them adds a relation either. The mean, median

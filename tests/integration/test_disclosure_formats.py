@@ -140,6 +140,7 @@ def test_no_format_gives_back_a_lone_group_left_out_of_the_weighting(
     assert "('Designeffect', 'x')" in docs["xlsx"]
 
 
+@pytest.mark.slow
 def test_the_demo_publishes_no_hidden_figure_in_any_format(app: Flask) -> None:
     from survey.demo.loader import load_demo
     from survey.extensions import db
