@@ -71,8 +71,8 @@ def _table(table: Any) -> Any:
     return table  # a kind of a question type's own: not poisoned
 
 
-def _bases(table: Any) -> dict[str, int]:
-    found = {}
+def _bases(table: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
     if table.valid_mark is not None:
         found["valid"] = SENTINEL
     if table.missing_mark is not None:
@@ -134,8 +134,7 @@ def _crosstab(tab: CrossTable) -> CrossTable:
         }
     if tab.weighted_cells is not None:
         changes["weighted_cells"] = {
-            k: float(SENTINEL) if k in tab.cell_marks else n
-            for k, n in tab.weighted_cells.items()
+            k: float(SENTINEL) if k in tab.cell_marks else n for k, n in tab.weighted_cells.items()
         }
     if tab.weighted_column_valid is not None:
         changes["weighted_column_valid"] = {

@@ -167,8 +167,10 @@ def test_a_published_poisoned_count_shows_in_every_format(app: Flask, tmp_path: 
         and q.measure is None
         and any(c.mark is not None and not c.missing for c in q.table.categories)
     )
-    table = question.table
-    categories = tuple(replace(c, mark=None) if c.count == SENTINEL else c for c in table.categories)
+    table: Any = question.table
+    categories = tuple(
+        replace(c, mark=None) if c.count == SENTINEL else c for c in table.categories
+    )
     # Its base grows with it, so that the count is a count of that base.
     leaky = replace(
         question,
