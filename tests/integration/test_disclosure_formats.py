@@ -13,64 +13,19 @@ comparison is not blind."""
 
 from __future__ import annotations
 
-import io
-import subprocess
-import zipfile
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from docx import Document
 from flask import Flask
-from openpyxl import load_workbook
 from poisoned_report import SENTINEL, poisoned
 from report_data import MARGINS_CSV, generate, load
+from report_text import READ
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 FORMATS = ("html", "pdf", "xlsx", "docx", "zip")
-
-
-def _pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode("utf-8")
-
-
-def _xlsx_text(data: bytes) -> str:
-    book = load_workbook(io.BytesIO(data), read_only=True)
-    return "\n".join(
-        f"{sheet.title}\t{row!r}" for sheet in book for row in sheet.iter_rows(values_only=True)
-    )
-
-
-def _docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines.extend("\t".join(cell.text for cell in row.cells) for row in table.rows)
-    return "\n".join(lines)
-
-
-def _zip_text(data: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return "\n".join(
-            f"{name}\n{archive.read(name).decode('utf-8')}"
-            for name in sorted(archive.namelist())
-            if name.endswith((".csv", ".svg"))
-        )
-
-
-READ: dict[str, Callable[[bytes], str]] = {
-    "html": lambda data: data.decode("utf-8"),
-    "pdf": _pdf_text,
-    "xlsx": _xlsx_text,
-    "docx": _docx_text,
-    "zip": _zip_text,
-}
-"""What a reader gets out of each format: its text, its cells, its chart data."""
 
 
 def documents(app: Flask, report: Any) -> dict[str, str]:
