@@ -72,14 +72,20 @@ def test_no_format_of_the_small_weighted_survey_reads_a_hidden_figure(
     assert_no_format_reads_a_hidden_figure(app, report)
 
 
-def test_no_format_gives_back_a_lone_group_left_out_of_the_weighting(
-    app: Flask, tmp_path: Path
-) -> None:
+def _lone_group_survey(app: Flask, tmp_path: Path) -> str:
+    """The small survey with five women: margins without women leave them
+    out of the weighting as one small group."""
     people = generate()
     for i, person in enumerate(people):
         person.values["wijk"] = person.values["wijk"] or 1
         person.values["geslacht"] = 2 if i < 5 else 1
-    key = load(app, tmp_path, people)
+    return load(app, tmp_path, people)
+
+
+def test_no_format_gives_back_a_lone_group_left_out_of_the_weighting(
+    app: Flask, tmp_path: Path
+) -> None:
+    key = _lone_group_survey(app, tmp_path)
     report = report_model(app, key, MARGINS_CSV.replace("sex,2,5100\n", ""))
     assert report.weighting is not None and report.weighting.totals_hidden
     assert report.disclosure.audited
@@ -93,6 +99,36 @@ def test_no_format_gives_back_a_lone_group_left_out_of_the_weighting(
     for fmt in ("html", "pdf"):
         assert "x antwoorden krijgen geen gewicht" in " ".join(docs[fmt].split()), fmt
     assert "('Designeffect', 'x')" in docs["xlsx"]
+
+
+def test_the_report_page_does_not_give_the_hidden_weighting_figures_back(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    """The planners' report page states the weighting from the model: with
+    the weighting totals hidden it says that the design effect and the
+    effective n are not published, and shows neither."""
+    from planner_helpers import logged_in
+
+    from survey.extensions import db
+    from survey.planner.margins import import_margins
+    from survey.planner.surveys import get_consultation
+
+    key = _lone_group_survey(app, tmp_path)
+    margins = MARGINS_CSV.replace("sex,2,5100\n", "")
+    with app.app_context():
+        consultation = get_consultation(db.session, "mini-consultatie")
+        assert consultation is not None
+        import_margins(db.session, consultation, margins.encode())
+        db.session.commit()
+    weighting = report_model(app, key, margins).weighting
+    assert weighting is not None and weighting.weights_hidden
+    logged_in(app, client, "viewer")
+    page = client.get(f"/planner/rapporten/{key}", query_string={"crosstabs": "off"})
+    assert page.status_code == 200
+    text = " ".join(page.get_data(as_text=True).split())
+    assert "designeffect en effectieve n niet gepubliceerd" in text
+    assert f"designeffect {weighting.design_effect:.2f}".replace(".", ",") not in text
+    assert f"effectieve n {weighting.effective_n}" not in text
 
 
 @pytest.mark.slow
