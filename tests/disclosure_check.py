@@ -27,8 +27,10 @@ write down:
   the dimension question's table;
 - the weighting section: the complete and the excluded responses add up
   to the responses, the design effect times the effective n is the
-  complete responses (to within their rounding), the sample shares times
-  the complete responses are counts adding up to the complete responses; the groups left out of the
+  complete responses (to within their rounding), every table's effective
+  n is at most the complete responses (n_eff <= n), the sample shares
+  times the complete responses are counts adding up to the complete
+  responses; the groups left out of the
   weighting are each at most the excluded responses and together at least
   them, and a category the margins lack is its count in the dimension's
   table;
@@ -297,6 +299,16 @@ def _weighting(
     complete = attack.term(("sample", "complete"), complete_n, target=False)
     excluded = attack.term(("sample", "excluded"), weighting["excluded_responses"], target=False)
     attack.equal([complete, excluded, (None, -float(report["responses"]))])
+    # A table's Kish effective n is at most the complete responses among
+    # its valid answers (n_eff <= n), so at most the complete responses.
+    tables_neff = [
+        table["effective_n"]
+        for question in report["questions"]
+        for table in question.get("rows") or [question]
+        if table.get("effective_n") is not None
+    ]
+    if tables_neff:
+        attack.at_most([(None, float(max(tables_neff))), _negate(complete)])
     deff, neff = weighting["design_effect"], weighting["effective_n"]
     if deff is not None and neff is not None:
         attack.at_most([complete, (None, -(deff + 0.005) * (neff + 0.5))])

@@ -619,10 +619,9 @@ def _sample_totals(layout: Layout, weighting: WeightingSummary, responses: int) 
     """The complete and the excluded responses: one unit (they add up to the
     published responses, so one would give the other back; the sample
     shares are in it too, since shares of the complete responses add up to
-    them), hidden when a
-    group left out of the weighting needs it (a lone small group is the
-    excluded responses). Not audited for their own width: they are no cell,
-    the groups they add up are."""
+    them), hidden when a group left out of the weighting needs it (a lone
+    small group is the excluded responses). Not audited for their own
+    width: they are no cell, the groups they add up are."""
     complete = layout.quantity(
         ("sample", "complete"),
         weighting.complete_responses,

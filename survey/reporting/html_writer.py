@@ -545,8 +545,10 @@ def method_sentences(model: Json) -> Json:
             "(raking). Every percentage, mean, cross-tab, indicator and chart in this report is "
             "weighted, with the unweighted number of answers beside it. The design effect and "
             "the effective sample size are not published here: they follow from the number of "
-            "responses per group, and would give a group hidden in this report back. The shares "
-            "of %(dimensions)s themselves are the population margins and have no interval.",
+            "responses per group, and would give a group hidden in this report back. For the "
+            "same reason no table gives its effective number of answers or the interval of a "
+            "weighted percentage. The shares of %(dimensions)s themselves are the population "
+            "margins and have no interval.",
             dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
         )
     elif weighting:

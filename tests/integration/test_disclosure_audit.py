@@ -142,7 +142,24 @@ def test_a_lone_small_category_the_margins_lack_hides_the_weighting_totals(
     hidden = ("complete_responses", "excluded_responses", "design_effect", "effective_n")
     assert all(weighting[name] is None for name in hidden)
     assert all(m["sample_percent"] is None for m in weighting["margins"])
+    # Nor a table's effective n (at most the complete responses: it would
+    # bound the excluded ones) or a weighted interval (which gives it back).
+    tables = [t for q in report["questions"] for t in q.get("rows") or [q]]
+    assert all(t.get("effective_n") is None for t in tables)
+    assert all(
+        o.get(name) is None
+        for t in tables
+        for o in t.get("options") or []
+        for name in ("weighted_ci95", "estimate_ci95")
+    )
+    assert all(not row.get("effective_bases") for row in report["priorities"])
     assert recoverable(report, report["suppression_threshold"], survey) == {}
+    # The checker reads the tables' effective n: one published again pins
+    # the five women between 0 and the responses less it.
+    sex = next(q for q in report["questions"] if q["key"] == "geslacht")
+    sex["effective_n"] = 153.0
+    assert ("excluded", "sex", 2) in recoverable(report, report["suppression_threshold"], survey)
+    sex["effective_n"] = None
     # The checker is not blind to the product: the design effect and the
     # effective n published again give the complete responses, and so the
     # five women, back.
