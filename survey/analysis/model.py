@@ -165,12 +165,16 @@ class WeightingSummary:
     @property
     def weights_hidden(self) -> bool:
         """The weight statistics (design effect, effective n, smallest and
-        largest weight) are suppressed: they are functions of the sample
-        counts per margin code, so beside a hidden sample share they would
-        give it back (one dimension: a code's weight is its population
-        share / its sample share; the design effect is the sum of
-        population share^2 / sample share)."""
-        return self.totals_hidden or any(m.sample_hidden for m in self.margins)
+        largest weight) are suppressed: with the totals, or beside a hidden
+        sample share when the raking has one dimension, where each is a
+        function of the sample shares alone (a code's weight is its
+        population share / its sample share; the design effect the sum of
+        population share^2 / sample share) and would give a hidden one
+        back. Raked on more dimensions, a weight is a product of factors of
+        several dimensions and each statistic one number over all cells:
+        none of them is one code's count."""
+        hidden_share = any(m.sample_hidden for m in self.margins)
+        return self.totals_hidden or (len(self.dimensions) == 1 and hidden_share)
 
     def to_json(self) -> Json:
         """The ``weighting`` block of the report JSON (shares 0-1, design effect,
