@@ -19,15 +19,18 @@ branch_labels = None
 depends_on = None
 
 
+# In place, not batch mode: on SQLite a batch copies the table and drops
+# the old one, which the surveys' foreign keys to consultations refuse (and
+# a cascading key would empty). SQLite adds and drops a column in place
+# since 3.35.
 def upgrade():
-    with op.batch_alter_table("consultations") as batch:
-        batch.add_column(
-            sa.Column("margins_source", sa.String(length=200), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("margins_date", sa.Date(), nullable=True))
+    op.add_column(
+        "consultations",
+        sa.Column("margins_source", sa.String(length=200), nullable=False, server_default=""),
+    )
+    op.add_column("consultations", sa.Column("margins_date", sa.Date(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("consultations") as batch:
-        batch.drop_column("margins_date")
-        batch.drop_column("margins_source")
+    op.drop_column("consultations", "margins_date")
+    op.drop_column("consultations", "margins_source")

@@ -202,8 +202,15 @@ def _methods(doc: DocxDocument, model: Json) -> None:
     weighting = model.get("weighting")
     if fw and weighting:
         doc.add_paragraph(fw["margins"])
+    # As in the HTML and PDF: why the figures are unweighted, and what the
+    # weighting warns about, are part of the methods, not only of the page.
+    problem = model.get("weighting_problem")
+    if problem:
+        doc.add_paragraph(problem["message"])
     doc.add_paragraph(method["weighting"])
     if weighting:
+        for warning in weighting.get("warnings", []):
+            doc.add_paragraph(warning["message"])
         _table(
             doc,
             [

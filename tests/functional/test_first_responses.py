@@ -11,10 +11,12 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from flask import Flask
 from formtools import Page
 from openpyxl import load_workbook
@@ -45,7 +47,7 @@ def test_the_report_of_five_responses_opens_in_every_format(
         fmt: html.unescape(href)
         for href, fmt in re.findall(r'href="([^"]*/inputrapport\.(\w+)[^"]*)"', page.html)
     }
-    assert set(links) == {"pdf", "xlsx", "json", "html"}
+    assert set(links) == {"pdf", "xlsx", "json", "html", "docx", "zip"}
     files = {}
     for fmt, href in links.items():
         download = client.get(href)
@@ -82,6 +84,11 @@ def test_the_report_of_five_responses_opens_in_every_format(
         ["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert "Weging naar de bevolkingsmarges is niet" in " ".join(text.split())
+    # the editable annex says the same; the charts archive opens
+    editable = Document(io.BytesIO(files["docx"]))
+    assert WHY in "\n".join(p.text for p in editable.paragraphs)
+    with zipfile.ZipFile(io.BytesIO(files["zip"])) as charts:
+        assert charts.testzip() is None
 
 
 def test_the_command_line_builds_it_too_and_warns(

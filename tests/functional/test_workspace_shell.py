@@ -33,6 +33,7 @@ EXPECTED_ACCESS = {
     "consultations.detail": "view",
     "consultations.retention": "manage",
     "consultations.margins": "manage",
+    "consultations.margins_source": "manage",
     "consultations.indicators": "manage",
     "consultations.matrix": "manage",
     "surveys.upload": "manage",
