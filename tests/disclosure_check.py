@@ -25,8 +25,12 @@ write down:
   (and per cross-tab column its base is at most the condition's cell);
 - a cross-tab column of a dimension group is at most the group's count in
   the dimension question's table;
-- the weighting section's sample shares times the complete responses are
-  counts adding up to the complete responses; the groups left out of the
+- the weighting section: the complete and the excluded responses add up
+  to the responses, the design effect times the effective n is the
+  complete responses (to within their rounding), every table's effective
+  n is at most the complete responses (n_eff <= n), the sample shares
+  times the complete responses are counts adding up to the complete
+  responses; the groups left out of the
   weighting are each at most the excluded responses and together at least
   them, and a category the margins lack is its count in the dimension's
   table;
@@ -278,17 +282,7 @@ def attack_report(report: Mapping[str, Any], survey: Mapping[str, Any] | None = 
         _priorities(attack, report, survey)
     weighting = report.get("weighting")
     if weighting:
-        complete = weighting["complete_responses"]
-        by_dimension: dict[str, list[Any]] = defaultdict(list)
-        for margin in weighting["margins"]:
-            share = margin["sample_percent"]
-            value = None if share is None else round(share * complete / 100)
-            by_dimension[margin["dimension"]].append(
-                attack.term(("complete", margin["dimension"], margin["code"]), value)
-            )
-        for terms in by_dimension.values():
-            attack.equal([*terms, (None, -float(complete))])
-        _excluded(attack, weighting, dimension_of, report)
+        _weighting(attack, weighting, dimension_of, report)
     return attack
 
 
@@ -329,16 +323,56 @@ def _cell(report: Mapping[str, Any], xid: Any, code: Any, column: Any) -> float:
     raise KeyError((question, row, dimension, code, column))
 
 
-def _excluded(
+def _weighting(
     attack: Attack,
     weighting: Mapping[str, Any],
     dimension_of: Mapping[str, Any],
     report: Mapping[str, Any],
 ) -> None:
+    """The weighting section: complete + excluded = responses; the design
+    effect times the effective n is the complete responses (Kish: n_eff =
+    n / deff), to within the rounding of both; sample shares times the
+    complete responses are the complete responses per code."""
+    complete_n = weighting["complete_responses"]
+    complete = attack.term(("sample", "complete"), complete_n, target=False)
+    excluded = attack.term(("sample", "excluded"), weighting["excluded_responses"], target=False)
+    attack.equal([complete, excluded, (None, -float(report["responses"]))])
+    # A table's Kish effective n is at most the complete responses among
+    # its valid answers (n_eff <= n), so at most the complete responses.
+    tables_neff = [
+        table["effective_n"]
+        for question in report["questions"]
+        for table in question.get("rows") or [question]
+        if table.get("effective_n") is not None
+    ]
+    if tables_neff:
+        attack.at_most([(None, float(max(tables_neff))), _negate(complete)])
+    deff, neff = weighting["design_effect"], weighting["effective_n"]
+    if deff is not None and neff is not None:
+        attack.at_most([complete, (None, -(deff + 0.005) * (neff + 0.5))])
+        attack.at_most([(None, (deff - 0.005) * (neff - 0.5)), _negate(complete)])
+    by_dimension: dict[str, list[Any]] = defaultdict(list)
+    for margin in weighting["margins"]:
+        share = margin["sample_percent"]
+        value = None if share is None or complete_n is None else round(share * complete_n / 100)
+        by_dimension[margin["dimension"]].append(
+            attack.term(("complete", margin["dimension"], margin["code"]), value)
+        )
+    for terms in by_dimension.values():
+        attack.equal([*terms, _negate(complete)])
+    _excluded(attack, weighting, dimension_of, report, excluded)
+
+
+def _excluded(
+    attack: Attack,
+    weighting: Mapping[str, Any],
+    dimension_of: Mapping[str, Any],
+    report: Mapping[str, Any],
+    total: tuple[Any, float],
+) -> None:
     """The groups left out of the weighting: each at most the excluded
-    responses, together at least them; a category the margins lack is its
-    count in the dimension question's table."""
-    total = float(weighting["excluded_responses"])
+    responses (``total``), together at least them; a category the margins
+    lack is its count in the dimension question's table."""
     terms = []
     for group in weighting.get("excluded") or []:
         # Responses without an answer on a dimension (code None) are the
@@ -350,7 +384,7 @@ def _excluded(
             target=group["code"] is not None,
         )
         terms.append(term)
-        attack.at_most([term, (None, -total)])
+        attack.at_most([term, _negate(total)])
         source = dimension_of.get(group["dimension"])
         if source is None or group["reason"] != "not_in_margins":
             continue
@@ -362,7 +396,7 @@ def _excluded(
             if count is not None:
                 attack.equal([term, (None, -float(count))])
     if terms:
-        attack.at_most([(None, total), *(_negate(t) for t in terms)])
+        attack.at_most([total, *(_negate(t) for t in terms)])
 
 
 def _show_if(attack: Attack, report: Mapping[str, Any], survey: Mapping[str, Any]) -> None:

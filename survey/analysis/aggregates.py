@@ -46,7 +46,7 @@ from survey.analysis.fieldwork_facts import (
     StratumRate,
     rate,
 )
-from survey.analysis.suppression import is_primary
+from survey.analysis.suppression import suppress_table
 from survey.definitions.definition import QuestionDef, SurveyDefinition, definition_of
 from survey.extensions import DbSession
 from survey.models import (
@@ -660,10 +660,21 @@ def _sample_design(session: DbSession, sample: Sample, threshold: int) -> Sample
         select(func.count()).select_from(SampleMember).where(SampleMember.sample_id == sample.id)
     )
     known = bool(members)
+    # The used codes of the strata add up to the published codes used: a
+    # table like any other (primary, and complements until the hidden ones
+    # add up to the threshold), or one hidden stratum is the total less the
+    # others.
+    hidden_strata = (
+        suppress_table(
+            {label: int(used_by_stratum.get(label, 0)) for label in sample.strata}, threshold
+        )
+        if known
+        else set()
+    )
     strata = []
     for label, (population, drawn) in sorted(sample.strata.items()):
         used = int(used_by_stratum.get(label, 0)) if known else None
-        hidden = used is not None and is_primary(used, threshold)
+        hidden = label in hidden_strata
         strata.append(
             StratumRate(
                 label=label,

@@ -159,5 +159,6 @@ def _municipalities(
         crosstabs=crosstabs,
         priorities=matrix.rows,
         design_effect=None if protected.weighting is None else protected.weighting.design_effect,
+        weighted_intervals=protected.weighting is None or not protected.weighting.weights_hidden,
         zone=zone_figures([r.figures for r in results]),
     )

@@ -30,7 +30,9 @@ Where one is narrower than the threshold, more is hidden: of the published
 counts in a relation with a narrow one, the smallest non-zero count first
 (then zeros), on equal counts a cross-tab cell before a column base, an
 option count, a ranking's first places, a theme count, a weighting sample
-count and a ``missing`` total, then by the figure's key. When nothing near
+count, a ``missing`` total and the weighting section's complete and
+excluded responses (one unit with the sample shares, see
+``relations._sample_totals``), then by the figure's key. When nothing near
 it is left to hide, the whole question is hidden, its ``valid`` included
 (a last resort that leaves only the relations with other questions). A
 figure hidden only for others that is still narrow is published again when
@@ -415,6 +417,7 @@ _KIND_ORDER = {
     "count": 5,
     "col": 6,
     "missing": 7,
+    "sample": 8,
 }
 """Which kind of figure the audit hides first: a total hidden while the
 cells that add up to it are published is pinned at once, so cells go first."""
@@ -483,6 +486,7 @@ def protect_report(
     if weighting is not None:
         weighting = replace(
             weighting,
+            totals_hidden=("sample", "complete") in hidden,
             margins=tuple(
                 replace(m, sample_hidden=("complete", m.dimension, m.code) in hidden)
                 for m in weighting.margins
@@ -563,6 +567,34 @@ def _hide_samples(
             replace(m, sample_hidden=m.dimension in hidden_dimensions) for m in weighting.margins
         ),
     )
+
+
+def without_effective_n(summary: Summary) -> Summary:
+    """The summary with no effective n and no weighted interval published
+    (``WeightedCounts.intervals``): for a report whose weighting section
+    withholds the weights' spread (``WeightingSummary.weights_hidden``).
+    A table's effective n is at most its complete answers, so at most the
+    complete responses; beside hidden weighting totals it would bound the
+    responses left out of the weighting, a lone small group among them."""
+    table = summary.table
+
+    def options(t: Any) -> Any:
+        if t is None or t.weighted is None:
+            return t
+        return replace(t, weighted=replace(t.weighted, intervals=False))
+
+    if isinstance(table, MatrixTable):
+        table = replace(table, rows=tuple(replace(r, table=options(r.table)) for r in table.rows))
+    elif isinstance(table, CategoricalTable | MultipleTable | RankingTable):
+        table = options(table)
+    elif isinstance(table, NumberTable):
+        weighted = table.weighted
+        table = replace(
+            table,
+            bands=options(table.bands),
+            weighted=None if weighted is None else replace(weighted, intervals=False),
+        )
+    return replace(summary, table=table)
 
 
 def _options_tables(

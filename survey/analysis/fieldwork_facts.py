@@ -9,7 +9,9 @@ Counts only, never a person: a stratum's used codes come from the sample
 members while they exist (the purge at the end of fieldwork deletes them;
 then only the drawn counts of ``Sample.strata`` remain and the rate per
 stratum is not known). A used-code count of 1 .. threshold-1 in a stratum
-is hidden with its rate, as any published count is. Response days are days
+is hidden with its rate, as any published count is, and since the strata
+add up to the codes used, so are complements until the hidden strata add
+up to the threshold (``suppression.suppress_table``). Response days are days
 (a response is never timed beyond its day).
 """
 

@@ -155,20 +155,46 @@ class WeightingSummary:
     excluded: tuple[ExcludedGroup, ...] = ()
     margin_totals: Mapping[str, float] = field(default_factory=dict)
     warnings: tuple[Notice, ...] = ()
+    totals_hidden: bool = False
+    """The complete and excluded responses are suppressed (the disclosure
+    audit hides them as one unit: they add up to the published responses),
+    and with them every figure that multiplies back to them: the design
+    effect and the effective n (complete = effective n x design effect) and
+    the sample shares."""
+
+    @property
+    def weights_hidden(self) -> bool:
+        """The weight statistics (design effect, effective n, smallest and
+        largest weight) are suppressed: with the totals, or beside a hidden
+        sample share when the raking has one dimension, where each is a
+        function of the sample shares alone (a code's weight is its
+        population share / its sample share; the design effect the sum of
+        population share^2 / sample share) and would give a hidden one
+        back. Raked on more dimensions, a weight is a product of factors of
+        several dimensions and each statistic one number over all cells:
+        none of them is one code's count."""
+        hidden_share = any(m.sample_hidden for m in self.margins)
+        return self.totals_hidden or (len(self.dimensions) == 1 and hidden_share)
 
     def to_json(self) -> Json:
-        """The ``weighting`` block of the report JSON (shares 0-1, design effect, effective n)."""
+        """The ``weighting`` block of the report JSON (shares 0-1, design effect,
+        effective n); suppressed figures are null, see ``totals_hidden`` and
+        ``weights_hidden``."""
+        totals = not self.totals_hidden
+        weights = not self.weights_hidden
         return {
             "dimensions": list(self.dimensions),
-            "design_effect": self.design_effect,
-            "effective_n": self.effective_n,
-            "complete_responses": self.complete_responses,
-            "excluded_responses": self.excluded_responses,
+            "design_effect": self.design_effect if weights else None,
+            "effective_n": self.effective_n if weights else None,
+            "complete_responses": self.complete_responses if totals else None,
+            "excluded_responses": self.excluded_responses if totals else None,
+            **({} if totals else {"totals_suppressed": True}),
+            **({} if weights else {"weights_suppressed": True}),
             "converged": self.converged,
             "iterations": self.iterations,
             "trim": self.trim,
-            "min_weight": self.min_weight,
-            "max_weight": self.max_weight,
+            "min_weight": self.min_weight if weights else None,
+            "max_weight": self.max_weight if weights else None,
             "margins": [
                 {
                     "dimension": m.dimension,
@@ -176,9 +202,9 @@ class WeightingSummary:
                     "label": m.label,
                     "population": m.population,
                     "population_percent": m.population_percent,
-                    "sample_percent": None if m.sample_hidden else m.sample_percent,
+                    "sample_percent": None if self._sample_hidden(m) else m.sample_percent,
                     "weighted_percent": m.weighted_percent,
-                    **({"sample_suppressed": True} if m.sample_hidden else {}),
+                    **({"sample_suppressed": True} if self._sample_hidden(m) else {}),
                 }
                 for m in self.margins
             ],
@@ -196,6 +222,11 @@ class WeightingSummary:
             "margin_totals": dict(self.margin_totals),
             "warnings": [w.to_json() for w in self.warnings],
         }
+
+    def _sample_hidden(self, margin: MarginRow) -> bool:
+        # A share of hidden complete responses: shares with two decimals
+        # pin their denominator on a small sample.
+        return margin.sample_hidden or self.totals_hidden
 
 
 @dataclass(frozen=True)

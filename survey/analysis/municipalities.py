@@ -119,8 +119,11 @@ def _figure(
     tab: CrossTable,
     column: int,
     design_effect: float | None,
+    intervals: bool = True,
 ) -> KeyFigure:
-    """The figure of ``item`` in the cross-tab column ``column``."""
+    """The figure of ``item`` in the cross-tab column ``column``; without
+    ``intervals``, the weighted share has no interval (its width would give
+    the design effect back where the report withholds it)."""
     keys = [(code, column) for code in item.codes if any(o.code == code for o in tab.options)]
     hidden = column in tab.column_marks or any(k in tab.cell_marks for k in keys)
     weighted_bases = tab.weighted_column_bases
@@ -141,7 +144,9 @@ def _figure(
         weighted = (
             Figure(
                 round2(hits / total * 100),
-                rounded_interval(weighted_wilson_interval(hits, total, effective)),
+                rounded_interval(weighted_wilson_interval(hits, total, effective))
+                if intervals
+                else None,
                 WEIGHTED,
             )
             if show and total > 0
@@ -173,11 +178,14 @@ def municipality_sections(
     priorities: Sequence[PriorityRow],
     design_effect: float | None,
     zone: ZoneFigures | None = None,
+    weighted_intervals: bool = True,
 ) -> Municipalities:
     """The sections of every group (``groups``: code and label of the
     district question's valid options; ``group_table``: its protected table)
     from the protected district cross-tabs, each figure with the zone's
-    estimate from ``zone`` (``zone_figures``) beside it (pure)."""
+    estimate from ``zone`` (``zone_figures``) beside it (pure). Without
+    ``weighted_intervals`` (the weighting section withholds the weights'
+    spread) no weighted share gets an interval, as in every other table."""
     tabs: Mapping[tuple[str, str | None], CrossTable] = {
         (t.question, t.row): t for t in crosstabs if t.dimension == DIMENSION
     }
@@ -203,6 +211,7 @@ def municipality_sections(
                     tabs[(item.question, item.row)],
                     code,
                     design_effect,
+                    weighted_intervals,
                 ),
                 zone=_zone(item, zone or {}),
             )

@@ -723,6 +723,7 @@ def assemble_priorities(
     weighted: bool = False,
     people: Mapping[str, int | None] | None = None,
     mixed_sectors: frozenset[str] = frozenset(),
+    effective_n_shown: bool = True,
 ) -> PriorityMatrix:
     """Pure: the priority matrix from the tallies and the objective figures.
     ``hidden_indicators`` (``(phenomenon, indicator)``) rest on counts the
@@ -736,7 +737,9 @@ def assemble_priorities(
     share is hidden wherever its unweighted count is, since the share times
     the weighted base gives the count back. ``mixed_sectors``: sectors
     whose mean and number of answers are withheld, as they would give away
-    organisations the partner part shows only in its ``other`` group."""
+    organisations the partner part shows only in its ``other`` group.
+    ``effective_n_shown`` False: no effective base is published, and so no
+    interval of a weighted share (``disclosure.without_effective_n``)."""
     values: dict[str, dict[str, float | None]] = {}
     estimates: dict[str, dict[str, ranking.Estimate | None]] = {}
     published: dict[str, dict[str, Any]] = {}
@@ -765,7 +768,7 @@ def assemble_priorities(
             if base_shown:
                 bases[name] = int(tally.base)
             is_resident = weighted and name in RESIDENT_INDICATORS
-            if is_resident and base_shown:
+            if is_resident and base_shown and effective_n_shown:
                 effective[name] = round(tally.effective_n, 1)
             if (
                 (info.key, name) in hidden_indicators
@@ -987,6 +990,7 @@ def build_priorities(
     hidden_bases: frozenset[tuple[str, str]] = frozenset(),
     known_weights: Mapping[int, float] | None = None,
     mixed_sectors: frozenset[str] = frozenset(),
+    effective_n_shown: bool = True,
 ) -> PriorityMatrix:
     """Collect the consultation's aggregates and assemble the priority matrix
     (``known``: the aggregates of the report's own survey, ``known_weights``
@@ -1026,4 +1030,5 @@ def build_priorities(
         weighted=weighted,
         people=people,
         mixed_sectors=mixed_sectors,
+        effective_n_shown=effective_n_shown,
     )

@@ -46,7 +46,9 @@ data, is left out rather than assumed):
   single, scale or matrix row, ``answered``; ``any`` and ``all`` give
   bounds); per cross-tab column its valid answers are at most the
   condition's cells in the same column;
-- the weighting section: the complete responses per code add up to the
+- the weighting section: the complete and the excluded responses
+  (``("sample", "complete")``, ``("sample", "excluded")``, one unit) add up
+  to the responses; the complete responses per code add up to the
   complete responses, are at most the code's count in the dimension's
   table, and the incomplete ones with a valid code are at most the
   excluded responses; the groups left out of the weighting
@@ -63,7 +65,12 @@ Percentages, intervals and weighted shares are published only beside
 their own published count and base (a hidden count or base hides them), so
 they add no relation; a weighted share of a published cell bounds only the
 weighted total of the hidden cells of its line, whose unweighted total is
-already known. Priority indicators built on a hidden count are hidden
+already known. The weighting section's products (effective n x design
+effect = complete responses, a sample share x complete responses, a
+weight = population share / sample share) are no relation either: those
+figures are hidden with the totals or shares they multiply back to
+(``WeightingSummary.totals_hidden``, ``weights_hidden``; docs/report-json.md,
+"Products"). Priority indicators built on a hidden count are hidden
 (``survey.analysis.disclosure.hidden_indicators``), a base that adds up
 a hidden ``valid`` is left out (``hidden_bases``), and the score uses only
 published indicators, so none of them adds a relation either. The mean, median
@@ -566,6 +573,7 @@ def _weighting(
     responses: int,
 ) -> None:
     values = layout.system.values
+    complete, excluded = _sample_totals(layout, weighting, responses)
     by_dimension: dict[str, list[Key]] = defaultdict(list)
     for margin in weighting.margins:
         key = layout.quantity(
@@ -573,6 +581,9 @@ def _weighting(
             margin.sample_count,
             hidden=margin.sample_hidden,
             question="#weighting",
+            # Hidden with the totals (a share of a hidden total), but never
+            # picked alone: its dimension's shares are hidden together.
+            unit=SAMPLE_TOTALS,
             candidate=False,
         )
         # A share of the sample, not a cell of the report: hidden to protect
@@ -581,7 +592,7 @@ def _weighting(
         layout.system.unaudited.add(key)
         by_dimension[margin.dimension].append(key)
     for dimension, keys in by_dimension.items():
-        layout.relate(equation(dict.fromkeys(keys, 1.0), float(weighting.complete_responses)))
+        layout.relate(equation({**dict.fromkeys(keys, 1.0), complete: -1.0}, 0.0))
         source = dimension_tables.get(dimension)
         if source is None:
             continue
@@ -596,8 +607,38 @@ def _weighting(
             if k[0] == "count" and k[1] == source and k not in incomplete:
                 incomplete[k] = 1.0
         if incomplete:
-            layout.relate_if_true(at_most(incomplete, float(weighting.excluded_responses)))
-    _excluded(layout, weighting, dimension_tables, responses)
+            layout.relate_if_true(at_most({**incomplete, excluded: -1.0}, 0.0))
+    _excluded(layout, weighting, dimension_tables, responses, excluded)
+
+
+SAMPLE_TOTALS = ("sample",)
+"""The unit of the weighting section's complete and excluded responses."""
+
+
+def _sample_totals(layout: Layout, weighting: WeightingSummary, responses: int) -> tuple[Key, Key]:
+    """The complete and the excluded responses: one unit (they add up to the
+    published responses, so one would give the other back; the sample
+    shares are in it too, since shares of the complete responses add up to
+    them), hidden when a group left out of the weighting needs it (a lone
+    small group is the excluded responses). Not audited for their own
+    width: they are no cell, the groups they add up are."""
+    complete = layout.quantity(
+        ("sample", "complete"),
+        weighting.complete_responses,
+        hidden=weighting.totals_hidden,
+        question="#weighting",
+        unit=SAMPLE_TOTALS,
+    )
+    excluded = layout.quantity(
+        ("sample", "excluded"),
+        weighting.excluded_responses,
+        hidden=weighting.totals_hidden,
+        question="#weighting",
+        unit=SAMPLE_TOTALS,
+    )
+    layout.system.unaudited.update((complete, excluded))
+    layout.relate_if_true(equation({complete: 1.0, excluded: 1.0}, float(responses)))
+    return complete, excluded
 
 
 def _excluded(
@@ -605,6 +646,7 @@ def _excluded(
     weighting: WeightingSummary,
     dimension_tables: Mapping[str, TableId],
     responses: int,
+    total: Key,
 ) -> None:
     """The groups left out of the weighting: each at most the excluded
     responses, together at least them (a response may be in two groups); a
@@ -613,7 +655,6 @@ def _excluded(
     table's valid codes (each only where it holds: the dimension question
     may not be shown to everyone)."""
     values = layout.system.values
-    total = float(weighting.excluded_responses)
     keys: list[Key] = []
     for group in weighting.excluded:
         key = layout.quantity(
@@ -623,7 +664,7 @@ def _excluded(
             question="#weighting",
         )
         keys.append(key)
-        layout.relate(at_most({key: 1.0}, total))
+        layout.relate(at_most({key: 1.0, total: -1.0}, 0.0))
         if group.code is None:
             # The responses without a valid code are the responses less the
             # table's published valid: hidden with the table's small counts,
@@ -641,7 +682,7 @@ def _excluded(
         if answered:
             layout.relate_if_true(equation({key: 1.0, **answered}, float(responses)))
     if keys:
-        layout.relate(at_least(dict.fromkeys(keys, 1.0), total))
+        layout.relate(at_least({**dict.fromkeys(keys, 1.0), total: -1.0}, 0.0))
 
 
 def report_layout(

@@ -96,6 +96,14 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         pickled_key(summaries, figures, arguments),
         lambda: disclosure.protect_report(summaries, figures, **arguments),
     )
+    # No effective n nor weighted interval where the weighting section
+    # withholds the weights' spread (docs/report-json.md, "Products").
+    spread_hidden = protected.weighting is not None and protected.weighting.weights_hidden
+    if spread_hidden:
+        protected = replace(
+            protected,
+            summaries=tuple(disclosure.without_effective_n(s) for s in protected.summaries),
+        )
     published = [(q, s) for q, s in zip(questions, protected.summaries, strict=True)]
     partners = themes.partner_input(
         session,
@@ -113,6 +121,7 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         hidden_bases=disclosure.hidden_bases(published),
         known_weights=None if data.weighting is None else data.weighting.cell_weights,
         mixed_sectors=partners.mixed_sectors,
+        effective_n_shown=not spread_hidden,
     )
     report = assemble(data, settings, questions, protected, matrix, partners)
     facts = fieldwork_facts(session, key, data.consultation, threshold)

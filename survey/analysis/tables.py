@@ -98,6 +98,10 @@ class WeightedCounts:
     total: float
     effective_n: float
     raked: frozenset[int] | None = None
+    intervals: bool = True
+    """False when the report withholds the weights' spread: no effective n
+    and no interval is published (each gives the effective n back, which
+    bounds the complete responses; ``WeightingSummary.weights_hidden``)."""
 
     @property
     def kind(self) -> EstimateKind:
@@ -113,7 +117,7 @@ class WeightedCounts:
     def ci95(self, code: int) -> list[float] | None:
         """Wilson 95 % interval of the weighted share, on the effective n
         (none for a weighting dimension's own shares)."""
-        if self.raked is not None:
+        if self.raked is not None or not self.intervals:
             return None
         return rounded_interval(
             weighted_wilson_interval(self.counts.get(code, 0.0), self.total, self.effective_n)
@@ -243,7 +247,9 @@ class _OptionsTable(Generic[C]):
         table.update(base_marks_json(self.valid_mark, self.missing_mark))
         if self.weighted is not None:
             table["effective_n"] = (
-                None if self.valid_mark is not None else round(self.weighted.effective_n, 1)
+                None
+                if self.valid_mark is not None or not self.weighted.intervals
+                else round(self.weighted.effective_n, 1)
             )
         return table
 
@@ -349,6 +355,8 @@ class WeightedNumbers:
 
     summary: NumberSummary | None
     effective_n: float
+    intervals: bool = True
+    """False: the effective n is withheld (see ``WeightedCounts.intervals``)."""
 
 
 @dataclass(frozen=True)
@@ -421,7 +429,9 @@ class NumberTable:
                 weighted_ci95=w_ci95,
                 # The effective n of a hidden base would give it back.
                 effective_n=(
-                    None if self.valid_mark is not None else round(self.weighted.effective_n, 1)
+                    None
+                    if self.valid_mark is not None or not self.weighted.intervals
+                    else round(self.weighted.effective_n, 1)
                 ),
             )
             shown_mean = shown(shown_mean, Figure(w_mean, w_ci95, WEIGHTED))

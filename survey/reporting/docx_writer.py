@@ -227,7 +227,7 @@ def _methods(doc: DocxDocument, model: Json) -> None:
                     m["label"],
                     integer(m["population"]),
                     fixed(m.get("population_percent")),
-                    fixed(m.get("sample_percent")),
+                    "x" if m.get("sample_suppressed") else fixed(m.get("sample_percent")),
                     fixed(m.get("weighted_percent")),
                 ]
                 for m in weighting["margins"]

@@ -565,7 +565,20 @@ def method_sentences(model: Json) -> Json:
             "end. Paper forms list the options in the order of the survey file.",
             questions=_join(shuffled),
         )
-    if weighting:
+    if weighting and weighting["design_effect"] is None:
+        result["weighting"] = _(
+            "Some groups answer more often than others. To correct for this, every answer "
+            "gets a weight so that the responses match the population by %(dimensions)s "
+            "(raking). Every percentage, mean, cross-tab, indicator and chart in this report is "
+            "weighted, with the unweighted number of answers beside it. The design effect and "
+            "the effective sample size are not published here: they follow from the number of "
+            "responses per group, and would give a group hidden in this report back. For the "
+            "same reason no table gives its effective number of answers or the interval of a "
+            "weighted percentage. The shares of %(dimensions)s themselves are the population "
+            "margins and have no interval.",
+            dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+        )
+    elif weighting:
         result["weighting"] = _(
             "Some groups answer more often than others. To correct for this, every answer "
             "gets a weight so that the responses match the population by %(dimensions)s "
@@ -578,7 +591,9 @@ def method_sentences(model: Json) -> Json:
             deff=num(weighting["design_effect"]),
             neff=integer(weighting["effective_n"]),
         )
-        if weighting["excluded_responses"]:
+    if weighting:
+        # None: the number is suppressed (written "x"), not zero.
+        if weighting["excluded_responses"] is None or weighting["excluded_responses"]:
             result["excluded"] = _(
                 "%(excluded)s responses get no weight: they count in the unweighted numbers "
                 "only, never in a weighted figure (they are not given a weight of 0: they are "

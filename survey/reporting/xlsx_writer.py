@@ -93,6 +93,11 @@ def _value(value: Any, suppressed: bool) -> Any:
     return value
 
 
+def _shown(value: Any) -> Any:
+    """A figure of the weighting facts, "x" when suppressed."""
+    return SUPPRESSED if value is None else value
+
+
 def _write_row(book: _Book, ws: Any, row: int, values: list[Any]) -> None:
     for col, value in enumerate(values):
         if value is None:
@@ -322,9 +327,10 @@ def _report_sheet(book: _Book, model: Json) -> None:
                 _("Weighting dimensions"),
                 ", ".join(dimension_label(d) for d in weighting["dimensions"]),
             ),
-            (_("Design effect"), weighting["design_effect"]),
-            (_("Effective sample size"), weighting["effective_n"]),
-            (_("Responses without a weight"), weighting["excluded_responses"]),
+            # None: suppressed by the disclosure audit (see ``WeightingSummary``).
+            (_("Design effect"), _shown(weighting["design_effect"])),
+            (_("Effective sample size"), _shown(weighting["effective_n"])),
+            (_("Responses without a weight"), _shown(weighting["excluded_responses"])),
         ]
         facts += [(_("Warning"), w["message"]) for w in weighting["warnings"]]
     if model.get("weighting_problem"):
@@ -362,7 +368,7 @@ def _weighting_sheet(book: _Book, model: Json) -> None:
                 m["label"],
                 m["population"],
                 m.get("population_percent"),
-                m.get("sample_percent"),
+                SUPPRESSED if m.get("sample_suppressed") else m.get("sample_percent"),
                 m.get("weighted_percent"),
             ],
         )

@@ -147,7 +147,12 @@ def test_viewer_reads_the_report_and_downloads_every_format(
     assert report["suppression_threshold"] == 12
     assert report["crosstabs"] == []
     assert report["weighting"] and report["weighting"]["dimensions"]
-    assert f"{report['weighting']['effective_n']}" in page.text
+    # The 200 residents leave a small group (sex "Anders") out of the
+    # weighting: the weighting totals are hidden, and with them the design
+    # effect and effective n, which the page says instead of showing them.
+    assert report["weighting"]["totals_suppressed"] is True
+    assert report["weighting"]["effective_n"] is None
+    assert "designeffect en effectieve n niet gepubliceerd" in page.text
 
     assert files["pdf"].startswith(b"%PDF")
     # The editable version and the charts are zip containers (DOCX is one).
@@ -201,7 +206,10 @@ def test_the_options_reach_the_model(app: Flask, client: Any, demo):
     )
     trimmed = model(trim="1,5")  # a decimal comma, the Dutch way
     assert trimmed["weighting"]["trim"] == 1.5
-    assert trimmed["weighting"]["max_weight"] <= default["weighting"]["max_weight"]
+    # The weight range is withheld with the weighting totals (a small group
+    # is left out of the weighting): the cap shows in the weighted shares.
+    assert default["weighting"]["max_weight"] is None
+    assert weighted_shares(trimmed) != weighted_shares(default)
     strict = model(threshold="60")
     assert strict["suppression_threshold"] == 60
     assert any(o.get("suppressed") for q in strict["questions"] for o in q.get("options", []) or [])
@@ -209,6 +217,10 @@ def test_the_options_reach_the_model(app: Flask, client: Any, demo):
     page = Page(client.get(f"/planner/rapporten/{PARTNER_KEY}"))
     assert page.response.status_code == 200
     assert msg(app, "not weighted: there are no population margins for this survey") in page.text
+
+
+def weighted_shares(report: dict[str, Any]) -> list[Any]:
+    return [o.get("weighted_percent") for q in report["questions"] for o in q.get("options") or []]
 
 
 @pytest.mark.parametrize(

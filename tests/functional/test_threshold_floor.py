@@ -12,6 +12,7 @@ from flask import Flask
 from formtools import Page
 from planner_helpers import logged_in
 from report_data import generate, load
+from report_text import READ
 
 
 @pytest.fixture
@@ -49,6 +50,23 @@ def test_no_role_can_lower_the_threshold_from_an_address(
     page = Page(client.get(f"/planner/rapporten/{mini}", query_string={"threshold": "1"}))
     assert page.response.status_code == 200
     assert f"Een drempel lager dan {floor} kan niet" in page.text
+    # Every download address of the report publishes the report at the
+    # floor: the same document, figure for figure, as when asked for it.
+    for fmt in ("html", "xlsx", "docx"):
+        asked, at_floor = (
+            download(client, mini, fmt, threshold) for threshold in ("1", str(floor))
+        )
+        assert asked == at_floor, fmt
+
+
+def download(client: Any, key: str, fmt: str, threshold: str) -> str:
+    """A download of the report, as the text a reader gets out of it."""
+    response = client.get(
+        f"/planner/rapporten/{key}/inputrapport.{fmt}",
+        query_string={"threshold": threshold, "crosstabs": "off"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return READ[fmt](response.get_data())
 
 
 @pytest.mark.parametrize("role", ["viewer", "planner"])

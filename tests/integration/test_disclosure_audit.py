@@ -121,23 +121,67 @@ def test_responses_left_out_of_the_weighting_are_hidden_with_the_audit(
     assert recoverable(report, report["suppression_threshold"], survey) == {}
 
 
-def test_a_small_category_the_margins_lack_is_not_called_audited(
+def test_a_lone_small_category_the_margins_lack_hides_the_weighting_totals(
     app: Flask, tmp_path: Path
 ) -> None:
     """Five women and margins for men only: the five are the one group left
-    out of the weighting, so the published excluded responses (5) give
-    their hidden count back. The audit sees it (the group is its category's
-    count in the sex table) and says so: ``audited: false``, the report's
-    methods section says not to publish it. (Hiding the weighting section's
-    totals would protect it; see the merge report.)"""
+    out of the weighting, so the excluded responses would give their hidden
+    count back. The audit hides the complete and excluded responses as one
+    unit, with the design effect and effective n that multiply back to
+    them: the report is audited, and neither published total nor the
+    product of design effect and effective n solves the group back."""
     report = _weighted_with(
         app, tmp_path, lambda i, _sex: 2 if i < 5 else 1, MARGINS_CSV.replace("sex,2,5100\n", "")
     )
     survey = survey_file(app, report.pop("#key"))
-    (group,) = report["weighting"]["excluded"]
+    weighting = report["weighting"]
+    (group,) = weighting["excluded"]
     assert group["reason"] == "not_in_margins" and group["suppressed"] is True
-    assert recoverable(report, report["suppression_threshold"], survey) != {}
-    assert report["disclosure"]["audited"] is False
+    assert report["disclosure"]["audited"] is True
+    assert weighting["totals_suppressed"] is True and weighting["weights_suppressed"] is True
+    hidden = ("complete_responses", "excluded_responses", "design_effect", "effective_n")
+    assert all(weighting[name] is None for name in hidden)
+    assert all(m["sample_percent"] is None for m in weighting["margins"])
+    # Nor a table's effective n (at most the complete responses: it would
+    # bound the excluded ones) or a weighted interval (which gives it back).
+    tables = [t for q in report["questions"] for t in q.get("rows") or [q]]
+    assert all(t.get("effective_n") is None for t in tables)
+    assert all(
+        o.get(name) is None
+        for t in tables
+        for o in t.get("options") or []
+        for name in ("weighted_ci95", "estimate_ci95")
+    )
+    assert all(not row.get("effective_bases") for row in report["priorities"])
+    assert recoverable(report, report["suppression_threshold"], survey) == {}
+    # The checker reads the tables' effective n: one published again pins
+    # the five women between 0 and the responses less it.
+    sex = next(q for q in report["questions"] if q["key"] == "geslacht")
+    sex["effective_n"] = 153.0
+    assert ("excluded", "sex", 2) in recoverable(report, report["suppression_threshold"], survey)
+    sex["effective_n"] = None
+    # The checker is not blind to the product: the design effect and the
+    # effective n published again give the complete responses, and so the
+    # five women, back.
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+
+    with app.app_context():
+        model = build_report(
+            db.session,
+            survey["key"],
+            ReportSettings(margins=_margins(MARGINS_CSV.replace("sex,2,5100\n", ""))),
+        )
+        assert model.weighting is not None
+        deff, neff = model.weighting.design_effect, model.weighting.effective_n
+    weighting.update(design_effect=deff, effective_n=neff)
+    assert ("excluded", "sex", 2) in recoverable(report, report["suppression_threshold"], survey)
+
+
+def _margins(text: str) -> Any:
+    from survey.analysis.margins import parse_margins
+
+    return parse_margins(text.encode())
 
 
 def test_a_raised_threshold_is_audited_at_its_own_width(app: Flask, mini: str) -> None:

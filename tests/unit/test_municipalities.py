@@ -210,3 +210,27 @@ def test_beside_each_figure_the_zone_as_the_question_table_shows_it() -> None:
     # The zone's own table hides it: so does the comparison.
     assert victim.zone is None
     assert concern.to_json()["zone_estimate"] == 41.5
+
+
+def test_weighted_shares_lose_their_interval_where_the_report_withholds_the_weights() -> None:
+    """A weighted interval's width gives its effective n, hence the design
+    effect: where the weighting section withholds the weights' spread
+    (a lone small group left out of the weighting), a municipality's
+    weighted share is published without an interval, as every table's is."""
+    weighted = {key: count * 1.5 for key, count in _concern_tab().cells.items()}
+    tab = _concern_tab(weighted_cells=weighted)
+    common: dict[str, Any] = {
+        "question": "wijk",
+        "question_text": "Wijk?",
+        "groups": GROUPS,
+        "group_table": None,
+        "items": [CONCERN],
+        "crosstabs": [tab],
+        "priorities": [_row("verkeer", "Verkeer", 1, "priority")],
+        "design_effect": 1.3,
+    }
+    shown = municipality_sections(**common).sections[0].figures[0].estimate
+    assert shown.value == pytest.approx(33.33) and shown.ci95 is not None
+    withheld = municipality_sections(**common, weighted_intervals=False).sections[0]
+    estimate = withheld.figures[0].estimate
+    assert estimate.value == pytest.approx(33.33) and estimate.ci95 is None
