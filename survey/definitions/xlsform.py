@@ -110,7 +110,7 @@ def to_xlsform(definition: dict[str, Any]) -> bytes:
     choices.append(
         ["list_name", "name"]
         + [_lang_header("label", lang) for lang in languages]
-        + ["missing", "phenomenon", "exclusive"]
+        + ["missing", "phenomenon", "exclusive", "fixed"]
     )
 
     def texts(value: Any) -> list[str]:
@@ -126,6 +126,7 @@ def to_xlsform(definition: dict[str, Any]) -> bytes:
                     _yes_no(option.get("missing")),
                     option.get("phenomenon", ""),
                     _yes_no(option.get("exclusive")),
+                    _yes_no(option.get("fixed")),
                 ]
             )
 
@@ -373,7 +374,7 @@ class _Importer:
                 code = int(raw_names[index - 1]) if numeric else index
                 self.names[name][raw_names[index - 1]] = code
                 option: dict[str, Any] = {"code": code, "label": _texts(row, self.choice_labels)}
-                for flag in ("missing", "exclusive"):
+                for flag in ("missing", "exclusive", "fixed"):
                     value = _flag(_cell(row, flag))
                     if value is not None:
                         option[flag] = value

@@ -70,7 +70,9 @@ def reference_sav(session: Any, survey: Any, path: str, weights: Any = None) -> 
         note=notes or None,
         column_labels=[entries[name].spss_label[:255] for name in columns],
         variable_value_labels={
-            spss[name]: {float(c): v for c, v in entries[name].column.value_labels.items()}
+            # pyreadstat wants plain strings, not shown texts (a str subclass
+            # that carries its language).
+            spss[name]: {float(c): str(v) for c, v in entries[name].column.value_labels.items()}
             for name in numeric
             if entries[name].column.value_labels
         },
