@@ -16,9 +16,19 @@ import yaml
 from flask import Flask
 from formtools import Page
 from german_survey import GERMAN_BROWSER, import_german_survey
-from partner_flow import add_partner, issue_all
+from partner_flow import (
+    ADMIN,
+    add_partner,
+    fill,
+    form_with,
+    full_answers,
+    issue_all,
+    page_path,
+    send,
+)
 from planner_helpers import logged_in
-from resident_flow import fill, make_codes, open_copy, submit
+from resident_flow import fill as fill_in
+from resident_flow import make_codes, open_copy, submit
 from sqlalchemy import select
 from support import PARTNER_FILE, import_file
 
@@ -176,7 +186,7 @@ def test_a_german_speaking_zone_fields_the_default_survey_in_german(
         assert '<html lang="de">' in page.html
         # Every text is German but the place names, which are marked as Dutch.
         assert set(_foreign(page.html)) <= PLACE_NAMES, _foreign(page.html)
-        posted = fill(page.form()).submit(client)
+        posted = fill_in(page.form()).submit(client)
         response = posted if posted.status_code == 200 else client.get(posted.location)
         pages += 1
         assert pages < 20
@@ -187,13 +197,22 @@ def test_a_german_speaking_zone_fields_the_default_survey_in_german(
     assert _foreign(thanks.html) == []
 
 
+def _without_german(node: Any) -> Any:
+    """``node`` (a parsed survey file) with every German text left out."""
+    if isinstance(node, dict):
+        return {key: _without_german(value) for key, value in node.items() if key != "de"}
+    if isinstance(node, list):
+        return [_without_german(item) for item in node]
+    return node
+
+
 def test_a_german_speaking_partner_gets_the_german_interface(app: Flask, tmp_path: Path) -> None:
-    # A zone that added German to the partner survey's languages but
-    # translated only its title: the partner reads German buttons, messages
-    # and notices, and the French texts, marked as French.
-    raw = yaml.safe_load(PARTNER_FILE.read_text(encoding="utf-8"))
+    # A zone that offers German but has translated only the partner survey's
+    # title: the partner reads German buttons, messages and notices, and the
+    # French texts, marked as French.
+    raw = _without_german(yaml.safe_load(PARTNER_FILE.read_text(encoding="utf-8")))
     raw["key"] = "partner-eifel"
-    raw["languages"] = [*raw["languages"], "de"]
+    raw["languages"] = ["nl", "fr", "de"]
     raw["title"]["de"] = "Befragung der Partner zum Sicherheitsplan"
     path = tmp_path / "partner-eifel.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -212,3 +231,65 @@ def test_a_german_speaking_partner_gets_the_german_interface(app: Flask, tmp_pat
     assert "Speichern und weiter" in page.text
     assert f'<h1><span lang="fr">{first["title"]["fr"]}</span></h1>' in page.html
     assert "Teil 1 von" in page.text
+
+
+def test_a_german_speaking_partner_answers_the_default_partner_survey_in_german(
+    app: Flask, tmp_path: Path
+) -> None:
+    # A municipality of a German-speaking zone, its e-mails set to German,
+    # opens its link in a German browser: every text of the default partner
+    # survey is German, but the fictional communes, marked as Dutch.
+    key = import_file(app, PARTNER_FILE)
+    planner = logged_in(app, app.test_client(), role="planner")
+    form = form_with(Page(planner.get(ADMIN)), "sector")
+    form.set("name", "Gemeinde Bütgenbach").set("sector", "Lokaal bestuur")
+    form.set("email", "gemeinde@butgenbach.be").set("language", "de")
+    assert form.submit(planner).status_code in (200, 302)
+    link = issue_all(planner, key)["Gemeinde Bütgenbach"]
+    partner = app.test_client()
+    partner.environ_base["HTTP_ACCEPT_LANGUAGE"] = GERMAN_BROWSER
+
+    start = Page(partner.get(link))
+    assert '<html lang="de">' in start.html
+    assert "Befragung der Partner: Sicherheit in der Zone" in start.text
+    assert "Sie antworten für Gemeinde Bütgenbach." in start.text
+    assert "Eine Priorität bekommt einen eigenen Aktionsplan." in start.text
+    assert _foreign(start.html) == []
+
+    # Drugs a priority, traffic an attention point: the survey then asks
+    # what the municipality sees about each of them, on pages of their own.
+    answers = full_answers()
+    seen: list[str] = []
+    for page_key, values in answers.items():
+        page = Page(partner.get(page_path(link, page_key)))
+        assert '<html lang="de">' in page.html, page_key
+        assert set(_foreign(page.html)) <= PLACE_NAMES, (page_key, _foreign(page.html))
+        seen.append(re.sub(r"<[^>]+>", "", page.html.split("<h1>", 1)[1].split("</h1>", 1)[0]))
+        moved = fill(page.form(), values).submit(partner, button="next")
+        assert moved.status_code == 302, Page(moved).text[:1500]
+    assert seen[:4] == [
+        "Ihre Organisation",
+        "Was soll die Zone tun?",
+        "Ihre Top 3",
+        "Drogen: Herstellung, Handel und Konsum",
+    ]
+    organisation = Page(partner.get(page_path(link, "organisatie")))
+    assert "Für welche Gemeinden spricht Ihre Organisation?" in organisation.text
+    assert "Die ganze Zone" in organisation.text
+    assert '<span lang="nl">Hoogveld</span>' in organisation.html
+    decisions = Page(partner.get(page_path(link, "aanpak")))
+    assert "Priorität: ein eigener Aktionsplan" in decisions.text
+    assert "Kann ich nicht beurteilen" in decisions.text
+    drugs = Page(partner.get(page_path(link, "fenomeen_drugs")))
+    assert "Was sieht Ihre Organisation im Bereich Drogen?" in drugs.text
+    assert "Ermitteln und verfolgen" in drugs.text
+
+    check = Page(partner.get(f"{link}/controle"))
+    assert '<html lang="de">' in check.html
+    assert set(_foreign(check.html)) <= PLACE_NAMES, _foreign(check.html)
+    receipt = Page(partner.get(send(partner, link).location))
+    assert "Danke für Ihren Beitrag." in receipt.text
+    assert set(_foreign(receipt.html)) <= PLACE_NAMES, _foreign(receipt.html)
+    with app.app_context():
+        languages = db.session.scalars(select(Response.language)).all()
+    assert languages == ["de"]
