@@ -128,6 +128,8 @@ def weighting_summary(
     warnings = []
     if totals_disagree(weighting.margins):
         warnings.append(margin_totals_notice(totals))
+    if not result.converged:
+        warnings.append(not_converged_notice(result.trim))
     return WeightingSummary(
         dimensions=result.dimensions,
         design_effect=round(result.design_effect, 2),
@@ -144,6 +146,26 @@ def weighting_summary(
         margin_totals=totals,
         warnings=tuple(warnings),
     )
+
+
+def not_converged_notice(trim: float | None) -> Notice:
+    """The warning that the weights do not reach the population margins: raking
+    ran out of sweeps, mostly because a cap (``trim``) forbids the weights the
+    margins need; some respondents may then weigh next to nothing. No figure
+    of the sample is in it (the deviation would give sample shares back)."""
+    if trim is not None:
+        message = _(
+            "With the weights capped at %(trim)s times the mean, the weighted figures do not "
+            "reach the population margins, and some respondents may count for almost nothing. "
+            "Raise the cap or weight without one.",
+            trim=format_decimal(trim, format="#,##0.##", locale=LOCALE),
+        )
+    else:
+        message = _(
+            "The weighted figures do not reach the population margins: the weighting stopped "
+            "before it found weights that fit them. Check the margins."
+        )
+    return Notice("margins_not_reached", message, {"trim": trim})
 
 
 def margin_totals_notice(totals: Mapping[str, float]) -> Notice:

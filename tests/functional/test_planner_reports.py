@@ -340,7 +340,13 @@ def test_extreme_weight_caps_do_not_fail(app: Flask, client: Any, demo, trim):
     )
     assert response.status_code in (200, 422), response.status_code
     if response.status_code == 200:
-        assert json.loads(response.data)["weighting"]["trim"] == float(trim.replace(",", "."))
+        weighting = json.loads(response.data)["weighting"]
+        assert weighting["trim"] == float(trim.replace(",", "."))
+        # A cap the margins cannot live with: the report says so.
+        kinds = {w["kind"] for w in weighting["warnings"]}
+        assert ("margins_not_reached" in kinds) == (not weighting["converged"])
+        if trim == "1.0001":
+            assert not weighting["converged"] and "margins_not_reached" in kinds
 
 
 def test_margin_category_without_respondents_is_explained_in_dutch(
