@@ -40,7 +40,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
-from survey.analysis import aggregates, cube
+from survey.analysis import aggregates, collapsing, cube
 from survey.analysis.aggregates import SurveyAggregates
 from survey.analysis.inputs import CrossCounts, CrossDimension, WeightBase
 from survey.analysis.intervals import summarise_numbers
@@ -101,7 +101,13 @@ class WeightData:
     response; cells of incomplete responses are absent."""
     exclusions: tuple[Exclusion, ...] = ()
     raked: dict[str, frozenset[int]] = field(default_factory=dict)
-    """Per dimension raked on, the codes of its margins with a population."""
+    """Per dimension raked on, the codes of its margins with a population
+    that were raked on alone (their weighted shares are the margins)."""
+    collapsed: collapsing.Collapsing = field(
+        default_factory=lambda: collapsing.Collapsing(collapsing.DEFAULT_MINIMUM)
+    )
+    """Which categories were raked together, and the dimensions that
+    dropped out (``survey.analysis.collapsing``)."""
 
 
 @dataclass(frozen=True)
@@ -404,15 +410,28 @@ def _weighting(
     cells: dict[tuple[Any, ...], float] = defaultdict(float)
     for cell, n in raw_cells.items():
         cells[_clean_cell(cell, missing)] += n
+    plan = _collapsing(found, dimensions, margins, cells, settings)
+    raked = [d for d in dimensions if d not in plan.dropped]
+    if not raked:
+        raise WeightingError(
+            "all_dimensions_collapsed",
+            "every weighting dimension collapsed to a single category",
+            dimensions=dimensions,
+        )
+    raked_cells: dict[tuple[Any, ...], float] = defaultdict(float)
+    for cell, share in cells.items():
+        raked_cells[plan.cell(dimensions, cell)] += share
     # A code the margins do not have (e.g. sex "other" against Statbel's two
-    # sexes) cannot be raked: such responses are left out, and counted.
-    result = rake(
-        cells,
-        cast(Mapping[str, Mapping[Any, float]], margins),
+    # sexes) and no declared merge cannot be raked: such responses are left
+    # out, and counted.
+    raking = rake(
+        raked_cells,
+        cast(Mapping[str, Mapping[Any, float]], plan.margins(margins)),
         trim=settings.trim,
-        dimensions=dimensions,
+        dimensions=raked,
         on_unknown_code="exclude",
     )
+    result = _per_cell(raking, plan, dimensions, cells)
 
     # A few hundred cells for thousands of rows: each is cleaned once.
     stored = found.cube.cells
@@ -444,9 +463,54 @@ def _weighting(
         dict(code_rows),
         dict(respondents),
         cell_weights,
-        _exclusions(dimensions, raw_cells, missing, margins),
-        {d: frozenset(c for c, p in margins[d].items() if p > 0) for d in dimensions},
+        _exclusions(dimensions, raw_cells, missing, margins, plan),
+        {
+            d: frozenset(c for c, p in margins[d].items() if p > 0 and c not in plan.merged(d))
+            for d in raked
+        },
+        plan,
     )
+
+
+def _collapsing(
+    found: SurveyAggregates,
+    dimensions: list[str],
+    margins: Mapping[str, Mapping[int, float]],
+    cells: Mapping[tuple[Any, ...], float],
+    settings: ReportSettings,
+) -> collapsing.Collapsing:
+    """Which weighting categories are raked together (``survey.analysis.collapsing``):
+    banded dimensions (age) are ordered, the others nominal."""
+    into = {d: dict(m) for d, m in (settings.collapse_into or {}).items() if d in margins}
+    ordered = {
+        d: found.dimensions[d].dimension_codes(settings.language).valid
+        for d in dimensions
+        if found.dimensions[d].spec.get("bands")
+    }
+    counts = collapsing.sample_counts(cells, dimensions, margins, into)
+    return collapsing.collapse(
+        counts, margins, settings.collapse_minimum, ordered=ordered, into=into
+    )
+
+
+def _per_cell(
+    raking: RakingResult,
+    plan: collapsing.Collapsing,
+    dimensions: list[str],
+    cells: Mapping[tuple[Any, ...], float],
+) -> RakingResult:
+    """The raking on merged categories with its weights (and trimmed cells)
+    keyed by the responses' own cells, as every weighted figure looks them up."""
+    weights: dict[tuple[Any, ...], float] = {}
+    trimmed = set()
+    for cell in cells:
+        merged = plan.cell(dimensions, cell)
+        weight = raking.weights.get(merged)
+        if weight is not None:
+            weights[cell] = weight
+            if merged in raking.trimmed_cells:
+                trimmed.add(cell)
+    return replace(raking, weights=weights, trimmed_cells=frozenset(trimmed))
 
 
 def _exclusions(
@@ -454,16 +518,23 @@ def _exclusions(
     raw_cells: Mapping[tuple[Any, ...], int],
     missing: list[frozenset[int]],
     margins: Mapping[str, Mapping[int, float]],
+    plan: collapsing.Collapsing,
 ) -> tuple[Exclusion, ...]:
     """Why responses got no weight, per dimension and code (see the module
     docstring), in the order of the dimensions, then no answer first, then
-    by code."""
+    by code. A dimension that dropped out of the raking excludes nobody; a
+    code the margins lack but merged by declaration is weighted."""
     found: dict[tuple[int, int | None], int] = defaultdict(int)
     for cell, n in raw_cells.items():
         problems = [
             (index, None if code is None or code in miss else code)
             for index, (code, miss) in enumerate(zip(cell, missing, strict=True))
-            if code is None or code in miss or code not in margins[dimensions[index]]
+            if dimensions[index] not in plan.dropped
+            and (
+                code is None
+                or code in miss
+                or plan.code(dimensions[index], code) not in margins[dimensions[index]]
+            )
         ]
         for key in problems:
             found[key] += n

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from survey.analysis.collapsing import DEFAULT_MINIMUM
 from survey.analysis.suppression import DEFAULT_THRESHOLD
 
 DEFAULT_PARTNER_SECTOR_MIN = 3
@@ -46,3 +47,11 @@ class ReportSettings:
     published (``SURVEY_PARTNER_SECTOR_MIN``): partners are named
     organisations, so the residents' threshold does not apply to them, but
     no figure may single one out."""
+    collapse_minimum: int = DEFAULT_MINIMUM
+    """Complete respondents a weighting category needs to be raked on
+    alone; sparser ones are merged with a neighbour
+    (``survey.analysis.collapsing``). 0 turns collapsing off."""
+    collapse_into: Mapping[str, Mapping[int, int]] | None = None
+    """Declared merges of weighting categories ``{dimension: {code: into
+    code}}``: for sparse categories of a nominal dimension and codes the
+    margins lack."""
