@@ -118,6 +118,25 @@ class ExcludedGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class CollapsedGroup:
+    """Categories of one dimension raked on together
+    (``survey.analysis.collapsing``): in the dimension's order, codes the
+    margins lack (merged by declaration) last, with their complete
+    respondents; raked under ``into``."""
+
+    dimension: str
+    codes: tuple[int, ...]
+    labels: tuple[str, ...]
+    responses: tuple[int, ...]
+    """Complete respondents per code (the JSON publishes them only where
+    the dimension's sample shares are published, see ``WeightingSummary``)."""
+    into: int
+    lacking: frozenset[int] = frozenset()
+    """Members the margins lack: their count is never published (it is
+    their category's count of the dimension's table, less the excluded)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """Something the reader of the report must know, in the report's
     language: ``kind`` names it for programs, ``message`` says it."""
@@ -155,6 +174,11 @@ class WeightingSummary:
     excluded: tuple[ExcludedGroup, ...] = ()
     margin_totals: Mapping[str, float] = field(default_factory=dict)
     warnings: tuple[Notice, ...] = ()
+    collapse_minimum: int = 0
+    """Complete respondents a category needed to be raked on alone (0: no collapsing)."""
+    collapsed: tuple[CollapsedGroup, ...] = ()
+    dropped_dimensions: tuple[str, ...] = ()
+    """Dimensions of the margins left out of the raking: they collapsed to one category."""
     totals_hidden: bool = False
     """The complete and excluded responses are suppressed (the disclosure
     audit hides them as one unit: they add up to the published responses),
@@ -221,6 +245,32 @@ class WeightingSummary:
             ],
             "margin_totals": dict(self.margin_totals),
             "warnings": [w.to_json() for w in self.warnings],
+            "collapse_minimum": self.collapse_minimum,
+            "collapsed": [self._collapsed_json(group) for group in self.collapsed],
+            "dropped_dimensions": list(self.dropped_dimensions),
+        }
+
+    def collapsed_counts(self, group: CollapsedGroup) -> tuple[int | None, ...]:
+        """The published complete respondents of each member of ``group``:
+        all of them where the dimension's sample shares are published (a
+        member's count is then its share of the complete responses anyway),
+        none where a share is hidden or a member is a code the margins lack
+        (its count would come back as a difference)."""
+        hidden = group.lacking or any(
+            self._sample_hidden(m) for m in self.margins if m.dimension == group.dimension
+        )
+        return tuple(None if hidden else n for n in group.responses)
+
+    def _collapsed_json(self, group: CollapsedGroup) -> Json:
+        counts = self.collapsed_counts(group)
+        return {
+            "dimension": group.dimension,
+            "into": group.into,
+            "codes": list(group.codes),
+            "labels": list(group.labels),
+            "responses": list(counts),
+            "lacking": sorted(group.lacking),
+            "suppressed": any(n is None for n in counts),
         }
 
     def _sample_hidden(self, margin: MarginRow) -> bool:

@@ -16,14 +16,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from babel.numbers import format_decimal
 from flask_babel import gettext
 
+from survey.analysis.collapsing import Collapsing
 from survey.analysis.collect import WeightData
 from survey.analysis.margins import TOTAL_TOLERANCE, dimension_totals, totals_disagree
-from survey.analysis.model import ExcludedGroup, MarginRow, Notice, WeightingSummary
+from survey.analysis.model import (
+    CollapsedGroup,
+    ExcludedGroup,
+    MarginRow,
+    Notice,
+    WeightingSummary,
+)
 from survey.analysis.suppression import suppress_table
 from survey.analysis.tables import round2
 from survey.definitions.definition import QuestionDef
@@ -85,27 +92,56 @@ def weighting_summary(
     table (``suppression.suppress_table``): a group of 1 .. threshold-1
     responses, and then one more, are not published."""
     result = weighting.result
+    plan = weighting.collapsed
     complete = {cell: n for cell, n in weighting.cells.items() if cell in result.weights}
     total = sum(complete.values())
     margins = []
     for index, dimension in enumerate(weighting.dimensions):
+        if dimension in plan.dropped:
+            continue
         labels = dimensions[dimension].dimension_codes(language).labels
         sample: dict[Any, float] = defaultdict(float)
         for cell, n in complete.items():
-            sample[cell[index]] += n
-        for code, share in result.target_shares[dimension].items():
+            # A code the margins lack, weighted with its declared category,
+            # counts in that category's sample share.
+            sample[_row_code(plan, dimension, cell[index], weighting.margins)] += n
+        populations = weighting.margins[dimension]
+        dimension_total = sum(populations.values())
+        merged = plan.merged(dimension)
+        for code, population in populations.items():
+            # A merged category's own weighted share is no margin of the
+            # raking, and beside its population it would give the merged
+            # categories' sample counts back: only the merged one is raked.
+            weighted = None if code in merged else result.weighted_shares[dimension].get(code, 0)
             margins.append(
                 MarginRow(
                     dimension=dimension,
                     code=code,
                     label=labels.get(code, str(code)),
-                    population=weighting.margins[dimension][cast(int, code)],
-                    population_percent=round2(share * 100),
+                    population=population,
+                    population_percent=round2(population / dimension_total * 100),
                     sample_percent=round2(sample.get(code, 0) / total * 100) if total else None,
-                    weighted_percent=round2(result.weighted_shares[dimension].get(code, 0) * 100),
+                    weighted_percent=None if weighted is None else round2(weighted * 100),
                     sample_count=round(sample.get(code, 0)),
                 )
             )
+    collapsed = tuple(
+        CollapsedGroup(
+            dimension=merge.dimension,
+            codes=merge.codes,
+            labels=tuple(
+                dimensions[merge.dimension].dimension_codes(language).labels.get(c, str(c))
+                for c in merge.codes
+            ),
+            responses=merge.responses,
+            into=merge.into,
+            lacking=frozenset(
+                c for c in merge.codes if c not in weighting.margins[merge.dimension]
+            ),
+        )
+        for merge in plan.merges
+        if merge.dimension not in plan.dropped
+    )
     hidden = suppress_table(
         {index: e.responses for index, e in enumerate(weighting.exclusions)}, threshold
     )
@@ -145,7 +181,16 @@ def weighting_summary(
         excluded=excluded,
         margin_totals=totals,
         warnings=tuple(warnings),
+        collapse_minimum=plan.minimum,
+        collapsed=collapsed,
+        dropped_dimensions=plan.dropped,
     )
+
+
+def _row_code(plan: Collapsing, dimension: str, code: Any, margins: Mapping[str, Any]) -> Any:
+    """The margins row a complete response's code counts under: its own, or
+    for a code the margins lack, the category it was merged into."""
+    return code if code in margins[dimension] else plan.code(dimension, code)
 
 
 def not_converged_notice(trim: float | None) -> Notice:
@@ -218,6 +263,10 @@ def _reasons(
             "possible once every group of the margins has respondents; otherwise merge it with a "
             "neighbouring group in the margins.",
             group=group(d),
+        ),
+        "all_dimensions_collapsed": lambda d: _(
+            "every characteristic of the margins has too few responses per group, even with "
+            "groups weighted together."
         ),
         "zero_population_with_respondents": lambda d: _(
             "%(count)s respondents belong to %(group)s, whose population in the margins is 0.",

@@ -211,6 +211,12 @@ def _methods(doc: DocxDocument, model: Json) -> None:
     if weighting:
         for warning in weighting.get("warnings", []):
             doc.add_paragraph(warning["message"])
+        if method["collapsed"]:
+            doc.add_paragraph(method["collapsed"])
+            for line in method["collapsed_groups"]:
+                doc.add_paragraph(line, style="List Bullet")
+        if method["dropped"]:
+            doc.add_paragraph(method["dropped"])
         _table(
             doc,
             [

@@ -497,6 +497,63 @@ def disclosure_sentence(model: Json) -> str:
     )
 
 
+def _collapsed_sentences(weighting: Json) -> Json:
+    """The groups weighted together and the characteristics that dropped
+    out of the weighting, in words (``survey.analysis.collapsing``)."""
+    result: Json = {}
+    if weighting.get("collapsed"):
+        minimum = weighting.get("collapse_minimum") or 0
+        result["collapsed"] = (
+            _(
+                "Groups with fewer than %(minimum)s complete responses are weighted together "
+                "with a neighbouring group (an age band with the adjacent band that has fewer "
+                "responses; other groups only where the planner said which), so that no weight "
+                "rests on a handful of people. Their population margins are added up. "
+                "Weighted together:",
+                minimum=integer(minimum),
+            )
+            if minimum
+            else _(
+                "Groups are weighted together where the planner said so; their population "
+                "margins are added up. Weighted together:"
+            )
+        )
+        result["collapsed_groups"] = [_collapsed_line(g) for g in weighting["collapsed"]]
+    dropped = weighting.get("dropped_dimensions") or []
+    if dropped:
+        result["dropped"] = _(
+            "%(dimensions)s is not used for the weighting: its groups had too few responses, "
+            "even weighted together, to be weighted separately.",
+            dimensions=_join([dimension_label(d) for d in dropped]),
+        )
+    return result
+
+
+def _collapsed_line(group: Json) -> str:
+    """One merged category in words: its members with their responses, or
+    without numbers where they are not published."""
+    lacking = set(group.get("lacking") or [])
+    members = []
+    for code, label, n in zip(group["codes"], group["labels"], group["responses"], strict=True):
+        name = _("%(label)s (not in the margins)", label=label) if code in lacking else label
+        if n is not None:
+            name = str(
+                ngettext("%(name)s: %(num)s response", "%(name)s: %(num)s responses", n, name=name)
+            )
+        members.append(name)
+    if group["suppressed"]:
+        return _(
+            "%(dimension)s: %(groups)s (the numbers of responses are not published)",
+            dimension=dimension_label(group["dimension"]),
+            groups=" + ".join(members),
+        )
+    return _(
+        "%(dimension)s: %(groups)s",
+        dimension=dimension_label(group["dimension"]),
+        groups=" + ".join(members),
+    )
+
+
 def _excluded_line(group: Json) -> str:
     """One group of responses left out of the weighting, in words (its
     number is "x" when suppressed)."""
@@ -554,6 +611,9 @@ def method_sentences(model: Json) -> Json:
         ),
         "excluded": "",
         "excluded_groups": [],
+        "collapsed": "",
+        "collapsed_groups": [],
+        "dropped": "",
         "order": "",
     }
     shuffled = [f"\u201c{q['text']}\u201d" for q in model["questions"] if q.get("shuffled")]
@@ -601,6 +661,7 @@ def method_sentences(model: Json) -> Json:
                 excluded=integer(weighting["excluded_responses"]),
             )
             result["excluded_groups"] = [_excluded_line(g) for g in weighting["excluded"]]
+        result.update(_collapsed_sentences(weighting))
     elif model.get("weighting_problem"):
         result["weighting"] = _(
             "The results are not weighted: every figure in this report is unweighted and "

@@ -1,0 +1,178 @@
+"""Collapsing sparse weighting categories before raking: the rule at its
+boundaries, and raking on the merged categories meeting the merged margins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from survey.analysis.collapsing import Collapsing, Merge, collapse, sample_counts
+from survey.analysis.weighting import rake
+
+AGE = {1: 3000.0, 2: 5000.0, 3: 6000.0, 4: 4000.0, 5: 2000.0}
+AGE_ORDER = [1, 2, 3, 4, 5]
+
+
+def age_plan(counts: dict[int, int], minimum: int = 20) -> Collapsing:
+    return collapse({"age": counts}, {"age": AGE}, minimum, ordered={"age": AGE_ORDER})
+
+
+def test_a_band_with_the_minimum_is_raked_alone_and_one_below_it_is_merged() -> None:
+    at_minimum = age_plan({1: 40, 2: 60, 3: 70, 4: 50, 5: 20})
+    assert at_minimum.merges == () and at_minimum.dropped == ()
+    below = age_plan({1: 40, 2: 60, 3: 70, 4: 50, 5: 19})
+    assert below.merges == (Merge("age", (4, 5), (50, 19), 4),)
+    assert below.code("age", 5) == 4 and below.code("age", 3) == 3
+    assert below.margins({"age": AGE}) == {"age": {1: 3000.0, 2: 5000.0, 3: 6000.0, 4: 6000.0}}
+
+
+def test_a_sparse_band_joins_the_neighbour_with_fewer_respondents() -> None:
+    plan = age_plan({1: 40, 2: 25, 3: 5, 4: 90, 5: 30})
+    assert plan.merges == (Merge("age", (2, 3), (25, 5), 2),)
+    # on a tie, the band before it
+    tie = age_plan({1: 40, 2: 30, 3: 5, 4: 30, 5: 30})
+    assert tie.merges == (Merge("age", (2, 3), (30, 5), 2),)
+
+
+def test_merging_repeats_until_every_merged_band_meets_the_minimum() -> None:
+    plan = age_plan({1: 50, 2: 50, 3: 6, 4: 5, 5: 4})
+    # 5 (4) joins 4 (5): 9; then 3 (6) is smallest and joins 4+5 (9): 15 < 20;
+    # then 3+4+5 (15) joins 2 (50).
+    assert plan.merges == (Merge("age", (2, 3, 4, 5), (50, 6, 5, 4), 2),)
+    assert plan.dropped == ()
+
+
+def test_a_band_without_respondents_is_merged_not_an_error() -> None:
+    plan = age_plan({1: 40, 2: 60, 3: 70, 4: 50})
+    assert plan.merges == (Merge("age", (4, 5), (50, 0), 4),)
+    cells = {(1,): 40.0, (2,): 60.0, (3,): 70.0, (4,): 50.0}
+    result = rake(cells, plan.margins({"age": AGE}))
+    assert result.converged
+
+
+def test_a_dimension_where_every_band_is_small_collapses_to_one_and_drops_out() -> None:
+    plan = age_plan({1: 3, 2: 4, 3: 5, 4: 2, 5: 1})
+    assert plan.dropped == ("age",)
+    assert plan.merges == (Merge("age", (1, 2, 3, 4, 5), (3, 4, 5, 2, 1), 1),)
+    assert plan.margins({"age": AGE}) == {}
+    assert plan.cell(["district", "age"], (7, 3)) == (7,)
+
+
+def test_collapsing_off_keeps_every_band_even_an_empty_one() -> None:
+    plan = age_plan({1: 40, 2: 1, 3: 70, 4: 50}, minimum=0)
+    assert plan.merges == () and plan.dropped == ()
+
+
+def test_a_nominal_dimension_merges_only_by_declaration() -> None:
+    margins = {"district": {1: 9000.0, 2: 7000.0, 3: 800.0}}
+    counts = {"district": {1: 90, 2: 70, 3: 8}}
+    undeclared = collapse(counts, margins, 20, ordered={})
+    assert undeclared.merges == ()
+    declared = collapse(counts, margins, 20, ordered={}, into={"district": {3: 2}})
+    assert declared.merges == (Merge("district", (2, 3), (70, 8), 2),)
+    # a declared target is ignored when the category has enough respondents
+    enough = collapse(
+        {"district": {1: 90, 2: 70, 3: 25}}, margins, 20, ordered={}, into={"district": {3: 2}}
+    )
+    assert enough.merges == ()
+
+
+def test_declared_merges_that_form_a_cycle_stop_where_it_would_close() -> None:
+    margins = {"district": {1: 9000.0, 2: 7000.0, 3: 800.0}}
+    plan = collapse(
+        {"district": {1: 5, 2: 7, 3: 8}},
+        margins,
+        20,
+        ordered={},
+        into={"district": {1: 2, 2: 3, 3: 1}},
+    )
+    assert plan.merges == (Merge("district", (1, 2, 3), (5, 7, 8), 1),)
+    assert plan.dropped == ("district",)
+
+
+def test_a_code_the_margins_lack_is_weighted_with_its_declared_category() -> None:
+    margins = {"sex": {1: 4900.0, 2: 5100.0}, "district": {1: 6000.0, 2: 4000.0}}
+    cells = {(1, 1): 50.0, (2, 1): 40.0, (1, 2): 30.0, (2, 2): 60.0, (3, 1): 4.0, (None, 2): 3.0}
+    into = {"sex": {3: 2}}
+    counts = sample_counts(cells, ["sex", "district"], margins, into)
+    assert counts["sex"] == {1: 80, 2: 100, 3: 4}
+    assert counts["district"] == {1: 94, 2: 90}
+    plan = collapse(counts, margins, 20, ordered={}, into=into)
+    assert plan.merges == (Merge("sex", (2, 3), (100, 4), 2),)
+    assert plan.cell(["sex", "district"], (3, 1)) == (2, 1)
+    # without a declaration it is no respondent of the weighting
+    assert sample_counts(cells, ["sex", "district"], margins, {})["sex"] == {1: 80, 2: 100}
+
+
+def test_a_code_with_population_zero_takes_no_part() -> None:
+    plan = collapse(
+        {"age": {1: 40, 2: 50}},
+        {"age": {1: 100.0, 2: 100.0, 3: 0.0}},
+        20,
+        ordered={"age": [1, 2, 3]},
+    )
+    assert plan.merges == () and plan.dropped == ()
+
+
+@st.composite
+def sparse_survey(draw: st.DrawFn) -> tuple[dict[tuple[Any, ...], float], dict[str, Any], int]:
+    bands = draw(st.integers(2, 6))
+    districts = draw(st.integers(2, 4))
+    cells: dict[tuple[Any, ...], float] = {}
+    for band in range(1, bands + 1):
+        for district in range(1, districts + 1):
+            n = draw(st.integers(0, 25))
+            if n:
+                cells[(band, district)] = float(n)
+    # every district has respondents (nominal: not collapsed without a declaration)
+    for district in range(1, districts + 1):
+        if not any(k[1] == district for k in cells):
+            cells[(1, district)] = 1.0
+    margins = {
+        "age": {b: float(draw(st.integers(100, 5000))) for b in range(1, bands + 1)},
+        "district": {d: float(draw(st.integers(100, 5000))) for d in range(1, districts + 1)},
+    }
+    return cells, margins, draw(st.integers(1, 40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(sparse_survey())
+def test_raking_on_collapsed_bands_meets_the_merged_margins(
+    case: tuple[dict[tuple[Any, ...], float], dict[str, Any], int],
+) -> None:
+    cells, margins, minimum = case
+    dims = ["age", "district"]
+    ordered = {"age": sorted(margins["age"])}
+    plan = collapse(sample_counts(cells, dims, margins, {}), margins, minimum, ordered=ordered)
+    merged_cells: dict[tuple[Any, ...], float] = {}
+    for key, n in cells.items():
+        merged = plan.cell(dims, key)
+        merged_cells[merged] = merged_cells.get(merged, 0.0) + n
+    age_groups = plan.margins(margins).get("age", {})
+    sizes = {
+        code: sum(n for k, n in cells.items() if plan.code("age", k[0]) == code)
+        for code in age_groups
+    }
+    if "age" in plan.dropped:
+        (merge,) = [m for m in plan.merges if m.dimension == "age"]
+        assert merge.codes == tuple(sorted(margins["age"]))
+    else:
+        # every merged band meets the minimum, unless it is the only one left
+        assert all(size >= minimum for size in sizes.values()) or len(sizes) == 1
+        # merged bands are runs of adjacent bands
+        for merge in plan.merges:
+            if merge.dimension == "age":
+                assert list(merge.codes) == list(range(merge.codes[0], merge.codes[-1] + 1))
+    raked = [d for d in dims if d not in plan.dropped]
+    result = rake(merged_cells, plan.margins(margins), dimensions=raked, max_iter=5000)
+    if result.converged:
+        for d, dim in enumerate(raked):
+            target = plan.margins(margins)[dim]
+            total = sum(target.values())
+            for code, population in target.items():
+                share = sum(
+                    result.weights[k] * n for k, n in merged_cells.items() if k[d] == code
+                ) / sum(result.weights[k] * n for k, n in merged_cells.items())
+                assert abs(share - population / total) <= 1e-5 * population / total
