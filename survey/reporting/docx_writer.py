@@ -145,6 +145,17 @@ def _decision(doc: DocxDocument, model: Json) -> None:
             doc.add_paragraph(sentence)
 
 
+def _collapsed(doc: DocxDocument, method: Json) -> None:
+    """The groups weighted together and the characteristics left out, as in
+    the HTML and PDF methods."""
+    if method["collapsed"]:
+        doc.add_paragraph(method["collapsed"])
+        for line in method["collapsed_groups"]:
+            doc.add_paragraph(line, style="List Bullet")
+    if method["dropped"]:
+        doc.add_paragraph(method["dropped"])
+
+
 def _methods(doc: DocxDocument, model: Json) -> None:
     doc.add_heading("2. " + _("How the consultation was done"), level=1)
     fw = fieldwork_sentences(model)
@@ -211,12 +222,7 @@ def _methods(doc: DocxDocument, model: Json) -> None:
     if weighting:
         for warning in weighting.get("warnings", []):
             doc.add_paragraph(warning["message"])
-        if method["collapsed"]:
-            doc.add_paragraph(method["collapsed"])
-            for line in method["collapsed_groups"]:
-                doc.add_paragraph(line, style="List Bullet")
-        if method["dropped"]:
-            doc.add_paragraph(method["dropped"])
+        _collapsed(doc, method)
         _table(
             doc,
             [
