@@ -34,13 +34,39 @@ All functions are pure: counts in, decisions out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 DEFAULT_MINIMUM = 20
 """Complete respondents a weighting category needs before it is raked on
 alone. Twenty keeps a category's weight estimated from enough people that
 one respondent more or less moves it by at most about 5 %."""
+
+
+_DECLARATION = re.compile(r"([a-z0-9_]{1,40}):(-?[0-9]{1,9})=(-?[0-9]{1,9})")
+
+
+def parse_declarations(texts: Iterable[str]) -> dict[str, dict[int, int]]:
+    """Declared merges written ``dimension:code=into`` (``sex:3=2``), as
+    ``{dimension: {code: into}}``; ``ValueError`` with an English sentence
+    for the command line when one is malformed or declares a code twice."""
+    declared: dict[str, dict[int, int]] = {}
+    for text in texts:
+        found = _DECLARATION.fullmatch(text.strip().lower())
+        if found is None:
+            raise ValueError(
+                f"--collapse-into {text!r}: write DIMENSION:CODE=INTO, e.g. sex:3=2 "
+                "(code 3 of sex is weighted with code 2)"
+            )
+        dimension, code, target = found[1], int(found[2]), int(found[3])
+        if code == target or code in declared.get(dimension, {}):
+            raise ValueError(
+                f"--collapse-into {text!r}: {dimension} code {code} is merged into itself "
+                "or declared twice"
+            )
+        declared.setdefault(dimension, {})[code] = target
+    return declared
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from survey.analysis.collapsing import DEFAULT_MINIMUM
 from survey.cli_support import write_atomically
 from survey.extensions import db
 from survey.reporting.options import THRESHOLD_MAX, TRIM_MAX
@@ -100,6 +101,21 @@ def report_language(key: str, language: str | None) -> str:
     help="Cap weights at this multiple of the mean.",
 )
 @click.option(
+    "--collapse-minimum",
+    type=click.IntRange(min=0, max=THRESHOLD_MAX),
+    default=DEFAULT_MINIMUM,
+    show_default=True,
+    help="Weighting categories with fewer complete responses are weighted together with a "
+    "neighbouring one (age bands: the adjacent band with fewer). 0: no collapsing.",
+)
+@click.option(
+    "--collapse-into",
+    multiple=True,
+    metavar="DIMENSION:CODE=INTO",
+    help="Weight a sparse category of a nominal dimension, or a code the margins lack, "
+    "with another category (e.g. sex:3=2). Repeatable.",
+)
+@click.option(
     "--no-weighting",
     is_flag=True,
     help="Unweighted figures, even when the consultation has population margins.",
@@ -116,6 +132,8 @@ def build(
     margins: str | None,
     threshold: int | None,
     trim: float | None,
+    collapse_minimum: int,
+    collapse_into: tuple[str, ...],
     no_weighting: bool,
     language: str | None,
 ) -> None:
@@ -124,6 +142,7 @@ def build(
     unweighted, says why, and the reason is printed as a warning."""
     from flask_babel import force_locale
 
+    from survey.analysis.collapsing import parse_declarations
     from survey.analysis.margins import MarginsRefused, parse_margins
     from survey.analysis.report import ReportError, ReportSettings, build_report
 
@@ -137,6 +156,10 @@ def build(
             "(SURVEY_SUPPRESSION_THRESHOLD): a report may raise it, never lower it."
         )
 
+    try:
+        declared = parse_declarations(collapse_into)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     try:
         margin_values = None
         if margins:
@@ -154,6 +177,8 @@ def build(
             threshold=threshold,
             margins=margin_values,
             trim=trim,
+            collapse_minimum=collapse_minimum,
+            collapse_into=declared,
             partner_sector_min=int(current_app.config["PARTNER_SECTOR_MIN"]),
             language=report_language(key, language),
         )
