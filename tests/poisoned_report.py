@@ -164,7 +164,17 @@ def _weighting(weighting: WeightingSummary | None) -> WeightingSummary | None:
         for m in weighting.margins
     )
     excluded = tuple(replace(e, responses=SENTINEL) if e.hidden else e for e in weighting.excluded)
-    return replace(weighting, margins=margins, excluded=excluded, **changes)
+    collapsed = tuple(
+        replace(
+            group,
+            responses=tuple(
+                SENTINEL if shown is None else n
+                for n, shown in zip(group.responses, weighting.collapsed_counts(group), strict=True)
+            ),
+        )
+        for group in weighting.collapsed
+    )
+    return replace(weighting, margins=margins, excluded=excluded, collapsed=collapsed, **changes)
 
 
 def _themes(themes: TextThemes) -> TextThemes:

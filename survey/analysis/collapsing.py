@@ -28,6 +28,10 @@ Rules (docs/margins.md, "Collapsing sparse categories"):
   code of the member that comes first in the dimension's order.
 - A dimension that collapses to one category carries no information for the
   weights: it drops out of the raking (``dropped``), and the report says so.
+  Its respondents without an answer on it are then weighted on the other
+  dimensions; those with a code the margins lack and no declared merge stay
+  out of the weighting. (Margins that have one category from the start
+  are raked on as before: nothing was merged.)
 
 All functions are pure: counts in, decisions out.
 """
@@ -98,6 +102,10 @@ class Collapsing:
     groups: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
     merges: tuple[Merge, ...] = ()
     dropped: tuple[str, ...] = ()
+    placed: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Per dropped dimension, the codes of its one merged category: a
+    response with another code there (one the margins lack, merged by no
+    declaration) stays out of the weighting, as it would have."""
 
     def code(self, dimension: str, code: int | None) -> int | None:
         """The code ``code`` of ``dimension`` is raked under."""
@@ -126,12 +134,19 @@ class Collapsing:
 
     def cell(self, dimensions: Sequence[str], key: Sequence[int | None]) -> tuple[int | None, ...]:
         """A cell key over ``dimensions`` recoded to the raked codes, with the
-        positions of dropped dimensions removed."""
-        return tuple(
+        positions of dropped dimensions removed; all None (incomplete) when a
+        dropped dimension has a code its margins cannot place."""
+        kept = tuple(
             self.code(dimension, code)
             for dimension, code in zip(dimensions, key, strict=True)
             if dimension not in self.dropped
         )
+        unplaced = any(
+            code is not None and code not in self.placed.get(dimension, frozenset())
+            for dimension, code in zip(dimensions, key, strict=True)
+            if dimension in self.dropped
+        )
+        return (None,) * len(kept) if unplaced else kept
 
 
 def sample_counts(
@@ -183,6 +198,7 @@ def collapse(
     groups: dict[str, dict[int, int]] = {}
     merges: list[Merge] = []
     dropped: list[str] = []
+    placed: dict[str, frozenset[int]] = {}
     for dimension, populations in margins.items():
         found = counts.get(dimension, {})
         codes = [c for c in populations if populations[c] > 0]
@@ -208,9 +224,11 @@ def collapse(
                 )
         if mapping:
             groups[dimension] = mapping
-        if len(runs) == 1:
+        # Margins of one category from the start are raked on as before.
+        if len(runs) == 1 and len(runs[0]) > 1:
             dropped.append(dimension)
-    return Collapsing(minimum, groups, tuple(merges), tuple(dropped))
+            placed[dimension] = frozenset(runs[0])
+    return Collapsing(minimum, groups, tuple(merges), tuple(dropped), placed)
 
 
 def _order(codes: Collection[int], order: Sequence[int] | None) -> list[int]:

@@ -522,19 +522,15 @@ def _exclusions(
 ) -> tuple[Exclusion, ...]:
     """Why responses got no weight, per dimension and code (see the module
     docstring), in the order of the dimensions, then no answer first, then
-    by code. A dimension that dropped out of the raking excludes nobody; a
-    code the margins lack but merged by declaration is weighted."""
+    by code. A dimension that dropped out of the raking leaves out only
+    codes its margins cannot place; a code the margins lack but merged by
+    declaration is weighted."""
     found: dict[tuple[int, int | None], int] = defaultdict(int)
     for cell, n in raw_cells.items():
         problems = [
             (index, None if code is None or code in miss else code)
             for index, (code, miss) in enumerate(zip(cell, missing, strict=True))
-            if dimensions[index] not in plan.dropped
-            and (
-                code is None
-                or code in miss
-                or plan.code(dimensions[index], code) not in margins[dimensions[index]]
-            )
+            if _left_out(dimensions[index], None if code in miss else code, margins, plan)
         ]
         for key in problems:
             found[key] += n
@@ -549,6 +545,20 @@ def _exclusions(
             found.items(), key=lambda item: (item[0][0], item[0][1] is not None, item[0][1] or 0)
         )
     )
+
+
+def _left_out(
+    dimension: str,
+    code: int | None,
+    margins: Mapping[str, Mapping[int, float]],
+    plan: collapsing.Collapsing,
+) -> bool:
+    """Whether a response's (cleaned) code leaves it out of the weighting:
+    no answer on a dimension raked on, or a code the margins lack and no
+    declaration merges."""
+    if code is None:
+        return dimension not in plan.dropped
+    return plan.code(dimension, code) not in margins[dimension]
 
 
 def _clean_cell(cell: tuple[Any, ...], missing: list[frozenset[int]]) -> tuple[Any, ...]:

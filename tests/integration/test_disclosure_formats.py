@@ -175,3 +175,70 @@ def test_a_published_poisoned_count_shows_in_every_format(app: Flask, tmp_path: 
         assert after[fmt] != before[fmt], fmt
         # The chart data hold percentages, the other formats the count too.
         assert fmt == "zip" or shows_sentinel(after[fmt]), fmt
+
+
+def _settings_report(app: Flask, key: str, **settings: Any) -> Any:
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+
+    with app.test_request_context():
+        return build_report(db.session, key, ReportSettings(**settings))
+
+
+def test_a_lone_group_weighted_with_a_declared_category_gives_the_design_effect_back_safely(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Issue 16's lone group, weighted instead of left out: the five women
+    are declared part of the men's category; sex then has one category and
+    drops out of the raking, nobody is left out, and the design effect and
+    effective n are published again, while no format gives the women's
+    number back."""
+    from survey.analysis.margins import parse_margins
+
+    key = _lone_group_survey(app, tmp_path)
+    margins = parse_margins(MARGINS_CSV.replace("sex,2,5100\n", "").encode())
+    report = _settings_report(app, key, margins=margins, collapse_into={"sex": {2: 1}})
+    weighting = report.weighting
+    assert weighting is not None and report.disclosure.audited
+    assert not weighting.totals_hidden and not weighting.weights_hidden
+    assert weighting.excluded_responses == 0 and weighting.dropped_dimensions == ("sex",)
+    published = report.to_json()["weighting"]
+    assert published["design_effect"] is not None and published["effective_n"] is not None
+    assert published["collapsed"] == []
+    assert_no_format_reads_a_hidden_figure(app, report)
+    text = " ".join(documents(app, report)["html"].split())
+    assert "geslacht wordt niet gebruikt voor de weging" in text
+
+
+@pytest.mark.slow
+def test_the_small_demo_weights_anders_with_a_declared_category_and_hides_its_number(
+    app: Flask,
+) -> None:
+    """The 200-resident demo: sex "Anders" (a few respondents, the margins
+    have two sexes) declared part of "Vrouw". Anders is weighted and no
+    longer left out, its number is published nowhere in the weighting
+    section, and no format reads a hidden figure. The design effect stays
+    withheld all the same: the residents who did not give their sex are a
+    second small group left out of the weighting, and the complete and
+    excluded responses would give it back (issue 16's rule)."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=200)
+        db.session.commit()
+    before = _settings_report(app, "burgers-2026")
+    assert before.weighting is not None
+    assert [(e.dimension, e.code) for e in before.weighting.excluded] == [
+        ("sex", None),
+        ("sex", 3),
+    ]
+    report = _settings_report(app, "burgers-2026", collapse_into={"sex": {3: 2}})
+    weighting = report.weighting
+    assert weighting is not None and report.disclosure.audited
+    assert [(e.dimension, e.code) for e in weighting.excluded] == [("sex", None)]
+    (anders,) = [g for g in report.to_json()["weighting"]["collapsed"] if g["dimension"] == "sex"]
+    assert anders["codes"] == [2, 3] and anders["lacking"] == [3]
+    assert anders["responses"] == [None, None] and anders["suppressed"]
+    assert weighting.totals_hidden and weighting.weights_hidden
+    assert_no_format_reads_a_hidden_figure(app, report)

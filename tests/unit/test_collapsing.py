@@ -60,6 +60,21 @@ def test_a_dimension_where_every_band_is_small_collapses_to_one_and_drops_out() 
     assert plan.cell(["district", "age"], (7, 3)) == (7,)
 
 
+def test_margins_of_one_category_from_the_start_are_raked_on_as_before() -> None:
+    plan = collapse({"sex": {1: 150, 2: 5}}, {"sex": {1: 4900.0}}, 20, ordered={})
+    assert plan.dropped == () and plan.merges == ()
+
+
+def test_a_dropped_dimension_keeps_out_a_code_its_margins_cannot_place() -> None:
+    plan = collapse(
+        {"sex": {1: 150, 2: 5, 3: 2}}, {"sex": {1: 4900.0}}, 20, ordered={}, into={"sex": {2: 1}}
+    )
+    assert plan.dropped == ("sex",)
+    assert plan.cell(["district", "sex"], (1, 2)) == (1,)
+    assert plan.cell(["district", "sex"], (1, None)) == (1,)
+    assert plan.cell(["district", "sex"], (1, 3)) == (None,)
+
+
 def test_collapsing_off_keeps_every_band_even_an_empty_one() -> None:
     plan = age_plan({1: 40, 2: 1, 3: 70, 4: 50}, minimum=0)
     assert plan.merges == () and plan.dropped == ()
