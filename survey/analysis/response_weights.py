@@ -71,4 +71,9 @@ def response_weights(
             deff=format_decimal(result.design_effect, format="0.00", locale=LOCALE),
             excluded=format_decimal(result.excluded, format="#,##0", locale=LOCALE),
         )
+        if weighting.collapsed.merges or weighting.collapsed.dropped:
+            description += " " + _(
+                "Groups with too few complete responses were weighted together with a "
+                "neighbouring group, as the report's methods list."
+            )
         return WeightColumn(dict(weighting.cell_weights), label, description)

@@ -286,3 +286,25 @@ def test_a_planner_exports_in_french_with_the_report_weights(
     # the codebook says, in French, how the weights were made
     assert rows["weight"][1] == "Poids (calage sur les marges de population)"
     assert "1e-6" in str(rows["weight"][-1]) and "WEIGHT BY weight" in str(rows["weight"][-1])
+
+
+def test_a_margin_band_without_respondents_is_weighted_with_its_neighbour_on_the_page(
+    app: Flask, client: Any, demo: str
+) -> None:
+    """A planner uploads age margins with a band no resident is in (a fifth
+    band the survey does not have yet): the report is weighted all the same,
+    that band together with the one next to it, and the page says so."""
+    logged_in(app, client, "planner")
+    url = f"/planner/raadplegingen/{CONSULTATION}/marges"
+    margins = (
+        b"dimension,code,population\nage,1,4900\nage,2,12700\nage,3,13100\nage,4,9700\nage,5,500\n"
+    )
+    assert submit_file(client, Page(client.get(url)), margins, "marges.csv").status_code == 302
+    weighting = report_json(client)["weighting"]
+    merged = next(g for g in weighting["collapsed"] if 5 in g["codes"])
+    assert merged["dimension"] == "age" and merged["codes"][-2:] == [4, 5]
+    assert merged["responses"][-1] in (0, None)
+    page = Page(client.get(f"/planner/rapporten/{KEY}?crosstabs=off"))
+    assert "worden samen met een naburige groep gewogen" in page.text
+    assert "Samen gewogen:" in page.text
+    assert "leeftijdsgroep: " in page.text
