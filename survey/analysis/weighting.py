@@ -29,10 +29,13 @@ Rules (contract section 3, "raking of every complete response"):
 - ``design_effect`` = 1 + CV^2 of the respondent weights (Kish), CV with the
   population standard deviation; ``effective_n`` = (sum w)^2 / sum w^2. With mean-1
   weights ``effective_n = n / design_effect``.
-- Trimming (optional, never by default): ``trim = 5.0`` caps every weight at 5 x the
-  mean weight; raking and capping alternate until both the margins and the cap hold
-  (or ``max_iter`` sweeps are used; then ``converged`` is ``False`` and the cap holds
-  while the margins are off by :attr:`RakingResult.max_deviation`).
+- Trimming (optional, never by default): ``trim = 5.0`` keeps every weight between
+  1/5 and 5 x the mean weight; raking and bounding alternate until both the margins
+  and the bounds hold (or ``max_iter`` sweeps are used; then ``converged`` is
+  ``False`` and the bounds hold while the margins are off by
+  :attr:`RakingResult.max_deviation`). The lower bound keeps a cap the margins
+  cannot live with from squeezing a cell's weight to nothing (it did: 0.0 with a
+  cap of 1.5); without ``trim`` there is no bound at all.
 """
 
 from __future__ import annotations
@@ -428,34 +431,41 @@ def _to_mean_one(weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _cap_mean_one(weights: np.ndarray, counts: np.ndarray, cap: float) -> np.ndarray:
-    """Scale to mean 1 with no weight above ``cap``.
+    """Scale to mean 1 with every weight between ``1 / cap`` and ``cap``.
 
-    Capping first and rescaling afterwards would push the capped weights above the
-    cap again, so the capped set is grown until the uncapped rest, scaled to make
-    the mean exactly 1, stays below the cap. Every round caps at least one more
-    cell and none is ever released, so it ends within one round per cell.
+    Bounding first and rescaling afterwards would push the bounded weights out
+    of bounds again, so the sets of weights held at the cap and at the floor
+    grow until the free rest, scaled to make the mean exactly 1, stays within
+    both. No weight is ever released (that could go round in circles), so it
+    ends within one round per cell, with mean 1 and every weight in bounds.
     """
     n = float(counts.sum())
+    floor = 1.0 / cap
     capped = np.zeros(len(weights), dtype=bool)
+    floored = np.zeros(len(weights), dtype=bool)
     for _round in range(len(weights) + 1):
-        free_total = float(np.dot(weights[~capped], counts[~capped]))
-        room = n - cap * float(counts[capped].sum())
+        held = capped | floored
+        free_total = float(np.dot(weights[~held], counts[~held]))
+        room = n - cap * float(counts[capped].sum()) - floor * float(counts[floored].sum())
         if free_total <= 0 or room <= 0:
-            # Everything is at the cap (only possible with cap <= 1): weights equal.
+            # Everything is held (only possible with cap <= 1): weights equal.
             return np.ones(len(weights), dtype=float)
-        scaled = np.where(capped, cap, weights * (room / free_total))
-        over = (scaled > cap) & ~capped
-        if not over.any():
+        scaled = np.where(capped, cap, np.where(floored, floor, weights * (room / free_total)))
+        over = (scaled > cap) & ~held
+        under = (scaled < floor) & ~held
+        if not over.any() and not under.any():
             result: np.ndarray = scaled
             return result
         capped |= over
-    raise AssertionError("capping grows the capped set every round, so it cannot get here")
+        floored |= under
+    raise AssertionError("bounding grows the held set every round, so it cannot get here")
 
 
 def _within_cap(weights: np.ndarray, counts: np.ndarray, cap: float, tol: float) -> bool:
     if math.isinf(cap):
         return True
-    return bool(np.max(_to_mean_one(weights, counts)) <= cap * (1 + tol))
+    scaled = _to_mean_one(weights, counts)
+    return bool(np.max(scaled) <= cap * (1 + tol) and np.min(scaled) >= (1 - tol) / cap)
 
 
 def _max_deviation(

@@ -358,10 +358,13 @@ def test_raking_reaches_every_margin_with_positive_weights(
     n = sum(cells.values())
     assert result.respondents == n
     weights = [result.weights[k] for k in expand(cells)]
-    # A cap the margins cannot live with can squeeze a cell's weight to
-    # nothing; the report then warns that the margins are not reached
-    # (``margins_not_reached``, test_weighting_summary).
-    assert min(weights) > 0 if result.converged else min(weights) >= 0
+    # A cap the margins cannot live with used to squeeze a cell's weight to
+    # nothing (0.0 with a cap of 1.5); the floor of 1/cap keeps every weight
+    # positive, converged or not. The report warns that the margins are not
+    # reached (``margins_not_reached``, test_weighting_summary).
+    assert min(weights) > 0
+    if trim is not None:
+        assert min(weights) >= (1 - 1e-6) / trim
     # The method section quotes the smallest and the largest weight.
     assert (result.min_weight, result.max_weight) == (min(weights), max(weights))
     assert statistics.fmean(weights) == pytest.approx(1.0)
@@ -381,6 +384,21 @@ def test_raking_reaches_every_margin_with_positive_weights(
     else:
         assert max(deviations) > 1e-6
     assert result.design_effect == pytest.approx(n / result.effective_n)
+
+
+def test_a_cap_the_margins_cannot_live_with_leaves_no_weight_near_zero() -> None:
+    """Trimmed raking that cannot meet the margins: every weight stays at
+    least 1/cap of the mean, and the cells that need more stay at the cap."""
+    cells = {(1, 1): 1, (1, 2): 1, (2, 1): 60, (2, 2): 60}
+    margins = {"a": {1: 50.0, 2: 50.0}, "b": {1: 90.0, 2: 10.0}}
+    result = rake(cells, margins, trim=1.5, max_iter=200)
+    assert not result.converged
+    assert result.min_weight >= (1 - 1e-9) / 1.5
+    assert result.max_weight <= 1.5 * (1 + 1e-9)
+    assert statistics.fmean(result.weights[k] for k in expand(cells)) == pytest.approx(1.0)
+    # Untrimmed raking has no floor: it reaches the margins with whatever it takes.
+    untrimmed = rake(cells, margins)
+    assert untrimmed.converged and untrimmed.min_weight < 1 / 1.5
 
 
 def test_trimming_many_cells_at_once_stops() -> None:
