@@ -102,7 +102,7 @@ def report_language(key: str, language: str | None) -> str:
 )
 @click.option(
     "--collapse-minimum",
-    type=click.IntRange(min=0, max=THRESHOLD_MAX),
+    type=click.IntRange(min=0, max=1000),
     default=DEFAULT_MINIMUM,
     show_default=True,
     help="Weighting categories with fewer complete responses are weighted together with a "

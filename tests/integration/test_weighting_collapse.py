@@ -116,3 +116,39 @@ def test_a_dimension_whose_bands_all_merge_drops_out_and_the_report_says_so(
     )
     assert everything.weighting is None and everything.weighting_problem is not None
     assert everything.weighting_problem.kind == "all_dimensions_collapsed"
+
+
+def test_the_command_line_sets_the_minimum_and_declared_merges(
+    app: Flask, runner: Any, tmp_path: Path
+) -> None:
+    import json
+
+    key = _survey(app, tmp_path, old=15)
+    margins = tmp_path / "m.csv"
+    margins.write_text(
+        "dimension,code,population\n"
+        + "".join(f"{d},{c},{p}\n" for d, codes in AGE_MARGINS.items() for c, p in codes.items())
+    )
+    out = tmp_path / "r.json"
+    args = ["report", "build", key, "--out", str(out), "--margins", str(margins)]
+    bad = runner.invoke(args=[*args, "--collapse-into", "sex3"])
+    assert bad.exit_code == 2 and "DIMENSION:CODE=INTO" in bad.output and not out.exists()
+    itself = runner.invoke(args=[*args, "--collapse-into", "sex:2=2"])
+    assert itself.exit_code == 2 and "into itself" in itself.output and not out.exists()
+    assert runner.invoke(args=args).exit_code == 0
+    assert [g["codes"] for g in json.loads(out.read_text())["weighting"]["collapsed"]] == [[2, 3]]
+    off = runner.invoke(args=[*args, "--collapse-minimum", "0", "--collapse-into", "district:2=1"])
+    assert off.exit_code == 0, off.output
+    weighting = json.loads(out.read_text())["weighting"]
+    # Collapsing off: the sparse band stays; a declaration applies only below
+    # the minimum, so district 2 stays too.
+    assert weighting["collapsed"] == [] and weighting["collapse_minimum"] == 0
+    declared = runner.invoke(
+        args=[*args, "--collapse-minimum", "200", "--collapse-into", "district:2=1"]
+    )
+    assert declared.exit_code == 0, declared.output
+    weighting = json.loads(out.read_text())["weighting"]
+    assert (
+        "district" in weighting["dropped_dimensions"] and "age" in weighting["dropped_dimensions"]
+    )
+    assert weighting["dimensions"] == ["sex"]
