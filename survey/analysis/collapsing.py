@@ -106,6 +106,9 @@ class Collapsing:
     """Per dropped dimension, the codes of its one merged category: a
     response with another code there (one the margins lack, merged by no
     declaration) stays out of the weighting, as it would have."""
+    unanswered: bool = False
+    """Responses without an answer on a dimension raked on are weighted on
+    the other dimensions (``hold_unanswered``) instead of left out."""
 
     def code(self, dimension: str, code: int | None) -> int | None:
         """The code ``code`` of ``dimension`` is raked under."""
@@ -146,7 +149,52 @@ class Collapsing:
             for dimension, code in zip(dimensions, key, strict=True)
             if dimension in self.dropped
         )
-        return (None,) * len(kept) if unplaced else kept
+        if unplaced:
+            return (None,) * len(kept)
+        if self.unanswered and any(code is not None for code in kept):
+            return tuple(UNANSWERED if code is None else code for code in kept)
+        return kept
+
+
+UNANSWERED = -(10**10)
+"""The raking code of "no answer on this dimension" when such responses are
+weighted on the other dimensions: outside the range of codes (9 digits)."""
+
+
+def hold_unanswered(
+    cells: Mapping[tuple[int | None, ...], float],
+    dimensions: Sequence[str],
+    margins: Mapping[str, Mapping[int, float]],
+) -> tuple[dict[str, dict[int, float]], dict[str, int]]:
+    """Margins that hold the responses without an answer on a dimension at
+    their own number there, so that raking adjusts them on the other
+    dimensions only; and how many there are per dimension.
+
+    Over the complete cells (every code in the margins or ``UNANSWERED``) of
+    ``n`` responses, ``u`` of them unanswered on a dimension: ``UNANSWERED``
+    gets the population ``u / (n - u)`` x the dimension's total, so its
+    share is ``u / n`` and raking gives those ``u`` responses a weighted
+    total of exactly ``u``; the answered categories share the rest in their
+    population shares. A dimension nobody answered gets no such category
+    (raking then says its categories have no respondents)."""
+    complete = {
+        key: n
+        for key, n in cells.items()
+        if all(
+            code == UNANSWERED or code in margins[d]
+            for d, code in zip(dimensions, key, strict=True)
+        )
+    }
+    total = sum(complete.values())
+    held = {d: dict(margins[d]) for d in dimensions}
+    unanswered: dict[str, int] = {}
+    for index, dimension in enumerate(dimensions):
+        u = sum(n for key, n in complete.items() if key[index] == UNANSWERED)
+        if u > 0 and total - u > 0:
+            held[dimension][UNANSWERED] = u / (total - u) * sum(margins[dimension].values())
+        if u > 0:
+            unanswered[dimension] = round(u)
+    return held, unanswered
 
 
 def sample_counts(
@@ -186,6 +234,7 @@ def collapse(
     *,
     ordered: Mapping[str, Sequence[int]],
     into: Mapping[str, Mapping[int, int]] | None = None,
+    unanswered: bool = False,
 ) -> Collapsing:
     """Apply the rule (module docstring) to the complete respondents per code
     (``counts``, see ``sample_counts``) of every dimension of ``margins``.
@@ -193,7 +242,9 @@ def collapse(
     ``ordered`` gives, for each ordered dimension, its codes in order (codes
     of the margins not in it come after, by code); a dimension not in it is
     nominal. ``into`` declares merges (``{dimension: {code: into code}}``),
-    for sparse nominal categories and codes the margins lack."""
+    for sparse nominal categories and codes the margins lack; ``unanswered``
+    weights responses without an answer on a dimension on the others
+    (``Collapsing.cell``, ``hold_unanswered``)."""
     declared = into or {}
     groups: dict[str, dict[int, int]] = {}
     merges: list[Merge] = []
@@ -228,7 +279,7 @@ def collapse(
         if len(runs) == 1 and len(runs[0]) > 1:
             dropped.append(dimension)
             placed[dimension] = frozenset(runs[0])
-    return Collapsing(minimum, groups, tuple(merges), tuple(dropped), placed)
+    return Collapsing(minimum, groups, tuple(merges), tuple(dropped), placed, unanswered)
 
 
 def _order(codes: Collection[int], order: Sequence[int] | None) -> list[int]:

@@ -108,6 +108,9 @@ class WeightData:
     )
     """Which categories were raked together, and the dimensions that
     dropped out (``survey.analysis.collapsing``)."""
+    unanswered: dict[str, int] = field(default_factory=dict)
+    """Per dimension raked on, the responses without an answer on it that
+    were weighted on the other dimensions (``collapsing.hold_unanswered``)."""
 
 
 @dataclass(frozen=True)
@@ -424,9 +427,13 @@ def _weighting(
     # A code the margins do not have (e.g. sex "other" against Statbel's two
     # sexes) and no declared merge cannot be raked: such responses are left
     # out, and counted.
+    raked_margins = plan.margins(margins)
+    unanswered: dict[str, int] = {}
+    if plan.unanswered:
+        raked_margins, unanswered = collapsing.hold_unanswered(raked_cells, raked, raked_margins)
     raking = rake(
         raked_cells,
-        cast(Mapping[str, Mapping[Any, float]], plan.margins(margins)),
+        cast(Mapping[str, Mapping[Any, float]], raked_margins),
         trim=settings.trim,
         dimensions=raked,
         on_unknown_code="exclude",
@@ -469,6 +476,7 @@ def _weighting(
             for d in raked
         },
         plan,
+        unanswered,
     )
 
 
@@ -489,7 +497,12 @@ def _collapsing(
     }
     counts = collapsing.sample_counts(cells, dimensions, margins, into)
     return collapsing.collapse(
-        counts, margins, settings.collapse_minimum, ordered=ordered, into=into
+        counts,
+        margins,
+        settings.collapse_minimum,
+        ordered=ordered,
+        into=into,
+        unanswered=settings.weight_unanswered,
     )
 
 
@@ -557,7 +570,7 @@ def _left_out(
     no answer on a dimension raked on, or a code the margins lack and no
     declaration merges."""
     if code is None:
-        return dimension not in plan.dropped
+        return dimension not in plan.dropped and not plan.unanswered
     return plan.code(dimension, code) not in margins[dimension]
 
 

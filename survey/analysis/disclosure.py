@@ -556,17 +556,42 @@ def _hide_samples(
         table = tables.get(tid)
         if table is not None:
             hidden_codes[dimension] = {c.code for c in table.categories if c.mark is not None}
-    hidden_dimensions = {
-        m.dimension
-        for m in weighting.margins
-        if m.code in hidden_codes.get(m.dimension, set()) or is_primary(m.sample_count, threshold)
-    } | {d for d, codes in hidden_codes.items() if codes}
+    hidden_dimensions = (
+        {
+            m.dimension
+            for m in weighting.margins
+            if m.code in hidden_codes.get(m.dimension, set())
+            or is_primary(m.sample_count, threshold)
+        }
+        | {d for d, codes in hidden_codes.items() if codes}
+        | _unanswered_hidden(weighting, questions, dimension_tables, threshold)
+    )
     return replace(
         weighting,
         margins=tuple(
             replace(m, sample_hidden=m.dimension in hidden_dimensions) for m in weighting.margins
         ),
     )
+
+
+def _unanswered_hidden(
+    weighting: WeightingSummary,
+    questions: Sequence[tuple[QuestionDef, Summary]],
+    dimension_tables: Mapping[str, tuple[str, str | None]],
+    threshold: int,
+) -> set[str]:
+    """Dimensions whose sample shares would give back the responses without
+    an answer on them that were weighted on the other dimensions (the
+    complete responses less the shares' counts): when that number is 1 ..
+    threshold-1, or the dimension's table hides its ``missing``."""
+    tables = {q.key: s.table for q, s in questions}
+    return {
+        dimension
+        for dimension, n in weighting.unanswered.items()
+        if is_primary(n, threshold)
+        or getattr(tables.get(dimension_tables.get(dimension, ("", None))[0]), "missing_mark", None)
+        is not None
+    }
 
 
 def without_effective_n(summary: Summary) -> Summary:

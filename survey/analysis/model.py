@@ -179,6 +179,11 @@ class WeightingSummary:
     collapsed: tuple[CollapsedGroup, ...] = ()
     dropped_dimensions: tuple[str, ...] = ()
     """Dimensions of the margins left out of the raking: they collapsed to one category."""
+    unanswered: Mapping[str, int] = field(default_factory=dict)
+    """Per dimension, the complete responses without an answer on it, weighted
+    on the other dimensions. Never published (the dimension's own table hides
+    its small ``missing``); the JSON names the dimensions only, and the
+    disclosure audit counts them in the sample shares' sums."""
     totals_hidden: bool = False
     """The complete and excluded responses are suppressed (the disclosure
     audit hides them as one unit: they add up to the published responses),
@@ -248,6 +253,7 @@ class WeightingSummary:
             "collapse_minimum": self.collapse_minimum,
             "collapsed": [self._collapsed_json(group) for group in self.collapsed],
             "dropped_dimensions": list(self.dropped_dimensions),
+            "unanswered_weighted": list(self.unanswered),
         }
 
     def collapsed_counts(self, group: CollapsedGroup) -> tuple[int | None, ...]:

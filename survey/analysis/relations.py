@@ -592,7 +592,8 @@ def _weighting(
         layout.system.unaudited.add(key)
         by_dimension[margin.dimension].append(key)
     for dimension, keys in by_dimension.items():
-        layout.relate(equation({**dict.fromkeys(keys, 1.0), complete: -1.0}, 0.0))
+        unanswered = _unanswered(layout, weighting, dimension)
+        layout.relate(equation({**dict.fromkeys([*keys, *unanswered], 1.0), complete: -1.0}, 0.0))
         source = dimension_tables.get(dimension)
         if source is None:
             continue
@@ -608,7 +609,27 @@ def _weighting(
                 incomplete[k] = 1.0
         if incomplete:
             layout.relate_if_true(at_most({**incomplete, excluded: -1.0}, 0.0))
+        for key in unanswered:
+            # They gave no valid code: with the table's codes, at most everyone.
+            codes = [k for k in values if k[0] == "count" and k[1] == source]
+            layout.relate_if_true(at_most({key: 1.0, **dict.fromkeys(codes, 1.0)}, responses))
     _excluded(layout, weighting, dimension_tables, responses, excluded)
+
+
+def _unanswered(layout: Layout, weighting: WeightingSummary, dimension: str) -> list[Key]:
+    """The complete responses without an answer on ``dimension`` (weighted on
+    the other dimensions): never published, so a hidden unknown in the sum
+    of the dimension's sample shares, not audited for its own width (it is
+    no cell; the table's ``missing`` is, and its sample shares are hidden
+    with it, ``disclosure._unanswered_hidden``)."""
+    n = weighting.unanswered.get(dimension, 0)
+    if not n:
+        return []
+    key = layout.quantity(
+        ("unanswered", dimension), n, hidden=True, question="#weighting", candidate=False
+    )
+    layout.system.unaudited.add(key)
+    return [key]
 
 
 SAMPLE_TOTALS = ("sample",)

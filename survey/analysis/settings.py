@@ -51,6 +51,10 @@ class ReportSettings:
     """Complete respondents a weighting category needs to be raked on
     alone; sparser ones are merged with a neighbour
     (``survey.analysis.collapsing``). 0 turns collapsing off."""
+    weight_unanswered: bool = False
+    """Responses without an answer on a weighting dimension are weighted on
+    the other dimensions (held at their own number on that one) instead of
+    left out of the weighting."""
     collapse_into: Mapping[str, Mapping[int, int]] | None = None
     """Declared merges of weighting categories ``{dimension: {code: into
     code}}``: for sparse categories of a nominal dimension and codes the

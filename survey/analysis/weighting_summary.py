@@ -21,7 +21,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from flask_babel import gettext
 
-from survey.analysis.collapsing import Collapsing
+from survey.analysis.collapsing import UNANSWERED, Collapsing
 from survey.analysis.collect import WeightData
 from survey.analysis.margins import TOTAL_TOLERANCE, dimension_totals, totals_disagree
 from survey.analysis.model import (
@@ -108,11 +108,20 @@ def weighting_summary(
         populations = weighting.margins[dimension]
         dimension_total = sum(populations.values())
         merged = plan.merged(dimension)
+        # Responses without an answer here, weighted on the other dimensions,
+        # are held at their own number: shares are of those who answered,
+        # else every share would give that number back.
+        placed = total - weighting.unanswered.get(dimension, 0)
+        held = result.weighted_shares[dimension].get(UNANSWERED, 0.0)
         for code, population in populations.items():
             # A merged category's own weighted share is no margin of the
             # raking, and beside its population it would give the merged
             # categories' sample counts back: only the merged one is raked.
-            weighted = None if code in merged else result.weighted_shares[dimension].get(code, 0)
+            weighted = (
+                None
+                if code in merged
+                else result.weighted_shares[dimension].get(code, 0) / (1 - held)
+            )
             margins.append(
                 MarginRow(
                     dimension=dimension,
@@ -120,7 +129,7 @@ def weighting_summary(
                     label=labels.get(code, str(code)),
                     population=population,
                     population_percent=round2(population / dimension_total * 100),
-                    sample_percent=round2(sample.get(code, 0) / total * 100) if total else None,
+                    sample_percent=round2(sample.get(code, 0) / placed * 100) if placed else None,
                     weighted_percent=None if weighted is None else round2(weighted * 100),
                     sample_count=round(sample.get(code, 0)),
                 )
@@ -184,6 +193,7 @@ def weighting_summary(
         collapse_minimum=plan.minimum,
         collapsed=collapsed,
         dropped_dimensions=plan.dropped,
+        unanswered=dict(weighting.unanswered),
     )
 
 

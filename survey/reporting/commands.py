@@ -116,6 +116,12 @@ def report_language(key: str, language: str | None) -> str:
     "with another category (e.g. sex:3=2). Repeatable.",
 )
 @click.option(
+    "--weight-unanswered",
+    is_flag=True,
+    help="Weight responses without an answer on a weighting characteristic on the other "
+    "characteristics (held at their own number on that one) instead of leaving them out.",
+)
+@click.option(
     "--no-weighting",
     is_flag=True,
     help="Unweighted figures, even when the consultation has population margins.",
@@ -134,6 +140,7 @@ def build(
     trim: float | None,
     collapse_minimum: int,
     collapse_into: tuple[str, ...],
+    weight_unanswered: bool,
     no_weighting: bool,
     language: str | None,
 ) -> None:
@@ -179,6 +186,7 @@ def build(
             trim=trim,
             collapse_minimum=collapse_minimum,
             collapse_into=declared,
+            weight_unanswered=weight_unanswered,
             partner_sector_min=int(current_app.config["PARTNER_SECTOR_MIN"]),
             language=report_language(key, language),
         )

@@ -152,8 +152,9 @@ def _collapsed(doc: DocxDocument, method: Json) -> None:
         doc.add_paragraph(method["collapsed"])
         for line in method["collapsed_groups"]:
             doc.add_paragraph(line, style="List Bullet")
-    if method["dropped"]:
-        doc.add_paragraph(method["dropped"])
+    for key in ("dropped", "unanswered"):
+        if method[key]:
+            doc.add_paragraph(method[key])
 
 
 def _methods(doc: DocxDocument, model: Json) -> None:

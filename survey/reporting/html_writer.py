@@ -519,6 +519,13 @@ def _collapsed_sentences(weighting: Json) -> Json:
             )
         )
         result["collapsed_groups"] = [_collapsed_line(g) for g in weighting["collapsed"]]
+    unanswered = weighting.get("unanswered_weighted") or []
+    if unanswered:
+        result["unanswered"] = _(
+            "Responses without an answer on %(dimensions)s are weighted on the other "
+            "characteristics only: on this one they keep their own number.",
+            dimensions=_join([dimension_label(d) for d in unanswered]),
+        )
     dropped = weighting.get("dropped_dimensions") or []
     if dropped:
         result["dropped"] = _(
@@ -614,6 +621,7 @@ def method_sentences(model: Json) -> Json:
         "collapsed": "",
         "collapsed_groups": [],
         "dropped": "",
+        "unanswered": "",
         "order": "",
     }
     shuffled = [f"\u201c{q['text']}\u201d" for q in model["questions"] if q.get("shuffled")]
