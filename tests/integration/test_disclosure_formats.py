@@ -211,7 +211,7 @@ def test_a_lone_group_weighted_with_a_declared_category_gives_the_design_effect_
 
 
 @pytest.mark.slow
-def test_the_small_demo_weights_anders_with_a_declared_category_and_hides_its_number(
+def test_the_small_demo_weights_its_small_sex_groups_and_publishes_the_design_effect_safely(
     app: Flask,
 ) -> None:
     """The 200-resident demo: sex "Anders" (a few respondents, the margins
@@ -220,7 +220,9 @@ def test_the_small_demo_weights_anders_with_a_declared_category_and_hides_its_nu
     section, and no format reads a hidden figure. The design effect stays
     withheld all the same: the residents who did not give their sex are a
     second small group left out of the weighting, and the complete and
-    excluded responses would give it back (issue 16's rule)."""
+    excluded responses would give it back (issue 16's rule). Weighting those
+    on the other characteristics as well (``weight_unanswered``) leaves
+    nobody out, and then the design effect is published, safely."""
     from survey.demo.loader import load_demo
     from survey.extensions import db
 
@@ -242,3 +244,27 @@ def test_the_small_demo_weights_anders_with_a_declared_category_and_hides_its_nu
     assert anders["responses"] == [None, None] and anders["suppressed"]
     assert weighting.totals_hidden and weighting.weights_hidden
     assert_no_format_reads_a_hidden_figure(app, report)
+
+    # Those without a sex answer weighted on the other characteristics too:
+    # nobody is left out, and the design effect and effective n are published
+    # again, without the number of either small group anywhere.
+    both = _settings_report(
+        app, "burgers-2026", collapse_into={"sex": {3: 2}}, weight_unanswered=True
+    )
+    weighting = both.weighting
+    assert weighting is not None and both.disclosure.audited
+    assert weighting.excluded == () and weighting.excluded_responses == 0
+    assert weighting.unanswered["sex"] > 0
+    assert not weighting.totals_hidden and not weighting.weights_hidden
+    published = both.to_json()["weighting"]
+    assert published["design_effect"] is not None and published["effective_n"] is not None
+    assert published["unanswered_weighted"] == ["sex"]
+    # Sex's sample shares are hidden (its table hides Anders and its missing),
+    # so complete responses less their counts give neither group back.
+    assert all(m["sample_percent"] is None for m in published["margins"] if m["dimension"] == "sex")
+    # Shares of the answered: men at their population share of those who answered.
+    men = next(m for m in published["margins"] if m["dimension"] == "sex" and m["code"] == 1)
+    assert men["weighted_percent"] == pytest.approx(men["population_percent"], abs=0.01)
+    assert_no_format_reads_a_hidden_figure(app, both)
+    text = " ".join(documents(app, both)["html"].split())
+    assert "Wie geen antwoord gaf op geslacht, wordt alleen op de andere kenmerken gewogen" in text

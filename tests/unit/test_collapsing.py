@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.analysis.collapsing import Collapsing, Merge, collapse, sample_counts
+from survey.analysis.collapsing import (
+    UNANSWERED,
+    Collapsing,
+    Merge,
+    collapse,
+    hold_unanswered,
+    sample_counts,
+)
 from survey.analysis.weighting import rake
 
 AGE = {1: 3000.0, 2: 5000.0, 3: 6000.0, 4: 4000.0, 5: 2000.0}
@@ -191,3 +199,43 @@ def test_raking_on_collapsed_bands_meets_the_merged_margins(
                     result.weights[k] * n for k, n in merged_cells.items() if k[d] == code
                 ) / sum(result.weights[k] * n for k, n in merged_cells.items())
                 assert abs(share - population / total) <= 1e-5 * population / total
+
+
+def test_unanswered_responses_are_held_at_their_number_and_raked_on_the_rest() -> None:
+    margins = {"sex": {1: 4900.0, 2: 5100.0}, "district": {1: 6000.0, 2: 4000.0}}
+    plan = collapse(
+        {"sex": {1: 80, 2: 100}, "district": {1: 90, 2: 90}},
+        margins,
+        20,
+        ordered={},
+        unanswered=True,
+    )
+    dims = ["sex", "district"]
+    raw = {
+        (1, 1): 50.0,
+        (2, 1): 40.0,
+        (1, 2): 30.0,
+        (2, 2): 60.0,
+        (None, 2): 7.0,
+        (None, None): 2.0,
+    }
+    cells: dict[tuple[Any, ...], float] = {}
+    for key, n in raw.items():
+        merged = plan.cell(dims, key)
+        cells[merged] = cells.get(merged, 0.0) + n
+    # nobody answered anything: no weight at all
+    assert (None, None) in cells
+    held, unanswered = hold_unanswered(cells, dims, plan.margins(margins))
+    assert unanswered == {"sex": 7}
+    result = rake(cells, held)
+    assert result.converged and result.excluded == 2
+    n = 187.0
+    weighted = {k: result.weights[k] * c for k, c in cells.items() if k in result.weights}
+    # held at their own number on sex ...
+    assert sum(w for k, w in weighted.items() if k[0] == UNANSWERED) == pytest.approx(7.0)
+    # ... the answered share the rest in their population shares ...
+    men = sum(w for k, w in weighted.items() if k[0] == 1)
+    assert men / (n - 7) == pytest.approx(0.49)
+    # ... and raked on district with everybody else.
+    north = sum(w for k, w in weighted.items() if k[1] == 1)
+    assert north / n == pytest.approx(0.6)
