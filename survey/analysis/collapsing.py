@@ -32,6 +32,10 @@ Rules (docs/margins.md, "Collapsing sparse categories"):
   dimensions; those with a code the margins lack and no declared merge stay
   out of the weighting. (Margins that have one category from the start
   are raked on as before: nothing was merged.)
+- **Unanswered** (``unanswered``, off by default): a response without an
+  answer on a dimension raked on is weighted on the other dimensions, held
+  at its own number on that one (``UNANSWERED``, ``hold_unanswered``); one
+  without an answer on every dimension stays out.
 
 All functions are pure: counts in, decisions out.
 """

@@ -23,7 +23,12 @@ Rules:
   "Anders" against Statbel's two sexes), is left out of the raking and of
   every weighted figure, and counted in the unweighted ones. The report
   lists how many, per dimension and category (``WeightData.exclusions``):
-  never a silent weight 0.
+  never a silent weight 0. Unless the planner declares a category the code
+  is weighted with (``ReportSettings.collapse_into``), or has unanswered
+  dimensions weighted on the others (``ReportSettings.weight_unanswered``).
+- Sparse categories are raked together with a neighbour
+  (``survey.analysis.collapsing``); the weights are looked up by each
+  response's own cell all the same.
 - When weighting is impossible (margins of a dimension no question has, a
   margin category without respondents, no complete response yet, ...) the
   report is built unweighted and says why (``ReportData.weighting_problem``),
