@@ -488,29 +488,45 @@ def _outer_bounds(
     bounds each of its terms by the extremes of the others). Sound, not
     always tight: a quantity these bounds pin closer than the threshold is
     narrow; a wider one needs the linear programs."""
-    low = np.zeros(len(group.keys))
-    high = np.array([system.upper.get(k, math.inf) for k in group.keys], dtype=float)
+    # Plain Python floats in lists, not numpy: the loop reads and writes one
+    # number at a time, where a numpy scalar costs several times a float (a
+    # third of the demo's audit). The arithmetic and its order are those of
+    # the numpy version (same IEEE doubles, sums left to right), so the
+    # bounds are the same to the last bit (test_audit checks them).
+    inf = math.inf
+    low = [0.0] * len(group.keys)
+    high = [float(system.upper.get(k, inf)) for k in group.keys]
+    rows = list(zip(group.rows, group.low, group.high, strict=True))
     for _ in range(PROPAGATION_PASSES):
         changed = False
-        for terms, row_low, row_high in zip(group.rows, group.low, group.high, strict=True):
+        for terms, row_low, row_high in rows:
             mins = [a * low[i] if a > 0 else a * high[i] for i, a in terms]
             maxs = [a * high[i] if a > 0 else a * low[i] for i, a in terms]
-            min_inf = sum(1 for m in mins if m == -math.inf)
-            max_inf = sum(1 for m in maxs if m == math.inf)
-            min_sum = sum(m for m in mins if m != -math.inf)
-            max_sum = sum(m for m in maxs if m != math.inf)
+            # The sums skip the infinite terms and count them apart; written
+            # out as loops (not sum()) so that a later Python's compensated
+            # float sum cannot change the last bit.
+            min_inf = max_inf = 0
+            min_sum = max_sum = 0.0
+            for m in mins:
+                if m == -inf:
+                    min_inf += 1
+                else:
+                    min_sum += m
+            for m in maxs:
+                if m == inf:
+                    max_inf += 1
+                else:
+                    max_sum += m
             for (i, a), least, most in zip(terms, mins, maxs, strict=True):
                 # The other terms' smallest and largest possible sum.
-                rest_min = (
-                    -math.inf
-                    if min_inf - (least == -math.inf) > 0
-                    else min_sum - (0.0 if least == -math.inf else least)
-                )
-                rest_max = (
-                    math.inf
-                    if max_inf - (most == math.inf) > 0
-                    else max_sum - (0.0 if most == math.inf else most)
-                )
+                if least == -inf:
+                    rest_min = -inf if min_inf > 1 else min_sum
+                else:
+                    rest_min = -inf if min_inf > 0 else min_sum - least
+                if most == inf:
+                    rest_max = inf if max_inf > 1 else max_sum
+                else:
+                    rest_max = inf if max_inf > 0 else max_sum - most
                 top = (row_high - rest_min) / a  # a * x <= row_high - rest_min
                 bottom = (row_low - rest_max) / a  # a * x >= row_low - rest_max
                 if a < 0:
@@ -523,9 +539,10 @@ def _outer_bounds(
                     changed = True
         if not changed:
             break
-    if np.any(low > high + TOLERANCE):
+    lows, highs = np.array(low, dtype=float), np.array(high, dtype=float)
+    if np.any(lows > highs + TOLERANCE):
         raise AuditError("the relations have no solution (bounds cross)")
-    return low, high
+    return lows, highs
 
 
 def interval_of(system: System, key: Key) -> Interval:
