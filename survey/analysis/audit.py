@@ -63,6 +63,27 @@ MAX_ROUNDS = 6
 
 
 @dataclass(frozen=True)
+class Programs:
+    """How the audit solves its linear programs: a seam for speed only. The
+    extremes of a program are unique, so neither setting changes a verdict
+    or an interval (``tests/integration/test_audit_programs.py`` builds the
+    demo's report both ways and compares the published bytes)."""
+
+    hot_start: bool = True
+    """One HiGHS model per group, only the objective changed from one program
+    to the next (``_Solver``); False: scipy's ``milp``, every program from
+    scratch (slow: the reference the hot start is tested against)."""
+    presolve: bool = False
+    """HiGHS's presolve before a group's first program. Off: the later
+    programs start from the previous basis and skip it anyway, and on the
+    demo it cost more than it saved (~7 % of the audit's CPU, bench/notes.md)."""
+
+
+PROGRAMS = Programs()
+"""The setting the audit uses (tests switch it to compare)."""
+
+
+@dataclass(frozen=True)
 class Relation:
     """``low <= sum(coefficient * quantity) <= high`` over ``terms``."""
 
@@ -283,7 +304,7 @@ class _Solver:
         self.high = np.array(group.high, dtype=float)
         self.upper = upper
         self.cost = np.zeros(n)
-        self.highs = _highs_model(self) if _highs is not None else None
+        self.highs = _highs_model(self) if _highs is not None and PROGRAMS.hot_start else None
 
     def solve(self, objective: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
         """A solution minimising ``objective``; None when unbounded."""
@@ -349,6 +370,7 @@ def _highs_model(solver: _Solver) -> Any:
     lp.a_matrix_.value_ = solver.matrix.data.astype(float)
     highs = _highs._Highs()
     highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "on" if PROGRAMS.presolve else "off")
     highs.passModel(lp)
     return highs
 
@@ -502,21 +524,8 @@ def _outer_bounds(
         for terms, row_low, row_high in rows:
             mins = [a * low[i] if a > 0 else a * high[i] for i, a in terms]
             maxs = [a * high[i] if a > 0 else a * low[i] for i, a in terms]
-            # The sums skip the infinite terms and count them apart; written
-            # out as loops (not sum()) so that a later Python's compensated
-            # float sum cannot change the last bit.
-            min_inf = max_inf = 0
-            min_sum = max_sum = 0.0
-            for m in mins:
-                if m == -inf:
-                    min_inf += 1
-                else:
-                    min_sum += m
-            for m in maxs:
-                if m == inf:
-                    max_inf += 1
-                else:
-                    max_sum += m
+            min_inf, min_sum = _finite_sum(mins, -inf)
+            max_inf, max_sum = _finite_sum(maxs, inf)
             for (i, a), least, most in zip(terms, mins, maxs, strict=True):
                 # The other terms' smallest and largest possible sum.
                 if least == -inf:
@@ -543,6 +552,20 @@ def _outer_bounds(
     if np.any(lows > highs + TOLERANCE):
         raise AuditError("the relations have no solution (bounds cross)")
     return lows, highs
+
+
+def _finite_sum(values: list[float], infinite: float) -> tuple[int, float]:
+    """How many of ``values`` are ``infinite``, and the sum of the others,
+    added left to right (a loop, not ``sum()``: a later Python's compensated
+    float sum would change the last bit of the bounds)."""
+    count = 0
+    total = 0.0
+    for value in values:
+        if value == infinite:
+            count += 1
+        else:
+            total += value
+    return count, total
 
 
 def interval_of(system: System, key: Key) -> Interval:
@@ -697,8 +720,11 @@ def _republish(
         before = set(verdict.unprotected)
         system.hidden.difference_update(back)
         nearby = {k for b in back for k in connected.get(b, (b,))}
-        after = audit(system, threshold, nearby)
-        if set(after) <= before - set(back):
+        # Only whether something *else* turns narrow decides: the quantities
+        # already unprotected may stay narrow, so they are not audited again
+        # (two programs each saved; the decision is the same).
+        after = audit(system, threshold, nearby - before)
+        if not after:
             for k in back:
                 verdict.unprotected.pop(k, None)
         else:
