@@ -293,10 +293,11 @@ def evaluate(results: dict[str, Any], previous_full: dict[str, Any] | None) -> l
         demo = report.get("demo_page")
         if demo and "page_s" in demo:
             add(
-                f"demo report page <= {DEMO_PAGE_S:.0f} s (opened again; first open apart)",
-                f"{demo['page_s']:.2f} s ({demo['page_ratio']:.2f}x the bare model); "
-                f"first {demo['page_first_s']:.2f} s",
-                demo["page_s"] <= DEMO_PAGE_S,
+                f"demo report page <= {DEMO_PAGE_S:.0f} s (first open; opened again apart)",
+                f"{demo['page_first_s']:.2f} s ({demo['page_first_ratio']:.2f}x the bare model, "
+                f"{demo['page_first_cpu_s']:.2f} s CPU); again {demo['page_s']:.2f} s "
+                f"({demo['page_ratio']:.2f}x)",
+                demo["page_first_s"] <= DEMO_PAGE_S,
             )
             add(
                 f"demo PDF <= {DEMO_PDF_S:.0f} s (after the page; cold apart)",
@@ -413,11 +414,14 @@ def markdown(results: dict[str, Any], previous_full: dict[str, Any] | None) -> s
             ]
             for name, label in (
                 ("page_first", "report page, first open (nothing remembered)"),
+                ("page_charts", "report page, charts to draw (audit remembered)"),
                 ("page", "report page, opened again"),
                 ("pdf_after_page", "PDF after the page"),
                 ("pdf_again", "PDF downloaded again"),
                 ("pdf_first", "PDF, nothing remembered"),
             ):
+                if name + "_s" not in demo:
+                    continue  # a step an older run did not time
                 lines.append(
                     f"| {label} | {demo[name + '_s']:.2f} | {demo[name + '_cpu_s']:.2f} | "
                     f"{demo[name + '_ratio']:.2f}x |"

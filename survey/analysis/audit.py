@@ -63,6 +63,27 @@ MAX_ROUNDS = 6
 
 
 @dataclass(frozen=True)
+class Programs:
+    """How the audit solves its linear programs: a seam for speed only. The
+    extremes of a program are unique, so neither setting changes a verdict
+    or an interval (``tests/integration/test_audit_programs.py`` builds the
+    demo's report both ways and compares the published bytes)."""
+
+    hot_start: bool = True
+    """One HiGHS model per group, only the objective changed from one program
+    to the next (``_Solver``); False: scipy's ``milp``, every program from
+    scratch (slow: the reference the hot start is tested against)."""
+    presolve: bool = False
+    """HiGHS's presolve before a group's first program. Off: the later
+    programs start from the previous basis and skip it anyway, and on the
+    demo it cost more than it saved (~7 % of the audit's CPU, bench/notes.md)."""
+
+
+PROGRAMS = Programs()
+"""The setting the audit uses (tests switch it to compare)."""
+
+
+@dataclass(frozen=True)
 class Relation:
     """``low <= sum(coefficient * quantity) <= high`` over ``terms``."""
 
@@ -283,7 +304,7 @@ class _Solver:
         self.high = np.array(group.high, dtype=float)
         self.upper = upper
         self.cost = np.zeros(n)
-        self.highs = _highs_model(self) if _highs is not None else None
+        self.highs = _highs_model(self) if _highs is not None and PROGRAMS.hot_start else None
 
     def solve(self, objective: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
         """A solution minimising ``objective``; None when unbounded."""
@@ -349,6 +370,7 @@ def _highs_model(solver: _Solver) -> Any:
     lp.a_matrix_.value_ = solver.matrix.data.astype(float)
     highs = _highs._Highs()
     highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "on" if PROGRAMS.presolve else "off")
     highs.passModel(lp)
     return highs
 
@@ -488,29 +510,32 @@ def _outer_bounds(
     bounds each of its terms by the extremes of the others). Sound, not
     always tight: a quantity these bounds pin closer than the threshold is
     narrow; a wider one needs the linear programs."""
-    low = np.zeros(len(group.keys))
-    high = np.array([system.upper.get(k, math.inf) for k in group.keys], dtype=float)
+    # Plain Python floats in lists, not numpy: the loop reads and writes one
+    # number at a time, where a numpy scalar costs several times a float (a
+    # third of the demo's audit). The arithmetic and its order are those of
+    # the numpy version (same IEEE doubles, sums left to right), so the
+    # bounds are the same to the last bit (test_audit checks them).
+    inf = math.inf
+    low = [0.0] * len(group.keys)
+    high = [float(system.upper.get(k, inf)) for k in group.keys]
+    rows = list(zip(group.rows, group.low, group.high, strict=True))
     for _ in range(PROPAGATION_PASSES):
         changed = False
-        for terms, row_low, row_high in zip(group.rows, group.low, group.high, strict=True):
+        for terms, row_low, row_high in rows:
             mins = [a * low[i] if a > 0 else a * high[i] for i, a in terms]
             maxs = [a * high[i] if a > 0 else a * low[i] for i, a in terms]
-            min_inf = sum(1 for m in mins if m == -math.inf)
-            max_inf = sum(1 for m in maxs if m == math.inf)
-            min_sum = sum(m for m in mins if m != -math.inf)
-            max_sum = sum(m for m in maxs if m != math.inf)
+            min_inf, min_sum = _finite_sum(mins, -inf)
+            max_inf, max_sum = _finite_sum(maxs, inf)
             for (i, a), least, most in zip(terms, mins, maxs, strict=True):
                 # The other terms' smallest and largest possible sum.
-                rest_min = (
-                    -math.inf
-                    if min_inf - (least == -math.inf) > 0
-                    else min_sum - (0.0 if least == -math.inf else least)
-                )
-                rest_max = (
-                    math.inf
-                    if max_inf - (most == math.inf) > 0
-                    else max_sum - (0.0 if most == math.inf else most)
-                )
+                if least == -inf:
+                    rest_min = -inf if min_inf > 1 else min_sum
+                else:
+                    rest_min = -inf if min_inf > 0 else min_sum - least
+                if most == inf:
+                    rest_max = inf if max_inf > 1 else max_sum
+                else:
+                    rest_max = inf if max_inf > 0 else max_sum - most
                 top = (row_high - rest_min) / a  # a * x <= row_high - rest_min
                 bottom = (row_low - rest_max) / a  # a * x >= row_low - rest_max
                 if a < 0:
@@ -523,9 +548,24 @@ def _outer_bounds(
                     changed = True
         if not changed:
             break
-    if np.any(low > high + TOLERANCE):
+    lows, highs = np.array(low, dtype=float), np.array(high, dtype=float)
+    if np.any(lows > highs + TOLERANCE):
         raise AuditError("the relations have no solution (bounds cross)")
-    return low, high
+    return lows, highs
+
+
+def _finite_sum(values: list[float], infinite: float) -> tuple[int, float]:
+    """How many of ``values`` are ``infinite``, and the sum of the others,
+    added left to right (a loop, not ``sum()``: a later Python's compensated
+    float sum would change the last bit of the bounds)."""
+    count = 0
+    total = 0.0
+    for value in values:
+        if value == infinite:
+            count += 1
+        else:
+            total += value
+    return count, total
 
 
 def interval_of(system: System, key: Key) -> Interval:
@@ -680,8 +720,11 @@ def _republish(
         before = set(verdict.unprotected)
         system.hidden.difference_update(back)
         nearby = {k for b in back for k in connected.get(b, (b,))}
-        after = audit(system, threshold, nearby)
-        if set(after) <= before - set(back):
+        # Only whether something *else* turns narrow decides: the quantities
+        # already unprotected may stay narrow, so they are not audited again
+        # (two programs each saved; the decision is the same).
+        after = audit(system, threshold, nearby - before)
+        if not after:
             for k in back:
                 verdict.unprotected.pop(k, None)
         else:

@@ -13,13 +13,16 @@ import base64
 import functools
 import io
 import math
+import re
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import ParamSpec
 
 import matplotlib
 from flask_babel import gettext
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -86,13 +89,69 @@ def _remembered(draw: Callable[P, Chart]) -> Callable[P, Chart]:
     return remembered
 
 
+DRAW_ONCE = True
+"""Draw each chart once and crop it to its tight box (``_svg_once``), not
+matplotlib's ``bbox_inches="tight"``, which draws every figure twice (once
+to measure, once to write): the report page's first open drew 21 charts in
+~1.7 s CPU, ~1.2 s drawn once (bench/notes.md). Same size, same picture
+(``tests/unit/test_report_charts.py`` compares the two ways)."""
+_SVG_ROOT = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*" viewBox="[^"]*"')
+
+
+def _svg_style() -> AbstractContextManager[None]:
+    """Text as text (searchable, no glyph paths) and stable element ids."""
+    return matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "zvp-report"})
+
+
 def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "zvp-report"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buffer.getvalue()
+    text = _svg_once(figure) if DRAW_ONCE else None
+    if text is None:
+        text = _svg_tight(figure)
     start = text.find("<svg")
     return text[start:] if start >= 0 else text
+
+
+def _svg_tight(figure: Figure) -> str:
+    """The tight SVG as matplotlib makes it: drawn to measure, then again."""
+    buffer = io.StringIO()
+    with _svg_style():
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _svg_once(figure: Figure) -> str | None:
+    """The figure drawn once at its full size, then cropped to the box that
+    ``bbox_inches="tight"`` would keep (the same measure: the tight box of
+    every artist at the SVG's 72 dpi, padded by ``savefig.pad_inches``) by
+    the SVG's size and ``viewBox``: the same width and height in points and
+    the same picture, with the coordinates not shifted. None when the
+    SVG's root element is not as expected (another matplotlib)."""
+    buffer = io.StringIO()
+    with _svg_style():
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        width, height = figure.get_size_inches()
+        dpi = figure.dpi
+        # The SVG backend lays out at 72 dpi; measure there as savefig does.
+        figure.dpi = 72
+        try:
+            measure = RendererSVG(width * 72, height * 72, io.StringIO(), image_dpi=72)  # type: ignore[no-untyped-call]
+            pad = matplotlib.rcParams["savefig.pad_inches"]
+            box = figure.get_tightbbox(measure).padded(pad)
+        finally:
+            figure.dpi = dpi
+    w, h = _points(box.width * 72), _points(box.height * 72)
+    left, top = _points(box.x0 * 72), _points((height - box.y1) * 72)
+    text, found = _SVG_ROOT.subn(
+        lambda m: f'<svg{m.group(1)} width="{w}pt" height="{h}pt" viewBox="{left} {top} {w} {h}"',
+        buffer.getvalue(),
+        count=1,
+    )
+    return text if found else None
+
+
+def _points(value: float) -> str:
+    """A length as the SVG backend writes it (``%f`` without trailing zeros)."""
+    return f"{value:f}".rstrip("0").rstrip(".")
 
 
 def kind_title(kind: str) -> str:
