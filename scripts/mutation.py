@@ -492,6 +492,7 @@ def mutate(module: Module, scratch: Path, minutes: float | None) -> float:
     (scratch / ".mutmut-cache").unlink(missing_ok=True)
     runner = f"{PYTHON} {scratch / 'scripts' / 'mutation.py'} --run-tests {module.name}"
     started = time.monotonic()
+    shutil.copy2(scratch / module.path, scratch / ORIGINAL)
     record_selection(module, scratch, env)
     with fork_server(scratch, env):
         run_mutmut(module, scratch, env, runner, minutes)
@@ -590,16 +591,24 @@ def verify(module: Module, scratch: Path, count: int) -> list[str]:
     base = [str(PYTHON), str(scratch / "scripts" / "mutation.py"), "--run-tests", module.name]
     with fork_server(scratch, env):
         started = time.monotonic()
-        subprocess.run(base, cwd=scratch, env=env, check=True, capture_output=True)
-        # The same allowance for an endless loop as mutmut's: ten times the unmutated run.
+        subprocess.run(
+            [*base, "--no-server"], cwd=scratch, env=env, check=True, capture_output=True
+        )
+        # An endless loop gets ten times the unmutated run, as in mutmut; timed on the
+        # slower of the two ways of running, so that neither is cut short.
         timeout = 10 * (time.monotonic() - started)
         return check_sample(module, scratch, env, rows, count, timeout)
 
 
+ORIGINAL = ".mutation-original.py"
+
+
 def restore_module(module: Module, scratch: Path) -> None:
     """Put the original module back in the scratch copy: a stopped run may leave a
-    mutant in place, and ``mutmut show`` diffs against the file as it is."""
-    shutil.copy2(ROOT / module.path, scratch / module.path)
+    mutant in place, and ``mutmut show`` diffs against the file as it is. The original
+    is the one copied when the run started (the work tree may have changed since)."""
+    saved = scratch / ORIGINAL
+    shutil.copy2(saved if saved.exists() else ROOT / module.path, scratch / module.path)
 
 
 @dataclass(frozen=True)
