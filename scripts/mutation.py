@@ -104,7 +104,8 @@ MODULES = (
         "survey/analysis/tables.py",
         # test_ranking: the label rule (LABEL_RULE) lives here.
         ("tests/unit/test_report_tables.py", "tests/unit/test_ranking.py"),
-        ("tests/unit/test_question_contract.py",),
+        # test_report_model: the themes, the priority matrix and its method as published.
+        ("tests/unit/test_question_contract.py", "tests/unit/test_report_model.py"),
     ),
     Module(
         "intervals",
@@ -524,8 +525,12 @@ def run_mutmut(
     try:
         process.wait(timeout=None if minutes is None else minutes * 60)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait()
+        pass
+    finally:
+        # Stopped by --minutes, or the run itself stopped (Ctrl-C, SIGTERM): mutmut too.
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
 
 
 def check_sample(
@@ -804,6 +809,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--no-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # A stopped run (SIGTERM) still stops mutmut and the fork server (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.run_tests:
         return run_tests(args.run_tests, args.line, args.timeout, not args.no_server)
     if args.list:
