@@ -348,3 +348,18 @@ def test_no_published_figure_can_be_changed_after_disclosure() -> None:
         except dataclasses.FrozenInstanceError:
             continue
         raise AssertionError(f"{cls.__name__}.{name} can be assigned")
+
+
+def test_a_freshly_built_ranking_publishes_every_figure() -> None:
+    """Marks are set by the disclosure step; a table a question type has just built
+    has none, so nothing of it is hidden yet (its first places included)."""
+    ranked = (
+        RankedCategory(1, "a", chosen=80, first=50, borda=200),
+        RankedCategory(2, "b", chosen=40, first=40, borda=120),
+    )
+    table = RankingTable(ranked, valid=90, missing=0, choose=2)
+    first, second = table.to_json()["options"]
+    assert (first["chosen_count"], first["first_count"], first["borda"]) == (80, 50, 200)
+    assert (second["chosen_count"], second["first_count"], second["borda"]) == (40, 40, 120)
+    assert first["chosen_percent"] == 88.89 and second["chosen_percent"] == 44.44
+    assert not any(o["suppressed"] or "first_suppressed" in o for o in (first, second))
