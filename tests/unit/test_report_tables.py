@@ -19,9 +19,14 @@ from survey.analysis.tables import (
     CrossTable,
     MultipleTable,
     NumberTable,
+    ObjectiveFigure,
+    PartnerFigures,
+    PriorityRow,
     RankedCategory,
     RankingTable,
+    SectorMean,
     Summary,
+    TextTable,
     WeightedCounts,
     WeightedNumbers,
     complete_cells,
@@ -363,3 +368,107 @@ def test_a_freshly_built_ranking_publishes_every_figure() -> None:
     assert (second["chosen_count"], second["first_count"], second["borda"]) == (40, 40, 120)
     assert first["chosen_percent"] == 88.89 and second["chosen_percent"] == 44.44
     assert not any(o["suppressed"] or "first_suppressed" in o for o in (first, second))
+
+
+def test_a_suppressed_base_is_published_as_null_and_says_so() -> None:
+    """A base of 1 .. threshold-1 respondents (a matrix row, a text question) is a
+    count like any other: hidden, and flagged so the reader knows it was hidden
+    rather than absent."""
+    hidden = CategoricalTable(
+        categorical(6, 2).categories,
+        valid=8,
+        missing=3,
+        valid_mark=PRIMARY,
+        missing_mark=COMPLEMENTARY,
+    ).to_json()
+    assert (hidden["valid"], hidden["missing"], hidden["base_flag"]) == (None, None, "hidden")
+    assert hidden["valid_suppressed"] is True and hidden["missing_suppressed"] is True
+    text = TextTable(8, 40, valid_mark=PRIMARY).to_json()
+    assert text == {"valid": None, "missing": 40, "valid_suppressed": True}
+    assert TextTable(80, 40).to_json() == {"valid": 80, "missing": 40}
+
+
+def test_a_number_table_states_the_summary_it_publishes() -> None:
+    table = NumberTable(5, 0, summarise_numbers([(30.0, 3), (40.0, 2)]))
+    published = table.to_json()
+    assert (table.mean, table.median, table.ci95) == (
+        published["mean"],
+        published["median"],
+        published["ci95"],
+    )
+    assert (table.mean, table.median) == (34.0, 30.0)
+    assert table.ci95 == [27.2, 40.8]
+    hidden = replace(table, mark=PRIMARY)
+    assert (hidden.mean, hidden.median, hidden.ci95) == (None, None, None)
+
+
+def test_a_suppressed_cell_of_a_weighted_crosstab_hides_its_weighted_share_too() -> None:
+    cells = {(1, 1): 60, (1, 2): 40, (2, 1): 40, (2, 2): 60}
+    weighted = {(1, 1): 30.0, (2, 1): 90.0, (1, 2): 50.0, (2, 2): 30.0}
+    table = replace(crosstab(cells), weighted_cells=weighted, cell_marks={(1, 1): PRIMARY})
+    cell = table.to_json()["options"][0]["cells"][0]
+    assert cell == {
+        "count": None,
+        "percent": None,
+        "weighted_percent": None,
+        "estimate": None,
+        "suppressed": True,
+    }
+
+
+def test_a_crosstab_of_a_matrix_row_names_its_row() -> None:
+    cells = {(1, 1): 60, (1, 2): 40}
+    published = replace(crosstab(cells), row="drugs", row_label="Drugs").to_json()
+    assert (published["row"], published["row_label"]) == ("drugs", "Drugs")
+    unlabelled = replace(crosstab(cells), row="drugs").to_json()
+    assert unlabelled["row"] == "drugs" and "row_label" not in unlabelled
+    assert "row" not in crosstab(cells).to_json()
+
+
+def test_a_priority_row_publishes_the_partners_and_registered_figures_beside_the_residents() -> (
+    None
+):
+    """What the partners said, the registered figure and the importance per sector
+    reach the report (the matrix, the decision page and the annex read these keys)."""
+    objective = ObjectiveFigure(
+        2025, 120.0, "feiten", "politie", 2024, 100.0, 20.0, ((2024, 100.0), (2025, 120.0))
+    )
+    partners = PartnerFigures(12, 41.67, 33.33, 5, 11, 2)
+    row = PriorityRow(
+        phenomenon="drugs",
+        label="Drugs",
+        federal_priority=True,
+        indicators={"concern": 31.5},
+        estimate_indicators={"concern": 31.5},
+        weighted_indicators=None,
+        bases={"concern": 400},
+        effective_bases=None,
+        suppressed_indicators=(),
+        objective=objective,
+        importance_by_sector={"onderwijs": SectorMean(6, 4.17), "zorg": SectorMean(None, None)},
+        partners=partners,
+        score=0.73,
+        rank=1,
+        rank_interval=(1, 2),
+        proposal="prioriteit",
+        proposal_key="priority",
+        reason="...",
+    )
+    published = row.to_json()
+    assert published["partners"] == {
+        "organisations": 12,
+        "priority": 41.67,
+        "attention": 33.33,
+        "top3": 5,
+        "top3_organisations": 11,
+        "extra_points": 2,
+    }
+    assert published["objective"]["value"] == 120.0
+    assert published["objective"]["trend_percent"] == 20.0
+    assert published["importance_by_sector"] == {
+        "onderwijs": {"n": 6, "mean": 4.17},
+        "zorg": {"n": None, "mean": None},
+    }
+    assert published["rank_interval"] == [1, 2]
+    bare = replace(row, objective=None, importance_by_sector={}, partners=None).to_json()
+    assert not {"objective", "importance_by_sector", "partners"} & bare.keys()
