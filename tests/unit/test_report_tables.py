@@ -425,6 +425,31 @@ def test_a_crosstab_of_a_matrix_row_names_its_row() -> None:
     assert "row" not in crosstab(cells).to_json()
 
 
+def priority_row(**changes: object) -> PriorityRow:
+    """A priority-matrix row of one phenomenon, with ``changes``."""
+    row = PriorityRow(
+        phenomenon="drugs",
+        label="Drugs",
+        federal_priority=True,
+        indicators={"concern": 31.5, "priority": 100.0, "importance": 4.2},
+        estimate_indicators={"concern": 31.5, "priority": 100.0, "importance": 4.2},
+        weighted_indicators=None,
+        bases={"concern": 400, "priority": 400, "importance": 380},
+        effective_bases=None,
+        suppressed_indicators=(),
+        objective=None,
+        importance_by_sector={},
+        partners=None,
+        score=0.73,
+        rank=1,
+        rank_interval=(1, 2),
+        proposal="prioriteit",
+        proposal_key="priority",
+        reason="...",
+    )
+    return replace(row, **changes)
+
+
 def test_a_priority_row_publishes_the_partners_and_registered_figures_beside_the_residents() -> (
     None
 ):
@@ -433,26 +458,10 @@ def test_a_priority_row_publishes_the_partners_and_registered_figures_beside_the
     objective = ObjectiveFigure(
         2025, 120.0, "feiten", "politie", 2024, 100.0, 20.0, ((2024, 100.0), (2025, 120.0))
     )
-    partners = PartnerFigures(12, 41.67, 33.33, 5, 11, 2)
-    row = PriorityRow(
-        phenomenon="drugs",
-        label="Drugs",
-        federal_priority=True,
-        indicators={"concern": 31.5},
-        estimate_indicators={"concern": 31.5},
-        weighted_indicators=None,
-        bases={"concern": 400},
-        effective_bases=None,
-        suppressed_indicators=(),
+    row = priority_row(
         objective=objective,
         importance_by_sector={"onderwijs": SectorMean(6, 4.17), "zorg": SectorMean(None, None)},
-        partners=partners,
-        score=0.73,
-        rank=1,
-        rank_interval=(1, 2),
-        proposal="prioriteit",
-        proposal_key="priority",
-        reason="...",
+        partners=PartnerFigures(12, 41.67, 33.33, 5, 11, 2),
     )
     published = row.to_json()
     assert published["partners"] == {
@@ -463,12 +472,37 @@ def test_a_priority_row_publishes_the_partners_and_registered_figures_beside_the
         "top3_organisations": 11,
         "extra_points": 2,
     }
-    assert published["objective"]["value"] == 120.0
-    assert published["objective"]["trend_percent"] == 20.0
+    assert published["objective"] == {
+        "year": 2025,
+        "value": 120.0,
+        "unit": "feiten",
+        "source": "politie",
+        "previous_year": 2024,
+        "previous_value": 100.0,
+        "trend_percent": 20.0,
+        "series": [{"year": 2024, "value": 100.0}, {"year": 2025, "value": 120.0}],
+    }
     assert published["importance_by_sector"] == {
         "onderwijs": {"n": 6, "mean": 4.17},
         "zorg": {"n": None, "mean": None},
     }
     assert published["rank_interval"] == [1, 2]
-    bare = replace(row, objective=None, importance_by_sector={}, partners=None).to_json()
-    assert not {"objective", "importance_by_sector", "partners"} & bare.keys()
+    assert not {"objective", "importance_by_sector", "partners"} & priority_row().to_json().keys()
+
+
+def test_a_residents_share_in_the_matrix_has_its_interval_on_its_published_base() -> None:
+    """Every share of the residents in the matrix gets its Wilson 95 % interval (here
+    from the textbook formula) on the base beside it: the unweighted base, or the Kish
+    effective n when the matrix is weighted; importance is no share and gets none."""
+    row = priority_row()
+    assert row.estimate_ci95 == {"concern": [27.14, 36.21], "priority": [99.05, 100.0]}
+    assert row.to_json()["estimate_ci95"] == row.estimate_ci95
+    weighted = replace(row, effective_bases={"concern": 250.4, "priority": 0.0})
+    assert weighted.estimate_ci95 == {"concern": [26.06, 37.5]}
+    # A hidden share, or one without a published base, has no interval.
+    hidden = replace(row, estimate_indicators={"concern": None, "priority": 100.0})
+    assert set(hidden.estimate_ci95) == {"priority"}
+    # A share rounded above 100 % stays a share of its base.
+    assert replace(
+        row, estimate_indicators={"concern": 100.004}, bases={"concern": 400}
+    ).estimate_ci95 == {"concern": [99.05, 100.0]}
