@@ -21,12 +21,18 @@ from survey.analysis.tables import (
     NumberTable,
     ObjectiveFigure,
     PartnerFigures,
+    PriorityMatrix,
+    PriorityMethod,
     PriorityRow,
     RankedCategory,
     RankingTable,
     SectorMean,
+    SensitivityChange,
+    SourceWeight,
     Summary,
     TextTable,
+    TextThemes,
+    Theme,
     WeightedCounts,
     WeightedNumbers,
     complete_cells,
@@ -506,3 +512,93 @@ def test_a_residents_share_in_the_matrix_has_its_interval_on_its_published_base(
     assert replace(
         row, estimate_indicators={"concern": 100.004}, bases={"concern": 400}
     ).estimate_ci95 == {"concern": [99.05, 100.0]}
+
+
+def test_the_matrix_states_its_method_and_the_label_rule_beside_its_rows() -> None:
+    """The annex explains the matrix from this block: weights and how much each
+    source weighs, the bootstrap, the sensitivity check and the label rule (top 3 and
+    a score of 0.60 for prioriteit, top 6 and 0.40 for aandachtspunt)."""
+    method = PriorityMethod(
+        weights={"concern": 2.0, "importance": 1.0},
+        weights_source="default",
+        samples=1000,
+        seed=7,
+        sensitivity_top=5,
+        sensitivity_delta=0.2,
+        stable=False,
+        base_top=("drugs", "verkeer"),
+        changes=(SensitivityChange("concern", 1.2, ("milieu",), ("verkeer",)),),
+        sector_min_n=5,
+        sources=(SourceWeight("residents", ("concern", "importance"), 1.0, 400),),
+        indicator_bases={"concern": "respondents"},
+        trend_min_facts=20,
+    )
+    published = PriorityMatrix((priority_row(),), method).to_json()
+    assert [r["phenomenon"] for r in published["priorities"]] == ["drugs"]
+    assert published["priority_method"] == {
+        "estimates": "unweighted",
+        "weights": {"concern": 2.0, "importance": 1.0},
+        "weights_source": "default",
+        "sources": [
+            {
+                "source": "residents",
+                "indicators": ["concern", "importance"],
+                "weight_share": 1.0,
+                "people": 400,
+            }
+        ],
+        "indicator_bases": {"concern": "respondents"},
+        "trend_min_facts": 20,
+        "normalisation": "minmax",
+        "bootstrap": {"samples": 1000, "seed": 7, "level": 0.95},
+        "sensitivity": {
+            "top": 5,
+            "delta": 0.2,
+            "stable": False,
+            "base_top": ["drugs", "verkeer"],
+            "changes": [
+                {"indicator": "concern", "factor": 1.2, "entered": ["milieu"], "left": ["verkeer"]}
+            ],
+        },
+        "sector_min_n": 5,
+        "label_rule": {
+            "priority_max_rank": 3,
+            "priority_min_score": 0.6,
+            "attention_max_rank": 6,
+            "attention_min_score": 0.4,
+        },
+    }
+
+
+def test_free_text_themes_publish_counts_unless_suppressed() -> None:
+    themes = TextThemes(
+        comments=40,
+        untagged=12,
+        themes=(
+            Theme("verkeer", "Verkeer", 25, ("Te snel.",)),
+            Theme("drugs", "Drugs", 3, (), mark=PRIMARY),
+        ),
+        corrected=4,
+    )
+    assert themes.to_json() == {
+        "comments": 40,
+        "corrected": 4,
+        "untagged": 12,
+        "themes": [
+            {
+                "phenomenon": "verkeer",
+                "label": "Verkeer",
+                "count": 25,
+                "suppressed": False,
+                "quotes": ["Te snel."],
+            },
+            {
+                "phenomenon": "drugs",
+                "label": "Drugs",
+                "count": None,
+                "suppressed": True,
+                "quotes": [],
+            },
+        ],
+    }
+    assert replace(themes, untagged_mark=PRIMARY).to_json()["untagged"] is None
