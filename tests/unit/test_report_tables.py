@@ -17,6 +17,8 @@ from survey.analysis.tables import (
     CrossColumn,
     CrossRow,
     CrossTable,
+    MatrixRow,
+    MatrixTable,
     MultipleTable,
     NumberTable,
     ObjectiveFigure,
@@ -602,3 +604,55 @@ def test_free_text_themes_publish_counts_unless_suppressed() -> None:
         ],
     }
     assert replace(themes, untagged_mark=PRIMARY).to_json()["untagged"] is None
+
+
+def test_withheld_weights_publish_no_effective_n_and_no_weighted_interval() -> None:
+    """When the report withholds the weights' spread (the effective n would bound the
+    complete responses), a table shows its weighted shares without their intervals
+    and without the effective n; so does a weighted number."""
+    weighted = WeightedCounts({1: 30.0, 2: 70.0}, 100.0, 80.04, intervals=False)
+    table = CategoricalTable(
+        categorical(60, 40).categories, valid=100, missing=0, weighted=weighted
+    )
+    published = table.to_json()
+    assert published["effective_n"] is None
+    first = by_code(published)[1]
+    assert first["weighted_percent"] == 30.0 and first["weighted_ci95"] is None
+    assert first["estimate"] == 30.0 and first["estimate_ci95"] is None
+    summary = summarise_numbers([(20.0, 5.0), (40.0, 15.0)], effective_n=16.0)
+    number = NumberTable(
+        20,
+        2,
+        summarise_numbers([(20.0, 10), (40.0, 10)]),
+        weighted=WeightedNumbers(summary, 16.0, intervals=False),
+    )
+    assert number.to_json()["effective_n"] is None
+    shown = replace(number, weighted=WeightedNumbers(summary, 16.04)).to_json()
+    assert shown["effective_n"] == 16.0
+
+
+def test_a_number_with_bands_publishes_the_banded_counts() -> None:
+    bands = categorical(60, 40)
+    number = NumberTable(100, 0, summarise_numbers([(20.0, 60), (40.0, 40)]), bands=bands)
+    published = number.to_json()
+    assert published["bands_estimates"] == "unweighted"
+    assert [(b["code"], b["count"], b["percent"]) for b in published["bands"]] == [
+        (1, 60, 60.0),
+        (2, 40, 40.0),
+        (9, 0, None),
+    ]
+
+
+def test_a_matrix_publishes_one_table_per_row() -> None:
+    matrix = MatrixTable(
+        (
+            MatrixRow("drugs", "Drugs", categorical(60, 40)),
+            MatrixRow("lawaai", "Lawaai", categorical(5, 95)),
+        )
+    )
+    rows = matrix.to_json()["rows"]
+    assert [(r["key"], r["label"], r["valid"]) for r in rows] == [
+        ("drugs", "Drugs", 100),
+        ("lawaai", "Lawaai", 100),
+    ]
+    assert by_code(rows[1])[2]["percent"] == 95.0
