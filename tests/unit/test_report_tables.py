@@ -17,11 +17,24 @@ from survey.analysis.tables import (
     CrossColumn,
     CrossRow,
     CrossTable,
+    MatrixRow,
+    MatrixTable,
     MultipleTable,
     NumberTable,
+    ObjectiveFigure,
+    PartnerFigures,
+    PriorityMatrix,
+    PriorityMethod,
+    PriorityRow,
     RankedCategory,
     RankingTable,
+    SectorMean,
+    SensitivityChange,
+    SourceWeight,
     Summary,
+    TextTable,
+    TextThemes,
+    Theme,
     WeightedCounts,
     WeightedNumbers,
     complete_cells,
@@ -320,3 +333,326 @@ def test_an_option_nobody_chose_has_a_weighted_share_of_zero() -> None:
     assert WeightedCounts({1: 0.6}, 1.0, 1.0).percent(1) == 60.0
     empty = WeightedCounts({}, 0.0, 0.0)
     assert empty.percent(1) is None and empty.ci95(1) is None
+
+
+def test_no_published_figure_can_be_changed_after_disclosure() -> None:
+    """Disclosure control marks a table by building a new one; the writers then read
+    what it marked. A table, a cell or a summary that could be changed in place could
+    lose its marks (or get a count back) between the two, so every value object of the
+    tables and intervals refuses an assignment."""
+    import dataclasses
+
+    from survey.analysis import intervals, tables
+
+    values = [
+        cls
+        for module in (tables, intervals)
+        for cls in vars(module).values()
+        if isinstance(cls, type)
+        and dataclasses.is_dataclass(cls)
+        and cls.__module__ == module.__name__
+    ]
+    assert len(values) >= 20
+    for cls in values:
+        instance = object.__new__(cls)
+        name = dataclasses.fields(cls)[0].name
+        try:
+            setattr(instance, name, None)
+        except dataclasses.FrozenInstanceError:
+            continue
+        raise AssertionError(f"{cls.__name__}.{name} can be assigned")
+
+
+def test_a_freshly_built_ranking_publishes_every_figure() -> None:
+    """Marks are set by the disclosure step; a table a question type has just built
+    has none, so nothing of it is hidden yet (its first places included)."""
+    ranked = (
+        RankedCategory(1, "a", chosen=80, first=50, borda=200),
+        RankedCategory(2, "b", chosen=40, first=40, borda=120),
+    )
+    table = RankingTable(ranked, valid=90, missing=0, choose=2)
+    first, second = table.to_json()["options"]
+    assert (first["chosen_count"], first["first_count"], first["borda"]) == (80, 50, 200)
+    assert (second["chosen_count"], second["first_count"], second["borda"]) == (40, 40, 120)
+    assert first["chosen_percent"] == 88.89 and second["chosen_percent"] == 44.44
+    assert not any(o["suppressed"] or "first_suppressed" in o for o in (first, second))
+
+
+def test_a_suppressed_base_is_published_as_null_and_says_so() -> None:
+    """A base of 1 .. threshold-1 respondents (a matrix row, a text question) is a
+    count like any other: hidden, and flagged so the reader knows it was hidden
+    rather than absent."""
+    hidden = CategoricalTable(
+        categorical(6, 2).categories,
+        valid=8,
+        missing=3,
+        valid_mark=PRIMARY,
+        missing_mark=COMPLEMENTARY,
+    ).to_json()
+    assert (hidden["valid"], hidden["missing"], hidden["base_flag"]) == (None, None, "hidden")
+    assert hidden["valid_suppressed"] is True and hidden["missing_suppressed"] is True
+    text = TextTable(8, 40, valid_mark=PRIMARY).to_json()
+    assert text == {"valid": None, "missing": 40, "valid_suppressed": True}
+    assert TextTable(80, 40).to_json() == {"valid": 80, "missing": 40}
+
+
+def test_a_number_table_states_the_summary_it_publishes() -> None:
+    table = NumberTable(5, 0, summarise_numbers([(30.0, 3), (40.0, 2)]))
+    published = table.to_json()
+    assert (table.mean, table.median, table.ci95) == (
+        published["mean"],
+        published["median"],
+        published["ci95"],
+    )
+    assert (table.mean, table.median) == (34.0, 30.0)
+    assert table.ci95 == [27.2, 40.8]
+    hidden = replace(table, mark=PRIMARY)
+    assert (hidden.mean, hidden.median, hidden.ci95) == (None, None, None)
+
+
+def test_a_suppressed_cell_of_a_weighted_crosstab_hides_its_weighted_share_too() -> None:
+    cells = {(1, 1): 60, (1, 2): 40, (2, 1): 40, (2, 2): 60}
+    weighted = {(1, 1): 30.0, (2, 1): 90.0, (1, 2): 50.0, (2, 2): 30.0}
+    table = replace(crosstab(cells), weighted_cells=weighted, cell_marks={(1, 1): PRIMARY})
+    cell = table.to_json()["options"][0]["cells"][0]
+    assert cell == {
+        "count": None,
+        "percent": None,
+        "weighted_percent": None,
+        "estimate": None,
+        "suppressed": True,
+    }
+
+
+def test_a_crosstab_of_a_matrix_row_names_its_row() -> None:
+    cells = {(1, 1): 60, (1, 2): 40}
+    published = replace(crosstab(cells), row="drugs", row_label="Drugs").to_json()
+    assert (published["row"], published["row_label"]) == ("drugs", "Drugs")
+    unlabelled = replace(crosstab(cells), row="drugs").to_json()
+    assert unlabelled["row"] == "drugs" and "row_label" not in unlabelled
+    assert "row" not in crosstab(cells).to_json()
+
+
+def priority_row(**changes: object) -> PriorityRow:
+    """A priority-matrix row of one phenomenon, with ``changes``."""
+    row = PriorityRow(
+        phenomenon="drugs",
+        label="Drugs",
+        federal_priority=True,
+        indicators={"concern": 31.5, "priority": 100.0, "importance": 4.2},
+        estimate_indicators={"concern": 31.5, "priority": 100.0, "importance": 4.2},
+        weighted_indicators=None,
+        bases={"concern": 400, "priority": 400, "importance": 380},
+        effective_bases=None,
+        suppressed_indicators=(),
+        objective=None,
+        importance_by_sector={},
+        partners=None,
+        score=0.73,
+        rank=1,
+        rank_interval=(1, 2),
+        proposal="prioriteit",
+        proposal_key="priority",
+        reason="...",
+    )
+    return replace(row, **changes)
+
+
+def test_a_priority_row_publishes_the_partners_and_registered_figures_beside_the_residents() -> (
+    None
+):
+    """What the partners said, the registered figure and the importance per sector
+    reach the report (the matrix, the decision page and the annex read these keys)."""
+    objective = ObjectiveFigure(
+        2025, 120.0, "feiten", "politie", 2024, 100.0, 20.0, ((2024, 100.0), (2025, 120.0))
+    )
+    row = priority_row(
+        objective=objective,
+        importance_by_sector={"onderwijs": SectorMean(6, 4.17), "zorg": SectorMean(None, None)},
+        partners=PartnerFigures(12, 41.67, 33.33, 5, 11, 2),
+    )
+    published = row.to_json()
+    assert published["partners"] == {
+        "organisations": 12,
+        "priority": 41.67,
+        "attention": 33.33,
+        "top3": 5,
+        "top3_organisations": 11,
+        "extra_points": 2,
+    }
+    assert published["objective"] == {
+        "year": 2025,
+        "value": 120.0,
+        "unit": "feiten",
+        "source": "politie",
+        "previous_year": 2024,
+        "previous_value": 100.0,
+        "trend_percent": 20.0,
+        "series": [{"year": 2024, "value": 100.0}, {"year": 2025, "value": 120.0}],
+    }
+    assert published["importance_by_sector"] == {
+        "onderwijs": {"n": 6, "mean": 4.17},
+        "zorg": {"n": None, "mean": None},
+    }
+    assert published["rank_interval"] == [1, 2]
+    assert not {"objective", "importance_by_sector", "partners"} & priority_row().to_json().keys()
+
+
+def test_a_residents_share_in_the_matrix_has_its_interval_on_its_published_base() -> None:
+    """Every share of the residents in the matrix gets its Wilson 95 % interval (here
+    from the textbook formula) on the base beside it: the unweighted base, or the Kish
+    effective n when the matrix is weighted; importance is no share and gets none."""
+    row = priority_row()
+    assert row.estimate_ci95 == {"concern": [27.14, 36.21], "priority": [99.05, 100.0]}
+    assert row.to_json()["estimate_ci95"] == row.estimate_ci95
+    weighted = replace(row, effective_bases={"concern": 250.4, "priority": 0.0})
+    assert weighted.estimate_ci95 == {"concern": [26.06, 37.5]}
+    # A hidden share, or one without a published base, has no interval.
+    hidden = replace(row, estimate_indicators={"concern": None, "priority": 100.0})
+    assert set(hidden.estimate_ci95) == {"priority"}
+    # A share rounded above 100 % stays a share of its base.
+    assert replace(
+        row, estimate_indicators={"concern": 100.004}, bases={"concern": 400}
+    ).estimate_ci95 == {"concern": [99.05, 100.0]}
+
+
+def test_the_matrix_states_its_method_and_the_label_rule_beside_its_rows() -> None:
+    """The annex explains the matrix from this block: weights and how much each
+    source weighs, the bootstrap, the sensitivity check and the label rule (top 3 and
+    a score of 0.60 for prioriteit, top 6 and 0.40 for aandachtspunt)."""
+    method = PriorityMethod(
+        weights={"concern": 2.0, "importance": 1.0},
+        weights_source="default",
+        samples=1000,
+        seed=7,
+        sensitivity_top=5,
+        sensitivity_delta=0.2,
+        stable=False,
+        base_top=("drugs", "verkeer"),
+        changes=(SensitivityChange("concern", 1.2, ("milieu",), ("verkeer",)),),
+        sector_min_n=5,
+        sources=(SourceWeight("residents", ("concern", "importance"), 1.0, 400),),
+        indicator_bases={"concern": "respondents"},
+        trend_min_facts=20,
+    )
+    published = PriorityMatrix((priority_row(),), method).to_json()
+    assert [r["phenomenon"] for r in published["priorities"]] == ["drugs"]
+    assert published["priority_method"] == {
+        "estimates": "unweighted",
+        "weights": {"concern": 2.0, "importance": 1.0},
+        "weights_source": "default",
+        "sources": [
+            {
+                "source": "residents",
+                "indicators": ["concern", "importance"],
+                "weight_share": 1.0,
+                "people": 400,
+            }
+        ],
+        "indicator_bases": {"concern": "respondents"},
+        "trend_min_facts": 20,
+        "normalisation": "minmax",
+        "bootstrap": {"samples": 1000, "seed": 7, "level": 0.95},
+        "sensitivity": {
+            "top": 5,
+            "delta": 0.2,
+            "stable": False,
+            "base_top": ["drugs", "verkeer"],
+            "changes": [
+                {"indicator": "concern", "factor": 1.2, "entered": ["milieu"], "left": ["verkeer"]}
+            ],
+        },
+        "sector_min_n": 5,
+        "label_rule": {
+            "priority_max_rank": 3,
+            "priority_min_score": 0.6,
+            "attention_max_rank": 6,
+            "attention_min_score": 0.4,
+        },
+    }
+
+
+def test_free_text_themes_publish_counts_unless_suppressed() -> None:
+    themes = TextThemes(
+        comments=40,
+        untagged=12,
+        themes=(
+            Theme("verkeer", "Verkeer", 25, ("Te snel.",)),
+            Theme("drugs", "Drugs", 3, (), mark=PRIMARY),
+        ),
+        corrected=4,
+    )
+    assert themes.to_json() == {
+        "comments": 40,
+        "corrected": 4,
+        "untagged": 12,
+        "themes": [
+            {
+                "phenomenon": "verkeer",
+                "label": "Verkeer",
+                "count": 25,
+                "suppressed": False,
+                "quotes": ["Te snel."],
+            },
+            {
+                "phenomenon": "drugs",
+                "label": "Drugs",
+                "count": None,
+                "suppressed": True,
+                "quotes": [],
+            },
+        ],
+    }
+    assert replace(themes, untagged_mark=PRIMARY).to_json()["untagged"] is None
+
+
+def test_withheld_weights_publish_no_effective_n_and_no_weighted_interval() -> None:
+    """When the report withholds the weights' spread (the effective n would bound the
+    complete responses), a table shows its weighted shares without their intervals
+    and without the effective n; so does a weighted number."""
+    weighted = WeightedCounts({1: 30.0, 2: 70.0}, 100.0, 80.04, intervals=False)
+    table = CategoricalTable(
+        categorical(60, 40).categories, valid=100, missing=0, weighted=weighted
+    )
+    published = table.to_json()
+    assert published["effective_n"] is None
+    first = by_code(published)[1]
+    assert first["weighted_percent"] == 30.0 and first["weighted_ci95"] is None
+    assert first["estimate"] == 30.0 and first["estimate_ci95"] is None
+    summary = summarise_numbers([(20.0, 5.0), (40.0, 15.0)], effective_n=16.0)
+    number = NumberTable(
+        20,
+        2,
+        summarise_numbers([(20.0, 10), (40.0, 10)]),
+        weighted=WeightedNumbers(summary, 16.0, intervals=False),
+    )
+    assert number.to_json()["effective_n"] is None
+    shown = replace(number, weighted=WeightedNumbers(summary, 16.04)).to_json()
+    assert shown["effective_n"] == 16.0
+
+
+def test_a_number_with_bands_publishes_the_banded_counts() -> None:
+    bands = categorical(60, 40)
+    number = NumberTable(100, 0, summarise_numbers([(20.0, 60), (40.0, 40)]), bands=bands)
+    published = number.to_json()
+    assert published["bands_estimates"] == "unweighted"
+    assert [(b["code"], b["count"], b["percent"]) for b in published["bands"]] == [
+        (1, 60, 60.0),
+        (2, 40, 40.0),
+        (9, 0, None),
+    ]
+
+
+def test_a_matrix_publishes_one_table_per_row() -> None:
+    matrix = MatrixTable(
+        (
+            MatrixRow("drugs", "Drugs", categorical(60, 40)),
+            MatrixRow("lawaai", "Lawaai", categorical(5, 95)),
+        )
+    )
+    rows = matrix.to_json()["rows"]
+    assert [(r["key"], r["label"], r["valid"]) for r in rows] == [
+        ("drugs", "Drugs", 100),
+        ("lawaai", "Lawaai", 100),
+    ]
+    assert by_code(rows[1])[2]["percent"] == 95.0
