@@ -84,6 +84,16 @@ def test_threshold_and_seeded_cells() -> None:
     assert suppress_table({1: 40, 2: 30, 3: 50}, already=[3]) == {2, 3}
 
 
+def test_a_key_hidden_elsewhere_that_this_table_lacks_protects_none_of_its_cells() -> None:
+    """A seeded key this table has no count for adds nothing to the hidden total: the
+    table's own cell of 9 still gets a complement, else the published total minus the
+    shown cells gives it back."""
+    hidden = suppress_table({1: 9, 2: 50, 3: 40}, already=[4])
+    assert hidden == {1, 3, 4}
+    own = hidden & {1, 2, 3}
+    assert len(own) >= 2 and sum({1: 9, 2: 50, 3: 40}[k] for k in own) >= 10
+
+
 def test_one_cell_table_cannot_be_protected_by_cells() -> None:
     assert suppress_table({1: 4}) == {1}
 
