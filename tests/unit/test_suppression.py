@@ -72,6 +72,12 @@ def test_zero_complement_literal_and_optional_nonzero() -> None:
     assert suppress_table({1: 4, 2: 0}, nonzero_complement=True) == {1, 2}
 
 
+def test_two_small_cells_short_of_the_threshold_hide_a_real_count_not_a_zero() -> None:
+    """3 + 4 hidden is below 10: a zero would add nothing to the hidden total, so the
+    complement is the smallest non-zero cell and the zero stays published."""
+    assert suppress_table({1: 3, 2: 4, 3: 0, 4: 50, 5: 60}) == {1, 2, 4}
+
+
 def test_no_complement_when_zero_or_two_suppressed() -> None:
     assert suppress_table({1: 4, 2: 6, 3: 90}) == {1, 2}
     assert suppress_table({1: 0, 2: 50}) == set()
