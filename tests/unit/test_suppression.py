@@ -280,6 +280,27 @@ def test_crosstab_single_column_is_reported_unprotected() -> None:
     assert mask.unprotected
 
 
+def test_crosstab_cells_hidden_up_to_exactly_the_threshold_need_no_more() -> None:
+    """4 + 6 hidden in district A is exactly the threshold of 10: each is known only to
+    lie in 0 .. 10, wide enough, so the 50 stays published."""
+    counts = {(1, "A"): 4, (2, "A"): 6, (3, "A"): 50, (1, "B"): 40, (2, "B"): 45, (3, "B"): 50}
+    mask = suppress_crosstab(counts, row_totals_published=False)
+    assert mask.cells == {(1, "A"), (2, "A")}
+    assert_not_recoverable(counts, mask, False, True)
+
+
+def test_crosstab_line_short_of_the_threshold_hides_a_real_count_not_a_zero() -> None:
+    """3 + 4 hidden in district A is below 10: hiding the zero of row 3 would add
+    nothing, so the 50 of row 4 is hidden and the zero stays published."""
+    counts = {
+        (1, "A"): 3, (2, "A"): 4, (3, "A"): 0, (4, "A"): 50,
+        (1, "B"): 40, (2, "B"): 45, (3, "B"): 30, (4, "B"): 60,
+    }  # fmt: skip
+    mask = suppress_crosstab(counts, row_totals_published=False)
+    assert mask.cells == {(1, "A"), (2, "A"), (4, "A")}
+    assert_not_recoverable(counts, mask, False, True)
+
+
 def test_crosstab_zero_complement_option() -> None:
     counts = {(1, "A"): 5, (2, "A"): 0, (3, "A"): 40, (1, "B"): 60, (2, "B"): 0, (3, "B"): 50}
     literal = suppress_crosstab(counts, row_totals_published=False)
