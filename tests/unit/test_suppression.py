@@ -233,6 +233,16 @@ def test_crosstab_seeded_column_total() -> None:
     assert suppress_crosstab(counts, suppressed_column_totals=["Z"]).column_totals == frozenset()
 
 
+def test_a_column_total_hidden_elsewhere_is_never_published_here() -> None:
+    """District C's total is hidden in another table of the report: this cross-tab must
+    not publish it, whatever else its own small cells make it hide, or the other
+    table's hidden total is read off here."""
+    counts = {(1, "A"): 0, (1, "B"): 5, (1, "C"): 40, (2, "A"): 40, (2, "B"): 60, (2, "C"): 40}
+    mask = suppress_crosstab(counts, suppressed_column_totals=["C"])
+    assert "C" in mask.column_totals
+    assert_not_recoverable(counts, mask, True, True)
+
+
 def test_crosstab_absent_combinations_count_as_zero() -> None:
     """Nobody in district A answered 2: the absent cell is a zero, not a small count,
     and with ``nonzero_complement`` it is not hidden."""
