@@ -243,6 +243,18 @@ def test_a_column_total_hidden_elsewhere_is_never_published_here() -> None:
     assert_not_recoverable(counts, mask, True, True)
 
 
+def test_a_crosstab_with_a_total_hidden_elsewhere_still_publishes_what_it_can() -> None:
+    """Row 1's total is hidden in the question's own table, and row 1 holds a 3: the
+    hidden cells, row totals and column totals already protect each other, so the 12
+    in row 2, district B stays published."""
+    counts = {(1, "A"): 3, (1, "B"): 12, (2, "A"): 0, (2, "B"): 12}
+    mask = suppress_crosstab(counts, suppressed_row_totals=[1])
+    assert (2, "B") not in mask.cells
+    assert mask.cells == {(1, "A"), (1, "B"), (2, "A")}
+    assert mask.unprotected == ()
+    assert_not_recoverable(counts, mask, True, True)
+
+
 def test_crosstab_absent_combinations_count_as_zero() -> None:
     """Nobody in district A answered 2: the absent cell is a zero, not a small count,
     and with ``nonzero_complement`` it is not hidden."""
