@@ -289,6 +289,33 @@ def test_crosstab_bridge_between_two_rectangles_is_closed() -> None:
     assert_not_recoverable(counts, mask, True, True)
 
 
+@pytest.mark.parametrize(("row_1_district_4", "row_4_district_1"), [(20, 30), (30, 20)])
+def test_the_bridge_is_closed_by_the_smallest_cell_joining_both_groups(
+    row_1_district_4: int, row_4_district_1: int
+) -> None:
+    """As above, in a 5 x 5 table: of the published cells that join the two hidden
+    groups (row 1 or 2 with district 3 or 4, row 3 or 4 with district 1 or 2), the
+    smallest is hidden, whichever group its row belongs to. The 15s of row 5 and
+    district 5 are smaller but join nothing, so they stay published, and the table is
+    fully protected."""
+    counts = {(r, c): 50 for r in range(1, 6) for c in range(1, 6)}
+    group = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (3, 4), (4, 3), (4, 4)]
+    for key in group:
+        counts[key] = 5
+    counts[(2, 3)] = 5
+    counts[(2, 2)] = 11
+    counts[(3, 3)] = 11
+    counts[(1, 4)] = row_1_district_4
+    counts[(4, 1)] = row_4_district_1
+    counts[(1, 5)] = counts[(5, 1)] = 15
+    mask = suppress_crosstab(counts)
+    link = (1, 4) if row_1_district_4 < row_4_district_1 else (4, 1)
+    assert mask.cells == {*group, (2, 3), link}
+    assert mask.row_totals == frozenset() and mask.column_totals == frozenset()
+    assert mask.unprotected == ()
+    assert_not_recoverable(counts, mask, True, True)
+
+
 def test_crosstab_without_row_totals() -> None:
     counts = {(1, "A"): 5, (1, "B"): 50, (2, "A"): 40, (2, "B"): 30}
     mask = suppress_crosstab(counts, row_totals_published=False)
