@@ -193,7 +193,9 @@ def grouped_median(groups: Grouped) -> float | None:
     cumulative = 0.0
     for index, (value, count) in enumerate(data):
         cumulative += count
-        if math.isclose(cumulative, half, rel_tol=1e-12, abs_tol=1e-12):
+        # Relative only: an absolute tolerance would call every running sum of tiny
+        # weights (raking can squeeze them towards nothing) "half", whatever the value.
+        if math.isclose(cumulative, half, rel_tol=1e-12):
             return (value + data[index + 1][0]) / 2.0 if index + 1 < len(data) else value
         if cumulative > half:
             return value

@@ -301,6 +301,9 @@ grouped_data = st.lists(
 )
 
 
+# No deadline: on a machine busy with other test runs, one example may take longer
+# than Hypothesis's 200 ms, which says nothing about the figures.
+@settings(deadline=None)
 @given(grouped_data)
 def test_grouped_figures_equal_numpy_on_the_expanded_answers(
     groups: list[tuple[int, int]],
@@ -323,6 +326,7 @@ def test_grouped_figures_equal_numpy_on_the_expanded_answers(
         assert summary.sd is None and summary.ci95 is None
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=2000), st.integers(min_value=1, max_value=2000))
 def test_wilson_interval_holds_the_share_and_shrinks_with_n(count: int, n: int) -> None:
     count = min(count, n)
@@ -338,6 +342,7 @@ def test_wilson_interval_holds_the_share_and_shrinks_with_n(count: int, n: int) 
     assert larger[0] <= share <= larger[1]
 
 
+@settings(deadline=None)
 @given(
     st.integers(min_value=0, max_value=500),
     st.integers(min_value=1, max_value=500),
@@ -378,3 +383,41 @@ def test_the_t_distribution_runs_from_zero_to_one(df: float) -> None:
     assert t_cdf(math.inf, df) == 1.0
     assert t_cdf(-math.inf, df) == 0.0
     assert t_cdf(0.0, df) == 0.5
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=99), st.integers(min_value=1, max_value=7)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(min_value=-15, max_value=6),
+)
+def test_weighted_figures_do_not_depend_on_the_scale_of_the_weights(
+    groups: list[tuple[int, int]], power: int
+) -> None:
+    """A number question of a weighted report passes the answers' sums of weights and
+    their Kish effective n. Only the weights' ratios carry information, so multiplying
+    every weight by one factor (raking weights squeezed towards nothing, or large ones)
+    leaves the median, spread and interval of the mean as they are."""
+    scale = 10.0**power
+    n = sum(count for _, count in groups)
+    scaled = [(value, count * scale) for value, count in groups]
+    plain = summarise_numbers(groups, effective_n=n)
+    weighted = summarise_numbers(scaled, effective_n=n)
+    assert plain is not None and weighted is not None
+    assert weighted.median == plain.median
+    assert grouped_median(scaled) == grouped_median(groups)
+    assert weighted.mean == pytest.approx(plain.mean, rel=1e-9, abs=1e-9)
+    if n < 2:
+        assert weighted.sd is None and weighted.ci95 is None
+        return
+    assert weighted.sd == pytest.approx(plain.sd, rel=1e-9, abs=1e-9)
+    assert grouped_sd(scaled, effective_n=n) == pytest.approx(plain.sd, rel=1e-9, abs=1e-9)
+    assert weighted.ci95 == pytest.approx(plain.ci95, rel=1e-9, abs=1e-9)
+
+
+def test_no_answers_have_no_spread_whatever_the_effective_n() -> None:
+    assert grouped_sd([], effective_n=5) is None
+    assert grouped_sd([(3, 0), (4, 0)], effective_n=5) is None

@@ -320,3 +320,31 @@ def test_an_option_nobody_chose_has_a_weighted_share_of_zero() -> None:
     assert WeightedCounts({1: 0.6}, 1.0, 1.0).percent(1) == 60.0
     empty = WeightedCounts({}, 0.0, 0.0)
     assert empty.percent(1) is None and empty.ci95(1) is None
+
+
+def test_no_published_figure_can_be_changed_after_disclosure() -> None:
+    """Disclosure control marks a table by building a new one; the writers then read
+    what it marked. A table, a cell or a summary that could be changed in place could
+    lose its marks (or get a count back) between the two, so every value object of the
+    tables and intervals refuses an assignment."""
+    import dataclasses
+
+    from survey.analysis import intervals, tables
+
+    values = [
+        cls
+        for module in (tables, intervals)
+        for cls in vars(module).values()
+        if isinstance(cls, type)
+        and dataclasses.is_dataclass(cls)
+        and cls.__module__ == module.__name__
+    ]
+    assert len(values) >= 20
+    for cls in values:
+        instance = object.__new__(cls)
+        name = dataclasses.fields(cls)[0].name
+        try:
+            setattr(instance, name, None)
+        except dataclasses.FrozenInstanceError:
+            continue
+        raise AssertionError(f"{cls.__name__}.{name} can be assigned")
