@@ -20,6 +20,7 @@ from survey.analysis.suppression import (
     suppress_crosstab,
     suppress_table,
 )
+from survey.analysis.tables import UNKNOWN_COLUMN
 
 # --- base flag and primary rule -------------------------------------------------
 
@@ -484,3 +485,15 @@ def test_protect_rows_never_leaves_one_hidden_entry() -> None:
     mask = protect_rows(cells, 10, {2})
     assert (2, "a") in mask.cells
     assert 2 in mask.row_totals
+
+
+def test_respondents_without_a_district_are_a_column_like_any_other() -> None:
+    """The unknown column (code None, tables.UNKNOWN_COLUMN) holds 4 respondents who
+    chose option 1: that small count is hidden with its complement, and is never
+    mistaken for the option's overall count."""
+    unknown = UNKNOWN_COLUMN
+    cells = {(1, "a"): 50, (1, "b"): 30, (1, unknown): 4, (2, "a"): 40, (2, "b"): 40}
+    cells[(2, unknown)] = 20
+    mask = protect_rows(cells, 10, set())
+    assert mask.cells == {(1, unknown), (1, "b")}
+    assert not mask.row_totals
