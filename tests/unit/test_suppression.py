@@ -497,3 +497,14 @@ def test_respondents_without_a_district_are_a_column_like_any_other() -> None:
     mask = protect_rows(cells, 10, set())
     assert mask.cells == {(1, unknown), (1, "b")}
     assert not mask.row_totals
+
+
+def test_at_the_highest_threshold_a_hidden_overall_count_still_covers_its_row() -> None:
+    """Threshold 100 (the highest a planner can set): option 1's overall count is hidden
+    in the question's own table, and its 3 in group a is hidden with it: the row has
+    two hidden entries, and hiding the zero in group b would add nothing, so it stays
+    published (the disclosure audit then checks every width over the whole report)."""
+    cells = {(1, "a"): 3, (1, "b"): 0, (2, "a"): 120, (2, "b"): 130}
+    mask = protect_rows(cells, 100, {1})
+    assert mask.cells == {(1, "a")}
+    assert mask.row_totals == {1}
