@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from survey.analysis.ranking import (
@@ -260,6 +262,10 @@ def test_bootstrap_argument_errors() -> None:
     assert all(i is not None and i[0] == i[1] for i in one.values())
     with pytest.raises(ValueError, match=r"^standard error of a/x must be non-negative$"):
         bootstrap_rank_intervals({"a": {"x": (1.0, -1.0)}}, {"x": 1.0})
+    # An infinite or undefined standard error is no spread to draw from either.
+    for error in (math.inf, math.nan):
+        with pytest.raises(ValueError, match=r"^standard error of a/x must be non-negative$"):
+            bootstrap_rank_intervals({"a": {"x": (1.0, error)}}, {"x": 1.0})
     for level in (0.0, 1.0, 1.5, -0.1):
         with pytest.raises(ValueError, match=r"^level must be strictly between 0 and 1$"):
             bootstrap_rank_intervals(estimates_with(1.0), WEIGHTS, level=level)
@@ -285,6 +291,25 @@ def test_sensitivity_detects_a_top_change() -> None:
     assert by_case[("x", 1.2)].changed
     assert not by_case[("y", 1.2)].changed
     assert by_case[("y", 0.8)].top == ("a",)
+
+
+def test_a_shared_first_place_that_a_weight_move_breaks_is_a_change() -> None:
+    """Two phenomena tie for the top 1; a 20 % heavier weight on one indicator lifts one
+    of them alone: the other left the top although nobody entered it, and the matrix
+    must not call that stable."""
+    data: dict[str, dict[str, float | None]] = {
+        "a": {"x": 1.0, "y": 0.0},
+        "b": {"x": 0.0, "y": 1.0},
+        "c": {"x": 0.1, "y": 0.1},
+    }
+    result = sensitivity_top_n(data, {"x": 1.0, "y": 1.0}, n=1, normalisation="none")
+    assert result.base_top == ("a", "b")
+    by_case = {(c.indicator, round(c.factor, 2)): c for c in result.cases}
+    heavier_x = by_case[("x", 1.2)]
+    assert heavier_x.top == ("a",)
+    assert (heavier_x.entered, heavier_x.left) == ((), ("b",))
+    assert heavier_x.changed
+    assert not result.stable
 
 
 def test_sensitivity_stable_case() -> None:

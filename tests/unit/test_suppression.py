@@ -20,6 +20,7 @@ from survey.analysis.suppression import (
     suppress_crosstab,
     suppress_table,
 )
+from survey.analysis.tables import UNKNOWN_COLUMN
 
 # --- base flag and primary rule -------------------------------------------------
 
@@ -72,6 +73,12 @@ def test_zero_complement_literal_and_optional_nonzero() -> None:
     assert suppress_table({1: 4, 2: 0}, nonzero_complement=True) == {1, 2}
 
 
+def test_two_small_cells_short_of_the_threshold_hide_a_real_count_not_a_zero() -> None:
+    """3 + 4 hidden is below 10: a zero would add nothing to the hidden total, so the
+    complement is the smallest non-zero cell and the zero stays published."""
+    assert suppress_table({1: 3, 2: 4, 3: 0, 4: 50, 5: 60}) == {1, 2, 4}
+
+
 def test_no_complement_when_zero_or_two_suppressed() -> None:
     assert suppress_table({1: 4, 2: 6, 3: 90}) == {1, 2}
     assert suppress_table({1: 0, 2: 50}) == set()
@@ -82,6 +89,16 @@ def test_threshold_and_seeded_cells() -> None:
     assert suppress_table({1: 6, 2: 40, 3: 30}, threshold=5) == set()
     assert suppress_table({1: 4, 2: 40, 3: 30}, threshold=5) == {1, 3}
     assert suppress_table({1: 40, 2: 30, 3: 50}, already=[3]) == {2, 3}
+
+
+def test_a_key_hidden_elsewhere_that_this_table_lacks_protects_none_of_its_cells() -> None:
+    """A seeded key this table has no count for adds nothing to the hidden total: the
+    table's own cell of 9 still gets a complement, else the published total minus the
+    shown cells gives it back."""
+    hidden = suppress_table({1: 9, 2: 50, 3: 40}, already=[4])
+    assert hidden == {1, 3, 4}
+    own = hidden & {1, 2, 3}
+    assert len(own) >= 2 and sum({1: 9, 2: 50, 3: 40}[k] for k in own) >= 10
 
 
 def test_one_cell_table_cannot_be_protected_by_cells() -> None:
@@ -217,6 +234,28 @@ def test_crosstab_seeded_column_total() -> None:
     assert suppress_crosstab(counts, suppressed_column_totals=["Z"]).column_totals == frozenset()
 
 
+def test_a_column_total_hidden_elsewhere_is_never_published_here() -> None:
+    """District C's total is hidden in another table of the report: this cross-tab must
+    not publish it, whatever else its own small cells make it hide, or the other
+    table's hidden total is read off here."""
+    counts = {(1, "A"): 0, (1, "B"): 5, (1, "C"): 40, (2, "A"): 40, (2, "B"): 60, (2, "C"): 40}
+    mask = suppress_crosstab(counts, suppressed_column_totals=["C"])
+    assert "C" in mask.column_totals
+    assert_not_recoverable(counts, mask, True, True)
+
+
+def test_a_crosstab_with_a_total_hidden_elsewhere_still_publishes_what_it_can() -> None:
+    """Row 1's total is hidden in the question's own table, and row 1 holds a 3: the
+    hidden cells, row totals and column totals already protect each other, so the 12
+    in row 2, district B stays published."""
+    counts = {(1, "A"): 3, (1, "B"): 12, (2, "A"): 0, (2, "B"): 12}
+    mask = suppress_crosstab(counts, suppressed_row_totals=[1])
+    assert (2, "B") not in mask.cells
+    assert mask.cells == {(1, "A"), (1, "B"), (2, "A")}
+    assert mask.unprotected == ()
+    assert_not_recoverable(counts, mask, True, True)
+
+
 def test_crosstab_absent_combinations_count_as_zero() -> None:
     """Nobody in district A answered 2: the absent cell is a zero, not a small count,
     and with ``nonzero_complement`` it is not hidden."""
@@ -251,6 +290,33 @@ def test_crosstab_bridge_between_two_rectangles_is_closed() -> None:
     assert_not_recoverable(counts, mask, True, True)
 
 
+@pytest.mark.parametrize(("row_1_district_4", "row_4_district_1"), [(20, 30), (30, 20)])
+def test_the_bridge_is_closed_by_the_smallest_cell_joining_both_groups(
+    row_1_district_4: int, row_4_district_1: int
+) -> None:
+    """As above, in a 5 x 5 table: of the published cells that join the two hidden
+    groups (row 1 or 2 with district 3 or 4, row 3 or 4 with district 1 or 2), the
+    smallest is hidden, whichever group its row belongs to. The 15s of row 5 and
+    district 5 are smaller but join nothing, so they stay published, and the table is
+    fully protected."""
+    counts = {(r, c): 50 for r in range(1, 6) for c in range(1, 6)}
+    group = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (3, 4), (4, 3), (4, 4)]
+    for key in group:
+        counts[key] = 5
+    counts[(2, 3)] = 5
+    counts[(2, 2)] = 11
+    counts[(3, 3)] = 11
+    counts[(1, 4)] = row_1_district_4
+    counts[(4, 1)] = row_4_district_1
+    counts[(1, 5)] = counts[(5, 1)] = 15
+    mask = suppress_crosstab(counts)
+    link = (1, 4) if row_1_district_4 < row_4_district_1 else (4, 1)
+    assert mask.cells == {*group, (2, 3), link}
+    assert mask.row_totals == frozenset() and mask.column_totals == frozenset()
+    assert mask.unprotected == ()
+    assert_not_recoverable(counts, mask, True, True)
+
+
 def test_crosstab_without_row_totals() -> None:
     counts = {(1, "A"): 5, (1, "B"): 50, (2, "A"): 40, (2, "B"): 30}
     mask = suppress_crosstab(counts, row_totals_published=False)
@@ -262,6 +328,27 @@ def test_crosstab_single_column_is_reported_unprotected() -> None:
     mask = suppress_crosstab({(1, "A"): 5}, row_totals_published=False)
     assert mask.cells == {(1, "A")}
     assert mask.unprotected
+
+
+def test_crosstab_cells_hidden_up_to_exactly_the_threshold_need_no_more() -> None:
+    """4 + 6 hidden in district A is exactly the threshold of 10: each is known only to
+    lie in 0 .. 10, wide enough, so the 50 stays published."""
+    counts = {(1, "A"): 4, (2, "A"): 6, (3, "A"): 50, (1, "B"): 40, (2, "B"): 45, (3, "B"): 50}
+    mask = suppress_crosstab(counts, row_totals_published=False)
+    assert mask.cells == {(1, "A"), (2, "A")}
+    assert_not_recoverable(counts, mask, False, True)
+
+
+def test_crosstab_line_short_of_the_threshold_hides_a_real_count_not_a_zero() -> None:
+    """3 + 4 hidden in district A is below 10: hiding the zero of row 3 would add
+    nothing, so the 50 of row 4 is hidden and the zero stays published."""
+    counts = {
+        (1, "A"): 3, (2, "A"): 4, (3, "A"): 0, (4, "A"): 50,
+        (1, "B"): 40, (2, "B"): 45, (3, "B"): 30, (4, "B"): 60,
+    }  # fmt: skip
+    mask = suppress_crosstab(counts, row_totals_published=False)
+    assert mask.cells == {(1, "A"), (2, "A"), (4, "A")}
+    assert_not_recoverable(counts, mask, False, True)
 
 
 def test_crosstab_zero_complement_option() -> None:
@@ -398,3 +485,26 @@ def test_protect_rows_never_leaves_one_hidden_entry() -> None:
     mask = protect_rows(cells, 10, {2})
     assert (2, "a") in mask.cells
     assert 2 in mask.row_totals
+
+
+def test_respondents_without_a_district_are_a_column_like_any_other() -> None:
+    """The unknown column (code None, tables.UNKNOWN_COLUMN) holds 4 respondents who
+    chose option 1: that small count is hidden with its complement, and is never
+    mistaken for the option's overall count."""
+    unknown = UNKNOWN_COLUMN
+    cells = {(1, "a"): 50, (1, "b"): 30, (1, unknown): 4, (2, "a"): 40, (2, "b"): 40}
+    cells[(2, unknown)] = 20
+    mask = protect_rows(cells, 10, set())
+    assert mask.cells == {(1, unknown), (1, "b")}
+    assert not mask.row_totals
+
+
+def test_at_the_highest_threshold_a_hidden_overall_count_still_covers_its_row() -> None:
+    """Threshold 100 (the highest a planner can set): option 1's overall count is hidden
+    in the question's own table, and its 3 in group a is hidden with it: the row has
+    two hidden entries, and hiding the zero in group b would add nothing, so it stays
+    published (the disclosure audit then checks every width over the whole report)."""
+    cells = {(1, "a"): 3, (1, "b"): 0, (2, "a"): 120, (2, "b"): 130}
+    mask = protect_rows(cells, 100, {1})
+    assert mask.cells == {(1, "a")}
+    assert mask.row_totals == {1}
