@@ -1,11 +1,15 @@
 """Key figures per municipality: for each group of the survey's district
-dimension (deelgemeente or gemeente), the residents' shares behind the
-priority matrix, for the phenomena the report proposes as a priority or an
-attention point (all ranked ones when it proposes none), in rank order.
+dimension (deelgemeente or gemeente), first the feeling of unsafety (every
+question with ``measure: unsafety``, in survey order), then the residents'
+shares behind the priority matrix, for the phenomena the report proposes
+as a priority or an attention point (all ranked ones when it proposes
+none), in rank order.
 
 Rules:
 
-- One figure per item: a concern question (or matrix row) gives the share
+- One figure per item: an unsafety question gives the share of valid
+  answers with a code of ``unsafety_codes`` (the Veiligheidsmonitor
+  publishes "always or often"); a concern question (or matrix row) gives the share
   of valid answers with a code of ``concern_codes``; a priority question the
   share of respondents who chose the option (ranking: at any rank); a
   victimisation question (or row) the share answering its first option
@@ -67,8 +71,9 @@ from survey.analysis.tables import (
 
 DIMENSION = "district"
 """The dimension whose groups get a section each."""
-INDICATORS = ("concern", "priority", "victimisation")
-"""The residents' indicators shown per municipality, in this order."""
+INDICATORS = ("unsafety", "concern", "priority", "victimisation")
+"""The residents' indicators shown per municipality, in this order (the
+feeling of unsafety is no phenomenon's: it comes before the phenomena)."""
 PROPOSED = ("priority", "attention")
 
 
@@ -115,7 +120,7 @@ def _zone(item: KeyItem, zone: ZoneFigures) -> float | None:
 
 def _figure(
     item: KeyItem,
-    label: str,
+    label: str | None,
     tab: CrossTable,
     column: int,
     design_effect: float | None,
@@ -190,8 +195,10 @@ def municipality_sections(
         (t.question, t.row): t for t in crosstabs if t.dimension == DIMENSION
     }
     phenomena = key_phenomena(priorities)
-    order = {r.phenomenon: i for i, r in enumerate(phenomena)}
-    labels = {r.phenomenon: r.label for r in phenomena}
+    # The feeling of unsafety (no phenomenon) first, then the phenomena in
+    # rank order; sorted() keeps survey order within each.
+    order: dict[str | None, int] = {None: -1} | {r.phenomenon: i for i, r in enumerate(phenomena)}
+    labels: dict[str | None, str | None] = {None: None} | {r.phenomenon: r.label for r in phenomena}
     chosen = sorted(
         (i for i in items if i.phenomenon in order and (i.question, i.row) in tabs),
         key=lambda i: (order[i.phenomenon], INDICATORS.index(i.indicator)),

@@ -37,6 +37,33 @@ def indicator_words(name: str) -> str:
     }.get(name, name)
 
 
+def _answer_labels(model: Json, figure: Json) -> str:
+    """The labels of the answers a figure counts (its ``codes``), from the
+    question's own table: "Altijd, Vaak"."""
+    question = next((q for q in model["questions"] if q["key"] == figure["question"]), {})
+    labels = {o["code"]: o["label"] for o in question.get("options") or []}
+    return ", ".join(labels.get(code, str(code)) for code in figure["codes"])
+
+
+def _row(model: Json, figure: Json) -> Json:
+    """One figure as a table row. The feeling of unsafety is no
+    phenomenon's: its row names the indicator and the answers it counts."""
+    if figure["indicator"] == "unsafety":
+        phenomenon = _("Feeling of unsafety")
+        what = _("feels unsafe: %(answers)s", answers=_answer_labels(model, figure).lower())
+    else:
+        phenomenon = figure["phenomenon_label"]
+        what = indicator_words(figure["indicator"])
+    return {
+        "phenomenon": phenomenon,
+        "what": what,
+        "item": figure["label"],
+        "share": _share(figure),
+        "base": "x" if figure["suppressed"] else integer(figure["valid"]),
+        "zone": "-" if figure.get("zone_estimate") is None else whole(figure["zone_estimate"]),
+    }
+
+
 def _share(figure: Json) -> str:
     if figure["suppressed"]:
         return "x"
@@ -73,17 +100,7 @@ def municipality_sections(model: Json) -> Json | None:
         if section["status"] != "shown":
             entry["line"] = _status_line(section)
         else:
-            entry["rows"] = [
-                {
-                    "phenomenon": f["phenomenon_label"],
-                    "what": indicator_words(f["indicator"]),
-                    "item": f["label"],
-                    "share": _share(f),
-                    "base": "x" if f["suppressed"] else integer(f["valid"]),
-                    "zone": "-" if f.get("zone_estimate") is None else whole(f["zone_estimate"]),
-                }
-                for f in section["figures"]
-            ]
+            entry["rows"] = [_row(model, f) for f in section["figures"]]
         sections.append(entry)
     weighted = block["estimates"] == "weighted"
     return {
@@ -96,8 +113,8 @@ def municipality_sections(model: Json) -> Json | None:
             _("Whole zone"),
         ],
         "intro": _(
-            "One section per %(dimension)s, for its mayor: the residents' figures behind the "
-            "proposed priorities and attention points. Each percentage is a share of the "
+            "One section per %(dimension)s, for its mayor: the residents' feeling of unsafety "
+            "and their figures behind the proposed priorities and attention points. Each percentage is a share of the "
             "residents of that %(dimension)s who answered the question, in whole percentages "
             "with its 95%% interval between brackets. A %(dimension)s with too few answers is "
             "not shown apart.",
