@@ -114,10 +114,10 @@ def municipality_sections(model: Json) -> Json | None:
         ],
         "intro": _(
             "One section per %(dimension)s, for its mayor: the residents' feeling of unsafety "
-            "and their figures behind the proposed priorities and attention points. Each percentage is a share of the "
-            "residents of that %(dimension)s who answered the question, in whole percentages "
-            "with its 95%% interval between brackets. A %(dimension)s with too few answers is "
-            "not shown apart.",
+            "and their figures behind the proposed priorities and attention points. Each "
+            "percentage is a share of the residents of that %(dimension)s who answered the "
+            "question, in whole percentages with its 95%% interval between brackets. A "
+            "%(dimension)s with too few answers is not shown apart.",
             dimension=dimension_label(block["dimension"]),
         ),
         "note": " ".join(
