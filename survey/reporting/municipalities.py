@@ -40,7 +40,7 @@ def indicator_words(name: str) -> str:
 def _answer_labels(model: Json, figure: Json) -> str:
     """The labels of the answers a figure counts (its ``codes``), from the
     question's own table: "Altijd, Vaak"."""
-    question = next((q for q in model["questions"] if q["key"] == figure["question"]), {})
+    question: Json = next((q for q in model["questions"] if q["key"] == figure["question"]), {})
     labels = {o["code"]: o["label"] for o in question.get("options") or []}
     return ", ".join(labels.get(code, str(code)) for code in figure["codes"])
 
