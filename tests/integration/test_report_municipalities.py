@@ -208,8 +208,9 @@ def test_no_municipality_figure_shows_what_the_cross_tabs_hide(mayors: dict[str,
         for figure in section["figures"]:
             tab = tabs[(figure["question"], figure["row"])]
             column = next(i for i, c in enumerate(tab["columns"]) if c["code"] == section["code"])
-            cells = [o["cells"][column] for o in tab["options"] if o["code"] in figure["codes"]]
-            others = [o["cells"][column] for o in tab["options"] if o["code"] not in figure["codes"]]
+            codes = figure["codes"]
+            cells = [o["cells"][column] for o in tab["options"] if o["code"] in codes]
+            others = [o["cells"][column] for o in tab["options"] if o["code"] not in codes]
             base = tab["columns"][column]["valid"]
             # One answer per respondent: the column's cells add up to its base.
             adds_up = tab.get("percent_of") != "respondents"
@@ -305,4 +306,3 @@ def test_an_attacker_solves_no_hidden_count_from_the_municipalities(
     )
     found = recoverable(leaked, leaked["suppression_threshold"])
     assert any(name[0] == "cell" and name[2] == code for name in found), found
-

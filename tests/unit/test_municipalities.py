@@ -120,7 +120,8 @@ def _unsafe_tab(**marks: Any) -> CrossTable:
     # Noord: 9 "always", 21 "often", 50 "sometimes", 70 "never" of 150.
     return _tab(
         UNSAFE,
-        {(1, 1): 9, (2, 1): 21, (3, 1): 50, (4, 1): 70, (1, 2): 1, (2, 2): 3, (3, 2): 9, (4, 2): 12},
+        {(1, 1): 9, (2, 1): 21, (3, 1): 50, (4, 1): 70}
+        | {(1, 2): 1, (2, 2): 3, (3, 2): 9, (4, 2): 12},
         **marks,
     )
 
@@ -258,7 +259,7 @@ def test_the_feeling_of_unsafety_comes_first_without_a_phenomenon() -> None:
 
 
 def test_a_small_always_and_its_complement_still_give_always_or_often() -> None:
-    """"Always" hidden as a small cell and "often" as its complement: their
+    """ "Always" hidden as a small cell and "often" as its complement: their
     sum is the published base minus the published other cells, which every
     reader has, so the figure is shown; a hidden cell outside the codes
     beside one inside hides it."""
