@@ -110,7 +110,7 @@ def _decision(doc: DocxDocument, model: Json) -> None:
                 _("Phenomenon"),
                 _("Proposal"),
                 _("Rank (interval)"),
-                _("Residents: frequent problem"),
+                _("Residents: a problem in the neighbourhood"),
                 _("Residents: tackle first"),
                 d["partners_header"],
                 _("Registered facts (trend)"),

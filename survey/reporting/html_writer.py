@@ -261,9 +261,9 @@ def build_charts(report: Report) -> dict[str, Chart]:
                 for p in priorities
             ],
             x_label=(
-                _("residents: weighted share who see it as a frequent problem (%)")
+                _("residents: weighted share who see it as a problem (%)")
                 if weighted
-                else _("residents: unweighted share who see it as a frequent problem (%)")
+                else _("residents: unweighted share who see it as a problem (%)")
             ),
             y_label=(
                 _("partners: mean importance (1-5)")
@@ -413,14 +413,14 @@ def _figure_sentences(p: Json, hidden_below: int, weighted: bool) -> list[str]:
         values = {"share": whole(shown["concern"]), "label": label}
         sentences.append(
             _(
-                "%(share)s of residents say %(label)s is a frequent problem in their "
-                "neighbourhood (weighted).",
+                "%(share)s of residents say %(label)s is a problem in their neighbourhood "
+                "(weighted).",
                 **values,
             )
             if weighted
             else _(
-                "%(share)s of residents say %(label)s is a frequent problem in their "
-                "neighbourhood (unweighted).",
+                "%(share)s of residents say %(label)s is a problem in their neighbourhood "
+                "(unweighted).",
                 **values,
             )
         )

@@ -31,7 +31,7 @@ def _(msgid: str, **values: object) -> str:
 def indicator_words(name: str) -> str:
     """What an indicator counts, in the words of the decision page."""
     return {
-        "concern": _("frequent problem"),
+        "concern": _("a problem in the neighbourhood"),
         "priority": _("tackle first"),
         "victimisation": _("victim in the past 12 months"),
     }.get(name, name)
