@@ -75,6 +75,18 @@ def _share(figure: Json) -> str:
     return text + (UNRELIABLE_MARK if figure["base_flag"] == "unreliable" else "")
 
 
+def _groups(rows: list[Json]) -> list[Json]:
+    """The rows by phenomenon (consecutive rows of one phenomenon), so that
+    a page shows its name once beside its rows rather than on every row."""
+    groups: list[Json] = []
+    for row in rows:
+        if groups and groups[-1]["phenomenon"] == row["phenomenon"]:
+            groups[-1]["rows"].append(row)
+        else:
+            groups.append({"phenomenon": row["phenomenon"], "rows": [row]})
+    return groups
+
+
 def _status_line(section: Json) -> str:
     if section["status"] == "protected":
         return _(
@@ -88,7 +100,8 @@ def municipality_sections(model: Json) -> Json | None:
     """The chapter's view: ``intro`` and ``note`` sentences, the tables'
     ``header`` and ``sections``,
     each with its ``label``, ``rows`` (``phenomenon``, ``what``, ``item``,
-    ``share``, ``base``, ``zone``: the zone's figure beside it) or its
+    ``share``, ``base``, ``zone``: the zone's figure beside it) and the same
+    rows by phenomenon (``groups``: ``phenomenon``, ``rows``), or its
     ``line``; None when the report has none."""
     block = model.get("municipalities")
     if not block or not block["sections"]:
@@ -101,6 +114,7 @@ def municipality_sections(model: Json) -> Json | None:
             entry["line"] = _status_line(section)
         else:
             entry["rows"] = [_row(model, f) for f in section["figures"]]
+            entry["groups"] = _groups(entry["rows"])
         sections.append(entry)
     weighted = block["estimates"] == "weighted"
     return {
