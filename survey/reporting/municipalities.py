@@ -29,11 +29,13 @@ def _(msgid: str, **values: object) -> str:
 
 
 def indicator_words(name: str) -> str:
-    """What an indicator counts, in the words of the decision page."""
+    """What an indicator counts, in a few words beside the item (the
+    chapter's intro says the rest: short, so that a municipality's table
+    keeps to the page of its heading in every language)."""
     return {
-        "concern": _("a problem in the neighbourhood"),
+        "concern": _("problem"),
         "priority": _("tackle first"),
-        "victimisation": _("victim in the past 12 months"),
+        "victimisation": _("victim, past 12 months"),
     }.get(name, name)
 
 
