@@ -14,7 +14,8 @@ RULES = {"hidden_below": 30, "unreliable_below": 100}
 
 def test_a_hidden_base_is_explained_as_protection_not_as_too_few_answers(app: Flask) -> None:
     with app.test_request_context("/"):
-        protected = base_note({"valid": None, "valid_suppressed": True, "base_flag": "hidden"}, RULES)
+        hidden_base = {"valid": None, "valid_suppressed": True, "base_flag": "hidden"}
+        protected = base_note(hidden_base, RULES)
         small = base_note({"valid": 12, "base_flag": "hidden"}, RULES)
         careful = base_note({"valid": 80, "base_flag": "unreliable"}, RULES)
         plain = base_note({"valid": 800, "base_flag": "ok"}, RULES)
