@@ -306,4 +306,3 @@ def test_an_attacker_solves_no_hidden_count_from_the_municipalities(
     )
     found = recoverable(leaked, leaked["suppression_threshold"])
     assert any(name[0] == "cell" and name[2] == code for name in found), found
-
