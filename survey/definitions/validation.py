@@ -265,6 +265,8 @@ class Checker:
         if not self.is_list(codes, f"{path}.{name}"):
             return
         known = self.codes_of(spec)
+        if not known:
+            return  # no readable options or scale: that problem is reported already
         for i, code in enumerate(codes):
             if self.integer(code, f"{path}.{name}[{i}]") and code not in known:
                 self.problem(f"{path}.{name}[{i}]", "not_one_of_the_codes", value=code)

@@ -364,3 +364,14 @@ def test_the_feeling_of_unsafety_is_one_answer_not_a_matrix() -> None:
         "pages[0].questions[2].measure: 'unsafety' is not possible here "
         "(allowed: concern, importance, partner_priority, victimisation)"
     ]
+
+
+def test_codes_of_a_question_without_readable_options_are_not_blamed_twice() -> None:
+    """An unknown scale is one problem, not also one per counted code."""
+    raw = _minimal()
+    raw["pages"][0]["questions"][0].update(
+        scale="bestaat_niet", measure="unsafety", unsafety_codes=[1, 2]
+    )
+    problems = validate_definition(raw).problems
+    assert "pages[0].questions[0].scale: 'bestaat_niet' is not defined under scales" in problems
+    assert not [p for p in problems if "unsafety_codes" in p]
