@@ -55,11 +55,8 @@ def assemble(
                 measure=question.measure,
                 dimension=question.dimension,
                 table=summary.table,
-                concern_codes=(
-                    tuple(sorted(int(c) for c in question.spec.get("concern_codes", [])))
-                    if question.measure == "concern"
-                    else ()
-                ),
+                concern_codes=_measure_codes(question, "concern"),
+                unsafety_codes=_measure_codes(question, "unsafety"),
                 shuffled=question.qtype.shuffled(question),
             )
         )
@@ -95,9 +92,18 @@ def assemble(
     )
 
 
+def _measure_codes(question: QuestionDef, measure: str) -> tuple[int, ...]:
+    """The codes the question's ``measure`` counts (``concern_codes``,
+    ``unsafety_codes``), sorted; empty for another measure."""
+    if question.measure != measure:
+        return ()
+    return tuple(sorted(int(c) for c in question.spec.get(f"{measure}_codes", [])))
+
+
 def key_items(questions: Sequence[QuestionDef], language: str) -> list[KeyItem]:
     """The items of the residents' indicators (``INDICATORS``) in survey
-    order: per concern and victimisation question its variables that name a
+    order: per unsafety question the question itself (no phenomenon), per
+    concern and victimisation question its variables that name a
     phenomenon (a matrix row, or the question), per priority question its
     options that name one (see ``survey.analysis.municipalities``)."""
     items: list[KeyItem] = []
@@ -106,6 +112,10 @@ def key_items(questions: Sequence[QuestionDef], language: str) -> list[KeyItem]:
         if measure not in INDICATORS:
             continue
         text = text_for(question.text, language)
+        if measure == "unsafety":
+            codes = _measure_codes(question, measure)
+            items.append(KeyItem(None, measure, question.key, None, text, codes))
+            continue
         if measure == "priority":
             items.extend(
                 KeyItem(
@@ -121,7 +131,7 @@ def key_items(questions: Sequence[QuestionDef], language: str) -> list[KeyItem]:
             )
             continue
         if measure == "concern":
-            codes = tuple(sorted(int(c) for c in question.spec.get("concern_codes", [])))
+            codes = _measure_codes(question, measure)
         else:
             first = next((o.code for o in question.options if not o.missing), None)
             codes = () if first is None else (first,)

@@ -35,8 +35,10 @@ below ``unreliable_below`` they are flagged (``survey.analysis.suppression.base_
 class QuestionResult:
     """One question of the survey and its summary table; with ``measure:
     concern`` the codes that count as "a problem" (``concern_codes``, the
-    others of the base do not; missing codes are outside the base), and
-    whether its options were shown in an order shuffled per respondent."""
+    others of the base do not; missing codes are outside the base), with
+    ``measure: unsafety`` those that count as feeling unsafe
+    (``unsafety_codes``, the same rule), and whether its options were shown
+    in an order shuffled per respondent."""
 
     key: str
     type: str
@@ -47,6 +49,7 @@ class QuestionResult:
     dimension: str | None
     table: Table
     concern_codes: tuple[int, ...] = ()
+    unsafety_codes: tuple[int, ...] = ()
     shuffled: bool = False
 
     @property
@@ -70,6 +73,8 @@ class QuestionResult:
             entry["dimension"] = self.dimension
         if self.concern_codes:
             entry["concern_codes"] = list(self.concern_codes)
+        if self.unsafety_codes:
+            entry["unsafety_codes"] = list(self.unsafety_codes)
         if self.shuffled:
             entry["shuffled"] = True
         entry.update(self.table.to_json())
@@ -465,9 +470,10 @@ MunicipalityStatus = Literal["shown", "too_few", "protected"]
 class KeyItem:
     """What one key figure counts: the answers of ``question`` (and matrix
     ``row``) with a code in ``codes``, as a share of its valid answers (or
-    respondents), for ``indicator`` of ``phenomenon``."""
+    respondents), for ``indicator`` of ``phenomenon`` (None for the feeling
+    of unsafety, which is no phenomenon's)."""
 
-    phenomenon: str
+    phenomenon: str | None
     indicator: str
     question: str
     row: str | None
@@ -481,7 +487,7 @@ class KeyFigure:
     counts and bases unweighted)."""
 
     item: KeyItem
-    phenomenon_label: str
+    phenomenon_label: str | None
     count: int | None
     base: int | None
     percent: float | None

@@ -1,11 +1,15 @@
 """Key figures per municipality: for each group of the survey's district
-dimension (deelgemeente or gemeente), the residents' shares behind the
-priority matrix, for the phenomena the report proposes as a priority or an
-attention point (all ranked ones when it proposes none), in rank order.
+dimension (deelgemeente or gemeente), first the feeling of unsafety (every
+question with ``measure: unsafety``, in survey order), then the residents'
+shares behind the priority matrix, for the phenomena the report proposes
+as a priority or an attention point (all ranked ones when it proposes
+none), in rank order.
 
 Rules:
 
-- One figure per item: a concern question (or matrix row) gives the share
+- One figure per item: an unsafety question gives the share of valid
+  answers with a code of ``unsafety_codes`` (the Veiligheidsmonitor
+  publishes "always or often"); a concern question (or matrix row) gives the share
   of valid answers with a code of ``concern_codes``; a priority question the
   share of respondents who chose the option (ranking: at any rank); a
   victimisation question (or row) the share answering its first option
@@ -13,16 +17,25 @@ Rules:
   concern over several rows per respondent is published for the zone only.
 - Every figure is read from the district cross-tab of its question (or row)
   after disclosure control (``survey.analysis.disclosure``): its count is
-  the sum of published cells and its base the published column base. A
-  figure that would use a hidden cell or a hidden base is hidden
-  (``suppressed``), and a base below ``BASE_RULES['hidden_below']`` shows no
-  percentage, as in every table (``suppression.base_flag``). So a figure
-  here is a sum of figures the report already publishes and audits: it adds
-  no relation to the disclosure audit, and no hidden count can be recovered
-  from it by subtraction from the zone's figure.
+  the sum of published cells, or, where the column's cells add up to its
+  base (one answer per respondent: not multiple choice or ranking) and
+  every hidden cell of the column is one of the item's codes, the published
+  column base minus the published cells of the other codes (so "always or
+  often" is shown when "always" is hidden as a small cell and "often" as
+  its complement: the reader already has their sum). A figure that would
+  need a hidden base, or a hidden cell beside a hidden cell outside its
+  codes, is hidden (``suppressed``), and a base below
+  ``BASE_RULES['hidden_below']`` shows no percentage, as in every table
+  (``suppression.base_flag``). So a figure here is a sum or a difference of
+  figures the report already publishes and audits: it adds no relation to
+  the disclosure audit, and no hidden count can be recovered from it by
+  subtraction from the zone's figure.
 - Beside each figure, the zone's estimate of the same item: the published
-  estimates of the question's own table (summed over ``codes``), None
-  where one of them is hidden.
+  estimates of the question's own table (summed over ``codes``); by the
+  same rule 100 minus the published estimates of the other valid options
+  where every hidden valid option is one of ``codes`` (not for a priority
+  item: a multiple choice's or ranking's options do not add up to 100);
+  None otherwise.
 - The interval is the Wilson 95 % interval on the column base; weighted,
   the weighted share from the cross-tab's weighted cells with the Wilson
   interval on the column base divided by the report's design effect (the
@@ -67,8 +80,9 @@ from survey.analysis.tables import (
 
 DIMENSION = "district"
 """The dimension whose groups get a section each."""
-INDICATORS = ("concern", "priority", "victimisation")
-"""The residents' indicators shown per municipality, in this order."""
+INDICATORS = ("unsafety", "concern", "priority", "victimisation")
+"""The residents' indicators shown per municipality, in this order (the
+feeling of unsafety is no phenomenon's: it comes before the phenomena)."""
 PROPOSED = ("priority", "attention")
 
 
@@ -87,9 +101,10 @@ ZoneFigures = Mapping[tuple[str, str | None], Mapping[int, float | None]]
 def zone_figures(
     questions: Sequence[Json],
 ) -> dict[tuple[str, str | None], dict[int, float | None]]:
-    """The published estimates of the questions' own tables (the report
-    JSON's ``questions``), by question and matrix row: a hidden option's
-    estimate is None."""
+    """The published estimates of the valid options of the questions' own
+    tables (the report JSON's ``questions``), by question and matrix row: a
+    hidden option's estimate is None; missing options (outside the base)
+    are left out."""
     found: dict[tuple[str, str | None], dict[int, float | None]] = {}
     for question in questions:
         lines = [(row["key"], row) for row in question.get("rows") or []]
@@ -99,23 +114,29 @@ def zone_figures(
             found[(question["key"], row)] = {
                 o["code"]: None if o.get("suppressed") else o.get("estimate")
                 for o in line.get("options") or []
+                if not o.get("missing")
             }
     return found
 
 
 def _zone(item: KeyItem, zone: ZoneFigures) -> float | None:
     """The zone's share of the item: the sum of its codes' published
-    estimates, None when one of them is not published."""
+    estimates; or 100 minus the other options' (see the module's rules);
+    None when neither is published."""
     options = zone.get((item.question, item.row), {})
     values = [options.get(code) for code in item.codes]
-    if not values or any(v is None for v in values):
+    if values and all(v is not None for v in values):
+        return round2(sum(v for v in values if v is not None))
+    others = [v for code, v in options.items() if code not in item.codes]
+    if not values or item.indicator == "priority" or any(v is None for v in others):
         return None
-    return round2(sum(v for v in values if v is not None))
+    # Every hidden valid option is one of the item's: the rest of 100 %.
+    return round2(max(0.0, 100 - sum(v for v in others if v is not None)))
 
 
 def _figure(
     item: KeyItem,
-    label: str,
+    label: str | None,
     tab: CrossTable,
     column: int,
     design_effect: float | None,
@@ -125,7 +146,13 @@ def _figure(
     ``intervals``, the weighted share has no interval (its width would give
     the design effect back where the report withholds it)."""
     keys = [(code, column) for code in item.codes if any(o.code == code for o in tab.options)]
-    hidden = column in tab.column_marks or any(k in tab.cell_marks for k in keys)
+    marked = [(o.code, column) in tab.cell_marks for o in tab.options]
+    inside = any(k in tab.cell_marks for k in keys)
+    outside = sum(marked) > sum(k in tab.cell_marks for k in keys)
+    # A hidden cell among the codes is still published as a difference when
+    # the column's cells add up to its base and no other cell is hidden.
+    derived = tab.column_valid is None and not outside
+    hidden = column in tab.column_marks or (inside and not derived)
     weighted_bases = tab.weighted_column_bases
     if hidden:
         blank = None if weighted_bases is None else Figure(None, None, WEIGHTED)
@@ -190,8 +217,10 @@ def municipality_sections(
         (t.question, t.row): t for t in crosstabs if t.dimension == DIMENSION
     }
     phenomena = key_phenomena(priorities)
-    order = {r.phenomenon: i for i, r in enumerate(phenomena)}
-    labels = {r.phenomenon: r.label for r in phenomena}
+    # The feeling of unsafety (no phenomenon) first, then the phenomena in
+    # rank order; sorted() keeps survey order within each.
+    order: dict[str | None, int] = {None: -1} | {r.phenomenon: i for i, r in enumerate(phenomena)}
+    labels: dict[str | None, str | None] = {None: None} | {r.phenomenon: r.label for r in phenomena}
     chosen = sorted(
         (i for i in items if i.phenomenon in order and (i.question, i.row) in tabs),
         key=lambda i: (order[i.phenomenon], INDICATORS.index(i.indicator)),

@@ -62,6 +62,8 @@ MESSAGES: Mapping[str, str] = {
     "unknown_scale": "{name!r} is not defined under scales",
     "concern_only": "only applies to measure: concern",
     "concern_required": "is required for measure: concern",
+    "unsafety_only": "only applies to measure: unsafety",
+    "unsafety_required": "is required for measure: unsafety",
     "not_one_of_the_codes": "{value} is not one of the codes",
     # question types
     "max_below_min": "must not be below min",

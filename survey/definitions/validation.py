@@ -241,22 +241,35 @@ class Checker:
     def concern_codes(self, spec: dict[str, Any], path: str) -> None:
         """``concern_codes``: required with ``measure: concern`` and allowed
         only there; a non-empty list of the question's own codes."""
-        measure = spec.get("measure")
-        if "concern_codes" in spec and measure != "concern":
-            self.problem(f"{path}.concern_codes", "concern_only")
+        self.measure_codes(spec, path, "concern")
+
+    def unsafety_codes(self, spec: dict[str, Any], path: str) -> None:
+        """``unsafety_codes``: required with ``measure: unsafety`` and
+        allowed only there; a non-empty list of the question's own codes."""
+        self.measure_codes(spec, path, "unsafety")
+
+    def measure_codes(self, spec: dict[str, Any], path: str, measure: str) -> None:
+        """``<measure>_codes`` (the codes a measure counts): required with
+        that ``measure`` and allowed only there; a non-empty list of the
+        question's own codes."""
+        name = f"{measure}_codes"
+        if name in spec and spec.get("measure") != measure:
+            self.problem(f"{path}.{name}", f"{measure}_only")
             return
-        if measure != "concern":
+        if spec.get("measure") != measure:
             return
-        codes = spec.get("concern_codes")
+        codes = spec.get(name)
         if codes is None:
-            self.problem(f"{path}.concern_codes", "concern_required")
+            self.problem(f"{path}.{name}", f"{measure}_required")
             return
-        if not self.is_list(codes, f"{path}.concern_codes"):
+        if not self.is_list(codes, f"{path}.{name}"):
             return
         known = self.codes_of(spec)
+        if not known:
+            return  # no readable options or scale: that problem is reported already
         for i, code in enumerate(codes):
-            if self.integer(code, f"{path}.concern_codes[{i}]") and code not in known:
-                self.problem(f"{path}.concern_codes[{i}]", "not_one_of_the_codes", value=code)
+            if self.integer(code, f"{path}.{name}[{i}]") and code not in known:
+                self.problem(f"{path}.{name}[{i}]", "not_one_of_the_codes", value=code)
 
 
 def _kind(value: Any) -> str:

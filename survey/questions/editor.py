@@ -335,3 +335,19 @@ class ConcernForm(QuestionForm):
     def settings(self, spec: Spec) -> None:
         super().settings(spec)
         put_setting(spec, "concern_codes", self.concern_codes.data)
+
+
+class UnsafetyForm(QuestionForm):
+    """``unsafety_codes``: the codes that count as feeling unsafe."""
+
+    unsafety_codes = ListField(_l("Codes that count as feeling unsafe"))
+
+    @classmethod
+    @override
+    def fill(cls, spec: Spec) -> Spec:
+        return {**super().fill(spec), "unsafety_codes": list(spec.get("unsafety_codes") or [])}
+
+    @override
+    def settings(self, spec: Spec) -> None:
+        super().settings(spec)
+        put_setting(spec, "unsafety_codes", self.unsafety_codes.data)

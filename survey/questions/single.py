@@ -13,15 +13,22 @@ from survey.analysis.tables import Summary
 from survey.i18n import text_for
 from survey.questions.base import DimensionCodes, QuestionType
 from survey.questions.choices import categorical
-from survey.questions.editor import ChoicesForm, ConcernForm, ShuffleForm, Spec, put_setting
+from survey.questions.editor import (
+    ChoicesForm,
+    ConcernForm,
+    ShuffleForm,
+    Spec,
+    UnsafetyForm,
+    put_setting,
+)
 
 if TYPE_CHECKING:
     from survey.definitions.definition import QuestionDef
     from survey.definitions.validation import Checker
 
 
-class SingleForm(ChoicesForm, ShuffleForm, ConcernForm):
-    """Options or a scale, concern codes and a dimension."""
+class SingleForm(ChoicesForm, ShuffleForm, ConcernForm, UnsafetyForm):
+    """Options or a scale, concern or unsafety codes and a dimension."""
 
     dimension = StringField(_l("Dimension (for results by group and weighting)"))
 
@@ -41,16 +48,19 @@ class SingleChoice(QuestionType):
     but left out of the percentage base. May carry a ``dimension`` for
     cross-tabs and weighting (its groups are the options that are not
     ``missing``), and the measures ``concern`` (on an ordered scale),
-    ``victimisation`` (first option = yes) and ``partner_points`` (a
-    partner's extra attention point counted with the phenomenon of the
-    chosen option)."""
+    ``victimisation`` (first option = yes), ``unsafety`` (the feeling of
+    unsafety: the share of valid answers in ``unsafety_codes``, shown per
+    municipality) and ``partner_points`` (a partner's extra attention point
+    counted with the phenomenon of the chosen option)."""
 
     name = "single"
     position = 10
     keys: ClassVar[frozenset[str]] = frozenset(
-        {"options", "scale", "dimension", "concern_codes", "shuffle"}
+        {"options", "scale", "dimension", "concern_codes", "unsafety_codes", "shuffle"}
     )
-    measures: ClassVar[frozenset[str]] = frozenset({"concern", "victimisation", "partner_points"})
+    measures: ClassVar[frozenset[str]] = frozenset(
+        {"concern", "victimisation", "unsafety", "partner_points"}
+    )
     gives_dimension = True
     shuffle_default: ClassVar[bool | None] = False
     editor = SingleForm
@@ -61,6 +71,7 @@ class SingleChoice(QuestionType):
         if "dimension" in spec:
             checker.identifier(spec["dimension"], f"{path}.dimension")
         checker.concern_codes(spec, path)
+        checker.unsafety_codes(spec, path)
         checker.shuffle(spec, path)
 
     @override

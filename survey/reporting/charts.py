@@ -511,7 +511,8 @@ def rank_chart(
             for name, rank, interval, score, _k, words in rows
         ),
     )
-    return Chart(_svg(figure), alt, "", table, figure)
+    # The title is the caption: a numbered figure never stands without one.
+    return Chart(_svg(figure), alt, title, table, figure)
 
 
 @_remembered
@@ -548,4 +549,4 @@ def grouped_bars(
         ("", *(name for name, _v in series)),
         *((label, *(values[i] for _n, values in series)) for i, label in enumerate(labels)),
     )
-    return Chart(_svg(figure), alt, "", table, figure)
+    return Chart(_svg(figure), alt, title, table, figure)

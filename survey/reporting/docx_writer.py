@@ -93,6 +93,37 @@ def _language(doc: DocxDocument, language: str) -> None:
     run_properties.append(lang)
 
 
+def _contents(doc: DocxDocument) -> None:
+    """A table of contents as a Word field over the chapter headings (levels
+    1 and 2: chapters and municipalities). python-docx cannot lay out page
+    numbers, so the field holds a line saying how to fill it, and the
+    document asks Word to update its fields when it is opened."""
+    doc.add_heading(_("Contents"), level=1)
+    paragraph = doc.add_paragraph()
+    parts = [("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None)]
+    for kind, instruction in parts:
+        run = OxmlElement("w:r")
+        if kind is not None:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+            run.append(field)
+        else:
+            text = OxmlElement("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = instruction
+            run.append(text)
+        paragraph._p.append(run)
+    paragraph.add_run(_("Update this table of contents in Word: right-click it, Update field."))
+    end = OxmlElement("w:r")
+    field = OxmlElement("w:fldChar")
+    field.set(qn("w:fldCharType"), "end")
+    end.append(field)
+    paragraph._p.append(end)
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
+
+
 def _decision(doc: DocxDocument, model: Json) -> None:
     d = decision_page(model)
     doc.add_heading(_("Proposal to the zonal security council"), level=1)
@@ -110,7 +141,7 @@ def _decision(doc: DocxDocument, model: Json) -> None:
                 _("Phenomenon"),
                 _("Proposal"),
                 _("Rank (interval)"),
-                _("Residents: frequent problem"),
+                _("Residents: a problem in the neighbourhood"),
                 _("Residents: tackle first"),
                 d["partners_header"],
                 _("Registered facts (trend)"),
@@ -417,6 +448,7 @@ def render_docx(report: Report) -> bytes:
     doc.add_heading(_("Input report of the consultation"), level=0)
     doc.add_paragraph(f"{model['title']} - {model['consultation']['title']}")
     _decision(doc, model)
+    _contents(doc)
     doc.add_heading("1. " + _("Summary"), level=1)
     for sentence in summary_sentences(model):
         doc.add_paragraph(sentence)

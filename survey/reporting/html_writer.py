@@ -148,6 +148,7 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         column_label=column_label,
         mode_label=mode_label,
         concern_rule=concern_rule,
+        base_note=base_note,
         partner_sections=partners.partner_sections(
             model.get("partner_input") or {}, model.get("priorities") or []
         ),
@@ -261,9 +262,9 @@ def build_charts(report: Report) -> dict[str, Chart]:
                 for p in priorities
             ],
             x_label=(
-                _("residents: weighted share who see it as a frequent problem (%)")
+                _("residents: weighted share who see it as a problem (%)")
                 if weighted
-                else _("residents: unweighted share who see it as a frequent problem (%)")
+                else _("residents: unweighted share who see it as a problem (%)")
             ),
             y_label=(
                 _("partners: mean importance (1-5)")
@@ -333,6 +334,29 @@ def _or(items: list[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return _("%(first)s or %(last)s", first=", ".join(items[:-1]), last=items[-1])
+
+
+def base_note(table: Json, rules: Json) -> str:
+    """The note under a table whose percentages are not shown or are
+    flagged (its ``base_flag``). A base the disclosure control hid
+    (``valid_suppressed``) is no small base: the note says it protects
+    respondents, never that there were too few answers."""
+    if table.get("valid_suppressed"):
+        return _(
+            "The number of valid answers is not shown, to protect respondents in other "
+            "tables; so are the percentages."
+        )
+    flag = table.get("base_flag")
+    if flag == "hidden":
+        return _(
+            "Fewer than %(n)s valid answers: percentages are not shown.", n=rules["hidden_below"]
+        )
+    if flag == "unreliable":
+        return _(
+            "Fewer than %(n)s valid answers: read the percentages with care.",
+            n=rules["unreliable_below"],
+        )
+    return ""
 
 
 def concern_rule(figures: Json) -> str:
@@ -413,14 +437,14 @@ def _figure_sentences(p: Json, hidden_below: int, weighted: bool) -> list[str]:
         values = {"share": whole(shown["concern"]), "label": label}
         sentences.append(
             _(
-                "%(share)s of residents say %(label)s is a frequent problem in their "
-                "neighbourhood (weighted).",
+                "%(share)s of residents say %(label)s is a problem in their neighbourhood "
+                "(weighted).",
                 **values,
             )
             if weighted
             else _(
-                "%(share)s of residents say %(label)s is a frequent problem in their "
-                "neighbourhood (unweighted).",
+                "%(share)s of residents say %(label)s is a problem in their neighbourhood "
+                "(unweighted).",
                 **values,
             )
         )

@@ -29,12 +29,41 @@ def _(msgid: str, **values: object) -> str:
 
 
 def indicator_words(name: str) -> str:
-    """What an indicator counts, in the words of the decision page."""
+    """What an indicator counts, in a few words beside the item (the
+    chapter's intro says the rest: short, so that a municipality's table
+    keeps to the page of its heading in every language)."""
     return {
-        "concern": _("frequent problem"),
+        "concern": _("problem"),
         "priority": _("tackle first"),
-        "victimisation": _("victim in the past 12 months"),
+        "victimisation": _("victim, past 12 months"),
     }.get(name, name)
+
+
+def _answer_labels(model: Json, figure: Json) -> str:
+    """The labels of the answers a figure counts (its ``codes``), from the
+    question's own table: "Altijd, Vaak"."""
+    question: Json = next((q for q in model["questions"] if q["key"] == figure["question"]), {})
+    labels = {o["code"]: o["label"] for o in question.get("options") or []}
+    return ", ".join(labels.get(code, str(code)) for code in figure["codes"])
+
+
+def _row(model: Json, figure: Json) -> Json:
+    """One figure as a table row. The feeling of unsafety is no
+    phenomenon's: its row names the indicator and the answers it counts."""
+    if figure["indicator"] == "unsafety":
+        phenomenon = _("Feeling of unsafety")
+        what = _("feels unsafe: %(answers)s", answers=_answer_labels(model, figure).lower())
+    else:
+        phenomenon = figure["phenomenon_label"]
+        what = indicator_words(figure["indicator"])
+    return {
+        "phenomenon": phenomenon,
+        "what": what,
+        "item": figure["label"],
+        "share": _share(figure),
+        "base": "x" if figure["suppressed"] else integer(figure["valid"]),
+        "zone": "-" if figure.get("zone_estimate") is None else whole(figure["zone_estimate"]),
+    }
 
 
 def _share(figure: Json) -> str:
@@ -46,6 +75,18 @@ def _share(figure: Json) -> str:
     bounds = figure.get("estimate_ci95")
     text = f"{whole(value)} ({whole_range(bounds)})" if bounds else whole(value)
     return text + (UNRELIABLE_MARK if figure["base_flag"] == "unreliable" else "")
+
+
+def _groups(rows: list[Json]) -> list[Json]:
+    """The rows by phenomenon (consecutive rows of one phenomenon), so that
+    a page shows its name once beside its rows rather than on every row."""
+    groups: list[Json] = []
+    for row in rows:
+        if groups and groups[-1]["phenomenon"] == row["phenomenon"]:
+            groups[-1]["rows"].append(row)
+        else:
+            groups.append({"phenomenon": row["phenomenon"], "rows": [row]})
+    return groups
 
 
 def _status_line(section: Json) -> str:
@@ -61,7 +102,8 @@ def municipality_sections(model: Json) -> Json | None:
     """The chapter's view: ``intro`` and ``note`` sentences, the tables'
     ``header`` and ``sections``,
     each with its ``label``, ``rows`` (``phenomenon``, ``what``, ``item``,
-    ``share``, ``base``, ``zone``: the zone's figure beside it) or its
+    ``share``, ``base``, ``zone``: the zone's figure beside it) and the same
+    rows by phenomenon (``groups``: ``phenomenon``, ``rows``), or its
     ``line``; None when the report has none."""
     block = model.get("municipalities")
     if not block or not block["sections"]:
@@ -73,17 +115,8 @@ def municipality_sections(model: Json) -> Json | None:
         if section["status"] != "shown":
             entry["line"] = _status_line(section)
         else:
-            entry["rows"] = [
-                {
-                    "phenomenon": f["phenomenon_label"],
-                    "what": indicator_words(f["indicator"]),
-                    "item": f["label"],
-                    "share": _share(f),
-                    "base": "x" if f["suppressed"] else integer(f["valid"]),
-                    "zone": "-" if f.get("zone_estimate") is None else whole(f["zone_estimate"]),
-                }
-                for f in section["figures"]
-            ]
+            entry["rows"] = [_row(model, f) for f in section["figures"]]
+            entry["groups"] = _groups(entry["rows"])
         sections.append(entry)
     weighted = block["estimates"] == "weighted"
     return {
@@ -96,11 +129,11 @@ def municipality_sections(model: Json) -> Json | None:
             _("Whole zone"),
         ],
         "intro": _(
-            "One section per %(dimension)s, for its mayor: the residents' figures behind the "
-            "proposed priorities and attention points. Each percentage is a share of the "
-            "residents of that %(dimension)s who answered the question, in whole percentages "
-            "with its 95%% interval between brackets. A %(dimension)s with too few answers is "
-            "not shown apart.",
+            "One section per %(dimension)s, for its mayor: the residents' feeling of unsafety "
+            "and their figures behind the proposed priorities and attention points. Each "
+            "percentage is a share of the residents of that %(dimension)s who answered the "
+            "question, in whole percentages with its 95%% interval between brackets. A "
+            "%(dimension)s with too few answers is not shown apart.",
             dimension=dimension_label(block["dimension"]),
         ),
         "note": " ".join(

@@ -164,3 +164,32 @@ def test_a_scale_without_points_or_a_phenomenon_without_a_name_is_refused_in_wor
     assert planner.get(f"{EDITOR}/schalen/geen").status_code == 404
     assert planner.get(f"{EDITOR}/fenomenen/geen/verwijderen").status_code == 404
     assert definition(app)["_version"] == before
+
+
+def test_a_planner_says_which_answers_count_as_feeling_unsafe(app: Flask, planner: Any) -> None:
+    """The template's unsafety question counts "altijd" and "vaak"; the
+    planner changes the codes in the question's form, and a code that is
+    not the question's is refused in Dutch beside the field."""
+    from_template(planner)
+    form = Page(planner.get(f"{EDITOR}/vragen/onveilig")).form()
+    assert form.fields["measure"].selected == ["unsafety"]
+    assert form.fields["unsafety_codes"].value == "1, 2"
+    before = definition(app)
+    form.set("unsafety_codes", "1, 7")
+    response = form.submit(planner)
+    assert response.status_code == 422
+    page = Page(response)
+    assert msg(app, "%(code)s is not one of the codes", code=7) in page.text
+    assert definition(app)["_version"] == before["_version"]
+    # No measure, codes left: refused in the planner's words.
+    form = Page(planner.get(f"{EDITOR}/vragen/onveilig")).form()
+    form.set("measure", "")
+    response = form.submit(planner)
+    assert response.status_code == 422
+    said = msg(app, "only applies when the question measures the feeling of unsafety")
+    assert said in Page(response).text
+    form = Page(planner.get(f"{EDITOR}/vragen/onveilig")).form()
+    form.set("unsafety_codes", "1")
+    assert form.submit(planner).status_code == 302
+    saved = question(definition(app), "onveilig")
+    assert (saved["measure"], saved["unsafety_codes"]) == ("unsafety", [1])

@@ -224,6 +224,28 @@ def test_the_zone_edits_the_annex_in_word(annex: dict[str, Any]) -> None:
     assert document.core_properties.language == "nl"
 
 
+def test_the_word_version_has_a_table_of_contents_after_the_decision_page(
+    annex: dict[str, Any],
+) -> None:
+    """A contents field over the chapters and municipalities, which Word
+    fills in when the zone opens the document."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(io.BytesIO(annex["docx"]))
+    titles = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert titles.index("Voorstel aan de zonale veiligheidsraad") < titles.index("Inhoud")
+    assert titles.index("Inhoud") < titles.index("1. Samenvatting")
+    fields = [
+        t.text for t in document.element.body.iter(qn("w:instrText")) if "TOC" in (t.text or "")
+    ]
+    assert fields == ['TOC \\o "1-2" \\h \\z \\u']
+    update = document.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+
+
 def test_the_charts_come_as_png_svg_and_their_numbers(annex: dict[str, Any]) -> None:
     import csv
     import io

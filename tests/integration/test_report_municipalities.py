@@ -19,6 +19,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 # Four municipalities: Oost with five residents (a small cell of the
 # district table), West with a dozen (hidden as its complement).
+# The feeling of unsafety counts "altijd" and "vaak" as the default survey
+# does; "altijd" is rare (a small cell in every municipality, with "vaak"
+# hidden as its complement).
 SURVEY = MINI_SURVEY.replace(
     """          - {code: 2, label: {nl: "Zuid"}}
 """,
@@ -26,7 +29,21 @@ SURVEY = MINI_SURVEY.replace(
           - {code: 3, label: {nl: "Oost"}}
           - {code: 4, label: {nl: "West"}}
 """,
+).replace(
+    """        scale: freq
+        text: {nl: "Voelt u zich onveilig?"}
+""",
+    """        measure: unsafety
+        unsafety_codes: [1, 2]
+        text: {nl: "Voelt u zich onveilig?"}
+        options:
+          - {code: 1, label: {nl: "Altijd"}}
+          - {code: 2, label: {nl: "Vaak"}}
+          - {code: 3, label: {nl: "Nooit"}}
+          - {code: 9, label: {nl: "Weet niet"}, missing: true}
+""",
 )
+assert "unsafety_codes" in SURVEY
 
 
 def _people() -> list[Respondent]:
@@ -86,8 +103,9 @@ def test_each_mayor_finds_the_figures_of_their_municipality(mayors: dict[str, An
         for p in mayors["json"]["priorities"]
         if p["proposal_key"] in ("priority", "attention")
     ]
+    # The feeling of unsafety first (no phenomenon's), then those phenomena.
     order = list(dict.fromkeys(f["phenomenon"] for f in sections["Noord"]["figures"]))
-    assert order == proposed
+    assert order == [None, *proposed]
 
 
 def test_the_concern_figures_count_the_residents_of_the_municipality(
@@ -120,28 +138,106 @@ def test_the_concern_figures_count_the_residents_of_the_municipality(
     assert checked >= 2
 
 
+def test_each_mayor_reads_the_feeling_of_unsafety_first_beside_the_zones(
+    mayors: dict[str, Any],
+) -> None:
+    """Recomputed from the answers: the share of the municipality's valid
+    answers with "altijd" or "vaak" (missing "weet niet" and unanswered left
+    out), its Wilson interval, and the zone's share beside it; shown though
+    "altijd" is a small cell (the reader has the sum of the two)."""
+    people = mayors["people"]
+    everyone = [p.values["veilig"] for p in people]
+    zone_valid = sum(1 for a in everyone if a in (1, 2, 3))
+    zone_share = round(sum(1 for a in everyone if a in (1, 2)) / zone_valid * 100, 2)
+    sections = _sections(mayors)
+    for section in sections.values():
+        if section["figures"]:
+            first = section["figures"][0]
+            assert (first["indicator"], first["question"]) == ("unsafety", "veilig")
+            assert first["codes"] == [1, 2] and first["phenomenon"] is None
+            assert first["label"] == "Voelt u zich onveilig?"
+    first = sections["Noord"]["figures"][0]
+    answers = [p.values["veilig"] for p in people if p.values["wijk"] == 1]
+    valid = sum(1 for a in answers if a in (1, 2, 3))
+    hits = sum(1 for a in answers if a in (1, 2))
+    assert not first["suppressed"]
+    assert (first["count"], first["valid"]) == (hits, valid)
+    assert first["estimate"] == first["percent"] == round(hits / valid * 100, 2)
+    assert first["estimate_ci95"] == wilson(hits, valid)
+    # The zone's share: "altijd" and "vaak" are hidden in the question's own
+    # table too, and 100 minus "nooit" gives it (to the rounding of "nooit").
+    assert first["zone_estimate"] == pytest.approx(zone_share, abs=0.011)
+    # Zuid's column base is hidden in the cross-tabs: its figure with it.
+    assert sections["Zuid"]["figures"][0]["suppressed"]
+
+
+def test_the_feeling_of_unsafety_opens_each_municipality_in_every_format(
+    mayors: dict[str, Any],
+) -> None:
+    from docx import Document
+
+    noord = _sections(mayors)["Noord"]["figures"][0]
+    share = f"{round(noord['estimate'])} % ("
+    text = "\n".join(mayors["pages"])
+    part = text[text.rindex("7. Kerncijfers per deelgemeente") :]
+    noord_part = part[part.index("Noord") : part.index("Zuid")]
+    assert "Onveiligheidsgevoel" in noord_part
+    assert "voelt zich onveilig: altijd, vaak" in " ".join(noord_part.split())
+    assert share in noord_part
+    assert "Onveiligheidsgevoel" in mayors["html"]
+    document = Document(io.BytesIO(mayors["docx"]))
+    table = next(
+        t
+        for t in document.tables
+        if len(t.columns) == 5 and t.rows[0].cells[2].text == "Aandeel (interval 95%)"
+    )
+    first = [c.text for c in table.rows[1].cells]
+    assert first[0] == "Onveiligheidsgevoel"
+    assert first[1] == "Voelt u zich onveilig? (voelt zich onveilig: altijd, vaak)"
+    assert first[2].startswith(share.removesuffix(" ("))
+    assert first[4] == f"{round(noord['zone_estimate'])} %"
+
+
 def test_no_municipality_figure_shows_what_the_cross_tabs_hide(mayors: dict[str, Any]) -> None:
     model = mayors["json"]
     tabs = {
         (x["question"], x.get("row")): x for x in model["crosstabs"] if x["dimension"] == "district"
     }
-    seen_hidden = False
+    seen_hidden = seen_derived = False
     for section in model["municipalities"]["sections"]:
         for figure in section["figures"]:
             tab = tabs[(figure["question"], figure["row"])]
             column = next(i for i, c in enumerate(tab["columns"]) if c["code"] == section["code"])
-            cells = [o["cells"][column] for o in tab["options"] if o["code"] in figure["codes"]]
-            hidden = tab["columns"][column]["suppressed"] or any(c["suppressed"] for c in cells)
+            codes = figure["codes"]
+            cells = [o["cells"][column] for o in tab["options"] if o["code"] in codes]
+            others = [o["cells"][column] for o in tab["options"] if o["code"] not in codes]
+            base = tab["columns"][column]["valid"]
+            # One answer per respondent: the column's cells add up to its base.
+            adds_up = tab.get("percent_of") != "respondents"
+            derived = (
+                adds_up
+                and any(c["suppressed"] for c in cells)
+                and not any(c["suppressed"] for c in others)
+            )
+            hidden = tab["columns"][column]["suppressed"] or (
+                any(c["suppressed"] for c in cells) and not derived
+            )
             assert figure["suppressed"] is hidden
             if hidden:
                 seen_hidden = True
                 assert figure["count"] is figure["valid"] is figure["estimate"] is None
                 continue
+            assert figure["valid"] == base
+            if derived:
+                # The base minus the published other cells: the reader has it.
+                seen_derived = True
+                assert figure["count"] == base - sum(c["count"] for c in others)
+                continue
             # A sum of published cells over the published column base: nothing new.
             assert figure["count"] == sum(c["count"] for c in cells)
-            assert figure["valid"] == tab["columns"][column]["valid"]
-    # The rarely chosen option of the ranking is hidden in the cross-tab.
-    assert seen_hidden
+    # The rarely chosen option of the ranking is hidden in the cross-tab; and
+    # "altijd or vaak" is shown where "altijd" and its complement are hidden.
+    assert seen_hidden and seen_derived
 
 
 def test_the_pdf_has_a_bookmark_and_a_section_per_municipality(mayors: dict[str, Any]) -> None:

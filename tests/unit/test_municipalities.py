@@ -25,6 +25,7 @@ from survey.analysis.tables import (
 
 CONCERN = KeyItem("verkeer", "concern", "problemen", "snelheid", "Te snel rijden", (3,))
 VICTIM = KeyItem("inbraak", "victimisation", "slachtoffer", None, "Slachtoffer?", (1,))
+UNSAFE = KeyItem(None, "unsafety", "onveilig", None, "Onveilig?", (1, 2))
 GROUPS = [(1, "Noord"), (2, "Zuid"), (3, "Oost"), (4, "West")]
 
 
@@ -67,13 +68,17 @@ def _tab(item: KeyItem, cells: dict[tuple[int, Any], int], **marks: Any) -> Cros
     )
 
 
-def _build(tabs: list[CrossTable], group_table: CategoricalTable | None = None) -> Any:
+def _build(
+    tabs: list[CrossTable],
+    group_table: CategoricalTable | None = None,
+    items: list[KeyItem] | None = None,
+) -> Any:
     return municipality_sections(
         question="wijk",
         question_text="Wijk?",
         groups=GROUPS,
         group_table=group_table,
-        items=[CONCERN, VICTIM],
+        items=[CONCERN, VICTIM] if items is None else items,
         crosstabs=tabs,
         priorities=[
             _row("verkeer", "Verkeer", 1, "priority"),
@@ -107,6 +112,16 @@ def _victim_tab(**marks: Any) -> CrossTable:
     return _tab(
         VICTIM,
         {(1, 1): 4, (2, 1): 110, (1, 2): 12, (2, 2): 13, (1, None): 14, (2, None): 50},
+        **marks,
+    )
+
+
+def _unsafe_tab(**marks: Any) -> CrossTable:
+    # Noord: 9 "always", 21 "often", 50 "sometimes", 70 "never" of 150.
+    return _tab(
+        UNSAFE,
+        {(1, 1): 9, (2, 1): 21, (3, 1): 50, (4, 1): 70}
+        | {(1, 2): 1, (2, 2): 3, (3, 2): 9, (4, 2): 12},
         **marks,
     )
 
@@ -186,7 +201,19 @@ def test_beside_each_figure_the_zone_as_the_question_table_shows_it() -> None:
             "key": "slachtoffer",
             "options": [
                 {"code": 1, "estimate": None, "suppressed": True},
-                {"code": 2, "estimate": 90.0, "suppressed": False},
+                {"code": 2, "estimate": None, "suppressed": True},
+                {"code": 3, "estimate": 85.0, "suppressed": False},
+                {"code": 9, "estimate": None, "suppressed": False, "missing": True},
+            ],
+        },
+        {
+            "key": "onveilig",
+            "options": [
+                {"code": 1, "estimate": None, "suppressed": True},
+                {"code": 2, "estimate": None, "suppressed": True},
+                {"code": 3, "estimate": 40.25, "suppressed": False},
+                {"code": 4, "estimate": 51.5, "suppressed": False},
+                {"code": 9, "estimate": None, "suppressed": False, "missing": True},
             ],
         },
     ]
@@ -196,8 +223,8 @@ def test_beside_each_figure_the_zone_as_the_question_table_shows_it() -> None:
         question_text="Wijk?",
         groups=GROUPS[:1],
         group_table=None,
-        items=[CONCERN, VICTIM],
-        crosstabs=[_concern_tab(), _victim_tab()],
+        items=[CONCERN, VICTIM, UNSAFE],
+        crosstabs=[_concern_tab(), _victim_tab(), _unsafe_tab()],
         priorities=[
             _row("verkeer", "Verkeer", 1, "priority"),
             _row("inbraak", "I", 2, "attention"),
@@ -205,11 +232,48 @@ def test_beside_each_figure_the_zone_as_the_question_table_shows_it() -> None:
         design_effect=None,
         zone=zone,
     ).sections
-    concern, victim = sections[0].figures
+    unsafe, concern, victim = sections[0].figures
     assert concern.zone == 41.5
-    # The zone's own table hides it: so does the comparison.
+    # The zone's own table hides "yes" beside another hidden option: so
+    # does the comparison.
     assert victim.zone is None
     assert concern.to_json()["zone_estimate"] == 41.5
+    # "Always or often", both hidden, is what the other valid options leave
+    # of 100 % (the missing "don't know" is outside the base).
+    assert unsafe.zone == 8.25
+
+
+def test_the_feeling_of_unsafety_comes_first_without_a_phenomenon() -> None:
+    tabs = [_concern_tab(), _victim_tab(), _unsafe_tab()]
+    items = [CONCERN, VICTIM, UNSAFE]
+    figures = _build(tabs, items=items).sections[0].figures
+    assert [(f.item.indicator, f.item.phenomenon) for f in figures] == [
+        ("unsafety", None),
+        ("concern", "verkeer"),
+        ("victimisation", "inbraak"),
+    ]
+    unsafe = figures[0]
+    assert (unsafe.count, unsafe.base, unsafe.percent) == (9 + 21, 150, 20.0)
+    entry = unsafe.to_json()
+    assert (entry["phenomenon"], entry["phenomenon_label"], entry["codes"]) == (None, None, [1, 2])
+
+
+def test_a_small_always_and_its_complement_still_give_always_or_often() -> None:
+    """ "Always" hidden as a small cell and "often" as its complement: their
+    sum is the published base minus the published other cells, which every
+    reader has, so the figure is shown; a hidden cell outside the codes
+    beside one inside hides it."""
+    marks = {(1, 1): PRIMARY, (2, 1): COMPLEMENTARY}
+    shown = _build([_unsafe_tab(cell_marks=marks)], items=[UNSAFE]).sections[0].figures[0]
+    assert not shown.suppressed
+    assert (shown.count, shown.base) == (30, 150)
+    mixed = {(1, 1): PRIMARY, (3, 1): COMPLEMENTARY}
+    hidden = _build([_unsafe_tab(cell_marks=mixed)], items=[UNSAFE]).sections[0]
+    assert hidden.status == "too_few" and hidden.figures == ()
+    # Respondents' choices (a ranking, a multiple choice) do not add up to
+    # the base: a hidden chosen count stays hidden.
+    ranked = _build([_unsafe_tab(cell_marks=marks, column_valid={1: 150})], items=[UNSAFE])
+    assert ranked.sections[0].status == "too_few"
 
 
 def test_weighted_shares_lose_their_interval_where_the_report_withholds_the_weights() -> None:

@@ -320,3 +320,58 @@ def test_a_survey_may_declare_any_language() -> None:
         "such as nl, fr, de or tr"
         for i, bad in ((1, "xx"), (2, "DE"), (3, 7))
     ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "problems"),
+    [
+        ({"measure": "unsafety", "unsafety_codes": [1]}, []),
+        ({"measure": "unsafety"}, ["unsafety_codes: is required for measure: unsafety"]),
+        ({"unsafety_codes": [1]}, ["unsafety_codes: only applies to measure: unsafety"]),
+        (
+            {"measure": "concern", "concern_codes": [1], "unsafety_codes": [1]},
+            ["unsafety_codes: only applies to measure: unsafety"],
+        ),
+        (
+            {"measure": "unsafety", "unsafety_codes": [1, 7]},
+            ["unsafety_codes[1]: 7 is not one of the codes"],
+        ),
+        ({"measure": "unsafety", "unsafety_codes": []}, ["unsafety_codes: must not be empty"]),
+    ],
+)
+def test_the_feeling_of_unsafety_names_the_codes_it_counts(
+    settings: dict[str, object], problems: list[str]
+) -> None:
+    raw = _minimal()
+    raw["pages"][0]["questions"][0].update(settings)
+    found = validate_definition(raw).problems
+    assert found == [f"pages[0].questions[0].{p}" for p in problems]
+
+
+def test_the_feeling_of_unsafety_is_one_answer_not_a_matrix() -> None:
+    raw = _minimal()
+    raw["pages"][0]["questions"].append(
+        {
+            "key": "q3",
+            "type": "matrix",
+            "text": {"nl": "Onveilig?"},
+            "scale": "jn",
+            "rows": [{"key": "straat", "label": {"nl": "Op straat"}}],
+            "measure": "unsafety",
+        }
+    )
+    assert validate_definition(raw).problems == [
+        "pages[0].questions[2].measure: 'unsafety' is not possible here "
+        "(allowed: concern, importance, partner_priority, victimisation)"
+    ]
+
+
+def test_codes_of_a_question_without_readable_options_are_not_blamed_twice() -> None:
+    """An unknown scale is one problem, not also one per counted code."""
+    raw = _minimal()
+    raw["pages"][0]["questions"][0].update(
+        scale="bestaat_niet", measure="unsafety", unsafety_codes=[1, 2]
+    )
+    problems = validate_definition(raw).problems
+    assert "pages[0].questions[0].scale: 'bestaat_niet' is not defined under scales" in problems
+    assert not [p for p in problems if "unsafety_codes" in p]
