@@ -572,17 +572,14 @@ def _collapsed_line(group: Json) -> str:
                 ngettext("%(name)s: %(num)s response", "%(name)s: %(num)s responses", n, name=name)
             )
         members.append(name)
+    dimension, groups = dimension_label(group["dimension"]), " + ".join(members)
     if group["suppressed"]:
         return _(
             "%(dimension)s: %(groups)s (the numbers of responses are not published)",
-            dimension=dimension_label(group["dimension"]),
-            groups=" + ".join(members),
+            dimension=dimension,
+            groups=groups,
         )
-    return _(
-        "%(dimension)s: %(groups)s",
-        dimension=dimension_label(group["dimension"]),
-        groups=" + ".join(members),
-    )
+    return _("%(dimension)s: %(groups)s", dimension=dimension, groups=groups)
 
 
 def _excluded_line(group: Json) -> str:
