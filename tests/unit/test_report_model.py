@@ -3,6 +3,11 @@ matrix assembly and its reasons."""
 
 from __future__ import annotations
 
+import math
+import statistics
+
+import pytest
+
 from survey.analysis import priority, ranking
 from survey.analysis.disclosure import protect_themes
 from survey.analysis.themes import text_themes
@@ -260,3 +265,46 @@ def test_the_dutch_reason_concludes_with_the_proposed_label(app_ctx: object) -> 
     assert seen == set(cites)
     no_score = priority.reason_sentence(ranking.propose_label(None, None, 10))
     assert no_score == "Geen score: er zijn geen cijfers voor dit fenomeen."
+
+
+def test_a_matrix_share_under_equal_weights_is_the_unweighted_share_on_the_same_base() -> None:
+    """Weighting every cell by the same factor changes nothing the matrix shows: the
+    weighted share is the unweighted one and the Kish effective n is the number of
+    respondents, whatever the factor."""
+    for factor in (0.3, 1.0, 2.5):
+        tally = priority.Tally(hits=4, base=10)
+        tally.add_cells([(factor, 1, 6), (factor, 3, 4)])
+        assert tally.weighted_share() == pytest.approx(tally.share()) == pytest.approx(40.0)
+        assert tally.effective_n == pytest.approx(10.0)
+        assert tally.weighted_share_se() == pytest.approx(tally.share_se())
+        assert tally.share_se() == pytest.approx(math.sqrt(0.4 * 0.6 / 10) * 100)
+
+
+def test_unequal_weights_shrink_the_effective_n_of_a_matrix_share() -> None:
+    """Cells of 5 respondents weighing 2 (3 concerned) and 4 weighing 0.5 (1 concerned):
+    weighted share 6.5 / 12, Kish effective n 12² / (4·5 + 0.25·4) = 6.86, and the
+    standard error rests on that n, not on the 9 respondents."""
+    tally = priority.Tally(hits=4, base=9)
+    tally.add_cells([(2.0, 3, 5), (0.5, 1, 4)])
+    assert tally.weighted_share() == pytest.approx(6.5 / 12 * 100)
+    assert tally.effective_n == pytest.approx(144 / 21)
+    p = 6.5 / 12
+    assert tally.weighted_share_se() == pytest.approx(math.sqrt(p * (1 - p) / (144 / 21)) * 100)
+    assert priority.Tally().weighted_share() is None
+    assert priority.Tally().weighted_share_se() is None
+    assert priority.Tally().effective_n == 0.0
+
+
+def test_partner_importance_is_a_mean_with_its_sample_standard_error() -> None:
+    """Answers 1, 2, 3 and 4 on the importance scale: mean 2.5, standard error the
+    sample standard deviation (divisor n - 1) over the square root of n; one answer
+    has a mean but no standard error, none has neither."""
+    answers = [1, 2, 3, 4]
+    tally = priority.Tally(
+        base=len(answers), total=sum(answers), squares=sum(a * a for a in answers)
+    )
+    assert tally.mean() == 2.5
+    assert tally.mean_se() == pytest.approx(statistics.stdev(answers) / math.sqrt(4))
+    one = priority.Tally(base=1, total=3, squares=9)
+    assert one.mean() == 3 and one.mean_se() is None
+    assert priority.Tally().mean() is None and priority.Tally().share() is None
