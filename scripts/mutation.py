@@ -314,6 +314,8 @@ def wait_for(child: int, connection: socket.socket) -> int:
 @contextlib.contextmanager
 def fork_server(scratch: Path, env: dict[str, str]) -> Iterator[None]:
     """A fork server in the scratch copy while the block runs."""
+    # A socket left by a server that was killed would pass for this one's.
+    (scratch / SERVER).unlink(missing_ok=True)
     process = subprocess.Popen(
         [str(PYTHON), str(scratch / "scripts" / "mutation.py"), "--serve"],
         cwd=scratch,
