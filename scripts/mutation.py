@@ -232,7 +232,11 @@ def stage_fails(
     when one runs in this directory (and ``server``), else in a new process."""
     if server and Path(SERVER).exists():
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-            client.connect(SERVER)
+            try:
+                client.connect(SERVER)
+            except OSError:
+                # No server after all (it was stopped): a new process, never a false kill.
+                return stage_fails(arguments, only, timeout, server=False)
             client.settimeout(timeout)
             client.sendall(json.dumps({"arguments": arguments, "only": only}).encode() + b"\n")
             try:
