@@ -656,3 +656,12 @@ def test_a_matrix_publishes_one_table_per_row() -> None:
         ("lawaai", "Lawaai", 100),
     ]
     assert by_code(rows[1])[2]["percent"] == 95.0
+
+
+def test_multiple_choice_and_ranking_charts_say_their_shares_are_of_respondents() -> None:
+    """The chart of a table notes "percent of respondents who chose an option" when its
+    percentages are of respondents (``percent_of``, which the HTML writer reads): the
+    options of a multiple choice or a ranking do not add up to 100 %, those of a single
+    choice (answers) do."""
+    assert MultipleTable.percent_of == RankingTable.percent_of == "respondents"
+    assert CategoricalTable.percent_of == "answers"
