@@ -278,11 +278,12 @@ def test_structural_zero_cannot_converge_and_says_so() -> None:
 def test_converged_says_whether_every_margin_is_within_a_millionth() -> None:
     """Sweep by sweep, ``converged`` (default tolerance 1e-6) is true exactly when
     every weighted margin is within a millionth (relative) of its population share;
-    a nearly diagonal sample converges slowly, so the sweeps pass that boundary."""
+    a nearly diagonal sample converges slowly, so the sweeps pass that boundary. No
+    sweep at all (max_iter 0) leaves the sample as it is, which is not converged."""
     cells = {(1, 1): 100, (1, 2): 1, (2, 1): 1, (2, 2): 100}
     margins = {"a": {1: 0.3, 2: 0.7}, "b": {1: 0.7, 2: 0.3}}
     deviations = []
-    for sweeps in range(1, 25):
+    for sweeps in range(25):
         result = rake(cells, margins, max_iter=sweeps)
         assert result.converged == (result.max_deviation <= 1e-6), sweeps
         deviations.append(result.max_deviation)
