@@ -460,6 +460,12 @@ def test_weighted_tally_on_a_base_of_respondents() -> None:
     assert tally.total == 14.0
     assert tally.percent(1) == round(11 / 14 * 100, 2)
     assert tally.effective_n == pytest.approx(14**2 / (8 + 2 * 9))
+    # A ranking's base is its first places, one row per cell and first choice: the
+    # rows of one cell add up (8 respondents in cell 1, of two different firsts).
+    firsts = weighted_tally(
+        rows, frozenset({1, 2}), weights, base_rows=[((1,), 5), ((1,), 3), ((2,), 2)]
+    )
+    assert firsts.total == tally.total and firsts.effective_n == tally.effective_n
 
 
 def test_large_sample_is_fast_and_exact() -> None:
