@@ -232,7 +232,11 @@ def stage_fails(
     when one runs in this directory (and ``server``), else in a new process."""
     if server and Path(SERVER).exists():
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-            client.connect(SERVER)
+            try:
+                client.connect(SERVER)
+            except OSError:
+                # No server after all (it was stopped): a new process, never a false kill.
+                return stage_fails(arguments, only, timeout, server=False)
             client.settimeout(timeout)
             client.sendall(json.dumps({"arguments": arguments, "only": only}).encode() + b"\n")
             try:
@@ -314,6 +318,8 @@ def wait_for(child: int, connection: socket.socket) -> int:
 @contextlib.contextmanager
 def fork_server(scratch: Path, env: dict[str, str]) -> Iterator[None]:
     """A fork server in the scratch copy while the block runs."""
+    # A socket left by a server that was killed would pass for this one's.
+    (scratch / SERVER).unlink(missing_ok=True)
     process = subprocess.Popen(
         [str(PYTHON), str(scratch / "scripts" / "mutation.py"), "--serve"],
         cwd=scratch,
@@ -485,20 +491,39 @@ def scratch_env(scratch: Path) -> dict[str, str]:
     return env
 
 
-def mutate(module: Module, scratch: Path, minutes: float | None) -> float:
+def mutate(module: Module, scratch: Path, minutes: float | None, resume: bool = False) -> float:
     """Record which tests reach which line, then run mutmut over one module in the
     scratch copy, stopped after ``minutes`` if given (the mutants not reached stay
-    untested); the seconds it took, recording included."""
+    untested); the seconds it took, recording included. With ``resume``, go on with the
+    run in the scratch copy: the same selection, and mutmut keeps the verdicts it has."""
     env = scratch_env(scratch)
-    (scratch / ".mutmut-cache").unlink(missing_ok=True)
     runner = f"{PYTHON} {scratch / 'scripts' / 'mutation.py'} --run-tests {module.name}"
     started = time.monotonic()
-    shutil.copy2(scratch / module.path, scratch / ORIGINAL)
-    record_selection(module, scratch, env)
+    if resume:
+        forget_stale_lines(module, scratch)
+    else:
+        (scratch / ".mutmut-cache").unlink(missing_ok=True)
+        shutil.copy2(scratch / module.path, scratch / ORIGINAL)
+        record_selection(module, scratch, env)
     with fork_server(scratch, env):
         run_mutmut(module, scratch, env, runner, minutes)
     restore_module(module, scratch)
     return time.monotonic() - started
+
+
+def forget_stale_lines(module: Module, scratch: Path) -> None:
+    """Drop the lines of mutmut's cache that no longer read as the module does (a
+    ``mutmut show`` during a run records the line of the mutant then in place, and the
+    run then stops on a line it cannot find); mutmut registers them again."""
+    restore_module(module, scratch)
+    source = (scratch / module.path).read_text().splitlines()
+    db = sqlite3.connect(scratch / ".mutmut-cache")
+    with db:
+        for line_id, number, text in db.execute("SELECT id, line_number, line FROM Line"):
+            if number >= len(source) or source[number] != text:
+                db.execute("DELETE FROM Mutant WHERE line = ?", (line_id,))
+                db.execute("DELETE FROM Line WHERE id = ?", (line_id,))
+    db.close()
 
 
 def run_mutmut(
@@ -798,6 +823,11 @@ def main() -> int:
         help="only write the results of the last module run in the scratch copy",
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with a stopped run of the module in the scratch copy",
+    )
+    parser.add_argument(
         "--verify",
         type=int,
         metavar="N",
@@ -830,9 +860,10 @@ def main() -> int:
             restore_module(module, scratch)
             seconds = time.time() - (scratch / ".mutmut-cache").stat().st_ctime
         else:
-            copy_project(scratch)
+            if not args.resume:
+                copy_project(scratch)
             print(f"==> mutating {module.path}", flush=True)
-            seconds = mutate(module, scratch, args.minutes)
+            seconds = mutate(module, scratch, args.minutes, args.resume)
         counts, survivors = collect(scratch)
         rows[module.name], sections[module.name] = section(
             module, counts, survivors, equivalents.get(module.name, []), seconds

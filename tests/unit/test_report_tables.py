@@ -391,6 +391,14 @@ def test_a_suppressed_base_is_published_as_null_and_says_so() -> None:
     ).to_json()
     assert (hidden["valid"], hidden["missing"], hidden["base_flag"]) == (None, None, "hidden")
     assert hidden["valid_suppressed"] is True and hidden["missing_suppressed"] is True
+    # Nor does the effective n of a weighted table give the hidden base back.
+    weighted = WeightedCounts({1: 5.5, 2: 2.5}, 8.0, 7.6)
+    assert (
+        replace(
+            CategoricalTable(categorical(6, 2).categories, 8, 3, weighted), valid_mark=PRIMARY
+        ).to_json()["effective_n"]
+        is None
+    )
     text = TextTable(8, 40, valid_mark=PRIMARY).to_json()
     assert text == {"valid": None, "missing": 40, "valid_suppressed": True}
     assert TextTable(80, 40).to_json() == {"valid": 80, "missing": 40}
@@ -656,3 +664,12 @@ def test_a_matrix_publishes_one_table_per_row() -> None:
         ("lawaai", "Lawaai", 100),
     ]
     assert by_code(rows[1])[2]["percent"] == 95.0
+
+
+def test_multiple_choice_and_ranking_charts_say_their_shares_are_of_respondents() -> None:
+    """The chart of a table notes "percent of respondents who chose an option" when its
+    percentages are of respondents (``percent_of``, which the HTML writer reads): the
+    options of a multiple choice or a ranking do not add up to 100 %, those of a single
+    choice (answers) do."""
+    assert MultipleTable.percent_of == RankingTable.percent_of == "respondents"
+    assert CategoricalTable.percent_of == "answers"
