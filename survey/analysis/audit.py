@@ -83,7 +83,7 @@ PROGRAMS = Programs()
 """The setting the audit uses (tests switch it to compare)."""
 
 REPUBLISH_AT_ONCE = True
-"""Try the republish checks in one audit first (``_republish_all_at_once``):
+"""Try the republish checks in one audit first (``_publish_together``):
 a seam for speed only, the result is the one-at-a-time checks' (tests
 switch it off to compare)."""
 
@@ -714,39 +714,54 @@ def _republish(
     for group in _groups(system):
         for key in group.keys:
             connected[key] = group.keys
-    if REPUBLISH_AT_ONCE and _republish_all_at_once(
-        system, threshold, verdict, units, unit_of, must_hide, connected
-    ):
+
+    def publishable(key: Key) -> list[Key] | None:
+        """The hidden members of the key's unit; None when one is small."""
+        unit = unit_of.get(key)
+        members = units.get(unit, (key,)) if unit is not None else (key,)
+        if any(must_hide(k) for k in members):
+            return None
+        return [k for k in members if k in system.hidden]
+
+    if REPUBLISH_AT_ONCE and _publish_together(system, threshold, verdict, publishable, connected):
         return
     for key in sorted(verdict.unprotected, key=repr):
         if key not in verdict.unprotected:
             continue  # published with an earlier unit
-        unit = unit_of.get(key)
-        members = units.get(unit, (key,)) if unit is not None else (key,)
-        if any(must_hide(k) for k in members):
-            continue
-        back = [k for k in members if k in system.hidden]
-        before = set(verdict.unprotected)
-        system.hidden.difference_update(back)
-        nearby = {k for b in back for k in connected.get(b, (b,))}
-        # Only whether something *else* turns narrow decides: the quantities
-        # already unprotected may stay narrow, so they are not audited again
-        # (two programs each saved; the decision is the same).
-        after = audit(system, threshold, nearby - before)
-        if not after:
-            for k in back:
-                verdict.unprotected.pop(k, None)
-        else:
-            system.hidden.update(back)
+        back = publishable(key)
+        if back is not None:
+            _publish_unless_narrowing(system, threshold, verdict, back, connected)
 
 
-def _republish_all_at_once(
+def _publish_unless_narrowing(
     system: System,
     threshold: int,
     verdict: Verdict,
-    units: Mapping[Key, tuple[Key, ...]],
-    unit_of: Mapping[Key, Key],
-    must_hide: Callable[[Key], bool],
+    back: list[Key],
+    connected: Mapping[Key, tuple[Key, ...]],
+) -> bool:
+    """Publish ``back`` (no longer unprotected) when no other hidden quantity
+    of their groups turns narrow then; else leave it hidden. True when
+    published."""
+    before = set(verdict.unprotected)
+    system.hidden.difference_update(back)
+    nearby = {k for b in back for k in connected.get(b, (b,))}
+    # Only whether something *else* turns narrow decides: the quantities
+    # already unprotected may stay narrow, so they are not audited again
+    # (two programs each saved; the decision is the same).
+    if audit(system, threshold, nearby - before):
+        system.hidden.update(back)
+        return False
+    for k in back:
+        verdict.unprotected.pop(k, None)
+    return True
+
+
+def _publish_together(
+    system: System,
+    threshold: int,
+    verdict: Verdict,
+    publishable: Callable[[Key], list[Key] | None],
     connected: Mapping[Key, tuple[Key, ...]],
 ) -> bool:
     """The one-at-a-time checks of ``_republish`` in one audit, when that
@@ -765,21 +780,11 @@ def _republish_all_at_once(
     before = set(verdict.unprotected)
     back: list[Key] = []
     for key in sorted(before, key=repr):
-        unit = unit_of.get(key)
-        members = units.get(unit, (key,)) if unit is not None else (key,)
-        if any(must_hide(k) for k in members):
-            continue
-        back.extend(k for k in members if k in system.hidden and k not in back)
+        found = publishable(key)
+        back.extend(k for k in found or () if k not in back)
     if len(back) < 2 or not set(back) <= before:
         return False
-    system.hidden.difference_update(back)
-    nearby = {k for b in back for k in connected.get(b, (b,))}
-    if audit(system, threshold, nearby - before):
-        system.hidden.update(back)
-        return False
-    for k in back:
-        verdict.unprotected.pop(k, None)
-    return True
+    return _publish_unless_narrowing(system, threshold, verdict, back, connected)
 
 
 def _candidates(

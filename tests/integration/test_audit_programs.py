@@ -56,13 +56,13 @@ def test_the_demo_publishes_again_in_one_audit_what_the_checks_one_at_a_time_pub
     and the one audit really decided."""
     key = load_demo_residents(app, 1500)
     decided: list[bool] = []
-    joint = audit._republish_all_at_once
+    joint = audit._publish_together
 
     def recorded(*args: object) -> bool:
         decided.append(joint(*args))  # type: ignore[arg-type]
         return decided[-1]
 
-    monkeypatch.setattr(audit, "_republish_all_at_once", recorded)
+    monkeypatch.setattr(audit, "_publish_together", recorded)
     at_once = _report_json(app, key)
     assert decided == [True]
     monkeypatch.setattr(audit, "REPUBLISH_AT_ONCE", False)

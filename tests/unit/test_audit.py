@@ -348,8 +348,12 @@ def test_units_hidden_only_for_others_are_published_again_as_one_at_a_time(
     verdict = audit.Verdict(unprotected=audit.audit(system, THRESHOLD))
     hidden = set(system.hidden)
     group = tuple(system.values)
-    joint = audit._republish_all_at_once(
-        system, THRESHOLD, verdict, units, unit_of, lambda k: k == "c", dict.fromkeys(group, group)
+    joint = audit._publish_together(
+        system,
+        THRESHOLD,
+        verdict,
+        lambda k: None if k == "c" else [k],
+        dict.fromkeys(group, group),
     )
     assert joint is wide_rest
     if not wide_rest:
