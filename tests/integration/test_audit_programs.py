@@ -45,3 +45,27 @@ def test_the_demo_report_is_the_same_whichever_way_the_audit_solves(
     # to protect them, all audited.
     assert disclosure["primary"] > 0 and disclosure["complementary"] > 0
     assert disclosure["audited"] is True
+
+
+def test_the_demo_publishes_again_in_one_audit_what_the_checks_one_at_a_time_publish(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole demo (1,500 residents: its audit hides units only for
+    others that it can publish again) gives the same bytes whether those
+    units are checked in one audit (``REPUBLISH_AT_ONCE``) or one at a time,
+    and the one audit really decided."""
+    key = load_demo_residents(app, 1500)
+    decided: list[bool] = []
+    joint = audit._publish_together
+
+    def recorded(*args: object) -> bool:
+        decided.append(joint(*args))  # type: ignore[arg-type]
+        return decided[-1]
+
+    monkeypatch.setattr(audit, "_publish_together", recorded)
+    at_once = _report_json(app, key)
+    assert decided == [True]
+    monkeypatch.setattr(audit, "REPUBLISH_AT_ONCE", False)
+    one_at_a_time = _report_json(app, key)
+    assert decided == [True]  # not asked again
+    assert at_once == one_at_a_time

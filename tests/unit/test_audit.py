@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -298,3 +299,62 @@ def test_the_quick_bounds_are_those_of_the_numpy_propagation(values, hidden_at, 
         fast = audit._outer_bounds(group, system)
         reference = _numpy_outer_bounds(group, system)
         assert np.array_equal(fast[0], reference[0]) and np.array_equal(fast[1], reference[1])
+
+
+def _republish_case(wide_rest: bool) -> System:
+    """One published total over hidden counts: a and b pinned within 4 of
+    their values (narrow, hidden only for others), c within 3 (narrow and
+    small: never published again), q wide; with ``wide_rest`` a fifth
+    count d in the total keeps q wide once a and b are both published."""
+    from survey.analysis.audit import at_least, at_most
+
+    system = System()
+    values = {"q": 8, "a": 6, "b": 6, "c": 2} | ({"d": 10} if wide_rest else {})
+    for key, value in values.items():
+        system.add(key, value, hidden=True)
+        system.upper[key] = 40.0
+    system.relate(equation({k: 1.0 for k in values}, sum(values.values())))
+    for key, (low, high) in {"a": (4, 8), "b": (4, 8), "c": (1, 4)}.items():
+        system.relate(at_least({key: 1.0}, low))
+        system.relate(at_most({key: 1.0}, high))
+    return system
+
+
+@pytest.mark.parametrize("wide_rest", [False, True])
+def test_units_hidden_only_for_others_are_published_again_as_one_at_a_time(
+    wide_rest: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The republish checks run in one audit when that gives their result
+    (``REPUBLISH_AT_ONCE``): a and b each leave q wide when published alone,
+    but both together pin it (without d), so only a is published again, as
+    the checks one at a time decide; with d both are published, in one
+    audit. Same hidden counts and the same unprotected ones either way."""
+    units = {k: (k,) for k in ("q", "a", "b", "c", "d")}
+    unit_of = {k: k for k in units}
+
+    def republished(at_once: bool) -> tuple[set[Any], set[Any]]:
+        monkeypatch.setattr(audit, "REPUBLISH_AT_ONCE", at_once)
+        system = _republish_case(wide_rest)
+        verdict = audit.Verdict(unprotected=audit.audit(system, THRESHOLD))
+        assert set(verdict.unprotected) == {"a", "b", "c"}
+        audit._republish(system, THRESHOLD, verdict, units, unit_of, lambda k: k == "c")
+        return set(system.hidden), set(verdict.unprotected)
+
+    expected = ({"c", "d", "q"}, {"c"}) if wide_rest else ({"b", "c", "q"}, {"b", "c"})
+    assert republished(True) == republished(False) == expected
+    # The joint audit decides only where it can (with d); without d it
+    # leaves everything as it was for the checks one at a time.
+    system = _republish_case(wide_rest)
+    verdict = audit.Verdict(unprotected=audit.audit(system, THRESHOLD))
+    hidden = set(system.hidden)
+    group = tuple(system.values)
+    joint = audit._publish_together(
+        system,
+        THRESHOLD,
+        verdict,
+        lambda k: None if k == "c" else [k],
+        dict.fromkeys(group, group),
+    )
+    assert joint is wide_rest
+    if not wide_rest:
+        assert system.hidden == hidden and set(verdict.unprotected) == {"a", "b", "c"}
