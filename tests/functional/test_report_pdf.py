@@ -6,10 +6,8 @@ only served under its own survey."""
 
 from __future__ import annotations
 
-import html
 import io
 import json
-import re
 import shutil
 import time
 from pathlib import Path
@@ -20,7 +18,14 @@ import pytest
 from flask import Flask
 from formtools import Page
 from pdf_checks import page_texts, read_tagged
-from planner_helpers import load_demo_residents, logged_in, msg
+from planner_helpers import (
+    load_demo_residents,
+    logged_in,
+    msg,
+    pdf_form,
+    pdf_link,
+    wait_until_finished,
+)
 
 KEY = "burgers-2026"
 PARTNER_KEY = "partners-2026"
@@ -39,31 +44,6 @@ def jobs(app: Flask) -> Path:
     folder = Path(app.instance_path) / "report-pdfs"
     shutil.rmtree(folder, ignore_errors=True)
     return folder
-
-
-def pdf_form(page: Page) -> Any:
-    return next(
-        f for f in page.forms if f.method == "post" and f.action.split("?")[0].endswith("/pdf")
-    )
-
-
-def pdf_link(page: Page) -> str:
-    """The finished PDF's address on its page."""
-    found = re.search(r'href="([^"]+\.pdf)"', page.html)
-    assert found, page.text[:1000]
-    return html.unescape(found.group(1))
-
-
-def wait_until_finished(app: Flask, client: Any, page: Page) -> Page:
-    """Follow the PDF's page as a browser without JavaScript does (it
-    refreshes itself) until the job is no longer running."""
-    for _ in range(900):
-        if 'http-equiv="refresh"' not in page.html:
-            return page
-        assert msg(app, "Refresh") in page.text
-        time.sleep(0.2)
-        page = Page(client.get(page.response.request.full_path))
-    raise AssertionError("the PDF was not finished in three minutes")
 
 
 def test_planner_makes_the_pdf_in_the_background_and_downloads_it(
