@@ -214,14 +214,17 @@ def pdf_link(page: Page) -> str:
 
 
 def wait_until_finished(app: Flask, client: Any, page: Page) -> Page:
-    """Follow the PDF's page as a browser without JavaScript does (it
-    refreshes itself) until the job is no longer running."""
+    """Follow the PDF's page as a planner without JavaScript does (its
+    "Refresh" link, while it shows the progress) until the job is no longer
+    running."""
     for _ in range(900):
-        if 'http-equiv="refresh"' not in page.html:
+        if "data-progress-url" not in page.html:
             return page
-        assert msg(app, "Refresh") in page.text
+        assert "<progress" in page.html and 'role="status"' in page.html
+        refresh = re.search(r'href="([^"]+)">' + re.escape(msg(app, "Refresh")) + "<", page.html)
+        assert refresh, page.text[:1000]
         time.sleep(0.2)
-        page = Page(client.get(page.response.request.full_path))
+        page = Page(client.get(html.unescape(refresh.group(1))))
     raise AssertionError("the PDF was not finished in three minutes")
 
 
