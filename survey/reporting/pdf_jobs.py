@@ -42,6 +42,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from survey.analysis.report import ReportError, ReportSettings, build_report
+from survey.database import read_only_context
 from survey.extensions import db
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,8 @@ def start(app: Flask, survey_key: str, query: dict[str, str], settings: ReportSe
 
 def _work(app: Flask, folder: Path, job: PdfJob, settings: ReportSettings) -> None:
     with app.app_context():
+        # A reader: on SQLite it must not hold the write lock while it works.
+        read_only_context()
         try:
             with force_locale(settings.language):
                 make(folder, job, settings)
