@@ -14,6 +14,10 @@ Transaction modes:
   that writes on GET fails in the tests, not only under contention (a
   deferred reader that tries to write after another worker wrote fails at
   once). The residents' pages and the front door register it.
+- Work in a thread of its own that only reads (the report PDF,
+  ``survey.reporting.pdf_jobs``) calls ``read_only_context`` in its app
+  context: its transactions are readers too, so seconds of reading never
+  hold the write lock that the pages wait for.
 
 PostgreSQL: the pool checks a connection before handing it out
 (``pool_pre_ping``, set in ``survey.config``), so a connection dropped by a
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -47,6 +51,12 @@ def read_only_gets() -> None:
         setattr(g, READ_ONLY_FLAG, True)
 
 
+def read_only_context() -> None:
+    """Mark the current app context (a background thread's own) as one that
+    only reads (see the module's docstring)."""
+    setattr(g, READ_ONLY_FLAG, True)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """SQLite: foreign keys enforced, WAL for readers beside a writer, wait
     for a lock instead of failing at once. pysqlite's own implicit BEGIN is
@@ -63,7 +73,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin(connection: Any) -> None:
-    read_only = has_request_context() and bool(g.get(READ_ONLY_FLAG))
+    # g belongs to the app context: a request's, or a background thread's.
+    read_only = has_app_context() and bool(g.get(READ_ONLY_FLAG))
     # Noted on every engine, so that ``_refuse_writes`` holds on all of them.
     connection.info[READ_ONLY_FLAG] = read_only
     if connection.dialect.name == "sqlite":

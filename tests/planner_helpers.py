@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +197,45 @@ def print_wave(sample_id: int, *, reminder: bool) -> None:
     db.session.commit()
     mailing.execute_run(db.session, run.id)
     assert run.state == "done", run.error
+
+
+def pdf_form(page: Page) -> Any:
+    """The form that asks for the report PDF (a POST to .../pdf)."""
+    return next(
+        f for f in page.forms if f.method == "post" and f.action.split("?")[0].endswith("/pdf")
+    )
+
+
+def pdf_link(page: Page) -> str:
+    """The finished PDF's address on its page."""
+    found = re.search(r'href="([^"]+\.pdf)"', page.html)
+    assert found, page.text[:1000]
+    return html.unescape(found.group(1))
+
+
+def wait_until_finished(app: Flask, client: Any, page: Page) -> Page:
+    """Follow the PDF's page as a planner without JavaScript does (its
+    "Refresh" link, while it shows the progress) until the job is no longer
+    running."""
+    for _ in range(900):
+        if "data-progress-url" not in page.html:
+            return page
+        assert "<progress" in page.html and 'role="status"' in page.html
+        refresh = re.search(r'href="([^"]+)">' + re.escape(msg(app, "Refresh")) + "<", page.html)
+        assert refresh, page.text[:1000]
+        time.sleep(0.2)
+        page = Page(client.get(html.unescape(refresh.group(1))))
+    raise AssertionError("the PDF was not finished in three minutes")
+
+
+def made_pdf(app: Flask, client: Any, page: Page) -> bytes:
+    """The report PDF asked for on ``page`` (the report page or the PDF's
+    page), made in the background, followed until ready and downloaded."""
+    asked = pdf_form(page).submit(client)
+    assert asked.status_code == 303, asked.status_code
+    ready = wait_until_finished(app, client, Page(client.get(asked.location)))
+    response = client.get(pdf_link(ready))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    data: bytes = response.get_data()
+    response.close()  # send_file streams from the open file
+    return data

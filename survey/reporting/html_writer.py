@@ -43,6 +43,7 @@ from survey.reporting.decision import (
 from survey.reporting.methods import day, fieldwork_sentences
 from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
+from survey.reporting.print_charts import print_uri
 
 REPORTS_FOLDER = Path(__file__).resolve().parents[2] / "reports"
 TEMPLATE = "input_report.html"
@@ -128,6 +129,8 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
     return template.render(
         r=model,
         charts=build_charts(report),
+        # The PDF paints a lighter rendition of the same SVG.
+        chart_uri=print_uri if pdf else screen_uri,
         figures=FigureNumbers(),
         d=decision_page(model),
         m=municipality_sections(model),
@@ -157,6 +160,11 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
         partner_other_quotes=partners.untagged_quotes(model.get("partner_input") or {}),
         partner_rules=partners.rule_sentences(model.get("partner_input") or {}),
     )
+
+
+def screen_uri(chart: Chart) -> str:
+    """The chart for ``<img src>`` on screen and in the HTML download."""
+    return chart.data_uri
 
 
 def themes(report: Report) -> list[Json]:

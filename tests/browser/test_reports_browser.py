@@ -1,6 +1,7 @@
 """The input report page in Chromium: axe-core finds no violation on the
 overview, the report (report CSS served by the app, charts as images) and
-the page with an invalid option; the options form and the download links
+the page with an invalid option, the PDF's page while the PDF is made and
+when it is ready; the options form, the download links and the PDF button
 work with a real browser."""
 
 from __future__ import annotations
@@ -66,6 +67,21 @@ def test_report_pages_have_no_violations(app: Flask, live_server: str, page: Pag
         json_link.click()
     assert info.value.suggested_filename.startswith(f"inputrapport-{KEY}-")
     assert info.value.suggested_filename.endswith(".json")
+
+    # The PDF: its button leads to its page, which follows the job (the
+    # script updates the live region, then reloads) until the file is there.
+    page.locator(".download-buttons form button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("PDF")
+    assert "/pdf?" in page.url and "threshold=15" in page.url
+    check_page(page, "PDF being made")
+    download = page.locator("#pdf-download")
+    expect(download).to_be_visible(timeout=180_000)
+    expect(page.locator("#pdf-state")).to_have_attribute("role", "status")
+    check_page(page, "PDF ready")
+    with page.expect_download() as info:
+        download.click()
+    assert info.value.suggested_filename.startswith(f"inputrapport-{KEY}-")
+    assert info.value.suggested_filename.endswith(".pdf")
 
     # The number field refuses 0 in the browser; the server says why too.
     page.goto(f"{live_server}/planner/rapporten/{KEY}?threshold=0&trim=x")

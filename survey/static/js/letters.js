@@ -1,7 +1,9 @@
-/* The progress of letters being printed (the sample page): every two
-   seconds the run's progress is asked as JSON and shown in its <progress>;
-   when it is done the page reloads to show the file. Without JavaScript
-   the "Refresh" link does the same. */
+/* The progress of work done in the background: letters being printed (the
+   sample page) and the report PDF (its page). Every two seconds the
+   progress is asked as JSON and shown in its <progress> and its status
+   text (a live region; the JSON's "message" when it has one); when it is
+   done the page reloads to show the file. Without JavaScript the "Refresh"
+   link (and the PDF page's own refresh) does the same. */
 (function () {
   "use strict";
   function poll(box) {
@@ -12,7 +14,7 @@
       .then(function (run) {
         bar.max = run.total;
         bar.value = run.done;
-        text.textContent = run.done + " / " + run.total + " (" + run.percent + "%)";
+        text.textContent = run.message || (run.done + " / " + run.total + " (" + run.percent + "%)");
         if (run.state === "queued" || run.state === "running") {
           window.setTimeout(function () { poll(box); }, 2000);
         } else {

@@ -1,23 +1,37 @@
 """The input report in the planners' workspace, under ``/planner/rapporten``:
 an overview of the surveys, the report page with its options, the downloads
-(PDF, XLSX, JSON, HTML) and the report stylesheet.
+(XLSX, JSON, HTML, DOCX, ZIP), the PDF made in the background with its
+progress page, and the report stylesheet.
 
 Every page and download builds the report model with the same options
 (``survey.reporting.options``), so the numbers are the same in every format.
-Routes parse, call ``build_report`` and a writer, and render; nothing is
-stored."""
+Routes parse, call ``build_report`` and a writer, and render. The PDF is the
+one thing stored: its layout takes seconds to minutes, so the page starts a
+job (``survey.reporting.pdf_jobs``) and shows its progress instead of
+making the planner's request wait."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from survey.analysis.report import Report, ReportError, ReportSettings, build_report
 from survey.extensions import db
 from survey.planner import surveys
+from survey.reporting import pdf_jobs
 from survey.reporting.options import ReportOptions, parse_options
 from survey.reporting.problems import problem_text
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
@@ -118,15 +132,18 @@ def report(key: str) -> ResponseReturnValue:
 
 @bp.get("/<key>/inputrapport.<fmt>", access=Access.VIEW)
 def download(key: str, fmt: str) -> ResponseReturnValue:
-    """The input report with the same options as a PDF, XLSX or JSON file,
-    for every role; the report page with its messages when it cannot be
-    built."""
+    """The input report with the same options as an XLSX, JSON, HTML, DOCX
+    or ZIP file, for every role; the report page with its messages when it
+    cannot be built. The PDF address leads to the PDF's page (made in the
+    background, never in this request)."""
     if fmt not in DOWNLOADS:
         abort(404)
     survey = survey_or_404(key)
     options, _problems = _options()
     if options is None:
         return report(key)  # the page with the messages
+    if fmt == "pdf":
+        return redirect(_pdf_page_url(survey.key, options), 303)
     from survey.reporting.commands import render
 
     try:
@@ -143,4 +160,83 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
         data,
         mimetype=DOWNLOADS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _pdf_page_url(key: str, options: ReportOptions) -> str:
+    return f"{url_for('.pdf_page', key=key)}?{urlencode(options.query())}"
+
+
+def _pdf_job(key: str, options: ReportOptions) -> pdf_jobs.PdfJob | None:
+    settings = options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
+    return pdf_jobs.read_job(pdf_jobs.job_id(key, options.query(), settings.language))
+
+
+@bp.post("/<key>/pdf", access=Access.VIEW)
+def start_pdf(key: str) -> ResponseReturnValue:
+    """Start making the PDF with the options in the address (or join the
+    job of the same options under way), then show its page."""
+    survey = survey_or_404(key)
+    options, _problems = _options()
+    if options is None:
+        return report(key)  # the page with the messages
+    pdf_jobs.start(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        survey.key,
+        options.query(),
+        options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+    )
+    return redirect(_pdf_page_url(survey.key, options), 303)
+
+
+@bp.get("/<key>/pdf", access=Access.VIEW)
+def pdf_page(key: str) -> ResponseReturnValue:
+    """The PDF with these options: a button to make it, its progress while
+    it is made (the page refreshes itself; with JavaScript a live region
+    follows it), the download when it is ready, or why it failed with a
+    button to try again."""
+    survey = survey_or_404(key)
+    options, _problems = _options()
+    if options is None:
+        return report(key)  # the page with the messages
+    job = _pdf_job(survey.key, options)
+    return render_template(
+        "workspace/report_pdf.html",
+        survey=survey,
+        options=options,
+        job=job,
+        ready=job is not None and pdf_jobs.pdf_file(job) is not None,
+        progress_text=pdf_jobs.progress_text,
+        failure_text=pdf_jobs.failure_text,
+    )
+
+
+@bp.get("/<key>/pdf/voortgang", access=Access.VIEW)
+def pdf_progress(key: str) -> ResponseReturnValue:
+    """The job's progress as JSON (the page's script asks every two seconds)."""
+    survey = survey_or_404(key)
+    options, _problems = _options()
+    job = _pdf_job(survey.key, options) if options is not None else None
+    if job is None:
+        abort(404)
+    state = "running" if job.running else job.state
+    return {
+        "state": "failed" if job.stale else state,
+        "done": job.percent,
+        "total": 100,
+        "percent": job.percent,
+        "message": pdf_jobs.progress_text(job),
+    }
+
+
+@bp.get("/<key>/pdf/<job_id>.pdf", access=Access.VIEW)
+def pdf_file(key: str, job_id: str) -> ResponseReturnValue:
+    """The finished PDF of a job of this survey; 404 otherwise."""
+    survey = survey_or_404(key)
+    job = pdf_jobs.read_job(job_id)
+    path = pdf_jobs.pdf_file(job) if job is not None and job.survey == survey.key else None
+    if job is None or path is None:
+        abort(404)
+    return send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=job.download_name
     )

@@ -1,0 +1,179 @@
+"""The report PDF made in the background: the planner asks for it on the
+report page, follows its progress on the PDF's page, downloads it when it
+is ready; asking again for the same report reuses the file; a failure says
+so in Dutch and can be retried; only signed-in users reach it, and a job is
+only served under its own survey."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from flask import Flask
+from formtools import Page
+from pdf_checks import page_texts, read_tagged
+from planner_helpers import (
+    load_demo_residents,
+    logged_in,
+    msg,
+    pdf_form,
+    pdf_link,
+    wait_until_finished,
+)
+
+KEY = "burgers-2026"
+PARTNER_KEY = "partners-2026"
+REPORT_URL = f"/planner/rapporten/{KEY}"
+
+
+@pytest.fixture
+def demo(app: Flask) -> str:
+    """The demo consultation with 200 synthetic residents and its margins."""
+    return load_demo_residents(app, 200)
+
+
+@pytest.fixture
+def jobs(app: Flask) -> Path:
+    """The jobs folder, empty (the app lives for the whole session)."""
+    folder = Path(app.instance_path) / "report-pdfs"
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+def test_planner_makes_the_pdf_in_the_background_and_downloads_it(
+    app: Flask, client: Any, demo: str, jobs: Path
+) -> None:
+    logged_in(app, client, "planner")
+    report = Page(client.get(f"{REPORT_URL}?threshold=12&crosstabs=off"))
+    assert report.response.status_code == 200
+    # The PDF is asked for with a button (a form), not a link that waits.
+    asked = pdf_form(report).submit(client)
+    assert asked.status_code == 303
+    assert "/pdf?" in asked.location and "threshold=12" in asked.location
+    page = Page(client.get(asked.location))
+    assert page.response.status_code == 200
+    assert page.response.headers["Cache-Control"] == "no-store"
+    # While it is made (seconds, even for 200 answers): a progress bar, a
+    # status (live region) and a refresh link, which wait_until_finished follows.
+    assert "data-progress-url" in page.html and "<progress" in page.html
+    progress = client.get(f"{REPORT_URL}/pdf/voortgang?threshold=12&crosstabs=off").get_json()
+    assert progress["state"] in ("running", "done") and progress["message"]
+    page = wait_until_finished(app, client, page)
+    assert msg(app, "The PDF is ready.") in page.text
+    download = pdf_link(page)
+    response = client.get(download)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "filename=inputrapport-burgers-2026-" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    response.close()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) > 5
+    tagged = read_tagged(data)
+    assert tagged.marked and tagged.language.startswith("nl")
+    texts = page_texts(data)
+    # The options reached the PDF: the title page names the raised threshold.
+    assert "minder dan 12 antwoorden" in " ".join(texts[0].split())
+
+    # The progress as JSON (what the page's script asks) says done.
+    progress = client.get(f"/planner/rapporten/{KEY}/pdf/voortgang?threshold=12&crosstabs=off")
+    assert progress.get_json()["state"] == "done"
+
+    # Asking again for the same report reuses the laid-out file.
+    made = [path for path in jobs.iterdir() if path.suffix == ".pdf"]
+    assert len(made) == 1
+    first = made[0].stat().st_mtime_ns
+    again = Page(client.get(asked.location))
+    asked_again = pdf_form(again).submit(client)
+    assert asked_again.status_code == 303
+    page = wait_until_finished(app, client, Page(client.get(asked_again.location)))
+    assert msg(app, "The PDF is ready.") in page.text
+    assert [path for path in jobs.iterdir() if path.suffix == ".pdf"] == made
+    assert made[0].stat().st_mtime_ns == first
+    response = client.get(download)
+    assert response.get_data() == data
+    response.close()  # send_file streams from the open file
+
+    # The old address of the PDF leads to its page, without waiting for a layout.
+    old = client.get(f"{REPORT_URL}/inputrapport.pdf?threshold=12&crosstabs=off")
+    assert old.status_code == 303 and "/pdf?" in old.location
+
+
+def test_a_failed_pdf_says_why_in_dutch_and_can_be_made_again(
+    app: Flask, client: Any, demo: str, jobs: Path, tmp_path: Path
+) -> None:
+    # A zone restyled its report templates and broke one: the PDF fails.
+    broken = tmp_path / "reports"
+    broken.mkdir()
+    (broken / "input_report.html").write_text("{{ r.no_such_thing.at_all }}", encoding="utf-8")
+    logged_in(app, client, "planner")
+    page = Page(client.get(f"{REPORT_URL}/pdf"))
+    assert msg(app, "Make the PDF") in page.text
+    app.config["SURVEY_REPORTS_FOLDER"] = str(broken)
+    try:
+        asked = pdf_form(page).submit(client)
+        page = wait_until_finished(app, client, Page(client.get(asked.location)))
+    finally:
+        app.config.pop("SURVEY_REPORTS_FOLDER")
+    assert 'role="alert"' in page.html
+    assert msg(app, "There is a problem") in page.text
+    assert "went wrong" not in page.text  # Dutch, not the English msgid
+    assert "Traceback" not in page.html and "no_such_thing" not in page.html
+    assert not any(path.suffix == ".pdf" for path in jobs.iterdir())
+    progress = client.get(f"{REPORT_URL}/pdf/voortgang")
+    assert progress.get_json()["state"] == "failed"
+
+    # Retried once the templates are repaired: the PDF is made.
+    retry = pdf_form(page)
+    assert msg(app, "Try again") in page.text
+    page = wait_until_finished(app, client, Page(client.get(retry.submit(client).location)))
+    assert msg(app, "The PDF is ready.") in page.text
+
+
+def test_an_interrupted_job_can_be_started_again(
+    app: Flask, client: Any, demo: str, jobs: Path
+) -> None:
+    from survey.reporting import pdf_jobs
+
+    logged_in(app, client, "planner")
+    with app.test_request_context(REPORT_URL):
+        query = {"threshold": "10", "weighting": "on", "crosstabs": "on"}
+        identifier = pdf_jobs.job_id(KEY, query, "nl")
+        folder = pdf_jobs.jobs_dir()
+    # A job that was laying out when the server restarted, long ago.
+    job = pdf_jobs.PdfJob(identifier, KEY, {}, "nl", state="layout")
+    (folder / f"job-{identifier}.json").write_text(
+        json.dumps({**job.__dict__, "updated": time.time() - 3600}),
+        encoding="utf-8",
+    )
+    page = Page(client.get(f"{REPORT_URL}/pdf"))
+    assert "data-progress-url" not in page.html
+    assert 'role="alert"' in page.html and msg(app, "Try again") in page.text
+
+
+def test_only_signed_in_users_reach_the_pdf_and_a_job_only_under_its_survey(
+    app: Flask, client: Any, demo: str, jobs: Path
+) -> None:
+    for path in (f"{REPORT_URL}/pdf", f"{REPORT_URL}/pdf/voortgang", f"{REPORT_URL}/pdf/0.pdf"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/planner/aanmelden" in response.location
+    response = client.post(f"{REPORT_URL}/pdf")
+    assert response.status_code in (302, 400)
+    assert not jobs.exists() or not any(jobs.iterdir())
+
+    logged_in(app, client, "viewer")
+    page = Page(client.get(f"{REPORT_URL}/pdf"))
+    asked = pdf_form(page).submit(client)
+    page = wait_until_finished(app, client, Page(client.get(asked.location)))
+    download = pdf_link(page)
+    job = download.rsplit("/", 1)[1]
+    # The same job asked for under another survey, or a job that does not exist.
+    assert client.get(f"/planner/rapporten/{PARTNER_KEY}/pdf/{job}").status_code == 404
+    assert client.get(f"{REPORT_URL}/pdf/{'0' * 32}.pdf").status_code == 404
+    assert client.get(f"{REPORT_URL}/pdf/..%2Fjob.pdf").status_code == 404
+    assert client.get("/planner/rapporten/bestaat-niet/pdf").status_code == 404
