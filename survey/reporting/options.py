@@ -20,13 +20,17 @@ Rules:
   are capped at that multiple of the mean. A decimal comma is accepted.
   Ignored without weighting.
 - ``crosstabs``: ``on`` (default) or ``off``.
+- ``language``: empty (the platform's default, Dutch) or one of the
+  languages offered for this survey: its own languages that the report's
+  texts are complete in (``REPORT_LANGUAGES``). Anything else is a problem
+  on the form, never a report in a language half translated.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -38,6 +42,11 @@ THRESHOLD_MIN = 1
 THRESHOLD_MAX = 100
 TRIM_MAX = 100.0
 SWITCH_VALUES = ("on", "off")
+REPORT_LANGUAGES = ("nl", "fr")
+"""The languages a planner can have a report written in: those whose report
+texts the catalogs hold in full (Dutch, and French: the French annex test
+reads every format). German and English cover the resident and partner pages
+only, so they are not offered."""
 
 
 @dataclass(frozen=True)
@@ -51,18 +60,21 @@ class ReportOptions:
     crosstabs: bool = True
     raised_to_floor: bool = False
     """A threshold below the configured floor was asked for; the floor is used."""
+    language: str | None = None
+    """The report's language; None: the platform's default."""
 
     def settings(self, partner_sector_min: int = DEFAULT_PARTNER_SECTOR_MIN) -> ReportSettings:
         """``partner_sector_min``: the configured ``PARTNER_SECTOR_MIN``."""
         # An empty margins mapping means "no weighting"; None means "the
         # consultation's stored margins".
-        return ReportSettings(
+        settings = ReportSettings(
             threshold=self.threshold,
             margins=None if self.weighting else {},
             trim=self.trim if self.weighting else None,
             crosstabs=self.crosstabs,
             partner_sector_min=partner_sector_min,
         )
+        return settings if self.language is None else replace(settings, language=self.language)
 
     def query(self) -> dict[str, str]:
         """Query arguments that give these options back."""
@@ -73,6 +85,8 @@ class ReportOptions:
         }
         if self.weighting and self.trim is not None:
             args["trim"] = format_trim(self.trim)
+        if self.language is not None:
+            args["language"] = self.language
         return args
 
 
@@ -91,11 +105,12 @@ def _switch(raw: str | None, default: bool) -> bool | None:
 
 
 def parse_options(
-    args: Mapping[str, str], floor: int
+    args: Mapping[str, str], floor: int, languages: Collection[str] = ()
 ) -> tuple[ReportOptions | None, dict[str, Any]]:
     """Options from query arguments: ``(options, {})`` or ``(None, problems)``
     where ``problems`` maps a field name to a lazy message. ``floor`` is the
-    configured threshold: the default, and the lowest threshold used."""
+    configured threshold: the default, and the lowest threshold used;
+    ``languages`` the report languages offered for the survey."""
     problems: dict[str, Any] = {}
 
     threshold = floor
@@ -137,6 +152,16 @@ def parse_options(
     if crosstabs is None:
         problems["crosstabs"] = _l("Choose whether the results by group are shown.")
 
+    language = (args.get("language") or "").strip() or None
+    if language is not None and language not in languages:
+        problems["language"] = _l("Choose one of the languages offered for the report.")
+
     if problems or weighting is None or crosstabs is None:
         return None, problems
-    return ReportOptions(threshold, weighting, trim, crosstabs, raised), {}
+    return ReportOptions(threshold, weighting, trim, crosstabs, raised, language), {}
+
+
+def report_languages(survey_languages: Sequence[str]) -> list[str]:
+    """The languages offered for a survey's report: its own languages that
+    the report is complete in, in the survey's order."""
+    return [code for code in survey_languages if code in REPORT_LANGUAGES]

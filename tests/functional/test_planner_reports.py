@@ -394,3 +394,71 @@ def test_margin_category_without_respondents_is_explained_in_dutch(
     assert "code 97 heeft een bevolkingsaantal in de marges, maar nog geen respondenten" in text
     assert "voeg anders de groep samen met een naburige groep" in text
     assert "has a population" not in text
+
+
+def french(app: Flask, text: str) -> str:
+    """A report text as the French report prints it."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context("/planner/"), force_locale("fr"):
+        return str(gettext(text))
+
+
+def test_a_planner_has_the_report_written_in_french_and_every_download_follows(
+    app: Flask, client: Any, demo
+):
+    viewer(app, client)
+    page = Page(client.get(REPORT_URL))
+    options = next(f for f in page.forms if "threshold" in f.fields)
+    # The survey speaks nl, fr, en and de; the report is complete in nl and fr only.
+    assert options.fields["language"].options == ["nl", "fr"]
+    assert options.fields["language"].selected == ["nl"]
+    summary_fr = french(app, "How the consultation was done")
+    assert summary_fr != msg(app, "How the consultation was done")
+    assert summary_fr not in page.text
+
+    shown = show(client, page, language="fr")
+    assert shown.response.status_code == 200
+    assert summary_fr in shown.text
+    # The workspace around the report stays in the planner's language.
+    assert msg(app, "Options") in shown.text
+    again = next(f for f in shown.forms if "threshold" in f.fields)
+    assert again.fields["language"].selected == ["fr"]
+    links = download_links(shown)
+    assert set(links) >= {"docx", "html", "json", "xlsx", "zip"}
+    assert all("language=fr" in href for href in links.values()), links
+
+    import docx  # python-docx
+
+    word = docx.Document(io.BytesIO(client.get(links["docx"]).data))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert any(summary_fr in h for h in headings), headings[:10]
+    standalone = client.get(links["html"]).get_data(as_text=True)
+    assert summary_fr in html.unescape(standalone)
+
+    data = made_pdf(app, client, shown)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert summary_fr in text
+
+    # The same figures in both languages.
+    dutch = json.loads(client.get(f"{REPORT_URL}/inputrapport.json").data)
+    in_french = json.loads(client.get(links["json"]).data)
+    assert [q.get("valid") for q in dutch["questions"]] == [
+        q.get("valid") for q in in_french["questions"]
+    ]
+
+
+@pytest.mark.parametrize("language", ["de", "en", "tr", "<script>"])
+def test_a_language_the_report_is_not_written_in_is_refused_in_dutch(
+    app: Flask, client: Any, resident_survey, language: str
+):
+    viewer(app, client)
+    for path in (REPORT_URL, f"{REPORT_URL}/inputrapport.docx", f"{REPORT_URL}/pdf"):
+        response = client.get(path, query_string={"language": language})
+        assert response.status_code == 400, (path, response.status_code)
+        page = Page(response)
+        assert msg(app, "Choose one of the languages offered for the report.") in page.text
+        assert 'href="#opt-language"' in page.html
+        assert "<script>" not in page.html.split('id="opt-language"')[0].split("error-summary")[-1]

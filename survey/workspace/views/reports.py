@@ -12,6 +12,7 @@ making the planner's request wait."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,13 +27,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from markupsafe import Markup
 
 from survey.analysis.report import Report, ReportError, ReportSettings, build_report
+from survey.definitions.definition import definition_of
 from survey.extensions import db
+from survey.i18n import language_name
+from survey.models import Survey
 from survey.planner import surveys
 from survey.reporting import pdf_jobs
-from survey.reporting.options import ReportOptions, parse_options
+from survey.reporting.options import ReportOptions, parse_options, report_languages
 from survey.reporting.problems import problem_text
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
 
@@ -54,8 +59,19 @@ def _floor() -> int:
     return int(current_app.config["SUPPRESSION_THRESHOLD"])
 
 
-def _options() -> tuple[ReportOptions | None, dict[str, Any]]:
-    return parse_options(request.args, _floor())
+def _languages(survey: Survey) -> list[str]:
+    """The languages the survey's report can be written in."""
+    return report_languages(definition_of(survey).languages)
+
+
+def _options(survey: Survey) -> tuple[ReportOptions | None, dict[str, Any]]:
+    return parse_options(request.args, _floor(), _languages(survey))
+
+
+def _in_language(options: ReportOptions) -> AbstractContextManager[Any]:
+    """The report's texts in the language asked for (the workspace around
+    them stays in the planner's own language)."""
+    return nullcontext() if options.language is None else force_locale(options.language)
 
 
 def default_settings() -> ReportSettings:
@@ -94,22 +110,22 @@ def report(key: str) -> ResponseReturnValue:
     from survey.reporting.numbers import fixed
 
     survey = survey_or_404(key)
-    options, problems = _options()
+    options, problems = _options(survey)
     model: Report | None = None
     fragment = Markup("")
     error = None
     if options is not None:
         try:
-            model = build_report(
-                db.session,
-                survey.key,
-                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
-            )
+            with _in_language(options):
+                model = build_report(
+                    db.session,
+                    survey.key,
+                    options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+                )
+                # The fragment is escaped by the report templates themselves.
+                fragment = Markup(render_report_html(model))  # noqa: S704
         except ReportError as exc:
             error = problem_text(exc)
-        else:
-            # The fragment is escaped by the report templates themselves.
-            fragment = Markup(render_report_html(model))  # noqa: S704
     db.session.rollback()  # read only
     status = 400 if problems else 422 if error else 200
     return (
@@ -123,6 +139,9 @@ def report(key: str) -> ResponseReturnValue:
             model=model,
             fragment=fragment,
             default_threshold=_floor(),
+            languages=_languages(survey),
+            default_language=current_app.config["BABEL_DEFAULT_LOCALE"],
+            language_name=language_name,
             dimension_label=dimension_label,
             fixed=fixed,
         ),
@@ -139,7 +158,7 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
     if fmt not in DOWNLOADS:
         abort(404)
     survey = survey_or_404(key)
-    options, _problems = _options()
+    options, _problems = _options(survey)
     if options is None:
         return report(key)  # the page with the messages
     if fmt == "pdf":
@@ -147,10 +166,13 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
     from survey.reporting.commands import render
 
     try:
-        model = build_report(
-            db.session, survey.key, options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
-        )
-        data = render(model, fmt)
+        with _in_language(options):
+            model = build_report(
+                db.session,
+                survey.key,
+                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+            )
+            data = render(model, fmt)
     except ReportError:
         db.session.rollback()
         return report(key)
@@ -177,7 +199,7 @@ def start_pdf(key: str) -> ResponseReturnValue:
     """Start making the PDF with the options in the address (or join the
     job of the same options under way), then show its page."""
     survey = survey_or_404(key)
-    options, _problems = _options()
+    options, _problems = _options(survey)
     if options is None:
         return report(key)  # the page with the messages
     pdf_jobs.start(
@@ -196,7 +218,7 @@ def pdf_page(key: str) -> ResponseReturnValue:
     follows it), the download when it is ready, or why it failed with a
     button to try again."""
     survey = survey_or_404(key)
-    options, _problems = _options()
+    options, _problems = _options(survey)
     if options is None:
         return report(key)  # the page with the messages
     job = _pdf_job(survey.key, options)
@@ -215,7 +237,7 @@ def pdf_page(key: str) -> ResponseReturnValue:
 def pdf_progress(key: str) -> ResponseReturnValue:
     """The job's progress as JSON (the page's script asks every two seconds)."""
     survey = survey_or_404(key)
-    options, _problems = _options()
+    options, _problems = _options(survey)
     job = _pdf_job(survey.key, options) if options is not None else None
     if job is None:
         abort(404)
