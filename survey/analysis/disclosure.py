@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from survey.analysis import audit
 from survey.analysis.inputs import CrossCounts, SurveyFigures, WeightBase
-from survey.analysis.model import DisclosureVerdict, WeightingSummary
+from survey.analysis.model import BASE_RULES, DisclosureVerdict, WeightingSummary
 from survey.analysis.ordering import code_order
 from survey.analysis.relations import report_layout
 from survey.analysis.suppression import (
@@ -369,22 +369,31 @@ def _fold_columns(
 
 
 def folded_groups(
-    dimension_counts: Mapping[str, Mapping[Any, int]], responses: int, threshold: int
+    dimension_counts: Mapping[str, Mapping[Any, int]],
+    responses: int,
+    threshold: int,
+    hidden_below: int = BASE_RULES["hidden_below"],
 ) -> dict[str, frozenset[Any]]:
     """The groups of each dimension that are no cross-tab column: those the
     dimension question's own table hides (its primary cells and their
-    complement, ``suppress_table``), and response modes below the threshold
-    (``dimension_counts["mode"]``: responses per mode, published). The
-    unknown column (respondents without a valid code, plus the folded
-    groups) is known to hold at most the responses not in a column: when
-    that is 1 .. threshold-1, its cells could never be protected, so the
-    smallest column groups are folded into it too (ties: the lowest code)."""
+    complement, ``suppress_table``), groups of fewer than ``hidden_below``
+    respondents (a column on fewer valid answers shows no percentage, so it
+    would publish only small counts for the audit to protect), and response
+    modes below either (``dimension_counts["mode"]``: responses per mode,
+    published). The unknown column (respondents without a valid code, plus
+    the folded groups) is known to hold at most the responses not in a
+    column: when that is 1 .. threshold-1, its cells could never be
+    protected, so the smallest column groups are folded into it too (ties:
+    the lowest code)."""
     folded: dict[str, frozenset[Any]] = {}
     for name, counts in dimension_counts.items():
         if name == "mode":
-            folded[name] = frozenset(m for m, n in counts.items() if is_primary(n, threshold))
+            folded[name] = frozenset(
+                m for m, n in counts.items() if is_primary(n, threshold) or n < hidden_below
+            )
             continue
         hidden = set(suppress_table(counts, threshold))
+        hidden |= {code for code, n in counts.items() if n < hidden_below}
         rest = responses - sum(n for code, n in counts.items() if code not in hidden)
         while is_primary(rest, threshold):
             shown = [code for code in counts if code not in hidden]
