@@ -47,11 +47,16 @@ far too much:
   hidden like a cell: a table on five answers could never keep a hidden
   count five wide;
 - a group of a cross-tab dimension whose count is hidden in the dimension
-  question's own table (or a response mode with fewer than ``threshold``
-  responses) is no column of any cross-tab: its respondents are counted in
-  the unknown column (``fold_groups``), so no column total bounds the
-  hidden count from below. A group below the threshold is thus published
-  as a whole (its own count, when it is not hidden) or not at all.
+  question's own table, or that is too small for a column to show a
+  percentage (fewer than ``BASE_RULES["hidden_below"]`` respondents), or a
+  response mode with fewer than either, is no column of any cross-tab: its
+  respondents are counted in the unknown column (``fold_groups``), so no
+  column total bounds the hidden count from below. A group below the
+  threshold is thus published as a whole (its own count, when it is not
+  hidden) or not at all; a group below ``hidden_below`` gave a column of
+  counts only (no percentages), each small enough to need protection, whose
+  column totals the group's published count pinned: enough, on the demo,
+  for the audit's last resort to hide a whole question.
 
 A priority indicator computed from a hidden count is hidden and left out of
 the score (``hidden_indicators``).
@@ -65,10 +70,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from survey.analysis import audit
 from survey.analysis.inputs import CrossCounts, SurveyFigures, WeightBase
-from survey.analysis.model import BASE_RULES, DisclosureVerdict, WeightingSummary
+from survey.analysis.model import DisclosureVerdict, WeightingSummary
 from survey.analysis.ordering import code_order
 from survey.analysis.relations import report_layout
 from survey.analysis.suppression import (
+    base_flag,
     is_primary,
     primary_suppression,
     protect_rows,
@@ -372,28 +378,28 @@ def folded_groups(
     dimension_counts: Mapping[str, Mapping[Any, int]],
     responses: int,
     threshold: int,
-    hidden_below: int = BASE_RULES["hidden_below"],
 ) -> dict[str, frozenset[Any]]:
     """The groups of each dimension that are no cross-tab column: those the
     dimension question's own table hides (its primary cells and their
-    complement, ``suppress_table``), groups of fewer than ``hidden_below``
-    respondents (a column on fewer valid answers shows no percentage, so it
-    would publish only small counts for the audit to protect), and response
-    modes below either (``dimension_counts["mode"]``: responses per mode,
-    published). The unknown column (respondents without a valid code, plus
-    the folded groups) is known to hold at most the responses not in a
-    column: when that is 1 .. threshold-1, its cells could never be
+    complement, ``suppress_table``), groups too small for a column to show a
+    percentage (``base_flag`` ``"hidden"``: fewer than
+    ``BASE_RULES["hidden_below"]`` respondents, so as few valid answers in
+    any column, which would publish only counts for the audit to protect),
+    and response modes below either (``dimension_counts["mode"]``: responses
+    per mode, published). The unknown column (respondents without a valid
+    code, plus the folded groups) is known to hold at most the responses not
+    in a column: when that is 1 .. threshold-1, its cells could never be
     protected, so the smallest column groups are folded into it too (ties:
     the lowest code)."""
     folded: dict[str, frozenset[Any]] = {}
     for name, counts in dimension_counts.items():
         if name == "mode":
             folded[name] = frozenset(
-                m for m, n in counts.items() if is_primary(n, threshold) or n < hidden_below
+                m for m, n in counts.items() if is_primary(n, threshold) or base_flag(n) == "hidden"
             )
             continue
         hidden = set(suppress_table(counts, threshold))
-        hidden |= {code for code, n in counts.items() if n < hidden_below}
+        hidden |= {code for code, n in counts.items() if base_flag(n) == "hidden"}
         rest = responses - sum(n for code, n in counts.items() if code not in hidden)
         while is_primary(rest, threshold):
             shown = [code for code in counts if code not in hidden]
