@@ -33,7 +33,9 @@ option count, a ranking's first places, a theme count, a weighting sample
 count, a ``missing`` total and the weighting section's complete and
 excluded responses (one unit with the sample shares, see
 ``relations._sample_totals``), then by the figure's key. When nothing near
-it is left to hide, the whole question is hidden, its ``valid`` included
+it is left to hide (or after ``audit.MAX_ROUNDS``), its table is hidden,
+``valid`` aside: a matrix row with its cross-tabs, the other rows keep
+theirs; if that is not enough, the whole question, its ``valid`` included
 (a last resort that leaves only the relations with other questions). A
 figure hidden only for others that is still narrow is published again when
 no other hidden count narrows without it (``audit.protect``); what is still
@@ -469,6 +471,21 @@ def protect_report(
     system = layout.system
     values = system.values
     hideable_units = set(layout.unit_of.values())
+
+    def question_units(key: Any) -> list[Any]:
+        return layout.question_units.get(layout.question_of.get(key, ""), [])
+
+    def table_units(key: Any) -> list[Any]:
+        """The units of the table (a matrix: the row) ``key`` belongs to,
+        with its cross-tabs, its valid answers left out."""
+        table = _table_of(key)
+        return [
+            unit
+            for unit in question_units(key)
+            if unit in hideable_units
+            and any(_table_of(k) == table for k in layout.units.get(unit, ()))
+        ]
+
     verdict = audit.protect(
         system,
         threshold,
@@ -480,18 +497,16 @@ def protect_report(
             values[key],
             repr(key),
         ),
-        last_resort=lambda key: [
-            unit
-            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
-            if unit in hideable_units
-        ],
-        # Then its valid answers (no candidate otherwise): a column base of a
-        # group of about the threshold is only as wide as its group when the
-        # valid answers it adds up to are hidden with it.
+        # The table of the narrow figure first (a matrix row with its
+        # cross-tabs: the other rows keep theirs), then the whole question
+        # with its valid answers (no candidate otherwise): a column base of
+        # a group of about the threshold is only as wide as its group when
+        # the valid answers it adds up to are hidden with it.
+        last_resort=table_units,
         final_resort=lambda key: [
             unit
-            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
-            if isinstance(unit, tuple) and unit[0] == "valid"
+            for unit in question_units(key)
+            if unit in hideable_units or (isinstance(unit, tuple) and unit[0] == "valid")
         ],
         must_hide=lambda key: key not in system.unaudited and is_primary(values[key], threshold),
     )
@@ -519,6 +534,13 @@ def protect_report(
         weighting,
         DisclosureVerdict(primary, len(audited) - primary, len(verdict.unprotected)),
     )
+
+
+def _table_of(key: Any) -> Any:
+    """The (question, matrix row) of a figure's key (``relations``: the
+    second element names the table, a cross-tab's with its dimension)."""
+    where = key[1] if len(key) > 1 else None
+    return where[:2] if isinstance(where, tuple) else None
 
 
 def _small_base(n: int, threshold: int) -> Mark | None:
