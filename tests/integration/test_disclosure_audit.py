@@ -241,7 +241,8 @@ def test_the_demo_publishes_the_feeling_of_unsafety_with_small_groups_under_unkn
     own, and its residents are counted in the unknown column with those who
     gave no sex. Before, that column's small counts, pinned by the published
     sex counts, drove the audit's last resort to hide the whole question
-    "onveilig" (its zone table and every cross-tab)."""
+    "onveilig" (its zone table and every cross-tab); and that last resort
+    hid all ten rows of the victimisation matrix, bases included."""
     from survey.demo.loader import load_demo
     from survey.extensions import db
 
@@ -276,6 +277,12 @@ def test_the_demo_publishes_the_feeling_of_unsafety_with_small_groups_under_unkn
     )
     # The small group plus everyone without a sex answer.
     assert unknown["valid"] == sum(small.values()) + report["responses"] - sex["valid"]
+
+    # Victimisation: where the audit's last resort is needed, it hides a
+    # matrix row's table, not the whole matrix: every row keeps its base.
+    victims = questions["slachtoffer12"]["rows"]
+    assert all(row["valid"] is not None for row in victims)
+    assert any(o["count"] is not None for row in victims for o in row["options"] if o["code"] == 1)
 
 
 def test_the_attack_solves_a_priority_share_published_on_a_hidden_count(
