@@ -33,7 +33,9 @@ option count, a ranking's first places, a theme count, a weighting sample
 count, a ``missing`` total and the weighting section's complete and
 excluded responses (one unit with the sample shares, see
 ``relations._sample_totals``), then by the figure's key. When nothing near
-it is left to hide, the whole question is hidden, its ``valid`` included
+it is left to hide (or after ``audit.MAX_ROUNDS``), its table is hidden,
+``valid`` aside: a matrix row with its cross-tabs, the other rows keep
+theirs; if that is not enough, the whole question, its ``valid`` included
 (a last resort that leaves only the relations with other questions). A
 figure hidden only for others that is still narrow is published again when
 no other hidden count narrows without it (``audit.protect``); what is still
@@ -47,11 +49,16 @@ far too much:
   hidden like a cell: a table on five answers could never keep a hidden
   count five wide;
 - a group of a cross-tab dimension whose count is hidden in the dimension
-  question's own table (or a response mode with fewer than ``threshold``
-  responses) is no column of any cross-tab: its respondents are counted in
-  the unknown column (``fold_groups``), so no column total bounds the
-  hidden count from below. A group below the threshold is thus published
-  as a whole (its own count, when it is not hidden) or not at all.
+  question's own table, or that is too small for a column to show a
+  percentage (fewer than ``BASE_RULES["hidden_below"]`` respondents), or a
+  response mode with fewer than either, is no column of any cross-tab: its
+  respondents are counted in the unknown column (``fold_groups``), so no
+  column total bounds the hidden count from below. A group below the
+  threshold is thus published as a whole (its own count, when it is not
+  hidden) or not at all; a group below ``hidden_below`` gave a column of
+  counts only (no percentages), each small enough to need protection, whose
+  column totals the group's published count pinned: enough, on the demo,
+  for the audit's last resort to hide a whole question.
 
 A priority indicator computed from a hidden count is hidden and left out of
 the score (``hidden_indicators``).
@@ -69,6 +76,7 @@ from survey.analysis.model import DisclosureVerdict, WeightingSummary
 from survey.analysis.ordering import code_order
 from survey.analysis.relations import report_layout
 from survey.analysis.suppression import (
+    base_flag,
     is_primary,
     primary_suppression,
     protect_rows,
@@ -369,22 +377,31 @@ def _fold_columns(
 
 
 def folded_groups(
-    dimension_counts: Mapping[str, Mapping[Any, int]], responses: int, threshold: int
+    dimension_counts: Mapping[str, Mapping[Any, int]],
+    responses: int,
+    threshold: int,
 ) -> dict[str, frozenset[Any]]:
     """The groups of each dimension that are no cross-tab column: those the
     dimension question's own table hides (its primary cells and their
-    complement, ``suppress_table``), and response modes below the threshold
-    (``dimension_counts["mode"]``: responses per mode, published). The
-    unknown column (respondents without a valid code, plus the folded
-    groups) is known to hold at most the responses not in a column: when
-    that is 1 .. threshold-1, its cells could never be protected, so the
-    smallest column groups are folded into it too (ties: the lowest code)."""
+    complement, ``suppress_table``), groups too small for a column to show a
+    percentage (``base_flag`` ``"hidden"``: fewer than
+    ``BASE_RULES["hidden_below"]`` respondents, so as few valid answers in
+    any column, which would publish only counts for the audit to protect),
+    and response modes below either (``dimension_counts["mode"]``: responses
+    per mode, published). The unknown column (respondents without a valid
+    code, plus the folded groups) is known to hold at most the responses not
+    in a column: when that is 1 .. threshold-1, its cells could never be
+    protected, so the smallest column groups are folded into it too (ties:
+    the lowest code)."""
     folded: dict[str, frozenset[Any]] = {}
     for name, counts in dimension_counts.items():
         if name == "mode":
-            folded[name] = frozenset(m for m, n in counts.items() if is_primary(n, threshold))
+            folded[name] = frozenset(
+                m for m, n in counts.items() if is_primary(n, threshold) or base_flag(n) == "hidden"
+            )
             continue
         hidden = set(suppress_table(counts, threshold))
+        hidden |= {code for code, n in counts.items() if base_flag(n) == "hidden"}
         rest = responses - sum(n for code, n in counts.items() if code not in hidden)
         while is_primary(rest, threshold):
             shown = [code for code in counts if code not in hidden]
@@ -454,6 +471,21 @@ def protect_report(
     system = layout.system
     values = system.values
     hideable_units = set(layout.unit_of.values())
+
+    def question_units(key: Any) -> list[Any]:
+        return layout.question_units.get(layout.question_of.get(key, ""), [])
+
+    def table_units(key: Any) -> list[Any]:
+        """The units of the table (a matrix: the row) ``key`` belongs to,
+        with its cross-tabs, its valid answers left out."""
+        table = _table_of(key)
+        return [
+            unit
+            for unit in question_units(key)
+            if unit in hideable_units
+            and any(_table_of(k) == table for k in layout.units.get(unit, ()))
+        ]
+
     verdict = audit.protect(
         system,
         threshold,
@@ -465,18 +497,16 @@ def protect_report(
             values[key],
             repr(key),
         ),
-        last_resort=lambda key: [
-            unit
-            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
-            if unit in hideable_units
-        ],
-        # Then its valid answers (no candidate otherwise): a column base of a
-        # group of about the threshold is only as wide as its group when the
-        # valid answers it adds up to are hidden with it.
+        # The table of the narrow figure first (a matrix row with its
+        # cross-tabs: the other rows keep theirs), then the whole question
+        # with its valid answers (no candidate otherwise): a column base of
+        # a group of about the threshold is only as wide as its group when
+        # the valid answers it adds up to are hidden with it.
+        last_resort=table_units,
         final_resort=lambda key: [
             unit
-            for unit in layout.question_units.get(layout.question_of.get(key, ""), [])
-            if isinstance(unit, tuple) and unit[0] == "valid"
+            for unit in question_units(key)
+            if unit in hideable_units or (isinstance(unit, tuple) and unit[0] == "valid")
         ],
         must_hide=lambda key: key not in system.unaudited and is_primary(values[key], threshold),
     )
@@ -504,6 +534,13 @@ def protect_report(
         weighting,
         DisclosureVerdict(primary, len(audited) - primary, len(verdict.unprotected)),
     )
+
+
+def _table_of(key: Any) -> Any:
+    """The (question, matrix row) of a figure's key (``relations``: the
+    second element names the table, a cross-tab's with its dimension)."""
+    where = key[1] if len(key) > 1 else None
+    return where[:2] if isinstance(where, tuple) else None
 
 
 def _small_base(n: int, threshold: int) -> Mark | None:

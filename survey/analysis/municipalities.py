@@ -41,7 +41,8 @@ Rules:
   interval on the column base divided by the report's design effect (the
   cross-tab keeps no sum of squared weights per column).
 - A group that is no cross-tab column (its count is hidden in the district
-  question's own table, so disclosure folded it into the unknown column)
+  question's own table or is below ``BASE_RULES['hidden_below']``, so
+  disclosure folded it into the unknown column)
   or whose figures are all hidden or on too small a base gets no figures,
   only its ``status``: ``too_few`` (too few answers) or ``protected``
   (hidden to protect a smaller group).
@@ -184,13 +185,20 @@ def _figure(
 
 def _status(table: Table | None, code: int) -> MunicipalityStatus:
     """Why a group is no cross-tab column: too few answers (its count is
-    hidden as a small cell, or none) or folded to protect another group
-    (hidden as its complement, or folded with the small unknown group:
+    hidden as a small cell, or none, or published but too small for a
+    percentage) or folded to protect another group (hidden as its
+    complement, or folded with the small unknown group:
     ``survey.analysis.disclosure.folded_groups``)."""
     if isinstance(table, CategoricalTable):
         for category in table.categories:
             if category.code == code:
-                return "too_few" if category.mark == PRIMARY or not category.count else "protected"
+                # A hidden count's size is not told: a complement is "protected".
+                small = (
+                    category.mark == PRIMARY
+                    or not category.count
+                    or (category.mark is None and base_flag(category.count) == "hidden")
+                )
+                return "too_few" if small else "protected"
     return "too_few"
 
 

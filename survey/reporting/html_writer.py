@@ -636,7 +636,9 @@ def method_sentences(model: Json) -> Json:
         "disclosure": disclosure_sentence(model),
         "bases": _(
             "Percentages on fewer than %(hidden)s answers are not shown; percentages on fewer "
-            "than %(unreliable)s answers are marked as uncertain.",
+            "than %(unreliable)s answers are marked as uncertain. A group of fewer than "
+            "%(hidden)s respondents gets no column of its own in the cross-tabs: its "
+            "respondents are counted under \u201cunknown\u201d.",
             hidden=model["base_rules"]["hidden_below"],
             unreliable=model["base_rules"]["unreliable_below"],
         ),

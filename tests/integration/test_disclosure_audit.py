@@ -233,6 +233,58 @@ def test_the_demo_hides_nothing_a_reader_can_solve(app: Flask) -> None:
     )
 
 
+def test_the_demo_publishes_the_feeling_of_unsafety_with_small_groups_under_unknown(
+    app: Flask,
+) -> None:
+    """On the demo, 14 residents answer "Anders" to the sex question: too
+    few for a cross-tab column to show a percentage, so no column of its
+    own, and its residents are counted in the unknown column with those who
+    gave no sex. Before, that column's small counts, pinned by the published
+    sex counts, drove the audit's last resort to hide the whole question
+    "onveilig" (its zone table and every cross-tab); and that last resort
+    hid all ten rows of the victimisation matrix, bases included."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session)
+        db.session.commit()
+    report = build(app, "burgers-2026")
+    assert report["disclosure"]["audited"] is True
+    hidden_below = report["base_rules"]["hidden_below"]
+    questions = {q["key"]: q for q in report["questions"]}
+    sex = questions["geslacht"]
+    groups = [o for o in sex["options"] if not o.get("missing")]
+    small = {o["code"]: o["count"] for o in groups if o["count"] < hidden_below}
+    assert small, "the demo has a sex group below hidden_below"
+    by_sex = [x for x in report["crosstabs"] if x["dimension"] == "sex"]
+    assert by_sex
+    for tab in by_sex:
+        assert not small.keys() & {c["code"] for c in tab["columns"]}, tab["question"]
+
+    # Feeling unsafe: the zone table is published, and so are its cross-tabs.
+    unsafe = questions["onveilig"]
+    assert unsafe["valid"] == report["responses"]  # asked to all, required
+    shown = [o for o in unsafe["options"] if not o["suppressed"]]
+    assert len(shown) >= len(unsafe["options"]) - 2
+    tabs = [x for x in report["crosstabs"] if x["question"] == "onveilig"]
+    assert {x["dimension"] for x in tabs} == {"district", "age", "sex", "mode"}
+    for tab in tabs:
+        assert not any(c["suppressed"] for c in tab["columns"]), tab["dimension"]
+        assert any(not cell["suppressed"] for o in tab["options"] for cell in o["cells"])
+    unknown = next(
+        c for x in tabs if x["dimension"] == "sex" for c in x["columns"] if c["code"] is None
+    )
+    # The small group plus everyone without a sex answer.
+    assert unknown["valid"] == sum(small.values()) + report["responses"] - sex["valid"]
+
+    # Victimisation: where the audit's last resort is needed, it hides a
+    # matrix row's table, not the whole matrix: every row keeps its base.
+    victims = questions["slachtoffer12"]["rows"]
+    assert all(row["valid"] is not None for row in victims)
+    assert any(o["count"] is not None for row in victims for o in row["options"] if o["code"] == 1)
+
+
 def test_the_attack_solves_a_priority_share_published_on_a_hidden_count(
     app: Flask, tmp_path: Path
 ) -> None:

@@ -298,3 +298,23 @@ def test_weighted_shares_lose_their_interval_where_the_report_withholds_the_weig
     withheld = municipality_sections(**common, weighted_intervals=False).sections[0]
     estimate = withheld.figures[0].estimate
     assert estimate.value == pytest.approx(33.33) and estimate.ci95 is None
+
+
+def test_a_municipality_too_small_for_a_percentage_is_told_too_few_not_protected() -> None:
+    # Oost's 20 residents are published, but a column of 20 could show no
+    # percentage: disclosure folds it into the unknown column, for its size.
+    table = CategoricalTable(
+        categories=(
+            Category(1, "Noord", 130),
+            Category(2, "Zuid", 25),
+            Category(3, "Oost", 20),
+            Category(4, "West", 12, mark=COMPLEMENTARY),
+        ),
+        valid=187,
+        missing=0,
+    )
+    sections = _build([_concern_tab(), _victim_tab()], table).sections
+    statuses = {s.label: s.status for s in sections}
+    assert statuses["Oost"] == "too_few"
+    # A hidden count's size is not told: still "protected", whatever it is.
+    assert statuses["West"] == "protected"
