@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
+from formtools import Page
 from partner_flow import add_partner
-from planner_helpers import logged_in, make_user
+from planner_helpers import logged_in, make_user, pdf_form, pdf_link, wait_until_finished
 
 CONSULTATION = "zvp-2026-2031"
 LOGIN = "/planner/aanmelden"
@@ -53,6 +54,10 @@ EXPECTED_ACCESS = {
     "reports.stylesheet": "view",
     "reports.report": "view",
     "reports.download": "view",
+    "reports.start_pdf": "view",
+    "reports.pdf_page": "view",
+    "reports.pdf_progress": "view",
+    "reports.pdf_file": "view",
     "partners.index": "view",
     "partners.add": "manage",
     "partners.import_organisations": "manage",
@@ -142,6 +147,7 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
         organisation = db.session.scalars(select(PartnerOrganisation.id)).one()
         users = dict(db.session.execute(select(PlannerUser.email, PlannerUser.id)).all())
     run_id = _printed_letters(app, resident_survey)
+    job_id = _made_report_pdf(app, clients["viewer"], resident_survey)
     with app.app_context():
         from survey.definitions.store import find_survey
 
@@ -154,6 +160,7 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
             "organisation_id": organisation,
             "user_id": users["bystander@zone.be"],
             "run_id": run_id,
+            "job_id": job_id,
             "kind": "uitnodigen",
             # A page and a question of the resident survey (its editor
             # pages say it is open and frozen; its test walk works).
@@ -189,6 +196,17 @@ def _printed_letters(app: Flask, key: str) -> int:
         db.session.commit()
         mailing.execute_run(db.session, run.id)
         return int(run.id)
+
+
+def _made_report_pdf(app: Flask, client: Any, key: str) -> str:
+    """The resident survey's report PDF made as a viewer asks for it (its
+    progress and file pages then answer): the job's id. Another threshold
+    than the default, so the test's own empty POST starts another job and
+    this one's file stays ready."""
+    report = Page(client.get(f"/planner/rapporten/{key}?threshold=11"))
+    asked = pdf_form(report).submit(client)
+    ready = wait_until_finished(app, client, Page(client.get(asked.location)))
+    return pdf_link(ready).rsplit("/", 1)[1].split(".pdf")[0]
 
 
 def sample_path(rule: Any, world: dict[str, Any]) -> str:

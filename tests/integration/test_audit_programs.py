@@ -52,8 +52,12 @@ def test_the_demo_publishes_again_in_one_audit_what_the_checks_one_at_a_time_pub
 ) -> None:
     """The whole demo (1,500 residents: its audit hides units only for
     others that it can publish again) gives the same bytes whether those
-    units are checked in one audit (``REPUBLISH_AT_ONCE``) or one at a time,
-    and the one audit really decided."""
+    units are checked in one audit (``REPUBLISH_AT_ONCE``) or one at a time.
+    The joint check is tried once; whether it decides depends on the data
+    (on the demo, since groups under 30 are folded into the unknown column,
+    it finds a newly narrow count and falls back to the checks one at a
+    time); ``test_units_hidden_only_for_others_are_published_again_as_one_at_a_time``
+    in the unit tests has a case of each."""
     key = load_demo_residents(app, 1500)
     decided: list[bool] = []
     joint = audit._publish_together
@@ -64,8 +68,8 @@ def test_the_demo_publishes_again_in_one_audit_what_the_checks_one_at_a_time_pub
 
     monkeypatch.setattr(audit, "_publish_together", recorded)
     at_once = _report_json(app, key)
-    assert decided == [True]
+    assert len(decided) == 1
     monkeypatch.setattr(audit, "REPUBLISH_AT_ONCE", False)
     one_at_a_time = _report_json(app, key)
-    assert decided == [True]  # not asked again
+    assert len(decided) == 1  # not asked again
     assert at_once == one_at_a_time

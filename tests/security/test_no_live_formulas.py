@@ -391,6 +391,7 @@ OTHER_FILES = {
     "campaign.qr_svg": "the open link's QR code, SVG",
     "campaign.qr_png": "the open link's QR code, PNG",
     "campaign.poster": "the open campaign's poster, PDF",
+    "reports.pdf_file": "the input report made in the background, PDF",
 }
 # The non-spreadsheet formats of the known downloads (not fetched here).
 OTHER_FORMATS = {"sav", "pdf", "json", "html"}
