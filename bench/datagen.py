@@ -21,6 +21,7 @@ PostgreSQL and as ``PRAGMA optimize`` would on SQLite.
 
 from __future__ import annotations
 
+import itertools
 import random
 import secrets
 import time
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import RESIDENT_FILE, SURVEY_KEY, log
+from survey.models.base import random_big_id
 
 POOL_SIZE = 3000
 SEED = 2026
@@ -181,6 +183,7 @@ def insert_responses(
             cursor = raw.cursor()
             if dialect == "sqlite":
                 cursor.execute("BEGIN")
+            text_ids = itertools.count(1)
             for responses, answers, texts in _batches(pool, survey_id, count, first_id, cell_ids):
                 answers_total += len(answers)
                 if dialect == "sqlite":
@@ -202,16 +205,21 @@ def insert_responses(
                     with cursor.copy(f"COPY responses ({RESPONSE_COLUMNS}) FROM STDIN") as copy:
                         for r in responses:
                             copy.write_row(r)
+                    # PostgreSQL has no default for these keys: the models draw
+                    # them in Python (survey.models.base). Answers get random
+                    # 62-bit keys like the app's; free texts numbers, since
+                    # random 31-bit keys would collide in a large sample.
                     with cursor.copy(
-                        "COPY answers (response_id, variable_id, code, number, cell_id) FROM STDIN"
+                        "COPY answers (id, response_id, variable_id, code, number, cell_id) "
+                        "FROM STDIN"
                     ) as copy:
                         for a in answers:
-                            copy.write_row(a)
+                            copy.write_row((random_big_id(), *a))
                     with cursor.copy(
-                        "COPY free_texts (response_id, variable_id, text, redacted) FROM STDIN"
+                        "COPY free_texts (id, response_id, variable_id, text, redacted) FROM STDIN"
                     ) as copy:
                         for t in texts:
-                            copy.write_row(t)
+                            copy.write_row((next(text_ids), *t))
             raw.commit()
             if dialect == "postgresql":
                 # Ids were given explicitly: move the sequence past them.
