@@ -17,7 +17,10 @@ Transaction modes:
 - Work in a thread of its own that only reads (the report PDF,
   ``survey.reporting.pdf_jobs``) calls ``read_only_context`` in its app
   context: its transactions are readers too, so seconds of reading never
-  hold the write lock that the pages wait for.
+  hold the write lock that the pages wait for. Work that reads for long
+  and writes now and then (the letter runs, ``survey.planner.mailing``)
+  reads inside ``reading()`` and writes each time inside ``writing()``,
+  after ending the reader.
 
 PostgreSQL: the pool checks a connection before handing it out
 (``pool_pre_ping``, set in ``survey.config``), so a connection dropped by a
@@ -26,6 +29,8 @@ database restart is replaced without anyone noticing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from flask import g, has_app_context, request
@@ -55,6 +60,29 @@ def read_only_context() -> None:
     """Mark the current app context (a background thread's own) as one that
     only reads (see the module's docstring)."""
     setattr(g, READ_ONLY_FLAG, True)
+
+
+@contextmanager
+def _transactions_read_only(read_only: bool) -> Iterator[None]:
+    before = g.get(READ_ONLY_FLAG)
+    setattr(g, READ_ONLY_FLAG, read_only)
+    try:
+        yield
+    finally:
+        setattr(g, READ_ONLY_FLAG, before)
+
+
+def reading() -> AbstractContextManager[None]:
+    """Within the block, the transactions this app context begins are
+    readers (see the module's docstring); a transaction already open keeps
+    its mode, so end it first."""
+    return _transactions_read_only(True)
+
+
+def writing() -> AbstractContextManager[None]:
+    """Within the block (inside ``reading()``), the transactions this app
+    context begins are writers again."""
+    return _transactions_read_only(False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

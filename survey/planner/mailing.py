@@ -33,6 +33,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from survey.database import reading, writing
 from survey.extensions import DbSession, db
 from survey.models import (
     Consultation,
@@ -293,8 +294,17 @@ def execute_run(session: DbSession, run_id: int) -> None:
     tmp = target.with_name(f".{name}.tmp")
 
     def progress(done: int) -> None:
-        run.done = min(done, run.total)
+        # The reader of the printing so far ends first: on SQLite a writer
+        # begun beside it would wait for nothing but could not upgrade it.
         session.commit()
+        with writing():
+            session.execute(
+                update(LetterRun)
+                .where(LetterRun.id == run_id)
+                .values(done=min(done, total))
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
 
     try:
         # The members are read with their letters: a code used while the
@@ -303,15 +313,14 @@ def execute_run(session: DbSession, run_id: int) -> None:
         people = recipients(session, sample, run.wave)
         if consultation is None or not people:
             raise MailingRefused(_("Nobody to send letters to."))
-        run.total = len(people)
-        data = letters_pdf(
-            consultation,
-            survey,
-            people,
-            run.wave,
-            str(current_app.config["PUBLIC_BASE_URL"]),
-            progress,
-        )
+        total = run.total = len(people)
+        base_url = str(current_app.config["PUBLIC_BASE_URL"])
+        # Printing takes seconds: it must not hold SQLite's write lock that
+        # residents' saves wait for, so it reads in reader transactions.
+        session.commit()
+        with reading():
+            data = letters_pdf(consultation, survey, people, run.wave, base_url, progress)
+            session.commit()
         tmp.write_bytes(data)
         tmp.replace(target)
     except Exception as exc:

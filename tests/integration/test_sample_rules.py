@@ -241,3 +241,57 @@ def test_one_wave_at_a_time_and_an_interrupted_run_does_not_block(
         db.session.refresh(first)
         assert (first.state, first.error) == ("failed", "interrupted")
         assert second.state == "queued"
+
+
+def test_residents_can_save_while_the_letters_of_a_wave_are_printed(
+    app: Flask, resident_survey: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Printing a wave takes seconds (minutes for a large sample); on SQLite
+    a resident's save needs the write lock, so the run must not hold it
+    while it prints: at the start of the printing and at each chunk's
+    progress, another writer gets the lock at once."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the write lock is SQLite's")
+    import sqlite3
+
+    from survey.planner import letterpress
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    free: list[bool] = []
+
+    def another_writer_gets_the_lock() -> bool:
+        writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            writer.close()
+
+    printing = mailing.letters_pdf
+
+    def watched(*args: Any) -> bytes:
+        *rest, progress = args
+        free.append(another_writer_gets_the_lock())
+
+        def watched_progress(done: int) -> None:
+            free.append(another_writer_gets_the_lock())
+            progress(done)
+
+        return printing(*rest, watched_progress)
+
+    monkeypatch.setattr(mailing, "letters_pdf", watched)
+    monkeypatch.setattr(letterpress, "CHUNK", 10)
+    sample_id = _sample(app, resident_survey, size=30, seed=3)
+    with app.test_request_context("/planner/"):
+        from survey.models import Sample
+
+        sample = db.session.get(Sample, sample_id)
+        run = mailing.start_run(db.session, sample, reminder=False)
+        db.session.commit()
+        mailing.execute_run(db.session, run.id)
+        assert (run.state, run.done, run.total) == ("done", 30, 30), run.error
+    # The start and three chunks of ten.
+    assert free == [True] * 4
