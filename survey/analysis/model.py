@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from survey.analysis.estimates import UNWEIGHTED, Figure, report_kind, shown
 from survey.analysis.fieldwork_facts import FieldworkFacts
+from survey.analysis.suppression import FLAG_BELOW, HIDE_BELOW
 from survey.analysis.tables import (
     CrossTable,
     Json,
@@ -26,7 +27,7 @@ from survey.analysis.tables import (
 )
 
 REPORT_FORMAT = 1
-BASE_RULES: Json = {"hidden_below": 30, "unreliable_below": 100}
+BASE_RULES: Json = {"hidden_below": HIDE_BELOW, "unreliable_below": FLAG_BELOW}
 """Percentages on fewer valid answers than ``hidden_below`` are not shown;
 below ``unreliable_below`` they are flagged (``survey.analysis.suppression.base_flag``)."""
 
