@@ -50,14 +50,16 @@ def unavailable(
     stop(make_response(render_template(template, reason=reason, **(context or {})), status))
 
 
-def set_language(definition: SurveyDefinition) -> None:
+def set_language(definition: SurveyDefinition, known: str | None = None) -> None:
     """The reader's survey language, ``g.language``: ``?lang=`` (stored in
     the session) when the survey offers it, else the language chosen
-    earlier, else what the browser's Accept-Language asks for (through the
-    installation's fallback chains: a German browser on a Dutch and French
-    survey reads French), else the survey's first language. Also sets the
-    request's lookup chain for the survey's texts and renews the interface
-    language (``survey.i18n.select_locale``) for it."""
+    earlier, else ``known`` (the language the reader is known to read: a
+    partner organisation's, in which its e-mails came) when the survey
+    offers it, else what the browser's Accept-Language asks for (through
+    the installation's fallback chains: a German browser on a Dutch and
+    French survey reads French), else the survey's first language. Also
+    sets the request's lookup chain for the survey's texts and renews the
+    interface language (``survey.i18n.select_locale``) for it."""
     offered = definition.languages
     chosen = request.args.get("lang")
     if chosen in offered:
@@ -65,6 +67,8 @@ def set_language(definition: SurveyDefinition) -> None:
     stored = cookie.get("lang")
     if stored in offered:
         g.language = stored
+    elif known in offered:
+        g.language = known
     else:
         g.language = browser_choice(offered) or definition.default_language
     use_chain(language_chain(g.language, offered))

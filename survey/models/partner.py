@@ -21,7 +21,8 @@ class PartnerOrganisation(Model):
     sector: Mapped[str] = mapped_column(String(80))
     contact_email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
-    """The language of the e-mails it gets (nl, fr, en, de)."""
+    """The language of the e-mails it gets (nl, fr, en, de), and of its
+    answer pages when the survey offers it (the partner may switch)."""
     named: Mapped[bool] = mapped_column(default=False, server_default=false())
     """It agreed to be named in the report: its answers and comments are
     then published under its name; else only within a group of at least

@@ -62,7 +62,8 @@ def _load(token: str, *, allow_closed: bool = False) -> tuple[PartnerLink, Surve
     survey = db.session.get(Survey, link.survey_id)
     if survey is None or survey.state is SurveyState.DRAFT:
         _unavailable("not-open", 404)
-    rendering.set_language(definition_of(survey))
+    # The page opens in the language of the organisation's e-mails.
+    rendering.set_language(definition_of(survey), link.organisation.language)
     if link.first_opened_at is None and request.method == "GET":
         links.mark_opened(db.session, link)
         db.session.commit()

@@ -71,9 +71,18 @@ def test_invitations_reach_each_partner_in_its_language_with_a_working_link(
     assert "Ihr persönlicher Link zum Fragebogen:" in german.get_content()
     assert "Politiezone Voorbeeld" in str(dutch["From"])
     assert dutch.get_content_type() == "text/plain"  # no HTML, no pixel
-    partner = app.test_client()
-    for message in (dutch, french, german):
-        assert partner.get(_link_in(message)).status_code == 200
+    for message, language in ((dutch, "nl"), (french, "fr"), (german, "de")):
+        # Each partner's own browser, set to Dutch: the page still opens in
+        # the language of the organisation's e-mail, and the partner may
+        # switch.
+        partner = app.test_client()
+        link = _link_in(message)
+        page = partner.get(link, headers={"Accept-Language": "nl-BE,nl;q=0.9"})
+        assert page.status_code == 200
+        assert f'<html lang="{language}"' in page.get_data(as_text=True)
+        switched = partner.get(f"{link}?lang=nl").get_data(as_text=True)
+        assert '<html lang="nl"' in switched
+        assert '<html lang="nl"' in partner.get(link).get_data(as_text=True)
     assert statuses(planner, partner_survey) == {
         "Stad Voorbeeld": "opened",
         "Parquet de Bruxelles": "opened",
