@@ -99,8 +99,7 @@ def report_language(key: str, language: str | None) -> str:
 @click.option(
     "--trim",
     type=click.FloatRange(min=1.0, min_open=True, max=TRIM_MAX),
-    help="Keep weights between 1/TRIM and TRIM times the mean (e.g. 5: a fifth to five "
-    "times).",
+    help="Keep weights between 1/TRIM and TRIM times the mean (e.g. 5: a fifth to five times).",
 )
 @click.option(
     "--collapse-minimum",

@@ -240,3 +240,30 @@ def test_only_planners_change_the_weighting_choices(app: Flask, client: Any, dem
     anonymous = form.submit(app.test_client())
     assert anonymous.status_code in (302, 400, 401, 403)
     assert stored(app) is None
+
+
+def test_a_pdf_made_before_the_choices_changed_is_not_offered_after(
+    app: Flask, client: Any, demo: str
+) -> None:
+    """The PDF is made in the background and kept: once a planner saves
+    other weighting choices, the PDF page offers to make it again instead
+    of the file weighted the old way."""
+    from survey.reporting import pdf_jobs
+
+    logged_in(app, client, "planner")
+    with app.test_request_context(REPORT_URL):
+        query = {"threshold": "10", "weighting": "on", "crosstabs": "on"}
+        identifier = pdf_jobs.job_id(KEY, query, "nl")
+        folder = pdf_jobs.jobs_dir()
+    # A PDF made with the choices as they were (none saved).
+    (folder / "inputrapport-oud.pdf").write_bytes(b"%PDF-1.7 old")
+    job = pdf_jobs.PdfJob(identifier, KEY, query, "nl", state="done")
+    job.filename, job.download_name = "inputrapport-oud.pdf", "inputrapport.pdf"
+    (folder / f"job-{identifier}.json").write_text(json.dumps(job.__dict__), encoding="utf-8")
+    assert f"{identifier}.pdf" in Page(client.get(f"{REPORT_URL}/pdf")).html
+
+    form = choices_form(Page(client.get(MARGINS_URL))).set("minimum", "30")
+    assert form.submit(client).status_code == 302
+    page = Page(client.get(f"{REPORT_URL}/pdf"))
+    assert f"{identifier}.pdf" not in page.html
+    assert any(f.action.split("?")[0].endswith("/pdf") for f in page.forms if f.method == "post")
