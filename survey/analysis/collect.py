@@ -24,8 +24,11 @@ Rules:
   every weighted figure, and counted in the unweighted ones. The report
   lists how many, per dimension and category (``WeightData.exclusions``):
   never a silent weight 0. Unless the planner declares a category the code
-  is weighted with (``ReportSettings.collapse_into``), or has unanswered
-  dimensions weighted on the others (``ReportSettings.weight_unanswered``).
+  is weighted with (``WeightingChoices.into``), or has unanswered
+  dimensions weighted on the others (``WeightingChoices.unanswered``).
+- The choices of collapsing and of the unanswered are the consultation's
+  (``Consultation.weighting``, set by a planner on the margins page), each
+  overridden by the settings when they name it (the command line).
 - Sparse categories are raked together with a neighbour
   (``survey.analysis.collapsing``); the weights are looked up by each
   response's own cell all the same.
@@ -49,7 +52,7 @@ from survey.analysis import aggregates, collapsing, cube
 from survey.analysis.aggregates import SurveyAggregates
 from survey.analysis.inputs import CrossCounts, CrossDimension, WeightBase
 from survey.analysis.intervals import summarise_numbers
-from survey.analysis.settings import ReportError, ReportSettings
+from survey.analysis.settings import ReportError, ReportSettings, WeightingChoices
 from survey.analysis.tables import UNKNOWN_COLUMN, WeightedCounts, WeightedNumbers
 from survey.analysis.weighting import (
     RakingResult,
@@ -285,7 +288,8 @@ def collect(session: DbSession, key: str, settings: ReportSettings) -> ReportDat
         # (its cell); cross-tabs and weighted tallies are sums over these rows.
         rows = cube.CodeRows(found.cube.counts, closed_ids)
         valid_rows = cube.cell_valid_rows(found.cube)
-    weighting, problem = weigh(found, margins, settings, rows, valid_rows)
+    choices = weighting_choices(session, found, settings)
+    weighting, problem = weigh(found, margins, settings, choices, rows, valid_rows)
     crosstabs = (
         _crosstab_counts(found, rows, valid_rows, settings.language, weighting)
         if rows is not None and settings.crosstabs
@@ -309,22 +313,33 @@ def report_margins(
     }
 
 
+def weighting_choices(
+    session: DbSession, found: SurveyAggregates, settings: ReportSettings
+) -> WeightingChoices:
+    """Collapsing and the unanswered as a report of ``found`` weights them:
+    the consultation's stored choices, overridden by those ``settings`` name."""
+    consultation = aggregates.consultation_of(session, found.survey.consultation_id)
+    return settings.weighting_choices(WeightingChoices.from_stored(consultation.weighting))
+
+
 def weigh(
     found: SurveyAggregates,
     margins: dict[str, dict[int, float]],
     settings: ReportSettings,
+    choices: WeightingChoices,
     rows: cube.CodeRows | None,
     valid_rows: list[tuple[int, int, int]],
 ) -> tuple[WeightData | None, tuple[str, dict[str, Any]] | None]:
     """The raking of ``found`` to ``margins``, or why it is impossible
-    (``(kind, details)``); ``(None, None)`` without margins."""
+    (``(kind, details)``); ``(None, None)`` without margins. ``choices``:
+    collapsing and the unanswered (``ReportSettings.weighting_choices``)."""
     if not margins:
         return None, None
     unknown = [d for d in margins if d not in found.dimensions]
     if unknown:
         return None, ("unknown_margin_dimension", {"dimension": unknown[0]})
     try:
-        return _weighting(found, margins, settings, rows, valid_rows), None
+        return _weighting(found, margins, settings, choices, rows, valid_rows), None
     except WeightingError as exc:
         return None, (exc.code, _plain(exc.details))
 
@@ -401,6 +416,7 @@ def _weighting(
     found: SurveyAggregates,
     margins: dict[str, dict[int, float]],
     settings: ReportSettings,
+    choices: WeightingChoices,
     rows: cube.CodeRows | None,
     valid_rows: list[tuple[int, int, int]],
 ) -> WeightData:
@@ -418,7 +434,7 @@ def _weighting(
     cells: dict[tuple[Any, ...], float] = defaultdict(float)
     for cell, n in raw_cells.items():
         cells[_clean_cell(cell, missing)] += n
-    plan = _collapsing(found, dimensions, margins, cells, settings)
+    plan = _collapsing(found, dimensions, margins, cells, choices, settings.language)
     raked = [d for d in dimensions if d not in plan.dropped]
     if not raked:
         raise WeightingError(
@@ -490,13 +506,14 @@ def _collapsing(
     dimensions: list[str],
     margins: Mapping[str, Mapping[int, float]],
     cells: Mapping[tuple[Any, ...], float],
-    settings: ReportSettings,
+    choices: WeightingChoices,
+    language: str,
 ) -> collapsing.Collapsing:
     """Which weighting categories are raked together (``survey.analysis.collapsing``):
     banded dimensions (age) are ordered, the others nominal."""
-    into = {d: dict(m) for d, m in (settings.collapse_into or {}).items() if d in margins}
+    into = {d: dict(m) for d, m in choices.into.items() if d in margins}
     ordered = {
-        d: found.dimensions[d].dimension_codes(settings.language).valid
+        d: found.dimensions[d].dimension_codes(language).valid
         for d in dimensions
         if found.dimensions[d].spec.get("bands")
     }
@@ -504,10 +521,10 @@ def _collapsing(
     return collapsing.collapse(
         counts,
         margins,
-        settings.collapse_minimum,
+        choices.minimum,
         ordered=ordered,
         into=into,
-        unanswered=settings.weight_unanswered,
+        unanswered=choices.unanswered,
     )
 
 

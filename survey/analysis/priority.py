@@ -564,7 +564,8 @@ def collect_counts(
             weights = None
             if weighted and citizen:
                 margins = collect.report_margins(session, found, settings)
-                data, _problem = collect.weigh(found, margins, settings, None, [])
+                choices = collect.weighting_choices(session, found, settings)
+                data, _problem = collect.weigh(found, margins, settings, choices, None, [])
                 weights = None if data is None else data.cell_weights
         if citizen and weights is None:
             weighted = False

@@ -1,6 +1,6 @@
 """The raking weights of a survey's responses for its exports: the weights
 of the report's default settings (the consultation's stored population
-margins, no trimming), so that the report's weighted figures can be
+margins and weighting choices, no trimming), so that the report's weighted figures can be
 reproduced from the CSV, XLSX or SAV export alone.
 
 Rules (docs/response-file.md, "weight"):
@@ -50,7 +50,8 @@ def response_weights(
     margins = collect.report_margins(session, found, settings)
     if not margins:
         return None
-    weighting, problem = collect.weigh(found, margins, settings, None, [])
+    choices = collect.weighting_choices(session, found, settings)
+    weighting, problem = collect.weigh(found, margins, settings, choices, None, [])
     with force_locale(language):
         label = _("Weight (raking to the population margins)")
         if weighting is None:

@@ -40,6 +40,10 @@ class Consultation(Model):
     # the planner entered them (the report's methods section quotes them).
     margins_source: Mapped[str] = mapped_column(String(200), default="", server_default="")
     margins_date: Mapped[date | None]
+    # How the margins are raked beyond the margins themselves (collapsing
+    # minimum, declared merges, the unanswered), as the planner saved them:
+    # ``survey.analysis.settings.WeightingChoices.stored``; None: the defaults.
+    weighting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Planner-set weights of the priority matrix: {indicator: weight}.
     matrix_weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Extra free-text keywords per phenomenon: {phenomenon: [word, ...]}.

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.analysis.collapsing import DEFAULT_MINIMUM
+from survey.analysis.settings import MINIMUM_MAX
 from survey.cli_support import write_atomically
 from survey.extensions import db
 from survey.reporting.options import THRESHOLD_MAX, TRIM_MAX
@@ -98,28 +99,29 @@ def report_language(key: str, language: str | None) -> str:
 @click.option(
     "--trim",
     type=click.FloatRange(min=1.0, min_open=True, max=TRIM_MAX),
-    help="Cap weights at this multiple of the mean.",
+    help="Keep weights between 1/TRIM and TRIM times the mean (e.g. 5: a fifth to five times).",
 )
 @click.option(
     "--collapse-minimum",
-    type=click.IntRange(min=0, max=1000),
-    default=DEFAULT_MINIMUM,
-    show_default=True,
+    type=click.IntRange(min=0, max=MINIMUM_MAX),
     help="Weighting categories with fewer complete responses are weighted together with a "
-    "neighbouring one (age bands: the adjacent band with fewer). 0: no collapsing.",
+    "neighbouring one (age bands: the adjacent band with fewer). 0: no collapsing. "
+    f"Default: the consultation's choice (margins page), else {DEFAULT_MINIMUM}.",
 )
 @click.option(
     "--collapse-into",
     multiple=True,
     metavar="DIMENSION:CODE=INTO",
     help="Weight a sparse category of a nominal dimension, or a code the margins lack, "
-    "with another category (e.g. sex:3=2). Repeatable.",
+    "with another category (e.g. sex:3=2). Repeatable. Given at least once, these replace "
+    "all of the consultation's declared merges (margins page); default: those.",
 )
 @click.option(
-    "--weight-unanswered",
-    is_flag=True,
+    "--weight-unanswered/--no-weight-unanswered",
+    default=None,
     help="Weight responses without an answer on a weighting characteristic on the other "
-    "characteristics (held at their own number on that one) instead of leaving them out.",
+    "characteristics (held at their own number on that one) instead of leaving them out. "
+    "Default: the consultation's choice (margins page), else left out.",
 )
 @click.option(
     "--no-weighting",
@@ -138,15 +140,19 @@ def build(
     margins: str | None,
     threshold: int | None,
     trim: float | None,
-    collapse_minimum: int,
+    collapse_minimum: int | None,
     collapse_into: tuple[str, ...],
-    weight_unanswered: bool,
+    weight_unanswered: bool | None,
     no_weighting: bool,
     language: str | None,
 ) -> None:
     """Build the input report of survey KEY. When the figures cannot be
     weighted (margins that do not fit the answers yet), the report is built
-    unweighted, says why, and the reason is printed as a warning."""
+    unweighted, says why, and the reason is printed as a warning.
+
+    Collapsing and the unanswered are weighted as the planner chose for the
+    consultation on its margins page; --collapse-minimum, --collapse-into and
+    --[no-]weight-unanswered override that choice for this report only."""
     from flask_babel import force_locale
 
     from survey.analysis.collapsing import parse_declarations
@@ -164,7 +170,7 @@ def build(
         )
 
     try:
-        declared = parse_declarations(collapse_into)
+        declared = parse_declarations(collapse_into) if collapse_into else None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     try:

@@ -17,7 +17,8 @@ Rules:
 - ``weighting``: ``on`` (default) rakes to the consultation's stored
   population margins; ``off`` reports unweighted figures.
 - ``trim``: empty (no trimming) or a number above 1 and at most 100: weights
-  are capped at that multiple of the mean. A decimal comma is accepted.
+  stay between 1/trim and trim times the mean (``survey.analysis.weighting``).
+  A decimal comma is accepted.
   Ignored without weighting.
 - ``crosstabs``: ``on`` (default) or ``off``.
 - ``language``: empty (the platform's default, Dutch) or one of the

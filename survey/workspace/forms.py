@@ -20,6 +20,9 @@ from wtforms import (
     BooleanField,
     EmailField,
     Field,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -275,6 +278,24 @@ class MarginsSourceForm(FlaskForm):  # type: ignore[misc]
         filters=[lambda value: (value or "").strip()],
     )
     margins_date = IsoDateField()
+
+
+class WeightingMergeForm(Form):  # type: ignore[misc]
+    """One declared merge: a category and the one it is weighted with
+    (``dimension:code`` values; ``survey.planner.weighting`` checks them)."""
+
+    group = SelectField(default="", validate_choice=False)
+    into = SelectField(default="", validate_choice=False)
+
+
+class WeightingChoicesForm(FlaskForm):  # type: ignore[misc]
+    """A consultation's weighting choices: the collapsing minimum, the
+    declared merges and whether the unanswered are weighted. The choices of
+    the merges' lists are set by the view; the rules are the service's."""
+
+    minimum = StringField(default="", filters=[lambda value: (value or "").strip()])
+    unanswered = BooleanField(default=False)
+    merges = FieldList(FormField(WeightingMergeForm))
 
 
 class ConsultationForm(RetentionForm):

@@ -150,3 +150,39 @@ def test_fieldwork_dashboard_with_a_sample_has_no_violations(
     expect(page.locator("#stratum-rates")).to_be_visible()
     expect(page.locator("table.topline").first).to_be_visible()
     check_page(page, "fieldwork-dashboard")
+
+
+def test_weighting_choices_on_the_margins_page_have_no_violations(
+    app: Flask, resident_survey: str, live_server: str, page: Page
+) -> None:
+    """The margins page with stored margins: the groups listed by label, a
+    refused choice (a group weighted with itself) with its error summary,
+    then a saved one."""
+    from planner_helpers import make_user, sign_in_browser
+
+    from survey.extensions import db
+    from survey.models import Consultation, PopulationMargin
+
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(key=CONSULTATION).one()
+        db.session.add_all(
+            PopulationMargin(consultation_id=consultation.id, dimension=d, code=c, population=p)
+            for d, c, p in (("sex", 1, 20150), ("sex", 2, 20750), ("district", 1, 9000))
+        )
+        db.session.commit()
+    sign_in_browser(page, live_server, make_user(app, "weging@zone.be", "planner"))
+    page.goto(f"{live_server}/planner/raadplegingen/{CONSULTATION}/marges")
+    expect(page.locator("#weighting")).to_be_visible()
+    check_page(page, "margins-with-choices")
+    page.locator("#weighting-merges-0-group").select_option("sex:2")
+    page.locator("#weighting-merges-0-into").select_option("sex:2")
+    page.locator("form:has(#weighting-minimum) button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#weighting-merges-0-into-error")).to_contain_text("met zichzelf")
+    check_page(page, "margins-choices-refused")
+    page.locator("#weighting-merges-0-into").select_option("sex:1")
+    page.locator("#weighting-minimum").fill("10")
+    page.locator("form:has(#weighting-minimum) button[type=submit]").click()
+    expect(page.locator("[role=status], .notice-success").first).to_be_visible()
+    expect(page.locator("#weighting-minimum")).to_have_value("10")
+    check_page(page, "margins-choices-saved")

@@ -100,3 +100,49 @@ def test_partner_consent_migration_keeps_links_and_refills_consent(fresh_databas
         }
     engine.dispose()
     assert opened == {"2026-09-18 00:00:00"}
+
+
+@pytest.mark.slow
+def test_weighting_choices_migration_goes_down_and_up_keeping_every_consultation(
+    fresh_database_url,
+) -> None:
+    """Down below the weighting choices revision and up again, on the demo:
+    the column goes and comes back empty (reports use the defaults then),
+    and no consultation or survey is lost on the way (an in-place column
+    drop, never a table copy the surveys' foreign keys would trip over)."""
+    from sqlalchemy import text
+
+    url = fresh_database_url("weighting")
+    for step in (("db", "upgrade"), ("demo", "--residents", "20")):
+        result = _flask(url, *step)
+        assert result.returncode == 0, result.stderr + result.stdout
+    engine = create_engine(url)
+
+    def counts() -> tuple[int, int]:
+        with engine.connect() as connection:
+            return (
+                connection.execute(text("SELECT COUNT(*) FROM consultations")).scalar_one(),
+                connection.execute(text("SELECT COUNT(*) FROM surveys")).scalar_one(),
+            )
+
+    before = counts()
+    assert before[0] > 0 and before[1] > 0
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE consultations SET weighting = :choices"),
+            {"choices": '{"minimum": 0, "into": {"sex": {"3": 2}}, "unanswered": true}'},
+        )
+    result = _flask(url, "db", "downgrade", "0008")
+    assert result.returncode == 0, result.stderr
+    columns = {c["name"] for c in inspect(engine).get_columns("consultations")}
+    assert "weighting" not in columns and "margins_source" in columns
+    assert counts() == before
+    for step in (("db", "upgrade"), ("db", "check")):
+        result = _flask(url, *step)
+        assert result.returncode == 0, result.stderr + result.stdout
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT weighting FROM consultations")).scalars().all()
+    after = counts()
+    # Every connection closed before the test ends (psycopg warns otherwise).
+    engine.dispose()
+    assert after == before and set(stored) == {None}

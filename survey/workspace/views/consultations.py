@@ -10,6 +10,7 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from survey.definitions.templates import TEMPLATES
 from survey.extensions import DbSession, db
@@ -25,11 +26,21 @@ from survey.planner.margins import (
 )
 from survey.planner.matrix import parse_weights, save_weights, weights_view
 from survey.planner.purge import is_due, purge_history
+from survey.planner.weighting import (
+    category_text,
+    choice_value,
+    merge_rows,
+    parse_choices,
+    save_choices,
+    stored_choices,
+    weighting_categories,
+)
 from survey.workspace.forms import (
     ConsultationForm,
     MarginsSourceForm,
     RetentionForm,
     UploadForm,
+    WeightingChoicesForm,
 )
 from survey.workspace.shell import Access, consultation_or_404, workspace_blueprint
 
@@ -133,19 +144,103 @@ def _upload_page(
     )
 
 
+def _margins_listings(
+    weighting_form: WeightingChoicesForm | None = None,
+) -> dict[str, Callable[[DbSession, Consultation], object]]:
+    """What the margins page shows beside its upload form: the stored
+    margins and their warning, the source form, and the weighting choices'
+    form (``weighting_form``: the one posted, else the stored choices)."""
+
+    def weighting(session: DbSession, item: Consultation) -> WeightingChoicesForm:
+        categories = weighting_categories(session, item)
+        form = weighting_form
+        if form is None:
+            choices = stored_choices(item)
+            form = WeightingChoicesForm(
+                formdata=None,
+                data={
+                    "minimum": str(choices.minimum),
+                    "unanswered": choices.unanswered,
+                    "merges": merge_rows(choices),
+                },
+            )
+        groups = [SelectChoice("", _("(none)"))]
+        targets = [SelectChoice("", _("(none)"))]
+        for dimension in categories:
+            for category in dimension.categories:
+                choice = SelectChoice(
+                    choice_value(dimension.dimension, category.code),
+                    category_text(dimension, category),
+                )
+                # Age bands merge with a neighbour by the rule, not by choice.
+                if not (dimension.ordered and category.in_margins):
+                    groups.append(choice)
+                if category.in_margins:
+                    targets.append(choice)
+        for row in form.merges:
+            row.form.group.choices = groups
+            row.form.into.choices = targets
+        return form
+
+    return {
+        "margins": margins_of,
+        "warning": lambda session, item: totals_warning(margins_of(session, item)),
+        "source_form": lambda _session, item: MarginsSourceForm(formdata=None, obj=item),
+        "weighting_form": weighting,
+        "categories": weighting_categories,
+    }
+
+
 @bp.route("/raadplegingen/<key>/marges", methods=["GET", "POST"], access=Access.MANAGE)
 def margins(key: str) -> ResponseReturnValue:
     """Planners: upload the population margins (CSV) that weighting uses,
-    and see those stored (see ``docs/margins.md``)."""
+    see those stored, and set their source and the weighting choices (see
+    ``docs/margins.md``)."""
     return _upload_page(
         key,
         importer=import_margins,
         stored=lambda n: _("%(n)s population margins were stored.", n=n),
         template="workspace/margins.html",
-        margins=margins_of,
-        warning=lambda session, item: totals_warning(margins_of(session, item)),
-        source_form=lambda _session, item: MarginsSourceForm(formdata=None, obj=item),
+        **_margins_listings(),
     )
+
+
+@bp.post("/raadplegingen/<key>/marges/weging", access=Access.MANAGE)
+def weighting_choices(key: str) -> ResponseReturnValue:
+    """Planners: save the consultation's weighting choices (collapsing
+    minimum, merges declared by label, the unanswered), all or nothing;
+    back to the margins page, or the page again with the problems (422)."""
+    item = consultation_or_404(key)
+    form = WeightingChoicesForm()
+    problems: dict[str, str] = {}
+    if form.validate_on_submit():
+        choices, problems = parse_choices(
+            form.minimum.data or "",
+            bool(form.unanswered.data),
+            [(row.form.group.data or "", row.form.into.data or "") for row in form.merges],
+            weighting_categories(db.session, item),
+        )
+        if choices is not None:
+            save_choices(db.session, item, choices)
+            db.session.commit()
+            flash(_("The weighting choices were saved."), "success")
+            return redirect(url_for(".margins", key=key))
+    else:
+        # Only the CSRF token can fail here: the fields take any text.
+        problems = {
+            name: str(errors[0])
+            for name, errors in form.errors.items()
+            if errors and name != "merges"
+        }
+    context = {name: listing(db.session, item) for name, listing in _margins_listings(form).items()}
+    return render_template(
+        "workspace/margins.html",
+        consultation=item,
+        form=UploadForm(formdata=None),
+        errors=[],
+        weighting_problems=problems,
+        **context,
+    ), 422
 
 
 @bp.post("/raadplegingen/<key>/marges/bron", access=Access.MANAGE)

@@ -12,6 +12,7 @@ making the planner's request wait."""
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 from urllib.parse import urlencode
@@ -189,9 +190,21 @@ def _pdf_page_url(key: str, options: ReportOptions) -> str:
     return f"{url_for('.pdf_page', key=key)}?{urlencode(options.query())}"
 
 
-def _pdf_job(key: str, options: ReportOptions) -> pdf_jobs.PdfJob | None:
+def _job_query(survey: Survey, options: ReportOptions) -> dict[str, str]:
+    """What names a PDF job: the options, and the consultation's weighting
+    choices, so that a PDF made before a planner changed them is not offered
+    as the PDF of the report the page now shows (none saved: the options
+    alone, as before)."""
+    stored = survey.consultation.weighting
+    if stored is None:
+        return options.query()
+    return {**options.query(), "weighting_choices": json.dumps(stored, sort_keys=True)}
+
+
+def _pdf_job(survey: Survey, options: ReportOptions) -> pdf_jobs.PdfJob | None:
     settings = options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
-    return pdf_jobs.read_job(pdf_jobs.job_id(key, options.query(), settings.language))
+    query = _job_query(survey, options)
+    return pdf_jobs.read_job(pdf_jobs.job_id(survey.key, query, settings.language))
 
 
 @bp.post("/<key>/pdf", access=Access.VIEW)
@@ -205,7 +218,7 @@ def start_pdf(key: str) -> ResponseReturnValue:
     pdf_jobs.start(
         current_app._get_current_object(),  # type: ignore[attr-defined]
         survey.key,
-        options.query(),
+        _job_query(survey, options),
         options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
     )
     return redirect(_pdf_page_url(survey.key, options), 303)
@@ -221,7 +234,7 @@ def pdf_page(key: str) -> ResponseReturnValue:
     options, _problems = _options(survey)
     if options is None:
         return report(key)  # the page with the messages
-    job = _pdf_job(survey.key, options)
+    job = _pdf_job(survey, options)
     return render_template(
         "workspace/report_pdf.html",
         survey=survey,
@@ -238,7 +251,7 @@ def pdf_progress(key: str) -> ResponseReturnValue:
     """The job's progress as JSON (the page's script asks every two seconds)."""
     survey = survey_or_404(key)
     options, _problems = _options(survey)
-    job = _pdf_job(survey.key, options) if options is not None else None
+    job = _pdf_job(survey, options) if options is not None else None
     if job is None:
         abort(404)
     state = "running" if job.running else job.state
