@@ -182,6 +182,21 @@ def _style(ax: object) -> None:
     ax.xaxis.label.set_color(INK)
 
 
+def _sentence(text: str) -> str:
+    """``text`` ended as a sentence: a full stop, unless it already ends in
+    one (a question's own "?" stays "?", never "?.")."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "?", "!", "\u2026")) else text + "."
+
+
+def _alt(head: str, parts: Sequence[str]) -> str:
+    """A chart's text alternative: what it is (``head``, e.g. "Bar chart:
+    <question>"), then its numbers, each part separated by "; ". Every
+    format (HTML ``alt``, PDF tags, DOCX picture descriptions) takes it
+    from here."""
+    return " ".join(s for s in (_sentence(head), _sentence("; ".join(parts))) if s)
+
+
 def _wrap(label: str, width: int = 38) -> str:
     words = label.split()
     lines: list[str] = []
@@ -263,7 +278,7 @@ def bar_chart(
         else:
             parts.append(f"{label}: {pct(value)}")
     caption = kind_title(kind)
-    alt = _("Bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
+    alt = _alt(_("Bar chart (%(kind)s): %(title)s", kind=caption.lower(), title=title), parts)
     table = (
         (_("Answer"), kind_title(kind), _("interval from"), _("interval to")),
         *(
@@ -271,7 +286,7 @@ def bar_chart(
             for label, value, ci in zip(labels, percents, intervals, strict=True)
         ),
     )
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
+    return Chart(_svg(figure), alt, caption, table, figure)
 
 
 @_remembered
@@ -332,9 +347,11 @@ def stacked_bars(
         )
         parts.append(f"{label}: {pieces}")
     caption = kind_title(kind)
-    alt = _("Stacked bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
+    alt = _alt(
+        _("Stacked bar chart (%(kind)s): %(title)s", kind=caption.lower(), title=title), parts
+    )
     table = (("", *option_labels), *((label, *values) for label, values in rows))
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
+    return Chart(_svg(figure), alt, caption, table, figure)
 
 
 def _luminance(colour: str) -> float:
@@ -437,7 +454,7 @@ def bubble_chart(
                 size=num(size, 0),
             )
         )
-    alt = _("Bubble chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    alt = _alt(_("Bubble chart: %(title)s", title=title), parts)
     table = ((_("Phenomenon"), _("Rank"), x_label, y_label, size_label), *points)
     return Chart(_svg(figure), alt, caption, table, figure)
 
@@ -496,7 +513,7 @@ def rank_chart(
         )
         for name, rank, interval, score, _k, words in rows
     ]
-    alt = _("Dot and interval chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    alt = _alt(_("Dot and interval chart: %(title)s", title=title), parts)
     table = (
         (
             _("Phenomenon"),
@@ -544,7 +561,7 @@ def grouped_bars(
     for i, label in enumerate(labels):
         pieces = ", ".join(f"{name} {pct(values[i])}" for name, values in series)
         parts.append(f"{label}: {pieces}")
-    alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    alt = _alt(_("Bar chart: %(title)s", title=title), parts)
     table = (
         ("", *(name for name, _v in series)),
         *((label, *(values[i] for _n, values in series)) for i, label in enumerate(labels)),
