@@ -420,14 +420,19 @@ def bubble_chart(
             fontweight="bold",
             color=INK,
         )
-        drawn.append((x, y))
+        drawn.append((x, y, area))
     if drawn:
         xs = [p[0] for p in drawn]
         ys = [p[1] for p in drawn]
-        ax.set_xlim(max(0.0, min(xs) - 8), max(xs) + 8)
-        # A mean on a 1-5 scale gets half a point of room, a share 8 points.
-        pad = 0.5 if max(ys) <= 5 else 8.0
-        ax.set_ylim(max(0.0, min(ys) - pad), max(ys) + pad)
+        reach = [_bubble_reach(area) for _x, _y, area in drawn]
+        box = ax.get_position()
+        width_pt, height_pt = (72 * v for v in figure.get_size_inches())
+        # A mean on a 1-5 scale spans at least one point, a share ten.
+        ax.set_xlim(*_room(xs, reach, box.width * width_pt, least=10.0))
+        ax.set_ylim(*_room(ys, reach, box.height * height_pt, least=1.0 if max(ys) <= 5 else 10.0))
+        # Room for a bubble may reach below 0 %: no tick says "-5 %".
+        ax.xaxis.set_major_formatter(_tick_label)
+        ax.yaxis.set_major_formatter(_tick_label)
         ax.axvline(sum(xs) / len(xs), color=GRID, linewidth=0.8, linestyle="--")
         ax.axhline(sum(ys) / len(ys), color=GRID, linewidth=0.8, linestyle="--")
     ax.set_xlabel(x_label, fontsize=8)
@@ -457,6 +462,43 @@ def bubble_chart(
     alt = _alt(_("Bubble chart: %(title)s", title=title), parts)
     table = ((_("Phenomenon"), _("Rank"), x_label, y_label, size_label), *points)
     return Chart(_svg(figure), alt, caption, table, figure)
+
+
+BUBBLE_EDGE_PT = 4.0
+"""Room (points) between a bubble's edge, or its rank label, and the axes."""
+
+
+def _bubble_reach(area: float) -> float:
+    """How far (points) a bubble of marker ``area`` (points squared) reaches
+    from its centre: its radius, at least half its rank label ("12" at 8 pt),
+    its edge line and ``BUBBLE_EDGE_PT`` of room."""
+    return max(math.sqrt(area) / 2, 6.0) + 1.0 + BUBBLE_EDGE_PT
+
+
+def _room(
+    values: Sequence[float], reach: Sequence[float], length: float, least: float
+) -> tuple[float, float]:
+    """Axis limits that keep every bubble inside the axes: value ``v[i]``
+    reaches ``reach[i]`` points either side on an axis ``length`` points
+    long. With span W, bubble i needs ``a[i] * W`` data units each side
+    (``a[i] = reach[i] / length``), so W is the largest
+    ``(v[i] - v[j]) / (1 - a[i] - a[j])`` over all pairs (and at least
+    ``least``); the limits centre that span on the bubbles' extremes."""
+    share = [min(r / length, 0.45) for r in reach]
+    span = least
+    for vi, ai in zip(values, share, strict=True):
+        for vj, aj in zip(values, share, strict=True):
+            span = max(span, (vi - vj) / (1 - ai - aj))
+    low = min(v - a * span for v, a in zip(values, share, strict=True))
+    high = max(v + a * span for v, a in zip(values, share, strict=True))
+    spare = (span - (high - low)) / 2
+    return low - spare, high + spare
+
+
+def _tick_label(value: float, _position: object) -> str:
+    """An axis tick of the bubble chart, Dutch style; none below zero (the
+    room a bubble needs, not a value)."""
+    return "" if value < 0 else num(value)
 
 
 PROPOSAL_COLOURS = {"priority": "#a3461d", "attention": "#8a5a00", "basic": "#1d4f91"}
