@@ -222,9 +222,9 @@ def bar_chart(
     unit_note: str = "",
     kind: str = "unweighted",
 ) -> Chart:
-    """Horizontal bars (percent 0-100) with 95 % interval whiskers, titled
-    with the ``kind`` of the percentages. Bars whose percentage is not shown
-    (suppressed, small base) are left empty."""
+    """Horizontal bars (percent 0-100) with 95 % interval whiskers; the
+    ``kind`` of the percentages heads the axis label. Bars whose percentage
+    is not shown (suppressed, small base) are left empty."""
     height = 1.1 + 0.42 * len(labels)
     figure = _new_figure(6.6, height)
     ax = figure.add_subplot()
@@ -256,8 +256,9 @@ def bar_chart(
             if kind == "margins"
             else _("percent of valid answers (line: interval at 95%)")
         )
-    ax.set_xlabel(unit_note, fontsize=8)
-    ax.set_title(kind_title(kind), loc="left", fontsize=8.5, color=INK)
+    # What the percentages are goes under the axis, not over the top bar: a
+    # title above the axes ran into the first row's label or "not shown".
+    ax.set_xlabel(f"{kind_title(kind)}\n{unit_note}", fontsize=8)
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
     _style(ax)
