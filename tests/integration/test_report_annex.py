@@ -169,6 +169,27 @@ def test_every_table_and_chart_stays_inside_the_page_margins(annex: dict[str, An
     assert matrix_pages, "the priority table is in the PDF"
 
 
+def test_every_matrix_header_stays_in_its_own_column(annex: dict[str, Any]) -> None:
+    # "partners: prioriteit (%)" ran into "slachtofferschap (%)": a header's
+    # words stay inside its own cell, so two headers never read as one.
+    from weasyprint.formatting_structure.boxes import TableBox, TableCellBox, TextBox
+
+    headers = []
+    for page in annex["layout"].pages:
+        for table in _boxes(page):
+            if not isinstance(table, TableBox) or "matrix" not in table.element.get("class", ""):
+                continue
+            for cell in table.descendants():
+                if isinstance(cell, TableCellBox) and cell.element.get("scope") == "col":
+                    left, right = cell.content_box_x(), cell.content_box_x() + cell.width
+                    for text in cell.descendants():
+                        if isinstance(text, TextBox):
+                            headers.append(text.text)
+                            assert left - 0.5 <= text.position_x, text.text
+                            assert text.position_x + text.width <= right + 0.5, text.text
+    assert "Ranginterval" in "".join(headers).replace("\u2010", "")
+
+
 def test_the_matrix_page_names_every_phenomenon_and_its_rule(annex: dict[str, Any]) -> None:
     labels = [p["label"] for p in annex["json"]["priorities"]]
     text = "\n".join(annex["pages"])
