@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from language_checks import charts_zip_text, docx_text, english_only_words, html_text, words
-from pdf_checks import Tagged, page_texts, read_tagged
+from pdf_checks import Tagged, page_texts, pages_ending_with, read_tagged
 from report_data import MARGINS_CSV, generate, load
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -167,6 +167,17 @@ def test_every_table_and_chart_stays_inside_the_page_margins(annex: dict[str, An
                 assert edge <= right + 0.5, (number + 1, child.element_tag, edge, right)
     matrix_pages = [t for t in annex["pages"] if "Ranginterval" in t]
     assert matrix_pages, "the priority table is in the PDF"
+
+
+def test_no_page_of_the_annex_ends_with_a_heading(annex: dict[str, Any]) -> None:
+    from html import unescape
+
+    headings = [
+        unescape(re.sub(r"<[^>]+>", "", h))
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", annex["html"], re.S)
+    ]
+    assert len(headings) > 20
+    assert not pages_ending_with(annex["pdf"], headings)
 
 
 def test_every_matrix_header_stays_in_its_own_column(annex: dict[str, Any]) -> None:

@@ -1,0 +1,59 @@
+"""A heading at the foot of a PDF page goes to the next page with what it
+heads: the report's stylesheet, laid out by WeasyPrint with the heading at
+every height near the bottom of the page, read back page by page with
+pdftotext as a reader turns the pages."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from pdf_checks import page_texts, pages_ending_with
+
+from survey.reporting.html_writer import stylesheet
+
+CHART = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="480" height="200">'
+    b'<rect width="480" height="200" fill="#1d4f91"/></svg>'
+).decode("ascii")
+
+THEME = "Veiligheid in de buurt"
+QUESTION = "Hoe veilig voelt u zich in uw buurt?"
+HINT = "Een probleem telt als een antwoord van 4 of 5."
+INTRO = "Vier organisaties kozen dit fenomeen."
+WROTE = "Wat partners erover schreven"
+
+
+def _page(filler: int) -> str:
+    """``filler`` lines of text, then a theme, a question with its hint,
+    chart and table, then a partner section with a heading over quotes:
+    the shapes of the report's chapters."""
+    lines = "<p>" + "<br>".join(f"Regel {i} van de inleiding." for i in range(filler)) + "</p>"
+    rows = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(4))
+    quotes = "".join(
+        f"<blockquote class='quote'><p>Opmerking {i}.</p><footer>een partner</footer></blockquote>"
+        for i in range(3)
+    )
+    return f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
+<body class="pdf"><div class="input-report">{lines}
+<section class="theme"><h3>{THEME}</h3>
+<section class="question"><h4>{QUESTION}</h4><p class="hint concern-rule">{HINT}</p>
+<figure class="chart"><img src="{CHART}" alt="Staafdiagram">
+<figcaption>Figuur 1.</figcaption></figure>
+<table class="figures"><thead><tr><th scope="col">Antwoord</th>
+<th scope="col">Aantal</th></tr></thead><tbody>{rows}</tbody></table></section></section>
+<section class="partner-phenomenon"><h3>Drugs</h3><p class="partner-indicator">{INTRO}</p>
+<h4>{WROTE}</h4>{quotes}</section>
+</div></body></html>"""
+
+
+# Two lines a step (about 28 pt): the theme, then the partner section, cross
+# the foot of the first page at every height.
+@pytest.mark.parametrize("filler", range(12, 58, 2))
+def test_no_page_ends_with_a_heading_or_the_line_under_it(filler: int) -> None:
+    from weasyprint import HTML
+
+    data = HTML(string=_page(filler)).write_pdf()
+    assert len(page_texts(data)) >= 2  # the sections do cross a page break
+    alone = pages_ending_with(data, [THEME, QUESTION, HINT, INTRO, WROTE, "Drugs"])
+    assert not alone, alone
