@@ -169,6 +169,28 @@ def test_every_table_and_chart_stays_inside_the_page_margins(annex: dict[str, An
     assert matrix_pages, "the priority table is in the PDF"
 
 
+def test_no_chart_description_ends_a_question_twice(annex: dict[str, Any]) -> None:
+    # A question ends in "?": its chart's description must not add "." to it,
+    # in the HTML, the PDF's tags or the Word pictures' descriptions.
+    import io
+    from html import unescape
+
+    from docx import Document
+
+    html_alts = [unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', annex["html"])]
+    document = Document(io.BytesIO(annex["docx"]))
+    docx_alts = [s._inline.docPr.get("descr") or "" for s in document.inline_shapes]
+    for name, alts in (
+        ("html", html_alts),
+        ("pdf", annex["tagged"].alt_texts),
+        ("docx", docx_alts),
+    ):
+        assert alts, name
+        assert any("?" in alt for alt in alts), name  # questions are in them
+        doubled = [alt for alt in alts if re.search(r"[?!.]\.", alt)]
+        assert not doubled, (name, doubled[:2])
+
+
 def test_no_page_of_the_annex_ends_with_a_heading(annex: dict[str, Any]) -> None:
     from html import unescape
 
