@@ -87,7 +87,7 @@ def page_texts(data: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
-FOOTER = re.compile(r"^(Inputrapport ZVP|Rapport de contribution PZS)?\s*(\d+ / \d+)?$")
+FOOTER = re.compile(r"^(Inputrapport ZVP|Rapport de contribution PZS)?\s*(\d+\s*/\s*\d+)?$")
 """The running footer of a report page (its name and page number)."""
 
 

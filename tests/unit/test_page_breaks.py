@@ -57,3 +57,24 @@ def test_no_page_ends_with_a_heading_or_the_line_under_it(filler: int) -> None:
     assert len(page_texts(data)) >= 2  # the sections do cross a page break
     alone = pages_ending_with(data, [THEME, QUESTION, HINT, INTRO, WROTE, "Drugs"])
     assert not alone, alone
+
+
+def test_a_chapter_heading_is_never_alone_on_its_page() -> None:
+    """A chapter starts on a new page; its heading, the first theme and a
+    question whose result is one line, then a question with a tall chart
+    and table: "keep with what follows" must not chain from one question to
+    the next, or the heading is left alone on the chapter's first page."""
+    from weasyprint import HTML
+
+    chart = f'<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x"></figure>'
+    rows = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(14))
+    html = f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
+<body class="pdf"><div class="input-report"><p>Vorig hoofdstuk.</p>
+<section class="chapter"><h2>3. Resultaten per thema</h2>
+<section class="theme"><h3>{THEME}</h3>
+<section class="question"><h4>Welk cijfer geeft u?</h4><p>Gemiddelde 6,89 op 1.445.</p></section>
+<section class="question"><h4>{QUESTION}</h4><p class="hint concern-rule">{HINT}</p>
+{chart}<table class="figures"><tbody>{rows}</tbody></table></section>
+</section></section></div></body></html>"""
+    data = HTML(string=html).write_pdf()
+    assert not pages_ending_with(data, ["3. Resultaten per thema", THEME]), page_texts(data)
