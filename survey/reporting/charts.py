@@ -197,6 +197,16 @@ def _alt(head: str, parts: Sequence[str]) -> str:
     return " ".join(s for s in (_sentence(head), _sentence("; ".join(parts))) if s)
 
 
+def _row_pitch(names: Sequence[str], least: float, size: float) -> float:
+    """Inches per bar: ``least``, or more when a wrapped label's lines (at
+    ``size`` points, 1.2 line height, 4 pt apart) would touch the next
+    row's label."""
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    # The axes get this share of the figure's height (matplotlib's subplot box).
+    share = matplotlib.rcParams["figure.subplot.top"] - matplotlib.rcParams["figure.subplot.bottom"]
+    return max(least, (lines * size * 1.2 + 4) / 72 / share)
+
+
 def _wrap(label: str, width: int = 38) -> str:
     words = label.split()
     lines: list[str] = []
@@ -225,7 +235,8 @@ def bar_chart(
     """Horizontal bars (percent 0-100) with 95 % interval whiskers; the
     ``kind`` of the percentages heads the axis label. Bars whose percentage
     is not shown (suppressed, small base) are left empty."""
-    height = 1.1 + 0.42 * len(labels)
+    names = [_wrap(label) for label in labels]
+    height = 1.1 + _row_pitch(names, 0.42, 8) * len(labels)
     figure = _new_figure(6.6, height)
     ax = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
@@ -246,7 +257,7 @@ def bar_chart(
             )
         right = ci[1] if ci is not None else value
         ax.text(right + 1.2, y, pct(value), va="center", fontsize=7.5, color=INK)
-    ax.set_yticks(positions, [_wrap(label) for label in labels], fontsize=8)
+    ax.set_yticks(positions, names, fontsize=8)
     top = max([c[1] for c in intervals if c is not None] + [v or 0 for v in percents] + [10])
     ax.set_xlim(0, min(100.0, top * 1.18 + 4))
     if not unit_note:
@@ -301,7 +312,8 @@ def stacked_bars(
     """One 100 % bar per matrix row, split by answer option, with the
     ``kind`` of the percentages in its axis label. A row with any
     percentage not shown is drawn empty (its parts would reveal the rest)."""
-    height = 1.3 + 0.4 * len(rows)
+    names = [_wrap(label, 34) for label, _v in rows]
+    height = 1.3 + _row_pitch(names, 0.4, 7.5) * len(rows)
     figure = _new_figure(6.6, height)
     ax = figure.add_subplot()
     positions = list(range(len(rows)))[::-1]
@@ -325,7 +337,7 @@ def stacked_bars(
                     color=label_colour(colours[index]),
                 )
             left += value
-    ax.set_yticks(positions, [_wrap(label, 34) for label, _v in rows], fontsize=7.5)
+    ax.set_yticks(positions, names, fontsize=7.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel(_("%(kind)s of valid answers", kind=kind_title(kind)), fontsize=8)
     handles = [Patch(color=colours[i], label=label) for i, label in enumerate(option_labels)]

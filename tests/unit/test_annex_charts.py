@@ -4,6 +4,7 @@ phenomenon, without long names printed over each other."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from survey.reporting.charts import (
     kind_title,
     label_colour,
     rank_chart,
+    stacked_bars,
 )
 
 
@@ -158,3 +160,24 @@ def test_what_the_percentages_are_never_overlaps_a_bar_label(app_ctx: object, ki
     for i, (text, box) in enumerate(texts):
         for other, other_box in texts[i + 1 :]:
             assert not box.padded(gap).overlaps(other_box.padded(gap)), (text, other)
+
+
+@pytest.mark.parametrize("draw", ["stacked", "bars"])
+def test_long_row_labels_stand_apart(app_ctx: object, draw: str) -> None:
+    # Three-line labels one line-gap apart read as one long label: rows keep
+    # at least 4 pt between two labels (more than between a label's lines).
+    labels = [
+        f"{i}. Iemand nam iets van u af met geweld of bedreiging (bijvoorbeeld uw tas of gsm)"
+        for i in range(12)
+    ]
+    if draw == "stacked":
+        shares: list[list[float | None]] = [[3.0, 97.0], [None, None], [5.0, 95.0]] * 4
+        chart = stacked_bars("Overkomen?", list(zip(labels, shares, strict=True)), ["Ja", "Nee"])
+    else:
+        chart = bar_chart("Overkomen?", labels, [3.0, None, 5.0] * 4, [None] * 12)
+    (ax,) = chart.figure.axes
+    names = {label.get_text() for label in ax.get_yticklabels()}
+    boxes = sorted((box for text, box in _texts(chart) if text in names), key=lambda b: b.y0)
+    assert len(boxes) == 12
+    for lower, upper in itertools.pairwise(boxes):
+        assert upper.y0 - lower.y1 >= 4 * chart.figure.dpi / 72, (lower, upper)
