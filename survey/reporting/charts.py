@@ -203,7 +203,9 @@ def _row_pitch(names: Sequence[str], least: float, size: float) -> float:
     row's label."""
     lines = max((name.count("\n") + 1 for name in names), default=1)
     # The axes get this share of the figure's height (matplotlib's subplot box).
-    share = matplotlib.rcParams["figure.subplot.top"] - matplotlib.rcParams["figure.subplot.bottom"]
+    share = float(matplotlib.rcParams["figure.subplot.top"]) - float(
+        matplotlib.rcParams["figure.subplot.bottom"]
+    )
     return max(least, (lines * size * 1.2 + 4) / 72 / share)
 
 
