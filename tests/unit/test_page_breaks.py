@@ -66,7 +66,10 @@ def test_a_chapter_heading_is_never_alone_on_its_page() -> None:
     the next, or the heading is left alone on the chapter's first page."""
     from weasyprint import HTML
 
-    chart = f'<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x"></figure>'
+    chart = (
+        f'<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x">'
+        "<figcaption>Figuur 2.</figcaption></figure>"
+    )
     rows = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(14))
     html = f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
 <body class="pdf"><div class="input-report"><p>Vorig hoofdstuk.</p>
@@ -78,3 +81,24 @@ def test_a_chapter_heading_is_never_alone_on_its_page() -> None:
 </section></section></div></body></html>"""
     data = HTML(string=html).write_pdf()
     assert not pages_ending_with(data, ["3. Resultaten per thema", THEME]), page_texts(data)
+
+
+def test_a_theme_heading_is_never_alone_when_its_chart_and_table_fill_more_than_a_page() -> None:
+    """Heading, hint, a tall chart and a long table cannot all stay on one
+    page: the chart moves on with its heading, the table follows, and the
+    theme's heading is not left alone on a page."""
+    from weasyprint import HTML
+
+    chart = (
+        f'<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x">'
+        "<figcaption>Figuur 2.</figcaption></figure>"
+    )
+    rows = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(20))
+    html = f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
+<body class="pdf"><div class="input-report"><p>Vorige vraag.</p>
+<section class="theme"><h3>{THEME}</h3>
+<section class="question"><h4>{QUESTION}</h4><p class="hint concern-rule">{HINT}</p>
+{chart}<table class="figures"><tbody>{rows}</tbody></table></section>
+</section></div></body></html>"""
+    data = HTML(string=html).write_pdf()
+    assert not pages_ending_with(data, [THEME, QUESTION, HINT]), page_texts(data)
