@@ -59,27 +59,38 @@ def test_no_page_ends_with_a_heading_or_the_line_under_it(filler: int) -> None:
     assert not alone, alone
 
 
+def _document(body: str) -> bytes:
+    """``body`` laid out by WeasyPrint with the report's stylesheet."""
+    from weasyprint import HTML
+
+    return bytes(
+        HTML(
+            string=f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
+<body class="pdf"><div class="input-report">{body}</div></body></html>"""
+        ).write_pdf()
+    )
+
+
+def _tall_question(rows: int) -> str:
+    """A question with its hint, a chart 150 mm tall and a table of ``rows``."""
+    cells = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(rows))
+    return f"""<section class="question"><h4>{QUESTION}</h4><p class="hint concern-rule">{HINT}</p>
+<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x">
+<figcaption>Figuur 2.</figcaption></figure>
+<table class="figures"><tbody>{cells}</tbody></table></section>"""
+
+
 def test_a_chapter_heading_is_never_alone_on_its_page() -> None:
     """A chapter starts on a new page; its heading, the first theme and a
     question whose result is one line, then a question with a tall chart
     and table: "keep with what follows" must not chain from one question to
     the next, or the heading is left alone on the chapter's first page."""
-    from weasyprint import HTML
-
-    chart = (
-        f'<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x">'
-        "<figcaption>Figuur 2.</figcaption></figure>"
-    )
-    rows = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(14))
-    html = f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
-<body class="pdf"><div class="input-report"><p>Vorig hoofdstuk.</p>
-<section class="chapter"><h2>3. Resultaten per thema</h2>
-<section class="theme"><h3>{THEME}</h3>
+    data = _document(
+        f"""<p>Vorig hoofdstuk.</p>
+<section class="chapter"><h2>3. Resultaten per thema</h2><section class="theme"><h3>{THEME}</h3>
 <section class="question"><h4>Welk cijfer geeft u?</h4><p>Gemiddelde 6,89 op 1.445.</p></section>
-<section class="question"><h4>{QUESTION}</h4><p class="hint concern-rule">{HINT}</p>
-{chart}<table class="figures"><tbody>{rows}</tbody></table></section>
-</section></section></div></body></html>"""
-    data = HTML(string=html).write_pdf()
+{_tall_question(14)}</section></section>"""
+    )
     assert not pages_ending_with(data, ["3. Resultaten per thema", THEME]), page_texts(data)
 
 
@@ -87,18 +98,8 @@ def test_a_theme_heading_is_never_alone_when_its_chart_and_table_fill_more_than_
     """Heading, hint, a tall chart and a long table cannot all stay on one
     page: the chart moves on with its heading, the table follows, and the
     theme's heading is not left alone on a page."""
-    from weasyprint import HTML
-
-    chart = (
-        f'<figure class="chart"><img src="{CHART}" style="height: 150mm" alt="x">'
-        "<figcaption>Figuur 2.</figcaption></figure>"
+    data = _document(
+        f"""<p>Vorige vraag.</p>
+<section class="theme"><h3>{THEME}</h3>{_tall_question(20)}</section>"""
     )
-    rows = "".join(f"<tr><th scope='row'>Antwoord {i}</th><td>{i}</td></tr>" for i in range(20))
-    html = f"""<!doctype html><html lang="nl"><head><style>{stylesheet()}</style></head>
-<body class="pdf"><div class="input-report"><p>Vorige vraag.</p>
-<section class="theme"><h3>{THEME}</h3>
-<section class="question"><h4>{QUESTION}</h4><p class="hint concern-rule">{HINT}</p>
-{chart}<table class="figures"><tbody>{rows}</tbody></table></section>
-</section></div></body></html>"""
-    data = HTML(string=html).write_pdf()
     assert not pages_ending_with(data, [THEME, QUESTION, HINT]), page_texts(data)
