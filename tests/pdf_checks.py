@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -83,6 +85,32 @@ def page_texts(data: bytes) -> list[str]:
     )
     pages = result.stdout.decode("utf-8").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+FOOTER = re.compile(r"^(Inputrapport ZVP|Rapport de contribution PZS)?\s*(\d+\s*/\s*\d+)?$")
+"""The running footer of a report page (its name and page number)."""
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def pages_ending_with(data: bytes, headings: Iterable[str]) -> list[tuple[int, str]]:
+    """The pages (1-based) whose text, above the footer, ends with one of
+    ``headings`` (a heading left alone at the foot of a page), with it. A
+    heading wrapped over lines still counts."""
+    wanted = {" ".join(h.split()) for h in headings if h.strip()}
+    found = []
+    for number, text in enumerate(page_texts(data), start=1):
+        lines = _lines(text)
+        while lines and FOOTER.match(lines[-1]):
+            lines.pop()
+        for size in (1, 2, 3):
+            tail = " ".join(lines[-size:])
+            if len(lines) >= size and tail in wanted:
+                found.append((number, tail))
+                break
+    return found
 
 
 # Operators that put ink on the page: text, paths being painted, images

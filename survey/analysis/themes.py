@@ -158,10 +158,12 @@ def partner_input(
         definition = definition_of(other)
         variables = {v.name: v for v in aggregates.variables(session, other.id)}
         rows.extend(_question_rows(other, definition, variables, language))
+        # Only remarks are quoted: a one-line answer (a place, an extra
+        # attention point, counted in the matrix) is no comment on a phenomenon.
         ids = [
             variables[q.key].id
             for q in definition.questions
-            if q.qtype.free_text and q.key in variables
+            if q.qtype.remark(q) and q.key in variables
         ]
         for text_row in aggregates.redacted_texts(session, ids, partners=True):
             text = text_row.redacted.strip()

@@ -405,6 +405,11 @@ class QuestionType(ABC):
         """The value of a question not answered yet (fills an empty form)."""
         return None
 
+    def remark(self, question: QuestionDef) -> bool:
+        """Its texts are remarks a report may quote (a partner's comment),
+        not short answers shown as what they are (a place, a name)."""
+        return self.free_text
+
     def is_answered(self, question: QuestionDef, value: Any) -> bool:
         """Whether ``value`` counts as an answer for ``required`` and the
         check page: not None, not an empty text, list or mapping."""

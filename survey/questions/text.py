@@ -93,6 +93,14 @@ class TextQuestion(QuestionType):
     def columns(self, question: QuestionDef, language: str) -> list[Column]:
         return [Column(question.key, text_for(question.text, language), kind="text")]
 
+    @override
+    def remark(self, question: QuestionDef) -> bool:
+        """Only an answer of several lines (``long``) is a remark: one line
+        answers a short question ("Where does this happen most?": a place;
+        "Extra attention point 1": a name), and quoting "Centrum" as what a
+        partner said about a phenomenon misreads it."""
+        return bool(question.spec.get("long", False))
+
     @staticmethod
     def max_length(question: QuestionDef) -> int:
         """The longest answer accepted, in characters (``max_length``,

@@ -182,6 +182,33 @@ def _style(ax: object) -> None:
     ax.xaxis.label.set_color(INK)
 
 
+def _sentence(text: str) -> str:
+    """``text`` ended as a sentence: a full stop, unless it already ends in
+    one (a question's own "?" stays "?", never "?.")."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "?", "!", "\u2026")) else text + "."
+
+
+def _alt(head: str, parts: Sequence[str]) -> str:
+    """A chart's text alternative: what it is (``head``, e.g. "Bar chart:
+    <question>"), then its numbers, each part separated by "; ". Every
+    format (HTML ``alt``, PDF tags, DOCX picture descriptions) takes it
+    from here."""
+    return " ".join(s for s in (_sentence(head), _sentence("; ".join(parts))) if s)
+
+
+def _row_pitch(names: Sequence[str], least: float, size: float) -> float:
+    """Inches per bar: ``least``, or more when a wrapped label's lines (at
+    ``size`` points, 1.2 line height, 4 pt apart) would touch the next
+    row's label."""
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    # The axes get this share of the figure's height (matplotlib's subplot box).
+    share = float(matplotlib.rcParams["figure.subplot.top"]) - float(
+        matplotlib.rcParams["figure.subplot.bottom"]
+    )
+    return max(least, (lines * size * 1.2 + 4) / 72 / share)
+
+
 def _wrap(label: str, width: int = 38) -> str:
     words = label.split()
     lines: list[str] = []
@@ -207,10 +234,11 @@ def bar_chart(
     unit_note: str = "",
     kind: str = "unweighted",
 ) -> Chart:
-    """Horizontal bars (percent 0-100) with 95 % interval whiskers, titled
-    with the ``kind`` of the percentages. Bars whose percentage is not shown
-    (suppressed, small base) are left empty."""
-    height = 1.1 + 0.42 * len(labels)
+    """Horizontal bars (percent 0-100) with 95 % interval whiskers; the
+    ``kind`` of the percentages heads the axis label. Bars whose percentage
+    is not shown (suppressed, small base) are left empty."""
+    names = [_wrap(label) for label in labels]
+    height = 1.1 + _row_pitch(names, 0.42, 8) * len(labels)
     figure = _new_figure(6.6, height)
     ax = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
@@ -231,7 +259,7 @@ def bar_chart(
             )
         right = ci[1] if ci is not None else value
         ax.text(right + 1.2, y, pct(value), va="center", fontsize=7.5, color=INK)
-    ax.set_yticks(positions, [_wrap(label) for label in labels], fontsize=8)
+    ax.set_yticks(positions, names, fontsize=8)
     top = max([c[1] for c in intervals if c is not None] + [v or 0 for v in percents] + [10])
     ax.set_xlim(0, min(100.0, top * 1.18 + 4))
     if not unit_note:
@@ -241,8 +269,9 @@ def bar_chart(
             if kind == "margins"
             else _("percent of valid answers (line: interval at 95%)")
         )
-    ax.set_xlabel(unit_note, fontsize=8)
-    ax.set_title(kind_title(kind), loc="left", fontsize=8.5, color=INK)
+    # What the percentages are goes under the axis, not over the top bar: a
+    # title above the axes ran into the first row's label or "not shown".
+    ax.set_xlabel(f"{kind_title(kind)}\n{unit_note}", fontsize=8)
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
     _style(ax)
@@ -263,7 +292,7 @@ def bar_chart(
         else:
             parts.append(f"{label}: {pct(value)}")
     caption = kind_title(kind)
-    alt = _("Bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
+    alt = _alt(_("Bar chart (%(kind)s): %(title)s", kind=caption.lower(), title=title), parts)
     table = (
         (_("Answer"), kind_title(kind), _("interval from"), _("interval to")),
         *(
@@ -271,7 +300,7 @@ def bar_chart(
             for label, value, ci in zip(labels, percents, intervals, strict=True)
         ),
     )
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
+    return Chart(_svg(figure), alt, caption, table, figure)
 
 
 @_remembered
@@ -285,7 +314,8 @@ def stacked_bars(
     """One 100 % bar per matrix row, split by answer option, with the
     ``kind`` of the percentages in its axis label. A row with any
     percentage not shown is drawn empty (its parts would reveal the rest)."""
-    height = 1.3 + 0.4 * len(rows)
+    names = [_wrap(label, 34) for label, _v in rows]
+    height = 1.3 + _row_pitch(names, 0.4, 7.5) * len(rows)
     figure = _new_figure(6.6, height)
     ax = figure.add_subplot()
     positions = list(range(len(rows)))[::-1]
@@ -309,7 +339,7 @@ def stacked_bars(
                     color=label_colour(colours[index]),
                 )
             left += value
-    ax.set_yticks(positions, [_wrap(label, 34) for label, _v in rows], fontsize=7.5)
+    ax.set_yticks(positions, names, fontsize=7.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel(_("%(kind)s of valid answers", kind=kind_title(kind)), fontsize=8)
     handles = [Patch(color=colours[i], label=label) for i, label in enumerate(option_labels)]
@@ -332,9 +362,11 @@ def stacked_bars(
         )
         parts.append(f"{label}: {pieces}")
     caption = kind_title(kind)
-    alt = _("Stacked bar chart (%(kind)s): %(title)s.", kind=caption.lower(), title=title)
+    alt = _alt(
+        _("Stacked bar chart (%(kind)s): %(title)s", kind=caption.lower(), title=title), parts
+    )
     table = (("", *option_labels), *((label, *values) for label, values in rows))
-    return Chart(_svg(figure), alt + " " + "; ".join(parts) + ".", caption, table, figure)
+    return Chart(_svg(figure), alt, caption, table, figure)
 
 
 def _luminance(colour: str) -> float:
@@ -403,14 +435,19 @@ def bubble_chart(
             fontweight="bold",
             color=INK,
         )
-        drawn.append((x, y))
+        drawn.append((x, y, area))
     if drawn:
         xs = [p[0] for p in drawn]
         ys = [p[1] for p in drawn]
-        ax.set_xlim(max(0.0, min(xs) - 8), max(xs) + 8)
-        # A mean on a 1-5 scale gets half a point of room, a share 8 points.
-        pad = 0.5 if max(ys) <= 5 else 8.0
-        ax.set_ylim(max(0.0, min(ys) - pad), max(ys) + pad)
+        reach = [_bubble_reach(area) for _x, _y, area in drawn]
+        box = ax.get_position()
+        width_pt, height_pt = (72 * v for v in figure.get_size_inches())
+        # A mean on a 1-5 scale spans at least one point, a share ten.
+        ax.set_xlim(*_room(xs, reach, box.width * width_pt, least=10.0))
+        ax.set_ylim(*_room(ys, reach, box.height * height_pt, least=1.0 if max(ys) <= 5 else 10.0))
+        # Room for a bubble may reach below 0 %: no tick says "-5 %".
+        ax.xaxis.set_major_formatter(_tick_label)
+        ax.yaxis.set_major_formatter(_tick_label)
         ax.axvline(sum(xs) / len(xs), color=GRID, linewidth=0.8, linestyle="--")
         ax.axhline(sum(ys) / len(ys), color=GRID, linewidth=0.8, linestyle="--")
     ax.set_xlabel(x_label, fontsize=8)
@@ -437,9 +474,46 @@ def bubble_chart(
                 size=num(size, 0),
             )
         )
-    alt = _("Bubble chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    alt = _alt(_("Bubble chart: %(title)s", title=title), parts)
     table = ((_("Phenomenon"), _("Rank"), x_label, y_label, size_label), *points)
     return Chart(_svg(figure), alt, caption, table, figure)
+
+
+BUBBLE_EDGE_PT = 4.0
+"""Room (points) between a bubble's edge, or its rank label, and the axes."""
+
+
+def _bubble_reach(area: float) -> float:
+    """How far (points) a bubble of marker ``area`` (points squared) reaches
+    from its centre: its radius, at least half its rank label ("12" at 8 pt),
+    its edge line and ``BUBBLE_EDGE_PT`` of room."""
+    return max(math.sqrt(area) / 2, 6.0) + 1.0 + BUBBLE_EDGE_PT
+
+
+def _room(
+    values: Sequence[float], reach: Sequence[float], length: float, least: float
+) -> tuple[float, float]:
+    """Axis limits that keep every bubble inside the axes: value ``v[i]``
+    reaches ``reach[i]`` points either side on an axis ``length`` points
+    long. With span W, bubble i needs ``a[i] * W`` data units each side
+    (``a[i] = reach[i] / length``), so W is the largest
+    ``(v[i] - v[j]) / (1 - a[i] - a[j])`` over all pairs (and at least
+    ``least``); the limits centre that span on the bubbles' extremes."""
+    share = [min(r / length, 0.45) for r in reach]
+    span = least
+    for vi, ai in zip(values, share, strict=True):
+        for vj, aj in zip(values, share, strict=True):
+            span = max(span, (vi - vj) / (1 - ai - aj))
+    low = min(v - a * span for v, a in zip(values, share, strict=True))
+    high = max(v + a * span for v, a in zip(values, share, strict=True))
+    spare = (span - (high - low)) / 2
+    return low - spare, high + spare
+
+
+def _tick_label(value: float, _position: object) -> str:
+    """An axis tick of the bubble chart, Dutch style; none below zero (the
+    room a bubble needs, not a value)."""
+    return "" if value < 0 else num(value)
 
 
 PROPOSAL_COLOURS = {"priority": "#a3461d", "attention": "#8a5a00", "basic": "#1d4f91"}
@@ -496,7 +570,7 @@ def rank_chart(
         )
         for name, rank, interval, score, _k, words in rows
     ]
-    alt = _("Dot and interval chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    alt = _alt(_("Dot and interval chart: %(title)s", title=title), parts)
     table = (
         (
             _("Phenomenon"),
@@ -544,7 +618,7 @@ def grouped_bars(
     for i, label in enumerate(labels):
         pieces = ", ".join(f"{name} {pct(values[i])}" for name, values in series)
         parts.append(f"{label}: {pieces}")
-    alt = _("Bar chart: %(title)s.", title=title) + " " + "; ".join(parts) + "."
+    alt = _alt(_("Bar chart: %(title)s", title=title), parts)
     table = (
         ("", *(name for name, _v in series)),
         *((label, *(values[i] for _n, values in series)) for i, label in enumerate(labels)),

@@ -2,7 +2,8 @@
 design, the letter waves, the response rate overall and per stratum, the
 fieldwork days, the survey version and the margins' source. Everything
 comes from the report JSON's ``fieldwork`` object
-(``survey.analysis.fieldwork_facts``); dates are days, Dutch-style.
+(``survey.analysis.fieldwork_facts``); dates are days, in the report's
+language.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from survey.analysis.weighting_summary import dimension_label
 from survey.reporting.numbers import LOCALE, integer, num
@@ -24,10 +25,12 @@ def _(msgid: str, **values: object) -> str:
 
 
 def day(value: str | None) -> str:
-    """An ISO date as a Dutch day: 14 september 2026."""
+    """An ISO date as a day in the report's language: 14 september 2026,
+    14 septembre 2026 (Dutch outside a request or command's language)."""
     if not value:
         return "-"
-    return str(format_date(date.fromisoformat(value), format="long", locale=LOCALE))
+    language = get_locale()
+    return str(format_date(date.fromisoformat(value), format="long", locale=language or LOCALE))
 
 
 def stratum_words(label: str) -> str:

@@ -300,3 +300,31 @@ def test_partners_indicator_per_phenomenon_is_their_own_and_follows_the_minimum(
             assert row["partners"] == _expected_partner_figures(row["phenomenon"], 5)
             assert set(row["partners"].values()) == {None}
         assert row["indicators"].get("partner_priority") is None
+
+
+def test_only_partners_remarks_are_quoted_not_a_place_or_an_attention_point(
+    app: Flask, tmp_path: Path
+) -> None:
+    """A partner writes what it sees about drugs (several lines), where it
+    happens ("Centrum", one line), an extra attention point (one line) and
+    a closing remark: the report quotes the two remarks; "Centrum" and the
+    attention point's name are no remarks and are not quoted."""
+    partner_survey = importance_partner_survey(app, tmp_path)
+    planner = logged_in(app, app.test_client(), role="planner")
+    add_partner(planner, "Parket Gent", "Justitie", "parket@vb.be")
+    links = issue_all(planner, partner_survey)
+    client = app.test_client()
+    answers = with_importance(full_answers(vermelding=1), 3, drugs=5)
+    answers["fenomeen_drugs"]["drugs_wat"] = "Dealen aan het station, drie dossiers dit jaar."
+    answers["fenomeen_drugs"]["drugs_waar"] = "Centrum"
+    answer_all(client, links["Parket Gent"], answers)
+    assert send(client, links["Parket Gent"]).status_code == 302
+
+    report, html = _report(app, planner, partner_survey)
+    quoted = [q["text"] for q in report["partner_input"]["quotes"]]
+    assert "Dealen aan het station, drie dossiers dit jaar." in quoted
+    assert "Wij zien vooral drugsoverlast aan het station." in quoted
+    assert "Centrum" not in quoted
+    assert "Fietsdiefstal aan scholen" not in quoted
+    assert "<blockquote" in html
+    assert "Centrum" not in re.sub(r"\s+", " ", html)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from language_checks import charts_zip_text, docx_text, english_only_words, html_text, words
-from pdf_checks import Tagged, page_texts, read_tagged
+from pdf_checks import Tagged, page_texts, pages_ending_with, read_tagged
 from report_data import MARGINS_CSV, generate, load
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -167,6 +167,60 @@ def test_every_table_and_chart_stays_inside_the_page_margins(annex: dict[str, An
                 assert edge <= right + 0.5, (number + 1, child.element_tag, edge, right)
     matrix_pages = [t for t in annex["pages"] if "Ranginterval" in t]
     assert matrix_pages, "the priority table is in the PDF"
+
+
+def test_no_chart_description_ends_a_question_twice(annex: dict[str, Any]) -> None:
+    # A question ends in "?": its chart's description must not add "." to it,
+    # in the HTML, the PDF's tags or the Word pictures' descriptions.
+    import io
+    from html import unescape
+
+    from docx import Document
+
+    html_alts = [unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', annex["html"])]
+    document = Document(io.BytesIO(annex["docx"]))
+    docx_alts = [s._inline.docPr.get("descr") or "" for s in document.inline_shapes]
+    for name, alts in (
+        ("html", html_alts),
+        ("pdf", annex["tagged"].alt_texts),
+        ("docx", docx_alts),
+    ):
+        assert alts, name
+        assert any("?" in alt for alt in alts), name  # questions are in them
+        doubled = [alt for alt in alts if re.search(r"[?!.]\.", alt)]
+        assert not doubled, (name, doubled[:2])
+
+
+def test_no_page_of_the_annex_ends_with_a_heading(annex: dict[str, Any]) -> None:
+    from html import unescape
+
+    headings = [
+        unescape(re.sub(r"<[^>]+>", "", h))
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", annex["html"], re.S)
+    ]
+    assert len(headings) > 20
+    assert not pages_ending_with(annex["pdf"], headings)
+
+
+def test_every_matrix_header_stays_in_its_own_column(annex: dict[str, Any]) -> None:
+    # "partners: prioriteit (%)" ran into "slachtofferschap (%)": a header's
+    # words stay inside its own cell, so two headers never read as one.
+    from weasyprint.formatting_structure.boxes import TableBox, TableCellBox, TextBox
+
+    headers = []
+    for page in annex["layout"].pages:
+        for table in _boxes(page):
+            if not isinstance(table, TableBox) or "matrix" not in table.element.get("class", ""):
+                continue
+            for cell in table.descendants():
+                if isinstance(cell, TableCellBox) and cell.element.get("scope") == "col":
+                    left, right = cell.content_box_x(), cell.content_box_x() + cell.width
+                    for text in cell.descendants():
+                        if isinstance(text, TextBox):
+                            headers.append(text.text)
+                            assert left - 0.5 <= text.position_x, text.text
+                            assert text.position_x + text.width <= right + 0.5, text.text
+    assert "Ranginterval" in "".join(headers).replace("\u2010", "")
 
 
 def test_the_matrix_page_names_every_phenomenon_and_its_rule(annex: dict[str, Any]) -> None:

@@ -33,6 +33,18 @@ DUTCH = {
     "deelgemeente",
     "gewogen",
     "inwoners",
+    # Fieldwork days are written in the report's language.
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 }
 
 
@@ -81,7 +93,8 @@ def test_the_zone_gets_its_annex_in_french(french: dict[str, Any]) -> None:
     text = html_text(html)
     for sentence in (
         "Proposition au conseil zonal de sécurité",
-        "Chiffres clés par quartier",
+        # A deelgemeente is a "section de commune" (a quartier is a neighbourhood).
+        "Chiffres clés par section de commune",
         "Mini-enquête",
         "Nord",
     ):
@@ -89,7 +102,7 @@ def test_the_zone_gets_its_annex_in_french(french: dict[str, Any]) -> None:
     # The proposals are said in French, whatever the JSON's Dutch key holds.
     assert "priorité" in text
     document = docx_text(french["docx"])
-    assert "7. Chiffres clés par quartier" in document
+    assert "7. Chiffres clés par section de commune" in document
     assert "Proposition au conseil zonal de sécurité" in document
 
 

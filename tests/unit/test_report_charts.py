@@ -4,6 +4,7 @@ alternative that gives the same numbers, Dutch-style."""
 from __future__ import annotations
 
 import base64
+import re
 import sys
 
 from survey.reporting import charts
@@ -134,3 +135,23 @@ def test_a_chart_drawn_once_is_the_tight_chart_matplotlib_draws_twice(
         assert _size(new.svg) == _size(old.svg)
         assert new.alt == old.alt and new.table == old.table
         assert _pixels(new.svg, tmp_path) == _pixels(old.svg, tmp_path)
+
+
+def test_a_question_as_title_keeps_its_own_question_mark_in_the_alt_text(
+    app_ctx: object,
+) -> None:
+    question = "Voelt u zich veilig?"
+    alts = [
+        charts.bar_chart(question, ["Ja", "Nee"], [40.0, 60.0], [None, None]).alt,
+        charts.stacked_bars(question, [("Buurt", [40.0, 60.0])], ["ja", "nee"]).alt,
+        charts.bubble_chart(
+            question, [("Drugs", 1, 31.5, 4.2, 468.0)], x_label="x", y_label="y", size_label="f"
+        ).alt,
+        charts.rank_chart(question, [("Drugs", 1, (1, 2), 0.8, "priority", "prioriteit")], []).alt,
+        charts.grouped_bars(question, ["Noord"], [("respons", [60.0])]).alt,
+    ]
+    for alt in alts:
+        # "...: Voelt u zich veilig? Ja: 40,0 %; ..." - one sentence end, not "?."
+        assert f": {question} " in alt, alt
+        assert not re.search(r"[?!.][.]", alt), alt
+        assert alt.endswith(".")
