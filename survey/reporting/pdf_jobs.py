@@ -34,11 +34,12 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime, format_number
 from flask_babel import gettext as _
 
 from survey.analysis.report import ReportError, ReportSettings, build_report
@@ -76,8 +77,11 @@ class PdfJob:
     """The PDF in the jobs folder, when done."""
     download_name: str = ""
     problem: str = ""
+    responses: int = 0
+    """The responses the finished PDF reports on (its model's count)."""
     updated: float = field(default_factory=time.time)
-    """Seconds since the epoch of the last news (not shown, not published)."""
+    """Seconds since the epoch of the last news; of a finished job, when the
+    PDF was made (shown on its page, never published)."""
 
     @property
     def percent(self) -> int:
@@ -113,6 +117,20 @@ def progress_text(job: PdfJob) -> str:
     if job.state == "done":
         return str(_("The PDF is ready."))
     return failure_text(job)
+
+
+def made_text(job: PdfJob) -> str:
+    """When a finished PDF was made and on how many responses: a file kept
+    up to ``KEEP_FOR`` may predate the latest answers."""
+    made = datetime.fromtimestamp(job.updated, tz=UTC)
+    return str(
+        _(
+            "Made on %(when)s, on %(responses)s responses.",
+            # Day, month name and minute in the planner's language and time zone.
+            when=format_datetime(made, "d MMMM y, HH:mm"),
+            responses=format_number(job.responses),
+        )
+    )
 
 
 def failure_text(job: PdfJob) -> str:
@@ -253,6 +271,7 @@ def make(folder: Path, job: PdfJob, settings: ReportSettings) -> None:
             "done",
             filename=name,
             pages=pages,
+            responses=model.responses,
             download_name=f"inputrapport-{job.survey}-{model['generated_on']}.pdf",
         )
     except ReportError:

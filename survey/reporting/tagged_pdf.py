@@ -23,6 +23,8 @@ from typing import Any
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from survey.reporting.pdf_seams import lighter_pdf_writing
+
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with the metadata PDF/UA asks for (WeasyPrint's variant)."""
 
@@ -87,6 +89,7 @@ def tagged_pdf(html: str, laid_out: Callable[[int], None] | None = None) -> byte
     the time), before the pages are painted and written."""
     # WeasyPrint logs every CSS property it ignores; keep the logs quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    lighter_pdf_writing()
     with fewer_collections():
         source = HTML(string=html, base_url=None, url_fetcher=DataOnlyFetcher())
         document = source.render(pdf_variant=PDF_VARIANT)

@@ -10,6 +10,7 @@ import io
 import json
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +85,27 @@ def test_planner_makes_the_pdf_in_the_background_and_downloads_it(
     progress = client.get(f"/planner/rapporten/{KEY}/pdf/voortgang?threshold=12&crosstabs=off")
     assert progress.get_json()["state"] == "done"
 
-    # Asking again for the same report reuses the laid-out file.
+    # A kept PDF says when it was made and on how many responses.
+    assert "Gemaakt op " in page.text and "op 200 antwoorden" in page.text
+    job_file = next(jobs.glob("job-*.json"))
+    kept = json.loads(job_file.read_text(encoding="utf-8"))
+    # Made yesterday morning (09:30 UTC is 10:30 in Brussels in winter).
+    kept["updated"] = datetime(2026, 12, 4, 9, 30, tzinfo=UTC).timestamp()
+    job_file.write_text(json.dumps(kept), encoding="utf-8")
+    again = Page(client.get(asked.location))
+    assert "Gemaakt op 4 december 2026, 10:30, op 200 antwoorden." in again.text
+    assert msg(app, "Make it again with the latest answers") in again.text
+
+    # Making it again for the same report reuses the laid-out file, and
+    # the page gives the new time.
     made = [path for path in jobs.iterdir() if path.suffix == ".pdf"]
     assert len(made) == 1
     first = made[0].stat().st_mtime_ns
-    again = Page(client.get(asked.location))
     asked_again = pdf_form(again).submit(client)
     assert asked_again.status_code == 303
     page = wait_until_finished(app, client, Page(client.get(asked_again.location)))
     assert msg(app, "The PDF is ready.") in page.text
+    assert "4 december 2026" not in page.text and "op 200 antwoorden" in page.text
     assert [path for path in jobs.iterdir() if path.suffix == ".pdf"] == made
     assert made[0].stat().st_mtime_ns == first
     response = client.get(download)

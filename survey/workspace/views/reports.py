@@ -243,6 +243,7 @@ def pdf_page(key: str) -> ResponseReturnValue:
         ready=job is not None and pdf_jobs.pdf_file(job) is not None,
         progress_text=pdf_jobs.progress_text,
         failure_text=pdf_jobs.failure_text,
+        made_text=pdf_jobs.made_text,
     )
 
 
