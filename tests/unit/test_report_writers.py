@@ -71,8 +71,13 @@ def test_fragment_for_the_workspace(app_ctx: object) -> None:
     assert "<html" not in html and "<style" not in html
     assert "<script>" not in html  # survey texts are escaped
     assert "77,50" in html
-    # The suppressed count is an "x" in its own cell, which says why.
-    assert '<td class="num x" title="niet getoond: minder antwoorden dan de drempel">x</td>' in html
+    # The suppressed count is an "x" in its own cell, which gives both
+    # reasons a figure is hidden, never which one holds.
+    reasons = (
+        "niet getoond: minder antwoorden dan de drempel, "
+        "of verborgen zodat zo’n cijfer niet te berekenen is"
+    )
+    assert f'<td class="num x" title="{reasons}">x</td>' in html
     whole = render_report_html(tiny_model(), standalone=True)
     assert whole.lstrip().startswith("<!DOCTYPE html>") and "<style>" in whole
 
