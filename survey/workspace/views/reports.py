@@ -20,6 +20,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -36,7 +37,7 @@ from survey.extensions import db
 from survey.i18n import language_name
 from survey.models import Survey
 from survey.planner import surveys
-from survey.reporting import pdf_jobs
+from survey.reporting import chart_store, pdf_jobs
 from survey.reporting.options import ReportOptions, parse_options, report_languages
 from survey.reporting.problems import problem_text
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
@@ -122,8 +123,13 @@ def report(key: str) -> ResponseReturnValue:
                     survey.key,
                     options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
                 )
+                page_charts = chart_store.PageCharts(survey.key) if chart_store.SEPARATE else None
                 # The fragment is escaped by the report templates themselves.
-                fragment = Markup(render_report_html(model))  # noqa: S704
+                fragment = Markup(  # noqa: S704
+                    render_report_html(
+                        model, chart_image=page_charts.image if page_charts else None
+                    )
+                )
         except ReportError as exc:
             error = problem_text(exc)
     db.session.rollback()  # read only
@@ -146,6 +152,27 @@ def report(key: str) -> ResponseReturnValue:
             fixed=fixed,
         ),
         status,
+    )
+
+
+@bp.get("/<key>/grafiek/<chart>.svg", access=Access.VIEW)
+def chart(key: str, chart: str) -> ResponseReturnValue:
+    """One chart of the report page (``survey.reporting.chart_store``), for
+    every role that may open the page: drawn on the first request, then
+    read from the store; the address changes with the chart, so the
+    browser may keep it. 404 for a chart this survey's page never named."""
+    survey = survey_or_404(key)
+    svg = chart_store.stored_svg(survey.key, chart)
+    db.session.rollback()  # read only
+    if svg is None:
+        abort(404)
+    # The chart is the published figures of the page that named it, and
+    # its address is its content's: it may be kept, but by this browser only.
+    g.no_store = False
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": f"private, max-age={chart_store.CACHE_SECONDS}, immutable"},
     )
 
 
