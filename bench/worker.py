@@ -186,6 +186,7 @@ def task_report_page(url: str, repeat: int = 2) -> dict[str, Any]:
     Each with wall and CPU seconds (CPU is steadier on a shared machine),
     its ratio to the bare model, the load average, and the targets of
     issue 19 (page < 1 s, PDF < 5 s on 2 cores)."""
+    import html
     import re
 
     from survey import memo
@@ -264,7 +265,7 @@ def task_report_page(url: str, repeat: int = 2) -> dict[str, Any]:
         images = re.findall(
             r'<img src="([^"]*/grafiek/[^"]*)"([^>]*)>', page.get_data(as_text=True)
         )
-        return [(src, 'loading="lazy"' not in attributes) for src, attributes in images]
+        return [(html.unescape(src), 'loading="lazy"' not in attr) for src, attr in images]
 
     # A first page (and chart) for the imports and template compilation, left out.
     for src, _eager in charts_of(get(page_url))[:1]:

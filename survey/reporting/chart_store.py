@@ -32,6 +32,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -118,16 +119,33 @@ class PageCharts:
     """The charts of one rendering of the report page of ``survey_key``:
     each chart's inputs stored, its ``<img>`` described, in page order."""
 
-    def __init__(self, survey_key: str) -> None:
-        """For the page of ``survey_key``, in the current request."""
+    def __init__(self, survey_key: str, query: dict[str, str]) -> None:
+        """For the page of ``survey_key`` with the options of ``query``, in
+        the current request."""
         self.survey_key = survey_key
+        self.query_string = urlencode(query)
         self.folder = charts_dir()
         self.count = 0
         self.tidied = False
 
     def image(self, chart: Chart) -> ChartImage:
-        """Store the inputs of ``chart`` (or mark them as still in use) and
-        describe its ``<img>``; draws nothing."""
+        """Store the inputs of ``chart`` and describe its ``<img>``; draws
+        nothing. The address carries the page's options, so that an app
+        instance that does not share this store can name the chart again
+        (``survey.workspace.views.reports.chart``)."""
+        key = self.keep(chart)
+        self.count += 1
+        width, height = chart.size
+        return ChartImage(
+            src=f"{url_for('reports.chart', key=self.survey_key, chart=key)}?{self.query_string}",
+            width=round(width * PIXELS_PER_INCH),
+            height=round(height * PIXELS_PER_INCH),
+            lazy=self.count > EAGER,
+        )
+
+    def keep(self, chart: Chart) -> str:
+        """Store the inputs of ``chart`` (or mark them as still in use):
+        its key."""
         key = chart_key(self.survey_key, chart)
         inputs = self.folder / f"chart-{key}.json"
         if inputs.is_file():
@@ -143,14 +161,12 @@ class PageCharts:
                 "inputs": chart.inputs,
             }
             _write(inputs, json.dumps(record, ensure_ascii=False))
-        self.count += 1
-        width, height = chart.size
-        return ChartImage(
-            src=url_for("reports.chart", key=self.survey_key, chart=key),
-            width=round(width * PIXELS_PER_INCH),
-            height=round(height * PIXELS_PER_INCH),
-            lazy=self.count > EAGER,
-        )
+        return key
+
+
+def is_key(text: str) -> bool:
+    """Whether ``text`` has the form of a chart's key."""
+    return _KEY.fullmatch(text) is not None
 
 
 def stored_svg(survey_key: str, key: str) -> str | None:
@@ -158,7 +174,7 @@ def stored_svg(survey_key: str, key: str) -> str | None:
     or drawn from its stored inputs in the report's language and kept.
     None when there is no such chart of this survey (an unknown or changed
     key, another survey's chart, inputs tidied away)."""
-    if not _KEY.fullmatch(key):
+    if not is_key(key):
         return None
     folder = charts_dir()
     try:

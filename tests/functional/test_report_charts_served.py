@@ -117,12 +117,31 @@ def test_a_chart_whose_svg_another_worker_has_not_kept_is_drawn_from_its_stored_
     assert memo.CHARTS.misses == 1
 
 
+def test_a_chart_named_by_another_app_instance_is_named_again_from_its_address(
+    app: Flask, client: Any, demo: str
+) -> None:
+    """An app instance on another machine has its own store: the chart's
+    address carries the page's options, so this instance builds the same
+    report, names its charts and draws the one asked for."""
+    logged_in(app, client, "viewer")
+    images = chart_images(Page(client.get(f"{REPORT_URL}?threshold=12&crosstabs=off")))
+    assert all("threshold=12" in i["src"] and "crosstabs=off" in i["src"] for i in images)
+    served = [client.get(i["src"]).data for i in images[:3]]
+    with app.test_request_context():
+        for path in chart_store.charts_dir().glob("chart-*"):
+            path.unlink()
+    memo.CHARTS.clear()
+    assert [client.get(i["src"]).data for i in images[:3]] == served
+    with app.test_request_context():
+        assert len(list(chart_store.charts_dir().glob("chart-*.json"))) == len(images)
+
+
 def test_a_chart_address_of_another_survey_or_tampered_is_a_dutch_404(
     app: Flask, client: Any, demo: str
 ) -> None:
     logged_in(app, client, "viewer")
     src = chart_images(Page(client.get(REPORT_URL)))[0]["src"]
-    key = src.rsplit("/", 1)[1].removesuffix(".svg")
+    key = src.split("?")[0].rsplit("/", 1)[1].removesuffix(".svg")
     tampered = key[:-1] + ("0" if key[-1] != "0" else "1")
     for path in (
         f"/planner/rapporten/{PARTNER_KEY}/grafiek/{key}.svg",

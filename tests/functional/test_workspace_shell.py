@@ -215,7 +215,7 @@ def _made_report_pdf(app: Flask, client: Any, key: str) -> str:
 def _report_chart(client: Any, key: str) -> str:
     """The key of the first chart the resident survey's report page names."""
     page = client.get(f"/planner/rapporten/{key}").get_data(as_text=True)
-    found = re.search(rf'src="/planner/rapporten/{key}/grafiek/([0-9a-f]+)\.svg"', page)
+    found = re.search(rf'src="/planner/rapporten/{key}/grafiek/([0-9a-f]+)\.svg[?"]', page)
     assert found, page[:2000]
     return found.group(1)
 

@@ -79,7 +79,10 @@ def default_settings() -> ReportSettings:
     """The settings of the report page opened without options (the
     configured threshold, weighting and cross-tabs on): what the fieldwork
     page's topline is built with, so it hides what the report hides."""
-    options = ReportOptions(threshold=_floor())
+    return _settings(ReportOptions(threshold=_floor()))
+
+
+def _settings(options: ReportOptions) -> ReportSettings:
     return options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
 
 
@@ -118,12 +121,12 @@ def report(key: str) -> ResponseReturnValue:
     if options is not None:
         try:
             with _in_language(options):
-                model = build_report(
-                    db.session,
-                    survey.key,
-                    options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+                model = build_report(db.session, survey.key, _settings(options))
+                page_charts = (
+                    chart_store.PageCharts(survey.key, options.query())
+                    if chart_store.SEPARATE
+                    else None
                 )
-                page_charts = chart_store.PageCharts(survey.key) if chart_store.SEPARATE else None
                 # The fragment is escaped by the report templates themselves.
                 fragment = Markup(  # noqa: S704
                     render_report_html(
@@ -163,6 +166,12 @@ def chart(key: str, chart: str) -> ResponseReturnValue:
     browser may keep it. 404 for a chart this survey's page never named."""
     survey = survey_or_404(key)
     svg = chart_store.stored_svg(survey.key, chart)
+    if svg is None and chart_store.is_key(chart):
+        # Named by a page of another app instance (whose store this one
+        # does not share), or tidied since: the report of the address's
+        # options names its charts again here, once for all of them.
+        _store_charts(survey)
+        svg = chart_store.stored_svg(survey.key, chart)
     db.session.rollback()  # read only
     if svg is None:
         abort(404)
@@ -174,6 +183,25 @@ def chart(key: str, chart: str) -> ResponseReturnValue:
         mimetype="image/svg+xml",
         headers={"Cache-Control": f"private, max-age={chart_store.CACHE_SECONDS}, immutable"},
     )
+
+
+def _store_charts(survey: Survey) -> None:
+    """Store the inputs of every chart of the report page of ``survey``
+    with the options in the address (nothing when they are wrong or the
+    report cannot be built)."""
+    from survey.reporting.html_writer import build_charts
+
+    options, _problems = _options(survey)
+    if options is None:
+        return
+    try:
+        with _in_language(options):
+            model = build_report(db.session, survey.key, _settings(options))
+            page_charts = chart_store.PageCharts(survey.key, options.query())
+            for found in build_charts(model).values():
+                page_charts.keep(found)
+    except ReportError:
+        return
 
 
 @bp.get("/<key>/inputrapport.<fmt>", access=Access.VIEW)
@@ -194,11 +222,7 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
 
     try:
         with _in_language(options):
-            model = build_report(
-                db.session,
-                survey.key,
-                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
-            )
+            model = build_report(db.session, survey.key, _settings(options))
             data = render(model, fmt)
     except ReportError:
         db.session.rollback()
@@ -217,7 +241,7 @@ def _pdf_page_url(key: str, options: ReportOptions) -> str:
 
 
 def _pdf_job(key: str, options: ReportOptions) -> pdf_jobs.PdfJob | None:
-    settings = options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
+    settings = _settings(options)
     return pdf_jobs.read_job(pdf_jobs.job_id(key, options.query(), settings.language))
 
 
@@ -233,7 +257,7 @@ def start_pdf(key: str) -> ResponseReturnValue:
         current_app._get_current_object(),  # type: ignore[attr-defined]
         survey.key,
         options.query(),
-        options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+        _settings(options),
     )
     return redirect(_pdf_page_url(survey.key, options), 303)
 
