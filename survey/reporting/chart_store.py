@@ -28,8 +28,6 @@ import hashlib
 import json
 import os
 import re
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,6 +37,7 @@ from flask_babel import force_locale
 
 from survey.memo import language
 from survey.reporting.charts import DRAWINGS, Chart, draw
+from survey.reporting.stored_files import remove_older, write_atomically
 
 SEPARATE = True
 """The seam: the report page serves its charts as their own requests
@@ -97,24 +96,6 @@ def chart_key(survey_key: str, chart: Chart) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _write(target: Path, text: str) -> None:
-    """Write ``text`` atomically (a reader never sees half a file)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
-
-
-def _tidy(folder: Path) -> None:
-    """Remove the files of charts no page named for ``KEEP_FOR``."""
-    limit = time.time() - KEEP_FOR
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
 class PageCharts:
     """The charts of one rendering of the report page of ``survey_key``:
     each chart's inputs stored, its ``<img>`` described, in page order."""
@@ -152,7 +133,7 @@ class PageCharts:
             os.utime(inputs)  # still named by a page: not for tidying
         else:
             if not self.tidied:
-                _tidy(self.folder)
+                remove_older(self.folder, KEEP_FOR)
                 self.tidied = True
             record = {
                 "survey": self.survey_key,
@@ -160,7 +141,7 @@ class PageCharts:
                 "kind": chart.kind,
                 "inputs": chart.inputs,
             }
-            _write(inputs, json.dumps(record, ensure_ascii=False))
+            write_atomically(inputs, json.dumps(record, ensure_ascii=False))
         return key
 
 
@@ -192,5 +173,5 @@ def stored_svg(survey_key: str, key: str) -> str | None:
         pass
     with force_locale(str(record.get("language") or "nl")):
         svg = draw(str(record["kind"]), str(record["inputs"])).svg
-    _write(target, svg)
+    write_atomically(target, svg)
     return svg
