@@ -1,14 +1,17 @@
 """The input report in the planners' workspace, under ``/planner/rapporten``:
-an overview of the surveys, the report page with its options, the downloads
-(XLSX, JSON, HTML, DOCX, ZIP), the PDF made in the background with its
-progress page, and the report stylesheet.
+an overview of the surveys, the report page with its options and its
+charts (each its own request), the downloads (XLSX, JSON, HTML, DOCX, ZIP),
+the PDF made in the background with its progress page, and the report
+stylesheet.
 
 Every page and download builds the report model with the same options
 (``survey.reporting.options``), so the numbers are the same in every format.
-Routes parse, call ``build_report`` and a writer, and render. The PDF is the
-one thing stored: its layout takes seconds to minutes, so the page starts a
+Routes parse, call ``build_report`` and a writer, and render. Two things are
+stored: the PDF, whose layout takes seconds to minutes, so the page starts a
 job (``survey.reporting.pdf_jobs``) and shows its progress instead of
-making the planner's request wait."""
+making the planner's request wait; and the page's charts, ~2 s of drawing
+on the demo, so the page names them and the browser fetches each
+(``survey.reporting.chart_store``)."""
 
 from __future__ import annotations
 
