@@ -236,7 +236,9 @@ def test_the_demo_report_page_and_pdf_are_timed_against_the_bare_model(tmp_path:
     assert any(t["target"].startswith("demo PDF") for t in results["targets"])
     text = markdown(results, None)
     assert "| report page, opened again |" in text and "| PDF after the page |" in text
-    assert "| report page, charts to draw (audit remembered) |" in text
+    assert "| + the charts fetched at once, drawn |" in text
+    assert "| + every chart drawn, one after the other |" in text
+    assert "| every chart again, from the store |" in text
     # The target is judged on the first open, what a planner waits for.
     page_target = next(t for t in results["targets"] if t["target"].startswith("demo report page"))
     assert "first open" in page_target["target"]
