@@ -10,8 +10,8 @@ drawn and the text alternative says it is not shown.
 from __future__ import annotations
 
 import base64
-import functools
 import io
+import json
 import math
 import re
 import threading
@@ -44,27 +44,56 @@ def _(msgid: str, **values: object) -> str:
 
 
 @dataclass(frozen=True)
-class Chart:
-    """An SVG chart, its text alternative (same numbers, in words) and its
-    caption (which figures it shows: weighted or unweighted)."""
+class Drawn:
+    """A chart drawn: its SVG and the matplotlib figure (kept to draw a PNG
+    only when one is asked for)."""
 
     svg: str
+    figure: Figure = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's text alternative (same numbers, in words), its caption
+    (which figures it shows: weighted or unweighted), its data table and
+    what it is drawn from; drawn only when its SVG or PNG is asked for, so
+    a page can name a chart without drawing it (``survey.reporting.
+    chart_store``)."""
+
     alt: str
-    caption: str = ""
-    table: tuple[tuple[object, ...], ...] = ()
+    caption: str
+    table: tuple[tuple[object, ...], ...]
     """The numbers drawn, as rows (the first is the header): the chart's data
     table in the ZIP of charts."""
-    figure: Figure | None = field(default=None, repr=False, compare=False)
-    """The matplotlib figure, kept to draw a PNG only when one is asked for."""
+    kind: str
+    """Which drawing (a key of ``DRAWINGS``)."""
+    inputs: str
+    """The drawing's arguments as JSON, ``[args, kwargs]``: plain labels and
+    published numbers only, so they may be stored and drawn elsewhere."""
+    size: tuple[float, float]
+    """The figure's width and height in inches before it is cropped."""
+
+    @property
+    def drawn(self) -> Drawn:
+        """The chart drawn, in the interface language (remembered)."""
+        return draw(self.kind, self.inputs)
+
+    @property
+    def svg(self) -> str:
+        """The chart as SVG."""
+        return self.drawn.svg
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure."""
+        return self.drawn.figure
 
     def png(self, dpi: int = 200) -> bytes:
-        """The chart as a PNG (Word documents and slides); empty without a
-        figure."""
-        if self.figure is None:
-            return b""
+        """The chart as a PNG (Word documents and slides)."""
         buffer = io.BytesIO()
+        figure = self.figure
         with _DRAWING:
-            self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={})
+            figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={})
         return buffer.getvalue()
 
     @property
@@ -75,18 +104,50 @@ class Chart:
         return f"data:image/svg+xml;base64,{encoded}"
 
 
-def _remembered(draw: Callable[P, Chart]) -> Callable[P, Chart]:
-    """``draw``, remembered (``survey.memo.CHARTS``): a chart is a pure
-    function of its arguments (plain labels and numbers) and the interface
-    language, so the same chart on the page, then in the PDF and the DOCX,
-    is drawn once."""
+DRAWINGS: dict[str, Callable[..., Figure]] = {}
+"""Every drawing by its name: the figure of a chart from its inputs."""
 
-    @functools.wraps(draw)
-    def remembered(*args: P.args, **kwargs: P.kwargs) -> Chart:
-        key = repr_key(draw.__name__, args, kwargs)
-        return CHARTS.get_or_make(key, lambda: draw(*args, **kwargs))
 
-    return remembered
+def _drawing(name: str) -> Callable[[Callable[P, Figure]], Callable[P, Figure]]:
+    """Register a drawing under ``name`` in ``DRAWINGS``."""
+
+    def register(make: Callable[P, Figure]) -> Callable[P, Figure]:
+        DRAWINGS[name] = make
+        return make
+
+    return register
+
+
+def _chart(
+    drawing: str,
+    text: tuple[str, str, tuple[tuple[object, ...], ...]],
+    size: tuple[float, float],
+    /,
+    *args: object,
+    **kwargs: object,
+) -> Chart:
+    """A chart named by its ``text`` (alt, caption, table), not yet drawn.
+    The inputs pass through JSON once, so that a chart drawn from stored
+    inputs and one drawn here get exactly the same arguments."""
+    alt, caption, table = text
+    inputs = json.dumps([args, kwargs], ensure_ascii=False, separators=(",", ":"))
+    return Chart(alt, caption, table, drawing, inputs, size)
+
+
+def draw(kind: str, inputs: str) -> Drawn:
+    """The drawing ``kind`` of ``inputs`` (JSON, as ``Chart.inputs``) in the
+    interface language, remembered (``survey.memo.CHARTS``): a chart is a
+    pure function of its inputs and the language, so the same chart on the
+    page, then in the PDF and the DOCX, is drawn once. ``KeyError`` for an
+    unknown kind."""
+    make = DRAWINGS[kind]
+
+    def drawn() -> Drawn:
+        args, kwargs = json.loads(inputs)
+        figure = make(*args, **kwargs)
+        return Drawn(_svg(figure), figure)
+
+    return CHARTS.get_or_make(repr_key(kind, inputs), drawn)
 
 
 DRAW_ONCE = True
@@ -164,6 +225,26 @@ def kind_title(kind: str) -> str:
     return _("Unweighted percentages")
 
 
+WIDTH = 6.6
+"""Every chart's figure width in inches (the report's text width)."""
+BUBBLE_SIZE = (WIDTH, 4.6)
+GROUPED_SIZE = (WIDTH, 3.0)
+
+
+def _bar_size(labels: Sequence[str]) -> tuple[float, float]:
+    names = [_wrap(label) for label in labels]
+    return WIDTH, 1.1 + _row_pitch(names, 0.42, 8) * len(labels)
+
+
+def _stacked_size(rows: Sequence[tuple[str, object]]) -> tuple[float, float]:
+    names = [_wrap(label, 34) for label, _values in rows]
+    return WIDTH, 1.3 + _row_pitch(names, 0.4, 7.5) * len(rows)
+
+
+def _rank_size(rows: Sequence[object]) -> tuple[float, float]:
+    return WIDTH, 0.9 + 0.36 * len(rows)
+
+
 def _new_figure(width: float, height: float) -> Figure:
     figure = Figure(figsize=(width, height), dpi=100)
     figure.patch.set_alpha(0)
@@ -224,8 +305,8 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(lines[:3])
 
 
-@_remembered
-def bar_chart(
+@_drawing("bar_chart")
+def _bar_chart_figure(
     title: str,
     labels: Sequence[str],
     percents: Sequence[float | None],
@@ -233,13 +314,10 @@ def bar_chart(
     *,
     unit_note: str = "",
     kind: str = "unweighted",
-) -> Chart:
-    """Horizontal bars (percent 0-100) with 95 % interval whiskers; the
-    ``kind`` of the percentages heads the axis label. Bars whose percentage
-    is not shown (suppressed, small base) are left empty."""
+) -> Figure:
+    """The figure of ``bar_chart``."""
     names = [_wrap(label) for label in labels]
-    height = 1.1 + _row_pitch(names, 0.42, 8) * len(labels)
-    figure = _new_figure(6.6, height)
+    figure = _new_figure(*_bar_size(labels))
     ax = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
     for y, value, ci in zip(positions, percents, intervals, strict=True):
@@ -275,6 +353,21 @@ def bar_chart(
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
     _style(ax)
+    return figure
+
+
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    percents: Sequence[float | None],
+    intervals: Sequence[Sequence[float] | None],
+    *,
+    unit_note: str = "",
+    kind: str = "unweighted",
+) -> Chart:
+    """Horizontal bars (percent 0-100) with 95 % interval whiskers; the
+    ``kind`` of the percentages heads the axis label. Bars whose percentage
+    is not shown (suppressed, small base) are left empty."""
     parts = []
     for label, value, ci in zip(labels, percents, intervals, strict=True):
         if value is None:
@@ -300,23 +393,30 @@ def bar_chart(
             for label, value, ci in zip(labels, percents, intervals, strict=True)
         ),
     )
-    return Chart(_svg(figure), alt, caption, table, figure)
+    return _chart(
+        "bar_chart",
+        (alt, caption, table),
+        _bar_size(labels),
+        title,
+        labels,
+        percents,
+        intervals,
+        unit_note=unit_note,
+        kind=kind,
+    )
 
 
-@_remembered
-def stacked_bars(
+@_drawing("stacked_bars")
+def _stacked_bars_figure(
     title: str,
     rows: Sequence[tuple[str, Sequence[float | None]]],
     option_labels: Sequence[str],
     *,
     kind: str = "unweighted",
-) -> Chart:
-    """One 100 % bar per matrix row, split by answer option, with the
-    ``kind`` of the percentages in its axis label. A row with any
-    percentage not shown is drawn empty (its parts would reveal the rest)."""
+) -> Figure:
+    """The figure of ``stacked_bars``."""
     names = [_wrap(label, 34) for label, _v in rows]
-    height = 1.3 + _row_pitch(names, 0.4, 7.5) * len(rows)
-    figure = _new_figure(6.6, height)
+    figure = _new_figure(*_stacked_size(rows))
     ax = figure.add_subplot()
     positions = list(range(len(rows)))[::-1]
     colours = _sequential(len(option_labels))
@@ -352,6 +452,19 @@ def stacked_bars(
         frameon=False,
     )
     _style(ax)
+    return figure
+
+
+def stacked_bars(
+    title: str,
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    option_labels: Sequence[str],
+    *,
+    kind: str = "unweighted",
+) -> Chart:
+    """One 100 % bar per matrix row, split by answer option, with the
+    ``kind`` of the percentages in its axis label. A row with any
+    percentage not shown is drawn empty (its parts would reveal the rest)."""
     parts = []
     for label, values in rows:
         if any(v is None for v in values):
@@ -366,7 +479,15 @@ def stacked_bars(
         _("Stacked bar chart (%(kind)s): %(title)s", kind=caption.lower(), title=title), parts
     )
     table = (("", *option_labels), *((label, *values) for label, values in rows))
-    return Chart(_svg(figure), alt, caption, table, figure)
+    return _chart(
+        "stacked_bars",
+        (alt, caption, table),
+        _stacked_size(rows),
+        title,
+        rows,
+        option_labels,
+        kind=kind,
+    )
 
 
 def _luminance(colour: str) -> float:
@@ -397,8 +518,8 @@ def _sequential(n: int) -> list[str]:
     return [base[i % len(base)] for i in range(n)]
 
 
-@_remembered
-def bubble_chart(
+@_drawing("bubble_chart")
+def _bubble_chart_figure(
     title: str,
     points: Sequence[tuple[str, int | None, float | None, float | None, float | None]],
     *,
@@ -406,15 +527,9 @@ def bubble_chart(
     y_label: str,
     size_label: str,
     caption: str = "",
-) -> Chart:
-    """The priority matrix: x = citizen concern (%), y = the partners'
-    indicator (mean importance, or the share that wants a priority), bubble
-    area = objective figure; ``points`` are (name, rank, x, y, size). A
-    bubble is labelled with its rank (long names overlap; the table beside
-    the chart gives each rank its name), and the phenomena
-    without x or y are named under the chart, so every phenomenon is shown.
-    ``caption`` says whether the residents' figures are weighted."""
-    figure = _new_figure(6.6, 4.6)
+) -> Figure:
+    """The figure of ``bubble_chart``."""
+    figure = _new_figure(*BUBBLE_SIZE)
     ax = figure.add_subplot()
     sizes = [s for _n, _r, _x, _y, s in points if s is not None and s > 0]
     largest = max(sizes) if sizes else 1.0
@@ -459,6 +574,25 @@ def bubble_chart(
             names=", ".join(missing),
         )
         figure.text(0.0, -0.02, _wrap(note, 110), fontsize=7, color=INK, va="top")
+    return figure
+
+
+def bubble_chart(
+    title: str,
+    points: Sequence[tuple[str, int | None, float | None, float | None, float | None]],
+    *,
+    x_label: str,
+    y_label: str,
+    size_label: str,
+    caption: str = "",
+) -> Chart:
+    """The priority matrix: x = citizen concern (%), y = the partners'
+    indicator (mean importance, or the share that wants a priority), bubble
+    area = objective figure; ``points`` are (name, rank, x, y, size). A
+    bubble is labelled with its rank (long names overlap; the table beside
+    the chart gives each rank its name), and the phenomena
+    without x or y are named under the chart, so every phenomenon is shown.
+    ``caption`` says whether the residents' figures are weighted."""
     parts = []
     for name, rank, x, y, size in points:
         parts.append(
@@ -476,7 +610,17 @@ def bubble_chart(
         )
     alt = _alt(_("Bubble chart: %(title)s", title=title), parts)
     table = ((_("Phenomenon"), _("Rank"), x_label, y_label, size_label), *points)
-    return Chart(_svg(figure), alt, caption, table, figure)
+    return _chart(
+        "bubble_chart",
+        (alt, caption, table),
+        BUBBLE_SIZE,
+        title,
+        points,
+        x_label=x_label,
+        y_label=y_label,
+        size_label=size_label,
+        caption=caption,
+    )
 
 
 BUBBLE_EDGE_PT = 4.0
@@ -520,19 +664,15 @@ PROPOSAL_COLOURS = {"priority": "#a3461d", "attention": "#8a5a00", "basic": "#1d
 """Dot colours per proposed label; each passes 4.5:1 on white (WCAG AA)."""
 
 
-@_remembered
-def rank_chart(
+@_drawing("rank_chart")
+def _rank_chart_figure(
     title: str,
     rows: Sequence[tuple[str, int, Sequence[int] | None, float | None, str, str]],
     boundaries: Sequence[tuple[float, str]],
-) -> Chart:
-    """Dot and interval: every ranked phenomenon on its own line, in rank
-    order, its rank as a dot and its bootstrap rank interval as a line, the
-    score beside its name; ``rows`` are (name, rank, interval, score,
-    proposal key, proposal in words); ``boundaries`` the rule's rank
-    boundaries (drawn between rank n and n + 1) with their label."""
+) -> Figure:
+    """The figure of ``rank_chart``."""
     n = len(rows)
-    figure = _new_figure(6.6, 0.9 + 0.36 * n)
+    figure = _new_figure(*_rank_size(rows))
     ax = figure.add_subplot()
     positions = list(range(n))[::-1]
     for y, (_name, rank, interval, _score, key, _words) in zip(positions, rows, strict=True):
@@ -558,6 +698,19 @@ def rank_chart(
     ax.grid(axis="x", color=GRID, linewidth=0.4)
     ax.set_axisbelow(True)
     _style(ax)
+    return figure
+
+
+def rank_chart(
+    title: str,
+    rows: Sequence[tuple[str, int, Sequence[int] | None, float | None, str, str]],
+    boundaries: Sequence[tuple[float, str]],
+) -> Chart:
+    """Dot and interval: every ranked phenomenon on its own line, in rank
+    order, its rank as a dot and its bootstrap rank interval as a line, the
+    score beside its name; ``rows`` are (name, rank, interval, score,
+    proposal key, proposal in words); ``boundaries`` the rule's rank
+    boundaries (drawn between rank n and n + 1) with their label."""
     parts = [
         _(
             "%(name)s: rank %(rank)s (interval %(low)s to %(high)s), score %(score)s, %(proposal)s",
@@ -586,17 +739,24 @@ def rank_chart(
         ),
     )
     # The title is the caption: a numbered figure never stands without one.
-    return Chart(_svg(figure), alt, title, table, figure)
+    return _chart(
+        "rank_chart",
+        (alt, title, table),
+        _rank_size(rows),
+        title,
+        rows,
+        boundaries,
+    )
 
 
-@_remembered
-def grouped_bars(
+@_drawing("grouped_bars")
+def _grouped_bars_figure(
     title: str,
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
-) -> Chart:
-    """Vertical grouped bars in percent, e.g. responses against population per district."""
-    figure = _new_figure(6.6, 3.0)
+) -> Figure:
+    """The figure of ``grouped_bars``."""
+    figure = _new_figure(*GROUPED_SIZE)
     ax = figure.add_subplot()
     width = 0.8 / max(len(series), 1)
     for index, (name, values) in enumerate(series):
@@ -614,6 +774,15 @@ def grouped_bars(
     ax.grid(axis="y", color=GRID, linewidth=0.5)
     ax.set_axisbelow(True)
     _style(ax)
+    return figure
+
+
+def grouped_bars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+) -> Chart:
+    """Vertical grouped bars in percent, e.g. responses against population per district."""
     parts = []
     for i, label in enumerate(labels):
         pieces = ", ".join(f"{name} {pct(values[i])}" for name, values in series)
@@ -623,4 +792,11 @@ def grouped_bars(
         ("", *(name for name, _v in series)),
         *((label, *(values[i] for _n, values in series)) for i, label in enumerate(labels)),
     )
-    return Chart(_svg(figure), alt, title, table, figure)
+    return _chart(
+        "grouped_bars",
+        (alt, title, table),
+        GROUPED_SIZE,
+        title,
+        labels,
+        series,
+    )

@@ -14,6 +14,7 @@ Questions are shown by the kind of their table
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from survey.analysis.tables import (
 )
 from survey.analysis.weighting_summary import column_label, dimension_label, mode_label
 from survey.reporting import charts, partners
+from survey.reporting.chart_store import ChartImage
 from survey.reporting.charts import Chart
 from survey.reporting.decision import (
     decision_page,
@@ -67,13 +69,19 @@ def reports_folder() -> Path:
 
 def environment() -> Environment:
     """The Jinja environment of the report templates, with gettext and the
-    number filters (``pct``, ``num``, ``int``, ``ci``, ``whole``)."""
+    number filters (``pct``, ``num``, ``int``, ``ci``, ``whole``): one per
+    reports folder, so a template is compiled once per process (~60 ms of
+    every report page otherwise), and compiled again when its file changes
+    (Jinja checks the file's time)."""
+    return _environment(str(reports_folder()))
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folder: str) -> Environment:
     # A restyled folder (SURVEY_REPORTS_FOLDER) need not copy every table
     # partial: what it lacks comes from the project's own reports/.
     env = Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(str(reports_folder())), FileSystemLoader(str(REPORTS_FOLDER))]
-        ),
+        loader=ChoiceLoader([FileSystemLoader(folder), FileSystemLoader(str(REPORTS_FOLDER))]),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -116,21 +124,32 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = False) -> str:
+def render_report_html(
+    report: Report,
+    *,
+    standalone: bool = False,
+    pdf: bool = False,
+    chart_image: Callable[[Chart], ChartImage] | None = None,
+) -> str:
     """The report as HTML. ``standalone`` gives a whole document with the
     stylesheet embedded (a downloaded file has no server to fetch it from);
     otherwise a fragment for a page that links ``reports/report.css`` itself
     (the workspace's CSP refuses inline styles). ``pdf`` adds the title page
-    and page layout of the annex. The template gets the published JSON as
-    ``r`` and the questions by page as ``themes`` (``kind``, ``figures``)."""
+    and page layout of the annex. ``chart_image`` gives each chart's
+    ``<img>`` (the report page's served charts,
+    ``survey.reporting.chart_store``); without it every chart is drawn
+    into the document. The template gets the published JSON as ``r`` and
+    the questions by page as ``themes`` (``kind``, ``figures``)."""
     env = environment()
     template = env.get_template(TEMPLATE)
     model = report.to_json()
+    # The PDF paints a lighter rendition of the same SVG.
+    chart_uri = print_uri if pdf else screen_uri
     return template.render(
         r=model,
         charts=build_charts(report),
-        # The PDF paints a lighter rendition of the same SVG.
-        chart_uri=print_uri if pdf else screen_uri,
+        chart_uri=chart_uri,
+        chart_image=chart_image or (lambda chart: embedded_image(chart, chart_uri)),
         figures=FigureNumbers(),
         d=decision_page(model),
         m=municipality_sections(model),
@@ -165,6 +184,12 @@ def render_report_html(report: Report, *, standalone: bool = False, pdf: bool = 
 def screen_uri(chart: Chart) -> str:
     """The chart for ``<img src>`` on screen and in the HTML download."""
     return chart.data_uri
+
+
+def embedded_image(chart: Chart, uri: Callable[[Chart], str]) -> ChartImage:
+    """A chart drawn into the document as a data address (the downloads
+    are read without the server), without a size: the SVG has its own."""
+    return ChartImage(uri(chart), 0, 0, lazy=False)
 
 
 def themes(report: Report) -> list[Json]:

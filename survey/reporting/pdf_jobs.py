@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -45,6 +44,7 @@ from flask_babel import gettext as _
 from survey.analysis.report import ReportError, ReportSettings, build_report
 from survey.database import read_only_context
 from survey.extensions import db
+from survey.reporting.stored_files import remove_older, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -183,10 +183,7 @@ def read_job(identifier: str) -> PdfJob | None:
 def _save(folder: Path, job: PdfJob) -> None:
     """Write the job's state atomically (a reader never sees half a file)."""
     job.updated = time.time()
-    target = _job_path(folder, job.id)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    tmp.write_text(json.dumps(asdict(job)), encoding="utf-8")
-    tmp.replace(target)
+    write_atomically(_job_path(folder, job.id), json.dumps(asdict(job)))
 
 
 def pdf_file(job: PdfJob) -> Path | None:
@@ -197,17 +194,6 @@ def pdf_file(job: PdfJob) -> Path | None:
     return path if path.is_file() else None
 
 
-def _tidy(folder: Path) -> None:
-    """Remove jobs and PDFs older than ``KEEP_FOR``."""
-    limit = time.time() - KEEP_FOR
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
 def start(app: Flask, survey_key: str, query: dict[str, str], settings: ReportSettings) -> PdfJob:
     """The job of these inputs: the one under way, or a new one started in
     a thread of this process. Returns at once."""
@@ -216,7 +202,7 @@ def start(app: Flask, survey_key: str, query: dict[str, str], settings: ReportSe
     job = read_job(identifier)
     if job is not None and job.running:
         return job
-    _tidy(folder)
+    remove_older(folder, KEEP_FOR)  # jobs and PDFs
     job = PdfJob(identifier, survey_key, dict(query), settings.language)
     _save(folder, job)
     thread = threading.Thread(
@@ -264,9 +250,7 @@ def make(folder: Path, job: PdfJob, settings: ReportSettings) -> None:
             phase("layout")
             data = tagged_pdf(html, laid_out=lambda count: phase("writing", pages=count))
             pages = job.pages
-            tmp = target.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            write_atomically(target, data)
         phase(
             "done",
             filename=name,

@@ -10,6 +10,7 @@ open it."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -54,6 +55,7 @@ EXPECTED_ACCESS = {
     "reports.stylesheet": "view",
     "reports.report": "view",
     "reports.download": "view",
+    "reports.chart": "view",
     "reports.start_pdf": "view",
     "reports.pdf_page": "view",
     "reports.pdf_progress": "view",
@@ -161,6 +163,7 @@ def world(app: Flask, resident_survey: str, partner_survey: str, tmp_path: Any) 
             "user_id": users["bystander@zone.be"],
             "run_id": run_id,
             "job_id": job_id,
+            "chart": _report_chart(clients["viewer"], resident_survey),
             "kind": "uitnodigen",
             # A page and a question of the resident survey (its editor
             # pages say it is open and frozen; its test walk works).
@@ -207,6 +210,14 @@ def _made_report_pdf(app: Flask, client: Any, key: str) -> str:
     asked = pdf_form(report).submit(client)
     ready = wait_until_finished(app, client, Page(client.get(asked.location)))
     return pdf_link(ready).rsplit("/", 1)[1].split(".pdf")[0]
+
+
+def _report_chart(client: Any, key: str) -> str:
+    """The key of the first chart the resident survey's report page names."""
+    page = client.get(f"/planner/rapporten/{key}").get_data(as_text=True)
+    found = re.search(rf'src="/planner/rapporten/{key}/grafiek/([0-9a-f]+)\.svg[?"]', page)
+    assert found, page[:2000]
+    return found.group(1)
 
 
 def sample_path(rule: Any, world: dict[str, Any]) -> str:

@@ -49,10 +49,10 @@ def test_stacked_bubble_and_grouped_charts(app_ctx: object) -> None:
     assert "matplotlib.pyplot" not in sys.modules
 
 
-def _drawn(monkeypatch: object, once: bool) -> list[charts.Chart]:
-    """One chart of every kind, drawn once and cropped or twice by
-    matplotlib's tight box; the bubble chart names a phenomenon under
-    the figure (text outside the axes and the figure)."""
+def _drawn(monkeypatch: object, once: bool) -> list[tuple[charts.Chart, str]]:
+    """One chart of every kind with its SVG, drawn once and cropped or
+    twice by matplotlib's tight box; the bubble chart names a phenomenon
+    under the figure (text outside the axes and the figure)."""
     import pytest
 
     from survey import memo
@@ -60,7 +60,7 @@ def _drawn(monkeypatch: object, once: bool) -> list[charts.Chart]:
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setattr(charts, "DRAW_ONCE", once)
     memo.CHARTS.clear()  # remembered charts would hide the other way
-    return [
+    made = [
         charts.bar_chart(
             "Slachtoffer?", ["Ja", "Nee", "Zeldzaam"], [8.3, 91.7, None], [[6.9, 10.0], None, None]
         ),
@@ -92,6 +92,8 @@ def _drawn(monkeypatch: object, once: bool) -> list[charts.Chart]:
             "Wijken", ["Noord", "Zuid"], [("antwoorden", [40.0, 60.0]), ("bevolking", [50.0, None])]
         ),
     ]
+    # A chart is drawn when its SVG is asked for: here, with DRAW_ONCE as set.
+    return [(chart, chart.svg) for chart in made]
 
 
 def _size(svg: str) -> tuple[str, str, list[str]]:
@@ -130,11 +132,11 @@ def test_a_chart_drawn_once_is_the_tight_chart_matplotlib_draws_twice(
     matplotlib's ``bbox_inches="tight"``, which draws every figure twice."""
     once = _drawn(monkeypatch, True)
     twice = _drawn(monkeypatch, False)
-    for new, old in zip(once, twice, strict=True):
-        assert new.svg != old.svg  # really the two ways (the coordinates differ)
-        assert _size(new.svg) == _size(old.svg)
+    for (new, new_svg), (old, old_svg) in zip(once, twice, strict=True):
+        assert new_svg != old_svg  # really the two ways (the coordinates differ)
+        assert _size(new_svg) == _size(old_svg)
         assert new.alt == old.alt and new.table == old.table
-        assert _pixels(new.svg, tmp_path) == _pixels(old.svg, tmp_path)
+        assert _pixels(new_svg, tmp_path) == _pixels(old_svg, tmp_path)
 
 
 def test_a_question_as_title_keeps_its_own_question_mark_in_the_alt_text(

@@ -1,14 +1,17 @@
 """The input report in the planners' workspace, under ``/planner/rapporten``:
-an overview of the surveys, the report page with its options, the downloads
-(XLSX, JSON, HTML, DOCX, ZIP), the PDF made in the background with its
-progress page, and the report stylesheet.
+an overview of the surveys, the report page with its options and its
+charts (each its own request), the downloads (XLSX, JSON, HTML, DOCX, ZIP),
+the PDF made in the background with its progress page, and the report
+stylesheet.
 
 Every page and download builds the report model with the same options
 (``survey.reporting.options``), so the numbers are the same in every format.
-Routes parse, call ``build_report`` and a writer, and render. The PDF is the
-one thing stored: its layout takes seconds to minutes, so the page starts a
+Routes parse, call ``build_report`` and a writer, and render. Two things are
+stored: the PDF, whose layout takes seconds to minutes, so the page starts a
 job (``survey.reporting.pdf_jobs``) and shows its progress instead of
-making the planner's request wait."""
+making the planner's request wait; and the page's charts, ~2 s of drawing
+on the demo, so the page names them and the browser fetches each
+(``survey.reporting.chart_store``)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -37,7 +41,7 @@ from survey.extensions import db
 from survey.i18n import language_name
 from survey.models import Survey
 from survey.planner import surveys
-from survey.reporting import pdf_jobs
+from survey.reporting import chart_store, pdf_jobs
 from survey.reporting.options import ReportOptions, parse_options, report_languages
 from survey.reporting.problems import problem_text
 from survey.workspace.shell import Access, survey_or_404, workspace_blueprint
@@ -79,7 +83,10 @@ def default_settings() -> ReportSettings:
     """The settings of the report page opened without options (the
     configured threshold, weighting and cross-tabs on): what the fieldwork
     page's topline is built with, so it hides what the report hides."""
-    options = ReportOptions(threshold=_floor())
+    return _settings(ReportOptions(threshold=_floor()))
+
+
+def _settings(options: ReportOptions) -> ReportSettings:
     return options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
 
 
@@ -118,13 +125,18 @@ def report(key: str) -> ResponseReturnValue:
     if options is not None:
         try:
             with _in_language(options):
-                model = build_report(
-                    db.session,
-                    survey.key,
-                    options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+                model = build_report(db.session, survey.key, _settings(options))
+                page_charts = (
+                    chart_store.PageCharts(survey.key, options.query())
+                    if chart_store.SEPARATE
+                    else None
                 )
                 # The fragment is escaped by the report templates themselves.
-                fragment = Markup(render_report_html(model))  # noqa: S704
+                fragment = Markup(  # noqa: S704
+                    render_report_html(
+                        model, chart_image=page_charts.image if page_charts else None
+                    )
+                )
         except ReportError as exc:
             error = problem_text(exc)
     db.session.rollback()  # read only
@@ -150,6 +162,52 @@ def report(key: str) -> ResponseReturnValue:
     )
 
 
+@bp.get("/<key>/grafiek/<chart>.svg", access=Access.VIEW)
+def chart(key: str, chart: str) -> ResponseReturnValue:
+    """One chart of the report page (``survey.reporting.chart_store``), for
+    every role that may open the page: drawn on the first request, then
+    read from the store; the address changes with the chart, so the
+    browser may keep it. 404 for a chart this survey's page never named."""
+    survey = survey_or_404(key)
+    svg = chart_store.stored_svg(survey.key, chart)
+    if svg is None and chart_store.is_key(chart):
+        # Named by a page of another app instance (whose store this one
+        # does not share), or tidied since: the report of the address's
+        # options names its charts again here, once for all of them.
+        _store_charts(survey)
+        svg = chart_store.stored_svg(survey.key, chart)
+    db.session.rollback()  # read only
+    if svg is None:
+        abort(404)
+    # The chart is the published figures of the page that named it, and
+    # its address is its content's: it may be kept, but by this browser only.
+    g.no_store = False
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": f"private, max-age={chart_store.CACHE_SECONDS}, immutable"},
+    )
+
+
+def _store_charts(survey: Survey) -> None:
+    """Store the inputs of every chart of the report page of ``survey``
+    with the options in the address (nothing when they are wrong or the
+    report cannot be built)."""
+    from survey.reporting.html_writer import build_charts
+
+    options, _problems = _options(survey)
+    if options is None:
+        return
+    try:
+        with _in_language(options):
+            model = build_report(db.session, survey.key, _settings(options))
+            page_charts = chart_store.PageCharts(survey.key, options.query())
+            for found in build_charts(model).values():
+                page_charts.keep(found)
+    except ReportError:
+        return
+
+
 @bp.get("/<key>/inputrapport.<fmt>", access=Access.VIEW)
 def download(key: str, fmt: str) -> ResponseReturnValue:
     """The input report with the same options as an XLSX, JSON, HTML, DOCX
@@ -168,11 +226,7 @@ def download(key: str, fmt: str) -> ResponseReturnValue:
 
     try:
         with _in_language(options):
-            model = build_report(
-                db.session,
-                survey.key,
-                options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
-            )
+            model = build_report(db.session, survey.key, _settings(options))
             data = render(model, fmt)
     except ReportError:
         db.session.rollback()
@@ -202,7 +256,7 @@ def _job_query(survey: Survey, options: ReportOptions) -> dict[str, str]:
 
 
 def _pdf_job(survey: Survey, options: ReportOptions) -> pdf_jobs.PdfJob | None:
-    settings = options.settings(int(current_app.config["PARTNER_SECTOR_MIN"]))
+    settings = _settings(options)
     query = _job_query(survey, options)
     return pdf_jobs.read_job(pdf_jobs.job_id(survey.key, query, settings.language))
 
@@ -219,7 +273,7 @@ def start_pdf(key: str) -> ResponseReturnValue:
         current_app._get_current_object(),  # type: ignore[attr-defined]
         survey.key,
         _job_query(survey, options),
-        options.settings(int(current_app.config["PARTNER_SECTOR_MIN"])),
+        _settings(options),
     )
     return redirect(_pdf_page_url(survey.key, options), 303)
 
