@@ -36,6 +36,7 @@ EXPECTED_ACCESS = {
     "consultations.retention": "manage",
     "consultations.margins": "manage",
     "consultations.margins_source": "manage",
+    "consultations.weighting_choices": "manage",
     "consultations.indicators": "manage",
     "consultations.matrix": "manage",
     "surveys.upload": "manage",
