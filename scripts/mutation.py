@@ -119,6 +119,11 @@ MODULES = (
         ("tests/unit/test_weighting.py",),
     ),
     Module(
+        "collapsing",
+        "survey/analysis/collapsing.py",
+        ("tests/unit/test_collapsing.py",),
+    ),
+    Module(
         "estimates",
         "survey/analysis/estimates.py",
         (),
