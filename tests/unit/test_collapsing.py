@@ -239,3 +239,58 @@ def test_unanswered_responses_are_held_at_their_number_and_raked_on_the_rest() -
     # ... and raked on district with everybody else.
     north = sum(w for k, w in weighted.items() if k[1] == 1)
     assert north / n == pytest.approx(0.6)
+
+
+def test_a_planner_declares_merges_as_dimension_code_into() -> None:
+    """`--collapse-into sex:3=2 district:12=11`: code 3 of sex is weighted with code 2;
+    spaces around and capitals are forgiven, negative codes (none in the margins, but a
+    code is a number) are read as such, and each line is one merge."""
+    from survey.analysis.collapsing import parse_declarations
+
+    assert parse_declarations(["sex:3=2", " District:12=11 ", "sex:4=2", "x_1:-1=0"]) == {
+        "sex": {3: 2, 4: 2},
+        "district": {12: 11},
+        "x_1": {-1: 0},
+    }
+    assert parse_declarations([]) == {}
+    assert parse_declarations(["d" * 40 + ":1=2"]) == {"d" * 40: {1: 2}}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sex3",
+        "sex:3",
+        "sex:3=",
+        "sex=3:2",
+        ":3=2",
+        "sex:3=2=1",
+        "sex:a=2",
+        "d" * 41 + ":1=2",
+        "sex:1234567890=2",
+        "sex-x:3=2",
+    ],
+)
+def test_a_malformed_declaration_says_how_to_write_one(text: str) -> None:
+    from survey.analysis.collapsing import parse_declarations
+
+    with pytest.raises(ValueError, match=r"write DIMENSION:CODE=INTO, e\.g\. sex:3=2") as error:
+        parse_declarations([text])
+    assert repr(text) in str(error.value)
+
+
+@pytest.mark.parametrize("texts", [["sex:2=2"], ["sex:3=2", "sex:3=1"], ["sex:3=2", "SEX:3=1"]])
+def test_a_code_merged_into_itself_or_declared_twice_is_refused(texts: list[str]) -> None:
+    from survey.analysis.collapsing import parse_declarations
+
+    with pytest.raises(ValueError, match="merged into itself or declared twice"):
+        parse_declarations(texts)
+    # The same code in two dimensions is two merges.
+    assert parse_declarations(["sex:3=2", "district:3=2"]) == {"sex": {3: 2}, "district": {3: 2}}
+
+
+def test_a_merge_counts_the_respondents_of_all_its_members() -> None:
+    assert Merge("age", (4, 5), (12, 5), 4).total == 17
+    plan = age_plan({1: 40, 2: 50, 3: 60, 4: 15, 5: 5})
+    assert plan.code("age", None) is None
+    assert plan.code("age", 5) == 4 and plan.code("age", 3) == 3
