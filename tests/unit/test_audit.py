@@ -565,3 +565,16 @@ def test_the_audit_finds_the_same_narrow_counts_without_the_hot_start(
         audit.PROGRAMS = saved
     assert hot == cold
     assert set(cold) == {k for k, v in exact.items() if v.width() < THRESHOLD}
+
+
+def test_a_count_listed_twice_in_a_relation_counts_twice() -> None:
+    """A relation written term by term may name a count twice (2 x first places in a
+    sum of points): 3 + 3 = 6 pins the hidden 3 exactly; nothing in it may be
+    dropped or counted once."""
+    system = System()
+    system.add("first", 3, hidden=True)
+    system.add("points", 6)
+    system.relate(equation([("first", 1.0), ("first", 1.0), ("points", -1.0)], 0))
+    system.upper["first"] = 40.0
+    assert audit.audit(system, THRESHOLD) == {"first": audit.Interval(3, 3)}
+    assert independent_intervals(system, 40) == {"first": (3, 3)}
