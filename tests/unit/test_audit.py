@@ -578,3 +578,72 @@ def test_a_count_listed_twice_in_a_relation_counts_twice() -> None:
     system.upper["first"] = 40.0
     assert audit.audit(system, THRESHOLD) == {"first": audit.Interval(3, 3)}
     assert independent_intervals(system, 40) == {"first": (3, 3)}
+
+
+@pytest.mark.parametrize("hot_start", [True, False])
+def test_known_upper_limits_hold_and_a_count_without_one_is_protected_either_way(
+    hot_start: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With HiGHS kept hot or scipy's milp from scratch: two hidden counts known only to
+    be equal are unbounded (protected); with at most 3 respondents each (a known upper
+    limit) both lie in 0 .. 3, narrower than 5."""
+    monkeypatch.setattr(audit, "PROGRAMS", audit.Programs(hot_start=hot_start))
+    system = System()
+    system.add("a", 3, hidden=True)
+    system.add("b", 3, hidden=True)
+    system.relate(equation({"a": 1.0, "b": -1.0}, 0))
+    assert audit.audit(system, THRESHOLD) == {}
+    assert audit.interval_of(system, "a") == audit.Interval(0, None)
+    system.upper.update(a=3.0, b=3.0)
+    assert audit.audit(system, THRESHOLD) == {
+        "a": audit.Interval(0, 3),
+        "b": audit.Interval(0, 3),
+    }
+    # A limit the programs need (bound propagation leaves a and b in 0 .. 4): two
+    # equal counts adding up to c, at most 4, are each at most 2.
+    system = System()
+    for key, value in {"a": 1, "b": 1, "c": 2}.items():
+        system.add(key, value, hidden=True)
+    system.relate(equation({"a": 1.0, "b": -1.0}, 0))
+    system.relate(equation({"a": 1.0, "b": 1.0, "c": -1.0}, 0))
+    system.upper["c"] = 4.0
+    assert audit.audit(system, 3) == {"a": audit.Interval(0, 2), "b": audit.Interval(0, 2)}
+
+
+def test_three_counts_that_only_pin_each_other_together_are_found() -> None:
+    """a + b, a + c and b + c are each published as 10: every pair leaves its two
+    counts anywhere in 0 .. 10 (what bound propagation sees), but the three together
+    make each exactly 5. The programs must find it."""
+    system = System()
+    for key in "abc":
+        system.add(key, 5, hidden=True)
+    for first, second in ("ab", "ac", "bc"):
+        system.relate(equation({first: 1.0, second: 1.0}, 10))
+    assert audit.audit(system, 6) == {k: audit.Interval(5, 5) for k in "abc"}
+    assert independent_intervals(system, 10) == {k: (5, 5) for k in "abc"}
+
+
+def test_a_group_of_points_only_does_not_stop_the_audit_of_the_counts() -> None:
+    """Hidden Borda points are no count of people (unaudited): their group is skipped,
+    and the hidden 2 after it, pinned by its published total, is still found."""
+    system = System()
+    system.add("points", 40, hidden=True)
+    system.unaudited.add("points")
+    system.add("rank", 12, auxiliary=True)
+    system.relate(equation({"points": 1.0, "rank": -3.0}, 4))
+    system.add("small", 2, hidden=True)
+    system.add("total", 2)
+    system.relate(equation({"small": 1.0, "total": -1.0}, 0))
+    assert audit.audit(system, THRESHOLD) == {"small": audit.Interval(2, 2)}
+
+
+def test_the_audit_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    """The solver's own log stays off: a report build prints nothing of it."""
+    system = System()
+    for key in "abc":
+        system.add(key, 5, hidden=True)
+    for first, second in ("ab", "ac", "bc"):
+        system.relate(equation({first: 1.0, second: 1.0}, 10))
+    audit.audit(system, 6)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
