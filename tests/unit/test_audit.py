@@ -647,3 +647,48 @@ def test_the_audit_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     audit.audit(system, 6)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 2, 3, 5, 8, 13, 30]), min_size=12, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=18), min_size=1, max_size=12),
+    st.lists(st.sampled_from([1.0, 2.0, 3.0]), min_size=4, max_size=4),
+    st.booleans(),
+)
+def test_the_quick_bounds_hold_for_points_and_one_sided_relations(
+    values: list[int], hidden_at: set[int], weights: list[float], capped: bool
+) -> None:
+    """Borda points weigh rank counts 3, 2, 1 and a relation may bound only one side (at
+    most, at least): with such coefficients and bounds the propagation is still the
+    numpy version's to the last bit, and its bounds still contain every feasible value
+    of each hidden count (an unknown whole count cannot be pinned by a shortcut that
+    is wrong)."""
+    from survey.analysis.audit import at_least, at_most
+
+    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
+    keys += [("col", c) for c in (1, 2, 3, 4)]
+    system = crosstab_system(counts, {keys[i] for i in hidden_at})
+    if not capped:
+        system.upper.clear()
+    first_row = [("cell", (1, c)) for c in (1, 2, 3, 4)]
+    points = sum(w * counts[key[1]] for w, key in zip(weights, first_row, strict=True))
+    system.add("points", points, hidden=True)
+    system.unaudited.add("points")
+    system.relate(equation([*zip(first_row, weights, strict=True), ("points", -1.0)], 0))
+    second_row = {("cell", (2, c)): 1.0 for c in (1, 2)}
+    system.relate(at_most(second_row, counts[(2, 1)] + counts[(2, 2)] + 3))
+    system.relate(at_least(second_row, max(0, counts[(2, 1)] + counts[(2, 2)] - 3)))
+    import numpy as np
+
+    for group in audit._groups(system):
+        fast = audit._outer_bounds(group, system)
+        reference = _numpy_outer_bounds(group, system)
+        assert np.array_equal(fast[0], reference[0]) and np.array_equal(fast[1], reference[1])
+        for i, key in enumerate(group.keys):
+            if key not in system.hidden or key in system.unaudited:
+                continue
+            exact = audit.interval_of(system, key)
+            assert fast[0][i] <= exact.low + audit.TOLERANCE
+            assert exact.high is None or fast[1][i] >= exact.high - audit.TOLERANCE
