@@ -119,6 +119,11 @@ MODULES = (
         ("tests/unit/test_weighting.py",),
     ),
     Module(
+        "collapsing",
+        "survey/analysis/collapsing.py",
+        ("tests/unit/test_collapsing.py",),
+    ),
+    Module(
         "estimates",
         "survey/analysis/estimates.py",
         (),
@@ -643,12 +648,72 @@ def restore_module(module: Module, scratch: Path) -> None:
 
 @dataclass(frozen=True)
 class Survivor:
-    """A surviving mutant: its line number, the original and the mutated line."""
+    """A surviving mutant: its line number, the original and the mutated line, and where
+    the line stands (``place``): its enclosing function and the occurrence of its text."""
 
     line_number: int
     original: str
     mutated: str
     unreached: bool = False
+    function: str = ""
+    occurrence_in_function: int = 1
+    occurrence_in_module: int = 1
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a line stands in its module, independent of its line number: the qualified
+    name of the innermost function or class whose span (decorators and header included)
+    holds it ("" at module level), and how many lines with the same stripped text
+    occur up to and including it in that scope and in the whole module (1 = the first)."""
+
+    function: str
+    occurrence_in_function: int
+    occurrence_in_module: int
+
+
+def place(source: str, line_number: int) -> Place:
+    """The place of line ``line_number`` (1-based) of ``source``."""
+    scopes: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}{child.name}"
+                start = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                scopes.append((start, child.end_lineno or child.lineno, name))
+                visit(child, f"{name}.")
+            else:
+                visit(child, prefix)
+
+    visit(ast.parse(source), "")
+    lines = [line.strip() for line in source.splitlines()]
+    text = lines[line_number - 1]
+    # The innermost scope is the one that starts last among those holding the line.
+    holding = [s for s in scopes if s[0] <= line_number <= s[1]]
+    start, _, function = max(holding, default=(1, len(lines), ""))
+    in_function = sum(1 for n in range(start, line_number + 1) if lines[n - 1] == text)
+    in_module = sum(1 for n in range(1, line_number + 1) if lines[n - 1] == text)
+    return Place(function, in_function, in_module)
+
+
+def matches(entry: dict[str, Any], survivor: Survivor) -> bool:
+    """Whether an entry of the equivalents file names this survivor: the same original
+    and mutated line and, when the entry says so, the same enclosing ``function`` and
+    ``occurrence`` of the line's text (counted in that function when the entry names
+    one, else in the module). An entry without either matches every place of its text."""
+    if entry["line"] != survivor.original or entry["mutant"] != survivor.mutated:
+        return False
+    if "function" in entry and entry["function"] != survivor.function:
+        return False
+    if "occurrence" in entry:
+        counted = (
+            survivor.occurrence_in_function
+            if "function" in entry
+            else survivor.occurrence_in_module
+        )
+        return bool(entry["occurrence"] == counted)
+    return True
 
 
 def mutant_diff(scratch: Path, mutant_id: int) -> tuple[str, str]:
@@ -665,8 +730,8 @@ def mutant_diff(scratch: Path, mutant_id: int) -> tuple[str, str]:
     return " / ".join(removed), " / ".join(added)
 
 
-def collect(scratch: Path) -> tuple[dict[str, int], list[Survivor]]:
-    """Counts per mutmut status and the survivors, from mutmut's cache."""
+def collect(module: Module, scratch: Path) -> tuple[dict[str, int], list[Survivor]]:
+    """Counts per mutmut status and the survivors of ``module``, from mutmut's cache."""
     db = sqlite3.connect(scratch / ".mutmut-cache")
     rows = db.execute(
         "SELECT m.id, m.status, l.line_number FROM Mutant m JOIN Line l ON m.line = l.id"
@@ -674,6 +739,8 @@ def collect(scratch: Path) -> tuple[dict[str, int], list[Survivor]]:
     db.close()
     selection_file = scratch / SELECTION
     selection = json.loads(selection_file.read_text()) if selection_file.exists() else {}
+    saved = scratch / ORIGINAL
+    source = (saved if saved.exists() else scratch / module.path).read_text()
     counts: dict[str, int] = {}
     survivors = []
     for mutant_id, status, line_number in rows:
@@ -681,16 +748,38 @@ def collect(scratch: Path) -> tuple[dict[str, int], list[Survivor]]:
         if status == "bad_survived":
             original, mutated = mutant_diff(scratch, mutant_id)
             unreached = selection.get(str(line_number + 1)) == []
-            survivors.append(Survivor(line_number + 1, original, mutated, unreached))
+            where = place(source, line_number + 1)
+            survivors.append(
+                Survivor(
+                    line_number + 1,
+                    original,
+                    mutated,
+                    unreached,
+                    where.function,
+                    where.occurrence_in_function,
+                    where.occurrence_in_module,
+                )
+            )
     return counts, survivors
 
 
-def load_equivalents() -> dict[str, list[dict[str, str]]]:
+ENTRY_KEYS = {"module", "line", "mutant", "reason", "function", "occurrence"}
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, list[dict[str, Any]]]:
     """The documented equivalent mutants per module."""
-    with EQUIVALENTS.open("rb") as handle:
+    with path.open("rb") as handle:
         data = tomllib.load(handle)
-    by_module: dict[str, list[dict[str, str]]] = {}
+    by_module: dict[str, list[dict[str, Any]]] = {}
     for entry in data.get("equivalent", []):
+        unknown = set(entry) - ENTRY_KEYS
+        missing = {"module", "line", "mutant", "reason"} - set(entry)
+        # A misspelt "occurence" would otherwise widen the entry to every place silently.
+        if unknown or missing:
+            raise ValueError(
+                f"{path.name}: entry {entry.get('line')!r} has unknown keys {sorted(unknown)} "
+                f"or lacks {sorted(missing)}"
+            )
         by_module.setdefault(entry["module"], []).append(entry)
     return by_module
 
@@ -699,7 +788,7 @@ def section(
     module: Module,
     counts: dict[str, int],
     survivors: list[Survivor],
-    equivalents: list[dict[str, str]],
+    equivalents: list[dict[str, Any]],
     seconds: float,
 ) -> tuple[str, str]:
     """The summary row and the detail section of one module."""
@@ -711,14 +800,7 @@ def section(
     accepted: list[tuple[Survivor, str]] = []
     real: list[Survivor] = []
     for survivor in survivors:
-        reason = next(
-            (
-                e["reason"]
-                for e in equivalents
-                if e["line"] == survivor.original and e["mutant"] == survivor.mutated
-            ),
-            None,
-        )
+        reason = next((e["reason"] for e in equivalents if matches(e, survivor)), None)
         if reason is None:
             real.append(survivor)
         else:
@@ -746,21 +828,27 @@ def section(
         lines += ["Accepted equivalent mutants:", ""]
         for survivor, reason in accepted:
             lines.append(
-                f"- line {survivor.line_number}: `{survivor.original}` → `{survivor.mutated}`: "
-                f"{reason}"
+                f"- line {survivor.line_number}{_in(survivor)}: `{survivor.original}` → "
+                f"`{survivor.mutated}`: {reason}"
             )
         lines.append("")
     if real:
         lines += ["Survivors not explained (a test is missing, or the mutant needs a reason):", ""]
         for survivor in real:
             lines.append(
-                f"- line {survivor.line_number}: `{survivor.original}` → `{survivor.mutated}`"
+                f"- line {survivor.line_number}{_in(survivor)}: `{survivor.original}` → "
+                f"`{survivor.mutated}`"
                 + (" (no test runs this line)" if survivor.unreached else "")
             )
         lines.append("")
     if not accepted and not real:
         lines += ["No survivors.", ""]
     return row, "\n".join(lines)
+
+
+def _in(survivor: Survivor) -> str:
+    """`` (in `function`)`` for a survivor inside a function or class, else nothing."""
+    return f" (in `{survivor.function}`)" if survivor.function else ""
 
 
 HEADER = """# Mutation testing of the statistics and privacy core
@@ -864,7 +952,7 @@ def main() -> int:
                 copy_project(scratch)
             print(f"==> mutating {module.path}", flush=True)
             seconds = mutate(module, scratch, args.minutes, args.resume)
-        counts, survivors = collect(scratch)
+        counts, survivors = collect(module, scratch)
         rows[module.name], sections[module.name] = section(
             module, counts, survivors, equivalents.get(module.name, []), seconds
         )

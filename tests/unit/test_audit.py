@@ -6,6 +6,7 @@ possible values enumerated by hand (no linear programming)."""
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import pytest
@@ -358,3 +359,336 @@ def test_units_hidden_only_for_others_are_published_again_as_one_at_a_time(
     assert joint is wide_rest
     if not wide_rest:
         assert system.hidden == hidden and set(verdict.unprotected) == {"a", "b", "c"}
+
+
+# --- what the reader cannot know, and what protection does when nothing is near ------
+
+
+def independent_intervals(system: System, upper: float) -> dict[Any, tuple[float, float]]:
+    """Every hidden quantity's range from the published values and the relations,
+    solved apart from the audit (``linprog``, one upper limit for every count)."""
+    from disclosure_check import Attack
+
+    attack = Attack()
+
+    def term(key: Any) -> Any:
+        if system.unknown(key):
+            return attack.term(key, None, target=key in system.hidden)
+        return attack.term(key, system.values[key])
+
+    for relation in system.relations:
+        terms = [(name, a * value) for key, a in relation.terms for name, value in [term(key)]]
+        if relation.low == relation.high:
+            attack.equal([*terms, (None, -relation.low)])
+            continue
+        if relation.high != math.inf:
+            attack.at_most([*terms, (None, -relation.high)])
+        if relation.low != -math.inf:
+            attack.at_most([(name, -a) for name, a in terms] + [(None, relation.low)])
+    return attack.intervals(upper)
+
+
+def test_a_count_the_report_never_publishes_is_unknown_to_the_reader() -> None:
+    """A ranking's rank counts are never published: the 3 hidden beside an
+    unpublished 4 in a published total of 7 can be anything from 0 to 7, wide
+    enough at threshold 5; the unpublished count itself is not audited."""
+    system = System()
+    system.add("hidden", 3, hidden=True)
+    system.add("rank 2", 4, auxiliary=True)
+    system.add("total", 7)
+    system.relate(equation({"hidden": 1.0, "rank 2": 1.0, "total": -1.0}, 0))
+    assert system.auxiliary == {"rank 2"} and system.hidden == {"hidden"}
+    assert independent_intervals(system, 7) == {"hidden": (0, 7)}
+    assert audit.audit(system, THRESHOLD) == {}
+    # Published, the 4 would pin the hidden 3 exactly.
+    system.auxiliary.clear()
+    assert audit.audit(system, THRESHOLD) == {"hidden": audit.Interval(3, 3)}
+
+
+def test_a_hidden_count_without_an_upper_limit_is_protected() -> None:
+    """Two hidden counts known only to be equal, with no total above them: each
+    may be any number from 0 up, so neither is narrow."""
+    system = System()
+    system.add("a", 3, hidden=True)
+    system.add("b", 3, hidden=True)
+    system.relate(equation({"a": 1.0, "b": -1.0}, 0))
+    assert audit.audit(system, THRESHOLD) == {}
+    assert audit.interval_of(system, "a") == audit.Interval(0, None)
+    assert audit.interval_of(system, "a").width() == math.inf
+
+
+def test_relations_that_contradict_the_true_values_are_an_error() -> None:
+    """A relation built wrong (a published 10 in a total of 5 with a count hidden
+    beside it) is an error, never a verdict about a count that cannot be negative."""
+    system = System()
+    system.add("published", 10)
+    system.add("hidden", 2, hidden=True)
+    system.relate(equation({"published": 1.0, "hidden": 1.0}, 5))
+    with pytest.raises(audit.AuditError, match="no solution"):
+        audit.audit(system, THRESHOLD)
+
+
+def test_the_interval_of_a_published_count_is_not_asked_for() -> None:
+    system = System()
+    system.add("published", 10)
+    system.add("hidden", 2, hidden=True)
+    system.relate(equation({"published": 1.0, "hidden": 1.0}, 12))
+    assert audit.interval_of(system, "hidden") == audit.Interval(2, 2)
+    with pytest.raises(KeyError):
+        audit.interval_of(system, "published")
+
+
+def test_a_count_reached_only_through_unpublished_ones_is_hidden_to_protect() -> None:
+    """First places reach each other only through rank counts: the hidden 2 shares
+    its relation with the unpublished 5 alone, which the published 20 pins (5 + 20
+    = 25). The nearest publishable count is that 20; hiding it leaves the 2 anywhere
+    in 0 .. 7 and the 20 in 18 .. 25."""
+    system = System()
+    system.add("first", 2, hidden=True)
+    system.add("rank", 5, auxiliary=True)
+    system.add("near", 20)
+    system.relate(equation({"first": 1.0, "rank": 1.0}, 7))
+    system.relate(equation({"rank": 1.0, "near": 1.0}, 25))
+    for key in system.values:
+        system.upper[key] = 60.0
+    assert audit.audit(system, THRESHOLD) == {"first": audit.Interval(2, 2)}
+    units = {k: (k,) for k in ("first", "near")}
+    verdict = audit.protect(
+        system, THRESHOLD, units=units, unit_of={k: k for k in units}, order=system.values.get
+    )
+    assert verdict.added == ["near"] and not verdict.unprotected
+    assert system.hidden == {"first", "near"}
+    assert independent_intervals(system, 60) == {"first": (0, 7), "near": (18, 25)}
+
+
+def _pinned_by_two_totals() -> System:
+    """A hidden 2 that two published figures pin, neither of which can be hidden on
+    its own (no unit of their own): the question's count t (2 = t) and, through
+    an unpublished 3, the valid answers v (2 + 3 = v)."""
+    system = System()
+    system.add("small", 2, hidden=True)
+    system.add("count", 2)
+    system.add("other", 3, auxiliary=True)
+    system.add("valid", 5)
+    system.relate(equation({"small": 1.0, "count": -1.0}, 0))
+    system.relate(equation({"small": 1.0, "other": 1.0, "valid": -1.0}, 0))
+    for key in system.values:
+        system.upper[key] = 40.0
+    return system
+
+
+def test_with_nothing_near_to_hide_the_question_then_its_valid_answers_are_withheld() -> None:
+    """Nothing publishable shares a relation with the 2: the last resort hides its
+    question's count; still pinned by the valid answers, the final resort hides
+    those too, and the 2 is then anywhere in 0 .. 40 (threshold 10: the valid
+    answers alone leave it in 0 .. 5)."""
+    system = _pinned_by_two_totals()
+    verdict = audit.protect(
+        system,
+        10,
+        units={"small": ("small",), "question": ("count",), "valid": ("valid",)},
+        unit_of={"small": "small"},
+        order=repr,
+        last_resort=lambda key: ["question"],
+        final_resort=lambda key: ["valid"],
+    )
+    assert verdict.added == ["question", "valid"]
+    assert not verdict.unprotected
+    assert system.hidden == {"small", "count", "valid"}
+    assert independent_intervals(system, 40)["small"] == (0, 40)
+
+
+def test_a_count_no_resort_can_protect_is_reported_unprotected() -> None:
+    """Neither resort hides anything new (the question's count is already hidden by
+    the last resort when the final resort asks for it again): the 2, still pinned
+    by the valid answers to 0 .. 5, is reported unprotected at threshold 10, and so
+    is the question's count hidden for it, which equals it."""
+    system = _pinned_by_two_totals()
+    verdict = audit.protect(
+        system,
+        10,
+        units={"small": ("small",), "question": ("count",)},
+        unit_of={"small": "small"},
+        order=repr,
+        last_resort=lambda key: ["question"],
+        final_resort=lambda key: ["question"],
+    )
+    assert verdict.added == ["question"]
+    assert verdict.unprotected == {"small": audit.Interval(0, 5), "count": audit.Interval(0, 5)}
+    assert independent_intervals(system, 40) == {"small": (0, 5), "count": (0, 5)}
+
+
+def test_past_six_rounds_the_whole_line_is_hidden_at_once() -> None:
+    """A line of 1, 2, ..., 8 and 200 at threshold 30: one complement a round (the
+    hidden cells share them), smallest first; six rounds hide 2 .. 7 (1 + .. + 7 =
+    28, still short), and the seventh, past the budget, hides the whole line."""
+    values = {f"cell {n}": n for n in (1, 2, 3, 4, 5, 6, 7, 8, 200)}
+    system = System()
+    for key, n in values.items():
+        system.add(key, n, hidden=n == 1)
+        system.upper[key] = 236.0
+    system.relate(equation(dict.fromkeys(values, 1.0), sum(values.values())))
+    units: dict[Any, tuple[Any, ...]] = {k: (k,) for k in values} | {"line": tuple(values)}
+    verdict = audit.protect(
+        system,
+        30,
+        units=units,
+        unit_of={k: k for k in values},
+        order=system.values.get,
+        last_resort=lambda key: ["line"],
+    )
+    assert verdict.added == [f"cell {n}" for n in (2, 3, 4, 5, 6, 7)] + ["line"]
+    assert system.hidden == set(values) and not verdict.unprotected
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 2, 3, 5, 8, 13, 30]), min_size=12, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=18), min_size=1, max_size=10),
+)
+def test_the_audit_finds_the_same_narrow_counts_without_the_hot_start(
+    values: list[int], hidden_at: set[int]
+) -> None:
+    """scipy's ``milp``, every program from scratch, is the reference the hot start
+    must equal: the same narrow counts with the same intervals."""
+    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
+    keys += [("col", c) for c in (1, 2, 3, 4)]
+    hidden = {keys[i] for i in hidden_at}
+    hot = audit.audit(crosstab_system(counts, hidden), THRESHOLD)
+    saved = audit.PROGRAMS
+    try:
+        audit.PROGRAMS = audit.Programs(hot_start=False)
+        cold = audit.audit(crosstab_system(counts, hidden), THRESHOLD)
+        exact = {k: audit.interval_of(crosstab_system(counts, hidden), k) for k in hidden}
+    finally:
+        audit.PROGRAMS = saved
+    assert hot == cold
+    assert set(cold) == {k for k, v in exact.items() if v.width() < THRESHOLD}
+
+
+def test_a_count_listed_twice_in_a_relation_counts_twice() -> None:
+    """A relation written term by term may name a count twice (2 x first places in a
+    sum of points): 3 + 3 = 6 pins the hidden 3 exactly; nothing in it may be
+    dropped or counted once."""
+    system = System()
+    system.add("first", 3, hidden=True)
+    system.add("points", 6)
+    system.relate(equation([("first", 1.0), ("first", 1.0), ("points", -1.0)], 0))
+    system.upper["first"] = 40.0
+    assert audit.audit(system, THRESHOLD) == {"first": audit.Interval(3, 3)}
+    assert independent_intervals(system, 40) == {"first": (3, 3)}
+
+
+@pytest.mark.parametrize("hot_start", [True, False])
+def test_known_upper_limits_hold_and_a_count_without_one_is_protected_either_way(
+    hot_start: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With HiGHS kept hot or scipy's milp from scratch: two hidden counts known only to
+    be equal are unbounded (protected); with at most 3 respondents each (a known upper
+    limit) both lie in 0 .. 3, narrower than 5."""
+    monkeypatch.setattr(audit, "PROGRAMS", audit.Programs(hot_start=hot_start))
+    system = System()
+    system.add("a", 3, hidden=True)
+    system.add("b", 3, hidden=True)
+    system.relate(equation({"a": 1.0, "b": -1.0}, 0))
+    assert audit.audit(system, THRESHOLD) == {}
+    assert audit.interval_of(system, "a") == audit.Interval(0, None)
+    system.upper.update(a=3.0, b=3.0)
+    assert audit.audit(system, THRESHOLD) == {
+        "a": audit.Interval(0, 3),
+        "b": audit.Interval(0, 3),
+    }
+    # A limit the programs need (bound propagation leaves a and b in 0 .. 4): two
+    # equal counts adding up to c, at most 4, are each at most 2.
+    system = System()
+    for key, value in {"a": 1, "b": 1, "c": 2}.items():
+        system.add(key, value, hidden=True)
+    system.relate(equation({"a": 1.0, "b": -1.0}, 0))
+    system.relate(equation({"a": 1.0, "b": 1.0, "c": -1.0}, 0))
+    system.upper["c"] = 4.0
+    assert audit.audit(system, 3) == {"a": audit.Interval(0, 2), "b": audit.Interval(0, 2)}
+
+
+def test_three_counts_that_only_pin_each_other_together_are_found() -> None:
+    """a + b, a + c and b + c are each published as 10: every pair leaves its two
+    counts anywhere in 0 .. 10 (what bound propagation sees), but the three together
+    make each exactly 5. The programs must find it."""
+    system = System()
+    for key in "abc":
+        system.add(key, 5, hidden=True)
+    for first, second in ("ab", "ac", "bc"):
+        system.relate(equation({first: 1.0, second: 1.0}, 10))
+    assert audit.audit(system, 6) == {k: audit.Interval(5, 5) for k in "abc"}
+    assert independent_intervals(system, 10) == {k: (5, 5) for k in "abc"}
+
+
+def test_a_group_of_points_only_does_not_stop_the_audit_of_the_counts() -> None:
+    """Hidden Borda points are no count of people (unaudited): their group is skipped,
+    and the hidden 2 after it, pinned by its published total, is still found."""
+    system = System()
+    system.add("points", 40, hidden=True)
+    system.unaudited.add("points")
+    system.add("rank", 12, auxiliary=True)
+    system.relate(equation({"points": 1.0, "rank": -3.0}, 4))
+    system.add("small", 2, hidden=True)
+    system.add("total", 2)
+    system.relate(equation({"small": 1.0, "total": -1.0}, 0))
+    assert audit.audit(system, THRESHOLD) == {"small": audit.Interval(2, 2)}
+
+
+def test_the_audit_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    """The solver's own log stays off: a report build prints nothing of it."""
+    system = System()
+    for key in "abc":
+        system.add(key, 5, hidden=True)
+    for first, second in ("ab", "ac", "bc"):
+        system.relate(equation({first: 1.0, second: 1.0}, 10))
+    audit.audit(system, 6)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 2, 3, 5, 8, 13, 30]), min_size=12, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=18), min_size=1, max_size=12),
+    st.lists(st.sampled_from([1.0, 2.0, 3.0]), min_size=4, max_size=4),
+    st.booleans(),
+)
+def test_the_quick_bounds_hold_for_points_and_one_sided_relations(
+    values: list[int], hidden_at: set[int], weights: list[float], capped: bool
+) -> None:
+    """Borda points weigh rank counts 3, 2, 1 and a relation may bound only one side (at
+    most, at least): with such coefficients and bounds the propagation is still the
+    numpy version's to the last bit, and its bounds still contain every feasible value
+    of each hidden count (an unknown whole count cannot be pinned by a shortcut that
+    is wrong)."""
+    from survey.analysis.audit import at_least, at_most
+
+    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
+    keys += [("col", c) for c in (1, 2, 3, 4)]
+    system = crosstab_system(counts, {keys[i] for i in hidden_at})
+    if not capped:
+        system.upper.clear()
+    first_row = [("cell", (1, c)) for c in (1, 2, 3, 4)]
+    points = sum(w * counts[key[1]] for w, key in zip(weights, first_row, strict=True))
+    system.add("points", points, hidden=True)
+    system.unaudited.add("points")
+    system.relate(equation([*zip(first_row, weights, strict=True), ("points", -1.0)], 0))
+    second_row = {("cell", (2, c)): 1.0 for c in (1, 2)}
+    system.relate(at_most(second_row, counts[(2, 1)] + counts[(2, 2)] + 3))
+    system.relate(at_least(second_row, max(0, counts[(2, 1)] + counts[(2, 2)] - 3)))
+    import numpy as np
+
+    for group in audit._groups(system):
+        fast = audit._outer_bounds(group, system)
+        reference = _numpy_outer_bounds(group, system)
+        assert np.array_equal(fast[0], reference[0]) and np.array_equal(fast[1], reference[1])
+        for i, key in enumerate(group.keys):
+            if key not in system.hidden or key in system.unaudited:
+                continue
+            exact = audit.interval_of(system, key)
+            assert fast[0][i] <= exact.low + audit.TOLERANCE
+            assert exact.high is None or fast[1][i] >= exact.high - audit.TOLERANCE

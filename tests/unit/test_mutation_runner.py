@@ -59,3 +59,106 @@ def test_a_mutant_on_any_line_of_a_statement_selects_the_tests_of_the_whole_stat
     # An except clause over two lines.
     assert lines[22] == lines[23] == range(22, 24)
     assert lines[3] == range(3, 4) and lines[24] == range(24, 25)
+
+
+LOOPS = """\
+def first(rows):
+    for row in rows:
+        if not row:
+            continue
+        if row[0]:
+            continue
+    return rows
+
+
+class Table:
+    @staticmethod
+    def second(rows):
+        for row in rows:
+            if row:
+                continue
+            continue
+"""
+
+CONTINUE_TO_BREAK = {"line": "continue", "mutant": "break"}
+
+
+def survivor_at(line_number: int):  # type: ignore[no-untyped-def]
+    module = runner()
+    where = module.place(LOOPS, line_number)
+    return module.Survivor(
+        line_number,
+        "continue",
+        "break",
+        function=where.function,
+        occurrence_in_function=where.occurrence_in_function,
+        occurrence_in_module=where.occurrence_in_module,
+    )
+
+
+def test_a_line_is_placed_by_its_function_and_the_occurrence_of_its_text() -> None:
+    module = runner()
+    place, at = module.place, module.Place
+    assert place(LOOPS, 4) == at("first", 1, 1)
+    assert place(LOOPS, 6) == at("first", 2, 2)
+    # A method is named with its class; the decorator belongs to it.
+    assert place(LOOPS, 11) == at("Table.second", 1, 1)
+    assert place(LOOPS, 15) == at("Table.second", 1, 3)
+    assert place(LOOPS, 16) == at("Table.second", 2, 4)
+    assert place(LOOPS, 9).function == ""
+
+
+def test_an_equivalent_continue_is_accepted_at_its_own_place_only() -> None:
+    matches = runner().matches
+    places = [4, 6, 15, 16]
+    in_function = {**CONTINUE_TO_BREAK, "function": "first", "occurrence": 2}
+    assert [matches(in_function, survivor_at(n)) for n in places] == [False, True, False, False]
+    # Without a function the occurrence counts in the whole module.
+    in_module = {**CONTINUE_TO_BREAK, "occurrence": 3}
+    assert [matches(in_module, survivor_at(n)) for n in places] == [False, False, True, False]
+    whole_function = {**CONTINUE_TO_BREAK, "function": "Table.second"}
+    assert [matches(whole_function, survivor_at(n)) for n in places] == [False, False, True, True]
+
+
+def test_an_entry_with_only_the_line_text_still_matches_every_place() -> None:
+    matches = runner().matches
+    assert all(matches(CONTINUE_TO_BREAK, survivor_at(n)) for n in (4, 6, 15, 16))
+    assert not matches({"line": "continue", "mutant": "pass"}, survivor_at(4))
+
+
+def test_moving_the_line_does_not_move_the_entry() -> None:
+    module = runner()
+    moved = "import math\n\n\n" + LOOPS
+    entry = {**CONTINUE_TO_BREAK, "function": "first", "occurrence": 2}
+    where = module.place(moved, 9)
+    survivor = module.Survivor(
+        9,
+        "continue",
+        "break",
+        False,
+        where.function,
+        where.occurrence_in_function,
+        where.occurrence_in_module,
+    )
+    assert module.matches(entry, survivor)
+
+
+def test_a_misspelt_key_in_the_equivalents_file_stops_the_run(tmp_path: Path) -> None:
+    module = runner()
+    path = tmp_path / "equivalents.toml"
+    path.write_text(
+        '[[equivalent]]\nmodule = "m"\nline = "continue"\nmutant = "break"\n'
+        'occurence = 2\nreason = "typo"\n'
+    )
+    try:
+        module.load_equivalents(path)
+    except ValueError as error:
+        assert "occurence" in str(error)
+    else:
+        raise AssertionError("a misspelt key was accepted")
+
+
+def test_the_committed_equivalents_file_is_valid() -> None:
+    by_module = runner().load_equivalents()
+    assert "suppression" in by_module
+    assert all(e["reason"].strip() for entries in by_module.values() for e in entries)

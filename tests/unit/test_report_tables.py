@@ -673,3 +673,88 @@ def test_multiple_choice_and_ranking_charts_say_their_shares_are_of_respondents(
     choice (answers) do."""
     assert MultipleTable.percent_of == RankingTable.percent_of == "respondents"
     assert CategoricalTable.percent_of == "answers"
+
+
+# --- which groups of a dimension are no cross-tab column --------------------------------
+
+
+def test_a_small_district_and_its_complement_are_no_column() -> None:
+    """District c (4 respondents) is hidden in the district question's own table, and
+    with it the next smallest, b: neither is a column, or the 4 would be bounded from
+    below by a column total."""
+    from survey.analysis.disclosure import folded_groups
+
+    counts = {"district": {"a": 200, "b": 150, "c": 4}}
+    assert folded_groups(counts, 354, 10) == {"district": frozenset({"b", "c"})}
+
+
+def test_a_group_too_small_for_percentages_is_no_column() -> None:
+    """A column shows percentages from 30 respondents on (BASE_RULES): 29 in a group
+    make no column, 30 do, whatever the threshold."""
+    from survey.analysis.disclosure import folded_groups
+
+    for size, folded in ((29, {"c"}), (30, set())):
+        counts = {"district": {"a": 200, "b": 150, "c": size}}
+        assert folded_groups(counts, 350 + size, 10) == {"district": frozenset(folded)}
+
+
+def test_a_small_unknown_column_takes_in_the_smallest_group() -> None:
+    """5 respondents gave no district: an unknown column of 1 .. threshold-1 could never
+    be protected, so the smallest group joins it (b, 150; on a tie the lowest code),
+    and 155 in it are enough. With 10 and more without a district nothing joins."""
+    from survey.analysis.disclosure import folded_groups
+
+    assert folded_groups({"district": {"a": 200, "b": 150}}, 355, 10) == {
+        "district": frozenset({"b"})
+    }
+    assert folded_groups({"district": {"b": 150, "a": 150}}, 305, 10) == {
+        "district": frozenset({"a"})
+    }
+    assert folded_groups({"district": {"a": 200, "b": 150}}, 360, 10) == {"district": frozenset()}
+    # 9 without a district: still one too few at threshold 10.
+    assert folded_groups({"district": {"a": 200, "b": 150}}, 359, 10) == {
+        "district": frozenset({"b"})
+    }
+
+
+def test_a_small_response_mode_is_no_column_but_folds_nothing_else() -> None:
+    """Response modes are published as counts: paper (8, below the threshold) and phone
+    (25, too few for percentages) are no column; web stays one, and no complement is
+    hidden (the modes' counts are published either way)."""
+    from survey.analysis.disclosure import folded_groups
+
+    counts = {"mode": {"web": 300, "paper": 8, "phone": 25, "kiosk": 30}}
+    assert folded_groups(counts, 363, 10) == {"mode": frozenset({"paper", "phone"})}
+
+
+def test_withholding_the_weights_spread_removes_every_effective_n_of_the_report() -> None:
+    """A report whose weighting section withholds the weights' spread publishes no
+    effective n and no interval of a weighted share anywhere (docs/report-json.md: a
+    Wilson interval gives n_eff back): a plain table, every row of a matrix, a
+    number's weighted summary and its bands; the weighted shares stay (and a mean's
+    interval, which needs the spread as well), and a table without weights is left
+    as it was."""
+    from survey.analysis.disclosure import without_effective_n
+
+    weighted = WeightedCounts({1: 30.0, 2: 70.0}, 100.0, 80.04)
+    plain = replace(categorical(60, 40), weighted=weighted)
+    unweighted = categorical(60, 40)
+    matrix = MatrixTable((MatrixRow("r1", "rij 1", plain), MatrixRow("r2", "rij 2", unweighted)))
+    summary = summarise_numbers([(20.0, 5.0), (40.0, 15.0)], effective_n=16.0)
+    number = NumberTable(
+        20,
+        2,
+        summarise_numbers([(20.0, 10), (40.0, 10)]),
+        weighted=WeightedNumbers(summary, 16.0),
+        bands=plain,
+    )
+    assert plain.to_json()["effective_n"] == 80.0
+    for table in (plain, matrix, number):
+        published = without_effective_n(Summary(table)).table.to_json()
+        shown = published.get("rows", [published])
+        options = [o for t in shown for o in t.get("options", [])] + published.get("bands", [])
+        assert options and all(o["weighted_ci95"] is None for o in options if "weighted_ci95" in o)
+        assert all(t.get("effective_n") is None for t in shown)
+        if table is plain:
+            assert by_code(published)[1]["weighted_percent"] == 30.0
+    assert without_effective_n(Summary(unweighted)).table == unweighted

@@ -330,6 +330,44 @@ def test_crosstab_single_column_is_reported_unprotected() -> None:
     assert mask.unprotected
 
 
+def test_a_district_total_that_cannot_be_protected_does_not_stop_the_protection_of_the_rest() -> (
+    None
+):
+    """District a is the only column, so its total is the grand total (always
+    published); the question's own table hid it anyway. That one total cannot be
+    protected and is the only entry the mask gives up: the 12 hidden to cover it
+    still gets the 25 as its complement, in its column and among the row totals,
+    so each hidden count lies in a range at least 10 wide."""
+    counts = {(1, "a"): 12, (2, "a"): 30, (3, "a"): 25, (4, "a"): 40}
+    mask = suppress_crosstab(counts, 10, suppressed_column_totals=["a"])
+    assert mask.unprotected == (("column_total", "a"),)
+    assert mask.cells == {(1, "a"), (3, "a")}
+    assert mask.row_totals == {1, 3}
+    # Published: the rows 2 and 4 and the grand total 107, so 12 + 25 = 37 is known
+    # and each of the two lies anywhere in 0 .. 37; only the total itself is solved.
+    hidden = (set(mask.cells), set(mask.row_totals), set(mask.column_totals))
+    assert recoverable_entries(counts, *hidden, True, True) == ["cola"]
+
+
+def test_at_the_lowest_threshold_two_empty_rows_hidden_elsewhere_take_the_smallest_count() -> None:
+    """At threshold 1 nothing is small, but the rows a and b (nobody, 0 and 0) were hidden
+    in the question's own table. Their two totals add up to 0 among the row totals: the
+    complement is the smallest count that adds to it, row c's 1, not row d's 2."""
+    counts = {
+        ("a", "x"): 0,
+        ("a", "y"): 0,
+        ("b", "x"): 0,
+        ("b", "y"): 0,
+        ("c", "x"): 1,
+        ("c", "y"): 0,
+        ("d", "x"): 1,
+        ("d", "y"): 1,
+    }
+    mask = suppress_crosstab(counts, 1, suppressed_row_totals=["a", "b"])
+    assert mask.row_totals == {"a", "b", "c"}
+    assert mask.unprotected == ()
+
+
 def test_crosstab_cells_hidden_up_to_exactly_the_threshold_need_no_more() -> None:
     """4 + 6 hidden in district A is exactly the threshold of 10: each is known only to
     lie in 0 .. 10, wide enough, so the 50 stays published."""
