@@ -133,8 +133,11 @@ MODULES = (
     Module(
         "priority",
         "survey/analysis/priority.py",
-        ("tests/unit/test_partner_sectors.py",),
-        ("tests/unit/test_report_model.py",),
+        # test_priority_tallies: the tallies from a survey's counts built in the test.
+        ("tests/unit/test_priority_tallies.py", "tests/unit/test_partner_sectors.py"),
+        # test_weighted_report: collect_counts and _survey_counts read the database (a
+        # weighted and an unweighted report, their indicators recomputed with NumPy).
+        ("tests/unit/test_report_model.py", "tests/integration/test_weighted_report.py"),
     ),
     Module(
         "redaction",
