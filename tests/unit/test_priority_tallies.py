@@ -623,3 +623,105 @@ def test_source_weights_count_only_indicators_the_matrix_has() -> None:
     assert by_source["partners"].people is None
     nothing = priority.source_weights({"concern": 1.0}, set(), {})
     assert all(s.weight_share == 0.0 for s in nothing)
+
+
+# --- the indicators' names and rules ------------------------------------------------------
+
+DOCUMENTED = ("concern", "priority", "importance", "victimisation", "partner_priority")
+
+
+def test_a_planners_weight_is_kept_for_every_documented_indicator() -> None:
+    """The planner may weigh each of the seven indicators the method names
+    (weight 0 included); an unknown name and a negative weight are dropped."""
+    stored = {name: i + 1 for i, name in enumerate((*DOCUMENTED, "facts", "trend"))}
+    weights, source = priority.matrix_weights({**stored, "onbekend": 3, "facts": 0})
+    assert source == "consultation"
+    assert weights == {**{k: float(v) for k, v in stored.items()}, "facts": 0.0}
+    assert priority.matrix_weights({"concern": -1}) == (dict(priority.ranking.DEFAULT_WEIGHTS), "default")
+    assert priority.matrix_weights({"concern": 0}) == (dict(priority.ranking.DEFAULT_WEIGHTS), "default")
+
+
+def test_each_source_names_its_own_indicators() -> None:
+    """Residents: concern, priority and victimisation; partners: importance and their
+    own priority; registered figures: facts and trend, each weighing 1 of 7."""
+    names = (*DOCUMENTED, "facts", "trend")
+    shares = priority.source_weights(dict.fromkeys(names, 1.0), names, {})
+    assert [(s.source, s.indicators) for s in shares] == [
+        ("residents", ("concern", "priority", "victimisation")),
+        ("partners", ("importance", "partner_priority")),
+        ("registered", ("facts", "trend")),
+    ]
+    assert [s.weight_share for s in shares] == [round(3 / 7, 4), round(2 / 7, 4), round(2 / 7, 4)]
+
+
+def test_the_report_states_what_each_indicators_base_counts() -> None:
+    """Concern and priority rest on respondents, victimisation on answers, the
+    partners' indicators on partner answers (report JSON ``indicator_bases``)."""
+    result = priority.assemble_priorities([], {}, {}, {"concern": 1.0}, "default", 10, 1, 10)
+    assert result.method.indicator_bases == {
+        "concern": "respondents",
+        "priority": "respondents",
+        "importance": "partner_answers",
+        "victimisation": "answers",
+        "partner_priority": "partner_answers",
+    }
+
+
+def _matrix(
+    figures: dict[str, priority.PhenomenonFigures], *, weighted: bool = False, threshold: int = 10
+) -> dict[str, Any]:
+    phenomena = [priority.PhenomenonInfo(key, key, False) for key in sorted(figures)]
+    weights = dict.fromkeys(DOCUMENTED, 1.0)
+    result = priority.assemble_priorities(
+        phenomena,
+        figures,
+        {},
+        weights,
+        "consultation",
+        threshold,
+        1,
+        20,
+        partner_sector_min=5,
+        weighted=weighted,
+    )
+    return {row["phenomenon"]: row for row in result.to_json()["priorities"]}
+
+
+def test_partners_priority_follows_the_partners_minimum_not_the_residents_threshold() -> None:
+    """6 organisations, 3 of them saying "prioriteit": 3 is below the residents'
+    threshold of 10, but the partners' figure rests on 6 organisations (minimum
+    5) and is shown: 50 %. With 4 organisations it is hidden."""
+    shown = priority.PhenomenonFigures()
+    shown.tallies["partner_priority"] = priority.Tally(hits=3, base=6)
+    few = priority.PhenomenonFigures()
+    few.tallies["partner_priority"] = priority.Tally(hits=3, base=4)
+    rows = _matrix({"drugs": shown, "fraude": few})
+    assert rows["drugs"]["indicators"]["partner_priority"] == 50.0
+    assert rows["fraude"]["indicators"]["partner_priority"] is None
+    assert rows["fraude"]["suppressed_indicators"] == ["partner_priority"]
+
+
+def test_a_weighted_matrix_weighs_every_residents_indicator() -> None:
+    """In a weighted report concern, priority and victimisation show their weighted
+    share (here 25 % against 50 % unweighted), with an effective base."""
+    figure = priority.PhenomenonFigures()
+    for name in ("concern", "priority", "victimisation"):
+        tally = figure.tallies[name] = priority.Tally(hits=20, base=40)
+        tally.add_cells([(0.5, 20, 20), (1.5, 0, 20)])
+    rows = _matrix({"drugs": figure}, weighted=True)
+    for name in ("concern", "priority", "victimisation"):
+        assert rows["drugs"]["indicators"][name] == 50.0
+        assert rows["drugs"]["weighted_indicators"][name] == 25.0
+        assert rows["drugs"]["estimate_indicators"][name] == 25.0
+        assert rows["drugs"]["effective_bases"][name] == round(40**2 / (0.25 * 20 + 2.25 * 20), 1)
+
+
+def test_one_answer_is_a_base() -> None:
+    """A share on one answer is 0 or 100 %, and one respondent weighing 0.4 gives a
+    weighted share too: weights below 1 are as good as any."""
+    assert priority.Tally(hits=0, base=1).share() == 0.0
+    tally = priority.Tally(hits=1, base=1)
+    tally.add_cells([(0.4, 1, 1)])
+    assert tally.share() == 100.0
+    assert tally.weighted_share() == pytest.approx(100.0)
+    assert tally.weighted_share_se() == 0.0
