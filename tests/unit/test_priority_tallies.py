@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from survey.analysis import priority
+from survey.analysis import priority, ranking
 from survey.analysis.aggregates import ConcernSlot, VariableRow
 from survey.analysis.tables import ObjectiveFigure
 from survey.definitions.definition import SurveyDefinition, build_definition
@@ -159,9 +159,7 @@ def test_concern_slots_name_the_variables_of_each_phenomenon() -> None:
     slots = priority.concern_slots(definition, variables)
     assert slots == {
         "verkeer": [
-            priority.ConcernSlot(
-                variables["zorg.verkeer"].id, frozenset({1, 2, 3, 4}), frozenset({3, 4})
-            )
+            ConcernSlot(variables["zorg.verkeer"].id, frozenset({1, 2, 3, 4}), frozenset({3, 4}))
         ]
     }
 
@@ -247,7 +245,9 @@ def test_weighted_rows_give_hits_and_base_per_weighted_cell() -> None:
     survey = _counts(
         _definition(VICTIMISATION),
         {},
-        cell_rows={"slachtoffer.inbraak": [(5, 1, 3), (5, 2, 4), (5, None, 2), (6, 2, 1), (7, 1, 9)]},
+        cell_rows={
+            "slachtoffer.inbraak": [(5, 1, 3), (5, 2, 4), (5, None, 2), (6, 2, 1), (7, 1, 9)]
+        },
         cell_weights={5: 1.5, 6: 3.0},
     )
     variable_id = survey.variables["slachtoffer.inbraak"].id
@@ -257,9 +257,7 @@ def test_weighted_rows_give_hits_and_base_per_weighted_cell() -> None:
 
 def test_a_row_whose_variable_is_not_stored_is_left_out() -> None:
     definition = _definition(VICTIMISATION)
-    survey = _counts(
-        definition, {"slachtoffer.fiets": {1: 3, 2: 1}}, drop=("slachtoffer.inbraak",)
-    )
+    survey = _counts(definition, {"slachtoffer.fiets": {1: 3, 2: 1}}, drop=("slachtoffer.inbraak",))
     figures = _tally(survey)
     assert set(figures) == {"fietsdiefstal"}
     assert figures["fietsdiefstal"].tallies["victimisation"].share() == pytest.approx(75.0)
@@ -562,8 +560,7 @@ def test_the_matrix_publishes_each_indicator_with_its_base() -> None:
     )
     figures = _tally(residents, partners)
     phenomena = [
-        priority.PhenomenonInfo(key, key.title(), False)
-        for key in ("drugs", "inbraak", "verkeer")
+        priority.PhenomenonInfo(key, key.title(), False) for key in ("drugs", "inbraak", "verkeer")
     ]
     objective = {
         "drugs": ObjectiveFigure(
@@ -637,8 +634,9 @@ def test_a_planners_weight_is_kept_for_every_documented_indicator() -> None:
     weights, source = priority.matrix_weights({**stored, "onbekend": 3, "facts": 0})
     assert source == "consultation"
     assert weights == {**{k: float(v) for k, v in stored.items()}, "facts": 0.0}
-    assert priority.matrix_weights({"concern": -1}) == (dict(priority.ranking.DEFAULT_WEIGHTS), "default")
-    assert priority.matrix_weights({"concern": 0}) == (dict(priority.ranking.DEFAULT_WEIGHTS), "default")
+    default = (dict(ranking.DEFAULT_WEIGHTS), "default")
+    assert priority.matrix_weights({"concern": -1}) == default
+    assert priority.matrix_weights({"concern": 0}) == default  # nothing weighs: the defaults
 
 
 def test_each_source_names_its_own_indicators() -> None:
