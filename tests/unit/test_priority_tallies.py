@@ -253,6 +253,7 @@ def test_weighted_rows_give_hits_and_base_per_weighted_cell() -> None:
     variable_id = survey.variables["slachtoffer.inbraak"].id
     assert survey.weighted_rows(variable_id, (1,), (1, 2)) == [(1.5, 3, 7), (3.0, 0, 1)]
     assert survey.weighted_rows(variable_id, (), (1,)) == [(1.5, 0, 3), (3.0, 0, 0)]
+    assert survey.weighted_rows(variable_id, (1, 2), (1, 2)) == [(1.5, 7, 7), (3.0, 1, 1)]
 
 
 def test_a_row_whose_variable_is_not_stored_is_left_out() -> None:
@@ -333,6 +334,7 @@ def test_importance_is_the_mean_valid_code_overall_and_per_sector() -> None:
     sectors = figures["drugs"].sectors
     assert set(sectors) == {"onderwijs", "welzijn"}
     assert (sectors["onderwijs"].base, sectors["onderwijs"].mean()) == (2, 4.0)
+    assert sectors["onderwijs"].mean_se() == 0.0  # two partners in agreement: no spread
     assert (sectors["welzijn"].base, sectors["welzijn"].mean()) == (2, 3.5)
     assert sectors["welzijn"].mean_se() == pytest.approx(statistics.stdev([2, 5]) / math.sqrt(2))
     assert figures["verkeer"].sectors["onderwijs"].mean() == 3.0
@@ -523,6 +525,23 @@ def test_extra_attention_points_without_their_variable_count_nothing() -> None:
 def test_a_phenomenon_without_partner_answers_has_no_partner_block() -> None:
     survey = _counts(_definition(VICTIMISATION), {"slachtoffer.inbraak": {1: 1}})
     assert priority.partner_figures(_tally(survey)["inbraak"], 1) is None
+
+
+def test_every_measure_question_of_a_survey_is_tallied_whatever_comes_before_it() -> None:
+    """A survey asking, in this order, a ranking, extra points, an unsafety question, a
+    plain question and a victimisation matrix: the victimisation at the end is
+    tallied like the rest."""
+    unsafety = {**VICTIMISATION, "key": "onveilig", "measure": "unsafety"}
+    plain = {k: v for k, v in VICTIMISATION.items() if k != "measure"} | {"key": "gewoon"}
+    survey = _counts(
+        _definition(RANKING, POINTS, unsafety, plain, VICTIMISATION),
+        {**RANKING_COUNTS, "punten": {1: 4}, "slachtoffer.inbraak": {1: 3, 2: 9}},
+        responses=30,
+    )
+    figures = _tally(survey)
+    assert figures["inbraak"].tallies["victimisation"].share() == pytest.approx(25.0)
+    assert figures["verkeer"].tallies["priority"].share() == pytest.approx(13 / 19 * 100)
+    assert figures["drugs"].tallies["partner_points"].hits == 4
 
 
 def test_questions_without_an_indicator_measure_feed_nothing() -> None:
