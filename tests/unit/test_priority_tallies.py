@@ -153,7 +153,7 @@ def test_concern_slots_name_the_variables_of_each_phenomenon() -> None:
     """The concern question's rows that name a phenomenon, with the codes in the base
     (not "weet niet") and the codes that count as a problem; a row without a phenomenon
     and a row not stored give no slot."""
-    definition = _definition(CONCERN)
+    definition = _definition(VICTIMISATION, CONCERN)
     variables = _variables(definition)
     del variables["zorg.drugs"]
     slots = priority.concern_slots(definition, variables)
@@ -212,6 +212,28 @@ def test_victimisation_is_the_share_of_valid_answers_saying_yes() -> None:
     assert (burglary.hits, burglary.base) == (12, 40)
     assert burglary.share() == pytest.approx(30.0)
     assert figures["fietsdiefstal"].tallies["victimisation"].share() == pytest.approx(25.0)
+
+
+def test_victimisation_pools_the_rows_of_one_phenomenon_per_answer() -> None:
+    """Two rows about burglary (home: 3 yes of 10; garage: nobody said yes, 10
+    answers): victimisation counts answers, 3 of 20 = 15 %."""
+    question = {
+        **VICTIMISATION,
+        "rows": [_row("woning", "inbraak"), _row("garage", "inbraak")],
+    }
+    survey = _counts(
+        _definition(question), {"slachtoffer.woning": {1: 3, 2: 7}, "slachtoffer.garage": {2: 10}}
+    )
+    tally = _tally(survey)["inbraak"].tallies["victimisation"]
+    assert (tally.hits, tally.base) == (3, 20)
+    assert tally.share() == pytest.approx(15.0)
+
+
+def test_a_victimisation_question_without_an_answer_option_counts_nobody() -> None:
+    question = {**VICTIMISATION, "options": [_option(9, missing=True)]}
+    survey = _counts(_definition(question), {"slachtoffer.inbraak": {9: 4}})
+    tally = _tally(survey)["inbraak"].tallies["victimisation"]
+    assert (tally.hits, tally.base) == (0, 0)
 
 
 def test_a_weighted_victimisation_share_counts_valid_answers_of_weighted_cells() -> None:
@@ -291,6 +313,18 @@ def test_partner_priority_and_attention_are_shares_of_organisations_with_a_view(
     assert (hidden.organisations, hidden.priority, hidden.attention) == (None, None, None)
 
 
+def test_partner_priority_of_two_partner_surveys_is_pooled() -> None:
+    """3 of 4 partners of one survey and 1 of 3 of another say "prioriteit": 4 of 7;
+    "aandachtspunt": 1 of 7 (the second survey has none)."""
+    definition = _definition(PARTNER_PRIORITY)
+    first = _counts(definition, {"aanpak.drugs": {1: 3, 2: 1}})
+    second = _counts(definition, {"aanpak.drugs": {1: 1, 3: 2}})
+    figure = _tally(first, second)["drugs"]
+    decision, attention = figure.tallies["partner_priority"], figure.tallies["partner_attention"]
+    assert (decision.hits, decision.base) == (4, 7)
+    assert (attention.hits, attention.base) == (1, 7)
+
+
 def test_a_partner_question_without_a_second_option_gives_no_attention_hits() -> None:
     question = {**PARTNER_PRIORITY, "options": [_option(1), _option(9, missing=True)]}
     survey = _counts(_definition(question), {"aanpak.drugs": {1: 5, 9: 1}})
@@ -318,6 +352,7 @@ def test_importance_is_the_mean_valid_code_overall_and_per_sector() -> None:
         _definition(IMPORTANCE),
         {"belang.drugs": {2: 1, 4: 2, 5: 1, 9: 1, None: 1}, "belang.verkeer": {3: 4}},
         by_sector=[
+            ("belang.drugs", "welzijn", 9, 1),
             ("belang.drugs", "onderwijs", 4, 2),
             ("belang.drugs", "welzijn", 2, 1),
             ("belang.drugs", "welzijn", 5, 1),
@@ -498,7 +533,8 @@ POINTS = {
     "key": "punten",
     "type": "multiple",
     "measure": "partner_points",
-    "options": [_option(1, "drugs"), _option(2, "verkeer"), _option(3), _option(9, "fraude", True)],
+    # "iets anders" first: an option without a phenomenon is passed over, not the end.
+    "options": [_option(3), _option(1, "drugs"), _option(2, "verkeer"), _option(9, "fraude", True)],
 }
 
 
@@ -514,6 +550,15 @@ def test_extra_attention_points_count_answers_naming_a_phenomenon() -> None:
     assert block is not None and block.extra_points == 4
     hidden = priority.partner_figures(figures["drugs"], 10)
     assert hidden is not None and hidden.extra_points is None
+
+
+def test_extra_attention_points_of_two_partner_surveys_add_up() -> None:
+    definition = _definition(POINTS)
+    first = _counts(definition, {"punten": {1: 4}}, responses=9)
+    second = _counts(definition, {"punten": {1: 2, 2: 1}}, responses=5)
+    figures = _tally(first, second)
+    assert figures["drugs"].tallies["partner_points"].hits == 6
+    assert figures["verkeer"].tallies["partner_points"].hits == 1
 
 
 def test_extra_attention_points_without_their_variable_count_nothing() -> None:
