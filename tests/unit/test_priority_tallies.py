@@ -418,8 +418,8 @@ RANKING = {
     "options": [
         _option(1, "verkeer"),
         _option(2, "drugs"),
+        _option(4),  # "ander": chosen, but no phenomenon (passed over, not the end)
         _option(3, "inbraak"),
-        _option(4),  # "ander": chosen, but no phenomenon
         _option(9, "verkeer", missing=True),  # "weet niet" never counts, whatever it names
     ],
 }
@@ -445,10 +445,20 @@ def test_priority_counts_a_choice_at_any_rank_over_those_who_ranked_anything() -
 
 
 def test_a_ranking_without_its_first_place_stored_has_no_base() -> None:
-    survey = _counts(_definition(RANKING), {"prio.2": {1: 3}}, drop=("prio.1",))
-    tally = _tally(survey)["verkeer"].tallies["priority"]
-    assert (tally.hits, tally.base) == (3, 0)
-    assert tally.share() is None
+    """Weighted or not, no first place stored: the choices are counted, there is no
+    base, so no share."""
+    for weights in (None, {1: 2.0}):
+        survey = _counts(
+            _definition(RANKING),
+            {"prio.2": {1: 3}},
+            cell_rows={"prio.2": [(1, 1, 3)]},
+            cell_weights=weights,
+            drop=("prio.1",),
+        )
+        tally = _tally(survey)["verkeer"].tallies["priority"]
+        assert (tally.hits, tally.base) == (3, 0)
+        assert tally.share() is None
+        assert tally.weighted_share() is None
 
 
 def test_a_weighted_priority_share_weighs_each_cell_of_the_first_place() -> None:
