@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from survey.analysis import priority, ranking
-from survey.analysis.aggregates import ConcernSlot, VariableRow
+from survey.analysis.aggregates import ConcernSlot, IndicatorRow, VariableRow
 from survey.analysis.tables import ObjectiveFigure
 from survey.definitions.definition import SurveyDefinition, build_definition
 
@@ -172,13 +172,14 @@ def test_one_concern_variable_counts_its_respondents_per_cell() -> None:
     rows = [
         (7, 20, 1, 5),
         (7, 20, 3, 2),
+        (7, 20, 4, 1),
         (7, 20, 9, 4),  # "weet niet": a concern code, but not valid
         (7, 20, None, 3),
         (7, 10, 4, 1),
         (7, 10, 2, 2),
         (8, 10, 4, 50),  # another variable
     ]
-    assert priority._one_slot(rows, slot) == [(10, 3, 1), (20, 7, 2)]
+    assert priority._one_slot(rows, slot) == [(10, 3, 1), (20, 8, 3)]
 
 
 # --- victimisation ---------------------------------------------------------------------
@@ -444,6 +445,18 @@ def test_priority_counts_a_choice_at_any_rank_over_those_who_ranked_anything() -
         assert tally.share() == pytest.approx(chosen / 19 * 100)
 
 
+def test_priority_of_two_surveys_is_pooled_and_an_unchosen_option_counts_zero() -> None:
+    """The same ranking in two citizen surveys: traffic chosen 13 + 3 times over 19 + 4
+    first places; in the second survey nobody chose burglary, which adds nothing."""
+    definition = _definition(RANKING)
+    second = _counts(definition, {"prio.1": {1: 3, 2: 1}})
+    figures = _tally(_counts(definition, RANKING_COUNTS), second)
+    traffic = figures["verkeer"].tallies["priority"]
+    assert (traffic.hits, traffic.base) == (16, 23)
+    burglary = figures["inbraak"].tallies["priority"]
+    assert (burglary.hits, burglary.base) == (11, 23)
+
+
 def test_a_ranking_without_its_first_place_stored_has_no_base() -> None:
     """Weighted or not, no first place stored: the choices are counted, there is no
     base, so no share."""
@@ -502,6 +515,13 @@ def test_a_multiple_choice_priority_rests_on_the_respondents_who_ticked_anything
     figures = _tally(survey)
     assert figures["verkeer"].tallies["priority"].share() == pytest.approx(80.0)
     assert figures["drugs"].tallies["priority"].share() == pytest.approx(20.0)
+
+
+def test_a_multiple_choice_nobody_answered_has_no_base() -> None:
+    survey = _counts(_definition(MULTIPLE), {"keuze": {None: 4}})
+    tally = _tally(survey)["verkeer"].tallies["priority"]
+    assert (tally.hits, tally.base) == (0, 0)
+    assert tally.share() is None
 
 
 def test_a_weighted_multiple_choice_priority_rests_on_the_weighted_respondents() -> None:
@@ -797,3 +817,17 @@ def test_one_answer_is_a_base() -> None:
     assert tally.share() == 100.0
     assert tally.weighted_share() == pytest.approx(100.0)
     assert tally.weighted_share_se() == 0.0
+
+
+def test_the_trend_is_against_the_year_just_before_the_latest() -> None:
+    """Three registered years: the trend compares 2025 with 2024 (300 -> 401:
+    +33.67 %, two decimals), not with the first year."""
+    rows = [
+        IndicatorRow("drugs", 2023, 100, "feiten", "barometer"),
+        IndicatorRow("drugs", 2025, 401, "feiten", "barometer"),
+        IndicatorRow("drugs", 2024, 300, "feiten", "barometer"),
+    ]
+    figure = priority.objective_figures(rows)["drugs"]
+    assert (figure.year, figure.previous_year, figure.previous_value) == (2025, 2024, 300)
+    assert figure.trend_percent == round(101 / 300 * 100, 2) == 33.67
+    assert figure.series == ((2023, 100), (2024, 300), (2025, 401))
