@@ -831,3 +831,16 @@ def test_the_trend_is_against_the_year_just_before_the_latest() -> None:
     assert (figure.year, figure.previous_year, figure.previous_value) == (2025, 2024, 300)
     assert figure.trend_percent == round(101 / 300 * 100, 2) == 33.67
     assert figure.series == ((2023, 100), (2024, 300), (2025, 401))
+
+
+def test_an_indicator_without_answers_has_no_base_and_one_answer_has_one() -> None:
+    """A ranking whose first place nobody filled in has no priority figure at all (no
+    base of 0 beside it); one resident who answered the concern rows, not concerned,
+    is a concern of 0 % on a base of 1 (zero is no small count to hide)."""
+    figure = priority.PhenomenonFigures()
+    figure.tallies["priority"] = priority.Tally(hits=0, base=0)
+    figure.tallies["concern"] = priority.Tally(hits=0, base=1)
+    row = _matrix({"drugs": figure})["drugs"]
+    assert "priority" not in row["indicators"] and "priority" not in row["bases"]
+    assert row["indicators"]["concern"] == 0.0
+    assert row["bases"] == {"concern": 1}
