@@ -780,32 +780,50 @@ def _matrix(
 
 
 def test_partners_priority_follows_the_partners_minimum_not_the_residents_threshold() -> None:
-    """6 organisations, 3 of them saying "prioriteit": 3 is below the residents'
-    threshold of 10, but the partners' figure rests on 6 organisations (minimum
-    5) and is shown: 50 %. With 4 organisations it is hidden."""
+    """5 organisations, 3 of them saying "prioriteit": 3 is below the residents'
+    threshold of 10, but the partners' figure rests on 5 organisations, the partners'
+    minimum, and is shown: 60 %. With 4 organisations it is hidden."""
     shown = priority.PhenomenonFigures()
-    shown.tallies["partner_priority"] = priority.Tally(hits=3, base=6)
+    shown.tallies["partner_priority"] = priority.Tally(hits=3, base=5)
     few = priority.PhenomenonFigures()
     few.tallies["partner_priority"] = priority.Tally(hits=3, base=4)
     rows = _matrix({"drugs": shown, "fraude": few})
-    assert rows["drugs"]["indicators"]["partner_priority"] == 50.0
+    assert rows["drugs"]["indicators"]["partner_priority"] == 60.0
     assert rows["fraude"]["indicators"]["partner_priority"] is None
     assert rows["fraude"]["suppressed_indicators"] == ["partner_priority"]
 
 
 def test_a_weighted_matrix_weighs_every_residents_indicator() -> None:
     """In a weighted report concern, priority and victimisation show their weighted
-    share (here 25 % against 50 % unweighted), with an effective base."""
+    share, 20 concerned weighing 0.5 and 20 others weighing 1.7: 10 / 44 (22.73 %,
+    two decimals) against 50 % unweighted, with the Kish effective base to one
+    decimal."""
     figure = priority.PhenomenonFigures()
     for name in ("concern", "priority", "victimisation"):
         tally = figure.tallies[name] = priority.Tally(hits=20, base=40)
-        tally.add_cells([(0.5, 20, 20), (1.5, 0, 20)])
+        tally.add_cells([(0.5, 20, 20), (1.7, 0, 20)])
     rows = _matrix({"drugs": figure}, weighted=True)
     for name in ("concern", "priority", "victimisation"):
         assert rows["drugs"]["indicators"][name] == 50.0
-        assert rows["drugs"]["weighted_indicators"][name] == 25.0
-        assert rows["drugs"]["estimate_indicators"][name] == 25.0
-        assert rows["drugs"]["effective_bases"][name] == round(40**2 / (0.25 * 20 + 2.25 * 20), 1)
+        assert rows["drugs"]["weighted_indicators"][name] == 22.73
+        assert rows["drugs"]["estimate_indicators"][name] == 22.73
+        assert rows["drugs"]["effective_bases"][name] == 30.8  # 44² / (0.25·20 + 2.89·20)
+
+
+def test_a_weighted_share_keeps_its_uncertainty_in_the_rank_interval() -> None:
+    """Two phenomena with weighted concern 50 % and 45 % on an effective base of 40:
+    the shares overlap well within their standard errors, so each 95 % rank interval
+    spans both ranks."""
+    figures = {}
+    for key, hits in (("drugs", 20), ("verkeer", 18)):
+        figure = priority.PhenomenonFigures()
+        tally = figure.tallies["concern"] = priority.Tally(hits=hits, base=40)
+        tally.add_cells([(1.0, hits, 40)])
+        figures[key] = figure
+    rows = _matrix(figures, weighted=True)
+    assert rows["drugs"]["rank"] == 1 and rows["verkeer"]["rank"] == 2
+    assert rows["drugs"]["rank_interval"] == [1, 2]
+    assert rows["verkeer"]["rank_interval"] == [1, 2]
 
 
 def test_one_answer_is_a_base() -> None:
