@@ -8,6 +8,7 @@ any rank), and what a weight does to a share."""
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from typing import Any
 
@@ -862,3 +863,18 @@ def test_an_indicator_without_answers_has_no_base_and_one_answer_has_one() -> No
     assert "priority" not in row["indicators"] and "priority" not in row["bases"]
     assert row["indicators"]["concern"] == 0.0
     assert row["bases"] == {"concern": 1}
+
+
+def test_the_reason_counts_only_the_phenomena_with_a_score() -> None:
+    """Three phenomena, one without any figure: the first is rank 1 "of 2" (in
+    whichever language the reason is written), not of 3."""
+    figures = {}
+    for key, hits in (("drugs", 30), ("verkeer", 20)):
+        figure = priority.PhenomenonFigures()
+        figure.tallies["concern"] = priority.Tally(hits=hits, base=40)
+        figures[key] = figure
+    figures["fraude"] = priority.PhenomenonFigures()
+    rows = _matrix(figures)
+    assert rows["fraude"]["rank"] is None
+    assert re.match(r"\w+ 1 \w+ 2 ", rows["drugs"]["reason"]), rows["drugs"]["reason"]
+    assert re.match(r"\w+ 2 \w+ 2 ", rows["verkeer"]["reason"]), rows["verkeer"]["reason"]
