@@ -325,6 +325,9 @@ def test_partner_priority_of_two_partner_surveys_is_pooled() -> None:
     decision, attention = figure.tallies["partner_priority"], figure.tallies["partner_attention"]
     assert (decision.hits, decision.base) == (4, 7)
     assert (attention.hits, attention.base) == (1, 7)
+    block = priority.partner_figures(figure, 7)
+    assert block is not None
+    assert (block.priority, block.attention) == (57.14, 14.29)  # 4 / 7 and 1 / 7
 
 
 def test_a_partner_question_without_a_second_option_gives_no_attention_hits() -> None:
@@ -396,7 +399,7 @@ def test_sector_means_withhold_small_and_mixed_sectors() -> None:
         "onderwijs": [4, 4, 4, 4, 4],
         "welzijn": [2, 3],
         "cultuur": [1, 2, 3, 4, 5, 5],
-        "sport": [3, 3, 3, 3, 3, 3, 3],
+        "sport": [3, 3, 3, 3, 3, 3, 4],
     }.items():
         tally = figure.sectors[sector]
         tally.base = len(answers)
@@ -407,7 +410,7 @@ def test_sector_means_withhold_small_and_mixed_sectors() -> None:
     assert (means["cultuur"].n, means["cultuur"].mean) == (None, None)
     assert (means["welzijn"].n, means["welzijn"].mean) == (2, None)
     assert (means["onderwijs"].n, means["onderwijs"].mean) == (5, None)
-    assert (means["sport"].n, means["sport"].mean) == (7, 3.0)
+    assert (means["sport"].n, means["sport"].mean) == (7, 3.14)  # 22 / 7, two decimals
 
 
 # --- priority (residents' choices, partners' top 3) --------------------------------------
@@ -695,6 +698,7 @@ def test_the_matrix_publishes_each_indicator_with_its_base() -> None:
     assert sources["partners"].weight_share == pytest.approx(0.2)
     assert sources["registered"].weight_share == pytest.approx(0.4)
     assert (sources["residents"].people, sources["partners"].people) == (40, 6)
+    assert result.method.weights == {"concern": 1, "priority": 1, "importance": 1, "facts": 2}
     assert sources["registered"].people is None
 
 
@@ -878,3 +882,30 @@ def test_the_reason_counts_only_the_phenomena_with_a_score() -> None:
     assert rows["fraude"]["rank"] is None
     assert re.match(r"\w+ 1 \w+ 2 ", rows["drugs"]["reason"]), rows["drugs"]["reason"]
     assert re.match(r"\w+ 2 \w+ 2 ", rows["verkeer"]["reason"]), rows["verkeer"]["reason"]
+
+
+def _objective(value: float, trend: float) -> ObjectiveFigure:
+    return ObjectiveFigure(2025, value, "feiten", "barometer", 2024, None, trend, ())
+
+
+def test_registered_figures_score_and_rank_without_uncertainty() -> None:
+    """Three phenomena with registered facts and trend only (weights 2 and 1): facts
+    alone would put B first, the trend alone A; together C, high on both, comes
+    first: C (2·25/30 + 60/70) / 3 = 0.84, B 2/3 = 0.67, A 1/3 = 0.33, and the
+    phenomenon without figures last. Registered figures are exact, so every rank
+    interval is the rank itself."""
+    objective = {"a": _objective(10, 50), "b": _objective(40, -20), "c": _objective(35, 40)}
+    phenomena = [priority.PhenomenonInfo(k, k, False) for k in ("a", "b", "c", "d")]
+    result = priority.assemble_priorities(
+        phenomena, {}, objective, {"facts": 2.0, "trend": 1.0}, "consultation", 10, 1, 20
+    )
+    rows = result.to_json()["priorities"]
+    assert [(r["phenomenon"], r["score"], r["rank"]) for r in rows] == [
+        ("c", 0.84, 1),
+        ("b", 0.67, 2),
+        ("a", 0.33, 3),
+        ("d", None, None),
+    ]
+    assert rows[0]["indicators"]["trend"] == 40 and rows[0]["indicators"]["facts"] == 35
+    for row in rows[:3]:
+        assert row["rank_interval"] == [row["rank"], row["rank"]]
