@@ -349,18 +349,18 @@ IMPORTANCE = {
 
 
 def test_importance_is_the_mean_valid_code_overall_and_per_sector() -> None:
-    """Answers 2, 4, 4 and 5 (one "weet niet", one blank): mean 3.75 with the sample
-    standard error; per sector, education answered 4 and 4, welfare 2 and 5 (its
+    """Answers 2, 4, 4, 5 and 5 (one "weet niet", one blank): mean 4 with the sample
+    standard error; per sector, education answered 4 and 4, welfare 2, 5 and 5 (its
     "weet niet" and blank left out); another row's sector answers stay there."""
-    answers = [2, 4, 4, 5]
+    answers = [2, 4, 4, 5, 5]
     survey = _counts(
         _definition(IMPORTANCE),
-        {"belang.drugs": {2: 1, 4: 2, 5: 1, 9: 1, None: 1}, "belang.verkeer": {3: 4}},
+        {"belang.drugs": {2: 1, 4: 2, 5: 2, 9: 1, None: 1}, "belang.verkeer": {3: 4}},
         by_sector=[
             ("belang.drugs", "welzijn", 9, 1),
             ("belang.drugs", "onderwijs", 4, 2),
             ("belang.drugs", "welzijn", 2, 1),
-            ("belang.drugs", "welzijn", 5, 1),
+            ("belang.drugs", "welzijn", 5, 2),
             ("belang.drugs", "welzijn", 9, 1),
             ("belang.drugs", "welzijn", None, 1),
             ("belang.verkeer", "onderwijs", 3, 4),
@@ -368,15 +368,15 @@ def test_importance_is_the_mean_valid_code_overall_and_per_sector() -> None:
     )
     figures = _tally(survey)
     tally = figures["drugs"].tallies["importance"]
-    assert tally.base == 4
-    assert tally.mean() == pytest.approx(3.75)
-    assert tally.mean_se() == pytest.approx(statistics.stdev(answers) / 2)
+    assert tally.base == 5
+    assert tally.mean() == pytest.approx(4.0)
+    assert tally.mean_se() == pytest.approx(statistics.stdev(answers) / math.sqrt(5))
     sectors = figures["drugs"].sectors
     assert set(sectors) == {"onderwijs", "welzijn"}
     assert (sectors["onderwijs"].base, sectors["onderwijs"].mean()) == (2, 4.0)
     assert sectors["onderwijs"].mean_se() == 0.0  # two partners in agreement: no spread
-    assert (sectors["welzijn"].base, sectors["welzijn"].mean()) == (2, 3.5)
-    assert sectors["welzijn"].mean_se() == pytest.approx(statistics.stdev([2, 5]) / math.sqrt(2))
+    assert (sectors["welzijn"].base, sectors["welzijn"].mean()) == (3, 4.0)
+    assert sectors["welzijn"].mean_se() == pytest.approx(statistics.stdev([2, 5, 5]) / math.sqrt(3))
     assert figures["verkeer"].sectors["onderwijs"].mean() == 3.0
 
 
@@ -736,6 +736,7 @@ def test_a_planners_weight_is_kept_for_every_documented_indicator() -> None:
     default = (dict(ranking.DEFAULT_WEIGHTS), "default")
     assert priority.matrix_weights({"concern": -1}) == default
     assert priority.matrix_weights({"concern": 0}) == default  # nothing weighs: the defaults
+    assert priority.matrix_weights({"concern": 0.5}) == ({"concern": 0.5}, "consultation")
 
 
 def test_each_source_names_its_own_indicators() -> None:
@@ -909,3 +910,18 @@ def test_registered_figures_score_and_rank_without_uncertainty() -> None:
     assert rows[0]["indicators"]["trend"] == 40 and rows[0]["indicators"]["facts"] == 35
     for row in rows[:3]:
         assert row["rank_interval"] == [row["rank"], row["rank"]]
+
+
+def test_a_weighted_ranking_counts_the_ranks_after_one_not_stored() -> None:
+    """Rank 2 not stored (an older version of the survey): a choice at rank 3 still
+    counts, weighted as in the unweighted share: 2 of 4 first places."""
+    survey = _counts(
+        _definition(RANKING),
+        {"prio.1": {2: 4}, "prio.3": {1: 2}},
+        cell_rows={"prio.1": [(1, 2, 4)], "prio.3": [(1, 1, 2)]},
+        cell_weights={1: 1.5},
+        drop=("prio.2",),
+    )
+    traffic = _tally(survey)["verkeer"].tallies["priority"]
+    assert traffic.share() == pytest.approx(50.0)
+    assert traffic.weighted_share() == pytest.approx(50.0)
