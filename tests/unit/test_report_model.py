@@ -229,11 +229,26 @@ def test_reasons_quote_the_rank_the_score_and_the_rule(app_ctx: object) -> None:
     """The reason of a proposal names the rank, the published score (Dutch
     decimals) and the thresholds of the rule that applied."""
     sentence = priority.reason_sentence(ranking.propose_label(2, 0.75, 10))
-    assert "2" in sentence and "10" in sentence and "0,75" in sentence
+    assert sentence.startswith("Rang 2 van 10 met score 0,75:")  # two decimals, as published
     assert "0,60" in sentence  # the priority rule: top 3 and a score of at least 0.60
     basic = priority.reason_sentence(ranking.propose_label(8, 0.1, 10))
     assert "0,10" in basic and "6" in basic and "0,40" in basic
     assert priority.reason_sentence(ranking.propose_label(None, None, 10)) != basic
+
+
+def test_each_indicator_is_named_in_dutch_with_its_unit(app_ctx: object) -> None:
+    """The spreadsheet's matrix columns: every indicator in words with its unit; an
+    unknown name stays as it is."""
+    assert {name: priority.indicator_label(name) for name in priority.INDICATORS} == {
+        "concern": "bezorgdheid (%)",
+        "priority": "prioriteit (%)",
+        "importance": "belang (1-5)",
+        "victimisation": "slachtofferschap (%)",
+        "partner_priority": "partners: prioriteit (%)",
+        "facts": "geregistreerde feiten",
+        "trend": "trend (%)",
+    }
+    assert priority.indicator_label("onbekend") == "onbekend"
 
 
 def test_the_dutch_reason_concludes_with_the_proposed_label(app_ctx: object) -> None:
