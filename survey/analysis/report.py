@@ -30,10 +30,10 @@ of those modules; ``Report.to_json()`` is the report JSON.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from survey.analysis import disclosure, priority, themes
+from survey.analysis import aggregates, disclosure, priority, themes
 from survey.analysis.aggregates import fieldwork_facts
 from survey.analysis.assemble import assemble
 from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
@@ -41,9 +41,14 @@ from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import Report
 from survey.analysis.settings import ReportError, ReportSettings
 from survey.analysis.weighting_summary import weighting_summary
+from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.memo import AUDITS, pickled_key, remember_pickled
+
+if TYPE_CHECKING:
+    from survey.analysis.tables import Summary
+    from survey.definitions.definition import QuestionDef
 
 __all__ = ["Report", "ReportError", "ReportSettings", "build_report"]
 
@@ -51,8 +56,60 @@ __all__ = ["Report", "ReportError", "ReportSettings", "build_report"]
 def build_report(session: DbSession, key: str, settings: ReportSettings | None = None) -> Report:
     """The report model of survey ``key`` with the priority matrix of its
     consultation. Raises ``ReportError`` when it cannot be built (unknown
-    survey, unusable margins). Reads only."""
+    survey, unusable margins). Reads only.
+
+    The matrix pools the consultation's surveys, so it hides every
+    indicator that the report of any of them hides (and their effective
+    bases when any of them withholds its weights' spread): the partners'
+    report never shows a residents' figure the residents' report protects,
+    which, set beside it, would give back what that report hides."""
     settings = settings or ReportSettings()
+    own = _protect(session, key, settings)
+    data = own.data
+    hidden_indicators = disclosure.hidden_indicators(own.published)
+    hidden_bases = disclosure.hidden_bases(own.published)
+    spread_hidden = own.spread_hidden
+    for other in _pooled_surveys(session, data.consultation.id, key):
+        theirs = _protect_other(session, other, settings)
+        hidden_indicators |= disclosure.hidden_indicators(theirs.published)
+        hidden_bases |= disclosure.hidden_bases(theirs.published)
+        spread_hidden = spread_hidden or theirs.spread_hidden
+    partners = themes.partner_input(
+        session,
+        data.consultation,
+        themes.lexicon_of(data.consultation),
+        minimum=settings.partner_sector_min,
+        language=settings.language,
+    )
+    matrix = priority.build_priorities(
+        session,
+        data.consultation,
+        data.aggregates,
+        settings,
+        hidden_indicators=hidden_indicators,
+        hidden_bases=hidden_bases,
+        known_weights=None if data.weighting is None else data.weighting.cell_weights,
+        mixed_sectors=partners.mixed_sectors,
+        effective_n_shown=not spread_hidden,
+    )
+    report = assemble(data, settings, own.questions, own.protected, matrix, partners)
+    facts = fieldwork_facts(session, key, data.consultation, settings.threshold)
+    return replace(report, fieldwork=facts)
+
+
+@dataclass(frozen=True)
+class _Protected:
+    """A survey's tables as its report publishes them: after the disclosure
+    audit, and without effective n where the weights' spread is withheld."""
+
+    data: ReportData
+    questions: list[QuestionDef]
+    protected: disclosure.Protected
+    published: list[tuple[QuestionDef, Summary]]
+    spread_hidden: bool
+
+
+def _protect(session: DbSession, key: str, settings: ReportSettings) -> _Protected:
     threshold = settings.threshold
     data = collect(session, key, settings)
     found = data.aggregates
@@ -105,27 +162,30 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
             summaries=tuple(disclosure.without_effective_n(s) for s in protected.summaries),
         )
     published = [(q, s) for q, s in zip(questions, protected.summaries, strict=True)]
-    partners = themes.partner_input(
-        session,
-        data.consultation,
-        lexicon,
-        minimum=settings.partner_sector_min,
-        language=language,
-    )
-    matrix = priority.build_priorities(
-        session,
-        data.consultation,
-        found,
-        settings,
-        hidden_indicators=disclosure.hidden_indicators(published),
-        hidden_bases=disclosure.hidden_bases(published),
-        known_weights=None if data.weighting is None else data.weighting.cell_weights,
-        mixed_sectors=partners.mixed_sectors,
-        effective_n_shown=not spread_hidden,
-    )
-    report = assemble(data, settings, questions, protected, matrix, partners)
-    facts = fieldwork_facts(session, key, data.consultation, threshold)
-    return replace(report, fieldwork=facts)
+    return _Protected(data, questions, protected, published, spread_hidden)
+
+
+def _pooled_surveys(session: DbSession, consultation_id: int, key: str) -> list[str]:
+    """The other surveys of the consultation whose answers the matrix pools
+    (those with a priority indicator question, as ``priority.collect_counts``
+    reads them)."""
+    return [
+        survey.key
+        for survey in aggregates.consultation_surveys(session, consultation_id)
+        if survey.key != key
+        and any(q.measure in priority.SURVEY_INDICATORS for q in definition_of(survey).questions)
+    ]
+
+
+def _protect_other(session: DbSession, key: str, settings: ReportSettings) -> _Protected:
+    """Another survey's published tables under this report's settings; when
+    its weighting cannot be built (its own report would refuse), as its
+    unweighted report publishes them, which the matrix then pools too
+    (``priority.collect_counts`` weights no survey then)."""
+    try:
+        return _protect(session, key, settings)
+    except ReportError:
+        return _protect(session, key, replace(settings, margins={}))
 
 
 def _dimension_tables(

@@ -93,3 +93,32 @@ def test_the_matrix_page_offers_the_indicators_the_surveys_ask(app: Flask) -> No
         db.session.flush()
         assert priority.asked_indicators(db.session, empty.id) == priority.INDICATORS
         db.session.rollback()
+
+
+def test_the_partners_report_never_shows_a_residents_figure_the_residents_report_hides(
+    app: Flask,
+) -> None:
+    """Set beside the residents' report, a residents' indicator that report
+    hides (a share resting on a protected count) but the partners' report
+    showed would give the protected count back: each report's matrix hides
+    what any report of the consultation hides, so both show one matrix,
+    hidden figures, effective bases and all."""
+    from survey.demo.loader import load_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        load_demo(db.session, residents=300)
+        db.session.commit()
+    residents = _build(app, "burgers-2026")
+    partners = _build(app, "partners-2026")
+    hidden = [
+        (row["phenomenon"], name)
+        for row in residents["priorities"]
+        for name, value in (row.get("indicators") or {}).items()
+        if value is None
+    ]
+    assert hidden, "the demo hides some residents' indicator"
+    shown = {p["phenomenon"]: p.get("indicators") or {} for p in partners["priorities"]}
+    assert [(p, n) for p, n in hidden if shown[p].get(n) is not None] == []
+    assert partners["priorities"] == residents["priorities"]
+    assert partners["priority_method"] == residents["priority_method"]
