@@ -273,13 +273,25 @@ def generate(url: str, count: int, pool: list[Template] | None = None) -> dict[s
     return info
 
 
+def _schema_head() -> str:
+    """A short digest of the migration files' names: a new migration makes
+    another name."""
+    import hashlib
+
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    names = "\n".join(sorted(p.name for p in versions.glob("*.py")))
+    return hashlib.sha256(names.encode()).hexdigest()[:8]
+
+
 def sqlite_dataset(count: int, workdir: Path, *, fresh: bool = False) -> tuple[str, dict[str, Any]]:
     """An SQLite file with ``count`` responses, reused between runs when it
     was made by this version of the generator."""
     from bench.common import sqlite_url
 
     workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / f"data-{count}-v{DATAGEN_VERSION}.sqlite"
+    # The migrations name the file too: a file made before a
+    # migration lacks its columns.
+    path = workdir / f"data-{count}-v{DATAGEN_VERSION}-{_schema_head()}.sqlite"
     marker = path.with_suffix(".done")
     if path.exists() and marker.exists() and not fresh:
         import json
