@@ -25,12 +25,20 @@ from werkzeug.datastructures import MultiDict
 
 from survey.analysis.disclosure import protect
 from survey.analysis.inputs import CrossCounts, SummaryContext, WeightBase
-from survey.analysis.tables import GridTable, WeightedCounts, WeightedNumbers
+from survey.analysis.tables import (
+    HIDDEN,
+    Category,
+    GridTable,
+    Summary,
+    WeightedCounts,
+    WeightedNumbers,
+)
 from survey.answering.pages import field_id
 from survey.definitions.definition import QuestionDef, RowDef, build_definition
 from survey.definitions.validation import validate_definition
 from survey.questions import REGISTRY
 from survey.questions.base import CellError, StoredAnswer
+from survey.questions.date import MonthTable
 from survey.questions.editor import form_for
 from survey.reporting.xlsx_writer import QUESTION_SHEETS
 from survey.responses.csv_export import _csv_cell
@@ -450,6 +458,25 @@ def test_the_summary_is_a_table_the_report_knows(
     assert (
         f'q.kind == "{kind}"' in template or (ROOT / "reports" / "tables" / f"{kind}.html").exists()
     )
+
+
+def test_a_date_question_lays_out_a_hidden_month_apart_from_figures_it_cannot_show(
+    app: Flask,
+) -> None:
+    """The spreadsheet writes its mark only where disclosure hid a figure, and
+    leaves a cell empty where there is nothing to show: 28 answers are too few
+    for percentages, so March shows its 15 and empty cells; February (1 answer)
+    and January (12, its complement) are hidden, months and figures alike."""
+    months = (Category(202601, "januari", 12), Category(202602, "februari", 1))
+    months += (Category(202603, "maart", 15),)
+    table = protect(Summary(MonthTable(months, valid=28, missing=2)), 3).table
+    assert isinstance(table, GridTable)
+    with app.test_request_context():
+        grid = table.grid()
+    january, february, march = (row[1:] for row in grid.rows)
+    assert january == february == (HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+    assert march == (15, None, None, None)
+    assert HIDDEN not in march
 
 
 # --- editor ----------------------------------------------------------------------------------

@@ -758,3 +758,164 @@ def test_withholding_the_weights_spread_removes_every_effective_n_of_the_report(
         if table is plain:
             assert by_code(published)[1]["weighted_percent"] == 30.0
     assert without_effective_n(Summary(unweighted)).table == unweighted
+
+
+def test_a_crosstab_publishes_every_group_with_its_base_and_each_cell_in_its_column() -> None:
+    """What the report JSON of a cross-tab holds, key by key: a group nobody is in
+    stays a column (valid 0, no percentages); a group below 30 respondents shows
+    counts without percentages; the unknown column appears because it has
+    respondents; a cell nobody is in counts 0. Percentages are of the column:
+    Noord 30 of 50 = 60 %."""
+    table = replace(
+        crosstab({(1, 1): 30, (2, 1): 20, (1, 2): 10, (2, 2): 5, (1, None): 4, (2, None): 0}),
+        columns=(
+            CrossColumn(1, "Noord"),
+            CrossColumn(2, "Zuid"),
+            CrossColumn(3, "Oost"),
+            CrossColumn(UNKNOWN_COLUMN, "onbekend"),
+        ),
+    )
+
+    def cell(count: int, share: float | None) -> dict[str, object]:
+        return {"count": count, "percent": share, "estimate": share, "suppressed": False}
+
+    assert table.to_json() == {
+        "question": "q",
+        "question_text": "Vraag?",
+        "type": "single",
+        "measure": None,
+        "dimension": "district",
+        "estimates": "unweighted",
+        "columns": [
+            {
+                "code": 1,
+                "label": "Noord",
+                "valid": 50,
+                "suppressed": False,
+                "base_flag": "unreliable",
+            },
+            {"code": 2, "label": "Zuid", "valid": 15, "suppressed": False, "base_flag": "hidden"},
+            {"code": 3, "label": "Oost", "valid": 0, "suppressed": False, "base_flag": "hidden"},
+            {
+                "code": None,
+                "label": "onbekend",
+                "valid": 4,
+                "suppressed": False,
+                "base_flag": "hidden",
+            },
+        ],
+        "options": [
+            {
+                "code": 1,
+                "label": "optie 1",
+                "cells": [cell(30, 60.0), cell(10, None), cell(0, None), cell(4, None)],
+            },
+            {
+                "code": 2,
+                "label": "optie 2",
+                "cells": [cell(20, 40.0), cell(5, None), cell(0, None), cell(0, None)],
+            },
+        ],
+    }
+
+
+def test_a_hidden_column_total_hides_its_percentages_and_a_hidden_cell_only_itself() -> None:
+    """A column whose total disclosure hid publishes neither its base nor any
+    percentage in it, however large the base (100 here); a hidden cell is null
+    while the cells after it in its row are published as usual."""
+    cells = {(1, 1): 60, (2, 1): 40, (1, 2): 70, (2, 2): 30}
+    table = replace(crosstab(cells), cell_marks={(1, 1): PRIMARY}, column_marks={1: COMPLEMENTARY})
+    published = table.to_json()
+    assert published["columns"][0] == {
+        "code": 1,
+        "label": "Noord",
+        "valid": None,
+        "suppressed": True,
+        "base_flag": "hidden",
+    }
+    first, second = (option["cells"] for option in published["options"])
+    assert first == [
+        {"count": None, "percent": None, "estimate": None, "suppressed": True},
+        {"count": 70, "percent": 70.0, "estimate": 70.0, "suppressed": False},
+    ]
+    assert second[0] == {"count": 40, "percent": None, "estimate": None, "suppressed": False}
+    assert second[1]["percent"] == 30.0
+
+
+def test_a_weighted_crosstab_counts_nobodys_weight_as_zero() -> None:
+    """Weighted multiple choice: an option nobody in a column chose has no weighted
+    cell and a weighted share of 0 %; a group without respondents has a weighted
+    base of 0 and no weighted share at all."""
+    table = replace(
+        crosstab({(1, 1): 30, (1, 2): 20, (2, 1): 25}),
+        columns=(CrossColumn(1, "Noord"), CrossColumn(2, "Zuid"), CrossColumn(3, "Oost")),
+        question_type="multiple",
+        column_valid={1: 50, 2: 40},
+        weighted_cells={(1, 1): 30.0, (1, 2): 10.0, (2, 1): 20.0},
+        weighted_column_valid={1: 40.0, 2: 50.0},
+    )
+    assert table.weighted_column_bases == {1: 40.0, 2: 50.0, 3: 0.0}
+    first, second = (option["cells"] for option in table.to_json()["options"])
+    # 30 of 40 weighted respondents, 10 of 50, nobody in Oost.
+    assert [c["weighted_percent"] for c in first] == [75.0, 20.0, None]
+    # Nobody in Zuid chose option 2: 0 of 50.
+    assert [c["weighted_percent"] for c in second] == [50.0, 0.0, None]
+    assert [c["count"] for c in second] == [25, 0, 0]
+
+
+def test_the_weighted_base_of_a_column_adds_up_its_valid_options_only() -> None:
+    """Single choice: a column's weighted base is the weight of its valid answers;
+    the weight of a missing answer (code 9, no row of the cross-tab) is not in it."""
+    table = replace(
+        crosstab({(1, 1): 60, (2, 1): 40, (1, 2): 50, (2, 2): 50}),
+        weighted_cells={(1, 1): 30.0, (2, 1): 90.0, (9, 1): 500.0, (1, 2): 20.0, (2, 2): 60.0},
+    )
+    assert table.weighted_column_bases == {1: 120.0, 2: 80.0, None: 0.0}
+    first, _ = table.to_json()["options"]
+    assert [c["weighted_percent"] for c in first["cells"]] == [25.0, 25.0]
+
+
+def test_one_respondent_without_a_group_makes_the_unknown_column() -> None:
+    """The unknown column appears as soon as one respondent has no group (90 chose
+    option 1, 89 of them in a district); a cell of a district nobody chose is 0."""
+    cells = complete_cells({(1, 1): 40, (1, 2): 49, (2, 1): 6}, [1, 2], {1: 90, 2: 6})
+    assert cells == {(1, 1): 40, (1, 2): 49, (1, None): 1, (2, 1): 6, (2, 2): 0, (2, None): 0}
+
+
+def test_a_number_publishes_its_bases_unless_disclosure_hid_them() -> None:
+    """A number answered by 40 (3 missing) publishes both bases, flagged unreliable
+    (below 100); once disclosure hid them they are null and the flag says hidden,
+    though 40 is above the 30 below which percentages are hidden anyway."""
+    summary = summarise_numbers([(20.0, 25), (30.0, 15)])
+    plain = NumberTable(40, 3, summary).to_json()
+    assert (plain["valid"], plain["missing"], plain["base_flag"]) == (40, 3, "unreliable")
+    assert "valid_suppressed" not in plain and "missing_suppressed" not in plain
+    hidden = NumberTable(40, 3, summary, valid_mark=PRIMARY, missing_mark=COMPLEMENTARY).to_json()
+    assert (hidden["valid"], hidden["missing"], hidden["base_flag"]) == (None, None, "hidden")
+    assert hidden["valid_suppressed"] is True and hidden["missing_suppressed"] is True
+
+
+def test_a_ranked_option_has_the_interval_of_the_respondents_who_chose_it() -> None:
+    """Each option of a ranking: the Wilson 95 % interval of the share of the 90
+    respondents who placed it at any rank (textbook formula, z = 1.96: 80 of 90 ->
+    80.74-93.85 %, 40 of 90 -> 34.62-54.73 %)."""
+    ranked = (
+        RankedCategory(1, "a", chosen=80, first=50, borda=200),
+        RankedCategory(2, "b", chosen=40, first=40, borda=120),
+    )
+    first, second = RankingTable(ranked, valid=90, missing=0, choose=2).to_json()["options"]
+    assert first["ci95"] == [80.74, 93.85]
+    assert second["ci95"] == [34.62, 54.73]
+
+
+def test_a_priority_row_names_its_phenomenon_and_gives_victimisation_an_interval() -> None:
+    """The matrix row carries its label and whether the phenomenon is a federal
+    priority; victimisation is a share of residents like concern, with its Wilson
+    interval (20 % of 100: 13.34-28.88 %, textbook formula)."""
+    row = priority_row(
+        estimate_indicators={"victimisation": 20.0, "importance": 4.2},
+        bases={"victimisation": 100, "importance": 380},
+    )
+    published = row.to_json()
+    assert (published["label"], published["federal_priority"]) == ("Drugs", True)
+    assert published["estimate_ci95"] == {"victimisation": [13.34, 28.88]}
