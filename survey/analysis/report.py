@@ -166,13 +166,17 @@ def _protect(session: DbSession, key: str, settings: ReportSettings) -> _Protect
 
 
 def _pooled_surveys(session: DbSession, consultation_id: int, key: str) -> list[str]:
-    """The other surveys of the consultation whose answers the matrix pools
-    (those with a priority indicator question, as ``priority.collect_counts``
-    reads them)."""
+    """The other residents' surveys of the consultation whose answers the
+    matrix pools (those with a priority indicator question, as
+    ``priority.collect_counts`` reads them). A partner survey's report
+    publishes no residents' tables (its answers are in the partner part,
+    the same in every report of the consultation), so it hides nothing the
+    matrix pools."""
     return [
         survey.key
         for survey in aggregates.consultation_surveys(session, consultation_id)
         if survey.key != key
+        and survey.audience != "partner"
         and any(q.measure in priority.SURVEY_INDICATORS for q in definition_of(survey).questions)
     ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,14 @@ REPORT_URL = f"/planner/rapporten/{KEY}"
 IMG = re.compile(r'<figure class="chart">\s*<img ([^>]*)>')
 SECTION = re.compile(r'<section class="question[^"]*" id="q-([^"]+)">(.*?)</section>', re.S)
 DECIMAL = re.compile(r"\d+,\d+")
+
+
+@pytest.fixture(autouse=True)
+def empty_chart_store(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts from an empty chart store: the app (and its instance
+    folder) serves the whole session, where another test may have drawn the
+    same demo's charts."""
+    monkeypatch.setitem(app.config, "REPORT_CHART_DIR", str(tmp_path / "charts"))
 
 
 @pytest.fixture

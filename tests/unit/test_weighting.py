@@ -541,3 +541,41 @@ def test_equal_weights_publish_the_unweighted_shares(
             assert option["weighted_ci95"] is None
         else:
             assert option["weighted_ci95"] == pytest.approx(option["ci95"], abs=0.0101)
+
+
+def test_a_floor_that_binds_holds_the_cell_at_one_over_the_trim() -> None:
+    """Trim 3: a district that the margins want at weight 0.2 is held at 1/3, the
+    other carries the rest of the mean (5/3); the method section then reads the
+    smallest and the largest weight, the design effect and the effective n of these
+    weights, and that the margins are missed. Expected values worked out by hand:
+    50 x 1/3 + 50 x w = 100 gives w = 5/3."""
+    cells = {(1,): 50, (2,): 50}
+    result = rake(cells, {"district": {1: 0.1, 2: 0.9}}, trim=3.0, max_iter=50)
+    assert result.weights == pytest.approx({(1,): 1 / 3, (2,): 5 / 3}, rel=1e-12)
+    assert (result.min_weight, result.max_weight) == pytest.approx((1 / 3, 5 / 3), rel=1e-12)
+    assert not result.converged and result.trimmed_cells == frozenset()
+    # District 1 weighs 50/3 of 100 respondents: a share of 1/6 against 1/10.
+    assert result.max_deviation == pytest.approx((1 / 6 - 0.1) / 0.1, rel=1e-9)
+    flat = [1 / 3] * 50 + [5 / 3] * 50
+    cv = statistics.pstdev(flat) / statistics.fmean(flat)
+    assert result.design_effect == pytest.approx(1 + cv**2, rel=1e-12)
+    assert result.effective_n == pytest.approx(sum(flat) ** 2 / sum(w * w for w in flat))
+    assert result.effective_n == pytest.approx(100 * 9 / 13, rel=1e-12)
+
+
+def test_with_the_cap_and_the_floor_binding_one_small_cell_carries_what_is_left() -> None:
+    """Trim 2: 66 respondents wanted at 0.45 sit at the floor 1/2, 33 wanted at 2.1
+    sit at the cap 2, and the single respondent left free takes the remaining
+    weight, however small its own total (100 - 66/2 - 33 x 2 = 1, from a raked
+    weight of 0.8)."""
+    cells = {(1,): 66, (2,): 33, (3,): 1}
+    margins = {"age": {1: 0.3, 2: 0.692, 3: 0.008}}
+    result = rake(cells, margins, trim=2.0, max_iter=50)
+    assert result.weights == pytest.approx({(1,): 0.5, (2,): 2.0, (3,): 1.0}, rel=1e-12)
+    assert result.trimmed_cells == frozenset({(2,)})
+    assert not result.converged
+    # Age 3 weighs 1 of 100: a share of 0.01 against 0.008.
+    assert result.max_deviation == pytest.approx(0.25, rel=1e-9)
+    flat = [0.5] * 66 + [2.0] * 33 + [1.0]
+    assert result.design_effect == pytest.approx(len(flat) * sum(w * w for w in flat) / 100**2)
+    assert result.effective_n == pytest.approx(100**2 / sum(w * w for w in flat))
