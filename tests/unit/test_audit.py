@@ -44,6 +44,18 @@ def crosstab_system(counts: dict[tuple[int, int], int], hidden: set[Any]) -> Sys
     return system
 
 
+def grid(values: list[int]) -> dict[tuple[int, int], int]:
+    """The 3 x 4 cross-tab of twelve drawn counts, by (row, column)."""
+    return {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+
+
+def grid_keys(counts: dict[tuple[int, int], int]) -> list[Any]:
+    """Every quantity of a ``grid``'s system: its cells, row totals and column
+    totals, in the order a drawn index picks from."""
+    keys: list[Any] = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
+    return keys + [("col", c) for c in (1, 2, 3, 4)]
+
+
 def brute_force_ranges(
     counts: dict[tuple[int, int], int], hidden: set[Any]
 ) -> dict[Any, tuple[int, int]]:
@@ -185,7 +197,7 @@ def test_random_crosstabs_are_protected_against_an_independent_program(values):
     ``scipy.optimize.linprog`` on the published figures alone."""
     from disclosure_check import Attack
 
-    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
+    counts = grid(values)
     if sum(counts.values()) < 2 * THRESHOLD:
         return
     hidden = protect(counts)
@@ -219,9 +231,8 @@ def test_the_quick_bounds_contain_every_feasible_value(values, hidden_at):
     say a hidden cell is narrow when it is: its bounds contain the exact
     feasible interval of every hidden quantity, and the audit's verdict
     matches the exact intervals."""
-    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
-    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
-    keys += [("col", c) for c in (1, 2, 3, 4)]
+    counts = grid(values)
+    keys = grid_keys(counts)
     hidden = {keys[i] for i in hidden_at}
     system = crosstab_system(counts, hidden)
     narrow = audit.audit(system, THRESHOLD)
@@ -290,9 +301,8 @@ def test_the_quick_bounds_are_those_of_the_numpy_propagation(values, hidden_at, 
     bounds take the other branches), so no verdict or interval moves."""
     import numpy as np
 
-    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
-    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
-    keys += [("col", c) for c in (1, 2, 3, 4)]
+    counts = grid(values)
+    keys = grid_keys(counts)
     system = crosstab_system(counts, {keys[i] for i in hidden_at})
     if not capped:
         system.upper.clear()
@@ -551,9 +561,8 @@ def test_the_audit_finds_the_same_narrow_counts_without_the_hot_start(
 ) -> None:
     """scipy's ``milp``, every program from scratch, is the reference the hot start
     must equal: the same narrow counts with the same intervals."""
-    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
-    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
-    keys += [("col", c) for c in (1, 2, 3, 4)]
+    counts = grid(values)
+    keys = grid_keys(counts)
     hidden = {keys[i] for i in hidden_at}
     hot = audit.audit(crosstab_system(counts, hidden), THRESHOLD)
     saved = audit.PROGRAMS
@@ -666,9 +675,8 @@ def test_the_quick_bounds_hold_for_points_and_one_sided_relations(
     is wrong)."""
     from survey.analysis.audit import at_least, at_most
 
-    counts = {(r, c): values[(r - 1) * 4 + (c - 1)] for r in range(1, 4) for c in range(1, 5)}
-    keys = [("cell", k) for k in sorted(counts)] + [("row", r) for r in (1, 2, 3)]
-    keys += [("col", c) for c in (1, 2, 3, 4)]
+    counts = grid(values)
+    keys = grid_keys(counts)
     system = crosstab_system(counts, {keys[i] for i in hidden_at})
     if not capped:
         system.upper.clear()
