@@ -699,10 +699,11 @@ def _sample_design(session: DbSession, sample: Sample, threshold: int) -> Sample
 
 
 def fieldwork_facts(
-    session: DbSession, key: str, consultation: Consultation, threshold: int
+    session: DbSession, key: str, consultation: Consultation, threshold: int, language: str
 ) -> FieldworkFacts:
     """The fieldwork facts of survey ``key`` for the methods section (reads
-    only; ``survey.analysis.fieldwork_facts`` says what they mean)."""
+    only; ``survey.analysis.fieldwork_facts`` says what they mean), the
+    margins' source in ``language`` where the planner entered it so."""
     survey = session.scalars(select(Survey).where(Survey.key == key)).one()
     first_day, last_day = session.execute(
         select(func.min(Response.submitted_on), func.max(Response.submitted_on)).where(
@@ -735,6 +736,7 @@ def fieldwork_facts(
                 .order_by(LetterRun.wave, LetterRun.id)
             )
         )
+    source, source_language = consultation.text_in("margins_source", language)
     return FieldworkFacts(
         survey_version=survey.version,
         versions_answered=versions,
@@ -745,6 +747,7 @@ def fieldwork_facts(
         codes_used=int(used or 0),
         sample=None if sample is None else _sample_design(session, sample, threshold),
         waves=waves,
-        margins_source=consultation.margins_source or "",
+        margins_source=source,
         margins_date=consultation.margins_date,
+        margins_source_language=source_language,
     )

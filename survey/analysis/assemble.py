@@ -62,12 +62,14 @@ def assemble(
         )
         crosstabs.extend(summary.crosstabs)
     shown_crosstabs = tuple(crosstabs) if settings.crosstabs else ()
+    consultation_title, title_language = data.consultation.text_in("title", language)
     return Report(
         survey=found.survey.key,
         audience=found.survey.audience,
         title=text_for(dict(definition.raw.get("title", {})), language),
         consultation_key=data.consultation.key,
-        consultation_title=data.consultation.title,
+        consultation_title=consultation_title,
+        consultation_title_language=title_language,
         generated_on=date.today().isoformat(),
         language=language,
         responses=found.responses,

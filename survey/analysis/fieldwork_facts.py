@@ -84,6 +84,9 @@ class FieldworkFacts:
     waves: tuple[LetterWave, ...]
     margins_source: str
     margins_date: date | None
+    margins_source_language: str = "nl"
+    """The language ``margins_source`` is in: the report's when the planner
+    entered it in that language, else Dutch (not translated)."""
 
     @property
     def response_rate(self) -> float | None:
@@ -139,5 +142,6 @@ class FieldworkFacts:
                 for w in self.waves
             ],
             "margins_source": self.margins_source,
+            "margins_source_language": self.margins_source_language,
             "margins_date": None if self.margins_date is None else self.margins_date.isoformat(),
         }

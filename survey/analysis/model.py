@@ -606,6 +606,9 @@ class Report:
     """The sample, letters, codes, days and margins' source (methods section)."""
     municipalities: Municipalities | None = None
     """Key figures per group of the district dimension (None without one)."""
+    consultation_title_language: str = "nl"
+    """The language of ``consultation_title``: the report's when the planner
+    entered the title in it, else Dutch (not translated)."""
     format: int = REPORT_FORMAT
 
     @property
@@ -620,8 +623,12 @@ class Report:
 
     @property
     def consultation(self) -> Json:
-        """The consultation's key and title."""
-        return {"key": self.consultation_key, "title": self.consultation_title}
+        """The consultation's key, title and the title's language."""
+        return {
+            "key": self.consultation_key,
+            "title": self.consultation_title,
+            "title_language": self.consultation_title_language,
+        }
 
     @property
     def base_rules(self) -> Json:

@@ -93,7 +93,7 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
         effective_n_shown=not spread_hidden,
     )
     report = assemble(data, settings, own.questions, own.protected, matrix, partners)
-    facts = fieldwork_facts(session, key, data.consultation, settings.threshold)
+    facts = fieldwork_facts(session, key, data.consultation, settings.threshold, settings.language)
     return replace(report, fieldwork=facts)
 
 

@@ -48,6 +48,14 @@ from survey.workspace.accounts import create_user
 
 DEMO_PLANNER = "demo-analist@voorbeeldzone.be"
 DEMO_TITLE = "DEMO - synthetische gegevens - ZVP 2026-2031"
+DEMO_MARGINS_SOURCE = "Demo: synthetische bevolkingscijfers (geen echte bron)"
+# The demo surveys speak French too: so do the title and the margins' source.
+DEMO_TRANSLATIONS = {
+    "fr": {
+        "title": "DÉMO - données synthétiques - PZS 2026-2031",
+        "margins_source": "Démo : chiffres de population synthétiques (aucune source réelle)",
+    }
+}
 FIELDWORK_START = date(2026, 9, 14)
 FIELDWORK_DAYS = 42
 
@@ -108,6 +116,7 @@ def load_demo(session: DbSession, *, seed: int = 2026, residents: int = 1500) ->
     if existing:
         return f"demo already loaded: {existing} responses in {consultation.key}"
     consultation.title = DEMO_TITLE
+    consultation.translations = DEMO_TRANSLATIONS
     consultation.retention_until = date(2027, 12, 31)
     _margins(session, consultation)
     _indicators(session, consultation)
@@ -136,7 +145,7 @@ def load_demo(session: DbSession, *, seed: int = 2026, residents: int = 1500) ->
 
 def _margins(session: DbSession, consultation: Consultation) -> None:
     # Synthetic, and the methods section says so.
-    consultation.margins_source = "Demo: synthetische bevolkingscijfers (geen echte bron)"
+    consultation.margins_source = DEMO_MARGINS_SOURCE
     consultation.margins_date = date(2026, 1, 1)
     for dimension, table in (
         ("district", DISTRICT_POPULATION),

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from survey.models.survey import Survey
 
 
+SOURCE_LANGUAGE = "nl"
+"""The language of a consultation's own texts (title, margins' source)."""
+
+
 class Consultation(Model):
     """One ZVP consultation (e.g. ``zvp-2026-2031``). ``retention_until`` is
     the date after which codes, drafts and raw free text may be purged;
@@ -40,6 +44,10 @@ class Consultation(Model):
     # the planner entered them (the report's methods section quotes them).
     margins_source: Mapped[str] = mapped_column(String(200), default="", server_default="")
     margins_date: Mapped[date | None]
+    # The title and the margins' source in the surveys' other languages, as
+    # the planner entered them: {language: {"title": ..., "margins_source":
+    # ...}}; ``title`` and ``margins_source`` above are the Dutch ones.
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # How the margins are raked beyond the margins themselves (collapsing
     # minimum, declared merges, the unanswered), as the planner saved them:
     # ``survey.analysis.settings.WeightingChoices.stored``; None: the defaults.
@@ -63,6 +71,15 @@ class Consultation(Model):
     tag_corrections: Mapped[list[TagCorrection]] = relationship(
         back_populates="consultation", cascade="all, delete-orphan"
     )
+
+    def text_in(self, name: str, language: str) -> tuple[str, str]:
+        """The consultation's ``title`` or ``margins_source`` in ``language``
+        and the language it is in: the translation the planner entered, else
+        the Dutch text (a report says it is not translated)."""
+        translated = str((self.translations or {}).get(language, {}).get(name) or "")
+        if translated:
+            return translated, language
+        return str(getattr(self, name) or ""), SOURCE_LANGUAGE
 
 
 class Phenomenon(Model):

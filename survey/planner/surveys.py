@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, cast, func, select
 
+from survey.definitions.definition import definition_of
 from survey.definitions.explain import explain
 from survey.definitions.loader import LoadError, load_definition
 from survey.definitions.store import ImportRefused, ImportResult, import_survey
@@ -25,6 +26,8 @@ from survey.models import (
     Survey,
     SurveyState,
 )
+from survey.models.consultation import SOURCE_LANGUAGE
+from survey.reporting.options import report_languages
 
 CONSULTATION_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
 
@@ -120,6 +123,42 @@ def set_retention(session: DbSession, consultation: Consultation, until: date | 
     """Set (or clear, with None) the date after which the purge removes the consultation's
     codes, drafts and raw free text. Flushes."""
     consultation.retention_until = until
+    session.flush()
+
+
+def translation_languages(consultation: Consultation) -> list[str]:
+    """The languages besides Dutch that a report of the consultation can be
+    written in (``survey.reporting.options.report_languages`` of each of its
+    surveys), in which the planner gives its title and margins' source."""
+    found: list[str] = []
+    for survey in consultation.surveys:
+        for code in report_languages(definition_of(survey).languages):
+            if code != SOURCE_LANGUAGE and code not in found:
+                found.append(code)
+    return found
+
+
+TRANSLATED_TEXTS = ("title", "margins_source")
+"""A consultation's texts that the planner gives per language."""
+
+
+def set_translations(
+    session: DbSession, consultation: Consultation, texts: dict[str, dict[str, str]]
+) -> None:
+    """Store the title and margins' source per language (``texts``:
+    {language: {"title": ..., "margins_source": ...}}), each at most 200
+    characters; an empty text is dropped (the report then quotes the Dutch
+    one and says so). Replaces what was stored. Flushes."""
+    stored: dict[str, dict[str, str]] = {}
+    for language, given in texts.items():
+        kept = {
+            name: text
+            for name in TRANSLATED_TEXTS
+            if (text := (given.get(name) or "").strip()[:200])
+        }
+        if kept:
+            stored[language] = kept
+    consultation.translations = stored or None
     session.flush()
 
 

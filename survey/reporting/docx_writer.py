@@ -38,7 +38,7 @@ from survey.reporting.html_writer import (
     summary_sentences,
     themes,
 )
-from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.methods import consultation_title, day, fieldwork_sentences
 from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer
 
@@ -446,7 +446,7 @@ def render_docx(report: Report) -> bytes:
     doc.core_properties.language = model.get("language") or "nl"
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(_("Input report of the consultation"), level=0)
-    doc.add_paragraph(f"{model['title']} - {model['consultation']['title']}")
+    doc.add_paragraph(f"{model['title']} - {consultation_title(model)}")
     _decision(doc, model)
     _contents(doc)
     doc.add_heading("1. " + _("Summary"), level=1)

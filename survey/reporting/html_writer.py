@@ -42,7 +42,7 @@ from survey.reporting.decision import (
     partner_indicator,
     proposal_words,
 )
-from survey.reporting.methods import day, fieldwork_sentences
+from survey.reporting.methods import day, fieldwork_sentences, untranslated_note
 from survey.reporting.municipalities import municipality_sections
 from survey.reporting.numbers import ci_text, fixed, integer, num, pct, whole
 from survey.reporting.print_charts import print_uri
@@ -154,6 +154,7 @@ def render_report_html(
         d=decision_page(model),
         m=municipality_sections(model),
         fw=fieldwork_sentences(model),
+        title_note=untranslated_note(model, model["consultation"]["title_language"]),
         day=day,
         summary=summary_sentences(model),
         method=method_sentences(model),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from flask_babel import get_locale, gettext
 
@@ -31,6 +32,23 @@ def day(value: str | None) -> str:
         return "-"
     language = get_locale()
     return str(format_date(date.fromisoformat(value), format="long", locale=language or LOCALE))
+
+
+def untranslated_note(model: Json, text_language: str) -> str:
+    """A planner's text (consultation title, margins' source) that has no
+    version in the report's language is quoted as entered; this sentence
+    says so ("" when it is in the report's language)."""
+    if text_language == model["language"]:
+        return ""
+    name = Locale.parse(text_language).get_display_name(str(get_locale() or LOCALE))
+    return _("Not translated: entered in %(language)s only.", language=name)
+
+
+def consultation_title(model: Json) -> str:
+    """The consultation's title, with the note when it is not translated."""
+    consultation = model["consultation"]
+    note = untranslated_note(model, consultation["title_language"])
+    return f"{consultation['title']} ({note})" if note else str(consultation["title"])
 
 
 def stratum_words(label: str) -> str:
@@ -92,17 +110,20 @@ def _version_sentence(fieldwork: Json) -> str:
     )
 
 
-def _margins_sentence(fieldwork: Json) -> str:
+def _margins_sentence(model: Json, fieldwork: Json) -> str:
     source = fieldwork["margins_source"]
-    if source and fieldwork["margins_date"]:
-        return _(
+    if not source:
+        return _("The planner did not enter the source and date of the population margins.")
+    if fieldwork["margins_date"]:
+        sentence = _(
             "Source of the population margins: %(source)s (reference date %(day)s).",
             source=source,
             day=day(fieldwork["margins_date"]),
         )
-    if source:
-        return _("Source of the population margins: %(source)s.", source=source)
-    return _("The planner did not enter the source and date of the population margins.")
+    else:
+        sentence = _("Source of the population margins: %(source)s.", source=source)
+    note = untranslated_note(model, fieldwork["margins_source_language"])
+    return f"{sentence} {note}" if note else sentence
 
 
 def fieldwork_sentences(model: Json) -> Json:
@@ -116,7 +137,7 @@ def fieldwork_sentences(model: Json) -> Json:
     result: Json = {
         "days": _days_sentence(fieldwork),
         "version": _version_sentence(fieldwork),
-        "margins": _margins_sentence(fieldwork),
+        "margins": _margins_sentence(model, fieldwork),
         "sample": "",
         "rate": "",
         "waves": fieldwork["waves"],

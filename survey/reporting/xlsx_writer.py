@@ -36,6 +36,7 @@ from survey.privacy.spreadsheets import xlsx_workbook
 from survey.reporting import partners
 from survey.reporting.decision import matrix_columns, proposal_words
 from survey.reporting.html_writer import disclosure_sentence
+from survey.reporting.methods import consultation_title
 
 Json = dict[str, Any]
 SUPPRESSED = "x"
@@ -308,7 +309,7 @@ def _report_sheet(book: _Book, model: Json) -> None:
     ws = book.sheet(_("Report"), model.get("title", ""))
     facts = [
         (_("Survey"), model["survey"]),
-        (_("Consultation"), model["consultation"]["title"]),
+        (_("Consultation"), consultation_title(model)),
         (_("Date of the report"), model["generated_on"]),
         (_("Responses"), model["responses"]),
         (_("Suppression threshold"), model["suppression_threshold"]),

@@ -268,6 +268,29 @@ class RetentionForm(FlaskForm):  # type: ignore[misc]
     retention_until = IsoDateField()
 
 
+class TranslationForm(Form):  # type: ignore[misc]
+    """A consultation's title and margins' source in one other language."""
+
+    language = HiddenField()
+    title = StringField(
+        default="",
+        validators=[Length(max=200, message=_l("At most 200 characters."))],
+        filters=[lambda value: (value or "").strip()],
+    )
+    margins_source = StringField(
+        default="",
+        validators=[Length(max=200, message=_l("At most 200 characters."))],
+        filters=[lambda value: (value or "").strip()],
+    )
+
+
+class TranslationsForm(FlaskForm):  # type: ignore[misc]
+    """A consultation's texts in its surveys' other languages, for the
+    reports in those languages: one entry per language (set by the view)."""
+
+    languages = FieldList(FormField(TranslationForm))
+
+
 class MarginsSourceForm(FlaskForm):  # type: ignore[misc]
     """Where a consultation's population margins come from and their
     reference date: the report's methods section quotes both."""

@@ -36,6 +36,7 @@ EXPECTED_ACCESS = {
     "consultations.retention": "manage",
     "consultations.margins": "manage",
     "consultations.margins_source": "manage",
+    "consultations.translations": "manage",
     "consultations.weighting_choices": "manage",
     "consultations.indicators": "manage",
     "consultations.matrix": "manage",

@@ -101,6 +101,13 @@ def test_demo_is_synthetic_deterministic_and_idempotent(runner, app) -> None:
         assert all(r.synthetic for r in responses)
         consultation = db.session.scalar(select(Consultation))
         assert consultation is not None and "synthetische" in consultation.title
+        # The demo surveys speak French: a French report says "synthetic" in French.
+        assert consultation.text_in("title", "fr") == (
+            "DÉMO - données synthétiques - PZS 2026-2031",
+            "fr",
+        )
+        source, language = consultation.text_in("margins_source", "fr")
+        assert "synthétiques" in source and language == "fr"
         # The planners' partner status shows who sent: every partner response
         # has a link marked as submitted.
         partner_responses = [r for r in responses if r.partner_id is not None]

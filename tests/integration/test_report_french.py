@@ -5,6 +5,7 @@ Dutch one; a language the survey does not have is refused."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,18 @@ def test_the_zone_gets_its_annex_in_french(french: dict[str, Any]) -> None:
     document = docx_text(french["docx"])
     assert "7. Chiffres clés par section de commune" in document
     assert "Proposition au conseil zonal de sécurité" in document
+
+
+def test_texts_the_planner_entered_in_dutch_only_are_quoted_and_marked(
+    french: dict[str, Any],
+) -> None:
+    html = french["html"].decode("utf-8")
+    untranslated = "Non traduit : saisi uniquement en néerlandais."
+    # The consultation's title (the margins' source: test_report_methods),
+    # marked as Dutch for a screen reader and for the eye.
+    assert re.search(r'<span lang="nl">[^<]+</span> \(' + re.escape(untranslated) + r"\)", html)
+    document = docx_text(french["docx"])
+    assert document.count(untranslated) == 1
 
 
 def test_the_french_annex_has_no_english_or_dutch_interface_words(

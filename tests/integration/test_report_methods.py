@@ -66,6 +66,8 @@ def test_the_methods_say_how_the_sample_was_drawn_and_who_answered(
     # The fieldwork facts the report publishes (built without the rest of
     # the report: with one response the disclosure audit would hide, and
     # linear-program, every cell for minutes).
+    from flask_babel import force_locale
+
     from survey.analysis.aggregates import fieldwork_facts
     from survey.extensions import db
     from survey.planner.surveys import get_consultation
@@ -73,9 +75,17 @@ def test_the_methods_say_how_the_sample_was_drawn_and_who_answered(
     with app.test_request_context():
         consultation = get_consultation(db.session, CONSULTATION)
         assert consultation is not None
-        facts = fieldwork_facts(db.session, resident_survey, consultation, 10)
+        facts = fieldwork_facts(db.session, resident_survey, consultation, 10, "nl")
         fieldwork = facts.to_json()
-        words = fieldwork_sentences({"fieldwork": fieldwork, "suppression_threshold": 10})
+        words = fieldwork_sentences(
+            {"fieldwork": fieldwork, "suppression_threshold": 10, "language": "nl"}
+        )
+        # A French report quotes the source entered in Dutch only, and says so.
+        with force_locale("fr"):
+            in_french = fieldwork_facts(db.session, resident_survey, consultation, 10, "fr")
+            french = fieldwork_sentences(
+                {"fieldwork": in_french.to_json(), "suppression_threshold": 10, "language": "fr"}
+            )
     assert fieldwork["sample"]["drawn"] == 60
     assert fieldwork["sample"]["frame_people"] == 600
     assert [w["wave"] for w in fieldwork["waves"]] == [1]
@@ -103,3 +113,8 @@ def test_the_methods_say_how_the_sample_was_drawn_and_who_answered(
         "Statbel, bevolking per deelgemeente (referentiedatum 1 januari 2026)" in (words["margins"])
     )
     assert all(s["rate"] is None for s in words["strata"])
+    assert in_french.margins_source_language == "nl"
+    assert french["margins"] == (
+        "Source des marges de population : Statbel, bevolking per deelgemeente (date de "
+        "référence 1 janvier 2026). Non traduit : saisi uniquement en néerlandais."
+    )

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from survey.definitions.templates import TEMPLATES
 from survey.extensions import DbSession, db
+from survey.i18n import language_name
 from survey.models import Consultation
 from survey.planner import surveys
 from survey.planner.csvfile import CsvRefused
@@ -39,6 +40,7 @@ from survey.workspace.forms import (
     ConsultationForm,
     MarginsSourceForm,
     RetentionForm,
+    TranslationsForm,
     UploadForm,
     WeightingChoicesForm,
 )
@@ -93,7 +95,51 @@ def detail(key: str) -> ResponseReturnValue:
         purges=purge_history(db.session, item),
         purge_due=is_due(item),
         retention=RetentionForm(formdata=None, obj=item),
+        translations=_translations_form(item),
     )
+
+
+def _translations_form(item: Consultation) -> TranslationsForm:
+    """The title and margins' source per report language, as stored."""
+    stored = item.translations or {}
+    return TranslationsForm(
+        formdata=None,
+        data={
+            "languages": [
+                {"language": code, **stored.get(code, {})}
+                for code in surveys.translation_languages(item)
+            ]
+        },
+    )
+
+
+@bp.post("/raadplegingen/<key>/vertalingen", access=Access.MANAGE)
+def translations(key: str) -> ResponseReturnValue:
+    """Planners: the title and margins' source in the surveys' other
+    languages, for the reports in those languages; back to the consultation
+    with a message (or the fields' errors). Languages the consultation's
+    surveys do not have are ignored."""
+    item = consultation_or_404(key)
+    form = TranslationsForm()
+    if form.validate_on_submit():
+        offered = surveys.translation_languages(item)
+        texts = {
+            entry.language.data: {
+                "title": entry.title.data,
+                "margins_source": entry.margins_source.data,
+            }
+            for entry in form.languages
+            if entry.language.data in offered
+        }
+        surveys.set_translations(db.session, item, texts)
+        db.session.commit()
+        flash(_("The translations were saved."), "success")
+    else:
+        for entry in form.languages:
+            for errors in entry.form.errors.values():
+                for message in errors:
+                    flash(f"{language_name(entry.language.data or '')}: {message}", "error")
+    return redirect(url_for(".detail", key=key))
 
 
 @bp.post("/raadplegingen/<key>/bewaartermijn", access=Access.MANAGE)
