@@ -401,14 +401,37 @@ class PartnerRowAnswers:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerShortAnswers:
+    """The one-line answers of partners to one question about a phenomenon
+    (where it happens most: the places they named), each with its
+    organisation when named. Redacted, each distinct text once per
+    organisation."""
+
+    question: str
+    text: str
+    """The question's text in the report's language."""
+    answers: tuple[PartnerQuote, ...]
+
+    def to_json(self) -> Json:
+        """As in ``partner_input.phenomena[].short_answers`` of the report JSON."""
+        return {
+            "question": self.question,
+            "text": self.text,
+            "answers": [{"text": a.text, "organisation": a.organisation} for a in self.answers],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerPhenomenon:
-    """What partners said about one phenomenon: their answers per group and
-    their comments about it (named only with consent)."""
+    """What partners said about one phenomenon: their answers per group,
+    their comments about it and their one-line answers to its questions
+    (places; named only with consent)."""
 
     phenomenon: str
     label: str
     answers: tuple[PartnerRowAnswers, ...]
     quotes: tuple[PartnerQuote, ...]
+    short_answers: tuple[PartnerShortAnswers, ...] = ()
 
     def to_json(self) -> Json:
         """The phenomenon as in ``partner_input.phenomena`` of the report JSON."""
@@ -417,6 +440,7 @@ class PartnerPhenomenon:
             "label": self.label,
             "answers": [a.to_json() for a in self.answers],
             "quotes": [{"text": q.text, "organisation": q.organisation} for q in self.quotes],
+            "short_answers": [s.to_json() for s in self.short_answers],
         }
 
 

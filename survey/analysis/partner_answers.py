@@ -31,7 +31,9 @@ figure over all partners is published in this part.
 
 Comments: named with their organisation when it is a group of its own;
 else without a name, and left out (counted) when their organisation is
-withheld.
+withheld. One-line answers to a question about a phenomenon (where it
+happens most) follow the same rule, without the count: the withheld
+organisations' answers are all left out, as the rules say.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ from survey.analysis.model import (
     PartnerPhenomenon,
     PartnerQuote,
     PartnerRowAnswers,
+    PartnerShortAnswers,
 )
+from survey.definitions.conditions import references
+from survey.definitions.definition import QuestionDef, SurveyDefinition
 
 OTHER = "other"
 
@@ -170,20 +175,41 @@ def row_answers(
     )
 
 
+def condition_phenomenon(question: QuestionDef, definition: SurveyDefinition) -> str | None:
+    """The phenomenon a question asks about by its condition: it is shown
+    only on answers to matrix rows of that one phenomenon (the partner
+    survey's "Where does this happen most?", shown when the partner marked
+    the phenomenon a priority or an attention point). None when it has no
+    condition, or its condition names anything else."""
+    if not question.show_if:
+        return None
+    found: set[str | None] = set()
+    for reference in references(question.show_if):
+        key, _dot, row = reference.partition(".")
+        if not row or not definition.has_question(key):
+            return None
+        rows = {r.key: r.phenomenon for r in definition.question(key).rows}
+        found.add(rows.get(row))
+    return found.pop() if len(found) == 1 else None
+
+
 def phenomena_section(
     phenomena: Sequence[tuple[str, str]],
     answers: Sequence[tuple[str, PartnerRowAnswers]],
     quotes: Sequence[PartnerQuote],
+    short_answers: Sequence[tuple[str, PartnerShortAnswers]] = (),
 ) -> tuple[PartnerPhenomenon, ...]:
     """One section per phenomenon (consultation order; then any other a
-    question row names) that has answers or comments."""
+    question row names) that has answers, comments or one-line answers."""
     labels = dict(phenomena)
     order = [key for key, _label in phenomena]
-    order.extend(sorted({p for p, _a in answers if p not in labels}))
+    named = [p for p, _a in answers] + [p for p, _s in short_answers]
+    order.extend(sorted({p for p in named if p not in labels}))
     sections = []
     for key in order:
         rows = tuple(a for p, a in answers if p == key)
         said = tuple(q for q in quotes if key in q.phenomena)
-        if rows or said:
-            sections.append(PartnerPhenomenon(key, labels.get(key, key), rows, said))
+        short = tuple(s for p, s in short_answers if p == key and s.answers)
+        if rows or said or short:
+            sections.append(PartnerPhenomenon(key, labels.get(key, key), rows, said, short))
     return tuple(sections)

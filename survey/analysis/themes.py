@@ -23,7 +23,12 @@ from typing import Any
 
 from survey.analysis import aggregates, partner_answers, tagging
 from survey.analysis.aggregates import SurveyAggregates
-from survey.analysis.model import PartnerInput, PartnerOption, PartnerQuote
+from survey.analysis.model import (
+    PartnerInput,
+    PartnerOption,
+    PartnerQuote,
+    PartnerShortAnswers,
+)
 from survey.analysis.tables import TextThemes, Theme
 from survey.definitions.definition import SurveyDefinition, definition_of
 from survey.extensions import DbSession
@@ -154,12 +159,15 @@ def partner_input(
     seen: set[tuple[str, int | None]] = set()
     corrections = aggregates.tag_corrections(session, consultation.id)
     rows: list[partner_answers.QuestionRow] = []
+    short_answers: list[tuple[str, PartnerShortAnswers]] = []
     for other in surveys:
         definition = definition_of(other)
         variables = {v.name: v for v in aggregates.variables(session, other.id)}
         rows.extend(_question_rows(other, definition, variables, language))
+        short_answers.extend(_short_answers(session, definition, variables, grouping, language))
         # Only remarks are quoted: a one-line answer (a place, an extra
-        # attention point, counted in the matrix) is no comment on a phenomenon.
+        # attention point, counted in the matrix) is no comment on a phenomenon;
+        # the places are shown with their phenomenon (``_short_answers``).
         ids = [
             variables[q.key].id
             for q in definition.questions
@@ -205,9 +213,48 @@ def partner_input(
         groups=grouping.groups,
         withheld=len(grouping.withheld),
         quotes_withheld=withheld_quotes,
-        phenomena=partner_answers.phenomena_section(phenomena, answers, quotes),
+        phenomena=partner_answers.phenomena_section(phenomena, answers, quotes, short_answers),
         mixed_sectors=grouping.mixed_sectors,
     )
+
+
+def _short_answers(
+    session: DbSession,
+    definition: SurveyDefinition,
+    variables: Mapping[str, aggregates.VariableRow],
+    grouping: partner_answers.Grouping,
+    language: str,
+) -> list[tuple[str, PartnerShortAnswers]]:
+    """Per one-line question about one phenomenon (its condition names only
+    that phenomenon's matrix rows: "Where does this happen most?") the
+    redacted answers, each distinct text once per organisation, named as
+    the comments are; the withheld organisations' answers are left out."""
+    about = {
+        q.key: (phenomenon, q)
+        for q in definition.questions
+        if q.qtype.free_text
+        and not q.qtype.remark(q)
+        and q.key in variables
+        and (phenomenon := partner_answers.condition_phenomenon(q, definition))
+    }
+    by_variable = {variables[key].id: key for key in about}
+    found: dict[str, list[PartnerQuote]] = {key: [] for key in about}
+    seen: set[tuple[str, str, int | None]] = set()
+    for row in aggregates.redacted_texts(session, list(by_variable), partners=True):
+        key = by_variable[row.variable_id]
+        text = row.redacted.strip()
+        if not text or (key, text, row.partner_id) in seen or row.partner_id in grouping.withheld:
+            continue
+        seen.add((key, text, row.partner_id))
+        named = row.partner_id is not None and grouping.named(row.partner_id)
+        found[key].append(PartnerQuote(text, row.partner_name if named else None, ()))
+    return [
+        (
+            phenomenon,
+            PartnerShortAnswers(key, text_for(question.text, language), tuple(found[key])),
+        )
+        for key, (phenomenon, question) in about.items()
+    ]
 
 
 def _question_rows(

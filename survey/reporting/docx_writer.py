@@ -29,6 +29,7 @@ from survey.analysis.model import Report
 from survey.analysis.priority import indicator_label
 from survey.analysis.weighting_summary import dimension_label, mode_label
 from survey.privacy.spreadsheets import CsvWriter
+from survey.reporting import partners
 from survey.reporting.charts import Chart
 from survey.reporting.decision import decision_page, matrix_columns, proposal_words
 from survey.reporting.html_writer import (
@@ -390,6 +391,11 @@ def _partners(doc: DocxDocument, model: Json) -> None:
     for quote in partner_input.get("quotes") or []:
         source = quote["organisation"] or _("a partner organisation")
         doc.add_paragraph(f"“{quote['text']}” ({source})", style="Quote")
+    for section in partners.partner_sections(partner_input):
+        for short in section["short_answers"]:
+            doc.add_heading(f"{section['label']}: {short['heading']}", level=3)
+            for answer in short["answers"]:
+                doc.add_paragraph(f"{answer['text']} ({answer['source']})", style="List Bullet")
 
 
 def _free_text(doc: DocxDocument, model: Json) -> None:

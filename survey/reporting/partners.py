@@ -102,7 +102,9 @@ def partner_sections(partner: Json, priorities: list[Json] | None = None) -> lis
     """Per phenomenon: ``label``, ``indicator`` (:func:`indicator_sentence`
     from the matrix rows ``priorities``), ``columns`` (the question texts),
     ``rows`` (``label`` of the organisation or group, ``cells``: lines per
-    column) and ``quotes`` (``text``, ``organisation`` or None)."""
+    column), ``short_answers`` (per one-line question about the phenomenon,
+    the places partners named: ``heading``, ``answers`` with ``text`` and
+    ``source``) and ``quotes`` (``text``, ``organisation`` or None)."""
     groups = partner.get("groups") or []
     figures = {p["phenomenon"]: p.get("partners") for p in priorities or []}
     sections = []
@@ -127,6 +129,19 @@ def partner_sections(partner: Json, priorities: list[Json] | None = None) -> lis
                 "indicator": indicator_sentence(figures.get(phenomenon["phenomenon"])),
                 "columns": [a["text"] for a in answers],
                 "rows": rows if answers else [],
+                "short_answers": [
+                    {
+                        "heading": _("%(question)s (answers of partners)", question=short["text"]),
+                        "answers": [
+                            {
+                                "text": a["text"],
+                                "source": a["organisation"] or _("a partner organisation"),
+                            }
+                            for a in short["answers"]
+                        ],
+                    }
+                    for short in phenomenon["short_answers"]
+                ],
                 "quotes": phenomenon["quotes"],
             }
         )

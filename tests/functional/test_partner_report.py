@@ -302,23 +302,31 @@ def test_partners_indicator_per_phenomenon_is_their_own_and_follows_the_minimum(
         assert row["indicators"].get("partner_priority") is None
 
 
-def test_only_partners_remarks_are_quoted_not_a_place_or_an_attention_point(
+def test_partners_remarks_are_quoted_and_the_places_they_name_shown_with_the_phenomenon(
     app: Flask, tmp_path: Path
 ) -> None:
     """A partner writes what it sees about drugs (several lines), where it
     happens ("Centrum", one line), an extra attention point (one line) and
-    a closing remark: the report quotes the two remarks; "Centrum" and the
-    attention point's name are no remarks and are not quoted."""
+    a closing remark: the report quotes the two remarks; "Centrum" is no
+    remark but the place the Parket named for drugs, shown (by name) in
+    the drugs section; the attention point's name is counted, not quoted.
+    A second organisation that did not agree to be named is alone: all
+    its answers are withheld, its place too."""
     partner_survey = importance_partner_survey(app, tmp_path)
     planner = logged_in(app, app.test_client(), role="planner")
     add_partner(planner, "Parket Gent", "Justitie", "parket@vb.be")
+    add_partner(planner, "Buurtwerk Zuid", "Welzijn", "buurtwerk@vb.be")
     links = issue_all(planner, partner_survey)
-    client = app.test_client()
-    answers = with_importance(full_answers(vermelding=1), 3, drugs=5)
-    answers["fenomeen_drugs"]["drugs_wat"] = "Dealen aan het station, drie dossiers dit jaar."
-    answers["fenomeen_drugs"]["drugs_waar"] = "Centrum"
-    answer_all(client, links["Parket Gent"], answers)
-    assert send(client, links["Parket Gent"]).status_code == 302
+    for name, named, place in (
+        ("Parket Gent", 1, "Centrum"),
+        ("Buurtwerk Zuid", 2, "Kerkhove, aan de markt"),
+    ):
+        client = app.test_client()
+        answers = with_importance(full_answers(vermelding=named), 3, drugs=5)
+        answers["fenomeen_drugs"]["drugs_wat"] = "Dealen aan het station, drie dossiers dit jaar."
+        answers["fenomeen_drugs"]["drugs_waar"] = place
+        answer_all(client, links[name], answers)
+        assert send(client, links[name]).status_code == 302
 
     report, html = _report(app, planner, partner_survey)
     quoted = [q["text"] for q in report["partner_input"]["quotes"]]
@@ -327,4 +335,23 @@ def test_only_partners_remarks_are_quoted_not_a_place_or_an_attention_point(
     assert "Centrum" not in quoted
     assert "Fietsdiefstal aan scholen" not in quoted
     assert "<blockquote" in html
-    assert "Centrum" not in re.sub(r"\s+", " ", html)
+    phenomena = {p["phenomenon"]: p for p in report["partner_input"]["phenomena"]}
+    assert phenomena["drugs"]["short_answers"] == [
+        {
+            "question": "drugs_waar",
+            "text": "Waar speelt dit vooral?",
+            "answers": [{"text": "Centrum", "organisation": "Parket Gent"}],
+        }
+    ]
+    # Traffic's page was answered with the evidence's own place.
+    assert [a["text"] for a in phenomena["verkeer"]["short_answers"][0]["answers"]] == [
+        "Hoogveld, aan het station"
+    ]
+    section = html.split('id="partners-drugs"', 1)[1].split("</section>", 1)[0]
+    assert "Waar speelt dit vooral? (antwoorden van de partners)" in section
+    assert '<li>Centrum <span class="source">(Parket Gent)</span></li>' in section
+    assert not any(
+        "Centrum" in quote for quote in re.findall(r"<blockquote.*?</blockquote>", html, flags=re.S)
+    )
+    assert "Kerkhove, aan de markt" not in html
+    assert "Kerkhove, aan de markt" not in json.dumps(report, ensure_ascii=False)

@@ -110,3 +110,78 @@ def test_random_consultations_never_single_out_an_organisation() -> None:
             ]
         )
         _check(organisations, minimum)
+
+
+PLACES = """
+format: 1
+key: plaatsen
+consultation: zvp
+audience: partner
+access: partner
+languages: [nl]
+title: {nl: "Plaatsen"}
+phenomena:
+  - {key: drugs, label: {nl: "Drugs"}}
+  - {key: verkeer, label: {nl: "Verkeer"}}
+scales:
+  aanpak:
+    - {code: 1, label: {nl: "Prioriteit"}}
+    - {code: 2, label: {nl: "Aandachtspunt"}}
+pages:
+  - key: p
+    title: {nl: "P"}
+    questions:
+      - key: aanpak
+        type: matrix
+        scale: aanpak
+        text: {nl: "Aanpak"}
+        rows:
+          - {key: drugs, label: {nl: "Drugs"}, phenomenon: drugs}
+          - {key: verkeer, label: {nl: "Verkeer"}, phenomenon: verkeer}
+          - {key: andere, label: {nl: "Andere"}}
+      - key: drugs_waar
+        type: text
+        show_if: {question: aanpak.drugs, in: [1, 2]}
+        text: {nl: "Waar speelt dit vooral?"}
+      - key: drugs_waar_ook
+        type: text
+        show_if:
+          all: [{question: aanpak.drugs, equals: 1}, {not: {question: aanpak.drugs, equals: 2}}]
+        text: {nl: "Waar nog?"}
+      - key: beide_waar
+        type: text
+        show_if: {any: [{question: aanpak.drugs, equals: 1}, {question: aanpak.verkeer, equals: 1}]}
+        text: {nl: "Waar spelen ze?"}
+      - key: andere_waar
+        type: text
+        show_if: {question: aanpak.andere, equals: 1}
+        text: {nl: "Waar speelt het andere?"}
+      - key: ooit
+        type: text
+        show_if: {question: drugs_waar, answered: true}
+        text: {nl: "Sinds wanneer?"}
+      - key: vrij
+        type: text
+        text: {nl: "Nog iets?"}
+"""
+
+
+def test_a_question_shown_only_on_one_phenomenon_is_about_that_phenomenon() -> None:
+    from survey.analysis.partner_answers import condition_phenomenon
+    from survey.definitions.definition import build_definition
+    from survey.definitions.validation import validate_file
+
+    checked = validate_file(PLACES)
+    assert checked.ok, checked.issues
+    definition = build_definition(checked.definition)
+    about = {q.key: condition_phenomenon(q, definition) for q in definition.questions}
+    assert about == {
+        "aanpak": None,
+        "drugs_waar": "drugs",
+        "drugs_waar_ook": "drugs",
+        # Two phenomena, a row without one, another question, no condition.
+        "beide_waar": None,
+        "andere_waar": None,
+        "ooit": None,
+        "vrij": None,
+    }
