@@ -95,6 +95,11 @@ DEFAULTS: dict[str, Any] = {
     # and addresses: deleted from the page, and by the purge at the end of
     # fieldwork); default: the instance folder's ``letters``.
     "LETTERS_DIR": None,
+    # Where the report's background PDFs and the report page's charts are
+    # kept, read by every app process; default: the instance folder's
+    # ``report-pdfs`` and ``report-charts``.
+    "REPORT_PDF_DIR": None,
+    "REPORT_CHART_DIR": None,
     # Partner e-mail (``survey.partners.mail``): nothing is sent while
     # SMTP_HOST is unset; the planners copy links or download the CSV.
     "SMTP_HOST": None,
@@ -129,6 +134,8 @@ _ENV_KEYS: dict[str, type] = {
     "SURVEY_LOG_REQUESTS": bool,
     "SURVEY_PLANNER_IDLE_MINUTES": int,
     "SURVEY_LETTERS_DIR": str,
+    "SURVEY_REPORT_PDF_DIR": str,
+    "SURVEY_REPORT_CHART_DIR": str,
     "SURVEY_PRIVACY_CONTROLLER": str,
     "SURVEY_PRIVACY_CONTACT": str,
     "SURVEY_LANGUAGE_FALLBACKS": str,

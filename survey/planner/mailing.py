@@ -49,6 +49,7 @@ from survey.planner import letterpress
 from survey.planner.frame import LANGUAGES
 from survey.planner.letters import link_maker, qr_alt, templates
 from survey.privacy.spreadsheets import csv_writer
+from survey.reporting.stored_files import private_folder
 from survey.residents.codes import open_sealed
 
 log = logging.getLogger(__name__)
@@ -260,10 +261,7 @@ def mark_wave(session: DbSession, member_ids: Sequence[int], wave: int) -> None:
 def letters_dir() -> Path:
     """The folder the letter files are written to (``LETTERS_DIR``, or ``letters`` in the
     instance folder), made private (0700) when missing."""
-    configured = current_app.config.get("LETTERS_DIR")
-    path = Path(str(configured)) if configured else Path(current_app.instance_path) / "letters"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_folder("LETTERS_DIR", "letters")
 
 
 def run_file(run: LetterRun) -> Path | None:

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 
 from survey.memo import language
 from survey.reporting.charts import DRAWINGS, Chart, draw
-from survey.reporting.stored_files import remove_older, write_atomically
+from survey.reporting.stored_files import private_folder, remove_older, write_atomically
 
 SEPARATE = True
 """The seam: the report page serves its charts as their own requests
@@ -81,12 +81,7 @@ class ChartImage:
 def charts_dir() -> Path:
     """The folder of the charts' inputs and SVGs (``REPORT_CHART_DIR``, or
     ``report-charts`` in the instance folder), made when missing."""
-    configured = current_app.config.get("REPORT_CHART_DIR")
-    path = (
-        Path(str(configured)) if configured else Path(current_app.instance_path) / "report-charts"
-    )
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_folder("REPORT_CHART_DIR", "report-charts")
 
 
 def chart_key(survey_key: str, chart: Chart) -> str:

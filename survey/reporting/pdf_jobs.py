@@ -37,14 +37,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import force_locale, format_datetime, format_number
 from flask_babel import gettext as _
 
 from survey.analysis.report import ReportError, ReportSettings, build_report
 from survey.database import read_only_context
 from survey.extensions import db
-from survey.reporting.stored_files import remove_older, write_atomically
+from survey.reporting.stored_files import private_folder, remove_older, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +152,7 @@ def failure_text(job: PdfJob) -> str:
 def jobs_dir() -> Path:
     """The folder of the jobs and their PDFs (``REPORT_PDF_DIR``, or
     ``report-pdfs`` in the instance folder), made when missing."""
-    configured = current_app.config.get("REPORT_PDF_DIR")
-    path = Path(str(configured)) if configured else Path(current_app.instance_path) / "report-pdfs"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_folder("REPORT_PDF_DIR", "report-pdfs")
 
 
 def job_id(survey_key: str, query: dict[str, str], language: str) -> str:

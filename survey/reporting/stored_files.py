@@ -10,6 +10,18 @@ import threading
 import time
 from pathlib import Path
 
+from flask import current_app
+
+
+def private_folder(setting: str, default: str) -> Path:
+    """The folder the configuration names (``setting``, from
+    ``SURVEY_<setting>``), else ``default`` in the instance folder; made
+    when missing, readable by the app's user only (0700)."""
+    configured = current_app.config.get(setting)
+    path = Path(str(configured)) if configured else Path(current_app.instance_path) / default
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
 
 def write_atomically(target: Path, data: str | bytes) -> None:
     """Write ``data`` to ``target`` through a file of this process and

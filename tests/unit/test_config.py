@@ -198,3 +198,24 @@ def test_language_fallbacks_are_configured_per_language(
         monkeypatch.setenv("SURVEY_LANGUAGE_FALLBACKS", bad)
         with pytest.raises(ConfigError, match=f"SURVEY_LANGUAGE_FALLBACKS: {reason}"):
             build_config(str(tmp_path))
+
+
+def test_the_report_folders_are_set_by_environment_variables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Every gunicorn worker (and every instance sharing a volume) must find
+    the background PDFs and the report page's charts: an administrator puts
+    them on a shared disk with SURVEY_REPORT_PDF_DIR and SURVEY_REPORT_CHART_DIR."""
+    from survey.reporting.chart_store import charts_dir
+    from survey.reporting.pdf_jobs import jobs_dir
+
+    monkeypatch.setenv("SURVEY_ENV", "development")
+    monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    monkeypatch.setenv("SURVEY_REPORT_PDF_DIR", str(tmp_path / "shared" / "pdfs"))
+    monkeypatch.setenv("SURVEY_REPORT_CHART_DIR", str(tmp_path / "shared" / "charts"))
+    app = create_app()
+    with app.app_context():
+        assert jobs_dir() == tmp_path / "shared" / "pdfs"
+        assert charts_dir() == tmp_path / "shared" / "charts"
+    # Made for the app's user only: they hold reports and their options.
+    assert (tmp_path / "shared" / "pdfs").stat().st_mode & 0o777 == 0o700
