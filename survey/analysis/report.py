@@ -30,12 +30,14 @@ of those modules; ``Report.to_json()`` is the report JSON.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from survey.analysis import aggregates, disclosure, priority, themes
 from survey.analysis.aggregates import fieldwork_facts
 from survey.analysis.assemble import assemble
+from survey.analysis.audit import AuditError
 from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
 from survey.analysis.inputs import SummaryContext
 from survey.analysis.model import Report
@@ -52,11 +54,15 @@ if TYPE_CHECKING:
 
 __all__ = ["Report", "ReportError", "ReportSettings", "build_report"]
 
+log = logging.getLogger(__name__)
+
 
 def build_report(session: DbSession, key: str, settings: ReportSettings | None = None) -> Report:
     """The report model of survey ``key`` with the priority matrix of its
     consultation. Raises ``ReportError`` when it cannot be built (unknown
-    survey, unusable margins). Reads only.
+    survey, unusable margins; ``kind="audit"`` when the disclosure audit
+    fails, a bug that is logged: no report is better than one whose hidden
+    figures were never checked). Reads only.
 
     The matrix pools the consultation's surveys, so it hides every
     indicator that the report of any of them hides (and their effective
@@ -64,6 +70,18 @@ def build_report(session: DbSession, key: str, settings: ReportSettings | None =
     report never shows a residents' figure the residents' report protects,
     which, set beside it, would give back what that report hides."""
     settings = settings or ReportSettings()
+    try:
+        return _build_report(session, key, settings)
+    except AuditError as exc:
+        log.exception("the disclosure audit of the report of %s failed", key)
+        raise ReportError(
+            f"the disclosure audit could not check the report of {key} ({exc}); "
+            "nothing was written",
+            kind="audit",
+        ) from exc
+
+
+def _build_report(session: DbSession, key: str, settings: ReportSettings) -> Report:
     own = _protect(session, key, settings)
     data = own.data
     hidden_indicators = disclosure.hidden_indicators(own.published)

@@ -64,8 +64,9 @@ RUNNING = ("queued", "model", "layout", "writing")
 @dataclass
 class PdfJob:
     """One PDF being made or made: ``state`` is one of ``RUNNING``, ``done``
-    or ``failed``; ``problem`` says why it failed (``report``: the report
-    cannot be built; ``internal``: anything else, logged)."""
+    or ``failed``; ``problem`` says why it failed (``report:KIND``: the
+    report cannot be built, ``ReportError.kind``; ``internal``: anything
+    else, logged)."""
 
     id: str
     survey: str
@@ -137,10 +138,11 @@ def failure_text(job: PdfJob) -> str:
     """Why a job did not finish, with a way out."""
     if job.stale:
         return str(_("Making the PDF was interrupted (the server was restarted). Try again."))
-    if job.problem == "report":
+    if job.problem.startswith("report"):
         from survey.reporting.problems import problem_text
 
-        return problem_text(ReportError(job.survey))
+        kind = job.problem.partition(":")[2] or "other"
+        return problem_text(ReportError(job.survey, kind=kind))
     return str(
         _(
             "The PDF could not be made: something went wrong on the server (it has been "
@@ -255,9 +257,9 @@ def make(folder: Path, job: PdfJob, settings: ReportSettings) -> None:
             responses=model.responses,
             download_name=f"inputrapport-{job.survey}-{model['generated_on']}.pdf",
         )
-    except ReportError:
+    except ReportError as exc:
         db.session.rollback()
-        phase("failed", problem="report")
+        phase("failed", problem=f"report:{exc.kind}")
     except Exception:
         db.session.rollback()
         log.exception("report PDF %s of %s failed", job.id, job.survey)
