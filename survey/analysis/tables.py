@@ -176,8 +176,6 @@ C = TypeVar("C", Category, RankedCategory)
 class _OptionsTable(Generic[C]):
     """One entry per answer option over a percentage base (``valid``)."""
 
-    count_key: ClassVar[str] = "count"
-    """The key of an option's count in the published JSON."""
     percent_key: ClassVar[str] = "percent"
     _hidden_keys: ClassVar[tuple[str, ...]] = ("count", "percent", "ci95")
     """The figures a suppressed option publishes as null, in order."""
@@ -292,6 +290,7 @@ class RankingTable(_OptionsTable[RankedCategory]):
 
     kind: ClassVar[str] = "ranking"
     percent_of: ClassVar[str] = "respondents"
+    # The report template's option table reads both (its count column).
     count_key: ClassVar[str] = "chosen_count"
     percent_key: ClassVar[str] = "chosen_percent"
     _hidden_keys: ClassVar[tuple[str, ...]] = (
@@ -394,16 +393,6 @@ class NumberTable:
     def mean(self) -> float | None:
         """The published mean (two decimals); None when suppressed or without answers."""
         return self._summary_figures(self.summary)[0]
-
-    @property
-    def median(self) -> float | None:
-        """Median in the unit of the values; None when hidden."""
-        return self._summary_figures(self.summary)[1]
-
-    @property
-    def ci95(self) -> list[float] | None:
-        """95 % interval of the mean in the unit of the values; None when hidden or n < 2."""
-        return self._summary_figures(self.summary)[2]
 
     def to_json(self) -> Json:
         """The number table's JSON entry."""
