@@ -80,6 +80,19 @@ def typed_readers(definition: SurveyDefinition, keys: Collection[str]) -> dict[s
     }
 
 
+def typed_texts(
+    definition: SurveyDefinition, keys: Collection[str], language: str
+) -> dict[str, Callable[[list[Any]], str]]:
+    """How the values of a test of each question of ``keys`` whose type
+    has them typed are shown (as the planner types them, in ``language``),
+    by question key: the inverse of ``typed_readers``."""
+    return {
+        q.key: partial(q.qtype.condition_text, q, language=language)
+        for q in definition.questions
+        if q.key in keys and q.qtype.typed_conditions
+    }
+
+
 # --- from and to the survey file -------------------------------------------------------
 
 

@@ -354,6 +354,12 @@ class QuestionType(ABC):
         have their values chosen from their answers."""
         raise NotImplementedError(self.name)
 
+    def condition_text(self, question: QuestionDef, values: Sequence[Any], language: str) -> str:
+        """The values of a ``show_if`` test of this question as a planner
+        types them in ``language`` (what ``condition_values`` reads back):
+        the editor's overview and condition pickers show them so."""
+        return ", ".join(str(value) for value in values)
+
     # --- storage ------------------------------------------------------------
     def variables(self, question: QuestionDef) -> list[VariableSpec]:
         """The answer slots stored for the question (one per row, option or

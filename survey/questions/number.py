@@ -77,8 +77,12 @@ def band_labels(edges: Sequence[float]) -> dict[int, str]:
     return labels
 
 
+def _whole_or_not(value: float | int) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
 def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return str(_whole_or_not(value))
 
 
 def format_number(value: float | int, language: str) -> str:
@@ -220,6 +224,13 @@ class NumberQuestion(QuestionType):
                 raise CellError(question.key, message)
             values.append(value)
         return values
+
+    @override
+    def condition_text(self, question: QuestionDef, values: Sequence[Any], language: str) -> str:
+        """``1,5, 2`` in Dutch and French (a decimal comma, the values
+        separated by a comma and a space, as ``condition_values`` reads
+        them); a whole value without decimals."""
+        return ", ".join(format_number(_whole_or_not(value), language) for value in values)
 
     @staticmethod
     def decimals(question: QuestionDef) -> int:

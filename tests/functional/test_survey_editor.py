@@ -6,6 +6,8 @@ nothing, opening after a confirmation, and copies of any survey."""
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -432,6 +434,50 @@ def test_a_condition_on_an_age_is_typed_as_numbers_and_the_test_walk_follows_it(
     forty = walk("40")
     assert msg(app, "Check your answers before sending them") in forty.text
     assert "Jongeren" not in forty.text
+
+
+def test_a_condition_on_hours_with_decimals_reads_as_the_planner_typed_it(
+    app: Flask, planner: Any
+) -> None:
+    """The planner types 1,5 and 2 hours (a decimal comma, the numbers
+    separated by a comma and a space, as the field's hint says): the
+    survey's overview and the condition's field show them so again, never
+    1.5 with a point."""
+    from_template(planner)
+    overview = Page(planner.get(EDITOR))
+    added = form_to(overview, "/paginas/peiling/vragen").set("type", "number").submit(planner)
+    form = Page(planner.get(added.location)).form()
+    form.set("key", "uren").set("min", "0").set("max", "24").set("decimals", "1")
+    assert form.submit(planner).status_code == 302
+    pages = Page(planner.get(f"{EDITOR}/paginas")).form().set("title-0-text", "Vrije tijd")
+    assert pages.submit(planner).status_code == 302
+    [starter] = definition(app)["pages"][1]["questions"]
+    url = f"{EDITOR}/vragen/{starter['key']}/voorwaarde"
+    form = Page(planner.get(url)).form()
+    form.set("c-0-question", "uren").set("c-0-operator", "in").set("c-0-numbers", "1,5, 2")
+    assert form.submit(planner, "save").status_code == 302
+    assert question(definition(app), starter["key"])["show_if"] == {
+        "question": "uren",
+        "in": [1.5, 2],
+    }
+
+    page = Page(planner.get(EDITOR))
+    routing = [
+        html.unescape(re.sub(r"<[^>]+>", "", p))
+        for p in re.findall(r'<p class="routing">(.*?)</p>', page.html)
+    ]
+    said = msg(
+        app, "Shown only if: %(condition)s", condition=f"uren {msg(app, 'is one of')} 1,5, 2"
+    )
+    assert said in routing, routing
+    form = Page(planner.get(url)).form()
+    assert form.fields["c-0-numbers"].value == "1,5, 2"
+    # Saved again unchanged: the text shown is the text read.
+    assert form.submit(planner, "save").status_code == 302
+    assert question(definition(app), starter["key"])["show_if"] == {
+        "question": "uren",
+        "in": [1.5, 2],
+    }
 
 
 def test_settings_change_title_access_and_languages(app: Flask, planner: Any) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.definitions import condition_builder, editing
@@ -89,6 +90,9 @@ def _overview_page(
             if q.spec.get("show_if")
         },
         answers=_answer_labels(definition),
+        typed_text=condition_builder.typed_texts(
+            definition, [q.key for q in definition.questions], str(get_locale())
+        ),
         operators=dict(_operator_names()),
     ), status
 
@@ -449,6 +453,9 @@ def condition(item: Survey, question_key: str) -> ResponseReturnValue:
         unreadable=current is None,
         earlier=earlier,
         typed_keys=list(typed),
+        typed_text=condition_builder.typed_texts(
+            definition_of(item), list(typed), str(get_locale())
+        ),
     ), (422 if summary else 200)
 
 
