@@ -34,19 +34,22 @@ import logging
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import force_locale
+
 from survey.analysis import aggregates, disclosure, priority, themes
 from survey.analysis.aggregates import fieldwork_facts
 from survey.analysis.assemble import assemble
 from survey.analysis.audit import AuditError
 from survey.analysis.collect import MODE_DIMENSION, ReportData, collect
 from survey.analysis.inputs import SummaryContext
-from survey.analysis.model import Report
+from survey.analysis.model import PartnerQuote, Report
 from survey.analysis.settings import ReportError, ReportSettings
 from survey.analysis.weighting_summary import weighting_summary
 from survey.definitions.definition import definition_of
 from survey.extensions import DbSession
 from survey.i18n import text_for
 from survey.memo import AUDITS, pickled_key, remember_pickled
+from survey.privacy.redaction import markers_in_language
 
 if TYPE_CHECKING:
     from survey.analysis.tables import Summary
@@ -110,9 +113,41 @@ def _build_report(session: DbSession, key: str, settings: ReportSettings) -> Rep
         mixed_sectors=partners.mixed_sectors,
         effective_n_shown=not spread_hidden,
     )
-    report = assemble(data, settings, own.questions, own.protected, matrix, partners)
+    report = _markers_in_language(
+        assemble(data, settings, own.questions, own.protected, matrix, partners), settings.language
+    )
     facts = fieldwork_facts(session, key, data.consultation, settings.threshold, settings.language)
     return replace(report, fieldwork=facts)
+
+
+def _markers_in_language(report: Report, language: str) -> Report:
+    """The quoted texts (residents' themes, partners' remarks and places)
+    with their redaction markers in the report's language; the texts were
+    tagged, counted and told apart as stored."""
+    shown = markers_in_language
+    with force_locale(language):
+        free = report.free_text
+        themes_shown = tuple(
+            replace(t, quotes=tuple(shown(q) for q in t.quotes)) for t in free.themes
+        )
+        partner = report.partner_input
+
+        def quoted(quotes: tuple[PartnerQuote, ...]) -> tuple[PartnerQuote, ...]:
+            return tuple(replace(q, text=shown(q.text)) for q in quotes)
+
+        phenomena = tuple(
+            replace(
+                p,
+                quotes=quoted(p.quotes),
+                short_answers=tuple(replace(s, answers=quoted(s.answers)) for s in p.short_answers),
+            )
+            for p in partner.phenomena
+        )
+        return replace(
+            report,
+            free_text=replace(free, themes=themes_shown),
+            partner_input=replace(partner, quotes=quoted(partner.quotes), phenomena=phenomena),
+        )
 
 
 @dataclass(frozen=True)

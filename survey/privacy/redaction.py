@@ -21,17 +21,43 @@ later ones):
 
 Ordinary numbers survive: ``30 km/u``, ``2024``, ``3 keer``, ``9000 Gent``, times,
 dates, amounts. Redaction errs on the side of removal only for the formats above.
+
+The stored redacted copy holds these Dutch markers; a report quotes them in
+its own language (:func:`markers_in_language`: ``[adresse e-mail supprimée]``
+in French).
 """
 
 from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 EMAIL = "[e-mail verwijderd]"
 PHONE = "[telefoonnummer verwijderd]"
 NATIONAL_NUMBER = "[rijksregisternummer verwijderd]"
 PLATE = "[nummerplaat verwijderd]"
 IBAN = "[IBAN verwijderd]"
+
+# The markers as a reader reads them; the Dutch catalog gives the markers
+# themselves (a test holds them equal).
+_MARKER_TEXTS = {
+    EMAIL: _l("[e-mail removed]"),
+    PHONE: _l("[phone number removed]"),
+    NATIONAL_NUMBER: _l("[national register number removed]"),
+    PLATE: _l("[licence plate removed]"),
+    IBAN: _l("[IBAN removed]"),
+}
+
+
+def markers_in_language(text: str) -> str:
+    """A redacted ``text`` with its markers in the language being written
+    (``force_locale``; Dutch: unchanged)."""
+    for marker, shown in _MARKER_TEXTS.items():
+        if marker in text:
+            text = text.replace(marker, str(shown))
+    return text
+
 
 # IBAN lengths per country (ISO 13616 registry, SEPA and neighbours); used to
 # reject letter-digit runs that merely look like an IBAN.

@@ -137,6 +137,14 @@ def test_the_french_annex_has_no_english_or_dutch_interface_words(
         assert not found & DUTCH, (name, sorted(found & DUTCH))
 
 
+def test_a_redacted_phone_number_is_said_in_french(french: dict[str, Any]) -> None:
+    """A resident's comment quoted in the French annex keeps its Dutch words
+    (what the resident wrote) but the platform's marker is French."""
+    for text in (html_text(french["html"].decode("utf-8")), docx_text(french["docx"])):
+        assert "Bel mij op [numéro de téléphone supprimé] over de inbraak bij de buren." in text
+        assert "verwijderd" not in text
+
+
 def test_a_language_the_survey_lacks_is_refused(french: dict[str, Any]) -> None:
     exit_code, output, written = french["refused"]
     assert exit_code != 0

@@ -295,3 +295,30 @@ def test_phone_number_lengths_at_their_boundaries(text: str, expected: str) -> N
 def test_units_and_currencies_are_no_licence_plates(word: str) -> None:
     for text in (f"Het was {word} 100 vandaag.", f"Het was {word}-250 of 250-{word}."):
         assert redact(text) == text
+
+
+def test_a_report_quotes_the_markers_in_its_own_language() -> None:
+    """The stored copy keeps the Dutch markers; a Dutch report quotes them
+    unchanged, a French one in French (and nothing else of the text)."""
+    from flask import Flask
+    from flask_babel import force_locale
+
+    from survey import create_app
+    from survey.privacy.redaction import markers_in_language
+
+    app: Flask = create_app({"SURVEY_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    stored = redact(
+        "Mail jan@voorbeeld.be of bel 0470 12 34 56, auto 1-ABC-123, "
+        "rekening BE68 5390 0754 7034, nummer 85.07.30-033.28."
+    )
+    assert all(marker in stored for marker in (EMAIL, PHONE, PLATE, IBAN, NATIONAL_NUMBER))
+    with app.app_context():
+        with force_locale("nl"):
+            assert markers_in_language(stored) == stored
+        with force_locale("fr"):
+            french = markers_in_language(stored)
+    assert french == (
+        "Mail [adresse e-mail supprimée] of bel [numéro de téléphone supprimé], auto "
+        "[plaque d'immatriculation supprimée], rekening [IBAN supprimé], nummer "
+        "[numéro de registre national supprimé]."
+    )
