@@ -11,17 +11,48 @@ labels stay searchable and pdftotext reads them as before).
 
 Only the PDF uses it: the page, the HTML download, the DOCX and the ZIP of
 charts keep matplotlib's SVG (``Chart.svg``), which other tools may want
-whole. This module reads ``Chart.svg`` and never draws: the charts
-themselves are ``survey.reporting.charts``.
+whole. The drawings themselves are ``survey.reporting.charts``.
+
+Where the PDF's charts are drawn (``PrintCharts``): the PDF's HTML names
+each chart by an address (``chart:`` and its key) instead of carrying it,
+and while WeasyPrint parses that HTML and cascades its styles (about a
+fifth of its work: ~1.2 s CPU on the demo, bench/notes.md), a second
+process draws the charts (~1.3 s for the demo's 23), so that on a machine
+with two cores the charts cost the PDF little waiting. WeasyPrint asks for
+each chart when it builds the boxes; the address waits for its chart.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import logging
+import multiprocessing
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 
-from survey.reporting.charts import Chart
+from flask import Flask, current_app
+from flask_babel import force_locale
+
+from survey.memo import language
+from survey.reporting.chart_store import ChartImage
+from survey.reporting.charts import Chart, draw, draw_now
+
+log = logging.getLogger(__name__)
+
+DRAWERS = 1
+"""The seam: how many processes draw the PDF's charts while WeasyPrint
+reads the document; 0 draws each chart in this process when WeasyPrint
+asks for it (as the PDF did before). One: the PDF's layout takes one core
+of the two the platform is sized for. Both ways give the same PDF
+(``tests/functional/test_report_pdf.py``)."""
+
+SCHEME = "chart:"
+"""The PDF's HTML names a chart by this prefix and the chart's key."""
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -88,3 +119,95 @@ def print_uri(chart: Chart) -> str:
     """The chart for ``<img src>`` in the PDF: its lighter SVG as a data URL."""
     encoded = base64.b64encode(print_svg(chart.svg).encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"
+
+
+def chart_address(chart: Chart) -> str:
+    """The address of ``chart`` in the PDF's HTML: its key is the SHA-256 of
+    the language, the drawing and its inputs, so that the HTML (whose
+    SHA-256 names the finished PDF, ``survey.reporting.pdf_jobs``) still
+    holds every input of the picture."""
+    text = json.dumps([language(), chart.kind, chart.inputs], ensure_ascii=False)
+    return SCHEME + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+_DRAWER_APP: list[Flask] = []
+"""In a drawer process: the app whose translations the labels use."""
+
+
+def _drawer_started(app: Flask) -> None:
+    _DRAWER_APP[:] = [app]
+
+
+def _draw_print(kind: str, inputs: str, language_code: str) -> bytes:
+    """In a drawer process: the chart's print SVG, drawn in the language."""
+    with _DRAWER_APP[0].app_context(), force_locale(language_code):
+        return print_svg(draw_now(kind, inputs).svg).encode("utf-8")
+
+
+class PrintCharts:
+    """The charts of one PDF: named by address while its HTML is written
+    (``image``, for ``render_report_html(chart_image=...)``), then drawn
+    while it is laid out (``drawing``)."""
+
+    def __init__(self) -> None:
+        """No chart yet."""
+        self.charts: dict[str, Chart] = {}
+        """Each chart by its address, in the order of the document."""
+
+    def image(self, chart: Chart) -> ChartImage:
+        """The ``<img>`` of ``chart`` in the PDF's HTML: its address (the
+        SVG gives the size)."""
+        address = chart_address(chart)
+        self.charts[address] = chart
+        return ChartImage(address, 0, 0, lazy=False)
+
+    def here(self, address: str) -> bytes | None:
+        """The print SVG of the chart at ``address``, drawn in this process
+        (remembered, ``survey.memo.CHARTS``); None for an unknown address."""
+        chart = self.charts.get(address)
+        if chart is None:
+            return None
+        return print_svg(draw(chart.kind, chart.inputs).svg).encode("utf-8")
+
+    @contextmanager
+    def drawing(self) -> Iterator[Callable[[str], bytes | None]]:
+        """Start drawing every chart in ``DRAWERS`` other processes, in the
+        order of the document, and give the function that waits for the
+        SVG of an address (for ``tagged_pdf(images=...)``). A drawer that
+        fails is logged and its chart drawn here: the PDF never lacks a
+        chart. The drawers stop when the block ends.
+
+        The drawers are forked: they start at once with the charts' code
+        and the app already loaded, and touch nothing of this process but
+        matplotlib and the translations (no database, no locks the
+        server's threads hold while drawing: the memo is not used)."""
+        if DRAWERS < 1 or not self.charts:
+            yield self.here
+            return
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        pool = ProcessPoolExecutor(
+            DRAWERS,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_drawer_started,
+            initargs=(app,),
+        )
+        code = language()
+        futures: dict[str, Future[bytes]] = {
+            address: pool.submit(_draw_print, chart.kind, chart.inputs, code)
+            for address, chart in self.charts.items()
+        }
+
+        def drawn(address: str) -> bytes | None:
+            future = futures.get(address)
+            if future is None:
+                return None
+            try:
+                return future.result()
+            except Exception:
+                log.exception("a chart drawer failed; drawing %s here", address)
+                return self.here(address)
+
+        try:
+            yield drawn
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,3 +191,69 @@ def test_only_signed_in_users_reach_the_pdf_and_a_job_only_under_its_survey(
     assert client.get(f"{REPORT_URL}/pdf/{'0' * 32}.pdf").status_code == 404
     assert client.get(f"{REPORT_URL}/pdf/..%2Fjob.pdf").status_code == 404
     assert client.get("/planner/rapporten/bestaat-niet/pdf").status_code == 404
+
+
+def _pixels(pdf: bytes) -> bytes:
+    return subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+
+
+def _annex(app: Flask) -> tuple[str, bytes, int]:
+    """The PDF annex of the demo's report as the PDF job makes it: its
+    HTML, its bytes and how many charts this process drew."""
+    from survey import memo
+    from survey.analysis.report import build_report
+    from survey.extensions import db
+    from survey.reporting.pdf_writer import lay_out, print_html
+    from survey.workspace.views.reports import default_settings
+
+    with app.test_request_context(REPORT_URL):
+        model = build_report(db.session, KEY, default_settings())
+        db.session.rollback()
+        memo.CHARTS.clear()
+        html, charts = print_html(model)
+        assert len(charts.charts) > 10
+        data = lay_out(html, charts)
+        return html, data, memo.CHARTS.misses
+
+
+def test_the_pdf_is_the_same_whether_its_charts_are_drawn_by_another_process_or_here(
+    app: Flask, demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from survey.reporting import print_charts
+
+    monkeypatch.setattr(print_charts, "DRAWERS", 1)
+    html, apart, drawn_here = _annex(app)
+    assert drawn_here == 0  # every chart came from the drawer process
+    # The HTML names each chart by its address and carries none of them.
+    assert 'src="chart:' in html and "data:image/svg+xml" not in html
+    monkeypatch.setattr(print_charts, "DRAWERS", 0)
+    html_here, here, drawn_here = _annex(app)
+    assert drawn_here > 10 and html_here == html
+    assert page_texts(apart) == page_texts(here)
+    assert "Figuur 1." in "".join(page_texts(apart))
+    assert _pixels(apart) == _pixels(here)
+    tagged = read_tagged(apart)
+    assert tagged.figures_without_alt == 0 and tagged.structure["Figure"] >= 10
+
+
+def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
+    app: Flask, demo: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from survey.reporting import print_charts
+
+    monkeypatch.setattr(print_charts, "DRAWERS", 0)
+    _html, here, _drawn = _annex(app)
+
+    def broken(kind: str, inputs: str) -> None:
+        raise MemoryError(kind)
+
+    # The drawer process inherits the broken drawing; this process draws.
+    monkeypatch.setattr(print_charts, "DRAWERS", 1)
+    monkeypatch.setattr(print_charts, "draw_now", broken)
+    _html, apart, drawn_here = _annex(app)
+    assert drawn_here > 10
+    assert "a chart drawer failed" in caplog.text
+    assert page_texts(apart) == page_texts(here)
+    assert _pixels(apart) == _pixels(here)
