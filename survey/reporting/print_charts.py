@@ -25,6 +25,7 @@ each chart when it builds the boxes; the address waits for its chart.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import logging
@@ -136,6 +137,11 @@ _DRAWER_APP: list[Flask] = []
 
 def _drawer_started(app: Flask) -> None:
     _DRAWER_APP[:] = [app]
+    # The objects inherited from the server process are never garbage here:
+    # without this, a full collection walks all of them (the report, the
+    # app, every module), copying each page it touches: ~1.3 s of CPU and
+    # 400 MB of copied memory on the demo (bench/notes.md).
+    gc.freeze()
 
 
 def _draw_print(kind: str, inputs: str, language_code: str) -> bytes:
