@@ -25,7 +25,7 @@ from survey.reporting.tagged_pdf import tagged_pdf
 def print_html(report: Report) -> tuple[str, PrintCharts]:
     """The PDF's HTML of the report model, and its charts, named in it by
     address and not drawn yet."""
-    charts = PrintCharts()
+    charts = PrintCharts(report.survey)
     return render_report_html(report, pdf=True, chart_image=charts.image), charts
 
 

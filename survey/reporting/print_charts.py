@@ -20,6 +20,8 @@ fifth of its work: ~1.2 s CPU on the demo, bench/notes.md), a second
 process draws the charts (~1.3 s for the demo's 23), so that on a machine
 with two cores the charts cost the PDF little waiting. WeasyPrint asks for
 each chart when it builds the boxes; the address waits for its chart.
+A chart the report page already had drawn (``survey.reporting.
+chart_store``, in any server process) is read, not drawn again.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 
 from survey.memo import language
-from survey.reporting.chart_store import ChartImage
+from survey.reporting.chart_store import ChartImage, drawn_before
 from survey.reporting.charts import Chart, draw, draw_now
 
 log = logging.getLogger(__name__)
@@ -155,8 +157,9 @@ class PrintCharts:
     (``image``, for ``render_report_html(chart_image=...)``), then drawn
     while it is laid out (``drawing``)."""
 
-    def __init__(self) -> None:
-        """No chart yet."""
+    def __init__(self, survey_key: str) -> None:
+        """No chart yet, of the report of ``survey_key``."""
+        self.survey_key = survey_key
         self.charts: dict[str, Chart] = {}
         """Each chart by its address, in the order of the document."""
 
@@ -177,9 +180,10 @@ class PrintCharts:
 
     @contextmanager
     def drawing(self) -> Iterator[Callable[[str], bytes | None]]:
-        """Start drawing every chart in ``DRAWERS`` other processes, in the
-        order of the document, and give the function that waits for the
-        SVG of an address (for ``tagged_pdf(images=...)``). A drawer that
+        """Start drawing every chart the report page has not drawn in
+        ``DRAWERS`` other processes, in the order of the document, and give
+        the function that waits for the SVG of an address (for
+        ``tagged_pdf(images=...)``). A drawer that
         fails is logged and its chart drawn here: the PDF never lacks a
         chart. The drawers stop when the block ends.
 
@@ -187,8 +191,14 @@ class PrintCharts:
         and the app already loaded, and touch nothing of this process but
         matplotlib and the translations (no database, no locks the
         server's threads hold while drawing: the memo is not used)."""
-        if DRAWERS < 1 or not self.charts:
-            yield self.here
+        ready: dict[str, bytes] = {}
+        for address, chart in self.charts.items():
+            svg = drawn_before(self.survey_key, chart)
+            if svg is not None:
+                ready[address] = print_svg(svg).encode("utf-8")
+        missing = {a: chart for a, chart in self.charts.items() if a not in ready}
+        if DRAWERS < 1 or not missing:
+            yield lambda address: ready.get(address) or self.here(address)
             return
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         pool = ProcessPoolExecutor(
@@ -200,10 +210,12 @@ class PrintCharts:
         code = language()
         futures: dict[str, Future[bytes]] = {
             address: pool.submit(_draw_print, chart.kind, chart.inputs, code)
-            for address, chart in self.charts.items()
+            for address, chart in missing.items()
         }
 
         def drawn(address: str) -> bytes | None:
+            if address in ready:
+                return ready[address]
             future = futures.get(address)
             if future is None:
                 return None

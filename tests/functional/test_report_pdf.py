@@ -6,8 +6,10 @@ only served under its own survey."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -193,6 +195,17 @@ def test_only_signed_in_users_reach_the_pdf_and_a_job_only_under_its_survey(
     assert client.get("/planner/rapporten/bestaat-niet/pdf").status_code == 404
 
 
+@pytest.fixture
+def own_chart_store(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty chart store: the app serves the whole session, and another
+    test may have had the report page draw the same demo's charts."""
+    monkeypatch.setitem(app.config, "REPORT_CHART_DIR", str(tmp_path / "charts"))
+
+
+def _broken_drawing(kind: str, inputs: str) -> None:
+    raise MemoryError(kind)
+
+
 def _pixels(pdf: bytes) -> bytes:
     return subprocess.run(
         ["pdftoppm", "-r", "40", "-gray", "-"], input=pdf, capture_output=True, check=True
@@ -219,7 +232,7 @@ def _annex(app: Flask) -> tuple[str, bytes, int]:
 
 
 def test_the_pdf_is_the_same_whether_its_charts_are_drawn_by_another_process_or_here(
-    app: Flask, demo: str, monkeypatch: pytest.MonkeyPatch
+    app: Flask, demo: str, own_chart_store: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from survey.reporting import print_charts
 
@@ -239,21 +252,49 @@ def test_the_pdf_is_the_same_whether_its_charts_are_drawn_by_another_process_or_
 
 
 def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
-    app: Flask, demo: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    app: Flask,
+    demo: str,
+    own_chart_store: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from survey.reporting import print_charts
 
     monkeypatch.setattr(print_charts, "DRAWERS", 0)
     _html, here, _drawn = _annex(app)
-
-    def broken(kind: str, inputs: str) -> None:
-        raise MemoryError(kind)
-
     # The drawer process inherits the broken drawing; this process draws.
     monkeypatch.setattr(print_charts, "DRAWERS", 1)
-    monkeypatch.setattr(print_charts, "draw_now", broken)
+    monkeypatch.setattr(print_charts, "draw_now", _broken_drawing)
     _html, apart, drawn_here = _annex(app)
     assert drawn_here > 10
     assert "a chart drawer failed" in caplog.text
     assert page_texts(apart) == page_texts(here)
     assert _pixels(apart) == _pixels(here)
+
+
+def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
+    app: Flask,
+    client: Any,
+    demo: str,
+    own_chart_store: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from survey.reporting import print_charts
+
+    monkeypatch.setattr(print_charts, "DRAWERS", 0)
+    _html, drawn, _count = _annex(app)
+    # The planner opened the report page and scrolled through its charts.
+    logged_in(app, client, "viewer")
+    page = client.get(REPORT_URL).get_data(as_text=True)
+    addresses = re.findall(r'<img src="([^"]*/grafiek/[^"]*)"', page)
+    assert len(addresses) > 10
+    for address in addresses:
+        assert client.get(html.unescape(address)).status_code == 200
+    # A drawer would fail loudly: none is needed, and nothing is drawn here.
+    monkeypatch.setattr(print_charts, "DRAWERS", 1)
+    monkeypatch.setattr(print_charts, "draw_now", _broken_drawing)
+    _html, read, drawn_here = _annex(app)
+    assert drawn_here == 0 and "a chart drawer failed" not in caplog.text
+    assert page_texts(read) == page_texts(drawn)
+    assert _pixels(read) == _pixels(drawn)
