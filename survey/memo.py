@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 import threading
 from collections import OrderedDict
@@ -42,12 +41,6 @@ class Memo:
         self.hits = 0
         self.misses = 0
         self._items: OrderedDict[bytes, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        os.register_at_fork(after_in_child=self._forked)
-
-    def _forked(self) -> None:
-        # A lock that another thread held when this process was forked (a
-        # PDF job, survey.reporting.pdf_jobs) would never be released here.
         self._lock = threading.Lock()
 
     def get_or_make(self, key: bytes, make: Callable[[], T]) -> T:

@@ -6,11 +6,11 @@ A job is the PDF of one survey with one set of options in one language.
 Its state lives in a small JSON file and the finished PDF beside it, in the
 folder ``REPORT_PDF_DIR`` (default ``report-pdfs`` in the instance folder):
 every server process (gunicorn runs several) sees the same jobs, and no
-table or migration is needed. A process forked from the one that was
-asked does the work (``APART``), watched by a thread of it; a restart
-loses only the job: it stops being updated, counts as interrupted after
-``STALE_AFTER`` and can be started again. Nothing in it is personal: the
-PDF is the published report.
+table or migration is needed. A thread of the process that was asked does
+the work, as the letter runs do (``survey.planner.mailing``). A restart
+loses only the thread: its job stops being updated, counts as interrupted
+after ``STALE_AFTER`` and can be started again. Nothing in it is personal:
+the PDF is the published report.
 
 The finished file is named after the SHA-256 of the HTML it was laid out
 from. That HTML holds every input (the answers' figures, options, language,
@@ -27,11 +27,9 @@ reports nothing within a phase.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
-import multiprocessing
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -61,15 +59,6 @@ PERCENT = {"queued": 0, "model": 5, "layout": 20, "writing": 70, "done": 100, "f
 """Where the progress bar stands when a phase starts."""
 
 RUNNING = ("queued", "model", "layout", "writing")
-
-APART = True
-"""The seam: a job runs in a process of its own, forked from the server
-process, while a thread of the server waits for it (``True``), or in that
-thread (``False``), as the letter runs do (``survey.planner.mailing``).
-Apart, the layout (seconds of CPU) never holds the server process's
-interpreter lock while that process answers the planner's other requests,
-and a process that dies (out of memory) leaves its job failed, not the
-server. Both make the same PDF (``tests/functional/test_report_pdf.py``)."""
 
 
 @dataclass
@@ -217,51 +206,11 @@ def start(app: Flask, survey_key: str, query: dict[str, str], settings: ReportSe
     job = PdfJob(identifier, survey_key, dict(query), settings.language)
     _save(folder, job)
     thread = threading.Thread(
-        target=_apart if APART else _work,
-        args=(app, folder, job, settings),
-        name=f"report-pdf-{identifier[:8]}",
+        target=_work, args=(app, folder, job, settings), name=f"report-pdf-{identifier[:8]}"
     )
     thread.daemon = True
     thread.start()
     return job
-
-
-def _apart(app: Flask, folder: Path, job: PdfJob, settings: ReportSettings) -> None:
-    """Run the job in a forked process and wait for it (at most
-    ``STALE_AFTER``); a process that ends without finishing its job
-    (killed, out of memory, over time) leaves the job failed."""
-    process = multiprocessing.get_context("fork").Process(
-        target=_forked, args=(app, folder, job, settings), name=f"report-pdf-{job.id[:8]}"
-    )
-    process.start()
-    process.join(STALE_AFTER)
-    if process.is_alive():
-        process.kill()
-        process.join()
-    if process.exitcode == 0:
-        return
-    log.error("report PDF %s of %s: process ended with %s", job.id, job.survey, process.exitcode)
-    try:
-        latest = PdfJob(**json.loads(_job_path(folder, job.id).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        latest = job
-    if latest.state in RUNNING:
-        latest.state, latest.problem = "failed", "internal"
-        _save(folder, latest)
-
-
-def _forked(app: Flask, folder: Path, job: PdfJob, settings: ReportSettings) -> None:
-    """The job's process: forked from the server, so it starts at once with
-    the app and its memory (the audits remembered, ``survey.memo``)."""
-    # The inherited objects are never garbage here: without this, a full
-    # collection walks (and copies) all of them (survey.reporting.print_charts).
-    gc.freeze()
-    with app.app_context():
-        # The server's database connections stay the server's; this
-        # process opens its own.
-        for engine in db.engines.values():
-            engine.dispose(close=False)
-    _work(app, folder, job, settings)
 
 
 def _work(app: Flask, folder: Path, job: PdfJob, settings: ReportSettings) -> None:

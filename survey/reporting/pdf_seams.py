@@ -23,7 +23,6 @@ seam stops applying, so that an upgrade is noticed.
 
 from __future__ import annotations
 
-import os
 import threading
 import zlib
 from typing import Any
@@ -34,16 +33,6 @@ COMPRESSION_LEVEL = 6
 """zlib level of the PDF's streams (pydyf asks for 9)."""
 
 _lock = threading.Lock()
-
-
-def _forked() -> None:
-    # A lock another thread held when this process was forked (a PDF job,
-    # survey.reporting.pdf_jobs) would never be released here.
-    global _lock  # noqa: PLW0603
-    _lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forked)
 
 
 class _Zlib:

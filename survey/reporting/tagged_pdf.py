@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,16 +74,6 @@ class _CollectorRelief:
         self.lock = threading.Lock()
         self.users = 0
         self.saved: tuple[int, int, int] = gc.get_threshold()
-        os.register_at_fork(after_in_child=self._forked)
-
-    def _forked(self) -> None:
-        # A forked process (a PDF job, survey.reporting.pdf_jobs) has none
-        # of its parent's layouts under way, and a lock another thread held
-        # would never be released here.
-        self.lock = threading.Lock()
-        if self.users:
-            gc.set_threshold(*self.saved)
-        self.users = 0
 
     @contextmanager
     def fewer_collections(self) -> Iterator[None]:

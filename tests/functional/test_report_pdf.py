@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -299,30 +298,3 @@ def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
     assert drawn_here == 0 and "a chart drawer failed" not in caplog.text
     assert page_texts(read) == page_texts(drawn)
     assert _pixels(read) == _pixels(drawn)
-
-
-def _killed(*_args: object) -> None:
-    os._exit(9)  # the job's process, ended by the kernel (out of memory)
-
-
-def test_a_pdf_job_whose_process_dies_says_so_and_can_be_made_again(
-    app: Flask, client: Any, demo: str, jobs: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from survey.reporting import pdf_jobs
-
-    assert pdf_jobs.APART  # the job runs in a process of its own
-    monkeypatch.setattr(pdf_jobs, "make", _killed)
-    logged_in(app, client, "planner")
-    page = Page(client.get(f"{REPORT_URL}/pdf"))
-    asked = pdf_form(page).submit(client)
-    page = wait_until_finished(app, client, Page(client.get(asked.location)))
-    # The server lives on (this test runs in it) and the planner is told.
-    assert 'role="alert"' in page.html
-    assert msg(app, "Try again") in page.text and "went wrong" not in page.text
-    assert client.get(f"{REPORT_URL}/pdf/voortgang").get_json()["state"] == "failed"
-    assert not any(path.suffix == ".pdf" for path in jobs.iterdir())
-
-    monkeypatch.undo()
-    asked = pdf_form(page).submit(client)
-    page = wait_until_finished(app, client, Page(client.get(asked.location)))
-    assert msg(app, "The PDF is ready.") in page.text
