@@ -32,12 +32,14 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from babel import localedata
 from flask import Flask, current_app
 from flask_babel import force_locale
 
@@ -53,6 +55,11 @@ reads the document; 0 draws each chart in this process when WeasyPrint
 asks for it (as the PDF did before). One: the PDF's layout takes one core
 of the two the platform is sized for. Both ways give the same PDF
 (``tests/functional/test_report_pdf.py``)."""
+
+PATIENCE = 30.0
+"""Seconds to wait for one chart from a drawer (the demo's 23 take ~1.3 s
+together) before this process draws it and every chart after it, and the
+drawers are stopped: a drawer never hangs a PDF."""
 
 SCHEME = "chart:"
 """The PDF's HTML names a chart by this prefix and the chart's key."""
@@ -124,6 +131,18 @@ def print_uri(chart: Chart) -> str:
     return f"data:image/svg+xml;base64,{encoded}"
 
 
+_LOCALE_DATA = getattr(localedata, "_cache_lock", None)
+if _LOCALE_DATA is not None:
+    # Babel's cache of locale data has a lock that any thread formatting a
+    # number holds for a moment; a drawer forked in that moment would wait
+    # for it forever. A fork waits until it is free.
+    os.register_at_fork(
+        before=_LOCALE_DATA.acquire,
+        after_in_parent=_LOCALE_DATA.release,
+        after_in_child=_LOCALE_DATA.release,
+    )
+
+
 def chart_address(chart: Chart) -> str:
     """The address of ``chart`` in the PDF's HTML: its key is the SHA-256 of
     the language, the drawing and its inputs, so that the HTML (whose
@@ -183,14 +202,17 @@ class PrintCharts:
         """Start drawing every chart the report page has not drawn in
         ``DRAWERS`` other processes, in the order of the document, and give
         the function that waits for the SVG of an address (for
-        ``tagged_pdf(images=...)``). A drawer that
-        fails is logged and its chart drawn here: the PDF never lacks a
-        chart. The drawers stop when the block ends.
+        ``tagged_pdf(images=...)``). A drawer that fails, or keeps a chart
+        waiting longer than ``PATIENCE``, is logged and the chart drawn
+        here: the PDF never lacks a chart. The drawers stop when the block
+        ends.
 
         The drawers are forked: they start at once with the charts' code
-        and the app already loaded, and touch nothing of this process but
-        matplotlib and the translations (no database, no locks the
-        server's threads hold while drawing: the memo is not used)."""
+        and the app already loaded. A fork copies the locks other threads
+        hold at that moment, so a drawer touches nothing of this process
+        but matplotlib and the translations: no database (SQLite's own
+        locks), not the memo. Forking the whole PDF job instead deadlocked
+        in the tests on a lock of SQLite (bench/notes.md)."""
         ready: dict[str, bytes] = {}
         for address, chart in self.charts.items():
             svg = drawn_before(self.survey_key, chart)
@@ -213,19 +235,28 @@ class PrintCharts:
             for address, chart in missing.items()
         }
 
+        stuck: list[str] = []
+
         def drawn(address: str) -> bytes | None:
             if address in ready:
                 return ready[address]
             future = futures.get(address)
             if future is None:
                 return None
-            try:
-                return future.result()
-            except Exception:
-                log.exception("a chart drawer failed; drawing %s here", address)
-                return self.here(address)
+            if not stuck:
+                try:
+                    return future.result(timeout=PATIENCE)
+                except TimeoutError:
+                    stuck.append(address)
+                    log.error("no chart from the drawer in %s s; drawing them here", PATIENCE)
+                except Exception:
+                    log.exception("a chart drawer failed; drawing %s here", address)
+            return self.here(address)
 
         try:
             yield drawn
         finally:
+            if stuck:
+                for process in list(pool._processes.values()):
+                    process.kill()
             pool.shutdown(wait=True, cancel_futures=True)

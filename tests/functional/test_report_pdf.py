@@ -206,6 +206,10 @@ def _broken_drawing(kind: str, inputs: str) -> None:
     raise MemoryError(kind)
 
 
+def _hung_drawing(kind: str, inputs: str) -> None:
+    time.sleep(600)
+
+
 def _pixels(pdf: bytes) -> bytes:
     return subprocess.run(
         ["pdftoppm", "-r", "40", "-gray", "-"], input=pdf, capture_output=True, check=True
@@ -270,6 +274,15 @@ def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
     assert "a chart drawer failed" in caplog.text
     assert page_texts(apart) == page_texts(here)
     assert _pixels(apart) == _pixels(here)
+
+    # A drawer that hangs (a lock copied by the fork) does not hang the PDF.
+    monkeypatch.setattr(print_charts, "draw_now", _hung_drawing)
+    monkeypatch.setattr(print_charts, "PATIENCE", 1.0)
+    began = time.monotonic()
+    _html, waited, drawn_here = _annex(app)
+    assert drawn_here > 10 and time.monotonic() - began < 60
+    assert "no chart from the drawer in 1.0 s" in caplog.text
+    assert page_texts(waited) == page_texts(here)
 
 
 def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
