@@ -255,17 +255,20 @@ def test_the_pdf_is_the_same_whether_its_charts_are_drawn_by_another_process_or_
     assert tagged.figures_without_alt == 0 and tagged.structure["Figure"] >= 10
 
 
-def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
-    app: Flask,
-    demo: str,
-    own_chart_store: None,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+@pytest.fixture
+def here(app: Flask, demo: str, own_chart_store: None, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The demo's PDF with every chart drawn in this process (no drawer)."""
     from survey.reporting import print_charts
 
     monkeypatch.setattr(print_charts, "DRAWERS", 0)
-    _html, here, _drawn = _annex(app)
+    return _annex(app)[1]
+
+
+def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
+    app: Flask, here: bytes, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from survey.reporting import print_charts
+
     # The drawer process inherits the broken drawing; this process draws.
     monkeypatch.setattr(print_charts, "DRAWERS", 1)
     monkeypatch.setattr(print_charts, "draw_now", _broken_drawing)
@@ -288,15 +291,12 @@ def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
 def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
     app: Flask,
     client: Any,
-    demo: str,
-    own_chart_store: None,
+    here: bytes,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from survey.reporting import print_charts
 
-    monkeypatch.setattr(print_charts, "DRAWERS", 0)
-    _html, drawn, _count = _annex(app)
     # The planner opened the report page and scrolled through its charts.
     logged_in(app, client, "viewer")
     page = client.get(REPORT_URL).get_data(as_text=True)
@@ -309,5 +309,5 @@ def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
     monkeypatch.setattr(print_charts, "draw_now", _broken_drawing)
     _html, read, drawn_here = _annex(app)
     assert drawn_here == 0 and "a chart drawer failed" not in caplog.text
-    assert page_texts(read) == page_texts(drawn)
-    assert _pixels(read) == _pixels(drawn)
+    assert page_texts(read) == page_texts(here)
+    assert _pixels(read) == _pixels(here)
