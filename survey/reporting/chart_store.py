@@ -140,6 +140,17 @@ class PageCharts:
         return key
 
 
+def drawn_before(survey_key: str, chart: Chart) -> str | None:
+    """The SVG of ``chart`` of ``survey_key`` if a page's request of any
+    process drew it (``stored_svg``), else None; draws nothing."""
+    try:
+        return (charts_dir() / f"chart-{chart_key(survey_key, chart)}.svg").read_text(
+            encoding="utf-8"
+        )
+    except OSError:
+        return None
+
+
 def is_key(text: str) -> bool:
     """Whether ``text`` has the form of a chart's key."""
     return _KEY.fullmatch(text) is not None

@@ -140,14 +140,16 @@ def draw(kind: str, inputs: str) -> Drawn:
     pure function of its inputs and the language, so the same chart on the
     page, then in the PDF and the DOCX, is drawn once. ``KeyError`` for an
     unknown kind."""
-    make = DRAWINGS[kind]
+    return CHARTS.get_or_make(repr_key(kind, inputs), lambda: draw_now(kind, inputs))
 
-    def drawn() -> Drawn:
-        args, kwargs = json.loads(inputs)
-        figure = make(*args, **kwargs)
-        return Drawn(_svg(figure), figure)
 
-    return CHARTS.get_or_make(repr_key(kind, inputs), drawn)
+def draw_now(kind: str, inputs: str) -> Drawn:
+    """The drawing ``kind`` of ``inputs`` in the interface language, drawn
+    now and not remembered (``draw`` remembers; a chart drawer process,
+    ``survey.reporting.print_charts``, keeps nothing)."""
+    args, kwargs = json.loads(inputs)
+    figure = DRAWINGS[kind](*args, **kwargs)
+    return Drawn(_svg(figure), figure)
 
 
 DRAW_ONCE = True

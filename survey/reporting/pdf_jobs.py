@@ -228,8 +228,7 @@ def make(folder: Path, job: PdfJob, settings: ReportSettings) -> None:
     is there) and record every phase in the job. A failure is recorded,
     never raised; no half file is left."""
     # The writers import matplotlib and WeasyPrint: only when a PDF is made.
-    from survey.reporting.html_writer import render_report_html
-    from survey.reporting.tagged_pdf import tagged_pdf
+    from survey.reporting.pdf_writer import lay_out, print_html
 
     def phase(state: str, **changes: Any) -> None:
         job.state = state
@@ -240,14 +239,14 @@ def make(folder: Path, job: PdfJob, settings: ReportSettings) -> None:
     try:
         phase("model")
         model = build_report(db.session, job.survey, settings)
-        html = render_report_html(model, pdf=True)
+        html, charts = print_html(model)
         db.session.rollback()  # read only
         name = f"inputrapport-{hashlib.sha256(html.encode('utf-8')).hexdigest()[:32]}.pdf"
         target = folder / name
         pages = 0
         if not target.is_file():
             phase("layout")
-            data = tagged_pdf(html, laid_out=lambda count: phase("writing", pages=count))
+            data = lay_out(html, charts, laid_out=lambda count: phase("writing", pages=count))
             pages = job.pages
             write_atomically(target, data)
         phase(

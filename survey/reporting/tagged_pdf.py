@@ -5,9 +5,11 @@ their alt text, the document language from ``<html lang>``, the title from
 read it and a public body may publish it.
 
 WeasyPrint fetches nothing: stylesheets are embedded in the document and
-images are ``data:`` URLs, and the URL fetcher refuses every other URL
-(http, file, ...), so a label in a survey file can never make the renderer
-read a local file or call a server. This module imports no chart code, so
+images are ``data:`` URLs or the addresses of images the caller hands over
+(``images``: the report's charts, drawn meanwhile by another process,
+``survey.reporting.print_charts``), and the URL fetcher refuses every
+other URL (http, file, ...), so a label in a survey file can never make the
+renderer read a local file or call a server. This module imports no chart code, so
 a blueprint may import it at start-up.
 """
 
@@ -21,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
 from survey.reporting.pdf_seams import lighter_pdf_writing
 
@@ -29,17 +31,29 @@ PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with the metadata PDF/UA asks for (WeasyPrint's variant)."""
 
 
-class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
-    """Allows ``data:`` URLs only."""
+Images = Callable[[str], bytes | None]
+"""The SVG of an image the document names by an address that is not a
+``data:`` URL, or None when the address names none."""
 
-    def __init__(self) -> None:
+
+class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    """Allows ``data:`` URLs, and the addresses ``images`` resolves."""
+
+    def __init__(self, images: Images | None = None) -> None:
         """Refuse redirects and every protocol but ``data``."""
         super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+        self.images = images
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        """The content of a ``data:`` URL; any other URL is refused."""
+        """The content of a ``data:`` URL or of an image the caller holds;
+        any other URL is refused."""
         if not url.startswith("data:"):
-            raise ValueError(f"refused to fetch {url[:80]}: the document uses no external files")
+            image = self.images(url) if self.images is not None else None
+            if image is None:
+                raise ValueError(
+                    f"refused to fetch {url[:80]}: the document uses no external files"
+                )
+            return URLFetcherResponse(url, image, {"Content-Type": "image/svg+xml"})
         return super().fetch(url, headers)
 
 
@@ -82,16 +96,21 @@ class _CollectorRelief:
 fewer_collections = _CollectorRelief().fewer_collections
 
 
-def tagged_pdf(html: str, laid_out: Callable[[int], None] | None = None) -> bytes:
+def tagged_pdf(
+    html: str, laid_out: Callable[[int], None] | None = None, images: Images | None = None
+) -> bytes:
     """A whole HTML document (with ``lang`` and ``<title>``; every image with
     an ``alt``) as tagged PDF bytes (PDF/UA-1). ``laid_out(pages)`` is
     called between the two phases: after the layout (about two thirds of
-    the time), before the pages are painted and written."""
+    the time), before the pages are painted and written. ``images`` gives
+    the SVG of each image the document names by another address than a
+    ``data:`` URL (WeasyPrint asks for each when it builds the boxes, after
+    parsing the document and its styles)."""
     # WeasyPrint logs every CSS property it ignores; keep the logs quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     lighter_pdf_writing()
     with fewer_collections():
-        source = HTML(string=html, base_url=None, url_fetcher=DataOnlyFetcher())
+        source = HTML(string=html, base_url=None, url_fetcher=DataOnlyFetcher(images))
         document = source.render(pdf_variant=PDF_VARIANT)
         if laid_out is not None:
             laid_out(len(document.pages))

@@ -6,9 +6,12 @@ only served under its own survey."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import shutil
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,3 +193,121 @@ def test_only_signed_in_users_reach_the_pdf_and_a_job_only_under_its_survey(
     assert client.get(f"{REPORT_URL}/pdf/{'0' * 32}.pdf").status_code == 404
     assert client.get(f"{REPORT_URL}/pdf/..%2Fjob.pdf").status_code == 404
     assert client.get("/planner/rapporten/bestaat-niet/pdf").status_code == 404
+
+
+@pytest.fixture
+def own_chart_store(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty chart store: the app serves the whole session, and another
+    test may have had the report page draw the same demo's charts."""
+    monkeypatch.setitem(app.config, "REPORT_CHART_DIR", str(tmp_path / "charts"))
+
+
+def _broken_drawing(kind: str, inputs: str) -> None:
+    raise MemoryError(kind)
+
+
+def _hung_drawing(kind: str, inputs: str) -> None:
+    time.sleep(600)
+
+
+def _pixels(pdf: bytes) -> bytes:
+    return subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+
+
+def _annex(app: Flask) -> tuple[str, bytes, int]:
+    """The PDF annex of the demo's report as the PDF job makes it: its
+    HTML, its bytes and how many charts this process drew."""
+    from survey import memo
+    from survey.analysis.report import build_report
+    from survey.extensions import db
+    from survey.reporting.pdf_writer import lay_out, print_html
+    from survey.workspace.views.reports import default_settings
+
+    with app.test_request_context(REPORT_URL):
+        model = build_report(db.session, KEY, default_settings())
+        db.session.rollback()
+        memo.CHARTS.clear()
+        html, charts = print_html(model)
+        assert len(charts.charts) > 10
+        data = lay_out(html, charts)
+        return html, data, memo.CHARTS.misses
+
+
+def test_the_pdf_is_the_same_whether_its_charts_are_drawn_by_another_process_or_here(
+    app: Flask, demo: str, own_chart_store: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from survey.reporting import print_charts
+
+    monkeypatch.setattr(print_charts, "DRAWERS", 1)
+    html, apart, drawn_here = _annex(app)
+    assert drawn_here == 0  # every chart came from the drawer process
+    # The HTML names each chart by its address and carries none of them.
+    assert 'src="chart:' in html and "data:image/svg+xml" not in html
+    monkeypatch.setattr(print_charts, "DRAWERS", 0)
+    html_here, here, drawn_here = _annex(app)
+    assert drawn_here > 10 and html_here == html
+    assert page_texts(apart) == page_texts(here)
+    assert "Figuur 1." in "".join(page_texts(apart))
+    assert _pixels(apart) == _pixels(here)
+    tagged = read_tagged(apart)
+    assert tagged.figures_without_alt == 0 and tagged.structure["Figure"] >= 10
+
+
+@pytest.fixture
+def here(app: Flask, demo: str, own_chart_store: None, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The demo's PDF with every chart drawn in this process (no drawer)."""
+    from survey.reporting import print_charts
+
+    monkeypatch.setattr(print_charts, "DRAWERS", 0)
+    return _annex(app)[1]
+
+
+def test_a_chart_drawer_that_fails_leaves_no_chart_out_of_the_pdf(
+    app: Flask, here: bytes, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from survey.reporting import print_charts
+
+    # The drawer process inherits the broken drawing; this process draws.
+    monkeypatch.setattr(print_charts, "DRAWERS", 1)
+    monkeypatch.setattr(print_charts, "draw_now", _broken_drawing)
+    _html, apart, drawn_here = _annex(app)
+    assert drawn_here > 10
+    assert "a chart drawer failed" in caplog.text
+    assert page_texts(apart) == page_texts(here)
+    assert _pixels(apart) == _pixels(here)
+
+    # A drawer that hangs (a lock copied by the fork) does not hang the PDF.
+    monkeypatch.setattr(print_charts, "draw_now", _hung_drawing)
+    monkeypatch.setattr(print_charts, "PATIENCE", 1.0)
+    began = time.monotonic()
+    _html, waited, drawn_here = _annex(app)
+    assert drawn_here > 10 and time.monotonic() - began < 60
+    assert "no chart from the drawer in 1.0 s" in caplog.text
+    assert page_texts(waited) == page_texts(here)
+
+
+def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
+    app: Flask,
+    client: Any,
+    here: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from survey.reporting import print_charts
+
+    # The planner opened the report page and scrolled through its charts.
+    logged_in(app, client, "viewer")
+    page = client.get(REPORT_URL).get_data(as_text=True)
+    addresses = re.findall(r'<img src="([^"]*/grafiek/[^"]*)"', page)
+    assert len(addresses) > 10
+    for address in addresses:
+        assert client.get(html.unescape(address)).status_code == 200
+    # A drawer would fail loudly: none is needed, and nothing is drawn here.
+    monkeypatch.setattr(print_charts, "DRAWERS", 1)
+    monkeypatch.setattr(print_charts, "draw_now", _broken_drawing)
+    _html, read, drawn_here = _annex(app)
+    assert drawn_here == 0 and "a chart drawer failed" not in caplog.text
+    assert page_texts(read) == page_texts(here)
+    assert _pixels(read) == _pixels(here)
