@@ -98,7 +98,7 @@ class RakingResult:
     excluded: int
     """Respondents in incomplete cells (no weight, left out of weighted figures)."""
     iterations: int
-    """Full sweeps over all dimensions."""
+    """Full sweeps of the raking that gave the weights (the bounded one when the bounds bind)."""
     converged: bool
     max_deviation: float
     """Largest relative difference between a weighted margin and its target."""
