@@ -30,9 +30,14 @@ Rules (contract section 3, "raking of every complete response"):
   population standard deviation; ``effective_n`` = (sum w)^2 / sum w^2. With mean-1
   weights ``effective_n = n / design_effect``.
 - Trimming (optional, never by default): ``trim = 5.0`` keeps every weight between
-  1/5 and 5 x the mean weight; raking and bounding alternate until both the margins
-  and the bounds hold (or ``max_iter`` sweeps are used; then ``converged`` is
-  ``False`` and the bounds hold while the margins are off by
+  1/5 and 5 x the mean weight. Raking runs without the bounds first; when its
+  weights already lie within them (to ``tol``), they are the result: a cap the
+  weights do not reach changes nothing. Otherwise raking starts again, and after
+  every sweep the weights are bounded: scaled by the one factor that gives them
+  mean 1 once clipped to the bounds (the bounded weights closest to the raked
+  ones, see :func:`_cap_mean_one`). Raking and bounding alternate until both the
+  margins and the bounds hold (or ``max_iter`` sweeps are used; then
+  ``converged`` is ``False`` and the bounds hold while the margins are off by
   :attr:`RakingResult.max_deviation`). The lower bound keeps a cap the margins
   cannot live with from squeezing a cell's weight to nothing (it did: 0.0 with a
   cap of 1.5); without ``trim`` there is no bound at all.
@@ -93,7 +98,7 @@ class RakingResult:
     excluded: int
     """Respondents in incomplete cells (no weight, left out of weighted figures)."""
     iterations: int
-    """Full sweeps over all dimensions."""
+    """Full sweeps of the raking that gave the weights (the bounded one when the bounds bind)."""
     converged: bool
     max_deviation: float
     """Largest relative difference between a weighted margin and its target."""
@@ -181,8 +186,11 @@ def rake(
     keys = sorted(complete, key=code_order)
     counts = np.array([complete[key] for key in keys], dtype=float)
     members = _memberships(dims, targets, keys, counts)
-    cap = math.inf if trim is None else float(trim)
-    weights, iterations, converged = _fit(counts, members, cap, tol, max_iter)
+    weights, iterations, converged = _fit(counts, members, math.inf, tol, max_iter)
+    if trim is not None and not (converged and _within_cap(weights, counts, trim, tol)):
+        # Bounding from the first sweep on can lead raking to other weights that also
+        # meet the margins, so it is kept for the rakes whose weights break the bounds.
+        weights, iterations, converged = _fit(counts, members, float(trim), tol, max_iter)
     return _result(
         dims, keys, counts, members, targets, weights, trim, tol, excluded, iterations, converged
     )
@@ -433,32 +441,41 @@ def _to_mean_one(weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def _cap_mean_one(weights: np.ndarray, counts: np.ndarray, cap: float) -> np.ndarray:
     """Scale to mean 1 with every weight between ``1 / cap`` and ``cap``.
 
-    Bounding first and rescaling afterwards would push the bounded weights out
-    of bounds again, so the sets of weights held at the cap and at the floor
-    grow until the free rest, scaled to make the mean exactly 1, stays within
-    both. No weight is ever released (that could go round in circles), so it
-    ends within one round per cell, with mean 1 and every weight in bounds.
+    The result is ``clip(s * w, 1 / cap, cap)`` with the one factor ``s`` that
+    makes the mean over respondents (``counts``) exactly 1: of all mean-1 weights
+    within the bounds, the closest to the raked ones in raking's own distance
+    (sum of c * (v log(v / w) - v + w), which iterative proportional fitting
+    minimises). The mean of ``clip(s * w)`` is continuous, non-decreasing and
+    linear in ``s`` between the breaks where a cell reaches the floor
+    (``s = floor / w``) or the cap (``s = cap / w``). At the smallest break every
+    weight is at the floor (mean ``1 / cap``, below 1), at the largest every weight
+    is at the cap (mean ``cap``, above 1), so for every cap above 1 a bisection over
+    the sorted breaks finds the piece where the mean passes 1, and ``s`` is solved
+    on it exactly. Weights are positive (raking only multiplies by positive
+    factors).
     """
     n = float(counts.sum())
     floor = 1.0 / cap
-    capped = np.zeros(len(weights), dtype=bool)
-    floored = np.zeros(len(weights), dtype=bool)
-    for _round in range(len(weights) + 1):
-        held = capped | floored
-        free_total = float(np.dot(weights[~held], counts[~held]))
-        room = n - cap * float(counts[capped].sum()) - floor * float(counts[floored].sum())
-        if free_total <= 0 or room <= 0:
-            # Everything is held (only possible with cap <= 1): weights equal.
-            return np.ones(len(weights), dtype=float)
-        scaled = np.where(capped, cap, np.where(floored, floor, weights * (room / free_total)))
-        over = (scaled > cap) & ~held
-        under = (scaled < floor) & ~held
-        if not over.any() and not under.any():
-            result: np.ndarray = scaled
-            return result
-        capped |= over
-        floored |= under
-    raise AssertionError("bounding grows the held set every round, so it cannot get here")
+    lower = floor / weights
+    upper = cap / weights
+    breaks = np.unique(np.concatenate([lower, upper]))
+    low, high = 0, len(breaks) - 1
+    # The mean at breaks[low] is below 1 and at breaks[high] at least 1.
+    while high - low > 1:
+        middle = (low + high) // 2
+        if float(np.dot(np.clip(breaks[middle] * weights, floor, cap), counts)) < n:
+            low = middle
+        else:
+            high = middle
+    # Between two neighbouring breaks each cell stays at the floor, at the cap or free;
+    # comparing with the breaks themselves (not a point between them) is exact.
+    floored = lower >= breaks[high]
+    capped = upper <= breaks[low]
+    free = ~(floored | capped)
+    held = floor * float(counts[floored].sum()) + cap * float(counts[capped].sum())
+    scale = (n - held) / float(np.dot(weights[free], counts[free]))
+    result: np.ndarray = np.where(floored, floor, np.where(capped, cap, scale * weights))
+    return result
 
 
 def _within_cap(weights: np.ndarray, counts: np.ndarray, cap: float, tol: float) -> bool:

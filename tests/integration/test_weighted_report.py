@@ -467,3 +467,49 @@ def test_an_unweighted_report_says_ongewogen_wherever_a_figure_appears(
     )
     assert "% (ongewogen)" in html and "Gewogen %" not in html
     assert "Alle indicatoren zijn ongewogen" in html
+
+
+def test_a_cap_the_margins_cannot_live_with_still_weights_the_report_and_says_so(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Margins of 90/10 on districts answered about 55/45, with a cap of 1.3:
+    raking wants weights of about 1.6 and 0.2, the floor holds district 2 at
+    1/1.3 and district 1 carries the rest of the mean (about 1.19). The report
+    weights with those (it fell back to weights of 1: the unweighted figures
+    under the weighted label, design effect 1.0) and says the margins are not
+    reached."""
+    from survey.analysis.report import ReportSettings, build_report
+    from survey.extensions import db
+    from survey.reporting.json_writer import render_json
+
+    people = generate(n=400, seed=11)
+    for person in people:
+        # Everybody answers the district, so no weight is withheld for a small group.
+        if person.values["wijk"] is None:
+            person.values["wijk"] = 1
+    key = load(app, tmp_path, people)
+    margins = {"district": {1: 90.0, 2: 10.0}}
+    with app.app_context():
+        model = build_report(db.session, key, ReportSettings(margins=margins, trim=1.3))
+        published = json.loads(render_json(model.to_json()))
+
+    data = Data(people)
+    district = data.column(lambda v: v["wijk"])
+    n, n2 = data.n, int((district == 2).sum())
+    w = np.where(district == 2, 1 / 1.3, (n - n2 / 1.3) / (n - n2))
+    assert w.mean() == pytest.approx(1.0) and w.max() < 1.3
+    weighting = published["weighting"]
+    assert published["estimates"] == "weighted"
+    assert (weighting["min_weight"], weighting["max_weight"]) == (
+        round(1 / 1.3, 3),
+        round(float(w.max()), 3),
+    )
+    assert weighting["design_effect"] == round(data.n / kish(w), 2) > 1.0
+    assert not weighting["converged"]
+    notices = [x for x in weighting["warnings"] if x["kind"] == "margins_not_reached"]
+    assert notices and notices[0]["details"] == {"trim": 1.3}
+    checked = Checked()
+    everybody = np.ones(data.n, dtype=bool)
+    answers = data.column(lambda v: v["veilig"])
+    check_options(checked, question(published, "veilig"), w, answers, [1, 2, 3], everybody)
+    assert checked.n >= 6, checked.n

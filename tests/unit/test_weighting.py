@@ -43,6 +43,53 @@ def brute_force_ipf(
     return weights
 
 
+def bounded_mean_one(
+    weights: dict[tuple[Any, ...], float], cells: dict[tuple[Any, ...], int], trim: float
+) -> dict[tuple[Any, ...], float]:
+    """The weights times one factor s, clipped to [1/trim, trim], with s found by
+    bisection so that their mean over the respondents is 1 (the mean of the
+    clipped weights only grows with s)."""
+    n = sum(cells.values())
+
+    def mean_at(s: float) -> float:
+        return sum(min(max(s * weights[k], 1 / trim), trim) * c for k, c in cells.items()) / n
+
+    low, high = 0.0, 1.0
+    while mean_at(high) < 1:
+        high *= 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        if mean_at(middle) < 1:
+            low = middle
+        else:
+            high = middle
+    s = (low + high) / 2
+    return {k: min(max(s * w, 1 / trim), trim) for k, w in weights.items()}
+
+
+def reference_trimmed_rake(
+    cells: dict[tuple[Any, ...], int],
+    margins: dict[str, dict[Any, float]],
+    trim: float,
+    sweeps: int,
+) -> dict[tuple[Any, ...], float]:
+    """Trimmed raking written independently of the module, on cells: ``sweeps``
+    times a textbook IPF sweep over every dimension, then the bounded mean-1
+    weights of :func:`bounded_mean_one`."""
+    n = sum(cells.values())
+    weights = {k: 1.0 for k in cells}
+    for _ in range(sweeps):
+        for d, margin in enumerate(margins.values()):
+            total_pop = sum(margin.values())
+            for code, population in margin.items():
+                members = [k for k in cells if k[d] == code]
+                current = sum(weights[k] * cells[k] for k in members)
+                for k in members:
+                    weights[k] *= population / total_pop * n / current
+        weights = bounded_mean_one(weights, cells, trim)
+    return weights
+
+
 def expand(cells: dict[tuple[Any, ...], int]) -> list[tuple[Any, ...]]:
     return [key for key, count in cells.items() for _ in range(count)]
 
@@ -319,6 +366,26 @@ def test_trimming_that_is_not_needed_changes_nothing() -> None:
         assert a.weights[key] == pytest.approx(b.weights[key], rel=1e-6)
 
 
+def test_a_cap_the_raked_weights_stay_within_changes_nothing() -> None:
+    """Raked weights from 0.52 to 1.89 with a cap of 2: the weights are the
+    untrimmed ones. The first sweep puts cell (2, 2) under the floor 1/2 (0.48),
+    and bounding from there on led raking to other weights that also meet the
+    margins (up to 2.4 % apart), so a cap nobody reaches changed the figures."""
+    cells = {(1, 1): 10, (1, 2): 15, (2, 1): 5, (2, 2): 20}
+    margins = {"district": {1: 70.0, 2: 30.0}, "sex": {1: 80.0, 2: 90.0}}
+    expected = dict(
+        zip(expand(cells), brute_force_ipf(expand(cells), margins, sweeps=500), strict=True)
+    )
+    assert min(expected.values()) > 0.5 and max(expected.values()) < 2.0
+    result = rake(cells, margins, trim=2.0)
+    assert result.converged and result.trimmed_cells == frozenset()
+    assert result.weights == pytest.approx(expected, rel=1e-9)
+    # At the boundary: a floor exactly at the smallest raked weight (trim 1.92) still
+    # changes nothing (bounding from the first sweep moved the weights by 4.9 %).
+    exact = rake(cells, margins, trim=1 / min(expected.values()))
+    assert exact.converged and exact.weights == pytest.approx(expected, rel=1e-9)
+
+
 def test_trimming_infeasible_keeps_cap_and_reports_non_convergence() -> None:
     # One respondent must carry half the population: impossible with a cap of 2.
     cells = {(1,): 1, (2,): 99}
@@ -339,6 +406,21 @@ random_rakes = st.integers(min_value=2, max_value=4).flatmap(
 )
 
 
+def grid_rake(
+    data: tuple[list[int], list[float], list[float]],
+) -> tuple[dict[tuple[Any, ...], int], dict[str, dict[Any, float]]]:
+    """The cells (every district x sex, respondents in each) and the margins of
+    a drawn sample."""
+    counts, district, sex = data
+    grid = itertools.product(range(1, len(district) + 1), range(1, 4))
+    cells = dict(zip(grid, counts, strict=True))
+    margins = {
+        "district": {i + 1: share for i, share in enumerate(district)},
+        "sex": {i + 1: share for i, share in enumerate(sex)},
+    }
+    return cells, margins
+
+
 @settings(max_examples=60, deadline=None)
 @given(random_rakes, st.sampled_from([None, 1.5, 2.0, 3.0]))
 def test_raking_reaches_every_margin_with_positive_weights(
@@ -348,13 +430,7 @@ def test_raking_reaches_every_margin_with_positive_weights(
     margins): weights are positive with mean 1, the margins are met within the
     tolerance (or, only when trimming, ``converged`` says they are not), the cap
     holds, and trimming stops within ``max_iter`` sweeps."""
-    counts, district, sex = data
-    grid = itertools.product(range(1, len(district) + 1), range(1, 4))
-    cells = dict(zip(grid, counts, strict=True))
-    margins = {
-        "district": {i + 1: share for i, share in enumerate(district)},
-        "sex": {i + 1: share for i, share in enumerate(sex)},
-    }
+    cells, margins = grid_rake(data)
     started = time.monotonic()
     result = rake(cells, margins, trim=trim, max_iter=200)
     assert time.monotonic() - started < 10
@@ -406,8 +482,8 @@ def test_a_cap_the_margins_cannot_live_with_leaves_no_weight_near_zero() -> None
 
 
 def test_trimming_many_cells_at_once_stops() -> None:
-    """Cells that all need the cap in turn: capping grows the capped set, it never
-    starts over (which could go round in circles)."""
+    """Five small cells that all need more than the cap: bounding ends (it once
+    went round in circles), with the five at the cap and the large cells below."""
     cells = {(code,): n for code, n in enumerate([1, 1, 2, 3, 5, 40, 80, 200], start=1)}
     margins = {"a": {code: 1.0 for code in range(1, 9)}}
     result = rake(cells, margins, trim=2.5, max_iter=300)
@@ -563,19 +639,79 @@ def test_a_floor_that_binds_holds_the_cell_at_one_over_the_trim() -> None:
     assert result.effective_n == pytest.approx(100 * 9 / 13, rel=1e-12)
 
 
-def test_with_the_cap_and_the_floor_binding_one_small_cell_carries_what_is_left() -> None:
-    """Trim 2: 66 respondents wanted at 0.45 sit at the floor 1/2, 33 wanted at 2.1
-    sit at the cap 2, and the single respondent left free takes the remaining
-    weight, however small its own total (100 - 66/2 - 33 x 2 = 1, from a raked
-    weight of 0.8)."""
+def test_with_the_cap_binding_the_cells_left_free_share_one_factor() -> None:
+    """Trim 2: 33 respondents raked to 2.097 sit at the cap 2, and the other two
+    ages keep the proportion raking gave them, times one factor s that makes the
+    mean 1: 66 x (30/66) s + 33 x 2 + 1 x 0.8 s = 100 gives s = 34/30.8 = 1.104,
+    so age 1 gets 0.502 (above the floor 1/2) and age 3 gets 0.883. The rule
+    before held age 1 at the floor and gave the single respondent of age 3 what
+    was left (1.0, more than raking's 0.8 and more than needed)."""
     cells = {(1,): 66, (2,): 33, (3,): 1}
     margins = {"age": {1: 0.3, 2: 0.692, 3: 0.008}}
     result = rake(cells, margins, trim=2.0, max_iter=50)
-    assert result.weights == pytest.approx({(1,): 0.5, (2,): 2.0, (3,): 1.0}, rel=1e-12)
+    s = 34 / 30.8
+    expected = {(1,): 30 / 66 * s, (2,): 2.0, (3,): 0.8 * s}
+    assert result.weights == pytest.approx(expected, rel=1e-12)
+    assert result.weights == pytest.approx(
+        reference_trimmed_rake(cells, margins, 2.0, 50), rel=1e-12
+    )
     assert result.trimmed_cells == frozenset({(2,)})
     assert not result.converged
-    # Age 3 weighs 1 of 100: a share of 0.01 against 0.008.
-    assert result.max_deviation == pytest.approx(0.25, rel=1e-9)
-    flat = [0.5] * 66 + [2.0] * 33 + [1.0]
+    # Ages 1 and 3 weigh s times their population share (0.3 s and 0.008 s), age 2
+    # 0.66 against 0.692.
+    assert result.max_deviation == pytest.approx(s - 1, rel=1e-9)
+    flat = [expected[(1,)]] * 66 + [2.0] * 33 + [expected[(3,)]]
+    assert math.fsum(flat) == pytest.approx(100, rel=1e-12)
     assert result.design_effect == pytest.approx(len(flat) * sum(w * w for w in flat) / 100**2)
     assert result.effective_n == pytest.approx(100**2 / sum(w * w for w in flat))
+
+
+def test_a_cap_and_a_floor_binding_together_still_weight_towards_the_margins() -> None:
+    """Trim 1.3 with margins 70/30 on a sample of 10 and 10: raking wants weights
+    1.4 and 0.6, the floor holds district 2 at 1/1.3 = 10/13 and district 1
+    carries the rest of the mean, 2 - 10/13 = 16/13 (1.231), below the cap. The
+    margins ask for a ratio of 7/3 between the weights, which bounds allowing at
+    most 1.3^2 = 1.69 cannot give: the margins are not reached and ``converged``
+    says so. The weights were all 1 (the report showed the unweighted figures,
+    design effect 1.0, under the weighted label)."""
+    cells = {(1,): 10, (2,): 10}
+    margins = {"district": {1: 70.0, 2: 30.0}}
+    result = rake(cells, margins, trim=1.3)
+    assert result.weights == pytest.approx({(1,): 16 / 13, (2,): 10 / 13}, rel=1e-12)
+    assert result.weights == pytest.approx(
+        reference_trimmed_rake(cells, margins, 1.3, 20), rel=1e-12
+    )
+    assert not result.converged and result.trimmed_cells == frozenset()
+    # District 2 weighs 10 x 10/13 of 20: a share of 5/13 against 0.3.
+    assert result.max_deviation == pytest.approx((5 / 13 - 0.3) / 0.3, rel=1e-9)
+    # Weights 1 +- 3/13: a design effect of 1 + 9/169, no longer 1.0.
+    assert result.design_effect == pytest.approx(1 + 9 / 169, rel=1e-12)
+    assert (result.min_weight, result.max_weight) == pytest.approx((10 / 13, 16 / 13))
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_rakes, st.floats(min_value=1.2, max_value=5.0))
+def test_trimmed_raking_gives_the_bounded_weights_of_an_independent_implementation(
+    data: tuple[list[int], list[float], list[float]], trim: float
+) -> None:
+    """For every sample and cap of at least 1.2: every weight lies between 1/trim
+    and trim, the mean is 1; a cap the untrimmed weights stay within changes
+    nothing; otherwise the weights are those of the trimmed raking written in
+    this file (the same number of sweeps, each bounded by one factor found by
+    bisection), converged or not."""
+    cells, margins = grid_rake(data)
+    result = rake(cells, margins, trim=trim, max_iter=200)
+    weights = [result.weights[k] for k in expand(cells)]
+    assert statistics.fmean(weights) == pytest.approx(1.0, rel=1e-12)
+    assert min(weights) >= (1 - 1e-9) / trim
+    assert max(weights) <= trim * (1 + 1e-9)
+    untrimmed = rake(cells, margins)
+    # Within the bounds to raking's tolerance (1e-6), as documented.
+    if all((1 - 1e-6) / trim <= w <= trim * (1 + 1e-6) for w in untrimmed.weights.values()):
+        assert result.converged
+        assert result.weights == pytest.approx(untrimmed.weights, rel=1e-12)
+    else:
+        expected = reference_trimmed_rake(cells, margins, trim, result.iterations)
+        assert result.weights == pytest.approx(expected, rel=1e-9)
+        if not result.converged:
+            assert result.max_deviation > 1e-6
