@@ -96,7 +96,9 @@ MODULES = (
     Module(
         "disclosure",
         "survey/analysis/disclosure.py",
-        ("tests/unit/test_report_tables.py",),
+        # test_disclosure: whole reports built in the test, attacked apart from the audit
+        # (not test_disclosure_properties: random reports, too slow for every mutant).
+        ("tests/unit/test_report_tables.py", "tests/unit/test_disclosure.py"),
         ("tests/unit/test_report_model.py", "tests/unit/test_question_contract.py"),
     ),
     Module(

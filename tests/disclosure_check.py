@@ -66,6 +66,9 @@ class Attack:
     targets: set[Any] = field(default_factory=set)
     eq: list[tuple[dict[Any, float], float]] = field(default_factory=list)
     le: list[tuple[dict[Any, float], float]] = field(default_factory=list)
+    scale: dict[Any, float] = field(default_factory=dict)
+    """Unknowns that may exceed the responses: their most, in responses
+    (a ranking's Borda points reach ``choose`` per respondent)."""
 
     def term(self, name: Any, value: Any, *, target: bool = True) -> tuple[Any, float]:
         """A published value (constant) or an unknown."""
@@ -148,7 +151,7 @@ class Attack:
         a_eq, b_eq = matrix(self.eq)
         a_ub, b_ub = matrix(self.le)
         found = {}
-        bounds = [(0, upper)] * n
+        bounds = [(0, upper * self.scale.get(name, 1.0)) for name in names]
         for name in sorted(targets, key=repr):
             c = np.zeros(n)
             c[local[name]] = 1.0
@@ -172,6 +175,8 @@ def _options(attack: Attack, tid: Any, table: Mapping[str, Any], kind: str, choo
             chosen = attack.term(("chosen", tid, code), option.get("chosen_count"))
             first = attack.term(("first", tid, code), option.get("first_count"))
             borda = attack.term(("borda", tid, code), option.get("borda"), target=False)
+            if borda[0] is not None:
+                attack.scale[borda[0]] = float(choose)
             at = [attack.unknown(("rank", tid, code, r)) for r in range(1, choose + 1)]
             attack.equal([*((r, 1.0) for r in at), (chosen[0], -chosen[1])])
             attack.equal([(at[0], 1.0), (first[0], -first[1])])
