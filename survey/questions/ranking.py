@@ -179,13 +179,19 @@ class Ranking(QuestionType):
     def check(self, question: QuestionDef, value: Any) -> list[Problem]:
         problems: list[Problem] = []
         value = list(value or [])
+        missing = {o.code for o in question.options if o.missing}
         if question.required and not value:
             problems.append((f"{question.key}.1", _l("Choose at least your first choice.")))
         if len(value) > self.choose(question):
             problems.append(
                 (question.key, _l("Choose at most %(n)s options.", n=self.choose(question)))
             )
-        elif value and len(value) < self.choose(question) and question.spec.get("all_ranks"):
+        elif (
+            value
+            and len(value) < self.choose(question)
+            and question.spec.get("all_ranks")
+            and not (len(value) == 1 and value[0] in missing)
+        ):
             problems.append(
                 (
                     f"{question.key}.{len(value) + 1}",
@@ -201,6 +207,13 @@ class Ranking(QuestionType):
         chosen = [c for c in value if c is not None]
         if len(set(chosen)) != len(chosen):
             problems.append((question.key, _l("Choose each option only once.")))
+        # A "don't know" ranked beside real choices would count that person among
+        # the choices but not among the respondents with a valid first choice (the
+        # base of every share and of the priority matrix): shares above 100 %.
+        if len(chosen) > 1 and missing & set(chosen):
+            problems.append(
+                (question.key, _l("This option cannot be combined with the other options."))
+            )
         return problems
 
     @override
@@ -268,9 +281,17 @@ class Ranking(QuestionType):
         (never with ``all_ranks``)."""
         choose = self.choose(question)
         weights = sampler.rank_weights(question)
+        missing = {o.code for o in question.options if o.missing}
         ranking: list[int] = []
         while len(ranking) < min(choose, len(weights)):
-            ranking.append(sampler.pick({c: w for c, w in weights.items() if c not in ranking}))
+            left = {c: w for c, w in weights.items() if c not in ranking}
+            if ranking:  # a "don't know" stands alone (``check``)
+                left = {c: w for c, w in left.items() if c not in missing}
+            if not left:
+                break
+            ranking.append(sampler.pick(left))
+            if ranking[0] in missing:
+                break
         if not question.spec.get("all_ranks") and sampler.rng.random() < 0.08:
             ranking = ranking[: sampler.rng.randint(1, max(1, choose - 1))]
         return ranking
