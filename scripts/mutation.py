@@ -282,6 +282,16 @@ def serve() -> int:
         except Exception:  # noqa: S112 (an optional module: the child imports what it needs)
             continue
     Path(SERVER).unlink(missing_ok=True)
+    running: list[int] = []
+
+    def stop(_signal: int, _frame: object) -> None:
+        # A mutant's endless loop would outlive the server (and the run) and spin on.
+        for child in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
         server.bind(SERVER)
         server.listen(4)
@@ -291,6 +301,7 @@ def serve() -> int:
                 request = json.loads(connection.makefile().readline())
                 child = os.fork()
                 if child == 0:
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
                     server.close()
                     connection.close()
                     code = 3
@@ -307,7 +318,9 @@ def serve() -> int:
                         sys.stdout.flush()
                         sys.stderr.flush()
                         os._exit(code)
+                running.append(child)
                 code = wait_for(child, connection)
+                running.remove(child)
                 with contextlib.suppress(OSError):
                     connection.sendall(f"{code}\n".encode())
 

@@ -3,8 +3,14 @@ tests that execute its statement, so the statement must be found whole."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
+import os
+import shutil
+import socket
 import sys
+import time
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "mutation.py"
@@ -162,3 +168,64 @@ def test_the_committed_equivalents_file_is_valid() -> None:
     by_module = runner().load_equivalents()
     assert "suppression" in by_module
     assert all(e["reason"].strip() for entries in by_module.values() for e in entries)
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` (Linux /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{parent}\n" in text:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_stopping_the_fork_server_stops_a_mutant_stuck_in_an_endless_loop(
+    tmp_path: Path,
+) -> None:
+    """The run ends (its minutes are up) while a mutant loops for ever: the loop must
+    end with the server, not spin on at full CPU with no parent."""
+    mutation = runner()
+    scratch = tmp_path / "scratch"
+    (scratch / "scripts").mkdir(parents=True)
+    shutil.copy(SCRIPT, scratch / "scripts" / "mutation.py")
+    (scratch / mutation.PRELOAD).write_text("[]")
+    (scratch / "test_loop.py").write_text("def test_loop():\n    while True:\n        pass\n")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    request = {"arguments": ["-q", "-p", "no:cacheprovider", "test_loop.py"], "only": None}
+    # The client stays connected until after the server is stopped, as the run's
+    # client is when its time is up (a client that hangs up has its child killed).
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client, contextlib.chdir(scratch):
+        with mutation.fork_server(scratch, env):
+            server = [p for p in _children(os.getpid()) if "--serve" in _cmdline(p)]
+            assert len(server) == 1
+            client.connect(str(scratch / mutation.SERVER))
+            client.sendall(json.dumps(request).encode() + b"\n")
+            deadline = time.monotonic() + 60
+            while not (looping := _children(server[0])):
+                assert time.monotonic() < deadline, "the server never started the stage"
+                time.sleep(0.05)
+        # The server is stopped: its stuck child with it.
+        deadline = time.monotonic() + 10
+        while _alive(looping[0]):
+            assert time.monotonic() < deadline, "the endless loop outlived the fork server"
+            time.sleep(0.05)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for its (gone) parent."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
