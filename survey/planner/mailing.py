@@ -272,6 +272,10 @@ def run_file(run: LetterRun) -> Path | None:
     return path if path.is_file() else None
 
 
+class RunGone(Exception):
+    """The run's row was deleted while its letters were printed."""
+
+
 def execute_run(session: DbSession, run_id: int) -> None:
     """Print the letters of a queued run into its file, committing progress
     as it goes (every ``letterpress.CHUNK`` letters). A failure
@@ -284,10 +288,11 @@ def execute_run(session: DbSession, run_id: int) -> None:
     if sample is None or survey is None:
         return
     consultation = session.get(Consultation, survey.consultation_id)
+    wave = run.wave
     run.state = "running"
     session.commit()
     started = time.perf_counter()
-    name = f"brieven-{survey.key}-golf{run.wave}-{run.id}.pdf"
+    name = f"brieven-{survey.key}-golf{wave}-{run_id}.pdf"
     target = letters_dir() / name
     tmp = target.with_name(f".{name}.tmp")
 
@@ -307,8 +312,8 @@ def execute_run(session: DbSession, run_id: int) -> None:
     try:
         # The members are read with their letters: a code used while the
         # file is printed still got this wave's letter.
-        member_ids = list(session.scalars(_of_wave(select(SampleMember.id), sample, run.wave)))
-        people = recipients(session, sample, run.wave)
+        member_ids = list(session.scalars(_of_wave(select(SampleMember.id), sample, wave)))
+        people = recipients(session, sample, wave)
         if consultation is None or not people:
             raise MailingRefused(_("Nobody to send letters to."))
         total = run.total = len(people)
@@ -317,19 +322,30 @@ def execute_run(session: DbSession, run_id: int) -> None:
         # residents' saves wait for, so it reads in reader transactions.
         session.commit()
         with reading():
-            data = letters_pdf(consultation, survey, people, run.wave, base_url, progress)
+            data = letters_pdf(consultation, survey, people, wave, base_url, progress)
             session.commit()
+        if session.get(LetterRun, run_id) is None:
+            raise RunGone
         tmp.write_bytes(data)
         tmp.replace(target)
+    except RunGone:
+        # Deleted while it printed (its sample or consultation purged): the
+        # letters are not kept and no wave is marked.
+        session.rollback()
+        log.warning("letters run %s was deleted while it printed; nothing kept", run_id)
+        return
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         session.rollback()
+        if session.get(LetterRun, run_id) is None:
+            log.warning("letters run %s was deleted while it printed; nothing kept", run_id)
+            return
         run.state = "failed"
         run.error = str(exc)[:300]
         session.commit()
         log.exception("letters run %s failed", run_id)
         return
-    mark_wave(session, member_ids, run.wave)
+    mark_wave(session, member_ids, wave)
     run.state = "done"
     run.filename = name
     run.done = run.total
@@ -346,6 +362,10 @@ def start_in_background(app: Flask, run_id: int) -> threading.Thread:
         with app.app_context():
             try:
                 execute_run(db.session, run_id)
+            except Exception:
+                # Only what execute_run cannot record in its run (the database
+                # gone from under it): logged, never a thread that dies unheard.
+                log.exception("letters run %s stopped", run_id)
             finally:
                 db.session.remove()
 

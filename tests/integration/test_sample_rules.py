@@ -295,3 +295,45 @@ def test_residents_can_save_while_the_letters_of_a_wave_are_printed(
         assert (run.state, run.done, run.total) == ("done", 30, 30), run.error
     # The start and three chunks of ten.
     assert free == [True] * 4
+
+
+def test_a_run_deleted_while_its_letters_print_keeps_nothing_and_does_not_fail(
+    app: Flask, resident_survey: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's row goes (its sample purged) while the letters print: the
+    run ends quietly, keeps no file and marks no wave, instead of failing
+    with the row gone (it did, in a thread, with nobody to hear it)."""
+    from sqlalchemy import create_engine, delete, func, select
+
+    from survey.models import LetterRun, Sample, SampleMember
+
+    printing = mailing.letters_pdf
+
+    def purged_meanwhile(*args: Any) -> bytes:
+        data = printing(*args)
+        # Another process (a purge) deletes it: an engine of its own.
+        other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        with other.begin() as connection:
+            connection.execute(delete(LetterRun))
+        other.dispose()
+        return data
+
+    monkeypatch.setattr(mailing, "letters_pdf", purged_meanwhile)
+    sample_id = _sample(app, resident_survey, size=12, seed=5)
+    with app.test_request_context("/planner/"):
+        sample = db.session.get(Sample, sample_id)
+        run = mailing.start_run(db.session, sample, reminder=False)
+        db.session.commit()
+        run_id = run.id
+        # Other tests' letters share the folder: what this run adds is compared.
+        before = set(mailing.letters_dir().iterdir())
+        mailing.execute_run(db.session, run_id)
+        db.session.rollback()
+        assert db.session.get(LetterRun, run_id) is None
+        assert set(mailing.letters_dir().iterdir()) == before
+        marked = db.session.scalar(
+            select(func.count())
+            .select_from(SampleMember)
+            .where(SampleMember.sample_id == sample_id, SampleMember.last_wave.is_not(None))
+        )
+        assert marked == 0
