@@ -328,16 +328,12 @@ def execute_run(session: DbSession, run_id: int) -> None:
             raise RunGone
         tmp.write_bytes(data)
         tmp.replace(target)
-    except RunGone:
-        # Deleted while it printed (its sample or consultation purged): the
-        # letters are not kept and no wave is marked.
-        session.rollback()
-        log.warning("letters run %s was deleted while it printed; nothing kept", run_id)
-        return
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         session.rollback()
         if session.get(LetterRun, run_id) is None:
+            # Deleted while it printed (its sample or consultation purged): the
+            # letters are not kept and no wave is marked.
             log.warning("letters run %s was deleted while it printed; nothing kept", run_id)
             return
         run.state = "failed"
