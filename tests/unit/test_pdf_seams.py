@@ -1,7 +1,10 @@
-"""The two changes to pydyf under every PDF of the platform
-(``survey.reporting.pdf_seams``): they apply to the pinned pydyf, a page's
+"""The seams under every PDF of the platform (``survey.reporting.pdf_seams``).
+Writing: the two changes to pydyf apply to the pinned pydyf, a page's
 reference is the one pydyf itself gives, and a stream inflates to the same
-bytes, only deflated at level 6 instead of 9."""
+bytes, only deflated at level 6 instead of 9. Reading: libxml2 builds the
+tree tinyhtml5 builds, node by node, or leaves the document to tinyhtml5;
+the lean user-agent stylesheet applies to the pinned WeasyPrint; a document
+gives the same PDF, to the byte, read either way."""
 
 from __future__ import annotations
 
@@ -9,8 +12,20 @@ import re
 import zlib
 
 import pydyf  # type: ignore[import-untyped]
+import pytest
+import tinyhtml5  # type: ignore[import-untyped]
+from pdf_checks import tree_lines
+from weasyprint.html import UA, UA_STYLESHEET  # type: ignore[import-untyped]
 
-from survey.reporting.pdf_seams import COMPRESSION_LEVEL, lighter_pdf_writing
+from survey.reporting import pdf_seams
+from survey.reporting.pdf_seams import (
+    COMPRESSION_LEVEL,
+    c_parsed,
+    lean_ua,
+    lean_ua_text,
+    lighter_pdf_writing,
+)
+from survey.reporting.tagged_pdf import tagged_pdf
 
 
 def test_the_seam_applies_to_the_pinned_pydyf() -> None:
@@ -50,3 +65,112 @@ def test_a_stream_inflates_to_the_same_bytes_deflated_at_level_6() -> None:
     assert zlib.decompress(deflated.group(1)) == raw
     level = zlib.compressobj(COMPRESSION_LEVEL)
     assert deflated.group(1) == level.compress(raw) + level.flush()
+
+
+def _document(body: str, head: str = "") -> str:
+    """A whole document as the platform's templates write one: doctype,
+    head and body on their own lines, a newline after ``</html>``."""
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n  <meta charset="utf-8">\n'
+        f"  <title>Rapport</title>\n  <style>table > tbody td {{ color: red }}</style>{head}\n"
+        f'</head>\n<body class="pdf">\n{body}\n</body>\n</html>\n'
+    )
+
+
+SAME_TREE = {
+    "a table with its row groups, indented": (
+        "<table class='figures'>\n  <caption>Tabel 1. <span class='by'>n = 40</span></caption>"
+        "\n  <thead>\n    <tr><th scope='col'>Antwoord</th><th class='num'>%</th></tr>\n"
+        "  </thead>\n  <tbody>\n    <tr><th scope='row'>Ja</th><td class='num x'>x</td></tr>"
+        "\n    <!-- a comment -->\n  </tbody>\n</table>"
+    ),
+    "escaped text, entities and line ends": (
+        "<p title='a &amp; b&#39;s &quot;c&quot;'>&lt;b&gt; &ndash;&nbsp;&euro; 5 &#8364;"
+        " caf\u00e9 \U0001f600</p>\r\n<p>een\r\ntwee\rdrie</p>"
+    ),
+    "lists, a description list and headings": (
+        "<nav class='toc'><ol><li><a href='#s'>Samenvatting</a><li>Methode</ol></nav>"
+        "<h2 id='s'>Samenvatting</h2><h3>Deel</h3><dl><div><dt>Wie</dt><dd>Iedereen</dd></div>"
+        "</dl><ul><li>een<ul><li>twee</ul></ul>"
+    ),
+    "a figure, breaks and empty elements": (
+        "<figure class='chart'><img src='chart:abc' alt='Staaf' width='10' height='5'>"
+        "<figcaption>Figuur 1.</figcaption></figure><p>a<br>b<br/>c<span></span>"
+        "<span hidden>d</span></p><blockquote class='quote'><p>Tekst</p>"
+        "<footer>partner</footer></blockquote>"
+    ),
+    "paragraphs left open before a heading or a paragraph": "<p>een<p>twee<h2>drie</h2>",
+    "an empty body": "",
+}
+
+
+@pytest.mark.parametrize("body", SAME_TREE.values(), ids=SAME_TREE.keys())
+def test_libxml2_builds_the_tree_tinyhtml5_builds(body: str) -> None:
+    html = _document(body)
+    tree = c_parsed(html)
+    assert tree is not None
+    assert tree_lines(tree) == tree_lines(tinyhtml5.parse(html, namespace_html_elements=False))
+
+
+HTML5_OWN_WAY = {
+    "a row outside a row group": "<table><tr><td>1</td></tr></table>",
+    "text in a table": "<table>x<tbody><tr><td>1</td></tr></tbody></table>",
+    "a stray end tag": "<p>a<div>b</div></p>",
+    "misnested formatting": "<b><i>x</b>y</i>",
+    "a block in a paragraph": "<p>a<section>b</section>c",
+    "a heading in a heading": "<h1>a<h2>b</h2></h1>",
+    "a list item outside a list": "<ul><li><span>a<li>b</ul>",
+    "a newline after <pre>": "<pre>\nx</pre>",
+    "inline SVG": "<svg viewBox='0 0 1 1'><circle cx='1'/></svg>",
+    "a bare boolean attribute": "<input checked>",
+    "a self-closed element that is not void": "<div/>a",
+    "a NUL": "a\x00b",
+    "a base address": "<base href='https://example.org/'>",
+}
+
+
+@pytest.mark.parametrize("body", HTML5_OWN_WAY.values(), ids=HTML5_OWN_WAY.keys())
+def test_a_document_html5_reads_its_own_way_is_left_to_tinyhtml5(body: str) -> None:
+    assert c_parsed(_document(body)) is None
+
+
+def test_a_document_without_its_head_or_with_text_after_its_body_is_left_to_tinyhtml5() -> None:
+    assert c_parsed("<!DOCTYPE html><html><body><p>a</p></body></html>") is None
+    assert c_parsed(_document("<p>a</p>").replace("</html>", "</html>b")) is None
+    assert c_parsed(_document("<p>a</p>", head="<p>in de head</p>")) is None
+
+
+def test_the_lean_stylesheet_applies_to_the_pinned_weasyprint() -> None:
+    # When a new WeasyPrint's stylesheet is shaped otherwise, the seam uses
+    # it whole and this test says so: look again at what it dropped.
+    text = lean_ua_text()
+    assert text is not None and lean_ua() is not UA_STYLESHEET
+    assert "::footnote" not in text and "::note" not in text
+    assert "\nli::marker {" in text and "\n::marker" not in text
+    # Everything else is WeasyPrint's own, rule for rule.
+    assert len(UA) - len(text) < 600
+    assert "br::before" in text and "@counter-style decimal " in text
+
+
+def test_a_stylesheet_of_another_shape_is_used_whole() -> None:
+    assert lean_ua_text(UA.replace("/* Notes */", "/* Notes */\nnav { color: red }")) is None
+    assert lean_ua_text(UA.replace("\n::marker {", "\n::marker, ::before {")) is None
+    assert lean_ua_text("p { margin: 0 }") is None
+
+
+def test_a_document_gives_the_same_pdf_read_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lists (markers), a table, headings (bookmarks) and a generated page
+    # number: what the lean stylesheet and the parser could change. The
+    # markers keep their own case in an upper-case list ("a.", not "A."):
+    # the marker's rule in the user-agent stylesheet still applies to them.
+    body = "".join(SAME_TREE.values()).replace("chart:abc", "data:,")
+    upper = "list-style-type: lower-alpha; text-transform: uppercase"
+    html = _document(
+        f"<main>{body}<ol style='{upper}'><li>een</li><li>twee</li></ol></main>",
+        head="<style>@page { @bottom-right { content: counter(page) } }</style>",
+    )
+    assert c_parsed(html) is not None
+    read_fast = tagged_pdf(html)
+    monkeypatch.setattr(pdf_seams, "C_PARSER", False)
+    monkeypatch.setattr(pdf_seams, "LEAN_UA", False)
+    assert tagged_pdf(html) == read_fast
