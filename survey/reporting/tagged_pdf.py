@@ -109,6 +109,7 @@ def tagged_pdf(
     # WeasyPrint logs every CSS property it ignores; keep the logs quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     lighter_pdf_writing()
+    pdf_seams.svg_text_runs()
     with fewer_collections():
         source = pdf_seams.document(html, DataOnlyFetcher(images))
         document = source.render(pdf_variant=PDF_VARIANT)

@@ -352,3 +352,41 @@ def test_the_pdf_is_the_same_whether_its_html_is_read_by_libxml2_or_tinyhtml5(
     assert fast == slow
     tagged = read_tagged(fast)
     assert tagged.language == "nl" and tagged.figures_without_alt == 0
+
+
+def _page_pixels(pdf: bytes, folder: Path, dpi: int = 60) -> list[bytes]:
+    """Each page's pixels (grey, ``dpi``), in page order."""
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", str(folder / "doc.pdf"), str(folder / "page")],
+        check=True,
+    )
+    return [page.read_bytes() for page in sorted(folder.glob("page-*.pgm"))]
+
+
+def _reading_order(pdf: bytes) -> list[str]:
+    """The text of every page in reading order (pdftotext without -layout:
+    words, not their columns)."""
+    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode("utf-8").split("\f")
+
+
+def test_chart_labels_drawn_as_runs_read_the_same_and_change_only_the_chart_pages(
+    app: Flask, here: bytes, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from survey.reporting import pdf_seams
+
+    monkeypatch.setattr(pdf_seams, "SVG_TEXT_RUNS", False)
+    _html, letters, _drawn = _annex(app)
+    assert letters != here  # the labels are drawn otherwise...
+    # ...and read the same: the same pages, the same words in the same order.
+    assert _reading_order(here) == _reading_order(letters)
+    runs_pages = _page_pixels(here, tmp_path / "runs")
+    letters_pages = _page_pixels(letters, tmp_path / "letters")
+    assert len(runs_pages) == len(letters_pages) == len(page_texts(here))
+    changed = [n for n, (a, b) in enumerate(zip(runs_pages, letters_pages, strict=True)) if a != b]
+    # Only pages with a chart (its numbered caption) change, and not all of them
+    # show it at 60 dpi.
+    with_chart = [n for n, text in enumerate(page_texts(here)) if "Figuur " in text]
+    assert changed and set(changed) <= set(with_chart)

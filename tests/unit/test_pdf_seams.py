@@ -8,12 +8,15 @@ gives the same PDF, to the byte, read either way."""
 
 from __future__ import annotations
 
+import base64
 import re
+import subprocess
 import zlib
 
 import pydyf  # type: ignore[import-untyped]
 import pytest
 import tinyhtml5  # type: ignore[import-untyped]
+import weasyprint.svg as weasyprint_svg  # type: ignore[import-untyped]
 from pdf_checks import tree_lines
 from weasyprint.html import UA, UA_STYLESHEET  # type: ignore[import-untyped]
 
@@ -24,6 +27,7 @@ from survey.reporting.pdf_seams import (
     lean_ua,
     lean_ua_text,
     lighter_pdf_writing,
+    svg_text_runs,
 )
 from survey.reporting.tagged_pdf import tagged_pdf
 
@@ -174,3 +178,79 @@ def test_a_document_gives_the_same_pdf_read_either_way(monkeypatch: pytest.Monke
     monkeypatch.setattr(pdf_seams, "C_PARSER", False)
     monkeypatch.setattr(pdf_seams, "LEAN_UA", False)
     assert tagged_pdf(html) == read_fast
+
+
+def _chart(labels: str) -> str:
+    """A document with one chart, an SVG image with these labels."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300pt" height="120pt" '
+        f'viewBox="0 0 300 120">{labels}</svg>'
+    )
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    return _document(f"<figure><img src='{uri}' alt='Grafiek'></figure>")
+
+
+LABELS = (
+    '<text x="10" y="20" style="font-size: 8px; font-family: \'DejaVu Sans\'">'
+    "Verkeersveiligheid (0,76)</text>"
+    '<text x="290" y="40" style="font-size: 8px; font-family: \'DejaVu Sans\'; '
+    'text-anchor: end">Te snel rijden</text>'
+    '<text x="150" y="60" style="font-size: 10px; font-family: \'DejaVu Sans\'; '
+    'text-anchor: middle; font-weight: bold">Figuur: Sociale en fiscale fraude</text>'
+    '<text x="10" y="80" style="font-size: 8px">Wat <tspan>volgt</tspan></text>'
+)
+
+
+def _words(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Each word of the first page with its left and right edge (pt)."""
+    box = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    return [
+        (word, float(x0), float(x1))
+        for x0, x1, word in re.findall(
+            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"'
+            r' yMax="[\d.]+">([^<]*)</word>',
+            box,
+        )
+    ]
+
+
+def test_the_svg_text_seam_applies_to_the_pinned_weasyprint() -> None:
+    # When a new WeasyPrint draws SVG text elsewhere, the seam does nothing
+    # and this test says so: look again at what it replaced.
+    assert svg_text_runs()
+    stock = pdf_seams.svg_text.text
+    assert weasyprint_svg.TAGS["text"] is not stock and weasyprint_svg.text is not stock
+    assert svg_text_runs()  # a second call changes nothing
+
+
+def test_a_chart_label_drawn_as_one_run_reads_the_same_where_it_stood(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    html = _chart(LABELS)
+    runs = tagged_pdf(html)
+    monkeypatch.setattr(pdf_seams, "SVG_TEXT_RUNS", False)
+    letters = tagged_pdf(html)
+    assert runs != letters
+    in_runs, in_letters = _words(runs), _words(letters)
+    assert [w for w, _, _ in in_runs] == [w for w, _, _ in in_letters]
+    assert "Verkeersveiligheid" in [w for w, _, _ in in_runs]
+    # Kerned, not moved: each word's edges within a fifth of the font size
+    # (8 pt; "Te" is a kerned pair) of where they were, anchored labels too.
+    for (_, left, right), (_, left_before, right_before) in zip(in_runs, in_letters, strict=True):
+        assert abs(left - left_before) < 1.6 and abs(right - right_before) < 1.6
+
+
+def test_a_label_placed_letter_by_letter_is_drawn_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    html = _chart(
+        '<text x="10 20 30" y="20" style="font-size: 8px">abc</text>'
+        '<text x="10" y="40" dx="0 2 2" style="font-size: 8px">def</text>'
+        '<text x="10" y="60" rotate="0 10" style="font-size: 8px">ghi</text>'
+        '<text x="10" y="80" style="font-size: 8px; letter-spacing: 2px">jkl</text>'
+    )
+    runs = tagged_pdf(html)
+    monkeypatch.setattr(pdf_seams, "SVG_TEXT_RUNS", False)
+    assert tagged_pdf(html) == runs
