@@ -23,6 +23,7 @@ from weasyprint.html import UA, UA_STYLESHEET  # type: ignore[import-untyped]
 from survey.reporting import pdf_seams
 from survey.reporting.pdf_seams import (
     COMPRESSION_LEVEL,
+    bare_tables,
     c_parsed,
     lean_ua,
     lean_ua_text,
@@ -178,6 +179,19 @@ def test_a_document_gives_the_same_pdf_read_either_way(monkeypatch: pytest.Monke
     monkeypatch.setattr(pdf_seams, "C_PARSER", False)
     monkeypatch.setattr(pdf_seams, "LEAN_UA", False)
     assert tagged_pdf(html) == read_fast
+
+
+def test_a_table_without_the_whitespace_between_its_tags_gives_the_same_pdf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = SAME_TREE["a table with its row groups, indented"]
+    html = _document(f"<p>Voor</p>\n{table}\n<table>\n <tbody><tr><td> </td></tr></tbody></table>")
+    bare = bare_tables(html)
+    assert "</th></tr></thead><tbody><tr><th scope='row'>Ja</th>" in bare
+    assert "<td></td>" in bare and "<p>Voor</p>\n<table" in bare  # only between table tags
+    assert tagged_pdf(bare) == tagged_pdf(html)
+    monkeypatch.setattr(pdf_seams, "BARE_TABLES", False)
+    assert bare_tables(html) == html
 
 
 def _chart(labels: str) -> str:
