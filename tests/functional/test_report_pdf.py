@@ -348,7 +348,7 @@ def test_the_pdf_is_the_same_whether_its_html_is_read_by_libxml2_or_tinyhtml5_ba
     monkeypatch.setattr(pdf_seams, "LEAN_UA", False)
     monkeypatch.setattr(pdf_seams, "BARE_TABLES", False)
     html_slow, slow, _drawn = _annex(app)
-    assert len(html_slow) > len(html) and pdf_seams.bare_tables(html_slow) != html_slow
+    assert len(html_slow) > len(html)
     monkeypatch.setattr(pdf_seams, "BARE_TABLES", True)
     assert pdf_seams.bare_tables(html_slow) == html
     assert page_texts(fast) == page_texts(slow)
