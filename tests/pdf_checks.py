@@ -161,3 +161,17 @@ def marked_content_ids(data: bytes) -> list[tuple[set[int], set[int]]]:
             )
             pages.append((used, mapped))
     return pages
+
+
+def tree_lines(element: Any, depth: int = 0) -> list[str]:
+    """An element tree as lines, one per node with its tag, attributes (in
+    order), text and tail: two trees are the same node by node when their
+    lines are (and a difference shows where)."""
+    tag = element.tag if isinstance(element.tag, str) else "<!-- comment -->"
+    lines = [
+        f"{'  ' * depth}{tag} {list(element.attrib.items())!r} "
+        f"text={element.text!r} tail={element.tail!r}"
+    ]
+    for child in element:
+        lines.extend(tree_lines(child, depth + 1))
+    return lines

@@ -18,15 +18,18 @@ from collections.abc import Callable
 from survey.analysis.model import Report
 from survey.memo import PDFS, repr_key
 from survey.reporting.html_writer import render_report_html
+from survey.reporting.pdf_seams import bare_tables
 from survey.reporting.print_charts import PrintCharts
 from survey.reporting.tagged_pdf import tagged_pdf
 
 
 def print_html(report: Report) -> tuple[str, PrintCharts]:
-    """The PDF's HTML of the report model, and its charts, named in it by
+    """The PDF's HTML of the report model (without whitespace between its
+    table tags, ``pdf_seams.bare_tables``), and its charts, named in it by
     address and not drawn yet."""
     charts = PrintCharts(report.survey)
-    return render_report_html(report, pdf=True, chart_image=charts.image), charts
+    html = render_report_html(report, pdf=True, chart_image=charts.image)
+    return bare_tables(html), charts
 
 
 def lay_out(html: str, charts: PrintCharts, laid_out: Callable[[int], None] | None = None) -> bytes:

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
+from survey.reporting import pdf_seams
 from survey.reporting.pdf_seams import lighter_pdf_writing
 
 PDF_VARIANT = "pdf/ua-1"
@@ -109,8 +109,9 @@ def tagged_pdf(
     # WeasyPrint logs every CSS property it ignores; keep the logs quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     lighter_pdf_writing()
+    pdf_seams.svg_text_runs()
     with fewer_collections():
-        source = HTML(string=html, base_url=None, url_fetcher=DataOnlyFetcher(images))
+        source = pdf_seams.document(html, DataOnlyFetcher(images))
         document = source.render(pdf_variant=PDF_VARIANT)
         if laid_out is not None:
             laid_out(len(document.pages))

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pikepdf
 import pytest
 from flask import Flask
 from formtools import Page
-from pdf_checks import page_texts, read_tagged
+from pdf_checks import page_texts, read_tagged, tree_lines
 from planner_helpers import (
     load_demo_residents,
     logged_in,
@@ -210,9 +211,9 @@ def _hung_drawing(kind: str, inputs: str) -> None:
     time.sleep(600)
 
 
-def _pixels(pdf: bytes) -> bytes:
+def _pixels(pdf: bytes, dpi: int = 40) -> bytes:
     return subprocess.run(
-        ["pdftoppm", "-r", "40", "-gray", "-"], input=pdf, capture_output=True, check=True
+        ["pdftoppm", "-r", str(dpi), "-gray", "-"], input=pdf, capture_output=True, check=True
     ).stdout
 
 
@@ -311,3 +312,85 @@ def test_the_pdf_reads_the_charts_the_report_page_had_drawn(
     assert drawn_here == 0 and "a chart drawer failed" not in caplog.text
     assert page_texts(read) == page_texts(here)
     assert _pixels(read) == _pixels(here)
+
+
+def test_the_pdf_is_the_same_whether_its_html_is_read_by_libxml2_or_tinyhtml5_bare_or_indented(
+    app: Flask, demo: str, own_chart_store: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tinyhtml5  # type: ignore[import-untyped]
+    from flask_babel import force_locale
+
+    from survey.analysis.report import build_report
+    from survey.extensions import db
+    from survey.reporting import pdf_seams, print_charts
+    from survey.reporting.pdf_writer import print_html
+    from survey.workspace.views.reports import default_settings
+
+    monkeypatch.setattr(print_charts, "DRAWERS", 0)
+    html, fast, _drawn = _annex(app)
+    # The report's HTML, in Dutch and in French: libxml2 builds the tree
+    # tinyhtml5 builds, node by node.
+    with app.test_request_context(REPORT_URL):
+        french = replace(default_settings(), language="fr")
+        with force_locale("fr"):
+            french_html = print_html(build_report(db.session, KEY, french))[0]
+        db.session.rollback()
+    assert 'lang="fr"' in french_html
+    for document in (html, french_html):
+        tree = pdf_seams.c_parsed(document)
+        assert tree is not None
+        html5 = tinyhtml5.parse(document, namespace_html_elements=False)
+        assert tree_lines(tree) == tree_lines(html5)
+    # With the whitespace between its table tags, read by tinyhtml5 with
+    # WeasyPrint's whole user-agent stylesheet: the same pages, text and
+    # pixels, and the same file to the byte.
+    monkeypatch.setattr(pdf_seams, "C_PARSER", False)
+    monkeypatch.setattr(pdf_seams, "LEAN_UA", False)
+    monkeypatch.setattr(pdf_seams, "BARE_TABLES", False)
+    html_slow, slow, _drawn = _annex(app)
+    assert len(html_slow) > len(html)
+    monkeypatch.setattr(pdf_seams, "BARE_TABLES", True)
+    assert pdf_seams.bare_tables(html_slow) == html
+    assert page_texts(fast) == page_texts(slow)
+    assert _pixels(fast, dpi=60) == _pixels(slow, dpi=60)
+    assert fast == slow
+    tagged = read_tagged(fast)
+    assert tagged.language == "nl" and tagged.figures_without_alt == 0
+
+
+def _page_pixels(pdf: bytes, folder: Path, dpi: int = 60) -> list[bytes]:
+    """Each page's pixels (grey, ``dpi``), in page order."""
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", str(folder / "doc.pdf"), str(folder / "page")],
+        check=True,
+    )
+    return [page.read_bytes() for page in sorted(folder.glob("page-*.pgm"))]
+
+
+def _reading_order(pdf: bytes) -> list[str]:
+    """The text of every page in reading order (pdftotext without -layout:
+    words, not their columns)."""
+    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode("utf-8").split("\f")
+
+
+def test_chart_labels_drawn_as_runs_read_the_same_and_change_only_the_chart_pages(
+    app: Flask, here: bytes, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from survey.reporting import pdf_seams
+
+    monkeypatch.setattr(pdf_seams, "SVG_TEXT_RUNS", False)
+    _html, letters, _drawn = _annex(app)
+    assert letters != here  # the labels are drawn otherwise...
+    # ...and read the same: the same pages, the same words in the same order.
+    assert _reading_order(here) == _reading_order(letters)
+    runs_pages = _page_pixels(here, tmp_path / "runs")
+    letters_pages = _page_pixels(letters, tmp_path / "letters")
+    assert len(runs_pages) == len(letters_pages) == len(page_texts(here))
+    changed = [n for n, (a, b) in enumerate(zip(runs_pages, letters_pages, strict=True)) if a != b]
+    # Only pages with a chart (its numbered caption) change, and not all of them
+    # show it at 60 dpi.
+    with_chart = [n for n, text in enumerate(page_texts(here)) if "Figuur " in text]
+    assert changed and set(changed) <= set(with_chart)
