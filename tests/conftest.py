@@ -118,6 +118,34 @@ def _reports_follow_their_schema() -> Iterator[None]:
     Report.json = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pdf_trees_match_html5() -> Iterator[None]:
+    """Every document of modest size that the suite turns into a PDF through
+    libxml2 (``pdf_seams.c_parsed``: letters, receipts, posters, the tests'
+    reports) is also parsed by tinyhtml5, and the two trees must be the same
+    node by node: a template change that leaves the shape where both agree
+    fails here instead of changing a PDF unseen. The demo's report is
+    compared in test_report_pdf.py; larger documents are skipped for speed."""
+    import tinyhtml5  # type: ignore[import-untyped]
+    from pdf_checks import tree_lines
+
+    from survey.reporting import pdf_seams
+
+    original = pdf_seams.c_parsed
+
+    def checked(html: str) -> Any:
+        tree = original(html)
+        if tree is not None and len(html) < 150_000:
+            html5 = tinyhtml5.parse(html, namespace_html_elements=False)
+            if tree_lines(tree) != tree_lines(html5):
+                raise AssertionError("libxml2's tree differs from tinyhtml5's: " + html[:200])
+        return tree
+
+    pdf_seams.c_parsed = checked
+    yield
+    pdf_seams.c_parsed = original
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts from empty tables (only for tests that use the app)
