@@ -935,3 +935,75 @@ def test_a_concern_indicator_is_hidden_only_with_its_concern_codes_or_its_base()
     questions = list(zip(definition.questions, [priority, concern_hidden, concern], strict=True))
     assert ("drugs", "concern") in hidden_indicators(questions)
     assert ("drugs", "concern") not in hidden_bases(questions)
+
+
+RANKING_SURVEY = survey(DISTRICT, {**TOP, "options": options(1, 2, 3, missing=None)})
+
+
+def test_the_audit_hides_a_rankings_chosen_counts_before_its_column_bases() -> None:
+    """Ten of 39 ranked (threshold 5): every first place and most cross-tab
+    cells are small. What protects them is hidden next: the options' chosen
+    counts (figures of the question's own table) before the cross-tab's
+    column bases (the district's respondents, published beside other
+    questions' figures too); the bases stay published and no hidden count
+    can be solved for."""
+    answers = people(
+        (1, {"wijk": None, "top": [1, 2]}),
+        (1, {"wijk": 1, "top": [1, 3]}),
+        (1, {"wijk": None, "top": [1, 3]}),
+        (2, {"wijk": 1, "top": [2, 3]}),
+        (1, {"wijk": None, "top": [2, 3]}),
+        (1, {"wijk": 1, "top": [3, 1]}),
+        (1, {"wijk": 2, "top": [3, 1]}),
+        (1, {"wijk": None, "top": [3, 1]}),
+        (1, {"wijk": 1, "top": [3, 2]}),
+        (25, {"wijk": 1, "top": []}),
+        (4, {"wijk": 2, "top": []}),
+    )
+    found = report(RANKING_SURVEY, answers, threshold=5)
+    _districts, top = found.summaries
+    table: Any = top.table
+    assert [(c.chosen, c.mark, c.first, c.first_mark) for c in table.categories] == [
+        (6, COMPLEMENTARY, 3, PRIMARY),
+        (5, COMPLEMENTARY, 3, PRIMARY),
+        (9, COMPLEMENTARY, 4, PRIMARY),
+    ]
+    (tab,) = top.crosstabs
+    assert tab.column_bases == {1: 5, UNKNOWN_COLUMN: 5} and tab.column_marks == {}
+    assert found.verdict.unprotected == 0
+    assert solvable(RANKING_SURVEY, found, len(answers), 5) == {}
+
+
+def test_the_audit_hides_a_cross_tab_cell_before_the_rankings_missing_answers() -> None:
+    """Twenty residents, ten rankings, every district too small to be a
+    column (all in the unknown column). Options 2 and 3 (6 and 4 chosen) are
+    hidden; what still pins them is hidden next: a cross-tab cell (option 1's,
+    with its chosen count) comes before the table's "missing" (10), which
+    stays published, and no hidden count can be solved for."""
+    answers = people(
+        (2, {"wijk": 1, "top": [1, 2]}),
+        (2, {"wijk": None, "top": [1, 3]}),
+        (1, {"wijk": 1, "top": [2, 1]}),
+        (3, {"wijk": None, "top": [2, 1]}),
+        (1, {"wijk": 1, "top": [3, 1]}),
+        (1, {"wijk": 2, "top": [3, 1]}),
+        (5, {"wijk": 1, "top": []}),
+        (2, {"wijk": 2, "top": []}),
+        (3, {"wijk": None, "top": []}),
+    )
+    found = report(RANKING_SURVEY, answers)
+    _districts, top = found.summaries
+    table: Any = top.table
+    assert [(c.chosen, c.mark) for c in table.categories] == [
+        (10, COMPLEMENTARY),
+        (6, PRIMARY),
+        (4, PRIMARY),
+    ]
+    assert (table.missing, table.missing_mark) == (10, None)
+    assert hidden_cells(top) == {
+        (1, UNKNOWN_COLUMN): COMPLEMENTARY,
+        (2, UNKNOWN_COLUMN): PRIMARY,
+        (3, UNKNOWN_COLUMN): PRIMARY,
+    }
+    assert found.verdict.unprotected == 0
+    assert solvable(RANKING_SURVEY, found, len(answers), 10) == {}
