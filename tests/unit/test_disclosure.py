@@ -592,7 +592,7 @@ def test_a_table_kind_without_a_disclosure_step_is_refused_not_published_unprote
     class Calendar:
         kind: ClassVar[str] = "calendar"
 
-    with pytest.raises(LookupError, match="no disclosure step for table kind 'calendar'"):
+    with pytest.raises(LookupError, match=r"^no disclosure step for table kind 'calendar'$"):
         protect(Summary(Calendar()), 10)  # type: ignore[arg-type]
 
 
@@ -1007,3 +1007,89 @@ def test_the_audit_hides_a_cross_tab_cell_before_the_rankings_missing_answers() 
     }
     assert found.verdict.unprotected == 0
     assert solvable(RANKING_SURVEY, found, len(answers), 10) == {}
+
+
+def test_a_report_on_three_residents_publishes_none_of_its_small_counts() -> None:
+    """Three residents: every count is small and nothing can protect them
+    all. Each stays hidden as a count of its own (none is published again
+    to spare the others), and the verdict says how many are unprotected."""
+    definition = survey(DISTRICT, HINDER)
+    answers = people(
+        (1, {"wijk": 1, "hinder": 1}),
+        (1, {"wijk": None, "hinder": 1}),
+        (1, {"wijk": 1, "hinder": 2}),
+    )
+    themes = TextThemes(8, 1, (Theme("drugs", "Drugs", 4, ()), Theme("inbraak", "Inbraak", 2, ())))
+    found = report(definition, answers, themes=themes)
+    districts, noise = found.summaries
+    for summary in (districts, noise):
+        table: Any = summary.table
+        assert [c.mark for c in table.categories if c.count] == [PRIMARY] * len(
+            [c for c in table.categories if c.count]
+        )
+        assert table.valid_mark == PRIMARY
+        for tab in summary.crosstabs:
+            assert {tab.cell_marks.get(cell) for cell, n in tab.cells.items() if n} == {PRIMARY}
+    assert [t.mark for t in found.free_text.themes] == [PRIMARY, PRIMARY]
+    assert found.free_text.untagged_mark == PRIMARY
+    assert found.verdict.primary == found.verdict.unprotected > 0
+    assert found.verdict.complementary == 0
+
+
+def test_a_theme_no_comment_mentions_is_hidden_before_the_untagged_count() -> None:
+    """27 comments: 3 about drugs (hidden), none about burglary, 24 untagged.
+    The 3 would follow from the others; the audit hides the burglary theme
+    (a theme count comes before the untagged count) and then the untagged
+    count: a reader can tell the drugs comments only within 0 .. 24+."""
+    definition = survey(DISTRICT, HINDER)
+    answers = people(
+        *in_district(1, (3, 1), (5, 2), (2, 3)),
+        *in_district(2, (1, 1), (2, 2)),
+        (3, {"wijk": None, "hinder": 2}),
+        (1, {"wijk": None, "hinder": 3}),
+        (1, {"wijk": 1, "hinder": 9}),
+        (1, {"wijk": None, "hinder": 9}),
+    )
+    themes = TextThemes(
+        27, 24, (Theme("drugs", "Drugs", 3, ()), Theme("inbraak", "Inbraak", 0, ()))
+    )
+    found = report(definition, answers, themes=themes).free_text
+    assert [t.mark for t in found.themes] == [PRIMARY, COMPLEMENTARY]
+    assert found.untagged_mark == COMPLEMENTARY
+    assert all(high - low >= 10 for low, high in theme_ranges(found).values())
+
+
+FOUR_ROWS = {
+    "key": "slachtoffer4",
+    "type": "matrix",
+    "text": {"nl": "Was u het voorbije jaar slachtoffer van ...?"},
+    "measure": "victimisation",
+    "scale": "yes_no",
+    "rows": [{"key": f"r{i}", "label": {"nl": f"feit {i}"}} for i in range(4)],
+}
+
+
+def test_a_hidden_zero_that_protects_nothing_is_published_again() -> None:
+    """Seven residents: nearly every count is small and stays hidden. No
+    comment mentions burglary: hiding that 0 could not protect any small
+    count, so it is published (as the other figures hidden only for others
+    would be), and only the small counts are unprotected."""
+    definition = survey(SEX, FOUR_ROWS)
+
+    def victim(*answers: int) -> dict[str, int]:
+        return {f"r{i}": code for i, code in enumerate(answers)}
+
+    answers = people(
+        (2, {"geslacht": 2, "slachtoffer4": victim(1, 2, 2, 2)}),
+        (1, {"geslacht": 2, "slachtoffer4": victim(2, 1, 2, 2)}),
+        (1, {"geslacht": 2, "slachtoffer4": victim(9, 2, 1, 9)}),
+        (1, {"geslacht": None, "slachtoffer4": victim(2, 1, 1, 9)}),
+        (1, {"geslacht": None, "slachtoffer4": victim(2, 9, 1, 2)}),
+        (1, {"geslacht": None, "slachtoffer4": victim(2, 9, 2, 1)}),
+    )
+    themes = TextThemes(7, 2, (Theme("inbraak", "Inbraak", 0, ()),))
+    found = report(definition, answers, themes=themes)
+    assert found.free_text.themes[0].mark is None
+    assert found.free_text.untagged_mark == PRIMARY
+    assert found.verdict.complementary == 0
+    assert found.verdict.unprotected == found.verdict.primary > 0
