@@ -1093,3 +1093,23 @@ def test_a_hidden_zero_that_protects_nothing_is_published_again() -> None:
     assert found.free_text.untagged_mark == PRIMARY
     assert found.verdict.complementary == 0
     assert found.verdict.unprotected == found.verdict.primary > 0
+
+
+def test_the_audit_hides_a_non_zero_count_before_a_zero_one() -> None:
+    """Eight comments of seven residents (threshold 5): one untagged (hidden),
+    five about drugs, none about burglary. Hiding the 0 would leave the 1 as
+    narrow as before; the audit hides the drugs count instead, and the 0
+    stays published."""
+    definition = survey(DISTRICT, HINDER)
+    answers = people(
+        *in_district(1, (2, 1), (1, 2)),
+        *in_district(2, (1, 1)),
+        (1, {"wijk": None, "hinder": 1}),
+        (1, {"wijk": None, "hinder": 2}),
+        (1, {"wijk": None, "hinder": 9}),
+    )
+    themes = TextThemes(8, 1, (Theme("drugs", "Drugs", 5, ()), Theme("inbraak", "Inbraak", 0, ())))
+    found = report(definition, answers, threshold=5, themes=themes).free_text
+    assert found.untagged_mark == PRIMARY
+    assert [t.mark for t in found.themes] == [COMPLEMENTARY, None]
+    assert all(high - low >= 5 for low, high in theme_ranges(found).values())
