@@ -529,36 +529,33 @@ def test_a_small_first_place_count_is_hidden_with_a_complement_and_nothing_else(
     """Of 42 rankings, 3 put "3" first, and 12 only said "weet niet" (a
     missing answer, no option's count): the 3 first places are hidden with
     the next smallest (option 2's 12), every option's "chosen" count is
-    published, and "weet niet" (no first place) hides nothing."""
+    published, and "weet niet" (no first place) hides nothing. With 11
+    first places of "3" instead, nothing is small and nothing is hidden."""
     definition = survey(DISTRICT, TOP)
-    answers = people(
-        (15, {"wijk": 1, "top": [1, 2]}),
-        (12, {"wijk": 2, "top": [2, 3]}),
-        (3, {"wijk": 1, "top": [3, 1]}),
-        (12, {"wijk": 2, "top": [9]}),
-    )
-    _districts, top = protected(definition, answers)
-    categories = {c.code: (c.chosen, c.first, c.mark, c.first_mark) for c in top.table.categories}
-    assert categories == {
+
+    def ranked(firsts_of_three: int) -> dict[int, tuple[Any, ...]]:
+        answers = people(
+            (15, {"wijk": 1, "top": [1, 2]}),
+            (12, {"wijk": 2, "top": [2, 3]}),
+            (firsts_of_three, {"wijk": 1, "top": [3, 1]}),
+            (12, {"wijk": 2, "top": [9]}),
+        )
+        _districts, top = protected(definition, answers)
+        table: Any = top.table
+        return {c.code: (c.chosen, c.first, c.mark, c.first_mark) for c in table.categories}
+
+    assert ranked(3) == {
         1: (18, 15, None, None),
         2: (27, 12, None, COMPLEMENTARY),
         3: (15, 3, None, PRIMARY),
         9: (0, 0, None, None),
     }
-
-
-def test_a_ranking_with_nothing_small_hides_no_first_place() -> None:
-    """Every first place (the "weet niet" one too) is at least the threshold:
-    none is hidden."""
-    definition = survey(DISTRICT, TOP)
-    answers = people(
-        (15, {"wijk": 1, "top": [1, 2]}),
-        (12, {"wijk": 2, "top": [2, 3]}),
-        (11, {"wijk": 1, "top": [3, 1]}),
-        (12, {"wijk": 2, "top": [9]}),
-    )
-    _districts, top = protected(definition, answers)
-    assert [(c.mark, c.first_mark) for c in top.table.categories] == [(None, None)] * 4
+    assert ranked(11) == {
+        1: (26, 15, None, None),
+        2: (27, 12, None, None),
+        3: (23, 11, None, None),
+        9: (0, 0, None, None),
+    }
 
 
 AGE_BANDS = {
@@ -877,10 +874,9 @@ CONCERN = {
     "key": "buurt",
     "type": "single",
     "text": {"nl": "Hoe vaak is er overlast in uw buurt?"},
-    "scale": "freq",
-    "measure": "concern",
-    "concern_codes": [3],
+    **{name: PROBLEMS[name] for name in ("scale", "measure", "concern_codes")},
 }
+"""A single question measuring concern, on the matrix's scale and concern codes."""
 
 
 def test_a_concern_indicator_is_hidden_only_with_its_concern_codes_or_its_base() -> None:
