@@ -706,17 +706,23 @@ def test_the_sample_shares_hide_with_one_small_sample_count() -> None:
 
 
 def test_the_sample_shares_hide_with_the_dimension_tables_hidden_unknown() -> None:
-    """Four said "weet niet" to sex (hidden in its table), 14 complete responses
-    have no sex: the shares would bound the 4, and are hidden."""
+    """Four residents shown the sex question left it blank (its "missing",
+    no option of its own, hidden as a small base), 14 complete responses
+    have no sex: the shares would bound the 4, and are hidden; with 14
+    blanks, published."""
     definition = survey(SEX, HINDER)
-    answers = people(
-        (45, {"geslacht": 1, "hinder": 1}),
-        (45, {"geslacht": 2, "hinder": 2}),
-        (4, {"geslacht": 9, "hinder": 1}),
-    )
-    weighting = sex_margins((1, 45), (2, 45), unanswered={"sex": 14})
-    tables = {"sex": ("geslacht", None)}
-    assert shares_hidden(definition, answers, weighting, tables) == [True, True]
+
+    def hidden_with(blank: int) -> list[bool]:
+        answers = people(
+            (45, {"geslacht": 1, "hinder": 1}),
+            (45, {"geslacht": 2, "hinder": 2}),
+            (blank, {"geslacht": None, "hinder": 1}),
+        )
+        weighting = sex_margins((1, 45), (2, 45), unanswered={"sex": 14})
+        return shares_hidden(definition, answers, weighting, {"sex": ("geslacht", None)})
+
+    assert hidden_with(4) == [True, True]
+    assert hidden_with(14) == [False, False]
 
 
 def test_the_sample_shares_of_age_bands_hide_with_a_band_the_bands_table_hides() -> None:
