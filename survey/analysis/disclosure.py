@@ -27,12 +27,13 @@ Then the audit (``protect_report``): every figure the report publishes, as
 linear relations (``survey.analysis.relations``), and for every hidden
 count the interval those figures still allow (``survey.analysis.audit``).
 Where one is narrower than the threshold, more is hidden: of the published
-counts in a relation with a narrow one, the smallest non-zero count first
-(then zeros), on equal counts a cross-tab cell before a column base, an
-option count, a ranking's first places, a theme count, a weighting sample
-count, a ``missing`` total and the weighting section's complete and
-excluded responses (one unit with the sample shares, see
-``relations._sample_totals``), then by the figure's key. When nothing near
+counts in a relation with a narrow one, first by kind (``_KIND_ORDER``: a
+cross-tab cell, a ranking's first places, a theme count, the untagged
+count, the weighting section's complete and excluded responses (one unit
+with the sample shares, see ``relations._sample_totals``), an option
+count, a column base, a ``missing`` total, a weighting sample count), and
+within a kind the smallest non-zero count first (then zeros), then by the
+figure's key. When nothing near
 it is left to hide (or after ``audit.MAX_ROUNDS``), its table is hidden,
 ``valid`` aside: a matrix row with its cross-tabs, the other rows keep
 theirs; if that is not enough, the whole question, its ``valid`` included
