@@ -804,22 +804,21 @@ def _hidden_slots(
                 ):
                     hidden.add((option.phenomenon, "priority"))
             continue
-        slots: list[tuple[Any, Any]] = (
-            [(r.phenomenon, tables.get(r.key)) for r in question.rows if r.phenomenon]
-            if question.type == "matrix"
-            else [(question.spec.get("phenomenon"), tables.get(None))]
-        )
+        # Of a concern or victimisation question, only matrix rows name a
+        # phenomenon (a single question has no such key in the survey file),
+        # as in priority._phenomenon_slots.
+        slots = [(r.phenomenon, tables.get(r.key)) for r in question.rows if r.phenomenon]
         if measure == "concern":
             codes = set(question.spec.get("concern_codes", []))
         else:
             first = next((o.code for o in question.options if not o.missing), None)
             codes = {first}
         for phenomenon, table in slots:
-            if not phenomenon or table is None:
+            if table is None:
                 continue
             if table.valid_mark is not None or (
                 not bases_only
                 and any(c.mark is not None for c in table.categories if c.code in codes)
             ):
-                hidden.add((str(phenomenon), measure))
+                hidden.add((phenomenon, measure))
     return frozenset(hidden)
