@@ -540,10 +540,11 @@ def _partner_sheet(book: _Book, model: Json) -> None:
     row += 1
     ws.write(row, 0, _("Sector"), book.bold)
     ws.write(row, 1, _("Organisations"), book.bold)
-    for sector, n in partner["by_sector"].items():
+    for sector in partners.sector_rows(partner, model["language"]):
         row += 1
-        ws.write(row, 0, sector)
-        ws.write(row, 1, n)
+        note = f" ({sector['note']})" if sector["note"] else ""
+        ws.write(row, 0, sector["text"] + note)
+        ws.write(row, 1, sector["n"])
     row += 2
     ws.write(row, 0, _("What partners wrote"), book.bold)
     ws.write(row, 1, _("Organisation"), book.bold)
@@ -590,7 +591,7 @@ def _partner_sheet(book: _Book, model: Json) -> None:
                         [
                             phenomenon["label"],
                             answers["text"],
-                            partners.group_label(group),
+                            partners.plain(partners.group_label(group, partner, model["language"])),
                             group["organisations"],
                             label,
                             n,
