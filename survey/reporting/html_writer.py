@@ -180,6 +180,7 @@ def render_report_html(
         partner_indicator_columns=partners.indicator_columns(),
         partner_other_quotes=partners.untagged_quotes(model.get("partner_input") or {}),
         partner_rules=partners.rule_sentences(model.get("partner_input") or {}),
+        partner_source=partners.source,
     )
 
 

@@ -59,6 +59,12 @@ def group_label(group: Json, partner: Json, language: str = SOURCE_LANGUAGE) -> 
     return escape(_("Other organisations (%(n)s)", n=group["organisations"]))
 
 
+def source(said: Json) -> str:
+    """Who wrote a comment or named a place: the organisation where it is
+    shown by name, else "a partner organisation" (the same words for both)."""
+    return str(said["organisation"] or _("a partner organisation"))
+
+
 def plain(markup: Markup) -> str:
     """The text of a label for the writers without markup (XLSX, DOCX)."""
     return str(markup.striptags())
@@ -155,7 +161,7 @@ def partner_sections(
     ``rows`` (``label`` of the organisation or group, ``cells``: lines per
     column; ``label`` is Markup, see :func:`group_label`), ``short_answers``
     (per one-line question about the phenomenon, the places partners named:
-    ``heading``, ``answers`` with ``text`` and ``source``) and ``quotes``
+    ``question``, ``heading``, ``answers`` with ``text`` and ``source``) and ``quotes``
     (``text``, ``organisation`` or None)."""
     groups = partner.get("groups") or []
     figures = {p["phenomenon"]: p.get("partners") for p in priorities or []}
@@ -183,11 +189,12 @@ def partner_sections(
                 "rows": rows if answers else [],
                 "short_answers": [
                     {
+                        "question": short["text"],
                         "heading": _("%(question)s (answers of partners)", question=short["text"]),
                         "answers": [
                             {
                                 "text": a["text"],
-                                "source": a["organisation"] or _("a partner organisation"),
+                                "source": source(a),
                             }
                             for a in short["answers"]
                         ],

@@ -553,8 +553,9 @@ def _partner_sheet(book: _Book, model: Json) -> None:
     for quote in partner.get("quotes", []):
         row += 1
         ws.write(row, 0, quote["text"])
-        ws.write(row, 1, quote["organisation"] or _("a partner organisation"))
+        ws.write(row, 1, partners.source(quote))
         ws.write(row, 2, ", ".join(labels.get(p, p) for p in quote["phenomena"]))
+    _partner_places(book, ws, row + 2, partner, model["language"])
     _partner_indicator_sheet(book, model)
     if not partner.get("phenomena"):
         return
@@ -597,6 +598,26 @@ def _partner_sheet(book: _Book, model: Json) -> None:
                             n,
                         ],
                     )
+
+
+def _partner_places(book: _Book, ws: Any, row: int, partner: Json, language: str) -> None:
+    """The places partners named per phenomenon ("Where does this happen
+    most?"), from ``row`` on: redacted, and named as the comments are."""
+    places = [
+        (section["label"], short["question"], answer)
+        for section in partners.partner_sections(partner, language=language)
+        for short in section["short_answers"]
+        for answer in short["answers"]
+    ]
+    if not places:
+        return
+    for col, header in enumerate(
+        (_("Places partners named"), _("Organisation"), _("Phenomenon"), _("Question"))
+    ):
+        ws.write(row, col, header, book.bold)
+    for label, question, answer in places:
+        row += 1
+        _write_row(book, ws, row, [answer["text"], answer["source"], label, question])
 
 
 def _free_text_sheet(book: _Book, model: Json) -> None:

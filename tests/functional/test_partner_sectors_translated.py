@@ -132,3 +132,60 @@ def test_a_sector_translation_too_long_or_for_an_unknown_sector_is_not_stored(
     assert _translations_form(planner).fields["languages-0-sectors-0-text"].value == ""
     french = json.loads(_download(planner, partner_survey, "json", "fr"))
     assert "verzonnen" not in json.dumps(french)
+
+
+def test_the_places_partners_name_are_in_the_xlsx_redacted_and_named_as_the_remarks(
+    app: Flask, partner_survey: str
+) -> None:
+    """The places partners name for drugs ("Waar speelt dit vooral?") are
+    in the XLSX's partner sheet as in the HTML: the Parket (named) by name,
+    the welfare organisations (a group) as "a partner organisation", a phone
+    number redacted, a text that looks like a formula kept as text."""
+    planner = logged_in(app, app.test_client(), role="planner")
+    for name, (sector, _named) in ORGANISATIONS.items():
+        add_partner(planner, name, sector, f"{name.replace(' ', '').lower()}@vb.be")
+    links = issue_all(planner, partner_survey)
+    places = {
+        "Parket Gent": "Stationsbuurt",
+        "Sociaal Huis Oost": "Markt, bel 0470 12 34 56",
+        "Buurtwerk Zuid": '=HYPERLINK("http://evil.example","Park")',
+        "CAW Noord": "Kerkhove",
+    }
+    for name, (_sector, named) in ORGANISATIONS.items():
+        client = app.test_client()
+        answers = full_answers(vermelding=named)
+        answers["fenomeen_drugs"]["drugs_waar"] = places[name]
+        answer_all(client, links[name], answers)
+        assert send(client, links[name]).status_code == 302
+
+    data = _download(planner, partner_survey, "xlsx", "nl")
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Partners"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == msg(app, "Places partners named"))
+    assert rows[header][:4] == [
+        msg(app, "Places partners named"),
+        msg(app, "Organisation"),
+        msg(app, "Phenomenon"),
+        msg(app, "Question"),
+    ]
+    found = {(r[0], r[1], r[2], r[3]) for r in rows[header + 1 :] if r[0]}
+    anonymous = msg(app, "a partner organisation")
+    question, drugs = "Waar speelt dit vooral?", "Drugs (gebruik, handel en productie)"
+    assert {
+        ("Stationsbuurt", "Parket Gent", drugs, question),
+        ("Markt, bel [telefoonnummer verwijderd]", anonymous, drugs, question),
+        ('=HYPERLINK("http://evil.example","Park")', anonymous, drugs, question),
+        ("Kerkhove", anonymous, drugs, question),
+    } <= found
+    # Nobody's number, and the formula is a text cell, not a formula.
+    assert not any("0470" in str(c) for r in rows for c in r)
+    cell = next(
+        c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK")
+    )
+    assert cell.data_type == "s"
+    # The same places, named the same way, as the HTML shows them.
+    html = _download(planner, partner_survey, "html", "nl").decode("utf-8")
+    section = html.split('id="partners-drugs"', 1)[1].split("</section>", 1)[0]
+    assert '<li>Stationsbuurt <span class="source">(Parket Gent)</span></li>' in section
+    assert f'<li>Kerkhove <span class="source">({anonymous})</span></li>' in section
