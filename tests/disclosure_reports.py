@@ -75,7 +75,20 @@ def people(*groups: tuple[int, Person]) -> list[Person]:
     return [dict(answers) for n, answers in groups for _ in range(n)]
 
 
-class Answers:
+class Unweighted:
+    """The weighted half of ``SurveyFigures`` for an unweighted report: no
+    weighted tally, no weighted numbers (the fakes of the tests inherit it)."""
+
+    def weighted(
+        self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
+    ) -> WeightedCounts | None:
+        return None
+
+    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
+        return None
+
+
+class Answers(Unweighted):
     """``SurveyFigures`` counted from the answers of a list of respondents
     (a respondent shown a question has its key, with None for no answer),
     cross-tabbed by the dimensions' questions as the database does: a
@@ -155,14 +168,6 @@ class Answers:
                     respondents[group] += 1
             found.append(CrossCounts(CrossDimension(name, columns, labels), counts, respondents))
         return found
-
-    def weighted(
-        self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
-    ) -> WeightedCounts | None:
-        return None
-
-    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
-        return None
 
 
 def report(

@@ -467,6 +467,10 @@ class PartnerInput:
     """Sectors one of whose organisations is in the ``other`` group or
     withheld: a figure of the whole sector (the priority matrix's sector
     mean) would give that part away by subtraction. Not published."""
+    sector_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Per sector (the key of ``by_sector`` and of the groups: as entered, in
+    Dutch, the same in every language) its name in the report's language and
+    the language that name is in (Dutch where the planner gave none)."""
 
     def to_json(self) -> Json:
         """The ``partner_input`` block of the report JSON."""
@@ -483,6 +487,10 @@ class PartnerInput:
             "withheld": self.withheld,
             "quotes_withheld": self.quotes_withheld,
             "phenomena": [p.to_json() for p in self.phenomena],
+            "sector_labels": {
+                sector: {"text": text, "language": language}
+                for sector, (text, language) in self.sector_labels.items()
+            },
         }
 
 

@@ -215,6 +215,7 @@ def partner_input(
         quotes_withheld=withheld_quotes,
         phenomena=partner_answers.phenomena_section(phenomena, answers, quotes, short_answers),
         mixed_sectors=grouping.mixed_sectors,
+        sector_labels={sector: consultation.sector_in(sector, language) for sector in by_sector},
     )
 
 

@@ -15,7 +15,7 @@ weighting in words in every format."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -174,7 +174,7 @@ def weighting_summary(
     if totals_disagree(weighting.margins):
         warnings.append(margin_totals_notice(totals))
     if not result.converged:
-        warnings.append(not_converged_notice(result.trim))
+        warnings.append(not_converged_notice(result.trim, margin_gaps(margins)))
     return WeightingSummary(
         dimensions=result.dimensions,
         design_effect=round(result.design_effect, 2),
@@ -203,24 +203,64 @@ def _row_code(plan: Collapsing, dimension: str, code: Any, margins: Mapping[str,
     return code if code in margins[dimension] else plan.code(dimension, code)
 
 
-def not_converged_notice(trim: float | None) -> Notice:
-    """The warning that the weights do not reach the population margins: raking
-    ran out of sweeps, mostly because a cap (``trim``) forbids the weights the
-    margins need; some respondents may then weigh next to nothing. No figure
-    of the sample is in it (the deviation would give sample shares back)."""
+def margin_gaps(margins: Iterable[MarginRow]) -> dict[str, float]:
+    """Per dimension the largest gap, in percentage points (two decimals),
+    between a category's weighted share and its population share, over the
+    categories with a weighted share (a merged one has none). Both shares
+    are in the published margins table: the gap gives nothing else away."""
+    gaps: dict[str, float] = {}
+    for m in margins:
+        if m.weighted_percent is None or m.population_percent is None:
+            continue
+        gap = round(abs(m.weighted_percent - m.population_percent), 2)
+        gaps[m.dimension] = max(gaps.get(m.dimension, 0.0), gap)
+    return gaps
+
+
+def not_converged_notice(trim: float | None, gaps: Mapping[str, float] | None = None) -> Notice:
+    """The warning that the weights do not reach the population margins.
+    With a cap (``trim``): every weight was kept between ``1 / trim`` and
+    ``trim`` times the mean, and within those bounds the weighted shares
+    miss the margins by up to ``gaps`` (:func:`margin_gaps`: per dimension,
+    in percentage points, said to one decimal; a dimension with no gap
+    left out). Without one: raking ran out of sweeps."""
+    gaps = {d: g for d, g in (gaps or {}).items() if g > 0}
     if trim is not None:
-        message = _(
-            "With the weights capped at %(trim)s times the mean, the weighted figures do not "
-            "reach the population margins, and some respondents may count for almost nothing. "
-            "Raise the cap or weight without one.",
-            trim=format_decimal(trim, format="#,##0.##", locale=LOCALE),
+        values = {
+            "trim": format_decimal(trim, format="#,##0.##", locale=LOCALE),
+            "floor": format_decimal(1 / trim, format="#,##0.##", locale=LOCALE),
+        }
+        bounds = _(
+            "The weights were kept between %(floor)s and %(trim)s times the mean weight (a cap "
+            "of %(trim)s and its inverse).",
+            **values,
         )
+        listed = [
+            _(
+                "%(points)s percentage points for %(dimension)s",
+                points=format_decimal(gap, format="#,##0.0", locale=LOCALE),
+                dimension=dimension_label(dimension),
+            )
+            for dimension, gap in gaps.items()
+        ]
+        if listed:
+            missed = _(
+                "Within those bounds the weighted figures miss the population margins by up "
+                "to %(gaps)s.",
+                gaps=", ".join(listed),
+            )
+        else:
+            missed = _(
+                "Within those bounds the weighted figures do not reach the population margins."
+            )
+        advice = _("Raise the cap or weight without one.")
+        message = f"{bounds} {missed} {advice}"
     else:
         message = _(
             "The weighted figures do not reach the population margins: the weighting stopped "
             "before it found weights that fit them. Check the margins."
         )
-    return Notice("margins_not_reached", message, {"trim": trim})
+    return Notice("margins_not_reached", message, {"trim": trim, "gaps": gaps})
 
 
 def margin_totals_notice(totals: Mapping[str, float]) -> Notice:

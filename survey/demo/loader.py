@@ -54,6 +54,14 @@ DEMO_TRANSLATIONS = {
     "fr": {
         "title": "DÉMO - données synthétiques - PZS 2026-2031",
         "margins_source": "Démo : chiffres de population synthétiques (aucune source réelle)",
+        "sectors": {
+            "burgemeester": "bourgmestre",
+            "federale politie": "police fédérale",
+            "haven": "port",
+            "onderwijs": "enseignement",
+            "parket": "parquet",
+            "welzijn": "aide sociale",
+        },
     }
 }
 FIELDWORK_START = date(2026, 9, 14)

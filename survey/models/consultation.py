@@ -46,7 +46,9 @@ class Consultation(Model):
     margins_date: Mapped[date | None]
     # The title and the margins' source in the surveys' other languages, as
     # the planner entered them: {language: {"title": ..., "margins_source":
-    # ...}}; ``title`` and ``margins_source`` above are the Dutch ones.
+    # ..., "sectors": {Dutch sector: sector}}}; ``title`` and ``margins_source``
+    # above are the Dutch ones, and a partner organisation's sector is Dutch
+    # free text (the key partners are grouped by, in every language).
     translations: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # How the margins are raked beyond the margins themselves (collapsing
     # minimum, declared merges, the unanswered), as the planner saved them:
@@ -80,6 +82,16 @@ class Consultation(Model):
         if translated:
             return translated, language
         return str(getattr(self, name) or ""), SOURCE_LANGUAGE
+
+    def sector_in(self, sector: str, language: str) -> tuple[str, str]:
+        """A partner organisation's ``sector`` (as entered, in Dutch) in
+        ``language`` and the language it is in: the planner's translation
+        for this consultation, else the sector as entered."""
+        sectors = (self.translations or {}).get(language, {}).get("sectors") or {}
+        translated = str(sectors.get(sector) or "")
+        if translated:
+            return translated, language
+        return sector, SOURCE_LANGUAGE
 
 
 class Phenomenon(Model):

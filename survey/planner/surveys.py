@@ -6,6 +6,7 @@ reopen). Thin wrappers over ``survey.definitions.store`` and the models'
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,11 +23,14 @@ from survey.models import (
     Consultation,
     InvalidTransition,
     InvitationCode,
+    PartnerLink,
+    PartnerOrganisation,
     Response,
     Survey,
     SurveyState,
 )
 from survey.models.consultation import SOURCE_LANGUAGE
+from survey.partners.organisations import SECTOR_MAX
 from survey.reporting.options import report_languages
 
 CONSULTATION_KEY_RE = re.compile(r"[a-z0-9-]{3,64}")
@@ -141,21 +145,51 @@ def translation_languages(consultation: Consultation) -> list[str]:
 TRANSLATED_TEXTS = ("title", "margins_source")
 """A consultation's texts that the planner gives per language."""
 
+TRANSLATION_MAX = 200
+"""Characters a translated text keeps (a sector: ``SECTOR_MAX``)."""
+
+
+def partner_sectors(session: DbSession, consultation: Consultation) -> list[str]:
+    """The sectors (as entered, in Dutch) of the organisations with a link
+    to one of the consultation's partner surveys: the ones its reports name,
+    which the planner translates with its other texts."""
+    found = session.scalars(
+        select(PartnerOrganisation.sector)
+        .join(PartnerLink, PartnerLink.organisation_id == PartnerOrganisation.id)
+        .join(Survey, Survey.id == PartnerLink.survey_id)
+        .where(Survey.consultation_id == consultation.id)
+        .distinct()
+    )
+    return sorted(set(found), key=lambda s: (s.casefold(), s))
+
 
 def set_translations(
-    session: DbSession, consultation: Consultation, texts: dict[str, dict[str, str]]
+    session: DbSession,
+    consultation: Consultation,
+    texts: dict[str, dict[str, Any]],
+    sectors: Iterable[str] = (),
 ) -> None:
     """Store the title and margins' source per language (``texts``:
-    {language: {"title": ..., "margins_source": ...}}), each at most 200
-    characters; an empty text is dropped (the report then quotes the Dutch
+    {language: {"title": ..., "margins_source": ..., "sectors": {Dutch
+    sector: translation}}}), each at most 200 characters (a sector at most
+    ``SECTOR_MAX``); only the given ``sectors`` (:func:`partner_sectors`)
+    are kept. An empty text is dropped (the report then quotes the Dutch
     one and says so). Replaces what was stored. Flushes."""
-    stored: dict[str, dict[str, str]] = {}
+    known = set(sectors)
+    stored: dict[str, dict[str, Any]] = {}
     for language, given in texts.items():
-        kept = {
+        kept: dict[str, Any] = {
             name: text
             for name in TRANSLATED_TEXTS
-            if (text := (given.get(name) or "").strip()[:200])
+            if (text := (given.get(name) or "").strip()[:TRANSLATION_MAX])
         }
+        translated = {
+            sector: text
+            for sector, entered in (given.get("sectors") or {}).items()
+            if sector in known and (text := " ".join((entered or "").split())[:SECTOR_MAX])
+        }
+        if translated:
+            kept["sectors"] = translated
         if kept:
             stored[language] = kept
     consultation.translations = stored or None

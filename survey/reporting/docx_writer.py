@@ -389,9 +389,8 @@ def _partners(doc: DocxDocument, model: Json) -> None:
         _("%(n)s partner organisations answered.", n=integer(partner_input["responses"]))
     )
     for quote in partner_input.get("quotes") or []:
-        source = quote["organisation"] or _("a partner organisation")
-        doc.add_paragraph(f"“{quote['text']}” ({source})", style="Quote")
-    for section in partners.partner_sections(partner_input):
+        doc.add_paragraph(f"“{quote['text']}” ({partners.source(quote)})", style="Quote")
+    for section in partners.partner_sections(partner_input, language=model["language"]):
         for short in section["short_answers"]:
             doc.add_heading(f"{section['label']}: {short['heading']}", level=3)
             for answer in short["answers"]:

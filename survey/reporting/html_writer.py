@@ -154,7 +154,7 @@ def render_report_html(
         d=decision_page(model),
         m=municipality_sections(model),
         fw=fieldwork_sentences(model),
-        title_note=untranslated_note(model, model["consultation"]["title_language"]),
+        title_note=untranslated_note(model["language"], model["consultation"]["title_language"]),
         day=day,
         summary=summary_sentences(model),
         method=method_sentences(model),
@@ -173,12 +173,14 @@ def render_report_html(
         concern_rule=concern_rule,
         base_note=base_note,
         partner_sections=partners.partner_sections(
-            model.get("partner_input") or {}, model.get("priorities") or []
+            model.get("partner_input") or {}, model.get("priorities") or [], model["language"]
         ),
+        partner_sectors=partners.sector_rows(model.get("partner_input") or {}, model["language"]),
         partner_indicators=partners.indicator_rows(model.get("priorities") or []),
         partner_indicator_columns=partners.indicator_columns(),
         partner_other_quotes=partners.untagged_quotes(model.get("partner_input") or {}),
         partner_rules=partners.rule_sentences(model.get("partner_input") or {}),
+        partner_source=partners.source,
     )
 
 

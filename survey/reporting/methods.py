@@ -34,11 +34,11 @@ def day(value: str | None) -> str:
     return str(format_date(date.fromisoformat(value), format="long", locale=language or LOCALE))
 
 
-def untranslated_note(model: Json, text_language: str) -> str:
-    """A planner's text (consultation title, margins' source) that has no
-    version in the report's language is quoted as entered; this sentence
-    says so ("" when it is in the report's language)."""
-    if text_language == model["language"]:
+def untranslated_note(report_language: str, text_language: str) -> str:
+    """A planner's text (consultation title, margins' source, a partner
+    sector) that has no version in the report's language is quoted as
+    entered; this sentence says so ("" when it is in the report's language)."""
+    if text_language == report_language:
         return ""
     name = Locale.parse(text_language).get_display_name(str(get_locale() or LOCALE))
     return _("Not translated: entered in %(language)s only.", language=name)
@@ -47,7 +47,7 @@ def untranslated_note(model: Json, text_language: str) -> str:
 def consultation_title(model: Json) -> str:
     """The consultation's title, with the note when it is not translated."""
     consultation = model["consultation"]
-    note = untranslated_note(model, consultation["title_language"])
+    note = untranslated_note(model["language"], consultation["title_language"])
     return f"{consultation['title']} ({note})" if note else str(consultation["title"])
 
 
@@ -122,7 +122,7 @@ def _margins_sentence(model: Json, fieldwork: Json) -> str:
         )
     else:
         sentence = _("Source of the population margins: %(source)s.", source=source)
-    note = untranslated_note(model, fieldwork["margins_source_language"])
+    note = untranslated_note(model["language"], fieldwork["margins_source_language"])
     return f"{sentence} {note}" if note else sentence
 
 

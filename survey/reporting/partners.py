@@ -12,7 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
+from survey.models.consultation import SOURCE_LANGUAGE
+from survey.reporting.methods import untranslated_note
 from survey.reporting.numbers import integer, whole
 
 Json = dict[str, Any]
@@ -22,15 +25,67 @@ def _(msgid: str, **values: object) -> str:
     return str(gettext(msgid, **values))
 
 
-def group_label(group: Json) -> str:
-    """An organisation's name, or the group's sector and size."""
+def sector_name(partner: Json, sector: str) -> tuple[str, str]:
+    """A sector's name in the report's language and the language that name
+    is in (``partner_input.sector_labels``; a file without them: the sector
+    as entered, in Dutch)."""
+    entry = (partner.get("sector_labels") or {}).get(sector)
+    if not entry:
+        return sector, SOURCE_LANGUAGE
+    return str(entry["text"]), str(entry["language"])
+
+
+def _sector_markup(partner: Json, sector: str, language: str) -> Markup:
+    """The sector's name, marked with its language where that is not the
+    report's (a screen reader then reads the Dutch as Dutch)."""
+    text, text_language = sector_name(partner, sector)
+    if text_language == language:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(text_language, text)
+
+
+def group_label(group: Json, partner: Json, language: str = SOURCE_LANGUAGE) -> Markup:
+    """An organisation's name, or the group's sector (in the report's
+    ``language`` where the planner translated it) and size. Markup: an
+    untranslated sector is marked with its language; ``str()`` of it is
+    the plain text for the writers without markup."""
     if group["kind"] == "named":
-        return str(group["name"])
+        return escape(group["name"])
     if group["kind"] == "sector":
-        return _(
-            "%(sector)s (%(n)s organisations)", sector=group["sector"], n=group["organisations"]
+        template = escape(_("%(sector)s (%(n)s organisations)", sector="{sector}", n="{n}"))
+        return template.format(
+            sector=_sector_markup(partner, group["sector"], language), n=group["organisations"]
         )
-    return _("Other organisations (%(n)s)", n=group["organisations"])
+    return escape(_("Other organisations (%(n)s)", n=group["organisations"]))
+
+
+def source(said: Json) -> str:
+    """Who wrote a comment or named a place: the organisation where it is
+    shown by name, else "a partner organisation" (the same words for both)."""
+    return str(said["organisation"] or _("a partner organisation"))
+
+
+def plain(markup: Markup) -> str:
+    """The text of a label for the writers without markup (XLSX, DOCX)."""
+    return str(markup.striptags())
+
+
+def sector_rows(partner: Json, language: str = SOURCE_LANGUAGE) -> list[Json]:
+    """The responses per sector for the sectors table, in ``by_sector``'s
+    order: ``label`` (Markup, as :func:`group_label`), ``text`` (plain),
+    ``n`` and ``note`` (that the name is not translated, or "")."""
+    rows = []
+    for sector, n in (partner.get("by_sector") or {}).items():
+        text, text_language = sector_name(partner, sector)
+        rows.append(
+            {
+                "label": _sector_markup(partner, sector, language),
+                "text": text,
+                "n": n,
+                "note": untranslated_note(language, text_language),
+            }
+        )
+    return rows
 
 
 def answer_lines(answers: Json, entry: Json, *, named: bool) -> list[str]:
@@ -98,13 +153,16 @@ def indicator_rows(priorities: list[Json]) -> list[Json]:
     ]
 
 
-def partner_sections(partner: Json, priorities: list[Json] | None = None) -> list[Json]:
+def partner_sections(
+    partner: Json, priorities: list[Json] | None = None, language: str = SOURCE_LANGUAGE
+) -> list[Json]:
     """Per phenomenon: ``label``, ``indicator`` (:func:`indicator_sentence`
     from the matrix rows ``priorities``), ``columns`` (the question texts),
     ``rows`` (``label`` of the organisation or group, ``cells``: lines per
-    column), ``short_answers`` (per one-line question about the phenomenon,
-    the places partners named: ``heading``, ``answers`` with ``text`` and
-    ``source``) and ``quotes`` (``text``, ``organisation`` or None)."""
+    column; ``label`` is Markup, see :func:`group_label`), ``short_answers``
+    (per one-line question about the phenomenon, the places partners named:
+    ``question``, ``heading``, ``answers`` with ``text`` and ``source``) and ``quotes``
+    (``text``, ``organisation`` or None)."""
     groups = partner.get("groups") or []
     figures = {p["phenomenon"]: p.get("partners") for p in priorities or []}
     sections = []
@@ -113,7 +171,7 @@ def partner_sections(partner: Json, priorities: list[Json] | None = None) -> lis
         by_group = [{e["group"]: e for e in a["groups"]} for a in answers]
         rows = [
             {
-                "label": group_label(group),
+                "label": group_label(group, partner, language),
                 "named": group["kind"] == "named",
                 "cells": [
                     answer_lines(a, found[group["key"]], named=group["kind"] == "named")
@@ -131,11 +189,12 @@ def partner_sections(partner: Json, priorities: list[Json] | None = None) -> lis
                 "rows": rows if answers else [],
                 "short_answers": [
                     {
+                        "question": short["text"],
                         "heading": _("%(question)s (answers of partners)", question=short["text"]),
                         "answers": [
                             {
                                 "text": a["text"],
-                                "source": a["organisation"] or _("a partner organisation"),
+                                "source": source(a),
                             }
                             for a in short["answers"]
                         ],

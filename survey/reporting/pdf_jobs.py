@@ -20,6 +20,16 @@ same HTML and is done without a new layout; another answer or option gives
 other HTML and a new file. Files older than ``KEEP_FOR`` are removed when a
 job starts.
 
+Starting a job is exclusive across processes: two gunicorn workers (or a
+double click reaching two of them) that both find no job under way would
+otherwise both lay out the same PDF. The starter holds an exclusive
+``flock`` on ``job-<id>.lock`` beside the state from before it writes the
+queued state until its thread ends (then the file is removed); a process
+that cannot take it joins the job under way instead. The kernel drops the
+lock when its process dies, so a dead process leaves no lock behind that
+someone would have to judge stale (an ``O_EXCL`` file would, and two
+processes removing a stale one could each start a job).
+
 Phases and their share of the bar: the report model and its HTML (0-20 %),
 the layout (20-70 %), painting and writing the pages (70-100 %); WeasyPrint
 reports nothing within a phase.
@@ -27,9 +37,11 @@ reports nothing within a phase.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -193,34 +205,89 @@ def pdf_file(job: PdfJob) -> Path | None:
     return path if path.is_file() else None
 
 
+def _lock_path(folder: Path, identifier: str) -> Path:
+    return folder / f"job-{identifier}.lock"
+
+
+def claim(folder: Path, identifier: str) -> int | None:
+    """The right to start job ``identifier``: an open descriptor of its lock
+    file holding an exclusive ``flock``, or None when another process (or
+    thread: each claim opens the file anew) holds it. Hand it to
+    :func:`release` when the job ends."""
+    path = _lock_path(folder, identifier)
+    for _attempt in range(3):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        # A holder that just finished removed the file after this process
+        # opened it: the lock is then on a name nobody else sees. Open anew.
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        held = os.fstat(fd)
+        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            return fd
+        os.close(fd)
+    return None
+
+
+def release(folder: Path, identifier: str, fd: int) -> None:
+    """Give up the claim: remove the lock file while still holding it (so
+    that no one takes a lock on a file about to disappear), then close."""
+    try:
+        _lock_path(folder, identifier).unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+
+
 def start(app: Flask, survey_key: str, query: dict[str, str], settings: ReportSettings) -> PdfJob:
-    """The job of these inputs: the one under way, or a new one started in
-    a thread of this process. Returns at once."""
+    """The job of these inputs: the one under way (here or in another
+    process), or a new one started in a thread of this process, which holds
+    the job's claim until it ends. Returns at once."""
     folder = jobs_dir()
     identifier = job_id(survey_key, query, settings.language)
     job = read_job(identifier)
     if job is not None and job.running:
         return job
-    remove_older(folder, KEEP_FOR)  # jobs and PDFs
-    job = PdfJob(identifier, survey_key, dict(query), settings.language)
-    _save(folder, job)
-    thread = threading.Thread(
-        target=_work, args=(app, folder, job, settings), name=f"report-pdf-{identifier[:8]}"
-    )
-    thread.daemon = True
-    thread.start()
+    fd = claim(folder, identifier)
+    if fd is None:
+        # Another process is starting or making it: join that job (its
+        # state may not be written yet; the PDF's page reads it again).
+        joined = read_job(identifier)
+        return joined or PdfJob(identifier, survey_key, dict(query), settings.language)
+    try:
+        remove_older(folder, KEEP_FOR)  # jobs and PDFs
+        job = PdfJob(identifier, survey_key, dict(query), settings.language)
+        _save(folder, job)
+        thread = threading.Thread(
+            target=_work,
+            args=(app, folder, job, settings, fd),
+            name=f"report-pdf-{identifier[:8]}",
+        )
+        thread.daemon = True
+        thread.start()
+    except BaseException:
+        release(folder, identifier, fd)
+        raise
     return job
 
 
-def _work(app: Flask, folder: Path, job: PdfJob, settings: ReportSettings) -> None:
-    with app.app_context():
-        # A reader: on SQLite it must not hold the write lock while it works.
-        read_only_context()
-        try:
-            with force_locale(settings.language):
-                make(folder, job, settings)
-        finally:
-            db.session.remove()
+def _work(app: Flask, folder: Path, job: PdfJob, settings: ReportSettings, fd: int) -> None:
+    try:
+        with app.app_context():
+            # A reader: on SQLite it must not hold the write lock while it works.
+            read_only_context()
+            try:
+                with force_locale(settings.language):
+                    make(folder, job, settings)
+            finally:
+                db.session.remove()
+    finally:
+        release(folder, job.id, fd)
 
 
 def make(folder: Path, job: PdfJob, settings: ReportSettings) -> None:

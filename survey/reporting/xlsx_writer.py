@@ -540,10 +540,11 @@ def _partner_sheet(book: _Book, model: Json) -> None:
     row += 1
     ws.write(row, 0, _("Sector"), book.bold)
     ws.write(row, 1, _("Organisations"), book.bold)
-    for sector, n in partner["by_sector"].items():
+    for sector in partners.sector_rows(partner, model["language"]):
         row += 1
-        ws.write(row, 0, sector)
-        ws.write(row, 1, n)
+        note = f" ({sector['note']})" if sector["note"] else ""
+        ws.write(row, 0, sector["text"] + note)
+        ws.write(row, 1, sector["n"])
     row += 2
     ws.write(row, 0, _("What partners wrote"), book.bold)
     ws.write(row, 1, _("Organisation"), book.bold)
@@ -552,8 +553,9 @@ def _partner_sheet(book: _Book, model: Json) -> None:
     for quote in partner.get("quotes", []):
         row += 1
         ws.write(row, 0, quote["text"])
-        ws.write(row, 1, quote["organisation"] or _("a partner organisation"))
+        ws.write(row, 1, partners.source(quote))
         ws.write(row, 2, ", ".join(labels.get(p, p) for p in quote["phenomena"]))
+    _partner_places(book, ws, row + 2, partner, model["language"])
     _partner_indicator_sheet(book, model)
     if not partner.get("phenomena"):
         return
@@ -590,12 +592,32 @@ def _partner_sheet(book: _Book, model: Json) -> None:
                         [
                             phenomenon["label"],
                             answers["text"],
-                            partners.group_label(group),
+                            partners.plain(partners.group_label(group, partner, model["language"])),
                             group["organisations"],
                             label,
                             n,
                         ],
                     )
+
+
+def _partner_places(book: _Book, ws: Any, row: int, partner: Json, language: str) -> None:
+    """The places partners named per phenomenon ("Where does this happen
+    most?"), from ``row`` on: redacted, and named as the comments are."""
+    places = [
+        (section["label"], short["question"], answer)
+        for section in partners.partner_sections(partner, language=language)
+        for short in section["short_answers"]
+        for answer in short["answers"]
+    ]
+    if not places:
+        return
+    for col, header in enumerate(
+        (_("Places partners named"), _("Organisation"), _("Phenomenon"), _("Question"))
+    ):
+        ws.write(row, col, header, book.bold)
+    for label, question, answer in places:
+        row += 1
+        _write_row(book, ws, row, [answer["text"], answer["source"], label, question])
 
 
 def _free_text_sheet(book: _Book, model: Json) -> None:

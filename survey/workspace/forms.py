@@ -268,8 +268,20 @@ class RetentionForm(FlaskForm):  # type: ignore[misc]
     retention_until = IsoDateField()
 
 
+class SectorTranslationForm(Form):  # type: ignore[misc]
+    """One partner sector (as entered, in Dutch) in another language."""
+
+    sector = HiddenField()
+    text = StringField(
+        default="",
+        validators=[Length(max=80, message=_l("At most 80 characters."))],
+        filters=[lambda value: " ".join((value or "").split())],
+    )
+
+
 class TranslationForm(Form):  # type: ignore[misc]
-    """A consultation's title and margins' source in one other language."""
+    """A consultation's title, margins' source and partner sectors in one
+    other language."""
 
     language = HiddenField()
     title = StringField(
@@ -282,6 +294,7 @@ class TranslationForm(Form):  # type: ignore[misc]
         validators=[Length(max=200, message=_l("At most 200 characters."))],
         filters=[lambda value: (value or "").strip()],
     )
+    sectors = FieldList(FormField(SectorTranslationForm))
 
 
 class TranslationsForm(FlaskForm):  # type: ignore[misc]

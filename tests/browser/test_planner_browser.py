@@ -186,3 +186,35 @@ def test_weighting_choices_on_the_margins_page_have_no_violations(
     expect(page.locator("[role=status], .notice-success").first).to_be_visible()
     expect(page.locator("#weighting-minimum")).to_have_value("10")
     check_page(page, "margins-choices-saved")
+
+
+def test_the_sectors_to_translate_have_no_violations(
+    app: Flask, partner_survey: str, live_server: str, page: Page
+) -> None:
+    """The consultation's texts in French with a field per partner sector
+    (its label the Dutch sector, marked as Dutch), before and after saving."""
+    from planner_helpers import make_user, sign_in_browser
+
+    from survey.extensions import db
+    from survey.models import Survey
+    from survey.partners.links import issue_link
+    from survey.partners.organisations import OrganisationData, create_organisation
+
+    with app.app_context():
+        organisation = create_organisation(
+            db.session, OrganisationData("Parket Gent", "parket", "parket@vb.be", "nl")
+        )
+        issue_link(
+            db.session, organisation, db.session.query(Survey).filter_by(key=partner_survey).one()
+        )
+        db.session.commit()
+    sign_in_browser(page, live_server, make_user(app, "sectoren@zone.be", "planner"))
+    page.goto(f"{live_server}/planner/raadplegingen/{CONSULTATION}")
+    field = page.get_by_label("parket")
+    expect(field).to_have_attribute("lang", "fr")
+    check_page(page, "sectors")
+    field.fill("parquet")
+    page.locator("form[action$='/vertalingen'] button[type=submit]").click()
+    expect(page.locator(".notice-success").first).to_be_visible()
+    expect(page.get_by_label("parket")).to_have_value("parquet")
+    check_page(page, "sectors-saved")

@@ -189,6 +189,60 @@ def test_a_small_group_the_margins_lack_is_hidden_in_the_listing(app_ctx: Flask)
     assert summary["excluded_responses"] == 34
 
 
+def test_a_cap_the_margins_cannot_live_with_is_said_with_its_bounds_and_the_gap(
+    app_ctx: Flask,
+) -> None:
+    """Margins of 70/30 on a sample of 10 and 10 with a cap of 1.3: the
+    weights are 16/13 and 10/13 (the floor 1/1.3 binds), so the weighted
+    shares are 8/13 and 5/13 against 70 % and 30 %: 8.46 percentage points
+    off on both. The notice says the bounds the weights were kept in and
+    that gap; nobody "counts for almost nothing" (the floor forbids it)."""
+    from flask_babel import force_locale
+
+    from survey.analysis.collect import WeightData
+    from survey.analysis.weighting import rake
+    from survey.analysis.weighting_summary import weighting_summary
+    from survey.definitions.definition import build_definition
+    from survey.definitions.loader import load_definition
+
+    definition = build_definition(load_definition(MINI_SURVEY.encode()))
+    margins = {"sex": {1: 70.0, 2: 30.0}}
+    cells: dict[tuple[Any, ...], float] = {(1,): 10.0, (2,): 10.0}
+    result = rake(cells, margins, trim=1.3)
+    assert not result.converged
+    data = WeightData(["sex"], result, margins, cells, {}, {}, raked={"sex": frozenset({1, 2})})
+
+    def notice(language: str) -> dict[str, Any]:
+        with force_locale(language):
+            summary = weighting_summary(data, definition.dimension_questions(), language, 1)
+        found = [w for w in summary.to_json()["warnings"] if w["kind"] == "margins_not_reached"]
+        assert len(found) == 1
+        return dict(found[0])
+
+    dutch = notice("nl")
+    assert dutch["details"] == {"trim": 1.3, "gaps": {"sex": 8.46}}
+    assert dutch["message"] == (
+        "De gewichten bleven tussen 0,77 en 1,3 keer het gemiddelde gewicht (een grens van 1,3 "
+        "en het omgekeerde ervan). Binnen die grenzen wijken de gewogen cijfers af van de "
+        "bevolkingsmarges, met hoogstens 8,5 procentpunten voor geslacht. Verhoog de grens of "
+        "weeg zonder grens."
+    )
+    assert notice("fr")["message"] == (
+        "Les poids ont été maintenus entre 0,77 et 1,3 fois le poids moyen (un plafond de 1,3 "
+        "et son inverse). Dans ces limites, les chiffres pondérés s'écartent des marges de "
+        "population, au plus de 8,5 points de pourcentage pour sexe. Relevez le plafond ou "
+        "pondérez sans plafond."
+    )
+    # The gap is what the published margins table shows.
+    rows = {
+        m["code"]: m
+        for m in weighting_summary(data, definition.dimension_questions(), "nl", 1).to_json()[
+            "margins"
+        ]
+    }
+    assert rows[1]["weighted_percent"] == 61.54 and rows[1]["population_percent"] == 70.0
+
+
 def test_a_planner_corrects_the_tags_of_a_comment_and_the_report_counts_them(
     app: Flask, client: Any, demo: str
 ) -> None:

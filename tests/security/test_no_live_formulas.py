@@ -177,6 +177,8 @@ def _organisations_and_partner_answers(app: Flask, world: World, partner_key: st
             aandachtspunt_2_fenomeen=3,
             aandachtspunt_2_belang=4,
         )
+        # A place for drugs: the report's partner sheet lists the places.
+        answers["fenomeen_drugs"]["drugs_waar"] = PAYLOADS[index + 1]
         client = app.test_client()
         partner_answer_all(client, f"/p/{token}", answers)
         if index == 0:

@@ -12,10 +12,11 @@ import copy
 import json
 import random
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pytest
+from disclosure_reports import Unweighted
 from flask import Flask, render_template_string
 from formtools import _Parser
 from jsonschema import Draft202012Validator
@@ -24,14 +25,12 @@ from support import ROOT
 from werkzeug.datastructures import MultiDict
 
 from survey.analysis.disclosure import protect
-from survey.analysis.inputs import CrossCounts, SummaryContext, WeightBase
+from survey.analysis.inputs import CrossCounts, SummaryContext
 from survey.analysis.tables import (
     HIDDEN,
     Category,
     GridTable,
     Summary,
-    WeightedCounts,
-    WeightedNumbers,
 )
 from survey.answering.pages import field_id
 from survey.definitions.definition import QuestionDef, RowDef, build_definition
@@ -377,7 +376,7 @@ def test_conditions_see_the_answer(question: QuestionDef, answer: Any) -> None:
 # --- summary --------------------------------------------------------------------------------
 
 
-class Figures:
+class Figures(Unweighted):
     """``SurveyFigures`` over a few answers of one question, counted from
     the answer rows its type writes (every answer shown)."""
 
@@ -407,14 +406,6 @@ class Figures:
 
     def crosstabs(self, variable: str) -> Sequence[CrossCounts]:
         return []
-
-    def weighted(
-        self, variables: Sequence[str], valid_codes: Collection[int], base: WeightBase = "answers"
-    ) -> WeightedCounts | None:
-        return None
-
-    def weighted_numbers(self, variable: str) -> WeightedNumbers | None:
-        return None
 
 
 def _question_validator() -> Draft202012Validator:

@@ -100,25 +100,32 @@ def detail(key: str) -> ResponseReturnValue:
 
 
 def _translations_form(item: Consultation) -> TranslationsForm:
-    """The title and margins' source per report language, as stored."""
+    """The title, margins' source and partner sectors per report language,
+    as stored."""
     stored = item.translations or {}
-    return TranslationsForm(
-        formdata=None,
-        data={
-            "languages": [
-                {"language": code, **stored.get(code, {})}
-                for code in surveys.translation_languages(item)
-            ]
-        },
-    )
+    sectors = surveys.partner_sectors(db.session, item)
+    languages = []
+    for code in surveys.translation_languages(item):
+        given = stored.get(code, {})
+        translated = given.get("sectors") or {}
+        languages.append(
+            {
+                "language": code,
+                "title": given.get("title", ""),
+                "margins_source": given.get("margins_source", ""),
+                "sectors": [{"sector": s, "text": translated.get(s, "")} for s in sectors],
+            }
+        )
+    return TranslationsForm(formdata=None, data={"languages": languages})
 
 
 @bp.post("/raadplegingen/<key>/vertalingen", access=Access.MANAGE)
 def translations(key: str) -> ResponseReturnValue:
-    """Planners: the title and margins' source in the surveys' other
-    languages, for the reports in those languages; back to the consultation
-    with a message (or the fields' errors). Languages the consultation's
-    surveys do not have are ignored."""
+    """Planners: the title, margins' source and partner sectors in the
+    surveys' other languages, for the reports in those languages; back to
+    the consultation with a message (or the fields' errors). Languages the
+    consultation's surveys do not have, and sectors none of its partners
+    has, are ignored."""
     item = consultation_or_404(key)
     form = TranslationsForm()
     if form.validate_on_submit():
@@ -127,18 +134,22 @@ def translations(key: str) -> ResponseReturnValue:
             entry.language.data: {
                 "title": entry.title.data,
                 "margins_source": entry.margins_source.data,
+                "sectors": {s.sector.data: s.text.data for s in entry.sectors},
             }
             for entry in form.languages
             if entry.language.data in offered
         }
-        surveys.set_translations(db.session, item, texts)
+        surveys.set_translations(db.session, item, texts, surveys.partner_sectors(db.session, item))
         db.session.commit()
         flash(_("The translations were saved."), "success")
     else:
         for entry in form.languages:
-            for errors in entry.form.errors.values():
-                for message in errors:
-                    flash(f"{language_name(entry.language.data or '')}: {message}", "error")
+            name = language_name(entry.language.data or "")
+            fields = [(name, entry.title), (name, entry.margins_source)]
+            fields.extend((f"{name}, {s.sector.data}", s.text) for s in entry.sectors)
+            for where, field in fields:
+                for message in field.errors:
+                    flash(f"{where}: {message}", "error")
     return redirect(url_for(".detail", key=key))
 
 

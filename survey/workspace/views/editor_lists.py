@@ -66,6 +66,47 @@ def _about(problems: list[Explained], prefix: str, field: str) -> list[Explained
     return moved
 
 
+def _save_entry(
+    item: Survey,
+    form: Any,
+    name_field: Any,
+    edited: str | None,
+    change: Callable[[str], Definition],
+    place: Callable[[str], tuple[str, str]],
+    saved: Callable[[str], tuple[str, str]],
+) -> tuple[ResponseReturnValue | None, Summary]:
+    """A posted form of a scale or phenomenon through the validator: the
+    one ``edited`` (None: a new one, named by ``name_field``) changed by
+    ``change``. Saved: a redirect to the message and address ``saved``
+    gives. Refused: the problems, those about the entry (at the path and
+    form field ``place`` gives) beside their fields. Not posted: nothing."""
+    if form.validate_on_submit():
+        wanted = edited if edited is not None else (name_field.data or "").strip()
+        try:
+            changed = change(wanted)
+        except EditRefused as exc:
+            name_field.errors = [*name_field.errors, str(exc.message)]
+            return None, [(name_field.id, f"{name_field.label.text}: {exc.message}")]
+        problems = _about(store(item, changed), *place(wanted))
+        if not problems:
+            message, address = saved(wanted)
+            flash(message, "success")
+            return redirect(address), []
+        return None, place_problems(form, problems)
+    if request.method == "POST":
+        return None, form_errors(form)
+    return None, []
+
+
+def _entry_page(item: Survey, template: str, form: Any, **context: Any) -> ResponseReturnValue:
+    """A scale's or phenomenon's form page, its texts in every language of
+    the survey; 422 when a posted form comes back."""
+    pad_texts(form, survey_languages(item), blank_items=False)
+    return render_template(template, survey=item, form=form, **context), (
+        422 if request.method == "POST" else 200
+    )
+
+
 # --- scales ---------------------------------------------------------------------------
 
 
@@ -92,34 +133,28 @@ def scales(item: Survey) -> ResponseReturnValue:
 
 
 def _scale_form(item: Survey, name: str | None) -> ResponseReturnValue:
-    languages = survey_languages(item)
     current = _scales(item).get(name) if name is not None else []
     if current is None:
         abort(404)
     form = ScaleForm(data={"name": name or "", "options": ScaleForm.fill(current)})
-    summary: Summary = []
-    if form.validate_on_submit():
-        wanted = name if name is not None else (form.name.data or "").strip()
-        try:
-            changed = editing.set_scale(item.definition, wanted, form.scale(), new=name is None)
-        except EditRefused as exc:
-            form.name.errors = [*form.name.errors, str(exc.message)]
-            summary = [(form.name.id, f"{form.name.label.text}: {exc.message}")]
-        else:
-            problems = _about(store(item, changed), f"scales.{wanted}", "options")
-            if not problems:
-                flash(_("The scale %(name)s was saved.", name=wanted), "success")
-                return redirect(url_for(".scales", key=item.key) + f"#scale-{wanted}")
-            summary = place_problems(form, problems)
-    elif request.method == "POST":
-        summary = form_errors(form)
+    done, summary = _save_entry(
+        item,
+        form,
+        form.name,
+        name,
+        lambda wanted: editing.set_scale(item.definition, wanted, form.scale(), new=name is None),
+        lambda wanted: (f"scales.{wanted}", "options"),
+        lambda wanted: (
+            _("The scale %(name)s was saved.", name=wanted),
+            url_for(".scales", key=item.key) + f"#scale-{wanted}",
+        ),
+    )
+    if done is not None:
+        return done
     if request.method == "GET":
         for _line in range(NEW_SCALE_LINES if name is None else MORE_LINES):
             form.options.append_entry()
-    pad_texts(form, languages, blank_items=False)
-    return render_template(
-        "workspace/editor/scale.html", survey=item, form=form, name=name, summary=summary
-    ), (422 if request.method == "POST" else 200)
+    return _entry_page(item, "workspace/editor/scale.html", form, name=name, summary=summary)
 
 
 @bp.route("/<key>/bewerken/schalen/nieuw", methods=["GET", "POST"], access=Access.MANAGE)
@@ -226,33 +261,28 @@ def _phenomenon_form(item: Survey, key: str | None) -> ResponseReturnValue:
             "federal_priority": bool(current.get("federal_priority", False)),
         }
     )
-    summary: Summary = []
-    if form.validate_on_submit():
-        wanted = key if key is not None else (form.key.data or "").strip()
-        try:
-            changed = editing.set_phenomenon(
-                item.definition,
-                wanted,
-                texts_value(form.label),
-                bool(form.federal_priority.data),
-                new=key is None,
-            )
-        except EditRefused as exc:
-            form.key.errors = [*form.key.errors, str(exc.message)]
-            summary = [(form.key.id, f"{form.key.label.text}: {exc.message}")]
-        else:
-            position = index if index is not None else len(items)
-            problems = _about(store(item, changed), f"phenomena[{position}]", "")
-            if not problems:
-                flash(_("The phenomenon %(key)s was saved.", key=wanted), "success")
-                return redirect(url_for(".phenomena", key=item.key) + f"#phenomenon-{wanted}")
-            summary = place_problems(form, problems)
-    elif request.method == "POST":
-        summary = form_errors(form)
-    pad_texts(form, languages, blank_items=False)
-    return render_template(
-        "workspace/editor/phenomenon.html", survey=item, form=form, key=key, summary=summary
-    ), (422 if request.method == "POST" else 200)
+    position = index if index is not None else len(items)
+    done, summary = _save_entry(
+        item,
+        form,
+        form.key,
+        key,
+        lambda wanted: editing.set_phenomenon(
+            item.definition,
+            wanted,
+            texts_value(form.label),
+            bool(form.federal_priority.data),
+            new=key is None,
+        ),
+        lambda _wanted: (f"phenomena[{position}]", ""),
+        lambda wanted: (
+            _("The phenomenon %(key)s was saved.", key=wanted),
+            url_for(".phenomena", key=item.key) + f"#phenomenon-{wanted}",
+        ),
+    )
+    if done is not None:
+        return done
+    return _entry_page(item, "workspace/editor/phenomenon.html", form, key=key, summary=summary)
 
 
 @bp.route("/<key>/bewerken/fenomenen/nieuw", methods=["GET", "POST"], access=Access.MANAGE)
