@@ -492,10 +492,14 @@ def _weighting(
         dict(respondents),
         cell_weights,
         _exclusions(dimensions, raw_cells, missing, margins, plan),
+        # Weights that stop short of the margins do not make a dimension's
+        # shares the margins: its tables are then weighted estimates.
         {
             d: frozenset(c for c, p in margins[d].items() if p > 0 and c not in plan.merged(d))
             for d in raked
-        },
+        }
+        if raking.converged
+        else {},
         plan,
         unanswered,
     )

@@ -692,6 +692,7 @@ def method_sentences(model: Json) -> Json:
             "end. Paper forms list the options in the order of the survey file.",
             questions=_join(shuffled),
         )
+    dimensions = _join([dimension_label(d) for d in weighting["dimensions"]]) if weighting else ""
     if weighting and weighting["design_effect"] is None:
         result["weighting"] = _(
             "Some groups answer more often than others. To correct for this, every answer "
@@ -701,9 +702,8 @@ def method_sentences(model: Json) -> Json:
             "the effective sample size are not published here: they follow from the number of "
             "responses per group, and would give a group hidden in this report back. For the "
             "same reason no table gives its effective number of answers or the interval of a "
-            "weighted percentage. The shares of %(dimensions)s themselves are the population "
-            "margins and have no interval.",
-            dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+            "weighted percentage.",
+            dimensions=dimensions,
         )
     elif weighting:
         result["weighting"] = _(
@@ -712,13 +712,29 @@ def method_sentences(model: Json) -> Json:
             "(raking). Every percentage, mean, cross-tab, indicator and chart in this report is "
             "weighted, with the unweighted number of answers beside it. The design effect is "
             "%(deff)s: the weighted results are as precise as a simple random sample of "
-            "%(neff)s people. The shares of %(dimensions)s themselves are the population "
-            "margins and have no interval.",
-            dimensions=_join([dimension_label(d) for d in weighting["dimensions"]]),
+            "%(neff)s people.",
+            dimensions=dimensions,
             deff=num(weighting["design_effect"]),
             neff=integer(weighting["effective_n"]),
         )
     if weighting:
+        # Only weights that reach the margins make the dimensions' own shares
+        # the margins; otherwise those shares are estimates like the rest.
+        margins = (
+            _(
+                "The shares of %(dimensions)s themselves are the population margins and have "
+                "no interval.",
+                dimensions=dimensions,
+            )
+            if weighting["converged"]
+            else _(
+                "The weights do not reach the population margins, so the shares of "
+                "%(dimensions)s in this report are weighted estimates like every other figure, "
+                "not the margins themselves.",
+                dimensions=dimensions,
+            )
+        )
+        result["weighting"] = f"{result['weighting']} {margins}"
         # None: the number is suppressed (written "x"), not zero.
         if weighting["excluded_responses"] is None or weighting["excluded_responses"]:
             result["excluded"] = _(
