@@ -26,6 +26,9 @@ class Tagged:
     figures_without_alt: int = 0
     alt_texts: list[str] = field(default_factory=list)
     bookmarks: list[str] = field(default_factory=list)
+    languages: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """How many structure elements of each (type, language) carry a
+    language of their own (``/Lang``, besides the document's)."""
 
 
 def _walk(element: Any, found: Tagged, depth: int = 0) -> None:
@@ -41,6 +44,9 @@ def _walk(element: Any, found: Tagged, depth: int = 0) -> None:
     if kind is not None:
         name = str(kind).lstrip("/")
         found.structure[name] += 1
+        language = element.get("/Lang")
+        if language is not None:
+            found.languages[(name, str(language))] += 1
         if name == "Figure":
             alt = element.get("/Alt")
             if alt is None or not str(alt).strip():

@@ -1,6 +1,9 @@
 """The one way every PDF of the platform is written: tagged (PDF/UA-1), with
 a structure tree of headings, paragraphs, lists, tables and figures with
-their alt text, the document language from ``<html lang>``, the title from
+their alt text, the document language from ``<html lang>`` (and, on the
+structure element of any other element with a ``lang`` of its own, that
+language: a Dutch term quoted untranslated in a French report is read in
+Dutch), the title from
 ``<title>`` and bookmarks from the headings, so that a screen reader can
 read it and a public body may publish it.
 
@@ -22,6 +25,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pydyf  # type: ignore[import-untyped]
+from weasyprint.pdf import tags as weasyprint_tags  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
 from survey.reporting import pdf_seams
@@ -96,6 +101,43 @@ class _CollectorRelief:
 fewer_collections = _CollectorRelief().fewer_collections
 
 
+_STOCK_BOX_TREE: list[Any] = []
+_languages_lock = threading.Lock()
+
+
+def _box_tree_with_languages(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+    """WeasyPrint's structure elements of ``box``, with ``/Lang`` where the
+    box's element has a ``lang`` of its own (PDF/UA: a change of language
+    is marked on the structure element; WeasyPrint 70 marks only the
+    document's). The html and body elements pass their children through:
+    their language is the document's."""
+    element = box.element if getattr(box, "element", None) is not None else None
+    language = None
+    if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+        language = element.get("lang")
+    for structure in _STOCK_BOX_TREE[0](box, parent, *args):
+        if language and "Lang" not in structure:
+            structure["Lang"] = pydyf.String(language)
+        yield structure
+
+
+def marked_languages() -> bool:
+    """Put ``_box_tree_with_languages`` in place of WeasyPrint's tag-tree
+    builder, once per process (idempotent, thread safe). Returns whether it
+    is in place: False when WeasyPrint no longer has the function, which a
+    test notices."""
+    with _languages_lock:
+        if _STOCK_BOX_TREE:
+            return True
+        stock = getattr(weasyprint_tags, "_build_box_tree", None)
+        if stock is None:
+            return False
+        _STOCK_BOX_TREE.append(stock)
+        # The builder calls itself by its module name for every child box.
+        weasyprint_tags._build_box_tree = _box_tree_with_languages
+        return True
+
+
 def tagged_pdf(
     html: str, laid_out: Callable[[int], None] | None = None, images: Images | None = None
 ) -> bytes:
@@ -110,6 +152,7 @@ def tagged_pdf(
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     lighter_pdf_writing()
     pdf_seams.svg_text_runs()
+    marked_languages()
     with fewer_collections():
         source = pdf_seams.document(html, DataOnlyFetcher(images))
         document = source.render(pdf_variant=PDF_VARIANT)
