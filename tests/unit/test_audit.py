@@ -826,3 +826,35 @@ def test_a_figure_that_cannot_be_hidden_is_no_way_to_further_complements() -> No
     assert verdict.added == []
     assert verdict.unprotected == {"small": audit.Interval(2, 2)}
     assert system.hidden == {"small"}
+
+
+def test_counts_without_an_upper_limit_are_bounded_below_only_by_what_pins_them() -> None:
+    """x is pinned at 5 (x + 5 = 10); y and w, with no upper limit, are each at
+    least x (y - x >= 0 written as an upper bound, w - x >= 0 as a lower one), so
+    at least 5; u and v only together (u + v >= x), so each may be 0. The quick
+    bounds say exactly that, as the numpy propagation does and the programs
+    confirm: one unbounded term in a relation takes its bound from the others, two
+    leave each other free."""
+    import numpy as np
+
+    from survey.analysis.audit import at_least, at_most
+
+    system = System()
+    system.add("p", 5)
+    for key, value in {"x": 5, "y": 7, "w": 6, "u": 3, "v": 4}.items():
+        system.add(key, value, hidden=True)
+    system.upper["x"] = 40.0
+    system.relate(equation({"x": 1.0, "p": 1.0}, 10))
+    system.relate(at_most({"x": 1.0, "y": -1.0}, 0))
+    system.relate(at_least({"w": 1.0, "x": -1.0}, 0))
+    system.relate(at_most({"x": 1.0, "u": -1.0, "v": -1.0}, 0))
+    (group,) = audit._groups(system)
+    low, high = audit._outer_bounds(group, system)
+    reference = _numpy_outer_bounds(group, system)
+    assert np.array_equal(low, reference[0]) and np.array_equal(high, reference[1])
+    bounds = {k: (low[i], high[i]) for i, k in enumerate(group.keys)}
+    assert bounds["x"] == (5.0, 5.0)
+    assert bounds["y"] == (5.0, math.inf) and bounds["w"] == (5.0, math.inf)
+    assert bounds["u"] == (0.0, math.inf) and bounds["v"] == (0.0, math.inf)
+    assert audit.interval_of(system, "y") == audit.Interval(5, None)
+    assert audit.interval_of(system, "u") == audit.Interval(0, None)
