@@ -858,3 +858,32 @@ def test_counts_without_an_upper_limit_are_bounded_below_only_by_what_pins_them(
     assert bounds["u"] == (0.0, math.inf) and bounds["v"] == (0.0, math.inf)
     assert audit.interval_of(system, "y") == audit.Interval(5, None)
     assert audit.interval_of(system, "u") == audit.Interval(0, None)
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+def test_a_unit_published_again_through_its_first_member_does_not_end_the_checks(
+    at_once: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """a and b are one unit, e another, all three hidden only for others and
+    pinned within 4 of their values; the small c must stay hidden. Checked one
+    at a time (key order), a's check publishes b with it, and the checks go on
+    past b to e: a, b and e are all published again, as in one joint audit."""
+    from survey.analysis.audit import at_least, at_most
+
+    monkeypatch.setattr(audit, "REPUBLISH_AT_ONCE", at_once)
+    system = System()
+    values = {"q": 8, "a": 6, "b": 6, "c": 2, "d": 10, "e": 6}
+    for key, value in values.items():
+        system.add(key, value, hidden=True)
+        system.upper[key] = 40.0
+    system.relate(equation(dict.fromkeys(values, 1.0), sum(values.values())))
+    for key, (low, high) in {"a": (4, 8), "b": (4, 8), "c": (1, 4), "e": (4, 8)}.items():
+        system.relate(at_least({key: 1.0}, low))
+        system.relate(at_most({key: 1.0}, high))
+    units = {"q": ("q",), "pair": ("a", "b"), "c": ("c",), "d": ("d",), "e": ("e",)}
+    unit_of = {"q": "q", "a": "pair", "b": "pair", "c": "c", "d": "d", "e": "e"}
+    verdict = audit.Verdict(unprotected=audit.audit(system, THRESHOLD))
+    assert set(verdict.unprotected) == {"a", "b", "c", "e"}
+    audit._republish(system, THRESHOLD, verdict, units, unit_of, lambda k: k == "c")
+    assert system.hidden == {"c", "d", "q"}
+    assert set(verdict.unprotected) == {"c"}
