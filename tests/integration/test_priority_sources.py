@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from flask import Flask
-from report_data import MARGINS, load
+from report_data import MARGINS, MARGINS_CSV, load
 from test_weighted_report import SURVEY, Data, indicators, people_with_parking, rake
 
 PARTNERS = """
@@ -46,6 +46,28 @@ pages:
         rows:
           - {key: drugs, label: {nl: "Drugs"}, phenomenon: drugs}
           - {key: overlast, label: {nl: "Overlast"}, phenomenon: overlast}
+"""
+
+# A residents' survey of the same consultation that asks no indicator (its key
+# sorts first): the matrix passes it by and counts none of its people.
+NEIGHBOURHOOD = """
+format: 1
+key: buurt-2026
+consultation: mini-consultatie
+audience: citizen
+access: open
+languages: [nl]
+title: {nl: "Buurtbevraging"}
+pages:
+  - key: buurt
+    title: {nl: "Buurt"}
+    questions:
+      - key: tevreden
+        type: single
+        text: {nl: "Bent u tevreden over uw buurt?"}
+        options:
+          - {code: 1, label: {nl: "Ja"}}
+          - {code: 2, label: {nl: "Nee"}}
 """
 
 # What each of the partners answered (drugs, overlast); 9 is "Geen zicht op".
@@ -87,8 +109,8 @@ PARTNERS_ASKING_CONCERN = PARTNERS.replace(
 )
 
 
-def _store_partners(app: Flask, survey_file: str, answers: list[dict[str, Any]]) -> str:
-    """Import and open a partners' survey, store ``answers``; its key."""
+def _store(app: Flask, survey_file: str, answers: list[dict[str, Any]]) -> str:
+    """Import and open a survey, store ``answers``; its key."""
     from survey.definitions.definition import definition_of
     from survey.definitions.lifecycle import open_survey
     from survey.definitions.loader import load_definition
@@ -112,16 +134,17 @@ def _store_partners(app: Flask, survey_file: str, answers: list[dict[str, Any]])
 
 @pytest.fixture
 def consultation(app: Flask, tmp_path: Path) -> tuple[Data, str, str]:
-    """The residents' survey of ``test_weighted_report`` and a partners' survey
-    in one consultation, their answers stored; (the residents' data, the two
-    survey keys)."""
+    """The residents' survey of ``test_weighted_report``, a partners' survey and a
+    residents' survey that asks no indicator, in one consultation, their answers
+    stored; (the residents' data, the keys of the first two)."""
     people = people_with_parking()
     residents = load(app, tmp_path, people, SURVEY)
-    partners = _store_partners(
+    partners = _store(
         app,
         PARTNERS,
         [{"aanpak": {"drugs": drugs, "overlast": overlast}} for drugs, overlast in PARTNER_ANSWERS],
     )
+    _store(app, NEIGHBOURHOOD, [{"tevreden": 1 + i % 2} for i in range(5)])
     return Data(people), residents, partners
 
 
@@ -203,13 +226,27 @@ def test_the_residents_figures_are_weighted_whichever_report_reads_them(
     """With the report's margins, the residents' indicators are raked (the same
     weights as raking the stored answers here), in the residents' own report and
     in the partners' report, which reads the residents from the database; the
+    consultation's stored margins weigh them when the report names none. The
     partners' figures are never weighted."""
+    from survey.extensions import db
+    from survey.models import Consultation
+    from survey.planner.margins import import_margins
+
     data, residents, partners = consultation
     expected = indicators(data, data.w)
     unweighted = indicators(data, np.ones(data.n))
     answers = [a[0] for a in PARTNER_ANSWERS if a[0] != 9]
-    for report_of in (partners, residents):
-        matrix = _matrix(app, report_of, margins=MARGINS)
+    with app.app_context():
+        consultation = db.session.query(Consultation).filter_by(key="mini-consultatie").one()
+        import_margins(db.session, consultation, MARGINS_CSV.encode())
+        db.session.commit()
+    cases: list[tuple[str, dict[str, Any]]] = [
+        (report_of, settings)
+        for settings in ({"margins": MARGINS}, {})
+        for report_of in (partners, residents)
+    ]
+    for report_of, settings in cases:
+        matrix = _matrix(app, report_of, **settings)
         assert matrix.method.estimates == "weighted"
         rows = _rows(matrix)
         compared = 0
@@ -277,7 +314,7 @@ def test_partners_who_answer_a_residents_question_are_counted_but_never_weighted
     people = people_with_parking()
     residents = load(app, tmp_path, people, SURVEY)
     answers = [(1, 3), (1, 3), (2, 3), (2, 1), (1, 2), (2, 3), (1, 3), (2, 2)]
-    _store_partners(
+    _store(
         app,
         PARTNERS_ASKING_CONCERN,
         [
