@@ -340,3 +340,68 @@ def test_partners_who_answer_a_residents_question_are_counted_but_never_weighted
     pooled = (hits[valid].sum() + partner_hits) / (valid.sum() + len(answers)) * 100
     assert row.indicators["concern"] == round(pooled, 2)
     assert row.bases["concern"] == valid.sum() + len(answers)
+
+
+PARTNERS_ASKING_IMPORTANCE = PARTNERS.replace(
+    """    questions:
+""",
+    """    questions:
+      - key: belang
+        type: matrix
+        measure: importance
+        text: {nl: "Hoe belangrijk is dit fenomeen voor uw organisatie?"}
+        options:
+          - {code: 1, label: {nl: "Helemaal niet belangrijk"}}
+          - {code: 2, label: {nl: "Weinig belangrijk"}}
+          - {code: 3, label: {nl: "Redelijk belangrijk"}}
+          - {code: 4, label: {nl: "Belangrijk"}}
+          - {code: 5, label: {nl: "Zeer belangrijk"}}
+        rows:
+          - {key: drugs, label: {nl: "Drugs"}, phenomenon: drugs}
+""",
+)
+
+
+def test_the_partners_importance_is_averaged_per_sector(app: Flask) -> None:
+    """Partners rate how important drugs are (1-5): the matrix shows the mean of
+    all of them and, per sector with at least the partner minimum (3) of
+    organisations, that sector's mean."""
+    from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN
+    from survey.definitions.definition import definition_of
+    from survey.definitions.lifecycle import open_survey
+    from survey.definitions.loader import load_definition
+    from survey.definitions.store import import_survey
+    from survey.extensions import db
+    from survey.models import PartnerOrganisation
+    from survey.responses.checking import check_values
+    from survey.responses.storage import ResponseWriter
+
+    ratings = {"school": [5, 4, 4], "welzijn": [2, 3, 3, 1]}
+    assert DEFAULT_PARTNER_SECTOR_MIN == 3
+    with app.app_context():
+        survey = import_survey(
+            db.session, load_definition(PARTNERS_ASKING_IMPORTANCE.encode())
+        ).survey
+        open_survey(db.session, survey.key)
+        writer = ResponseWriter(db.session, survey)
+        definition = definition_of(survey)
+        for sector, codes in ratings.items():
+            for number, code in enumerate(codes):
+                organisation = PartnerOrganisation(
+                    name=f"{sector} {number}", sector=sector, contact_email=f"{sector}{number}@x.be"
+                )
+                db.session.add(organisation)
+                db.session.flush()
+                shown, kept, problems = check_values(
+                    definition, {"belang": {"drugs": code}, "aanpak": {"drugs": 1}}
+                )
+                assert not problems, problems
+                writer.write(shown, kept, mode="web", partner_id=organisation.id)
+        db.session.commit()
+        key = str(survey.key)
+    row = _rows(_matrix(app, key))["drugs"]
+    every = [c for codes in ratings.values() for c in codes]
+    assert row.indicators["importance"] == round(sum(every) / len(every), 2)
+    assert {s: (m.n, m.mean) for s, m in row.importance_by_sector.items()} == {
+        sector: (len(codes), round(sum(codes) / len(codes), 2)) for sector, codes in ratings.items()
+    }
