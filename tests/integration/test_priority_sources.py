@@ -83,11 +83,13 @@ PARTNER_ANSWERS = [
 ]
 
 
-PARTNERS_ASKING_CONCERN = PARTNERS.replace(
-    """    questions:
-""",
-    """    questions:
-      - key: wijk
+def _partners_asking(questions: str) -> str:
+    """The partners' survey with ``questions`` (YAML) on its page before its own."""
+    return PARTNERS.replace("    questions:\n", "    questions:\n" + questions, 1)
+
+
+PARTNERS_ASKING_CONCERN = _partners_asking(
+    """      - key: wijk
         type: single
         dimension: district
         text: {nl: "In welke wijk werkt uw organisatie?"}
@@ -109,13 +111,20 @@ PARTNERS_ASKING_CONCERN = PARTNERS.replace(
 )
 
 
-def _store(app: Flask, survey_file: str, answers: list[dict[str, Any]]) -> str:
-    """Import and open a survey, store ``answers``; its key."""
+def _store(
+    app: Flask,
+    survey_file: str,
+    answers: list[dict[str, Any]],
+    sectors: list[str] | None = None,
+) -> str:
+    """Import and open a survey, store ``answers``; its key. With ``sectors``, each
+    answer is a partner organisation's of that sector (one organisation each)."""
     from survey.definitions.definition import definition_of
     from survey.definitions.lifecycle import open_survey
     from survey.definitions.loader import load_definition
     from survey.definitions.store import import_survey
     from survey.extensions import db
+    from survey.models import PartnerOrganisation
     from survey.responses.checking import check_values
     from survey.responses.storage import ResponseWriter
 
@@ -124,10 +133,20 @@ def _store(app: Flask, survey_file: str, answers: list[dict[str, Any]]) -> str:
         open_survey(db.session, survey.key)
         writer = ResponseWriter(db.session, survey)
         definition = definition_of(survey)
-        for values in answers:
+        for number, values in enumerate(answers):
             shown, kept, problems = check_values(definition, values)
             assert not problems, problems
-            writer.write(shown, kept, mode="web")
+            partner_id = None
+            if sectors is not None:
+                organisation = PartnerOrganisation(
+                    name=f"organisatie {number}",
+                    sector=sectors[number],
+                    contact_email=f"organisatie{number}@example.be",
+                )
+                db.session.add(organisation)
+                db.session.flush()
+                partner_id = organisation.id
+            writer.write(shown, kept, mode="web", partner_id=partner_id)
         db.session.commit()
         return str(survey.key)
 
@@ -342,11 +361,8 @@ def test_partners_who_answer_a_residents_question_are_counted_but_never_weighted
     assert row.bases["concern"] == valid.sum() + len(answers)
 
 
-PARTNERS_ASKING_IMPORTANCE = PARTNERS.replace(
-    """    questions:
-""",
-    """    questions:
-      - key: belang
+PARTNERS_ASKING_IMPORTANCE = _partners_asking(
+    """      - key: belang
         type: matrix
         measure: importance
         text: {nl: "Hoe belangrijk is dit fenomeen voor uw organisatie?"}
@@ -367,38 +383,16 @@ def test_the_partners_importance_is_averaged_per_sector(app: Flask) -> None:
     all of them and, per sector with at least the partner minimum (3) of
     organisations, that sector's mean."""
     from survey.analysis.settings import DEFAULT_PARTNER_SECTOR_MIN
-    from survey.definitions.definition import definition_of
-    from survey.definitions.lifecycle import open_survey
-    from survey.definitions.loader import load_definition
-    from survey.definitions.store import import_survey
-    from survey.extensions import db
-    from survey.models import PartnerOrganisation
-    from survey.responses.checking import check_values
-    from survey.responses.storage import ResponseWriter
 
     ratings = {"school": [5, 4, 4], "welzijn": [2, 3, 3, 1]}
     assert DEFAULT_PARTNER_SECTOR_MIN == 3
-    with app.app_context():
-        survey = import_survey(
-            db.session, load_definition(PARTNERS_ASKING_IMPORTANCE.encode())
-        ).survey
-        open_survey(db.session, survey.key)
-        writer = ResponseWriter(db.session, survey)
-        definition = definition_of(survey)
-        for sector, codes in ratings.items():
-            for number, code in enumerate(codes):
-                organisation = PartnerOrganisation(
-                    name=f"{sector} {number}", sector=sector, contact_email=f"{sector}{number}@x.be"
-                )
-                db.session.add(organisation)
-                db.session.flush()
-                shown, kept, problems = check_values(
-                    definition, {"belang": {"drugs": code}, "aanpak": {"drugs": 1}}
-                )
-                assert not problems, problems
-                writer.write(shown, kept, mode="web", partner_id=organisation.id)
-        db.session.commit()
-        key = str(survey.key)
+    rated = [(sector, code) for sector, codes in ratings.items() for code in codes]
+    key = _store(
+        app,
+        PARTNERS_ASKING_IMPORTANCE,
+        [{"belang": {"drugs": code}, "aanpak": {"drugs": 1}} for _sector, code in rated],
+        sectors=[sector for sector, _code in rated],
+    )
     row = _rows(_matrix(app, key))["drugs"]
     every = [c for codes in ratings.values() for c in codes]
     assert row.indicators["importance"] == round(sum(every) / len(every), 2)
