@@ -142,10 +142,12 @@ MODULES = (
         "survey/analysis/priority.py",
         # test_priority_tallies: the tallies from a survey's counts built in the test.
         ("tests/unit/test_priority_tallies.py", "tests/unit/test_partner_sectors.py"),
-        # Not test_weighted_report (it kills mutants of collect_counts and _survey_counts,
-        # which read the database): its fixture builds a whole report, so every line the
+        # test_priority_sources: the code that reads the database (collect_counts,
+        # _survey_counts, asked_indicators, build_priorities), on two small surveys
+        # stored in the test, the matrix built without the rest of the report. Not
+        # test_weighted_report: its fixture builds a whole report, so every line the
         # report runs would select every test, at half a minute a mutant.
-        ("tests/unit/test_report_model.py",),
+        ("tests/unit/test_report_model.py", "tests/integration/test_priority_sources.py"),
     ),
     Module(
         "redaction",
