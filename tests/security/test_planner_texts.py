@@ -55,7 +55,7 @@ def test_markup_in_a_survey_file_is_escaped_in_pages(
 def test_letters_pdf_escapes_the_title_and_fetches_nothing(
     app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from survey.reporting import tagged_pdf
+    from survey.reporting import pdf_seams
 
     key = _evil_survey(app, tmp_path)
     # Letters are for invitation surveys only: switch this one.
@@ -69,23 +69,23 @@ def test_letters_pdf_escapes_the_title_and_fetches_nothing(
         db.session.commit()
 
     seen: dict[str, Any] = {}
-    real_html = tagged_pdf.HTML
+    real_document = pdf_seams.document
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
-        fetcher = kwargs.get("url_fetcher")
+    # Every PDF's HTML reaches WeasyPrint through pdf_seams.document.
+    def spy(html: str, url_fetcher: Any) -> Any:
+        seen.update(string=html, url_fetcher=url_fetcher)
         fetched: list[str] = seen.setdefault("fetched", [])
-        if fetcher is not None:
-            original = fetcher.fetch
+        if url_fetcher is not None:
+            original = url_fetcher.fetch
 
             def recording(url: str, *rest: Any) -> Any:
                 fetched.append(url)
                 return original(url, *rest)
 
-            fetcher.fetch = recording
-        return real_html(*args, **kwargs)
+            url_fetcher.fetch = recording
+        return real_document(html, url_fetcher)
 
-    monkeypatch.setattr(tagged_pdf, "HTML", spy)
+    monkeypatch.setattr(pdf_seams, "document", spy)
     planner = logged_in(app, app.test_client(), role="admin")
     form = Page(planner.get(f"/planner/bevragingen/{key}/brieven")).form()
     form.fields["count"].value = "1"
