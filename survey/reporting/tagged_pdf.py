@@ -111,9 +111,9 @@ def _box_tree_with_languages(box: Any, parent: Any, *args: Any) -> Iterator[Any]
     is marked on the structure element; WeasyPrint 70 marks only the
     document's). The html and body elements pass their children through:
     their language is the document's."""
-    element = box.element if getattr(box, "element", None) is not None else None
+    element = getattr(box, "element", None)
     language = None
-    if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+    if element is not None and box.element_tag not in ("html", "body"):
         language = element.get("lang")
     for structure in _STOCK_BOX_TREE[0](box, parent, *args):
         if language and "Lang" not in structure:
