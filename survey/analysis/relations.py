@@ -266,9 +266,12 @@ def _ranking(
         layout.system.unaudited.add(borda)
         ranks = []
         for r in range(1, n + 1):
-            rk = layout.system.add(
-                ("rank", tid, code, r), per_rank[r - 1].get(code, 0), auxiliary=True
-            )
+            # The table counts no missing option as chosen (a "weet niet"
+            # ranked alone is a missing answer): its ranks are 0, as its
+            # chosen, first and Borda counts are, or the relations below
+            # would not hold for the true counts.
+            ranked = 0 if category.missing else per_rank[r - 1].get(code, 0)
+            rk = layout.system.add(("rank", tid, code, r), ranked, auxiliary=True)
             ranks.append(rk)
             rank_keys[r].append(rk)
         layout.relate(equation({**dict.fromkeys(ranks, 1.0), chosen: -1.0}, 0.0))
