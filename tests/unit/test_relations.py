@@ -86,9 +86,12 @@ def layout_of(
 
 
 def false_relations(layout: Layout) -> list[Any]:
-    """The relations the true counts do not meet (none, for a sound system)."""
+    """The relations the true counts do not meet (none, for a sound system),
+    and the counts outside 0 .. their upper bound."""
     values = layout.system.values
-    wrong = []
+    wrong: list[Any] = [
+        k for k, v in values.items() if not 0 <= v <= layout.system.upper.get(k, np.inf)
+    ]
     for relation in layout.system.relations:
         total = sum(a * values[k] for k, a in relation.terms)
         if not relation.low - 1e-9 <= total <= relation.high + 1e-9:
@@ -306,6 +309,9 @@ def test_a_hidden_column_base_is_the_valid_answers_less_the_other_bases() -> Non
     # The cells give it back; without them, the valid answers less district 1.
     assert reader_range(layout, base, {base}) == (13, 13)
     assert reader_range(layout, base, {base, *cells}) == (13, 13)
+    # Both bases and district 2's cells hidden: the rows give the cells
+    # back, and the cells their column's base.
+    assert reader_range(layout, base, {base, col(HINDER_X, 1), *cells}) == (13, 13)
     every_base = {col(HINDER_X, c) for c in (1, 2)}
     both_columns = {cell(HINDER_X, o, c) for o in (1, 2, 3) for c in (1, 2)}
     # With both districts' cells and bases hidden, each base is at most its
@@ -546,11 +552,12 @@ FOLLOW = {
 
 def followed(*extra: tuple[int, Person]) -> list[Person]:
     """NOISE, with those who have noise 2 or 3 asked whether they reported
-    it: 10 yes, 9 no (6 + 9 + 4 = 19 shown)."""
+    it (6 + 9 + 4 = 19 shown): one of district 1 left it empty, so 5 valid
+    answers in district 1 and 13 in district 2, 1 missing."""
     found = []
     for i, person in enumerate(NOISE):
         if person["hinder"] in (2, 3):
-            person = {**person, "melding": 1 if i % 2 else 2}
+            person = {**person, "melding": None if i == 20 else 1 if i % 2 else 2}
         found.append(person)
     return [*found, *people(*extra)]
 
@@ -564,28 +571,37 @@ def test_a_follow_up_shown_to_those_who_met_its_condition_gives_their_count_away
     assert false_relations(layout) == []
     hidden = {count("hinder", 1), count("hinder", 2)}
     assert reader_range(layout, count("hinder", 2), hidden) == (15, 15)
-    # Per district: the follow-up's valid answers in district 2 (13) are at
-    # most the condition's cells there.
+    assert layout.system.values[("missing", table_id("melding"))] == 1
+
+
+def test_a_follow_ups_valid_answers_per_district_are_at_most_the_conditions_cells() -> None:
+    """Every noise cell and base hidden: in district 2, the follow-up's 13
+    valid answers were given by residents of noise 2 or 3 there, so noise 2
+    in district 2 is at least 13 - 4 (noise 3 has 4 in all); and at most
+    14: district 1's 5 valid answers leave at least 1 of noise 2 there."""
+    definition = survey(DISTRICT, HINDER, FOLLOW)
+    layout = layout_of(definition, followed())
     follow_x = ("melding", None, "district")
-    cells = {cell(HINDER_X, 2, 2), cell(HINDER_X, 3, 2), cell(HINDER_X, 1, 2), col(HINDER_X, 2)}
-    low, _high = reader_range(layout, cell(HINDER_X, 2, 2), cells)
-    assert layout.system.values[col(follow_x, 2)] == 13
-    assert low == 13 - 4
+    assert [layout.system.values[col(follow_x, d)] for d in (1, 2)] == [5, 13]
+    every = {k for k in layout.system.values if k[0] in ("cell", "col") and k[1] == HINDER_X}
+    assert reader_range(layout, cell(HINDER_X, 2, 2), every) == (9, 14)
 
 
-def test_a_follow_up_answered_outside_its_condition_adds_no_relation() -> None:
-    """Imported answers: two respondents of noise 1 answered the follow-up
-    too, so it was "shown" to 21, not 19: no equation, and no lower bound
-    either (21 > 19); the count stays as wide as without the follow-up."""
+@pytest.mark.parametrize("outside", [1, 2])
+def test_a_follow_up_answered_outside_its_condition_adds_no_relation(outside: int) -> None:
+    """Imported answers: one or two respondents of noise 1 answered the
+    follow-up too, so it was "shown" to 20 or 21, not 19: no equation, and
+    no lower bound either (more shown than meet the condition); the count
+    stays as wide as without the follow-up (valid 39 + outside, less 4)."""
     definition = survey(HINDER, FOLLOW)
     answers = [
         {k: v for k, v in p.items() if k != "wijk"}
-        for p in followed((2, {"hinder": 1, "melding": 1}))
+        for p in followed((outside, {"hinder": 1, "melding": 1}))
     ]
     layout = layout_of(definition, answers)
     assert false_relations(layout) == []
     hidden = {count("hinder", 1), count("hinder", 2)}
-    assert reader_range(layout, count("hinder", 2), hidden) == (0, 37)
+    assert reader_range(layout, count("hinder", 2), hidden) == (0, 35 + outside)
 
 
 def test_a_follow_up_shown_to_fewer_than_its_condition_gives_a_lower_bound() -> None:
@@ -903,3 +919,217 @@ def test_every_relation_of_a_whole_survey_holds_for_its_answers(threshold: int |
         answers.append(found)
     layout = layout_of(definition, answers, threshold=threshold)
     assert false_relations(layout) == []
+
+
+def test_multiple_choice_dont_know_is_at_most_those_shown_the_question() -> None:
+    """Ten residents were never shown the travel question (44 responses):
+    "weet niet" (2), hidden, is at most the 18 valid and 2 missing answers,
+    not the 44 responses."""
+    definition = survey(VERVOER_DK)
+    answers = [*({"vervoer": p["vervoer"]} for p in TRAVEL), *({} for _ in range(10))]
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    dont_know = count("vervoer", 9)
+    assert reader_range(layout, dont_know, {dont_know}) == (0, 20)
+
+
+def test_a_rankings_chosen_count_is_at_most_those_shown_the_question() -> None:
+    """RANKED and ten residents never shown the ranking (44 responses).
+    Options 1 and 2 hidden (chosen, first, Borda): their first places share
+    30 - 3 = 27, their second places what option 3's 12 leave of the 30
+    rankings (18): at most 45, but each option at most the 34 shown."""
+    answers = [*({"top": p["top"]} for p in RANKED), *({} for _ in range(10))]
+    layout = layout_of(survey(TOP), answers)
+    assert false_relations(layout) == []
+    hidden = {(kind, TOP_T, c) for kind in ("count", "first", "borda") for c in (1, 2)}
+    assert reader_range(layout, ("count", TOP_T, 1), hidden) == (0, 34)
+
+
+def test_a_small_ranking_option_is_hidden_with_its_first_places_and_borda_points() -> None:
+    """Option 3 chosen by 3 (never first, never beside "weet niet"): after
+    suppression at 10 its chosen count, first places and Borda points are
+    hidden; option 1's first places (8) alone; option 1's chosen count
+    stays published."""
+    answers = people((8, {"top": [1, 2]}), (14, {"top": [2, 1]}), (3, {"top": [2, 3]}))
+    layout = layout_of(survey(TOP), answers, threshold=10)
+    assert false_relations(layout) == []
+    hidden = layout.system.hidden
+    assert {("count", TOP_T, 3), ("first", TOP_T, 3), ("borda", TOP_T, 3)} <= hidden
+    assert ("first", TOP_T, 1) in hidden
+    assert ("count", TOP_T, 1) not in hidden
+    assert ("borda", TOP_T, 1) not in hidden
+    assert ("count", TOP_T, 2) not in hidden
+    # Never ranked first: its rank-1 count is 0, not missing from the sums.
+    assert layout.system.values[("rank", TOP_T, 3, 1)] == 0
+
+
+def test_the_figures_of_a_crosstab_belong_to_its_question() -> None:
+    """When the audit falls back on hiding a whole question, the cross-tab's
+    cells and bases go with it; the ranking's valid answers are only such a
+    last resort."""
+    layout = layout_of(survey(DISTRICT, HINDER), NOISE)
+    assert layout.question_of[cell(HINDER_X, 3, 2)] == "hinder"
+    assert layout.question_of[col(HINDER_X, 2)] == "hinder"
+    assert cell(HINDER_X, 3, 2) in layout.question_units["hinder"]
+    ranking = ranking_layout()
+    assert ("valid", TOP_T) not in set(hideable(ranking))
+    assert ("valid", TOP_T) in ranking.question_units["top"]
+
+
+def test_a_follow_up_of_a_matrix_row_counts_that_rows_answers() -> None:
+    """Shown when drugs nuisance is 3 ("vaak"): 3 residents. With drugs 2
+    and 3 hidden in their row, the follow-up gives 3 back."""
+    follow = {**FOLLOW, "show_if": {"question": "problemen.drugs", "equals": 3}}
+    definition = survey(MATRIX, follow)
+    answers = people(
+        (12, {"problemen": {"lawaai": 1, "drugs": 1}}),
+        (7, {"problemen": {"lawaai": 2, "drugs": 2}}),
+        (3, {"problemen": {"lawaai": 3, "drugs": 3}, "melding": 1}),
+    )
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    drugs = {count("problemen", 2, "drugs"), count("problemen", 3, "drugs")}
+    assert reader_range(layout, count("problemen", 3, "drugs"), drugs) == (3, 3)
+    # Row "lawaai" knows nothing of it.
+    noise = {count("problemen", 2, "lawaai"), count("problemen", 3, "lawaai")}
+    assert reader_range(layout, count("problemen", 3, "lawaai"), noise) == (0, 10)
+
+
+def test_a_matrix_follow_up_was_shown_as_its_first_row_says() -> None:
+    """A matrix shown when noise is 3 (4 residents): its first row's valid
+    and missing answers are who saw it, so noise 3 is given back."""
+    follow = {**MATRIX, "key": "details", "show_if": {"question": "hinder", "equals": 3}}
+    definition = survey(HINDER, follow)
+    answers = []
+    for person in NOISE:
+        found: Person = {"hinder": person["hinder"]}
+        if person["hinder"] == 3:
+            found["details"] = {"lawaai": 1, "drugs": 2}
+        answers.append(found)
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    hidden = {count("hinder", 2), count("hinder", 3)}
+    assert reader_range(layout, count("hinder", 3), hidden) == (4, 4)
+
+
+def test_a_matrix_rows_crosstab_adds_up_like_a_single_questions() -> None:
+    """Row "drugs" by district: with district 2's cells and both bases
+    hidden, the row totals give the cells back and the cells the base."""
+    matrix = {**MATRIX}
+    definition = survey(DISTRICT, matrix)
+    answers = people(
+        (12, {"wijk": 1, "problemen": {"lawaai": 1, "drugs": 1}}),
+        (7, {"wijk": 2, "problemen": {"lawaai": 2, "drugs": 2}}),
+        (3, {"wijk": 2, "problemen": {"lawaai": 3, "drugs": 3}}),
+    )
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    drugs = ("problemen", "drugs", "district")
+    hidden = {col(drugs, 1), col(drugs, 2), *(cell(drugs, o, 2) for o in (1, 2, 3))}
+    assert reader_range(layout, col(drugs, 2), hidden) == (10, 10)
+
+
+OPMERKING = {"key": "opmerking", "type": "text", "text": {"nl": "Nog iets?"}}
+
+
+def test_a_report_without_suppression_hides_nothing() -> None:
+    themes = TextThemes(30, 2, (Theme("drugs", "Drugs", 28, ()),))
+    definition = survey(DISTRICT, HINDER, AGE_BANDS, OPMERKING, TOP)
+    answers = [
+        {**p, "leeftijd": 20 + i, "opmerking": "x", "top": [1, 2]} for i, p in enumerate(NOISE)
+    ]
+    layout = layout_of(definition, answers, themes=themes)
+    assert layout.system.hidden == set()
+    assert false_relations(layout) == []
+    # The valid answers of a number or a text only as the question's last resort.
+    may_hide = set(hideable(layout))
+    assert ("valid", table_id("leeftijd")) not in may_hide
+    assert ("valid", table_id("opmerking")) not in may_hide
+    assert ("missing", table_id("opmerking")) in may_hide
+
+
+def test_a_text_follow_up_was_shown_as_its_answers_say() -> None:
+    """An open question shown when noise is 3: its 3 answers and 1 left
+    empty give noise 3 (4) back."""
+    follow = {**OPMERKING, "show_if": {"question": "hinder", "equals": 3}}
+    definition = survey(HINDER, follow)
+    answers = []
+    for i, person in enumerate(NOISE):
+        found: Person = {"hinder": person["hinder"]}
+        if person["hinder"] == 3:
+            found["opmerking"] = None if i == 35 else "te veel lawaai"
+        answers.append(found)
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    assert layout.system.values[("missing", table_id("opmerking"))] == 1
+    hidden = {count("hinder", 2), count("hinder", 3)}
+    assert reader_range(layout, count("hinder", 3), hidden) == (4, 4)
+
+
+def test_a_follow_up_the_relations_cannot_use_does_not_stop_the_next_ones() -> None:
+    """Before FOLLOW: one shown on an ``any`` condition and one on a
+    condition the tables cannot count (not answered): FOLLOW still gives
+    noise 2 back."""
+    first = {
+        **FOLLOW,
+        "key": "eerst",
+        "show_if": {"any": [{"question": "hinder", "equals": 3}]},
+    }
+    second = {**FOLLOW, "key": "tweede", "show_if": {"question": "hinder", "answered": False}}
+    definition = survey(HINDER, first, second, FOLLOW)
+    answers = []
+    for person in followed():
+        found = {k: v for k, v in person.items() if k != "wijk"}
+        if person["hinder"] == 3:
+            found["eerst"] = 1
+        if person["hinder"] is None:
+            found["tweede"] = 1
+        answers.append(found)
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    hidden = {count("hinder", 1), count("hinder", 2)}
+    assert reader_range(layout, count("hinder", 2), hidden) == (15, 15)
+
+
+def test_an_any_condition_with_a_part_the_tables_cannot_count_gives_no_total() -> None:
+    """Shown when noise is 2 or travel includes 1 (a multiple choice the
+    relations do not count): everyone who travels by 1 also has noise 2
+    here, so the shown are exactly noise 2 (15); but the reader cannot know
+    that, and learns only noise 2 <= 15."""
+    follow = {
+        **FOLLOW,
+        "show_if": {
+            "any": [{"question": "hinder", "equals": 2}, {"question": "vervoer", "equals": 1}]
+        },
+    }
+    definition = survey(HINDER, VERVOER, follow)
+    answers = []
+    for person in NOISE:
+        found: Person = {
+            "hinder": person["hinder"],
+            "vervoer": [1] if person["hinder"] == 2 else [2],
+        }
+        if person["hinder"] == 2:
+            found["melding"] = 1
+        answers.append(found)
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    hidden = {count("hinder", 1), count("hinder", 2)}
+    assert reader_range(layout, count("hinder", 2), hidden) == (0, 15)
+
+
+def test_the_excluded_responses_bound_the_codes_that_did_not_complete() -> None:
+    """Four residents said "weet niet" to sex and were left out of the
+    weighting (no answer: 7 excluded with the 3 of sex "other"). With the sex table's
+    "weet niet" and missing answers hidden, the excluded responses still
+    say it is at most 7 - 3 (every table count less its complete responses
+    is among the excluded)."""
+    definition = survey(SEX, HINDER)
+    answers = [*SEXES, *people((4, {"geslacht": 9, "hinder": 1}))]
+    other = ExcludedGroup("sex", 3, "optie 3", "not_in_margins", 3)
+    blank = ExcludedGroup("sex", None, None, "no_answer", 4)
+    weighting = sex_weighting([(1, 52), (2, 35)], [other, blank])
+    layout = layout_of(definition, answers, weighting=weighting)
+    assert false_relations(layout) == []
+    dont_know = count("geslacht", 9)
+    assert reader_range(layout, dont_know, {dont_know, ("missing", table_id("geslacht"))}) == (0, 4)
