@@ -797,6 +797,14 @@ def test_a_group_without_an_answer_is_the_responses_less_the_tables_codes() -> N
     assert false_relations(layout) == []
     group = ("excluded", "sex", None)
     assert reader_range(layout, group, {group}) == (4, 4)
+    # Sex "other" is its count in the sex table (3), not anything from 7 - 4
+    # to the 7 excluded.
+    other_group = ("excluded", "sex", 3)
+    assert reader_range(layout, other_group, {other_group}) == (3, 3)
+    # The excluded responses are the responses less the 87 complete ones,
+    # not just anything from the larger group (4) to both (7).
+    excluded = ("sample", "excluded")
+    assert reader_range(layout, excluded, {excluded}) == (7, 7)
     # With the other group and the totals hidden as well: still 94 - 90.
     hidden = {group, ("excluded", "sex", 3), ("sample", "complete"), ("sample", "excluded")}
     assert reader_range(layout, group, hidden) == (4, 4)
@@ -832,6 +840,9 @@ def test_the_unanswered_complete_responses_fill_the_sample_counts_up() -> None:
     unanswered = ("unanswered", "sex")
     assert layout.system.values[unanswered] == 5
     assert reader_range(layout, unanswered, both) == (5, 5)
+    # Never published, never hidden to protect another count.
+    assert unanswered in layout.system.hidden
+    assert unanswered not in set(hideable(layout))
 
 
 # Free text ------------------------------------------------------------------------
@@ -1133,3 +1144,90 @@ def test_the_excluded_responses_bound_the_codes_that_did_not_complete() -> None:
     assert false_relations(layout) == []
     dont_know = count("geslacht", 9)
     assert reader_range(layout, dont_know, {dont_know, ("missing", table_id("geslacht"))}) == (0, 4)
+
+
+def test_a_follow_up_on_one_code_bounds_that_codes_cell_per_district() -> None:
+    """Shown when noise is 3 (4 residents, all in district 2): the 4 valid
+    answers in district 2 say noise 3 there is at least 4, so all of it."""
+    follow = {**FOLLOW, "show_if": {"question": "hinder", "equals": 3}}
+    definition = survey(DISTRICT, HINDER, follow)
+    answers = [{**p, "melding": 1} if p["hinder"] == 3 else p for p in NOISE]
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    every = {k for k in layout.system.values if k[0] in ("cell", "col") and k[1] == HINDER_X}
+    assert reader_range(layout, cell(HINDER_X, 3, 2), every) == (4, 4)
+
+
+SCALE = {"key": "veilig", "type": "scale", "text": {"nl": "Hoe veilig?"}, "scale": "freq"}
+
+
+def test_a_follow_up_of_a_scale_counts_its_answers() -> None:
+    follow = {**FOLLOW, "show_if": {"question": "veilig", "equals": 3}}
+    definition = survey(SCALE, follow)
+    answers = people((20, {"veilig": 1}), (12, {"veilig": 2}), (4, {"veilig": 3, "melding": 1}))
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    hidden = {count("veilig", 2), count("veilig", 3)}
+    assert reader_range(layout, count("veilig", 3), hidden) == (4, 4)
+
+
+def test_a_number_follow_up_was_shown_as_its_answers_say() -> None:
+    follow = {**AGE_BANDS, "show_if": {"question": "hinder", "equals": 3}}
+    definition = survey(HINDER, follow)
+    answers = [
+        {"hinder": p["hinder"], "leeftijd": None if i == 35 else 40}
+        if p["hinder"] == 3
+        else {"hinder": p["hinder"]}
+        for i, p in enumerate(NOISE)
+    ]
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    assert layout.system.values[("missing", table_id("leeftijd"))] == 1
+    hidden = {count("hinder", 2), count("hinder", 3)}
+    assert reader_range(layout, count("hinder", 3), hidden) == (4, 4)
+
+
+def test_the_comments_and_the_weighting_section_are_each_one_question() -> None:
+    """The audit's last resort hides a whole question: every theme with the
+    untagged comments; every figure of the weighting section together."""
+    themes = TextThemes(
+        30, 2, (Theme("drugs", "Drugs", 26, ()), Theme("inbraak", "Inbraak", 4, ()))
+    )
+    definition = survey(SEX, HINDER)
+    blank = ExcludedGroup("sex", None, None, "no_answer", 4)
+    answers = [*SEXES, *people((4, {"hinder": 1}))]
+    weighting = sex_weighting([(1, 52), (2, 35)], [blank], unanswered=2)
+    layout = layout_of(definition, answers, themes=themes, weighting=weighting)
+    text = {("untagged",), ("theme", "drugs"), ("theme", "inbraak")}
+    assert {k for k, q in layout.question_of.items() if q == "#text"} == text
+    section = {k for k, q in layout.question_of.items() if q == "#weighting"}
+    assert section == {
+        ("sample", "complete"),
+        ("sample", "excluded"),
+        ("complete", "sex", 1),
+        ("complete", "sex", 2),
+        ("unanswered", "sex"),
+        ("excluded", "sex", None),
+    }
+
+
+def test_a_weighting_dimension_without_a_table_does_not_stop_the_next_ones() -> None:
+    """Weighted on age (no table in the report) and then sex: the sex
+    shares are still at most the sex table's counts."""
+    definition = survey(SEX, HINDER)
+    weighting = sex_weighting([(1, 52), (2, 35)], [])
+    ages = (
+        MarginRow("age", 1, "jong", 5000.0, 50.0, 50.0, 50.0, 40),
+        MarginRow("age", 2, "oud", 5000.0, 50.0, 50.0, 50.0, 47),
+    )
+    weighting = replace(
+        weighting,
+        dimensions=("age", "sex"),
+        margins=(*ages, *weighting.margins),
+        excluded_responses=3,
+    )
+    layout = layout_of(definition, SEXES, weighting=weighting)
+    assert false_relations(layout) == []
+    shares = {("complete", "sex", 1), ("complete", "sex", 2), ("sample", "complete")}
+    shares |= {("sample", "excluded")}
+    assert reader_range(layout, ("complete", "sex", 2), shares)[1] == 35
