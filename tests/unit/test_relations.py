@@ -1007,15 +1007,20 @@ def test_a_follow_up_of_a_matrix_row_counts_that_rows_answers() -> None:
 
 
 def test_a_matrix_follow_up_was_shown_as_its_first_row_says() -> None:
-    """A matrix shown when noise is 3 (4 residents): its first row's valid
-    and missing answers are who saw it, so noise 3 is given back."""
-    follow = {**MATRIX, "key": "details", "show_if": {"question": "hinder", "equals": 3}}
+    """A matrix (of one row) shown when noise is 3 (4 residents): its first
+    row's valid and missing answers are who saw it, so noise 3 is given back."""
+    follow = {
+        **MATRIX,
+        "key": "details",
+        "rows": MATRIX["rows"][:1],
+        "show_if": {"question": "hinder", "equals": 3},
+    }
     definition = survey(HINDER, follow)
     answers = []
     for person in NOISE:
         found: Person = {"hinder": person["hinder"]}
         if person["hinder"] == 3:
-            found["details"] = {"lawaai": 1, "drugs": 2}
+            found["details"] = {"lawaai": 1}
         answers.append(found)
     layout = layout_of(definition, answers)
     assert false_relations(layout) == []
@@ -1231,3 +1236,24 @@ def test_a_weighting_dimension_without_a_table_does_not_stop_the_next_ones() -> 
     shares = {("complete", "sex", 1), ("complete", "sex", 2), ("sample", "complete")}
     shares |= {("sample", "excluded")}
     assert reader_range(layout, ("complete", "sex", 2), shares)[1] == 35
+
+
+def test_a_ranking_of_one_choice_by_district_adds_up_like_a_single_question() -> None:
+    """One choice each: district 1's cells (15 + 3) are its base exactly;
+    with two choices they would say only 15 .. 18 (at least the largest
+    cell, at most what district 2's 12 leave of the 30). Five residents of
+    each district were not shown the ranking."""
+    one = {**TOP, "choose": 1}
+    definition = survey(DISTRICT, one)
+    answers = people(
+        (15, {"wijk": 1, "top": [1]}),
+        (3, {"wijk": 1, "top": [3]}),
+        (12, {"wijk": 2, "top": [2]}),
+        (5, {"wijk": 1}),
+        (5, {"wijk": 2}),
+    )
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    top = ("top", None, "district")
+    bases = {col(top, 1), col(top, 2)}
+    assert reader_range(layout, col(top, 1), bases) == (18, 18)
