@@ -43,9 +43,10 @@ data, is left out rather than assumed):
   published group; a response mode at most its published responses;
 - ``show_if``: a follow-up was shown (valid + missing) to exactly the
   respondents whose answer meets its condition (``equals``/``in`` on a
-  single, scale or matrix row, ``answered``; ``any`` and ``all`` give
-  bounds); per cross-tab column its valid answers are at most the
-  condition's cells in the same column;
+  single, scale or matrix row, ``answered``; ``equals`` on a multiple
+  choice or ranking: the option's count of respondents, ``in`` there at
+  least them; ``any`` and ``all`` give bounds); per cross-tab column its
+  valid answers are at most the condition's cells in the same column;
 - the weighting section: the complete and the excluded responses
   (``("sample", "complete")``, ``("sample", "excluded")``, one unit) add up
   to the responses; the complete responses per code add up to the
@@ -406,9 +407,15 @@ def _condition_terms(
     if question is None:
         return None
     tid = table_id(key, row or None)
-    if question.type not in ("single", "scale", "matrix") or ("valid", tid) not in (
-        layout.system.values
-    ):
+    if ("valid", tid) not in layout.system.values:
+        return None
+    if question.type in ("multiple", "ranking"):
+        # "equals C" holds for the respondents who chose C: the option's count
+        # (of respondents); "in" for those who chose any of them: at most the
+        # sum of the counts, as _show_if falls back to when the sum is more.
+        if "answered" in condition:
+            return None
+    elif question.type not in ("single", "scale", "matrix"):
         return None
     if "answered" in condition:
         if not condition["answered"]:
