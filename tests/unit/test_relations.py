@@ -1257,3 +1257,50 @@ def test_a_ranking_of_one_choice_by_district_adds_up_like_a_single_question() ->
     top = ("top", None, "district")
     bases = {col(top, 1), col(top, 2)}
     assert reader_range(layout, col(top, 1), bases) == (18, 18)
+
+
+def test_a_follow_up_on_a_multiple_choice_option_counts_that_options_respondents() -> None:
+    """Shown to those who travel by "3" (7 of 18): a multiple choice's
+    option counts respondents, so the follow-up's 7 give a hidden option
+    count back, and per district its cells (0 and 7)."""
+    follow = {**FOLLOW, "show_if": {"question": "vervoer", "equals": 3}}
+    definition = survey(DISTRICT, VERVOER_DK, follow)
+    answers = [{**p, "melding": 1} if 3 in p["vervoer"] else p for p in TRAVEL]
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    bus = count("vervoer", 3)
+    assert reader_range(layout, bus, {bus}) == (7, 7)
+    travel = ("vervoer", None, "district")
+    every = {k for k in layout.system.values if k[0] in ("cell", "col") and k[1] == travel}
+    assert reader_range(layout, cell(travel, 3, 2), every | {bus}) == (7, 7)
+
+
+def test_a_follow_up_on_a_ranked_option_counts_who_ranked_it() -> None:
+    """Shown to those whose ranking includes "3" (15): its chosen count."""
+    follow = {**FOLLOW, "show_if": {"question": "top", "equals": 3}}
+    definition = survey(TOP, follow)
+    answers = [
+        {"top": p["top"], "melding": 1} if 3 in p["top"] else {"top": p["top"]} for p in RANKED
+    ]
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    unit = {("count", TOP_T, 3), ("first", TOP_T, 3), ("borda", TOP_T, 3)}
+    assert reader_range(layout, ("count", TOP_T, 3), unit) == (15, 15)
+
+
+def test_a_follow_up_on_any_of_several_options_bounds_their_sum() -> None:
+    """Shown to those who travel by "2" or "3" (13): at least 13 chose one
+    of them (9 + 7 = 16 choices: 3 respondents chose both), so option 3,
+    hidden, is at least 13 - 9 = 4."""
+    follow = {**FOLLOW, "show_if": {"question": "vervoer", "in": [2, 3]}}
+    definition = survey(VERVOER_DK, follow)
+    answers = [
+        {"vervoer": p["vervoer"], "melding": 1}
+        if {2, 3} & set(p["vervoer"])
+        else {"vervoer": p["vervoer"]}
+        for p in TRAVEL
+    ]
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    bus = count("vervoer", 3)
+    assert reader_range(layout, bus, {bus})[0] == 13 - 9
