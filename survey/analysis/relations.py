@@ -44,8 +44,9 @@ data, is left out rather than assumed):
 - ``show_if``: a follow-up was shown (valid + missing) to exactly the
   respondents whose answer meets its condition (``equals``/``in`` on a
   single, scale or matrix row, ``answered``; ``equals`` on a multiple
-  choice or ranking: the option's count of respondents, ``in`` there at
-  least them; ``any`` and ``all`` give bounds); per cross-tab column its
+  choice or ranking: the option's count of respondents, ``in`` and
+  ``answered`` there at most the sum; ``any`` and ``all`` give bounds);
+  per cross-tab column its
   valid answers are at most the condition's cells in the same column;
 - the weighting section: the complete and the excluded responses
   (``("sample", "complete")``, ``("sample", "excluded")``, one unit) add up
@@ -409,13 +410,11 @@ def _condition_terms(
     tid = table_id(key, row or None)
     if ("valid", tid) not in layout.system.values:
         return None
-    if question.type in ("multiple", "ranking"):
-        # "equals C" holds for the respondents who chose C: the option's count
-        # (of respondents); "in" for those who chose any of them: at most the
-        # sum of the counts, as _show_if falls back to when the sum is more.
-        if "answered" in condition:
-            return None
-    elif question.type not in ("single", "scale", "matrix"):
+    # A multiple choice's or ranking's option counts respondents: "equals C"
+    # holds for those who chose C, "in" for at most the sum of the counts (and
+    # "answered" for at most the valid answers and the missing options' counts):
+    # _show_if falls back to a bound when a sum is more than the respondents.
+    if question.type not in ("single", "scale", "matrix", "multiple", "ranking"):
         return None
     if "answered" in condition:
         if not condition["answered"]:
