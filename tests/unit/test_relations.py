@@ -1304,3 +1304,17 @@ def test_a_follow_up_on_any_of_several_options_bounds_their_sum() -> None:
     assert false_relations(layout) == []
     bus = count("vervoer", 3)
     assert reader_range(layout, bus, {bus})[0] == 13 - 9
+
+
+def test_a_follow_up_on_an_answered_multiple_choice_counts_its_respondents() -> None:
+    """Shown to those who answered the travel question (18 valid, 2 "weet
+    niet" only): with "weet niet" and the missing answers hidden, the
+    follow-up's 20 give "weet niet" back."""
+    follow = {**FOLLOW, "show_if": {"question": "vervoer", "answered": True}}
+    definition = survey(VERVOER_DK, follow)
+    answers = [{"vervoer": p["vervoer"], "melding": 1} for p in TRAVEL]
+    layout = layout_of(definition, [*answers, *({} for _ in range(5))])
+    assert false_relations(layout) == []
+    dont_know = count("vervoer", 9)
+    hidden = {dont_know, ("missing", table_id("vervoer"))}
+    assert reader_range(layout, dont_know, hidden) == (2, 2)
