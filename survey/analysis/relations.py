@@ -46,8 +46,8 @@ data, is left out rather than assumed):
   single, scale or matrix row, ``answered``; ``equals`` on a multiple
   choice or ranking: the option's count of respondents, ``in`` and
   ``answered`` there at most the sum; ``any`` and ``all`` give bounds);
-  per cross-tab column its
-  valid answers are at most the condition's cells in the same column;
+  per cross-tab column its valid answers are at most the condition's
+  cells in the same column;
 - the weighting section: the complete and the excluded responses
   (``("sample", "complete")``, ``("sample", "excluded")``, one unit) add up
   to the responses; the complete responses per code add up to the
