@@ -1108,30 +1108,49 @@ def test_a_follow_up_the_relations_cannot_use_does_not_stop_the_next_ones() -> N
 
 
 def test_an_any_condition_with_a_part_the_tables_cannot_count_gives_no_total() -> None:
-    """Shown when noise is 2 or travel includes 1 (a multiple choice the
-    relations do not count): everyone who travels by 1 also has noise 2
-    here, so the shown are exactly noise 2 (15); but the reader cannot know
-    that, and learns only noise 2 <= 15."""
+    """Shown when noise is 2 or an open question was answered (a text: no
+    count of respondents the relations can use): everyone who answered it
+    also has noise 2 here, so the shown are exactly noise 2 (15); but the
+    reader cannot know that, and learns only noise 2 <= 15."""
     follow = {
         **FOLLOW,
         "show_if": {
-            "any": [{"question": "hinder", "equals": 2}, {"question": "vervoer", "equals": 1}]
+            "any": [
+                {"question": "hinder", "equals": 2},
+                {"question": "opmerking", "answered": True},
+            ]
         },
     }
-    definition = survey(HINDER, VERVOER, follow)
+    definition = survey(HINDER, OPMERKING, follow)
     answers = []
     for person in NOISE:
-        found: Person = {
-            "hinder": person["hinder"],
-            "vervoer": [1] if person["hinder"] == 2 else [2],
-        }
+        found: Person = {"hinder": person["hinder"], "opmerking": None}
         if person["hinder"] == 2:
+            found["opmerking"] = "lawaai"
             found["melding"] = 1
         answers.append(found)
     layout = layout_of(definition, answers)
     assert false_relations(layout) == []
     hidden = {count("hinder", 1), count("hinder", 2)}
     assert reader_range(layout, count("hinder", 2), hidden) == (0, 15)
+
+
+def test_a_follow_up_of_a_matrix_row_bounds_that_rows_cells_per_district() -> None:
+    """Shown when drugs nuisance is 3: 3 residents of district 2. With the
+    drugs row's cells and bases hidden, the follow-up's 3 valid answers in
+    district 2 say drugs 3 there is at least 3 (all of them)."""
+    follow = {**FOLLOW, "show_if": {"question": "problemen.drugs", "equals": 3}}
+    definition = survey(DISTRICT, MATRIX, follow)
+    answers = people(
+        (12, {"wijk": 1, "problemen": {"lawaai": 1, "drugs": 1}}),
+        (7, {"wijk": 2, "problemen": {"lawaai": 2, "drugs": 2}}),
+        (3, {"wijk": 2, "problemen": {"lawaai": 3, "drugs": 3}, "melding": 1}),
+    )
+    layout = layout_of(definition, answers)
+    assert false_relations(layout) == []
+    drugs = ("problemen", "drugs", "district")
+    every = {k for k in layout.system.values if k[0] in ("cell", "col") and k[1] == drugs}
+    assert reader_range(layout, cell(drugs, 3, 2), every) == (3, 3)
 
 
 def test_the_excluded_responses_bound_the_codes_that_did_not_complete() -> None:
