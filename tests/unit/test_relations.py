@@ -1337,3 +1337,14 @@ def test_a_follow_up_on_an_answered_multiple_choice_counts_its_respondents() -> 
     dont_know = count("vervoer", 9)
     hidden = {dont_know, ("missing", table_id("vervoer"))}
     assert reader_range(layout, dont_know, hidden) == (2, 2)
+
+
+def test_a_follow_ups_empty_unknown_column_is_no_column_of_its_own() -> None:
+    """One resident without a district has noise 2 and left the follow-up
+    empty: the noise cross-tab has an unknown column, the follow-up's is
+    empty (no column): its relations are still those of the true counts."""
+    definition = survey(DISTRICT, HINDER, FOLLOW)
+    layout = layout_of(definition, followed((1, {"hinder": 2, "melding": None})))
+    assert layout.system.values[col(HINDER_X, UNKNOWN_COLUMN)] == 1
+    assert col(("melding", None, "district"), UNKNOWN_COLUMN) not in layout.system.values
+    assert false_relations(layout) == []
