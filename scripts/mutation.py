@@ -90,7 +90,11 @@ MODULES = (
     Module(
         "relations",
         "survey/analysis/relations.py",
-        (),
+        # test_relations: small reports' tables built in the test, every relation
+        # evaluated on the answers and each hidden count's range solved with SciPy.
+        ("tests/unit/test_relations.py",),
+        # test_disclosure_audit: whole reports attacked from their JSON (slow: about
+        # 90 s a mutant, run only for the mutants the unit tests miss).
         ("tests/integration/test_disclosure_audit.py",),
     ),
     Module(
@@ -204,11 +208,17 @@ def pre_mutation(context):
 """
 
 
+OWN_TESTS = "MUTATION_OWN_TESTS"
+"""Set (``--own-tests``) for a run without the wider stage: the environment carries it to
+mutmut, the fork server and every test run of the mutants."""
+
+
 def stages(module: Module) -> list[tuple[str, tuple[str, ...]]]:
     """The pytest stages of a module: its own tests without the app's conftest, then the
-    wider tests with it; each as (extra pytest option, test files)."""
+    wider tests with it (not in a run with ``--own-tests``); each as (extra pytest
+    option, test files)."""
     result = [("--noconftest", module.tests)] if module.tests else []
-    if module.wider:
+    if module.wider and not os.environ.get(OWN_TESTS):
         result.append(("", module.wider))
     return result
 
@@ -838,13 +848,19 @@ def section(
         f"| {module.name} | `{module.path}` | {total} | {killed} | {timeout} | {len(accepted)} "
         f"| {len(real)} | {shown} | {verdict} |"
     )
+    tests = module.tests if os.environ.get(OWN_TESTS) else module.tests + module.wider
     lines = [
         f"### {module.name}",
         "",
-        f"`{module.path}`, tests: {', '.join(f'`{t}`' for t in module.tests + module.wider)}; "
+        f"`{module.path}`, tests: {', '.join(f'`{t}`' for t in tests)}; "
         f"{seconds:.0f} s on {time.strftime('%Y-%m-%d', time.gmtime())}.",
         "",
     ]
+    if os.environ.get(OWN_TESTS) and module.wider:
+        lines[2] += (
+            f" The wider stage ({', '.join(f'`{t}`' for t in module.wider)}) was not run"
+            " (`--own-tests`): a score over the module's own tests only."
+        )
     if accepted:
         lines += ["Accepted equivalent mutants:", ""]
         for survivor, reason in accepted:
@@ -943,11 +959,19 @@ def main() -> int:
         help="after each module, run N of its mutants against all its tests too and "
         "report any verdict the test selection changed",
     )
+    parser.add_argument(
+        "--own-tests",
+        action="store_true",
+        help="run each mutant against the module's own tests only, not the wider stage "
+        "(for a module whose wider tests take minutes a mutant; the results say so)",
+    )
     parser.add_argument("--run-tests", metavar="MODULE", help=argparse.SUPPRESS)
     parser.add_argument("--line", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--no-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.own_tests:
+        os.environ[OWN_TESTS] = "1"
     # A stopped run (SIGTERM) still stops mutmut and the fork server (the finally blocks).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.run_tests:

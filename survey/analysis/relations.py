@@ -43,9 +43,11 @@ data, is left out rather than assumed):
   published group; a response mode at most its published responses;
 - ``show_if``: a follow-up was shown (valid + missing) to exactly the
   respondents whose answer meets its condition (``equals``/``in`` on a
-  single, scale or matrix row, ``answered``; ``any`` and ``all`` give
-  bounds); per cross-tab column its valid answers are at most the
-  condition's cells in the same column;
+  single, scale or matrix row, ``answered``; ``equals`` on a multiple
+  choice or ranking: the option's count of respondents, ``in`` and
+  ``answered`` there at most the sum; ``any`` and ``all`` give bounds);
+  per cross-tab column its valid answers are at most the condition's
+  cells in the same column;
 - the weighting section: the complete and the excluded responses
   (``("sample", "complete")``, ``("sample", "excluded")``, one unit) add up
   to the responses; the complete responses per code add up to the
@@ -266,9 +268,12 @@ def _ranking(
         layout.system.unaudited.add(borda)
         ranks = []
         for r in range(1, n + 1):
-            rk = layout.system.add(
-                ("rank", tid, code, r), per_rank[r - 1].get(code, 0), auxiliary=True
-            )
+            # The table counts no missing option as chosen (a "weet niet"
+            # ranked alone is a missing answer): its ranks are 0, as its
+            # chosen, first and Borda counts are, or the relations below
+            # would not hold for the true counts.
+            ranked = 0 if category.missing else per_rank[r - 1].get(code, 0)
+            rk = layout.system.add(("rank", tid, code, r), ranked, auxiliary=True)
             ranks.append(rk)
             rank_keys[r].append(rk)
         layout.relate(equation({**dict.fromkeys(ranks, 1.0), chosen: -1.0}, 0.0))
@@ -403,9 +408,13 @@ def _condition_terms(
     if question is None:
         return None
     tid = table_id(key, row or None)
-    if question.type not in ("single", "scale", "matrix") or ("valid", tid) not in (
-        layout.system.values
-    ):
+    if ("valid", tid) not in layout.system.values:
+        return None
+    # A multiple choice's or ranking's option counts respondents: "equals C"
+    # holds for those who chose C, "in" for at most the sum of the counts (and
+    # "answered" for at most the valid answers and the missing options' counts):
+    # _show_if falls back to a bound when a sum is more than the respondents.
+    if question.type not in ("single", "scale", "matrix", "multiple", "ranking"):
         return None
     if "answered" in condition:
         if not condition["answered"]:

@@ -1115,3 +1115,31 @@ def test_the_audit_hides_a_non_zero_count_before_a_zero_one() -> None:
     assert found.untagged_mark == PRIMARY
     assert [t.mark for t in found.themes] == [COMPLEMENTARY, None]
     assert all(high - low >= 5 for low, high in theme_ranges(found).values())
+
+
+def test_a_follow_up_on_a_multiple_choice_option_gives_no_hidden_cell_away() -> None:
+    """Found on 2026-12-05 (tests/unit/test_relations.py): a follow-up shown
+    to those who chose an option of a multiple choice was not known to the
+    audit, so the follow-up's published columns gave that option's hidden
+    complement cells back, and through them the small cell they protected
+    (3 in district 2). The careful reader's attack now solves nothing."""
+    follow = {
+        "key": "melding",
+        "type": "single",
+        "show_if": {"question": "vervoer", "equals": 3},
+        "text": {"nl": "Hebt u het gemeld?"},
+        "options": options(1, 2),
+    }
+    definition = survey(DISTRICT, VERVOER, follow)
+    answers = people(
+        (30, {"wijk": 1, "vervoer": [1]}),
+        (25, {"wijk": 2, "vervoer": [1]}),
+        (12, {"wijk": 1, "vervoer": [3], "melding": 1}),
+        (14, {"wijk": 2, "vervoer": [3], "melding": 2}),
+        (3, {"wijk": 2, "vervoer": [2]}),
+        (12, {"wijk": 1, "vervoer": [2]}),
+    )
+    protected = report(definition, answers)
+    _districts, travel, _follow = protected.summaries
+    assert hidden_cells(travel)[(2, 2)] == PRIMARY
+    assert solvable(definition, protected, len(answers), 10) == {}

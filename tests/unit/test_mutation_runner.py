@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "mutation.py"
 
 
@@ -168,6 +170,22 @@ def test_the_committed_equivalents_file_is_valid() -> None:
     by_module = runner().load_equivalents()
     assert "suppression" in by_module
     assert all(e["reason"].strip() for entries in by_module.values() for e in entries)
+
+
+def test_a_run_with_own_tests_leaves_the_wider_stage_out_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = runner()
+    relations = next(m for m in module.MODULES if m.name == "relations")
+    assert [files for _option, files in module.stages(relations)] == [
+        relations.tests,
+        relations.wider,
+    ]
+    monkeypatch.setenv(module.OWN_TESTS, "1")
+    assert [files for _option, files in module.stages(relations)] == [relations.tests]
+    _row, text = module.section(relations, {"ok_killed": 3}, [], [], 1.0)
+    assert "was not run (`--own-tests`)" in text
+    assert "test_disclosure_audit.py`) was not run" in text
 
 
 def _children(parent: int) -> list[int]:
