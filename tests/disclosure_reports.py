@@ -257,3 +257,13 @@ VERVOER = {
     "text": {"nl": "Hoe verplaatst u zich?"},
     "options": options(1, 2, 3, missing=None),
 }
+
+
+AGE_BANDS = {
+    "key": "leeftijd",
+    "type": "number",
+    "text": {"nl": "Hoe oud bent u?"},
+    "min": 0,
+    "max": 120,
+    "bands": {"dimension": "age", "edges": [16, 30, 65]},
+}

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import pytest
 from disclosure_check import recoverable
 from disclosure_reports import (
+    AGE_BANDS,
     DISTRICT,
     HINDER,
     VERVOER,
@@ -556,16 +557,6 @@ def test_a_small_first_place_count_is_hidden_with_a_complement_and_nothing_else(
         3: (23, 11, None, None),
         9: (0, 0, None, None),
     }
-
-
-AGE_BANDS = {
-    "key": "leeftijd",
-    "type": "number",
-    "text": {"nl": "Hoe oud bent u?"},
-    "min": 0,
-    "max": 120,
-    "bands": {"dimension": "age", "edges": [16, 30, 65]},
-}
 
 
 def test_a_small_age_band_is_hidden_with_a_complement_and_the_summary_stays() -> None:

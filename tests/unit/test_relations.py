@@ -24,7 +24,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from disclosure_reports import DISTRICT, HINDER, VERVOER, Answers, Person, options, people, survey
+from disclosure_reports import (
+    AGE_BANDS,
+    DISTRICT,
+    HINDER,
+    VERVOER,
+    Answers,
+    Person,
+    options,
+    people,
+    survey,
+)
 from scipy.optimize import linprog
 
 from survey.analysis.disclosure import protect
@@ -249,16 +259,6 @@ def test_each_matrix_row_adds_up_on_its_own() -> None:
     assert reader_range(layout, drugs_3, {drugs_3, count("problemen", 2, "drugs")}) == (0, 10)
     dont_know = count("problemen", 9, "drugs")
     assert reader_range(layout, dont_know, {dont_know}) == (0, 2)
-
-
-AGE_BANDS = {
-    "key": "leeftijd",
-    "type": "number",
-    "text": {"nl": "Hoe oud bent u?"},
-    "min": 0,
-    "max": 120,
-    "bands": {"dimension": "age", "edges": [16, 30, 65]},
-}
 
 
 def test_a_hidden_age_band_is_the_numbers_valid_answers_less_the_other_bands() -> None:
